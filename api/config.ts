@@ -1,0 +1,36 @@
+// Configuration: parsed once, from the environment, with a schema. Nothing else reads process.env.
+import { z } from 'zod';
+import path from 'node:path';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./.saferplaces'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  BASEMAP_STYLE_URL: z
+    .string()
+    .url('must be a URL to a MapLibre style JSON')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_000).default(2048),
+  LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+});
+
+export type Config = z.infer<typeof schema> & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked: Record<string, string | undefined> = {};
+  for (const k of Object.keys(schema.shape)) picked[k] = env[k];
+  const r = schema.safeParse(picked);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...r.data, dataDir: path.resolve(r.data.DATA_DIR) };
+}

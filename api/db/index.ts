@@ -1,0 +1,154 @@
+// The one database module. Every SQL statement in the app goes through a `Db` (or a `Tx` inside
+// `db.transaction`). Two drivers, one SQL dialect: PGlite + PostGIS (embedded, default) and
+// node-postgres against a PostgreSQL + PostGIS server (when DATABASE_URL is set).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Pool, PoolClient } from 'pg';
+
+export type Driver = 'pglite' | 'postgres';
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Parameterised query: values only as $1..$n. */
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements without parameters (migrations only). */
+  exec(sql: string): Promise<void>;
+  /**
+   * COPY csv text into `table(columns)`. `table` and `columns` must be constants of the caller,
+   * never user input (checked against a strict identifier pattern).
+   */
+  copyCsv(table: string, columns: string[], csv: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly driver: Driver;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+export function copySql(table: string, columns: string[], source: string): string {
+  if (!IDENT.test(table) || !columns.every((c) => IDENT.test(c))) throw new Error('copyCsv: bad identifier');
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
+}
+
+// int8 and numeric come back as JS numbers on both drivers (counts and sums fit in 2^53).
+const INT8 = 20;
+const NUMERIC = 1700;
+const toNum = (v: string) => (v === null ? null : Number(v));
+
+async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create({
+    dataDir,
+    extensions: { postgis },
+    parsers: { [INT8]: toNum, [NUMERIC]: toNum },
+  });
+  const wrap = (q: { query: typeof pg.query; exec: typeof pg.exec }): Queryable => ({
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await q.query<T>(sql, params)).rows;
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+    async copyCsv(table, columns, csv) {
+      await q.query(copySql(table, columns, `'/dev/blob'`), [], { blob: new Blob([csv]) });
+    },
+  });
+  const base = wrap(pg);
+  return {
+    driver: 'pglite',
+    ...base,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const pg = (await import('pg')).default;
+  const { from: copyFrom } = await import('pg-copy-streams');
+  const { pipeline } = await import('node:stream/promises');
+  const { Readable } = await import('node:stream');
+  const types = {
+    getTypeParser: (oid: number, format?: string) =>
+      oid === INT8 || oid === NUMERIC ? toNum : pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 8, types });
+  pool.on('error', (e) => console.error('postgres pool error:', e.message));
+  const wrap = (c: Pool | PoolClient): Queryable => ({
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await c.query(sql, params)).rows as T[];
+    },
+    async exec(sql: string) {
+      await c.query(sql);
+    },
+    async copyCsv(table, columns, csv) {
+      const client = 'release' in c ? c : await (c as Pool).connect();
+      try {
+        const stream = client.query(copyFrom(copySql(table, columns, 'STDIN')));
+        await pipeline(Readable.from([csv]), stream);
+      } finally {
+        if (client !== c) (client as PoolClient).release();
+      }
+    },
+  });
+  // Fail fast with a clear message when the server is unreachable.
+  const probe = await pool.connect();
+  probe.release();
+  return {
+    driver: 'postgres',
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const r = await fn(wrap(client));
+        await client.query('COMMIT');
+        return r;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; undefined = in memory. */
+  dataDir?: string;
+}
+
+export async function openDb(opts: OpenOptions): Promise<Db> {
+  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir);
+  await migrate(db);
+  return db;
+}
+
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Apply numbered plain-SQL migrations (NNN_name.sql) not yet recorded, each in its own transaction. */
+export async function migrate(db: Db): Promise<string[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+  const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const applied: string[] = [];
+  for (const f of files) {
+    const version = Number(f.slice(0, 3));
+    if (done.has(version)) continue;
+    const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8');
+    await db.transaction(async (tx) => {
+      await tx.exec(sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, f]);
+    });
+    applied.push(f);
+  }
+  return applied;
+}

@@ -1,0 +1,34 @@
+// One error shape for the whole API: { error: { code, message, details? } }.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+
+export class ApiError extends Error {
+  constructor(
+    public status: ContentfulStatusCode,
+    public code: string,
+    message: string,
+    public details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new ApiError(400, 'bad_request', message, details);
+export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function zodDetails(e: ZodError) {
+  return e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+export function handleError(err: Error, c: Context) {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof ZodError) return c.json(errorBody('invalid_parameter', 'Invalid request parameters', zodDetails(err)), 400);
+  // Never leak stack traces or SQL to the client.
+  console.error('unhandled error:', err);
+  return c.json(errorBody('internal', 'Internal server error'), 500);
+}

@@ -1,0 +1,42 @@
+// `npm start`: parse config, open the database (migrating it), serve API + web UI on one port.
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { ConfigError, parseConfig } from './config.js';
+import { openDb } from './db/index.js';
+import { createApp } from './app.js';
+import { acquireLock, releaseLock } from './lock.js';
+
+async function main() {
+  let config;
+  try {
+    config = parseConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const embedded = !config.DATABASE_URL;
+  const lock = embedded ? acquireLock(config.dataDir, 'app') : undefined;
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: embedded ? path.join(config.dataDir, 'pgdata') : undefined });
+  const app = createApp({ db, config, localSecret: lock?.secret }, { webRoot: path.resolve('dist/web') });
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    if (lock) lock.publish({ port: info.port, host: config.HOST });
+    console.log(`Saferplaces running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port}/`);
+    console.log(`Database: ${db.driver}${embedded ? ` (data in ${config.dataDir})` : ''}`);
+  });
+  const stop = async () => {
+    server.close();
+    await db.close();
+    if (lock) releaseLock(lock);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(`Saferplaces failed to start: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});

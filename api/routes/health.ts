@@ -1,0 +1,11 @@
+import { Hono } from 'hono';
+import type { Deps } from '../app.js';
+
+export function healthRoutes({ db }: Deps) {
+  const r = new Hono();
+  r.get('/health', async (c) => {
+    const [row] = await db.query<{ v: string }>('SELECT postgis_lib_version() AS v');
+    return c.json({ ok: true, database: { driver: db.driver, postgis: row.v } });
+  });
+  return r;
+}

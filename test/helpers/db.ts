@@ -1,0 +1,30 @@
+// Test databases. Integration tests run against every driver listed by `drivers()`:
+// always the embedded PGlite (in memory, opened once per run), and the PostGIS server when
+// DATABASE_URL is set (CI sets it). Tests share one instance per driver and call `resetData`.
+import { openDb, type Db, type Driver } from '../../api/db/index.js';
+
+const cache = new Map<Driver, Promise<Db>>();
+
+export const SERVER_URL = process.env.DATABASE_URL || undefined;
+
+export function drivers(): Driver[] {
+  return SERVER_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export function testDb(driver: Driver): Promise<Db> {
+  let p = cache.get(driver);
+  if (!p) {
+    p = openDb(driver === 'postgres' ? { databaseUrl: SERVER_URL } : {});
+    cache.set(driver, p);
+  }
+  return p;
+}
+
+/** Empty every data table (schema and seeded categories stay). */
+export async function resetData(db: Db) {
+  await db.exec(`TRUNCATE incidents, import_rejects, area_parts, areas, area_sets, area_population,
+    column_mappings, import_batches RESTART IDENTITY CASCADE;
+    DELETE FROM categories WHERE origin = 'custom';`);
+}
+
+export const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
