@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { errorBody, handleError } from './errors.js';
 import { healthRoutes } from './routes/health.js';
+import { aggregateRoutes } from './aggregates/routes.js';
+import { importRoutes } from './imports/routes.js';
 
 export interface Deps {
   db: Db;
@@ -21,6 +23,8 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
 
   const api = new Hono();
   api.route('/', healthRoutes(deps));
+  api.route('/', aggregateRoutes(deps));
+  api.route('/', importRoutes(deps));
   app.route('/api', api);
   app.notFound((c) =>
     c.req.path.startsWith('/api/') || c.req.path === '/api'
