@@ -11,7 +11,7 @@ CREATE TABLE import_batches (
   created_by    text NOT NULL DEFAULT 'local',
   started_at    timestamptz NOT NULL DEFAULT now(),
   finished_at   timestamptz,
-  status        text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'committed', 'failed')),
+  status        text NOT NULL DEFAULT 'running' CHECK (status IN ('queued', 'running', 'committed', 'failed')),
   rows_read     integer NOT NULL DEFAULT 0,
   imported      integer NOT NULL DEFAULT 0,
   duplicates    integer NOT NULL DEFAULT 0,

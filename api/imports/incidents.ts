@@ -1,0 +1,242 @@
+// Incident CSV import (police.uk street files and any CSV with a column mapping).
+// Streams the file: rows are parsed and checked in JS (dates, coordinates, reprojection, H3 cells),
+// COPYed in chunks into a temporary staging table, then moved into `incidents` by one
+// INSERT ... SELECT that assigns wards/LSOAs (subdivided polygons, GiST) and skips rows already
+// imported (ON CONFLICT on the dedup key). All of it runs in one transaction.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { parse } from 'csv-parse';
+import type { Db, Queryable } from '../db/index.js';
+import { resolveMapping, toIncident, type IncidentMapping, type IncidentRecord } from '../../geodata/incident-rows.js';
+import { MAX_STORED_REJECTS, type ImportSummary, type Reject } from './batches.js';
+import { ImportError, type ImportKind } from './sniff.js';
+
+export interface Progress {
+  phase: 'reading' | 'assigning' | 'finishing';
+  bytesRead: number;
+  bytesTotal: number;
+  rowsRead: number;
+}
+
+export interface IncidentImportOptions {
+  batchId: number;
+  kind: ImportKind;
+  fileName: string;
+  /** Label stored with each incident (e.g. "police.uk street CSV"). */
+  dataset: string;
+  /** Namespace of the dedup keys: rows are the same incident only within one namespace. */
+  keyNamespace: string;
+  mapping: IncidentMapping;
+  /** When set, the header must equal this exactly (police.uk files). */
+  exactHeader?: string[];
+  onProgress?: (p: Progress) => void;
+}
+
+const CHUNK_ROWS = 20_000;
+const STAGE_COLUMNS = [
+  'line', 'nk', 'source_id', 'category', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision',
+  'location_text', 'age_band', 'outcome', 'lsoa_given', 'h3_7', 'h3_8', 'h3_9', 'h3_10',
+];
+
+const q = (s: string | null) => (s === null ? '' : `"${s.replace(/"/g, '""')}"`);
+
+function stageLine(line: number, nk: string, r: IncidentRecord): string {
+  return [
+    line, nk, q(r.sourceId), q(r.category.slug), r.occurredAt, r.precision, r.lon, r.lat, r.locationPrecision,
+    q(r.locationText), q(r.ageBand), q(r.outcome), q(r.lsoaGiven), r.h3[0], r.h3[1], r.h3[2], r.h3[3],
+  ].join(',');
+}
+
+// Move staged rows into incidents. Identical natural keys within one file get ordinals 1, 2, ...
+// so that two letter-identical rows (police.uk ASB rows have no id) stay two incidents, while
+// re-importing the same file reproduces the same keys and adds nothing.
+const MOVE_SQL = `
+WITH keyed AS (
+  -- dedup key = md5(natural key hash # ordinal among identical keys in this file)
+  SELECT s.*, md5(s.nk || '#' || row_number() OVER (PARTITION BY s.nk ORDER BY s.line))::uuid AS dedup_key,
+         ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS g
+  FROM import_stage s
+), ins AS (
+  INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
+                         location_precision, location_text, age_band, outcome, ward_code, lsoa_code,
+                         h3_7, h3_8, h3_9, h3_10)
+  SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
+         k.location_precision, k.location_text, k.age_band, k.outcome,
+         -- ward: the subdivided ward part containing the point (boundary ties: lowest code)
+         (SELECT p.code FROM area_parts p WHERE p.level = 'ward' AND ST_Intersects(p.geom, k.g) ORDER BY p.code LIMIT 1),
+         -- LSOA: from LSOA polygons when loaded, else the code the file gives
+         CASE WHEN $3 THEN (SELECT p.code FROM area_parts p WHERE p.level = 'lsoa' AND ST_Intersects(p.geom, k.g) ORDER BY p.code LIMIT 1)
+              ELSE k.lsoa_given END,
+         ('x' || lpad(k.h3_7, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_8, 16, '0'))::bit(64)::bigint,
+         ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint
+  FROM keyed k
+  ON CONFLICT (dedup_key) DO NOTHING
+  RETURNING ward_code
+)
+SELECT count(*)::int AS imported, count(*) FILTER (WHERE ward_code IS NULL)::int AS outside FROM ins`;
+
+async function createStage(tx: Queryable) {
+  await tx.exec(`CREATE TEMP TABLE import_stage (
+    line integer NOT NULL, nk text NOT NULL, source_id text, category text NOT NULL, occurred_at timestamp NOT NULL,
+    time_precision text NOT NULL, lon double precision NOT NULL, lat double precision NOT NULL,
+    location_precision text NOT NULL, location_text text, age_band text, outcome text, lsoa_given text,
+    h3_7 text NOT NULL, h3_8 text NOT NULL, h3_9 text NOT NULL, h3_10 text NOT NULL
+  ) ON COMMIT DROP`);
+}
+
+async function lastByte(file: string): Promise<number | undefined> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (!size) return undefined;
+    const b = Buffer.alloc(1);
+    await fh.read(b, 0, 1, size - 1);
+    return b[0];
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function importIncidentCsv(db: Db, file: string, o: IncidentImportOptions): Promise<ImportSummary> {
+  const bytesTotal = (await fs.promises.stat(file)).size;
+  const endsWithNewline = (await lastByte(file)) === 0x0a;
+  const hash = crypto.createHash('sha256');
+  const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  input.on('data', (b) => hash.update(b as Buffer));
+  const parser = input.pipe(
+    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }),
+  );
+
+  const rejects: Reject[] = [];
+  const rejectsByCode: Record<string, number> = {};
+  let rejected = 0;
+  const addReject = (r: Reject) => {
+    rejected++;
+    rejectsByCode[r.code] = (rejectsByCode[r.code] ?? 0) + 1;
+    if (rejects.length < MAX_STORED_REJECTS) rejects.push(r);
+  };
+  const categoriesSeen = new Map<string, { label: string; custom: boolean }>();
+  let rowsRead = 0;
+  let staged = 0;
+  let header: string[] | undefined;
+  let rm: ReturnType<typeof resolveMapping> | undefined;
+  const fail = (code: string, message: string, line?: number): never => {
+    throw new ImportError(code, message, line);
+  };
+
+  const result = await db.transaction(async (tx) => {
+    await createStage(tx);
+    let chunk: string[] = [];
+    const flush = async () => {
+      if (!chunk.length) return;
+      // Categories a CSV brings must exist before rows refer to them.
+      const custom = [...categoriesSeen].filter(([, c]) => c.custom);
+      if (custom.length) {
+        await tx.query(
+          `INSERT INTO categories (slug, label, origin) SELECT * , 'custom' FROM unnest($1::text[], $2::text[]) ON CONFLICT (slug) DO NOTHING`,
+          [custom.map(([s]) => s), custom.map(([, c]) => c.label)],
+        );
+      }
+      await tx.copyCsv('import_stage', STAGE_COLUMNS, chunk.join('\n') + '\n');
+      staged += chunk.length;
+      chunk = [];
+      o.onProgress?.({ phase: 'reading', bytesRead: input.bytesRead, bytesTotal, rowsRead });
+    };
+
+    let pendingLast: { fields: string[]; line: number } | undefined;
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        const line = info.lines;
+        if (!header) {
+          header = record.map((h) => h.trim());
+          if (o.exactHeader && (header.length !== o.exactHeader.length || header.some((h, i) => h !== o.exactHeader![i]))) {
+            fail('bad_header', `This is not a police.uk street CSV: expected the header "${o.exactHeader.join(',')}" but found "${header.join(',')}".`, 1);
+          }
+          rm = resolveMapping(o.mapping, header);
+          if (typeof rm === 'string') fail('bad_mapping', rm, 1);
+          continue;
+        }
+        if (pendingLast) await handle(pendingLast.fields, pendingLast.line);
+        pendingLast = { fields: record, line };
+      }
+    } catch (e) {
+      const err = e as { code?: string; lines?: number };
+      if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+        // An open quote at the end of the file: the last line was cut off.
+        if (pendingLast) await handle(pendingLast.fields, pendingLast.line);
+        pendingLast = undefined;
+        rowsRead++;
+        addReject({ line: (err.lines ?? 0) || rowsRead + 1, code: 'truncated', reason: 'truncated last line (an unclosed quote at the end of the file)' });
+      } else if (e instanceof ImportError) {
+        throw e;
+      } else {
+        fail('bad_csv', `The CSV could not be read: ${(e as Error).message}`, err.lines);
+      }
+    }
+    if (!header) fail('empty_file', 'The file has no rows.');
+    if (pendingLast) await handle(pendingLast.fields, pendingLast.line, !endsWithNewline);
+    await flush();
+    if (rowsRead === 0) fail('empty_file', 'The file has a header but no data rows.');
+
+    async function handle(fields: string[], line: number, last = false) {
+      rowsRead++;
+      const n = header!.length;
+      if (fields.length !== n) {
+        const truncated = last && fields.length < n;
+        addReject({
+          line,
+          code: truncated ? 'truncated' : 'wrong_field_count',
+          reason: truncated ? `truncated last line (${fields.length} of ${n} fields, no final newline)` : `${fields.length} fields, expected ${n}`,
+          raw: fields.join(','),
+        });
+        return;
+      }
+      const r = toIncident(fields, rm as Exclude<typeof rm, string | undefined>);
+      if (!r.ok) {
+        addReject({ line, code: r.code, reason: r.reason, raw: fields.join(',') });
+        return;
+      }
+      const rec = r.rec;
+      if (!categoriesSeen.has(rec.category.slug)) {
+        if (categoriesSeen.size > 1000) fail('too_many_categories', 'More than 1,000 distinct categories: check the category column of the mapping.', line);
+        categoriesSeen.set(rec.category.slug, { label: rec.category.label, custom: rec.category.custom });
+      }
+      const nk = crypto.createHash('md5').update(`${o.keyNamespace}\u001e${rec.naturalKey}`).digest('hex');
+      chunk.push(stageLine(line, nk, rec));
+      if (chunk.length >= CHUNK_ROWS) await flush();
+    }
+
+    o.onProgress?.({ phase: 'assigning', bytesRead: bytesTotal, bytesTotal, rowsRead });
+    const [hasLsoa] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_parts WHERE level = 'lsoa'`);
+    const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [o.batchId, o.dataset, hasLsoa.n > 0]);
+    const [wards] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
+    // The same source id on several rows (police.uk: one crime reference, several offences).
+    const [rep] = await tx.query<{ ids: number; rows: number }>(
+      `SELECT count(*)::int AS ids, coalesce(sum(c), 0)::int AS rows
+       FROM (SELECT count(*) AS c FROM import_stage WHERE source_id IS NOT NULL GROUP BY source_id HAVING count(*) > 1) r`,
+    );
+    return { ...moved, wardsLoaded: wards.n > 0, rep };
+  });
+
+  return {
+    batchId: o.batchId,
+    kind: o.kind,
+    fileName: o.fileName,
+    status: 'committed',
+    rowsRead,
+    imported: result.imported,
+    duplicates: staged - result.imported,
+    rejected,
+    outsideStudyArea: result.wardsLoaded ? result.outside : 0,
+    details: {
+      dataset: o.dataset,
+      sha256: hash.digest('hex'),
+      rejectsByReason: rejectsByCode,
+      repeatedSourceIds: { ids: result.rep.ids, rows: result.rep.rows, counted: 'each row is counted as a separate offence' },
+      categories: [...categoriesSeen.keys()].sort(),
+      wardsLoaded: result.wardsLoaded,
+      ...(result.wardsLoaded ? {} : { note: 'No ward boundaries are loaded yet: incidents will be assigned to wards when they are.' }),
+    },
+    rejects,
+  };
+}
