@@ -4,7 +4,8 @@ import { serve } from '@hono/node-server';
 import { ConfigError, parseConfig } from './config.js';
 import { openDb } from './db/index.js';
 import { createApp } from './app.js';
-import { acquireLock, releaseLock } from './lock.js';
+import { acquireLock, LockedError, releaseLock } from './lock.js';
+import { failAbandonedBatches } from './imports/batches.js';
 
 async function main() {
   let config;
@@ -18,8 +19,18 @@ async function main() {
     throw e;
   }
   const embedded = !config.DATABASE_URL;
-  const lock = embedded ? acquireLock(config.dataDir, 'app') : undefined;
+  let lock;
+  try {
+    lock = embedded ? acquireLock(config.dataDir, 'app') : undefined;
+  } catch (e) {
+    if (e instanceof LockedError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: embedded ? path.join(config.dataDir, 'pgdata') : undefined });
+  await failAbandonedBatches(db);
   const app = createApp({ db, config, localSecret: lock?.secret }, { webRoot: path.resolve('dist/web') });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     if (lock) lock.publish({ port: info.port, host: config.HOST });

@@ -1,8 +1,147 @@
-// Import API: POST /api/imports and friends.
+// Import API. POST /api/imports takes the raw file as the request body (streamed to disk, never
+// held in memory), checks it at once (empty, binary, unreadable header → 400), then imports it in
+// the background; GET /api/imports/:id reports progress and the outcome.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { Deps } from '../app.js';
+import { ApiError, errorBody } from '../errors.js';
+import { parseQuery } from '../validate.js';
+import { IMPORT_KINDS, ImportError, importFile, saveMapping } from './index.js';
+import { ImportJobs } from './jobs.js';
+import { sniff } from './sniff.js';
 
-export function importRoutes(_deps: Deps) {
+const field = z.string().min(1).max(200).optional();
+const startQuery = z.object({
+  kind: z.enum(IMPORT_KINDS as [string, ...string[]]).optional(),
+  level: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'level is lower-case letters, digits and _').optional(),
+  code_field: field,
+  name_field: field,
+  value_field: field,
+  crs: z.string().max(80).optional(),
+  object: field,
+  mapping: z.string().max(2000).optional(),
+  save_mapping: z.string().regex(/^[A-Za-z0-9 _.-]{1,80}$/).optional(),
+  dataset: z.string().min(1).max(120).optional(),
+  filename: z.string().min(1).max(255).optional(),
+});
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+
+const BATCH_COLUMNS = `id, kind, file_name, dataset, created_by, started_at, finished_at, status, rows_read, imported,
+  duplicates, rejected, outside_study_area, summary, error`;
+
+export function importRoutes({ db, config }: Deps) {
   const r = new Hono();
+  const jobs = new ImportJobs(db);
+  const uploads = path.join(config.dataDir, 'uploads');
+  const maxBytes = config.MAX_UPLOAD_MB * 1024 * 1024;
+
+  const present = (row: Record<string, unknown>) => {
+    const live = jobs.progress(row.id as number);
+    return {
+      ...row,
+      error: typeof row.error === 'string' ? JSON.parse(row.error) : row.error,
+      status: live?.status ?? row.status,
+      phase: live?.phase ?? null,
+      bytes_read: live?.bytesRead ?? null,
+      bytes_total: live?.bytesTotal ?? null,
+      rows_read: live ? live.rowsRead : row.rows_read,
+    };
+  };
+
+  r.post('/imports', async (c) => {
+    const q = parseQuery(c, startQuery);
+    const body = c.req.raw.body;
+    if (!body) throw new ApiError(400, 'empty_file', 'The request has no file in its body.');
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > maxBytes) throw new ApiError(413, 'too_large', `Files are limited to ${config.MAX_UPLOAD_MB} MB.`);
+    fs.mkdirSync(uploads, { recursive: true });
+    const tmp = path.join(uploads, `${crypto.randomUUID()}.upload`);
+    let seen = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        seen += chunk.length;
+        cb(seen > maxBytes ? new ApiError(413, 'too_large', `Files are limited to ${config.MAX_UPLOAD_MB} MB.`) : null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), limit, fs.createWriteStream(tmp, { mode: 0o600 }));
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(400, 'upload_failed', 'The upload was interrupted.');
+    }
+    const fileName = path.basename(q.filename ?? 'upload');
+    const opts = {
+      kind: q.kind as (typeof IMPORT_KINDS)[number] | undefined, level: q.level, codeField: q.code_field, nameField: q.name_field,
+      valueField: q.value_field, crs: q.crs, object: q.object, mapping: q.mapping, saveMapping: q.save_mapping,
+      dataset: q.dataset, fileName, createdBy: 'web',
+    };
+    // Problems visible from the first bytes are answered at once (and recorded as a failed import).
+    try {
+      await sniff(tmp);
+    } catch (e) {
+      if (!(e instanceof ImportError)) throw e;
+      const s = await importFile(db, tmp, opts);
+      fs.rmSync(tmp, { force: true });
+      return c.json(errorBody(e.code, e.message, { id: s.batchId }), 400);
+    }
+    const { id } = await jobs.enqueue(tmp, opts);
+    return c.json({ id }, 202);
+  });
+
+  r.get('/imports', async (c) => {
+    const q = parseQuery(c, pageQuery);
+    const rows = await db.query<Record<string, unknown>>(`SELECT ${BATCH_COLUMNS} FROM import_batches ORDER BY id DESC LIMIT $1 OFFSET $2`, [q.limit, q.offset]);
+    return c.json({ imports: rows.map(present) });
+  });
+
+  r.get('/imports/:id', async (c) => {
+    const id = idParam.safeParse(c.req.param('id'));
+    if (!id.success) throw new ApiError(400, 'invalid_parameter', 'import id must be a positive integer');
+    const [row] = await db.query<Record<string, unknown>>(`SELECT ${BATCH_COLUMNS} FROM import_batches WHERE id = $1`, [id.data]);
+    if (!row) throw new ApiError(404, 'not_found', `No import ${id.data}.`);
+    return c.json(present(row));
+  });
+
+  r.get('/imports/:id/rejects', async (c) => {
+    const id = idParam.safeParse(c.req.param('id'));
+    if (!id.success) throw new ApiError(400, 'invalid_parameter', 'import id must be a positive integer');
+    const q = parseQuery(c, pageQuery);
+    const [b] = await db.query<{ rejected: number }>('SELECT rejected FROM import_batches WHERE id = $1', [id.data]);
+    if (!b) throw new ApiError(404, 'not_found', `No import ${id.data}.`);
+    const rows = await db.query('SELECT line, reason, raw FROM import_rejects WHERE batch_id = $1 ORDER BY line LIMIT $2 OFFSET $3', [id.data, q.limit, q.offset]);
+    return c.json({ total: b.rejected, stored: Math.min(b.rejected, 10_000), rejects: rows });
+  });
+
+  r.get('/mappings', async (c) => {
+    return c.json({ mappings: await db.query('SELECT name, mapping, updated_at FROM column_mappings ORDER BY name') });
+  });
+
+  r.put('/mappings/:name', async (c) => {
+    const name = c.req.param('name');
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new ApiError(400, 'bad_json', 'The body must be a JSON mapping object.');
+    }
+    try {
+      const mapping = await saveMapping(db, name, body);
+      return c.json({ name, mapping });
+    } catch (e) {
+      if (e instanceof ImportError) throw new ApiError(400, e.code, e.message);
+      throw e;
+    }
+  });
+
   return r;
 }

@@ -1,0 +1,43 @@
+// Imports started through the API run one at a time in the background; their progress is kept
+// in memory while they run and in import_batches when they end.
+import fs from 'node:fs';
+import type { Db } from '../db/index.js';
+import { createBatch } from './batches.js';
+import { importFile, type ImportKind, type ImportOptions, type ImportSummary, type Progress } from './index.js';
+
+export interface LiveProgress extends Progress {
+  status: 'queued' | 'running';
+}
+
+export class ImportJobs {
+  private tail: Promise<unknown> = Promise.resolve();
+  private live = new Map<number, LiveProgress>();
+
+  constructor(private db: Db) {}
+
+  /** Queue an uploaded file; the file is deleted when its import ends. Resolves to the batch id. */
+  async enqueue(file: string, opts: ImportOptions & { fileName: string; createdBy: string }): Promise<{ id: number; done: Promise<ImportSummary> }> {
+    const id = await createBatch(this.db, { kind: opts.kind ?? ('incidents_csv' as ImportKind), fileName: opts.fileName, createdBy: opts.createdBy, dataset: opts.dataset, status: 'queued' });
+    const bytesTotal = fs.statSync(file).size;
+    this.live.set(id, { status: 'queued', phase: 'reading', bytesRead: 0, bytesTotal, rowsRead: 0 });
+    const done = this.tail.then(async () => {
+      this.live.set(id, { status: 'running', phase: 'reading', bytesRead: 0, bytesTotal, rowsRead: 0 });
+      try {
+        return await importFile(this.db, file, {
+          ...opts,
+          batchId: id,
+          onProgress: (p) => this.live.set(id, { status: 'running', ...p, bytesTotal: p.bytesTotal || bytesTotal }),
+        });
+      } finally {
+        this.live.delete(id);
+        fs.rmSync(file, { force: true });
+      }
+    });
+    this.tail = done.catch(() => undefined);
+    return { id, done };
+  }
+
+  progress(id: number): LiveProgress | undefined {
+    return this.live.get(id);
+  }
+}

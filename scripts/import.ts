@@ -1,0 +1,176 @@
+// `npm run import -- <file> [options]`: the same import code as POST /api/imports.
+// With the embedded database: if the app is running it owns the data directory, so the file is sent
+// through the app's API; otherwise the CLI opens the database itself (holding the same lock).
+// With DATABASE_URL the CLI talks to the server directly.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { ConfigError, parseConfig } from '../api/config.js';
+import { openDb } from '../api/db/index.js';
+import { IMPORT_KINDS, importFile, type ImportKind, type ImportSummary } from '../api/imports/index.js';
+import { acquireLock, LockedError, readLock, releaseLock } from '../api/lock.js';
+
+const HELP = `Usage: npm run import -- <file> [options]
+
+Imports police.uk street CSVs, incident CSVs (with a column mapping), GeoJSON/TopoJSON boundaries
+and population CSVs. The kind is detected from the file when --kind is not given.
+
+Options:
+  --kind <k>            ${IMPORT_KINDS.join(' | ')}
+  --level <level>       area level for boundaries/population (ward, lsoa, ...); ONS fields (WD22CD, LSOA21CD) imply it
+  --code-field <name>   boundary/population property holding the area code
+  --name-field <name>   boundary property holding the area name
+  --value-field <name>  population column
+  --crs <crs>           EPSG:4326 or EPSG:27700, when the file does not say
+  --object <name>       TopoJSON object to read
+  --mapping <m>         incident CSV columns: "date=Date,category=Offence,easting=X,northing=Y[,id=Ref,time=Time,age=..]"
+                        or the name of a saved mapping
+  --save-mapping <name> save the mapping for reuse
+  --dataset <label>     label stored with the incidents
+  --json                print the summary as JSON (no progress bar)
+  -h, --help            this help
+Environment: DATA_DIR (embedded database, default ./.saferplaces), DATABASE_URL (PostGIS server).`;
+
+type Args = {
+  kind?: string; level?: string; 'code-field'?: string; 'name-field'?: string; 'value-field'?: string; crs?: string;
+  object?: string; mapping?: string; 'save-mapping'?: string; dataset?: string; json?: boolean; help?: boolean;
+};
+
+function fail(msg: string, code = 2): never {
+  console.error(msg);
+  process.exit(code);
+}
+
+function bar(json: boolean) {
+  if (json || !process.stderr.isTTY) return { update: (_r: number, _t: number, _rows: number) => {}, stop: () => {} };
+  const b = new cliProgress.SingleBar(
+    { format: 'Importing [{bar}] {percentage}% | {rows} rows | {value}/{total} MB', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(read: number, total: number, rows: number) {
+      const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
+      if (!started) { b.start(mb(total) || 0.1, 0, { rows: 0 }); started = true; }
+      b.update(mb(read), { rows });
+    },
+    stop: () => started && b.stop(),
+  };
+}
+
+function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean) {
+  if (json) return console.log(JSON.stringify(s, null, 2));
+  const x = s as ImportSummary;
+  if (x.status === 'failed') {
+    console.error(`Import ${x.batchId} FAILED: ${x.error?.message}${x.error?.line ? ` (line ${x.error.line})` : ''}\nNothing was changed.`);
+  } else {
+    console.log(`Import ${x.batchId} (${x.kind}) of ${x.fileName}: committed.`);
+    console.log(`  rows read ${x.rowsRead}, imported ${x.imported}, duplicates ${x.duplicates}, rejected ${x.rejected}` +
+      (x.kind === 'police_uk_street' || x.kind === 'incidents_csv' ? `, outside the study area ${x.outsideStudyArea}` : ''));
+    const d = x.details as Record<string, any>;
+    if (d.repeatedSourceIds?.ids) console.log(`  ${d.repeatedSourceIds.ids} ids appear on more than one row (${d.repeatedSourceIds.rows} rows); ${d.repeatedSourceIds.counted}.`);
+    if (d.level) console.log(`  level ${d.level}: ${d.added ?? ''}${d.added !== undefined ? ' added, ' : ''}${d.changed ?? ''}${d.changed !== undefined ? ' changed, ' : ''}${d.removed !== undefined ? `${d.removed} removed` : ''}`);
+    if (d.note) console.log(`  note: ${d.note}`);
+  }
+  const rej = (x.rejects ?? []) as Array<{ line: number; reason: string }>;
+  if (rej.length) {
+    console.log(`  rejects (first ${Math.min(rej.length, 20)} of ${x.rejected}):`);
+    for (const r of rej.slice(0, 20)) console.log(`    line ${r.line}: ${r.reason}`);
+  }
+}
+
+async function viaApp(file: string, a: Args, port: number, host: string, secret: string) {
+  const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const q = new URLSearchParams({ filename: path.basename(file) });
+  const map: Record<string, string | undefined> = {
+    kind: a.kind, level: a.level, code_field: a['code-field'], name_field: a['name-field'], value_field: a['value-field'],
+    crs: a.crs, object: a.object, mapping: a.mapping, save_mapping: a['save-mapping'], dataset: a.dataset,
+  };
+  for (const [k, v] of Object.entries(map)) if (v !== undefined) q.set(k, v);
+  const headers = { 'x-saferplaces-local': secret, 'content-type': 'application/octet-stream' };
+  const res = await fetch(`${base}/api/imports?${q}`, {
+    method: 'POST', headers, body: fs.createReadStream(file) as unknown as BodyInit, duplex: 'half',
+  } as RequestInit);
+  const body = (await res.json()) as { id?: number; error?: { message: string } };
+  if (!res.ok) fail(`Import failed: ${body.error?.message ?? res.statusText}`, 1);
+  const b = bar(!!a.json);
+  for (;;) {
+    const p = (await (await fetch(`${base}/api/imports/${body.id}`, { headers })).json()) as Record<string, any>;
+    if (p.status === 'committed' || p.status === 'failed') {
+      b.stop();
+      const rej = (await (await fetch(`${base}/api/imports/${body.id}/rejects?limit=20`, { headers })).json()) as { rejects: unknown[] };
+      const s = { batchId: p.id, kind: p.kind, fileName: p.file_name, status: p.status, rowsRead: p.rows_read, imported: p.imported,
+        duplicates: p.duplicates, rejected: p.rejected, outsideStudyArea: p.outside_study_area, details: p.summary, rejects: rej.rejects, error: p.error };
+      printSummary(s, !!a.json);
+      return p.status === 'committed';
+    }
+    if (p.bytes_total) b.update(p.bytes_read ?? 0, p.bytes_total, p.rows_read ?? 0);
+    await new Promise((r) => setTimeout(r, 250)); // polling interval for a remote job
+  }
+}
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        kind: { type: 'string' }, level: { type: 'string' }, 'code-field': { type: 'string' }, 'name-field': { type: 'string' },
+        'value-field': { type: 'string' }, crs: { type: 'string' }, object: { type: 'string' }, mapping: { type: 'string' },
+        'save-mapping': { type: 'string' }, dataset: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    fail(`${(e as Error).message}\n\n${HELP}`);
+  }
+  const a = parsed.values as Args;
+  if (a.help) return console.log(HELP);
+  if (parsed.positionals.length !== 1) fail(`Give exactly one file.\n\n${HELP}`);
+  const file = path.resolve(parsed.positionals[0]);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`No such file: ${file}`);
+  if (a.kind && !IMPORT_KINDS.includes(a.kind as ImportKind)) fail(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+
+  let config;
+  try {
+    config = parseConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  if (!config.DATABASE_URL) {
+    const held = readLock(config.dataDir);
+    if (held?.owner === 'app' && held.port) {
+      if (!a.json) console.error(`The app is running (pid ${held.pid}); importing through it on port ${held.port}.`);
+      process.exit((await viaApp(file, a, held.port, held.host ?? '127.0.0.1', held.secret)) ? 0 : 1);
+    }
+  }
+  let lock;
+  try {
+    lock = config.DATABASE_URL ? undefined : acquireLock(config.dataDir, 'cli');
+  } catch (e) {
+    if (e instanceof LockedError) fail(e.message, 1);
+    throw e;
+  }
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : path.join(config.dataDir, 'pgdata') });
+  const b = bar(!!a.json);
+  try {
+    const s = await importFile(db, file, {
+      kind: a.kind as ImportKind | undefined, level: a.level, codeField: a['code-field'], nameField: a['name-field'],
+      valueField: a['value-field'], crs: a.crs, object: a.object, mapping: a.mapping, saveMapping: a['save-mapping'],
+      dataset: a.dataset, createdBy: `cli:${process.env.USER ?? 'local'}`,
+      onProgress: (p) => p.phase !== 'finishing' && b.update(p.bytesRead, p.bytesTotal, p.rowsRead),
+    });
+    b.stop();
+    printSummary(s, !!a.json);
+    process.exitCode = s.status === 'committed' ? 0 : 1;
+  } finally {
+    await db.close();
+    if (lock) releaseLock(lock);
+  }
+}
+
+main().catch((e) => {
+  console.error(`Import failed: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});
