@@ -103,10 +103,6 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   const hash = crypto.createHash('sha256');
   const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   input.on('data', (b) => hash.update(b as Buffer));
-  const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }),
-  );
-
   const rejects: Reject[] = [];
   const rejectsByCode: Record<string, number> = {};
   let rejected = 0;
@@ -118,6 +114,23 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   const categoriesSeen = new Map<string, { label: string; custom: boolean }>();
   let rowsRead = 0;
   let staged = 0;
+  // Malformed records (e.g. an unclosed quote where the file was cut off) are rejected, not fatal.
+  const parser = input.pipe(
+    parse({
+      bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true,
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        const e = err as { code?: string; lines?: number; message: string };
+        rowsRead++;
+        const truncated = e.code === 'CSV_QUOTE_NOT_CLOSED';
+        addReject({
+          line: e.lines ?? 0,
+          code: truncated ? 'truncated' : 'bad_csv_row',
+          reason: truncated ? 'truncated last line (an unclosed quote at the end of the file)' : `unreadable CSV record: ${e.message}`,
+        });
+      },
+    }),
+  );
   let header: string[] | undefined;
   let rm: ReturnType<typeof resolveMapping> | undefined;
   const fail = (code: string, message: string, line?: number): never => {
@@ -160,18 +173,8 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         pendingLast = { fields: record, line };
       }
     } catch (e) {
-      const err = e as { code?: string; lines?: number };
-      if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-        // An open quote at the end of the file: the last line was cut off.
-        if (pendingLast) await handle(pendingLast.fields, pendingLast.line);
-        pendingLast = undefined;
-        rowsRead++;
-        addReject({ line: (err.lines ?? 0) || rowsRead + 1, code: 'truncated', reason: 'truncated last line (an unclosed quote at the end of the file)' });
-      } else if (e instanceof ImportError) {
-        throw e;
-      } else {
-        fail('bad_csv', `The CSV could not be read: ${(e as Error).message}`, err.lines);
-      }
+      if (e instanceof ImportError) throw e;
+      fail('bad_csv', `The CSV could not be read: ${(e as Error).message}`, (e as { lines?: number }).lines);
     }
     if (!header) fail('empty_file', 'The file has no rows.');
     if (pendingLast) await handle(pendingLast.fields, pendingLast.line, !endsWithNewline);
@@ -237,6 +240,6 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       wardsLoaded: result.wardsLoaded,
       ...(result.wardsLoaded ? {} : { note: 'No ward boundaries are loaded yet: incidents will be assigned to wards when they are.' }),
     },
-    rejects,
+    rejects: rejects.sort((a, b) => a.line - b.line),
   };
 }
