@@ -1,0 +1,130 @@
+// POST /api/imports and the import CLI, in-process against the embedded database (and the server
+// when DATABASE_URL is set), with real files.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/app.js';
+import type { Db } from '../api/db/index.js';
+import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+
+const run = promisify(execFile);
+const haveShared = fs.existsSync(SHARED);
+const WARDS = SHARED + 'lewisham_wards_2022.geojson';
+const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
+
+async function waitForImport(app: ReturnType<typeof createApp>, id: number) {
+  for (let i = 0; i < 600; i++) {
+    const body = await (await app.request(`/api/imports/${id}`)).json();
+    if (body.status === 'committed' || body.status === 'failed') return body;
+    await new Promise((r) => setTimeout(r, 100)); // polling a background job
+  }
+  throw new Error(`import ${id} did not finish`);
+}
+
+describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
+  let db: Db;
+  let app: ReturnType<typeof createApp>;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-api-'));
+  beforeAll(async () => {
+    db = await testDb(driver);
+    await resetData(db);
+    app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 2, BASEMAP_STYLE_URL: undefined } });
+  });
+
+  it('accepts a file as the request body, imports it in the background and reports the outcome', async () => {
+    const res = await app.request('/api/imports?filename=wards.geojson', { method: 'POST', body: fs.readFileSync(WARDS) });
+    expect(res.status).toBe(202);
+    const { id } = await res.json();
+    const done = await waitForImport(app, id);
+    expect(done).toMatchObject({ status: 'committed', kind: 'boundaries', file_name: 'wards.geojson', imported: 19, created_by: 'web' });
+    const r2 = await app.request('/api/imports?filename=burglary.csv', { method: 'POST', body: fs.readFileSync(BURGLARY) });
+    const b = await waitForImport(app, (await r2.json()).id);
+    expect(b).toMatchObject({ status: 'committed', kind: 'police_uk_street', imported: 5562, outside_study_area: 39 });
+    expect(b.summary.repeatedSourceIds.ids).toBe(60);
+    const list = await (await app.request('/api/imports')).json();
+    expect(list.imports.map((x: { id: number }) => x.id)).toEqual([b.id, id]);
+    expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([]); // uploads are removed
+  });
+
+  it('pages through the rejects of an import', async () => {
+    const lines = fs.readFileSync(BURGLARY, 'utf8').split('\n');
+    const bad = [lines[0], ...lines.slice(1, 40).map((l) => l.replace(/,2\d{3}-\d{2},/, ',2024-99,'))].join('\n') + '\n';
+    const res = await app.request('/api/imports?filename=bad.csv', { method: 'POST', body: bad });
+    const done = await waitForImport(app, (await res.json()).id);
+    expect(done).toMatchObject({ status: 'committed', rejected: 39, imported: 0 });
+    const page = await (await app.request(`/api/imports/${done.id}/rejects?limit=10&offset=5`)).json();
+    expect(page.total).toBe(39);
+    expect(page.rejects.map((r: { line: number }) => r.line)).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    expect(page.rejects[0].reason).toMatch(/bad month/);
+  });
+
+  it('answers bad uploads at once with specific 400s, and oversized ones with 413', async () => {
+    const post = (body: BodyInit, q = '') => app.request(`/api/imports?filename=x${q}`, { method: 'POST', body });
+    expect((await (await post('')).json()).error.code).toBe('empty_file');
+    const bin = await post(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0]));
+    expect(bin.status).toBe(400);
+    expect((await bin.json()).error).toMatchObject({ code: 'binary_file', message: expect.stringMatching(/gzip/) });
+    const kind = await post('a,b\n1,2\n', '&kind=spreadsheet');
+    expect(kind.status).toBe(400);
+    expect((await kind.json()).error.code).toBe('invalid_parameter');
+    const big = await post(new Uint8Array(3 * 1024 * 1024).fill(65));
+    expect(big.status).toBe(413);
+    expect((await app.request('/api/imports/abc')).status).toBe(400);
+    expect((await app.request('/api/imports/99999')).status).toBe(404);
+    expect((await app.request('/api/imports?limit=-1')).status).toBe(400);
+  });
+
+  it('saves and lists column mappings, refusing invalid ones', async () => {
+    const put = (name: string, body: unknown) => app.request(`/api/mappings/${encodeURIComponent(name)}`, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect((await put('force A', { date: 'Date', category: 'Offence', easting: 'E', northing: 'N' })).status).toBe(200);
+    expect((await put('bad', { date: 'Date', category: 'Offence', lon: 'x', easting: 'E', northing: 'N' })).status).toBe(400);
+    expect((await put('bad', { date: 'Date', category: 'Offence', lon: 'x', lat: 'y', sql: 'DROP TABLE incidents' })).status).toBe(400);
+    expect((await put("x'; DROP TABLE incidents; --", { date: 'Date', category: 'C', lon: 'x', lat: 'y' })).status).toBe(400);
+    const { mappings } = await (await app.request('/api/mappings')).json();
+    expect(mappings.map((m: { name: string }) => m.name)).toEqual(['force A']);
+  });
+});
+
+describe.skipIf(!haveShared)('import CLI', () => {
+  const cli = (args: string[], env: Record<string, string>) =>
+    run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], { env: { ...process.env, ...env, DATABASE_URL: '' }, maxBuffer: 1 << 24 })
+      .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+
+  let server: ReturnType<typeof serve> | undefined;
+  afterAll(() => server?.close());
+
+  it('goes through the running app when the app holds the embedded database', async () => {
+    const db = await testDb('pglite');
+    await resetData(db);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cli-app-'));
+    const app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 100, BASEMAP_STYLE_URL: undefined } });
+    const port: number = await new Promise((resolve) => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    });
+    // What the app writes when it starts on a data directory (api/lock.ts).
+    fs.writeFileSync(path.join(dataDir, 'lock.json'), JSON.stringify({ pid: process.pid, owner: 'app', secret: 's', port, host: '127.0.0.1' }));
+    const r = await cli([WARDS, '--json'], { DATA_DIR: dataDir });
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'committed', kind: 'boundaries', imported: 19 });
+    const [n] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
+    expect(n.n).toBe(19);
+  });
+
+  it('opens the embedded database itself when no app runs, and exits non-zero on a bad file', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cli-'));
+    const bad = path.join(dataDir, 'empty.csv');
+    fs.writeFileSync(bad, '');
+    const r = await cli([bad], { DATA_DIR: dataDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED: The file is empty/);
+    expect(fs.existsSync(path.join(dataDir, 'lock.json'))).toBe(false); // released
+    const usage = await cli([], { DATA_DIR: dataDir });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Give exactly one file/);
+  });
+});
