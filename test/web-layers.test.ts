@@ -1,0 +1,114 @@
+// Map layer specs: every combination of parameters gives a style the MapLibre style-spec validator
+// (validateStyleMin, the style-level validate()) accepts.
+import { describe, expect, it } from 'vitest';
+import { validateStyleMin as validate, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import { fallbackStyle, looksLikeStyle } from '../web/src/map/base-style';
+import { classBreaks, classColours } from '../web/src/map/classify';
+import {
+  AREA_LABEL_SOURCE,
+  AREA_SOURCE,
+  HEX_FILL_LAYER,
+  HEX_SOURCE,
+  INCIDENT_CLUSTER_LAYER,
+  INCIDENT_POINT_LAYER,
+  INCIDENT_SOURCE,
+  WARD_FILL_LAYER,
+  WARD_LABEL_LAYER,
+  WARD_LINE_LAYER,
+  areaFillColour,
+  composeStyle,
+  overlayLayers,
+  overlaySources,
+  type OverlayParams,
+} from '../web/src/map/layers';
+import { NO_DATA_COLOUR } from '../web/src/map/layers/common';
+
+const counts = [278, 302, 317, 324, 326, 355, 357, 371, 405, 410, 430, 458, 459, 510, 541, 549, 625, 728, 760];
+const areaClasses = classBreaks(counts, 'jenks', 'count')!;
+const hexClasses = classBreaks([1, 2, 3, 5, 8, 13, 40, 41, 90], 'quantile', 'count')!;
+
+function params(over: Partial<{ metric: 'count' | 'rate'; all: boolean; selected: boolean; classes: boolean }> = {}): OverlayParams {
+  const on = over.all ?? true;
+  const withClasses = over.classes ?? true;
+  return {
+    areas: {
+      metric: over.metric ?? 'count',
+      classes: withClasses ? areaClasses : null,
+      colours: classColours(areaClasses, 'Blues'),
+      showFill: on,
+      showOutlines: on,
+      showLabels: on,
+      dimmed: on,
+      selectedCode: over.selected ? 'E05013719' : null,
+    },
+    hexes: { visible: on, classes: withClasses ? hexClasses : null, colours: classColours(hexClasses, 'YlOrRd'), selectedH3: over.selected ? '89194ad0577ffff' : null },
+    incidents: { visible: on },
+  };
+}
+
+function fullStyle(p: OverlayParams): StyleSpecification {
+  return composeStyle(fallbackStyle(), overlaySources(), overlayLayers(p));
+}
+
+describe('overlay layer specs', () => {
+  const cases: [string, OverlayParams][] = [
+    ['all layers on, counts, no selection', params()],
+    ['all layers off', params({ all: false })],
+    ['rate metric with a selection', params({ metric: 'rate', selected: true })],
+    ['before any statistics arrive (no classes)', params({ classes: false })],
+  ];
+  it.each(cases)('validates as a full style: %s', (_name, p) => {
+    expect(validate(fullStyle(p))).toEqual([]);
+  });
+
+  it('a deliberately broken layer is caught by the validator (the check is live)', () => {
+    const style = fullStyle(params());
+    (style.layers[1] as any).paint['fill-color'] = ['step', ['get', 'count']];
+    expect(validate(style).length).toBeGreaterThan(0);
+  });
+
+  it('draws in order: area fill, hexagons, outlines, incidents, labels on top', () => {
+    const ids = overlayLayers(params()).map((l) => l.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const at = (id: string) => ids.indexOf(id);
+    expect(at(WARD_FILL_LAYER)).toBeLessThan(at(HEX_FILL_LAYER));
+    expect(at(HEX_FILL_LAYER)).toBeLessThan(at(WARD_LINE_LAYER));
+    expect(at(WARD_LINE_LAYER)).toBeLessThan(at(INCIDENT_CLUSTER_LAYER));
+    expect(at(INCIDENT_POINT_LAYER)).toBeLessThan(at(WARD_LABEL_LAYER));
+    expect(ids[ids.length - 1]).toBe(WARD_LABEL_LAYER);
+  });
+
+  it('uses the exported source ids and clusters the incident source', () => {
+    const sources = overlaySources();
+    expect(Object.keys(sources).sort()).toEqual([AREA_LABEL_SOURCE, AREA_SOURCE, HEX_SOURCE, INCIDENT_SOURCE].sort());
+    expect(sources[INCIDENT_SOURCE]).toMatchObject({ type: 'geojson', cluster: true });
+    for (const l of overlayLayers(params())) expect(Object.keys(sources)).toContain((l as { source: string }).source);
+  });
+
+  it('toggles layers with layout visibility, keeping the layer list stable', () => {
+    const on = overlayLayers(params());
+    const off = overlayLayers(params({ all: false }));
+    expect(off.map((l) => l.id)).toEqual(on.map((l) => l.id));
+    expect(off.every((l) => l.layout?.visibility === 'none')).toBe(true);
+    expect(on.filter((l) => l.id !== 'sp-area-selected' && l.id !== 'sp-hex-selected').every((l) => l.layout?.visibility === 'visible')).toBe(true);
+  });
+
+  it('colours areas from feature state by class, grey without a value', () => {
+    const colours = classColours(areaClasses, 'Blues');
+    const expr = areaFillColour({ metric: 'rate', classes: areaClasses, colours }) as unknown[];
+    expect(expr[0]).toBe('case');
+    expect(JSON.stringify(expr)).toContain('["feature-state","rate"]');
+    expect(expr[expr.length - 1]).toBe(NO_DATA_COLOUR);
+    const step = expr[2] as unknown[];
+    expect(step[0]).toBe('step');
+    expect(step[2]).toBe(colours[0]);
+    expect(step.slice(3).filter((_, i) => i % 2 === 0)).toEqual(areaClasses.thresholds);
+    expect(areaFillColour({ metric: 'count', classes: null, colours: [] })).toBe(NO_DATA_COLOUR);
+  });
+
+  it('recognises a style document', () => {
+    expect(looksLikeStyle(fallbackStyle())).toBe(true);
+    expect(looksLikeStyle({ version: 8 })).toBe(false);
+    expect(looksLikeStyle('<html>')).toBe(false);
+  });
+});

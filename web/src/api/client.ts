@@ -1,0 +1,127 @@
+// Typed calls to the Saferplaces API. Errors come back as ApiError carrying the server's code and message.
+import type {
+  AppConfig,
+  AreaCollection,
+  AreaSet,
+  AreaStats,
+  Category,
+  HexResponse,
+  ImportJob,
+  IncidentCollection,
+  RejectsPage,
+  SeriesResponse,
+  Summary,
+} from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The filters every aggregate endpoint takes. `to` is exclusive. */
+export interface Filters {
+  from?: string;
+  to?: string;
+  categories?: string[];
+}
+
+/** Filters with the time window resolved (what the map page queries with). */
+export interface ResolvedFilters extends Filters {
+  from: string;
+  to: string;
+  categories: string[];
+}
+
+export type Bbox = [west: number, south: number, east: number, north: number];
+
+type QueryValue = string | number | boolean | null | undefined;
+
+/** Builds `?a=1&b=2`, leaving out empty values; arrays are joined with commas. */
+export function queryString(params: Record<string, QueryValue | QueryValue[]>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (Array.isArray(v)) {
+      const parts = v.filter((x) => x !== undefined && x !== null && x !== '');
+      if (parts.length) q.set(k, parts.join(','));
+    } else if (v !== undefined && v !== null && v !== '') {
+      q.set(k, String(v));
+    }
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export function filterParams(f: Filters): Record<string, QueryValue | QueryValue[]> {
+  return { from: f.from, to: f.to, category: f.categories?.length ? f.categories : undefined };
+}
+
+export function bboxParam(b: Bbox): string {
+  return b.map((x) => x.toFixed(5)).join(',');
+}
+
+/** Turns a non-2xx response into an ApiError, using the `{error:{code,message}}` body when there is one. */
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = `${res.status} ${res.statusText || 'error'}`;
+  let details: unknown;
+  try {
+    const body = await res.json();
+    if (body && typeof body === 'object' && body.error) {
+      code = body.error.code ?? code;
+      message = body.error.message ?? message;
+      details = body.error.details;
+    }
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  return new ApiError(res.status, code, message, details);
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', `Cannot reach the Saferplaces server (${(e as Error).message})`);
+  }
+  if (!res.ok) throw await errorFromResponse(res);
+  return (await res.json()) as T;
+}
+
+export const api = {
+  config: (signal?: AbortSignal) => getJson<AppConfig>('/api/config', signal),
+  summary: (signal?: AbortSignal) => getJson<Summary>('/api/summary', signal),
+  areaSets: (signal?: AbortSignal) => getJson<{ sets: AreaSet[] }>('/api/area-sets', signal),
+  areas: (level: string, signal?: AbortSignal) => getJson<AreaCollection>(`/api/areas${queryString({ level })}`, signal),
+  areaStats: (level: string, f: Filters, signal?: AbortSignal) =>
+    getJson<AreaStats>(`/api/stats/areas${queryString({ level, ...filterParams(f) })}`, signal),
+  hexes: (res: number, bbox: Bbox, f: Filters, signal?: AbortSignal) =>
+    getJson<HexResponse>(`/api/hexes${queryString({ res, ...filterParams(f), bbox: bboxParam(bbox) })}`, signal),
+  incidents: (bbox: Bbox, f: Filters, limit: number, signal?: AbortSignal) =>
+    getJson<IncidentCollection>(`/api/incidents${queryString({ bbox: bboxParam(bbox), ...filterParams(f), limit })}`, signal),
+  categories: (signal?: AbortSignal) => getJson<{ categories: Category[] }>('/api/categories', signal),
+  series: (target: { level: string; code: string } | { h3: string }, f: Filters, signal?: AbortSignal) =>
+    getJson<SeriesResponse>(`/api/series${queryString({ ...target, ...filterParams(f) })}`, signal),
+  imports: (signal?: AbortSignal) => getJson<{ imports: ImportJob[] }>('/api/imports', signal),
+  importJob: (id: string, signal?: AbortSignal) => getJson<ImportJob>(`/api/imports/${encodeURIComponent(id)}`, signal),
+  rejects: (id: string, limit: number, offset: number, signal?: AbortSignal) =>
+    getJson<RejectsPage>(`/api/imports/${encodeURIComponent(id)}/rejects${queryString({ limit, offset })}`, signal),
+};
+
+export function isAbort(e: unknown): boolean {
+  return (e as Error)?.name === 'AbortError';
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

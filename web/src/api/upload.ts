@@ -1,0 +1,49 @@
+// File upload with XMLHttpRequest, which (unlike fetch) reports upload progress.
+import { ApiError } from './client';
+import { queryString } from './client';
+
+export interface UploadOptions {
+  kind?: string;
+  level?: string;
+  dataset?: string;
+  code_field?: string;
+  name_field?: string;
+  mapping?: string;
+}
+
+export interface UploadHandle {
+  promise: Promise<{ id: string }>;
+  abort: () => void;
+}
+
+export function importUrl(fileName: string, opts: UploadOptions): string {
+  return `/api/imports${queryString({ ...opts, filename: fileName })}`;
+}
+
+export function uploadImport(file: File, opts: UploadOptions, onProgress: (loaded: number, total: number) => void): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<{ id: string }>((resolve, reject) => {
+    xhr.open('POST', importUrl(file.name, opts));
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: the server could not be reached.'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'));
+    xhr.onload = () => {
+      let body: any = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // fall through
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body && body.id !== undefined) {
+        resolve({ id: String(body.id) });
+      } else {
+        const err = body?.error;
+        reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? `Upload failed (${xhr.status} ${xhr.statusText})`, err?.details));
+      }
+    };
+    xhr.send(file);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

@@ -1,0 +1,38 @@
+// Number formatting for tables, legends and panels (en-GB).
+
+const intFmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const rateFmt = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const pctFmt = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '—' : intFmt.format(n);
+}
+
+export function formatRate(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '—' : rateFmt.format(n);
+}
+
+export interface Change {
+  diff: number | null;
+  pct: number | null;
+}
+
+/** Change from the previous period, as a difference and (when the previous count is not 0) a proportion. */
+export function change(count: number | null | undefined, previous: number | null | undefined): Change {
+  if (count === null || count === undefined || previous === null || previous === undefined) return { diff: null, pct: null };
+  return { diff: count - previous, pct: previous > 0 ? (count - previous) / previous : null };
+}
+
+export function formatChange(c: Change): string {
+  if (c.diff === null) return '—';
+  const d = c.diff > 0 ? `+${intFmt.format(c.diff)}` : intFmt.format(c.diff);
+  return c.pct === null ? d : `${d} (${pctFmt.format(c.pct)})`;
+}
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}

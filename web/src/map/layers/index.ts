@@ -1,0 +1,40 @@
+// The overlay drawn over any basemap: every source and layer the app adds, in drawing order.
+import type { GeoJSONSourceSpecification, LayerSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import { areaFillLayers, areaLabelLayers, areaLineLayers, areaSources, type AreaLayerParams } from './areas';
+import { hexLayers, hexSources, type HexLayerParams } from './hexes';
+import { incidentLayers, incidentSources, type IncidentLayerParams } from './incidents';
+
+export * from './areas';
+export * from './hexes';
+export * from './incidents';
+
+export interface OverlayParams {
+  areas: AreaLayerParams;
+  hexes: HexLayerParams;
+  incidents: IncidentLayerParams;
+}
+
+/** Layers bottom to top: area fill, hexagons, area outlines, incidents, labels. */
+export function overlayLayers(p: OverlayParams): LayerSpecification[] {
+  return [
+    ...areaFillLayers(p.areas),
+    ...hexLayers(p.hexes),
+    ...areaLineLayers(p.areas),
+    ...incidentLayers(p.incidents),
+    ...areaLabelLayers(p.areas),
+  ];
+}
+
+/** Source specs with empty data (the controller fills them with setData). */
+export function overlaySources(): Record<string, GeoJSONSourceSpecification> {
+  return { ...areaSources(), ...hexSources(), ...incidentSources() };
+}
+
+/** A basemap style with the overlay on top (used by tests to validate the whole style). */
+export function composeStyle(
+  base: StyleSpecification,
+  sources: Record<string, GeoJSONSourceSpecification>,
+  layers: LayerSpecification[],
+): StyleSpecification {
+  return { ...base, sources: { ...base.sources, ...sources }, layers: [...base.layers, ...layers] };
+}

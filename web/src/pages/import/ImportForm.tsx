@@ -1,0 +1,154 @@
+// Choose a file and how to read it, then upload it with visible upload progress.
+import { useRef, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
+import { uploadImport, type UploadHandle, type UploadOptions } from '../../api/upload';
+import { formatBytes } from '../../lib/format';
+import { useApi } from '../../lib/use-api';
+import { ProgressBar } from './ProgressBar';
+
+export const KINDS: { value: string; label: string; help: string }[] = [
+  { value: '', label: 'Detect from the file', help: 'police.uk CSVs and GeoJSON/TopoJSON boundaries are recognised from their contents.' },
+  { value: 'police_uk_street', label: 'police.uk street CSV', help: 'Monthly street-level file as downloaded from data.police.uk.' },
+  { value: 'incidents_csv', label: 'Incident CSV', help: 'police.uk API layout, or your own columns with a saved mapping.' },
+  { value: 'boundaries', label: 'Area boundaries', help: 'GeoJSON or TopoJSON polygons (wards, LSOAs…), in WGS84 or British National Grid.' },
+  { value: 'population', label: 'Population CSV', help: 'Residents per area code, used for rates per 1,000.' },
+];
+
+function guessKind(name: string): string {
+  return /\.(geo|topo)?json$/i.test(name) ? 'boundaries' : '';
+}
+
+export function ImportForm({ onUploaded }: { onUploaded: (id: string) => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [kind, setKind] = useState('');
+  const [level, setLevel] = useState('ward');
+  const [dataset, setDataset] = useState('');
+  const [codeField, setCodeField] = useState('');
+  const [nameField, setNameField] = useState('');
+  const [mapping, setMapping] = useState('');
+  const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const upload = useRef<UploadHandle | null>(null);
+  const areaSets = useApi((s) => api.areaSets(s), []);
+
+  const needsLevel = kind === 'boundaries' || kind === 'population';
+  const isIncidents = kind === '' || kind === 'incidents_csv' || kind === 'police_uk_street';
+  const busy = progress !== null;
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setError(null);
+    const opts: UploadOptions = {
+      kind: kind || undefined,
+      level: needsLevel ? level.trim() || undefined : undefined,
+      dataset: isIncidents ? dataset.trim() || undefined : undefined,
+      code_field: kind === 'boundaries' || kind === 'population' ? codeField.trim() || undefined : undefined,
+      name_field: kind === 'boundaries' ? nameField.trim() || undefined : undefined,
+      mapping: kind === 'incidents_csv' ? mapping.trim() || undefined : undefined,
+    };
+    setProgress({ loaded: 0, total: file.size });
+    upload.current = uploadImport(file, opts, (loaded, total) => setProgress({ loaded, total }));
+    try {
+      const { id } = await upload.current.promise;
+      onUploaded(id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      upload.current = null;
+      setProgress(null);
+    }
+  };
+
+  return (
+    <form className="panel import-form" data-testid="import-form" onSubmit={submit}>
+      <label className="field">
+        <span>File</span>
+        <input
+          type="file"
+          data-testid="import-file"
+          accept=".csv,.geojson,.json,.topojson,text/csv,application/json"
+          disabled={busy}
+          onChange={(e) => {
+            const f = e.target.files?.[0] ?? null;
+            setFile(f);
+            setError(null);
+            if (f) setKind(guessKind(f.name));
+          }}
+        />
+        {file && <span className="hint">{file.name} · {formatBytes(file.size)}</span>}
+      </label>
+      <label className="field">
+        <span>Kind</span>
+        <select value={kind} onChange={(e) => setKind(e.target.value)} disabled={busy} data-testid="import-kind">
+          {KINDS.map((k) => (
+            <option key={k.value} value={k.value}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+        <span className="hint">{KINDS.find((k) => k.value === kind)?.help}</span>
+      </label>
+      {needsLevel && (
+        <div className="field-row">
+          <label className="field">
+            <span>Area level</span>
+            <input value={level} onChange={(e) => setLevel(e.target.value)} list="area-levels" disabled={busy} data-testid="import-level" required />
+            <datalist id="area-levels">
+              {['ward', 'lsoa', 'msoa', ...(areaSets.data?.sets.map((s) => s.level) ?? [])].filter((v, i, a) => a.indexOf(v) === i).map((l) => (
+                <option key={l} value={l} />
+              ))}
+            </datalist>
+          </label>
+          <label className="field">
+            <span>Code field (optional)</span>
+            <input value={codeField} onChange={(e) => setCodeField(e.target.value)} placeholder="e.g. WD22CD" disabled={busy} />
+          </label>
+          {kind === 'boundaries' && (
+            <label className="field">
+              <span>Name field (optional)</span>
+              <input value={nameField} onChange={(e) => setNameField(e.target.value)} placeholder="e.g. WD22NM" disabled={busy} />
+            </label>
+          )}
+        </div>
+      )}
+      {isIncidents && (
+        <div className="field-row">
+          <label className="field">
+            <span>Dataset name (optional)</span>
+            <input value={dataset} onChange={(e) => setDataset(e.target.value)} placeholder="e.g. police.uk Lewisham" disabled={busy} data-testid="import-dataset" />
+          </label>
+          {kind === 'incidents_csv' && (
+            <label className="field">
+              <span>Saved column mapping (optional)</span>
+              <input value={mapping} onChange={(e) => setMapping(e.target.value)} placeholder="mapping name" disabled={busy} />
+            </label>
+          )}
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" disabled={!file || busy} data-testid="import-submit">
+          Upload and import
+        </button>
+        {busy && (
+          <button type="button" onClick={() => upload.current?.abort()}>
+            Cancel upload
+          </button>
+        )}
+      </div>
+      {progress && (
+        <ProgressBar
+          testId="upload-progress"
+          label={`Uploading ${formatBytes(progress.loaded)} of ${formatBytes(progress.total)}`}
+          value={progress.loaded}
+          max={progress.total}
+        />
+      )}
+      {error && (
+        <p className="error-text" role="alert" data-testid="import-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+// Details of the selected area or hexagon: counts for the period and the previous one, rate, change,
+// and a monthly sparkline covering both periods.
+import { api, type ResolvedFilters } from '../../api/client';
+import type { AreaStats } from '../../api/types';
+import { change, formatChange, formatCount, formatRate } from '../../lib/format';
+import { previousWindow, windowLabel } from '../../lib/months';
+import { fillMonths, sumWindow } from '../../lib/series';
+import { useApi } from '../../lib/use-api';
+import type { Selection } from '../../state/url-state';
+import { Sparkline } from './Sparkline';
+
+export function DetailPanel({
+  selection,
+  level,
+  levelLabel,
+  filters,
+  stats,
+  onClose,
+}: {
+  selection: NonNullable<Selection>;
+  level: string;
+  levelLabel: string;
+  filters: ResolvedFilters;
+  stats: AreaStats | null;
+  onClose: () => void;
+}) {
+  const from = filters.from;
+  const to = filters.to;
+  const prev = stats ? { from: stats.previous_from.slice(0, 7), to: stats.previous_to.slice(0, 7) } : previousWindow(from, to);
+  const target = selection.kind === 'area' ? { level, code: selection.code } : { h3: selection.h3 };
+  const targetKey = selection.kind === 'area' ? selection.code : selection.h3;
+  const series = useApi((s) => api.series(target, { ...filters, from: prev.from }, s), [level, targetKey, from, to, prev.from, filters.categories?.join(',')]);
+
+  const row = selection.kind === 'area' ? stats?.areas.find((a) => a.code === selection.code) : undefined;
+  const months = series.data ? fillMonths(series.data.months, prev.from, to) : [];
+  const seriesCount = series.data ? sumWindow(months, from, to) : null;
+  const seriesPrev = series.data ? sumWindow(months, prev.from, prev.to) : null;
+  const count = row ? row.count : seriesCount;
+  const previous = row ? row.previous_count : seriesPrev;
+  const ch = change(count, previous);
+
+  const title = selection.kind === 'area' ? (row?.name ?? selection.code) : 'Hexagon';
+  const subtitle = selection.kind === 'area' ? `${levelLabel} ${selection.code}` : `H3 ${selection.h3}`;
+  return (
+    <div className="panel detail" data-testid="detail-panel">
+      <div className="detail-head">
+        <div>
+          <h2 className="detail-title">{title}</h2>
+          <p className="hint">{subtitle}</p>
+        </div>
+        <button type="button" className="close" onClick={onClose} aria-label="Close details" data-testid="detail-close">
+          ×
+        </button>
+      </div>
+      <dl className="detail-figures">
+        <div>
+          <dt>{windowLabel(from, to)}</dt>
+          <dd data-testid="detail-count">{formatCount(count)}</dd>
+        </div>
+        <div>
+          <dt>Previous ({windowLabel(prev.from, prev.to)})</dt>
+          <dd>{formatCount(previous)}</dd>
+        </div>
+        <div>
+          <dt>Change</dt>
+          <dd className={ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}>{formatChange(ch)}</dd>
+        </div>
+        <div>
+          <dt>Per 1,000 residents</dt>
+          <dd>
+            {selection.kind === 'hex' ? <span className="hint">n/a for hexagons</span> : row?.population == null ? <span className="hint">no population data</span> : formatRate(row.rate_per_1000)}
+          </dd>
+        </div>
+      </dl>
+      {series.error && <p className="error-text">{series.error}</p>}
+      {series.data && <Sparkline months={months} currentFrom={from} />}
+      {selection.kind === 'area' && row && row.population !== null && <p className="hint">Population {formatCount(row.population)}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+// Filters: time window (inclusive months in the UI, exclusive `to` in the URL/API), categories, area level, metric.
+import type { AreaSet, Category, Summary } from '../../api/types';
+import { addMonths, fromBoundToMonth, isMonth, windowLabel } from '../../lib/months';
+import type { ViewState } from '../../state/url-state';
+import { updateView } from '../../state/view-store';
+import { CategoryPicker } from './CategoryPicker';
+
+export function FilterPanel({
+  view,
+  summary,
+  period,
+  categories,
+  areaSets,
+  hasPopulation,
+}: {
+  view: ViewState;
+  summary: Summary;
+  period: { from: string; to: string } | null;
+  categories: Category[];
+  areaSets: AreaSet[];
+  hasPopulation: boolean;
+}) {
+  const first = fromBoundToMonth(summary.first_month);
+  const last = fromBoundToMonth(summary.last_month);
+  const lastInclusive = period ? addMonths(period.to, -1) : '';
+  return (
+    <div className="panel" data-testid="filters">
+      <h2 className="panel-title">Period</h2>
+      <div className="month-range">
+        <label>
+          From
+          <input
+            type="month"
+            data-testid="filter-from"
+            value={period?.from ?? ''}
+            min={first}
+            max={last}
+            onChange={(e) => isMonth(e.target.value) && updateView({ from: e.target.value })}
+          />
+        </label>
+        <label>
+          To (incl.)
+          <input
+            type="month"
+            data-testid="filter-to"
+            value={lastInclusive}
+            min={first}
+            max={last}
+            onChange={(e) => isMonth(e.target.value) && updateView({ to: addMonths(e.target.value, 1) })}
+          />
+        </label>
+      </div>
+      {period && (
+        <p className="hint">
+          {windowLabel(period.from, period.to)}
+          {(view.from || view.to) && (
+            <>
+              {' · '}
+              <button type="button" className="link-button" onClick={() => updateView({ from: null, to: null })}>
+                default period
+              </button>
+            </>
+          )}
+        </p>
+      )}
+
+      <h2 className="panel-title">Categories</h2>
+      <CategoryPicker categories={categories} selected={view.categories} onChange={(cats) => updateView({ categories: cats })} />
+
+      {areaSets.length > 1 && (
+        <>
+          <h2 className="panel-title">Areas</h2>
+          <select
+            value={view.level}
+            data-testid="level-select"
+            onChange={(e) => updateView({ level: e.target.value, selected: null })}
+            aria-label="Area level"
+          >
+            {areaSets.map((s) => (
+              <option key={s.level} value={s.level}>
+                {s.label} ({s.count})
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+
+      <h2 className="panel-title">Measure</h2>
+      <div className="segmented" role="radiogroup" aria-label="Measure">
+        <label>
+          <input type="radio" name="metric" checked={view.metric === 'count' || !hasPopulation} onChange={() => updateView({ metric: 'count' })} data-testid="metric-count" />
+          Count
+        </label>
+        <label title={hasPopulation ? '' : 'No population loaded for these areas'}>
+          <input
+            type="radio"
+            name="metric"
+            checked={view.metric === 'rate' && hasPopulation}
+            disabled={!hasPopulation}
+            onChange={() => updateView({ metric: 'rate' })}
+            data-testid="metric-rate"
+          />
+          Rate per 1,000
+        </label>
+      </div>
+      {!hasPopulation && <p className="hint">Rates need population: import a population CSV for this area level.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// Map legend: class breaks of the area choropleth and of the hexagons, the "no data" state, and the
+// classification method.
+import { legendRows, type ClassMethod, type Classes } from '../../map/classify';
+import { NO_DATA_COLOUR } from '../../map/layers/common';
+import type { AreaMetric } from '../../map/layers/areas';
+import { updateView } from '../../state/view-store';
+
+function Rows({ classes, colours, testId }: { classes: Classes; colours: readonly string[]; testId: string }) {
+  return (
+    <ul className="legend-rows" data-testid={testId}>
+      {legendRows(classes, colours).map((r) => (
+        <li key={r.label + r.colour}>
+          <span className="swatch" style={{ background: r.colour }} />
+          {r.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Legend(p: {
+  levelLabel: string;
+  metric: AreaMetric;
+  method: ClassMethod;
+  showAreas: boolean;
+  areaClasses: Classes | null;
+  areaColours: readonly string[];
+  areaNoData: boolean;
+  showHexes: boolean;
+  hexClasses: Classes | null;
+  hexColours: readonly string[];
+  hexRes: number | null;
+  showIncidents: boolean;
+}) {
+  if (!p.showAreas && !p.showHexes && !p.showIncidents) return null;
+  return (
+    <div className="panel legend" data-testid="legend">
+      <h2 className="panel-title">Legend</h2>
+      {p.showHexes && (
+        <section>
+          <h3>Incidents per hexagon{p.hexRes ? ` (H3 res ${p.hexRes})` : ''}</h3>
+          {p.hexClasses ? <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" /> : <p className="hint">No incidents in view</p>}
+        </section>
+      )}
+      {p.showAreas && (
+        <section>
+          <h3>
+            {p.metric === 'rate' ? 'Incidents per 1,000 residents' : 'Incidents per area'} ({p.levelLabel.toLowerCase()})
+          </h3>
+          {p.areaClasses ? <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" /> : <p className="hint">Loading…</p>}
+          {p.areaNoData && (
+            <ul className="legend-rows">
+              <li data-testid="legend-no-data">
+                <span className="swatch" style={{ background: NO_DATA_COLOUR }} />
+                {p.metric === 'rate' ? 'No population data' : 'No data'}
+              </li>
+            </ul>
+          )}
+        </section>
+      )}
+      {p.showIncidents && (
+        <section>
+          <h3>Incidents</h3>
+          <ul className="legend-rows">
+            <li>
+              <span className="swatch swatch-point" />
+              One incident (circles with numbers are clusters)
+            </li>
+          </ul>
+        </section>
+      )}
+      {(p.showAreas || p.showHexes) && (
+        <label className="legend-method">
+          Classes
+          <select value={p.method} onChange={(e) => updateView({ classMethod: e.target.value as ClassMethod })} data-testid="class-method">
+            <option value="jenks">Natural breaks</option>
+            <option value="quantile">Quantiles</option>
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}

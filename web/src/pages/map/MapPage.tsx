@@ -1,0 +1,180 @@
+// The map page: filters and layers on the left, the map with its legend, and the ranking table and
+// detail panel on the right. State lives in the URL; bulk data lives in the map controller.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, type ResolvedFilters } from '../../api/client';
+import type { AppConfig, Summary } from '../../api/types';
+import { classBreaks, classColours } from '../../map/classify';
+import { loadBaseStyle } from '../../map/base-style';
+import type { MapController, MapEvents } from '../../map/map-controller';
+import type { OverlayParams } from '../../map/layers';
+import { resolveWindow } from '../../lib/months';
+import { useApi } from '../../lib/use-api';
+import { hasLayer } from '../../state/url-state';
+import { updateView, useViewSnapshot } from '../../state/view-store';
+import { MapView } from './MapView';
+import { FilterPanel } from './FilterPanel';
+import { LayerPanel } from './LayerPanel';
+import { Legend } from './Legend';
+import { RankingTable } from './RankingTable';
+import { DetailPanel } from './DetailPanel';
+import { MapNotices } from './MapNotices';
+import { useAreaBoundaries, useAreaStats, useHexLayer, useIncidentLayer, type Viewport } from './use-map-layers';
+
+const AREA_SCHEME = 'Blues' as const;
+const HEX_SCHEME = 'YlOrRd' as const;
+
+export function MapPage({ summary, config }: { summary: Summary; config: AppConfig }) {
+  const { view, source } = useViewSnapshot();
+  const [controller, setController] = useState<MapController | null>(null);
+  const [viewport, setViewport] = useState<Viewport | null>(null);
+  const [basemapNote, setBasemapNote] = useState<string | null>(null);
+  const initialCamera = useRef(view.camera).current;
+
+  const period = resolveWindow(view, summary);
+  const catKey = view.categories.join(',');
+  const filters: ResolvedFilters | null = useMemo(
+    () => (period ? { from: period.from, to: period.to, categories: view.categories } : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [period?.from, period?.to, catKey],
+  );
+
+  const areaSets = useApi((s) => api.areaSets(s), []);
+  const categories = useApi((s) => api.categories(s), []);
+  const boundaries = useAreaBoundaries(controller, view.level, initialCamera === null);
+  const stats = useAreaStats(controller, view.level, filters);
+  const showHexes = hasLayer(view, 'hexes');
+  const showIncidents = hasLayer(view, 'incidents');
+  const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod);
+  const incidents = useIncidentLayer(controller, filters, viewport, showIncidents);
+
+  const hasPopulation = !!stats.data?.areas.some((a) => a.rate_per_1000 !== null);
+  const metric = view.metric === 'rate' && hasPopulation ? 'rate' : 'count';
+  const areaClasses = useMemo(
+    () => (stats.data ? classBreaks(stats.data.areas.map((a) => (metric === 'rate' ? a.rate_per_1000 : a.count)), view.classMethod, metric) : null),
+    [stats.data, metric, view.classMethod],
+  );
+  const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
+  const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
+
+  const selected = view.selected;
+  const overlay: OverlayParams = useMemo(
+    () => ({
+      areas: {
+        metric,
+        classes: areaClasses,
+        colours: areaColours,
+        showFill: hasLayer(view, 'choropleth'),
+        showOutlines: hasLayer(view, 'outlines'),
+        showLabels: hasLayer(view, 'labels'),
+        dimmed: showHexes,
+        selectedCode: selected?.kind === 'area' ? selected.code : null,
+      },
+      hexes: { visible: showHexes, classes: hexes?.classes ?? null, colours: hexColours, selectedH3: selected?.kind === 'hex' ? selected.h3 : null },
+      incidents: { visible: showIncidents },
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [metric, areaClasses, areaColours, view.layers, showHexes, showIncidents, selected, hexes?.classes, hexColours],
+  );
+  useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
+
+  // Basemap: the configured style if it loads, else the plain local background already on the map.
+  useEffect(() => {
+    if (!controller) return;
+    let live = true;
+    void controller.track(loadBaseStyle(config.basemapStyleUrl)).then((r) => {
+      if (!live) return;
+      if (!r.fallbackReason) controller.setBaseStyle(r.style);
+      setBasemapNote(config.basemapStyleUrl && r.fallbackReason ? `Plain background: ${r.fallbackReason}.` : null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [controller, config.basemapStyleUrl]);
+  useEffect(() => controller?.setAttribution(config.attribution), [controller, config.attribution]);
+
+  // URL camera -> map, except for moves the map reported itself.
+  useEffect(() => {
+    if (controller && view.camera && source !== 'map') controller.jumpTo(view.camera);
+  }, [controller, view.camera, source]);
+
+  const events: MapEvents = {
+    onSelect: (sel) => updateView({ selected: sel }, { push: true }),
+    onCamera: (camera) => updateView({ camera }, { source: 'map' }),
+    onViewport: (bbox, zoom) => setViewport({ bbox, zoom }),
+  };
+  const zoomToArea = useCallback(
+    (code: string) => {
+      controller?.zoomToArea(code);
+      updateView({ selected: { kind: 'area', code } }, { push: true });
+    },
+    [controller],
+  );
+
+  const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
+  return (
+    <div className="map-page">
+      <aside className="sidebar sidebar-left" aria-label="Filters and layers">
+        <FilterPanel
+          view={view}
+          summary={summary}
+          period={period}
+          categories={categories.data?.categories ?? []}
+          areaSets={areaSets.data?.sets ?? []}
+          hasPopulation={hasPopulation}
+        />
+        <LayerPanel view={view} autoRes={hexes?.res ?? null} />
+        <Legend
+          levelLabel={levelLabel}
+          metric={metric}
+          method={view.classMethod}
+          showAreas={hasLayer(view, 'choropleth')}
+          areaClasses={areaClasses}
+          areaColours={areaColours}
+          areaNoData={!!stats.data?.areas.some((a) => (metric === 'rate' ? a.rate_per_1000 : a.count) === null)}
+          showHexes={showHexes}
+          hexClasses={hexes?.classes ?? null}
+          hexColours={hexColours}
+          hexRes={hexes?.res ?? null}
+          showIncidents={showIncidents}
+        />
+      </aside>
+      <section className="map-wrap">
+        <MapView initialCamera={initialCamera} events={events} onController={setController} />
+        <MapNotices
+          messages={[
+            basemapNote,
+            boundaries.error && `Boundaries: ${boundaries.error}`,
+            stats.error && `Statistics: ${stats.error}`,
+            hexes?.error && `Hexagons: ${hexes.error}`,
+            incidents?.error && `Incidents: ${incidents.error}`,
+            incidents?.truncated
+              ? `Showing ${incidents.shown.toLocaleString('en-GB')} of ${incidents.total.toLocaleString('en-GB')} incidents around this view — zoom in to see them all.`
+              : null,
+            boundaries.count === 0 ? `No ${levelLabel} boundaries are loaded. Import a boundary file on the Import page.` : null,
+          ]}
+        />
+      </section>
+      <aside className="sidebar sidebar-right" aria-label="Ranking and details">
+        {selected && filters && (
+          <DetailPanel
+            selection={selected}
+            level={view.level}
+            levelLabel={levelLabel}
+            filters={filters}
+            stats={stats.data}
+            onClose={() => updateView({ selected: null }, { push: true })}
+          />
+        )}
+        <RankingTable
+          stats={stats.data}
+          loading={stats.loading}
+          levelLabel={levelLabel}
+          sort={view.sort}
+          selectedCode={selected?.kind === 'area' ? selected.code : null}
+          onSort={(sort) => updateView({ sort })}
+          onPick={zoomToArea}
+        />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+// Areas ranked by count, rate or change; a click zooms the map to the area and opens its details.
+import type { AreaStats } from '../../api/types';
+import { change, formatChange, formatCount, formatRate } from '../../lib/format';
+import { windowLabel } from '../../lib/months';
+import { sortAreaStats } from '../../lib/ranking';
+import type { SortKey, SortState } from '../../state/url-state';
+
+const COLUMNS: { key: SortKey; label: string; numeric: boolean; title?: string }[] = [
+  { key: 'name', label: 'Area', numeric: false },
+  { key: 'count', label: 'Count', numeric: true },
+  { key: 'rate', label: 'Per 1,000', numeric: true, title: 'Incidents per 1,000 residents' },
+  { key: 'change', label: 'Change', numeric: true, title: 'Change from the previous period of the same length' },
+];
+
+export function RankingTable({
+  stats,
+  loading,
+  levelLabel,
+  sort,
+  selectedCode,
+  onSort,
+  onPick,
+}: {
+  stats: AreaStats | null;
+  loading: boolean;
+  levelLabel: string;
+  sort: SortState;
+  selectedCode: string | null;
+  onSort: (s: SortState) => void;
+  onPick: (code: string) => void;
+}) {
+  const rows = stats ? sortAreaStats(stats.areas, sort) : [];
+  // Rates need population; without any, the column would be all dashes.
+  const showRate = !!stats?.areas.some((a) => a.rate_per_1000 !== null);
+  const columns = COLUMNS.filter((c) => c.key !== 'rate' || showRate);
+  return (
+    <div className="panel ranking" data-testid="ranking">
+      <h2 className="panel-title">
+        {levelLabel} ranking{stats ? ` (${stats.areas.length})` : ''}
+        {loading && <span className="loading-dot" aria-label="loading" />}
+      </h2>
+      {stats && (
+        <p className="hint">
+          {windowLabel(stats.from.slice(0, 7), stats.to.slice(0, 7))}; change vs {windowLabel(stats.previous_from.slice(0, 7), stats.previous_to.slice(0, 7))}
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="ranking-table" data-testid="ranking-table">
+          <thead>
+            <tr>
+              <th className="rank">#</th>
+              {columns.map((c) => {
+                const active = sort.key === c.key;
+                return (
+                  <th
+                    key={c.key}
+                    className={c.numeric ? 'num' : undefined}
+                    title={c.title}
+                    aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                  >
+                    <button
+                      type="button"
+                      data-testid={`sort-${c.key}`}
+                      onClick={() => onSort({ key: c.key, dir: active ? (sort.dir === 'asc' ? 'desc' : 'asc') : c.key === 'name' ? 'asc' : 'desc' })}
+                    >
+                      {c.label}
+                      <span className="sort-arrow">{active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}</span>
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => {
+              const ch = change(r.count, r.previous_count);
+              return (
+                <tr
+                  key={r.code}
+                  data-testid="ranking-row"
+                  data-code={r.code}
+                  className={r.code === selectedCode ? 'selected' : undefined}
+                  onClick={() => onPick(r.code)}
+                  tabIndex={0}
+                  onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onPick(r.code))}
+                >
+                  <td className="rank">{i + 1}</td>
+                  <td className="name">{r.name}</td>
+                  <td className="num">{formatCount(r.count)}</td>
+                  {showRate && <td className="num">{formatRate(r.rate_per_1000)}</td>}
+                  <td className={`num change ${ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>{formatChange(ch)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+          {stats && (
+            <tfoot>
+              <tr>
+                <td />
+                <td>Total</td>
+                <td className="num">{formatCount(stats.total)}</td>
+                <td colSpan={showRate ? 2 : 1} className="hint">
+                  {stats.outside_study_area > 0 ? `+${formatCount(stats.outside_study_area)} outside the study area` : ''}
+                </td>
+              </tr>
+            </tfoot>
+          )}
+        </table>
+      </div>
+    </div>
+  );
+}
