@@ -1,0 +1,245 @@
+// Aggregation handlers: validated parameters in, response bodies out. Routes (routes.ts) only
+// parse the query string and call these.
+import { getResolution } from 'h3-js';
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { SYNTHETIC_DATASET } from '../../geodata/synthetic.js';
+import type { H3Res } from './params.js';
+import {
+  AREA_SETS_SQL,
+  AREAS_GEOJSON_SQL,
+  CATEGORIES_SQL,
+  DATASETS_SQL,
+  H3_COLUMN,
+  RANGE_SQL,
+  countSql,
+  hexesSql,
+  incidentWhere,
+  incidentsSql,
+  levelColumn,
+  monthlySql,
+  Params,
+  statsByColumnSql,
+  statsBySpaceSql,
+} from './sql.js';
+import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
+
+const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
+
+interface WindowQuery {
+  from?: string;
+  to?: string;
+  category?: string[];
+}
+
+// ---------- shared checks ----------
+
+/** The level must be an existing area set. */
+async function checkLevel(db: Queryable, level: string) {
+  const rows = await db.query<{ level: string }>('SELECT level FROM area_sets ORDER BY level');
+  if (!rows.some((r) => r.level === level)) {
+    const known = rows.map((r) => r.level);
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      `level: no area set "${level}"${known.length ? ` (loaded: ${known.join(', ')})` : ' (no boundaries loaded yet)'}`,
+      [{ path: 'level', message: 'unknown area level', known }],
+    );
+  }
+}
+
+/** Category slugs must exist; returns null for "all categories". */
+async function checkCategories(db: Queryable, slugs: string[] | undefined): Promise<string[] | null> {
+  if (!slugs?.length) return null;
+  const unique = [...new Set(slugs)];
+  const rows = await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [unique]);
+  const found = new Set(rows.map((r) => r.slug));
+  const unknown = unique.filter((s) => !found.has(s));
+  if (unknown.length) {
+    throw new ApiError(400, 'invalid_parameter', `category: unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}`, [
+      { path: 'category', message: 'unknown category', unknown },
+    ]);
+  }
+  return unique;
+}
+
+interface DataRange {
+  first_month: string | null;
+  last_month: string | null;
+}
+
+const dataRange = async (db: Queryable) => (await db.query<DataRange>(RANGE_SQL))[0];
+
+/** The request window, defaulting to the summary's default window. */
+async function requestWindow(db: Queryable, q: WindowQuery): Promise<Window> {
+  if (q.from && q.to) return resolveWindow(q, { from: q.from, to: q.to });
+  const r = await dataRange(db);
+  return resolveWindow(q, defaultWindow(r.first_month, r.last_month));
+}
+
+// ---------- endpoints ----------
+
+export async function areaSets(db: Queryable) {
+  return { sets: await db.query<{ level: string; label: string; count: number }>(AREA_SETS_SQL) };
+}
+
+/** GeoJSON text of a level's areas. */
+export async function areasGeoJson(db: Queryable, level: string): Promise<string> {
+  await checkLevel(db, level);
+  const [row] = await db.query<{ fc: string }>(AREAS_GEOJSON_SQL, [level]);
+  return row.fc;
+}
+
+export interface AreaStat {
+  code: string;
+  name: string;
+  count: number;
+  population: number | null;
+  rate_per_1000: number | null;
+  previous_count: number;
+  change: number;
+}
+
+export async function areaStats(db: Queryable, q: WindowQuery & { level: string }) {
+  await checkLevel(db, q.level);
+  const categories = await checkCategories(db, q.category);
+  const w = await requestWindow(db, q);
+  const prev = previousWindow(w);
+
+  const p = new Params();
+  const where = incidentWhere(p, { from: prev.from, to: w.to, categories });
+  const level = p.add(q.level);
+  const currentFrom = p.add(w.from);
+  const column = levelColumn(q.level);
+  const sql = column ? statsByColumnSql(column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
+  const rows = await db.query<AreaStat & { total: number; outside_study_area: number }>(sql, p.values);
+
+  return {
+    level: q.level,
+    from: w.from,
+    to: w.to,
+    previous_from: prev.from,
+    previous_to: prev.to,
+    categories,
+    areas: rows
+      .filter((r) => r.code !== null)
+      .map(({ code, name, count, population, rate_per_1000, previous_count, change }) => ({
+        code,
+        name,
+        count,
+        population,
+        rate_per_1000,
+        previous_count,
+        change,
+      })),
+    total: rows[0]?.total ?? 0,
+    outside_study_area: rows[0]?.outside_study_area ?? 0,
+  };
+}
+
+export async function hexes(db: Queryable, q: WindowQuery & { res: H3Res; bbox?: [number, number, number, number] }) {
+  const categories = await checkCategories(db, q.category);
+  const w = await requestWindow(db, q);
+  const p = new Params();
+  const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
+  const cells = await db.query<{ h3: string; count: number }>(hexesSql(q.res, where), p.values);
+  return { res: q.res, from: w.from, to: w.to, cells };
+}
+
+interface IncidentRow {
+  id: number;
+  lon: number;
+  lat: number;
+  category: string;
+  category_label: string;
+  occurred_at: string;
+  time_precision: string;
+  location_precision: string;
+  location_text: string | null;
+  ward_code: string | null;
+  outcome: string | null;
+  age_band: string | null;
+}
+
+export async function incidents(db: Queryable, q: WindowQuery & { bbox?: [number, number, number, number]; limit: number }) {
+  const categories = await checkCategories(db, q.category);
+  const w = await requestWindow(db, q);
+  const p = new Params();
+  const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
+  const [{ total }] = await db.query<{ total: number }>(countSql(where), p.values);
+  const rows = total ? await db.query<IncidentRow>(incidentsSql(where, p.add(q.limit)), p.values) : [];
+  return {
+    type: 'FeatureCollection' as const,
+    from: w.from,
+    to: w.to,
+    total,
+    truncated: total > rows.length,
+    features: rows.map(({ lon, lat, ...props }) => ({
+      type: 'Feature' as const,
+      id: props.id,
+      geometry: { type: 'Point' as const, coordinates: [lon, lat] },
+      properties: props,
+    })),
+  };
+}
+
+export async function categories(db: Queryable) {
+  return { categories: await db.query<{ slug: string; label: string; origin: string; count: number }>(CATEGORIES_SQL) };
+}
+
+/** Monthly series for one area (level + code) or one H3 cell, zero-filled across the window. */
+export async function series(
+  db: Queryable,
+  q: WindowQuery & { level?: string; code?: string; h3?: string },
+): Promise<{ months: { month: string; count: number }[] }> {
+  const categories = await checkCategories(db, q.category);
+  let w: Window;
+  if (q.from && q.to) w = resolveWindow(q, { from: q.from, to: q.to });
+  else {
+    // Default: all data.
+    const r = await dataRange(db);
+    if (!r.first_month || !r.last_month) {
+      if (!q.from && !q.to) return { months: [] };
+      w = resolveWindow(q, defaultWindow(null, null));
+    } else w = resolveWindow(q, { from: `${r.first_month}-01`, to: monthAfter(r.last_month) });
+  }
+
+  const p = new Params();
+  // Every month the window touches, so that empty months appear with 0.
+  const months = monthsIn(w);
+  let where = incidentWhere(p, { from: w.from, to: w.to, categories });
+  if (q.h3) {
+    const col = H3_COLUMN[getResolution(q.h3) as H3Res];
+    where += `\n    AND i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint`;
+  } else {
+    const level = q.level!;
+    await checkLevel(db, level);
+    const [area] = await db.query<{ id: number }>('SELECT id FROM areas WHERE level = $1 AND code = $2', [level, q.code]);
+    if (!area) throw invalid('code', `no area "${q.code}" at level ${level}`);
+    const column = levelColumn(level);
+    where += column
+      ? `\n    AND i.${column} = ${p.add(q.code)}`
+      : `\n    AND EXISTS (SELECT 1 FROM area_parts ap WHERE ap.area_id = ${p.add(area.id)} AND ST_Intersects(ap.geom, i.geom))`;
+  }
+  const rows = await db.query<{ month: string; count: number }>(monthlySql(where), p.values);
+  const byMonth = new Map(rows.map((r) => [r.month, r.count]));
+  return { months: months.map((month) => ({ month, count: byMonth.get(month) ?? 0 })) };
+}
+
+export async function summary(db: Queryable) {
+  const r = await dataRange(db);
+  // One pass over incidents gives both the per-dataset counts and the total.
+  const datasets = await db.query<{ dataset: string; count: number }>(DATASETS_SQL);
+  const sets = await db.query<{ level: string; count: number }>(AREA_SETS_SQL);
+  const w = r.first_month && r.last_month ? defaultWindow(r.first_month, r.last_month) : null;
+  return {
+    incidents: datasets.reduce((s, d) => s + d.count, 0),
+    first_month: r.first_month,
+    last_month: r.last_month,
+    default_from: w?.from ?? null,
+    default_to: w?.to ?? null,
+    area_sets: sets.map(({ level, count }) => ({ level, count })),
+    synthetic: datasets.some((d) => d.dataset === SYNTHETIC_DATASET),
+    datasets,
+  };
+}

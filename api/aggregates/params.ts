@@ -1,0 +1,79 @@
+// Query-string schemas for the aggregation API. Every parameter passes one of these; unknown
+// parameters are rejected too, so a typo (`?catgeory=`) is a 400 rather than a silently ignored filter.
+import { getResolution, isValidCell } from 'h3-js';
+import { z } from 'zod';
+import { bboxParam, categoryParam, dateParam } from '../validate.js';
+
+/** H3 resolutions with a stored column (incidents.h3_7 .. h3_10). */
+export const H3_RESOLUTIONS = [7, 8, 9, 10] as const;
+export type H3Res = (typeof H3_RESOLUTIONS)[number];
+
+export const MAX_INCIDENT_LIMIT = 50_000;
+export const DEFAULT_INCIDENT_LIMIT = 5_000;
+
+/** Same pattern as the area_sets.level CHECK constraint. */
+export const levelParam = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'level is lower-case letters, digits and _');
+
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** Four decimal numbers (no empty parts or hex; an exponent as JS prints tiny values), then the shared bbox checks. */
+const NUM = String.raw`-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?`;
+const strictBbox = z
+  .string()
+  .regex(new RegExp(`^${NUM}(,${NUM}){3}$`), 'bbox must be four decimal numbers: west,south,east,north')
+  .pipe(bboxParam);
+
+const windowShape = {
+  from: dateParam.optional(),
+  to: dateParam.optional(),
+  category: categoryParam.optional(),
+};
+
+/** A standard 15-character lower-case H3 cell id at one of the stored resolutions. */
+export const h3Param = z
+  .string()
+  .regex(/^[0-9a-f]{15}$/, 'must be a 15-character lower-case hexadecimal H3 cell id')
+  .refine((s) => isValidCell(s), 'is not a valid H3 cell')
+  .refine((s) => (H3_RESOLUTIONS as readonly number[]).includes(getResolution(s)), `resolution must be one of ${H3_RESOLUTIONS.join(', ')}`);
+
+export const areasQuery = z.strictObject({ level: levelParam });
+
+export const statsQuery = z.strictObject({ level: levelParam, ...windowShape });
+
+export const hexesQuery = z.strictObject({
+  res: z
+    .enum(['7', '8', '9', '10'], { message: `res must be one of ${H3_RESOLUTIONS.join(', ')}` })
+    .default('8')
+    .transform((s) => Number(s) as H3Res),
+  bbox: strictBbox.optional(),
+  ...windowShape,
+});
+
+export const incidentsQuery = z.strictObject({
+  bbox: strictBbox.optional(),
+  limit: intParam(1, MAX_INCIDENT_LIMIT).default(DEFAULT_INCIDENT_LIMIT),
+  ...windowShape,
+});
+
+export const seriesQuery = z
+  .strictObject({
+    level: levelParam.optional(),
+    code: z.string().min(1).max(64).optional(),
+    h3: h3Param.optional(),
+    ...windowShape,
+  })
+  .refine((q) => (q.h3 !== undefined) !== (q.level !== undefined || q.code !== undefined), {
+    message: 'give either level and code, or h3',
+    path: ['h3'],
+  })
+  .refine((q) => q.h3 !== undefined || (q.level !== undefined && q.code !== undefined), {
+    message: 'level and code go together',
+    path: ['code'],
+  });
+
+export const emptyQuery = z.strictObject({});

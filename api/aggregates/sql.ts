@@ -1,0 +1,224 @@
+// SQL for the aggregation API. Values only ever travel as $n parameters; the few identifiers that
+// vary (the area-code column of incidents, the H3 column) come from the allow-lists below.
+import type { H3Res } from './params.js';
+
+/** Area levels whose code is stored on each incident at import time. Other levels join spatially. */
+export const LEVEL_COLUMN: Readonly<Record<string, 'ward_code' | 'lsoa_code'>> = Object.freeze({
+  ward: 'ward_code',
+  lsoa: 'lsoa_code',
+});
+export const levelColumn = (level: string) => (Object.hasOwn(LEVEL_COLUMN, level) ? LEVEL_COLUMN[level] : undefined);
+
+export const H3_COLUMN: Readonly<Record<H3Res, string>> = Object.freeze({ 7: 'h3_7', 8: 'h3_8', 9: 'h3_9', 10: 'h3_10' });
+
+/** Collects positional parameters; `add` returns the placeholder for a value. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+export interface IncidentFilter {
+  from: string;
+  to: string;
+  categories?: string[] | null;
+  bbox?: [number, number, number, number];
+}
+
+/**
+ * WHERE condition on `incidents` aliased `i`: the time window, and the category list and bounding
+ * box when given. Built from constant fragments so each query plan only carries the filters in use.
+ */
+export function incidentWhere(p: Params, f: IncidentFilter): string {
+  const parts = [`i.occurred_at >= ${p.add(f.from)}::timestamp`, `i.occurred_at < ${p.add(f.to)}::timestamp`];
+  if (f.categories?.length) parts.push(`i.category = ANY(${p.add(f.categories)}::text[])`);
+  if (f.bbox) {
+    const [w, s, e, n] = f.bbox.map((v) => p.add(v));
+    parts.push(`i.geom && ST_MakeEnvelope(${w}::float8, ${s}::float8, ${e}::float8, ${n}::float8, 4326)`);
+  }
+  return parts.join('\n    AND ');
+}
+
+export const AREA_SETS_SQL = `
+SELECT s.level, s.label, count(a.id)::int AS count
+FROM area_sets s
+LEFT JOIN areas a ON a.level = s.level
+GROUP BY s.level, s.label
+ORDER BY s.level`;
+
+/** One FeatureCollection as JSON text, built in the database (no parse/serialise round trip). */
+export const AREAS_GEOJSON_SQL = `
+SELECT json_build_object(
+  'type', 'FeatureCollection',
+  'features', COALESCE(json_agg(json_build_object(
+    'type', 'Feature',
+    'id', a.id,
+    'properties', json_build_object(
+      'code', a.code,
+      'name', a.name,
+      'population', p.population,
+      'population_source', p.population_source),
+    'geometry', ST_AsGeoJSON(a.geom, 6)::json
+  ) ORDER BY a.code), '[]'::json)
+)::text AS fc
+FROM areas a
+LEFT JOIN area_population_resolved p ON p.area_id = a.id
+WHERE a.level = $1`;
+
+/**
+ * Per-area counts for the current and the previous window, for a level whose code is stored on
+ * incidents. `where` covers previous.from .. current.to; `current_from` splits the two.
+ */
+export function statsByColumnSql(column: 'ward_code' | 'lsoa_code', where: string, level: string, currentFrom: string) {
+  return `
+WITH
+-- incidents in the previous and current windows together, tagged with their area code
+win AS (
+  SELECT i.${column} AS code, i.occurred_at >= ${currentFrom}::timestamp AS is_current
+  FROM incidents i
+  WHERE ${where}
+),
+-- counts per code, split into the two windows
+counts AS (
+  SELECT code,
+         count(*) FILTER (WHERE is_current)::int AS count,
+         count(*) FILTER (WHERE NOT is_current)::int AS previous_count
+  FROM win
+  GROUP BY code
+),
+-- every area of the level, zero counts included
+per_area AS (
+  SELECT a.code, a.name, COALESCE(c.count, 0) AS count, COALESCE(c.previous_count, 0) AS previous_count,
+         p.population
+  FROM areas a
+  LEFT JOIN counts c ON c.code = a.code
+  LEFT JOIN area_population_resolved p ON p.area_id = a.id
+  WHERE a.level = ${level}
+),
+-- current-window total, and those incidents whose code is NULL or matches no area of the level
+totals AS (
+  SELECT COALESCE(sum(c.count), 0)::int AS total,
+         COALESCE(sum(c.count) FILTER (
+           WHERE c.code IS NULL OR NOT EXISTS (SELECT 1 FROM areas a WHERE a.level = ${level} AND a.code = c.code)
+         ), 0)::int AS outside_study_area
+  FROM counts c
+)
+${STATS_SELECT}`;
+}
+
+/**
+ * The same for a level known only by its polygons: points join to the subdivided area_parts.
+ * A point on the border of two areas counts in both, as it lies in both.
+ */
+export function statsBySpaceSql(where: string, level: string, currentFrom: string) {
+  return `
+WITH
+-- incidents in the previous and current windows together
+win AS (
+  SELECT i.id, i.geom, i.occurred_at >= ${currentFrom}::timestamp AS is_current
+  FROM incidents i
+  WHERE ${where}
+),
+-- each incident with every area of the level it lies in (via the small subdivided parts)
+hits AS (
+  SELECT DISTINCT w.id, w.is_current, ap.area_id
+  FROM win w
+  JOIN area_parts ap ON ap.level = ${level} AND ST_Intersects(ap.geom, w.geom)
+),
+-- counts per area, split into the two windows
+counts AS (
+  SELECT area_id,
+         count(*) FILTER (WHERE is_current)::int AS count,
+         count(*) FILTER (WHERE NOT is_current)::int AS previous_count
+  FROM hits
+  GROUP BY area_id
+),
+-- every area of the level, zero counts included
+per_area AS (
+  SELECT a.code, a.name, COALESCE(c.count, 0) AS count, COALESCE(c.previous_count, 0) AS previous_count,
+         p.population
+  FROM areas a
+  LEFT JOIN counts c ON c.area_id = a.id
+  LEFT JOIN area_population_resolved p ON p.area_id = a.id
+  WHERE a.level = ${level}
+),
+-- current-window total, and those incidents in no area of the level
+totals AS (
+  SELECT count(*)::int AS total,
+         count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.id = w.id))::int AS outside_study_area
+  FROM win w
+  WHERE w.is_current
+)
+${STATS_SELECT}`;
+}
+
+// Shared tail of both stats queries: one row per area, with the window total and the outside count
+// repeated on every row (the handler reads them from the totals row when there are no areas).
+const STATS_SELECT = `
+SELECT pa.code, pa.name, pa.count, pa.population,
+       round(pa.count * 1000.0 / NULLIF(pa.population, 0), 2) AS rate_per_1000,
+       pa.previous_count, (pa.count - pa.previous_count) AS change,
+       t.total, t.outside_study_area
+FROM totals t
+LEFT JOIN per_area pa ON true
+ORDER BY pa.code`;
+
+export function hexesSql(res: H3Res, where: string) {
+  const col = H3_COLUMN[res];
+  return `
+SELECT lpad(to_hex(i.${col}), 15, '0') AS h3, count(*)::int AS count
+FROM incidents i
+WHERE ${where}
+GROUP BY i.${col}
+ORDER BY i.${col}`;
+}
+
+/** Matching incidents, newest first, at most `limit` (an index scan on occurred_at, no full sort). */
+export function incidentsSql(where: string, limit: string) {
+  return `
+SELECT i.id, i.lon, i.lat, i.category, c.label AS category_label,
+       to_char(i.occurred_at, 'YYYY-MM-DD"T"HH24:MI:SS') AS occurred_at,
+       i.time_precision, i.location_precision, i.location_text, i.ward_code, i.outcome, i.age_band
+FROM incidents i
+JOIN categories c ON c.slug = i.category
+WHERE ${where}
+ORDER BY i.occurred_at DESC, i.id DESC
+LIMIT ${limit}`;
+}
+
+/** How many incidents match `where` (the total behind a truncated incidents response). */
+export function countSql(where: string) {
+  return `SELECT count(*)::int AS total FROM incidents i WHERE ${where}`;
+}
+
+export const CATEGORIES_SQL = `
+WITH
+-- incidents per category (one pass over the category index)
+counts AS (
+  SELECT category, count(*)::int AS n FROM incidents GROUP BY category
+)
+SELECT c.slug, c.label, c.origin, COALESCE(n.n, 0) AS count
+FROM categories c
+LEFT JOIN counts n ON n.category = c.slug
+ORDER BY c.origin, c.label`;
+
+/** Monthly counts (`YYYY-MM`) for incidents matching `where`; months without incidents are absent. */
+export function monthlySql(where: string) {
+  return `
+SELECT to_char(date_trunc('month', i.occurred_at), 'YYYY-MM') AS month, count(*)::int AS count
+FROM incidents i
+WHERE ${where}
+GROUP BY 1
+ORDER BY 1`;
+}
+
+/** First and last month with data (min/max read from the occurred_at index). */
+export const RANGE_SQL = `
+SELECT to_char(min(occurred_at), 'YYYY-MM') AS first_month,
+       to_char(max(occurred_at), 'YYYY-MM') AS last_month
+FROM incidents`;
+
+export const DATASETS_SQL = `
+SELECT dataset, count(*)::int AS count FROM incidents GROUP BY dataset ORDER BY dataset`;
