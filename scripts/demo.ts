@@ -95,12 +95,10 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
     const boundaries = ok(
       await importFile(db, files.boundaries, {
         kind: 'boundaries', level: SYNTHETIC_AREA_LEVEL, codeField: 'code', nameField: 'name',
-        fileName: path.basename(files.boundaries), createdBy,
+        fileName: path.basename(files.boundaries), createdBy, label: SYNTHETIC_AREA_LABEL,
       }),
       'boundary',
     );
-    // The boundary import labels a ward set "Electoral wards"; say plainly that these are not.
-    await db.query('UPDATE area_sets SET label = $2 WHERE level = $1', [SYNTHETIC_AREA_LEVEL, SYNTHETIC_AREA_LABEL]);
 
     log('Importing ward populations ...');
     const population = ok(

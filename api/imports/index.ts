@@ -21,6 +21,8 @@ export interface ImportOptions {
   valueField?: string;
   crs?: string;
   object?: string;
+  /** Boundaries: the area set's label (default from the level, e.g. "Electoral wards"). */
+  label?: string;
   /** Incident CSV: a mapping object, a short form "date=Col,category=Col,...", or the name of a saved mapping. */
   mapping?: IncidentMapping | string;
   /** Save the mapping used under this name. */
@@ -97,7 +99,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       kind = s.kind ?? 'incidents_csv';
     }
     if (kind === 'boundaries') {
-      summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object });
+      summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object, label: opts.label });
     } else if (kind === 'population') {
       summary = await importPopulation(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, valueField: opts.valueField });
     } else if (kind === 'police_uk_street') {
