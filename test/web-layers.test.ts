@@ -93,6 +93,16 @@ describe('overlay layer specs', () => {
     expect(on.filter((l) => l.id !== 'sp-area-selected' && l.id !== 'sp-hex-selected').every((l) => l.layout?.visibility === 'visible')).toBe(true);
   });
 
+  it('keeps the transparent area fill for clicks when only outlines are shown', () => {
+    const p = params();
+    p.areas.showFill = false;
+    const fill = overlayLayers(p).find((l) => l.id === WARD_FILL_LAYER)!;
+    expect(fill.layout?.visibility).toBe('visible');
+    expect((fill as any).paint['fill-opacity']).toBe(0);
+    p.areas.showOutlines = false;
+    expect(overlayLayers(p).find((l) => l.id === WARD_FILL_LAYER)!.layout?.visibility).toBe('none');
+  });
+
   it('colours areas from feature state by class, grey without a value', () => {
     const colours = classColours(areaClasses, 'Blues');
     const expr = areaFillColour({ metric: 'rate', classes: areaClasses, colours }) as unknown[];

@@ -2,6 +2,7 @@
 // the ranking table, detail panel, incident popup and import page work. Screenshots go to test-results/.
 // Needs Debian's Chromium (/usr/bin/chromium); skipped with the reason otherwise.
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ import { chromiumMissingReason, launchBrowser, openPage, screenshot, waitForMapI
 const WEB_ROOT = path.resolve('dist/web');
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const VIOLENCE = SHARED + 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
+const LSOAS = SHARED + 'lewisham_lsoa21.geojson';
+const POPULATION = SHARED + 'lewisham_lsoa21_population_census2021.csv';
 const LEWISHAM_WARD_CODES = Array.from({ length: 19 }, (_, i) => `E050137${String(14 + i).padStart(2, '0')}`);
 
 const skipReason = chromiumMissingReason() ?? (fs.existsSync(SHARED) ? null : `no shared data at ${SHARED}`);
@@ -55,27 +58,47 @@ function onMap<T, A = undefined>(page: Page, fn: (map: any, arg: A) => T, arg?: 
   ) as Promise<T>;
 }
 
+async function listen(server: ServerType | http.Server): Promise<string> {
+  if (!server.listening) await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const closeServer = (s: ServerType | http.Server | undefined) => new Promise((resolve) => (s ? s.close(resolve) : resolve(undefined)));
+
 describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', () => {
   let db: Db;
-  let server: ServerType;
+  const servers: (ServerType | http.Server)[] = [];
   let base: string;
   let browser: Browser;
+
+  /** The app on a free port, with its own upload directory and the given basemap setting. */
+  async function startApp(basemap?: string): Promise<string> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-web-'));
+    const app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: basemap } }, { webRoot: WEB_ROOT });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    servers.push(server);
+    return listen(server);
+  }
 
   beforeAll(async () => {
     ensureWebBuild();
     db = await testDb('pglite');
     await resetData(db);
-    const app = createApp({ db, config: { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-web-')), MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: undefined } }, { webRoot: WEB_ROOT });
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await startApp();
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    for (const s of servers) await closeServer(s);
   });
+
+  const rankingTotal = (page: Page) => page.textContent('[data-testid="ranking-total"]');
+  /** Sum of the area counts the API gives for a query, formatted as the table shows it. */
+  const apiTotal = async (query: string) => {
+    const body = (await (await fetch(`${base}/api/stats/areas?${query}`)).json()) as { areas: { count: number }[] };
+    return body.areas.reduce((s, a) => s + a.count, 0).toLocaleString('en-GB');
+  };
 
   it('shows the first-run screen on an empty database', async () => {
     const { page, errors } = await openPage(browser, `${base}/`);
@@ -115,6 +138,94 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', () => {
     expect(await page.locator('[data-testid="legend-areas"] li').count()).toBeGreaterThanOrEqual(3);
     expect(await page.textContent('.maplibregl-ctrl-attrib')).toContain('Open Government Licence');
     await screenshot(page, 'map-overview');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('filters by category and period from the side panel, and keeps the filters in the URL', async () => {
+    const { page, errors } = await openPage(browser, `${base}/`);
+    await waitForMapIdle(page);
+    expect(await rankingTotal(page)).toBe(await apiTotal('level=ward'));
+
+    await page.click('[data-testid="category-picker"] summary');
+    await page.check('[data-testid="category-robbery"]');
+    await expect.poll(() => page.url()).toContain('cat=robbery');
+    const robbery = await apiTotal('level=ward&category=robbery');
+    await expect.poll(() => rankingTotal(page)).toBe(robbery);
+
+    await page.fill('[data-testid="filter-from"]', '2016-01');
+    await expect.poll(() => page.url()).toContain('from=2016-01');
+    const robberyLonger = await apiTotal('level=ward&category=robbery&from=2016-01&to=2018-07');
+    expect(Number(robberyLonger.replace(/,/g, ''))).toBeGreaterThan(Number(robbery.replace(/,/g, '')));
+    await expect.poll(() => rankingTotal(page)).toBe(robberyLonger);
+    await waitForMapIdle(page);
+    const hexTotal = await onMap(page, (map, layer) => map.querySourceFeatures(layer).length, 'sp-hexes');
+    expect(hexTotal).toBeGreaterThan(0);
+    await screenshot(page, 'map-filtered');
+
+    // Reloading the URL restores the filters.
+    await page.reload();
+    await waitForMapIdle(page);
+    expect(await rankingTotal(page)).toBe(robberyLonger);
+    expect(await page.inputValue('[data-testid="filter-from"]')).toBe('2016-01');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws over a configured basemap style, and falls back to a plain background when it is unreachable', async () => {
+    const style = { version: 8, name: 'Test basemap', sources: {}, layers: [{ id: 'test-bg', type: 'background', paint: { 'background-color': '#d5e6f2' } }] };
+    const styleServer = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(style));
+    });
+    styleServer.listen(0, '127.0.0.1');
+    servers.push(styleServer);
+    const styleUrl = `${await listen(styleServer)}/style.json`;
+
+    const withBasemap = await startApp(styleUrl);
+    const { page, errors } = await openPage(browser, `${withBasemap}/?layers=choropleth,outlines,labels,hexes`);
+    await waitForMapIdle(page);
+    await expect.poll(() => onMap(page, (map) => map.getStyle().name)).toBe('Test basemap');
+    await waitForMapIdle(page);
+    const layerIds = await onMap(page, (map) => map.getStyle().layers.map((l: any) => l.id));
+    expect(layerIds[0]).toBe('test-bg');
+    expect(layerIds).toContain(WARD_FILL_LAYER);
+    expect(layerIds).toContain(HEX_FILL_LAYER);
+    const wards = await onMap(page, (map, layer) => new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code)).size, WARD_FILL_LAYER);
+    expect(wards).toBe(19);
+    expect(await page.locator('[data-testid="map-notices"]').count()).toBe(0);
+    await screenshot(page, 'map-basemap');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const unreachable = await startApp('http://127.0.0.1:9/style.json');
+    const second = await openPage(browser, `${unreachable}/?layers=choropleth,outlines`);
+    await waitForMapIdle(second.page);
+    await expect.poll(() => second.page.textContent('[data-testid="map-notices"]')).toContain('Plain background');
+    const plain = await onMap(second.page, (map, layer) => new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code)).size, WARD_FILL_LAYER);
+    expect(plain).toBe(19);
+    await second.page.close();
+  });
+
+  it('maps rates per 1,000 residents for LSOAs once population is loaded', async () => {
+    expect((await importFile(db, LSOAS, { kind: 'boundaries', level: 'lsoa' })).status).toBe('committed');
+    expect((await importFile(db, POPULATION, { kind: 'population', level: 'lsoa' })).status).toBe('committed');
+    const { page, errors } = await openPage(browser, `${base}/?level=lsoa&metric=rate&layers=choropleth,outlines&sort=rate-desc`);
+    await waitForMapIdle(page);
+    await expect.poll(() => page.locator('[data-testid="ranking-row"]').count()).toBe(175);
+    expect(await page.isChecked('[data-testid="metric-rate"]')).toBe(true);
+    expect(await page.textContent('[data-testid="legend"]')).toContain('per 1,000 residents');
+    const rendered = await onMap(page, (map, layer) => {
+      const fs = map.queryRenderedFeatures({ layers: [layer] });
+      return { codes: new Set(fs.map((f: any) => f.properties.code)).size, withRate: fs.filter((f: any) => typeof f.state.rate === 'number').length };
+    }, WARD_FILL_LAYER);
+    expect(rendered.codes).toBeGreaterThanOrEqual(170);
+    expect(rendered.withRate).toBeGreaterThanOrEqual(170);
+    // Sorted by rate, highest first.
+    const rates = await page.locator('[data-testid="ranking-row"] td.num:nth-child(4)').allTextContents();
+    const nums = rates.slice(0, 10).map((r) => Number(r.replace(/,/g, '')));
+    expect([...nums].sort((a, b) => b - a)).toEqual(nums);
+    await screenshot(page, 'map-lsoa-rate');
     expect(errors).toEqual([]);
     await page.close();
   });

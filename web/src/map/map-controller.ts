@@ -229,7 +229,8 @@ export class MapController {
         [b[0], b[1]],
         [b[2], b[3]],
       ],
-      { padding: 32, animate, maxZoom: 16 },
+      // Extra room at the bottom for the (several lines of) attribution.
+      { padding: { top: 32, left: 32, right: 32, bottom: 72 }, animate, maxZoom: 16 },
     );
   }
 

@@ -50,16 +50,20 @@ export function areaFillColour(p: Pick<AreaLayerParams, 'metric' | 'classes' | '
   ] as ExpressionSpecification;
 }
 
+/**
+ * The fill stays on (transparent) while only the outlines are shown, so areas can still be hovered
+ * and clicked.
+ */
 export function areaFillLayers(p: AreaLayerParams): LayerSpecification[] {
   return [
     {
       id: WARD_FILL_LAYER,
       type: 'fill',
       source: AREA_SOURCE,
-      layout: { visibility: visibility(p.showFill) },
+      layout: { visibility: visibility(p.showFill || p.showOutlines) },
       paint: {
         'fill-color': areaFillColour(p),
-        'fill-opacity': p.dimmed ? 0.3 : 0.78,
+        'fill-opacity': p.showFill ? (p.dimmed ? 0.3 : 0.78) : 0,
       },
     },
   ];

@@ -15,8 +15,10 @@ export function DetailPanel({
   levelLabel,
   filters,
   stats,
+  previousCovered,
   onClose,
 }: {
+  previousCovered: boolean;
   selection: NonNullable<Selection>;
   level: string;
   levelLabel: string;
@@ -37,7 +39,7 @@ export function DetailPanel({
   const seriesPrev = series.data ? sumWindow(months, prev.from, prev.to) : null;
   const count = row ? row.count : seriesCount;
   const previous = row ? row.previous_count : seriesPrev;
-  const ch = change(count, previous);
+  const ch = previousCovered ? change(count, previous) : change(null, null);
 
   const title = selection.kind === 'area' ? (row?.name ?? selection.code) : 'Hexagon';
   const subtitle = selection.kind === 'area' ? `${levelLabel} ${selection.code}` : `H3 ${selection.h3}`;
@@ -59,7 +61,7 @@ export function DetailPanel({
         </div>
         <div>
           <dt>Previous ({windowLabel(prev.from, prev.to)})</dt>
-          <dd>{formatCount(previous)}</dd>
+          <dd>{previousCovered ? formatCount(previous) : <span className="hint">before the data start</span>}</dd>
         </div>
         <div>
           <dt>Change</dt>

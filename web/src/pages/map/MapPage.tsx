@@ -7,7 +7,7 @@ import { classBreaks, classColours } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
-import { resolveWindow } from '../../lib/months';
+import { fromBoundToMonth, resolveWindow } from '../../lib/months';
 import { useApi } from '../../lib/use-api';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
@@ -47,6 +47,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod);
   const incidents = useIncidentLayer(controller, filters, viewport, showIncidents);
 
+  // Change is only meaningful when the data cover the whole previous period.
+  const firstMonth = fromBoundToMonth(summary.first_month);
+  const previousCovered = !stats.data || !firstMonth || stats.data.previous_from.slice(0, 7) >= firstMonth;
   const hasPopulation = !!stats.data?.areas.some((a) => a.rate_per_1000 !== null);
   const metric = view.metric === 'rate' && hasPopulation ? 'rate' : 'count';
   const areaClasses = useMemo(
@@ -162,6 +165,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
             levelLabel={levelLabel}
             filters={filters}
             stats={stats.data}
+            previousCovered={previousCovered}
             onClose={() => updateView({ selected: null }, { push: true })}
           />
         )}
@@ -170,6 +174,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           loading={stats.loading}
           levelLabel={levelLabel}
           sort={view.sort}
+          previousCovered={previousCovered}
+          dataStart={firstMonth ?? null}
           selectedCode={selected?.kind === 'area' ? selected.code : null}
           onSort={(sort) => updateView({ sort })}
           onPick={zoomToArea}

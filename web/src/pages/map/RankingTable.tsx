@@ -1,7 +1,7 @@
 // Areas ranked by count, rate or change; a click zooms the map to the area and opens its details.
 import type { AreaStats } from '../../api/types';
 import { change, formatChange, formatCount, formatRate } from '../../lib/format';
-import { windowLabel } from '../../lib/months';
+import { monthLabel, windowLabel } from '../../lib/months';
 import { sortAreaStats } from '../../lib/ranking';
 import type { SortKey, SortState } from '../../state/url-state';
 
@@ -17,10 +17,14 @@ export function RankingTable({
   loading,
   levelLabel,
   sort,
+  previousCovered,
+  dataStart,
   selectedCode,
   onSort,
   onPick,
 }: {
+  previousCovered: boolean;
+  dataStart: string | null;
   stats: AreaStats | null;
   loading: boolean;
   levelLabel: string;
@@ -32,7 +36,7 @@ export function RankingTable({
   const rows = stats ? sortAreaStats(stats.areas, sort) : [];
   // Rates need population; without any, the column would be all dashes.
   const showRate = !!stats?.areas.some((a) => a.rate_per_1000 !== null);
-  const columns = COLUMNS.filter((c) => c.key !== 'rate' || showRate);
+  const columns = COLUMNS.filter((c) => (c.key !== 'rate' || showRate) && (c.key !== 'change' || previousCovered));
   return (
     <div className="panel ranking" data-testid="ranking">
       <h2 className="panel-title">
@@ -41,7 +45,10 @@ export function RankingTable({
       </h2>
       {stats && (
         <p className="hint">
-          {windowLabel(stats.from.slice(0, 7), stats.to.slice(0, 7))}; change vs {windowLabel(stats.previous_from.slice(0, 7), stats.previous_to.slice(0, 7))}
+          {windowLabel(stats.from.slice(0, 7), stats.to.slice(0, 7))}
+          {previousCovered
+            ? `; change vs ${windowLabel(stats.previous_from.slice(0, 7), stats.previous_to.slice(0, 7))}`
+            : `; no change shown: the previous period starts before the data${dataStart ? ` (${monthLabel(dataStart)})` : ''}`}
         </p>
       )}
       <div className="table-scroll">
@@ -88,7 +95,9 @@ export function RankingTable({
                   <td className="name">{r.name}</td>
                   <td className="num">{formatCount(r.count)}</td>
                   {showRate && <td className="num">{formatRate(r.rate_per_1000)}</td>}
-                  <td className={`num change ${ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>{formatChange(ch)}</td>
+                  {previousCovered && (
+                    <td className={`num change ${ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>{formatChange(ch)}</td>
+                  )}
                 </tr>
               );
             })}
@@ -98,15 +107,18 @@ export function RankingTable({
               <tr>
                 <td />
                 <td>Total</td>
-                <td className="num">{formatCount(stats.total)}</td>
-                <td colSpan={showRate ? 2 : 1} className="hint">
-                  {stats.outside_study_area > 0 ? `+${formatCount(stats.outside_study_area)} outside the study area` : ''}
-                </td>
+                <td className="num" data-testid="ranking-total">{formatCount(stats.areas.reduce((s, a) => s + a.count, 0))}</td>
+                {columns.length > 2 && <td colSpan={columns.length - 2} />}
               </tr>
             </tfoot>
           )}
         </table>
       </div>
+      {stats && stats.outside_study_area > 0 && (
+        <p className="hint" data-testid="outside-study-area">
+          Plus {formatCount(stats.outside_study_area)} incidents outside the study area ({formatCount(stats.total)} in all), not ranked.
+        </p>
+      )}
     </div>
   );
 }
