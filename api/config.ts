@@ -34,3 +34,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   }
   return { ...r.data, dataDir: path.resolve(r.data.DATA_DIR) };
 }
+
+/** For entry points (app, CLIs): the parsed config, or the problem printed and exit code 2. */
+export function configOrExit(): Config {
+  try {
+    return parseConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

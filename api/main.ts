@@ -1,23 +1,14 @@
 // `npm start`: parse config, open the database (migrating it), serve API + web UI on one port.
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { ConfigError, parseConfig } from './config.js';
+import { configOrExit } from './config.js';
 import { openDb } from './db/index.js';
 import { createApp } from './app.js';
 import { acquireLock, LockedError, releaseLock } from './lock.js';
 import { failAbandonedBatches } from './imports/batches.js';
 
 async function main() {
-  let config;
-  try {
-    config = parseConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = configOrExit();
   const embedded = !config.DATABASE_URL;
   let lock;
   try {

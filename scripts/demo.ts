@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, parseConfig } from '../api/config.js';
+import { configOrExit } from '../api/config.js';
 import { openDb, type Db } from '../api/db/index.js';
 import { importFile, type ImportSummary } from '../api/imports/index.js';
 import { acquireLock, LockedError, readLock, releaseLock } from '../api/lock.js';
@@ -143,16 +143,7 @@ async function main() {
     process.exit(2);
   }
 
-  let config;
-  try {
-    config = parseConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = configOrExit();
   const embedded = !config.DATABASE_URL;
   let lock;
   if (embedded) {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ConfigError, parseConfig } from '../api/config.js';
+import { configOrExit } from '../api/config.js';
 import { openDb } from '../api/db/index.js';
 import { IMPORT_KINDS, importFile, type ImportKind, type ImportSummary } from '../api/imports/index.js';
 import { acquireLock, LockedError, readLock, releaseLock } from '../api/lock.js';
@@ -131,13 +131,7 @@ async function main() {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`No such file: ${file}`);
   if (a.kind && !IMPORT_KINDS.includes(a.kind as ImportKind)) fail(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
 
-  let config;
-  try {
-    config = parseConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
-  }
+  const config = configOrExit();
   if (!config.DATABASE_URL) {
     const held = readLock(config.dataDir);
     if (held?.owner === 'app' && held.port) {
