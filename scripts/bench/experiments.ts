@@ -1,4 +1,5 @@
-// `npx tsx scripts/bench/experiments.ts [options]`: measured alternatives for the incident importer
+// `npx tsx scripts/bench/experiments.ts [--rows N] [--driver D] [--repeat N] [--only js|sql]
+// [--quick] [--check-parser]`: measured alternatives for the incident importer
 // (api/imports/incidents.ts), next to what it does today, on the benchmark file. Not part of
 // `npm run bench`; its numbers back the suggestions in docs/BENCHMARKS.md.
 //
@@ -21,7 +22,7 @@ import { cpuMeter, processCpu } from './cpu.js';
 import { benchDir, loadWards, policeUkCsv } from './generate.js';
 import { importerCsvParse, stageChunks, STAGE_COLUMNS } from './js-phases.js';
 import { fastRecords, type Rec } from './proposals/fast-records.js';
-import { MOVE_SQL_DISTINCT_POINTS, MOVE_SQL_DISTINCT_POINTS_SKIP_KNOWN } from './proposals/move-sql.js';
+import { MOVE_SQL_DISTINCT_POINTS } from './proposals/move-sql.js';
 import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,7 +31,7 @@ const SHARED = path.join(ROOT, '..', 'shared', 'data');
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string' }, seed: { type: 'string' }, driver: { type: 'string' }, repeat: { type: 'string' },
-    only: { type: 'string' }, 'check-parser': { type: 'boolean' },
+    only: { type: 'string' }, 'check-parser': { type: 'boolean' }, quick: { type: 'boolean' },
   },
 });
 const rows = Number(args.rows ?? 200_000);
@@ -39,6 +40,10 @@ const repeat = Number(args.repeat ?? 1);
 const databaseUrl = process.env.DATABASE_URL || undefined;
 const drivers = (args.driver ?? (databaseUrl ? 'both' : 'pglite')) === 'both' ? ['postgres', 'pglite'] : [args.driver ?? 'pglite'];
 const log = (m: string) => console.log(m);
+if (drivers.includes('postgres') && !databaseUrl) {
+  console.error('--driver postgres needs DATABASE_URL.');
+  process.exit(1);
+}
 
 // ---------------------------------------------------------------- the importer's own SQL
 
@@ -201,10 +206,12 @@ async function sqlExperiments(driver: string, file: string) {
     );
     const secondaryOnCopy = secondary.map((s) => s.def.replace(/INDEX \S+ ON (\S+\.)?incidents /, `INDEX bench_${s.name} ON bench_incidents `));
 
-    const variants: Variant[] = [
+    const all: Variant[] = [
       { name: 'current MOVE_SQL (ward subquery per row)', move: MOVE_SQL, remove: true },
       { name: 'proposal: ward per distinct point', move: MOVE_SQL_DISTINCT_POINTS, remove: true },
-      { name: 'proposal + skip stored keys before insert', move: MOVE_SQL_DISTINCT_POINTS_SKIP_KNOWN, remove: true },
+      ...(db.driver === 'postgres'
+        ? [{ name: 'proposal + SET LOCAL jit = off', move: MOVE_SQL_DISTINCT_POINTS, before: ['SET LOCAL jit = off'], remove: true }]
+        : []),
       { name: 'current, without the FK constraints', move: MOVE_SQL, noFk: true },
       {
         name: `current, ${secondary.length} secondary indexes dropped + rebuilt`,
@@ -213,6 +220,8 @@ async function sqlExperiments(driver: string, file: string) {
         after: secondaryOnCopy,
       },
     ];
+    // --quick: the current move and the proposal only.
+    const variants = args.quick ? all.slice(0, 2) : all;
     const results: { name: string; first: number[]; cpu: (number | null)[]; again: number[]; sum: string }[] = [];
     for (const v of variants) results.push({ name: v.name, first: [], cpu: [], again: [], sum: '' });
     for (let i = 0; i < repeat; i++) {
@@ -247,7 +256,10 @@ async function sqlExperiments(driver: string, file: string) {
         let again = NaN;
         if (v.remove) {
           const t1 = performance.now();
-          const [r2] = await db.transaction((tx) => tx.query<{ imported: number }>(onBench(v.move), params));
+          const [r2] = await db.transaction(async (tx) => {
+            for (const s of v.before ?? []) await tx.exec(s);
+            return tx.query<{ imported: number }>(onBench(v.move), params);
+          });
           again = (performance.now() - t1) / 1000;
           if (r2.imported !== 0) throw new Error(`${v.name}: the second move added ${r2.imported} rows`);
         }
@@ -271,6 +283,31 @@ async function sqlExperiments(driver: string, file: string) {
     } else {
       for (const r of results) if (r.cpu[0] !== null) log(`  ${r.name.padEnd(52)} ${db.driver === 'postgres' ? 'server' : 'process'} CPU ${f2(r.cpu[0]!)} s`);
     }
+    // The destination's own write cost: the finished rows (from the last variant) inserted again,
+    // with no computation, into a copy of incidents with / without its indexes and constraints.
+    const cols = `batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat, location_precision,
+      location_text, age_band, outcome, ward_code, lsoa_code, h3_7, h3_8, h3_9, h3_10`;
+    for (const [name, ddl] of [
+      ['floor: finished rows into a copy of incidents (all indexes, FKs)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING ALL)`],
+      ['floor: finished rows into a bare copy (no index, constraint)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING DEFAULTS INCLUDING GENERATED)`],
+    ] as const) {
+      const secs: number[] = [];
+      for (let i = 0; i < repeat; i++) {
+        await db.exec(`DROP TABLE IF EXISTS bench_floor`);
+        await db.exec(ddl);
+        if (ddl.includes('INCLUDING ALL')) for (const f of fks) await db.exec(`ALTER TABLE bench_floor ADD ${f.def}`);
+        try {
+          await db.exec('CHECKPOINT');
+        } catch {
+          /* not superuser */
+        }
+        const t0 = performance.now();
+        await db.transaction((tx) => tx.query(`INSERT INTO bench_floor (${cols}) SELECT ${cols} FROM bench_incidents`));
+        secs.push((performance.now() - t0) / 1000);
+      }
+      log(`  ${name.padEnd(66)} ${f2(median(secs))} s`);
+    }
+    await db.exec(`DROP TABLE IF EXISTS bench_floor`);
     const sums = new Set(results.map((r) => r.sum.replace(/^.*checksum /, '')));
     log(sums.size === 1 ? '  every variant stored the same rows (same keys, wards, LSOAs, H3 cells)' : '  WARNING: the variants stored different rows');
     await db.exec(`DROP TABLE IF EXISTS bench_incidents; DROP TABLE IF EXISTS bench_stage`);

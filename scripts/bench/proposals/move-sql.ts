@@ -6,13 +6,19 @@
 // fewer distinct points than rows (the benchmark file: ~20k in 1M; the real Lewisham street file
 // in ../shared/data: see experiments.ts output).
 
-/** Ward (and LSOA) per distinct point, joined back by (lon, lat). */
+/**
+ * Ward (and LSOA) per distinct point, joined back by (lon, lat). `MATERIALIZED` is required: without
+ * it the planner inlines pts and may evaluate the lookups per joined row, or rescan pts per row.
+ * (Tried and dropped: a NOT EXISTS pre-filter against incidents for re-imports. With a small or
+ * empty incidents table the planner picks a nested-loop anti join with a seq scan of incidents,
+ * which re-reads the pages this same INSERT is filling: quadratic, minutes for 200k rows.)
+ */
 export const MOVE_SQL_DISTINCT_POINTS = `
 WITH keyed AS (
   -- dedup key = md5(natural key hash # ordinal among identical keys in this file)
   SELECT s.*, md5(s.nk || '#' || row_number() OVER (PARTITION BY s.nk ORDER BY s.line))::uuid AS dedup_key
   FROM import_stage s
-), pts AS (
+), pts AS MATERIALIZED (
   -- each distinct point once: the subdivided part containing it (boundary ties: lowest code)
   SELECT d.lon, d.lat,
          (SELECT p.code FROM area_parts p WHERE p.level = 'ward'
@@ -32,14 +38,7 @@ WITH keyed AS (
          ('x' || lpad(k.h3_7, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_8, 16, '0'))::bit(64)::bigint,
          ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint
   FROM keyed k JOIN pts pt ON pt.lon = k.lon AND pt.lat = k.lat
-  /*SKIP_KNOWN*/
   ON CONFLICT (dedup_key) DO NOTHING
   RETURNING ward_code
 )
 SELECT count(*)::int AS imported, count(*) FILTER (WHERE ward_code IS NULL)::int AS outside FROM ins`;
-
-/** As above, and rows whose key is already stored are dropped before the insert is attempted. */
-export const MOVE_SQL_DISTINCT_POINTS_SKIP_KNOWN = MOVE_SQL_DISTINCT_POINTS.replace(
-  '/*SKIP_KNOWN*/',
-  'WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.dedup_key = k.dedup_key)',
-);
