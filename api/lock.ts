@@ -67,6 +67,19 @@ export function acquireLock(dataDir: string, owner: LockInfo['owner']): Lock {
   };
 }
 
+/** For entry points: the lock, or the holder's message printed and exit code 1. */
+export function acquireLockOrExit(dataDir: string, owner: LockInfo['owner']): Lock {
+  try {
+    return acquireLock(dataDir, owner);
+  } catch (e) {
+    if (e instanceof LockedError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
 export function releaseLock(lock: Pick<Lock, 'file' | 'pid'>) {
   const held = (() => {
     try {

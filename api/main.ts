@@ -2,25 +2,16 @@
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { configOrExit } from './config.js';
-import { openDb } from './db/index.js';
+import { openConfiguredDb } from './db/index.js';
 import { createApp } from './app.js';
-import { acquireLock, LockedError, releaseLock } from './lock.js';
+import { acquireLockOrExit, releaseLock } from './lock.js';
 import { failAbandonedBatches } from './imports/batches.js';
 
 async function main() {
   const config = configOrExit();
   const embedded = !config.DATABASE_URL;
-  let lock;
-  try {
-    lock = embedded ? acquireLock(config.dataDir, 'app') : undefined;
-  } catch (e) {
-    if (e instanceof LockedError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: embedded ? path.join(config.dataDir, 'pgdata') : undefined });
+  const lock = embedded ? acquireLockOrExit(config.dataDir, 'app') : undefined;
+  const db = await openConfiguredDb(config);
   await failAbandonedBatches(db);
   const app = createApp({ db, config, localSecret: lock?.secret }, { webRoot: path.resolve('dist/web') });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { configOrExit } from '../api/config.js';
-import { openDb, type Db } from '../api/db/index.js';
+import { openConfiguredDb, type Db } from '../api/db/index.js';
 import { importFile, type ImportSummary } from '../api/imports/index.js';
-import { acquireLock, LockedError, readLock, releaseLock } from '../api/lock.js';
+import { acquireLockOrExit, readLock, releaseLock } from '../api/lock.js';
 import {
   DEFAULT_SYNTHETIC_OPTIONS,
   generateSyntheticDemo,
@@ -155,17 +155,9 @@ async function main() {
       );
       process.exit(1);
     }
-    try {
-      lock = acquireLock(config.dataDir, 'cli');
-    } catch (e) {
-      if (e instanceof LockedError) {
-        console.error(e.message);
-        process.exit(1);
-      }
-      throw e;
-    }
+    lock = acquireLockOrExit(config.dataDir, 'cli');
   }
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: embedded ? path.join(config.dataDir, 'pgdata') : undefined });
+  const db = await openConfiguredDb(config);
   try {
     const r = await loadDemo(db, { seed, log: (s) => console.log(s) });
     const i = r.incidents;

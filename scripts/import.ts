@@ -7,9 +7,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { configOrExit } from '../api/config.js';
-import { openDb } from '../api/db/index.js';
+import { openConfiguredDb } from '../api/db/index.js';
 import { IMPORT_KINDS, importFile, type ImportKind, type ImportSummary } from '../api/imports/index.js';
-import { acquireLock, LockedError, readLock, releaseLock } from '../api/lock.js';
+import { acquireLockOrExit, readLock, releaseLock } from '../api/lock.js';
 
 const HELP = `Usage: npm run import -- <file> [options]
 
@@ -139,14 +139,8 @@ async function main() {
       process.exit((await viaApp(file, a, held.port, held.host ?? '127.0.0.1', held.secret)) ? 0 : 1);
     }
   }
-  let lock;
-  try {
-    lock = config.DATABASE_URL ? undefined : acquireLock(config.dataDir, 'cli');
-  } catch (e) {
-    if (e instanceof LockedError) fail(e.message, 1);
-    throw e;
-  }
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : path.join(config.dataDir, 'pgdata') });
+  const lock = config.DATABASE_URL ? undefined : acquireLockOrExit(config.dataDir, 'cli');
+  const db = await openConfiguredDb(config);
   const b = bar(!!a.json);
   try {
     const s = await importFile(db, file, {

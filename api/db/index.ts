@@ -131,6 +131,11 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   return db;
 }
 
+/** The configured database: the server when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata. */
+export function openConfiguredDb(config: { DATABASE_URL?: string; dataDir: string }): Promise<Db> {
+  return openDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: path.join(config.dataDir, 'pgdata') });
+}
+
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Apply numbered plain-SQL migrations (NNN_name.sql) not yet recorded, each in its own transaction. */

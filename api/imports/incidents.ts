@@ -33,14 +33,16 @@ export interface IncidentImportOptions {
 }
 
 const CHUNK_ROWS = 20_000;
-const STAGE_COLUMNS = [
+/** Columns of the staging table, in the order stageLine writes them. */
+export const STAGE_COLUMNS = [
   'line', 'nk', 'source_id', 'category', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision',
   'location_text', 'age_band', 'outcome', 'lsoa_given', 'h3_7', 'h3_8', 'h3_9', 'h3_10',
 ];
 
 const q = (s: string | null) => (s === null ? '' : `"${s.replace(/"/g, '""')}"`);
 
-function stageLine(line: number, nk: string, r: IncidentRecord): string {
+/** One staged row as a CSV line for COPY. */
+export function stageLine(line: number, nk: string, r: IncidentRecord): string {
   return [
     line, nk, q(r.sourceId), q(r.category.slug), r.occurredAt, r.precision, r.lon, r.lat, r.locationPrecision,
     q(r.locationText), q(r.ageBand), q(r.outcome), q(r.lsoaGiven), r.h3[0], r.h3[1], r.h3[2], r.h3[3],

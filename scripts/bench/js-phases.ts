@@ -1,7 +1,8 @@
 // The importer's JS work over the benchmark file, with no database: the same csv-parse options,
 // resolveMapping/toIncident (geodata/incident-rows.ts, which computes the H3 cells) and the same
-// per-row md5 and staging-line formatting as api/imports/incidents.ts (mirrored here, since
-// stageLine is private there). Tells how much of an import is JS and how much is database.
+// per-row md5 and staging-line formatting (stageLine, imported) as api/imports/incidents.ts.
+// Tells how much of an import is JS and how much is database.
+import { STAGE_COLUMNS, stageLine } from '../../api/imports/incidents.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
@@ -10,21 +11,6 @@ import { cellsFor } from '../../geodata/h3.js';
 
 const CHUNK_ROWS = 20_000; // as in api/imports/incidents.ts
 const KEY_NAMESPACE = 'police.uk street';
-/** The staging columns stageLine() writes (checked against api/imports/incidents.ts by experiments.ts). */
-export const STAGE_COLUMNS = [
-  'line', 'nk', 'source_id', 'category', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision',
-  'location_text', 'age_band', 'outcome', 'lsoa_given', 'h3_7', 'h3_8', 'h3_9', 'h3_10',
-];
-
-// Mirrors stageLine() in api/imports/incidents.ts.
-const q = (s: string | null) => (s === null ? '' : `"${s.replace(/"/g, '""')}"`);
-function stageLine(line: number, nk: string, r: IncidentRecord): string {
-  return [
-    line, nk, q(r.sourceId), q(r.category.slug), r.occurredAt, r.precision, r.lon, r.lat, r.locationPrecision,
-    q(r.locationText), q(r.ageBand), q(r.outcome), q(r.lsoaGiven), r.h3[0], r.h3[1], r.h3[2], r.h3[3],
-  ].join(',');
-}
-
 /** The importer's csv-parse options (mirrored from api/imports/incidents.ts). */
 export function importerCsvParse(onSkip: (err: unknown) => undefined = () => undefined) {
   return parse({
@@ -139,3 +125,5 @@ export async function measureJsPhases(file: string): Promise<JsPhases> {
     h3Seconds, fullRowsPerSec: rows / fullSeconds,
   };
 }
+
+export { STAGE_COLUMNS };
