@@ -9,22 +9,44 @@ import { errorBody, handleError } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { aggregateRoutes } from './aggregates/routes.js';
 import { importRoutes } from './imports/routes.js';
+import { authRoutes } from './auth/routes.js';
+import { localAdminRoutes } from './auth/admin.js';
+import { exportRoutes } from './exports/routes.js';
+import { hotspotRoutes } from './hotspots/routes.js';
+import { liveRoutes } from './live/routes.js';
+import { planningRoutes } from './planning/routes.js';
+import { journeyRoutes } from './journeys/routes.js';
+import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
+import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 
 export interface Deps {
   db: Db;
-  config: Pick<Config, 'dataDir' | 'MAX_UPLOAD_MB' | 'BASEMAP_STYLE_URL'>;
-  /** Secret shared with the CLI through the data-directory lock file (embedded mode only). */
+  config: Pick<Config, 'dataDir' | 'MAX_UPLOAD_MB' | 'BASEMAP_STYLE_URL'> & Partial<Pick<Config, 'TRUST_PROXY' | 'BASEMAP_ORIGINS'>>;
+  /** Secret shared with the CLIs through the data-directory lock file (embedded mode only). */
   localSecret?: string;
 }
 
 export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   app.onError(handleError);
+  app.use('*', securityHeaders(basemapOrigins(deps.config.BASEMAP_STYLE_URL, deps.config.BASEMAP_ORIGINS)));
 
-  const api = new Hono();
+  // Every /api request: body limit, who is asking, CSRF/origin checks; each route then has its guard.
+  const trustProxy = deps.config.TRUST_PROXY ?? false;
+  const api = new Hono<AppEnv>();
+  api.use('*', apiBodyLimit());
+  api.use('*', authenticate(deps.db, { trustProxy }));
+  api.use('*', csrfProtection());
   api.route('/', healthRoutes(deps));
+  api.route('/', authRoutes(deps.db, { trustProxy }));
   api.route('/', aggregateRoutes(deps));
   api.route('/', importRoutes(deps));
+  api.route('/', exportRoutes(deps));
+  api.route('/', hotspotRoutes(deps));
+  api.route('/', liveRoutes(deps));
+  api.route('/', planningRoutes(deps));
+  api.route('/', journeyRoutes(deps));
+  api.route('/', localAdminRoutes(deps.db, deps.localSecret));
   app.route('/api', api);
   app.notFound((c) =>
     c.req.path.startsWith('/api/') || c.req.path === '/api'

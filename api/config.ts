@@ -1,6 +1,7 @@
 // Configuration: parsed once, from the environment, with a schema. Nothing else reads process.env.
 import { z } from 'zod';
 import path from 'node:path';
+import { API_TOKEN_RE } from './auth/secrets.js';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
@@ -16,7 +17,24 @@ const schema = z.object({
     .url('must be a URL to a MapLibre style JSON')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** Extra origins (comma-separated) the basemap's tiles, glyphs and sprites come from, for the CSP. */
+  BASEMAP_ORIGINS: z
+    .string()
+    .regex(/^(https?:\/\/[^,\s]+)(,\s*https?:\/\/[^,\s]+)*$/, 'must be comma-separated http(s) origins')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For and HTTPS from X-Forwarded-Proto. */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((s) => s === 'true' || s === '1'),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_000).default(2048),
+  /** API token the import CLI sends when it goes through the running app (or --token). */
+  SAFERPLACES_TOKEN: z
+    .string()
+    .regex(API_TOKEN_RE, 'must be a Saferplaces API token (spt_...)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
 });
 

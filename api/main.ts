@@ -6,6 +6,7 @@ import { openConfiguredDb } from './db/index.js';
 import { createApp } from './app.js';
 import { acquireLockOrExit, releaseLock } from './lock.js';
 import { failAbandonedBatches } from './imports/batches.js';
+import { createSetupToken } from './auth/store.js';
 
 async function main() {
   const config = configOrExit();
@@ -14,10 +15,18 @@ async function main() {
   const db = await openConfiguredDb(config);
   await failAbandonedBatches(db);
   const app = createApp({ db, config, localSecret: lock?.secret }, { webRoot: path.resolve('dist/web') });
+  // First run: no default password. A one-time link (token in the URL fragment, so it is never sent
+  // to the server in a request line or logged) creates the first admin.
+  const setupToken = await createSetupToken(db);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     if (lock) lock.publish({ port: info.port, host: config.HOST });
-    console.log(`Saferplaces running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port}/`);
+    const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port}`;
+    console.log(`Saferplaces running at ${base}/`);
     console.log(`Database: ${db.driver}${embedded ? ` (data in ${config.dataDir})` : ''}`);
+    if (setupToken) {
+      console.log(`\nNo accounts yet. Create the first administrator (link valid 24 hours, once):\n  ${base}/setup#token=${setupToken}`);
+      console.log('or: npm run user -- add <email> --role admin\n');
+    }
   });
   const stop = async () => {
     server.close();

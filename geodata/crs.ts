@@ -11,11 +11,18 @@ proj4.defs(
 export type Crs = 'EPSG:4326' | 'EPSG:27700';
 
 const toWgs = proj4('EPSG:27700', 'EPSG:4326');
+const toBng = proj4('EPSG:4326', 'EPSG:27700');
 
 /** BNG easting/northing (metres) → [lon, lat]. */
 export function bngToWgs84(easting: number, northing: number): [number, number] {
   const [lon, lat] = toWgs.forward([easting, northing]);
   return [lon, lat];
+}
+
+/** [lon, lat] → BNG [easting, northing] in metres. */
+export function wgs84ToBng(lon: number, lat: number): [number, number] {
+  const [x, y] = toBng.forward([lon, lat]);
+  return [x, y];
 }
 
 /** Recognise a CRS name as written in GeoJSON `crs` members, .prj-less files and options. */

@@ -12,6 +12,7 @@ import { report } from './bench/report.js';
 import { RssSampler } from './bench/rss.js';
 import { runDriver, type DriverName, type DriverResult } from './bench/run-driver.js';
 import { median, medianRecord } from './bench/stats.js';
+import { hotspotsOnly, runHotspotBench } from './bench/hotspots.js';
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -21,6 +22,8 @@ const HELP = `Usage: npm run bench [-- options]
   --repeat N        run each measurement N times and report medians (default 1)
   --pglite-memory   PGlite in memory instead of a temporary data directory
   --skip-js         skip the JS-only passes (parse/toIncident/H3 without a database)
+  --skip-hotspots   skip the Gi* endpoint benchmark (server only; scripts/bench/hotspots.ts)
+  --only-hotspots   run only the Gi* endpoint benchmark (needs DATABASE_URL)
   --wards FILE      ward polygons (default ../shared/data/lewisham_wards_2022.geojson)
   -h, --help
 
@@ -48,6 +51,7 @@ async function main() {
       options: {
         rows: { type: 'string' }, seed: { type: 'string' }, driver: { type: 'string' }, repeat: { type: 'string' },
         'pglite-memory': { type: 'boolean' }, 'skip-js': { type: 'boolean' }, wards: { type: 'string' },
+        'skip-hotspots': { type: 'boolean' }, 'only-hotspots': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,6 +74,8 @@ async function main() {
     die('The postgres driver needs DATABASE_URL (e.g. createdb -h 127.0.0.1 -U postgres sp_bench; DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_bench).');
   }
   if (!databaseUrl) console.log('DATABASE_URL is not set: measuring the embedded PGlite only.');
+  const logNow = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
+  if (args['only-hotspots']) return hotspotsOnly(databaseUrl, ROOT, { rows, seed, repeat, log: logNow });
 
   const wardsPath = path.resolve(args.wards ?? path.join(ROOT, '..', 'shared', 'data', 'lewisham_wards_2022.geojson'));
   if (!fs.existsSync(wardsPath)) {
@@ -103,6 +109,7 @@ async function main() {
       driver, databaseUrl, pgliteMemory: !!args['pglite-memory'], csvPath: gen.path, rows, wardsPath, repeat, rss, log,
     });
   }
+  const hotspots = drivers.includes('postgres') && !args['skip-hotspots'] ? await runHotspotBench(databaseUrl!, { rows, seed, repeat, log }) : undefined;
   rss.stop();
 
   const cpus = os.cpus();
@@ -116,6 +123,7 @@ async function main() {
     file: { path: gen.path, bytes: gen.bytes, generator: 'scripts/bench/generate.ts' },
     jsOnly: js,
     drivers: results,
+    hotspots,
     peakRssMB: rss.peakMB(),
   };
   const dir = path.join(ROOT, 'bench-results');

@@ -10,6 +10,7 @@ import { configOrExit } from '../api/config.js';
 import { openConfiguredDb, type Db } from '../api/db/index.js';
 import { importFile, type ImportSummary } from '../api/imports/index.js';
 import { acquireLockOrExit, readLock, releaseLock } from '../api/lock.js';
+import { DEMO_EMAIL, ensureDemoLogin } from '../api/auth/demo.js';
 import {
   DEFAULT_SYNTHETIC_OPTIONS,
   generateSyntheticDemo,
@@ -160,6 +161,7 @@ async function main() {
   const db = await openConfiguredDb(config);
   try {
     const r = await loadDemo(db, { seed, log: (s) => console.log(s) });
+    const password = await ensureDemoLogin(db);
     const i = r.incidents;
     console.log(
       `Synthetic demo loaded into ${embedded ? config.dataDir : 'the PostGIS server'} (dataset "${SYNTHETIC_DATASET}"):\n` +
@@ -167,6 +169,9 @@ async function main() {
         `  ${i.imported} incidents imported, ${i.duplicates} already there, ${i.rejected} rejected, ` +
         `${i.outsideStudyArea} just outside the wards; ${r.firstMonth} to ${r.lastMonth}\n` +
         'All of it is made up. Start the app with npm start.',
+    );
+    console.log(
+      `\nDemo sign-in (analyst; works only while the database holds nothing but the demo):\n  email ${DEMO_EMAIL}\n  password ${password}`,
     );
   } catch (e) {
     if (e instanceof DemoRefused) {

@@ -3,6 +3,7 @@
 // through the app's API; otherwise the CLI opens the database itself (holding the same lock).
 // With DATABASE_URL the CLI talks to the server directly.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -10,6 +11,8 @@ import { configOrExit } from '../api/config.js';
 import { openConfiguredDb } from '../api/db/index.js';
 import { IMPORT_KINDS, importFile, type ImportKind, type ImportSummary } from '../api/imports/index.js';
 import { acquireLockOrExit, readLock, releaseLock } from '../api/lock.js';
+import { audit } from '../api/auth/audit.js';
+import { API_TOKEN_RE } from '../api/auth/secrets.js';
 
 const HELP = `Usage: npm run import -- <file> [options]
 
@@ -28,13 +31,16 @@ Options:
                         or the name of a saved mapping
   --save-mapping <name> save the mapping for reuse
   --dataset <label>     label stored with the incidents
+  --token <token>       API token (scope import) when the CLI goes through the running app;
+                        default SAFERPLACES_TOKEN. Make one with: npm run user -- token <email> --scope import,read
   --json                print the summary as JSON (no progress bar)
   -h, --help            this help
-Environment: DATA_DIR (embedded database, default ./.saferplaces), DATABASE_URL (PostGIS server).`;
+Environment: DATA_DIR (embedded database, default ./.saferplaces), DATABASE_URL (PostGIS server),
+SAFERPLACES_TOKEN. Without a running app the CLI opens the database itself (logged as a CLI import).`;
 
 type Args = {
   kind?: string; level?: string; 'code-field'?: string; 'name-field'?: string; 'value-field'?: string; crs?: string;
-  object?: string; mapping?: string; 'save-mapping'?: string; dataset?: string; json?: boolean; help?: boolean;
+  object?: string; mapping?: string; 'save-mapping'?: string; dataset?: string; json?: boolean; help?: boolean; token?: string;
 };
 
 function fail(msg: string, code = 2): never {
@@ -80,7 +86,7 @@ function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean)
   }
 }
 
-async function viaApp(file: string, a: Args, port: number, host: string, secret: string) {
+async function viaApp(file: string, a: Args, port: number, host: string, token: string) {
   const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const q = new URLSearchParams({ filename: path.basename(file) });
   const map: Record<string, string | undefined> = {
@@ -88,7 +94,7 @@ async function viaApp(file: string, a: Args, port: number, host: string, secret:
     crs: a.crs, object: a.object, mapping: a.mapping, save_mapping: a['save-mapping'], dataset: a.dataset,
   };
   for (const [k, v] of Object.entries(map)) if (v !== undefined) q.set(k, v);
-  const headers = { 'x-saferplaces-local': secret, 'content-type': 'application/octet-stream' };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' };
   const res = await fetch(`${base}/api/imports?${q}`, {
     method: 'POST', headers, body: fs.createReadStream(file) as unknown as BodyInit, duplex: 'half',
   } as RequestInit);
@@ -119,6 +125,7 @@ async function main() {
         kind: { type: 'string' }, level: { type: 'string' }, 'code-field': { type: 'string' }, 'name-field': { type: 'string' },
         'value-field': { type: 'string' }, crs: { type: 'string' }, object: { type: 'string' }, mapping: { type: 'string' },
         'save-mapping': { type: 'string' }, dataset: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        token: { type: 'string' },
       },
     });
   } catch (e) {
@@ -135,21 +142,32 @@ async function main() {
   if (!config.DATABASE_URL) {
     const held = readLock(config.dataDir);
     if (held?.owner === 'app' && held.port) {
+      const token = a.token ?? config.SAFERPLACES_TOKEN;
+      if (!token) {
+        fail(`The app is running (pid ${held.pid}) and holds the database, so the import goes through it and needs an API token\n` +
+          'with the import and read scopes: --token <token> or SAFERPLACES_TOKEN. An admin makes one with\n' +
+          '  npm run user -- token <analyst email> --scope import,read');
+      }
+      if (!API_TOKEN_RE.test(token)) fail('--token must be a Saferplaces API token (spt_...).');
       if (!a.json) console.error(`The app is running (pid ${held.pid}); importing through it on port ${held.port}.`);
-      process.exit((await viaApp(file, a, held.port, held.host ?? '127.0.0.1', held.secret)) ? 0 : 1);
+      process.exit((await viaApp(file, a, held.port, held.host ?? '127.0.0.1', token)) ? 0 : 1);
     }
   }
   const lock = config.DATABASE_URL ? undefined : acquireLockOrExit(config.dataDir, 'cli');
   const db = await openConfiguredDb(config);
   const b = bar(!!a.json);
+  const actor = `cli:${os.userInfo().username}`;
   try {
     const s = await importFile(db, file, {
       kind: a.kind as ImportKind | undefined, level: a.level, codeField: a['code-field'], nameField: a['name-field'],
       valueField: a['value-field'], crs: a.crs, object: a.object, mapping: a.mapping, saveMapping: a['save-mapping'],
-      dataset: a.dataset, createdBy: `cli:${process.env.USER ?? 'local'}`,
+      dataset: a.dataset, createdBy: actor,
       onProgress: (p) => p.phase !== 'finishing' && b.update(p.bytesRead, p.bytesTotal, p.rowsRead),
     });
     b.stop();
+    await audit(db, { email: actor, via: 'cli' }, null, {
+      action: 'import', resource: `imports/${s.batchId}`, query: { file: path.basename(file), kind: s.kind }, recordCount: s.imported, outcome: s.status,
+    });
     printSummary(s, !!a.json);
     process.exitCode = s.status === 'committed' ? 0 : 1;
   } finally {

@@ -10,7 +10,7 @@ import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { latLngToCell } from 'h3-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../api/app.js';
+import { signedInApp, type Client } from './helpers/auth.js';
 import type { Db } from '../api/db/index.js';
 import { importFile, type ImportOptions } from '../api/imports/index.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
@@ -93,8 +93,8 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
   let fx: ReturnType<typeof readFixtures>;
   let wardOf: (r: Rec) => string | null;
   let lsoaOf: (r: Rec) => string | null;
-  const app = () =>
-    createApp({ db, config: { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: 'https://tiles.example.test/style.json' } });
+  let client: Client;
+  const app = () => client;
   const get = async (url: string) => {
     const res = await app().request(url);
     return { status: res.status, body: (await res.json()) as any };
@@ -103,6 +103,7 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
+    client = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: 'https://tiles.example.test/style.json' });
     fx = readFixtures();
     const inWard = locator(fx.wards, 'WD22CD');
     const inLsoa = locator(fx.lsoas, 'LSOA21CD');
@@ -386,7 +387,7 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     expect(body.attribution.join('\n')).toMatch(/data\.police\.uk/);
     expect(body.attribution.join('\n')).toMatch(/Office for National Statistics/);
     expect(body.attribution.join('\n')).toMatch(/Census 2021/);
-    const noMap = await createApp({ db, config: { dataDir: '/x', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined } }).request('/api/config');
+    const noMap = await (await signedInApp(db, { dataDir: '/x', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined })).request('/api/config');
     expect((await noMap.json()).basemapStyleUrl).toBeNull();
   });
 

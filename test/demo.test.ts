@@ -4,7 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../api/app.js';
+import { signedInApp, type Client } from './helpers/auth.js';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
 import { generateSyntheticDemo, SYNTHETIC_AREA_LABEL, SYNTHETIC_DATASET } from '../geodata/synthetic.js';
@@ -16,9 +16,10 @@ const hasData = fs.existsSync(path.join(SHARED, 'lewisham_wards_2022.geojson'));
 describe.each(drivers())('demo loader (%s)', (driver) => {
   let db: Db;
   const demo = generateSyntheticDemo();
+  let client: Client | undefined;
   const get = async (url: string) => {
-    const app = createApp({ db, config: { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined } });
-    const res = await app.request(url);
+    client ??= await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined });
+    const res = await client.request(url);
     expect(res.status).toBe(200);
     return (await res.json()) as any;
   };

@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
+import { createToken } from '../api/auth/store.js';
+import { clientFor, signedInApp, type Client } from './helpers/auth.js';
 import type { Db } from '../api/db/index.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
 
@@ -16,7 +18,7 @@ const haveShared = fs.existsSync(SHARED);
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
 
-async function waitForImport(app: ReturnType<typeof createApp>, id: number) {
+async function waitForImport(app: Client, id: number) {
   for (let i = 0; i < 600; i++) {
     const body = await (await app.request(`/api/imports/${id}`)).json();
     if (body.status === 'committed' || body.status === 'failed') return body;
@@ -27,12 +29,12 @@ async function waitForImport(app: ReturnType<typeof createApp>, id: number) {
 
 describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
   let db: Db;
-  let app: ReturnType<typeof createApp>;
+  let app: Client;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-api-'));
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 2, BASEMAP_STYLE_URL: undefined } });
+    app = await signedInApp(db, { dataDir, MAX_UPLOAD_MB: 2, BASEMAP_STYLE_URL: undefined });
   });
 
   it('accepts a file as the request body, imports it in the background and reports the outcome', async () => {
@@ -40,7 +42,7 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
     expect(res.status).toBe(202);
     const { id } = await res.json();
     const done = await waitForImport(app, id);
-    expect(done).toMatchObject({ status: 'committed', kind: 'boundaries', file_name: 'wards.geojson', imported: 19, created_by: 'web' });
+    expect(done).toMatchObject({ status: 'committed', kind: 'boundaries', file_name: 'wards.geojson', imported: 19, created_by: app.email });
     const r2 = await app.request('/api/imports?filename=burglary.csv', { method: 'POST', body: fs.readFileSync(BURGLARY) });
     const b = await waitForImport(app, (await r2.json()).id);
     expect(b).toMatchObject({ status: 'committed', kind: 'police_uk_street', imported: 5562, outside_study_area: 39 });
@@ -107,10 +109,23 @@ describe.skipIf(!haveShared)('import CLI', () => {
     });
     // What the app writes when it starts on a data directory (api/lock.ts).
     fs.writeFileSync(path.join(dataDir, 'lock.json'), JSON.stringify({ pid: process.pid, owner: 'app', secret: 's', port, host: '127.0.0.1' }));
-    const r = await cli([WARDS, '--json'], { DATA_DIR: dataDir });
+    // Without a token the CLI says how to get one and sends nothing.
+    const none = await cli([WARDS, '--json'], { DATA_DIR: dataDir, SAFERPLACES_TOKEN: '' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/needs an API token/);
+    // A read-only token is refused by the app; an import-scoped analyst token works.
+    const analyst = await clientFor(app, db, 'analyst');
+    const readOnly = await createToken(db, analyst.userId, ['read'], 'test', null);
+    const refused = await cli([WARDS, '--json', '--token', readOnly.token], { DATA_DIR: dataDir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/lacks the import scope/);
+    const t = await createToken(db, analyst.userId, ['import', 'read'], 'test', null);
+    const r = await cli([WARDS, '--json'], { DATA_DIR: dataDir, SAFERPLACES_TOKEN: t.token });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'committed', kind: 'boundaries', imported: 19 });
+    const [batch] = await db.query<{ created_by: string }>('SELECT created_by FROM import_batches ORDER BY id DESC LIMIT 1');
+    expect(batch.created_by).toBe(analyst.email);
     const [n] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
     expect(n.n).toBe(19);
   });

@@ -11,7 +11,6 @@ import {
   CATEGORIES_SQL,
   DATASETS_SQL,
   H3_COLUMN,
-  RANGE_SQL,
   countSql,
   hexesSql,
   incidentWhere,
@@ -23,14 +22,9 @@ import {
   statsBySpaceSql,
 } from './sql.js';
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
+import { dataRange, requestCategories, requestWindow, type WindowQuery } from './request.js';
 
 const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
-
-interface WindowQuery {
-  from?: string;
-  to?: string;
-  category?: string[];
-}
 
 // ---------- shared checks ----------
 
@@ -46,35 +40,6 @@ async function checkLevel(db: Queryable, level: string) {
       [{ path: 'level', message: 'unknown area level', known }],
     );
   }
-}
-
-/** Category slugs must exist; returns null for "all categories". */
-async function checkCategories(db: Queryable, slugs: string[] | undefined): Promise<string[] | null> {
-  if (!slugs?.length) return null;
-  const unique = [...new Set(slugs)];
-  const rows = await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [unique]);
-  const found = new Set(rows.map((r) => r.slug));
-  const unknown = unique.filter((s) => !found.has(s));
-  if (unknown.length) {
-    throw new ApiError(400, 'invalid_parameter', `category: unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}`, [
-      { path: 'category', message: 'unknown category', unknown },
-    ]);
-  }
-  return unique;
-}
-
-interface DataRange {
-  first_month: string | null;
-  last_month: string | null;
-}
-
-const dataRange = async (db: Queryable) => (await db.query<DataRange>(RANGE_SQL))[0];
-
-/** The request window, defaulting to the summary's default window. */
-async function requestWindow(db: Queryable, q: WindowQuery): Promise<Window> {
-  if (q.from && q.to) return resolveWindow(q, { from: q.from, to: q.to });
-  const r = await dataRange(db);
-  return resolveWindow(q, defaultWindow(r.first_month, r.last_month));
 }
 
 // ---------- endpoints ----------
@@ -102,7 +67,7 @@ export interface AreaStat {
 
 export async function areaStats(db: Queryable, q: WindowQuery & { level: string }) {
   await checkLevel(db, q.level);
-  const categories = await checkCategories(db, q.category);
+  const categories = await requestCategories(db, q.category);
   const w = await requestWindow(db, q);
   const prev = previousWindow(w);
 
@@ -138,7 +103,7 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
 }
 
 export async function hexes(db: Queryable, q: WindowQuery & { res: H3Res; bbox?: [number, number, number, number] }) {
-  const categories = await checkCategories(db, q.category);
+  const categories = await requestCategories(db, q.category);
   const w = await requestWindow(db, q);
   const p = new Params();
   const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
@@ -161,11 +126,14 @@ interface IncidentRow {
   age_band: string | null;
 }
 
-export async function incidents(db: Queryable, q: WindowQuery & { bbox?: [number, number, number, number]; limit: number }) {
-  const categories = await checkCategories(db, q.category);
+export async function incidents(
+  db: Queryable,
+  q: WindowQuery & { bbox?: [number, number, number, number]; limit: number; wardCodes?: string[] | null },
+) {
+  const categories = await requestCategories(db, q.category);
   const w = await requestWindow(db, q);
   const p = new Params();
-  const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
+  const where = incidentWhere(p, { ...w, categories, bbox: q.bbox, wardCodes: q.wardCodes });
   const [{ total }] = await db.query<{ total: number }>(countSql(where), p.values);
   const rows = total ? await db.query<IncidentRow>(incidentsSql(where, p.add(q.limit)), p.values) : [];
   return {
@@ -192,7 +160,7 @@ export async function series(
   db: Queryable,
   q: WindowQuery & { level?: string; code?: string; h3?: string },
 ): Promise<{ months: { month: string; count: number }[] }> {
-  const categories = await checkCategories(db, q.category);
+  const categories = await requestCategories(db, q.category);
   let w: Window;
   if (q.from && q.to) w = resolveWindow(q, { from: q.from, to: q.to });
   else {

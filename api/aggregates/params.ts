@@ -2,11 +2,11 @@
 // parameters are rejected too, so a typo (`?catgeory=`) is a 400 rather than a silently ignored filter.
 import { getResolution, isValidCell } from 'h3-js';
 import { z } from 'zod';
+import { H3_RESOLUTIONS, type H3Res } from '../../geodata/h3.js';
 import { bboxParam, categoryParam, dateParam } from '../validate.js';
 
-/** H3 resolutions with a stored column (incidents.h3_7 .. h3_10). */
-export const H3_RESOLUTIONS = [7, 8, 9, 10] as const;
-export type H3Res = (typeof H3_RESOLUTIONS)[number];
+/** H3 resolutions with a stored column (incidents.h3_7 .. h3_10): those the importer computes. */
+export { H3_RESOLUTIONS, type H3Res };
 
 export const MAX_INCIDENT_LIMIT = 50_000;
 export const DEFAULT_INCIDENT_LIMIT = 5_000;
@@ -41,15 +41,17 @@ export const h3Param = z
   .refine((s) => isValidCell(s), 'is not a valid H3 cell')
   .refine((s) => (H3_RESOLUTIONS as readonly number[]).includes(getResolution(s)), `resolution must be one of ${H3_RESOLUTIONS.join(', ')}`);
 
+/** `res`: one of the stored H3 resolutions, as a number. */
+export const resParam = z
+  .enum(['7', '8', '9', '10'], { message: `res must be one of ${H3_RESOLUTIONS.join(', ')}` })
+  .transform((s) => Number(s) as H3Res);
+
 export const areasQuery = z.strictObject({ level: levelParam });
 
 export const statsQuery = z.strictObject({ level: levelParam, ...windowShape });
 
 export const hexesQuery = z.strictObject({
-  res: z
-    .enum(['7', '8', '9', '10'], { message: `res must be one of ${H3_RESOLUTIONS.join(', ')}` })
-    .default('8')
-    .transform((s) => Number(s) as H3Res),
+  res: resParam.default(8),
   bbox: strictBbox.optional(),
   ...windowShape,
 });

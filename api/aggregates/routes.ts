@@ -1,48 +1,94 @@
 // Aggregation API (areas, stats, hexes, incidents, categories, series, summary, config).
-// Each route validates its query string (400 invalid_parameter) and hands over to handlers.ts.
+// Each route has its role guard, validates its query string (400 invalid_parameter) and hands over to
+// handlers.ts. Partners get every count through the disclosure rule (api/auth/disclosure.ts);
+// record-level incidents are for analysts and officers (officers: their area only) and are audited.
 import { Hono } from 'hono';
 import type { Deps } from '../app.js';
+import { audit } from '../auth/audit.js';
+import { AREA_RULE, maskAreaStats, minCount, suppressRows, suppressTotal } from '../auth/disclosure.js';
+import { allow, principal, type AppEnv } from '../auth/middleware.js';
+import { ALL_ROLES, RECORD_LEVEL_ROLES, type Principal } from '../auth/roles.js';
 import { parseQuery } from '../validate.js';
 import { ATTRIBUTION } from './attribution.js';
 import * as h from './handlers.js';
 import { areasQuery, emptyQuery, hexesQuery, incidentsQuery, seriesQuery, statsQuery } from './params.js';
 
-export function aggregateRoutes({ db, config }: Deps) {
-  const r = new Hono();
+const isPartner = (p: Principal) => p.user.role === 'partner';
 
-  r.get('/area-sets', async (c) => {
+/** Ward codes an officer's record-level view is limited to (null = no limit). */
+export const recordScope = (p: Principal): string[] | null => (p.user.role === 'officer' ? p.user.area_codes : null);
+
+export function aggregateRoutes({ db, config }: Deps) {
+  const r = new Hono<AppEnv>();
+  const everyone = allow(ALL_ROLES);
+
+  r.get('/area-sets', everyone, async (c) => {
     parseQuery(c, emptyQuery);
     return c.json(await h.areaSets(db));
   });
 
-  r.get('/areas', async (c) => {
+  r.get('/areas', everyone, async (c) => {
     const q = parseQuery(c, areasQuery);
-    // Already JSON text, built by PostGIS.
+    // Already JSON text, built by PostGIS. Boundaries and populations only: no counts.
     return c.body(await h.areasGeoJson(db, q.level), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
   });
 
-  r.get('/stats/areas', async (c) => c.json(await h.areaStats(db, parseQuery(c, statsQuery))));
+  r.get('/stats/areas', everyone, async (c) => {
+    const out = await h.areaStats(db, parseQuery(c, statsQuery));
+    if (!isPartner(principal(c))) return c.json(out);
+    const min = await minCount(db);
+    const m = maskAreaStats(out.areas, out, min);
+    const areas = m.areas.map((a) => ({ ...a, suppressed: a.count === null, previous_suppressed: a.previous_count === null }));
+    return c.json({ ...out, ...m, areas, disclosure: { min_count: min, rule: AREA_RULE } });
+  });
 
-  r.get('/hexes', async (c) => c.json(await h.hexes(db, parseQuery(c, hexesQuery))));
+  r.get('/hexes', everyone, async (c) => {
+    const p = principal(c);
+    const q = parseQuery(c, hexesQuery);
+    // Partners: the whole study area always, so the suppression mask does not depend on the view.
+    const out = await h.hexes(db, isPartner(p) ? { ...q, bbox: undefined } : q);
+    if (!isPartner(p)) return c.json(out);
+    const min = await minCount(db);
+    return c.json({ ...out, cells: suppressRows(out.cells, 'count', min), disclosure: { min_count: min } });
+  });
 
-  r.get('/incidents', async (c) => {
-    const body = await h.incidents(db, parseQuery(c, incidentsQuery));
+  r.get('/incidents', allow(RECORD_LEVEL_ROLES), async (c) => {
+    const p = principal(c);
+    const q = parseQuery(c, incidentsQuery);
+    const body = await h.incidents(db, { ...q, wardCodes: recordScope(p) });
+    await audit(db, p, c.get('ip'), {
+      action: 'view_records',
+      resource: 'incidents',
+      query: { ...q, ward_scope: recordScope(p) },
+      recordCount: body.features.length,
+    });
     return c.body(JSON.stringify(body), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
   });
 
-  r.get('/categories', async (c) => {
+  r.get('/categories', everyone, async (c) => {
     parseQuery(c, emptyQuery);
-    return c.json(await h.categories(db));
+    const out = await h.categories(db);
+    if (!isPartner(principal(c))) return c.json(out);
+    const min = await minCount(db);
+    return c.json({ categories: suppressRows(out.categories, 'count', min), disclosure: { min_count: min } });
   });
 
-  r.get('/series', async (c) => c.json(await h.series(db, parseQuery(c, seriesQuery))));
-
-  r.get('/summary', async (c) => {
-    parseQuery(c, emptyQuery);
-    return c.json(await h.summary(db));
+  r.get('/series', everyone, async (c) => {
+    const out = await h.series(db, parseQuery(c, seriesQuery));
+    if (!isPartner(principal(c))) return c.json(out);
+    const min = await minCount(db);
+    return c.json({ months: suppressRows(out.months, 'count', min), disclosure: { min_count: min } });
   });
 
-  r.get('/config', (c) => {
+  r.get('/summary', everyone, async (c) => {
+    parseQuery(c, emptyQuery);
+    const out = await h.summary(db);
+    if (!isPartner(principal(c))) return c.json(out);
+    const min = await minCount(db);
+    return c.json({ ...out, incidents: suppressTotal(out.incidents, min), datasets: suppressRows(out.datasets, 'count', min), disclosure: { min_count: min } });
+  });
+
+  r.get('/config', everyone, (c) => {
     parseQuery(c, emptyQuery);
     return c.json({ basemapStyleUrl: config.BASEMAP_STYLE_URL ?? null, attribution: ATTRIBUTION });
   });

@@ -25,6 +25,7 @@ export interface IncidentFilter {
   to: string;
   categories?: string[] | null;
   bbox?: [number, number, number, number];
+  wardCodes?: string[] | null;
 }
 
 /**
@@ -34,6 +35,8 @@ export interface IncidentFilter {
 export function incidentWhere(p: Params, f: IncidentFilter): string {
   const parts = [`i.occurred_at >= ${p.add(f.from)}::timestamp`, `i.occurred_at < ${p.add(f.to)}::timestamp`];
   if (f.categories?.length) parts.push(`i.category = ANY(${p.add(f.categories)}::text[])`);
+  // Record-level scope (officers): only incidents in these wards.
+  if (f.wardCodes) parts.push(`i.ward_code = ANY(${p.add(f.wardCodes)}::text[])`);
   if (f.bbox) {
     const [w, s, e, n] = f.bbox.map((v) => p.add(v));
     parts.push(`i.geom && ST_MakeEnvelope(${w}::float8, ${s}::float8, ${e}::float8, ${n}::float8, 4326)`);
@@ -81,22 +84,7 @@ win AS (
   WHERE ${where}
 ),
 -- counts per code, split into the two windows
-counts AS (
-  SELECT code,
-         count(*) FILTER (WHERE is_current)::int AS count,
-         count(*) FILTER (WHERE NOT is_current)::int AS previous_count
-  FROM win
-  GROUP BY code
-),
--- every area of the level, zero counts included
-per_area AS (
-  SELECT a.code, a.name, COALESCE(c.count, 0) AS count, COALESCE(c.previous_count, 0) AS previous_count,
-         p.population
-  FROM areas a
-  LEFT JOIN counts c ON c.code = a.code
-  LEFT JOIN area_population_resolved p ON p.area_id = a.id
-  WHERE a.level = ${level}
-),
+${countsAndPerArea('code', 'win', 'c.code = a.code', level)},
 -- current-window total, and those incidents whose code is NULL or matches no area of the level
 totals AS (
   SELECT COALESCE(sum(c.count), 0)::int AS total,
@@ -128,22 +116,7 @@ hits AS (
   JOIN area_parts ap ON ap.level = ${level} AND ST_Intersects(ap.geom, w.geom)
 ),
 -- counts per area, split into the two windows
-counts AS (
-  SELECT area_id,
-         count(*) FILTER (WHERE is_current)::int AS count,
-         count(*) FILTER (WHERE NOT is_current)::int AS previous_count
-  FROM hits
-  GROUP BY area_id
-),
--- every area of the level, zero counts included
-per_area AS (
-  SELECT a.code, a.name, COALESCE(c.count, 0) AS count, COALESCE(c.previous_count, 0) AS previous_count,
-         p.population
-  FROM areas a
-  LEFT JOIN counts c ON c.area_id = a.id
-  LEFT JOIN area_population_resolved p ON p.area_id = a.id
-  WHERE a.level = ${level}
-),
+${countsAndPerArea('area_id', 'hits', 'c.area_id = a.id', level)},
 -- current-window total, and those incidents in no area of the level
 totals AS (
   SELECT count(*)::int AS total,
@@ -152,6 +125,27 @@ totals AS (
   WHERE w.is_current
 )
 ${STATS_SELECT}`;
+}
+
+// Shared middle of both stats queries: `counts` (current and previous count per `key` of `source`)
+// and `per_area` (every area of the level joined to its counts by `join`, zero counts included).
+function countsAndPerArea(key: 'code' | 'area_id', source: 'win' | 'hits', join: string, level: string) {
+  return `counts AS (
+  SELECT ${key},
+         count(*) FILTER (WHERE is_current)::int AS count,
+         count(*) FILTER (WHERE NOT is_current)::int AS previous_count
+  FROM ${source}
+  GROUP BY ${key}
+),
+-- every area of the level, zero counts included
+per_area AS (
+  SELECT a.code, a.name, COALESCE(c.count, 0) AS count, COALESCE(c.previous_count, 0) AS previous_count,
+         p.population
+  FROM areas a
+  LEFT JOIN counts c ON ${join}
+  LEFT JOIN area_population_resolved p ON p.area_id = a.id
+  WHERE a.level = ${level}
+)`;
 }
 
 // Shared tail of both stats queries: one row per area, with the window total and the outside count

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Pool, PoolClient } from 'pg';
+import type { Client as PgClient, Pool, PoolClient } from 'pg';
 
 export type Driver = 'pglite' | 'postgres';
 export type Row = Record<string, unknown>;
@@ -21,10 +21,27 @@ export interface Queryable {
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
 }
 
+export type Unlisten = () => Promise<void>;
+
 export interface Db extends Queryable {
   readonly driver: Driver;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * LISTEN on `channel` (a lower-case identifier): `handler` gets the payload of every NOTIFY on it
+   * from any connection, when the notifying transaction commits. Resolves (once listening) to the
+   * function that stops it. Server: one dedicated connection carries every listener of this Db and
+   * reconnects by itself; notifications sent while it is down are lost, so listeners that must not
+   * miss anything keep a sequence in a table and catch up from it. Every Db from `openDb` has it;
+   * wrappers that do not forward it (the bench's instrumented Db) leave it out.
+   */
+  listen?(channel: string, handler: (payload: string) => void): Promise<Unlisten>;
   close(): Promise<void>;
+}
+
+/** NOTIFY `channel` (delivered to listeners when the current transaction commits; at once outside one). */
+export async function notify(q: Queryable, channel: string, payload: string): Promise<void> {
+  if (!IDENT.test(channel)) throw new Error('notify: bad channel name');
+  await q.query('SELECT pg_notify($1, $2)', [channel, payload]);
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -37,6 +54,17 @@ export function copySql(table: string, columns: string[], source: string): strin
 const INT8 = 20;
 const NUMERIC = 1700;
 const toNum = (v: string) => (v === null ? null : Number(v));
+
+type Handler = (payload: string) => void;
+function dispatch(handlers: Iterable<Handler>, payload: string) {
+  for (const h of [...handlers]) {
+    try {
+      h(payload);
+    } catch (e) {
+      console.error('notification handler failed:', e);
+    }
+  }
+}
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -63,6 +91,14 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     driver: 'pglite',
     ...base,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    // PGlite delivers NOTIFY in-process (it waits for a running transaction before it starts listening).
+    async listen(channel, handler) {
+      if (!IDENT.test(channel)) throw new Error('listen: bad channel name');
+      const stop = await pg.listen(channel, (payload) => dispatch([handler], payload));
+      return async () => {
+        if (!pg.closed) await stop();
+      };
+    },
     close: () => pg.close(),
   };
 }
@@ -98,9 +134,11 @@ async function openPostgres(url: string): Promise<Db> {
   // Fail fast with a clear message when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
+  const listener = new PgListener(() => new pg.Client({ connectionString: url }));
   return {
     driver: 'postgres',
     ...wrap(pool),
+    listen: (channel, handler) => listener.listen(channel, handler),
     async transaction(fn) {
       const client = await pool.connect();
       try {
@@ -115,8 +153,88 @@ async function openPostgres(url: string): Promise<Db> {
         client.release();
       }
     },
-    close: () => pool.end(),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
   };
+}
+
+/**
+ * LISTEN for node-postgres: one connection outside the pool (a pooled connection would be handed to
+ * other queries), opened on the first listen, every channel re-LISTENed after a reconnect (retried
+ * every second while anyone listens).
+ */
+class PgListener {
+  private handlers = new Map<string, Set<Handler>>();
+  private client: PgClient | null = null;
+  private ready: Promise<PgClient> | null = null;
+  private closed = false;
+
+  constructor(private make: () => PgClient) {}
+
+  async listen(channel: string, handler: Handler): Promise<Unlisten> {
+    if (!IDENT.test(channel)) throw new Error('listen: bad channel name');
+    if (this.closed) throw new Error('listen: the database is closed');
+    let set = this.handlers.get(channel);
+    const first = !set;
+    if (!set) this.handlers.set(channel, (set = new Set()));
+    set.add(handler);
+    try {
+      const c = await this.connection();
+      if (first) await c.query(`LISTEN ${channel}`);
+    } catch (e) {
+      await this.remove(channel, handler);
+      throw e;
+    }
+    return () => this.remove(channel, handler);
+  }
+
+  private async remove(channel: string, handler: Handler) {
+    const set = this.handlers.get(channel);
+    if (!set?.delete(handler) || set.size) return;
+    this.handlers.delete(channel);
+    if (this.client) await this.client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+  }
+
+  private connection(): Promise<PgClient> {
+    if (this.ready) return this.ready;
+    const c = this.make();
+    this.client = c;
+    c.on('notification', (m) => dispatch(this.handlers.get(m.channel) ?? [], m.payload ?? ''));
+    c.on('error', (e) => {
+      console.error('postgres listener connection error:', e.message);
+      this.lost(c);
+    });
+    c.on('end', () => this.lost(c));
+    this.ready = (async () => {
+      await c.connect();
+      for (const channel of this.handlers.keys()) await c.query(`LISTEN ${channel}`);
+      return c;
+    })();
+    this.ready.catch(() => this.lost(c));
+    return this.ready;
+  }
+
+  private lost(c: PgClient) {
+    if (this.client !== c) return;
+    this.client = null;
+    this.ready = null;
+    c.end().catch(() => undefined);
+    if (this.closed || !this.handlers.size) return;
+    setTimeout(() => {
+      if (!this.closed && !this.ready && this.handlers.size) this.connection().catch(() => undefined);
+    }, 1000).unref();
+  }
+
+  async close() {
+    this.closed = true;
+    const c = this.client;
+    this.client = null;
+    this.ready = null;
+    this.handlers.clear();
+    if (c) await c.end().catch(() => undefined);
+  }
 }
 
 export interface OpenOptions {

@@ -1,14 +1,15 @@
 // Incident CSV import (police.uk street files and any CSV with a column mapping).
-// Streams the file: rows are parsed and checked in JS (dates, coordinates, reprojection, H3 cells),
-// COPYed in chunks into a temporary staging table, then moved into `incidents` by one
-// INSERT ... SELECT that assigns wards/LSOAs (subdivided polygons, GiST) and skips rows already
-// imported (ON CONFLICT on the dedup key). All of it runs in one transaction.
+// Streams the file: rows are parsed (fast-records.ts) and checked in JS (dates, coordinates,
+// reprojection, H3 cells), COPYed in chunks into a temporary staging table, then moved into
+// `incidents` by one INSERT ... SELECT that assigns wards/LSOAs (subdivided polygons, GiST) once per
+// distinct point and skips rows already imported (ON CONFLICT on the dedup key). All of it runs in
+// one transaction.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { parse } from 'csv-parse';
 import type { Db, Queryable } from '../db/index.js';
 import { resolveMapping, toIncident, type IncidentMapping, type IncidentRecord } from '../../geodata/incident-rows.js';
 import { MAX_STORED_REJECTS, type ImportSummary, type Reject } from './batches.js';
+import { fastRecords } from './fast-records.js';
 import { ImportError, type ImportKind } from './sniff.js';
 
 export interface Progress {
@@ -52,26 +53,38 @@ export function stageLine(line: number, nk: string, r: IncidentRecord): string {
 // Move staged rows into incidents. Identical natural keys within one file get ordinals 1, 2, ...
 // so that two letter-identical rows (police.uk ASB rows have no id) stay two incidents, while
 // re-importing the same file reproduces the same keys and adds nothing.
-const MOVE_SQL = `
+// Ward/LSOA: looked up once per distinct (lon, lat) and hash-joined back: police.uk street points are
+// snapped to map points, so a file has far fewer distinct points than rows (1M rows: ~20k points;
+// the lookup per row took ~10x longer). `MATERIALIZED` is required: inlined, the planner may evaluate
+// the lookups per joined row, or rescan pts per row. (Tried and dropped: a NOT EXISTS pre-filter
+// against incidents for re-imports: with a small or empty incidents table the planner picks a
+// nested-loop anti join over a seq scan of the table this INSERT fills, which is quadratic.)
+export const MOVE_SQL = `
 WITH keyed AS (
   -- dedup key = md5(natural key hash # ordinal among identical keys in this file)
-  SELECT s.*, md5(s.nk || '#' || row_number() OVER (PARTITION BY s.nk ORDER BY s.line))::uuid AS dedup_key,
-         ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS g
+  SELECT s.*, md5(s.nk || '#' || row_number() OVER (PARTITION BY s.nk ORDER BY s.line))::uuid AS dedup_key
   FROM import_stage s
+), pts AS MATERIALIZED (
+  -- each distinct point once: the subdivided part containing it (boundary ties: lowest code)
+  SELECT d.lon, d.lat,
+         (SELECT p.code FROM area_parts p WHERE p.level = 'ward'
+            AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) AS ward_code,
+         -- LSOA polygons only when loaded ($3)
+         CASE WHEN $3 THEN (SELECT p.code FROM area_parts p WHERE p.level = 'lsoa'
+            AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) END AS lsoa_code
+  FROM (SELECT DISTINCT lon, lat FROM import_stage) d
 ), ins AS (
   INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
                          location_precision, location_text, age_band, outcome, ward_code, lsoa_code,
                          h3_7, h3_8, h3_9, h3_10)
   SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
          k.location_precision, k.location_text, k.age_band, k.outcome,
-         -- ward: the subdivided ward part containing the point (boundary ties: lowest code)
-         (SELECT p.code FROM area_parts p WHERE p.level = 'ward' AND ST_Intersects(p.geom, k.g) ORDER BY p.code LIMIT 1),
+         pt.ward_code,
          -- LSOA: from LSOA polygons when loaded, else the code the file gives
-         CASE WHEN $3 THEN (SELECT p.code FROM area_parts p WHERE p.level = 'lsoa' AND ST_Intersects(p.geom, k.g) ORDER BY p.code LIMIT 1)
-              ELSE k.lsoa_given END,
+         CASE WHEN $3 THEN pt.lsoa_code ELSE k.lsoa_given END,
          ('x' || lpad(k.h3_7, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_8, 16, '0'))::bit(64)::bigint,
          ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint
-  FROM keyed k
+  FROM keyed k JOIN pts pt ON pt.lon = k.lon AND pt.lat = k.lat
   ON CONFLICT (dedup_key) DO NOTHING
   RETURNING ward_code
 )
@@ -84,6 +97,21 @@ async function createStage(tx: Queryable) {
     location_precision text NOT NULL, location_text text, age_band text, outcome text, lsoa_given text,
     h3_7 text NOT NULL, h3_8 text NOT NULL, h3_9 text NOT NULL, h3_10 text NOT NULL
   ) ON COMMIT DROP`);
+}
+
+/**
+ * The checks of the foreign keys incidents had until migration 003, once per file instead of once per
+ * row: the batch and every category of the staged rows exist, locked FOR KEY SHARE (as the foreign
+ * keys locked them) until the import's transaction ends.
+ */
+async function checkReferences(tx: Queryable, batchId: number, categories: string[]) {
+  const batch = await tx.query(`SELECT id FROM import_batches WHERE id = $1 FOR KEY SHARE`, [batchId]);
+  if (batch.length !== 1) throw new Error(`import batch ${batchId} does not exist`);
+  const found = await tx.query<{ slug: string }>(`SELECT slug FROM categories WHERE slug = ANY($1::text[]) FOR KEY SHARE`, [categories]);
+  if (found.length !== categories.length) {
+    const have = new Set(found.map((r) => r.slug));
+    throw new Error(`categories missing: ${categories.filter((c) => !have.has(c)).join(', ')}`);
+  }
 }
 
 async function lastByte(file: string): Promise<number | undefined> {
@@ -104,7 +132,12 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   const endsWithNewline = (await lastByte(file)) === 0x0a;
   const hash = crypto.createHash('sha256');
   const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  input.on('data', (b) => hash.update(b as Buffer));
+  async function* hashed() {
+    for await (const b of input) {
+      hash.update(b as Buffer);
+      yield b as Buffer;
+    }
+  }
   const rejects: Reject[] = [];
   const rejectsByCode: Record<string, number> = {};
   let rejected = 0;
@@ -117,22 +150,15 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   let rowsRead = 0;
   let staged = 0;
   // Malformed records (e.g. an unclosed quote where the file was cut off) are rejected, not fatal.
-  const parser = input.pipe(
-    parse({
-      bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true,
-      skip_records_with_error: true,
-      on_skip: (err) => {
-        const e = err as { code?: string; lines?: number; message: string };
-        rowsRead++;
-        const truncated = e.code === 'CSV_QUOTE_NOT_CLOSED';
-        addReject({
-          line: e.lines ?? 0,
-          code: truncated ? 'truncated' : 'bad_csv_row',
-          reason: truncated ? 'truncated last line (an unclosed quote at the end of the file)' : `unreadable CSV record: ${e.message}`,
-        });
-      },
-    }),
-  );
+  const parser = fastRecords(hashed(), (e) => {
+    rowsRead++;
+    const truncated = e.code === 'CSV_QUOTE_NOT_CLOSED';
+    addReject({
+      line: e.lines ?? 0,
+      code: truncated ? 'truncated' : 'bad_csv_row',
+      reason: truncated ? 'truncated last line (an unclosed quote at the end of the file)' : `unreadable CSV record: ${e.message}`,
+    });
+  });
   let header: string[] | undefined;
   let rm: ReturnType<typeof resolveMapping> | undefined;
   const fail = (code: string, message: string, line?: number): never => {
@@ -142,46 +168,59 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   const result = await db.transaction(async (tx) => {
     await createStage(tx);
     let chunk: string[] = [];
+    // One COPY in flight while the next chunk is parsed: on the server the backend stores chunk N
+    // while this process reads chunk N+1 (PGlite runs in this thread, so there it is serial anyway).
+    let copying: Promise<void> | undefined;
     const flush = async () => {
       if (!chunk.length) return;
-      // Categories a CSV brings must exist before rows refer to them.
-      const custom = [...categoriesSeen].filter(([, c]) => c.custom);
-      if (custom.length) {
-        await tx.query(
-          `INSERT INTO categories (slug, label, origin) SELECT * , 'custom' FROM unnest($1::text[], $2::text[]) ON CONFLICT (slug) DO NOTHING`,
-          [custom.map(([s]) => s), custom.map(([, c]) => c.label)],
-        );
-      }
-      await tx.copyCsv('import_stage', STAGE_COLUMNS, chunk.join('\n') + '\n');
+      if (copying) await copying;
+      const text = chunk.join('\n') + '\n';
       staged += chunk.length;
       chunk = [];
+      copying = tx.copyCsv('import_stage', STAGE_COLUMNS, text);
+      copying.catch(() => undefined); // awaited by the next flush, or below
       o.onProgress?.({ phase: 'reading', bytesRead: input.bytesRead, bytesTotal, rowsRead });
     };
-
-    let pendingLast: { fields: string[]; line: number } | undefined;
+    // Whatever happens while reading, no COPY may still be running when the transaction ends.
+    let readError: { e: unknown } | undefined;
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        const line = info.lines;
-        if (!header) {
-          header = record.map((h) => h.trim());
-          if (o.exactHeader && (header.length !== o.exactHeader.length || header.some((h, i) => h !== o.exactHeader![i]))) {
-            fail('bad_header', `This is not a police.uk street CSV: expected the header "${o.exactHeader.join(',')}" but found "${header.join(',')}".`, 1);
-          }
-          rm = resolveMapping(o.mapping, header);
-          if (typeof rm === 'string') fail('bad_mapping', rm, 1);
-          continue;
-        }
-        if (pendingLast) await handle(pendingLast.fields, pendingLast.line);
-        pendingLast = { fields: record, line };
-      }
+      await readRows();
     } catch (e) {
-      if (e instanceof ImportError) throw e;
-      fail('bad_csv', `The CSV could not be read: ${(e as Error).message}`, (e as { lines?: number }).lines);
+      readError = { e };
     }
-    if (!header) fail('empty_file', 'The file has no rows.');
-    if (pendingLast) await handle(pendingLast.fields, pendingLast.line, !endsWithNewline);
-    await flush();
+    try {
+      await copying;
+    } catch (e) {
+      if (!readError) throw e;
+    }
+    if (readError) throw readError.e;
     if (rowsRead === 0) fail('empty_file', 'The file has a header but no data rows.');
+
+    async function readRows() {
+      let pendingLast: { fields: string[]; line: number } | undefined;
+      try {
+        for await (const { record, info } of parser) {
+          const line = info.lines;
+          if (!header) {
+            header = record.map((h) => h.trim());
+            if (o.exactHeader && (header.length !== o.exactHeader.length || header.some((h, i) => h !== o.exactHeader![i]))) {
+              fail('bad_header', `This is not a police.uk street CSV: expected the header "${o.exactHeader.join(',')}" but found "${header.join(',')}".`, 1);
+            }
+            rm = resolveMapping(o.mapping, header);
+            if (typeof rm === 'string') fail('bad_mapping', rm, 1);
+            continue;
+          }
+          if (pendingLast) await handle(pendingLast.fields, pendingLast.line);
+          pendingLast = { fields: record, line };
+        }
+      } catch (e) {
+        if (e instanceof ImportError) throw e;
+        fail('bad_csv', `The CSV could not be read: ${(e as Error).message}`, (e as { lines?: number }).lines);
+      }
+      if (!header) fail('empty_file', 'The file has no rows.');
+      if (pendingLast) await handle(pendingLast.fields, pendingLast.line, !endsWithNewline);
+      await flush();
+    }
 
     async function handle(fields: string[], line: number, last = false) {
       rowsRead++;
@@ -206,12 +245,21 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         if (categoriesSeen.size > 1000) fail('too_many_categories', 'More than 1,000 distinct categories: check the category column of the mapping.', line);
         categoriesSeen.set(rec.category.slug, { label: rec.category.label, custom: rec.category.custom });
       }
-      const nk = crypto.createHash('md5').update(`${o.keyNamespace}\u001e${rec.naturalKey}`).digest('hex');
+      const nk = crypto.hash('md5', `${o.keyNamespace}\u001e${rec.naturalKey}`);
       chunk.push(stageLine(line, nk, rec));
       if (chunk.length >= CHUNK_ROWS) await flush();
     }
 
     o.onProgress?.({ phase: 'assigning', bytesRead: bytesTotal, bytesTotal, rowsRead });
+    // Categories a CSV brings must exist before the rows that refer to them are moved.
+    const custom = [...categoriesSeen].filter(([, c]) => c.custom);
+    if (custom.length) {
+      await tx.query(
+        `INSERT INTO categories (slug, label, origin) SELECT * , 'custom' FROM unnest($1::text[], $2::text[]) ON CONFLICT (slug) DO NOTHING`,
+        [custom.map(([s]) => s), custom.map(([, c]) => c.label)],
+      );
+    }
+    await checkReferences(tx, o.batchId, [...categoriesSeen.keys()]);
     const [hasLsoa] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_parts WHERE level = 'lsoa'`);
     const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [o.batchId, o.dataset, hasLsoa.n > 0]);
     const [wards] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);

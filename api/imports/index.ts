@@ -8,6 +8,7 @@ import { createBatch, finishBatch, type ImportSummary } from './batches.js';
 import { importBoundaries } from './boundaries.js';
 import { importIncidentCsv, type Progress } from './incidents.js';
 import { importPopulation } from './population.js';
+import { importSites } from './sites.js';
 import { ImportError, IMPORT_KINDS, POLICE_UK_API_FIELDS, POLICE_UK_HEADER, sniff, type ImportKind } from './sniff.js';
 
 export { ImportError, IMPORT_KINDS, type ImportKind, type ImportSummary, type Progress };
@@ -90,7 +91,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   let summary: ImportSummary;
   try {
     const s = await sniff(file);
-    if (opts.kind && opts.kind !== 'boundaries' && s.format === 'json') throw new ImportError('wrong_kind', `This is a JSON file, but the import kind is ${opts.kind}.`);
+    if (opts.kind && !['boundaries', 'schools', 'hubs'].includes(opts.kind) && s.format === 'json') throw new ImportError('wrong_kind', `This is a JSON file, but the import kind is ${opts.kind}.`);
     if (opts.kind === 'boundaries' && s.format === 'csv') throw new ImportError('wrong_kind', 'Boundaries must be GeoJSON or TopoJSON, but this is a CSV file.');
     if (!opts.kind) {
       if (!s.kind && !opts.mapping) {
@@ -100,6 +101,8 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     }
     if (kind === 'boundaries') {
       summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object, label: opts.label });
+    } else if (kind === 'schools' || kind === 'hubs') {
+      summary = await importSites(db, file, { batchId, fileName, kind, format: s.format, crs: opts.crs });
     } else if (kind === 'population') {
       summary = await importPopulation(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, valueField: opts.valueField });
     } else if (kind === 'police_uk_street') {

@@ -11,6 +11,10 @@ import { z } from 'zod';
 import type { Deps } from '../app.js';
 import { ApiError, errorBody } from '../errors.js';
 import { parseQuery } from '../validate.js';
+import { audit } from '../auth/audit.js';
+import { allow, principal, type AppEnv } from '../auth/middleware.js';
+import { levelParam } from '../aggregates/params.js';
+import { MAX_STORED_REJECTS } from './batches.js';
 import { IMPORT_KINDS, ImportError, importFile, saveMapping } from './index.js';
 import { ImportJobs } from './jobs.js';
 import { sniff } from './sniff.js';
@@ -18,7 +22,7 @@ import { sniff } from './sniff.js';
 const field = z.string().min(1).max(200).optional();
 const startQuery = z.object({
   kind: z.enum(IMPORT_KINDS as [string, ...string[]]).optional(),
-  level: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'level is lower-case letters, digits and _').optional(),
+  level: levelParam.optional(),
   code_field: field,
   name_field: field,
   value_field: field,
@@ -33,13 +37,24 @@ const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
+/** Upload bodies: the file's bytes (the content itself is checked by sniff). Forms and other types are refused. */
+const UPLOAD_TYPES = new Set(['application/octet-stream', 'text/csv', 'text/plain', 'application/json', 'application/geo+json', 'application/vnd.ms-excel']);
 const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+/** The :id of an import (400 unless a positive integer). */
+function importId(raw: string): number {
+  const id = idParam.safeParse(raw);
+  if (!id.success) throw new ApiError(400, 'invalid_parameter', 'import id must be a positive integer');
+  return id.data;
+}
 
 const BATCH_COLUMNS = `id, kind, file_name, dataset, created_by, started_at, finished_at, status, rows_read, imported,
   duplicates, rejected, outside_study_area, summary, error`;
 
 export function importRoutes({ db, config }: Deps) {
-  const r = new Hono();
+  const r = new Hono<AppEnv>();
+  // Imports and mappings: analysts (API tokens need the `import` scope to send files, `read` to poll).
+  const analyst = allow(['analyst']);
+  const importer = allow(['analyst'], { scope: 'import' });
   const jobs = new ImportJobs(db);
   const uploads = path.join(config.dataDir, 'uploads');
   const maxBytes = config.MAX_UPLOAD_MB * 1024 * 1024;
@@ -57,8 +72,13 @@ export function importRoutes({ db, config }: Deps) {
     };
   };
 
-  r.post('/imports', async (c) => {
+  r.post('/imports', importer, async (c) => {
+    const p = principal(c);
     const q = parseQuery(c, startQuery);
+    const type = (c.req.header('content-type') ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
+    if (!UPLOAD_TYPES.has(type)) {
+      throw new ApiError(415, 'unsupported_media_type', `Send the file itself as the body (got ${type.slice(0, 60)}; expected one of ${[...UPLOAD_TYPES].join(', ')}).`);
+    }
     const body = c.req.raw.body;
     if (!body) throw new ApiError(400, 'empty_file', 'The request has no file in its body.');
     const declared = Number(c.req.header('content-length') ?? 0);
@@ -83,8 +103,10 @@ export function importRoutes({ db, config }: Deps) {
     const opts = {
       kind: q.kind as (typeof IMPORT_KINDS)[number] | undefined, level: q.level, codeField: q.code_field, nameField: q.name_field,
       valueField: q.value_field, crs: q.crs, object: q.object, mapping: q.mapping, saveMapping: q.save_mapping,
-      dataset: q.dataset, fileName, createdBy: 'web',
+      dataset: q.dataset, fileName, createdBy: p.user.email,
     };
+    const logImport = (id: number, outcome: string) =>
+      audit(db, p, c.get('ip'), { action: 'import', resource: `imports/${id}`, query: { file: fileName, kind: q.kind ?? null, level: q.level ?? null }, outcome });
     // Problems visible from the first bytes are answered at once (and recorded as a failed import).
     try {
       await sniff(tmp);
@@ -92,42 +114,46 @@ export function importRoutes({ db, config }: Deps) {
       if (!(e instanceof ImportError)) throw e;
       const s = await importFile(db, tmp, opts);
       fs.rmSync(tmp, { force: true });
+      await logImport(s.batchId, e.code);
       return c.json(errorBody(e.code, e.message, { id: s.batchId }), 400);
     }
     const { id } = await jobs.enqueue(tmp, opts);
+    await logImport(id, 'queued');
     return c.json({ id }, 202);
   });
 
-  r.get('/imports', async (c) => {
+  r.get('/imports', analyst, async (c) => {
     const q = parseQuery(c, pageQuery);
     const rows = await db.query<Record<string, unknown>>(`SELECT ${BATCH_COLUMNS} FROM import_batches ORDER BY id DESC LIMIT $1 OFFSET $2`, [q.limit, q.offset]);
     return c.json({ imports: rows.map(present) });
   });
 
-  r.get('/imports/:id', async (c) => {
-    const id = idParam.safeParse(c.req.param('id'));
-    if (!id.success) throw new ApiError(400, 'invalid_parameter', 'import id must be a positive integer');
-    const [row] = await db.query<Record<string, unknown>>(`SELECT ${BATCH_COLUMNS} FROM import_batches WHERE id = $1`, [id.data]);
-    if (!row) throw new ApiError(404, 'not_found', `No import ${id.data}.`);
+  r.get('/imports/:id', analyst, async (c) => {
+    const id = importId(c.req.param('id'));
+    const [row] = await db.query<Record<string, unknown>>(`SELECT ${BATCH_COLUMNS} FROM import_batches WHERE id = $1`, [id]);
+    if (!row) throw new ApiError(404, 'not_found', `No import ${id}.`);
     return c.json(present(row));
   });
 
-  r.get('/imports/:id/rejects', async (c) => {
-    const id = idParam.safeParse(c.req.param('id'));
-    if (!id.success) throw new ApiError(400, 'invalid_parameter', 'import id must be a positive integer');
+  // Rejected rows are raw record-level data: audited.
+  r.get('/imports/:id/rejects', analyst, async (c) => {
+    const id = importId(c.req.param('id'));
     const q = parseQuery(c, pageQuery);
-    const [b] = await db.query<{ rejected: number }>('SELECT rejected FROM import_batches WHERE id = $1', [id.data]);
-    if (!b) throw new ApiError(404, 'not_found', `No import ${id.data}.`);
-    const rows = await db.query('SELECT line, reason, raw FROM import_rejects WHERE batch_id = $1 ORDER BY line LIMIT $2 OFFSET $3', [id.data, q.limit, q.offset]);
-    return c.json({ total: b.rejected, stored: Math.min(b.rejected, 10_000), rejects: rows });
+    const [b] = await db.query<{ rejected: number }>('SELECT rejected FROM import_batches WHERE id = $1', [id]);
+    if (!b) throw new ApiError(404, 'not_found', `No import ${id}.`);
+    const rows = await db.query('SELECT line, reason, raw FROM import_rejects WHERE batch_id = $1 ORDER BY line LIMIT $2 OFFSET $3', [id, q.limit, q.offset]);
+    await audit(db, principal(c), c.get('ip'), { action: 'view_records', resource: `imports/${id}/rejects`, query: q, recordCount: rows.length });
+    return c.json({ total: b.rejected, stored: Math.min(b.rejected, MAX_STORED_REJECTS), rejects: rows });
   });
 
-  r.get('/mappings', async (c) => {
+  r.get('/mappings', analyst, async (c) => {
+    parseQuery(c, z.strictObject({}));
     return c.json({ mappings: await db.query('SELECT name, mapping, updated_at FROM column_mappings ORDER BY name') });
   });
 
-  r.put('/mappings/:name', async (c) => {
+  r.put('/mappings/:name', importer, async (c) => {
     const name = c.req.param('name');
+    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new ApiError(415, 'unsupported_media_type', 'Send the mapping as application/json.');
     let body: unknown;
     try {
       body = await c.req.json();
@@ -136,6 +162,7 @@ export function importRoutes({ db, config }: Deps) {
     }
     try {
       const mapping = await saveMapping(db, name, body);
+      await audit(db, principal(c), c.get('ip'), { action: 'change', resource: `mappings/${name}`, query: mapping });
       return c.json({ name, mapping });
     } catch (e) {
       if (e instanceof ImportError) throw new ApiError(400, e.code, e.message);

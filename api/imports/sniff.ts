@@ -1,8 +1,9 @@
 // First look at an uploaded file: empty? binary? JSON or CSV? which kind of CSV?
 import fs from 'node:fs/promises';
+import { detectSiteKind } from './sites.js';
 
-export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population';
-export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population'];
+export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population' | 'schools' | 'hubs';
+export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'schools', 'hubs'];
 
 export class ImportError extends Error {
   constructor(public code: string, message: string, public line?: number) {
@@ -55,6 +56,8 @@ export function detectCsvKind(header: string[]): ImportKind | undefined {
   if (header.length === POLICE_UK_HEADER.length && header.every((h, i) => h === POLICE_UK_HEADER[i])) return 'police_uk_street';
   const lower = new Set(header.map((h) => h.toLowerCase()));
   if (POLICE_UK_API_FIELDS.every((f) => lower.has(f))) return 'incidents_csv';
+  const site = detectSiteKind(header);
+  if (site) return site;
   const hasCode = header.some((h) => /^[A-Z]{2,5}\d{2}CD$/i.test(h) || /^(code|area_code|geography code)$/i.test(h));
   const hasPop = header.some((h) => /population|usual_residents|residents|^observation$|^total$/i.test(h));
   if (hasCode && hasPop && header.length <= 20) return 'population';
@@ -80,7 +83,8 @@ export async function sniff(file: string): Promise<Sniffed> {
     }
     text = text.replace(/^\uFEFF/, '');
     const first = text.trimStart()[0];
-    if (first === '{' || first === '[') return { format: 'json', size, kind: 'boundaries' };
+    // GeoJSON of Points (and no polygons in the first 64 KB): transport hubs; anything else: boundaries.
+    if (first === '{' || first === '[') return { format: 'json', size, kind: /"Point"/.test(text) && !/"(Multi)?Polygon"|"Topology"/.test(text) ? 'hubs' : 'boundaries' };
     const nl = text.search(/\r?\n/);
     if (nl < 0 && size > buf.length) throw new ImportError('bad_header', 'The first line is longer than 64 KB; this does not look like a CSV file.');
     const header = parseHeaderLine(nl < 0 ? text : text.slice(0, nl));

@@ -1,28 +1,29 @@
 // `npx tsx scripts/bench/experiments.ts [--rows N] [--driver D] [--repeat N] [--only js|sql]
 // [--quick] [--check-parser]`: measured alternatives for the incident importer
-// (api/imports/incidents.ts), next to what it does today, on the benchmark file. Not part of
-// `npm run bench`; its numbers back the suggestions in docs/BENCHMARKS.md.
+// (api/imports/incidents.ts), next to what it does, on the benchmark file. Not part of
+// `npm run bench`; its numbers back the figures in docs/BENCHMARKS.md.
 //
-// JS: csv-parse vs the fast line splitter (proposals/fast-records.ts); md5 via createHash vs the
-//     one-shot crypto.hash; H3 cells per row vs memoised per distinct point.
-// SQL (per driver): the importer's own MOVE_SQL and createStage DDL, read from incidents.ts so they
-//     stay current, against the proposals in proposals/move-sql.ts and two quantifications (no FK
-//     constraints; secondary indexes dropped and rebuilt), each into a fresh copy of `incidents`,
-//     with a checksum showing every variant stores the same rows, wards and keys.
+// JS: csv-parse (the reference) vs the importer's reader (api/imports/fast-records.ts); md5 via
+//     createHash vs the one-shot crypto.hash the importer uses; H3 cells computed per row vs the
+//     memoised cellsFor.
+// SQL (per driver): the importer's own MOVE_SQL and createStage DDL against two quantifications (with
+//     the two foreign keys migration 003 dropped; secondary indexes dropped and rebuilt), each into a
+//     fresh copy of `incidents`, with a checksum showing every variant stores the same rows, wards and
+//     keys, and the write floor.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cellsFor } from '../../geodata/h3.js';
+import { cellsFor, computeCells } from '../../geodata/h3.js';
 import { openDb, type Db } from '../../api/db/index.js';
 import { importFile } from '../../api/imports/index.js';
 import { cpuMeter, processCpu } from './cpu.js';
 import { benchDir, loadWards, policeUkCsv } from './generate.js';
 import { importerCsvParse, stageChunks, STAGE_COLUMNS } from './js-phases.js';
-import { fastRecords, type Rec } from './proposals/fast-records.js';
-import { MOVE_SQL_DISTINCT_POINTS } from './proposals/move-sql.js';
+import { fastRecords, type Rec } from '../../api/imports/fast-records.js';
+import { MOVE_SQL } from '../../api/imports/incidents.js';
 import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -53,7 +54,6 @@ function extract(re: RegExp, what: string): string {
   if (!m) throw new Error(`api/imports/incidents.ts no longer has ${what}; update scripts/bench/experiments.ts`);
   return m[1];
 }
-const MOVE_SQL = extract(/const MOVE_SQL = `([\s\S]*?)`;/, 'MOVE_SQL');
 const STAGE_DDL = extract(/CREATE TEMP TABLE import_stage \(([\s\S]*?)\) ON COMMIT DROP/, 'the import_stage DDL');
 
 const onBench = (sql: string) => sql.replace(/\bimport_stage\b/g, 'bench_stage').replace(/\bincidents\b/g, 'bench_incidents');
@@ -120,33 +120,20 @@ async function jsExperiments(file: string) {
   const res: Record<string, number[][]> = {};
   const add = (k: string, t: { s: number; cpu: number }) => (res[k] ??= []).push([t.s, t.cpu]);
   for (let i = 0; i < repeat; i++) {
-    add('csv-parse, importer options (info, skip_records_with_error)', await timed(async () => {
+    add("csv-parse, the importer's former options", await timed(async () => {
       let n = 0;
       for await (const _ of fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(importerCsvParse())) n++;
       return n;
     }));
-    add('proposals/fast-records.ts (split lines without quotes)', await timed(async () => {
+    add('api/imports/fast-records.ts (split lines without quotes)', await timed(async () => {
       let n = 0;
       for await (const _ of fastRecords(fs.createReadStream(file, { highWaterMark: 1 << 20 }), () => undefined)) n++;
       return n;
     }));
     add('md5: crypto.createHash().update().digest()', await timed(() => keys.reduce((n, k) => n + crypto.createHash('md5').update(k).digest('hex').length, 0)));
     add('md5: crypto.hash("md5", s) (Node >= 20.12)', await timed(() => keys.reduce((n, k) => n + crypto.hash('md5', k).length, 0)));
-    add('H3: cellsFor per row (4 x latLngToCell)', await timed(() => located.reduce((n, r) => n + cellsFor(+r[5], +r[4])[0].length, 0)));
-    add('H3: cellsFor memoised by the "lon,lat" text', await timed(() => {
-      const memo = new Map<string, [string, string, string, string]>();
-      let n = 0;
-      for (const r of located) {
-        const k = `${r[4]},${r[5]}`;
-        let c = memo.get(k);
-        if (!c) {
-          c = cellsFor(+r[5], +r[4]);
-          if (memo.size < 200_000) memo.set(k, c);
-        }
-        n += c[0].length;
-      }
-      return n;
-    }));
+    add('H3: computeCells per row (4 x latLngToCell)', await timed(() => located.reduce((n, r) => n + computeCells(+r[5], +r[4])[0].length, 0)));
+    add('H3: cellsFor (memoised per point)', await timed(() => located.reduce((n, r) => n + cellsFor(+r[5], +r[4])[0].length, 0)));
   }
   for (const [k, v] of Object.entries(res)) log(`  ${k.padEnd(62)} ${f2(median(v.map((x) => x[0])))} s  ${f2(median(v.map((x) => x[1])))} CPU s`);
 
@@ -176,8 +163,8 @@ interface Variant {
   /** Statements before / after the move, in its transaction. */
   before?: string[];
   after?: string[];
-  /** Drop the FK constraints of the copy. */
-  noFk?: boolean;
+  /** Add the two foreign keys incidents had before migration 003 to the copy. */
+  withFk?: boolean;
   remove?: boolean;
 }
 
@@ -197,7 +184,8 @@ async function sqlExperiments(driver: string, file: string) {
     await db.exec('ANALYZE bench_stage');
     const [d] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT DISTINCT lon, lat FROM bench_stage) d`);
     log(`  staged ${staged} rows, ${d.n} distinct points; wards: ${w.imported + w.duplicates} polygons`);
-    const fks = await db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'incidents'::regclass AND contype = 'f'`);
+    // The foreign keys migration 003 dropped (the importer checks them once per file instead).
+    const fks = ['FOREIGN KEY (batch_id) REFERENCES import_batches(id)', 'FOREIGN KEY (category) REFERENCES categories(slug)'];
     const secondary = await db.query<{ name: string; def: string }>(
       `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        WHERE i.indrelid = 'incidents'::regclass AND NOT i.indisunique AND NOT i.indisprimary`,
@@ -205,21 +193,20 @@ async function sqlExperiments(driver: string, file: string) {
     const secondaryOnCopy = secondary.map((s) => s.def.replace(/INDEX \S+ ON (\S+\.)?incidents /, `INDEX bench_${s.name} ON bench_incidents `));
 
     const all: Variant[] = [
-      { name: 'current MOVE_SQL (ward subquery per row)', move: MOVE_SQL, remove: true },
-      { name: 'proposal: ward per distinct point', move: MOVE_SQL_DISTINCT_POINTS, remove: true },
+      { name: 'importer MOVE_SQL (ward per distinct point)', move: MOVE_SQL, remove: true },
       ...(db.driver === 'postgres'
-        ? [{ name: 'proposal + SET LOCAL jit = off', move: MOVE_SQL_DISTINCT_POINTS, before: ['SET LOCAL jit = off'], remove: true }]
+        ? [{ name: 'MOVE_SQL + SET LOCAL jit = off', move: MOVE_SQL, before: ['SET LOCAL jit = off'], remove: true }]
         : []),
-      { name: 'current, without the FK constraints', move: MOVE_SQL, noFk: true },
+      { name: 'MOVE_SQL, with the two former FK constraints', move: MOVE_SQL, withFk: true },
       {
-        name: `current, ${secondary.length} secondary indexes dropped + rebuilt`,
+        name: `MOVE_SQL, ${secondary.length} secondary indexes dropped + rebuilt`,
         move: MOVE_SQL,
         before: secondaryOnCopy.map((x) => `DROP INDEX ${/INDEX (\S+) ON/.exec(x)![1]}`),
         after: secondaryOnCopy,
       },
     ];
-    // --quick: the current move and the proposal only.
-    const variants = args.quick ? all.slice(0, 2) : all;
+    // --quick: the importer's move only.
+    const variants = args.quick ? all.slice(0, 1) : all;
     const results: { name: string; first: number[]; cpu: (number | null)[]; again: number[]; sum: string }[] = [];
     for (const v of variants) results.push({ name: v.name, first: [], cpu: [], again: [], sum: '' });
     for (let i = 0; i < repeat; i++) {
@@ -233,7 +220,7 @@ async function sqlExperiments(driver: string, file: string) {
         );
         for (const m of made) await db.exec(`DROP INDEX ${m.name}`);
         for (const x of secondaryOnCopy) await db.exec(x);
-        if (!v.noFk) for (const f of fks) await db.exec(`ALTER TABLE bench_incidents ADD ${f.def}`);
+        if (v.withFk) for (const f of fks) await db.exec(`ALTER TABLE bench_incidents ADD ${f}`);
         await db.exec('ANALYZE bench_incidents');
         try {
           await db.exec('CHECKPOINT');
@@ -285,15 +272,16 @@ async function sqlExperiments(driver: string, file: string) {
     // with no computation, into a copy of incidents with / without its indexes and constraints.
     const cols = `batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat, location_precision,
       location_text, age_band, outcome, ward_code, lsoa_code, h3_7, h3_8, h3_9, h3_10`;
-    for (const [name, ddl] of [
-      ['floor: finished rows into a copy of incidents (all indexes, FKs)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING ALL)`],
-      ['floor: finished rows into a bare copy (no index, constraint)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING DEFAULTS INCLUDING GENERATED)`],
+    for (const [name, ddl, withFk] of [
+      ['floor: finished rows into a copy of incidents (all indexes)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING ALL)`, false],
+      ['floor: ... + the two former FK constraints', `CREATE TABLE bench_floor (LIKE incidents INCLUDING ALL)`, true],
+      ['floor: finished rows into a bare copy (no index, constraint)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING DEFAULTS INCLUDING GENERATED)`, false],
     ] as const) {
       const secs: number[] = [];
       for (let i = 0; i < repeat; i++) {
         await db.exec(`DROP TABLE IF EXISTS bench_floor`);
         await db.exec(ddl);
-        if (ddl.includes('INCLUDING ALL')) for (const f of fks) await db.exec(`ALTER TABLE bench_floor ADD ${f.def}`);
+        if (withFk) for (const f of fks) await db.exec(`ALTER TABLE bench_floor ADD ${f}`);
         try {
           await db.exec('CHECKPOINT');
         } catch {
@@ -324,7 +312,7 @@ if (!fs.existsSync(path.join(SHARED, 'lewisham_wards_2022.geojson'))) {
 const gen = await policeUkCsv(rows, seed, loadWards(path.join(SHARED, 'lewisham_wards_2022.geojson')));
 log(`file: ${gen.path}`);
 if (args['check-parser']) {
-  log('\nproposals/fast-records.ts against csv-parse (importer options):');
+  log('\napi/imports/fast-records.ts against csv-parse (the options the importer used before it):');
   await checkParser(gen.path);
 }
 if (args.only !== 'sql') await jsExperiments(gen.path);

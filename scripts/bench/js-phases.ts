@@ -1,17 +1,18 @@
-// The importer's JS work over the benchmark file, with no database: the same csv-parse options,
-// resolveMapping/toIncident (geodata/incident-rows.ts, which computes the H3 cells) and the same
-// per-row md5 and staging-line formatting (stageLine, imported) as api/imports/incidents.ts.
-// Tells how much of an import is JS and how much is database.
+// The importer's JS work over the benchmark file, with no database: the same CSV reader
+// (api/imports/fast-records.ts), resolveMapping/toIncident (geodata/incident-rows.ts, which computes
+// the H3 cells, memoised per point) and the same per-row md5 and staging-line formatting (stageLine,
+// imported) as api/imports/incidents.ts. Tells how much of an import is JS and how much is database.
 import { STAGE_COLUMNS, stageLine } from '../../api/imports/incidents.js';
+import { fastRecords, type Rec } from '../../api/imports/fast-records.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
-import { POLICE_UK_STREET_MAPPING, resolveMapping, toIncident, type IncidentRecord, type ResolvedMapping } from '../../geodata/incident-rows.js';
-import { cellsFor } from '../../geodata/h3.js';
+import { POLICE_UK_STREET_MAPPING, resolveMapping, toIncident, type ResolvedMapping } from '../../geodata/incident-rows.js';
+import { computeCells } from '../../geodata/h3.js';
 
 const CHUNK_ROWS = 20_000; // as in api/imports/incidents.ts
 const KEY_NAMESPACE = 'police.uk street';
-/** The importer's csv-parse options (mirrored from api/imports/incidents.ts). */
+/** csv-parse with the options the importer used before fast-records.ts: the reference it is checked against. */
 export function importerCsvParse(onSkip: (err: unknown) => undefined = () => undefined) {
   return parse({
     bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true,
@@ -19,11 +20,16 @@ export function importerCsvParse(onSkip: (err: unknown) => undefined = () => und
   });
 }
 
-function open(file: string) {
+async function* hashed(file: string) {
   const hash = crypto.createHash('sha256');
-  const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  input.on('data', (b) => hash.update(b as Buffer));
-  return input.pipe(importerCsvParse()) as unknown as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+  for await (const b of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(b as Buffer);
+    yield b as Buffer;
+  }
+}
+/** Read + sha256 + parse, as the importer does. */
+function open(file: string): AsyncIterable<Rec> {
+  return fastRecords(hashed(file), () => undefined);
 }
 
 /** The staging CSV the importer would COPY, in chunks of its CHUNK_ROWS (rejected rows left out). */
@@ -40,7 +46,7 @@ export async function* stageChunks(file: string): AsyncGenerator<{ text: string;
     if (record.length !== 12) continue;
     const res = toIncident(record, rm);
     if (!res.ok) continue;
-    const nk = crypto.createHash('md5').update(`${KEY_NAMESPACE}\u001e${res.rec.naturalKey}`).digest('hex');
+    const nk = crypto.hash('md5', `${KEY_NAMESPACE}\u001e${res.rec.naturalKey}`);
     chunk.push(stageLine(info.lines, nk, res.rec));
     if (chunk.length >= CHUNK_ROWS) {
       yield { text: chunk.join('\n') + '\n', rows: chunk.length };
@@ -52,7 +58,7 @@ export async function* stageChunks(file: string): AsyncGenerator<{ text: string;
 
 export interface JsPhases {
   rows: number;
-  /** Read + sha256 + csv-parse only. */
+  /** Read + sha256 + parse (fast-records.ts) only. */
   parseSeconds: number;
   /** Read + parse + toIncident + md5 + staging lines: everything the importer does in JS. */
   fullSeconds: number;
@@ -60,7 +66,7 @@ export interface JsPhases {
   toIncidentSeconds: number;
   md5Seconds: number;
   stageLineSeconds: number;
-  /** cellsFor (H3 res 10 + 3 parents) alone over the file's coordinates; part of toIncident. */
+  /** computeCells (four latLngToCell, not memoised) alone over the file's coordinates; toIncident memoises. */
   h3Seconds: number;
   /** Rows per second of the full JS pass: the importer's ceiling if the database took no time. */
   fullRowsPerSec: number;
@@ -83,7 +89,7 @@ export async function measureJsPhases(file: string): Promise<JsPhases> {
   // H3 alone.
   t0 = performance.now();
   let sink = 0;
-  for (let i = 0; i < lons.length; i++) sink += cellsFor(lats[i], lons[i])[3].length;
+  for (let i = 0; i < lons.length; i++) sink += computeCells(lats[i], lons[i])[3].length;
   const h3Seconds = (performance.now() - t0) / 1000;
   if (sink < 0) console.log(sink);
 
@@ -106,7 +112,7 @@ export async function measureJsPhases(file: string): Promise<JsPhases> {
     tInc += b - a;
     if (!res.ok) continue;
     a = b;
-    const nk = crypto.createHash('md5').update(`${KEY_NAMESPACE}\u001e${res.rec.naturalKey}`).digest('hex');
+    const nk = crypto.hash('md5', `${KEY_NAMESPACE}\u001e${res.rec.naturalKey}`);
     b = performance.now();
     tMd5 += b - a;
     chunk.push(stageLine(info.lines, nk, res.rec));

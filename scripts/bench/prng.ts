@@ -1,50 +1,16 @@
 // Seeded, deterministic randomness for the benchmark data (Math.random is never used).
-// sfc32 (Chris Doty-Humphrey's Small Fast Counting generator), seeded through splitmix32.
+// The generator (sfc32 seeded through splitmix32) is geodata/stats/prng.ts; the bench keeps its own
+// `int` (floor of a uniform double), so generated files stay identical to earlier runs.
+import { Rng as BaseRng } from '../../geodata/stats/prng.js';
 
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    const sm = splitmix32(seed);
-    this.a = sm();
-    this.b = sm();
-    this.c = sm();
-    this.d = sm();
-    for (let i = 0; i < 16; i++) this.u32();
-  }
-
-  /** Uniform 32-bit unsigned integer. */
-  u32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
-  }
-
+export class Rng extends BaseRng {
   /** Uniform in [0, 1). */
   next(): number {
     return this.u32() / 4294967296;
   }
 
   /** Uniform integer in [0, n). */
-  int(n: number): number {
+  override int(n: number): number {
     return Math.floor(this.next() * n);
   }
 

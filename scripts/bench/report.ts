@@ -29,24 +29,24 @@ export function report(rows: number, js: JsPhases | undefined, drivers: DriverRe
     for (const [what, r] of [['import', d.import], ['re-import', d.reimport]] as const) {
       const p = r.phases;
       ph.push([`${d.driver} ${what} (total)`, fmtS(r.seconds), '100%']);
-      ph.push(phaseRow('  JS: read, csv-parse, checks, H3, md5', p.js, r.seconds));
-      ph.push(phaseRow('  COPY into staging table', p.stageCopy, r.seconds));
+      ph.push(phaseRow('  JS (no database call in flight): read, parse, checks, H3, md5', p.js, r.seconds));
+      ph.push(phaseRow('  COPY into staging table (JS parses meanwhile)', p.stageCopy, r.seconds));
       ph.push(phaseRow('  move: INSERT..SELECT (wards, dedup)', p.move, r.seconds));
       ph.push(phaseRow('  repeated-id count over staging', p.repeatedIds, r.seconds));
       ph.push(phaseRow('  BEGIN/COMMIT', p.commit, r.seconds));
       ph.push(phaseRow('  other SQL (batch rows, rejects...)', p.otherSql, r.seconds));
     }
   }
-  out.push('', 'Where the import time goes (database time measured around each call; JS = the rest):', table(['phase', 's', 'share'], ph));
+  out.push('', 'Where the import time goes (database time measured around each call; JS = wall time with no call in flight):', table(['phase', 's', 'share'], ph));
 
   if (js) {
     out.push('', `The importer's JS work alone, no database (${fmtInt(js.rows)} rows):`, table(['pass', 's', 'rows/s'], [
-      ['read + sha256 + csv-parse', fmtS(js.parseSeconds), fmtInt(js.rows / js.parseSeconds)],
+      ['read + sha256 + parse (fast-records.ts)', fmtS(js.parseSeconds), fmtInt(js.rows / js.parseSeconds)],
       ['  + toIncident + md5 + staging lines (all JS)', fmtS(js.fullSeconds), fmtInt(js.fullRowsPerSec)],
       ['    of which toIncident (per-call timing)', fmtS(js.toIncidentSeconds), ''],
       ['    of which md5 of the natural key', fmtS(js.md5Seconds), ''],
       ['    of which staging-line formatting', fmtS(js.stageLineSeconds), ''],
-      ['H3 cellsFor alone (part of toIncident)', fmtS(js.h3Seconds), fmtInt(js.rows / js.h3Seconds)],
+      ['H3 computeCells per row, not memoised', fmtS(js.h3Seconds), fmtInt(js.rows / js.h3Seconds)],
     ]));
   }
 

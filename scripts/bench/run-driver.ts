@@ -43,7 +43,7 @@ export interface ImportRun extends Measured {
   duplicates: number;
   rejected: number;
   outsideStudyArea: number;
-  /** Seconds per phase; js = wall - database time. */
+  /** Seconds per phase; js = wall - time with a database call in flight. */
   phases: Record<PhaseName | 'js', number>;
   peakRssMB: number;
 }

@@ -1,36 +1,103 @@
-// App shell: banner, header navigation and the current page.
-import { api } from './api/client';
+// App shell: asks the server who is signed in, then shows the setup page (/setup), the sign-in page,
+// or the signed-in app (banner, header, the current page if the role may open it).
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { api, errorMessage } from './api/client';
+import { loadSession } from './api/session';
+import { useSession } from './api/session-store';
+import type { SessionUser, Summary } from './api/types';
 import { useApi } from './lib/use-api';
+import { canImport, canOpen } from './lib/roles';
 import { useView } from './state/view-store';
 import { Header } from './components/Header';
 import { SyntheticBanner } from './components/SyntheticBanner';
 import { FirstRun } from './components/FirstRun';
 import { ErrorScreen } from './components/ErrorScreen';
 import { MapPage } from './pages/map/MapPage';
+import { useLiveRefetch } from './lib/live-hooks';
 import { ImportPage } from './pages/import/ImportPage';
-import type { Summary } from './api/types';
+import { SignInPage } from './pages/auth/SignInPage';
+import { SetupPage } from './pages/auth/SetupPage';
+
+// Pages other than the map load on demand (their own chunks: drawing library, admin tables, the pack).
+const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType<any>>>, key: K) =>
+  lazy(() => load().then((m) => ({ default: m[key] })));
+const PresentPage = named(() => import('./pages/present/PresentPage'), 'PresentPage');
+const PackPage = named(() => import('./pages/pack/PackPage'), 'PackPage');
+const JourneysPage = named(() => import('./pages/journeys/JourneysPage'), 'JourneysPage');
+const UsersPage = named(() => import('./pages/admin/UsersPage'), 'UsersPage');
+const SettingsPage = named(() => import('./pages/admin/SettingsPage'), 'SettingsPage');
+const AuditPage = named(() => import('./pages/admin/AuditPage'), 'AuditPage');
+const PlanningPage = named(() => import('./pages/planning/PlanningPage'), 'PlanningPage');
+const ChbPage = named(() => import('./pages/chb/ChbPage'), 'ChbPage');
 
 export function isEmptyDatabase(s: Summary): boolean {
   return s.incidents === 0 && s.area_sets.length === 0;
 }
 
 export function App() {
+  const session = useSession();
+  const view = useView();
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    setLoadError(null);
+    loadSession().catch((e) => setLoadError(errorMessage(e)));
+  }, [attempt]);
+
+  const user = session.status === 'signed-in' ? session.user : null;
+  let page: React.ReactNode;
+  if (view.page === 'setup') page = <SetupPage signedInAs={user?.email ?? null} />;
+  else if (loadError) page = <ErrorScreen message={loadError} onRetry={() => setAttempt((n) => n + 1)} />;
+  else if (session.status === 'loading') page = <p className="page-loading">Loading…</p>;
+  else if (session.status === 'signed-out') page = <SignInPage setupNeeded={session.setupNeeded} notice={session.notice} />;
+  else return <SignedInApp key={session.user.id} user={session.user} />;
+
+  return (
+    <div className="app">
+      <Header summary={null} page={view.page} user={null} />
+      <main className="app-main">
+        <Suspense fallback={<p className="page-loading">Loading…</p>}>{page}</Suspense>
+      </main>
+    </div>
+  );
+}
+
+function SignedInApp({ user }: { user: SessionUser }) {
   const view = useView();
   const summary = useApi((signal) => api.summary(signal), []);
   const config = useApi((signal) => api.config(signal), []);
+  // Maps, the presentation and the pack follow the change feed: new incidents refresh the summary.
+  useLiveRefetch(summary.reload, view.page === 'map' || view.page === 'present' || view.page === 'pack');
 
   let page: React.ReactNode;
-  if (summary.error && !summary.data) page = <ErrorScreen message={summary.error} onRetry={summary.reload} />;
+  if (!canOpen(user, view.page)) {
+    page = (
+      <div className="error-screen" data-testid="not-allowed">
+        <h2>Not available</h2>
+        <p>This page is not available to your role.</p>
+      </div>
+    );
+  } else if (view.page === 'users') page = <UsersPage me={user} />;
+  else if (view.page === 'settings') page = <SettingsPage />;
+  else if (view.page === 'audit') page = <AuditPage />;
+  else if (summary.error && !summary.data) page = <ErrorScreen message={summary.error} onRetry={summary.reload} />;
   else if (!summary.data || (!config.data && !config.error)) page = <p className="page-loading">Loading…</p>;
   else if (view.page === 'import') page = <ImportPage onImported={summary.reload} />;
-  else if (isEmptyDatabase(summary.data)) page = <FirstRun />;
+  else if (view.page === 'journeys') page = <JourneysPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
+  else if (view.page === 'present') page = <PresentPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
+  else if (view.page === 'pack') page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
+  else if (isEmptyDatabase(summary.data)) page = <FirstRun canImport={canImport(user)} />;
+  else if (view.page === 'planning') page = <PlanningPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
+  else if (view.page === 'chb') page = <ChbPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else page = <MapPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
 
   return (
     <div className="app">
       {summary.data?.synthetic && <SyntheticBanner />}
-      <Header summary={summary.data} page={view.page} />
-      <main className="app-main">{page}</main>
+      <Header summary={summary.data} page={view.page} user={user} />
+      <main className="app-main">
+        <Suspense fallback={<p className="page-loading">Loading…</p>}>{page}</Suspense>
+      </main>
     </div>
   );
 }

@@ -1,4 +1,7 @@
 // Typed calls to the Saferplaces API. Errors come back as ApiError carrying the server's code and message.
+// Every request goes through `request`: it sends the session's CSRF token on state-changing requests and
+// switches the app to the sign-in screen when the API answers 401.
+import { csrfToken, sessionExpired } from './session-store';
 import type {
   AppConfig,
   AreaCollection,
@@ -84,16 +87,71 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, details);
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Headers every request from the app sends: JSON accepted, and the CSRF token on non-GET requests. */
+export function requestHeaders(method: string, extra: Record<string, string> = {}): Record<string, string> {
+  const h: Record<string, string> = { accept: 'application/json', ...extra };
+  const csrf = csrfToken();
+  if (!SAFE_METHODS.has(method.toUpperCase()) && csrf) h['x-csrf-token'] = csrf;
+  return h;
+}
+
+/**
+ * fetch with the app's headers. A 401 ends the session in the UI (sign-in screen) unless `authFlow`
+ * (sign-in and setup answer 401 for a wrong password, which is not an ended session).
+ */
+export async function request(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; authFlow?: boolean } = {}): Promise<Response> {
+  const method = init.method ?? 'GET';
+  const json = init.body !== undefined;
   let res: Response;
   try {
-    res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+    res = await fetch(path, {
+      method,
+      signal: init.signal,
+      credentials: 'same-origin',
+      headers: requestHeaders(method, json ? { 'content-type': 'application/json' } : {}),
+      body: json ? JSON.stringify(init.body) : undefined,
+    });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'network', `Cannot reach the Saferplaces server (${(e as Error).message})`);
   }
+  if (res.status === 401 && !init.authFlow) sessionExpired();
   if (!res.ok) throw await errorFromResponse(res);
-  return (await res.json()) as T;
+  return res;
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return (await (await request(path, { signal })).json()) as T;
+}
+
+/** A JSON request that changes something (POST, PUT, PATCH, DELETE). */
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts: { authFlow?: boolean } = {}): Promise<T> {
+  return (await (await request(path, { method, body, authFlow: opts.authFlow })).json()) as T;
+}
+
+/** The file name from a Content-Disposition header, or the fallback. */
+export function attachmentName(disposition: string | null, fallback: string): string {
+  const m = /filename="?([^";]+)"?/i.exec(disposition ?? '');
+  return m ? m[1] : fallback;
+}
+
+/** POSTs a JSON body and saves the response as a file (blob + object URL + a download link). Returns the file name. */
+export async function downloadFile(path: string, body: unknown, fallbackName: string): Promise<string> {
+  const res = await request(path, { method: 'POST', body });
+  const blob = await res.blob();
+  const name = attachmentName(res.headers.get('content-disposition'), fallbackName);
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Give the browser time to start the download before the URL goes.
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
 }
 
 export const api = {

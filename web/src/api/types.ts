@@ -15,15 +15,41 @@ export interface AppConfig {
   attribution: string[];
 }
 
+export type Role = 'admin' | 'analyst' | 'officer' | 'partner';
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'officer', 'partner'];
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  /** Officers: ward codes where incident points are shown (null = the whole study area). */
+  area_codes: string[] | null;
+  demo: boolean;
+  disabled: boolean;
+  created_at: string;
+}
+
+export type SessionResponse =
+  | { user: null; setup_needed: boolean }
+  | { user: SessionUser; via: 'session' | 'token' | 'cli'; csrf: string | null };
+
+/** Partner responses: counts below `min_count` (and some others, so they cannot be worked out) are withheld. */
+export interface Disclosure {
+  min_count: number;
+}
+
 export interface Summary {
-  incidents: number;
+  /** Null when withheld (partners). */
+  incidents: number | null;
+  disclosure?: Disclosure;
   first_month: string | null;
   last_month: string | null;
   default_from: string | null;
   default_to: string | null;
   area_sets: { level: string; count: number }[];
   synthetic: boolean;
-  datasets: { dataset: string; count: number }[];
+  datasets: { dataset: string; count: number | null }[];
 }
 
 export interface AreaSet {
@@ -43,11 +69,14 @@ export type AreaCollection = FeatureCollection<Polygon | MultiPolygon, AreaPrope
 export interface AreaStat {
   code: string;
   name: string;
-  count: number;
+  /** Null when withheld (partners: `suppressed`). */
+  count: number | null;
   population: number | null;
   rate_per_1000: number | null;
   previous_count: number | null;
   change: number | null;
+  suppressed?: boolean;
+  previous_suppressed?: boolean;
 }
 
 export interface AreaStats {
@@ -58,17 +87,20 @@ export interface AreaStats {
   previous_to: string;
   categories: string[] | null;
   areas: AreaStat[];
-  total: number;
-  outside_study_area: number;
+  total: number | null;
+  outside_study_area: number | null;
+  disclosure?: Disclosure;
 }
 
 export interface HexCell {
   h3: string;
-  count: number;
+  count: number | null;
+  suppressed?: boolean;
 }
 export interface HexResponse {
   res: number;
   cells: HexCell[];
+  disclosure?: Disclosure;
 }
 
 export interface IncidentProperties {
@@ -89,11 +121,12 @@ export interface Category {
   slug: string;
   label: string;
   origin: string;
-  count: number;
+  count: number | null;
 }
 
 export interface SeriesResponse {
-  months: { month: string; count: number }[];
+  months: { month: string; count: number | null }[];
+  disclosure?: Disclosure;
 }
 
 export type ImportStatus = 'queued' | 'running' | 'committed' | 'failed';
@@ -126,4 +159,62 @@ export interface ImportReject {
 export interface RejectsPage {
   total: number;
   rejects: ImportReject[];
+}
+
+// ---------- administration ----------
+
+export interface ApiToken {
+  id: number;
+  user_id: number;
+  email: string;
+  prefix: string;
+  scopes: string[];
+  label: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface NewToken {
+  id: number;
+  prefix: string;
+  scopes: string[];
+  label: string | null;
+  created_at: string;
+  expires_at: string | null;
+  /** Shown once; only its hash is stored. */
+  token: string;
+}
+
+export const TOKEN_SCOPES = ['read', 'import', 'ingest'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export interface Settings {
+  partner_min_count: number;
+}
+
+export const AUDIT_ACTIONS = ['view_records', 'export', 'import', 'change', 'login', 'login_failed', 'logout', 'setup', 'view_audit'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditRow {
+  id: number | string;
+  at: string;
+  user_id: number | null;
+  user_email: string | null;
+  role: string | null;
+  via: string;
+  action: string;
+  resource: string;
+  query: unknown;
+  record_count: number | null;
+  purpose: string | null;
+  recipient: string | null;
+  ip: string | null;
+  outcome: string;
+}
+
+export interface AuditPage {
+  total: number;
+  rows: AuditRow[];
 }

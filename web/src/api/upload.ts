@@ -1,6 +1,6 @@
 // File upload with XMLHttpRequest, which (unlike fetch) reports upload progress.
-import { ApiError } from './client';
-import { queryString } from './client';
+import { ApiError, queryString, requestHeaders } from './client';
+import { sessionExpired } from './session-store';
 
 export interface UploadOptions {
   kind?: string;
@@ -24,12 +24,12 @@ export function uploadImport(file: File, opts: UploadOptions, onProgress: (loade
   const xhr = new XMLHttpRequest();
   const promise = new Promise<{ id: string }>((resolve, reject) => {
     xhr.open('POST', importUrl(file.name, opts));
-    xhr.setRequestHeader('content-type', 'application/octet-stream');
-    xhr.setRequestHeader('accept', 'application/json');
+    for (const [k, v] of Object.entries(requestHeaders('POST', { 'content-type': 'application/octet-stream' }))) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: the server could not be reached.'));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'));
     xhr.onload = () => {
+      if (xhr.status === 401) sessionExpired();
       let body: any = null;
       try {
         body = JSON.parse(xhr.responseText);

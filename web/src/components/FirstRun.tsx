@@ -1,10 +1,11 @@
 // Shown on the map page while the database holds neither incidents nor boundaries.
 import { navigate } from '../state/view-store';
 
-export function FirstRun() {
+export function FirstRun({ canImport }: { canImport: boolean }) {
   return (
     <div className="first-run" data-testid="first-run">
       <h1>Welcome to Saferplaces</h1>
+      {!canImport && <p className="hint">Loading data is for analysts: ask one to import boundaries and incidents.</p>}
       <p>
         There is no data yet. Load area boundaries (wards, LSOAs…) and incident records, and the map will show
         hotspots, ward rankings and trends.

@@ -1,9 +1,13 @@
-// Top bar: product name, page links (client-side navigation) and what data is loaded.
-import type { Summary } from '../api/types';
+// Top bar: product name, the page links the user's role may open (client-side navigation), what data
+// is loaded, and who is signed in.
+import type { SessionUser, Summary } from '../api/types';
 import { formatCount } from '../lib/format';
 import { monthLabel } from '../lib/months';
+import { canOpen } from '../lib/roles';
 import { mapPageUrl, navigate } from '../state/view-store';
-import type { Page } from '../state/url-state';
+import { PAGE_PATHS, type Page } from '../state/url-state';
+import { UserMenu } from './UserMenu';
+import { withPath } from '../lib/live-view';
 
 function NavLink({ href, active, children, testId }: { href: string; active: boolean; children: React.ReactNode; testId: string }) {
   return (
@@ -23,24 +27,46 @@ function NavLink({ href, active, children, testId }: { href: string; active: boo
   );
 }
 
-export function Header({ summary, page }: { summary: Summary | null; page: Page }) {
+const LINKS: { page: Exclude<Page, 'map' | 'setup'>; label: string }[] = [
+  { page: 'journeys', label: 'School routes' },
+  { page: 'planning', label: 'Planning' },
+  { page: 'chb', label: 'CHB' },
+  { page: 'import', label: 'Import' },
+  { page: 'users', label: 'Users' },
+  { page: 'settings', label: 'Settings' },
+  { page: 'audit', label: 'Audit log' },
+];
+
+export function Header({ summary, page, user }: { summary: Summary | null; page: Page; user: SessionUser | null }) {
   return (
     <header className="app-header">
       <span className="brand">Saferplaces</span>
-      <nav>
-        <NavLink href={mapPageUrl()} active={page === 'map'} testId="nav-map">
-          Map
-        </NavLink>
-        <NavLink href="/import" active={page === 'import'} testId="nav-import">
-          Import
-        </NavLink>
-      </nav>
-      {summary && summary.incidents > 0 && (
+      {user && (
+        <nav>
+          <NavLink href={mapPageUrl()} active={page === 'map'} testId="nav-map">
+            Map
+          </NavLink>
+          {/* The presentation and the pack open on the map's current view. */}
+          <NavLink href={withPath(mapPageUrl(), PAGE_PATHS.present)} active={page === 'present'} testId="nav-present">
+            Present
+          </NavLink>
+          <NavLink href={withPath(mapPageUrl(), PAGE_PATHS.pack)} active={page === 'pack'} testId="nav-pack">
+            Tasking pack
+          </NavLink>
+          {LINKS.filter((l) => canOpen(user, l.page)).map((l) => (
+            <NavLink key={l.page} href={PAGE_PATHS[l.page]} active={page === l.page} testId={`nav-${l.page}`}>
+              {l.label}
+            </NavLink>
+          ))}
+        </nav>
+      )}
+      {summary && summary.incidents !== null && summary.incidents > 0 && (
         <span className="data-extent" data-testid="data-extent">
           {formatCount(summary.incidents)} incidents
           {summary.first_month && summary.last_month && ` · ${monthLabel(summary.first_month)} – ${monthLabel(summary.last_month)}`}
         </span>
       )}
+      {user && <UserMenu user={user} />}
     </header>
   );
 }

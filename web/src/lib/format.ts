@@ -36,3 +36,16 @@ export function formatBytes(n: number | null | undefined): string {
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
+
+/** What a withheld count (partners: below the disclosure threshold, or withheld with one) shows instead of a number. */
+export const WITHHELD = 'withheld';
+
+/** A count the server may have withheld: "withheld" then (never 0 or a dash), else the number. */
+export function formatCountOrWithheld(n: number | null | undefined, withheld: boolean | undefined): string {
+  return withheld ? WITHHELD : formatCount(n);
+}
+
+/** The legend / table note for partners. */
+export function withheldNote(minCount: number): string {
+  return `Counts below ${minCount} are withheld for partners (with some larger ones, so small counts cannot be worked out from totals).`;
+}

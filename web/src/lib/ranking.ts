@@ -1,5 +1,5 @@
 // Sorting the area ranking table. Missing values (no population, no previous period) sort last either way.
-import type { AreaStat } from '../api/types';
+import type { AreaStat, AreaStats } from '../api/types';
 import type { SortState } from '../state/url-state';
 
 function value(r: AreaStat, key: SortState['key']): number | string | null {
@@ -27,4 +27,13 @@ export function sortAreaStats(rows: readonly AreaStat[], sort: SortState): AreaS
     const c = typeof va === 'string' ? va.localeCompare(vb as string) : va - (vb as number);
     return c !== 0 ? c * dir : a.name.localeCompare(b.name);
   });
+}
+
+/**
+ * Total of the ranked areas: their sum, or when some are withheld, the overall total less the outside
+ * count (both published, so this reveals only the sum of the withheld ones); null when that is withheld too.
+ */
+export function rankedTotal(stats: Pick<AreaStats, 'areas' | 'total' | 'outside_study_area'>): number | null {
+  if (stats.areas.every((a) => a.count !== null)) return stats.areas.reduce((s, a) => s + (a.count ?? 0), 0);
+  return stats.total !== null && stats.outside_study_area !== null ? stats.total - stats.outside_study_area : null;
 }

@@ -1,24 +1,31 @@
 // The one owner of every imperative MapLibre call. React creates it once and pushes state into it:
 // overlay parameters (diffed against the layers already on the map), source data (skipped when the
 // same object is pushed again) and feature states. It reports clicks, camera moves and readiness back.
-import { diff, type LayerSpecification, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { FeatureCollection, Point } from 'geojson';
+import type { LayerSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type { FeatureCollection, Point, Polygon } from 'geojson';
+import type { TerraDraw } from 'terra-draw';
 import type { Bbox } from '../api/client';
 import type { AreaCollection, AreaStat, IncidentProperties } from '../api/types';
 import type { Camera, Selection } from '../state/url-state';
 import { maplibregl } from './maplibre';
 import { fallbackStyle } from './base-style';
+import { MapControllerBase } from './controller-base';
 import {
   AREA_LABEL_SOURCE,
   AREA_SOURCE,
+  CHANGE_FILL_LAYER,
+  EMERGING_FILL_LAYER,
   HEX_FILL_LAYER,
   HEX_SOURCE,
+  HOTSPOT_FILL_LAYER,
+  HOTSPOT_SOURCE,
   INCIDENT_CLUSTER_LAYER,
   INCIDENT_POINT_LAYER,
   INCIDENT_SOURCE,
   WARD_FILL_LAYER,
   areaSources,
   hexSources,
+  hotspotSources,
   incidentSources,
   overlayLayers,
   type OverlayParams,
@@ -50,12 +57,12 @@ declare global {
   }
 }
 
-/** Layer-diff commands the controller applies one to one as Map methods. */
-const LAYER_COMMANDS = new Set(['addLayer', 'removeLayer', 'setPaintProperty', 'setLayoutProperty', 'setFilter', 'setLayerZoomRange']);
+/** The fills of the hotspot statistics (Gi*, emerging, change): clicking a unit selects it. */
+const HOTSPOT_FILLS = [HOTSPOT_FILL_LAYER, EMERGING_FILL_LAYER, CHANGE_FILL_LAYER];
+/** Layers that react to clicks and hover (pointer cursor), in click priority order. */
+const CLICKABLE = [INCIDENT_POINT_LAYER, INCIDENT_CLUSTER_LAYER, ...HOTSPOT_FILLS, HEX_FILL_LAYER, WARD_FILL_LAYER];
 
-export class MapController {
-  readonly map: maplibregl.Map;
-  private readonly container: HTMLElement;
+export class MapController extends MapControllerBase {
   private events: MapEvents;
   private overlay: OverlayParams | null = null;
   /** The overlay layers currently on the map (null: none, e.g. during a style swap). */
@@ -65,37 +72,26 @@ export class MapController {
   private areaLabels: FeatureCollection = EMPTY_FC;
   private hexes: FeatureCollection = EMPTY_FC;
   private incidents: FeatureCollection = EMPTY_FC;
+  private hotspots: FeatureCollection = EMPTY_FC;
   private areaStats: readonly AreaStat[] = [];
   private hoveredId: number | string | null = null;
   private attribution: maplibregl.AttributionControl | null = null;
   private popup: maplibregl.Popup | null = null;
-  private pending = 0;
-  private idleWaiters: (() => void)[] = [];
+  /** "Draw an area": terra-draw, loaded with its first use (keeps it out of the entry chunk). */
+  private draw: TerraDraw | null = null;
+  private drawing = false;
+  /** When the last polygon was finished: the click that closed it is not a ward click. */
+  private drawFinishedAt = 0;
+  private drawnArea: Polygon | null = null;
+  private onDrawn: ((polygon: Polygon) => void) | null = null;
 
   constructor(container: HTMLElement, opts: { camera: Camera | null; events: MapEvents }) {
-    this.container = container;
+    super(container, { style: fallbackStyle(), camera: opts.camera, zoom: 11 });
     this.events = opts.events;
-    this.container.dataset.mapIdle = 'false';
-    const cam = opts.camera;
-    this.map = new maplibregl.Map({
-      container,
-      style: fallbackStyle() as maplibregl.StyleSpecification,
-      center: cam ? [cam.lng, cam.lat] : [-0.02, 51.45],
-      zoom: cam ? cam.zoom : 11,
-      attributionControl: false,
-      maxPitch: 0,
-      dragRotate: false,
-      canvasContextAttributes: { preserveDrawingBuffer: true },
-    });
-    this.map.touchZoomRotate.disableRotation();
-    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
     this.map.on('style.load', () => this.install());
     this.map.on('moveend', () => this.reportView());
     this.map.once('load', () => this.reportView());
-    this.map.on('idle', () => this.checkIdle());
-    this.map.on('dataloading', () => this.markBusy());
     this.map.on('click', (e) => this.handleClick(e));
     this.map.on('mousemove', (e) => this.handleHover(e));
     this.map.on('mouseout', () => this.setHover(null));
@@ -109,6 +105,7 @@ export class MapController {
 
   destroy() {
     this.popup?.remove();
+    this.draw?.stop();
     this.map.remove();
     if (window.__saferplaces?.controller === this) delete window.__saferplaces;
   }
@@ -117,6 +114,10 @@ export class MapController {
 
   /** Swaps the basemap; the overlay is re-installed on the new style's `style.load`. */
   setBaseStyle(style: StyleSpecification) {
+    // terra-draw's layers go with the old style; the drawn area is drawn again on the new one (install).
+    this.draw?.stop();
+    this.draw = null;
+    this.drawing = false;
     this.styleReady = false;
     this.applied = null;
     this.markBusy();
@@ -136,11 +137,16 @@ export class MapController {
     if (this.styleReady) this.applyLayers();
   }
 
+  protected get ready() {
+    return this.styleReady;
+  }
+
   private install() {
     this.styleReady = true;
     const sources = {
       ...areaSources(this.areas ?? EMPTY_FC, this.areaLabels),
       ...hexSources(this.hexes),
+      ...hotspotSources(this.hotspots),
       ...incidentSources(this.incidents),
     };
     for (const [id, spec] of Object.entries(sources)) {
@@ -149,25 +155,13 @@ export class MapController {
     this.applied = [];
     this.applyLayers();
     this.applyAreaStates();
+    if (this.drawnArea && !this.draw) void this.showDrawn(this.drawnArea);
   }
 
   private applyLayers() {
     if (!this.overlay) return;
     const next = overlayLayers(this.overlay);
-    const prev = this.applied ?? [];
-    const cmds = diff({ version: 8, sources: {}, layers: prev }, { version: 8, sources: {}, layers: next });
-    const map = this.map as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const c of cmds) {
-      if (LAYER_COMMANDS.has(c.command)) {
-        map[c.command].apply(this.map, c.args);
-      } else {
-        // Anything else (a changed type or source): replace the layer.
-        const id = (c.args as [string])[0];
-        const spec = next.find((l) => l.id === id);
-        if (this.map.getLayer(id)) this.map.removeLayer(id);
-        if (spec) this.map.addLayer(spec as maplibregl.AddLayerObject, next[next.indexOf(spec) + 1]?.id);
-      }
-    }
+    this.applyLayerDiff(this.applied ?? [], next);
     this.applied = next;
   }
 
@@ -214,6 +208,13 @@ export class MapController {
     this.setSourceData(HEX_SOURCE, fc);
   }
 
+  /** Units of the hotspot statistic shown (prepare/hotspots.ts); the same object again is skipped. */
+  setHotspots(fc: FeatureCollection) {
+    if (fc === this.hotspots) return;
+    this.hotspots = fc;
+    this.setSourceData(HOTSPOT_SOURCE, fc);
+  }
+
   setIncidents(fc: FeatureCollection) {
     if (fc === this.incidents) return;
     this.incidents = fc;
@@ -224,14 +225,8 @@ export class MapController {
   // ---- camera -------------------------------------------------------------------------------
 
   fitBounds(b: Bbox, animate = false) {
-    this.map.fitBounds(
-      [
-        [b[0], b[1]],
-        [b[2], b[3]],
-      ],
-      // Extra room at the bottom for the (several lines of) attribution.
-      { padding: { top: 32, left: 32, right: 32, bottom: 72 }, animate, maxZoom: 16 },
-    );
+    // Extra room at the bottom for the (several lines of) attribution.
+    this.fitBbox(b, { top: 32, left: 32, right: 32, bottom: 72 }, animate);
   }
 
   jumpTo(c: Camera) {
@@ -252,52 +247,16 @@ export class MapController {
   }
 
   private reportView() {
-    const c = this.map.getCenter();
     const { bbox, zoom } = this.viewport();
-    this.events.onCamera({ zoom, lat: c.lat, lng: c.lng });
+    this.events.onCamera(this.camera());
     this.events.onViewport(bbox, zoom);
-  }
-
-  // ---- readiness ------------------------------------------------------------------------------
-
-  /** Counts a data request towards "not idle" until it settles. */
-  track<T>(p: Promise<T>): Promise<T> {
-    this.pending++;
-    this.markBusy();
-    const done = () => {
-      this.pending--;
-      // The next render after the data lands fires 'idle' again.
-      if (this.pending === 0) this.map.triggerRepaint();
-    };
-    p.then(done, done);
-    return p;
-  }
-
-  private markBusy() {
-    this.container.dataset.mapIdle = 'false';
-  }
-
-  private checkIdle() {
-    if (this.pending > 0 || !this.styleReady || !this.map.loaded()) return;
-    this.container.dataset.mapIdle = 'true';
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    waiters.forEach((w) => w());
-  }
-
-  whenIdle(): Promise<void> {
-    if (this.container.dataset.mapIdle === 'true') return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   // ---- interaction ----------------------------------------------------------------------------
 
-  private visibleLayers(ids: string[]): string[] {
-    return ids.filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
-  }
-
   private handleClick(e: maplibregl.MapMouseEvent) {
-    const layers = this.visibleLayers([INCIDENT_POINT_LAYER, INCIDENT_CLUSTER_LAYER, HEX_FILL_LAYER, WARD_FILL_LAYER]);
+    if (this.drawing || performance.now() - this.drawFinishedAt < 500) return;
+    const layers = this.visibleLayers(CLICKABLE);
     if (layers.length === 0) return;
     const hits = this.map.queryRenderedFeatures(e.point, { layers });
     const first = (layer: string) => hits.find((f) => f.layer.id === layer);
@@ -312,6 +271,12 @@ export class MapController {
       const src = this.map.getSource(INCIDENT_SOURCE) as maplibregl.GeoJSONSource;
       const center = (cluster.geometry as Point).coordinates as [number, number];
       void src.getClusterExpansionZoom(cluster.properties.cluster_id).then((zoom) => this.map.easeTo({ center, zoom: zoom + 0.1 }));
+      return;
+    }
+    const unit = hits.find((f) => HOTSPOT_FILLS.includes(f.layer.id));
+    if (unit) {
+      const { h3, code } = unit.properties as { h3?: string; code?: string };
+      this.events.onSelect(h3 ? { kind: 'hex', h3 } : code ? { kind: 'area', code } : null);
       return;
     }
     const hex = first(HEX_FILL_LAYER);
@@ -334,8 +299,8 @@ export class MapController {
   }
 
   private handleHover(e: maplibregl.MapMouseEvent) {
-    const layers = this.visibleLayers([INCIDENT_POINT_LAYER, INCIDENT_CLUSTER_LAYER, HEX_FILL_LAYER, WARD_FILL_LAYER]);
-    const hits = layers.length ? this.map.queryRenderedFeatures(e.point, { layers }) : [];
+    if (this.drawing) return;
+    const hits = this.renderedAt(e.point, CLICKABLE);
     this.map.getCanvas().style.cursor = hits.length ? 'pointer' : '';
     const area = hits.find((f) => f.layer.id === WARD_FILL_LAYER);
     this.setHover(area?.id ?? null);
@@ -346,5 +311,63 @@ export class MapController {
     if (this.hoveredId !== null && this.map.getSource(AREA_SOURCE)) this.map.setFeatureState({ source: AREA_SOURCE, id: this.hoveredId }, { hover: false });
     this.hoveredId = id;
     if (id !== null) this.map.setFeatureState({ source: AREA_SOURCE, id }, { hover: true });
+  }
+
+  // ---- drawing an area (terra-draw polygon mode) ----------------------------------------------
+
+  private async drawTool(): Promise<TerraDraw> {
+    if (this.draw) return this.draw;
+    const [{ TerraDraw, TerraDrawPolygonMode }, { TerraDrawMapLibreGLAdapter }] = await Promise.all([import('terra-draw'), import('terra-draw-maplibre-gl-adapter')]);
+    if (!this.map.isStyleLoaded()) await this.map.once('style.load');
+    if (this.draw) return this.draw;
+    const draw = new TerraDraw({
+      adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
+      modes: [
+        new TerraDrawPolygonMode({
+          styles: { fillColor: '#6a3d9a', fillOpacity: 0.12, outlineColor: '#6a3d9a', outlineWidth: 3, closingPointColor: '#ffffff', closingPointOutlineColor: '#6a3d9a', closingPointWidth: 6 },
+        }),
+      ],
+    });
+    draw.start();
+    draw.on('finish', (id) => this.drawFinished(draw, id));
+    this.draw = draw;
+    return draw;
+  }
+
+  private async showDrawn(p: Polygon) {
+    const draw = await this.drawTool();
+    draw.addFeatures([{ type: 'Feature', geometry: p, properties: { mode: 'polygon' } }]);
+  }
+
+  /** Click points on the map; click the first point again (or press Enter) to close the polygon. */
+  async startPolygonDraw(onFinish: (polygon: Polygon) => void) {
+    const draw = await this.drawTool();
+    draw.clear();
+    this.onDrawn = onFinish;
+    this.drawing = true;
+    this.drawnArea = null;
+    this.popup?.remove();
+    this.setHover(null);
+    draw.setMode('polygon');
+  }
+
+  private drawFinished(draw: TerraDraw, id: string | number) {
+    const f = draw.getSnapshotFeature(id);
+    if (!this.drawing || f?.geometry.type !== 'Polygon') return;
+    this.drawing = false;
+    this.drawFinishedAt = performance.now();
+    this.drawnArea = f.geometry as Polygon;
+    draw.setMode('static');
+    this.onDrawn?.(this.drawnArea);
+  }
+
+  /** Removes the drawn area (or stops drawing one). */
+  clearDrawn() {
+    this.drawing = false;
+    this.drawnArea = null;
+    if (!this.draw) return;
+    this.draw.clear();
+    this.draw.setMode('static');
+    this.map.getCanvas().style.cursor = '';
   }
 }

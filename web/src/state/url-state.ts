@@ -4,8 +4,29 @@ import { HEX_RESOLUTIONS, type HexRes } from '../map/prepare/hexes';
 import type { ClassMethod } from '../map/classify';
 import type { AreaMetric } from '../map/layers/areas';
 import { isMonth } from '../lib/months';
+import { DEFAULT_HOTSPOT_VIEW, parseHotspotView, writeHotspotView, type HotspotView } from '../pages/map/hotspots/hotspot-url';
 
-export type Page = 'map' | 'import';
+export type Page = 'map' | 'present' | 'pack' | 'import' | 'journeys' | 'users' | 'settings' | 'audit' | 'setup' | 'planning' | 'chb';
+
+/** Paths of the pages other than the map (which is `/`). */
+export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
+  present: '/present',
+  pack: '/pack',
+  import: '/import',
+  journeys: '/journeys',
+  users: '/admin/users',
+  settings: '/admin/settings',
+  audit: '/admin/audit',
+  setup: '/setup',
+  planning: '/planning',
+  chb: '/chb',
+};
+
+function pageOf(pathname: string): Page {
+  const p = pathname.replace(/\/+$/, '') || '/';
+  for (const [page, path] of Object.entries(PAGE_PATHS)) if (p === path) return page as Page;
+  return 'map';
+}
 export const LAYER_KEYS = ['choropleth', 'outlines', 'labels', 'hexes', 'incidents'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
 /** Hotspot view by default: hexagons over ward outlines and names (the ward figures are in the ranking table). */
@@ -40,6 +61,12 @@ export interface ViewState {
   camera: Camera | null;
   sort: SortState;
   importId: string | null;
+  /** Presentation and pack: "changed since" (a change seq or a YYYY-MM-DD date); null = the last meeting. */
+  since: string | null;
+  /** Presentation and pack: comparison length (e.g. 28d, 1m); null = chosen from the data's time precision. */
+  compare: string | null;
+  /** Hotspot statistic, units and its parameters (issue 4; hotspot-url.ts). */
+  hotspot: HotspotView;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -56,6 +83,9 @@ export const DEFAULT_VIEW: ViewState = {
   camera: null,
   sort: { key: 'count', dir: 'desc' },
   importId: null,
+  since: null,
+  compare: null,
+  hotspot: DEFAULT_HOTSPOT_VIEW,
 };
 
 const SLUG = /^[a-z0-9][a-z0-9_-]*$/i;
@@ -96,7 +126,7 @@ function parseSort(s: string | null): SortState {
 
 export function parseView(pathname: string, search: string): ViewState {
   const q = new URLSearchParams(search);
-  const page: Page = /^\/import\/?$/.test(pathname) ? 'import' : 'map';
+  const page = pageOf(pathname);
   const level = q.get('level');
   const from = q.get('from');
   const to = q.get('to');
@@ -119,13 +149,22 @@ export function parseView(pathname: string, search: string): ViewState {
     camera: parseCamera(q.get('at')),
     sort: parseSort(q.get('sort')),
     importId: q.get('import') || null,
+    since: /^(\d{1,15}|\d{4}-\d{2}-\d{2})$/.test(q.get('since') ?? '') ? q.get('since') : null,
+    compare: /^[1-9]\d{0,3}[dwm]$/.test(q.get('compare') ?? '') ? q.get('compare') : null,
+    hotspot: parseHotspotView(q),
   };
 }
 
 /** Path and query for a view (the inverse of parseView, up to defaults). */
 export function formatView(v: ViewState): string {
   const q = new URLSearchParams();
-  if (v.page === 'map') {
+  // The presentation and the pack show a map view too: same keys, plus their own.
+  const mapLike = v.page === 'map' || v.page === 'present' || v.page === 'pack';
+  if (mapLike && v.page !== 'map') {
+    if (v.since) q.set('since', v.since);
+    if (v.compare) q.set('compare', v.compare);
+  }
+  if (mapLike) {
     if (v.level !== DEFAULT_VIEW.level) q.set('level', v.level);
     if (v.from) q.set('from', v.from);
     if (v.to) q.set('to', v.to);
@@ -135,14 +174,15 @@ export function formatView(v: ViewState): string {
     const layers = canonicalLayers(v.layers);
     if (layers.join(',') !== DEFAULT_LAYERS.join(',')) q.set('layers', layers.join(','));
     if (v.hexRes !== 'auto') q.set('hex', String(v.hexRes));
+    writeHotspotView(q, v.hotspot);
     if (v.selected) q.set('sel', v.selected.kind === 'area' ? `area:${v.selected.code}` : `hex:${v.selected.h3}`);
     if (v.sort.key !== DEFAULT_VIEW.sort.key || v.sort.dir !== DEFAULT_VIEW.sort.dir) q.set('sort', `${v.sort.key}-${v.sort.dir}`);
     if (v.camera) q.set('at', formatCamera(v.camera));
-  } else if (v.importId) {
+  } else if (v.page === 'import' && v.importId) {
     q.set('import', v.importId);
   }
   const s = q.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':');
-  return `${v.page === 'import' ? '/import' : '/'}${s ? `?${s}` : ''}`;
+  return `${v.page === 'map' ? '/' : PAGE_PATHS[v.page]}${s ? `?${s}` : ''}`;
 }
 
 export function hasLayer(v: Pick<ViewState, 'layers'>, k: LayerKey): boolean {

@@ -25,7 +25,11 @@ export function hexSources(data: FeatureCollection = EMPTY_FC): Record<string, G
 }
 
 export function hexLayers(p: HexLayerParams): LayerSpecification[] {
-  const fill = p.classes ? stepColour(['get', 'count'] as ExpressionSpecification, p.classes, p.colours) : NO_DATA_COLOUR;
+  // Withheld counts (partners) have count null: the no-data grey, never a class colour.
+  const count: ExpressionSpecification = ['get', 'count'];
+  const fill = p.classes
+    ? (['case', ['==', ['typeof', count], 'number'], stepColour(['to-number', count], p.classes, p.colours), NO_DATA_COLOUR] as ExpressionSpecification)
+    : NO_DATA_COLOUR;
   return [
     {
       id: HEX_FILL_LAYER,

@@ -3,22 +3,31 @@ import type { GeoJSONSourceSpecification, LayerSpecification, StyleSpecification
 import { areaFillLayers, areaLabelLayers, areaLineLayers, areaSources, type AreaLayerParams } from './areas';
 import { hexLayers, hexSources, type HexLayerParams } from './hexes';
 import { incidentLayers, incidentSources, type IncidentLayerParams } from './incidents';
+import { hotspotFillLayers, hotspotLineLayers, hotspotSources, type HotspotLayerParams } from './hotspots';
+import { emergingFillLayers } from './emerging';
+import { changeFillLayers } from './change';
 
 export * from './areas';
 export * from './hexes';
 export * from './incidents';
+export * from './hotspots';
+export * from './emerging';
+export * from './change';
 
 export interface OverlayParams {
   areas: AreaLayerParams;
   hexes: HexLayerParams;
   incidents: IncidentLayerParams;
+  /** Hotspot statistics (issue 4): Gi*, emerging hot spots or change; absent = none. */
+  hotspots?: HotspotLayerParams;
 }
 
-/** Layers bottom to top: area fill, hexagons, area outlines, incidents, labels. */
+/** Layers bottom to top: area fill, hexagons, hotspot statistic, area outlines, incidents, labels. */
 export function overlayLayers(p: OverlayParams): LayerSpecification[] {
   return [
     ...areaFillLayers(p.areas),
     ...hexLayers(p.hexes),
+    ...(p.hotspots ? [...hotspotFillLayers(p.hotspots), ...emergingFillLayers(p.hotspots), ...changeFillLayers(p.hotspots), ...hotspotLineLayers(p.hotspots)] : []),
     ...areaLineLayers(p.areas),
     ...incidentLayers(p.incidents),
     ...areaLabelLayers(p.areas),

@@ -6,7 +6,8 @@ import type { HexCell } from '../../api/types';
 
 export interface HexProperties {
   h3: string;
-  count: number;
+  /** Null when withheld (partners); drawn in the withheld colour. */
+  count: number | null;
   res: number;
 }
 

@@ -12,6 +12,8 @@ export const KINDS: { value: string; label: string; help: string }[] = [
   { value: 'incidents_csv', label: 'Incident CSV', help: 'police.uk API layout, or your own columns with a saved mapping.' },
   { value: 'boundaries', label: 'Area boundaries', help: 'GeoJSON or TopoJSON polygons (wards, LSOAs…), in WGS84 or British National Grid.' },
   { value: 'population', label: 'Population CSV', help: 'Residents per area code, used for rates per 1,000.' },
+  { value: 'schools', label: 'Schools', help: 'DfE "Get Information About Schools" CSV (URN, EstablishmentName, Easting/Northing), or point GeoJSON.' },
+  { value: 'hubs', label: 'Stations and hubs', help: 'NaPTAN stops CSV (AtcoCode, names, Easting/Northing or Longitude/Latitude), or point GeoJSON.' },
 ];
 
 function guessKind(name: string): string {

@@ -1,11 +1,14 @@
 // Multi-select of crime categories; none ticked means all categories.
 import type { Category } from '../../api/types';
-import { formatCount } from '../../lib/format';
+import { formatCountOrWithheld } from '../../lib/format';
 
 export function CategoryPicker({ categories, selected, onChange }: { categories: Category[]; selected: string[]; onChange: (slugs: string[]) => void }) {
   const set = new Set(selected);
   // Categories with no incidents stay out of the way unless already chosen (e.g. from a shared URL).
-  const sorted = categories.filter((c) => c.count > 0 || set.has(c.slug)).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  // Withheld counts (partners) may be small but not zero, so those categories stay, after the others.
+  const sorted = categories
+    .filter((c) => c.count === null || c.count > 0 || set.has(c.slug))
+    .sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.label.localeCompare(b.label));
   const summary = selected.length === 0 ? 'All categories' : selected.length === 1 ? (categories.find((c) => c.slug === selected[0])?.label ?? selected[0]) : `${selected.length} categories`;
   return (
     <details className="category-picker" data-testid="category-picker">
@@ -24,7 +27,7 @@ export function CategoryPicker({ categories, selected, onChange }: { categories:
               onChange={(e) => onChange(e.target.checked ? [...selected, c.slug] : selected.filter((s) => s !== c.slug))}
             />
             <span className="category-label">{c.label}</span>
-            <span className="category-count">{formatCount(c.count)}</span>
+            <span className="category-count">{formatCountOrWithheld(c.count, c.count === null)}</span>
           </label>
         ))}
       </div>

@@ -2,7 +2,7 @@
 // and a monthly sparkline covering both periods.
 import { api, type ResolvedFilters } from '../../api/client';
 import type { AreaStats } from '../../api/types';
-import { change, formatChange, formatCount, formatRate } from '../../lib/format';
+import { change, formatChange, formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { previousWindow, windowLabel } from '../../lib/months';
 import { fillMonths, sumWindow } from '../../lib/series';
 import { useApi } from '../../lib/use-api';
@@ -40,6 +40,10 @@ export function DetailPanel({
   const count = row ? row.count : seriesCount;
   const previous = row ? row.previous_count : seriesPrev;
   const ch = previousCovered ? change(count, previous) : change(null, null);
+  // Partners: the server withholds small counts (null); a series month withheld makes its period's sum unknown.
+  const withheld = !!series.data?.disclosure || !!stats?.disclosure;
+  const countWithheld = withheld && count === null && (row ? !!row.suppressed : series.data !== null);
+  const previousWithheld = withheld && previous === null && (row ? !!row.previous_suppressed : series.data !== null);
 
   const title = selection.kind === 'area' ? (row?.name ?? selection.code) : 'Hexagon';
   const subtitle = selection.kind === 'area' ? `${levelLabel} ${selection.code}` : `H3 ${selection.h3}`;
@@ -57,20 +61,22 @@ export function DetailPanel({
       <dl className="detail-figures">
         <div>
           <dt>{windowLabel(from, to)}</dt>
-          <dd data-testid="detail-count">{formatCount(count)}</dd>
+          <dd data-testid="detail-count">{formatCountOrWithheld(count, countWithheld)}</dd>
         </div>
         <div>
           <dt>Previous ({windowLabel(prev.from, prev.to)})</dt>
-          <dd>{previousCovered ? formatCount(previous) : <span className="hint">before the data start</span>}</dd>
+          <dd>{previousCovered ? formatCountOrWithheld(previous, previousWithheld) : <span className="hint">before the data start</span>}</dd>
         </div>
         <div>
           <dt>Change</dt>
-          <dd className={ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}>{formatChange(ch)}</dd>
+          <dd className={ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}>
+            {previousCovered && (countWithheld || previousWithheld) ? WITHHELD : formatChange(ch)}
+          </dd>
         </div>
         <div>
           <dt>Per 1,000 residents</dt>
           <dd>
-            {selection.kind === 'hex' ? <span className="hint">n/a for hexagons</span> : row?.population == null ? <span className="hint">no population data</span> : formatRate(row.rate_per_1000)}
+            {selection.kind === 'hex' ? <span className="hint">n/a for hexagons</span> : row?.population == null ? <span className="hint">no population data</span> : countWithheld ? WITHHELD : formatRate(row.rate_per_1000)}
           </dd>
         </div>
       </dl>

@@ -13,12 +13,14 @@ const LABELS: Record<LayerKey, string> = {
 
 const HEX_SIZES: Record<HexRes, string> = { 7: '~2.8 km', 8: '~1 km', 9: '~400 m', 10: '~150 m' };
 
-export function LayerPanel({ view, autoRes }: { view: ViewState; autoRes: number | null }) {
+export function LayerPanel({ view, autoRes, pointsLabel }: { view: ViewState; autoRes: number | null; pointsLabel: string | null }) {
+  // Incident points only for roles that may see record-level data (pointsLabel null: not offered).
+  const keys = (Object.keys(LABELS) as LayerKey[]).filter((k) => k !== 'incidents' || pointsLabel !== null);
   return (
     <div className="panel" data-testid="layers">
       <h2 className="panel-title">Layers</h2>
       <ul className="layer-list">
-        {(Object.keys(LABELS) as LayerKey[]).map((k) => (
+        {keys.map((k) => (
           <li key={k}>
             <label>
               <input
@@ -27,7 +29,7 @@ export function LayerPanel({ view, autoRes }: { view: ViewState; autoRes: number
                 data-testid={`layer-toggle-${k}`}
                 onChange={(e) => updateView({ layers: toggleLayer(view.layers, k, e.target.checked) })}
               />
-              {LABELS[k]}
+              {k === 'incidents' && pointsLabel ? pointsLabel : LABELS[k]}
             </label>
             {k === 'hexes' && hasLayer(view, 'hexes') && (
               <select

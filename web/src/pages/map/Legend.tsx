@@ -4,6 +4,7 @@ import { legendRows, type ClassMethod, type Classes } from '../../map/classify';
 import { NO_DATA_COLOUR } from '../../map/layers/common';
 import type { AreaMetric } from '../../map/layers/areas';
 import { updateView } from '../../state/view-store';
+import { withheldNote } from '../../lib/format';
 
 function Rows({ classes, colours, testId }: { classes: Classes; colours: readonly string[]; testId: string }) {
   return (
@@ -31,6 +32,9 @@ export function Legend(p: {
   hexColours: readonly string[];
   hexRes: number | null;
   showIncidents: boolean;
+  /** Partners: the disclosure threshold (counts below it are withheld); null otherwise. */
+  withheldMin: number | null;
+  hexWithheld: boolean;
 }) {
   if (!p.showAreas && !p.showHexes && !p.showIncidents) return null;
   return (
@@ -39,7 +43,15 @@ export function Legend(p: {
       {p.showHexes && (
         <section>
           <h3>Incidents per hexagon{p.hexRes ? ` (H3 res ${p.hexRes})` : ''}</h3>
-          {p.hexClasses ? <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" /> : <p className="hint">No incidents in view</p>}
+          {p.hexClasses ? <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" /> : <p className="hint">{p.hexWithheld ? 'All counts withheld' : 'No incidents in view'}</p>}
+          {p.hexWithheld && (
+            <ul className="legend-rows">
+              <li>
+                <span className="swatch" style={{ background: NO_DATA_COLOUR }} />
+                Withheld
+              </li>
+            </ul>
+          )}
         </section>
       )}
       {p.showAreas && (
@@ -52,7 +64,7 @@ export function Legend(p: {
             <ul className="legend-rows">
               <li data-testid="legend-no-data">
                 <span className="swatch" style={{ background: NO_DATA_COLOUR }} />
-                {p.metric === 'rate' ? 'No population data' : 'No data'}
+                {p.withheldMin !== null ? (p.metric === 'rate' ? 'Withheld or no population data' : 'Withheld') : p.metric === 'rate' ? 'No population data' : 'No data'}
               </li>
             </ul>
           )}
@@ -68,6 +80,11 @@ export function Legend(p: {
             </li>
           </ul>
         </section>
+      )}
+      {p.withheldMin !== null && (
+        <p className="hint disclosure-note" data-testid="legend-withheld-note">
+          {withheldNote(p.withheldMin)}
+        </p>
       )}
       {(p.showAreas || p.showHexes) && (
         <label className="legend-method">

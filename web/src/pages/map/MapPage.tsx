@@ -11,6 +11,8 @@ import { fromBoundToMonth, resolveWindow } from '../../lib/months';
 import { useApi } from '../../lib/use-api';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
+import { useUser } from '../../api/session-store';
+import { canExportIncidents, canSeePoints, pointsLayerLabel, seesWithheld } from '../../lib/roles';
 import { MapView } from './MapView';
 import { FilterPanel } from './FilterPanel';
 import { LayerPanel } from './LayerPanel';
@@ -18,13 +20,21 @@ import { Legend } from './Legend';
 import { RankingTable } from './RankingTable';
 import { DetailPanel } from './DetailPanel';
 import { MapNotices } from './MapNotices';
+import { MapExportDialog, type ExportKind } from './MapExports';
 import { useAreaBoundaries, useAreaStats, useHexLayer, useIncidentLayer, type Viewport } from './use-map-layers';
+import { useLiveNonce } from '../../lib/live-hooks';
+import { LiveToast } from '../present/LiveToast';
+import { MeetingBar } from '../present/MeetingBar';
+import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
+import { DrawAreaTool, DrawnAreaDetail, useDrawnArea } from './DrawnArea';
 
 const AREA_SCHEME = 'Blues' as const;
 const HEX_SCHEME = 'YlOrRd' as const;
 
 export function MapPage({ summary, config }: { summary: Summary; config: AppConfig }) {
   const { view, source } = useViewSnapshot();
+  const user = useUser();
+  const [exporting, setExporting] = useState<ExportKind | null>(null);
   const [controller, setController] = useState<MapController | null>(null);
   const [viewport, setViewport] = useState<Viewport | null>(null);
   const [basemapNote, setBasemapNote] = useState<string | null>(null);
@@ -42,10 +52,16 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const categories = useApi((s) => api.categories(s), []);
   const boundaries = useAreaBoundaries(controller, view.level, initialCamera === null);
   const stats = useAreaStats(controller, view.level, filters);
-  const showHexes = hasLayer(view, 'hexes');
-  const showIncidents = hasLayer(view, 'incidents');
-  const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod);
-  const incidents = useIncidentLayer(controller, filters, viewport, showIncidents);
+  // A hotspot statistic (Gi*, emerging, change) replaces the count hexagons and choropleth while shown.
+  const showHexes = hasLayer(view, 'hexes') && !view.hotspot.mode;
+  // Record-level points only for roles that may see them (a shared URL may ask for them anyway).
+  const showIncidents = hasLayer(view, 'incidents') && canSeePoints(user);
+  // Live updates: new incidents refetch the statistics, hexagons and points shown.
+  const live = useLiveNonce();
+  const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
+  const incidents = useIncidentLayer(controller, filters, viewport, showIncidents, live);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => (live ? stats.reload() : undefined), [live]);
 
   // Change is only meaningful when the data cover the whole previous period.
   const firstMonth = fromBoundToMonth(summary.first_month);
@@ -57,6 +73,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
     [stats.data, metric, view.classMethod],
   );
   const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
+  const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
+  const hot = useHotspots(controller, view, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas, live);
+  const drawn = useDrawnArea(controller);
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 
   const selected = view.selected;
@@ -66,7 +85,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         metric,
         classes: areaClasses,
         colours: areaColours,
-        showFill: hasLayer(view, 'choropleth'),
+        showFill: hasLayer(view, 'choropleth') && !hot.active,
         showOutlines: hasLayer(view, 'outlines'),
         showLabels: hasLayer(view, 'labels'),
         dimmed: showHexes,
@@ -74,9 +93,10 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       },
       hexes: { visible: showHexes, classes: hexes?.classes ?? null, colours: hexColours, selectedH3: selected?.kind === 'hex' ? selected.h3 : null },
       incidents: { visible: showIncidents },
+      hotspots: hot.layer,
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [metric, areaClasses, areaColours, view.layers, showHexes, showIncidents, selected, hexes?.classes, hexColours],
+    [metric, areaClasses, areaColours, view.layers, showHexes, showIncidents, selected, hexes?.classes, hexColours, hot.layer],
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
 
@@ -113,7 +133,6 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
     [controller],
   );
 
-  const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
   return (
     <div className="map-page">
       <aside className="sidebar sidebar-left" aria-label="Filters and layers">
@@ -125,8 +144,10 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           areaSets={areaSets.data?.sets ?? []}
           hasPopulation={hasPopulation}
         />
-        <LayerPanel view={view} autoRes={hexes?.res ?? null} />
-        <Legend
+        <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
+        <DrawAreaTool drawn={drawn} disabled={!controller} />
+        <LayerPanel view={view} autoRes={hexes?.res ?? null} pointsLabel={canSeePoints(user) ? pointsLayerLabel(user) : null} />
+        {!hot.active && <Legend
           levelLabel={levelLabel}
           metric={metric}
           method={view.classMethod}
@@ -139,16 +160,29 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           hexColours={hexColours}
           hexRes={hexes?.res ?? null}
           showIncidents={showIncidents}
-        />
+          withheldMin={seesWithheld(user) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null}
+          hexWithheld={!!hexes?.withheld}
+        />}
+        {canExportIncidents(user) && filters && (
+          <div className="panel">
+            <h2 className="panel-title">Export</h2>
+            <button type="button" onClick={() => setExporting('incidents')} data-testid="export-incidents">
+              Export incident records…
+            </button>
+          </div>
+        )}
       </aside>
       <section className="map-wrap">
         <MapView initialCamera={initialCamera} events={events} onController={setController} />
+        <MeetingBar />
+        <LiveToast />
         <MapNotices
           messages={[
             basemapNote,
             boundaries.error && `Boundaries: ${boundaries.error}`,
             stats.error && `Statistics: ${stats.error}`,
             hexes?.error && `Hexagons: ${hexes.error}`,
+            hot.notice && `Hot spots: ${hot.notice}`,
             incidents?.error && `Incidents: ${incidents.error}`,
             incidents?.truncated
               ? `Showing ${incidents.shown.toLocaleString('en-GB')} of ${incidents.total.toLocaleString('en-GB')} incidents around this view — zoom in to see them all.`
@@ -158,7 +192,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         />
       </section>
       <aside className="sidebar sidebar-right" aria-label="Ranking and details">
-        {selected && filters && (
+        {drawn.polygon && filters && <DrawnAreaDetail polygon={drawn.polygon} filters={filters} onClear={drawn.clear} />}
+        {hot.active && filters && <HotspotRight hot={hot} view={view} filters={filters} levelLabel={levelLabel} controller={controller} />}
+        {selected && filters && !hot.active && (
           <DetailPanel
             selection={selected}
             level={view.level}
@@ -179,8 +215,21 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           selectedCode={selected?.kind === 'area' ? selected.code : null}
           onSort={(sort) => updateView({ sort })}
           onPick={zoomToArea}
+          onExport={filters ? () => setExporting('areas') : null}
         />
       </aside>
+      {exporting && filters && (
+        <MapExportDialog
+          kind={exporting}
+          level={view.level}
+          levelLabel={levelLabel}
+          filters={filters}
+          viewBbox={viewport?.bbox ?? null}
+          partner={seesWithheld(user)}
+          categoryLabel={(slug) => categories.data?.categories.find((c) => c.slug === slug)?.label ?? slug}
+          onClose={() => setExporting(null)}
+        />
+      )}
     </div>
   );
 }

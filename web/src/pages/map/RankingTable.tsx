@@ -1,8 +1,9 @@
 // Areas ranked by count, rate or change; a click zooms the map to the area and opens its details.
+// Partners see withheld counts as "withheld" (never 0), with the disclosure rule under the table.
 import type { AreaStats } from '../../api/types';
-import { change, formatChange, formatCount, formatRate } from '../../lib/format';
+import { change, formatChange, formatCountOrWithheld, formatRate, WITHHELD, withheldNote } from '../../lib/format';
 import { monthLabel, windowLabel } from '../../lib/months';
-import { sortAreaStats } from '../../lib/ranking';
+import { rankedTotal, sortAreaStats } from '../../lib/ranking';
 import type { SortKey, SortState } from '../../state/url-state';
 
 const COLUMNS: { key: SortKey; label: string; numeric: boolean; title?: string }[] = [
@@ -22,7 +23,9 @@ export function RankingTable({
   selectedCode,
   onSort,
   onPick,
+  onExport,
 }: {
+  onExport: (() => void) | null;
   previousCovered: boolean;
   dataStart: string | null;
   stats: AreaStats | null;
@@ -42,6 +45,11 @@ export function RankingTable({
       <h2 className="panel-title">
         {levelLabel} ranking{stats ? ` (${stats.areas.length})` : ''}
         {loading && <span className="loading-dot" aria-label="loading" />}
+        {onExport && stats && (
+          <button type="button" className="panel-action" onClick={onExport} data-testid="export-areas">
+            Export…
+          </button>
+        )}
       </h2>
       {stats && (
         <p className="hint">
@@ -81,6 +89,7 @@ export function RankingTable({
           <tbody>
             {rows.map((r, i) => {
               const ch = change(r.count, r.previous_count);
+              const changeWithheld = !!r.suppressed || !!r.previous_suppressed;
               return (
                 <tr
                   key={r.code}
@@ -93,10 +102,14 @@ export function RankingTable({
                 >
                   <td className="rank">{i + 1}</td>
                   <td className="name">{r.name}</td>
-                  <td className="num">{formatCount(r.count)}</td>
-                  {showRate && <td className="num">{formatRate(r.rate_per_1000)}</td>}
+                  <td className={r.suppressed ? 'num withheld' : 'num'} data-testid={r.suppressed ? 'withheld-count' : undefined}>
+                    {formatCountOrWithheld(r.count, r.suppressed)}
+                  </td>
+                  {showRate && <td className={r.suppressed ? 'num withheld' : 'num'}>{r.suppressed ? WITHHELD : formatRate(r.rate_per_1000)}</td>}
                   {previousCovered && (
-                    <td className={`num change ${ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>{formatChange(ch)}</td>
+                    <td className={`num change ${changeWithheld ? 'withheld' : ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>
+                      {changeWithheld ? WITHHELD : formatChange(ch)}
+                    </td>
                   )}
                 </tr>
               );
@@ -107,16 +120,22 @@ export function RankingTable({
               <tr>
                 <td />
                 <td>Total</td>
-                <td className="num" data-testid="ranking-total">{formatCount(stats.areas.reduce((s, a) => s + a.count, 0))}</td>
+                <td className="num" data-testid="ranking-total">{formatCountOrWithheld(rankedTotal(stats), rankedTotal(stats) === null)}</td>
                 {columns.length > 2 && <td colSpan={columns.length - 2} />}
               </tr>
             </tfoot>
           )}
         </table>
       </div>
-      {stats && stats.outside_study_area > 0 && (
+      {stats && (stats.outside_study_area === null || stats.outside_study_area > 0) && (
         <p className="hint" data-testid="outside-study-area">
-          Plus {formatCount(stats.outside_study_area)} incidents outside the study area ({formatCount(stats.total)} in all), not ranked.
+          Plus {formatCountOrWithheld(stats.outside_study_area, stats.outside_study_area === null)} incidents outside the study area (
+          {formatCountOrWithheld(stats.total, stats.total === null)} in all), not ranked.
+        </p>
+      )}
+      {stats?.disclosure && (
+        <p className="hint disclosure-note" data-testid="disclosure-note">
+          {withheldNote(stats.disclosure.min_count)}
         </p>
       )}
     </div>

@@ -1,29 +1,41 @@
 // A small SVG line of monthly counts; the current period is shaded, the previous period drawn lighter.
+// Withheld months (partners) break the line rather than being drawn as 0.
 import { monthLabel } from '../../lib/months';
-import { sparklinePoints, type MonthCount } from '../../lib/series';
+import { lineRuns, sparklineCoords, type MonthCount, type Point2 } from '../../lib/series';
+
+const path = (p: Point2[]) => p.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
 
 export function Sparkline({ months, currentFrom, width = 360, height = 56 }: { months: MonthCount[]; currentFrom: string; width?: number; height?: number }) {
   if (months.length === 0) return null;
-  const pts = sparklinePoints(
+  const coords = sparklineCoords(
     months.map((m) => m.count),
     width,
     height,
     3,
   );
   const split = Math.max(0, months.findIndex((m) => m.month >= currentFrom));
-  const max = Math.max(...months.map((m) => m.count));
-  const path = (p: [number, number][]) => p.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
-  const x0 = pts[split]?.[0] ?? 0;
+  const shown = months.map((m) => m.count).filter((c): c is number => c !== null);
+  const max = shown.length ? Math.max(...shown) : null;
+  const withheld = shown.length < months.length;
+  const step = months.length > 1 ? (width - 6) / (months.length - 1) : 0;
+  const x0 = 3 + split * step;
   return (
     <figure className="sparkline" data-testid="sparkline">
-      <svg width="100%" height={height} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`Monthly counts, maximum ${max}`}>
+      <svg width="100%" height={height} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`Monthly counts, maximum ${max ?? 'withheld'}`}>
         <rect x={x0} y={0} width={width - x0} height={height} className="sparkline-current" />
-        <polyline points={path(pts.slice(0, split + 1))} className="sparkline-previous" />
-        <polyline points={path(pts.slice(split))} className="sparkline-line" />
+        {lineRuns(coords.slice(0, split + 1)).map((run, i) => (
+          <polyline key={`p${i}`} points={path(run)} className="sparkline-previous" />
+        ))}
+        {lineRuns(coords.slice(split)).map((run, i) => (
+          <polyline key={`c${i}`} points={path(run)} className="sparkline-line" />
+        ))}
       </svg>
       <figcaption>
         <span>{monthLabel(months[0].month)}</span>
-        <span>max {max}/month</span>
+        <span>
+          {max === null ? 'all months withheld' : `max ${max}/month`}
+          {withheld && max !== null ? ' · gaps: withheld' : ''}
+        </span>
         <span>{monthLabel(months[months.length - 1].month)}</span>
       </figcaption>
     </figure>

@@ -2,7 +2,7 @@
 // map controller. Only small derived values (class breaks, counts) reach React state.
 import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage, isAbort, type Bbox, type Filters } from '../../api/client';
-import type { AreaStats } from '../../api/types';
+import type { AreaCollection, AreaStats } from '../../api/types';
 import { classBreaks, type ClassMethod, type Classes } from '../../map/classify';
 import type { MapController } from '../../map/map-controller';
 import { areaBounds } from '../../map/prepare/areas';
@@ -15,9 +15,16 @@ export interface Viewport {
   zoom: number;
 }
 
-/** Boundaries of the level; fits the map to them on first load when the URL had no camera. */
+/**
+ * Boundaries of the level; fits the map to them on first load when the URL had no camera. Returns them
+ * (with the level they belong to) for the hotspot statistic on areas, so it does not fetch them again.
+ */
 export function useAreaBoundaries(controller: MapController | null, level: string, fitOnLoad: boolean) {
-  const [state, setState] = useState<{ count: number | null; error: string | null }>({ count: null, error: null });
+  const [state, setState] = useState<{ count: number | null; error: string | null; loaded: { level: string; areas: AreaCollection } | null }>({
+    count: null,
+    error: null,
+    loaded: null,
+  });
   const fitted = useRef(!fitOnLoad);
   useEffect(() => {
     if (!controller) return;
@@ -31,19 +38,20 @@ export function useAreaBoundaries(controller: MapController | null, level: strin
           const b = areaBounds(fc);
           if (b) controller.fitBounds(b);
         }
-        setState({ count: fc.features.length, error: null });
+        setState({ count: fc.features.length, error: null, loaded: { level, areas: fc } });
       })
       .catch((e) => {
-        if (!isAbort(e)) setState({ count: null, error: errorMessage(e) });
+        if (!isAbort(e)) setState((s) => ({ count: null, error: errorMessage(e), loaded: s.loaded }));
       });
     return () => ac.abort();
   }, [controller, level]);
-  return state;
+  return { count: state.count, error: state.error, areas: state.loaded?.level === level ? state.loaded.areas : null };
 }
 
 /** Area statistics for the ranking table, the detail panel and the choropleth (as feature state). */
 export function useAreaStats(controller: MapController | null, level: string, filters: Filters | null) {
-  const key = filters ? [filters.from, filters.to, filters.categories?.join(',')] : [];
+  // Always the same length: React requires a dependency list of constant size.
+  const key = [filters?.from, filters?.to, filters?.categories?.join(',')];
   return useApi<AreaStats>(
     controller && filters
       ? (signal) =>
@@ -63,6 +71,8 @@ export interface HexInfo {
   cells: number;
   classes: Classes | null;
   error: string | null;
+  /** Partners: how many cells have their count withheld. */
+  withheld: number;
 }
 
 /** Hexagon counts for the view (plus a margin), refetched when the view leaves the fetched extent. */
@@ -73,12 +83,14 @@ export function useHexLayer(
   hexRes: 'auto' | HexRes,
   enabled: boolean,
   method: ClassMethod,
+  /** Bumped when the data changed (live updates): refetch the same extent. */
+  refresh = 0,
 ): HexInfo | null {
   const [info, setInfo] = useState<HexInfo | null>(null);
   const last = useRef<FetchExtent | null>(null);
-  const counts = useRef<number[]>([]);
+  const counts = useRef<(number | null)[]>([]);
   const res = hexRes === 'auto' ? (viewport ? hexResolutionForZoom(viewport.zoom) : null) : hexRes;
-  const key = JSON.stringify([res, filters?.from, filters?.to, filters?.categories]);
+  const key = JSON.stringify([res, filters?.from, filters?.to, filters?.categories, refresh]);
 
   useEffect(() => {
     if (!controller || !filters || !viewport || !enabled || res === null) return;
@@ -91,11 +103,12 @@ export function useHexLayer(
           last.current = { key, bbox };
           counts.current = r.cells.map((c) => c.count);
           controller.setHexes(cellsToFeatureCollection(r.cells));
-          setInfo({ res: r.res, cells: r.cells.length, classes: classBreaks(counts.current, method, 'count'), error: null });
+          const withheld = r.cells.filter((c) => c.count === null).length;
+          setInfo({ res: r.res, cells: r.cells.length, classes: classBreaks(counts.current, method, 'count'), error: null, withheld });
         }),
       )
       .catch((e) => {
-        if (!isAbort(e)) setInfo((i) => ({ res, cells: 0, classes: i?.classes ?? null, error: errorMessage(e) }));
+        if (!isAbort(e)) setInfo((i) => ({ res, cells: 0, classes: i?.classes ?? null, error: errorMessage(e), withheld: 0 }));
       });
     return () => ac.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -118,10 +131,10 @@ export interface IncidentInfo {
 export const INCIDENT_LIMIT = 10000;
 
 /** Incident points for the view, fetched only while the layer is on. */
-export function useIncidentLayer(controller: MapController | null, filters: Filters | null, viewport: Viewport | null, enabled: boolean): IncidentInfo | null {
+export function useIncidentLayer(controller: MapController | null, filters: Filters | null, viewport: Viewport | null, enabled: boolean, refresh = 0): IncidentInfo | null {
   const [info, setInfo] = useState<IncidentInfo | null>(null);
   const last = useRef<FetchExtent | null>(null);
-  const key = JSON.stringify([filters?.from, filters?.to, filters?.categories]);
+  const key = JSON.stringify([filters?.from, filters?.to, filters?.categories, refresh]);
 
   useEffect(() => {
     if (!controller || !filters || !viewport || !enabled) return;

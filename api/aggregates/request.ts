@@ -1,0 +1,38 @@
+// The request window and categories, read the same way by every analysis API (aggregates, hotspots,
+// school journeys, planning, the tasking pack): same defaults, same 400 errors.
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { RANGE_SQL } from './sql.js';
+import { defaultWindow, monthAfter, resolveWindow, type Window } from './window.js';
+
+export interface WindowQuery {
+  from?: string;
+  to?: string;
+  category?: string[];
+}
+
+export interface DataRange {
+  first_month: string | null;
+  last_month: string | null;
+}
+
+/** First and last month with data (both null when there are no incidents). */
+export const dataRange = async (db: Queryable) => (await db.query<DataRange>(RANGE_SQL))[0];
+
+/** from/to, or by default the 12 months to the last month with data (`'all'`: every month with data). */
+export async function requestWindow(db: Queryable, q: { from?: string; to?: string }, dflt: 'last12' | 'all' = 'last12'): Promise<Window> {
+  if (q.from && q.to) return resolveWindow(q, { from: q.from, to: q.to });
+  const r = await dataRange(db);
+  if (dflt === 'all' && r.first_month && r.last_month) return resolveWindow(q, { from: `${r.first_month}-01`, to: monthAfter(r.last_month) });
+  return resolveWindow(q, defaultWindow(r.first_month, r.last_month));
+}
+
+/** Category slugs must exist (400 naming `category` and the unknown ones otherwise); null = every category. */
+export async function requestCategories(db: Queryable, slugs: string[] | undefined): Promise<string[] | null> {
+  if (!slugs?.length) return null;
+  const wanted = [...new Set(slugs)];
+  const known = new Set((await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [wanted])).map((r) => r.slug));
+  const unknown = wanted.filter((s) => !known.has(s));
+  if (unknown.length === 0) return wanted;
+  throw new ApiError(400, 'invalid_parameter', `category: unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}`, [{ path: 'category', message: 'unknown category', unknown }]);
+}

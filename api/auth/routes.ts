@@ -1,0 +1,295 @@
+// Sign-in, first-run setup, users, API tokens, settings and the audit log.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { Db } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { exportStatement, idParam, parseBody, parseQuery } from '../validate.js';
+import { audit, AUDIT_ACTIONS, AUDIT_COLUMNS, searchAudit } from './audit.js';
+import { allow, isHttps, principal, SESSION_COOKIE, type AppEnv } from './middleware.js';
+import { ALL_ROLES, areaCodesParam, emailParam, roleParam, tokenFields, type User } from './roles.js';
+import { verifyPassword } from './secrets.js';
+import { holdsRealData } from './demo.js';
+import { minCount } from './disclosure.js';
+import {
+  consumeSetupToken,
+  createSession,
+  createToken,
+  createUser,
+  findUser,
+  listTokens,
+  listUsers,
+  putSetting,
+  revokeSession,
+  revokeSessions,
+  revokeToken,
+  SESSION_HOURS,
+  updateUser,
+  userCount,
+} from './store.js';
+
+export const LOGIN_WINDOW_MINUTES = 15;
+export const LOGIN_MAX_PER_ACCOUNT = 5;
+export const LOGIN_MAX_PER_ADDRESS = 20;
+
+const password = z.string().min(1).max(1000);
+const loginBody = z.strictObject({ email: emailParam, password });
+const setupBody = z.strictObject({ token: z.string().min(10).max(200), email: emailParam, password, name: z.string().trim().max(200).optional() });
+const areaCodes = areaCodesParam.nullable();
+const newUserBody = z.strictObject({
+  email: emailParam,
+  name: z.string().trim().max(200).optional(),
+  role: roleParam,
+  password: password.optional(),
+  area_codes: areaCodes.optional(),
+});
+const patchUserBody = z
+  .strictObject({
+    name: z.string().trim().max(200).optional(),
+    role: roleParam.optional(),
+    password: password.optional(),
+    area_codes: areaCodes.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+const tokenBody = z.strictObject(tokenFields);
+const settingsBody = z.strictObject({ partner_min_count: z.number().int().min(2).max(100) });
+const auditQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  user: emailParam.optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+const auditExportBody = auditQuery.omit({ limit: true, offset: true }).extend(exportStatement);
+
+const publicUser = (u: User) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  area_codes: u.area_codes,
+  demo: u.demo,
+  disabled: u.disabled_at !== null,
+  created_at: u.created_at,
+});
+
+export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
+  const r = new Hono<AppEnv>();
+  const admin = allow(['admin']);
+  const ip = (c: Context<AppEnv>) => c.get('ip');
+
+  const startSession = async (c: Context<AppEnv>, user: User) => {
+    // Session fixation: a sign-in always gets a new id; whatever session the browser had ends.
+    const old = c.get('principal');
+    if (old?.sessionHash) await revokeSession(db, old.sessionHash);
+    const s = await createSession(db, user.id, { ip: ip(c), userAgent: c.req.header('user-agent') ?? '' });
+    setCookie(c, SESSION_COOKIE, s.id, {
+      httpOnly: true,
+      secure: isHttps(c, opts.trustProxy),
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: SESSION_HOURS * 3600,
+    });
+    return { user: publicUser(user), csrf: s.csrf };
+  };
+
+  // ---------- session ----------
+
+  r.get('/session', async (c) => {
+    parseQuery(c, z.strictObject({}));
+    const p = c.get('principal');
+    if (!p) return c.json({ user: null, setup_needed: (await userCount(db)) === 0 });
+    return c.json({ user: publicUser(p.user), via: p.via, csrf: p.csrf ?? null });
+  });
+
+  r.post('/session', async (c) => {
+    const b = await parseBody(c, loginBody);
+    const failed = (outcome: string) => audit(db, { email: b.email, via: 'anonymous' }, ip(c), { action: 'login_failed', resource: 'session', outcome });
+    const [counts] = await db.query<{ by_email: number; by_ip: number }>(
+      `SELECT
+         count(*) FILTER (WHERE email = $1 AND NOT ok AND at > COALESCE((SELECT max(at) FROM login_attempts WHERE email = $1 AND ok), '-infinity'))::int AS by_email,
+         count(*) FILTER (WHERE ip = $2 AND NOT ok)::int AS by_ip
+       FROM login_attempts WHERE at > now() - make_interval(mins => $3) AND (email = $1 OR ip = $2)`,
+      [b.email, ip(c), LOGIN_WINDOW_MINUTES],
+    );
+    if (counts.by_email >= LOGIN_MAX_PER_ACCOUNT || counts.by_ip >= LOGIN_MAX_PER_ADDRESS) {
+      await failed('rate_limited');
+      c.header('retry-after', String(LOGIN_WINDOW_MINUTES * 60));
+      throw new ApiError(429, 'rate_limited', `Too many failed sign-ins. Try again in ${LOGIN_WINDOW_MINUTES} minutes.`);
+    }
+    const user = await findUser(db, { email: b.email });
+    const ok = (await verifyPassword(b.password, user?.password_hash ?? null)) && user !== null && user.disabled_at === null;
+    await db.query('INSERT INTO login_attempts (email, ip, ok) VALUES ($1, $2, $3)', [b.email, ip(c), ok]);
+    if (!ok || !user) {
+      await failed('bad_credentials');
+      throw new ApiError(401, 'bad_credentials', 'Wrong email or password.');
+    }
+    if (user.demo && (await holdsRealData(db))) {
+      await failed('demo_account_with_real_data');
+      throw new ApiError(403, 'demo_disabled', 'The demo account only works on a database that holds nothing but the synthetic demo.');
+    }
+    const { password_hash: _, ...clean } = user;
+    const out = await startSession(c, clean);
+    await audit(db, { user: clean, via: 'session', scopes: null }, ip(c), { action: 'login', resource: 'session' });
+    return c.json(out);
+  });
+
+  r.delete('/session', allow(ALL_ROLES), async (c) => {
+    const p = principal(c);
+    if (p.sessionHash) await revokeSession(db, p.sessionHash);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    await audit(db, p, ip(c), { action: 'logout', resource: 'session' });
+    return c.json({ ok: true });
+  });
+
+  r.post('/session/revoke-all', allow(ALL_ROLES), async (c) => {
+    const p = principal(c);
+    const n = await revokeSessions(db, p.user.id);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    await audit(db, p, ip(c), { action: 'logout', resource: 'session/all', recordCount: n });
+    return c.json({ ok: true, revoked: n });
+  });
+
+  // Change one's own password (the current one is required); every other session of the account ends.
+  r.post('/session/password', allow(ALL_ROLES), async (c) => {
+    const p = principal(c);
+    if (p.via !== 'session') throw new ApiError(403, 'forbidden', 'Sign in with a password to change it.');
+    const b = await parseBody(c, z.strictObject({ current: password, new: password }));
+    const user = await findUser(db, { id: p.user.id });
+    if (!user || !(await verifyPassword(b.current, user.password_hash))) {
+      await audit(db, p, ip(c), { action: 'change', resource: 'session/password', outcome: 'bad_credentials' });
+      throw new ApiError(400, 'bad_credentials', 'The current password is wrong.');
+    }
+    await updateUser(db, p.user.id, { password: b.new }); // ends every session, this one included
+    await audit(db, p, ip(c), { action: 'change', resource: 'session/password' });
+    return c.json(await startSession(c, user)); // a fresh session for this browser
+  });
+
+  // ---------- first-run setup ----------
+
+  r.get('/setup', async (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json({ needed: (await userCount(db)) === 0 });
+  });
+
+  r.post('/setup', async (c) => {
+    const b = await parseBody(c, setupBody);
+    const user = await db.transaction(async (tx) => {
+      if ((await userCount(tx)) > 0) throw new ApiError(409, 'already_set_up', 'An administrator already exists; sign in instead.');
+      if (!(await consumeSetupToken(tx, b.token))) throw new ApiError(403, 'bad_setup_token', 'The setup link is not valid (used, expired or mistyped). Restart the app for a new one.');
+      return createUser(tx, { email: b.email, name: b.name, role: 'admin', password: b.password, createdBy: 'setup' });
+    });
+    await audit(db, { user, via: 'session', scopes: null }, ip(c), { action: 'setup', resource: 'users', query: { email: user.email, role: 'admin' } });
+    return c.json(await startSession(c, user), 201);
+  });
+
+  // ---------- users (admin) ----------
+
+  r.get('/users', admin, async (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json({ users: (await listUsers(db)).map(publicUser) });
+  });
+
+  r.post('/users', admin, async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, newUserBody);
+    const u = await createUser(db, { email: b.email, name: b.name, role: b.role, password: b.password ?? null, areaCodes: b.area_codes ?? null, createdBy: p.user.email });
+    await audit(db, p, ip(c), { action: 'change', resource: 'users', query: { op: 'add', email: u.email, role: u.role, area_codes: u.area_codes } });
+    return c.json(publicUser(u), 201);
+  });
+
+  r.patch('/users/:id', admin, async (c) => {
+    const p = principal(c);
+    const id = idParam(c);
+    const b = await parseBody(c, patchUserBody);
+    if (id === p.user.id && (b.disabled || (b.role && b.role !== 'admin'))) {
+      throw new ApiError(400, 'self_lockout', 'You cannot disable yourself or remove your own admin role.');
+    }
+    const u = await updateUser(db, id, { name: b.name, role: b.role, areaCodes: b.area_codes, disabled: b.disabled, password: b.password });
+    const { password: _, ...logged } = b;
+    await audit(db, p, ip(c), { action: 'change', resource: `users/${id}`, query: { op: 'update', ...logged, password_changed: b.password !== undefined } });
+    return c.json(publicUser(u));
+  });
+
+  r.post('/users/:id/revoke-sessions', admin, async (c) => {
+    const p = principal(c);
+    const id = idParam(c);
+    if (!(await findUser(db, { id }))) throw new ApiError(404, 'not_found', `No user ${id}.`);
+    const n = await revokeSessions(db, id);
+    await audit(db, p, ip(c), { action: 'change', resource: `users/${id}`, query: { op: 'revoke_sessions' }, recordCount: n });
+    return c.json({ revoked: n });
+  });
+
+  // ---------- API tokens (admin) ----------
+
+  r.get('/tokens', admin, async (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json({ tokens: await listTokens(db) });
+  });
+
+  r.post('/users/:id/tokens', admin, async (c) => {
+    const p = principal(c);
+    const id = idParam(c);
+    const b = await parseBody(c, tokenBody);
+    if (!(await findUser(db, { id }))) throw new ApiError(404, 'not_found', `No user ${id}.`);
+    const t = await createToken(db, id, b.scopes, b.label ?? null, b.days ?? null);
+    await audit(db, p, ip(c), { action: 'change', resource: `users/${id}/tokens`, query: { op: 'create_token', id: t.id, scopes: t.scopes } });
+    return c.json(t, 201); // the only time the token is shown
+  });
+
+  r.delete('/tokens/:id', admin, async (c) => {
+    const p = principal(c);
+    const id = idParam(c);
+    if (!(await revokeToken(db, id))) throw new ApiError(404, 'not_found', `No token ${id}.`);
+    await audit(db, p, ip(c), { action: 'change', resource: `tokens/${id}`, query: { op: 'revoke_token' } });
+    return c.json({ revoked: true });
+  });
+
+  // ---------- settings (admin) ----------
+
+  r.get('/settings', admin, async (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json({ partner_min_count: await minCount(db) });
+  });
+
+  r.put('/settings', admin, async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, settingsBody);
+    await putSetting(db, 'partner_min_count', b.partner_min_count, p.user.email);
+    await audit(db, p, ip(c), { action: 'change', resource: 'settings', query: b });
+    return c.json(b);
+  });
+
+  // ---------- audit log (admin) ----------
+
+  r.get('/audit', admin, async (c) => {
+    const q = parseQuery(c, auditQuery);
+    const out = await searchAudit(db, q);
+    await audit(db, principal(c), ip(c), { action: 'view_audit', resource: 'audit', query: q, recordCount: out.rows.length });
+    return c.json(out);
+  });
+
+  // For the Information Commissioner: CSV of the matching entries, itself logged with purpose and recipient.
+  r.post('/audit/export', admin, async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, auditExportBody);
+    const { purpose, recipient, ...filter } = b;
+    const out = await searchAudit(db, { ...filter, limit: 1_000_000, offset: 0 });
+    await audit(db, p, ip(c), { action: 'export', resource: 'audit', query: filter, recordCount: out.rows.length, purpose, recipient });
+    const csv = stringify(out.rows.map((row) => AUDIT_COLUMNS.map((k) => {
+      const v = (row as Record<string, unknown>)[k];
+      return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : v;
+    })), { header: true, columns: [...AUDIT_COLUMNS] });
+    return c.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="saferplaces-audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+    });
+  });
+
+  return r;
+}

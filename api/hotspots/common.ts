@@ -1,0 +1,65 @@
+// Shared steps of the hotspot handlers: adding up counts and harm values per unit. (The request window and
+// categories come from the aggregation API's aggregates/request.ts.)
+import type { Queryable } from '../db/index.js';
+import type { HarmScheme } from '../../geodata/harm/schemes.js';
+import type { SqlWeights } from './sql.js';
+import type { Units } from './units.js';
+
+export interface UnitCountRow {
+  unit: string | null;
+  n: number;
+  value: number;
+  unweighted: number;
+}
+
+export interface Totals {
+  count: number[];
+  value: number[];
+  /** Incidents in the window that fall in no unit of the study area. */
+  outside: { count: number; value: number };
+  /** Incidents whose category the scheme does not weigh (weight 0). */
+  unweighted: number;
+}
+
+export function emptyTotals(n: number): Totals {
+  return { count: new Array<number>(n).fill(0), value: new Array<number>(n).fill(0), outside: { count: 0, value: 0 }, unweighted: 0 };
+}
+
+/** Adds one grouped row (count n, harm value, unweighted count) of `unit` into `t`. */
+export function addRow(t: Totals, units: Units, unit: string | null, n: number, value: number, unweighted: number) {
+  if (n === 0) return;
+  t.unweighted += unweighted;
+  const i = unit === null ? undefined : units.index.get(unit);
+  if (i === undefined) {
+    t.outside.count += n;
+    t.outside.value += value;
+    return;
+  }
+  t.count[i] += n;
+  t.value[i] += value;
+}
+
+export function totalsOf(units: Units, rows: readonly UnitCountRow[]): Totals {
+  const t = emptyTotals(units.ids.length);
+  for (const r of rows) addRow(t, units, r.unit, r.n, r.value, r.unweighted);
+  return t;
+}
+
+/** The scheme as SQL arrays (null for the count scheme: every incident weighs 1). */
+export const sqlWeights = (s: HarmScheme): SqlWeights | null =>
+  s.name === 'count' ? null : { categories: Object.keys(s.weights), weights: Object.values(s.weights) };
+
+/** Categories (of those requested, or of all known) that the scheme does not weigh: they count 0 in `value`. */
+export async function unweightedCategories(db: Queryable, s: HarmScheme, categories: string[] | null): Promise<string[]> {
+  if (s.name === 'count') return [];
+  const rows = await db.query<{ slug: string }>('SELECT slug FROM categories WHERE ($1::text[] IS NULL OR slug = ANY($1::text[])) ORDER BY slug', [categories]);
+  return rows.map((r) => r.slug).filter((c) => !Object.hasOwn(s.weights, c));
+}
+
+/** The identifying fields of unit i: `h3` for cells, `code` and `name` for areas. */
+export function unitKey(units: Units, i: number): { h3: string } | { code: string; name: string } {
+  return units.kind === 'h3' ? { h3: units.ids[i] } : { code: units.ids[i], name: units.names![i] };
+}
+
+/** Finite numbers as they are; NaN and ±Infinity become null in JSON. */
+export const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);

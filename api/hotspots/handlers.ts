@@ -1,0 +1,311 @@
+// Hotspot handlers (issue 4): validated parameters in, response bodies out. The statistics are the pure,
+// tested functions of geodata/stats; this module only gathers counts (one GROUP BY per request) and
+// arranges the results. Disclosure control for partners is applied by the routes.
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { CHANGE_METHOD, poissonChange, type ChangeResult } from '../../geodata/stats/change.js';
+import { adjustP, classifyHotCold, type Correction, type HotColdClass } from '../../geodata/stats/correction.js';
+import { classifyEmerging } from '../../geodata/stats/emerging.js';
+import { giStar } from '../../geodata/stats/gistar.js';
+import { knoxTest, lonLatToBng } from '../../geodata/stats/knox.js';
+import { periodsForPrecision, type PeriodKind, type Periods } from '../../geodata/stats/periods.js';
+import type { H3Res } from '../aggregates/params.js';
+import { incidentWhere, Params } from '../aggregates/sql.js';
+import { addMonths, daysBetween, previousWindow, type Window } from '../aggregates/window.js';
+import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';
+import { addRow, emptyTotals, finiteOrNull, sqlWeights, totalsOf, unitKey, unweightedCategories, type Totals, type UnitCountRow } from './common.js';
+import { resolveScheme, schemeMeta } from './schemes.js';
+import { knoxPointsSql, precisionSql, unitCountsSql, weightedAggregates } from './sql.js';
+import { unitsFor, type Units } from './units.js';
+
+export const GI_METHOD = 'Getis-Ord Gi*';
+
+interface UnitQuery extends WindowQuery {
+  res?: H3Res;
+  level?: string;
+  weights: string;
+}
+
+interface StatQuery extends UnitQuery {
+  k: number;
+  correction: Correction;
+}
+
+type UnitFields = { h3: string } | { code: string; name: string };
+export type HotspotRow = UnitFields & {
+  count: number;
+  value: number;
+  gi_z: number;
+  p: number;
+  p_adjusted: number;
+  class: HotColdClass;
+};
+
+/** Request context shared by every statistic: scheme, categories, window, units. */
+async function prepare(db: Queryable, q: UnitQuery, windowDefault: 'last12' | 'all' = 'last12') {
+  const scheme = await resolveScheme(db, q.weights);
+  const categories = await requestCategories(db, q.category);
+  const window = await requestWindow(db, q, windowDefault);
+  const units = await unitsFor(db, q);
+  return { scheme, categories, window, units };
+}
+
+const unitMeta = (u: Units) => (u.kind === 'h3' ? { res: u.res, study_area_level: u.level } : { level: u.level });
+
+/** Gi* over every unit of the study area, corrected p-values and hot/cold classes. */
+function giTable(units: Units, t: Totals, k: number, correction: Correction) {
+  const g = giStar(t.value, units.neighbours(k));
+  const pAdj = adjustP(g.p, correction);
+  const rows: HotspotRow[] = units.ids.map((_, i) => ({
+    ...unitKey(units, i),
+    count: t.count[i],
+    value: t.value[i],
+    gi_z: g.z[i],
+    p: g.p[i],
+    p_adjusted: pAdj[i],
+    class: classifyHotCold(g.z[i], pAdj[i]),
+  }));
+  return { rows, undefinedUnits: g.undefinedAt.length, mean: g.mean, sd: g.sd };
+}
+
+export async function hotspots(db: Queryable, q: StatQuery) {
+  const { scheme, categories, window, units } = await prepare(db, q);
+  const p = new Params();
+  const where = incidentWhere(p, { ...window, categories });
+  const weights = sqlWeights(scheme);
+  const counts = await db.query<UnitCountRow>(unitCountsSql(p, q, where, weightedAggregates(weights !== null), { weights }), p.values);
+  const t = totalsOf(units, counts);
+  const { rows, undefinedUnits, mean, sd } = giTable(units, t, q.k, q.correction);
+  return {
+    kind: units.kind,
+    rows,
+    meta: {
+      method: GI_METHOD,
+      formula: 'Gi*_i = (Σ_j w_ij x_j − x̄ W_i) / (s √((n W_i − W_i²)/(n − 1))), binary weights, self included; x = harm value; two-sided normal p',
+      ...unitMeta(units),
+      n: units.ids.length,
+      mean,
+      sd,
+      neighbourhood: units.neighbourhood(q.k),
+      correction: q.correction,
+      classes: 'hot/cold at 99 / 95 / 90 % from the adjusted p (< 0.01 / 0.05 / 0.10) and the sign of z',
+      scheme: schemeMeta(scheme),
+      window,
+      categories,
+      total: { count: t.count.reduce((a, b) => a + b, 0), value: t.value.reduce((a, b) => a + b, 0) },
+      outside_study_area: t.outside,
+      unweighted: { count: t.unweighted, categories: await unweightedCategories(db, scheme, categories) },
+      undefined_units: undefinedUnits,
+    },
+  };
+}
+
+/** The HTTP body: rows under `cells` (H3) or `areas` (an area level), then `meta`. */
+export const render = <R, M>(b: { kind: Units['kind']; rows: R; meta: M }) => ({ [b.kind === 'h3' ? 'cells' : 'areas']: b.rows, meta: b.meta });
+
+/** Highest Gi* z first (ties: higher value first), the first `n`. */
+export function topRows<T extends { gi_z: number; value: number | null }>(rows: readonly T[], n: number | undefined): Array<T & { rank: number }> {
+  const sorted = rows.map((r, i) => [r, i] as const).sort((a, b) => b[0].gi_z - a[0].gi_z || (b[0].value ?? 0) - (a[0].value ?? 0) || a[1] - b[1]);
+  return sorted.slice(0, n ?? sorted.length).map(([r], i) => ({ ...r, rank: i + 1 }));
+}
+
+// ---------- change ----------
+
+const comparison = (c: ChangeResult) => ({ p: c.p, rate_ratio: finiteOrNull(c.rateRatio), direction: c.direction });
+
+export async function change(db: Queryable, q: UnitQuery, opts: { allCells?: boolean } = {}) {
+  const { scheme, categories, window, units } = await prepare(db, q);
+  const previous = previousWindow(window);
+  const yearAgo: Window = { from: addMonths(window.from, -12), to: addMonths(window.to, -12) };
+  const p = new Params();
+  const where = incidentWhere(p, { from: previous.from < yearAgo.from ? previous.from : yearAgo.from, to: window.to, categories });
+  const weights = sqlWeights(scheme);
+  const inWindow = (w: Window) => `i.occurred_at >= ${p.add(w.from)}::timestamp AND i.occurred_at < ${p.add(w.to)}::timestamp`;
+  const windows = { current: window, previous, year_ago: yearAgo };
+  const keys = ['current', 'previous', 'year_ago'] as const;
+  const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(weights !== null, `${k}_`, inWindow(windows[k])))) as Record<string, string>;
+  const rows = await db.query<Record<string, number> & { unit: string | null }>(unitCountsSql(p, q, where, aggs, { weights }), p.values);
+  const per = { current: emptyTotals(units.ids.length), previous: emptyTotals(units.ids.length), year_ago: emptyTotals(units.ids.length) };
+  for (const r of rows) for (const k of keys) addRow(per[k], units, r.unit, r[`${k}_n`], r[`${k}_value`], r[`${k}_unweighted`]);
+  const days = { current: daysBetween(window.from, window.to), previous: daysBetween(previous.from, previous.to), year_ago: daysBetween(yearAgo.from, yearAgo.to) };
+  const out = [];
+  for (let i = 0; i < units.ids.length; i++) {
+    const [c, pr, ya] = [per.current.count[i], per.previous.count[i], per.year_ago.count[i]];
+    // Cells: only those with an incident in some window (the grid is mostly empty); areas: every one.
+    if (units.kind === 'h3' && !opts.allCells && c + pr + ya === 0) continue;
+    out.push({
+      ...unitKey(units, i),
+      current: c,
+      previous: pr,
+      year_ago: ya,
+      change: c - pr,
+      change_year: c - ya,
+      value: per.current.value[i],
+      value_previous: per.previous.value[i],
+      value_year_ago: per.year_ago.value[i],
+      vs_previous: comparison(poissonChange({ current: c, previous: pr, currentExposure: days.current, previousExposure: days.previous })),
+      vs_year_ago: comparison(poissonChange({ current: c, previous: ya, currentExposure: days.current, previousExposure: days.year_ago })),
+    });
+  }
+  return {
+    kind: units.kind,
+    rows: out,
+    meta: {
+      method: CHANGE_METHOD,
+      test_on: 'counts (exposure = window length in days); harm values are shown but are not Poisson counts',
+      ...unitMeta(units),
+      units_listed: units.kind === 'h3' && !opts.allCells ? 'study-area cells with at least one incident in one of the three windows' : 'every area of the level',
+      scheme: schemeMeta(scheme),
+      categories,
+      window,
+      previous,
+      year_ago: yearAgo,
+      exposure_days: days,
+      outside_study_area: { current: per.current.outside.count, previous: per.previous.outside.count, year_ago: per.year_ago.outside.count },
+    },
+  };
+}
+
+// ---------- emerging hot spots ----------
+
+/** Most periods one emerging hot spot analysis may have (Mann–Kendall is quadratic in the periods). */
+export const MAX_PERIODS = 120;
+const DAY_PRECISIONS = ['month', 'day', 'minute'] as const;
+type Precision = (typeof DAY_PRECISIONS)[number];
+
+/** The coarsest time precision among incidents matching `where`, and how many of each. */
+async function precisions(db: Queryable, where: string, values: unknown[]) {
+  const rows = await db.query<{ precision: Precision; n: number }>(precisionSql(where), values);
+  const by = Object.fromEntries(rows.map((r) => [r.precision, r.n])) as Partial<Record<Precision, number>>;
+  const coarsest = DAY_PRECISIONS.find((x) => (by[x] ?? 0) > 0) ?? null;
+  return { by, coarsest, total: rows.reduce((s, r) => s + r.n, 0) };
+}
+
+function periodsFor(window: Window, kind: PeriodKind, precision: Precision | null): Periods {
+  let ps: Periods;
+  try {
+    ps = periodsForPrecision(window.from, window.to, kind, precision ?? 'minute');
+  } catch (e) {
+    const msg = (e as Error).message;
+    const code = /month precision/.test(msg) ? 'month_precision' : 'invalid_parameter';
+    throw new ApiError(400, code, `period: ${msg}`, [{ path: 'period', message: msg }]);
+  }
+  if (ps.periods.length > MAX_PERIODS)
+    throw new ApiError(400, 'invalid_parameter', `period: the window holds ${ps.periods.length} ${kind} periods; at most ${MAX_PERIODS} (shorten the window or use longer periods)`, [{ path: 'period', message: 'too many periods' }]);
+  if (ps.periods.length < 2) throw new ApiError(400, 'invalid_parameter', `period: the window holds ${ps.periods.length} ${kind} period; a trend needs at least 2`, [{ path: 'period', message: 'too few periods' }]);
+  return ps;
+}
+
+export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKind; alpha: number; include?: 'series' }) {
+  const { scheme, categories, window, units } = await prepare(db, q);
+  const p0 = new Params();
+  const prec = await precisions(db, incidentWhere(p0, { ...window, categories }), p0.values);
+  const ps = periodsFor(window, q.period, prec.coarsest);
+  const span = { from: ps.periods[0].start, to: ps.periods[ps.periods.length - 1].end };
+  const p = new Params();
+  const where = incidentWhere(p, { ...span, categories });
+  const edges = [...ps.periods.map((x) => x.start), span.to];
+  const bucket = `width_bucket(i.occurred_at, ${p.add(edges)}::timestamp[])`;
+  const weights = sqlWeights(scheme);
+  const rows = await db.query<UnitCountRow & { bucket: number }>(unitCountsSql(p, q, where, weightedAggregates(weights !== null), { bucket, weights }), p.values);
+  const T = ps.periods.length;
+  const perPeriod = ps.periods.map(() => emptyTotals(units.ids.length));
+  for (const r of rows) if (r.bucket >= 1 && r.bucket <= T) addRow(perPeriod[r.bucket - 1], units, r.unit, r.n, r.value, r.unweighted);
+  const nb = units.neighbours(q.k);
+  const zs: number[][] = [];
+  const sig: boolean[][] = [];
+  const cls: HotColdClass[][] = [];
+  let zMin = 0;
+  let zMax = 0;
+  for (const t of perPeriod) {
+    const g = giStar(t.value, nb);
+    const adj = adjustP(g.p, q.correction);
+    zs.push(g.z);
+    sig.push(adj.map((v) => v < q.alpha));
+    cls.push(g.z.map((z, i) => classifyHotCold(z, adj[i])));
+    for (const z of g.z) {
+      if (z < zMin) zMin = z;
+      if (z > zMax) zMax = z;
+    }
+  }
+  const out = units.ids.map((_, i) => {
+    const z = zs.map((row) => row[i]);
+    const e = classifyEmerging({ z, significant: sig.map((row) => row[i]), trendAlpha: q.alpha });
+    return {
+      ...unitKey(units, i),
+      pattern: e.pattern,
+      trend: { z: e.trend.z, p: e.trend.p, tau: e.trend.tau, s: e.trend.s },
+      hot_share: e.hotShare,
+      cold_share: e.coldShare,
+      final: { gi_z: z[T - 1], class: cls[T - 1][i] },
+      ...(q.include === 'series' ? { z, class: cls.map((row) => row[i]) } : {}),
+    };
+  });
+  return {
+    kind: units.kind,
+    rows: out,
+    meta: {
+      method: `${GI_METHOD} per period, Mann-Kendall trend of each unit's z series, emerging hot spot classes (ESRI rules, geodata/stats/emerging.ts)`,
+      ...unitMeta(units),
+      n: units.ids.length,
+      neighbourhood: units.neighbourhood(q.k),
+      correction: q.correction,
+      correction_scope: 'applied within each period',
+      alpha: q.alpha,
+      scheme: schemeMeta(scheme),
+      categories,
+      window,
+      period: q.period,
+      periods: ps.periods,
+      dropped_days: ps.droppedDays,
+      time_precision: prec.by,
+      z_range: [zMin, zMax],
+      series_included: q.include === 'series',
+    },
+  };
+}
+
+// ---------- Knox ----------
+
+/** Most events one Knox test reads (record-level points; pairs and permutations grow with them). */
+export const MAX_KNOX_EVENTS = 20_000;
+
+export async function knox(
+  db: Queryable,
+  q: WindowQuery & { distance: number[]; time: number[]; permutations: number; seed: number; wardCodes: string[] | null },
+) {
+  const categories = await requestCategories(db, q.category);
+  const window = await requestWindow(db, q);
+  const p = new Params();
+  const where = incidentWhere(p, { ...window, categories, wardCodes: q.wardCodes });
+  const prec = await precisions(db, where, p.values);
+  if (prec.by.month)
+    throw new ApiError(400, 'month_precision', `${prec.by.month} of the ${prec.total} incidents selected have month precision only (police.uk data): the Knox test needs day or minute times for its time bands. Choose a dataset or window with dated records.`, { month_precision: prec.by.month, total: prec.total });
+  if (prec.total > MAX_KNOX_EVENTS)
+    throw new ApiError(400, 'too_many_events', `The selection holds ${prec.total} incidents; the Knox test takes at most ${MAX_KNOX_EVENTS}. Narrow the window or the categories.`, { events: prec.total, max: MAX_KNOX_EVENTS });
+  const pts = await db.query<{ lon: number; lat: number; day: number }>(knoxPointsSql(where, p.add(MAX_KNOX_EVENTS + 1)), p.values);
+  const events = pts.map((r) => ({ ...lonLatToBng(r.lon, r.lat), day: Number(r.day) }));
+  const r = knoxTest(events, { precision: prec.coarsest === 'day' || prec.coarsest === null ? 'day' : 'minute', distanceBands: q.distance, timeBands: q.time, permutations: q.permutations, seed: q.seed });
+  return {
+    cells: r.cells.map((c) => ({
+      distance_from: c.distanceFrom, distance_to: c.distanceTo, time_from: c.timeFrom, time_to: c.timeTo,
+      observed: c.observed, expected: c.expected, ratio: finiteOrNull(c.ratio), p: c.p,
+    })),
+    meta: {
+      method: r.method,
+      p_value: 'one-sided, (1 + #permutations with at least the observed pairs) / (1 + permutations)',
+      events: r.events,
+      close_pairs: r.closePairs,
+      permutations: r.permutations,
+      seed: r.seed,
+      distance_bands_m: q.distance,
+      time_bands_days: q.time,
+      coordinates: 'British National Grid (EPSG:27700) from the stored WGS84 points',
+      time_precision: prec.by,
+      window,
+      categories,
+      ward_scope: q.wardCodes,
+    },
+  };
+}
+

@@ -1,0 +1,125 @@
+// SQL for the hotspot API. One GROUP BY over incidents per request: unit (H3 cell or area code), × period
+// where asked, with counts and harm values. Values travel as $n parameters; the unit column comes from
+// the aggregation API's allow-lists (H3_COLUMN, levelColumn).
+import { H3_COLUMN, levelColumn, type Params } from '../aggregates/sql.js';
+import type { H3Res } from '../aggregates/params.js';
+
+export interface UnitSpec {
+  res?: H3Res;
+  level?: string;
+}
+
+/** A harm scheme for SQL: parallel arrays category → weight; null = every incident weighs 1 (count). */
+export interface SqlWeights {
+  categories: string[];
+  weights: number[];
+}
+
+/**
+ * Count, harm value and unweighted count per group, optionally only over rows matching `filter` (a SQL
+ * condition on `i`). With a scheme, `wt` is the scheme's row for the incident's category (NULL when the
+ * scheme does not list it: weight 0, counted as unweighted).
+ */
+export function weightedAggregates(weighted: boolean, prefix = '', filter?: string): Record<string, string> {
+  const f = filter ? ` FILTER (WHERE ${filter})` : '';
+  return {
+    [`${prefix}n`]: `count(*)${f}::int`,
+    [`${prefix}value`]: weighted ? `COALESCE(sum(COALESCE(wt.weight, 0))${f}, 0)::float8` : `count(*)${f}::float8`,
+    [`${prefix}unweighted`]: weighted ? `count(*) FILTER (WHERE wt.category IS NULL${filter ? ` AND ${filter}` : ''})::int` : '0',
+  };
+}
+
+/**
+ * Rows (unit, [bucket,] ...aggregates) for incidents matching `where`, grouped by unit (and `bucket`, an
+ * optional further grouping expression over `i`). `aggregates` maps aliases (constants of the caller) to
+ * aggregate expressions (weightedAggregates). Grouping by the unit alone and weighting through a join on
+ * the scheme's categories keeps this one pass as cheap as a bare GROUP BY h3. H3 ids come back as
+ * 15-character hex strings (the bigint does not fit a JS number); incidents in no area come back with
+ * unit NULL.
+ */
+export function unitCountsSql(p: Params, unit: UnitSpec, where: string, aggregates: Record<string, string>, opts: { bucket?: string; weights: SqlWeights | null }): string {
+  const aggs = Object.entries(aggregates).map(([alias, expr]) => `${expr} AS ${alias}`).join(', ');
+  const aliases = Object.keys(aggregates).map((a) => `g.${a}`).join(', ');
+  const bucket = opts.bucket ? `, ${opts.bucket} AS bucket` : '';
+  const bucketOut = opts.bucket ? ', g.bucket' : '';
+  const groupBy = opts.bucket ? '1, 2' : '1';
+  const scheme = opts.weights
+    ? `-- the harm scheme: category -> weight
+wt AS (SELECT * FROM unnest(${p.add(opts.weights.categories)}::text[], ${p.add(opts.weights.weights)}::float8[]) AS t(category, weight)),`
+    : '';
+  const join = opts.weights ? '\n  LEFT JOIN wt ON wt.category = i.category' : '';
+  if (unit.res !== undefined) {
+    const col = H3_COLUMN[unit.res];
+    return `
+WITH
+${scheme}
+-- counts and harm values per stored H3 id (bigint, fast to group)
+g AS (
+  SELECT i.${col} AS unit${bucket}, ${aggs}
+  FROM incidents i${join}
+  WHERE ${where}
+  GROUP BY ${groupBy}
+)
+SELECT lpad(to_hex(g.unit), 15, '0') AS unit${bucketOut}, ${aliases}
+FROM g`;
+  }
+  const level = unit.level!;
+  const column = levelColumn(level);
+  if (column)
+    return `
+WITH
+${scheme}
+-- counts and harm values per stored area code
+g AS (
+  SELECT i.${column} AS unit${bucket}, ${aggs}
+  FROM incidents i${join}
+  WHERE ${where}
+  GROUP BY ${groupBy}
+)
+SELECT g.unit${bucketOut}, ${aliases}
+FROM g`;
+  // Levels known only by their polygons: each incident once per area it lies in.
+  return `
+WITH
+${scheme}
+-- each matching incident with every area of the level containing it (subdivided parts, deduplicated)
+hits AS (
+  SELECT DISTINCT i.id, ap.code
+  FROM incidents i
+  JOIN area_parts ap ON ap.level = ${p.add(level)} AND ST_Intersects(ap.geom, i.geom)
+  WHERE ${where}
+)
+SELECT h.code AS unit${bucket}, ${aggs}
+FROM hits h
+JOIN incidents i ON i.id = h.id${join}
+GROUP BY ${groupBy}`;
+}
+
+/** Time precisions of the incidents matching `where` (to decide what a time analysis may do). */
+export const precisionSql = (where: string) => `
+SELECT i.time_precision AS precision, count(*)::int AS n
+FROM incidents i
+WHERE ${where}
+GROUP BY 1`;
+
+/** Counts by month, day of week (ISO, 1 = Monday), hour and time precision of a selection, in one pass. */
+export const profileSql = (where: string) => `
+SELECT to_char(date_trunc('month', i.occurred_at), 'YYYY-MM') AS month,
+       extract(isodow FROM i.occurred_at)::int AS dow,
+       extract(hour FROM i.occurred_at)::int AS hour,
+       i.time_precision AS precision,
+       count(*)::int AS n
+FROM incidents i
+WHERE ${where}
+GROUP BY 1, 2, 3, 4`;
+
+/**
+ * Record-level points for the Knox test: position and time in days (fractional for minute precision), in
+ * id order so that a seeded permutation test repeats exactly.
+ */
+export const knoxPointsSql = (where: string, limit: string) => `
+SELECT i.lon, i.lat, extract(epoch FROM i.occurred_at) / 86400.0 AS day
+FROM incidents i
+WHERE ${where}
+ORDER BY i.id
+LIMIT ${limit}`;

@@ -1,0 +1,114 @@
+// The spatial units a statistic runs over, with their neighbour lists:
+// - H3 cells: every cell of the study area (the union of the ward polygons, filled with cells whose centre
+//   lies inside: studyAreaCells), neighbours = k-ring within the study area, self included;
+// - areas of a level (e.g. wards): every area, neighbours = queen contiguity, self included.
+// Polygons come from PostGIS as GeoJSON. Built units are cached in memory per database, keyed by the area
+// set's updated_at and area count (a boundary re-import changes both), so repeated requests skip the
+// polygon fill and neighbour search.
+import type { Feature, MultiPolygon } from 'geojson';
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { h3Neighbours, queenNeighbours, studyAreaCells } from '../../geodata/stats/neighbours.js';
+import type { H3Res } from '../aggregates/params.js';
+
+/** The area set whose polygons define the H3 study area. */
+export const STUDY_AREA_LEVEL = 'ward';
+
+export interface Units {
+  kind: 'h3' | 'area';
+  level: string;
+  res: H3Res | null;
+  /** H3 ids (sorted) or area codes (sorted). */
+  ids: string[];
+  /** Area names (areas only). */
+  names: string[] | null;
+  index: Map<string, number>;
+  /** Neighbour lists for Gi* (self included). */
+  neighbours(k: number): number[][];
+  neighbourhood(k: number): Record<string, unknown>;
+  /** Area polygons (areas only), same order as ids. */
+  polygons: MultiPolygon[] | null;
+}
+
+interface AreaRow {
+  code: string;
+  name: string;
+  geom: string;
+}
+
+type Cache = Map<string, { stamp: string; units: Units }>;
+const caches = new WeakMap<Queryable, Cache>();
+
+async function stampOf(db: Queryable, level: string): Promise<string | null> {
+  const [r] = await db.query<{ stamp: string | null }>(
+    `SELECT s.updated_at::text || '/' || (SELECT count(*) FROM areas a WHERE a.level = s.level) AS stamp FROM area_sets s WHERE s.level = $1`,
+    [level],
+  );
+  return r?.stamp ?? null;
+}
+
+async function areaFeatures(db: Queryable, level: string): Promise<AreaRow[]> {
+  return db.query<AreaRow>(`SELECT code, name, ST_AsGeoJSON(geom)::text AS geom FROM areas WHERE level = $1 ORDER BY code`, [level]);
+}
+
+function memoNeighbours(build: (k: number) => number[][]) {
+  const byK = new Map<number, number[][]>();
+  return (k: number) => {
+    let nb = byK.get(k);
+    if (!nb) byK.set(k, (nb = build(k)));
+    return nb;
+  };
+}
+
+async function cached(db: Queryable, level: string, key: string, build: () => Promise<Units>): Promise<Units> {
+  const stamp = await stampOf(db, level);
+  if (stamp === null) {
+    const known = (await db.query<{ level: string }>('SELECT level FROM area_sets ORDER BY level')).map((r) => r.level);
+    const path = key.startsWith('h3') ? 'res' : 'level';
+    const what = path === 'res' ? `the H3 study area is the "${level}" area set, which is not loaded` : `no area set "${level}"`;
+    throw new ApiError(400, 'invalid_parameter', `${path}: ${what}${known.length ? ` (loaded: ${known.join(', ')})` : ' (no boundaries loaded yet)'}`, [
+      { path, message: 'area set not loaded', known },
+    ]);
+  }
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit && hit.stamp === stamp) return hit.units;
+  const units = await build();
+  cache.set(key, { stamp, units });
+  return units;
+}
+
+const tooFew = (path: string, n: number) =>
+  new ApiError(400, 'invalid_parameter', `${path}: the study area has ${n} unit${n === 1 ? '' : 's'}; Gi* needs at least 2`, [{ path, message: 'too few units' }]);
+
+export function h3Units(db: Queryable, res: H3Res): Promise<Units> {
+  return cached(db, STUDY_AREA_LEVEL, `h3:${res}`, async () => {
+    const rows = await areaFeatures(db, STUDY_AREA_LEVEL);
+    const ids = studyAreaCells(rows.map((r) => JSON.parse(r.geom) as MultiPolygon), res);
+    if (ids.length < 2) throw tooFew('res', ids.length);
+    return {
+      kind: 'h3', level: STUDY_AREA_LEVEL, res, ids, names: null, polygons: null,
+      index: new Map(ids.map((c, i) => [c, i])),
+      neighbours: memoNeighbours((k) => h3Neighbours(ids, k)),
+      neighbourhood: (k) => ({ type: 'k-ring', k, weights: 'binary', self: true, study_area: `H3 res ${res} cells whose centre lies in a ${STUDY_AREA_LEVEL} polygon` }),
+    };
+  });
+}
+
+export function areaUnits(db: Queryable, level: string): Promise<Units> {
+  return cached(db, level, `area:${level}`, async () => {
+    const rows = await areaFeatures(db, level);
+    if (rows.length < 2) throw tooFew('level', rows.length);
+    const polygons = rows.map((r) => JSON.parse(r.geom) as MultiPolygon);
+    const nb = queenNeighbours(polygons.map((g): Feature<MultiPolygon> => ({ type: 'Feature', properties: {}, geometry: g })));
+    return {
+      kind: 'area', level, res: null, ids: rows.map((r) => r.code), names: rows.map((r) => r.name), polygons,
+      index: new Map(rows.map((r, i) => [r.code, i])),
+      neighbours: () => nb,
+      neighbourhood: () => ({ type: 'queen contiguity', weights: 'binary', self: true, rule: 'areas sharing at least one boundary point (spdep::poly2nb queen = TRUE)' }),
+    };
+  });
+}
+
+export const unitsFor = (db: Queryable, q: { res?: H3Res; level?: string }) => (q.res !== undefined ? h3Units(db, q.res) : areaUnits(db, q.level!));

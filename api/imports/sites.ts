@@ -1,0 +1,271 @@
+// Schools and transport hubs (issue 5): point sites from a CSV (DfE "Get Information About Schools",
+// NaPTAN RailReferences/Stops, or any CSV with an id, a name and Easting/Northing or Longitude/Latitude)
+// or a GeoJSON file of Points (WGS84 or British National Grid). Sites are keyed by (kind, source id):
+// re-importing changes only what changed. Rows with no usable location (empty, 0,0 — how GIAS marks a
+// missing location — out of range, or more than 2 km from the extent of the loaded wards) are rejected
+// with line and reason and never stored as points. All or nothing: one transaction.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { parse } from 'csv-parse';
+import type { Db } from '../db/index.js';
+import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
+import type { ImportSummary, Reject } from './batches.js';
+import { ImportError } from './sniff.js';
+
+export type SiteImportKind = 'schools' | 'hubs';
+
+export interface SiteOptions {
+  batchId: number;
+  fileName: string;
+  kind: SiteImportKind;
+  format: 'csv' | 'json';
+  crs?: string;
+}
+
+/** Points farther than this from the ward set's extent are outside the study area. */
+export const STUDY_AREA_MARGIN_M = 2000;
+export const MAX_SITE_JSON_BYTES = 64 * 1024 * 1024;
+
+// Recognised columns (compared lower-case). Schools: GIAS names and their snake_case forms.
+const COLS = {
+  schools: { id: ['urn'], name: ['establishmentname', 'establishment_name', 'school_name', 'name'] },
+  hubs: { id: ['atcocode', 'atco_code', 'naptancode', 'naptan_code', 'stop_id', 'station_code', 'crscode', 'id', 'code'], name: ['stationname', 'commonname', 'common_name', 'stop_name', 'station_name', 'name'] },
+  easting: ['easting', 'bng_e', 'x'],
+  northing: ['northing', 'bng_n', 'y'],
+  lon: ['longitude', 'lon', 'lng', 'long'],
+  lat: ['latitude', 'lat'],
+  status: ['establishmentstatus (name)', 'establishment_status', 'establishmentstatus', 'status'],
+};
+
+/** Header recognition for sniff: GIAS-like schools or NaPTAN-like hubs. */
+export function detectSiteKind(header: string[]): SiteImportKind | undefined {
+  const lower = new Set(header.map((h) => h.trim().toLowerCase()));
+  const has = (names: string[]) => names.some((n) => lower.has(n));
+  const located = (has(COLS.easting) && has(COLS.northing)) || (has(COLS.lon) && has(COLS.lat));
+  if (lower.has('urn') && has(['establishmentname', 'establishment_name'])) return 'schools';
+  if (has(['atcocode', 'atco_code', 'naptancode', 'naptan_code']) && located) return 'hubs';
+  return undefined;
+}
+
+interface Candidate {
+  line: number;
+  sourceId: string;
+  name: string;
+  attributes: Record<string, unknown>;
+  lon: number;
+  lat: number;
+  raw: string;
+}
+
+const num = (s: string) => (/^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(s) ? Number(s) : NaN);
+
+/** A location from raw coordinate strings, or a reject reason. */
+function locate(x: string, y: string, crs: Crs): { lon: number; lat: number } | { code: string; reason: string } {
+  if (!x.trim() || !y.trim()) return { code: 'no_location', reason: 'empty coordinates' };
+  const a = num(x), b = num(y);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return { code: 'bad_coordinates', reason: `coordinates "${x.slice(0, 20)}", "${y.slice(0, 20)}" are not numbers` };
+  if (a === 0 && b === 0) return { code: 'no_location', reason: 'coordinates are 0,0 (a missing location)' };
+  if (crs === 'EPSG:27700') {
+    if (!inBngRange(a, b)) return { code: 'bad_coordinates', reason: `easting/northing ${a}, ${b} are outside British National Grid` };
+    const [lon, lat] = bngToWgs84(a, b);
+    return { lon, lat };
+  }
+  if (!inWgs84Range(a, b)) return { code: 'bad_coordinates', reason: `longitude/latitude ${a}, ${b} are out of range` };
+  return { lon: a, lat: b };
+}
+
+function pick(header: string[], names: string[]): number {
+  const lower = header.map((h) => h.trim().toLowerCase());
+  for (const n of names) {
+    const i = lower.indexOf(n);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+const isClosed = (s: string | undefined) => /^closed\b/i.test((s ?? '').trim());
+
+async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects: Reject[]) {
+  const input = fs.createReadStream(file);
+  input.on('data', (b) => hash.update(b as Buffer));
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  let header: string[] | undefined;
+  let idI = -1, nameI = -1, xI = -1, yI = -1, statusI = -1;
+  let crs: Crs = 'EPSG:27700';
+  const out: Candidate[] = [];
+  let rowsRead = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = record.map((h) => h.trim());
+        const cols = COLS[o.kind];
+        idI = pick(header, cols.id);
+        nameI = pick(header, cols.name);
+        statusI = pick(header, COLS.status);
+        const e = pick(header, COLS.easting), n = pick(header, COLS.northing), lon = pick(header, COLS.lon), lat = pick(header, COLS.lat);
+        if (idI < 0) throw new ImportError('no_id_field', `No ${o.kind === 'schools' ? 'URN' : 'stop id (AtcoCode, id, ...)'} column; header: ${header.join(', ')}.`, 1);
+        if (e >= 0 && n >= 0) [xI, yI, crs] = [e, n, 'EPSG:27700'];
+        else if (lon >= 0 && lat >= 0) [xI, yI, crs] = [lon, lat, 'EPSG:4326'];
+        else throw new ImportError('no_location_fields', `No Easting/Northing or Longitude/Latitude columns; header: ${header.join(', ')}.`, 1);
+        if (o.crs) {
+          const c = parseCrsName(o.crs);
+          if (!c) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${o.crs}". Supported: EPSG:4326 and EPSG:27700.`);
+          crs = c;
+        }
+        continue;
+      }
+      rowsRead++;
+      const line = info.lines;
+      const raw = record.join(',');
+      const sourceId = (record[idI] ?? '').trim();
+      if (!sourceId) { rejects.push({ line, code: 'no_id', reason: `empty ${header[idI]}`, raw }); continue; }
+      if (sourceId.length > 80) { rejects.push({ line, code: 'bad_id', reason: `${header[idI]} longer than 80 characters`, raw }); continue; }
+      if (statusI >= 0 && isClosed(record[statusI])) { rejects.push({ line, code: 'closed', reason: `${sourceId}: status is "${record[statusI].trim()}"`, raw }); continue; }
+      const loc = locate(record[xI] ?? '', record[yI] ?? '', crs);
+      if ('code' in loc) { rejects.push({ line, code: loc.code, reason: `${sourceId}: ${loc.reason}`, raw }); continue; }
+      const attributes: Record<string, unknown> = {};
+      header.forEach((h, i) => {
+        if (i !== idI && i !== nameI && h && (record[i] ?? '') !== '') attributes[h] = record[i];
+      });
+      const name = ((nameI >= 0 ? record[nameI] : '') ?? '').trim() || sourceId;
+      out.push({ line, sourceId, name: name.slice(0, 200), attributes, ...loc, raw });
+    }
+  } catch (e) {
+    if (e instanceof ImportError) throw e;
+    throw new ImportError('bad_csv', `The CSV could not be read: ${(e as Error).message}`);
+  }
+  if (!header) throw new ImportError('empty_file', 'The file has no rows.');
+  return { candidates: out, rowsRead };
+}
+
+async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, rejects: Reject[]) {
+  const buf = await fs.promises.readFile(file);
+  if (buf.length > MAX_SITE_JSON_BYTES) throw new ImportError('too_large', `Site GeoJSON files are limited to ${MAX_SITE_JSON_BYTES >> 20} MB.`);
+  hash.update(buf);
+  type Feat = { type?: string; properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown } | null };
+  let doc: { type?: string; features?: Feat[]; crs?: { properties?: { name?: string } } };
+  try {
+    doc = JSON.parse(buf.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new ImportError('bad_json', `The file is not valid JSON: ${(e as Error).message}`);
+  }
+  const features = doc?.type === 'FeatureCollection' && Array.isArray(doc.features) ? doc.features : doc?.type === 'Feature' ? [doc as Feat] : null;
+  if (!features) throw new ImportError('bad_geojson', 'Expected a GeoJSON FeatureCollection of Points.');
+  if (!features.length) throw new ImportError('empty_file', 'The file has no features.');
+  let crs: Crs | undefined;
+  const declared = o.crs ?? doc.crs?.properties?.name;
+  if (declared) {
+    crs = parseCrsName(declared);
+    if (!crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 and EPSG:27700.`);
+  } else {
+    // From the first non-zero point: WGS84 when it is in degree range, else British National Grid.
+    const p = features.map((f) => f.geometry?.coordinates).find((c): c is number[] => Array.isArray(c) && typeof c[0] === 'number' && (c[0] !== 0 || c[1] !== 0));
+    crs = p && inWgs84Range(p[0], p[1]) ? 'EPSG:4326' : 'EPSG:27700';
+  }
+  const props = Object.keys(features.find((f) => f.properties)?.properties ?? {});
+  const idKey = props[pick(props, COLS[o.kind].id)];
+  const nameKey = props[pick(props, COLS[o.kind].name)];
+  const out: Candidate[] = [];
+  features.forEach((f, i) => {
+    const line = i + 1; // feature number
+    const p = f.properties ?? {};
+    const sourceId = String((idKey ? p[idKey] : undefined) ?? '').trim();
+    const raw = JSON.stringify(f).slice(0, 1000);
+    if (!sourceId) return rejects.push({ line, code: 'no_id', reason: `feature ${line}: no id property (${COLS[o.kind].id.join(', ')})`, raw });
+    if (sourceId.length > 80) return rejects.push({ line, code: 'bad_id', reason: `feature ${line}: id longer than 80 characters`, raw });
+    const g = f.geometry;
+    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) return rejects.push({ line, code: 'bad_geometry', reason: `feature ${line} (${sourceId}): geometry is ${g?.type ?? 'missing'}, expected Point`, raw });
+    const [x, y] = g.coordinates as unknown[];
+    const loc = locate(typeof x === 'number' ? String(x) : '', typeof y === 'number' ? String(y) : '', crs!);
+    if ('code' in loc) return rejects.push({ line, code: loc.code, reason: `feature ${line} (${sourceId}): ${loc.reason}`, raw });
+    const attributes = Object.fromEntries(Object.entries(p).filter(([k, v]) => k !== idKey && k !== nameKey && v !== null && v !== ''));
+    const name = String((nameKey ? p[nameKey] : '') ?? '').trim() || sourceId;
+    out.push({ line, sourceId, name: name.slice(0, 200), attributes, ...loc, raw });
+  });
+  return { candidates: out, rowsRead: features.length };
+}
+
+// Which candidate points lie within the margin of the ward set's extent (null: no wards loaded).
+const STUDY_AREA_SQL = `
+WITH extent AS (SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) AS g FROM areas WHERE level = 'ward')
+SELECT t.ord, ST_DWithin(ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326)::geography, e.g::geography, $3) AS inside
+FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(lon, lat, ord), extent e
+WHERE e.g IS NOT NULL
+ORDER BY t.ord`;
+
+const UNCHANGED_SQL = `
+SELECT count(*)::int AS n
+FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[]) AS t(sid, name, attrs, lon, lat)
+JOIN journey_sites s ON s.kind = $1 AND s.source_id = t.sid
+WHERE s.name = t.name AND s.attributes = t.attrs::jsonb AND ST_Equals(s.geom, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326))`;
+
+const UPSERT_SQL = `
+INSERT INTO journey_sites (kind, source_id, name, attributes, geom, batch_id)
+SELECT $1, sid, name, attrs::jsonb, ST_SetSRID(ST_MakePoint(lon, lat), 4326), $7
+FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[]) AS t(sid, name, attrs, lon, lat)
+ON CONFLICT (kind, source_id) DO UPDATE
+  SET name = EXCLUDED.name, attributes = EXCLUDED.attributes, geom = EXCLUDED.geom, batch_id = EXCLUDED.batch_id, updated_at = now()
+  WHERE NOT (journey_sites.name = EXCLUDED.name AND journey_sites.attributes = EXCLUDED.attributes AND ST_Equals(journey_sites.geom, EXCLUDED.geom))`;
+
+export async function importSites(db: Db, file: string, o: SiteOptions): Promise<ImportSummary> {
+  const hash = crypto.createHash('sha256');
+  const rejects: Reject[] = [];
+  const { candidates, rowsRead } = o.format === 'json' ? await readGeoJson(file, o, hash, rejects) : await readCsv(file, o, hash, rejects);
+  if (!rowsRead) throw new ImportError('empty_file', 'The file has a header but no data rows.');
+  // Duplicate ids within the file: the first wins.
+  const seen = new Set<string>();
+  let kept = candidates.filter((c) => {
+    if (seen.has(c.sourceId)) {
+      rejects.push({ line: c.line, code: 'duplicate_id', reason: `${c.sourceId} appears earlier in the file`, raw: c.raw });
+      return false;
+    }
+    seen.add(c.sourceId);
+    return true;
+  });
+  const [{ n: wards }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
+  const studyAreaChecked = wards > 0;
+  let outside = 0;
+  if (studyAreaChecked && kept.length) {
+    const inside = await db.query<{ ord: number; inside: boolean }>(STUDY_AREA_SQL, [kept.map((c) => c.lon), kept.map((c) => c.lat), STUDY_AREA_MARGIN_M]);
+    const ok = new Map(inside.map((r) => [Number(r.ord), r.inside]));
+    kept = kept.filter((c, i) => {
+      if (ok.get(i + 1)) return true;
+      outside++;
+      rejects.push({ line: c.line, code: 'outside_study_area', reason: `${c.sourceId}: more than ${STUDY_AREA_MARGIN_M / 1000} km from the study area (the extent of the loaded wards)`, raw: c.raw });
+      return false;
+    });
+  }
+  rejects.sort((a, b) => a.line - b.line);
+  if (!kept.length) throw new ImportError('no_valid_rows', `None of the ${rowsRead} rows could be used; first problem: line ${rejects[0]?.line}: ${rejects[0]?.reason}.`);
+  const siteKind = o.kind === 'schools' ? 'school' : 'hub';
+  const args = [siteKind, kept.map((c) => c.sourceId), kept.map((c) => c.name), kept.map((c) => JSON.stringify(c.attributes)), kept.map((c) => c.lon), kept.map((c) => c.lat)];
+  const r = await db.transaction(async (tx) => {
+    const [u] = await tx.query<{ n: number }>(UNCHANGED_SQL, args);
+    await tx.query(UPSERT_SQL, [...args, o.batchId]);
+    const [t] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM journey_sites WHERE kind = $1 AND NOT (source_id = ANY($2::text[]))`, [siteKind, args[1]]);
+    return { unchanged: u.n, notInFile: t.n };
+  });
+  const reasons: Record<string, number> = {};
+  for (const x of rejects) reasons[x.code] = (reasons[x.code] ?? 0) + 1;
+  return {
+    batchId: o.batchId,
+    kind: o.kind,
+    fileName: o.fileName,
+    status: 'committed',
+    rowsRead,
+    imported: kept.length - r.unchanged,
+    duplicates: r.unchanged,
+    rejected: rejects.length,
+    outsideStudyArea: outside,
+    details: {
+      sha256: hash.digest('hex'),
+      siteKind,
+      accepted: kept.length,
+      rejectReasons: reasons,
+      studyArea: studyAreaChecked ? `within ${STUDY_AREA_MARGIN_M} m of the extent of the ward boundaries` : 'not checked: no ward boundaries loaded',
+      // Sites of this kind already stored that this file does not list (kept, not deleted).
+      notInFile: r.notInFile,
+    },
+    rejects,
+  };
+}

@@ -1,0 +1,316 @@
+// School-journey API (issue 5): sites, routes (CRUD and GeoJSON import), segment exposure, ranking,
+// the term calendar and audited exports of the worst segments with guardian points.
+// Roles: analyst everything; officer reads everything, draws/edits routes, edits term dates, exports;
+// partner reads aggregates with small counts withheld (./disclosure.ts); admin reads.
+import { Hono, type Context } from 'hono';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { Deps } from '../app.js';
+import { audit } from '../auth/audit.js';
+import { minCount } from '../auth/disclosure.js';
+import { allow, principal, type AppEnv } from '../auth/middleware.js';
+import { ALL_ROLES, type Principal } from '../auth/roles.js';
+import { ApiError } from '../errors.js';
+import { idParam, parseBody, parseFilters, parseQuery } from '../validate.js';
+import { rankAll, worst, type SegmentExposure } from '../../geodata/journeys/exposure.js';
+import { lineProblems } from '../../geodata/journeys/segment.js';
+import { toGpx } from '../../geodata/journeys/gpx.js';
+import { PARTNER_RULE, suppressTallies, suppressTallyTotal } from './disclosure.js';
+import { exposure, terms, type ExposureResult } from './exposure.js';
+import { exportBody, exposureQuery, proposalsBody, routeBody, routeImportQuery, routePatch, sitesQuery, termDatesBody, type ExposureQuery } from './params.js';
+import { proposeRoutes } from './proposals.js';
+import { SITES_SQL } from './sql.js';
+import { checkSites, createRoute, deleteRoute, getRoute, listRoutes, routeFeature, updateRoute, type RouteInput } from './store.js';
+
+const isPartner = (p: Principal) => p.user.role === 'partner';
+const EDITORS = ['analyst', 'officer'] as const;
+const MAX_IMPORT_FEATURES = 500;
+
+type SegmentOut = SegmentExposure & { start_m: number; end_m: number; route_name: string; suppressed?: boolean };
+
+/** Segment rows of the exposure joined with their place on the route and route name. */
+function segmentRows(x: ExposureResult, routeId?: number): SegmentOut[] {
+  const names = new Map(x.routeRows.map((r) => [r.id, r.name]));
+  return x.segments
+    .filter((s) => routeId === undefined || s.route_id === routeId)
+    .map((s) => {
+      const g = x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!;
+      return { ...s, start_m: Math.round(g.start_m * 1000) / 1000, end_m: Math.round(g.end_m * 1000) / 1000, route_name: names.get(s.route_id) ?? '' };
+    });
+}
+
+/** Partners: suppressed rows go last (their order would say something about withheld values). */
+const shownFirst = <T extends { suppressed?: boolean }>(rows: T[]) => [...rows.filter((r) => !r.suppressed), ...rows.filter((r) => r.suppressed)];
+
+async function partnerView(c: Context<AppEnv>, db: Deps['db'], q: ExposureQuery) {
+  if (!isPartner(principal(c))) return null;
+  if (q.rank_by === 'all') throw new ApiError(400, 'invalid_parameter', 'rank_by: "all" is not available to partners (count or harm)', [{ path: 'rank_by', message: 'not available to partners' }]);
+  return minCount(db);
+}
+
+/** Worst segments by rank_by: for partners only among those shown. */
+function worstOf(rows: SegmentOut[], q: ExposureQuery, min: number | null) {
+  if (min === null) return worst(rows, q.rank_by, q.top);
+  const masked = suppressTallies(rankAll(rows, q.rank_by), min);
+  return masked.filter((r) => !r.suppressed && ((r[q.rank_by] as number | null) ?? 0) > 0).slice(0, q.top);
+}
+
+function averageFor(x: ExposureResult, min: number | null) {
+  if (min === null) return x.average;
+  const total = x.segments.reduce((s, r) => s + r.count, 0);
+  return total < min ? { ...x.average, rate_per_100m: null, harm_per_100m: null, suppressed: true } : { ...x.average, suppressed: false };
+}
+
+export function journeyRoutes({ db }: Deps) {
+  const r = new Hono<AppEnv>();
+  const everyone = allow(ALL_ROLES);
+  const editors = allow(EDITORS);
+
+  r.get('/journeys/sites', everyone, async (c) => {
+    const q = parseQuery(c, sitesQuery);
+    const [row] = await db.query<{ fc: string }>(SITES_SQL, [q.kind ?? null]);
+    return c.body(row.fc, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  });
+
+  // ---------- routes ----------
+
+  r.get('/journeys/routes', everyone, async (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json({ type: 'FeatureCollection', features: (await listRoutes(db)).map(routeFeature) });
+  });
+
+  r.get('/journeys/routes/:id', everyone, async (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json(routeFeature(await getRoute(db, idParam(c))));
+  });
+
+  r.post('/journeys/routes', editors, async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, routeBody);
+    await checkSites(db, b.school_id, b.hub_id);
+    const id = await db.transaction((tx) => createRoute(tx, b as RouteInput, p.user.email));
+    await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'create', name: b.name } });
+    return c.json(routeFeature(await getRoute(db, id)), 201);
+  });
+
+  r.patch('/journeys/routes/:id', editors, async (c) => {
+    const p = principal(c);
+    const id = idParam(c);
+    const b = await parseBody(c, routePatch);
+    await db.transaction((tx) => updateRoute(tx, id, b as Partial<RouteInput>, p.user.email));
+    await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'update', fields: Object.keys(b) } });
+    return c.json(routeFeature(await getRoute(db, id)));
+  });
+
+  r.delete('/journeys/routes/:id', editors, async (c) => {
+    const p = principal(c);
+    const id = idParam(c);
+    await deleteRoute(db, id);
+    await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'delete' } });
+    return c.body(null, 204);
+  });
+
+  // GeoJSON FeatureCollection of LineStrings (WGS84). Properties: name (or Name/title), school_id or
+  // school (a school's source id, e.g. its URN), hub_id or hub (a hub's source id, e.g. AtcoCode).
+  // All or nothing: any bad feature → 400 listing every problem by feature number; nothing stored.
+  r.post('/journeys/routes/import', editors, async (c) => {
+    const p = principal(c);
+    const q = parseQuery(c, routeImportQuery);
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/(geo\+)?json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the GeoJSON as application/json or application/geo+json.');
+    let doc: { type?: string; features?: Array<{ type?: string; properties?: Record<string, unknown> | null; geometry?: unknown }> };
+    try {
+      doc = await c.req.json();
+    } catch {
+      throw new ApiError(400, 'bad_json', 'The body is not valid JSON.');
+    }
+    if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new ApiError(400, 'bad_geojson', 'Expected a GeoJSON FeatureCollection of LineStrings.');
+    if (!doc.features.length) throw new ApiError(400, 'empty_file', 'The FeatureCollection has no features.');
+    if (doc.features.length > MAX_IMPORT_FEATURES) throw new ApiError(400, 'too_many_features', `At most ${MAX_IMPORT_FEATURES} routes per import.`);
+    const sites = await db.query<{ id: number; kind: string; source_id: string }>('SELECT id, kind, source_id FROM journey_sites');
+    const byId = new Map(sites.map((s) => [s.id, s]));
+    const bySource = new Map(sites.map((s) => [`${s.kind}:${s.source_id}`, s.id]));
+    const problems: { feature: number; message: string }[] = [];
+    const rows: RouteInput[] = [];
+    doc.features.forEach((f, i) => {
+      const n = i + 1;
+      const bad = (message: string) => problems.push({ feature: n, message });
+      const props = f?.properties ?? {};
+      const name = String(props.name ?? props.Name ?? props.title ?? '').trim();
+      if (!name) return bad('no name property');
+      if (name.length > 200) return bad('name longer than 200 characters');
+      const gp = lineProblems(f?.geometry);
+      if (gp.length) return bad(gp.join('; '));
+      const site = (kind: 'school' | 'hub'): number | null | undefined => {
+        const id = props[`${kind}_id`];
+        if (id !== undefined && id !== null) {
+          if (!Number.isInteger(id) || byId.get(id as number)?.kind !== kind) return void bad(`${kind}_id ${JSON.stringify(id)} is not a ${kind}`);
+          return id as number;
+        }
+        const src = props[kind];
+        if (src === undefined || src === null || src === '') return null;
+        const found = bySource.get(`${kind}:${String(src).trim()}`);
+        if (found === undefined) return void bad(`no ${kind} with source id "${String(src).slice(0, 40)}"`);
+        return found;
+      };
+      const school_id = site('school'), hub_id = site('hub');
+      if (school_id === undefined || hub_id === undefined) return;
+      rows.push({ name, school_id, hub_id, segment_m: q.segment_m, geometry: f.geometry as RouteInput['geometry'], origin: 'imported' });
+    });
+    if (problems.length) {
+      throw new ApiError(400, 'invalid_routes', `${problems.length} of ${doc.features.length} features cannot be used (nothing was imported); first: feature ${problems[0].feature}: ${problems[0].message}`, problems);
+    }
+    const ids = await db.transaction(async (tx) => {
+      const out: number[] = [];
+      for (const row of rows) out.push(await createRoute(tx, row, p.user.email));
+      return out;
+    });
+    await audit(db, p, c.get('ip'), { action: 'change', resource: 'journeys/routes/import', query: { routes: ids.length, segment_m: q.segment_m }, recordCount: ids.length });
+    return c.json({ imported: ids.length, ids }, 201);
+  });
+
+  // ---------- exposure ----------
+
+  r.get('/journeys/routes/:id/segments', everyone, async (c) => {
+    const id = idParam(c);
+    const q = parseQuery(c, exposureQuery);
+    const route = await getRoute(db, id);
+    const min = await partnerView(c, db, q);
+    const x = await exposure(db, q);
+    const rows = segmentRows(x, id);
+    let segs = rows;
+    let totals: Record<string, unknown> = { ...x.routes.find((t) => t.route_id === id)! };
+    if (min !== null) {
+      segs = suppressTallies(segs, min);
+      // The route's totals come from the same masked list as the ranking (all routes), so the figures
+      // on this page and the ranking beside it cannot be subtracted from each other.
+      totals = { ...suppressTallies(x.routes, min).find((t) => t.route_id === id)! };
+      if (totals.count === null) Object.assign(totals, { rate_per_100m: null, ratio: null });
+    }
+    const worstSegs = worstOf(rows, q, min);
+    const { geometry: _g, ...routeProps } = route;
+    return c.json({
+      type: 'FeatureCollection',
+      route: { ...routeProps, ...totals },
+      features: segs.map((s) => ({ type: 'Feature', id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: s })),
+      worst: worstSegs,
+      average: averageFor(x, min),
+      meta: x.meta,
+      ...(min !== null ? { disclosure: { min_count: min, rule: PARTNER_RULE } } : {}),
+    });
+  });
+
+  r.get('/journeys/ranking', everyone, async (c) => {
+    const q = parseQuery(c, exposureQuery);
+    const min = await partnerView(c, db, q);
+    const x = await exposure(db, q);
+    const info = new Map(x.routeRows.map((r) => [r.id, r]));
+    const allSegs = segmentRows(x);
+    const segsByRoute = new Map<number, SegmentOut[]>();
+    for (const s of allSegs) {
+      const list = segsByRoute.get(s.route_id);
+      if (list) list.push(s);
+      else segsByRoute.set(s.route_id, [s]);
+    }
+    let routes: Array<Record<string, unknown> & { suppressed?: boolean }> = rankAll(x.routes, q.rank_by).map((t) => {
+      const w = worstOf(segsByRoute.get(t.route_id) ?? [], q, min)[0];
+      return { ...t, school_name: info.get(t.route_id)?.school_name ?? null, hub_name: info.get(t.route_id)?.hub_name ?? null, worst_segment: w ? { seq: w.seq, value: w[q.rank_by], rate_per_100m: w.rate_per_100m, guardian_point: w.guardian_point } : null };
+    });
+    const schoolNames = new Map(x.routeRows.filter((r) => r.school_id !== null).map((r) => [r.school_id!, r.school_name]));
+    let schools: Array<Record<string, unknown> & { suppressed?: boolean }> = [...x.schools]
+      .sort((a, b) => b[q.rank_by] - a[q.rank_by] || a.school_id - b.school_id)
+      .map((s) => ({ ...s, name: schoolNames.get(s.school_id) ?? null }));
+    let totals: Record<string, unknown> = { ...x.totals };
+    if (min !== null) {
+      routes = shownFirst(suppressTallies(routes, min));
+      schools = shownFirst(suppressTallies(schools, min));
+      totals = suppressTallyTotal(x.totals, min);
+    }
+    routes = routes.map((r0, i) => ({ rank: i + 1, ...r0 }));
+    return c.json({
+      routes,
+      worst_segments: worstOf(allSegs, q, min),
+      schools,
+      totals,
+      average: averageFor(x, min),
+      meta: x.meta,
+      ...(min !== null ? { disclosure: { min_count: min, rule: PARTNER_RULE } } : {}),
+    });
+  });
+
+  // ---------- term calendar ----------
+
+  r.get('/journeys/term-dates', everyone, async (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json({ terms: await terms(db) });
+  });
+
+  r.put('/journeys/term-dates', editors, async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, termDatesBody);
+    await db.transaction(async (tx) => {
+      await tx.query('DELETE FROM journey_term_dates');
+      if (b.terms.length) {
+        await tx.query(
+          `INSERT INTO journey_term_dates (name, starts_on, ends_on) SELECT n, s::date, e::date FROM unnest($1::text[], $2::text[], $3::text[]) AS t(n, s, e)`,
+          [b.terms.map((t) => t.name), b.terms.map((t) => t.starts_on), b.terms.map((t) => t.ends_on)],
+        );
+      }
+    });
+    await audit(db, p, c.get('ip'), { action: 'change', resource: 'journeys/term-dates', query: { terms: b.terms.length } });
+    return c.json({ terms: await terms(db) });
+  });
+
+  // ---------- exports ----------
+
+  r.post('/journeys/exports', editors, async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, exportBody);
+    const q = parseFilters(exposureQuery, b.filters);
+    if (b.route_id !== undefined) await getRoute(db, b.route_id);
+    const x = await exposure(db, q);
+    const rows = worst(segmentRows(x, b.route_id), q.rank_by, q.top);
+    await audit(db, p, c.get('ip'), {
+      action: 'export', resource: `journeys/worst-segments.${b.format}`, query: { ...b.filters, route_id: b.route_id ?? null }, recordCount: rows.length, purpose: b.purpose, recipient: b.recipient,
+    });
+    const stamp = new Date().toISOString().slice(0, 10);
+    const file = `worst-segments-${stamp}.${b.format}`;
+    const disposition = `attachment; filename="${file}"`;
+    const label = (s: SegmentOut, i: number) => `#${i + 1} ${s.route_name} segment ${s.seq}`;
+    const describe = (s: SegmentOut) =>
+      `${q.rank_by} ${s[q.rank_by]}; in-window ${s.count}, unknown time ${s.unknown_time}, unknown age ${s.unknown_age}; ${s.rate_per_100m} per 100 m (${s.ratio ?? '-'}x borough average); ${x.meta.from}..${x.meta.to}, ${(x.meta.categories as string[]).join(', ')}`;
+    if (b.format === 'gpx') {
+      const gpx = toGpx({
+        name: 'Saferplaces guardian points',
+        description: `Worst school-journey segments by ${q.rank_by}, ${x.meta.from} to ${x.meta.to}. Purpose: ${b.purpose}. Recipient: ${b.recipient}.`,
+        time: new Date().toISOString().slice(0, 19) + 'Z',
+        waypoints: rows.map((s, i) => ({ position: s.guardian_point, name: label(s, i), description: describe(s) })),
+        tracks: rows.map((s, i) => ({ name: label(s, i), description: describe(s), coordinates: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry.coordinates })),
+      });
+      return c.body(gpx, 200, { 'content-type': 'application/gpx+xml; charset=utf-8', 'content-disposition': disposition });
+    }
+    if (b.format === 'geojson') {
+      const fc = {
+        type: 'FeatureCollection',
+        meta: x.meta,
+        features: rows.map((s, i) => ({ type: 'Feature', id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: { rank: i + 1, ...s } })),
+      };
+      return c.body(JSON.stringify(fc), 200, { 'content-type': 'application/geo+json; charset=utf-8', 'content-disposition': disposition });
+    }
+    const cols = ['rank', 'route_id', 'route_name', 'seq', 'start_m', 'end_m', 'length_m', 'count', 'unknown_time', 'unknown_age', 'excluded', 'all', 'harm', 'rate_per_100m', 'ratio', 'guardian_lon', 'guardian_lat'];
+    const csv = stringify(
+      rows.map((s, i) => [i + 1, s.route_id, s.route_name, s.seq, s.start_m, s.end_m, s.length_m, s.count, s.unknown_time, s.unknown_age, s.excluded, s.all, s.harm, s.rate_per_100m, s.ratio, s.guardian_point[0], s.guardian_point[1]]),
+      { header: true, columns: cols },
+    );
+    return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition });
+  });
+
+  // ---------- candidate routes from a walking network ----------
+
+  r.post('/journeys/proposals', editors, async (c) => {
+    const b = await parseBody(c, proposalsBody);
+    return c.json(await proposeRoutes(db, b));
+  });
+
+  return r;
+}

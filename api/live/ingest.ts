@@ -1,0 +1,133 @@
+// POST /api/incidents: a force system pushes incidents as they are recorded. Each request is one
+// import batch (kind 'api') written by the importer itself: the incidents are checked here with the
+// importer's row function (geodata/incident-rows.ts toIncident: dates and precision, categories,
+// BNG → WGS84, H3 cells), then written as a CSV to a temporary file and imported by
+// importIncidentCsv — the same staging, ward/LSOA assignment, dedup keys and transaction as a file
+// import, so a pushed incident and the same incident in a file are normalised identically, and
+// pushing the same incident again adds nothing. All or nothing: one bad incident refuses the request.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { Db } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { resolveMapping, toIncident, type IncidentMapping, type ResolvedMapping } from '../../geodata/incident-rows.js';
+import { createBatch, finishBatch, type ImportSummary } from '../imports/batches.js';
+import { importIncidentCsv } from '../imports/incidents.js';
+import type { ImportKind } from '../imports/sniff.js';
+
+export const MAX_INGEST = 5000;
+export const DEFAULT_DATASET = 'API ingest';
+/** Stored in import_batches.kind (not an uploadable file kind, so not one of IMPORT_KINDS). */
+const API_KIND = 'api' as ImportKind;
+
+const ISO_WHEN = /^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
+const text = (max: number) => z.string().trim().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+
+export const incidentSchema = z
+  .strictObject({
+    id: z.string().trim().min(1, 'id is required').max(120),
+    category: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'category is a category slug (see GET /api/categories)'),
+    occurred_at: z.string().regex(ISO_WHEN, 'occurred_at is YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]'),
+    lon: z.number().min(-180).max(180).optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    easting: z.number().min(0).max(800_000).optional(),
+    northing: z.number().min(0).max(1_400_000).optional(),
+    age_band: text(40).optional(),
+    outcome: text(200).optional(),
+    location: text(200).optional(),
+  })
+  .refine((r) => (r.lon !== undefined && r.lat !== undefined && r.easting === undefined && r.northing === undefined)
+    || (r.easting !== undefined && r.northing !== undefined && r.lon === undefined && r.lat === undefined), {
+    message: 'give either lon and lat (WGS84) or easting and northing (British National Grid)',
+  });
+export type IncidentIn = z.infer<typeof incidentSchema>;
+
+/** One incident, an array of them, or {dataset?, incidents: [...]}. Items are checked one by one below. */
+export const ingestBody = z.union([
+  z.strictObject({
+    dataset: z.string().trim().min(1).max(120).optional(),
+    incidents: z.array(z.unknown()).min(1, 'incidents is empty').max(MAX_INGEST, `at most ${MAX_INGEST} incidents per request`),
+  }),
+  z.array(z.unknown()).min(1, 'no incidents').max(MAX_INGEST, `at most ${MAX_INGEST} incidents per request`),
+  z.record(z.string(), z.unknown()).refine((o) => !('incidents' in o), 'incidents must be an array'),
+]);
+
+// Row layout of the CSV handed to the importer, and its mappings (one per coordinate system).
+const COLUMNS = ['id', 'date', 'category', 'x', 'y', 'age_band', 'outcome', 'location'];
+const common = { id: 'id', date: 'date', category: 'category', ageBand: 'age_band', outcome: 'outcome', location: 'location', locationPrecision: 'exact' as const };
+const WGS84: IncidentMapping = { ...common, lon: 'x', lat: 'y' };
+const BNG: IncidentMapping = { ...common, easting: 'x', northing: 'y' };
+const resolved = (m: IncidentMapping) => resolveMapping(m, COLUMNS) as ResolvedMapping;
+const fieldsOf = (r: IncidentIn) => [
+  r.id, r.occurred_at, r.category, String(r.lon ?? r.easting), String(r.lat ?? r.northing), r.age_band ?? '', r.outcome ?? '', r.location ?? '',
+];
+
+export interface Rejected {
+  index: number;
+  reason: string;
+}
+
+/** Check every incident; the rows to import (as WGS84 CSV fields) or the rejected ones. */
+export function checkIncidents(items: unknown[], knownCategories: Set<string>): { rows: string[][]; rejected: Rejected[] } {
+  const [wgs, bng] = [resolved(WGS84), resolved(BNG)];
+  const rows: string[][] = [];
+  const rejected: Rejected[] = [];
+  items.forEach((item, index) => {
+    const r = incidentSchema.safeParse(item);
+    if (!r.success) {
+      rejected.push({ index, reason: r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
+      return;
+    }
+    if (!knownCategories.has(r.data.category)) {
+      rejected.push({ index, reason: `category: unknown category "${r.data.category}" (see GET /api/categories)` });
+      return;
+    }
+    const fields = fieldsOf(r.data);
+    const rec = toIncident(fields, r.data.lon !== undefined ? wgs : bng);
+    if (!rec.ok) {
+      rejected.push({ index, reason: rec.reason });
+      return;
+    }
+    // The importer reads WGS84 (as toIncident computed it), so both coordinate systems take one path.
+    rows.push([fields[0], fields[1], fields[2], String(rec.rec.lon), String(rec.rec.lat), ...fields.slice(5)]);
+  });
+  return { rows, rejected };
+}
+
+export interface IngestResult {
+  batch_id: number;
+  imported: number;
+  duplicates: number;
+  outside_study_area: number;
+  rejected: Rejected[];
+}
+
+/** Import checked rows as one batch; throws ApiError 400 (nothing written) if any incident is bad. */
+export async function ingest(db: Db, items: unknown[], opts: { dataset?: string; createdBy: string }): Promise<IngestResult> {
+  const known = new Set((await db.query<{ slug: string }>('SELECT slug FROM categories')).map((r) => r.slug));
+  const { rows, rejected } = checkIncidents(items, known);
+  if (rejected.length) {
+    throw new ApiError(400, 'invalid_incidents', `${rejected.length} of ${items.length} incidents are invalid; nothing was imported. First: #${rejected[0].index}: ${rejected[0].reason}`, { rejected });
+  }
+  const dataset = opts.dataset ?? DEFAULT_DATASET;
+  const fileName = `POST /api/incidents (${rows.length})`;
+  const batchId = await createBatch(db, { kind: API_KIND, fileName, createdBy: opts.createdBy, dataset });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-ingest-'));
+  const file = path.join(dir, `${crypto.randomUUID()}.csv`);
+  let summary: ImportSummary;
+  try {
+    fs.writeFileSync(file, stringify(rows, { header: true, columns: COLUMNS }));
+    summary = await importIncidentCsv(db, file, { batchId, kind: API_KIND, fileName, dataset, keyNamespace: `api:${dataset}`, mapping: WGS84 });
+  } catch (e) {
+    console.error(`ingest batch ${batchId} failed:`, e);
+    summary = { batchId, kind: API_KIND, fileName, status: 'failed', rowsRead: rows.length, imported: 0, duplicates: 0, rejected: 0, outsideStudyArea: 0, details: {}, rejects: [], error: { code: 'internal', message: 'The ingest failed inside the database; nothing was kept.' } };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  await finishBatch(db, summary, (summary.details.sha256 as string) ?? null);
+  if (summary.status !== 'committed') throw new ApiError(500, 'internal', 'The ingest failed inside the database; nothing was kept.');
+  return { batch_id: batchId, imported: summary.imported, duplicates: summary.duplicates, outside_study_area: summary.outsideStudyArea, rejected: [] };
+}

@@ -1,0 +1,213 @@
+// Live updates, ingest, meetings and the tasking pack (issue 7):
+//   GET  /api/live                     change feed (server-sent events)
+//   POST /api/incidents                ingest (analyst session, or API token with scope `ingest`)
+//   POST|GET /api/meetings (GET: recent meetings, for "since the last meeting"), GET|DELETE /api/meetings/:id, PUT /api/meetings/:id/view,
+//   GET  /api/meetings/:id/events      follow the presenter (server-sent events)
+//   GET  /api/pack                     tasking pack data; POST /api/exports/pack: the pack as a zip
+import { Hono } from 'hono';
+import { stringify } from 'csv-stringify/sync';
+import { strToU8, zipSync } from 'fflate';
+import { z } from 'zod';
+import type { Deps } from '../app.js';
+import { audit } from '../auth/audit.js';
+import { minCount } from '../auth/disclosure.js';
+import { allow, principal, type AppEnv } from '../auth/middleware.js';
+import { ALL_ROLES, type Principal } from '../auth/roles.js';
+import { ApiError } from '../errors.js';
+import { exportStatement, parseBody, parseFilters, parseQuery } from '../validate.js';
+import * as h from '../aggregates/handlers.js';
+import { CATCH_UP_LIMIT, changesAfter, currentSeq, hubFor, type Change } from './hub.js';
+import { ingest, ingestBody } from './ingest.js';
+import { createBody, createMeeting, endMeeting, findMeeting, listed, listMeetings, listQuery, present, setView, viewBody } from './meetings.js';
+import { buildPack, cellFeatures, packQuery, type Pack } from './pack.js';
+import { eventStream, RETRY_MS } from './sse.js';
+
+const SEQ = /^\d{1,15}$/;
+const liveQuery = z.strictObject({ after: z.string().regex(SEQ, 'after is a change seq (a whole number)').transform(Number).optional() });
+const emptyQuery = z.strictObject({});
+const packBody = z.strictObject({
+  ...exportStatement,
+  filters: z.record(z.string(), z.string()).default({}),
+});
+
+/** A change as a client may see it: partners get no location and no small counts. */
+function changeFor(c: Change, partner: boolean, min: number) {
+  if (!partner) return c;
+  const small = c.count < min;
+  return { seq: c.seq, at: c.at, batch_id: c.batch_id, count: small ? null : c.count, months: small ? null : c.months, bbox: null };
+}
+
+const withheld = (v: unknown) => (v === null ? 'withheld' : v);
+const csv = (rows: Array<Record<string, unknown>>, cols: string[], partner: boolean) =>
+  stringify(rows.map((r) => cols.map((k) => (partner && (k === 'count' || k === 'previous_count' || k === 'incidents_added') ? withheld(r[k]) : Array.isArray(r[k]) ? (r[k] as unknown[]).join('..') : r[k]))), { header: true, columns: cols });
+
+/** The pack as files: CSV tables, GeoJSON for a GIS, the JSON itself and a README. */
+async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: string; recipient: string }) {
+  const partner = p.user.role === 'partner';
+  const files: Record<string, Uint8Array> = {};
+  const put = (name: string, text: string) => (files[name] = strToU8(text));
+  put('pack.json', JSON.stringify(pack, null, 2));
+  put('period-comparison.csv', csv([...pack.comparison.categories, { slug: 'total', label: 'All categories', ...pack.comparison.total }], ['slug', 'label', 'count', 'previous_count', 'change', 'change_pct'], partner));
+  put('top-cells.csv', csv(pack.top_cells.cells, ['h3', 'count', 'previous_count', 'change', 'change_pct', 'ward_code', 'ward_name'], partner));
+  put('top-cells.geojson', JSON.stringify(cellFeatures(pack.top_cells.cells)));
+  if (pack.wards) {
+    const rows = [...pack.wards.areas, { rank: '', code: 'outside_study_area', name: '', count: pack.wards.outside_study_area }, { rank: '', code: 'total', name: '', count: pack.wards.total }];
+    put('ward-league.csv', csv(rows, ['rank', 'code', 'name', 'count', 'population', 'rate_per_1000', 'previous_count', 'change'], partner));
+    const fc = JSON.parse(await h.areasGeoJson(deps.db, 'ward')) as { features: Array<{ properties: Record<string, unknown> }> };
+    const byCode = new Map(pack.wards.areas.map((a) => [a.code, a]));
+    for (const f of fc.features) Object.assign(f.properties, byCode.get(f.properties.code as string) ?? {});
+    put('wards.geojson', JSON.stringify(fc));
+  }
+  if (pack.changes) put('changes-since.csv', csv(pack.changes.batches, ['seq', 'at', 'batch_id', 'kind', 'dataset', 'count', 'months'], partner));
+  const unavailable = Object.entries(pack.sections).filter(([, s]) => !(s as { available: boolean }).available).map(([id, s]) => `${id} (${(s as { title: string }).title})`);
+  put('README.txt', [
+    'Saferplaces tasking pack',
+    `Generated ${pack.generated_at} for ${p.user.email} (${p.user.role}).`,
+    `Purpose: ${meta.purpose}`,
+    `Recipient: ${meta.recipient}`,
+    `Period: ${pack.period.from} to ${pack.period.to} (exclusive), compared with ${pack.period.previous_from} to ${pack.period.previous_to}.`,
+    `Categories: ${pack.categories_filter?.join(', ') ?? 'all'}.`,
+    partner ? `Disclosure control: counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.` : 'No disclosure control applied (record-level role); handle as OFFICIAL-SENSITIVE.',
+    `Sections not available yet: ${unavailable.join(', ') || 'none'}.`,
+    'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
+    'Contains public sector information licensed under the Open Government Licence v3.0.',
+    '',
+  ].join('\n'));
+  return files;
+}
+
+export function liveRoutes(deps: Deps) {
+  const { db } = deps;
+  const r = new Hono<AppEnv>();
+  const hub = hubFor(db);
+  const presenters = allow(['analyst', 'officer']);
+
+  // ---------- change feed ----------
+  r.get('/live', allow(ALL_ROLES), async (c) => {
+    const p = principal(c);
+    const q = parseQuery(c, liveQuery);
+    const header = c.req.header('last-event-id');
+    if (header !== undefined && !SEQ.test(header.trim())) throw new ApiError(400, 'invalid_parameter', 'Last-Event-ID must be a change seq');
+    const after = header !== undefined ? Number(header.trim()) : q.after;
+    const partner = p.user.role === 'partner';
+    const min = partner ? await minCount(db) : 0;
+    return eventStream(c, db, p, async (out) => {
+      let last = 0;
+      let caughtUp = false;
+      const early: Change[] = [];
+      const emit = (ch: Change) => {
+        if (ch.seq <= last) return;
+        last = ch.seq;
+        out.send({ event: 'incidents', id: ch.seq, data: changeFor(ch, partner, min) });
+      };
+      // Subscribe first, then catch up: nothing committed in between is lost, nothing is sent twice.
+      const stop = await hub.onChange((ch) => (caughtUp ? emit(ch) : early.push(ch)));
+      try {
+        if (after === undefined) last = await currentSeq(db);
+        else {
+          const missed = await changesAfter(db, after, CATCH_UP_LIMIT + 1);
+          if (missed.length > CATCH_UP_LIMIT) {
+            last = await currentSeq(db);
+            out.send({ event: 'reset', id: last, data: { seq: last, reason: `more than ${CATCH_UP_LIMIT} changes missed: reload everything` } });
+          } else {
+            last = after;
+            missed.forEach(emit);
+          }
+        }
+      } catch (e) {
+        stop();
+        throw e;
+      }
+      out.send({ event: 'ready', id: last, retry: RETRY_MS, data: { seq: last } });
+      caughtUp = true;
+      early.forEach(emit);
+      return stop;
+    });
+  });
+
+  // ---------- ingest ----------
+  r.post('/incidents', allow(['analyst'], { scope: 'ingest' }), async (c) => {
+    const p = principal(c);
+    const body = await parseBody(c, ingestBody);
+    const items = Array.isArray(body) ? body : Array.isArray(body.incidents) ? body.incidents : [body];
+    const dataset = !Array.isArray(body) && Array.isArray(body.incidents) ? (body.dataset as string | undefined) : undefined;
+    const out = await ingest(db, items, { dataset, createdBy: p.user.email });
+    await audit(db, p, c.get('ip'), { action: 'import', resource: 'incidents.api', query: { batch_id: out.batch_id, dataset: dataset ?? null, incidents: items.length }, recordCount: out.imported });
+    return c.json(out);
+  });
+
+  // ---------- meetings ----------
+  r.post('/meetings', presenters, async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, createBody);
+    return c.json(present(await createMeeting(db, p.user.id, b.title)), 201);
+  });
+
+  r.get('/meetings', allow(ALL_ROLES), async (c) => {
+    const q = parseQuery(c, listQuery);
+    return c.json({ meetings: (await listMeetings(db, q)).map(listed) });
+  });
+
+  r.get('/meetings/:id', allow(ALL_ROLES), async (c) => {
+    parseQuery(c, emptyQuery);
+    return c.json(present(await findMeeting(db, c.req.param('id'))));
+  });
+
+  r.put('/meetings/:id/view', presenters, async (c) => {
+    const p = principal(c);
+    const view = await parseBody(c, viewBody);
+    const m = await setView(db, c.req.param('id'), p.user.id, view);
+    return c.json({ view_version: m.view_version, view_at: m.view_at });
+  });
+
+  r.delete('/meetings/:id', presenters, async (c) => {
+    const p = principal(c);
+    return c.json(present(await endMeeting(db, c.req.param('id'), p.user.id)));
+  });
+
+  r.get('/meetings/:id/events', allow(ALL_ROLES), async (c) => {
+    const p = principal(c);
+    parseQuery(c, emptyQuery);
+    const m = await findMeeting(db, c.req.param('id'), { live: true });
+    return eventStream(c, db, p, async (out) => {
+      let version = -1;
+      const send = (row: typeof m | null) => {
+        if (!row || row.ended_at) {
+          out.send({ event: 'end', data: { reason: row ? 'ended' : 'deleted' } });
+          out.end();
+          return;
+        }
+        if (row.view_version <= version) return;
+        version = row.view_version;
+        if (row.view) out.send({ event: 'view', id: row.view_version, data: { view: row.view, view_version: row.view_version, view_at: row.view_at } });
+      };
+      const stop = await hub.onMeeting(m.id, send);
+      // The latest view on connect (read after subscribing, so no change is missed).
+      out.send({ event: 'meeting', retry: RETRY_MS, data: present(m) });
+      send(await findMeeting(db, m.id).catch(() => null));
+      return stop;
+    });
+  });
+
+  // ---------- tasking pack ----------
+  r.get('/pack', allow(ALL_ROLES), async (c) => c.json(await buildPack(db, principal(c), parseQuery(c, packQuery))));
+
+  r.post('/exports/pack', allow(ALL_ROLES), async (c) => {
+    const p = principal(c);
+    const b = await parseBody(c, packBody);
+    const filters = parseFilters(packQuery, b.filters);
+    const pack = await buildPack(db, p, filters);
+    const files = await packFiles(deps, pack, p, b);
+    const zip = zipSync(files, { level: 6, mtime: new Date() });
+    await audit(db, p, c.get('ip'), {
+      action: 'export', resource: 'pack.zip', query: filters, purpose: b.purpose, recipient: b.recipient,
+      recordCount: pack.comparison.categories.length + pack.top_cells.cells.length + (pack.wards?.areas.length ?? 0),
+    });
+    return c.body(zip, 200, {
+      'content-type': 'application/zip',
+      'content-disposition': `attachment; filename="tasking-pack-${pack.period.from}-${pack.period.to}.zip"`,
+    });
+  });
+
+  return r;
+}

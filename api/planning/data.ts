@@ -1,0 +1,151 @@
+// What every planning analysis starts from: the time window, the harm scheme, the incidents of the window
+// gathered per distinct location, and the significant hotspots.
+//
+// Hotspots are computed here with geodata/stats directly (Gi* over the H3 cells of the study area, binary
+// k = 1 ring weights with the cell itself, Benjamini–Hochberg FDR, hot_95/hot_99 = significant), the same
+// recipe as the hotspot API of issue 4, which was not yet in the repository to import when this was written.
+import type { MultiPolygon } from 'geojson';
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
+import { requestCategories, requestWindow } from '../aggregates/request.js';
+import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
+import type { Window } from '../aggregates/window.js';
+import { weightOf, type HarmScheme } from '../../geodata/harm/schemes.js';
+import { giStar } from '../../geodata/stats/gistar.js';
+import { adjustP, classifyHotCold, type HotColdClass } from '../../geodata/stats/correction.js';
+import { h3Neighbours, studyAreaCells } from '../../geodata/stats/neighbours.js';
+import { lonLatToBng, type XY } from '../../geodata/planning/geometry.js';
+import type { TimedCount } from '../../geodata/planning/patrol.js';
+
+export const SIGNIFICANT: ReadonlySet<HotColdClass> = new Set(['hot_95', 'hot_99']);
+export const STUDY_LEVEL = 'ward';
+
+// ---------- window, categories, scheme ----------
+
+/** The count scheme weighs every category 1; other schemes weigh categories they do not list 0. */
+
+// ---------- incidents per location ----------
+
+export interface Place {
+  lon: number;
+  lat: number;
+  xy: XY;
+  ward_code: string | null;
+  /** H3 cell at the analysis resolution. */
+  cell: string;
+  harm: number;
+  count: number;
+  timed: TimedCount[];
+}
+
+/** Incidents of the window by location, category and (where known) day of week and hour. */
+const placesSql = (col: string, where: string) => `
+SELECT i.lon, i.lat, i.ward_code, lpad(to_hex(i.${col}), 15, '0') AS cell, i.category,
+       i.time_precision AS precision,
+       CASE WHEN i.time_precision <> 'month' THEN extract(isodow FROM i.occurred_at)::int END AS dow,
+       CASE WHEN i.time_precision = 'minute' THEN extract(hour FROM i.occurred_at)::int END AS hour,
+       to_char(i.occurred_at, 'YYYY-MM') AS month,
+       count(*)::int AS n
+FROM incidents i
+WHERE ${where}
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+
+interface PlaceRow {
+  lon: number;
+  lat: number;
+  ward_code: string | null;
+  cell: string;
+  category: string;
+  precision: TimedCount['precision'];
+  dow: number | null;
+  hour: number | null;
+  month: string;
+  n: number;
+}
+
+export interface Analysis {
+  window: Window;
+  categories: string[] | null;
+  scheme: HarmScheme;
+  res: 8 | 9 | 10;
+  places: Place[];
+  /** Study-area cells (sorted), their Gi* z, FDR-adjusted p and class. */
+  cells: string[];
+  z: number[];
+  pAdjusted: number[];
+  classes: HotColdClass[];
+  harmByCell: Map<string, number>;
+  significant: Set<string>;
+  /** Categories present in the window that the scheme weighs 0 because it does not list them. */
+  unweighted: string[];
+  meta: Record<string, unknown>;
+}
+
+export interface AnalysisQuery {
+  from?: string;
+  to?: string;
+  category?: string[];
+  weights: string;
+  res: number;
+}
+
+export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis> {
+  const window = await requestWindow(db, q);
+  const categories = await requestCategories(db, q.category);
+  const scheme = await resolveScheme(db, q.weights);
+  const res = q.res as 8 | 9 | 10;
+  const wards = await db.query<{ geom: string }>(`SELECT ST_AsGeoJSON(geom)::text AS geom FROM areas WHERE level = $1`, [STUDY_LEVEL]);
+  if (wards.length === 0) throw new ApiError(400, 'no_study_area', 'Load ward boundaries first: hotspots are computed over the H3 cells of the wards.');
+  const cells = studyAreaCells(wards.map((w) => JSON.parse(w.geom) as MultiPolygon), res);
+  if (cells.length < 2) throw new ApiError(400, 'no_study_area', `The wards hold ${cells.length} H3 cell(s) at res ${res}; Gi* needs at least 2.`);
+
+  const p = new Params();
+  const where = incidentWhere(p, { ...window, categories });
+  const rows = await db.query<PlaceRow>(placesSql(H3_COLUMN[res], where), p.values);
+
+  const byKey = new Map<string, Place>();
+  const unweighted = new Set<string>();
+  for (const r of rows) {
+    const w = weightOf(scheme, r.category);
+    if (w === 0 && !Object.hasOwn(scheme.weights, r.category)) unweighted.add(r.category);
+    const key = `${r.lon},${r.lat},${r.ward_code},${r.cell}`;
+    let pl = byKey.get(key);
+    if (!pl) byKey.set(key, (pl = { lon: r.lon, lat: r.lat, xy: lonLatToBng(r.lon, r.lat), ward_code: r.ward_code, cell: r.cell, harm: 0, count: 0, timed: [] }));
+    pl.harm += w * r.n;
+    pl.count += r.n;
+    pl.timed.push({ precision: r.precision, dow: r.dow, hour: r.hour, month: r.month, count: r.n });
+  }
+  const places = [...byKey.values()];
+
+  // Gi* over the study area's cells (0 where nothing happened).
+  const index = new Map(cells.map((c, i) => [c, i]));
+  const values = new Float64Array(cells.length);
+  const harmByCell = new Map<string, number>();
+  for (const pl of places) {
+    harmByCell.set(pl.cell, (harmByCell.get(pl.cell) ?? 0) + pl.harm);
+    const i = index.get(pl.cell);
+    if (i !== undefined) values[i] += pl.harm;
+  }
+  const { z, p: pv } = giStar(values, h3Neighbours(cells, 1));
+  const pAdjusted = adjustP(pv, 'fdr');
+  const classes = cells.map((_, i) => classifyHotCold(z[i], pAdjusted[i]));
+  const significant = new Set(cells.filter((_, i) => SIGNIFICANT.has(classes[i])));
+  return {
+    window, categories, scheme, res, places, cells, z, pAdjusted, classes, harmByCell, significant,
+    unweighted: [...unweighted].sort(),
+    meta: {
+      from: window.from,
+      to: window.to,
+      category: categories,
+      scheme: schemeMeta(scheme),
+      hotspots: {
+        method: `Getis–Ord Gi* on harm per H3 res-${res} cell over the cells whose centre lies in a ward; binary weights, k = 1 ring with the cell itself; Benjamini–Hochberg FDR; significant = hot_95 or hot_99 (adjusted p < 0.05, z > 0)`,
+        res,
+        cells: cells.length,
+        significant: significant.size,
+      },
+      unweighted_categories: [...unweighted].sort(),
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Share of hotspot harm covered by interventions, per group (ward) and in total. Pure: the caller gives
+// the incident locations (grid metres) with their harm, group and whether they lie in a significant
+// hotspot cell, and the active intervention sites on the grid.
+import { withinDistance, type GridShape, type XY } from './geometry.js';
+
+export interface CoverPlace {
+  xy: XY;
+  harm: number;
+  count: number;
+  group: string | null;
+  cell: string;
+  hot: boolean;
+}
+
+export interface Share {
+  hotspot_harm: number;
+  covered_harm: number;
+  /** covered / hotspot harm, or null with `share_undefined` saying why. */
+  share: number | null;
+  share_undefined: string | null;
+  hotspot_incidents: number;
+  covered_incidents: number;
+}
+
+export interface CellCover {
+  harm: number;
+  covered: number;
+  incidents: number;
+  /** The group holding most of the cell's harm. */
+  group: string | null;
+}
+
+const toShare = ([hot, cov, hotN, covN]: number[]): Share => ({
+  hotspot_harm: hot,
+  covered_harm: cov,
+  share: hot > 0 ? cov / hot : null,
+  share_undefined: hot > 0 ? null : 'no harm in significant hotspots here',
+  hotspot_incidents: hotN,
+  covered_incidents: covN,
+});
+
+/** Hotspot harm and the part within `distance` metres of a site, per group, in total and per hot cell. */
+export function coverShares(places: ReadonlyArray<CoverPlace>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number) {
+  const hot = places.filter((p) => p.hot);
+  const within = withinDistance(hot.map((h) => h.xy), sites, distance);
+  const groups = new Map<string | null, number[]>();
+  const total = [0, 0, 0, 0];
+  const cells = new Map<string, CellCover & { byGroup: Map<string | null, number> }>();
+  hot.forEach((p, i) => {
+    const g = groups.get(p.group) ?? [0, 0, 0, 0];
+    for (const acc of [g, total]) {
+      acc[0] += p.harm;
+      acc[2] += p.count;
+      if (within[i]) {
+        acc[1] += p.harm;
+        acc[3] += p.count;
+      }
+    }
+    groups.set(p.group, g);
+    let c = cells.get(p.cell);
+    if (!c) cells.set(p.cell, (c = { harm: 0, covered: 0, incidents: 0, group: null, byGroup: new Map() }));
+    c.harm += p.harm;
+    c.incidents += p.count;
+    if (within[i]) c.covered += p.harm;
+    c.byGroup.set(p.group, (c.byGroup.get(p.group) ?? 0) + p.harm);
+  });
+  const byCell = new Map<string, CellCover>();
+  for (const [cell, { byGroup, ...c }] of cells) byCell.set(cell, { ...c, group: [...byGroup].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null });
+  return {
+    total: toShare(total),
+    group: (g: string | null) => toShare(groups.get(g) ?? [0, 0, 0, 0]),
+    cell: (c: string): CellCover => byCell.get(c) ?? { harm: 0, covered: 0, incidents: 0, group: null },
+  };
+}

@@ -1,0 +1,135 @@
+// Patrol boxes as files: CSV, GeoJSON, GPX 1.1 and a printable HTML briefing. Pure string builders.
+// GPX is written here rather than with a library: the format needed (one waypoint per box centre and one
+// closed track per box outline) is a few elements of the GPX 1.1 schema, and every text value is escaped.
+import { stringify } from 'csv-stringify/sync';
+import type { FeatureCollection, Polygon } from 'geojson';
+import type { Peaks } from './patrol.js';
+
+export interface PatrolBoxOut {
+  id: string;
+  rank: number;
+  centre: { lon: number; lat: number };
+  easting: number;
+  northing: number;
+  size_m: number;
+  harm: number;
+  count: number;
+  ward_code: string | null;
+  ward_name: string | null;
+  polygon: Polygon;
+  peaks: Peaks;
+  dosage: { window: string; window_source: string; visits: Array<{ start: string; end: string }> };
+}
+
+export interface PatrolPlanOut {
+  boxes: PatrolBoxOut[];
+  meta: {
+    from: string;
+    to: string;
+    scheme: { name: string; label: string };
+    res: number;
+    min_separation_m: number;
+    box: string;
+    dosage_rule: string;
+    distance_note: string;
+    generated_at: string;
+  };
+}
+
+const esc = (s: unknown) =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const peakText = (p: Peaks) =>
+  [p.days ? `days: ${p.days.map((d) => `${d.day} (${d.count})`).join(', ')}` : null, p.hours ? `hours: ${p.hours.map((h) => `${String(h.hour).padStart(2, '0')}:00 (${h.count})`).join(', ')}` : null]
+    .filter(Boolean)
+    .join('; ') || `month precision only; busiest months ${p.months.map((m) => m.month).join(', ')}`;
+
+export function patrolCsv(plan: PatrolPlanOut): string {
+  const cols = ['id', 'rank', 'lon', 'lat', 'easting', 'northing', 'size_m', 'harm', 'incidents', 'ward_code', 'ward_name', 'peak_precision', 'peaks', 'patrol_window', 'visits'];
+  const rows = plan.boxes.map((b) => [
+    b.id, b.rank, b.centre.lon, b.centre.lat, b.easting, b.northing, b.size_m, b.harm, b.count, b.ward_code, b.ward_name,
+    b.peaks.precision, peakText(b.peaks), b.dosage.window, b.dosage.visits.map((v) => `${v.start}-${v.end}`).join(' '),
+  ]);
+  return stringify(rows, { header: true, columns: cols });
+}
+
+export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> {
+  return {
+    type: 'FeatureCollection',
+    features: plan.boxes.map((b) => ({
+      type: 'Feature',
+      id: b.id,
+      properties: { id: b.id, rank: b.rank, harm: b.harm, incidents: b.count, ward_code: b.ward_code, ward_name: b.ward_name, centre: b.centre, peaks: b.peaks, dosage: b.dosage },
+      geometry: b.polygon,
+    })),
+  };
+}
+
+export function patrolGpx(plan: PatrolPlanOut): string {
+  const f = (v: number) => v.toFixed(6);
+  const wpts = plan.boxes
+    .map((b) => `  <wpt lat="${f(b.centre.lat)}" lon="${f(b.centre.lon)}">\n    <name>${esc(b.id)}</name>\n    <desc>${esc(`Rank ${b.rank}; ${b.count} incidents; harm ${b.harm}; ${peakText(b.peaks)}`)}</desc>\n  </wpt>`)
+    .join('\n');
+  const trks = plan.boxes
+    .map(
+      (b) =>
+        `  <trk>\n    <name>${esc(`${b.id} box`)}</name>\n    <trkseg>\n${b.polygon.coordinates[0].map(([lon, lat]) => `      <trkpt lat="${f(lat)}" lon="${f(lon)}"/>`).join('\n')}\n    </trkseg>\n  </trk>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="Saferplaces" xmlns="http://www.topografix.com/GPX/1/1">
+  <metadata>
+    <name>${esc(`Patrol boxes ${plan.meta.from} to ${plan.meta.to}`)}</name>
+    <time>${esc(plan.meta.generated_at)}</time>
+  </metadata>
+${wpts}
+${trks}
+</gpx>
+`;
+}
+
+/** A self-contained printable page (inline CSS, no scripts, no external resources). */
+export function patrolBriefingHtml(plan: PatrolPlanOut, opts: { purpose: string; recipient: string; preparedBy: string }): string {
+  const m = plan.meta;
+  const rows = plan.boxes
+    .map(
+      (b) => `<section class="box">
+  <h2>${esc(b.id)} — rank ${b.rank}${b.ward_name ? `, ${esc(b.ward_name)}` : ''}</h2>
+  <table>
+    <tr><th>Centre</th><td>${b.centre.lat.toFixed(5)}, ${b.centre.lon.toFixed(5)} (grid ${b.easting} E, ${b.northing} N)</td></tr>
+    <tr><th>Box</th><td>${b.size_m} m square on the national grid</td></tr>
+    <tr><th>Incidents / harm</th><td>${b.count} / ${esc(b.harm)} (${esc(m.scheme.label)})</td></tr>
+    <tr><th>Peak times</th><td>${esc(peakText(b.peaks))}<br><small>${esc(b.peaks.note)}</small></td></tr>
+    <tr><th>Patrol window</th><td>${esc(b.dosage.window)} (${esc(b.dosage.window_source)})</td></tr>
+    <tr><th>Visits (15 min)</th><td>${b.dosage.visits.map((v) => `${esc(v.start)}–${esc(v.end)}`).join(', ') || '—'}</td></tr>
+  </table>
+</section>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<title>Patrol briefing ${esc(m.from)} to ${esc(m.to)}</title>
+<style>
+  body { font: 11pt/1.4 system-ui, sans-serif; margin: 1.5cm; color: #111; }
+  h1 { font-size: 16pt; margin: 0 0 .3em; } h2 { font-size: 12pt; margin: 0 0 .3em; }
+  .meta, .rule { font-size: 9.5pt; color: #333; }
+  .box { border: 1px solid #999; padding: .5em .8em; margin: .8em 0; page-break-inside: avoid; }
+  table { border-collapse: collapse; width: 100%; } th { text-align: left; width: 10em; vertical-align: top; padding-right: 1em; }
+  .marking { font-weight: bold; text-transform: uppercase; letter-spacing: .05em; }
+  @media print { body { margin: 1cm; } }
+</style>
+</head>
+<body>
+<p class="marking">Official-Sensitive: for the stated purpose only</p>
+<h1>Patrol briefing: ${plan.boxes.length} box${plan.boxes.length === 1 ? '' : 'es'}</h1>
+<p class="meta">Data ${esc(m.from)} to ${esc(m.to)} (to exclusive); harm scheme ${esc(m.scheme.label)}; boxes over significant Gi* hotspots (H3 res ${m.res}, FDR-corrected, hot 95 %/99 %), at least ${m.min_separation_m} m apart (straight line).
+Prepared by ${esc(opts.preparedBy)} for ${esc(opts.recipient)}: ${esc(opts.purpose)}. Generated ${esc(m.generated_at)}.</p>
+<p class="rule">${esc(m.box)} ${esc(m.dosage_rule)}</p>
+${rows}
+<p class="meta">Contains public sector information licensed under the Open Government Licence v3.0. Crime data: data.police.uk.</p>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,131 @@
+// Plane geometry for planning on the British National Grid (EPSG:27700, metres).
+//
+// Distances here are STRAIGHT-LINE distances on the national grid: no walking network is loaded, so
+// "within 400 m" means as the crow flies. Grid distance differs from true ground distance by the grid's
+// scale factor (0.9996 on the central meridian; about 0.99983 in London, i.e. 7 cm in 400 m). Real walking
+// routes are longer (street circuity is typically 1.2–1.4), so a 400 m walk reaches less than a 400 m circle.
+import { z } from 'zod';
+import { bngToWgs84, wgs84ToBng } from '../crs.js';
+import type { Polygon, Point, MultiPolygon, Position } from 'geojson';
+
+export type XY = [number, number];
+
+export const lonLatToBng: (lon: number, lat: number) => XY = wgs84ToBng;
+export const bngToLonLat: (x: number, y: number) => XY = bngToWgs84;
+
+export const DISTANCE_NOTE =
+  'Distances are straight-line (as the crow flies) on the British National Grid, not walking distances: no walking network is loaded. ' +
+  'A real walk of the same length reaches less (street circuity is typically 1.2–1.4).';
+
+// ---------- validated input geometry ----------
+
+/** Most vertices an intervention or area polygon may have. */
+export const MAX_VERTICES = 5000;
+
+const position = z
+  .array(z.number().finite())
+  .min(2, 'a position is [lon, lat]')
+  .max(3, 'a position is [lon, lat]')
+  .refine((p) => p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90, 'a position must be WGS84 [lon, lat] in degrees')
+  // Distances are worked on the British National Grid, which is only defined over Great Britain.
+  .refine((p) => p[0] >= -9 && p[0] <= 2.5 && p[1] >= 49 && p[1] <= 61.5, 'a position must lie in Great Britain (lon -9..2.5, lat 49..61.5)');
+
+const ring = z
+  .array(position)
+  .min(4, 'a polygon ring needs at least 4 positions (closed)')
+  .refine((r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1], 'a polygon ring must be closed (first and last positions equal)');
+
+const pointSchema = z.strictObject({ type: z.literal('Point'), coordinates: position });
+const polygonSchema = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1, 'a polygon needs a ring') });
+const multiPolygonSchema = z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) });
+
+const vertexCount = (g: { type: string; coordinates: unknown }) =>
+  g.type === 'Point' ? 1 : g.type === 'Polygon' ? (g.coordinates as Position[][]).flat(1).length : (g.coordinates as Position[][][]).flat(2).length;
+
+/** A GeoJSON Point or Polygon in WGS84 (an intervention site). Validity (self-intersection) is checked by PostGIS. */
+export const siteGeometry = z
+  .discriminatedUnion('type', [pointSchema, polygonSchema], { message: 'geometry must be a GeoJSON Point or Polygon' })
+  .refine((g) => vertexCount(g) <= MAX_VERTICES, `at most ${MAX_VERTICES} vertices`);
+
+/** A GeoJSON Polygon or MultiPolygon in WGS84 (a CHB area or control area). */
+export const areaGeometry = z
+  .discriminatedUnion('type', [polygonSchema, multiPolygonSchema], { message: 'geometry must be a GeoJSON Polygon or MultiPolygon' })
+  .refine((g) => vertexCount(g) <= MAX_VERTICES, `at most ${MAX_VERTICES} vertices`);
+
+export type SiteGeometry = Point | Polygon;
+
+// ---------- distances on the grid ----------
+
+/** A site projected to the grid: a point, or polygon rings (outer first) per polygon. */
+export type GridShape = { kind: 'point'; xy: XY } | { kind: 'polygon'; rings: XY[][] };
+
+export function toGrid(g: Point | Polygon | MultiPolygon): GridShape[] {
+  const proj = (p: Position) => lonLatToBng(p[0], p[1]);
+  if (g.type === 'Point') return [{ kind: 'point', xy: proj(g.coordinates) }];
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  return polys.map((rings) => ({ kind: 'polygon', rings: rings.map((r) => r.map(proj)) }));
+}
+
+function segDist2(px: number, py: number, ax: number, ay: number, bx: number, by: number) {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  let t = len2 === 0 ? 0 : ((px - ax) * dx + (py - ay) * dy) / len2;
+  t = Math.max(0, Math.min(1, t));
+  const qx = ax + t * dx - px;
+  const qy = ay + t * dy - py;
+  return qx * qx + qy * qy;
+}
+
+/** Even-odd point in polygon over all rings (holes included). */
+function inside(px: number, py: number, rings: XY[][]) {
+  let c = false;
+  for (const r of rings)
+    for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+      const [xi, yi] = r[i];
+      const [xj, yj] = r[j];
+      if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) c = !c;
+    }
+  return c;
+}
+
+/** Grid distance (m) from a point to a shape: 0 inside a polygon, else to its nearest edge or the point. */
+export function distanceTo(xy: XY, shapes: ReadonlyArray<GridShape>): number {
+  let best = Infinity;
+  const [px, py] = xy;
+  for (const s of shapes) {
+    if (s.kind === 'point') {
+      best = Math.min(best, Math.hypot(px - s.xy[0], py - s.xy[1]));
+      continue;
+    }
+    if (inside(px, py, s.rings)) return 0;
+    for (const r of s.rings)
+      for (let i = 1; i < r.length; i++) best = Math.min(best, Math.sqrt(segDist2(px, py, r[i - 1][0], r[i - 1][1], r[i][0], r[i][1])));
+  }
+  return best;
+}
+
+/** Bounding box of shapes [minX, minY, maxX, maxY]. */
+export function gridBounds(shapes: ReadonlyArray<GridShape>): [number, number, number, number] {
+  let b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const add = ([x, y]: XY) => (b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)]);
+  for (const s of shapes) if (s.kind === 'point') add(s.xy);
+  else for (const r of s.rings) r.forEach(add);
+  return b;
+}
+
+/**
+ * For each point, whether it lies within `distance` metres (grid, straight line) of any of the sites.
+ * Sites are pre-filtered by bounding box, so the cost is about points × nearby sites.
+ */
+export function withinDistance(points: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number): boolean[] {
+  const boxes = sites.map(gridBounds);
+  return points.map((p) => {
+    for (let k = 0; k < sites.length; k++) {
+      const b = boxes[k];
+      if (p[0] < b[0] - distance || p[0] > b[2] + distance || p[1] < b[1] - distance || p[1] > b[3] + distance) continue;
+      if (distanceTo(p, sites[k]) <= distance) return true;
+    }
+    return false;
+  });
+}

@@ -1,0 +1,444 @@
+// Hotspot API (issue 4) on real Lewisham data: the 2022 wards and the 20,512 police.uk violence/robbery
+// records of 2016-01..2018-06, loaded with the real importer. Expected figures are computed here from the
+// raw files: H3 cells of each CSV row with h3-js, wards by Turf point-in-polygon, the study area from the
+// GeoJSON file; then the pure statistics (giStar, adjustP, poissonChange, knoxTest) on those independent
+// counts, and R spdep::localG on the same neighbour lists where Rscript is installed.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { latLngToCell } from 'h3-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../api/db/index.js';
+import { importFile } from '../api/imports/index.js';
+import { shippedScheme } from '../geodata/harm/schemes.js';
+import { poissonChange } from '../geodata/stats/change.js';
+import { adjustP, classifyHotCold, type Correction } from '../geodata/stats/correction.js';
+import { giStar } from '../geodata/stats/gistar.js';
+import { knoxTest, lonLatToBng } from '../geodata/stats/knox.js';
+import { h3Neighbours, queenNeighbours, studyAreaCells, withoutSelf } from '../geodata/stats/neighbours.js';
+import { clientFor, signedInApp, type Client } from './helpers/auth.js';
+import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { tmpFile } from './helpers/files.js';
+
+const WARDS = path.join(SHARED, 'lewisham_wards_2022.geojson');
+const CRIMES = path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv');
+const hasData = fs.existsSync(WARDS) && fs.existsSync(CRIMES);
+const RSCRIPT = ['/usr/bin/Rscript', '/usr/local/bin/Rscript'].find((p) => fs.existsSync(p));
+if (!RSCRIPT) console.log('SKIPPED: hotspot endpoint vs R spdep::localG (Rscript not found)');
+
+interface Rec {
+  month: string;
+  category: string;
+  lon: number;
+  lat: number;
+}
+
+type Areal = Feature<Polygon | MultiPolygon, Record<string, unknown>>;
+
+function fixtures() {
+  const wards = JSON.parse(fs.readFileSync(WARDS, 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
+  const recs = (parse(fs.readFileSync(CRIMES), { columns: true }) as Record<string, string>[]).map(
+    (r): Rec => ({ month: r.month, category: r.category, lon: Number(r.longitude), lat: Number(r.latitude) }),
+  );
+  // Wards in code order (the API's order), and each record's ward: the lowest code containing it.
+  const byCode = [...wards.features].sort((a, b) => String(a.properties!.WD22CD).localeCompare(String(b.properties!.WD22CD))) as Areal[];
+  const boxes = byCode.map((f) => turfBbox(f));
+  const wardOf = new Map<Rec, string | null>();
+  for (const r of recs) {
+    const i = byCode.findIndex((f, k) => r.lon >= boxes[k][0] && r.lon <= boxes[k][2] && r.lat >= boxes[k][1] && r.lat <= boxes[k][3] && booleanPointInPolygon([r.lon, r.lat], f));
+    wardOf.set(r, i < 0 ? null : String(byCode[i].properties!.WD22CD));
+  }
+  return { wards, byCode, recs, wardOf };
+}
+
+const inWindow = (r: Rec, from: string, to: string) => r.month >= from && r.month < to; // YYYY-MM
+
+function counter<T>(xs: T[], key: (x: T) => string | null, weight: (x: T) => number = () => 1) {
+  const m = new Map<string | null, number>();
+  for (const x of xs) m.set(key(x), (m.get(key(x)) ?? 0) + weight(x));
+  return m;
+}
+
+function rLocalG(values: number[], nb: number[][]): number[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hot-localg-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'x.txt'), values.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'nb.txt'), withoutSelf(nb).map((l) => l.map((j) => j + 1).join(' ')).join('\n') + '\n');
+    execFileSync(RSCRIPT!, ['test/r/localg.R', path.join(dir, 'x.txt'), path.join(dir, 'nb.txt'), path.join(dir, 'z.txt')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return fs.readFileSync(path.join(dir, 'z.txt'), 'utf8').trim().split('\n').map(Number);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s)', (driver) => {
+  let db: Db;
+  let fx: ReturnType<typeof fixtures>;
+  let analyst: Client;
+  let partner: Client;
+  let officer: Client;
+  const get = async (url: string, who?: Client) => {
+    const res = await (who ?? analyst).request(url);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  // The window of most checks: the 12 months to the end of the data (the API's default too).
+  const FROM = '2017-07';
+  const TO = '2018-07';
+
+  /** Independent H3 counts (or harm values) of the records in the window, over the file's study area. */
+  function cellValues(res: number, from = FROM, to = TO, weight: (r: Rec) => number = () => 1) {
+    const cells = studyAreaCells(fx.wards, res);
+    const by = counter(fx.recs.filter((r) => inWindow(r, from, to)), (r) => latLngToCell(r.lat, r.lon, res), weight);
+    return { cells, values: cells.map((c) => by.get(c) ?? 0) };
+  }
+
+  beforeAll(async () => {
+    db = await testDb(driver);
+    await resetData(db);
+    await db.query('DELETE FROM harm_schemes');
+    fx = fixtures();
+    for (const [file, opts] of [[WARDS, { kind: 'boundaries' as const, level: 'ward' }], [CRIMES, { dataset: 'hotspots test' }]] as const) {
+      const r = await importFile(db, file, opts);
+      if (r.status !== 'committed') throw new Error(`import of ${file} failed: ${r.error?.message}`);
+    }
+    const config = { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined };
+    analyst = await signedInApp(db, config, 'analyst');
+    partner = await clientFor(analyst.app, db, 'partner');
+    officer = await clientFor(analyst.app, db, 'officer');
+  });
+
+  it('Gi* per H3 cell equals giStar on independent h3-js counts over the whole study area, zero cells included', async () => {
+    const { status, body } = await get(`/api/hotspots?res=9&from=${FROM}&to=${TO}`);
+    expect(status).toBe(200);
+    const { cells, values } = cellValues(9);
+    expect(body.cells.map((c: any) => c.h3)).toEqual(cells);
+    expect(body.cells.map((c: any) => c.count)).toEqual(values);
+    expect(values.filter((v) => v === 0).length).toBeGreaterThan(10); // the study area really includes empty cells
+    const nb = h3Neighbours(cells, 1);
+    const g = giStar(values, nb);
+    body.cells.forEach((c: any, i: number) => {
+      expect(c.gi_z).toBeCloseTo(g.z[i], 10);
+      expect(c.p).toBeCloseTo(g.p[i], 12);
+    });
+    const adj = adjustP(g.p, 'fdr');
+    expect(body.cells.map((c: any) => c.class)).toEqual(g.z.map((z, i) => classifyHotCold(z, adj[i])));
+    const n = cells.length;
+    const mean = values.reduce((a, b) => a + b, 0) / n;
+    expect(body.meta).toMatchObject({
+      method: 'Getis-Ord Gi*', n, res: 9, correction: 'fdr',
+      neighbourhood: { type: 'k-ring', k: 1, weights: 'binary', self: true },
+      scheme: { name: 'count', version: '1' },
+      window: { from: '2017-07-01', to: '2018-07-01' },
+    });
+    expect(body.meta.mean).toBeCloseTo(mean, 12);
+    expect(body.meta.sd).toBeCloseTo(Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / n), 12);
+    // Records outside every study-area cell are reported, not lost.
+    const total = fx.recs.filter((r) => inWindow(r, FROM, TO)).length;
+    expect(body.meta.total.count + body.meta.outside_study_area.count).toBe(total);
+    expect(body.cells.some((c: any) => c.class.startsWith('hot_'))).toBe(true);
+  });
+
+  it.skipIf(!RSCRIPT)('the endpoint z-scores equal R spdep::localG on the same neighbour lists (k = 2)', async () => {
+    const { body } = await get(`/api/hotspots?res=9&k=2&from=${FROM}&to=${TO}`);
+    const { cells, values } = cellValues(9);
+    const r = rLocalG(values, h3Neighbours(cells, 2));
+    body.cells.forEach((c: any, i: number) => expect(Math.abs(c.gi_z - r[i])).toBeLessThan(1e-6));
+  });
+
+  it('applies FDR, Holm or no correction to the same p-values', async () => {
+    const out: Record<Correction, any> = {} as any;
+    for (const corr of ['fdr', 'holm', 'none'] as const) out[corr] = (await get(`/api/hotspots?res=8&correction=${corr}&from=${FROM}&to=${TO}`)).body;
+    const p = out.none.cells.map((c: any) => c.p);
+    for (const corr of ['fdr', 'holm', 'none'] as const) {
+      expect(out[corr].meta.correction).toBe(corr);
+      expect(out[corr].cells.map((c: any) => c.p)).toEqual(p);
+      const adj = adjustP(p, corr);
+      out[corr].cells.forEach((c: any, i: number) => {
+        expect(c.p_adjusted).toBeCloseTo(adj[i], 14);
+        expect(c.class).toBe(classifyHotCold(c.gi_z, adj[i]));
+      });
+    }
+    const significant = (b: any) => b.cells.filter((c: any) => c.class !== 'not_significant').length;
+    expect(out.none.cells.every((c: any, i: number) => c.p_adjusted === p[i])).toBe(true);
+    expect(significant(out.holm)).toBeLessThanOrEqual(significant(out.fdr));
+    expect(significant(out.fdr)).toBeLessThanOrEqual(significant(out.none));
+    expect(significant(out.none)).toBeGreaterThan(significant(out.holm)); // the corrections do change classes here
+  });
+
+  it('Gi* per ward with queen contiguity, from Turf point-in-polygon counts', async () => {
+    const { status, body } = await get(`/api/hotspots?level=ward&from=${FROM}&to=${TO}`);
+    expect(status).toBe(200);
+    const codes = fx.byCode.map((f) => String(f.properties!.WD22CD));
+    expect(body.areas.map((a: any) => a.code)).toEqual(codes);
+    const by = counter(fx.recs.filter((r) => inWindow(r, FROM, TO)), (r) => fx.wardOf.get(r)!);
+    const values = codes.map((c) => by.get(c) ?? 0);
+    expect(body.areas.map((a: any) => a.count)).toEqual(values);
+    const g = giStar(values, queenNeighbours(fx.byCode));
+    body.areas.forEach((a: any, i: number) => expect(a.gi_z).toBeCloseTo(g.z[i], 10));
+    expect(body.meta.neighbourhood).toMatchObject({ type: 'queen contiguity', weights: 'binary', self: true });
+    expect(body.areas[0].name).toEqual(expect.any(String));
+  });
+
+  it('weights counts by a harm scheme and names it', async () => {
+    const chi = shippedScheme('cambridge-chi');
+    const { body } = await get(`/api/hotspots?res=8&weights=cambridge-chi&from=${FROM}&to=${TO}`);
+    const { cells, values } = cellValues(8, FROM, TO, (r) => chi.weights[r.category]);
+    body.cells.forEach((c: any, i: number) => expect(c.value).toBeCloseTo(values[i], 6));
+    const g = giStar(values, h3Neighbours(cells, 1));
+    body.cells.forEach((c: any, i: number) => expect(c.gi_z).toBeCloseTo(g.z[i], 8));
+    expect(body.meta.scheme).toEqual({ name: 'cambridge-chi', label: chi.label, version: chi.version, source: chi.source });
+  });
+
+  it('lists harm schemes, loads a user scheme from CSV (analysts, audited) and uses it', async () => {
+    const list = await get('/api/harm-schemes');
+    expect(list.body.schemes.map((s: any) => s.name)).toEqual(['count', 'ons-css', 'cambridge-chi']);
+    for (const s of list.body.schemes) expect(s).toMatchObject({ label: expect.any(String), version: expect.any(String), source: expect.any(String), weights: expect.any(Object) });
+    const post = (name: string, csv: string) => analyst.request(`/api/harm-schemes?name=${name}&version=2024-test`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const bad = await post('mine', 'category,weight\nrobbery,3\nnot-a-thing,2\nviolent-crime,-1\n');
+    expect(bad.status).toBe(400);
+    const err = (await bad.json()) as any;
+    expect(err.error.code).toBe('invalid_csv');
+    expect(err.error.details.problems).toEqual([expect.stringMatching(/^line 3: unknown category/), expect.stringMatching(/^line 4: negative weight/)]);
+    expect((await post('count', 'category,weight\nrobbery,3\n')).status).toBe(400); // shipped names are not replaced
+    const ok = await post('mine', 'category,weight\nrobbery,3\nViolence and sexual offences,1.5\n');
+    expect(ok.status).toBe(201);
+    const [a] = await db.query<{ action: string; query: any }>(`SELECT action, query FROM audit_log WHERE resource = 'harm_schemes' ORDER BY id DESC LIMIT 1`);
+    expect(a).toMatchObject({ action: 'change', query: { name: 'mine', version: '2024-test' } });
+    expect((await get('/api/harm-schemes')).body.schemes.map((s: any) => s.name)).toEqual(['count', 'ons-css', 'cambridge-chi', 'mine']);
+    const { body } = await get(`/api/hotspots?res=8&weights=mine&from=${FROM}&to=${TO}`);
+    const { values } = cellValues(8, FROM, TO, (r) => (r.category === 'robbery' ? 3 : 1.5));
+    body.cells.forEach((c: any, i: number) => expect(c.value).toBeCloseTo(values[i], 9));
+    expect(body.meta.scheme).toMatchObject({ name: 'mine', version: '2024-test', source: 'user-supplied CSV' });
+    expect(body.meta.unweighted.count).toBe(0); // the file holds violence and robbery only
+    expect(body.meta.unweighted.categories).toContain('burglary');
+    const partnerPost = await partner.request('/api/harm-schemes?name=p', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'category,weight\nrobbery,1\n' });
+    expect(partnerPost.status).toBe(403);
+  });
+
+  it('top-N lists the highest z first; exports as CSV and GeoJSON with cell polygons, audited', async () => {
+    const all = (await get(`/api/hotspots?res=9&from=${FROM}&to=${TO}`)).body.cells;
+    const { body } = await get(`/api/hotspots/top?res=9&n=5&from=${FROM}&to=${TO}`);
+    const zs = all.map((c: any) => c.gi_z).sort((a: number, b: number) => b - a);
+    expect(body.top.map((c: any) => c.gi_z)).toEqual(zs.slice(0, 5));
+    expect(body.top.map((c: any) => c.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(body.meta.n).toBe(5);
+    const exp = (format: string, filters: Record<string, string>) =>
+      analyst.request('/api/exports/hotspots', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ purpose: 'hotspot briefing', recipient: 'CSP board', format, filters }) });
+    const geo = await exp('geojson', { res: '9', n: '5', from: FROM, to: TO });
+    expect(geo.status).toBe(200);
+    const fc = (await geo.json()) as any;
+    expect(fc.features.map((f: any) => f.properties.h3)).toEqual(body.top.map((c: any) => c.h3));
+    for (const f of fc.features) {
+      expect(f.geometry.type).toBe('Polygon');
+      expect(f.geometry.coordinates[0]).toHaveLength(7); // a hexagon, closed
+      expect(f.geometry.coordinates[0][0]).toEqual(f.geometry.coordinates[0][6]);
+    }
+    const csv = await exp('csv', { level: 'ward', from: FROM, to: TO });
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toMatch(/^# Getis-Ord Gi\*/);
+    expect(lines[1]).toBe('code,name,rank,count,value,gi_z,p,p_adjusted,class');
+    expect(lines).toHaveLength(2 + fx.byCode.length);
+    const audits = await db.query<{ resource: string; record_count: number; purpose: string }>(`SELECT resource, record_count, purpose FROM audit_log WHERE action = 'export' AND resource LIKE 'hotspots.%' ORDER BY id DESC LIMIT 2`);
+    expect(audits).toEqual([
+      { resource: 'hotspots.csv', record_count: fx.byCode.length, purpose: 'hotspot briefing' },
+      { resource: 'hotspots.geojson', record_count: 5, purpose: 'hotspot briefing' },
+    ]);
+    expect((await exp('csv', { res: '9', bogus: '1' })).status).toBe(400);
+  });
+
+  it('partners see Gi* classes (no z, p, mean or sd) with small counts withheld (complementary suppression, outside-area entry included)', async () => {
+    const full = (await get(`/api/hotspots?res=9&from=${FROM}&to=${TO}`)).body;
+    const { status, body } = await get(`/api/hotspots?res=9&from=${FROM}&to=${TO}`, partner);
+    expect(status).toBe(200);
+    expect(body.meta.disclosure.min_count).toBe(5);
+    const withheld = body.cells.filter((c: any) => c.suppressed);
+    expect(withheld.length).toBeGreaterThan(0);
+    expect([body.meta.mean, body.meta.sd]).toEqual([null, null]);
+    body.cells.forEach((c: any, i: number) => {
+      expect([c.gi_z, c.p, c.p_adjusted]).toEqual([null, null, null]);
+      expect(c.class).toBe(full.cells[i].class);
+      if (full.cells[i].count < 5) expect([c.count, c.value, c.suppressed]).toEqual([null, null, true]);
+      else if (!c.suppressed) expect(c.count).toBe(full.cells[i].count);
+    });
+    const top = (await get(`/api/hotspots/top?res=9&n=1000&from=${FROM}&to=${TO}`, partner)).body.top;
+    expect(top.filter((c: any) => c.count === null).length).toBe(withheld.length);
+    // Ranked by z before the z-scores are taken away (ties may order differently: values are withheld).
+    const zOf = new Map(full.cells.map((c: any) => [c.h3, c.gi_z]));
+    const zs = top.map((c: any) => zOf.get(c.h3) as number);
+    expect(zs.every((z: number, i: number) => i === 0 || z <= zs[i - 1])).toBe(true);
+    expect(top.every((c: any) => c.gi_z === null)).toBe(true);
+    const em = (await get(`/api/emerging?res=9&period=month&from=2017-07&to=2018-07&include=series`, partner)).body;
+    expect(em.cells.length).toBeGreaterThan(0);
+    expect(em.cells.every((c: any) => c.z === null && c.final.gi_z === null && Array.isArray(c.class))).toBe(true);
+    expect(em.meta.z_range).toBeNull();
+  });
+
+  it('change: current vs previous window and vs a year earlier, with the exact Poisson test on independent counts', async () => {
+    const from = '2018-01';
+    const to = '2018-07';
+    const { status, body } = await get(`/api/change?level=ward&from=${from}&to=${to}`);
+    expect(status).toBe(200);
+    expect(body.meta).toMatchObject({
+      method: expect.stringMatching(/C-test/),
+      previous: { from: '2017-07-01', to: '2018-01-01' },
+      year_ago: { from: '2017-01-01', to: '2017-07-01' },
+      exposure_days: { current: 181, previous: 184, year_ago: 181 },
+    });
+    const count = (a: string, b: string) => counter(fx.recs.filter((r) => inWindow(r, a, b)), (r) => fx.wardOf.get(r)!);
+    const [cur, prev, ya] = [count(from, to), count('2017-07', '2018-01'), count('2017-01', '2017-07')];
+    for (const a of body.areas) {
+      const c = cur.get(a.code) ?? 0;
+      const p = prev.get(a.code) ?? 0;
+      const y = ya.get(a.code) ?? 0;
+      expect([a.current, a.previous, a.year_ago, a.change]).toEqual([c, p, y, c - p]);
+      const vp = poissonChange({ current: c, previous: p, currentExposure: 181, previousExposure: 184 });
+      const vy = poissonChange({ current: c, previous: y, currentExposure: 181, previousExposure: 181 });
+      expect(a.vs_previous).toEqual({ p: vp.p, rate_ratio: vp.rateRatio, direction: vp.direction });
+      expect(a.vs_year_ago).toEqual({ p: vy.p, rate_ratio: vy.rateRatio, direction: vy.direction });
+    }
+    expect(body.areas.some((a: any) => a.vs_year_ago.p < 0.05)).toBe(true);
+    // Cells: only those with an incident in some window; partners get every cell, small counts withheld.
+    const cells = (await get(`/api/change?res=9&from=${from}&to=${to}`)).body.cells;
+    expect(cells.every((c: any) => c.current + c.previous + c.year_ago > 0)).toBe(true);
+    const pc = (await get(`/api/change?res=9&from=${from}&to=${to}`, partner)).body;
+    expect(pc.cells.length).toBe(studyAreaCells(fx.wards, 9).length);
+    for (const c of pc.cells) if (c.current === null) expect([c.vs_previous, c.vs_year_ago, c.change, c.suppressed.current]).toEqual([null, null, null, true]);
+  });
+
+  it('emerging hot spots: refuses 28-day and weekly periods on month-precision data, works by month', async () => {
+    for (const period of ['28d', 'week']) {
+      const r = await get(`/api/emerging?res=8&period=${period}&from=2017-01&to=2018-07`);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('month_precision');
+      expect(r.body.error.message).toMatch(/month precision.*use 'month' or 'quarter'/);
+    }
+    expect((await get('/api/emerging?res=8&from=2017-01&to=2018-07')).body.error.code).toBe('month_precision'); // 28d is the default
+    const { status, body } = await get(`/api/emerging?res=9&period=month&from=2017-07&to=2018-07&include=series`);
+    expect(status).toBe(200);
+    expect(body.meta.periods).toHaveLength(12);
+    expect(body.meta.periods[0]).toEqual({ index: 0, start: '2017-07-01', end: '2017-08-01' });
+    expect(body.meta.time_precision).toEqual({ month: fx.recs.filter((r) => inWindow(r, '2017-07', '2018-07')).length });
+    // The last period's z equals Gi* of that month alone.
+    const june = (await get('/api/hotspots?res=9&from=2018-06&to=2018-07')).body.cells;
+    body.cells.forEach((c: any, i: number) => {
+      expect(c.z).toHaveLength(12);
+      expect(c.z[11]).toBeCloseTo(june[i].gi_z, 12);
+      expect(c.final.gi_z).toBe(c.z[11]);
+      expect(c.class[11]).toBe(june[i].class);
+      expect(c.pattern).toMatch(/^(new|consecutive|intensifying|persistent|diminishing|sporadic|oscillating|historical)_(hot|cold)$|^no_pattern$/);
+    });
+    expect(body.meta.z_range[1]).toBe(Math.max(...body.cells.flatMap((c: any) => c.z)));
+    // Real patterns at res 9 (FDR within each month): some persistent and sporadic hot spots.
+    expect(body.cells.some((c: any) => c.pattern === 'persistent_hot')).toBe(true);
+    const quarters = await get('/api/emerging?level=ward&period=quarter&from=2016-01&to=2018-07');
+    expect(quarters.body.meta.periods).toHaveLength(10);
+    expect(quarters.body.areas[0].z).toBeUndefined(); // series only on request
+  });
+
+  it('profile: monthly series zero-filled, and no weekly charts for month-precision data', async () => {
+    const code = String(fx.byCode[0].properties!.WD22CD);
+    const { status, body } = await get(`/api/profile?level=ward&code=${code}&from=2016-01&to=2018-07`);
+    expect(status).toBe(200);
+    const by = counter(fx.recs.filter((r) => fx.wardOf.get(r) === code), (r) => r.month);
+    expect(body.months).toHaveLength(30);
+    expect(body.months.map((m: any) => m.count)).toEqual(body.months.map((m: any) => by.get(m.month) ?? 0));
+    expect(body.hour_of_week).toBeNull();
+    expect(body.day_of_week).toBeNull();
+    expect(body.precision_note).toMatch(/month precision only \(police\.uk/);
+    const cell = latLngToCell(fx.recs[0].lat, fx.recs[0].lon, 9);
+    const byCell = (await get(`/api/profile?h3=${cell}`)).body;
+    expect(byCell.total).toBe(fx.recs.filter((r) => latLngToCell(r.lat, r.lon, 9) === cell).length);
+    // A drawn polygon: a small square around the first record.
+    const { lon, lat } = fx.recs[0];
+    const sq = { type: 'Polygon', coordinates: [[[lon - 0.002, lat - 0.002], [lon + 0.002, lat - 0.002], [lon + 0.002, lat + 0.002], [lon - 0.002, lat + 0.002], [lon - 0.002, lat - 0.002]]] };
+    const poly = await get(`/api/profile?polygon=${encodeURIComponent(JSON.stringify(sq))}`);
+    expect(poly.status).toBe(200);
+    expect(poly.body.total).toBe(fx.recs.filter((r) => Math.abs(r.lon - lon) < 0.002 && Math.abs(r.lat - lat) < 0.002).length);
+    const partnerView = (await get(`/api/profile?level=ward&code=${code}&from=2016-01&to=2018-07`, partner)).body;
+    expect(partnerView.disclosure.min_count).toBe(5);
+    expect(partnerView.months.filter((m: any) => m.count !== null).every((m: any) => m.count >= 5)).toBe(true);
+  });
+
+  it('rejects bad parameters with 400s that name them', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['/api/hotspots?res=6', /res/],
+      ['/api/hotspots?res=9&k=4', /^k: /],
+      ['/api/hotspots?res=9&correction=bonferroni', /^correction: /],
+      ['/api/hotspots?res=9&level=ward', /^res: give either res/],
+      ['/api/hotspots', /^res: give either res/],
+      ['/api/hotspots?res=9&weights=nope', /^weights: no harm scheme "nope"/],
+      ['/api/hotspots?res=9&from=2018-13', /^from: /],
+      ['/api/hotspots?res=9&category=unknown-thing', /^category: unknown/],
+      ['/api/hotspots?res=9&catgeory=robbery', /catgeory/],
+      ['/api/hotspots?level=nowhere', /^level: no area set "nowhere"/],
+      ['/api/hotspots/top?res=9&n=0', /^n: /],
+      ['/api/change?res=9&k=1', /"k"/],
+      ['/api/emerging?res=9&period=fortnight', /^period: /],
+      ['/api/emerging?res=9&period=month&from=2018-01&to=2018-02', /^period: .*at least 2/],
+      ['/api/profile?h3=zzz', /^h3: /],
+      ['/api/profile', /^level: give exactly one selection/],
+      ['/api/profile?polygon=notjson', /^polygon: polygon must be GeoJSON/],
+      ['/api/profile?polygon=' + encodeURIComponent(JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0.5]]] })), /not closed/],
+      ['/api/profile?polygon=' + encodeURIComponent(JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] })), /^polygon: not a valid polygon \(Self-intersection/],
+      ['/api/profile?polygon=' + encodeURIComponent(JSON.stringify({ type: 'Polygon', coordinates: [Array.from({ length: 201 }, (_, i) => [Math.cos((i % 200) / 32), Math.sin((i % 200) / 32)])] })), /201 vertices; at most 200/],
+      ['/api/knox?permutations=50', /^permutations: must be at least 99/],
+      ['/api/knox?distance=10,100', /^distance: must start at 0/],
+      ['/api/knox?time=0,7,7', /^time: must be strictly increasing/],
+    ];
+    for (const [url, re] of cases) {
+      const { status, body } = await get(url);
+      expect({ url, status }).toEqual({ url, status: 400 });
+      expect(body.error.message, url).toMatch(re);
+    }
+  });
+
+  it('Knox: refuses month precision; on a dated CSV equals knoxTest on the same points, audited', async () => {
+    const r = await get('/api/knox?category=robbery&from=2017-01&to=2018-01');
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('month_precision');
+    expect(r.body.error.message).toMatch(/month precision only \(police\.uk/);
+    // A synthetic force extract with dates: background burglaries spread over Lewisham in 2019 and a
+    // planted near-repeat series (10 within 50 m and 6 days).
+    let s = 7;
+    const rnd = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+    const rows = ['Ref,Date,Offence,Lon,Lat'];
+    const day = (d: number) => new Date(Date.UTC(2019, 0, 1 + d)).toISOString().slice(0, 10);
+    for (let i = 0; i < 300; i++) rows.push(`B${i},${day(Math.floor(rnd() * 360))},Burglary,${(-0.06 + rnd() * 0.07).toFixed(6)},${(51.42 + rnd() * 0.05).toFixed(6)}`);
+    for (let i = 0; i < 10; i++) rows.push(`N${i},${day(100 + (i % 6))},Burglary,${(-0.03 + i * 0.00005).toFixed(6)},${(51.45 + i * 0.00003).toFixed(6)}`);
+    const imp = await importFile(db, tmpFile('dated-burglary.csv', rows.join('\n') + '\n'), { mapping: 'id=Ref,date=Date,category=Offence,lon=Lon,lat=Lat', dataset: 'dated test' });
+    expect(imp).toMatchObject({ status: 'committed', imported: 310 });
+    const url = '/api/knox?category=burglary&from=2019-01&to=2020-01&permutations=199&seed=5';
+    const { status, body } = await get(url);
+    expect(status).toBe(200);
+    // Events in the order the endpoint reads them (incident id), so the seeded permutations coincide.
+    const order = (await db.query<{ source_id: string }>(`SELECT source_id FROM incidents WHERE dataset = 'dated test' ORDER BY id`)).map((x) => x.source_id);
+    const byRef = new Map(rows.slice(1).map((l) => [l.split(',')[0], l]));
+    const pts = order.map((ref) => byRef.get(ref)!.split(',')).map(([, d, , lon, lat]) => ({ ...lonLatToBng(Number(lon), Number(lat)), day: Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10)) / 86_400_000 }));
+    const ref = knoxTest(pts, { precision: 'day', permutations: 199, seed: 5 });
+    expect(body.meta).toMatchObject({ events: 310, permutations: 199, seed: 5, close_pairs: ref.closePairs, distance_bands_m: [0, 100, 200, 400], time_bands_days: [0, 7, 14, 28] });
+    expect(body.cells.map((c: any) => c.observed)).toEqual(ref.cells.map((c) => c.observed));
+    // Same points in the same (id = file) order and the same seed: the same permutations.
+    body.cells.forEach((c: any, i: number) => {
+      expect(c.expected).toBeCloseTo(ref.cells[i].expected, 6);
+      expect(c.p).toBe(ref.cells[i].p);
+    });
+    const near = body.cells[0];
+    expect(near.observed).toBeGreaterThanOrEqual(45);
+    expect(near.p).toBeLessThan(0.01);
+    const [a] = await db.query<{ action: string; resource: string; record_count: number }>(`SELECT action, resource, record_count FROM audit_log WHERE resource = 'knox' ORDER BY id DESC LIMIT 1`);
+    expect(a).toEqual({ action: 'view_records', resource: 'knox', record_count: 310 });
+    // Officers too (their wards only); partners never.
+    expect((await get(url, officer)).status).toBe(200);
+    expect((await get(url, partner)).status).toBe(403);
+    // The dated data also gives a day-of-week profile, but no hour of week (no times).
+    const prof = (await get(`/api/profile?h3=${latLngToCell(51.45, -0.03, 9)}&from=2019-01&to=2020-01&category=burglary`)).body;
+    expect(prof.day_of_week).toHaveLength(7);
+    expect(prof.day_of_week.reduce((t: number, d: any) => t + d.count, 0)).toBe(prof.total);
+    expect(prof.hour_of_week).toBeNull();
+    expect(prof.precision_note).toMatch(/no time/);
+  });
+});

@@ -1,0 +1,257 @@
+// Planning's pure functions on hand-checked fixtures: WDQ/TNE/DiD (a published worked example and hand-worked
+// cases), maximal covering (greedy vs exact vs brute force), patrol boxes, peak times, the Koper dosage plan,
+// grid distances and coverage shares.
+import { describe, expect, it } from 'vitest';
+import { displacement } from '../geodata/planning/displacement.js';
+import { coveredWeight, exactCover, greedyBound, greedyCover, type CoverInstance } from '../geodata/planning/covering.js';
+import { koperPlan, peakTimes, proposeBoxes, type PatrolPoint } from '../geodata/planning/patrol.js';
+import { distanceTo, lonLatToBng, type GridShape, type XY } from '../geodata/planning/geometry.js';
+import { coverShares } from '../geodata/planning/coverage.js';
+import { patrolGpx } from '../geodata/planning/formats.js';
+import { Rng } from '../geodata/stats/prng.js';
+
+const ba = (before: number, after: number) => ({ before, after });
+
+describe('WDQ, TNE and DiD', () => {
+  it('reproduces the published worked example (Guerette 2009, POP Center Tool Guide 10, Appendix D: Lancashire "MOPPIN up Dodge")', () => {
+    // Published inputs: response area Rb 207 → Ra 110, buffer Db 178 → Da 157, control Cb 308 → Ca 318.
+    // Published results: GE = 97, NE = .326, TNE = 130.5. The guide prints WDQ = .411, but its own printed
+    // formula on its own printed inputs gives (157/318 − 178/308) / (110/318 − 207/308) = 0.2582; we follow
+    // the formula (Bowers & Johnson 2003) and record the discrepancy here.
+    const r = displacement({ area: ba(207, 110), buffer: ba(178, 157), control: ba(308, 318) });
+    expect(r.gross_effect.value).toBe(97);
+    expect(r.net_effect.value).toBeCloseTo(0.326, 3);
+    expect(r.tne.value).toBeCloseTo(130.5, 1);
+    expect(r.success_measure.value).toBeCloseTo(110 / 318 - 207 / 308, 12);
+    expect(r.buffer_measure.value).toBeCloseTo(157 / 318 - 178 / 308, 12);
+    expect(r.wdq.value).toBeCloseTo(0.2582, 4);
+    expect(r.reading).toMatch(/^Diffusion of benefits \(WDQ 0\.26 between 0 and 1\)/);
+    expect(r.reading).toMatch(/about 131 fewer crimes/);
+  });
+
+  it('hand-worked: displacement smaller than the reduction', () => {
+    // Area halves (100 → 50), buffer rises (100 → 130), control flat (100 → 100).
+    // success = 50/100 − 100/100 = −0.5; buffer = 130/100 − 100/100 = 0.3; WDQ = 0.3 / −0.5 = −0.6;
+    // TNE = [100·1 − 50] + [100·1 − 130] = 20.
+    const r = displacement({ area: ba(100, 50), buffer: ba(100, 130), control: ba(100, 100) });
+    expect(r.wdq.value).toBeCloseTo(-0.6, 12);
+    expect(r.tne.value).toBeCloseTo(20, 12);
+    expect(r.reading).toMatch(/Some displacement into the buffer/);
+  });
+
+  it('hand-worked: diffusion larger than the direct effect, displacement larger than the reduction, failure', () => {
+    // success = 80/100 − 1 = −0.2, buffer = 60/100 − 1 = −0.4 → WDQ = 2.
+    expect(displacement({ area: ba(100, 80), buffer: ba(100, 60), control: ba(100, 100) }).wdq.value).toBeCloseTo(2, 12);
+    // success = −0.2, buffer = +0.3 → WDQ = −1.5: no net benefit.
+    const d = displacement({ area: ba(100, 80), buffer: ba(100, 130), control: ba(100, 100) });
+    expect(d.wdq.value).toBeCloseTo(-1.5, 12);
+    expect(d.reading).toMatch(/no net benefit/);
+    // The area got worse relative to the control: WDQ is a number but is not read.
+    const f = displacement({ area: ba(100, 120), buffer: ba(100, 90), control: ba(100, 100) });
+    expect(f.success_measure.value).toBeCloseTo(0.2, 12);
+    expect(f.reading).toMatch(/did not improve relative to the control/);
+  });
+
+  it('reports zero denominators as undefined with the reason, never as a number', () => {
+    const noCb = displacement({ area: ba(10, 5), buffer: ba(4, 4), control: ba(0, 7) });
+    for (const k of ['net_effect', 'success_measure', 'buffer_measure', 'wdq', 'tne'] as const) {
+      expect(noCb[k].value, k).toBeNull();
+      expect(noCb[k].reason, k).toMatch(/Cb = 0/);
+    }
+    const noCa = displacement({ area: ba(10, 5), buffer: ba(4, 4), control: ba(7, 0) });
+    expect(noCa.wdq).toEqual({ value: null, reason: expect.stringMatching(/Ca = 0/) });
+    expect(noCa.tne.value).toBeCloseTo(10 * 0 - 5 + (4 * 0 - 4), 12); // TNE needs only Cb
+    const flat = displacement({ area: ba(10, 10), buffer: ba(4, 6), control: ba(20, 20) });
+    expect(flat.success_measure.value).toBe(0);
+    expect(flat.wdq).toEqual({ value: null, reason: expect.stringMatching(/success measure is zero/) });
+    expect(JSON.stringify([noCb, noCa, flat])).not.toMatch(/NaN|Infinity/);
+    expect(displacement({ area: ba(0, 3), buffer: ba(1, 1), control: ba(5, 5) }).did_relative.reason).toMatch(/Rb = 0/);
+  });
+
+  it('difference in differences with its Poisson standard error, equal and unequal lengths', () => {
+    const r = displacement({ area: ba(100, 80), buffer: ba(0, 0), control: ba(200, 190) });
+    expect(r.did.value).toBe(-10); // (80 − 100) − (190 − 200)
+    expect(r.did.se).toBeCloseTo(Math.sqrt(80 + 100 + 190 + 200), 12);
+    expect(r.did_relative.value).toBeCloseTo(0.8 / 0.95 - 1, 12);
+    // A phase half the baseline's length: the baseline is scaled by s = 0.5.
+    const h = displacement({ area: ba(100, 40), buffer: ba(0, 0), control: ba(100, 50), lengthRatio: 0.5 });
+    expect(h.did.value).toBe(-10); // (40 − 50) − (50 − 50)
+    expect(h.did.se).toBeCloseTo(Math.sqrt(40 + 0.25 * 100 + 50 + 0.25 * 100), 12);
+  });
+});
+
+describe('maximal covering', () => {
+  // Demand 0..3 weigh 4, 4, 3, 3. Site 0 reaches {0, 1} (8); site 1 reaches {0, 2} (7); site 2 reaches {1, 3} (7).
+  // Greedy for K = 2 takes site 0 (8), then site 1 or 2 adds 3: 11. The optimum is sites 1 + 2: 14.
+  const trap: CoverInstance = { weights: [4, 4, 3, 3], covers: [[0, 1], [0, 2], [1, 3]] };
+
+  it('greedy on a hand-checked instance, with marginal gains', () => {
+    const g = greedyCover(trap, 2);
+    expect(g.steps).toEqual([
+      { site: 0, gain: 8, cumulative: 8 },
+      { site: 1, gain: 3, cumulative: 11 },
+    ]);
+    expect(g.covered / 14).toBeGreaterThanOrEqual(greedyBound(2)); // 0.786 ≥ 0.75
+    // Stops when nothing more can be gained.
+    expect(greedyCover({ weights: [1, 1], covers: [[0, 1], [0], [1]] }, 3).chosen).toEqual([0]);
+  });
+
+  it('exact (HiGHS) finds the optimum greedy misses, ordered by marginal gain', async () => {
+    const x = await exactCover(trap, 2);
+    expect(x.optimal).toBe(true);
+    expect(x.covered).toBe(14);
+    expect([...x.chosen].sort()).toEqual([1, 2]);
+    expect(x.steps.map((s) => s.gain)).toEqual([7, 7]);
+  });
+
+  it('on seeded random instances: exact = brute force, and greedy ≥ (1 − 1/e)·exact', async () => {
+    const rng = new Rng(20240601);
+    const combos = (n: number, k: number): number[][] => {
+      const out: number[][] = [];
+      const rec = (start: number, acc: number[]) => {
+        if (acc.length === k) return void out.push([...acc]);
+        for (let j = start; j < n; j++) rec(j + 1, [...acc, j]);
+      };
+      rec(0, []);
+      return out;
+    };
+    let worst = 1;
+    for (let t = 0; t < 25; t++) {
+      const nd = 30 + rng.int(20);
+      const nc = 8 + rng.int(6);
+      const k = 1 + rng.int(4);
+      const inst: CoverInstance = {
+        weights: Array.from({ length: nd }, () => rng.int(10)),
+        covers: Array.from({ length: nc }, () => [...new Set(Array.from({ length: 2 + rng.int(8) }, () => rng.int(nd)))]),
+      };
+      const brute = Math.max(...combos(nc, k).map((c) => coveredWeight(inst, c)));
+      const x = await exactCover(inst, k);
+      const g = greedyCover(inst, k);
+      expect(x.optimal).toBe(true);
+      expect(x.covered).toBe(brute);
+      expect(g.covered).toBeLessThanOrEqual(x.covered);
+      expect(g.covered).toBeGreaterThanOrEqual(greedyBound(k) * x.covered - 1e-9);
+      expect(greedyBound(k)).toBeGreaterThanOrEqual(1 - 1 / Math.E);
+      if (x.covered > 0) worst = Math.min(worst, g.covered / x.covered);
+    }
+    expect(worst).toBeGreaterThanOrEqual(1 - 1 / Math.E);
+  });
+});
+
+describe('patrol boxes', () => {
+  const pt = (x: number, y: number, harm: number, candidate = true): PatrolPoint => ({ xy: [x, y], harm, count: 1, candidate });
+
+  it('hand-checked placement: harm order, separation, ties, and points that may not centre a box', () => {
+    const pts = [
+      pt(1000, 1000, 10), // A: its 150 m box also holds A' (50 m east): harm 15
+      pt(1050, 1000, 5), // A': its box also holds A: 15, same count; A is further west → A wins the tie
+      pt(1300, 1000, 12), // B: 300 m from A
+      pt(2000, 1000, 8), // C: 1000 m from A
+      pt(2070, 1000, 100, false), // not in a hot cell: adds to C's box, cannot centre one
+    ];
+    const wide = proposeBoxes(pts, { n: 5, size: 150, minSeparation: 500 });
+    expect(wide.map((b) => [b.rank, b.centre, b.harm, b.count])).toEqual([
+      [1, [2000, 1000], 108, 2],
+      [2, [1000, 1000], 15, 2],
+    ]);
+    const close = proposeBoxes(pts, { n: 5, size: 150, minSeparation: 200 });
+    expect(close.map((b) => b.centre[0])).toEqual([2000, 1000, 1300]);
+    expect(proposeBoxes(pts, { n: 1, minSeparation: 200 }).length).toBe(1);
+  });
+
+  it('on seeded random points: every pair at least the separation apart, harm non-increasing, N respected', () => {
+    const rng = new Rng(7);
+    const pts = Array.from({ length: 600 }, () => pt(rng.int(5000), rng.int(5000), 1 + rng.int(20), rng.int(3) > 0));
+    for (const sep of [0, 300, 500, 900]) {
+      const boxes = proposeBoxes(pts, { n: 12, minSeparation: sep });
+      expect(boxes.length).toBeLessThanOrEqual(12);
+      for (let i = 0; i < boxes.length; i++) {
+        if (i > 0) expect(boxes[i].harm).toBeLessThanOrEqual(boxes[i - 1].harm);
+        for (let j = 0; j < i; j++) expect(Math.hypot(boxes[i].centre[0] - boxes[j].centre[0], boxes[i].centre[1] - boxes[j].centre[1])).toBeGreaterThanOrEqual(sep);
+        // Box harm = the harm of every point within 75 m on both axes (brute force).
+        const [cx, cy] = boxes[i].centre;
+        const h = pts.filter((p) => Math.abs(p.xy[0] - cx) <= 75 && Math.abs(p.xy[1] - cy) <= 75).reduce((s, p) => s + p.harm, 0);
+        expect(boxes[i].harm).toBe(h);
+      }
+    }
+  });
+
+  it('peak times follow the time precision', () => {
+    const month = peakTimes([{ precision: 'month', dow: null, hour: null, month: '2017-05', count: 12 }]);
+    expect(month).toMatchObject({ precision: 'month', days: null, hours: null, months: [{ month: '2017-05', count: 12 }] });
+    expect(month.note).toMatch(/recorded to the month only/);
+    const minute = peakTimes([
+      { precision: 'minute', dow: 5, hour: 22, month: '2017-05', count: 6 },
+      { precision: 'minute', dow: 6, hour: 23, month: '2017-05', count: 3 },
+      { precision: 'day', dow: 6, hour: null, month: '2017-06', count: 4 },
+    ]);
+    expect(minute.precision).toBe('minute');
+    expect(minute.days).toEqual([{ dow: 6, day: 'Saturday', count: 7 }, { dow: 5, day: 'Friday', count: 6 }]);
+    expect(minute.hours).toEqual([{ hour: 22, count: 6 }, { hour: 23, count: 3 }]);
+  });
+
+  it('Koper dosage plan: 15-minute visits, irregular 60–120 minute gaps, inside the window, reproducible', () => {
+    const plan = koperPlan({ windowStart: 18 * 60, windowMinutes: 8 * 60, seed: 3 });
+    expect(plan.length).toBeGreaterThanOrEqual(3);
+    for (const [i, v] of plan.entries()) {
+      expect(v.end - v.start).toBe(15);
+      expect(v.start).toBeGreaterThanOrEqual(18 * 60);
+      expect(v.end).toBeLessThanOrEqual(26 * 60);
+      if (i > 0) {
+        const gap = v.start - plan[i - 1].end;
+        expect(gap).toBeGreaterThanOrEqual(60);
+        expect(gap).toBeLessThanOrEqual(120);
+      }
+    }
+    const gaps = plan.slice(1).map((v, i) => v.start - plan[i].end);
+    expect(new Set(gaps).size).toBeGreaterThan(1); // irregular
+    expect(koperPlan({ windowStart: 18 * 60, windowMinutes: 8 * 60, seed: 3 })).toEqual(plan);
+  });
+
+  it('GPX escapes text and has one waypoint and one track per box', () => {
+    const box = {
+      id: 'P1', rank: 1, centre: { lon: -0.02, lat: 51.45 }, easting: 1, northing: 2, size_m: 150, harm: 3, count: 3, ward_code: 'E1', ward_name: 'A & B <ward>',
+      polygon: { type: 'Polygon' as const, coordinates: [[[-0.021, 51.449], [-0.019, 51.449], [-0.019, 51.451], [-0.021, 51.451], [-0.021, 51.449]]] },
+      peaks: peakTimes([{ precision: 'month', dow: null, hour: null, month: '2017-05', count: 3 }]),
+      dosage: { window: '16:00–24:00', window_source: 'x', visits: [] },
+    };
+    const gpx = patrolGpx({ boxes: [box], meta: { from: '2017-01-01', to: '2018-01-01', scheme: { name: 'count', label: 'Count' }, res: 9, min_separation_m: 500, box: '', dosage_rule: '', distance_note: '', generated_at: '2024-01-01T00:00:00Z' } });
+    expect(gpx.match(/<wpt /g)).toHaveLength(1);
+    expect(gpx.match(/<trk>/g)).toHaveLength(1);
+    expect(gpx.match(/<trkpt /g)).toHaveLength(5);
+    expect(gpx).not.toMatch(/<ward>/);
+  });
+});
+
+describe('grid distances and coverage shares', () => {
+  const base = lonLatToBng(-0.02, 51.45);
+  const at = (dx: number, dy: number): XY => [base[0] + dx, base[1] + dy];
+  const square = (x0: number, y0: number, s: number): GridShape => ({ kind: 'polygon', rings: [[at(x0, y0), at(x0 + s, y0), at(x0 + s, y0 + s), at(x0, y0 + s), at(x0, y0)]] });
+
+  it('distance to a point and to a polygon (0 inside)', () => {
+    expect(distanceTo(at(300, 400), [{ kind: 'point', xy: at(0, 0) }])).toBeCloseTo(500, 9);
+    expect(distanceTo(at(50, 50), [square(0, 0, 100)])).toBe(0);
+    expect(distanceTo(at(250, 50), [square(0, 0, 100)])).toBeCloseTo(150, 9);
+    expect(distanceTo(at(130, 140), [square(0, 0, 100)])).toBeCloseTo(50, 9); // to the corner (100, 100)
+  });
+
+  it('hand-checked shares per ward and overall', () => {
+    const site: GridShape[] = [{ kind: 'point', xy: at(0, 0) }];
+    const places = [
+      { xy: at(399, 0), harm: 10, count: 2, group: 'W1', cell: 'c1', hot: true }, // covered (399 m)
+      { xy: at(401, 0), harm: 30, count: 3, group: 'W1', cell: 'c1', hot: true }, // not (401 m)
+      { xy: at(0, 100), harm: 5, count: 1, group: 'W2', cell: 'c2', hot: true }, // covered
+      { xy: at(0, 50), harm: 1000, count: 9, group: 'W2', cell: 'c3', hot: false }, // not a hotspot: ignored
+      { xy: at(0, 1000), harm: 7, count: 1, group: null, cell: 'c4', hot: true }, // outside wards, not covered
+    ];
+    const s = coverShares(places, [site], 400);
+    expect(s.group('W1')).toEqual({ hotspot_harm: 40, covered_harm: 10, share: 0.25, share_undefined: null, hotspot_incidents: 5, covered_incidents: 2 });
+    expect(s.group('W2')).toMatchObject({ hotspot_harm: 5, covered_harm: 5, share: 1 });
+    expect(s.group('W3')).toMatchObject({ hotspot_harm: 0, share: null, share_undefined: expect.any(String) });
+    expect(s.total).toMatchObject({ hotspot_harm: 52, covered_harm: 15, share: 15 / 52, hotspot_incidents: 7, covered_incidents: 3 });
+    expect(s.cell('c1')).toEqual({ harm: 40, covered: 10, incidents: 5, group: 'W1' });
+    expect(s.cell('c4').covered).toBe(0);
+    // No sites: nothing covered.
+    expect(coverShares(places, [], 400).total.covered_harm).toBe(0);
+  });
+});

@@ -1,0 +1,209 @@
+// Typed calls to the hotspot API (issue 4; api/hotspots/routes.ts): harm schemes, Gi* per H3 cell or
+// area, the top-N list and its audited export, change vs earlier windows, emerging hot spots and the time
+// profile of a selection. Partners get counts/values null (`suppressed`) and no z-scores or p-values.
+import { downloadFile, filterParams, getJson, queryString, type Filters } from './client';
+import { exportFilters, type Stated } from './exports';
+import type { ChangeComparison, Correction, PeriodKind } from '../pages/map/hotspots/hotspot-url';
+
+export type HotColdClass = 'hot_99' | 'hot_95' | 'hot_90' | 'not_significant' | 'cold_90' | 'cold_95' | 'cold_99';
+export type EmergingPattern =
+  | 'new_hot' | 'consecutive_hot' | 'intensifying_hot' | 'persistent_hot' | 'diminishing_hot' | 'sporadic_hot' | 'oscillating_hot' | 'historical_hot'
+  | 'new_cold' | 'consecutive_cold' | 'intensifying_cold' | 'persistent_cold' | 'diminishing_cold' | 'sporadic_cold' | 'oscillating_cold' | 'historical_cold'
+  | 'no_pattern';
+
+export interface HarmScheme {
+  name: string;
+  label: string;
+  version: string;
+  source: string;
+  origin: 'shipped' | 'user';
+  weights: Record<string, number>;
+}
+
+export type SchemeMeta = Pick<HarmScheme, 'name' | 'label' | 'version' | 'source'>;
+
+/** H3 cells (`res`) or an area level. */
+export type UnitQuery = { res: number } | { level: string };
+
+export interface StatParams {
+  weights: string;
+  k: number;
+  correction: Correction;
+}
+
+/** A cell or area: `h3` for cells, `code` and `name` for areas. */
+export interface UnitKey {
+  h3?: string;
+  code?: string;
+  name?: string;
+}
+
+export interface HotspotRow extends UnitKey {
+  /** Null when withheld (partners). */
+  count: number | null;
+  value: number | null;
+  /** Null for partners (class only). */
+  gi_z: number | null;
+  p: number | null;
+  p_adjusted: number | null;
+  class: HotColdClass;
+  suppressed?: boolean;
+  rank?: number;
+}
+
+export interface Neighbourhood {
+  type: string;
+  k?: number;
+  weights: string;
+  self: boolean;
+  rule?: string;
+  study_area?: string;
+}
+
+export interface Window {
+  from: string;
+  to: string;
+}
+
+export interface HotspotMeta {
+  method: string;
+  res?: number;
+  level?: string;
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  neighbourhood: Neighbourhood;
+  correction: Correction;
+  scheme: SchemeMeta;
+  window: Window;
+  categories: string[] | null;
+  scores_withheld?: string;
+  disclosure?: { min_count: number; rule: string };
+}
+
+export interface HotspotResponse {
+  cells?: HotspotRow[];
+  areas?: HotspotRow[];
+  meta: HotspotMeta;
+}
+
+export interface Comparison {
+  p: number | null;
+  rate_ratio: number | null;
+  direction: 'up' | 'down' | 'none';
+}
+
+export interface ChangeRow extends UnitKey {
+  current: number | null;
+  previous: number | null;
+  year_ago: number | null;
+  change: number | null;
+  change_year: number | null;
+  vs_previous: Comparison | null;
+  vs_year_ago: Comparison | null;
+  suppressed?: { current: boolean; previous: boolean; year_ago: boolean };
+}
+
+export interface ChangeMeta {
+  method: string;
+  test_on: string;
+  scheme: SchemeMeta;
+  window: Window;
+  previous: Window;
+  year_ago: Window;
+  disclosure?: { min_count: number; rule: string };
+}
+
+export interface ChangeResponse {
+  cells?: ChangeRow[];
+  areas?: ChangeRow[];
+  meta: ChangeMeta;
+}
+
+export interface Period {
+  index: number;
+  start: string;
+  end: string;
+}
+
+export interface EmergingRow extends UnitKey {
+  pattern: EmergingPattern;
+  trend: { z: number | null; p: number | null; tau: number | null; s: number | null };
+  hot_share: number;
+  cold_share: number;
+  final: { gi_z: number | null; class: HotColdClass };
+  /** With include=series: per-period z (null for partners) and class. */
+  z?: (number | null)[] | null;
+  class?: HotColdClass[];
+}
+
+export interface EmergingMeta {
+  method: string;
+  n: number;
+  neighbourhood: Neighbourhood;
+  correction: Correction;
+  alpha: number;
+  scheme: SchemeMeta;
+  window: Window;
+  period: PeriodKind;
+  periods: Period[];
+  dropped_days: number;
+  /** Smallest and largest per-period z over every unit and period; null for partners. */
+  z_range: [number, number] | null;
+  disclosure?: { min_count: number; rule: string };
+}
+
+export interface EmergingResponse {
+  cells?: EmergingRow[];
+  areas?: EmergingRow[];
+  meta: EmergingMeta;
+}
+
+export interface ProfileResponse {
+  selection: { h3?: string; level?: string; code?: string; name?: string };
+  window: Window;
+  total: number | null;
+  months: { month: string; count: number | null; suppressed?: boolean }[];
+  day_of_week: { day: string; count: number | null }[] | null;
+  hour_of_week: (number | null)[][] | null;
+  time_precision: Record<string, number | null>;
+  precision_note: string | null;
+  disclosure?: { min_count: number; rule: string };
+}
+
+const unitParams = (u: UnitQuery) => ('res' in u ? { res: u.res } : { level: u.level });
+const statParams = (s: StatParams) => ({ weights: s.weights, k: s.k, correction: s.correction });
+
+export const hotspotApi = {
+  schemes: (signal?: AbortSignal) => getJson<{ schemes: HarmScheme[]; default: string }>('/api/harm-schemes', signal),
+  hotspots: (u: UnitQuery, f: Filters, s: StatParams, signal?: AbortSignal) =>
+    getJson<HotspotResponse>(`/api/hotspots${queryString({ ...unitParams(u), ...filterParams(f), ...statParams(s) })}`, signal),
+  top: (u: UnitQuery, f: Filters, s: StatParams, n: number, signal?: AbortSignal) =>
+    getJson<{ top: HotspotRow[]; meta: HotspotMeta & { n: number; order: string } }>(
+      `/api/hotspots/top${queryString({ ...unitParams(u), ...filterParams(f), ...statParams(s), n })}`,
+      signal,
+    ),
+  change: (u: UnitQuery, f: Filters, weights: string, signal?: AbortSignal) =>
+    getJson<ChangeResponse>(`/api/change${queryString({ ...unitParams(u), ...filterParams(f), weights })}`, signal),
+  emerging: (u: UnitQuery, f: Filters, s: StatParams, period: PeriodKind, signal?: AbortSignal) =>
+    getJson<EmergingResponse>(`/api/emerging${queryString({ ...unitParams(u), ...filterParams(f), ...statParams(s), period, include: 'series' })}`, signal),
+  profile: (target: { level: string; code: string } | { h3: string } | { polygon: string }, f: Filters, signal?: AbortSignal) =>
+    getJson<ProfileResponse>(`/api/profile${queryString({ ...target, ...filterParams(f) })}`, signal),
+};
+
+/** The top-N list (or every unit without `n`) as CSV or GeoJSON, with purpose and recipient (audited). */
+export function exportHotspots(u: UnitQuery, f: Filters, s: StatParams, n: number | null, format: 'csv' | 'geojson', stated: Stated): Promise<string> {
+  const extra: Record<string, string | undefined> = {
+    ...('res' in u ? { res: String(u.res) } : { level: u.level }),
+    weights: s.weights,
+    k: String(s.k),
+    correction: s.correction,
+    n: n === null ? undefined : String(n),
+  };
+  return downloadFile('/api/exports/hotspots', { ...stated, format, filters: exportFilters(f, extra) }, `hotspots.${format}`);
+}
+
+/** Rows of a response under `cells` or `areas`. */
+export const rowsOf = <R>(b: { cells?: R[]; areas?: R[] }): R[] => b.cells ?? b.areas ?? [];
+
+export type { ChangeComparison };

@@ -1,0 +1,194 @@
+// "Follow the presenter": this tab's part in a meeting, as a small external store.
+// Presenting: every change of the view (map moves, layers, filters, window) is sent with
+// PUT /api/meetings/:id/view, at most PUSH_MS apart (the last one always goes).
+// Following: the meeting's event stream moves this tab's view (the URL, tagged 'app', so the map
+// jumps there); leaving restores the view the tab had before joining.
+// The meeting is kept in sessionStorage, so a reload stays in it.
+import { useSyncExternalStore } from 'react';
+import { errorMessage } from '../api/client';
+import { liveApi, type Meeting, type MeetingView } from '../api/live';
+import { formatView, type ViewState } from '../state/url-state';
+import { getView, navigate, updateView } from '../state/view-store';
+import { coalesce, EventStream } from './live-feed';
+import { currentSeq } from './live-hooks';
+import { meetingToView, previousMeeting, recordMeeting, viewToMeeting, type HeldMeeting } from './live-view';
+
+export const PUSH_MS = 250;
+const SESSION_KEY = 'saferplaces.meeting';
+const HISTORY_KEY = 'saferplaces.meetings';
+
+export type MeetingState =
+  | { mode: 'none'; notice: string | null }
+  | { mode: 'presenting'; meeting: Meeting; error: string | null }
+  | { mode: 'following'; meeting: Meeting; savedUrl: string; connected: boolean };
+
+let state: MeetingState = { mode: 'none', notice: null };
+const listeners = new Set<() => void>();
+let stream: EventStream | null = null;
+
+function set(next: MeetingState) {
+  state = next;
+  try {
+    if (next.mode === 'none') sessionStorage.removeItem(SESSION_KEY);
+    else sessionStorage.setItem(SESSION_KEY, JSON.stringify({ mode: next.mode, id: next.meeting.id, savedUrl: next.mode === 'following' ? next.savedUrl : null }));
+  } catch {
+    // storage unavailable: the meeting lasts until reload
+  }
+  listeners.forEach((l) => l());
+}
+
+export function useMeeting(): MeetingState {
+  return useSyncExternalStore(
+    (cb) => {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    () => state,
+    () => state,
+  );
+}
+
+// ---------- meetings held in this browser (for "since the last meeting") ----------
+
+export function heldMeetings(): HeldMeeting[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(HISTORY_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((m) => m && typeof m.code === 'string' && Number.isFinite(m.seq)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(code: string) {
+  const seq = currentSeq();
+  if (seq === null) return;
+  try {
+    localStorage.setItem(HISTORY_KEY, JSON.stringify(recordMeeting(heldMeetings(), { code, seq, at: new Date().toISOString() })));
+  } catch {
+    // not remembered
+  }
+}
+
+/** The change seq saved with the previous meeting's view in this browser (null: none recorded). */
+export function lastMeetingSeq(): HeldMeeting | null {
+  return previousMeeting(heldMeetings(), state.mode === 'none' ? null : state.meeting.code);
+}
+
+// ---------- presenting ----------
+
+let lastSent = '';
+
+function pushNow() {
+  if (state.mode !== 'presenting') return;
+  const view = viewToMeeting(getView());
+  if (!view) return;
+  const body = JSON.stringify(view);
+  if (body === lastSent) return;
+  lastSent = body;
+  const m = state.meeting;
+  liveApi.putView(m.id, view).then(
+    () => {
+      remember(m.code);
+      if (state.mode === 'presenting' && state.error) set({ ...state, error: null });
+    },
+    (e) => {
+      if (state.mode === 'presenting') set({ ...state, error: errorMessage(e) });
+    },
+  );
+}
+
+const schedulePush = coalesce(pushNow, PUSH_MS);
+
+/** Sends the current view, at most once per PUSH_MS (the latest view always goes). */
+export function viewChanged() {
+  if (state.mode === 'presenting') schedulePush();
+}
+
+export async function startMeeting(title: string): Promise<void> {
+  await leaveMeeting();
+  const m = await liveApi.createMeeting(title);
+  lastSent = '';
+  set({ mode: 'presenting', meeting: m, error: null });
+  pushNow();
+}
+
+export async function endMeeting(): Promise<void> {
+  if (state.mode !== 'presenting') return;
+  const m = state.meeting;
+  remember(m.code);
+  set({ mode: 'none', notice: null });
+  await liveApi.endMeeting(m.id).catch(() => undefined);
+}
+
+// ---------- following ----------
+
+function applyView(v: MeetingView) {
+  updateView((cur: ViewState) => meetingToView(v, cur), { source: 'app' });
+}
+
+function follow(m: Meeting, savedUrl: string) {
+  stream?.stop();
+  set({ mode: 'following', meeting: m, savedUrl, connected: false });
+  stream = new EventStream({
+    url: () => `/api/meetings/${encodeURIComponent(m.id)}/events`,
+    onStatus: (s) => {
+      if (state.mode === 'following' && state.meeting.id === m.id && state.connected !== (s === 'open')) set({ ...state, connected: s === 'open' });
+    },
+    on: {
+      view: (data) => applyView((data as { view: MeetingView }).view),
+      end: () => void leaveMeeting('The presenter ended the meeting; your own view is back.'),
+    },
+    // The browser gave up (e.g. 410 once ended): is the meeting still on?
+    closed: () =>
+      liveApi.meeting(m.id).then(
+        (x) => {
+          if (!x.ended_at) return true;
+          void leaveMeeting('The meeting has ended; your own view is back.');
+          return false;
+        },
+        () => true,
+      ),
+  });
+}
+
+/** Joins by join code (or id): the current view is kept to come back to. */
+export async function joinMeeting(code: string): Promise<void> {
+  const m = await liveApi.meeting(code.trim().toUpperCase());
+  if (m.ended_at) throw new Error('That meeting has ended.');
+  const saved = state.mode === 'following' ? state.savedUrl : formatView(getView());
+  follow(m, saved);
+  if (m.view) applyView(m.view);
+}
+
+/** Stops presenting or following; a follower gets back the view they had before joining. */
+export async function leaveMeeting(notice: string | null = null): Promise<void> {
+  stream?.stop();
+  stream = null;
+  const s = state;
+  if (s.mode === 'presenting') return endMeeting();
+  set({ mode: 'none', notice });
+  if (s.mode === 'following') navigate(s.savedUrl);
+}
+
+export function dismissNotice() {
+  if (state.mode === 'none' && state.notice) set({ mode: 'none', notice: null });
+}
+
+/** After a reload: back into the meeting this tab was in (if it is still on). */
+export async function resumeMeeting(): Promise<void> {
+  let saved: { mode: string; id: string; savedUrl: string | null } | null = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
+  } catch {
+    saved = null;
+  }
+  if (!saved || state.mode !== 'none') return;
+  try {
+    const m = await liveApi.meeting(saved.id);
+    if (m.ended_at) return set({ mode: 'none', notice: null });
+    if (saved.mode === 'presenting') set({ mode: 'presenting', meeting: m, error: null });
+    else follow(m, saved.savedUrl ?? '/');
+  } catch {
+    set({ mode: 'none', notice: null });
+  }
+}

@@ -1,0 +1,131 @@
+// One account in the users table, with its actions; "Edit" opens an editor row (name, role, wards,
+// password reset). The server ends the account's sessions when its role or password changes.
+import { useState } from 'react';
+import { admin, parseAreaCodes, type UserPatch } from '../../api/admin';
+import type { Role, SessionUser } from '../../api/types';
+import { RoleSelect } from './RoleSelect';
+import { ROLE_LABELS } from '../../lib/roles';
+import { useAction } from '../../lib/use-action';
+
+const COLUMNS = 7;
+
+function UserEditor({ user, onSaved, onCancel }: { user: SessionUser; onSaved: () => void; onCancel: () => void }) {
+  const [name, setName] = useState(user.name);
+  const [role, setRole] = useState<Role>(user.role);
+  const [codes, setCodes] = useState((user.area_codes ?? []).join(', '));
+  const [password, setPassword] = useState('');
+  const action = useAction();
+
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const patch: UserPatch = {};
+    if (name.trim() !== user.name) patch.name = name.trim();
+    if (role !== user.role) patch.role = role;
+    const newCodes = role === 'officer' ? parseAreaCodes(codes) : null;
+    if ((newCodes ?? []).join(',') !== (user.area_codes ?? []).join(',')) patch.area_codes = newCodes;
+    if (password) patch.password = password;
+    if (Object.keys(patch).length === 0) return onCancel();
+    if (await action.run(() => admin.updateUser(user.id, patch))) onSaved();
+  };
+
+  return (
+    <tr className="user-editor">
+      <td colSpan={COLUMNS}>
+        <form onSubmit={save} className="field-row" data-testid="user-editor">
+          <label className="field">
+            Name
+            <input value={name} onChange={(e) => setName(e.target.value)} data-testid="edit-name" />
+          </label>
+          <RoleSelect value={role} onChange={setRole} testId="edit-role" />
+          {role === 'officer' && (
+            <label className="field">
+              Ward codes (empty = whole study area)
+              <input value={codes} onChange={(e) => setCodes(e.target.value)} data-testid="edit-areas" />
+            </label>
+          )}
+          <label className="field">
+            Reset password (12+ characters)
+            <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="edit-password" />
+          </label>
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={action.busy} data-testid="edit-save">
+              Save
+            </button>
+            <button type="button" onClick={onCancel}>
+              Cancel
+            </button>
+          </div>
+          {action.error && (
+            <p className="error-text" role="alert" data-testid="edit-error">
+              {action.error}
+            </p>
+          )}
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+export function UserRow({ user, isMe, onChanged, onNewToken }: { user: SessionUser; isMe: boolean; onChanged: () => void; onNewToken: (u: SessionUser) => void }) {
+  const [editing, setEditing] = useState(false);
+  const action = useAction();
+  return (
+    <>
+      <tr data-testid="user-row" data-email={user.email} className={user.disabled ? 'disabled' : undefined}>
+        <td>
+          {user.email}
+          {isMe && <span className="hint"> (you)</span>}
+          {user.demo && <span className="hint"> (demo)</span>}
+        </td>
+        <td>{user.name}</td>
+        <td data-testid="user-role-cell">{ROLE_LABELS[user.role]}</td>
+        <td className="codes">{user.role === 'officer' ? (user.area_codes?.join(', ') ?? 'whole study area') : ''}</td>
+        <td data-testid="user-status">{user.disabled ? 'Disabled' : 'Active'}</td>
+        <td>{user.created_at.slice(0, 10)}</td>
+        <td className="row-actions">
+          <button type="button" onClick={() => setEditing((v) => !v)} data-testid="user-edit">
+            Edit
+          </button>
+          {!isMe && (
+            <button
+              type="button"
+              disabled={action.busy}
+              onClick={() => action.run(() => admin.updateUser(user.id, { disabled: !user.disabled })).then((r) => r && onChanged())}
+              data-testid="user-toggle-disabled"
+            >
+              {user.disabled ? 'Enable' : 'Disable'}
+            </button>
+          )}
+          <button
+            type="button"
+            disabled={action.busy}
+            title="End every session of this account"
+            onClick={() => action.run(() => admin.revokeSessions(user.id), (r) => `${r.revoked} session${r.revoked === 1 ? '' : 's'} ended.`)}
+            data-testid="user-revoke-sessions"
+          >
+            Sign out sessions
+          </button>
+          <button type="button" disabled={user.disabled} onClick={() => onNewToken(user)} data-testid="user-new-token">
+            New API token
+          </button>
+          {action.error && <span className="error-text">{action.error}</span>}
+          {action.note && (
+            <span className="ok-text" data-testid="user-action-note">
+              {action.note}
+            </span>
+          )}
+        </td>
+      </tr>
+      {editing && (
+        <UserEditor
+          user={user}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,232 @@
+// A Clear-Hold-Build area's dashboard, printable (chb.css @media print): the area, buffer and control on
+// a map; per phase against its baseline the counts and harm in each region, the WDQ, TNE and DiD with the
+// plain-English reading, undefined values as "undefined" with their reason (never a number), withheld
+// values (partners) as "withheld", the interventions logged in the area, and a chart.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { planningApi, type ChbAreaDetail, type ChbEvaluation, type Displacement, type PhaseEvaluation } from '../../api/planning';
+import type { AppConfig } from '../../api/types';
+import { WITHHELD } from '../../lib/format';
+import { useApi } from '../../lib/use-api';
+import { navigate } from '../../state/view-store';
+import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
+import { HARM_SCHEMES } from '../planning/AnalysisWindow';
+import { usePlanningMap } from '../planning/use-planning-map';
+import { ChbChart } from './ChbChart';
+import { chbUrl } from './chb-url';
+
+const FIGURES: Array<{ key: keyof Omit<Displacement, 'reading' | 'did'> | 'did'; label: string; hint: string }> = [
+  { key: 'wdq', label: 'WDQ', hint: 'Weighted Displacement Quotient: > 0 diffusion of benefits, < 0 displacement (read only when the area improved)' },
+  { key: 'tne', label: 'TNE', hint: 'Total Net Effect: crimes (or harm) prevented in area and buffer together, net of the control trend' },
+  { key: 'did', label: 'DiD', hint: 'Difference in differences (area change minus control change); negative = fewer than the control trend' },
+  { key: 'did_relative', label: 'Relative DiD', hint: "the area's change relative to the control's" },
+  { key: 'success_measure', label: 'Success measure', hint: 'Ra/Ca − Rb/Cb (< 0: the area improved relative to the control)' },
+  { key: 'buffer_measure', label: 'Buffer measure', hint: 'Da/Ca − Db/Cb (> 0 possible displacement, < 0 possible diffusion)' },
+  { key: 'gross_effect', label: 'Gross effect', hint: 'Rb − Ra' },
+];
+
+const num = (v: number | null | undefined, withheld?: boolean, digits = 0) =>
+  withheld || v === null || v === undefined ? WITHHELD : v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function FigureCell({ d, k }: { d: Displacement | null; k: (typeof FIGURES)[number]['key'] }) {
+  if (!d) return <td className="withheld">{WITHHELD}</td>;
+  const f = figureDisplay(d[k], k === 'did_relative' || k === 'wdq' || k.endsWith('measure') ? 3 : 1);
+  if (!f.defined)
+    return (
+      <td data-testid={`fig-${k}`}>
+        <span className="undefined-value">undefined</span>
+        <div className="reason">{f.reason}</div>
+      </td>
+    );
+  const ci = k === 'did' && d.did.ci95 ? ` (95% CI ${d.did.ci95[0].toFixed(1)} to ${d.did.ci95[1].toFixed(1)})` : '';
+  return <td data-testid={`fig-${k}`}>{f.text + ci}</td>;
+}
+
+function PhaseSection({ ph, typeLabels }: { ph: PhaseEvaluation; typeLabels: Map<string, string> }) {
+  return (
+    <section className="chb-phase" data-testid={`chb-phase-${ph.phase}`}>
+      <h3>
+        {PHASE_LABELS[ph.phase]}: {ph.window.from} to {ph.window.to}
+        <span className="hint"> · baseline {ph.baseline.from} to {ph.baseline.to} (end dates exclusive)</span>
+      </h3>
+      {ph.withheld && <p className="note">{ph.withheld}</p>}
+      <div className="chb-phase-grid">
+        <table className="plan-table" data-testid="chb-counts">
+          <thead>
+            <tr>
+              <th>Region</th>
+              <th className="num">Baseline count</th>
+              <th className="num">Phase count</th>
+              <th className="num">Baseline harm</th>
+              <th className="num">Phase harm</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ph.regions.map((r) => (
+              <tr key={r.region}>
+                <td>{REGION_LABELS[r.region]}</td>
+                <td className="num">{num(r.baseline_count, r.baseline_suppressed)}</td>
+                <td className="num">{num(r.phase_count, r.phase_suppressed)}</td>
+                <td className="num">{num(r.baseline_harm, r.baseline_suppressed, 1)}</td>
+                <td className="num">{num(r.phase_harm, r.phase_suppressed, 1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <table className="plan-table chb-figures" data-testid="chb-figures">
+          <thead>
+            <tr>
+              <th>Measure</th>
+              <th>On counts</th>
+              <th>On harm</th>
+            </tr>
+          </thead>
+          <tbody>
+            {FIGURES.map((f) => (
+              <tr key={f.key} title={f.hint}>
+                <th scope="row">{f.label}</th>
+                <FigureCell d={ph.counts} k={f.key} />
+                <FigureCell d={ph.harm} k={f.key} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {ph.counts && (
+        <p className="reading" data-testid="chb-reading">
+          <strong>Reading (counts):</strong> {ph.counts.reading}
+        </p>
+      )}
+      {ph.harm && (
+        <p className="reading">
+          <strong>Reading (harm):</strong> {ph.harm.reading}
+        </p>
+      )}
+      <div className="chb-interventions">
+        <strong>Interventions logged in the area: </strong>
+        {ph.interventions ? (
+          ph.interventions.length === 0 ? (
+            'none'
+          ) : (
+            <ul>
+              {ph.interventions.map((i) => (
+                <li key={i.id}>
+                  {i.name} ({typeLabels.get(i.type) ?? i.type}, {i.starts_on} – {i.ends_on ?? 'open'})
+                </li>
+              ))}
+            </ul>
+          )
+        ) : Object.keys(ph.interventions_by_type).length ? (
+          Object.entries(ph.interventions_by_type)
+            .map(([t, n]) => `${typeLabels.get(t) ?? t}: ${n}`)
+            .join(', ')
+        ) : (
+          'none'
+        )}
+      </div>
+    </section>
+  );
+}
+
+function describeSource(s: { kind: string; codes?: string[] }, wardNames: Map<string, string>): string {
+  if (s.kind === 'wards') return `wards: ${(s.codes ?? []).map((c) => wardNames.get(c) ?? c).join(', ')}`;
+  if (s.kind === 'cells') return `${s.codes?.length ?? 0} H3 cells`;
+  return 'drawn polygon';
+}
+
+export function ChbDashboard({ id, config, wardNames }: { id: number; config: AppConfig; wardNames: Map<string, string> }) {
+  const [weights, setWeights] = useState('count');
+  const detail = useApi((s) => planningApi.chb(id, s), [id]);
+  const ev = useApi((s) => planningApi.evaluation(id, { weights }, s), [id, weights]);
+  const types = useApi((s) => planningApi.types(s).catch(() => ({ types: [] })), []);
+  const typeLabels = useMemo(() => new Map((types.data?.types ?? []).map((t) => [t.slug, t.label])), [types.data]);
+  const container = useRef<HTMLDivElement>(null);
+  const { controller } = usePlanningMap(
+    container,
+    config,
+    { onInterventionClick: () => undefined, onWardClick: () => undefined, onCamera: () => undefined, onDrawn: () => undefined },
+    { attributionInMap: false, fitWards: false },
+  );
+
+  useEffect(() => {
+    if (!controller || !detail.data) return;
+    const fc = chbFeatures(detail.data);
+    controller.setParams({
+      wards: { showWardLabels: true, areaWards: [], controlWards: [], showRegions: true },
+      interventions: { visible: false, types: [], showEnded: false, selectedId: null, dimmed: false },
+      outputs: { showGaps: false, showPatrol: false, showOutreach: false },
+    });
+    controller.setChbRegions(fc);
+    controller.keepFitted(featuresBbox(fc));
+  }, [controller, detail.data]);
+
+  const d: ChbAreaDetail | null = detail.data;
+  const e: ChbEvaluation | null = ev.data;
+  return (
+    <div className="chb-dashboard" data-testid="chb-dashboard">
+      <div className="chb-toolbar no-print">
+        <button type="button" className="link-button" onClick={() => navigate(chbUrl(null))} data-testid="chb-back">
+          ← All CHB areas
+        </button>
+        <label>
+          Harm scheme{' '}
+          <select value={weights} onChange={(x) => setWeights(x.target.value)} data-testid="chb-weights">
+            {HARM_SCHEMES.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="primary" onClick={() => window.print()} data-testid="chb-print">
+          Print
+        </button>
+      </div>
+      {(detail.error || ev.error) && <p className="error-text">{detail.error ?? ev.error}</p>}
+      {d && (
+        <header className="chb-head">
+          <h2 data-testid="chb-title">Clear-Hold-Build: {d.name}</h2>
+          <p>
+            Clear {d.clear_start} · Hold {d.hold_start} · Build {d.build_start} to {d.build_end} · buffer {d.buffer_m} m
+          </p>
+          <p className="hint">
+            Area: {describeSource(d.area_source, wardNames)}. Control: {describeSource(d.control_source, wardNames)}. Created by {d.created_by}.
+          </p>
+          {d.notes && <p>{d.notes}</p>}
+        </header>
+      )}
+      <div className="chb-top">
+        <div className="chb-map">
+          <div ref={container} className="map-container" data-testid="map" role="region" aria-label="CHB area map" />
+        </div>
+        {e && (
+          <div className="chb-chart-wrap">
+            <ChbChart ev={e} measure="count" />
+            <p className="hint">
+              Harm scheme: {e.meta.scheme.label}. Baseline: {e.meta.baseline_rule}.
+            </p>
+          </div>
+        )}
+      </div>
+      {!e && !ev.error && <p className="page-loading">Evaluating…</p>}
+      {e && (
+        <>
+          {e.warnings.map((w) => (
+            <p key={w} className="note" data-testid="chb-warning">
+              {w}
+            </p>
+          ))}
+          {e.phases.map((ph) => (
+            <PhaseSection key={ph.phase} ph={ph} typeLabels={typeLabels} />
+          ))}
+          <footer className="chb-foot hint">
+            <p>{e.meta.regions}</p>
+            <p>{e.meta.formulas}</p>
+            <p>Interventions: {e.meta.interventions}.</p>
+            <p data-testid="chb-attribution">Map and data: {config.attribution.join(' ')}</p>
+            {e.disclosure && <p>Counts below {e.disclosure.min_count} are withheld (with some others); figures built on them are withheld.</p>}
+          </footer>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// "Draw an area" on the main map (issue 4): the tool in the left column starts terra-draw's polygon mode
+// through the map controller; the drawn polygon (simplified to the API's 200 vertices) gets the same time
+// profile as a selected cell or ward — total, monthly chart, hour-of-week or the precision note — for the
+// page's window and categories. Partners see "withheld" where the API withholds counts.
+import { useCallback, useEffect, useState } from 'react';
+import type { Polygon } from 'geojson';
+import type { Filters } from '../../api/client';
+import { hotspotApi } from '../../api/hotspots';
+import { formatCount, WITHHELD } from '../../lib/format';
+import { useApi } from '../../lib/use-api';
+import type { MapController } from '../../map/map-controller';
+import { drawnPolygon, polygonParam } from '../../map/prepare/drawn';
+import { TimeProfile } from './hotspots/TimeProfile';
+
+export interface DrawnArea {
+  /** The polygon sent to the API (closed, at most 200 vertices); null: none drawn. */
+  polygon: Polygon | null;
+  drawing: boolean;
+  start(): void;
+  clear(): void;
+}
+
+export function useDrawnArea(controller: MapController | null): DrawnArea {
+  const [polygon, setPolygon] = useState<Polygon | null>(null);
+  const [drawing, setDrawing] = useState(false);
+  const start = useCallback(() => {
+    if (!controller) return;
+    setPolygon(null);
+    setDrawing(true);
+    void controller.startPolygonDraw((p) => {
+      setDrawing(false);
+      setPolygon(drawnPolygon(p));
+    });
+  }, [controller]);
+  const clear = useCallback(() => {
+    controller?.clearDrawn();
+    setDrawing(false);
+    setPolygon(null);
+  }, [controller]);
+  useEffect(() => () => setPolygon(null), [controller]);
+  return { polygon, drawing, start, clear };
+}
+
+export function DrawAreaTool({ drawn, disabled }: { drawn: DrawnArea; disabled: boolean }) {
+  return (
+    <div className="panel" data-testid="draw-area-tool">
+      <h2 className="panel-title">Time profile of an area</h2>
+      {drawn.drawing ? (
+        <p className="hint" data-testid="draw-area-hint">
+          Click points on the map; click the first point again (or press Enter) to close the area.
+        </p>
+      ) : (
+        <p className="hint">Draw any area to see its incidents by month (and by hour of week where records have times).</p>
+      )}
+      <div className="button-row">
+        <button type="button" onClick={drawn.start} disabled={disabled || drawn.drawing} data-testid="draw-area">
+          Draw an area
+        </button>
+        {(drawn.drawing || drawn.polygon) && (
+          <button type="button" onClick={drawn.clear} data-testid="draw-area-clear">
+            {drawn.drawing ? 'Cancel' : 'Clear area'}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function DrawnAreaDetail({ polygon, filters, onClear }: { polygon: Polygon; filters: Filters; onClear: () => void }) {
+  const param = polygonParam(polygon);
+  const profile = useApi((s) => hotspotApi.profile({ polygon: param }, filters, s), [param, filters.from, filters.to, filters.categories?.join(',')]);
+  const total = profile.data?.total;
+  return (
+    <div className="panel detail" data-testid="drawn-area-detail">
+      <div className="detail-head">
+        <div>
+          <h2 className="detail-title">Drawn area</h2>
+          <p className="hint">{`${polygon.coordinates[0].length - 1} vertices`}</p>
+        </div>
+        <button type="button" className="close" onClick={onClear} aria-label="Clear area" data-testid="drawn-area-close">
+          ×
+        </button>
+      </div>
+      {profile.loading && !profile.data && <p className="hint">Loading…</p>}
+      {profile.error && <p className="error-text">{profile.error}</p>}
+      {profile.data && (
+        <>
+          <dl className="detail-figures">
+            <div>
+              <dt>Incidents</dt>
+              <dd data-testid="drawn-total">{total === null || total === undefined ? WITHHELD : formatCount(total)}</dd>
+            </div>
+          </dl>
+          <TimeProfile profile={profile.data} />
+        </>
+      )}
+      <div className="button-row">
+        <button type="button" onClick={onClear} data-testid="drawn-area-clear">
+          Clear area
+        </button>
+      </div>
+    </div>
+  );
+}

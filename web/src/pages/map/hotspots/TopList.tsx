@@ -1,0 +1,107 @@
+// The top-N hot spots beside the map (cells or areas, ranked by Gi* z as the API orders them), each
+// selectable (zooms to it), exportable as CSV or GeoJSON (with h3 for cells) through the purpose and
+// recipient dialog. Partners see classes and "withheld" counts, no z.
+import { useState } from 'react';
+import type { Filters } from '../../../api/client';
+import { exportHotspots, hotspotApi, type StatParams, type UnitQuery } from '../../../api/hotspots';
+import { ExportDialog } from '../../../components/ExportDialog';
+import { formatCount, WITHHELD } from '../../../lib/format';
+import { useApi } from '../../../lib/use-api';
+import { HOT_COLD_COLOURS, HOT_COLD_LABELS } from '../../../map/layers/hotspots';
+import { describeScheme, formatZ, unitId } from '../../../map/prepare/hotspots';
+import { TOP_SIZES } from './hotspot-url';
+import { setHotspot } from './HotspotPanel';
+
+export function TopList({
+  unit,
+  unitLabel,
+  filters,
+  stat,
+  n,
+  selectedId,
+  onPick,
+}: {
+  unit: UnitQuery;
+  unitLabel: string;
+  filters: Filters;
+  stat: StatParams;
+  n: number;
+  selectedId: string | null;
+  onPick: (u: { h3?: string; code?: string }) => void;
+}) {
+  const [exporting, setExporting] = useState(false);
+  const key = JSON.stringify([unit, filters, stat, n]);
+  const top = useApi((s) => hotspotApi.top(unit, filters, stat, n, s), [key]);
+  const rows = top.data?.top ?? [];
+  const partner = !!top.data?.meta.scores_withheld;
+  const cells = 'res' in unit;
+  return (
+    <div className="panel top-list" data-testid="top-list">
+      <div className="panel-head">
+        <h2 className="panel-title">Top {n} hot spots</h2>
+        <select aria-label="List length" value={n} onChange={(e) => setHotspot({ top: Number(e.target.value) })} data-testid="top-n">
+          {TOP_SIZES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="hint">
+        {unitLabel}, ranked by Gi* z{top.data ? `; ${describeScheme(top.data.meta.scheme)}` : ''}
+      </p>
+      {top.error && <p className="error-text">{top.error}</p>}
+      {top.loading && !top.data && <p className="hint">Loading…</p>}
+      <table className="top-table">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{cells ? 'H3 cell' : 'Name'}</th>
+            <th>Class</th>
+            <th className="num">Count</th>
+            {!partner && <th className="num">z</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const id = unitId(r);
+            return (
+              <tr key={id} className={id === selectedId ? 'selected' : ''} onClick={() => onPick(r)} data-testid="top-row" data-id={id}>
+                <td>{r.rank}</td>
+                <td className={cells ? 'top-name mono' : 'top-name'} title={id}>
+                  {cells ? id : r.name}
+                </td>
+                <td>
+                  <span className="swatch" style={{ background: HOT_COLD_COLOURS[r.class] }} title={HOT_COLD_LABELS[r.class]} />
+                  {r.class.replace('_', ' ').replace('not significant', 'n.s.')}
+                </td>
+                <td className="num">{r.count === null ? WITHHELD : formatCount(r.count)}</td>
+                {!partner && <td className="num">{formatZ(r.gi_z)}</td>}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button type="button" onClick={() => setExporting(true)} disabled={!top.data} data-testid="top-export">
+        Export list…
+      </button>
+      {exporting && (
+        <ExportDialog
+          title={`Export the top ${n} hot spots`}
+          description={
+            <>
+              The {n} {cells ? 'H3 cells (with their h3 index)' : 'areas'} ranked highest by Gi* z with count, harm value, {partner ? 'class (counts below the threshold withheld)' : 'z, p, adjusted p and class'};
+              the file states the method, neighbourhood, correction and harm scheme.
+            </>
+          }
+          formats={[
+            { value: 'csv', label: 'CSV' },
+            { value: 'geojson', label: 'GeoJSON (polygons)' },
+          ]}
+          onExport={(stated, format) => exportHotspots(unit, filters, stat, n, format as 'csv' | 'geojson', stated)}
+          onClose={() => setExporting(false)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+// The pack's map images: an off-screen map draws each chosen view in turn; the page shows the PNGs
+// (which print, where a live WebGL canvas may not).
+import { useEffect, useState } from 'react';
+import { errorMessage, isAbort } from '../../api/client';
+import type { MapController } from '../../map/map-controller';
+import type { LegendRow } from '../../map/classify';
+import { MapView } from '../map/MapView';
+import { renderView, type PackView, type RenderedView } from './render-views';
+
+function LegendLine({ label, rows }: { label: string; rows: LegendRow[] }) {
+  return (
+    <span className="pack-legend">
+      {label}:{' '}
+      {rows.map((r) => (
+        <span key={r.label + r.colour} className="pack-legend-item">
+          <span className="swatch" style={{ background: r.colour }} /> {r.label}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+const NO_EVENTS = { onSelect: () => undefined, onCamera: () => undefined, onViewport: () => undefined };
+
+export function MapImages({ views, period, onDone }: { views: PackView[]; period: { from: string; to: string } | null; onDone: (done: boolean) => void }) {
+  const [controller, setController] = useState<MapController | null>(null);
+  const [images, setImages] = useState<RenderedView[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify([views, period]);
+
+  useEffect(() => {
+    if (!controller || !period) return;
+    const ac = new AbortController();
+    setImages([]);
+    setError(null);
+    onDone(false);
+    (async () => {
+      const out: RenderedView[] = [];
+      for (const v of views) {
+        out.push(await renderView(controller, v, period, ac.signal));
+        setImages([...out]);
+      }
+      onDone(true);
+    })().catch((e) => {
+      if (isAbort(e)) return;
+      setError(errorMessage(e));
+      onDone(true);
+    });
+    return () => ac.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [controller, key]);
+
+  return (
+    <section className="pack-section">
+      <h2>Maps</h2>
+      <div className="pack-render" aria-hidden="true">
+        <MapView initialCamera={views[0]?.view.camera ?? null} events={NO_EVENTS} onController={setController} />
+      </div>
+      {error && <p className="error-text">Map images: {error}</p>}
+      <div className="pack-maps">
+        {images.map((m, i) => (
+          <figure className="pack-map" key={i} data-testid="pack-map-image">
+            <img src={m.image} alt={`Map: ${m.title}`} />
+            <figcaption>
+              <strong>{m.title}</strong>
+              {m.hexLegend && <LegendLine label={`Incidents per hexagon (res ${m.hexRes})`} rows={m.hexLegend} />}
+              {m.areaLegend && <LegendLine label="Incidents per ward" rows={m.areaLegend} />}
+            </figcaption>
+          </figure>
+        ))}
+        {images.length < views.length && !error && <p className="hint">Drawing map {images.length + 1} of {views.length}…</p>}
+      </div>
+    </section>
+  );
+}

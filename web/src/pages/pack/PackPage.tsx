@@ -1,0 +1,125 @@
+// The tasking pack: one printable page (print CSS; the browser's "Save as PDF") with map images of
+// the chosen views, the period comparison, the hotspot and ward tables, what changed since the last
+// meeting and the planning sections; and the same data as a zip through the purpose/recipient dialog.
+// Partners see withheld counts as "withheld" (the server applies the disclosure rule).
+import { useMemo, useState } from 'react';
+import { liveApi } from '../../api/live';
+import type { AppConfig, Summary } from '../../api/types';
+import { useUser } from '../../api/session-store';
+import { ExportDialog } from '../../components/ExportDialog';
+import { withheldNote } from '../../lib/format';
+import { useLiveNonce } from '../../lib/live-hooks';
+import { comparisonText } from '../../lib/live-view';
+import { ROLE_LABELS } from '../../lib/roles';
+import { parseView, type ViewState } from '../../state/url-state';
+import { useView } from '../../state/view-store';
+import { MapImages } from './MapImages';
+import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from './PackTables';
+import { PlanningSections } from './PlanningSections';
+import type { PackView } from './render-views';
+import { usePack } from './use-pack';
+import './pack.css';
+
+/** The views drawn: the one the pack was opened on (when it has a position), the whole area, and any added. */
+function packViews(view: ViewState, added: PackView[]): PackView[] {
+  const overview: PackView = { title: 'Whole area', view: { ...view, camera: null } };
+  return view.camera ? [{ title: 'Current view', view }, overview, ...added] : [overview, ...added];
+}
+
+export function PackPage(_: { summary: Summary; config: AppConfig }) {
+  const view = useView();
+  const user = useUser();
+  const live = useLiveNonce();
+  const { pack, error, query, sinceLabel, monthPrecision } = usePack(view, live, 20);
+  const [added, setAdded] = useState<PackView[]>([]);
+  const [addUrl, setAddUrl] = useState('');
+  const [addError, setAddError] = useState<string | null>(null);
+  const [mapsDone, setMapsDone] = useState(false);
+  const [planningDone, setPlanningDone] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const views = useMemo(() => packViews(view, added), [view.camera?.lat, view.camera?.lng, view.camera?.zoom, view.layers.join(), view.level, view.categories.join(), view.hexRes, added]);
+  const period = useMemo(() => (pack ? { from: pack.period.from, to: pack.period.to } : null), [pack?.period.from, pack?.period.to]);
+
+  const addView = (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      const u = new URL(addUrl.trim(), window.location.origin);
+      const v = parseView(u.pathname, u.search);
+      if (!v.camera) throw new Error('that link has no map position (at=…)');
+      setAdded((a) => [...a, { title: `View ${a.length + 1}`, view: { ...v, categories: view.categories } }]);
+      setAddUrl('');
+      setAddError(null);
+    } catch (err) {
+      setAddError(`Not a map view link: ${(err as Error).message}`);
+    }
+  };
+
+  const ready = !!pack && mapsDone && planningDone;
+  return (
+    <div className="pack-page" data-testid="pack-page" data-ready={ready ? 'true' : 'false'}>
+      <h1>Tasking pack</h1>
+      {pack && (
+        <>
+          <p className="pack-meta" data-testid="pack-period">
+            {comparisonText(pack.period, monthPrecision)}
+            {pack.categories_filter ? ` · categories: ${pack.categories_filter.join(', ')}` : ' · all categories'}.
+          </p>
+          <p className="pack-meta">
+            Prepared {new Date(pack.generated_at).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })} by {user.email} ({ROLE_LABELS[user.role]}).{' '}
+            {pack.disclosure ? withheldNote(pack.disclosure.min_count) : 'OFFICIAL-SENSITIVE: do not share beyond the meeting without the analyst\'s agreement.'}
+          </p>
+        </>
+      )}
+      <div className="pack-actions no-print">
+        <button type="button" className="primary" onClick={() => window.print()} disabled={!pack} data-testid="pack-print">
+          Print / save as PDF
+        </button>
+        <button type="button" onClick={() => setExporting(true)} disabled={!pack} data-testid="pack-zip">
+          Download zip…
+        </button>
+        <form onSubmit={addView} className="pack-add">
+          <input value={addUrl} onChange={(e) => setAddUrl(e.target.value)} placeholder="add a map view: paste its link" aria-label="Map view link" size={40} />
+          <button type="submit">Add view</button>
+        </form>
+        {addError && <span className="error-text">{addError}</span>}
+        {!ready && <span className="hint">Preparing…</span>}
+      </div>
+      {error && <p className="error-text">Pack: {error}</p>}
+      {pack && (
+        <>
+          <MapImages views={views} period={period} onDone={setMapsDone} />
+          <div className="pack-columns">
+            <section className="pack-section">
+              <h2>Period comparison</h2>
+              <CategoryTable pack={pack} />
+            </section>
+            <section className="pack-section">
+              <h2>Since the last meeting</h2>
+              <ChangesSince pack={pack} sinceLabel={sinceLabel} />
+            </section>
+            <section className="pack-section">
+              <h2>Hotspots</h2>
+              <HotspotTable pack={pack} />
+            </section>
+            <section className="pack-section">
+              <h2>Wards</h2>
+              <WardLeague pack={pack} />
+            </section>
+          </div>
+          {period && <PlanningSections period={period} categories={view.categories} onSettled={setPlanningDone} />}
+          <p className="pack-meta">Contains public sector information licensed under the Open Government Licence v3.0.</p>
+        </>
+      )}
+      {exporting && pack && (
+        <ExportDialog
+          title="Download the tasking pack (zip)"
+          description={<p>CSV tables (period comparison, top cells, ward league, changes since), GeoJSON of the hotspot cells and wards, and a README. {pack.disclosure ? 'Withheld counts stay withheld.' : ''}</p>}
+          formats={[{ value: 'zip', label: 'ZIP' }]}
+          onExport={(stated) => liveApi.exportPack(query, stated)}
+          onClose={() => setExporting(false)}
+        />
+      )}
+    </div>
+  );
+}

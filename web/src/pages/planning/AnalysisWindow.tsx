@@ -1,0 +1,53 @@
+// The analysis window every planning tool shares: months from/to (empty = the server's default window,
+// the latest 12 months of data) and the harm scheme.
+export interface WindowState {
+  from: string;
+  to: string;
+  weights: string;
+}
+
+export const DEFAULT_WINDOW: WindowState = { from: '', to: '', weights: 'count' };
+
+/** Shipped harm schemes (api/planning/data.ts); user-loaded schemes can be typed by name in the API. */
+export const HARM_SCHEMES = [
+  { name: 'count', label: 'Count (every incident 1)' },
+  { name: 'ons-css', label: 'ONS Crime Severity Score' },
+  { name: 'cambridge-chi', label: 'Cambridge Crime Harm Index' },
+] as const;
+
+export function AnalysisWindow({ value, onChange, shown }: { value: WindowState; onChange: (w: WindowState) => void; shown: { from: string; to: string } | null }) {
+  return (
+    <fieldset className="field plan-window" data-testid="plan-window">
+      <legend>Window and harm</legend>
+      <div className="field-row">
+        <label className="field">
+          <span>From month</span>
+          <input type="month" value={value.from} onChange={(e) => onChange({ ...value, from: e.target.value })} data-testid="plan-from" />
+        </label>
+        <label className="field">
+          <span>To (exclusive)</span>
+          <input type="month" value={value.to} onChange={(e) => onChange({ ...value, to: e.target.value })} data-testid="plan-to" />
+        </label>
+      </div>
+      <label className="field">
+        <span>Harm scheme</span>
+        <select value={value.weights} onChange={(e) => onChange({ ...value, weights: e.target.value })} data-testid="plan-weights">
+          {HARM_SCHEMES.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="hint">
+        {value.from && value.to ? '' : 'Empty months: the latest 12 months of data. '}
+        {shown && `Last run: ${shown.from} to ${shown.to} (end exclusive).`}
+      </p>
+    </fieldset>
+  );
+}
+
+/** Only the complete half of a from/to pair is sent (the API needs both or neither). */
+export function windowParams(w: WindowState): { from?: string; to?: string; weights: string } {
+  return w.from && w.to ? { from: w.from, to: w.to, weights: w.weights } : { weights: w.weights };
+}

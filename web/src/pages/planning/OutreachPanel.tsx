@@ -1,0 +1,155 @@
+// Outreach sites: K sites that reach the most harm within a distance (maximal covering), from venues in
+// an uploaded CSV or any res-9 cell; the chosen sites in the order added with what each gains, the
+// method (exact by HiGHS when the instance is small enough, else greedy with its stated guarantee) and
+// how greedy compares with the exact optimum.
+import { useEffect, useState } from 'react';
+import { planningApi, type Outreach, type Venue } from '../../api/planning';
+import { useAction } from '../../lib/use-action';
+import { amountDisplay, outreachFeatures, parseVenuesCsv } from '../../map/prepare/planning';
+import type { PlanningMapController } from './PlanningMapController';
+import { windowParams, type WindowState } from './AnalysisWindow';
+import { ShareBar } from './ShareBar';
+
+const pct = (v: number | null) => (v === null ? 'undefined' : `${(v * 100).toFixed(1)}%`);
+
+export function OutreachPanel({ controller, win, onRan }: { controller: PlanningMapController | null; win: WindowState; onRan: (w: { from: string; to: string }) => void }) {
+  const [k, setK] = useState(5);
+  const [distance, setDistance] = useState(400);
+  const [demand, setDemand] = useState<'all' | 'hotspots'>('all');
+  const [source, setSource] = useState<'cells' | 'venues'>('cells');
+  const [venues, setVenues] = useState<{ list: Venue[]; problems: string[]; file: string } | null>(null);
+  const [exact, setExact] = useState<'auto' | 'never'>('auto');
+  const [result, setResult] = useState<Outreach | null>(null);
+  const action = useAction();
+
+  useEffect(() => controller?.setOutreach(result ? outreachFeatures(result.sites) : null), [controller, result]);
+
+  const loadVenues = async (f: File | undefined) => {
+    if (!f) return setVenues(null);
+    const r = parseVenuesCsv(await f.text());
+    setVenues({ list: r.venues, problems: r.problems, file: f.name });
+  };
+
+  const run = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (source === 'venues' && !venues?.list.length) {
+      action.setError('Load a CSV of candidate venues first (name, lon, lat), or choose "any cell".');
+      return;
+    }
+    const q = { ...windowParams(win), k, distance, demand, exact, candidates: source === 'venues' ? venues!.list : undefined };
+    const r = await action.run(() => (controller ? controller.track(planningApi.outreach(q)) : planningApi.outreach(q)));
+    if (r) {
+      setResult(r);
+      onRan(r.meta);
+    }
+  };
+
+  const exactPart = result?.exact;
+  return (
+    <div className="plan-tab" data-testid="outreach-panel">
+      <form className="plan-form" onSubmit={run}>
+        <div className="field-row">
+          <label className="field field-narrow">
+            <span>Sites (K)</span>
+            <input type="number" min={1} max={50} required value={k} onChange={(e) => setK(Number(e.target.value))} data-testid="outreach-k" />
+          </label>
+          <label className="field field-narrow">
+            <span>Distance (m)</span>
+            <input type="number" min={25} max={5000} required value={distance} onChange={(e) => setDistance(Number(e.target.value))} />
+          </label>
+        </div>
+        <fieldset className="field">
+          <legend>Candidate sites</legend>
+          <label>
+            <input type="radio" checked={source === 'cells'} onChange={() => setSource('cells')} /> Any cell (centres of the res-9 hexagons)
+          </label>
+          <label>
+            <input type="radio" checked={source === 'venues'} onChange={() => setSource('venues')} data-testid="outreach-venues" /> Venues from a CSV (name, lon, lat)
+          </label>
+          {source === 'venues' && (
+            <>
+              <input type="file" accept=".csv,text/csv" onChange={(e) => void loadVenues(e.target.files?.[0])} data-testid="outreach-venue-file" />
+              {venues && (
+                <p className="hint" data-testid="outreach-venue-count">
+                  {venues.list.length} venues from {venues.file}
+                  {venues.problems.length > 0 && `; ${venues.problems.length} rows left out (${venues.problems.slice(0, 3).join('; ')}${venues.problems.length > 3 ? '; …' : ''})`}
+                </p>
+              )}
+            </>
+          )}
+        </fieldset>
+        <div className="field-row">
+          <label className="field">
+            <span>Harm to reach</span>
+            <select value={demand} onChange={(e) => setDemand(e.target.value as 'all' | 'hotspots')}>
+              <option value="all">All harm in the window</option>
+              <option value="hotspots">Only in significant hotspots</option>
+            </select>
+          </label>
+          <label className="field">
+            <span>Solver</span>
+            <select value={exact} onChange={(e) => setExact(e.target.value as 'auto' | 'never')}>
+              <option value="auto">Exact where small enough, and greedy</option>
+              <option value="never">Greedy only</option>
+            </select>
+          </label>
+        </div>
+        <button type="submit" className="primary" disabled={action.busy} data-testid="outreach-run">
+          {action.busy ? 'Working…' : 'Choose sites'}
+        </button>
+        {action.error && (
+          <p className="error-text" role="alert">
+            {action.error}
+          </p>
+        )}
+      </form>
+      {result && (
+        <div className="plan-results" data-testid="outreach-results">
+          <p className="big-figure">
+            <strong>{pct(result.share)}</strong> of {amountDisplay(result.total_harm)} harm within {result.meta.distance_m} m of the {result.sites.length} sites ({result.method === 'exact' ? 'exact optimum' : 'greedy'}).
+          </p>
+          {result.meta.fewer_sites && <p className="note">{result.meta.fewer_sites}.</p>}
+          <table className="plan-table" data-testid="outreach-sites">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Site</th>
+                <th className="num">Gain</th>
+                <th>Cumulative</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.sites.map((s) => (
+                <tr key={s.order}>
+                  <td>{s.order}</td>
+                  <td>
+                    <button type="button" className="link-button" onClick={() => controller?.fitBounds([s.lon - 0.004, s.lat - 0.0025, s.lon + 0.004, s.lat + 0.0025], true)}>
+                      {s.h3 ? `cell ${s.h3.slice(0, 9)}…` : s.name}
+                    </button>
+                  </td>
+                  <td className="num">+{amountDisplay(s.gain)}</td>
+                  <td>
+                    <ShareBar value={s.cumulative_share} width={70} colour="#7a0177" label={`cumulative ${pct(s.cumulative_share)}`} /> {pct(s.cumulative_share)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h4 className="panel-title">Method</h4>
+          <p className="hint" data-testid="outreach-method">
+            {exactPart && 'skipped' in exactPart
+              ? `Greedy (exact solver not run: ${exactPart.skipped}).`
+              : exactPart
+                ? `Exact: HiGHS ${exactPart.status}${exactPart.optimal ? ' (proven optimal)' : ''} in ${exactPart.seconds} s, reaching ${amountDisplay(exactPart.covered)}; greedy reached ${amountDisplay(result.greedy.covered)}${result.greedy_over_exact !== null ? ` (${(result.greedy_over_exact * 100).toFixed(1)}% of the optimum)` : ''}.`
+                : ''}
+          </p>
+          <p className="hint">{result.meta.guarantee}</p>
+          {exactPart && !('skipped' in exactPart) && <p className="hint">{result.meta.exact_method}</p>}
+          <p className="hint">
+            Candidates: {result.meta.candidates}. Demand: {result.meta.demand}. {result.meta.distance_note}
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}

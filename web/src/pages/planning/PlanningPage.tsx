@@ -1,0 +1,202 @@
+// The Planning page (issue 6): its own map with the intervention register, and four tabs — the register
+// (add, edit by drawing or clicking the map, import), coverage and gaps, patrol boxes, outreach sites.
+// The register list, the selected intervention and its history sit on the right. What each role sees
+// follows the server's rules (roles.ts): partners get coverage shares only.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { planningApi, type Intervention, type SiteGeometry } from '../../api/planning';
+import type { AppConfig } from '../../api/types';
+import { useUser } from '../../api/session-store';
+import { canEditRegister, canManageRegister, canPlan, canReadRegister } from '../../lib/roles';
+import { useApi } from '../../lib/use-api';
+import { geometryBbox, interventionFeatures, isoToday, typeStyles } from '../../map/prepare/planning';
+import type { DrawKind, PlanningLayerParams } from './PlanningMapController';
+import { usePlanningMap } from './use-planning-map';
+import { usePlanningView, type PlanningTab } from './planning-url';
+import { AnalysisWindow, DEFAULT_WINDOW, type WindowState } from './AnalysisWindow';
+import { InterventionForm, type Editing } from './InterventionForm';
+import { AddType, ImportInterventions } from './RegisterTools';
+import { RegisterList } from './RegisterList';
+import { InterventionDetail } from './InterventionDetail';
+import { CoveragePanel } from './CoveragePanel';
+import { PatrolPanel } from './PatrolPanel';
+import { OutreachPanel } from './OutreachPanel';
+import { PlanningLegend } from './PlanningLegend';
+import './planning.css';
+
+const TAB_LABELS: Record<PlanningTab, string> = { register: 'Register', coverage: 'Coverage', patrol: 'Patrol', outreach: 'Outreach' };
+const NO_WARDS: string[] = [];
+
+export function PlanningPage({ config }: { config: AppConfig }) {
+  const user = useUser();
+  const readRegister = canReadRegister(user);
+  const edit = canEditRegister(user);
+  const plan = canPlan(user);
+  const allowed: PlanningTab[] = [...(readRegister ? (['register'] as const) : []), 'coverage', ...(plan ? (['patrol', 'outreach'] as const) : [])];
+  const [view, setView] = usePlanningView();
+  const tab = allowed.includes(view.tab) ? view.tab : allowed[0];
+  const [win, setWin] = useState<WindowState>(DEFAULT_WINDOW);
+  const [lastRun, setLastRun] = useState<{ from: string; to: string } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [drawKind, setDrawKind] = useState<DrawKind | null>(null);
+  const [geometry, setGeometry] = useState<SiteGeometry | null>(null);
+  const [nonce, setNonce] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const today = isoToday();
+
+  const { controller, basemapNote, wardError } = usePlanningMap(container, config, {
+    onInterventionClick: (id) => {
+      if (!editing && id !== view.interventionId) setView({ interventionId: id }, true);
+    },
+    onWardClick: () => undefined,
+    onCamera: () => undefined,
+    onDrawn: (g, finished) => {
+      setGeometry(g);
+      if (finished) setDrawKind(null);
+    },
+  });
+
+  const types = useApi(readRegister ? (s) => planningApi.types(s) : null, [readRegister, nonce]);
+  const register = useApi(readRegister ? (s) => planningApi.interventions(s) : null, [readRegister, nonce]);
+  const selectedId = view.interventionId;
+  const detail = useApi(readRegister && selectedId !== null ? (s) => planningApi.intervention(selectedId, s) : null, [readRegister, selectedId, nonce]);
+  const styles = useMemo(() => typeStyles(types.data?.types ?? []), [types.data]);
+
+  const features = useMemo(() => (register.data ? interventionFeatures(register.data, today) : null), [register.data, today]);
+  useEffect(() => {
+    if (controller && features) controller.setInterventions(features);
+  }, [controller, features]);
+
+  const params: PlanningLayerParams = useMemo(
+    () => ({
+      wards: { showWardLabels: true, areaWards: NO_WARDS, controlWards: NO_WARDS, showRegions: false },
+      interventions: { visible: readRegister, types: styles, showEnded: true, selectedId: editing ? null : selectedId, dimmed: editing !== null },
+      outputs: { showGaps: tab === 'coverage', showPatrol: tab === 'patrol', showOutreach: tab === 'outreach' },
+    }),
+    [readRegister, styles, selectedId, editing, tab],
+  );
+  useEffect(() => controller?.setParams(params), [controller, params]);
+
+  const stopEditing = () => {
+    controller?.stopDrawing();
+    setEditing(null);
+    setDrawKind(null);
+    setGeometry(null);
+  };
+  const startNew = () => {
+    stopEditing();
+    setEditing({ current: null });
+    setView({ tab: 'register' });
+  };
+  const startEdit = (iv: Intervention & { geometry: SiteGeometry }) => {
+    setEditing({ current: iv });
+    setDrawKind(null);
+    setGeometry(iv.geometry);
+    controller?.editShape(iv.geometry);
+    setView({ tab: 'register' });
+  };
+  const draw = (kind: DrawKind) => {
+    setGeometry(null);
+    setDrawKind(kind);
+    controller?.startDrawing(kind);
+  };
+  const select = (id: number) => {
+    setView({ interventionId: id }, true);
+    const f = register.data?.features.find((x) => x.properties.id === id);
+    if (f) controller?.fitBounds(geometryBbox(f.geometry), true);
+  };
+
+  return (
+    <div className="map-page planning-page" data-testid="planning-page">
+      <aside className="sidebar sidebar-left">
+        <nav className="tabs" role="tablist">
+          {allowed.map((t) => (
+            <button key={t} type="button" role="tab" aria-selected={t === tab} className={t === tab ? 'tab active' : 'tab'} onClick={() => setView({ tab: t })} data-testid={`tab-${t}`}>
+              {TAB_LABELS[t]}
+            </button>
+          ))}
+        </nav>
+        {tab !== 'register' && <AnalysisWindow value={win} onChange={setWin} shown={lastRun} />}
+        {tab === 'register' && (
+          <div className="plan-tab">
+            {editing ? (
+              <InterventionForm
+                key={editing.current ? `${editing.current.id}-${editing.current.version}` : 'new'}
+                editing={editing}
+                types={types.data?.types ?? []}
+                geometry={geometry}
+                drawing={drawKind}
+                onDraw={draw}
+                onSaved={(iv) => {
+                  stopEditing();
+                  setMessage(`Saved “${iv.name}” (version ${iv.version}).`);
+                  setNonce((n) => n + 1);
+                  setView({ interventionId: iv.id }, true);
+                }}
+                onCancel={() => {
+                  stopEditing();
+                  setNonce((n) => n + 1);
+                }}
+              />
+            ) : (
+              <>
+                {edit && (
+                  <button type="button" className="primary" onClick={startNew} data-testid="iv-new">
+                    Add an intervention
+                  </button>
+                )}
+                {message && (
+                  <p className="ok-text" role="status" data-testid="iv-message">
+                    {message}
+                  </p>
+                )}
+                <p className="hint">Click an intervention on the map or in the list to see it and its history.</p>
+                {edit && <ImportInterventions types={types.data?.types ?? []} onImported={() => setNonce((n) => n + 1)} />}
+                {canManageRegister(user) && <AddType onAdded={() => setNonce((n) => n + 1)} />}
+              </>
+            )}
+            {types.error && <p className="error-text">{types.error}</p>}
+          </div>
+        )}
+        {tab === 'coverage' && <CoveragePanel controller={controller} win={win} types={types.data?.types ?? []} onRan={setLastRun} />}
+        {tab === 'patrol' && <PatrolPanel controller={controller} win={win} onRan={setLastRun} />}
+        {tab === 'outreach' && <OutreachPanel controller={controller} win={win} onRan={setLastRun} />}
+      </aside>
+      <div className="map-wrap">
+        <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Planning map" />
+        <PlanningLegend types={styles} register={readRegister} gaps={tab === 'coverage' && readRegister} patrol={tab === 'patrol'} outreach={tab === 'outreach'} />
+        {(basemapNote || wardError) && <div className="map-notices">{wardError ?? `Plain background: ${basemapNote}.`}</div>}
+      </div>
+      <aside className="sidebar sidebar-right">
+        {readRegister ? (
+          <>
+            {detail.data && !editing && (
+              <InterventionDetail
+                iv={detail.data}
+                canEdit={edit}
+                canDelete={canManageRegister(user)}
+                onEdit={() => startEdit(detail.data!)}
+                onChanged={(deleted) => {
+                  setNonce((n) => n + 1);
+                  if (deleted) setView({ interventionId: null }, true);
+                }}
+                onClose={() => setView({ interventionId: null }, true)}
+              />
+            )}
+            {detail.error && selectedId !== null && <p className="error-text">{detail.error}</p>}
+            <section className="panel">
+              <h2 className="panel-title">Register ({register.data?.features.length ?? '…'})</h2>
+              {register.error && <p className="error-text">{register.error}</p>}
+              {register.data && <RegisterList register={register.data} styles={styles} today={today} selectedId={selectedId} onSelect={select} />}
+            </section>
+          </>
+        ) : (
+          <section className="panel">
+            <h2 className="panel-title">Coverage</h2>
+            <p className="hint">Your role sees the share of hotspot harm near interventions, per ward and borough-wide; small counts are withheld. The register and the hotspot list are not shown.</p>
+          </section>
+        )}
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+// Presentation mode for tasking meetings: the map of this period with its legend always shown, and a
+// headline strip (this period against the previous one by category, top hotspots, ward league, what
+// changed since the last meeting) in large type with a colour-blind-safe palette; nothing is
+// hover-only. Full screen on request; the view is the URL; the presenter's moves go to followers.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ResolvedFilters } from '../../api/client';
+import type { AppConfig, Summary } from '../../api/types';
+import { classBreaks } from '../../map/classify';
+import { loadBaseStyle } from '../../map/base-style';
+import type { MapController, MapEvents } from '../../map/map-controller';
+import type { OverlayParams } from '../../map/layers';
+import { hasLayer } from '../../state/url-state';
+import { updateView, useViewSnapshot } from '../../state/view-store';
+import { useUser } from '../../api/session-store';
+import { seesWithheld } from '../../lib/roles';
+import { useLiveNonce } from '../../lib/live-hooks';
+import { comparisonText, presentAreaColours, presentColours } from '../../lib/live-view';
+import { MapView } from '../map/MapView';
+import { useAreaBoundaries, useAreaStats, useHexLayer, type Viewport } from '../map/use-map-layers';
+import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from '../pack/PackTables';
+import { usePack } from '../pack/use-pack';
+import { LiveToast } from './LiveToast';
+import { MeetingBar } from './MeetingBar';
+import { PresentLegend } from './PresentLegend';
+import '../pack/pack.css';
+import './present.css';
+
+export function PresentPage({ config }: { summary: Summary; config: AppConfig }) {
+  const { view, source } = useViewSnapshot();
+  const user = useUser();
+  const root = useRef<HTMLDivElement>(null);
+  const [controller, setController] = useState<MapController | null>(null);
+  const [viewport, setViewport] = useState<Viewport | null>(null);
+  const [fullscreen, setFullscreen] = useState(false);
+  const initialCamera = useRef(view.camera).current;
+  const live = useLiveNonce();
+  const { pack, error, sinceLabel, monthPrecision } = usePack(view, live);
+
+  // The map shows the pack's current period, so the map and the headline agree.
+  const filters: ResolvedFilters | null = useMemo(
+    () => (pack ? { from: pack.period.from, to: pack.period.to, categories: view.categories } : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [pack?.period.from, pack?.period.to, view.categories.join(',')],
+  );
+  useAreaBoundaries(controller, view.level, initialCamera === null);
+  const stats = useAreaStats(controller, view.level, filters);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => (live ? stats.reload() : undefined), [live]);
+  const showHexes = hasLayer(view, 'hexes');
+  const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
+
+  const areaClasses = useMemo(() => (stats.data ? classBreaks(stats.data.areas.map((a) => a.count), view.classMethod, 'count') : null), [stats.data, view.classMethod]);
+  const areaColours = useMemo(() => (areaClasses ? presentAreaColours(areaClasses.thresholds.length + 1) : []), [areaClasses]);
+  const hexColours = useMemo(() => (hexes?.classes ? presentColours(hexes.classes.thresholds.length + 1) : []), [hexes?.classes]);
+  const showFill = hasLayer(view, 'choropleth');
+  const overlay: OverlayParams = useMemo(
+    () => ({
+      // Ward names are always drawn in presentation mode (nothing is hover-only).
+      areas: { metric: 'count', classes: areaClasses, colours: areaColours, showFill, showOutlines: true, showLabels: true, dimmed: showHexes, selectedCode: null },
+      hexes: { visible: showHexes, classes: hexes?.classes ?? null, colours: hexColours, selectedH3: null },
+      incidents: { visible: false },
+    }),
+    [areaClasses, areaColours, showFill, showHexes, hexes?.classes, hexColours],
+  );
+  useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
+  useEffect(() => {
+    if (!controller) return;
+    let on = true;
+    void controller.track(loadBaseStyle(config.basemapStyleUrl)).then((r) => on && !r.fallbackReason && controller.setBaseStyle(r.style));
+    return () => {
+      on = false;
+    };
+  }, [controller, config.basemapStyleUrl]);
+  useEffect(() => controller?.setAttribution(config.attribution), [controller, config.attribution]);
+  useEffect(() => {
+    if (controller && view.camera && source !== 'map') controller.jumpTo(view.camera);
+  }, [controller, view.camera, source]);
+
+  useEffect(() => {
+    const on = () => setFullscreen(document.fullscreenElement === root.current);
+    document.addEventListener('fullscreenchange', on);
+    return () => document.removeEventListener('fullscreenchange', on);
+  }, []);
+  // The map canvas follows the page's new size when going full screen.
+  useEffect(() => {
+    controller?.map.resize();
+  }, [controller, fullscreen]);
+
+  const events: MapEvents = {
+    onSelect: () => undefined,
+    onCamera: (camera) => updateView({ camera }, { source: 'map' }),
+    onViewport: (bbox, zoom) => setViewport({ bbox, zoom }),
+  };
+  const toggleFullscreen = () => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void root.current?.requestFullscreen?.().catch(() => undefined);
+  };
+
+  return (
+    <div className="present-page" ref={root} data-testid="present-page">
+      <header className="present-head">
+        <div className="present-title">
+          <h1>Tasking meeting</h1>
+          {pack && (
+            <p className="present-period" data-testid="present-period">
+              {comparisonText(pack.period, monthPrecision)}
+            </p>
+          )}
+        </div>
+        <MeetingBar large />
+        <button type="button" className="present-button" onClick={toggleFullscreen} data-testid="present-fullscreen">
+          {fullscreen ? 'Exit full screen' : 'Full screen'}
+        </button>
+      </header>
+      {error && <p className="error-text present-error">Pack: {error}</p>}
+      {pack && (
+        <section className="present-strip" aria-label="This period against the previous one" data-testid="present-headline">
+          <CategoryTable pack={pack} limit={6} />
+        </section>
+      )}
+      <div className="present-body">
+        <section className="present-map">
+          <MapView initialCamera={initialCamera} events={events} onController={setController} />
+          <PresentLegend
+            areaClasses={showFill ? areaClasses : null}
+            areaColours={areaColours}
+            hexClasses={showHexes ? (hexes?.classes ?? null) : null}
+            hexColours={hexColours}
+            hexRes={hexes?.res ?? null}
+            withheldMin={seesWithheld(user) ? (pack?.disclosure?.min_count ?? null) : null}
+          />
+          <LiveToast />
+        </section>
+        <aside className="present-side">
+          {pack ? (
+            <>
+              <HotspotTable pack={pack} limit={5} showCell={false} />
+              <WardLeague pack={pack} limit={8} />
+              <section className="present-changes" aria-label="What changed since the last meeting">
+                <h2>Since the last meeting</h2>
+                <ChangesSince pack={pack} sinceLabel={sinceLabel} />
+                <label className="since-picker">
+                  Changes since{' '}
+                  <input
+                    type="date"
+                    value={view.since && /^\d{4}-/.test(view.since) ? view.since : ''}
+                    onChange={(e) => updateView({ since: e.target.value || null })}
+                    data-testid="present-since"
+                  />
+                </label>
+              </section>
+            </>
+          ) : (
+            <p className="page-loading">Loading…</p>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
