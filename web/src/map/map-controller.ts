@@ -117,7 +117,6 @@ export class MapController extends MapControllerBase {
     // terra-draw's layers go with the old style; the drawn area is drawn again on the new one (install).
     this.draw?.stop();
     this.draw = null;
-    this.drawing = false;
     this.styleReady = false;
     this.applied = null;
     this.markBusy();
@@ -156,6 +155,8 @@ export class MapController extends MapControllerBase {
     this.applyLayers();
     this.applyAreaStates();
     if (this.drawnArea && !this.draw) void this.showDrawn(this.drawnArea);
+    // A basemap swap in the middle of drawing: polygon mode again on the new style (the points so far are lost).
+    if (this.drawing && this.onDrawn) void this.startPolygonDraw(this.onDrawn);
   }
 
   private applyLayers() {
@@ -318,7 +319,9 @@ export class MapController extends MapControllerBase {
   private async drawTool(): Promise<TerraDraw> {
     if (this.draw) return this.draw;
     const [{ TerraDraw, TerraDrawPolygonMode }, { TerraDrawMapLibreGLAdapter }] = await Promise.all([import('terra-draw'), import('terra-draw-maplibre-gl-adapter')]);
-    if (!this.map.isStyleLoaded()) await this.map.once('style.load');
+    // Not map.isStyleLoaded(): it is false while any tile or source is loading, after `style.load` has
+    // fired, so waiting for `style.load` then would wait for ever. `styleReady` is set by install().
+    if (!this.styleReady) await this.map.once('style.load');
     if (this.draw) return this.draw;
     const draw = new TerraDraw({
       adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
@@ -339,8 +342,9 @@ export class MapController extends MapControllerBase {
     draw.addFeatures([{ type: 'Feature', geometry: p, properties: { mode: 'polygon' } }]);
   }
 
-  /** Click points on the map; click the first point again (or press Enter) to close the polygon. */
-  async startPolygonDraw(onFinish: (polygon: Polygon) => void) {
+  /** Click points on the map; click the first point again (or press Enter) to close the polygon. Resolves
+   *  once terra-draw (loaded on first use) is in polygon mode and takes clicks. */
+  async startPolygonDraw(onFinish: (polygon: Polygon) => void): Promise<void> {
     const draw = await this.drawTool();
     draw.clear();
     this.onDrawn = onFinish;

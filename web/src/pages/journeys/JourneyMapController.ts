@@ -48,6 +48,8 @@ export class JourneyMapController extends MapControllerBase {
   private selected: number | null = null;
   private draw: TerraDraw | null = null;
   private drawState: 'off' | 'drawing' | 'editing' = 'off';
+  /** A drawing command given before the style (and terra-draw) was installed; run by install(). */
+  private pendingDraw: (() => void) | null = null;
 
   constructor(container: HTMLElement, opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; events: JourneyMapEvents }) {
     super(container, { style: opts.style, camera: opts.camera, zoom: 12 });
@@ -112,6 +114,9 @@ export class JourneyMapController extends MapControllerBase {
     this.draw.on('change', () => {
       if (this.drawState === 'editing') this.events.onDrawn(this.currentLine(), false);
     });
+    const pending = this.pendingDraw;
+    this.pendingDraw = null;
+    pending?.();
   }
 
   // ---- layers and data ----------------------------------------------------------------------
@@ -209,7 +214,7 @@ export class JourneyMapController extends MapControllerBase {
 
   /** Click points on the map; click the last point again (or press Enter) to finish. */
   startDrawing() {
-    if (!this.draw) return;
+    if (!this.draw) return void (this.pendingDraw = () => this.startDrawing());
     this.draw.clear();
     this.drawState = 'drawing';
     this.draw.setMode(DRAW_MODE);
@@ -218,7 +223,7 @@ export class JourneyMapController extends MapControllerBase {
 
   /** Loads a saved route's line for editing: drag vertices, drag midpoints to add, click a vertex to delete. */
   editLine(line: LineString) {
-    if (!this.draw) return;
+    if (!this.draw) return void (this.pendingDraw = () => this.editLine(line));
     this.draw.clear();
     this.draw.setMode(EDIT_MODE);
     const [result] = this.draw.addFeatures([{ type: 'Feature', geometry: line, properties: { mode: DRAW_MODE } }]);
@@ -228,6 +233,7 @@ export class JourneyMapController extends MapControllerBase {
   }
 
   stopDrawing() {
+    this.pendingDraw = null;
     if (!this.draw) return;
     this.draw.clear();
     this.draw.setMode('static');

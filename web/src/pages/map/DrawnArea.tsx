@@ -15,6 +15,9 @@ import { TimeProfile } from './hotspots/TimeProfile';
 export interface DrawnArea {
   /** The polygon sent to the API (closed, at most 200 vertices); null: none drawn. */
   polygon: Polygon | null;
+  /** Loading terra-draw (first use) before the map takes clicks. */
+  preparing: boolean;
+  /** The map takes clicks for the area's corners. */
   drawing: boolean;
   start(): void;
   clear(): void;
@@ -23,14 +26,22 @@ export interface DrawnArea {
 export function useDrawnArea(controller: MapController | null): DrawnArea {
   const [polygon, setPolygon] = useState<Polygon | null>(null);
   const [drawing, setDrawing] = useState(false);
+  const [preparing, setPreparing] = useState(false);
   const start = useCallback(() => {
     if (!controller) return;
     setPolygon(null);
-    setDrawing(true);
-    void controller.startPolygonDraw((p) => {
-      setDrawing(false);
-      setPolygon(drawnPolygon(p));
-    });
+    setPreparing(true);
+    // The hint ("click points on the map") only once the map takes clicks: terra-draw loads on first use.
+    controller
+      .startPolygonDraw((p) => {
+        setDrawing(false);
+        setPolygon(drawnPolygon(p));
+      })
+      .then(
+        () => setDrawing(true),
+        () => setDrawing(false),
+      )
+      .finally(() => setPreparing(false));
   }, [controller]);
   const clear = useCallback(() => {
     controller?.clearDrawn();
@@ -38,14 +49,18 @@ export function useDrawnArea(controller: MapController | null): DrawnArea {
     setPolygon(null);
   }, [controller]);
   useEffect(() => () => setPolygon(null), [controller]);
-  return { polygon, drawing, start, clear };
+  return { polygon, preparing, drawing, start, clear };
 }
 
 export function DrawAreaTool({ drawn, disabled }: { drawn: DrawnArea; disabled: boolean }) {
   return (
     <div className="panel" data-testid="draw-area-tool">
       <h2 className="panel-title">Time profile of an area</h2>
-      {drawn.drawing ? (
+      {drawn.preparing ? (
+        <p className="hint" data-testid="draw-area-loading">
+          Loading the drawing tool…
+        </p>
+      ) : drawn.drawing ? (
         <p className="hint" data-testid="draw-area-hint">
           Click points on the map; click the first point again (or press Enter) to close the area.
         </p>
@@ -53,7 +68,7 @@ export function DrawAreaTool({ drawn, disabled }: { drawn: DrawnArea; disabled: 
         <p className="hint">Draw any area to see its incidents by month (and by hour of week where records have times).</p>
       )}
       <div className="button-row">
-        <button type="button" onClick={drawn.start} disabled={disabled || drawn.drawing} data-testid="draw-area">
+        <button type="button" onClick={drawn.start} disabled={disabled || drawn.drawing || drawn.preparing} data-testid="draw-area">
           Draw an area
         </button>
         {(drawn.drawing || drawn.polygon) && (

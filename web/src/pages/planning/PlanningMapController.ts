@@ -47,6 +47,8 @@ export class PlanningMapController extends MapControllerBase {
   private data = new Map<SourceKey, FeatureCollection>();
   private draw: TerraDraw | null = null;
   private drawState: 'off' | 'drawing' | 'editing' = 'off';
+  /** A drawing command given before the style (and terra-draw) was installed; run by install(). */
+  private pendingDraw: (() => void) | null = null;
   private readonly attributionInMap: boolean;
 
   constructor(container: HTMLElement, opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; attributionInMap?: boolean; events: PlanningMapEvents }) {
@@ -123,6 +125,9 @@ export class PlanningMapController extends MapControllerBase {
     this.draw.on('change', () => {
       if (this.drawState === 'editing') this.events.onDrawn(this.currentShape(), false);
     });
+    const pending = this.pendingDraw;
+    this.pendingDraw = null;
+    pending?.();
   }
 
   // ---- layers and data ----------------------------------------------------------------------
@@ -217,7 +222,7 @@ export class PlanningMapController extends MapControllerBase {
 
   /** Point: click the map once. Polygon: click the corners, then the first corner again (or Enter). */
   startDrawing(kind: DrawKind) {
-    if (!this.draw) return;
+    if (!this.draw) return void (this.pendingDraw = () => this.startDrawing(kind));
     this.draw.clear();
     this.drawState = 'drawing';
     this.draw.setMode(kind);
@@ -225,7 +230,7 @@ export class PlanningMapController extends MapControllerBase {
 
   /** Loads a saved shape for editing: drag it (or a polygon's corners; midpoints add corners). */
   editShape(g: SiteGeometry) {
-    if (!this.draw) return;
+    if (!this.draw) return void (this.pendingDraw = () => this.editShape(g));
     this.draw.clear();
     this.draw.setMode('select');
     const [r] = this.draw.addFeatures([{ type: 'Feature', geometry: g, properties: { mode: g.type === 'Point' ? 'point' : 'polygon' } }]);
@@ -234,6 +239,7 @@ export class PlanningMapController extends MapControllerBase {
   }
 
   stopDrawing() {
+    this.pendingDraw = null;
     if (!this.draw) return;
     this.draw.clear();
     this.draw.setMode('static');
