@@ -52,8 +52,9 @@ async function prepare(db: Queryable, q: UnitQuery, windowDefault: 'last12' | 'a
 
 const unitMeta = (u: Units) => (u.kind === 'h3' ? { res: u.res, study_area_level: u.level } : { level: u.level });
 
-/** Gi* over every unit of the study area, corrected p-values and hot/cold classes. */
-function giTable(units: Units, t: Totals, k: number, correction: Correction) {
+/** Gi* over every unit of the study area, corrected p-values and hot/cold classes (also the planning
+ *  analyses' hotspots: api/planning/data.ts). */
+export function giTable(units: Units, t: Totals, k: number, correction: Correction) {
   const g = giStar(t.value, units.neighbours(k));
   const pAdj = adjustP(g.p, correction);
   const rows: HotspotRow[] = units.ids.map((_, i) => ({

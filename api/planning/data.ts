@@ -1,25 +1,25 @@
 // What every planning analysis starts from: the time window, the harm scheme, the incidents of the window
 // gathered per distinct location, and the significant hotspots.
 //
-// Hotspots are computed here with geodata/stats directly (Gi* over the H3 cells of the study area, binary
-// k = 1 ring weights with the cell itself, Benjamini–Hochberg FDR, hot_95/hot_99 = significant), the same
-// recipe as the hotspot API of issue 4, which was not yet in the repository to import when this was written.
-import type { MultiPolygon } from 'geojson';
+// Hotspots are the hotspot API's (issue 4): Gi* over the H3 cells of the ward study area (the same cached
+// units and neighbour lists), binary k = 1 ring weights with the cell itself, Benjamini–Hochberg FDR;
+// significant = hot_95 or hot_99.
 import type { Queryable } from '../db/index.js';
-import { ApiError } from '../errors.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import { requestCategories, requestWindow } from '../aggregates/request.js';
+import type { H3Res } from '../aggregates/params.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
+import { addRow, emptyTotals } from '../hotspots/common.js';
+import { giTable } from '../hotspots/handlers.js';
+import { h3Units, STUDY_AREA_LEVEL } from '../hotspots/units.js';
 import type { Window } from '../aggregates/window.js';
 import { weightOf, type HarmScheme } from '../../geodata/harm/schemes.js';
-import { giStar } from '../../geodata/stats/gistar.js';
-import { adjustP, classifyHotCold, type HotColdClass } from '../../geodata/stats/correction.js';
-import { h3Neighbours, studyAreaCells } from '../../geodata/stats/neighbours.js';
+import type { HotColdClass } from '../../geodata/stats/correction.js';
 import { lonLatToBng, type XY } from '../../geodata/planning/geometry.js';
 import type { TimedCount } from '../../geodata/planning/patrol.js';
 
 export const SIGNIFICANT: ReadonlySet<HotColdClass> = new Set(['hot_95', 'hot_99']);
-export const STUDY_LEVEL = 'ward';
+export const STUDY_LEVEL = STUDY_AREA_LEVEL;
 
 // ---------- window, categories, scheme ----------
 
@@ -95,10 +95,8 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
   const categories = await requestCategories(db, q.category);
   const scheme = await resolveScheme(db, q.weights);
   const res = q.res as 8 | 9 | 10;
-  const wards = await db.query<{ geom: string }>(`SELECT ST_AsGeoJSON(geom)::text AS geom FROM areas WHERE level = $1`, [STUDY_LEVEL]);
-  if (wards.length === 0) throw new ApiError(400, 'no_study_area', 'Load ward boundaries first: hotspots are computed over the H3 cells of the wards.');
-  const cells = studyAreaCells(wards.map((w) => JSON.parse(w.geom) as MultiPolygon), res);
-  if (cells.length < 2) throw new ApiError(400, 'no_study_area', `The wards hold ${cells.length} H3 cell(s) at res ${res}; Gi* needs at least 2.`);
+  const units = await h3Units(db, res as H3Res);
+  const cells = units.ids;
 
   const p = new Params();
   const where = incidentWhere(p, { ...window, categories });
@@ -118,18 +116,17 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
   }
   const places = [...byKey.values()];
 
-  // Gi* over the study area's cells (0 where nothing happened).
-  const index = new Map(cells.map((c, i) => [c, i]));
-  const values = new Float64Array(cells.length);
+  // Gi* over the study area's cells (0 where nothing happened), as GET /api/hotspots?correction=fdr&k=1.
+  const totals = emptyTotals(cells.length);
   const harmByCell = new Map<string, number>();
   for (const pl of places) {
     harmByCell.set(pl.cell, (harmByCell.get(pl.cell) ?? 0) + pl.harm);
-    const i = index.get(pl.cell);
-    if (i !== undefined) values[i] += pl.harm;
+    addRow(totals, units, pl.cell, pl.count, pl.harm, 0);
   }
-  const { z, p: pv } = giStar(values, h3Neighbours(cells, 1));
-  const pAdjusted = adjustP(pv, 'fdr');
-  const classes = cells.map((_, i) => classifyHotCold(z[i], pAdjusted[i]));
+  const { rows: gi } = giTable(units, totals, 1, 'fdr');
+  const z = gi.map((r) => r.gi_z);
+  const pAdjusted = gi.map((r) => r.p_adjusted);
+  const classes = gi.map((r) => r.class);
   const significant = new Set(cells.filter((_, i) => SIGNIFICANT.has(classes[i])));
   return {
     window, categories, scheme, res, places, cells, z, pAdjusted, classes, harmByCell, significant,

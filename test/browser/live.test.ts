@@ -6,12 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, /** The issue's limit for new incidents to show on every open map. */
-const LIVE_LIMIT = 2000;
-/** Other waits (the follower, the ranking): generous, their latencies are printed, not limited by the issue. */
-const LIVE_TIMEOUT = 10_000;
-
-describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../api/app.js';
 import type { Db } from '../../api/db/index.js';
@@ -51,6 +46,11 @@ function slice(from: number, to: number): string {
 
 const mapCentre = (page: Page) => page.evaluate(() => (window as any).__saferplaces.map.getCenter().toArray() as [number, number]);
 const extentCount = async (page: Page) => Number(((await page.textContent('[data-testid="data-extent"]')) ?? '').split(' ')[0].replace(/,/g, ''));
+
+/** The issue's limit for new incidents to show on every open map. */
+const LIVE_LIMIT = 2000;
+/** Other waits (the follower, the ranking): generous, their latencies are printed, not limited by the issue. */
+const LIVE_TIMEOUT = 10_000;
 
 describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium', () => {
   let db: Db;
