@@ -47,6 +47,14 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
     const b = await waitForImport(app, (await r2.json()).id);
     expect(b).toMatchObject({ status: 'committed', kind: 'police_uk_street', imported: 5562, outside_study_area: 39 });
     expect(b.summary.repeatedSourceIds.ids).toBe(60);
+    // Audited twice: when queued, and when it ends with the number of records stored.
+    const auditRows = () =>
+      db.query<{ outcome: string; record_count: number | null; user_email: string }>(`SELECT outcome, record_count, user_email FROM audit_log WHERE action = 'import' AND resource = $1 ORDER BY id`, [`imports/${b.id}`]);
+    await expect.poll(async () => (await auditRows()).length).toBe(2);
+    expect(await auditRows()).toEqual([
+      { outcome: 'queued', record_count: null, user_email: app.email },
+      { outcome: 'committed', record_count: 5562, user_email: app.email },
+    ]);
     const list = await (await app.request('/api/imports')).json();
     expect(list.imports.map((x: { id: number }) => x.id)).toEqual([b.id, id]);
     expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([]); // uploads are removed
@@ -78,6 +86,11 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
     expect((await app.request('/api/imports/abc')).status).toBe(400);
     expect((await app.request('/api/imports/99999')).status).toBe(404);
     expect((await app.request('/api/imports?limit=-1')).status).toBe(400);
+    // Unknown parameters are refused, not ignored (a misspelt option would otherwise import with defaults).
+    const typo = await post('a,b\n1,2\n', '&levle=ward');
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).error.message).toMatch(/levle/);
+    expect((await app.request('/api/imports?limt=5')).status).toBe(400);
   });
 
   it('saves and lists column mappings, refusing invalid ones', async () => {

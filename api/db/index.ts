@@ -256,10 +256,17 @@ export function openConfiguredDb(config: { DATABASE_URL?: string; dataDir: strin
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/** Advisory lock key held (per transaction) while migrating, so that two processes starting together on
+ *  one server database apply each migration once (the second waits, then sees it recorded). */
+const MIGRATION_LOCK = 70000;
+
 /** Apply numbered plain-SQL migrations (NNN_name.sql) not yet recorded, each in its own transaction. */
 export async function migrate(db: Db): Promise<string[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
   const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
   const applied: string[] = [];
@@ -267,11 +274,15 @@ export async function migrate(db: Db): Promise<string[]> {
     const version = Number(f.slice(0, 3));
     if (done.has(version)) continue;
     const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8');
-    await db.transaction(async (tx) => {
+    const ran = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      // Another process may have applied it while this one waited for the lock.
+      if ((await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version])).length > 0) return false;
       await tx.exec(sql);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, f]);
+      return true;
     });
-    applied.push(f);
+    if (ran) applied.push(f);
   }
   return applied;
 }

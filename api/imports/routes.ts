@@ -20,7 +20,7 @@ import { ImportJobs } from './jobs.js';
 import { sniff } from './sniff.js';
 
 const field = z.string().min(1).max(200).optional();
-const startQuery = z.object({
+const startQuery = z.strictObject({
   kind: z.enum(IMPORT_KINDS as [string, ...string[]]).optional(),
   level: levelParam.optional(),
   code_field: field,
@@ -33,7 +33,7 @@ const startQuery = z.object({
   dataset: z.string().min(1).max(120).optional(),
   filename: z.string().min(1).max(255).optional(),
 });
-const pageQuery = z.object({
+const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
@@ -105,8 +105,8 @@ export function importRoutes({ db, config }: Deps) {
       valueField: q.value_field, crs: q.crs, object: q.object, mapping: q.mapping, saveMapping: q.save_mapping,
       dataset: q.dataset, fileName, createdBy: p.user.email,
     };
-    const logImport = (id: number, outcome: string) =>
-      audit(db, p, c.get('ip'), { action: 'import', resource: `imports/${id}`, query: { file: fileName, kind: q.kind ?? null, level: q.level ?? null }, outcome });
+    const logImport = (id: number, outcome: string, recordCount: number | null = null) =>
+      audit(db, p, c.get('ip'), { action: 'import', resource: `imports/${id}`, query: { file: fileName, kind: q.kind ?? null, level: q.level ?? null }, outcome, recordCount });
     // Problems visible from the first bytes are answered at once (and recorded as a failed import).
     try {
       await sniff(tmp);
@@ -117,8 +117,13 @@ export function importRoutes({ db, config }: Deps) {
       await logImport(s.batchId, e.code);
       return c.json(errorBody(e.code, e.message, { id: s.batchId }), 400);
     }
-    const { id } = await jobs.enqueue(tmp, opts);
+    const { id, done } = await jobs.enqueue(tmp, opts);
     await logImport(id, 'queued');
+    // A second row when the import ends: its outcome and the number of records it stored.
+    void done.then(
+      (s) => logImport(id, s.status, s.imported),
+      () => logImport(id, 'failed'),
+    ).catch((e) => console.error(`audit of import ${id} failed:`, e));
     return c.json({ id }, 202);
   });
 
