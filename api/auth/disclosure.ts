@@ -6,11 +6,12 @@
 //    0 to 4) is withheld (null, with `suppressed: true`).
 // 2. Complementary suppression: if a list withholds anything, the smallest shown counts are withheld too
 //    until at least two counts are withheld and the withheld counts add up to at least the threshold.
-//    A total shown beside the list (or elsewhere: the summary, another level) then reveals only the sum
-//    of two or more withheld counts, never one of them, so suppression cannot be undone by subtraction.
+//    The list's total (shown beside it, or in the summary) then reveals only the sum of two or more
+//    withheld counts, never one of them, so suppression cannot be undone by subtraction from it.
 // 3. Values derived from a withheld count (rate, change) are withheld with it.
-// Residual risk, documented for the DPO: differencing across *different* requests (overlapping date
-// windows or category sets) is not prevented by this rule; partners' requests are aggregate-only and
+// Residual risk, documented for the DPO (README): differencing across *different* requests (overlapping
+// date windows or category sets, a ward against its LSOAs, an H3 cell against its children, two drawn
+// areas) is not prevented by this per-list rule; partners' requests are aggregate-only and
 // logged in the audit trail. Hexagon requests from partners ignore `bbox` so the mask does not depend
 // on the map view.
 import type { Queryable } from '../db/index.js';
