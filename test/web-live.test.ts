@@ -10,6 +10,7 @@ import {
   meetingToView,
   newIncidentsText,
   periodLabel,
+  periodMonths,
   presentAreaColours,
   presentColours,
   previousMeeting,
@@ -65,6 +66,26 @@ describe('meeting views', () => {
     expect(v.hexRes).toBe('auto');
     expect(v.from).toBeNull();
     expect(v.categories).toEqual([]);
+  });
+
+  it('the window sent is the one the presenter\'s map shows; a follower gets it in its URL', () => {
+    const noWindow = { ...view, from: null, to: null };
+    // The URL leaves the window to a default: without the shown window, followers would use their own.
+    expect(viewToMeeting(noWindow)!.window).toEqual({ from: null, to: null });
+    const m = viewToMeeting(noWindow, { from: '2025-01', to: '2025-02' })!;
+    expect(m.window).toEqual({ from: '2025-01', to: '2025-02' });
+    const follower = meetingToView(m, { ...DEFAULT_VIEW, from: '2023-01', to: '2024-01', categories: ['drugs'] });
+    expect([follower.from, follower.to, follower.categories]).toEqual(['2025-01', '2025-02', ['burglary', 'robbery']]);
+    expect(formatView(follower)).toContain('from=2025-01&to=2025-02&cat=burglary,robbery');
+    // A malformed or empty shown window falls back to the URL's.
+    expect(viewToMeeting(view, { from: '2025-02', to: '2025-02' })!.window).toEqual({ from: '2024-01', to: '2024-07' });
+    expect(viewToMeeting(view, { from: '2025-1', to: '2025-03' })!.window).toEqual({ from: '2024-01', to: '2024-07' });
+    // The presentation's comparison period as months, only when it is whole months.
+    expect(periodMonths({ from: '2025-01-01', to: '2025-02-01' })).toEqual({ from: '2025-01', to: '2025-02' });
+    expect(periodMonths({ from: '2024-12-01', to: '2025-03-01' })).toEqual({ from: '2024-12', to: '2025-03' });
+    expect(periodMonths({ from: '2025-01-18', to: '2025-02-15' })).toBeNull();
+    expect(periodMonths({ from: '2025-02-01', to: '2025-02-01' })).toBeNull();
+    expect(periodMonths(null)).toBeNull();
   });
 
   it('presentation and pack URLs carry the map view plus since and compare', () => {

@@ -1,17 +1,19 @@
 // "Follow the presenter": this tab's part in a meeting, as a small external store.
 // Presenting: every change of the view (map moves, layers, filters, window) is sent with
-// PUT /api/meetings/:id/view, at most PUSH_MS apart (the last one always goes).
+// PUT /api/meetings/:id/view, at most PUSH_MS apart (the last one always goes). The window sent is
+// the one the presenting page's map shows (setShownWindow), so followers see the same months even
+// when the presenter's URL leaves the window to a default.
 // Following: the meeting's event stream moves this tab's view (the URL, tagged 'app', so the map
 // jumps there); leaving restores the view the tab had before joining.
 // The meeting is kept in sessionStorage, so a reload stays in it.
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { errorMessage } from '../api/client';
 import { liveApi, type Meeting, type MeetingView } from '../api/live';
 import { formatView, type ViewState } from '../state/url-state';
 import { getView, navigate, updateView } from '../state/view-store';
 import { coalesce, EventStream } from './live-feed';
 import { currentSeq } from './live-hooks';
-import { meetingToView, previousMeeting, recordMeeting, viewToMeeting, type HeldMeeting } from './live-view';
+import { meetingToView, previousMeeting, recordMeeting, viewToMeeting, type HeldMeeting, type MonthWindow } from './live-view';
 
 export const PUSH_MS = 250;
 const SESSION_KEY = 'saferplaces.meeting';
@@ -77,10 +79,24 @@ export function lastMeetingSeq(): HeldMeeting | null {
 // ---------- presenting ----------
 
 let lastSent = '';
+let shownWindow: MonthWindow | null = null;
+
+/** The page's map shows this window (null: none known, the URL's window goes); sent when presenting. */
+export function setShownWindow(w: MonthWindow | null) {
+  if (w?.from === shownWindow?.from && w?.to === shownWindow?.to) return;
+  shownWindow = w ? { from: w.from, to: w.to } : null;
+  viewChanged();
+}
+
+/** While mounted, the window this page's map shows is the one a meeting it presents sends. */
+export function useShownWindow(w: MonthWindow | null) {
+  useEffect(() => setShownWindow(w), [w?.from, w?.to]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => () => setShownWindow(null), []);
+}
 
 function pushNow() {
   if (state.mode !== 'presenting') return;
-  const view = viewToMeeting(getView());
+  const view = viewToMeeting(getView(), shownWindow);
   if (!view) return;
   const body = JSON.stringify(view);
   if (body === lastSent) return;

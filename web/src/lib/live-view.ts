@@ -9,8 +9,19 @@ import { formatCount } from './format';
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** What a follower's map needs to show what the presenter's shows (null until the map has a camera). */
-export function viewToMeeting(v: ViewState): MeetingView | null {
+/** A time window in whole months (`to` exclusive), as the URL and a meeting view carry it. */
+export interface MonthWindow {
+  from: string;
+  to: string;
+}
+
+/**
+ * What a follower's map needs to show what the presenter's shows (null until the map has a camera).
+ * `shown` is the window the presenter's map actually shows when the URL leaves it to a default (the
+ * map page's default months, the presentation's comparison period): followers get that window, not
+ * their own default, which may differ.
+ */
+export function viewToMeeting(v: ViewState, shown: MonthWindow | null = null): MeetingView | null {
   if (!v.camera) return null;
   return {
     center: [round(v.camera.lng, 6), round(v.camera.lat, 6)],
@@ -25,8 +36,17 @@ export function viewToMeeting(v: ViewState): MeetingView | null {
       classes: v.classMethod,
       hex: v.hexRes === 'auto' ? 'auto' : v.hexRes,
     },
-    window: { from: v.from, to: v.to },
+    window: shown && isMonth(shown.from) && isMonth(shown.to) && shown.from < shown.to ? { from: shown.from, to: shown.to } : { from: v.from, to: v.to },
   };
+}
+
+/** A period of days [from, to) as whole months when it is one ('2025-01-01'..'2025-03-01' -> 2025-01..2025-03), else null. */
+export function periodMonths(p: { from: string; to: string } | null | undefined): MonthWindow | null {
+  if (!p) return null;
+  const m = /^(\d{4}-\d{2})-01$/;
+  const a = m.exec(p.from);
+  const b = m.exec(p.to);
+  return a && b && a[1] < b[1] ? { from: a[1], to: b[1] } : null;
 }
 
 const str = (x: unknown) => (typeof x === 'string' ? x : null);

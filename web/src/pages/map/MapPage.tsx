@@ -23,6 +23,7 @@ import { MapNotices } from './MapNotices';
 import { MapExportDialog, type ExportKind } from './MapExports';
 import { useAreaBoundaries, useAreaStats, useHexLayer, useIncidentLayer, type Viewport } from './use-map-layers';
 import { useLiveNonce } from '../../lib/live-hooks';
+import { useShownWindow } from '../../lib/live-meeting';
 import { LiveToast } from '../present/LiveToast';
 import { MeetingBar } from '../present/MeetingBar';
 import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
@@ -41,6 +42,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const initialCamera = useRef(view.camera).current;
 
   const period = resolveWindow(view, summary);
+  // A meeting presented from this page sends the months this map shows (the default when the URL has none).
+  useShownWindow(period);
   const catKey = view.categories.join(',');
   const filters: ResolvedFilters | null = useMemo(
     () => (period ? { from: period.from, to: period.to, categories: view.categories } : null),

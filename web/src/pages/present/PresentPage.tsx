@@ -14,7 +14,8 @@ import { updateView, useViewSnapshot } from '../../state/view-store';
 import { useUser } from '../../api/session-store';
 import { seesWithheld } from '../../lib/roles';
 import { useLiveNonce } from '../../lib/live-hooks';
-import { comparisonText, presentAreaColours, presentColours } from '../../lib/live-view';
+import { comparisonText, periodMonths, presentAreaColours, presentColours } from '../../lib/live-view';
+import { useShownWindow } from '../../lib/live-meeting';
 import { MapView } from '../map/MapView';
 import { useAreaBoundaries, useAreaStats, useHexLayer, type Viewport } from '../map/use-map-layers';
 import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from '../pack/PackTables';
@@ -42,6 +43,8 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [pack?.period.from, pack?.period.to, view.categories.join(',')],
   );
+  // Followers get the period this map shows (the pack's), not their own default window.
+  useShownWindow(periodMonths(pack?.period));
   useAreaBoundaries(controller, view.level, initialCamera === null);
   const stats = useAreaStats(controller, view.level, filters);
   // eslint-disable-next-line react-hooks/exhaustive-deps
