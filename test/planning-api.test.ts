@@ -1,12 +1,14 @@
 // Planning API (issue 6) on real Lewisham data (2022 wards, 20,512 police.uk violence/robbery records of
 // 2016-01..2018-06, loaded with the real importer), on every driver. Independent checks are done in PostGIS
 // here (ST_DWithin / ST_Distance on geography, ST_Covers on the ward polygons), not with the app's code:
-// coverage, patrol box contents and spacing, outreach coverage and the CHB counts.
+// coverage, patrol box contents and spacing, outreach coverage and the CHB counts; a CHB area built from
+// H3 cells is checked against the cells' own outlines dissolved in PostGIS and the ids stored at import.
 // The register's history is append-only (even TRUNCATE is refused), so each run uses its own intervention
 // type and filters on it.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cellToBoundary, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { Db } from '../api/db/index.js';
@@ -337,6 +339,123 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     expect((await send(as.partner, 'POST', '/api/planning/outreach', { k: 2 })).status).toBe(403);
   });
 
+  // ---------- coverage and outreach along a walking network ----------
+
+  it('with a walking network loaded: walking coverage and outreach ≤ straight line, every covered place within the limit in PostGIS', async () => {
+    // No street network is in shared/data, so the walking network here is built from what is: the 2021 LSOA
+    // boundaries, whose rings in London largely follow street centrelines (and rivers and railways). Each
+    // ring becomes a line; neighbouring LSOAs share vertices, so the rings join into one network.
+    const lsoa = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21.geojson'), 'utf8'));
+    const network = {
+      type: 'FeatureCollection',
+      features: lsoa.features.flatMap((f: any) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(1))
+        .map((ring: number[][]) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } })),
+    };
+    const covUrl = `/api/planning/coverage?${W}&types=${type}&distance=400`;
+    const outBody = { from: `${WINDOW.from}-01`, to: `${WINDOW.to}-01`, k: 4, distance: 400, candidates: stations.map((s) => ({ name: s.name, lon: s.lon, lat: s.lat })) };
+    const timed = async <T,>(f: () => Promise<T>) => {
+      const t0 = performance.now();
+      const out = await f();
+      return { out, ms: Math.round(performance.now() - t0) };
+    };
+    try {
+      expect((await get(as.officer, '/api/planning/network')).body).toEqual({ network: null });
+      // Only analysts load one; a bad network is refused and nothing is stored.
+      expect((await send(as.officer, 'PUT', '/api/planning/network', { name: 'LSOA', network })).status).toBe(403);
+      const bad = await send(as.analyst, 'PUT', '/api/planning/network', { name: 'bad', network: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [0, 51] } }] } });
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_body']);
+      expect((await get(as.analyst, '/api/planning/network')).body.network).toBeNull();
+
+      // Straight line first (timed), then load the network.
+      const straightCov = await timed(() => get(as.analyst, covUrl));
+      const straightOut = await timed(() => send(as.officer, 'POST', '/api/planning/outreach', outBody));
+      expect(straightCov.out.body.meta.distance).toBe('straight-line');
+      const put = await timed(() => send(as.analyst, 'PUT', '/api/planning/network', { name: 'Lewisham LSOA 2021 boundaries as lines', network }));
+      expect(put.out.status).toBe(200);
+      expect(put.out.body.network).toMatchObject({ name: 'Lewisham LSOA 2021 boundaries as lines', lines: network.features.length });
+      const [stored] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM walking_network_lines');
+      expect(stored.n).toBe(network.features.length);
+
+      const first = await timed(() => get(as.analyst, covUrl)); // builds the graph
+      const walkCov = await timed(() => get(as.analyst, covUrl));
+      const walkOut = await timed(() => send(as.officer, 'POST', '/api/planning/outreach', outBody));
+      console.log(`[${driver}] coverage straight ${straightCov.ms} ms, walking ${walkCov.ms} ms (first, with graph build: ${first.ms} ms); ` +
+        `outreach (${stations.length} stations, exact) straight ${straightOut.ms} ms, walking ${walkOut.ms} ms; network load ${put.ms} ms`);
+      const w = walkCov.out.body;
+      const st = straightCov.out.body;
+      expect(w.meta.distance).toBe('walking');
+      expect(w.meta.distance_note).toMatch(/walking distances along the loaded walking network/);
+      expect(w.meta.network).toMatchObject({ name: 'Lewisham LSOA 2021 boundaries as lines', lines: network.features.length });
+      expect(w.meta.network.loaded_by).toBeUndefined(); // partners see meta
+      // Walking distance ≥ straight line, so walking coverage ≤ straight-line coverage everywhere.
+      expect(w.borough.hotspot_incidents).toBe(st.borough.hotspot_incidents);
+      expect(w.borough.covered_incidents).toBeLessThanOrEqual(st.borough.covered_incidents);
+      expect(w.borough.covered_incidents).toBeLessThan(st.borough.covered_incidents); // the detours bite
+      expect(w.borough.covered_incidents).toBeGreaterThan(0);
+      for (const ward of w.wards) expect(ward.covered_incidents).toBeLessThanOrEqual(st.wards.find((x: any) => x.code === ward.code).covered_incidents);
+      const stCell = new Map(st.hotspots.map((h: any) => [h.h3, h]));
+      for (const h of w.hotspots) {
+        const s: any = stCell.get(h.h3);
+        expect(h.covered_harm).toBeLessThanOrEqual(s.covered_harm);
+        if (h.nearest_intervention_m !== null) expect(h.nearest_intervention_m).toBeGreaterThanOrEqual(s.nearest_intervention_m - 1);
+      }
+      expect(w.uncovered.length).toBeGreaterThanOrEqual(st.uncovered.length);
+
+      // PostGIS, per incident: every incident in a hot cell that walking counts as covered is within 400 m
+      // in a straight line (ST_DWithin on geography, 0.5 m for grid vs spheroid), per hot cell.
+      const cells = w.hotspots.map((h: any) => h.h3);
+      const perCell = await db.query<{ h3: string; within: number }>(
+        `WITH v AS (SELECT geom::geography AS g FROM interventions WHERE type = $4 AND deleted_at IS NULL AND starts_on < $2::date AND (ends_on IS NULL OR ends_on >= $1::date))
+         SELECT lpad(to_hex(i.h3_9), 15, '0') AS h3, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM v WHERE ST_DWithin(v.g, i.geom::geography, 400.5)))::int AS within
+         FROM incidents i WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp AND lpad(to_hex(i.h3_9), 15, '0') = ANY($3::text[])
+         GROUP BY 1`,
+        [`${WINDOW.from}-01`, `${WINDOW.to}-01`, cells, type],
+      );
+      const within = new Map(perCell.map((r) => [r.h3, r.within]));
+      for (const h of w.hotspots) expect(h.covered_harm, h.h3).toBeLessThanOrEqual(within.get(h.h3) ?? 0);
+      // And place by place, with the app's walking function on the stored network: walk ≥ PostGIS straight line.
+      const { walkingNetwork } = await import('../api/planning/network.js');
+      const { walkingDistances } = await import('../geodata/planning/walking.js');
+      const { lonLatToBng } = await import('../geodata/planning/geometry.js');
+      const net = (await walkingNetwork(db))!;
+      const places = await db.query<{ lon: number; lat: number; d: number }>(
+        `WITH v AS (SELECT geom::geography AS g FROM interventions WHERE type = $3 AND deleted_at IS NULL AND starts_on < $2::date AND (ends_on IS NULL OR ends_on >= $1::date)),
+              p AS (SELECT DISTINCT geom FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp)
+         SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, (SELECT min(ST_Distance(v.g, p.geom::geography)) FROM v) AS d FROM p`,
+        [`${WINDOW.from}-01`, `${WINDOW.to}-01`, type],
+      );
+      const sites = stations.map((s) => [{ kind: 'point' as const, xy: lonLatToBng(s.lon, s.lat) }]);
+      const walk = walkingDistances(net.graph, places.map((p) => lonLatToBng(p.lon, p.lat)), sites, 400);
+      let coveredPlaces = 0;
+      places.forEach((p, i) => {
+        if (walk[i] <= 400) {
+          coveredPlaces++;
+          expect(p.d).toBeLessThanOrEqual(400.5);
+          expect(walk[i]).toBeGreaterThanOrEqual(p.d - 0.5);
+        }
+      });
+      expect(coveredPlaces).toBeGreaterThan(0);
+
+      // Outreach: each station's walking cover set is a subset of its straight-line one, so the proven
+      // optimum can only fall.
+      const o = walkOut.out.body;
+      expect(o.meta.distance).toBe('walking');
+      expect(o.exact.optimal).toBe(true);
+      expect(straightOut.out.body.exact.optimal).toBe(true);
+      expect(o.exact.covered).toBeLessThanOrEqual(straightOut.out.body.exact.covered);
+      expect(o.exact.covered).toBeGreaterThan(0);
+      expect(o.total_harm).toBe(straightOut.out.body.total_harm);
+      expect(o.sites.reduce((s: number, x: any) => s + x.gain, 0)).toBe(o.covered);
+    } finally {
+      expect((await send(as.analyst, 'DELETE', '/api/planning/network')).status).toBe(200);
+    }
+    // Removed: straight lines again, the same figures as before.
+    const back = await get(as.analyst, covUrl);
+    expect(back.body.meta.distance).toBe('straight-line');
+    expect(back.body.meta.network).toBeNull();
+    expect(back.body.borough).toEqual(cov.borough);
+  });
+
   // ---------- Clear-Hold-Build ----------
 
   it('CHB evaluation: counts checked in PostGIS, WDQ/TNE/DiD from them, interventions per phase, partner suppression', async () => {
@@ -420,5 +539,85 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     expect((await send(as.officer, 'DELETE', `/api/chb/${tiny.body.id}`)).status).toBe(403);
     expect((await send(as.analyst, 'DELETE', `/api/chb/${tiny.body.id}`)).status).toBe(200);
     expect((await get(as.admin, `/api/chb/${tiny.body.id}`)).status).toBe(404);
+  });
+
+  it('CHB area built from H3 cells with a drawn control polygon: geometry = union of the cells (PostGIS), counts = stored cell ids', async () => {
+    // The area: a res-9 cell and its two rings (19 cells) at a ward's point on surface; the control: a
+    // ~700 m square drawn around the point on surface of the ward farthest from it.
+    const [pick] = await db.query<{ alon: number; alat: number; clon: number; clat: number }>(
+      `SELECT ST_X(ST_PointOnSurface(a.geom)) AS alon, ST_Y(ST_PointOnSurface(a.geom)) AS alat,
+              ST_X(ST_PointOnSurface(c.geom)) AS clon, ST_Y(ST_PointOnSurface(c.geom)) AS clat
+       FROM areas a, areas c WHERE a.level = 'ward' AND c.level = 'ward' AND a.code = (SELECT max(code) FROM areas WHERE level = 'ward')
+       ORDER BY ST_Distance(a.geom::geography, c.geom::geography) DESC LIMIT 1`);
+    const cells = gridDisk(latLngToCell(pick.alat, pick.alon, 9), 2);
+    expect(cells).toHaveLength(19);
+    const square = (lon: number, lat: number, d: number) => ({
+      type: 'Polygon', coordinates: [[[lon - d, lat - d * 0.62], [lon + d, lat - d * 0.62], [lon + d, lat + d * 0.62], [lon - d, lat + d * 0.62], [lon - d, lat - d * 0.62]]],
+    });
+    const drawn = square(pick.clon, pick.clat, 0.005);
+    const body = {
+      name: 'Cells CHB', area: { cells }, control: { geometry: drawn },
+      clear_start: '2017-07-01', hold_start: '2017-10-01', build_start: '2018-01-01', build_end: '2018-07-01',
+    };
+    const stored = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM chb_areas'))[0].n;
+    const before = await stored();
+    // Refused, nothing stored: cells of two resolutions; a bad id; a drawn control inside the 500 m buffer.
+    const mixed = await send(as.analyst, 'POST', '/api/chb', { ...body, area: { cells: [...cells.slice(1), cellToParent(cells[0], 8)] } });
+    expect([mixed.status, mixed.body.error.message]).toEqual([400, expect.stringMatching(/one resolution/)]);
+    expect((await send(as.analyst, 'POST', '/api/chb', { ...body, area: { cells: ['8f2830828052d25'] } })).body.error.message).toMatch(/valid H3 cell at resolution 7\.\.10/);
+    const near = square(pick.alon, pick.alat + 0.009, 0.002); // 860–1140 m north of the centre: clear of the cells (~500 m), in the 500 m ring
+    const overlap = await send(as.analyst, 'POST', '/api/chb', { ...body, control: { geometry: near } });
+    expect([overlap.status, overlap.body.error.message]).toEqual([400, expect.stringMatching(/overlaps the displacement buffer/)]);
+    expect(await stored()).toBe(before);
+
+    const created = await send(as.analyst, 'POST', '/api/chb', body);
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(created.body.area_source).toEqual({ kind: 'cells', res: 9, codes: [...cells].sort() });
+    expect(created.body.control_source).toEqual({ kind: 'geometry' });
+    // The stored area is the union of the cells, each outlined on its own by h3-js cellToBoundary and
+    // dissolved by PostGIS ST_Union (not h3-js cellsToMultiPolygon, which the API uses): symmetric
+    // difference under 1 m² of a ~1.8 km² area. The control is the drawn polygon.
+    const cellPolys = cells.map((c) => {
+      const ring = cellToBoundary(c, true);
+      return { type: 'Polygon', coordinates: [ring] };
+    });
+    const [g] = await db.query<{ diff_m2: number; area_m2: number; one_piece: boolean; ctl_diff_m2: number }>(
+      `WITH u AS (SELECT ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(p::text), 4326)) AS g FROM jsonb_array_elements($2::jsonb) AS p),
+            c AS (SELECT * FROM chb_areas WHERE id = $1)
+       SELECT ST_Area(ST_SymDifference(c.area_geom, u.g)::geography) AS diff_m2, ST_Area(c.area_geom::geography) AS area_m2,
+              ST_NumGeometries(c.area_geom) = 1 AS one_piece,
+              ST_Area(ST_SymDifference(c.control_geom, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))::geography) AS ctl_diff_m2
+       FROM c, u`,
+      [id, JSON.stringify(cellPolys), JSON.stringify(drawn)],
+    );
+    expect(g.area_m2).toBeGreaterThan(19 * 0.1e6 * 0.9);
+    expect(g.area_m2).toBeLessThan(19 * 0.1e6 * 1.1);
+    expect(g.diff_m2).toBeLessThan(1);
+    expect(g.one_piece).toBe(true);
+    expect(g.ctl_diff_m2).toBeLessThan(1e-3);
+
+    // Evaluation: the area's counts are the incidents whose stored res-9 cell (computed by h3-js at import)
+    // is one of the cells; the control's, those PostGIS puts inside the drawn polygon.
+    const ev = await get(as.analyst, `/api/chb/${id}/evaluation`);
+    expect(ev.status).toBe(200);
+    expect(ev.body.area.area_source.kind).toBe('cells');
+    let inArea = 0;
+    for (const ph of ev.body.phases) {
+      for (const [which, w] of [['baseline', ph.baseline], ['phase', ph.window]] as const) {
+        const [n] = await db.query<{ area: number; control: number }>(
+          `SELECT count(*) FILTER (WHERE lpad(to_hex(h3_9), 15, '0') = ANY($3::text[]))::int AS area,
+                  count(*) FILTER (WHERE ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), geom))::int AS control
+           FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp`,
+          [w.from, w.to, cells, JSON.stringify(drawn)],
+        );
+        const r = (name: string) => ph.regions.find((x: any) => x.region === name)[`${which}_count`];
+        expect(r('area'), `${ph.phase} ${which} area`).toBe(n.area);
+        expect(r('control'), `${ph.phase} ${which} control`).toBe(n.control);
+        inArea += n.area;
+      }
+    }
+    expect(inArea).toBeGreaterThan(0);
+    expect((await send(as.analyst, 'DELETE', `/api/chb/${id}`)).status).toBe(200);
   });
 });

@@ -2,7 +2,7 @@
 // displacement buffer ring (default 500 m), stored as built; and their evaluation phase by phase against
 // the baseline before Clear: counts and harm in area, buffer and control, WDQ and TNE (Bowers & Johnson
 // 2003), a difference-in-differences estimate, and the interventions logged in the area per phase.
-import { cellsToMultiPolygon } from 'h3-js';
+import { cellsToMultiPolygon, getResolution } from 'h3-js';
 import type { z } from 'zod';
 import type { Db, Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
@@ -37,7 +37,7 @@ async function regionGeoJson(db: Queryable, spec: RegionSpec, path: string): Pro
   } else {
     const cells = [...new Set(spec.cells)].sort();
     geojson = JSON.stringify({ type: 'MultiPolygon', coordinates: cellsToMultiPolygon(cells, true) });
-    source = { kind: 'cells', codes: cells };
+    source = { kind: 'cells', res: getResolution(cells[0]), codes: cells };
   }
   const [v] = await db.query<{ valid: boolean; reason: string; kind: string }>(
     `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, GeometryType(g) AS kind FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) s`,

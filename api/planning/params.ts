@@ -139,7 +139,14 @@ export const regionSpec = z.union(
   [
     z.strictObject({ geometry: areaGeometry }),
     z.strictObject({ wards: z.array(z.string().min(1).max(64)).min(1).max(100) }),
-    z.strictObject({ cells: z.array(h3Cell).min(1).max(20_000) }),
+    // One resolution: H3 cells of different resolutions do not nest exactly, and h3-js will not outline a mix.
+    z.strictObject({
+      cells: z
+        .array(h3Cell)
+        .min(1)
+        .max(20_000)
+        .refine((cs) => new Set(cs.map(getResolution)).size === 1, 'give the cells at one resolution (all 7, 8, 9 or 10)'),
+    }),
   ],
   { message: 'give the area as {geometry} (GeoJSON Polygon/MultiPolygon), {wards: [codes]} or {cells: [H3 ids]}' },
 );
