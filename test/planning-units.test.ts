@@ -1,6 +1,6 @@
-// Planning's pure functions on hand-checked fixtures: WDQ/TNE/DiD (a published worked example and hand-worked
-// cases), maximal covering (greedy vs exact vs brute force), patrol boxes, peak times, the Koper dosage plan,
-// grid distances and coverage shares.
+// Planning's pure functions on hand-checked fixtures: WDQ/TNE/DiD (the published worked examples found, with
+// their printed figures, and hand-worked cases), maximal covering (greedy vs exact vs brute force), patrol
+// boxes, peak times, the Koper dosage plan, grid distances and coverage shares.
 import { describe, expect, it } from 'vitest';
 import { displacement } from '../geodata/planning/displacement.js';
 import { coveredWeight, exactCover, greedyBound, greedyCover, type CoverInstance } from '../geodata/planning/covering.js';
@@ -13,20 +13,72 @@ import { Rng } from '../geodata/stats/prng.js';
 const ba = (before: number, after: number) => ({ before, after });
 
 describe('WDQ, TNE and DiD', () => {
-  it('reproduces the published worked example (Guerette 2009, POP Center Tool Guide 10, Appendix D: Lancashire "MOPPIN up Dodge")', () => {
-    // Published inputs: response area Rb 207 → Ra 110, buffer Db 178 → Da 157, control Cb 308 → Ca 318.
-    // Published results: GE = 97, NE = .326, TNE = 130.5. The guide prints WDQ = .411, but its own printed
-    // formula on its own printed inputs gives (157/318 − 178/308) / (110/318 − 207/308) = 0.2582; we follow
-    // the formula (Bowers & Johnson 2003) and record the discrepancy here.
+  // Published worked examples, with the figures as printed. Sources (found with the project's search tool):
+  //  [G-B] Guerette (2009), Analyzing Crime Displacement and Diffusion, POP Center Tool Guide 10, Appendix B
+  //        (popcenter.org/tools/displacement/10): GE = Rb − Ra; NE = Rb/Cb − Ra/Ca;
+  //        WDQ = (Da/Ca − Db/Cb) / (Ra/Ca − Rb/Cb); TNE = [Rb(Ca/Cb) − Ra] + [Db(Ca/Cb) − Da] — Bowers &
+  //        Johnson's (2003) measures, the formulas geodata/planning/displacement.ts implements.
+  //  [G-D] the same guide, Appendix D (popcenter.org/tools/displacement/12): Lancashire Constabulary's
+  //        "MOPPIN up Dodge" (2008 Goldstein Award finalist), Rb 207 → Ra 110, Db 178 → Da 157, Cb 308 → Ca 318.
+  //  [WR]  Wheeler & Ratcliffe (2018), A simple weighted displacement difference test to evaluate place
+  //        based crime interventions, Crime Science 7:11, on the same counts plus a displacement-control area
+  //        150 → 140: WDD = −118, SE = √1568, Z = −2.98, 95% CI −196 to −40 (as reproduced in the authors'
+  //        R package ptools, tests/testthat/test-wdd.R, "Est & Variance Paper").
+  //  [W21] Wheeler (2021), "The WDD test with different pre/post time periods" (andrewpwheeler.com,
+  //        reproduced in ptools' test "Time Weights"): treated 80 → 20, control 100 → 50, the pre period twice
+  //        as long as the post: WDD = −20, SE = √115.
+  //  [W25] Wheeler (2025), "Some extensions to the WDD statistic" (crimede-coder.com): control 100 → 90,
+  //        treated 100 → 80: "reduced crime by 10 crimes", "the standard error is 19".
+  // Not found: Bowers & Johnson's (2003) own examples (J. Quant. Criminol. 19(3), paywalled; no text of them
+  // in the corpora) and the example in Ratcliffe's WDQ spreadsheet guide (jratcliffe.net: shown as an image).
+  it('Guerette (2009) Appendix D, "MOPPIN up Dodge": GE, NE and TNE as printed; the printed WDQ does not follow from its own fraction', () => {
     const r = displacement({ area: ba(207, 110), buffer: ba(178, 157), control: ba(308, 318) });
+    // Printed: "GE = 207-110 = 97", "NE = (207/308) – (110/318) = .326", "TNE = [207(318/308) – 110] +
+    // [178(318/308) – 157] = 130.5 or 131".
     expect(r.gross_effect.value).toBe(97);
     expect(r.net_effect.value).toBeCloseTo(0.326, 3);
     expect(r.tne.value).toBeCloseTo(130.5, 1);
-    expect(r.success_measure.value).toBeCloseTo(110 / 318 - 207 / 308, 12);
-    expect(r.buffer_measure.value).toBeCloseTo(157 / 318 - 178 / 308, 12);
+    // Printed: "WDQ = [(157/318) – (178/308)] / [(110/318) – (207/308)] = .411". Working that fraction by hand:
+    //   157/318 = 0.49371, 178/308 = 0.57792 → numerator (buffer measure)  = −0.08421
+    //   110/318 = 0.34591, 207/308 = 0.67208 → denominator (success measure) = −0.32617
+    //   −0.08421 / −0.32617 = 0.2582, not .411.
+    // The inputs are right (the same six counts give the printed GE, NE and TNE above), and we could not get
+    // .411 from them: replacing the numerator or the denominator by any a/b − c/d over the six counts gives
+    // nothing within 0.0015 of it except degenerate forms such as 207/207 − 178/157. We follow the printed
+    // formula: WDQ = 0.2582. Both values read the same way under the guide's
+    // Appendix C: positive and below +1, diffusion of benefits smaller than the response effect.
+    expect(r.buffer_measure.value).toBeCloseTo(-0.08421, 5);
+    expect(r.success_measure.value).toBeCloseTo(-0.32617, 5);
     expect(r.wdq.value).toBeCloseTo(0.2582, 4);
+    expect(Math.abs(r.wdq.value! - 0.411)).toBeGreaterThan(0.15);
     expect(r.reading).toMatch(/^Diffusion of benefits \(WDQ 0\.26 between 0 and 1\)/);
     expect(r.reading).toMatch(/about 131 fewer crimes/);
+  });
+
+  it('Wheeler & Ratcliffe (2018) on the same counts: our DiD is the WDD\'s local term, and local + displacement terms give the printed WDD and SE', () => {
+    // WDD = (ΔT − ΔCt) + (ΔD − ΔCd). Our DiD (area vs control) is the first term; the second is the same
+    // statistic with the buffer as the "area" and the displacement-control area as the "control".
+    const local = displacement({ area: ba(207, 110), buffer: ba(0, 0), control: ba(308, 318) });
+    const disp = displacement({ area: ba(178, 157), buffer: ba(0, 0), control: ba(150, 140) });
+    expect(local.did.value).toBe(-107); // (110 − 207) − (318 − 308)
+    expect(disp.did.value).toBe(-11); // (157 − 178) − (140 − 150)
+    expect(local.did.value! + disp.did.value!).toBe(-118); // printed WDD
+    // Variances add (independent Poisson counts): 943 + 625 = 1568, printed SE √1568 ≈ 39.6, Z = −118/39.6.
+    const se = Math.sqrt(local.did.se! ** 2 + disp.did.se! ** 2);
+    expect(se).toBeCloseTo(Math.sqrt(1568), 10);
+    expect(Math.round((-118 / se) * 100) / 100).toBe(-2.98);
+    expect([Math.round(-118 - 1.96 * se), Math.round(-118 + 1.96 * se)]).toEqual([-196, -40]);
+  });
+
+  it('Wheeler (2021, 2025) WDD examples: unequal pre/post lengths, and the calculator example', () => {
+    // [W21]: the pre period is twice the post, so s = post length / pre length = 1/2.
+    const t = displacement({ area: ba(80, 20), buffer: ba(0, 0), control: ba(100, 50), lengthRatio: 0.5 });
+    expect(t.did.value).toBe(-20); // (20 − 40) − (50 − 50)
+    expect(t.did.se).toBeCloseTo(Math.sqrt(115), 12); // 20 + ¼·80 + 50 + ¼·100
+    // [W25]: 10 fewer than the control's trend, standard error 19 (√370 = 19.24).
+    const c = displacement({ area: ba(100, 80), buffer: ba(0, 0), control: ba(100, 90) });
+    expect(c.did.value).toBe(-10);
+    expect(Math.round(c.did.se!)).toBe(19);
   });
 
   it('hand-worked: displacement smaller than the reduction', () => {
