@@ -50,11 +50,12 @@ const limitOf = (maxSize: number) =>
     },
   });
 
-/** JSON/API bodies are limited to 1 MB, ingest batches to 16 MB; file uploads have their own streaming limit (MAX_UPLOAD_MB). */
+/** JSON/API bodies are limited to 1 MB, ingest batches and walking networks to 16 MB; file uploads have their own streaming limit (MAX_UPLOAD_MB). */
 export function apiBodyLimit(): MiddlewareHandler {
   const json = limitOf(JSON_BODY_LIMIT);
   const ingest = limitOf(INGEST_BODY_LIMIT);
   return (c, next) => {
+    if (c.req.path === '/api/planning/network') return ingest(c, next); // a walking network (PUT) can be several MB
     if (c.req.method !== 'POST') return json(c, next);
     if (c.req.path === '/api/imports') return next();
     return (c.req.path === '/api/incidents' ? ingest : json)(c, next);

@@ -82,6 +82,9 @@ const POLICY: Record<string, Policy> = {
   'GET /api/planning/patrol': ['analyst', 'officer'],
   'POST /api/planning/patrol/export': ['analyst', 'officer'],
   'POST /api/planning/outreach': ['analyst', 'officer'],
+  'GET /api/planning/network': ['analyst', 'officer', 'admin'],
+  'PUT /api/planning/network': ['analyst'],
+  'DELETE /api/planning/network': ['analyst'], // none is loaded in this walk: removes nothing
   'GET /api/chb': ALL,
   'POST /api/chb': ['analyst'],
   'GET /api/chb/:id': ALL,
@@ -143,6 +146,7 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     'POST /api/interventions/:id/end': { ends_on: '2020-01-01' },
     'POST /api/planning/patrol/export': { purpose: 'route walk test', recipient: 'nobody', format: 'csv', filters: { n: '0' } },
     'POST /api/planning/outreach': { k: 0 },
+    'PUT /api/planning/network': { name: 'walk', network: { type: 'FeatureCollection', features: [] } }, // 400: nothing stored
     'POST /api/chb': { name: 'walk' },
     'POST /api/local/users': { command: 'list' },
     'POST /api/journeys/routes': { name: 'walk', geometry: { type: 'Point', coordinates: [0, 51] } }, // 400: nothing stored

@@ -339,6 +339,123 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     expect((await send(as.partner, 'POST', '/api/planning/outreach', { k: 2 })).status).toBe(403);
   });
 
+  // ---------- coverage and outreach along a walking network ----------
+
+  it('with a walking network loaded: walking coverage and outreach ≤ straight line, every covered place within the limit in PostGIS', async () => {
+    // No street network is in shared/data, so the walking network here is built from what is: the 2021 LSOA
+    // boundaries, whose rings in London largely follow street centrelines (and rivers and railways). Each
+    // ring becomes a line; neighbouring LSOAs share vertices, so the rings join into one network.
+    const lsoa = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21.geojson'), 'utf8'));
+    const network = {
+      type: 'FeatureCollection',
+      features: lsoa.features.flatMap((f: any) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(1))
+        .map((ring: number[][]) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } })),
+    };
+    const covUrl = `/api/planning/coverage?${W}&types=${type}&distance=400`;
+    const outBody = { from: `${WINDOW.from}-01`, to: `${WINDOW.to}-01`, k: 4, distance: 400, candidates: stations.map((s) => ({ name: s.name, lon: s.lon, lat: s.lat })) };
+    const timed = async <T,>(f: () => Promise<T>) => {
+      const t0 = performance.now();
+      const out = await f();
+      return { out, ms: Math.round(performance.now() - t0) };
+    };
+    try {
+      expect((await get(as.officer, '/api/planning/network')).body).toEqual({ network: null });
+      // Only analysts load one; a bad network is refused and nothing is stored.
+      expect((await send(as.officer, 'PUT', '/api/planning/network', { name: 'LSOA', network })).status).toBe(403);
+      const bad = await send(as.analyst, 'PUT', '/api/planning/network', { name: 'bad', network: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [0, 51] } }] } });
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_body']);
+      expect((await get(as.analyst, '/api/planning/network')).body.network).toBeNull();
+
+      // Straight line first (timed), then load the network.
+      const straightCov = await timed(() => get(as.analyst, covUrl));
+      const straightOut = await timed(() => send(as.officer, 'POST', '/api/planning/outreach', outBody));
+      expect(straightCov.out.body.meta.distance).toBe('straight-line');
+      const put = await timed(() => send(as.analyst, 'PUT', '/api/planning/network', { name: 'Lewisham LSOA 2021 boundaries as lines', network }));
+      expect(put.out.status).toBe(200);
+      expect(put.out.body.network).toMatchObject({ name: 'Lewisham LSOA 2021 boundaries as lines', lines: network.features.length });
+      const [stored] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM walking_network_lines');
+      expect(stored.n).toBe(network.features.length);
+
+      const first = await timed(() => get(as.analyst, covUrl)); // builds the graph
+      const walkCov = await timed(() => get(as.analyst, covUrl));
+      const walkOut = await timed(() => send(as.officer, 'POST', '/api/planning/outreach', outBody));
+      console.log(`[${driver}] coverage straight ${straightCov.ms} ms, walking ${walkCov.ms} ms (first, with graph build: ${first.ms} ms); ` +
+        `outreach (${stations.length} stations, exact) straight ${straightOut.ms} ms, walking ${walkOut.ms} ms; network load ${put.ms} ms`);
+      const w = walkCov.out.body;
+      const st = straightCov.out.body;
+      expect(w.meta.distance).toBe('walking');
+      expect(w.meta.distance_note).toMatch(/walking distances along the loaded walking network/);
+      expect(w.meta.network).toMatchObject({ name: 'Lewisham LSOA 2021 boundaries as lines', lines: network.features.length });
+      expect(w.meta.network.loaded_by).toBeUndefined(); // partners see meta
+      // Walking distance ≥ straight line, so walking coverage ≤ straight-line coverage everywhere.
+      expect(w.borough.hotspot_incidents).toBe(st.borough.hotspot_incidents);
+      expect(w.borough.covered_incidents).toBeLessThanOrEqual(st.borough.covered_incidents);
+      expect(w.borough.covered_incidents).toBeLessThan(st.borough.covered_incidents); // the detours bite
+      expect(w.borough.covered_incidents).toBeGreaterThan(0);
+      for (const ward of w.wards) expect(ward.covered_incidents).toBeLessThanOrEqual(st.wards.find((x: any) => x.code === ward.code).covered_incidents);
+      const stCell = new Map(st.hotspots.map((h: any) => [h.h3, h]));
+      for (const h of w.hotspots) {
+        const s: any = stCell.get(h.h3);
+        expect(h.covered_harm).toBeLessThanOrEqual(s.covered_harm);
+        if (h.nearest_intervention_m !== null) expect(h.nearest_intervention_m).toBeGreaterThanOrEqual(s.nearest_intervention_m - 1);
+      }
+      expect(w.uncovered.length).toBeGreaterThanOrEqual(st.uncovered.length);
+
+      // PostGIS, per incident: every incident in a hot cell that walking counts as covered is within 400 m
+      // in a straight line (ST_DWithin on geography, 0.5 m for grid vs spheroid), per hot cell.
+      const cells = w.hotspots.map((h: any) => h.h3);
+      const perCell = await db.query<{ h3: string; within: number }>(
+        `WITH v AS (SELECT geom::geography AS g FROM interventions WHERE type = $4 AND deleted_at IS NULL AND starts_on < $2::date AND (ends_on IS NULL OR ends_on >= $1::date))
+         SELECT lpad(to_hex(i.h3_9), 15, '0') AS h3, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM v WHERE ST_DWithin(v.g, i.geom::geography, 400.5)))::int AS within
+         FROM incidents i WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp AND lpad(to_hex(i.h3_9), 15, '0') = ANY($3::text[])
+         GROUP BY 1`,
+        [`${WINDOW.from}-01`, `${WINDOW.to}-01`, cells, type],
+      );
+      const within = new Map(perCell.map((r) => [r.h3, r.within]));
+      for (const h of w.hotspots) expect(h.covered_harm, h.h3).toBeLessThanOrEqual(within.get(h.h3) ?? 0);
+      // And place by place, with the app's walking function on the stored network: walk ≥ PostGIS straight line.
+      const { walkingNetwork } = await import('../api/planning/network.js');
+      const { walkingDistances } = await import('../geodata/planning/walking.js');
+      const { lonLatToBng } = await import('../geodata/planning/geometry.js');
+      const net = (await walkingNetwork(db))!;
+      const places = await db.query<{ lon: number; lat: number; d: number }>(
+        `WITH v AS (SELECT geom::geography AS g FROM interventions WHERE type = $3 AND deleted_at IS NULL AND starts_on < $2::date AND (ends_on IS NULL OR ends_on >= $1::date)),
+              p AS (SELECT DISTINCT geom FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp)
+         SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, (SELECT min(ST_Distance(v.g, p.geom::geography)) FROM v) AS d FROM p`,
+        [`${WINDOW.from}-01`, `${WINDOW.to}-01`, type],
+      );
+      const sites = stations.map((s) => [{ kind: 'point' as const, xy: lonLatToBng(s.lon, s.lat) }]);
+      const walk = walkingDistances(net.graph, places.map((p) => lonLatToBng(p.lon, p.lat)), sites, 400);
+      let coveredPlaces = 0;
+      places.forEach((p, i) => {
+        if (walk[i] <= 400) {
+          coveredPlaces++;
+          expect(p.d).toBeLessThanOrEqual(400.5);
+          expect(walk[i]).toBeGreaterThanOrEqual(p.d - 0.5);
+        }
+      });
+      expect(coveredPlaces).toBeGreaterThan(0);
+
+      // Outreach: each station's walking cover set is a subset of its straight-line one, so the proven
+      // optimum can only fall.
+      const o = walkOut.out.body;
+      expect(o.meta.distance).toBe('walking');
+      expect(o.exact.optimal).toBe(true);
+      expect(straightOut.out.body.exact.optimal).toBe(true);
+      expect(o.exact.covered).toBeLessThanOrEqual(straightOut.out.body.exact.covered);
+      expect(o.exact.covered).toBeGreaterThan(0);
+      expect(o.total_harm).toBe(straightOut.out.body.total_harm);
+      expect(o.sites.reduce((s: number, x: any) => s + x.gain, 0)).toBe(o.covered);
+    } finally {
+      expect((await send(as.analyst, 'DELETE', '/api/planning/network')).status).toBe(200);
+    }
+    // Removed: straight lines again, the same figures as before.
+    const back = await get(as.analyst, covUrl);
+    expect(back.body.meta.distance).toBe('straight-line');
+    expect(back.body.meta.network).toBeNull();
+    expect(back.body.borough).toEqual(cov.borough);
+  });
+
   // ---------- Clear-Hold-Build ----------
 
   it('CHB evaluation: counts checked in PostGIS, WDQ/TNE/DiD from them, interventions per phase, partner suppression', async () => {

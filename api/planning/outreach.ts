@@ -1,12 +1,16 @@
 // Outreach sites: choose K sites (the user's candidate venues, or the centre of any res-9 cell of the study
 // area) that reach the most harm within a distance — the maximal covering location problem. Greedy always
 // (with its guarantee), and the exact optimum from HiGHS when the instance is small enough.
+// "Within" is a walk along the loaded walking network (geodata/planning/walking.ts), or a straight line on
+// the national grid when no network is loaded (meta.distance says which).
 import { cellToLatLng } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import { DISTANCE_NOTE, lonLatToBng, type XY } from '../../geodata/planning/geometry.js';
+import { STRAIGHT_LINE_NOTE, WALKING_NOTE, lonLatToBng, type XY } from '../../geodata/planning/geometry.js';
 import { exactCover, greedyBound, greedyCover, type CoverInstance, type CoverResult } from '../../geodata/planning/covering.js';
+import { walkingCoverSets } from '../../geodata/planning/walking.js';
 import { analyse } from './data.js';
+import { networkMeta, walkingNetwork } from './network.js';
 
 /** Exact solving is attempted up to these sizes (HiGHS solves such covering models in seconds). */
 export const EXACT_LIMITS = { candidates: 2000, demand: 20_000, timeLimitSeconds: 30 };
@@ -55,9 +59,12 @@ export async function outreach(db: Queryable, q: OutreachQuery) {
         return { name: `cell ${c}`, lon, lat, h3: c as string | null };
       });
   if (candidates.length === 0) throw new ApiError(400, 'invalid_body', 'No candidate sites.');
+  const net = await walkingNetwork(db);
+  const candXY = candidates.map((c) => lonLatToBng(c.lon, c.lat));
+  const demandXY = places.map((p) => p.xy);
   const inst: CoverInstance = {
     weights: places.map((p) => p.harm),
-    covers: coverSets(candidates.map((c) => lonLatToBng(c.lon, c.lat)), places.map((p) => p.xy), q.distance),
+    covers: net ? walkingCoverSets(net.graph, candXY, demandXY, q.distance) : coverSets(candXY, demandXY, q.distance),
   };
   const greedy = greedyCover(inst, q.k);
   let exact: (CoverResult & { status: string; optimal: boolean; seconds: number }) | null = null;
@@ -92,8 +99,9 @@ export async function outreach(db: Queryable, q: OutreachQuery) {
       ...a.meta,
       k: q.k,
       distance_m: q.distance,
-      distance: 'straight-line',
-      distance_note: DISTANCE_NOTE,
+      distance: net ? 'walking' : 'straight-line',
+      distance_note: net ? WALKING_NOTE : STRAIGHT_LINE_NOTE,
+      network: networkMeta(net?.info ?? null),
       candidates: q.candidates ? `${candidates.length} given venues` : `${candidates.length} res-9 cell centres of the study area`,
       demand: `${places.length} incident locations with harm > 0${q.demand === 'hotspots' ? ' in significant hotspot cells' : ''}`,
       guarantee: `Greedy adds the site with the largest marginal gain each time; coverage is monotone submodular, so greedy reaches at least 1 − (1 − 1/K)^K = ${greedyBound(q.k).toFixed(4)} (≥ 1 − 1/e ≈ 0.632) of the optimum (Nemhauser, Wolsey & Fisher 1978).`,

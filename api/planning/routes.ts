@@ -18,6 +18,7 @@ import * as chb from './chb.js';
 import { coverage, type Share } from './coverage.js';
 import { parseImport } from './import.js';
 import { outreach } from './outreach.js';
+import { addNetworkRoutes } from './network.js';
 import * as p from './params.js';
 import { patrolPlan } from './patrol.js';
 import * as reg from './register.js';
@@ -162,6 +163,10 @@ export function planningRoutes({ db }: Deps) {
   });
 
   r.post('/planning/outreach', allow(PLAN), async (c) => c.json(await outreach(db, await parseBody(c, p.outreachBody))));
+
+  // ---------- the walking network that coverage and outreach walk along ----------
+
+  addNetworkRoutes(r, db, READ, ANALYST);
 
   // ---------- Clear-Hold-Build ----------
 

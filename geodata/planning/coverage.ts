@@ -39,10 +39,16 @@ const toShare = ([hot, cov, hotN, covN]: number[]): Share => ({
   covered_incidents: covN,
 });
 
-/** Hotspot harm and the part within `distance` metres of a site, per group, in total and per hot cell. */
-export function coverShares(places: ReadonlyArray<CoverPlace>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number) {
+/** Decides, for each point, whether it lies within `distance` of a site (straight line unless given). */
+export type Reach = (points: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number) => boolean[];
+
+/**
+ * Hotspot harm and the part within `distance` metres of a site, per group, in total and per hot cell.
+ * `reach` says what "within" means: straight line on the grid by default, or a walk (./walking.ts).
+ */
+export function coverShares(places: ReadonlyArray<CoverPlace>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number, reach: Reach = withinDistance) {
   const hot = places.filter((p) => p.hot);
-  const within = withinDistance(hot.map((h) => h.xy), sites, distance);
+  const within = reach(hot.map((h) => h.xy), sites, distance);
   const groups = new Map<string | null, number[]>();
   const total = [0, 0, 0, 0];
   const cells = new Map<string, CellCover & { byGroup: Map<string | null, number> }>();

@@ -1,9 +1,10 @@
 // Plane geometry for planning on the British National Grid (EPSG:27700, metres).
 //
-// Distances here are STRAIGHT-LINE distances on the national grid: no walking network is loaded, so
-// "within 400 m" means as the crow flies. Grid distance differs from true ground distance by the grid's
-// scale factor (0.9996 on the central meridian; about 0.99983 in London, i.e. 7 cm in 400 m). Real walking
-// routes are longer (street circuity is typically 1.2–1.4), so a 400 m walk reaches less than a 400 m circle.
+// Distances here are STRAIGHT-LINE distances on the national grid ("as the crow flies"). Grid distance
+// differs from true ground distance by the grid's scale factor (0.9996 on the central meridian; about
+// 0.99983 in London, i.e. 7 cm in 400 m). Real walking routes are longer (street circuity is typically
+// 1.2–1.4), so a 400 m walk reaches less than a 400 m circle: coverage and outreach walk along a loaded
+// walking network instead (./walking.ts) and fall back to these straight lines only when none is loaded.
 import { z } from 'zod';
 import { bngToWgs84, wgs84ToBng } from '../crs.js';
 import type { Polygon, Point, MultiPolygon, Position } from 'geojson';
@@ -13,9 +14,19 @@ export type XY = [number, number];
 export const lonLatToBng: (lon: number, lat: number) => XY = wgs84ToBng;
 export const bngToLonLat: (x: number, y: number) => XY = bngToWgs84;
 
+/** Straight-line distances (patrol box separation always; coverage and outreach without a walking network). */
 export const DISTANCE_NOTE =
-  'Distances are straight-line (as the crow flies) on the British National Grid, not walking distances: no walking network is loaded. ' +
+  'Distances are straight-line (as the crow flies) on the British National Grid, not walking distances. ' +
   'A real walk of the same length reaches less (street circuity is typically 1.2–1.4).';
+
+/** Coverage and outreach when no walking network is loaded. */
+export const STRAIGHT_LINE_NOTE = `${DISTANCE_NOTE} No walking network is loaded (an analyst can load one on the planning page), so coverage and outreach use straight lines.`;
+
+/** Coverage and outreach over a loaded walking network. */
+export const WALKING_NOTE =
+  'Distances are walking distances along the loaded walking network (metres on the British National Grid): the straight leg from the place to the nearest point of the network, ' +
+  'the shortest way along it, and the straight leg to the other place; a place inside a polygon intervention is at 0. Walking distance is never less than the straight line. ' +
+  'A place farther from the network than the distance limit is not reached.';
 
 // ---------- validated input geometry ----------
 
@@ -78,7 +89,7 @@ function segDist2(px: number, py: number, ax: number, ay: number, bx: number, by
 }
 
 /** Even-odd point in polygon over all rings (holes included). */
-function inside(px: number, py: number, rings: XY[][]) {
+export function inside(px: number, py: number, rings: XY[][]) {
   let c = false;
   for (const r of rings)
     for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
