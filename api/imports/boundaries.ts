@@ -2,14 +2,17 @@
 // A level is replaced as a whole: areas missing from the file are removed, changed ones updated,
 // identical ones counted as duplicates. Incidents are then re-assigned to the new wards/LSOAs.
 import crypto from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { feature as topoFeature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
-import type { Db } from '../db/index.js';
+import type { Db, Queryable } from '../db/index.js';
 import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
 import type { ImportSummary, Reject } from './batches.js';
 import { detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
+import { GeoJsonSyntaxError, readGeoJson, type GeoJsonRead } from './geojson-reader.js';
 
 export interface BoundaryOptions {
   batchId: number;
@@ -45,67 +48,87 @@ function everyPosition(c: unknown, ok: (p: Pos) => boolean): boolean {
   return Array.isArray(c) && c.every((x) => everyPosition(x, ok));
 }
 
+async function fileSha256(file: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  await pipeline(createReadStream(file), h);
+  return h.digest('hex');
+}
+
+/** The `crs` member's name (GeoJSON 2008 `{type: 'name', properties: {name}}`), if any. */
+function crsName(m: Record<string, unknown>): string | undefined {
+  const n = (m.crs as { properties?: { name?: unknown } } | undefined)?.properties?.name;
+  return typeof n === 'string' ? n : undefined;
+}
+
+/** Features staged per INSERT (their GeoJSON text is all that is held in memory at once). */
+const STAGE_CHUNK = 200;
+
 export async function importBoundaries(db: Db, file: string, o: BoundaryOptions): Promise<ImportSummary> {
-  const buf = await fs.readFile(file);
-  if (buf.length > MAX_BOUNDARY_BYTES) throw new ImportError('too_large', `Boundary files are limited to ${MAX_BOUNDARY_BYTES >> 20} MB.`);
-  const sha256 = crypto.createHash('sha256').update(buf).digest('hex');
-  let doc: { type?: string; crs?: { properties?: { name?: string } }; features?: Feat[]; objects?: Record<string, unknown> };
-  try {
-    doc = JSON.parse(buf.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new ImportError('bad_json', `The file is not valid JSON: ${(e as Error).message}`);
-  }
-  let features: Feat[];
-  if (doc?.type === 'Topology') {
-    const names = Object.keys(doc.objects ?? {});
-    const name = o.object ?? names[0];
-    if (!name || !doc.objects?.[name]) throw new ImportError('bad_topojson', `TopoJSON object "${o.object}" not found; it has: ${names.join(', ')}.`);
-    const fc = topoFeature(doc as unknown as Topology, name) as unknown as { features?: Feat[] } & Feat;
-    features = fc.features ?? [fc];
-  } else if (doc?.type === 'FeatureCollection' && Array.isArray(doc.features)) {
-    features = doc.features;
-  } else if (doc?.type === 'Feature') {
-    features = [doc as unknown as Feat];
-  } else {
-    throw new ImportError('bad_geojson', 'Expected a GeoJSON FeatureCollection or a TopoJSON Topology.');
-  }
-  if (!features.length) throw new ImportError('empty_file', 'The file has no features.');
+  const size = (await fs.stat(file)).size;
+  if (size > MAX_BOUNDARY_BYTES) throw new ImportError('too_large', `Boundary files are limited to ${MAX_BOUNDARY_BYTES >> 20} MB.`);
+  const sha256 = await fileSha256(file);
 
-  // CRS: option, then the file's crs member, then inferred from the coordinates' range.
+  // Fixed by the first usable feature: CRS (option, then the file's crs member if it comes before the
+  // features, then inferred from the coordinates' range), code/name fields and level.
   let crs: Crs | undefined;
-  const declared = o.crs ?? doc.crs?.properties?.name;
-  if (declared) {
-    crs = parseCrsName(declared);
-    if (!crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 (WGS84) and EPSG:27700 (British National Grid).`);
-  } else {
-    const p = features.map((f) => firstPosition(f.geometry?.coordinates)).find(Boolean);
-    if (p && inWgs84Range(p[0], p[1])) crs = 'EPSG:4326';
-    else if (p && inBngRange(p[0], p[1])) crs = 'EPSG:27700';
-    else throw new ImportError('unknown_crs', `Cannot tell the coordinate system from coordinates like ${JSON.stringify(p)}; give the CRS (EPSG:4326 or EPSG:27700).`);
-  }
-  const inRange = crs === 'EPSG:4326' ? (p: Pos) => inWgs84Range(p[0], p[1]) : (p: Pos) => inBngRange(p[0], p[1]);
-
-  const props = Object.keys(features.find((f) => f.properties)?.properties ?? {});
-  const detected = detectCodeField(props);
-  const codeField = o.codeField ?? detected.code;
-  const nameField = o.nameField ?? detected.name ?? codeField;
-  const level = o.level ?? detected.level;
-  if (!codeField) throw new ImportError('no_code_field', `No area code property found (like WD22CD or LSOA21CD); give the code field. Properties: ${props.join(', ')}.`);
-  if (!props.includes(codeField)) throw new ImportError('no_code_field', `The features have no property "${codeField}". Properties: ${props.join(', ')}.`);
-  if (nameField && !props.includes(nameField)) throw new ImportError('no_name_field', `The features have no property "${nameField}". Properties: ${props.join(', ')}.`);
-  if (!level) throw new ImportError('no_level', `Cannot tell which level these areas are from "${codeField}"; give the level (e.g. ward, lsoa).`);
-  if (!LEVEL_RE.test(level)) throw new ImportError('bad_level', `Level "${level}" must be lower-case letters, digits and _.`);
-
+  let inRange: (p: Pos) => boolean = () => false;
+  let codeField: string | undefined;
+  let nameField: string | undefined;
+  let level: string | undefined;
+  let props: string[] = [];
+  let crsMember: string | undefined;
+  let read = 0;
   const rejects: Reject[] = [];
-  const rows: { code: string; name: string; geojson: string }[] = [];
   const seen = new Set<string>();
-  features.forEach((f, i) => {
-    const line = i + 1; // feature number
-    const code = String(f.properties?.[codeField] ?? '').trim();
+  let chunk: { code: string; name: string; geojson: string }[] = [];
+  let staged = 0;
+
+  const settle = (first: Feat) => {
+    const declared = o.crs ?? crsMember;
+    if (declared) {
+      crs = parseCrsName(declared);
+      if (!crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 (WGS84) and EPSG:27700 (British National Grid).`);
+    } else {
+      const p = firstPosition(first.geometry?.coordinates);
+      if (p && inWgs84Range(p[0], p[1])) crs = 'EPSG:4326';
+      else if (p && inBngRange(p[0], p[1])) crs = 'EPSG:27700';
+      else throw new ImportError('unknown_crs', `Cannot tell the coordinate system from coordinates like ${JSON.stringify(p)}; give the CRS (EPSG:4326 or EPSG:27700).`);
+    }
+    inRange = crs === 'EPSG:4326' ? (p: Pos) => inWgs84Range(p[0], p[1]) : (p: Pos) => inBngRange(p[0], p[1]);
+    props = Object.keys(first.properties ?? {});
+    const detected = detectCodeField(props);
+    codeField = o.codeField ?? detected.code;
+    nameField = o.nameField ?? detected.name ?? codeField;
+    level = o.level ?? detected.level;
+    if (!codeField) throw new ImportError('no_code_field', `No area code property found (like WD22CD or LSOA21CD); give the code field. Properties: ${props.join(', ')}.`);
+    if (!props.includes(codeField)) throw new ImportError('no_code_field', `The features have no property "${codeField}". Properties: ${props.join(', ')}.`);
+    if (nameField && !props.includes(nameField)) throw new ImportError('no_name_field', `The features have no property "${nameField}". Properties: ${props.join(', ')}.`);
+    if (!level) throw new ImportError('no_level', `Cannot tell which level these areas are from "${codeField}"; give the level (e.g. ward, lsoa).`);
+    if (!LEVEL_RE.test(level)) throw new ImportError('bad_level', `Level "${level}" must be lower-case letters, digits and _.`);
+  };
+
+  const flush = async (tx: Queryable) => {
+    if (!chunk.length) return;
+    await tx.query(
+      `INSERT INTO boundary_stage (code, name, geom)
+       SELECT c, n, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326)), 3))
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS t(c, n, g)`,
+      [chunk.map((x) => x.code), chunk.map((x) => x.name), chunk.map((x) => x.geojson)],
+    );
+    staged += chunk.length;
+    chunk = [];
+  };
+
+  const take = async (tx: Queryable, raw: unknown) => {
+    const f = (raw ?? {}) as Feat;
+    const line = ++read; // feature number
+    // The first feature with properties fixes the fields (as the first one would if it had none).
+    if (!codeField && f.properties) settle(f);
+    const code = codeField ? String(f.properties?.[codeField] ?? '').trim() : '';
     const name = String(f.properties?.[nameField!] ?? code).trim();
     const g = f.geometry;
-    const bad = (codeR: string, reason: string) => rejects.push({ line, code: codeR, reason: `feature ${line}${code ? ` (${code})` : ''}: ${reason}` });
-    if (!code) return bad('no_code', `empty ${codeField}`);
+    const bad = (codeR: string, reason: string) => void rejects.push({ line, code: codeR, reason: `feature ${line}${code ? ` (${code})` : ''}: ${reason}` });
+    if (!code) return bad('no_code', `empty ${codeField ?? 'code'}`);
     if (code.length > 40) return bad('bad_code', 'code longer than 40 characters');
     if (seen.has(code)) return bad('duplicate_code', 'the same code appears earlier in the file');
     if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) return bad('bad_geometry', `geometry is ${g?.type ?? 'missing'}, expected Polygon or MultiPolygon`);
@@ -114,23 +137,53 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     }
     const coords = crs === 'EPSG:27700' ? mapPositions(g.coordinates, (p) => bngToWgs84(p[0], p[1])) : g.coordinates;
     seen.add(code);
-    rows.push({ code, name: name.slice(0, 200), geojson: JSON.stringify({ type: g.type, coordinates: coords }) });
-  });
-  if (!rows.length) throw new ImportError('no_valid_features', `None of the ${features.length} features could be used; first problem: ${rejects[0]?.reason}.`);
+    chunk.push({ code, name: name.slice(0, 200), geojson: JSON.stringify({ type: g.type, coordinates: coords }) });
+    if (chunk.length >= STAGE_CHUNK) await flush(tx);
+  };
 
-  const label = o.label ?? ({ ward: 'Electoral wards', lsoa: 'Lower layer super output areas' } as Record<string, string>)[level] ?? level;
   const r = await db.transaction(async (tx) => {
     await tx.exec(`CREATE TEMP TABLE boundary_stage (code text PRIMARY KEY, name text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL) ON COMMIT DROP`);
-    await tx.query(
-      `INSERT INTO boundary_stage (code, name, geom)
-       SELECT c, n, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326)), 3))
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS t(c, n, g)`,
-      [rows.map((x) => x.code), rows.map((x) => x.name), rows.map((x) => x.geojson)],
-    );
+    let doc: GeoJsonRead;
+    try {
+      doc = await readGeoJson(file, (f, i, before) => {
+        if (i === 0) crsMember = crsName(before);
+        return take(tx, f);
+      });
+    } catch (e) {
+      if (e instanceof GeoJsonSyntaxError) throw new ImportError('bad_json', `The file is not valid JSON: ${e.message}`);
+      throw e;
+    }
+    const m = doc.members;
+    if (m.type === 'Topology') {
+      // A topology is one structure (its features share arcs): converted whole, then taken one by one.
+      const objects = (m.objects ?? {}) as Record<string, unknown>;
+      const names = Object.keys(objects);
+      const name = o.object ?? names[0];
+      if (!name || !objects[name]) throw new ImportError('bad_topojson', `TopoJSON object "${o.object}" not found; it has: ${names.join(', ')}.`);
+      crsMember = crsName(m);
+      const fc = topoFeature(m as unknown as Topology, name) as unknown as { features?: Feat[] } & Feat;
+      for (const f of fc.features ?? [fc]) await take(tx, f);
+    } else if (m.type === 'Feature') {
+      crsMember = crsName(m);
+      await take(tx, { type: 'Feature', properties: m.properties ?? null, geometry: m.geometry ?? null });
+    } else if (m.type !== 'FeatureCollection' || doc.features === null) {
+      throw new ImportError('bad_geojson', 'Expected a GeoJSON FeatureCollection or a TopoJSON Topology.');
+    } else if (!o.crs && crsName(m) !== undefined && crsMember === undefined && read > 0) {
+      // The crs member came after the features, which were read with an inferred CRS: check they agree.
+      if (parseCrsName(crsName(m)!) !== crs) {
+        throw new ImportError('unknown_crs', `The file's crs member (${crsName(m)}) comes after its features, which look like ${crs}; give the CRS.`);
+      }
+    }
+    if (read === 0) throw new ImportError('empty_file', 'The file has no features.');
+    if (!codeField) throw new ImportError('no_code_field', 'No feature has properties, so there is no area code; give features a code property (like WD22CD).');
+    await flush(tx);
+    if (!staged) throw new ImportError('no_valid_features', `None of the ${read} features could be used; first problem: ${rejects[0]?.reason}.`);
+    const lvl = level!;
+    const label = o.label ?? ({ ward: 'Electoral wards', lsoa: 'Lower layer super output areas' } as Record<string, string>)[lvl] ?? lvl;
     await tx.query(
       `INSERT INTO area_sets (level, label, batch_id) VALUES ($1, $2, $3)
        ON CONFLICT (level) DO UPDATE SET label = EXCLUDED.label, batch_id = EXCLUDED.batch_id, updated_at = now()`,
-      [level, label, o.batchId],
+      [lvl, label, o.batchId],
     );
     // Classify against what is there: new, changed, unchanged; and what the file no longer has.
     const [c] = await tx.query<{ added: number; changed: number; unchanged: number; removed: number }>(
@@ -139,39 +192,39 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
               count(*) FILTER (WHERE a.id IS NOT NULL AND a.name = s.name AND ST_Equals(a.geom, s.geom))::int AS unchanged,
               (SELECT count(*)::int FROM areas x WHERE x.level = $1 AND x.code NOT IN (SELECT code FROM boundary_stage)) AS removed
        FROM boundary_stage s LEFT JOIN areas a ON a.level = $1 AND a.code = s.code`,
-      [level],
+      [lvl],
     );
-    await tx.query(`DELETE FROM areas WHERE level = $1 AND code NOT IN (SELECT code FROM boundary_stage)`, [level]);
+    await tx.query(`DELETE FROM areas WHERE level = $1 AND code NOT IN (SELECT code FROM boundary_stage)`, [lvl]);
     await tx.query(
       `INSERT INTO areas (level, code, name, geom) SELECT $1, code, name, geom FROM boundary_stage
        ON CONFLICT (level, code) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom`,
-      [level],
+      [lvl],
     );
     // Subdivided parts for fast point-in-polygon.
-    await tx.query(`DELETE FROM area_parts WHERE level = $1`, [level]);
+    await tx.query(`DELETE FROM area_parts WHERE level = $1`, [lvl]);
     await tx.query(
       `INSERT INTO area_parts (area_id, level, code, geom)
        SELECT id, level, code, ST_Subdivide(geom, 64) FROM areas WHERE level = $1`,
-      [level],
+      [lvl],
     );
     // Re-assign incidents to the new polygons (the same rule as at import: lowest code on ties).
     let reassigned = 0;
-    const column = ({ ward: 'ward_code', lsoa: 'lsoa_code' } as Record<string, string>)[level];
+    const column = ({ ward: 'ward_code', lsoa: 'lsoa_code' } as Record<string, string>)[lvl];
     if (column) {
       const upd = await tx.query<{ n: number }>(
         `WITH u AS (
            UPDATE incidents i SET ${column} = (SELECT p.code FROM area_parts p WHERE p.level = $1 AND ST_Intersects(p.geom, i.geom) ORDER BY p.code LIMIT 1)
            RETURNING 1)
          SELECT count(*)::int AS n FROM u`,
-        [level],
+        [lvl],
       );
       reassigned = upd[0].n;
     }
     const [out] = await tx.query<{ n: number }>(
-      level === 'ward' ? `SELECT count(*)::int AS n FROM incidents WHERE ward_code IS NULL` : `SELECT 0 AS n`,
+      lvl === 'ward' ? `SELECT count(*)::int AS n FROM incidents WHERE ward_code IS NULL` : `SELECT 0 AS n`,
     );
-    const [area] = await tx.query<{ km2: number }>(`SELECT round((sum(ST_Area(geom::geography)) / 1e6)::numeric, 3)::float8 AS km2 FROM areas WHERE level = $1`, [level]);
-    return { ...c, reassigned, outside: out.n, km2: area.km2 };
+    const [area] = await tx.query<{ km2: number }>(`SELECT round((sum(ST_Area(geom::geography)) / 1e6)::numeric, 3)::float8 AS km2 FROM areas WHERE level = $1`, [lvl]);
+    return { ...c, reassigned, outside: out.n, km2: area.km2, level: lvl, label };
   });
 
   return {
@@ -179,13 +232,13 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     kind: 'boundaries',
     fileName: o.fileName,
     status: 'committed',
-    rowsRead: features.length,
+    rowsRead: read,
     imported: r.added + r.changed,
     duplicates: r.unchanged,
     rejected: rejects.length,
     outsideStudyArea: r.outside,
     details: {
-      sha256, level, label, crs, codeField, nameField,
+      sha256, level: r.level, label: r.label, crs, codeField, nameField,
       added: r.added, changed: r.changed, unchanged: r.unchanged, removed: r.removed,
       areaKm2: r.km2, incidentsReassigned: r.reassigned,
     },
