@@ -17,6 +17,7 @@ import { importFile } from '../api/imports/index.js';
 import { shippedScheme } from '../geodata/harm/schemes.js';
 import { poissonChange } from '../geodata/stats/change.js';
 import { adjustP, classifyHotCold, type Correction } from '../geodata/stats/correction.js';
+import { classifyEmerging } from '../geodata/stats/emerging.js';
 import { giStar } from '../geodata/stats/gistar.js';
 import { knoxTest, lonLatToBng } from '../geodata/stats/knox.js';
 import { h3Neighbours, queenNeighbours, studyAreaCells, withoutSelf } from '../geodata/stats/neighbours.js';
@@ -441,4 +442,249 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     expect(prof.hour_of_week).toBeNull();
     expect(prof.precision_note).toMatch(/no time/);
   });
+});
+
+// ---------- time analyses on dated incidents ----------
+// The same 20,512 police.uk records, each given a deterministic day in its month and a minute of the day
+// (a seeded generator), written as UTC instants ("…Z", as a force system might export them) and imported
+// through a column mapping: minute precision, civil time converted to Europe/London by the importer.
+// Planted among them (real rows, their instants overridden): one row at 23:30 UTC on the day before every
+// 28-day boundary (in BST that is 00:30 London on the boundary day, so the row belongs to the later
+// period; in GMT it stays in the earlier one), and in one ward a row in GMT, one in BST, and rows either
+// side of both 2017 clock changes. Expected figures come from those raw UTC instants through SQL of the
+// test's own (`AT TIME ZONE 'Europe/London'`), cells from h3-js and wards from Turf.
+
+const DAY_MS = 86_400_000;
+const dayOf = (d: string) => Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10)) / DAY_MS;
+const isoDay = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/** Fixed-length periods counted back from `to` (the issue's 28-day / weekly rule), written out here. */
+function backwardPeriods(from: string, to: string, len: number) {
+  const n = Math.floor((dayOf(to) - dayOf(from)) / len);
+  return Array.from({ length: n }, (_, i) => ({ index: i, start: isoDay(dayOf(to) - (n - i) * len), end: isoDay(dayOf(to) - (n - i - 1) * len) }));
+}
+
+/** The planted rows of the profile check: [UTC instant, London weekday (ISO, 1 = Monday), London hour]. */
+const CLOCK_ROWS: Array<[string, number, number]> = [
+  ['2017-01-15T12:10:00Z', 7, 12], // Sunday in GMT
+  ['2017-07-15T12:10:00Z', 6, 13], // Saturday in BST
+  ['2017-03-26T00:30:00Z', 7, 0], // spring forward: 00:30 GMT, half an hour before the change
+  ['2017-03-26T01:30:00Z', 7, 2], // half an hour after it: 02:30 BST (01:xx London does not exist that day)
+  ['2017-10-29T00:30:00Z', 7, 1], // fall back: 01:30 BST
+  ['2017-10-29T01:30:00Z', 7, 1], // an hour later, 01:30 GMT again
+];
+
+interface Dated extends Rec {
+  ref: string;
+  at: string;
+}
+
+function datedFixture(fx: ReturnType<typeof fixtures>, ward: string) {
+  let s = 20_512;
+  const rnd = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  const recs: Dated[] = fx.recs.map((r, i) => {
+    const [y, m] = r.month.split('-').map(Number);
+    const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const day = 1 + Math.floor(rnd() * days);
+    const minute = Math.floor(rnd() * 1440);
+    return { ...r, ref: `D${i}`, at: new Date(Date.UTC(y, m - 1, day, 0, minute)).toISOString().replace('.000Z', 'Z') };
+  });
+  const planted = new Set<Dated>();
+  const inWard = recs.filter((r) => fx.wardOf.get(fx.recs[Number(r.ref.slice(1))]) === ward);
+  CLOCK_ROWS.forEach(([at], i) => {
+    inWard[i].at = at;
+    planted.add(inWard[i]);
+  });
+  // 23:30 UTC on the eve of every 28-day boundary of 2016-01..2018-07 (a row of that month where there is
+  // one: the police.uk file has no March 2016).
+  const edges = backwardPeriods('2016-01-01', '2018-07-01', 28).slice(1).map((p) => p.start);
+  for (const e of edges) {
+    const eve = isoDay(dayOf(e) - 1);
+    const r = recs.find((x) => x.month === eve.slice(0, 7) && !planted.has(x)) ?? recs.find((x) => !planted.has(x))!;
+    r.at = `${eve}T23:30:00Z`;
+    planted.add(r);
+  }
+  const csv = ['Ref,When,Category,Lon,Lat', ...recs.map((r) => `${r.ref},${r.at},${r.category},${r.lon},${r.lat}`)].join('\n') + '\n';
+  return { recs, csv, edges };
+}
+
+describe.skipIf(!hasData).each(drivers())('emerging hot spots and the hour-of-week profile on minute-precision incidents (%s)', (driver) => {
+  let db: Db;
+  let fx: ReturnType<typeof fixtures>;
+  let dated: ReturnType<typeof datedFixture>;
+  let ward: string;
+  let analyst: Client;
+  const get = async (url: string) => {
+    const res = await analyst.request(url);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    db = await testDb(driver);
+    await resetData(db);
+    fx = fixtures();
+    ward = String(fx.byCode[3].properties!.WD22CD);
+    dated = datedFixture(fx, ward);
+    const w = await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' });
+    expect(w.status).toBe('committed');
+    const imp = await importFile(db, tmpFile('dated-police-uk.csv', dated.csv), { mapping: 'id=Ref,date=When,category=Category,lon=Lon,lat=Lat', dataset: 'dated police.uk' });
+    expect(imp).toMatchObject({ status: 'committed', imported: fx.recs.length });
+    analyst = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined }, 'analyst');
+  });
+
+  /** Counts per (H3 cell, period) from the raw UTC instants: London civil date, periods counted back from `to`. */
+  async function periodCounts(res: number, from: string, to: string, len: number, zone = 'Europe/London') {
+    const cells = dated.recs.map((r) => latLngToCell(r.lat, r.lon, res));
+    const rows = await db.query<{ cell: string; back: number; n: number }>(
+      `WITH raw AS (
+         -- each record's civil time in the zone (London: GMT or BST as the instant falls)
+         SELECT cell, (at AT TIME ZONE $5) AS local FROM unnest($1::text[], $2::timestamptz[]) AS r(cell, at)
+       )
+       SELECT cell, ($4::date - local::date - 1) / $6::int AS back, count(*)::int AS n
+       FROM raw
+       WHERE local >= $3::date AND local < $4::date
+       GROUP BY 1, 2`,
+      [cells, dated.recs.map((r) => r.at), from, to, zone, len],
+    );
+    return rows;
+  }
+
+  /** Per-period values over the study area, oldest period first (periods whose `back` ≥ T are dropped days). */
+  function perPeriod(rows: { cell: string; back: number; n: number }[], cells: string[], T: number) {
+    const index = new Map(cells.map((c, i) => [c, i]));
+    const out = Array.from({ length: T }, () => new Array<number>(cells.length).fill(0));
+    for (const r of rows) {
+      const i = index.get(r.cell);
+      if (i !== undefined && r.back < T) out[T - 1 - r.back][i] += r.n;
+    }
+    return out;
+  }
+
+  async function checkEmerging(period: '28d' | 'week', from: string, to: string, len: number, res: number) {
+    const url = `/api/emerging?res=${res}&from=${from}&to=${to}&include=series${period === '28d' ? '' : `&period=${period}`}`; // 28d: the default
+    const { status, body } = await get(url);
+    expect(status, JSON.stringify(body.error)).toBe(200);
+    const [first, end] = [`${from}-01`, `${to}-01`]; // YYYY-MM: the first day of the month
+    const periods = backwardPeriods(first, end, len);
+    expect(body.meta.period).toBe(period);
+    expect(body.meta.periods).toEqual(periods);
+    expect(body.meta.dropped_days).toBe(dayOf(periods[0].start) - dayOf(first));
+    expect(Object.keys(body.meta.time_precision)).toEqual(['minute']);
+    const T = periods.length;
+    const cells = studyAreaCells(fx.wards, res);
+    expect(body.cells.map((c: any) => c.h3)).toEqual(cells);
+    const counts = perPeriod(await periodCounts(res, first, end, len), cells, T);
+    // The fixture does test the time zone: bucketing by the UTC date would move some rows to another period.
+    const utc = perPeriod(await periodCounts(res, first, end, len, 'UTC'), cells, T);
+    expect(utc).not.toEqual(counts);
+    const nb = h3Neighbours(cells, 1);
+    const z: number[][] = [];
+    const sig: boolean[][] = [];
+    for (const values of counts) {
+      const g = giStar(values, nb);
+      z.push(g.z);
+      sig.push(adjustP(g.p, 'fdr').map((p) => p < 0.05));
+    }
+    const patterns: Record<string, number> = {};
+    body.cells.forEach((c: any, i: number) => {
+      const zi = z.map((row) => row[i]);
+      expect(c.z).toHaveLength(T);
+      c.z.forEach((v: number, t: number) => expect(v).toBeCloseTo(zi[t], 9));
+      // Mann–Kendall S written out: Σ_{s<t} sign(z_t − z_s).
+      let S = 0;
+      for (let a = 0; a < T; a++) for (let b = a + 1; b < T; b++) S += Math.sign(zi[b] - zi[a]);
+      expect(c.trend.s).toBe(S);
+      const e = classifyEmerging({ z: zi, significant: sig.map((row) => row[i]), trendAlpha: 0.05 });
+      expect(c.pattern).toBe(e.pattern);
+      patterns[c.pattern] = (patterns[c.pattern] ?? 0) + 1;
+    });
+    return { body, counts, periods, patterns };
+  }
+
+  it('28-day periods (the default): 32 periods counted back from the window end, per-period counts and patterns as computed here', async () => {
+    const { body, counts, periods, patterns } = await checkEmerging('28d', '2016-01', '2018-07', 28, 9);
+    expect(periods).toHaveLength(32); // 912 days: 32 × 28 and 16 days dropped at the start
+    expect(body.meta.dropped_days).toBe(16);
+    expect(periods[31]).toEqual({ index: 31, start: '2018-06-03', end: '2018-07-01' });
+    // The planted 23:30 UTC rows: in BST (April..October) they open the later period, in GMT they close the earlier one.
+    const [moved] = await db.query<{ bst: number; gmt: number }>(
+      `SELECT count(*) FILTER (WHERE (t AT TIME ZONE 'Europe/London')::date > (t AT TIME ZONE 'UTC')::date)::int AS bst,
+              count(*) FILTER (WHERE (t AT TIME ZONE 'Europe/London')::date = (t AT TIME ZONE 'UTC')::date)::int AS gmt
+       FROM unnest($1::timestamptz[]) AS r(t)`,
+      [dated.edges.map((e) => `${isoDay(dayOf(e) - 1)}T23:30:00Z`)],
+    );
+    expect(moved.bst).toBeGreaterThan(5);
+    expect(moved.gmt).toBeGreaterThan(5);
+    // Each period's counts per cell, as the hotspot endpoint counts that window alone.
+    for (const [t, p] of periods.entries()) {
+      const cellsOf = (await get(`/api/hotspots?res=9&from=${p.start}&to=${p.end}`)).body.cells;
+      expect(cellsOf.map((c: any) => c.count), `period ${t}`).toEqual(counts[t]);
+    }
+    // Real patterns, more than one kind.
+    expect(Object.keys(patterns).length).toBeGreaterThan(2);
+    expect(patterns.no_pattern).toBeLessThan(body.cells.length);
+  });
+
+  it('weekly periods: 52 weeks of the year to the window end, per-period patterns as computed here', async () => {
+    const { body, counts, periods, patterns } = await checkEmerging('week', '2017-07', '2018-07', 7, 9);
+    expect(periods).toHaveLength(52);
+    expect(body.meta.dropped_days).toBe(1);
+    expect(periods[0]).toEqual({ index: 0, start: '2017-07-02', end: '2017-07-09' });
+    for (const t of [0, 17, 51]) {
+      const p = periods[t];
+      expect((await get(`/api/hotspots?res=9&from=${p.start}&to=${p.end}`)).body.cells.map((c: any) => c.count), `week ${t}`).toEqual(counts[t]);
+    }
+    expect(Object.keys(patterns).length).toBeGreaterThan(1);
+    // Too many weeks for one analysis: a 400 naming the period.
+    const long = await get('/api/emerging?res=8&period=week&from=2016-01&to=2018-07');
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toMatch(/^period: the window holds 130 week periods; at most 120/);
+  });
+
+  it('hour of week: the 7 × 24 matrix of a ward equals a count in London time from the raw instants (GMT, BST and both clock changes)', async () => {
+    const [from, to] = ['2016-01', '2018-07'];
+    const { status, body } = await get(`/api/profile?level=ward&code=${ward}&from=${from}&to=${to}`);
+    expect(status).toBe(200);
+    // The reference SQL reads the planted instants as the calendar says.
+    const planted = await db.query<{ dow: number; hour: number }>(
+      `SELECT extract(isodow FROM t AT TIME ZONE 'Europe/London')::int AS dow, extract(hour FROM t AT TIME ZONE 'Europe/London')::int AS hour
+       FROM unnest($1::timestamptz[]) WITH ORDINALITY AS r(t, k) ORDER BY k`,
+      [CLOCK_ROWS.map((c) => c[0])],
+    );
+    expect(planted.map((p) => [p.dow, p.hour])).toEqual(CLOCK_ROWS.map((c) => [c[1], c[2]]));
+    const mine = dated.recs.filter((r) => fx.wardOf.get(fx.recs[Number(r.ref.slice(1))]) === ward).map((r) => r.at);
+    const expected = await londonMatrix(mine, `${from}-01`, `${to}-01`);
+    expect(body.hour_of_week).toEqual(expected);
+    const total = expected.flat().reduce((a, b) => a + b, 0);
+    expect(body.total).toBe(total);
+    expect(total).toBeGreaterThan(500);
+    expect(body.day_of_week).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((day, d) => ({ day, count: expected[d].reduce((a, b) => a + b, 0) })));
+    expect(body.time_precision).toEqual({ minute: total });
+    expect(body.precision_note).toBeNull();
+    // Converting in UTC instead would give another matrix (most rows fall in BST).
+    expect(await londonMatrix(mine, `${from}-01`, `${to}-01`, 'UTC')).not.toEqual(expected);
+    // The day of the autumn change alone: both 01:30s (BST, then GMT) in Sunday 01:00.
+    const autumn = (await get(`/api/profile?level=ward&code=${ward}&from=2017-10-29&to=2017-10-30`)).body;
+    const day = await londonMatrix(mine, '2017-10-29', '2017-10-30');
+    expect(day[6][1]).toBeGreaterThanOrEqual(2);
+    expect(autumn.hour_of_week).toEqual(day);
+    // And the spring one: 00:30 GMT and 02:30 BST, nothing at 01:00 (that hour does not exist in London).
+    const spring = (await get(`/api/profile?level=ward&code=${ward}&from=2017-03-26&to=2017-03-27`)).body;
+    const sday = await londonMatrix(mine, '2017-03-26', '2017-03-27');
+    expect([sday[6][0] >= 1, sday[6][1], sday[6][2] >= 1]).toEqual([true, 0, true]);
+    expect(spring.hour_of_week).toEqual(sday);
+  });
+
+  /** 7 × 24 counts (ISO weekday × hour) of UTC instants as civil time in `zone`, within [from, to) of that civil time. */
+  async function londonMatrix(instants: string[], from: string, to: string, zone = 'Europe/London') {
+    const rows = await db.query<{ dow: number; hour: number; n: number }>(
+      `WITH raw AS (SELECT (t AT TIME ZONE $4) AS local FROM unnest($1::timestamptz[]) AS r(t))
+       SELECT extract(isodow FROM local)::int AS dow, extract(hour FROM local)::int AS hour, count(*)::int AS n
+       FROM raw WHERE local >= $2::date AND local < $3::date GROUP BY 1, 2`,
+      [instants, from, to, zone],
+    );
+    const m = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+    for (const r of rows) m[r.dow - 1][r.hour] = r.n;
+    return m;
+  }
 });
