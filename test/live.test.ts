@@ -143,6 +143,12 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     app = createApp({ db, config: { dataDir: tmp, MAX_UPLOAD_MB: 2, BASEMAP_STYLE_URL: undefined } });
     for (const role of ['analyst', 'officer', 'partner', 'admin'] as const) as.set(role, await clientFor(app, db, role));
     as.set('analyst2', await clientFor(app, db, 'analyst'));
+    // The register and CHB areas outlive resetData (the register's history is append-only): on a reused
+    // database, delete what an earlier run left, through the API.
+    const analyst = as.get('analyst')!;
+    const left = await (await analyst.request('/api/interventions?type=outreach_site')).json();
+    for (const f of left.features) expect((await analyst.request(`/api/interventions/${f.id}`, { method: 'DELETE' })).status).toBe(200);
+    for (const a of (await (await analyst.request('/api/chb')).json()).areas) expect((await analyst.request(`/api/chb/${a.id}`, { method: 'DELETE' })).status).toBe(200);
     const port = await new Promise<number>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
     });
@@ -447,7 +453,7 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
       `SELECT lpad(to_hex(h3_8), 15, '0') AS h3, count(*)::int AS n FROM incidents WHERE occurred_at >= '2024-12-01' AND occurred_at < '2025-03-01'
         GROUP BY h3_8 ORDER BY n DESC, h3_8 LIMIT 5`);
     expect(pack.top_cells.cells.map((c: { h3: string; count: number }) => [c.h3, c.count])).toEqual(top.map((t) => [t.h3, t.n]));
-    expect(pack.sections.patrol_outreach_proposals).toMatchObject({ available: false });
+    expect(Object.keys(pack.sections)).toEqual(['patrol_proposals', 'outreach_proposals', 'chb_areas']);
 
     // Partners: the January robbery pushed above is a count below 5, so it is withheld.
     const pr = await (await http('partner', '/api/pack?from=2025-01&to=2025-02&category=robbery')).json();
@@ -486,7 +492,10 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(res.headers.get('content-type')).toBe('application/zip');
     expect(res.headers.get('content-disposition')).toMatch(/tasking-pack-2025-01-01-2025-02-01\.zip/);
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
-    expect(Object.keys(files).sort()).toEqual(['README.txt', 'pack.json', 'period-comparison.csv', 'top-cells.csv', 'top-cells.geojson', 'ward-league.csv', 'wards.geojson']);
+    expect(Object.keys(files).sort()).toEqual([
+      'README.txt', 'chb-areas.csv', 'chb-areas.geojson', 'pack.json', 'patrol-boxes.csv', 'patrol-boxes.geojson', 'period-comparison.csv', 'top-cells.csv', 'top-cells.geojson', 'ward-league.csv', 'wards.geojson',
+    ]);
+    expect(strFromU8(files['README.txt'])).toMatch(/Outreach proposals: not available \(no candidate venues loaded/);
     const league = strFromU8(files['ward-league.csv']).trim().split('\n');
     expect(league[0]).toBe('rank,code,name,count,population,rate_per_1000,previous_count,change');
     expect(league).toHaveLength(1 + 19 + 2);
@@ -500,6 +509,7 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
 
     const pr = await http('partner', '/api/exports/pack', { method: 'POST', ...json({ purpose: 'weekly tasking meeting', recipient: 'Lewisham tasking group', filters }) });
     const pf = unzipSync(new Uint8Array(await pr.arrayBuffer()));
+    expect(Object.keys(pf).filter((n) => /^(patrol|outreach)/.test(n))).toEqual([]);
     const pl = strFromU8(pf['ward-league.csv']).trim().split('\n').slice(1);
     expect(pl.every((l) => l.split(',').includes('withheld'))).toBe(true);
     expect(strFromU8(pf['period-comparison.csv'])).toMatch(/withheld/);
@@ -511,5 +521,137 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     // Purpose and recipient are required; bad filters are 400 and nothing is audited.
     expect((await http('analyst', '/api/exports/pack', { method: 'POST', ...json({ filters }) })).status).toBe(400);
     expect((await http('analyst', '/api/exports/pack', { method: 'POST', ...json({ purpose: 'x'.repeat(5), recipient: 'me', filters: { compare: 'soon' } }) })).status).toBe(400);
+  });
+
+  it('the pack\'s planning sections: the planning API\'s patrol boxes, outreach over registered venues, CHB areas active in the period; partners get neither plan and withheld counts', async () => {
+    const W = { from: '2024-12', to: '2025-03' };
+    const [ward] = await db.query<{ code: string }>(`SELECT code FROM areas WHERE level = 'ward' ORDER BY code LIMIT 1`);
+    const [control] = await db.query<{ code: string }>(
+      `SELECT b.code FROM areas a JOIN areas b ON b.level = 'ward' AND NOT ST_DWithin(a.geom::geography, b.geom::geography, 1000)
+        WHERE a.level = 'ward' AND a.code = $1 ORDER BY b.code LIMIT 1`, [ward.code]);
+    const chbBody = (name: string, dates: [string, string, string, string]) => ({
+      name, area: { wards: [ward.code] }, control: { wards: [control.code] },
+      clear_start: dates[0], hold_start: dates[1], build_start: dates[2], build_end: dates[3],
+    });
+    const create = async (url: string, body: unknown, role = 'analyst') => {
+      const res = await http(role, url, { method: 'POST', ...json(body) });
+      expect(res.status).toBe(201);
+      return res.json();
+    };
+    // Active: Hold then Build within the period; ended: Build ended before it; later: Clear starts after it.
+    const active = await create('/api/chb', chbBody('Active CHB', ['2024-06-01', '2024-09-01', '2025-01-01', '2025-07-01']));
+    const ended = await create('/api/chb', chbBody('Ended CHB', ['2023-01-01', '2023-04-01', '2023-07-01', '2024-12-01']));
+    const later = await create('/api/chb', chbBody('Later CHB', ['2025-03-01', '2025-05-01', '2025-07-01', '2025-10-01']));
+
+    const pack = await (await http('analyst', `/api/pack?from=${W.from}&to=${W.to}`)).json();
+    expect(pack.period).toMatchObject({ from: '2024-12-01', to: '2025-03-01' });
+
+    // Patrol: the boxes GET /api/planning/patrol gives for the same window (its defaults: N 10, 500 m apart).
+    const api = await (await http('officer', `/api/planning/patrol?from=${W.from}&to=${W.to}`)).json();
+    const patrol = pack.sections.patrol_proposals;
+    expect(patrol.available).toBe(true);
+    expect(api.boxes.length).toBeGreaterThan(0);
+    expect(patrol.data.boxes).toEqual(api.boxes);
+    expect(patrol.data.meta).toMatchObject({ from: '2024-12-01', to: '2025-03-01', n_requested: 10, min_separation_m: 500 });
+
+    // Outreach: no venues in the register yet, and the pack says so.
+    expect(pack.sections.outreach_proposals).toMatchObject({ available: false, note: expect.stringMatching(/no candidate venues loaded/) });
+
+    // CHB: the active area, with the phases the period meets; not the one that ended before it, nor the later one.
+    const chb = pack.sections.chb_areas;
+    expect(chb.available).toBe(true);
+    expect(chb.data.areas.map((a: { id: number }) => a.id)).toEqual([active.id]);
+    expect(chb.data.recorded).toBeGreaterThanOrEqual(3);
+    const a = chb.data.areas[0];
+    expect(a).toMatchObject({ name: 'Active CHB', phases_in_period: ['hold', 'build'], phase_at_end: 'build' });
+    // Headline: the Build phase as GET /api/chb/:id/evaluation gives it, its area count checked in PostGIS.
+    const ev = await (await http('analyst', `/api/chb/${active.id}/evaluation`)).json();
+    const build = ev.phases.find((p: { phase: string }) => p.phase === 'build');
+    expect(a.headline).toMatchObject({ phase: 'build', window: build.window, baseline: build.baseline, regions: build.regions, wdq: build.counts.wdq, tne: build.counts.tne });
+    const [{ n }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incidents i JOIN areas w ON w.level = 'ward' AND w.code = $1 AND ST_Intersects(w.geom, i.geom)
+        WHERE i.occurred_at >= '2025-01-01' AND i.occurred_at < '2025-07-01'`, [ward.code]);
+    expect(n).toBeGreaterThan(0);
+    expect(a.headline.regions.find((r: { region: string }) => r.region === 'area').phase_count).toBe(n);
+    expect(ended.id).not.toBe(later.id);
+
+    // Outreach venues: outreach sites in the register active in the period (a point, a polygon); one ended before is not one.
+    const site = (name: string, geometry: unknown, starts_on: string, ends_on: string | null = null) => create('/api/interventions', { type: 'outreach_site', name, geometry, starts_on, ends_on }, 'officer');
+    const s1 = await site('Catford youth outreach', { type: 'Point', coordinates: [-0.0209, 51.4452] }, '2024-01-01');
+    const s2 = await site('Lewisham centre outreach', { type: 'Polygon', coordinates: [[[-0.0150, 51.4600], [-0.0120, 51.4600], [-0.0120, 51.4620], [-0.0150, 51.4620], [-0.0150, 51.4600]]] }, '2025-02-01');
+    const s3 = await site('Closed outreach', { type: 'Point', coordinates: [-0.0330, 51.4740] }, '2023-01-01', '2024-11-30');
+    const withVenues = await (await http('analyst', `/api/pack?from=${W.from}&to=${W.to}`)).json();
+    const out = withVenues.sections.outreach_proposals;
+    expect(out.available).toBe(true);
+    expect(out.data.venues.list.map((v: { intervention_id: number }) => v.intervention_id)).toEqual([s1.id, s2.id]);
+    expect(out.data.venues.list.map((v: { intervention_id: number }) => v.intervention_id)).not.toContain(s3.id);
+    // The polygon's venue point lies in the polygon (PostGIS).
+    const [inside] = await db.query<{ ok: boolean }>(`SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)) AS ok FROM interventions WHERE id = $1`,
+      [s2.id, out.data.venues.list[1].lon, out.data.venues.list[1].lat]);
+    expect(inside.ok).toBe(true);
+    // The same sites POST /api/planning/outreach gives for those venues and window.
+    const candidates = out.data.venues.list.map(({ name, lon, lat }: { name: string; lon: number; lat: number }) => ({ name, lon, lat }));
+    const planned = await (await http('officer', '/api/planning/outreach', { method: 'POST', ...json({ from: W.from, to: W.to, candidates }) })).json();
+    expect(out.data.sites).toEqual(planned.sites);
+    expect(out.data.covered).toBe(planned.covered);
+    expect(out.data.sites.length).toBeGreaterThan(0);
+
+    // The zip: the sections' files, the same boxes, listed in the README and counted in the audit.
+    const stated = { purpose: 'weekly tasking meeting', recipient: 'Lewisham tasking group' };
+    const res = await http('officer', '/api/exports/pack', { method: 'POST', ...json({ ...stated, filters: W }) });
+    expect(res.status).toBe(200);
+    const zip = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    for (const f of ['patrol-boxes.csv', 'patrol-boxes.geojson', 'outreach-sites.csv', 'outreach-sites.geojson', 'chb-areas.csv', 'chb-areas.geojson']) expect(Object.keys(zip)).toContain(f);
+    const boxes = JSON.parse(strFromU8(zip['patrol-boxes.geojson'])).features;
+    expect(boxes.map((f: { properties: { id: string } }) => f.properties.id)).toEqual(api.boxes.map((b: { id: string }) => b.id));
+    expect(boxes.map((f: { geometry: unknown }) => f.geometry)).toEqual(api.boxes.map((b: { polygon: unknown }) => b.polygon));
+    const patrolCsv = strFromU8(zip['patrol-boxes.csv']).trim().split('\n');
+    expect(patrolCsv).toHaveLength(1 + api.boxes.length);
+    expect(patrolCsv[1].startsWith(`P1,1,${api.boxes[0].centre.lon},${api.boxes[0].centre.lat},`)).toBe(true);
+    const outCsv = strFromU8(zip['outreach-sites.csv']).trim().split('\n');
+    expect(outCsv[0]).toBe('order,intervention_id,name,lon,lat,gain,cumulative,cumulative_share');
+    expect(outCsv).toHaveLength(1 + planned.sites.length);
+    const chbCsv = strFromU8(zip['chb-areas.csv']).trim().split('\n');
+    expect(chbCsv).toHaveLength(2);
+    expect(chbCsv[1]).toMatch(new RegExp(`^${active.id},Active CHB,build,hold build,2024-06-01,`));
+    const chbGeo = JSON.parse(strFromU8(zip['chb-areas.geojson'])).features;
+    expect(chbGeo.map((f: { properties: { id: number } }) => f.properties.id)).toEqual([active.id]);
+    const [same] = await db.query<{ ok: boolean }>(`SELECT ST_HausdorffDistance(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), w.geom) < 1e-5 AS ok FROM areas w WHERE w.level = 'ward' AND w.code = $2`,
+      [JSON.stringify(chbGeo[0].geometry), ward.code]);
+    expect(same.ok).toBe(true);
+    const readme = strFromU8(zip['README.txt']);
+    expect(readme).toContain('- Patrol proposals: patrol-boxes.csv, patrol-boxes.geojson');
+    expect(readme).toContain('- Outreach proposals: outreach-sites.csv, outreach-sites.geojson');
+    expect(readme).toContain('- Active Clear-Hold-Build areas: chb-areas.csv, chb-areas.geojson (1 row)');
+    const zipped = JSON.parse(strFromU8(zip['pack.json']));
+    const [log] = await db.query<{ record_count: number }>(`SELECT record_count FROM audit_log WHERE resource = 'pack.zip' ORDER BY id DESC LIMIT 1`);
+    expect(log.record_count).toBe(zipped.comparison.categories.length + zipped.top_cells.cells.length + zipped.wards.areas.length + api.boxes.length + planned.sites.length + 1);
+
+    // Admins read CHB areas but get no plans (as the planning routes).
+    const admin = await (await http('admin', `/api/pack?from=${W.from}&to=${W.to}`)).json();
+    expect(admin.sections.patrol_proposals).toEqual({ title: 'Patrol proposals', available: false, note: 'not available to your role' });
+    expect(admin.sections.chb_areas.data.areas).toHaveLength(1);
+
+    // Partners: no patrol or outreach; the CHB figures through the disclosure rule (January's robberies are few).
+    const small = { from: '2025-01', to: '2025-02', category: 'robbery' };
+    const q = new URLSearchParams(small).toString();
+    const an = await (await http('analyst', `/api/pack?${q}`)).json();
+    const counts = an.sections.chb_areas.data.areas[0].headline.regions.flatMap((r: { baseline_count: number; phase_count: number }) => [r.baseline_count, r.phase_count]);
+    expect(Math.min(...counts)).toBeLessThan(5);
+    const pr = await (await http('partner', `/api/pack?${q}`)).json();
+    for (const id of ['patrol_proposals', 'outreach_proposals']) expect(pr.sections[id]).toMatchObject({ available: false, note: 'not available to your role' });
+    const ph = pr.sections.chb_areas.data.areas[0].headline;
+    expect(ph.withheld).toMatch(/withheld/);
+    expect(ph.wdq).toBeNull();
+    expect(ph.regions.some((r: { baseline_count: number | null; phase_count: number | null }) => r.baseline_count === null || r.phase_count === null)).toBe(true);
+    const pz = await http('partner', '/api/exports/pack', { method: 'POST', ...json({ ...stated, filters: small }) });
+    const pfiles = unzipSync(new Uint8Array(await pz.arrayBuffer()));
+    expect(Object.keys(pfiles).filter((f) => /^(patrol|outreach)/.test(f))).toEqual([]);
+    expect(strFromU8(pfiles['chb-areas.csv'])).toMatch(/withheld/);
+    expect(strFromU8(pfiles['README.txt'])).toContain('- Patrol proposals: not available (not available to your role).');
+    const pgeo = JSON.parse(strFromU8(pfiles['chb-areas.geojson'])).features[0].properties;
+    expect([pgeo.area_baseline, pgeo.area_phase].some((v) => v === null)).toBe(true);
+    // A bad window changes nothing and is a 400, as for the rest of the pack.
+    expect((await http('analyst', '/api/pack?from=2025-03&to=2025-01')).status).toBe(400);
   });
 });

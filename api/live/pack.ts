@@ -1,13 +1,14 @@
 // The tasking pack's data (GET /api/pack, and the zip of POST /api/exports/pack): this period against
 // the previous one by category, the top cells, the ward league table, and what changed since the last
 // meeting. Partners get every count through the disclosure rule (api/auth/disclosure.ts). Sections
-// that other modules provide (patrol/outreach proposals, CHB areas) register themselves with
-// `registerPackSection`; until they do, the pack lists them as not available.
+// that other modules provide (patrol/outreach proposals, CHB areas: api/planning/pack.ts) register
+// themselves with `registerPackSection`, with the roles that may see them and their files for the zip;
+// a section nobody registered is listed as not available.
 import { cellToBoundary } from 'h3-js';
 import { z } from 'zod';
 import type { Queryable } from '../db/index.js';
 import { maskAreaStats, minCount, suppressRows, suppressTotal } from '../auth/disclosure.js';
-import type { Principal } from '../auth/roles.js';
+import type { Principal, Role } from '../auth/roles.js';
 import { categoryParam, dateParam } from '../validate.js';
 import * as h from '../aggregates/handlers.js';
 import { requestCategories } from '../aggregates/request.js';
@@ -39,20 +40,68 @@ export interface PackContext {
   window: Window;
   previous: Window;
   categories: string[] | null;
+  /** The disclosure threshold for partners (0 for record-level roles). */
+  min: number;
 }
-export interface PackSection {
+/** What a section's build gives: its data, or why there is none (said in the pack and the zip's README). */
+export type SectionOutcome<D> = { available: true; data: D } | { available: false; note: string };
+export interface SectionFiles {
+  /** File name in the zip → text. */
+  files: Record<string, string>;
+  /** Rows the files hold (added to the export's audited record count). */
+  records: number;
+}
+export interface PackSection<D = unknown> {
   id: string;
   title: string;
-  build(db: Queryable, ctx: PackContext): Promise<unknown>;
+  /** Roles that may see the section; the others get it as not available to their role. */
+  roles: readonly Role[];
+  build(db: Queryable, ctx: PackContext): Promise<SectionOutcome<D>>;
+  /** The section's CSV/GeoJSON files for the zip (partners: withheld counts stay withheld). */
+  files(db: Queryable, data: D, ctx: { partner: boolean }): Promise<SectionFiles>;
 }
-const sections = new Map<string, PackSection>();
-/** Planned sections other modules provide; listed as not available until registered. */
+const sections = new Map<string, PackSection<any>>();
+/** Sections other modules provide; listed as not available until registered. */
 export const EXPECTED_SECTIONS: ReadonlyArray<{ id: string; title: string }> = [
-  { id: 'patrol_outreach_proposals', title: 'Patrol and outreach proposals' },
-  { id: 'chb_areas', title: 'Active CHB areas' },
+  { id: 'patrol_proposals', title: 'Patrol proposals' },
+  { id: 'outreach_proposals', title: 'Outreach proposals' },
+  { id: 'chb_areas', title: 'Active Clear-Hold-Build areas' },
 ];
-export function registerPackSection(s: PackSection) {
+export function registerPackSection<D>(s: PackSection<D>) {
   sections.set(s.id, s);
+}
+
+export type PackSectionOut = { title: string; available: true; data: unknown } | { title: string; available: false; note: string };
+
+async function buildSections(db: Queryable, ctx: PackContext): Promise<Record<string, PackSectionOut>> {
+  const out: Record<string, PackSectionOut> = {};
+  const ids = [...new Set([...EXPECTED_SECTIONS.map((s) => s.id), ...sections.keys()])];
+  for (const id of ids) {
+    const s = sections.get(id);
+    if (!s) out[id] = { title: EXPECTED_SECTIONS.find((e) => e.id === id)!.title, available: false, note: 'provided by a module that is not installed yet' };
+    else if (!s.roles.includes(ctx.principal.user.role)) out[id] = { title: s.title, available: false, note: 'not available to your role' };
+    else out[id] = { title: s.title, ...(await s.build(db, ctx)) };
+  }
+  return out;
+}
+
+/** The registered sections' files for the zip, their record count, and a README line per section. */
+export async function packSectionFiles(db: Queryable, pack: { sections: Record<string, PackSectionOut> }, partner: boolean) {
+  const files: Record<string, string> = {};
+  const readme: string[] = [];
+  let records = 0;
+  for (const [id, sec] of Object.entries(pack.sections)) {
+    const s = sections.get(id);
+    if (!sec.available || !s) {
+      readme.push(`- ${sec.title}: not available (${sec.available ? 'no files' : sec.note}).`);
+      continue;
+    }
+    const f = await s.files(db, sec.data, { partner });
+    Object.assign(files, f.files);
+    records += f.records;
+    readme.push(`- ${sec.title}: ${Object.keys(f.files).join(', ')} (${f.records} row${f.records === 1 ? '' : 's'}).`);
+  }
+  return { files, records, readme };
 }
 
 // ---------- the period ----------
@@ -201,10 +250,7 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
     };
   }
 
-  const ctx: PackContext = { principal: p, window: w, previous: prev, categories: cats };
-  const extra: Record<string, unknown> = {};
-  for (const s of EXPECTED_SECTIONS) if (!sections.has(s.id)) extra[s.id] = { title: s.title, available: false, note: 'provided by a module that is not installed yet' };
-  for (const s of sections.values()) extra[s.id] = { title: s.title, available: true, data: await s.build(db, ctx) };
+  const extra = await buildSections(db, { principal: p, window: w, previous: prev, categories: cats, min });
 
   return {
     generated_at: new Date().toISOString(),

@@ -19,7 +19,7 @@ import * as h from '../aggregates/handlers.js';
 import { CATCH_UP_LIMIT, changesAfter, currentSeq, hubFor, type Change } from './hub.js';
 import { ingest, ingestBody } from './ingest.js';
 import { createBody, createMeeting, endMeeting, findMeeting, listed, listMeetings, listQuery, present, setView, viewBody } from './meetings.js';
-import { buildPack, cellFeatures, packQuery, type Pack } from './pack.js';
+import { buildPack, cellFeatures, packQuery, packSectionFiles, type Pack } from './pack.js';
 import { eventStream, RETRY_MS } from './sse.js';
 
 const SEQ = /^\d{1,15}$/;
@@ -59,7 +59,9 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
     put('wards.geojson', JSON.stringify(fc));
   }
   if (pack.changes) put('changes-since.csv', csv(pack.changes.batches, ['seq', 'at', 'batch_id', 'kind', 'dataset', 'count', 'months'], partner));
-  const unavailable = Object.entries(pack.sections).filter(([, s]) => !(s as { available: boolean }).available).map(([id, s]) => `${id} (${(s as { title: string }).title})`);
+  // The planning sections (patrol and outreach proposals, active CHB areas), as their modules write them.
+  const extra = await packSectionFiles(deps.db, pack, partner);
+  for (const [name, text] of Object.entries(extra.files)) put(name, text);
   put('README.txt', [
     'Saferplaces tasking pack',
     `Generated ${pack.generated_at} for ${p.user.email} (${p.user.role}).`,
@@ -68,12 +70,13 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
     `Period: ${pack.period.from} to ${pack.period.to} (exclusive), compared with ${pack.period.previous_from} to ${pack.period.previous_to}.`,
     `Categories: ${pack.categories_filter?.join(', ') ?? 'all'}.`,
     partner ? `Disclosure control: counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.` : 'No disclosure control applied (record-level role); handle as OFFICIAL-SENSITIVE.',
-    `Sections not available yet: ${unavailable.join(', ') || 'none'}.`,
     'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
+    'Planning sections:',
+    ...extra.readme,
     'Contains public sector information licensed under the Open Government Licence v3.0.',
     '',
   ].join('\n'));
-  return files;
+  return { files, records: extra.records };
 }
 
 export function liveRoutes(deps: Deps) {
@@ -197,11 +200,11 @@ export function liveRoutes(deps: Deps) {
     const b = await parseBody(c, packBody);
     const filters = parseFilters(packQuery, b.filters);
     const pack = await buildPack(db, p, filters);
-    const files = await packFiles(deps, pack, p, b);
+    const { files, records } = await packFiles(deps, pack, p, b);
     const zip = zipSync(files, { level: 6, mtime: new Date() });
     await audit(db, p, c.get('ip'), {
       action: 'export', resource: 'pack.zip', query: filters, purpose: b.purpose, recipient: b.recipient,
-      recordCount: pack.comparison.categories.length + pack.top_cells.cells.length + (pack.wards?.areas.length ?? 0),
+      recordCount: pack.comparison.categories.length + pack.top_cells.cells.length + (pack.wards?.areas.length ?? 0) + records,
     });
     return c.body(zip, 200, {
       'content-type': 'application/zip',

@@ -18,6 +18,7 @@ import * as chb from './chb.js';
 import { coverage, type Share } from './coverage.js';
 import { parseImport } from './import.js';
 import { outreach } from './outreach.js';
+import './pack.js'; // registers the tasking pack's planning sections (patrol, outreach, active CHB areas)
 import { addNetworkRoutes } from './network.js';
 import * as p from './params.js';
 import { patrolPlan } from './patrol.js';

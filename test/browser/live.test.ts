@@ -191,6 +191,17 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
   });
 
   it('the tasking pack renders with map images and tables and prints to PDF', async () => {
+    // Two CHB areas: one running through any period the pack may cover, one that ended long before.
+    const { createChb } = await import('../../api/planning/chb.js');
+    const [w] = await db.query<{ a: string; c: string }>(
+      `SELECT a.code AS a, b.code AS c FROM areas a JOIN areas b ON b.level = 'ward' AND NOT ST_DWithin(a.geom::geography, b.geom::geography, 1000)
+        WHERE a.level = 'ward' ORDER BY a.code, b.code LIMIT 1`);
+    const chb = (name: string, build_end: string) => createChb(db, {
+      name, area: { wards: [w.a] }, control: { wards: [w.c] }, buffer_m: 500, baseline: null, notes: null,
+      clear_start: '2010-01-01', hold_start: '2010-02-01', build_start: '2010-03-01', build_end,
+    }, 'browser-test');
+    await chb('Running CHB', '2099-01-01');
+    await chb('Ended CHB', '2011-01-01');
     const { page, errors } = await openPage(browser, `${base}/pack?at=13.00/51.45000/-0.02000&layers=choropleth,outlines,labels,hexes`, { signIn: analyst, viewport: { width: 1280, height: 1000 } });
     await page.waitForSelector('[data-testid="pack-page"][data-ready="true"]', { timeout: 90_000 });
     expect(await page.locator('[data-testid="pack-map-image"] img').count()).toBe(2);
@@ -201,7 +212,12 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     expect(await page.locator('[data-testid="pack-hotspot-row"]').count()).toBe(20);
     expect(await page.locator('[data-testid="pack-ward-row"]').count()).toBe(19);
     expect(await page.locator('[data-testid="pack-patrol-row"]').count()).toBeGreaterThan(0);
+    // The planning sections are the server's: the running CHB area only, in its Build phase; no outreach venues.
+    expect(await page.locator('[data-testid="pack-chb-row"]').allTextContents()).toEqual([expect.stringMatching(/^Running CHBBuild2010-01-01/)]);
+    expect(await page.textContent('[data-testid="pack-outreach"]')).toContain('no candidate venues loaded');
     await screenshot(page, 'pack-page');
+    await page.locator('[data-testid="pack-chb"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'pack-planning');
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, 'pack-print');
     await page.emulateMedia({ media: 'screen' });
@@ -216,6 +232,14 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     await page.fill('[data-testid="export-recipient"]', 'Lewisham CSP tasking group');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-submit"]')]);
     expect(download.suggestedFilename()).toMatch(/^tasking-pack-.*\.zip$/);
+    // Page and zip agree: the same patrol boxes (rank and grid reference) and CHB areas.
+    const { strFromU8, unzipSync } = await import('fflate');
+    const zip = unzipSync(new Uint8Array(fs.readFileSync((await download.path())!)));
+    const csvRows = (name: string) => strFromU8(zip[name]).trim().split('\n').slice(1).map((l) => l.split(','));
+    const pageBoxes = (await page.locator('[data-testid="pack-patrol-row"]').evaluateAll((rows) => rows.map((r) => [r.children[0].textContent, r.children[4].textContent])));
+    expect(csvRows('patrol-boxes.csv').map((c) => [c[1], `${c[4]}, ${c[5]}`])).toEqual(pageBoxes);
+    expect(csvRows('chb-areas.csv').map((c) => c[1])).toEqual(['Running CHB']);
+    expect(Object.keys(zip)).not.toContain('outreach-sites.csv');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -225,8 +249,12 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     await page.waitForSelector('[data-testid="pack-page"][data-ready="true"]', { timeout: 90_000 });
     expect(await page.textContent('[data-testid="pack-wards"]')).toContain('withheld');
     expect(await page.textContent('[data-testid="pack-patrol"]')).toContain('not available to your role');
+    expect(await page.textContent('[data-testid="pack-outreach"]')).toContain('not available to your role');
+    expect(await page.locator('[data-testid="pack-chb-row"]').count()).toBe(1);
     await screenshot(page, 'pack-partner');
-    expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
+    await page.locator('[data-testid="pack-chb"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'pack-partner-planning');
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

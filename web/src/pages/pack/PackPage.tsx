@@ -1,6 +1,7 @@
 // The tasking pack: one printable page (print CSS; the browser's "Save as PDF") with map images of
 // the chosen views, the period comparison, the hotspot and ward tables, what changed since the last
-// meeting and the planning sections; and the same data as a zip through the purpose/recipient dialog.
+// meeting and the planning sections (the server's, as in the zip); and the same data as a zip through the
+// purpose/recipient dialog.
 // Partners see withheld counts as "withheld" (the server applies the disclosure rule).
 import { useMemo, useState } from 'react';
 import { liveApi } from '../../api/live';
@@ -35,7 +36,6 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
   const [addUrl, setAddUrl] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
   const [mapsDone, setMapsDone] = useState(false);
-  const [planningDone, setPlanningDone] = useState(false);
   const [exporting, setExporting] = useState(false);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const views = useMemo(() => packViews(view, added), [view.camera?.lat, view.camera?.lng, view.camera?.zoom, view.layers.join(), view.level, view.categories.join(), view.hexRes, added]);
@@ -55,7 +55,7 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
     }
   };
 
-  const ready = !!pack && mapsDone && planningDone;
+  const ready = !!pack && mapsDone;
   return (
     <div className="pack-page" data-testid="pack-page" data-ready={ready ? 'true' : 'false'}>
       <h1>Tasking pack</h1>
@@ -107,14 +107,14 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
               <WardLeague pack={pack} />
             </section>
           </div>
-          {period && <PlanningSections period={period} categories={view.categories} onSettled={setPlanningDone} />}
+          <PlanningSections pack={pack} />
           <p className="pack-meta">Contains public sector information licensed under the Open Government Licence v3.0.</p>
         </>
       )}
       {exporting && pack && (
         <ExportDialog
           title="Download the tasking pack (zip)"
-          description={<p>CSV tables (period comparison, top cells, ward league, changes since), GeoJSON of the hotspot cells and wards, and a README. {pack.disclosure ? 'Withheld counts stay withheld.' : ''}</p>}
+          description={<p>CSV tables (period comparison, top cells, ward league, changes since, and the planning sections shown below: patrol boxes, outreach sites, CHB areas), GeoJSON of the hotspot cells, wards, patrol boxes, outreach sites and CHB areas, and a README. {pack.disclosure ? 'Withheld counts stay withheld.' : ''}</p>}
           formats={[{ value: 'zip', label: 'ZIP' }]}
           onExport={(stated) => liveApi.exportPack(query, stated)}
           onClose={() => setExporting(false)}

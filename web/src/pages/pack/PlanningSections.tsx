@@ -1,168 +1,200 @@
-// The pack's planning sections, from the planning module's endpoints when they answer: patrol boxes
-// (GET /api/planning/patrol), outreach sites (POST /api/planning/outreach, greedy) and the CHB areas
-// active in the period (GET /api/chb). A section whose endpoint refuses the role or is missing says so.
-import { useEffect, useState } from 'react';
-import { ApiError, errorMessage, getJson, isAbort, queryString, sendJson } from '../../api/client';
-import { planningApi, type ChbArea, type Outreach, type PatrolPlan } from '../../api/planning';
-import { formatCount } from '../../lib/format';
+// The pack's planning sections as the server built them (GET /api/pack `sections`, from
+// api/planning/pack.ts), so the printed page and the zip show the same proposals: patrol boxes (the
+// planning API's defaults for the pack's period), outreach sites over the register's outreach sites, and
+// the CHB areas active during the period with their phase and headline figures. A section the server
+// did not provide says why (role, no candidate venues, module missing).
+import type { Pack, PackSection } from '../../api/live';
+import type { ChbPhase, Figure, Outreach, PatrolPlan, RegionFigures } from '../../api/planning';
+import { formatCount, formatCountOrWithheld } from '../../lib/format';
 
-type Loaded<T> = { state: 'loading' } | { state: 'ok'; data: T } | { state: 'unavailable'; reason: string };
-
-function unavailable(e: unknown): string {
-  if (e instanceof ApiError && e.status === 403) return 'not available to your role';
-  if (e instanceof ApiError && e.status === 404) return 'not available (the planning module is not installed)';
-  return `not available: ${errorMessage(e)}`;
+/** One CHB area of the pack's `chb_areas` section (api/planning/pack.ts ChbPackArea). */
+export interface PackChbArea {
+  id: number;
+  name: string;
+  buffer_m: number;
+  clear_start: string;
+  hold_start: string;
+  build_start: string;
+  build_end: string;
+  phases_in_period: ChbPhase[];
+  phase_at_end: ChbPhase | null;
+  headline: {
+    phase: ChbPhase;
+    window: { from: string; to: string };
+    baseline: { from: string; to: string };
+    regions: RegionFigures[];
+    wdq: Figure | null;
+    tne: Figure | null;
+    did: (Figure & { ci95: [number, number] | null }) | null;
+    reading: string | null;
+    withheld: string | null;
+    interventions_by_type: Record<string, number>;
+  };
+  warnings: string[];
 }
-
-function useSection<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
-  const [s, setS] = useState<Loaded<T>>({ state: 'loading' });
-  useEffect(() => {
-    const ac = new AbortController();
-    setS({ state: 'loading' });
-    load(ac.signal).then(
-      (data) => setS({ state: 'ok', data }),
-      (e) => !isAbort(e) && setS({ state: 'unavailable', reason: unavailable(e) }),
-    );
-    return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return s;
+export interface PackChb {
+  period: { from: string; to: string };
+  recorded: number;
+  areas: PackChbArea[];
+  note: string;
 }
+type OutreachSection = Outreach & { venues: { source: string; count: number } };
 
-/** The CHB phase on a day (YYYY-MM-DD), or null outside the scheme. */
-export function chbPhase(a: ChbArea, day: string): string | null {
-  if (day < a.clear_start || day >= a.build_end) return null;
-  if (day < a.hold_start) return 'Clear';
-  if (day < a.build_start) return 'Hold';
-  return 'Build';
-}
+const PHASE_LABEL: Record<ChbPhase, string> = { clear: 'Clear', hold: 'Hold', build: 'Build' };
+const count = (n: number | null) => formatCountOrWithheld(n, n === null);
+const figure = (f: Figure | null, digits: number) => (f === null ? '—' : f.value === null ? 'undefined' : f.value.toFixed(digits));
 
-/** A section: its title, then "Loading…", why it is not available, or its content. */
-function Section<T>({ id, title, what, s, children }: { id: string; title: string; what: string; s: Loaded<T>; children: (data: T) => React.ReactNode }) {
+/** A section: its title, then why it is not available, or its content. */
+function Section<T>({ id, title, what, s, children }: { id: string; title: string; what: string; s: PackSection | undefined; children: (data: T) => React.ReactNode }) {
   return (
     <section className="pack-section" data-testid={id}>
       <h2>{title}</h2>
-      {s.state === 'loading' && <p className="hint">Loading…</p>}
-      {s.state === 'unavailable' && (
+      {!s || !s.available ? (
         <p className="hint" data-testid="pack-unavailable">
-          {what}: {s.reason}.
+          {what}: {s?.note ?? 'not available'}.
         </p>
+      ) : (
+        children(s.data as T)
       )}
-      {s.state === 'ok' && children(s.data)}
     </section>
   );
 }
 
-export function PlanningSections({ period, categories, onSettled }: { period: { from: string; to: string }; categories: string[]; onSettled: (done: boolean) => void }) {
-  const key = `${period.from}/${period.to}/${categories.join(',')}`;
-  const category = categories.length ? categories : undefined;
-  const patrol = useSection((signal) => getJson<PatrolPlan>(`/api/planning/patrol${queryString({ from: period.from, to: period.to, category, n: 10 })}`, signal), key);
-  const outreach = useSection(() => sendJson<Outreach>('POST', '/api/planning/outreach', { from: period.from, to: period.to, category, k: 5, exact: 'never' }), key);
-  const chb = useSection(planningApi.chbList, key);
-  const settled = patrol.state !== 'loading' && outreach.state !== 'loading' && chb.state !== 'loading';
-  useEffect(() => onSettled(settled), [settled, onSettled]);
-  const today = new Date().toISOString().slice(0, 10);
-
+function PatrolTable({ plan }: { plan: PatrolPlan }) {
+  if (!plan.boxes.length) return <p className="hint">No patrol box: no significant hotspot in the period ({plan.meta.hotspots.method}).</p>;
   return (
     <>
-      <Section id="pack-patrol" title="Patrol proposals" what="Patrol boxes" s={patrol}>
-        {(plan) => (
-          <>
-            <p className="pack-meta">
-              {plan.meta.box}. {plan.meta.dosage_rule}
-              {plan.meta.shortfall ? ` ${plan.meta.shortfall}` : ''}
-            </p>
-            <table className="pack-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">#</th>
-                  <th scope="col">Ward</th>
-                  <th scope="col" className="num">Incidents</th>
-                  <th scope="col" className="num">Harm</th>
-                  <th scope="col">Grid ref (E, N)</th>
-                  <th scope="col">When</th>
-                </tr>
-              </thead>
-              <tbody>
-                {plan.boxes.map((b) => (
-                  <tr key={b.rank} data-testid="pack-patrol-row">
-                    <td className="num">{b.rank}</td>
-                    <th scope="row">{b.ward_name ?? '—'}</th>
-                    <td className="num">{formatCount(b.count)}</td>
-                    <td className="num">{formatCount(b.harm)}</td>
-                    <td className="mono">
-                      {Math.round(b.easting)}, {Math.round(b.northing)}
-                    </td>
-                    <td>{b.dosage.window}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
+      <p className="pack-meta">
+        {plan.meta.box} {plan.meta.dosage_rule}
+        {plan.meta.shortfall ? ` ${plan.meta.shortfall}.` : ''}
+      </p>
+      <table className="pack-table">
+        <thead>
+          <tr>
+            <th scope="col" className="num">#</th>
+            <th scope="col">Ward</th>
+            <th scope="col" className="num">Incidents</th>
+            <th scope="col" className="num">Harm</th>
+            <th scope="col">Grid ref (E, N)</th>
+            <th scope="col">When</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.boxes.map((b) => (
+            <tr key={b.rank} data-testid="pack-patrol-row">
+              <td className="num">{b.rank}</td>
+              <th scope="row">{b.ward_name ?? '—'}</th>
+              <td className="num">{formatCount(b.count)}</td>
+              <td className="num">{formatCount(b.harm)}</td>
+              <td className="mono">
+                {Math.round(b.easting)}, {Math.round(b.northing)}
+              </td>
+              <td>{b.dosage.window}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function OutreachTable({ out }: { out: OutreachSection }) {
+  return (
+    <>
+      <p className="pack-meta">
+        {out.sites.length} of {out.venues.count} candidate venues ({out.venues.source}) within {out.meta.distance_m} m reach{' '}
+        {out.share === null ? 'no harm' : `${Math.round(out.share * 100)}% of the harm`} ({out.method === 'exact' ? 'exact optimum' : `greedy; ${out.meta.guarantee}`}).
+        {out.meta.fewer_sites ? ` ${out.meta.fewer_sites}.` : ''}
+      </p>
+      <table className="pack-table">
+        <thead>
+          <tr>
+            <th scope="col" className="num">#</th>
+            <th scope="col">Site</th>
+            <th scope="col">Lon, lat</th>
+            <th scope="col" className="num">Harm added</th>
+            <th scope="col" className="num">Cumulative share of harm</th>
+          </tr>
+        </thead>
+        <tbody>
+          {out.sites.map((s) => (
+            <tr key={s.order} data-testid="pack-outreach-row">
+              <td className="num">{s.order}</td>
+              <th scope="row">{s.name}</th>
+              <td className="mono">
+                {s.lon.toFixed(5)}, {s.lat.toFixed(5)}
+              </td>
+              <td className="num">{formatCount(s.gain)}</td>
+              <td className="num">{s.cumulative_share === null ? '—' : `${Math.round(s.cumulative_share * 100)}%`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function ChbTable({ chb }: { chb: PackChb }) {
+  if (!chb.areas.length) return <p className="hint">No CHB area is active in the period ({chb.recorded} recorded).</p>;
+  const area = (a: PackChbArea) => a.headline.regions.find((r) => r.region === 'area');
+  return (
+    <>
+      <p className="pack-meta">{chb.note}</p>
+      <table className="pack-table">
+        <thead>
+          <tr>
+            <th scope="col">Area</th>
+            <th scope="col">Phase at period end</th>
+            <th scope="col">Clear · Hold · Build (to)</th>
+            <th scope="col">Headline phase</th>
+            <th scope="col" className="num">In area: baseline → phase</th>
+            <th scope="col" className="num">WDQ</th>
+            <th scope="col" className="num">TNE</th>
+            <th scope="col">Reading</th>
+          </tr>
+        </thead>
+        <tbody>
+          {chb.areas.map((a) => (
+            <tr key={a.id} data-testid="pack-chb-row">
+              <th scope="row">{a.name}</th>
+              <td>{a.phase_at_end ? PHASE_LABEL[a.phase_at_end] : `ended ${a.build_end}`}</td>
+              <td className="mono">
+                {a.clear_start} · {a.hold_start} · {a.build_start} ({a.build_end})
+              </td>
+              <td>
+                {PHASE_LABEL[a.headline.phase]} {a.headline.window.from}–{a.headline.window.to}
+              </td>
+              <td className="num">
+                {count(area(a)?.baseline_count ?? null)} → {count(area(a)?.phase_count ?? null)}
+              </td>
+              <td className="num">{figure(a.headline.wdq, 2)}</td>
+              <td className="num">{figure(a.headline.tne, 1)}</td>
+              <td>{a.headline.withheld ?? a.headline.reading ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {chb.areas.some((a) => a.warnings.length > 0) && (
+        <ul className="pack-meta">
+          {chb.areas.flatMap((a) => a.warnings.map((w, i) => <li key={`${a.id}-${i}`}>{a.name}: {w}</li>))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export function PlanningSections({ pack }: { pack: Pack }) {
+  const s = pack.sections;
+  return (
+    <>
+      <Section<PatrolPlan> id="pack-patrol" title="Patrol proposals" what="Patrol boxes" s={s.patrol_proposals}>
+        {(plan) => <PatrolTable plan={plan} />}
       </Section>
-      <Section id="pack-outreach" title="Outreach proposals" what="Outreach sites" s={outreach}>
-        {(out) => (
-          <>
-            <p className="pack-meta">
-              {out.sites.length} sites within {out.meta.distance_m} m ({out.method}; {out.meta.guarantee}).
-            </p>
-            <table className="pack-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">#</th>
-                  <th scope="col">Site</th>
-                  <th scope="col">Lon, lat</th>
-                  <th scope="col" className="num">Cumulative share of harm</th>
-                </tr>
-              </thead>
-              <tbody>
-                {out.sites.map((s) => (
-                  <tr key={s.order}>
-                    <td className="num">{s.order}</td>
-                    <th scope="row">{s.name}</th>
-                    <td className="mono">
-                      {s.lon.toFixed(5)}, {s.lat.toFixed(5)}
-                    </td>
-                    <td className="num">{s.cumulative_share === null ? '—' : `${Math.round(s.cumulative_share * 100)}%`}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
+      <Section<OutreachSection> id="pack-outreach" title="Outreach proposals" what="Outreach sites" s={s.outreach_proposals}>
+        {(out) => <OutreachTable out={out} />}
       </Section>
-      <Section id="pack-chb" title="Active Clear-Hold-Build areas" what="CHB areas" s={chb}>
-        {(list) => {
-            const active = list.areas.filter((a) => chbPhase(a, today) !== null);
-            if (!active.length) return <p className="hint">No CHB area is active today ({list.areas.length} recorded).</p>;
-            return (
-              <table className="pack-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Area</th>
-                    <th scope="col">Phase today</th>
-                    <th scope="col">Clear</th>
-                    <th scope="col">Hold</th>
-                    <th scope="col">Build (to)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {active.map((a) => (
-                    <tr key={a.id}>
-                      <th scope="row">{a.name}</th>
-                      <td>{chbPhase(a, today)}</td>
-                      <td>{a.clear_start}</td>
-                      <td>{a.hold_start}</td>
-                      <td>
-                        {a.build_start} – {a.build_end}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            );
-          }}
+      <Section<PackChb> id="pack-chb" title="Active Clear-Hold-Build areas" what="CHB areas" s={s.chb_areas}>
+        {(chb) => <ChbTable chb={chb} />}
       </Section>
     </>
   );
