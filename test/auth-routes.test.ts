@@ -98,6 +98,7 @@ const POLICY: Record<string, Policy> = {
   'PATCH /api/journeys/routes/:id': ['analyst', 'officer'],
   'DELETE /api/journeys/routes/:id': ['analyst', 'officer'],
   'GET /api/journeys/routes/:id/segments': ALL,
+  'GET /api/routes/:id/segments': ALL, // the issue's path for the same handler
   'GET /api/journeys/ranking': ALL,
   'GET /api/journeys/term-dates': ALL,
   'PUT /api/journeys/term-dates': ['analyst', 'officer'],
@@ -111,7 +112,7 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
   const [method, path] = key.split(' ');
   const url = path.replace('/api/users/:id', `/api/users/${ids.user}`).replace('/api/tokens/:id', `/api/tokens/${ids.token}`)
     .replace('/api/imports/:id', '/api/imports/1').replace(':name', 'walk')
-    .replace('/api/journeys/routes/:id', '/api/journeys/routes/999999') // no such route: 404 past the guard
+    .replace('/api/journeys/routes/:id', '/api/journeys/routes/999999').replace('/api/routes/:id', '/api/routes/999999') // no such route: 404 past the guard
     .replace('/api/interventions/:id', '/api/interventions/999999').replace('/api/chb/:id', '/api/chb/999999') // no such record: 404 past the guard
     .replace('/api/meetings/:id', '/api/meetings/00000000-0000-4000-8000-000000000000'); // no such meeting: 404 past the guard
   const q: Record<string, string> = {

@@ -2,8 +2,10 @@
 // NaPTAN RailReferences/Stops, or any CSV with an id, a name and Easting/Northing or Longitude/Latitude)
 // or a GeoJSON file of Points (WGS84 or British National Grid). Sites are keyed by (kind, source id):
 // re-importing changes only what changed. Rows with no usable location (empty, 0,0 — how GIAS marks a
-// missing location — out of range, or more than 2 km from the extent of the loaded wards) are rejected
-// with line and reason and never stored as points. All or nothing: one transaction.
+// missing location — out of range, or outside the study area) are rejected with line and reason and
+// never stored as points. The study area is the union of the loaded ward polygons: schools must lie
+// within it; hubs may lie up to HUB_MARGIN_M beyond it (a station just over the boundary still serves
+// the borough's school journeys). All or nothing: one transaction.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
@@ -22,8 +24,8 @@ export interface SiteOptions {
   crs?: string;
 }
 
-/** Points farther than this from the ward set's extent are outside the study area. */
-export const STUDY_AREA_MARGIN_M = 2000;
+/** How far beyond the wards' union a transport hub may lie (metres, geodesic); schools get no margin. */
+export const HUB_MARGIN_M = 500;
 export const MAX_SITE_JSON_BYTES = 64 * 1024 * 1024;
 
 // Recognised columns (compared lower-case). Schools: GIAS names and their snake_case forms.
@@ -185,13 +187,18 @@ async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, reje
   return { candidates: out, rowsRead: features.length };
 }
 
-// Which candidate points lie within the margin of the ward set's extent (null: no wards loaded).
+// Which candidate points lie in the study area: within $3 metres (0: inside or on the boundary) of the
+// union of the ward polygons. No rows when no wards are loaded.
 const STUDY_AREA_SQL = `
-WITH extent AS (SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) AS g FROM areas WHERE level = 'ward')
-SELECT t.ord, ST_DWithin(ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326)::geography, e.g::geography, $3) AS inside
-FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(lon, lat, ord), extent e
-WHERE e.g IS NOT NULL
-ORDER BY t.ord`;
+WITH
+-- the borough: every ward dissolved into one (multi)polygon
+study AS (SELECT ST_Union(geom) AS g FROM areas WHERE level = 'ward'),
+pts AS (SELECT t.ord, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) AS p FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(lon, lat, ord))
+SELECT pts.ord,
+       CASE WHEN $3::float8 = 0 THEN ST_Intersects(s.g, pts.p) ELSE ST_DWithin(pts.p::geography, s.g::geography, $3::float8) END AS inside
+FROM pts, study s
+WHERE s.g IS NOT NULL
+ORDER BY pts.ord`;
 
 const UNCHANGED_SQL = `
 SELECT count(*)::int AS n
@@ -224,14 +231,16 @@ export async function importSites(db: Db, file: string, o: SiteOptions): Promise
   });
   const [{ n: wards }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
   const studyAreaChecked = wards > 0;
+  const margin = o.kind === 'hubs' ? HUB_MARGIN_M : 0;
+  const studyArea = margin ? `within ${margin} m of the loaded wards` : 'inside the loaded wards';
   let outside = 0;
   if (studyAreaChecked && kept.length) {
-    const inside = await db.query<{ ord: number; inside: boolean }>(STUDY_AREA_SQL, [kept.map((c) => c.lon), kept.map((c) => c.lat), STUDY_AREA_MARGIN_M]);
+    const inside = await db.query<{ ord: number; inside: boolean }>(STUDY_AREA_SQL, [kept.map((c) => c.lon), kept.map((c) => c.lat), margin]);
     const ok = new Map(inside.map((r) => [Number(r.ord), r.inside]));
     kept = kept.filter((c, i) => {
       if (ok.get(i + 1)) return true;
       outside++;
-      rejects.push({ line: c.line, code: 'outside_study_area', reason: `${c.sourceId}: more than ${STUDY_AREA_MARGIN_M / 1000} km from the study area (the extent of the loaded wards)`, raw: c.raw });
+      rejects.push({ line: c.line, code: 'outside_study_area', reason: `${c.sourceId}: outside the study area (${studyArea})`, raw: c.raw });
       return false;
     });
   }
@@ -262,7 +271,7 @@ export async function importSites(db: Db, file: string, o: SiteOptions): Promise
       siteKind,
       accepted: kept.length,
       rejectReasons: reasons,
-      studyArea: studyAreaChecked ? `within ${STUDY_AREA_MARGIN_M} m of the extent of the ward boundaries` : 'not checked: no ward boundaries loaded',
+      studyArea: studyAreaChecked ? studyArea : 'not checked: no ward boundaries loaded',
       // Sites of this kind already stored that this file does not list (kept, not deleted).
       notInFile: r.notInFile,
     },

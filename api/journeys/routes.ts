@@ -48,11 +48,34 @@ async function partnerView(c: Context<AppEnv>, db: Deps['db'], q: ExposureQuery)
   return minCount(db);
 }
 
-/** Worst segments by rank_by: for partners only among those shown. */
-function worstOf(rows: SegmentOut[], q: ExposureQuery, min: number | null) {
-  if (min === null) return worst(rows, q.rank_by, q.top);
-  const masked = suppressTallies(rankAll(rows, q.rank_by), min);
-  return masked.filter((r) => !r.suppressed && ((r[q.rank_by] as number | null) ?? 0) > 0).slice(0, q.top);
+const segKey = (s: { route_id: number; seq: number }) => `${s.route_id}:${s.seq}`;
+
+/**
+ * Partners: every segment as masked on its own route's page (suppressTallies over each route's segment
+ * list, as GET .../segments does). Every worst list (per route, per school, across routes) takes its
+ * values from these: a value withheld there by complementary suppression must not appear in another
+ * list, or the route's total minus its shown segments would give the small count back.
+ */
+function maskedAsOnRoutePages(rows: SegmentOut[], min: number): Map<string, SegmentOut & { suppressed: boolean }> {
+  const byRoute = new Map<number, SegmentOut[]>();
+  for (const s of rows) {
+    const list = byRoute.get(s.route_id);
+    if (list) list.push(s);
+    else byRoute.set(s.route_id, [s]);
+  }
+  const masked = new Map<string, SegmentOut & { suppressed: boolean }>();
+  for (const list of byRoute.values()) for (const s of suppressTallies(list, min)) masked.set(segKey(s), s);
+  return masked;
+}
+
+/**
+ * Worst segments by rank_by. Partners: with the route pages' masking, leaving out segments whose
+ * ranking measure is withheld there (other withheld measures show as null in the row).
+ */
+function worstOf(rows: SegmentOut[], q: ExposureQuery, masked: Map<string, SegmentOut & { suppressed: boolean }> | null) {
+  if (masked === null) return worst(rows, q.rank_by, q.top);
+  const visible = rows.map((r) => masked.get(segKey(r))!).filter((r) => r[q.rank_by] !== null);
+  return worst(visible, q.rank_by, q.top);
 }
 
 function averageFor(x: ExposureResult, min: number | null) {
@@ -171,7 +194,7 @@ export function journeyRoutes({ db }: Deps) {
 
   // ---------- exposure ----------
 
-  r.get('/journeys/routes/:id/segments', everyone, async (c) => {
+  const routeSegments = async (c: Context<AppEnv>) => {
     const id = idParam(c);
     const q = parseQuery(c, exposureQuery);
     const route = await getRoute(db, id);
@@ -187,7 +210,7 @@ export function journeyRoutes({ db }: Deps) {
       totals = { ...suppressTallies(x.routes, min).find((t) => t.route_id === id)! };
       if (totals.count === null) Object.assign(totals, { rate_per_100m: null, ratio: null });
     }
-    const worstSegs = worstOf(rows, q, min);
+    const worstSegs = worstOf(rows, q, min === null ? null : maskedAsOnRoutePages(rows, min));
     const { geometry: _g, ...routeProps } = route;
     return c.json({
       type: 'FeatureCollection',
@@ -198,7 +221,10 @@ export function journeyRoutes({ db }: Deps) {
       meta: x.meta,
       ...(min !== null ? { disclosure: { min_count: min, rule: PARTNER_RULE } } : {}),
     });
-  });
+  };
+  r.get('/journeys/routes/:id/segments', everyone, routeSegments);
+  // The issue's own path for the same answer (same guard, same parameters).
+  r.get('/routes/:id/segments', everyone, routeSegments);
 
   r.get('/journeys/ranking', everyone, async (c) => {
     const q = parseQuery(c, exposureQuery);
@@ -212,24 +238,28 @@ export function journeyRoutes({ db }: Deps) {
       if (list) list.push(s);
       else segsByRoute.set(s.route_id, [s]);
     }
+    const masked = min === null ? null : maskedAsOnRoutePages(allSegs, min);
     let routes: Array<Record<string, unknown> & { suppressed?: boolean }> = rankAll(x.routes, q.rank_by).map((t) => {
-      const w = worstOf(segsByRoute.get(t.route_id) ?? [], q, min)[0];
+      const w = worstOf(segsByRoute.get(t.route_id) ?? [], q, masked)[0];
       return { ...t, school_name: info.get(t.route_id)?.school_name ?? null, hub_name: info.get(t.route_id)?.hub_name ?? null, worst_segment: w ? { seq: w.seq, value: w[q.rank_by], rate_per_100m: w.rate_per_100m, guardian_point: w.guardian_point } : null };
     });
     const schoolNames = new Map(x.routeRows.filter((r) => r.school_id !== null).map((r) => [r.school_id!, r.school_name]));
+    // A school's worst segments: the worst `top` among the segments of all its routes.
+    const schoolSegs = (schoolId: number) => x.routeRows.filter((r) => r.school_id === schoolId).flatMap((r) => segsByRoute.get(r.id) ?? []);
     let schools: Array<Record<string, unknown> & { suppressed?: boolean }> = [...x.schools]
       .sort((a, b) => b[q.rank_by] - a[q.rank_by] || a.school_id - b.school_id)
-      .map((s) => ({ ...s, name: schoolNames.get(s.school_id) ?? null }));
+      .map((s) => ({ ...s, name: schoolNames.get(s.school_id) ?? null, worst_segments: worstOf(schoolSegs(s.school_id), q, masked) }));
     let totals: Record<string, unknown> = { ...x.totals };
     if (min !== null) {
       routes = shownFirst(suppressTallies(routes, min));
+      // Schools' worst segments keep the route pages' values: nothing a partner cannot see there.
       schools = shownFirst(suppressTallies(schools, min));
       totals = suppressTallyTotal(x.totals, min);
     }
     routes = routes.map((r0, i) => ({ rank: i + 1, ...r0 }));
     return c.json({
       routes,
-      worst_segments: worstOf(allSegs, q, min),
+      worst_segments: worstOf(allSegs, q, masked),
       schools,
       totals,
       average: averageFor(x, min),
