@@ -1,4 +1,5 @@
 // The Hono application: API routes under /api, the built web UI for everything else.
+import { labelSyntheticFiles } from './exports/synthetic-label.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -37,6 +38,7 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.use('*', apiBodyLimit());
   api.use('*', authenticate(deps.db, { trustProxy }));
   api.use('*', csrfProtection());
+  api.use('*', labelSyntheticFiles(deps.db));
   api.route('/', healthRoutes(deps));
   api.route('/', authRoutes(deps.db, { trustProxy }));
   api.route('/', aggregateRoutes(deps));

@@ -52,6 +52,15 @@ describe.each(drivers())('demo loader (%s)', (driver) => {
       expect(f.properties.name).toMatch(/^Synthetic /);
       expect(f.properties.population).toBe(pop.get(f.properties.code));
     }
+    // Files handed out are named as synthetic too (whichever route makes them).
+    const exp = await client!.request('/api/exports/areas', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ purpose: 'demo check', recipient: 'test', filters: { level: 'ward' } }),
+    });
+    expect(exp.status).toBe(200);
+    expect(exp.headers.get('content-disposition')).toMatch(/^attachment; filename="synthetic-demo-ward-.*\.csv"$/);
+    expect(exp.headers.get('x-saferplaces-data')).toBe('synthetic');
   });
 
   it('counts per ward what Turf counts in the generated polygons', async () => {
