@@ -164,10 +164,12 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
   it('an import shows up on an open stream within 2 s, for analysts and (without location) partners', async () => {
     const analyst = await openStream(`${base}/api/live`, cookieOf('analyst'));
     const partner = await openStream(`${base}/api/live`, cookieOf('partner'));
+    const officer = await openStream(`${base}/api/live`, cookieOf('officer'));
     expect(analyst.res.status).toBe(200);
     expect(analyst.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const ready = await analyst.next('ready');
     await partner.next('ready');
+    await officer.next('ready');
     const s = await importFile(db, slice(1, 21));
     const committed = Date.now();
     expect(s).toMatchObject({ status: 'committed', imported: 20 });
@@ -180,12 +182,16 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(e.json).toMatchObject({ batch_id: s.batchId, count: 20, months: ['2022-03', '2022-03'], bbox: [ex.w, ex.s, ex.e, ex.n] });
     const p = await partner.next('incidents', 2000);
     expect(p.json).toMatchObject({ seq: e.json.seq, batch_id: s.batchId, count: 20, bbox: null });
+    // Officers see record-level data in their area only: counts and months, not where the new rows lie.
+    const o = await officer.next('incidents', 2000);
+    expect(o.json).toMatchObject({ seq: e.json.seq, batch_id: s.batchId, count: 20, months: ['2022-03', '2022-03'], bbox: null });
     // Re-importing the same rows adds nothing and announces nothing.
     expect((await importFile(db, slice(1, 21))).imported).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(analyst.events.filter((x) => x.event === 'incidents')).toHaveLength(1);
     await analyst.close();
     await partner.close();
+    await officer.close();
     await waitFor(() => hubFor(db).subscribers === 0);
   });
 

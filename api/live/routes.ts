@@ -12,7 +12,7 @@ import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
 import { minCount } from '../auth/disclosure.js';
 import { allow, principal, type AppEnv } from '../auth/middleware.js';
-import { ALL_ROLES, type Principal } from '../auth/roles.js';
+import { ALL_ROLES, type Principal, type Role } from '../auth/roles.js';
 import { ApiError } from '../errors.js';
 import { exportStatement, parseBody, parseFilters, parseQuery } from '../validate.js';
 import * as h from '../aggregates/handlers.js';
@@ -30,9 +30,12 @@ const packBody = z.strictObject({
   filters: z.record(z.string(), z.string()).default({}),
 });
 
-/** A change as a client may see it: partners get no location and no small counts. */
-function changeFor(c: Change, partner: boolean, min: number) {
-  if (!partner) return c;
+/** A change as a client may see it. Its bbox is where the new records lie (one new incident: its exact
+ *  point), so only analysts, who may see every record, get it; officers (record-level data in their area
+ *  only) and admins get counts and months; partners get no location and no small counts. */
+function changeFor(c: Change, role: Role, min: number) {
+  if (role === 'analyst') return c;
+  if (role !== 'partner') return { ...c, bbox: null };
   const small = c.count < min;
   return { seq: c.seq, at: c.at, batch_id: c.batch_id, count: small ? null : c.count, months: small ? null : c.months, bbox: null };
 }
@@ -101,7 +104,7 @@ export function liveRoutes(deps: Deps) {
       const emit = (ch: Change) => {
         if (ch.seq <= last) return;
         last = ch.seq;
-        out.send({ event: 'incidents', id: ch.seq, data: changeFor(ch, partner, min) });
+        out.send({ event: 'incidents', id: ch.seq, data: changeFor(ch, p.user.role, min) });
       };
       // Subscribe first, then catch up: nothing committed in between is lost, nothing is sent twice.
       const stop = await hub.onChange((ch) => (caughtUp ? emit(ch) : early.push(ch)));
