@@ -9,6 +9,9 @@ import { distanceTo, lonLatToBng, type GridShape, type XY } from '../geodata/pla
 import { coverShares } from '../geodata/planning/coverage.js';
 import { patrolGpx } from '../geodata/planning/formats.js';
 import { Rng } from '../geodata/stats/prng.js';
+import { area as turfArea, booleanPointInPolygon, length as turfLength } from '@turf/turf';
+import { cellArea, cellToBoundary, cellToLatLng, getResolution, gridDisk, latLngToCell } from 'h3-js';
+import { bufferRing, cellsGeometry, draftFeatures, PICK_RES, toggleCell, unionOf } from '../web/src/pages/chb/chb-draft.js';
 
 const ba = (before: number, after: number) => ({ before, after });
 
@@ -305,5 +308,51 @@ describe('grid distances and coverage shares', () => {
     expect(s.cell('c4').covered).toBe(0);
     // No sites: nothing covered.
     expect(coverShares(places, [], 400).total.covered_harm).toBe(0);
+  });
+});
+
+describe('CHB form draft (web/src/pages/chb/chb-draft.ts)', () => {
+  const at: [number, number] = [-0.0209, 51.4627];
+
+  it('a click toggles the res-9 cell under it; the cells become one outline of the same area', () => {
+    const c = latLngToCell(at[1], at[0], PICK_RES);
+    expect(getResolution(c)).toBe(9);
+    const one = toggleCell([], at);
+    expect(one).toEqual([c]);
+    const [clat, clng] = cellToLatLng(gridDisk(c, 1)[1]);
+    const two = toggleCell(one, [clng, clat]);
+    expect(two).toHaveLength(2);
+    expect(toggleCell(two, at)).toEqual([two[1]]); // a second click on the same cell removes it
+    expect(cellsGeometry([])).toBeNull();
+    const disk = gridDisk(c, 2);
+    const g = cellsGeometry(disk)!;
+    expect(g.coordinates).toHaveLength(1); // contiguous: one polygon, no holes
+    expect(g.coordinates[0]).toHaveLength(1);
+    const m2 = disk.reduce((s, x) => s + cellArea(x, 'm2'), 0);
+    expect(Math.abs(turfArea(g) - m2) / m2).toBeLessThan(1e-3);
+    for (const x of disk) expect(booleanPointInPolygon([cellToLatLng(x)[1], cellToLatLng(x)[0]], g)).toBe(true);
+  });
+
+  it('buffer ring preview: about perimeter × d + π d² around one cell, the cell itself cut out', () => {
+    const c = latLngToCell(at[1], at[0], PICK_RES);
+    const cell = cellsGeometry([c])!;
+    const ring = bufferRing(cell, 500)!;
+    const perimeter = turfLength({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: cellToBoundary(c, true) } }, { units: 'meters' });
+    const expected = perimeter * 500 + Math.PI * 500 ** 2;
+    expect(Math.abs(turfArea(ring) - expected) / expected).toBeLessThan(0.02); // 8 steps per quarter circle
+    expect(booleanPointInPolygon([at[0], at[1]], ring)).toBe(false);
+    expect(booleanPointInPolygon([at[0], at[1] + 0.005], ring)).toBe(true); // ~560 m north: in the ring
+    expect(bufferRing(null, 500)).toBeNull();
+    expect(bufferRing(cell, 0)).toBeNull();
+  });
+
+  it('wards dissolve into one area; features carry the region, bottom to top', () => {
+    const sq = (x: number, y: number) => ({ type: 'Polygon' as const, coordinates: [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]] });
+    const u = unionOf([sq(0, 51), sq(0.01, 51)])!;
+    expect(turfArea(u)).toBeCloseTo(turfArea(sq(0, 51)) + turfArea(sq(0.01, 51)), -2);
+    expect(u.type).toBe('Polygon'); // neighbours share an edge: one piece
+    expect(unionOf([])).toBeNull();
+    const fc = draftFeatures({ area: sq(0, 51), buffer: null, control: sq(1, 51) });
+    expect(fc.features.map((f) => f.properties!.region)).toEqual(['control', 'area']);
   });
 });

@@ -99,7 +99,7 @@ export function displacement(input: DisplacementInput): DisplacementResult {
   return { gross_effect: gross, net_effect: net, success_measure: success, buffer_measure: buffer, wdq, tne, did, did_relative: didRel, reading: reading(success, wdq, tne, unit) };
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(2));
+const fmt = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1));
 
 /**
  * Plain-English reading, following Bowers & Johnson's (2003) interpretation of the WDQ (as tabulated in

@@ -2,7 +2,9 @@
 // police.uk violence/robbery CSV, imported with the real importer): put an intervention on the map, see it
 // in the register and its history after an edit; coverage with ward shares and the gaps drawn; patrol
 // boxes drawn and exported; outreach sites; a CHB area built from wards (one clicked on the map) with its
-// dashboard showing WDQ/TNE or their undefined reasons, printed to PDF; a partner sees shares or "withheld".
+// dashboard showing WDQ/TNE or their undefined reasons, printed to PDF, and one built from H3 cells clicked on
+// the map with a drawn control, whose dashboard follows new incidents by itself; a partner sees shares or
+// "withheld".
 // Screenshots go to test-results/planning-*.png.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { clientFor, createAccount, type Client } from '../helpers/auth.js';
 import { INTERVENTION_POINT_LAYER } from '../../web/src/map/layers/interventions.js';
 import { GAP_FILL_LAYER, PATROL_FILL_LAYER } from '../../web/src/map/layers/patrol.js';
 import { CHB_FILL_LAYER } from '../../web/src/map/layers/chb.js';
+import { cellToLatLng, gridDisk } from 'h3-js';
 import {
   chromiumMissingReason,
   closeServer,
@@ -273,6 +276,103 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     expect(text).toMatch(/withheld|WDQ/);
     expect(text).not.toContain(ivName);
     await p.page.close();
+  });
+
+  it('builds a CHB area from H3 cells clicked on the map with a drawn control, and its dashboard follows new incidents by itself', async () => {
+    // The area: the res-9 cell with the most incidents in the Build phase and two of its neighbours, each
+    // clicked on the map; the control: a ~550 m square drawn with terra-draw in the ward farthest from it.
+    const [top] = await db.query<{ h3: string }>(
+      `SELECT lpad(to_hex(h3_9), 15, '0') AS h3 FROM incidents WHERE occurred_at >= '2018-01-01' AND occurred_at < '2018-07-01' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const cells = [top.h3, ...gridDisk(top.h3, 1).filter((c) => c !== top.h3).sort().slice(0, 2)];
+    const centre = (c: string): [number, number] => {
+      const [la, ln] = cellToLatLng(c);
+      return [ln, la];
+    };
+    const [far] = await db.query<{ lon: number; lat: number }>(
+      `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas
+       WHERE level = 'ward' ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) DESC LIMIT 1`,
+      centre(top.h3),
+    );
+    const corners: [number, number][] = [[far.lon - 0.004, far.lat - 0.0025], [far.lon + 0.004, far.lat - 0.0025], [far.lon + 0.004, far.lat + 0.0025], [far.lon - 0.004, far.lat + 0.0025]];
+
+    const { page, errors } = await open('/chb');
+    await page.click('[data-testid="chb-new"]');
+    await waitForMapIdle(page);
+    await page.fill('[data-testid="chb-name"]', `Cells CHB ${tag}`);
+    await page.check('[data-testid="chb-area-cells"]');
+    expect(await page.textContent('[data-testid="chb-cell-count"]')).toContain('0 cells at H3 resolution 9');
+    await onMap(page, (map, c) => map.jumpTo({ center: c, zoom: 15 }), centre(top.h3));
+    await waitForMapIdle(page);
+    for (const c of cells) await clickMapAt(page, centre(c));
+    await expect.poll(() => page.textContent('[data-testid="chb-cell-count"]')).toContain('3 cells');
+    // A second click on a cell takes it out again; a third puts it back.
+    await clickMapAt(page, centre(cells[2]));
+    await expect.poll(() => page.textContent('[data-testid="chb-cell-count"]')).toContain('2 cells');
+    await clickMapAt(page, centre(cells[2]));
+    await expect.poll(() => page.textContent('[data-testid="chb-cell-count"]')).toContain('3 cells');
+
+    // The control, drawn: terra-draw takes the corners, the first again closes the ring.
+    await page.check('[data-testid="chb-control-draw"]');
+    await onMap(page, (map, c) => map.jumpTo({ center: c, zoom: 14 }), [far.lon, far.lat]);
+    await waitForMapIdle(page);
+    const box = (await page.locator('[data-testid="map"] canvas').boundingBox())!;
+    const points = await Promise.all(corners.map((c) => onMap(page, (map, p) => map.project(p), c) as Promise<{ x: number; y: number }>));
+    for (const pt of [...points, points[0]]) {
+      await page.mouse.move(box.x + pt.x - 5, box.y + pt.y - 5);
+      await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    }
+    await expect.poll(() => page.textContent('[data-testid="chb-control-drawn"]')).toContain('Polygon drawn');
+    await page.click('[data-testid="chb-control-draw-done"]');
+    expect(await page.textContent('[data-testid="chb-control-drawn"]')).toContain('Polygon drawn (4 corners)');
+    await page.fill('[data-testid="chb-clear"]', '2017-07-01');
+    await page.fill('[data-testid="chb-hold"]', '2017-10-01');
+    await page.fill('[data-testid="chb-build"]', '2018-01-01');
+    await page.fill('[data-testid="chb-end"]', '2018-07-01');
+    // Both on screen: the cells (blue), the buffer ring preview (orange), the drawn control (green).
+    await onMap(page, (map, b) => map.fitBounds(b, { padding: 40, duration: 0 }), [
+      [Math.min(far.lon - 0.004, centre(top.h3)[0] - 0.01), Math.min(far.lat - 0.0025, centre(top.h3)[1] - 0.01)],
+      [Math.max(far.lon + 0.004, centre(top.h3)[0] + 0.01), Math.max(far.lat + 0.0025, centre(top.h3)[1] + 0.01)],
+    ]);
+    await waitForMapIdle(page);
+    expect((await renderedIds(page, CHB_FILL_LAYER, 'region')).sort()).toEqual(['area', 'buffer', 'control']);
+    await screenshot(page, 'planning-chb-cells-create');
+    await page.click('[data-testid="chb-create"]');
+    await page.waitForSelector('[data-testid="chb-phase-build"]', { timeout: 60_000 });
+    const id = Number(new URL(page.url()).searchParams.get('id'));
+
+    // Stored as built on the page: the clicked cells, and the drawn corners (terra-draw may start or turn the ring).
+    type Detail = { area_source: { kind: string; res: number; codes: string[] }; control_source: { kind: string }; control: { type: string; coordinates: number[][][] | number[][][][] } };
+    const detail = (await (await api.request(`/api/chb/${id}`)).json()) as Detail;
+    expect(detail.area_source).toEqual({ kind: 'cells', res: 9, codes: [...cells].sort() });
+    expect(detail.control_source).toEqual({ kind: 'geometry' });
+    const ring = (detail.control.type === 'Polygon' ? detail.control.coordinates[0] : (detail.control.coordinates as number[][][][])[0][0]) as number[][];
+    expect(ring).toHaveLength(5);
+    for (const c of corners) expect(ring.some((p) => Math.abs(p[0] - c[0]) < 2e-4 && Math.abs(p[1] - c[1]) < 2e-4), String(c)).toBe(true);
+    expect(await page.textContent('[data-testid="chb-dashboard"]')).toContain('Area: 3 H3 cells at resolution 9. Control: drawn polygon.');
+
+    // The dashboard shows the API's counts; then incidents arrive through the ingest API (another user) and
+    // the figures change with no reload.
+    type Ev = { phases: Array<{ phase: string; regions: Array<{ region: string; phase_count: number }> }> };
+    const buildArea = (e: Ev) => e.phases.find((p) => p.phase === 'build')!.regions.find((r) => r.region === 'area')!.phase_count;
+    const areaCell = () => page.locator('[data-testid="chb-phase-build"] [data-testid="chb-counts"] tbody tr').first().locator('td').nth(2).textContent();
+    const was = buildArea((await (await api.request(`/api/chb/${id}/evaluation`)).json()) as Ev);
+    expect(Number(await areaCell())).toBe(was);
+    await page.waitForSelector('html[data-live-feed="open"]', { timeout: 30_000 });
+    const [lon, lat] = centre(top.h3);
+    const items = Array.from({ length: 4 }, (_, i) => ({ id: `live-chb-${tag}-${i}`, category: 'robbery', occurred_at: '2018-03', lon, lat }));
+    const res = await api.request('/api/incidents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'chb live test', incidents: items }) });
+    expect(res.status).toBe(200);
+    const sent = Date.now();
+    expect(buildArea((await (await api.request(`/api/chb/${id}/evaluation`)).json()) as Ev)).toBe(was + 4);
+    await expect.poll(async () => Number(await areaCell()), { timeout: 15_000, interval: 100 }).toBe(was + 4);
+    console.log(`CHB dashboard showed the new incidents ${Date.now() - sent} ms after the ingest returned`);
+    expect(await page.textContent('[data-testid="live-toast"]')).toContain('4 new incidents');
+    await page.setViewportSize({ width: 1280, height: 1800 });
+    await waitForMapIdle(page);
+    await screenshot(page, 'planning-chb-cells-dashboard');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('shows a partner the ward shares only, small counts as "withheld", no register', async () => {

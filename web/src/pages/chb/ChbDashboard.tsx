@@ -1,16 +1,19 @@
 // A Clear-Hold-Build area's dashboard, printable (chb.css @media print): the area, buffer and control on
 // a map; per phase against its baseline the counts and harm in each region, the WDQ, TNE and DiD with the
 // plain-English reading, undefined values as "undefined" with their reason (never a number), withheld
-// values (partners) as "withheld", the interventions logged in the area, and a chart.
+// values (partners) as "withheld", the interventions logged in the area, and a chart. New incidents on the
+// change feed re-run the evaluation (as the map page refetches what it shows), with the "N new" toast.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { planningApi, type ChbAreaDetail, type ChbEvaluation, type Displacement, type PhaseEvaluation } from '../../api/planning';
 import type { AppConfig } from '../../api/types';
 import { WITHHELD } from '../../lib/format';
+import { useLiveNonce } from '../../lib/live-hooks';
 import { useApi } from '../../lib/use-api';
 import { navigate } from '../../state/view-store';
 import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
 import { HARM_SCHEMES } from '../planning/AnalysisWindow';
 import { usePlanningMap } from '../planning/use-planning-map';
+import { LiveToast } from '../present/LiveToast';
 import { ChbChart } from './ChbChart';
 import { chbUrl } from './chb-url';
 
@@ -127,16 +130,22 @@ function PhaseSection({ ph, typeLabels }: { ph: PhaseEvaluation; typeLabels: Map
   );
 }
 
-function describeSource(s: { kind: string; codes?: string[] }, wardNames: Map<string, string>): string {
+function describeSource(s: { kind: string; codes?: string[]; res?: number }, wardNames: Map<string, string>): string {
   if (s.kind === 'wards') return `wards: ${(s.codes ?? []).map((c) => wardNames.get(c) ?? c).join(', ')}`;
-  if (s.kind === 'cells') return `${s.codes?.length ?? 0} H3 cells`;
+  if (s.kind === 'cells') {
+    const n = s.codes?.length ?? 0;
+    return `${n} H3 ${n === 1 ? 'cell' : 'cells'}${s.res ? ` at resolution ${s.res}` : ''}`;
+  }
   return 'drawn polygon';
 }
 
 export function ChbDashboard({ id, config, wardNames }: { id: number; config: AppConfig; wardNames: Map<string, string> }) {
   const [weights, setWeights] = useState('count');
   const detail = useApi((s) => planningApi.chb(id, s), [id]);
-  const ev = useApi((s) => planningApi.evaluation(id, { weights }, s), [id, weights]);
+  // Live updates: incidents added (or a feed reset) re-run the evaluation; the figures shown stay until the
+  // new ones arrive.
+  const live = useLiveNonce();
+  const ev = useApi((s) => planningApi.evaluation(id, { weights }, s), [id, weights, live]);
   const types = useApi((s) => planningApi.types(s).catch(() => ({ types: [] })), []);
   const typeLabels = useMemo(() => new Map((types.data?.types ?? []).map((t) => [t.slug, t.label])), [types.data]);
   const container = useRef<HTMLDivElement>(null);
@@ -227,6 +236,9 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
           </footer>
         </>
       )}
+      <div className="no-print">
+        <LiveToast />
+      </div>
     </div>
   );
 }

@@ -22,6 +22,8 @@ import type { Camera } from '../../state/url-state';
 export interface PlanningMapEvents {
   onInterventionClick(id: number | null): void;
   onWardClick(code: string | null): void;
+  /** Any click on the map outside the drawing tool, with where it was (lon, lat): the CHB page picks H3 cells. */
+  onMapClick?(lngLat: [number, number]): void;
   onCamera(c: Camera): void;
   /** The shape being drawn or edited changed; `finished` when a new shape was completed. */
   onDrawn(g: SiteGeometry | null, finished: boolean): void;
@@ -185,6 +187,7 @@ export class PlanningMapController extends MapControllerBase {
       return;
     }
     this.events.onInterventionClick(null);
+    this.events.onMapClick?.([e.lngLat.lng, e.lngLat.lat]);
     const ward = this.renderedAt(e.point, [PLAN_WARD_FILL_LAYER])[0];
     this.events.onWardClick(ward ? String(ward.properties.code) : null);
   }

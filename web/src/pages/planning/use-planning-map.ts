@@ -33,6 +33,7 @@ export function usePlanningMap(container: React.RefObject<HTMLDivElement | null>
       events: {
         onInterventionClick: (id) => events.current.onInterventionClick(id),
         onWardClick: (code) => events.current.onWardClick(code),
+        onMapClick: (ll) => events.current.onMapClick?.(ll),
         onCamera: (cam) => events.current.onCamera(cam),
         onDrawn: (g, f) => events.current.onDrawn(g, f),
       },
