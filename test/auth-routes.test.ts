@@ -99,6 +99,7 @@ const POLICY: Record<string, Policy> = {
   'DELETE /api/journeys/routes/:id': ['analyst', 'officer'],
   'GET /api/journeys/routes/:id/segments': ALL,
   'GET /api/routes/:id/segments': ALL, // the path for the same handler
+  'GET /api/journeys/segments': ALL,
   'GET /api/journeys/ranking': ALL,
   'GET /api/journeys/term-dates': ALL,
   'PUT /api/journeys/term-dates': ['analyst', 'officer'],
@@ -122,6 +123,7 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     '/api/live': '?after=not-a-seq', // 400 past the guard instead of an endless event stream
     '/api/hotspots': '?res=8', '/api/hotspots/top': '?res=8&n=5', '/api/change': '?res=8', '/api/emerging': '?res=8&period=month',
     '/api/profile': '?h3=88195da49bfffff', '/api/knox': '?permutations=99',
+    '/api/journeys/segments': '?routes=999999', // no such route: 404 past the guard
   };
   const bodies: Record<string, unknown> = {
     'POST /api/session': { email: 'nobody@test.invalid', password: 'not the password' },

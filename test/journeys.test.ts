@@ -315,6 +315,19 @@ describe.skipIf(!hasData).each(drivers())('school journeys (%s)', (driver) => {
     expect(await viaIssuePath.json()).toEqual(await (await analyst.request(`/api/journeys/routes/${hot.route_id}/segments?${q}&term_only=false`)).json());
     expect((await analyst.request('/api/routes/99999/segments')).status).toBe(404);
     expect((await analyst.request(`/api/routes/${hot.route_id}/segments?corridor_m=0`)).status).toBe(400);
+    // Several routes at once (what the map asks for): the same answers as one request per route, in the order asked.
+    const ids = open.routes.slice(0, 4).map((r: { route_id: number }) => r.route_id).reverse();
+    for (const who of [analyst, partner]) {
+      const qq = `${q.replace('&rank_by=all', '')}&term_only=false`;
+      const batch = await who.request(`/api/journeys/segments?${qq}&routes=${ids.join(',')}`);
+      expect(batch.status).toBe(200);
+      const one = await Promise.all(ids.map(async (id: number) => (await who.request(`/api/journeys/routes/${id}/segments?${qq}`)).json()));
+      expect((await batch.json()).routes).toEqual(one);
+    }
+    for (const bad of ['routes=', 'routes=1,1', 'routes=x', `routes=${ids[0]}&corridor_m=0`, `routes=${ids[0]}&colour=red`]) {
+      expect({ bad, status: (await analyst.request(`/api/journeys/segments?${bad}`)).status }).toEqual({ bad, status: 400 });
+    }
+    expect((await analyst.request(`/api/journeys/segments?routes=${ids[0]},99999`)).status).toBe(404);
     // Ranking by count finds nothing hot: police.uk cannot say whether a robbery was on a school journey.
     expect((await (await analyst.request('/api/journeys/ranking?from=2016-01&to=2018-07&term_only=false')).json()).worst_segments).toEqual([]);
   });

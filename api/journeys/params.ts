@@ -46,6 +46,19 @@ export const exposureShape = {
 export const exposureQuery = z.strictObject(exposureShape);
 export type ExposureQuery = z.infer<typeof exposureQuery>;
 
+/** Routes for GET /api/journeys/segments: comma-separated ids, at most 50, no repeats. */
+export const MAX_BATCH_ROUTES = 50;
+export const segmentsBatchQuery = z.strictObject({
+  ...exposureShape,
+  routes: z
+    .string()
+    .max(600)
+    .regex(/^[1-9]\d{0,9}(,[1-9]\d{0,9})*$/, 'routes is a comma-separated list of route ids')
+    .transform((s) => s.split(',').map(Number))
+    .pipe(z.array(z.number().int().max(2 ** 31 - 1)).min(1).max(MAX_BATCH_ROUTES, `at most ${MAX_BATCH_ROUTES} routes`))
+    .refine((ids) => new Set(ids).size === ids.length, 'routes lists a route twice'),
+});
+
 export const sitesQuery = z.strictObject({ kind: z.enum(['school', 'hub'], { message: 'kind is school or hub' }).optional() });
 
 const siteId = z.number().int().min(1).max(2 ** 31 - 1);

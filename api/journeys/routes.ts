@@ -17,10 +17,10 @@ import { lineProblems } from '../../geodata/journeys/segment.js';
 import { toGpx } from '../../geodata/journeys/gpx.js';
 import { PARTNER_RULE, suppressTallies, suppressTallyTotal } from './disclosure.js';
 import { exposure, terms, type ExposureResult } from './exposure.js';
-import { exportBody, exposureQuery, proposalsBody, routeBody, routeImportQuery, routePatch, sitesQuery, termDatesBody, type ExposureQuery } from './params.js';
+import { exportBody, exposureQuery, proposalsBody, routeBody, routeImportQuery, routePatch, segmentsBatchQuery, sitesQuery, termDatesBody, type ExposureQuery } from './params.js';
 import { proposeRoutes } from './proposals.js';
 import { SITES_SQL } from './sql.js';
-import { checkSites, createRoute, deleteRoute, getRoute, listRoutes, routeFeature, updateRoute, type RouteInput } from './store.js';
+import { checkSites, createRoute, deleteRoute, getRoute, listRoutes, routeFeature, updateRoute, type RouteInput, type RouteRow } from './store.js';
 
 const isPartner = (p: Principal) => p.user.role === 'partner';
 const EDITORS = ['analyst', 'officer'] as const;
@@ -82,6 +82,32 @@ function averageFor(x: ExposureResult, min: number | null) {
   if (min === null) return x.average;
   const total = x.segments.reduce((s, r) => s + r.count, 0);
   return total < min ? { ...x.average, rate_per_100m: null, harm_per_100m: null, suppressed: true } : { ...x.average, suppressed: false };
+}
+
+/** One route's segments answer (GET .../segments), from an exposure of every route. */
+function segmentsAnswer(x: ExposureResult, route: RouteRow, q: ExposureQuery, min: number | null) {
+  const id = route.id;
+  const rows = segmentRows(x, id);
+  let segs = rows;
+  let totals: Record<string, unknown> = { ...x.routes.find((t) => t.route_id === id)! };
+  if (min !== null) {
+    segs = suppressTallies(segs, min);
+    // The route's totals come from the same masked list as the ranking (all routes), so the figures
+    // on this page and the ranking beside it cannot be subtracted from each other.
+    totals = { ...suppressTallies(x.routes, min).find((t) => t.route_id === id)! };
+    if (totals.count === null) Object.assign(totals, { rate_per_100m: null, ratio: null });
+  }
+  const worstSegs = worstOf(rows, q, min === null ? null : maskedAsOnRoutePages(rows, min));
+  const { geometry: _g, ...routeProps } = route;
+  return {
+    type: 'FeatureCollection',
+    route: { ...routeProps, ...totals },
+    features: segs.map((s) => ({ type: 'Feature', id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: s })),
+    worst: worstSegs,
+    average: averageFor(x, min),
+    meta: x.meta,
+    ...(min !== null ? { disclosure: { min_count: min, rule: PARTNER_RULE } } : {}),
+  };
 }
 
 export function journeyRoutes({ db }: Deps) {
@@ -199,32 +225,23 @@ export function journeyRoutes({ db }: Deps) {
     const q = parseQuery(c, exposureQuery);
     const route = await getRoute(db, id);
     const min = await partnerView(c, db, q);
-    const x = await exposure(db, q);
-    const rows = segmentRows(x, id);
-    let segs = rows;
-    let totals: Record<string, unknown> = { ...x.routes.find((t) => t.route_id === id)! };
-    if (min !== null) {
-      segs = suppressTallies(segs, min);
-      // The route's totals come from the same masked list as the ranking (all routes), so the figures
-      // on this page and the ranking beside it cannot be subtracted from each other.
-      totals = { ...suppressTallies(x.routes, min).find((t) => t.route_id === id)! };
-      if (totals.count === null) Object.assign(totals, { rate_per_100m: null, ratio: null });
-    }
-    const worstSegs = worstOf(rows, q, min === null ? null : maskedAsOnRoutePages(rows, min));
-    const { geometry: _g, ...routeProps } = route;
-    return c.json({
-      type: 'FeatureCollection',
-      route: { ...routeProps, ...totals },
-      features: segs.map((s) => ({ type: 'Feature', id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: s })),
-      worst: worstSegs,
-      average: averageFor(x, min),
-      meta: x.meta,
-      ...(min !== null ? { disclosure: { min_count: min, rule: PARTNER_RULE } } : {}),
-    });
+    return c.json(segmentsAnswer(await exposure(db, q), route, q, min));
   };
   r.get('/journeys/routes/:id/segments', everyone, routeSegments);
   // The issue's own path for the same answer (same guard, same parameters).
   r.get('/routes/:id/segments', everyone, routeSegments);
+
+  // Several routes' answers from one exposure computation (the map draws up to a dozen routes; one
+  // request each would compute the exposure of every route once per route).
+  r.get('/journeys/segments', everyone, async (c) => {
+    const q = parseQuery(c, segmentsBatchQuery);
+    const min = await partnerView(c, db, q);
+    const x = await exposure(db, q);
+    const byId = new Map(x.routeRows.map((r0) => [r0.id, r0]));
+    const missing = q.routes.filter((id) => !byId.has(id));
+    if (missing.length) throw new ApiError(404, 'not_found', `No route with id ${missing.join(', ')}`);
+    return c.json({ routes: q.routes.map((id) => segmentsAnswer(x, byId.get(id)!, q, min)) });
+  });
 
   r.get('/journeys/ranking', everyone, async (c) => {
     const q = parseQuery(c, exposureQuery);

@@ -125,6 +125,8 @@ export interface RankedSchool extends Tally {
   routes: number;
   length_m: number;
   suppressed?: boolean;
+  /** The worst `top` segments among the school's routes (partners: only those shown on the routes' pages). */
+  worst_segments: SegmentRow[];
 }
 
 export interface RankingResponse {
@@ -240,6 +242,9 @@ export const journeysApi = {
   importRoutes: (fc: unknown, segmentM: number) => sendJson<{ imported: number; ids: number[] }>('POST', `/api/journeys/routes/import${queryString({ segment_m: segmentM })}`, fc),
   segments: (id: number, f: JourneyFilters, signal?: AbortSignal) =>
     getJson<SegmentsResponse>(`/api/journeys/routes/${id}/segments${queryString(journeyQuery(f))}`, signal),
+  /** Several routes' segments from one exposure computation (same answers as `segments`, in the order asked). */
+  segmentsOf: (ids: readonly number[], f: JourneyFilters, signal?: AbortSignal) =>
+    getJson<{ routes: SegmentsResponse[] }>(`/api/journeys/segments${queryString({ ...journeyQuery(f), routes: ids.join(',') })}`, signal),
   ranking: (f: JourneyFilters, signal?: AbortSignal) => getJson<RankingResponse>(`/api/journeys/ranking${queryString(journeyQuery(f))}`, signal),
   termDates: (signal?: AbortSignal) => getJson<{ terms: Term[] }>('/api/journeys/term-dates', signal),
   saveTermDates: (terms: Term[]) =>

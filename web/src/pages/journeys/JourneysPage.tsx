@@ -16,11 +16,13 @@ import { corridorWidth, nearestSite, proposalCollection } from '../../map/prepar
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { JourneyMapController, type JourneyMapEvents } from './JourneyMapController';
 import { formatJourneyView, parseJourneyView, type JourneyView } from './journey-url';
-import { useJourneyBase, useRanking, useSegments } from './use-journey-data';
+import { useJourneyBase, useJourneyRefresh, useRanking, useSegments } from './use-journey-data';
+import { LiveToast } from '../present/LiveToast';
 import { JourneyFiltersPanel } from './JourneyFiltersPanel';
 import { JourneyLegend } from './JourneyLegend';
 import { WorstSegments } from './WorstSegments';
 import { RouteRanking } from './RouteRanking';
+import { SchoolRanking } from './SchoolRanking';
 import { TermCalendar } from './TermCalendar';
 import { RouteForm, type RouteDraft } from './RouteForm';
 import { RouteImport, RouteProposals } from './RouteImport';
@@ -77,13 +79,14 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   }, [config.basemapStyleUrl]);
 
   const base = useJourneyBase(controller, initialCamera === null, nonce);
-  const ranking = useRanking(controller, filters, nonce);
+  const refresh = useJourneyRefresh(nonce);
+  const ranking = useRanking(controller, filters, refresh);
   const categories = useApi((s) => api.categories(s), []);
   const schemes = useApi((s) => journeysApi.harmSchemes(s), []);
   const routeOrder = useMemo(() => ranking.data?.routes.map((r) => r.route_id) ?? null, [ranking.data]);
   const routeIds = new Set(base.routes?.list.map((r) => r.id) ?? []);
   const selectedId = view.routeId !== null && (!base.routes || routeIds.has(view.routeId)) ? view.routeId : null;
-  const segs = useSegments(controller, filters, routeOrder, selectedId, ranking.data?.worst_segments ?? null, nonce);
+  const segs = useSegments(controller, filters, routeOrder, selectedId, ranking.data?.worst_segments ?? null, refresh);
   const selectedRoute = base.routes?.list.find((r) => r.id === selectedId) ?? null;
   const meta = ranking.data?.meta ?? null;
 
@@ -204,6 +207,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
       </aside>
       <div className="map-wrap">
         <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Map of school-journey routes" />
+        <LiveToast />
         <JourneyNotices
           ranking={ranking.data}
           errors={[base.error, ranking.error, segs.error]}
@@ -292,6 +296,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           onSelect={(id) => !drawing && setView({ routeId: id }, true)}
           onHover={(id) => controller?.hoverRoute(id)}
         />
+        {!drawing && <SchoolRanking ranking={ranking.data} onFocus={focusSegment} />}
         <TermCalendar canEdit={editor} onSaved={() => reload('Term calendar saved.')} />
         {editor && (
           <details className="panel" data-testid="route-files">

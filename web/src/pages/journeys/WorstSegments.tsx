@@ -1,10 +1,41 @@
 // The worst segments (of the selected route, or across all routes) with where a guardian would stand:
-// the segment's midpoint, numbered as on the map.
+// the segment's midpoint, numbered as on the map. WorstList is shared with the per-school lists.
 import type { Average, RankBy, SegmentRow } from '../../api/journeys';
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { formatPoint, MEASURE_LABELS } from '../../map/prepare/journeys';
 
 const num = (v: number | null, withheld: boolean | undefined, harm = false) => (withheld && v === null ? WITHHELD : harm ? formatRate(v) : formatCount(v));
+
+/**
+ * A list of segments, worst first, each with its figures and guardian point; clicking one focuses the
+ * map on it. `numbered`: the circled numbers match the guardian points on the map; otherwise the
+ * ranks are plain (the list is not the one drawn on the map).
+ */
+export function WorstList({ rows, rankBy, onFocus, numbered = true, testId = 'worst-segment' }: { rows: SegmentRow[]; rankBy: RankBy; onFocus: (s: SegmentRow) => void; numbered?: boolean; testId?: string }) {
+  return (
+    <ol className="worst-list">
+      {rows.map((s, i) => (
+        <li key={`${s.route_id}:${s.seq}`} data-testid={testId}>
+          <button type="button" className="worst-item" onClick={() => onFocus(s)}>
+            <span className={numbered ? 'worst-rank' : 'worst-rank worst-rank-plain'}>{i + 1}</span>
+            <span className="worst-body">
+              <strong>{s.route_name}</strong> · segment {s.seq} ({Math.round(s.start_m)}–{Math.round(s.end_m)} m)
+              <br />
+              <span className="worst-figures">
+                {rankBy === 'harm' ? `harm ${num(s.harm, s.suppressed, true)} · ` : ''}
+                {rankBy === 'all' ? `all ${num(s.all, s.suppressed)} · ` : ''}
+                in windows {formatCountOrWithheld(s.count, s.count === null)} · unknown time {formatCountOrWithheld(s.unknown_time, s.unknown_time === null)}
+                {s.ratio !== null && ` · ${formatRate(s.ratio)}× average`}
+              </span>
+              <br />
+              <span className="worst-point">Guardian point {formatPoint(s.guardian_point)}</span>
+            </span>
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+}
 
 export function WorstSegments({
   rows,
@@ -33,27 +64,7 @@ export function WorstSegments({
           No segment has any {rankBy === 'all' ? 'incident' : 'counted incident'} with these filters.
         </p>
       ) : (
-        <ol className="worst-list">
-          {rows.map((s, i) => (
-            <li key={`${s.route_id}:${s.seq}`} data-testid="worst-segment">
-              <button type="button" className="worst-item" onClick={() => onFocus(s)}>
-                <span className="worst-rank">{i + 1}</span>
-                <span className="worst-body">
-                  <strong>{s.route_name}</strong> · segment {s.seq} ({Math.round(s.start_m)}–{Math.round(s.end_m)} m)
-                  <br />
-                  <span className="worst-figures">
-                    {rankBy === 'harm' ? `harm ${num(s.harm, s.suppressed, true)} · ` : ''}
-                    {rankBy === 'all' ? `all ${num(s.all, s.suppressed)} · ` : ''}
-                    in windows {formatCountOrWithheld(s.count, s.count === null)} · unknown time {formatCountOrWithheld(s.unknown_time, s.unknown_time === null)}
-                    {s.ratio !== null && ` · ${formatRate(s.ratio)}× average`}
-                  </span>
-                  <br />
-                  <span className="worst-point">Guardian point {formatPoint(s.guardian_point)}</span>
-                </span>
-              </button>
-            </li>
-          ))}
-        </ol>
+        <WorstList rows={rows} rankBy={rankBy} onFocus={onFocus} />
       )}
     </section>
   );

@@ -1,11 +1,13 @@
 // Data for the school-routes map: each hook fetches, prepares (pure functions in map/prepare/journeys)
 // and pushes the result into the page's map controller. Only small things (names, ids, table rows,
-// class breaks) reach React state; FeatureCollections stay in the controller.
+// class breaks) reach React state; FeatureCollections stay in the controller. The exposure (ranking,
+// segments, worst lists) is refetched when the change feed reports new incidents (useJourneyRefresh).
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage, isAbort } from '../../api/client';
 import { journeysApi, journeyQuery, type JourneyFilters, type RankingResponse, type RouteCollection, type RouteProperties, type SegmentsResponse, type SiteCollection, type SiteProperties } from '../../api/journeys';
 import type { Classes } from '../../map/classify';
 import { exposureClasses, exposureColours, guardianPoints, journeyBounds, segmentCollection } from '../../map/prepare/journeys';
+import { useLiveNonce } from '../../lib/live-hooks';
 import type { JourneyMapController } from './JourneyMapController';
 
 /** Routes whose segments are drawn coloured at once (each is one exposure request). */
@@ -50,7 +52,16 @@ export function useJourneyBase(controller: JourneyMapController | null, fit: boo
   return { sites, routes, error };
 }
 
-export function useRanking(controller: JourneyMapController | null, filters: JourneyFilters, nonce: number) {
+/**
+ * The page's refresh key for exposure data: its own changes (`nonce`: a route saved, terms edited) and
+ * new incidents from the live change feed (as on the main map), one refetch per burst.
+ */
+export function useJourneyRefresh(nonce: number): string {
+  const live = useLiveNonce();
+  return `${nonce}:${live}`;
+}
+
+export function useRanking(controller: JourneyMapController | null, filters: JourneyFilters, refresh: string) {
   const [state, setState] = useState<{ data: RankingResponse | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
   const key = JSON.stringify(journeyQuery(filters));
   useEffect(() => {
@@ -65,7 +76,7 @@ export function useRanking(controller: JourneyMapController | null, filters: Jou
     );
     return () => ac.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controller, key, nonce]);
+  }, [controller, key, refresh]);
   return state;
 }
 
@@ -84,7 +95,7 @@ export interface SegmentInfo {
  * Segments of the selected route and of the highest-ranked routes (up to MAX_SEGMENT_ROUTES), coloured
  * by the ranking measure; guardian points of the worst list (the selected route's, or across routes).
  */
-export function useSegments(controller: JourneyMapController | null, filters: JourneyFilters, routeOrder: number[] | null, selectedId: number | null, worstAcross: RankingResponse['worst_segments'] | null, nonce: number): SegmentInfo {
+export function useSegments(controller: JourneyMapController | null, filters: JourneyFilters, routeOrder: number[] | null, selectedId: number | null, worstAcross: RankingResponse['worst_segments'] | null, refresh: string): SegmentInfo {
   const [info, setInfo] = useState<SegmentInfo>({ routeIds: [], classes: null, colours: [], selected: null, error: null, loading: false });
   const key = JSON.stringify(journeyQuery(filters));
   const ids = routeOrder ? [...new Set([...(selectedId !== null ? [selectedId] : []), ...routeOrder])].slice(0, MAX_SEGMENT_ROUTES) : null;
@@ -94,12 +105,9 @@ export function useSegments(controller: JourneyMapController | null, filters: Jo
     if (!controller || !ids) return;
     const ac = new AbortController();
     setInfo((i) => ({ ...i, loading: true }));
-    const run = async () => {
-      const answers: SegmentsResponse[] = [];
-      // Two at a time: each answer computes the exposure of every route (the borough average needs them all).
-      for (let i = 0; i < ids.length; i += 2) answers.push(...(await Promise.all(ids.slice(i, i + 2).map((id) => journeysApi.segments(id, filters, ac.signal)))));
-      return answers;
-    };
+    // One request for all of them: the server computes the exposure of every route once (the borough
+    // average needs them all).
+    const run = async (): Promise<SegmentsResponse[]> => (ids.length ? (await journeysApi.segmentsOf(ids, filters, ac.signal)).routes : []);
     controller
       .track(run())
       .then((answers) => {
@@ -117,7 +125,7 @@ export function useSegments(controller: JourneyMapController | null, filters: Jo
       });
     return () => ac.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controller, key, idsKey, selectedId, nonce]);
+  }, [controller, key, idsKey, selectedId, refresh]);
 
   // Guardian points: the list shown beside the map.
   const worst = selectedId !== null ? (info.selected?.route.id === selectedId ? info.selected.worst : null) : worstAcross;
