@@ -253,4 +253,38 @@ describe.each(drivers())('import edge cases (%s)', (driver) => {
     const t = await importFile(db, tmpFile('sq.topojson', JSON.stringify(topo)), { level: 'test_topo' });
     expect(t).toMatchObject({ status: 'committed', imported: 1, details: { crs: 'EPSG:4326', codeField: 'code' } });
   });
+
+  it('takes code and name field overrides for boundaries, and names the missing field', async () => {
+    const s = await importFile(db, WARDS, { level: 'test_override', codeField: 'WD22CD', nameField: 'LAD22NM' });
+    expect(s).toMatchObject({ status: 'committed', imported: 19, details: { codeField: 'WD22CD', nameField: 'LAD22NM' } });
+    const names = await db.query<{ name: string }>(`SELECT DISTINCT name FROM areas WHERE level = 'test_override'`);
+    expect(names).toEqual([{ name: 'Lewisham' }]);
+    const bad = await importFile(db, WARDS, { level: 'test_override', codeField: 'WARD_CODE' });
+    expect(bad.status).toBe('failed');
+    expect(bad.error).toMatchObject({ code: 'no_code_field', message: expect.stringContaining('"WARD_CODE"') });
+    expect(bad.error!.message).toContain('WD22CD');
+    await db.query(`DELETE FROM areas WHERE level = 'test_override'`);
+    await db.query(`DELETE FROM area_sets WHERE level = 'test_override'`);
+  });
+
+  it('reports progress by bytes and rows as it reads, ending at the file size', async () => {
+    const seen: { phase: string; bytesRead: number; bytesTotal: number; rowsRead: number }[] = [];
+    // 45,000 rows: three of the importer's 20,000-row chunks (the last one partial).
+    const f = pukFile('progress.csv', Array.from({ length: 45_000 }, (_, i) => pukRow({ 'Crime ID': `prog${i}`, Longitude: (-0.05 + (i % 100) / 1000).toFixed(3) })));
+    const s = await importFile(db, f, { onProgress: (p) => void seen.push({ ...p }) });
+    expect(s).toMatchObject({ status: 'committed', imported: 45_000 });
+    const size = fs.statSync(f).size;
+    const reading = seen.filter((p) => p.phase === 'reading');
+    expect(reading.length).toBeGreaterThanOrEqual(3);
+    for (const p of seen) expect(p.bytesTotal).toBe(size);
+    for (let i = 1; i < reading.length; i++) {
+      expect(reading[i].bytesRead).toBeGreaterThanOrEqual(reading[i - 1].bytesRead);
+      expect(reading[i].rowsRead).toBeGreaterThanOrEqual(reading[i - 1].rowsRead);
+    }
+    expect(reading.at(-1)!.bytesRead).toBe(size);
+    expect(reading.at(-1)!.rowsRead).toBe(s.rowsRead);
+    // The phases come in order: reading, then assigning wards and storing, then finishing.
+    const order = [...new Set(seen.map((p) => p.phase))];
+    expect(order).toEqual(['reading', 'assigning', 'finishing']);
+  });
 });

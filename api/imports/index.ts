@@ -1,4 +1,5 @@
 // importFile: the one entry point for every import (CLI, API, demo, tests).
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/index.js';
 import {
@@ -125,6 +126,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     summary = { batchId, kind, fileName, status: 'failed', rowsRead: 0, imported: 0, duplicates: 0, rejected: 0, outsideStudyArea: 0, details: {}, rejects: [], error: err };
   }
   await finishBatch(db, summary, (summary.details.sha256 as string) ?? null);
-  opts.onProgress?.({ phase: 'finishing', bytesRead: 0, bytesTotal: 0, rowsRead: summary.rowsRead });
+  const size = await fsp.stat(file).then((st) => st.size, () => 0);
+  opts.onProgress?.({ phase: 'finishing', bytesRead: size, bytesTotal: size, rowsRead: summary.rowsRead });
   return summary;
 }
