@@ -6,8 +6,9 @@
 // formed (month precision) and work with months; playback steps change the drawn classes while the
 // legend's z scale stays fixed; an area drawn with terra-draw (canvas clicks) gets the API's profile for that
 // polygon (total, monthly bars, precision note; withheld months for partners); the top-N list exports CSV and
-// GeoJSON with h3 through the purpose/recipient dialog.
-// Screenshots go to test-results/hotspots-*.png. Needs Debian's Chromium and a web build (npm run build).
+// GeoJSON with h3 through the purpose/recipient dialog; an analyst loads a harm scheme CSV (each refused
+// line listed, then a good file listed and selected), partners and officers get no upload.
+// Screenshots go to test-results/hotspots-*.png. Needs Debian's Chromium; builds the web app when web/ changed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { EMERGING_FILL_LAYER, HOTSPOT_FILL_LAYER } from '../../web/src/map/layer
 import {
   chromiumMissingReason,
   closeServer,
+  ensureWebBuild,
   launchBrowser,
   listen,
   mapRunner,
@@ -30,17 +32,15 @@ import {
   screenshot,
   snapshotWebBuild,
   waitForMapIdle,
-  WEB_ROOT,
   type Browser,
   type Credentials,
   type Page,
 } from './browser.js';
 
-const WEB_INDEX = path.join(WEB_ROOT, 'index.html');
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const VIOLENCE = SHARED + 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
 
-const skipReason = chromiumMissingReason() ?? (fs.existsSync(VIOLENCE) ? null : `no shared data at ${SHARED}`) ?? (fs.existsSync(WEB_INDEX) ? null : 'no web build (run npm run build)');
+const skipReason = chromiumMissingReason() ?? (fs.existsSync(VIOLENCE) ? null : `no shared data at ${SHARED}`);
 if (skipReason) console.log(`Skipping the hotspot browser test: ${skipReason}`);
 
 /** Runs a function in the page against the map (window.__saferplaces.map). */
@@ -129,6 +129,7 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
   };
 
   beforeAll(async () => {
+    ensureWebBuild(); // rebuilds dist/web when web/ is newer than the build
     db = await testDb('pglite');
     await resetData(db);
     expect((await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' })).status).toBe('committed');
@@ -365,5 +366,86 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     expect(fc.features.every((f) => f.geometry.type === 'Polygon' && f.geometry.coordinates[0].length === 7)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
+  });
+  it('an analyst loads a harm scheme CSV: refused lines listed, then the scheme listed and selected; partners and officers get no upload', async () => {
+    // The scheme is written from the real category list the API serves.
+    const cats = ((await (await api.request('/api/categories')).json()) as { categories: { slug: string; label: string }[] }).categories;
+    expect(cats.length).toBeGreaterThanOrEqual(14);
+    const weightOf = (i: number) => (i + 1) * 1.5;
+    const good = ['category,weight', ...cats.map((c, i) => `${i % 2 ? c.slug : c.label},${weightOf(i)}`)].join('\n') + '\n';
+    const bad = ['category,weight', `${cats[0].label},2`, 'not-a-crime,1', `${cats[1].slug},-3`, `${cats[0].slug},4`].join('\n') + '\n';
+    const listed = async () => ((await (await api.request('/api/harm-schemes')).json()) as { schemes: { name: string }[] }).schemes.map((x) => x.name);
+    const before = await listed();
+
+    const { page, errors } = await open('/?hs=gi');
+    await settled(page, 'Getis-Ord Gi*');
+    await page.click('[data-testid="scheme-upload"] summary');
+    await page.setInputFiles('[data-testid="scheme-file"]', { name: 'Force harm 2024.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    expect(await page.inputValue('[data-testid="scheme-name"]')).toBe('force-harm-2024'); // suggested from the file name
+    await page.fill('[data-testid="scheme-name"]', 'Bad Name');
+    expect(await page.textContent('[data-testid="scheme-name-error"]')).toContain('lower-case letters');
+    expect(await page.isDisabled('[data-testid="scheme-submit"]')).toBe(true);
+    await page.fill('[data-testid="scheme-name"]', 'test-harm');
+    await page.fill('[data-testid="scheme-label"]', 'Test harm scheme');
+    await page.fill('[data-testid="scheme-version"]', '2024-browser');
+    await page.click('[data-testid="scheme-submit"]');
+    await page.waitForSelector('[data-testid="scheme-problems"]');
+    const problems = await page.locator('[data-testid="scheme-problems"] li').allTextContents();
+    expect(problems).toEqual([
+      expect.stringMatching(/^line 3: unknown category "not-a-crime"/),
+      expect.stringMatching(/^line 4: negative weight "-3"/),
+      `line 5: duplicate category "${cats[0].slug}" (first on line 2)`,
+    ]);
+    expect(await page.textContent('[data-testid="scheme-error"]')).toContain('Force harm 2024.csv was not loaded: 3 problems. Nothing was changed.');
+    expect(await listed()).toEqual(before);
+    await screenshot(page, 'hotspots-scheme-refused');
+
+    await page.setInputFiles('[data-testid="scheme-file"]', { name: 'Force harm 2024.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.click('[data-testid="scheme-submit"]');
+    await page.waitForSelector('[data-testid="scheme-loaded"]');
+    expect(await page.textContent('[data-testid="scheme-loaded"]')).toBe(`Loaded “Test harm scheme” (${cats.length} categories weighted) from Force harm 2024.csv and selected it.`);
+    expect(await page.locator('[data-testid="scheme-problems"]').count()).toBe(0);
+    expect(await page.inputValue('[data-testid="scheme-name"]')).toBe(''); // the form is ready for another file
+    expect(await page.isDisabled('[data-testid="scheme-submit"]')).toBe(true);
+    // Listed, selected, in the URL and in the legend; the map drawn with its weights.
+    await expect.poll(() => page.locator('[data-testid="hotspot-scheme"] option[value="test-harm"]').textContent()).toBe('Test harm scheme');
+    expect(await page.inputValue('[data-testid="hotspot-scheme"]')).toBe('test-harm');
+    await settled(page, '(test-harm');
+    expect(page.url()).toContain('weights=test-harm');
+    expect(await page.textContent('[data-testid="hotspot-scheme-source"]')).toBe('2024-browser — user-supplied CSV');
+    expect(await listed()).toEqual([...before, 'test-harm']);
+    const res = Number(/H3 res (\d+) cells/.exec(await legend(page))![1]);
+    const body = (await (await api.request(`/api/hotspots?res=${res}&weights=test-harm`)).json()) as {
+      cells: { h3: string; value: number; class: string }[];
+      meta: { scheme: { name: string }; window: { from: string; to: string }; total: { value: number }; outside_study_area: { value: number } };
+    };
+    expect(body.meta.scheme.name).toBe('test-harm');
+    // Values are the CSV's weights: the file holds violence and robbery only.
+    const w = new Map(cats.map((c, i) => [c.slug, weightOf(i)]));
+    const [{ n, value }] = await db.query<{ n: number; value: number }>(
+      `SELECT count(*)::int AS n, sum(CASE category WHEN 'robbery' THEN $1::float8 WHEN 'violent-crime' THEN $2::float8 END)::float8 AS value FROM incidents
+       WHERE occurred_at >= $3::timestamp AND occurred_at < $4::timestamp`,
+      [w.get('robbery'), w.get('violent-crime'), body.meta.window.from, body.meta.window.to],
+    );
+    expect(value).not.toBe(n);
+    expect(body.meta.total.value + body.meta.outside_study_area.value).toBeCloseTo(value, 6);
+    const byH3 = new Map(body.cells.map((c) => [c.h3, c]));
+    const drawn = await rendered(page, HOTSPOT_FILL_LAYER);
+    expect(drawn.length).toBeGreaterThan(50);
+    expect(drawn.every((c) => byH3.get(c.h3!)?.value === c.value && byH3.get(c.h3!)?.class === c.class)).toBe(true);
+    await screenshot(page, 'hotspots-scheme-loaded');
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]); // the browser logs the refused upload's 400
+    await page.close();
+
+    // Partners and officers: the new scheme is offered, the upload is not.
+    for (const role of ['partner', 'officer'] as const) {
+      const o = await open('/?hs=gi', role === 'partner' ? partner : await account('officer'));
+      await settled(o.page, 'Getis-Ord Gi*');
+      expect(await o.page.locator('[data-testid="hotspot-scheme"] option[value="test-harm"]').count()).toBe(1);
+      expect(await o.page.locator('[data-testid="scheme-upload"], [data-testid="scheme-file"]').count()).toBe(0);
+      if (role === 'officer') await screenshot(o.page, 'hotspots-scheme-officer');
+      expect(o.errors).toEqual([]);
+      await o.page.close();
+    }
   });
 });

@@ -1,7 +1,9 @@
 // Typed calls to the hotspot API (issue 4; api/hotspots/routes.ts): harm schemes, Gi* per H3 cell or
 // area, the top-N list and its audited export, change vs earlier windows, emerging hot spots and the time
-// profile of a selection. Partners get counts/values null (`suppressed`) and no z-scores or p-values.
-import { downloadFile, filterParams, getJson, queryString, type Filters } from './client';
+// profile of a selection; analysts load their own harm scheme from CSV. Partners get counts/values null
+// (`suppressed`) and no z-scores or p-values.
+import { ApiError, downloadFile, errorFromResponse, filterParams, getJson, queryString, requestHeaders, type Filters } from './client';
+import { sessionExpired } from './session-store';
 import { exportFilters, type Stated } from './exports';
 import type { ChangeComparison, Correction, PeriodKind } from '../pages/map/hotspots/hotspot-url';
 
@@ -190,6 +192,47 @@ export const hotspotApi = {
   profile: (target: { level: string; code: string } | { h3: string } | { polygon: string }, f: Filters, signal?: AbortSignal) =>
     getJson<ProfileResponse>(`/api/profile${queryString({ ...target, ...filterParams(f) })}`, signal),
 };
+
+/** What identifies a loaded scheme: `name` (lower-case letters, digits, hyphens) and its optional statement. */
+export interface SchemeUploadMeta {
+  name: string;
+  label?: string;
+  version?: string;
+  source?: string;
+}
+
+/** The server's rule for scheme names (api/hotspots/params.ts schemeName). */
+export const SCHEME_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** Largest scheme CSV the server takes (characters; api/hotspots/routes.ts). */
+export const MAX_SCHEME_CHARS = 100_000;
+
+/**
+ * POSTs a harm scheme CSV (`category,weight` rows) as text/csv; analysts only (the server answers 403
+ * otherwise). A bad file comes back as ApiError code `invalid_csv` with every problem (schemeProblems).
+ */
+export async function uploadScheme(csv: string, meta: SchemeUploadMeta): Promise<HarmScheme> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/harm-schemes${queryString({ name: meta.name, label: meta.label, version: meta.version, source: meta.source })}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: requestHeaders('POST', { 'content-type': 'text/csv' }),
+      body: csv,
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', `Cannot reach the Saferplaces server (${(e as Error).message})`);
+  }
+  if (res.status === 401) sessionExpired();
+  if (!res.ok) throw await errorFromResponse(res);
+  return ((await res.json()) as { scheme: HarmScheme }).scheme;
+}
+
+/** The per-line problems of a refused scheme CSV ("line 3: unknown category …"), or [] for other errors. */
+export function schemeProblems(e: unknown): string[] {
+  if (!(e instanceof ApiError) || e.code !== 'invalid_csv') return [];
+  const problems = (e.details as { problems?: unknown } | undefined)?.problems;
+  return Array.isArray(problems) ? problems.map(String) : [];
+}
 
 /** The top-N list (or every unit without `n`) as CSV or GeoJSON, with purpose and recipient (audited). */
 export function exportHotspots(u: UnitQuery, f: Filters, s: StatParams, n: number | null, format: 'csv' | 'geojson', stated: Stated): Promise<string> {

@@ -7,6 +7,7 @@ import { describeCorrection } from '../../../map/prepare/hotspots';
 import type { ViewState } from '../../../state/url-state';
 import { updateView } from '../../../state/view-store';
 import { CORRECTIONS, PERIOD_KINDS, type HotspotMode, type HotspotView, type PeriodKind } from './hotspot-url';
+import { SchemeUpload } from './SchemeUpload';
 
 type Mode = AreaMetric | HotspotMode;
 const MODES: { value: Mode; label: string }[] = [
@@ -30,6 +31,7 @@ export function HotspotPanel({
   hasPopulation,
   levelLabel,
   monthOnly,
+  onSchemeLoaded,
 }: {
   view: ViewState;
   schemes: HarmScheme[];
@@ -37,6 +39,8 @@ export function HotspotPanel({
   levelLabel: string;
   /** The data have month precision only (the API refused 28-day or weekly periods). */
   monthOnly: boolean;
+  /** Given for analysts (the only role the server lets load a scheme): shows the CSV upload; called with the new scheme. */
+  onSchemeLoaded?: (s: HarmScheme) => void;
 }) {
   const hs = view.hotspot;
   const mode: Mode = hs.mode ?? (view.metric === 'rate' && hasPopulation ? 'rate' : 'count');
@@ -90,6 +94,7 @@ export function HotspotPanel({
               {scheme.version} — {scheme.source}
             </p>
           )}
+          {onSchemeLoaded && <SchemeUpload schemes={schemes} onLoaded={onSchemeLoaded} />}
           {hs.mode !== 'change' && hs.unit === 'h3' && (
             <label className="field-inline">
               Neighbours

@@ -5,7 +5,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Filters } from '../../../api/client';
 import type { AreaCollection } from '../../../api/types';
-import { hotspotApi, type UnitQuery } from '../../../api/hotspots';
+import { hotspotApi, type HarmScheme, type UnitQuery } from '../../../api/hotspots';
+import { useUser } from '../../../api/session-store';
 import { useApi } from '../../../lib/use-api';
 import type { HotspotLayerParams } from '../../../map/layers/hotspots';
 import type { MapController } from '../../../map/map-controller';
@@ -102,10 +103,23 @@ export function HotspotLeft({
   controller: MapController | null;
 }) {
   const schemes = useApi((s) => hotspotApi.schemes(s), []);
+  // Loading a scheme: analysts only (POST /api/harm-schemes is analyst-only); the new one is listed and selected.
+  const analyst = useUser().role === 'analyst';
+  const loaded = (s: HarmScheme) => {
+    schemes.reload();
+    setHotspot({ weights: s.name }, true);
+  };
   const d = hot.info.data;
   return (
     <>
-      <HotspotPanel view={view} schemes={schemes.data?.schemes ?? []} hasPopulation={hasPopulation} levelLabel={levelLabel} monthOnly={hot.monthOnly} />
+      <HotspotPanel
+        view={view}
+        schemes={schemes.data?.schemes ?? []}
+        hasPopulation={hasPopulation}
+        levelLabel={levelLabel}
+        monthOnly={hot.monthOnly}
+        onSchemeLoaded={analyst ? loaded : undefined}
+      />
       {view.hotspot.mode === 'emerging' && hot.info.errorCode === 'month_precision' && <MonthPrecision message={hot.info.error ?? ''} />}
       {d?.mode === 'emerging' && <Playback meta={d.meta} step={hot.layer.step} controller={controller} />}
       {hot.active && <HotspotLegend info={hot.info} hs={view.hotspot} unitLabel={hot.unitLabel} />}
