@@ -12,6 +12,12 @@
 //   cold  = GET /api/hotspots?res=9 (FDR, k = 1, count scheme) by a signed-in analyst, first request
 //           (polygon fill of the study area and neighbour lists built, then cached)
 //   warm  = the same request again (cache hit), the figure compared with bare
+//   http  = the same request over real HTTP: the app served by @hono/node-server on a 127.0.0.1 port and
+//           fetched with Node's fetch (keep-alive connection, the whole JSON body read), cache warm
+// `warm` goes through Hono's `app.request` in this process (routing, middleware, handler, JSON, no socket);
+// `http` adds the Node HTTP server, the loopback socket and the client reading the body.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { latLngToCell } from 'h3-js';
 import { createApp } from '../../api/app.js';
 import { createUser } from '../../api/auth/store.js';
@@ -37,10 +43,13 @@ export interface HotspotBench {
   sqlMs: number;
   coldMs: number;
   warmMs: number;
+  /** The warm request over HTTP (a local port, Node's fetch). */
+  httpMs: number;
   ratioWarm: number;
   ratioCold: number;
+  ratioHttp: number;
   responseMB: number;
-  runs: { bare: number[]; sql: number[]; warm: number[] };
+  runs: { bare: number[]; sql: number[]; warm: number[]; http: number[] };
 }
 
 function wardsGeoJson(): string {
@@ -129,38 +138,65 @@ export async function benchHotspots(db: Db, opts: { rows: number; seed: number; 
     return text;
   };
 
-  const bareSql = 'SELECT h3_9, count(*) FROM incidents GROUP BY h3_9';
-  // The endpoint's GROUP BY for the count scheme (api/hotspots/sql.ts unitCountsSql), as it runs.
-  const sqlSql = `SELECT lpad(to_hex(h3_9), 15, '0') AS unit, count(*)::int AS n, count(*)::float8 AS value FROM incidents i WHERE i.occurred_at >= '2023-01-01'::timestamp AND i.occurred_at < '2024-01-01'::timestamp GROUP BY h3_9`;
-  await db.query(bareSql); // warm the buffer cache
-  const [coldMs, first] = await timed(call);
-  const body = JSON.parse(first) as { cells: Array<{ class: string }>; meta: { n: number; total: { count: number } } };
-  log(`hotspots bench: cold request ${coldMs.toFixed(0)} ms, ${body.meta.n} cells, ${body.meta.total.count} incidents in the study area`);
-  const runs = { bare: [] as number[], sql: [] as number[], warm: [] as number[] };
-  for (let r = 0; r < opts.repeat; r++) {
-    runs.bare.push((await timed(() => db.query(bareSql)))[0]);
-    runs.sql.push((await timed(() => db.query(sqlSql)))[0]);
-    runs.warm.push((await timed(call))[0]);
-  }
-  const bareMs = median(runs.bare);
-  const warmMs = median(runs.warm);
-  const out: HotspotBench = {
-    incidents: opts.rows,
-    studyArea: `synthetic rectangle ${STUDY_BBOX.join(',')} as ${GRID * GRID} rectangular wards`,
-    cells: body.meta.n,
-    hotCells: body.cells.filter((c) => c.class.startsWith('hot_')).length,
-    repeat: opts.repeat,
-    bareMs: round(bareMs, 1),
-    sqlMs: round(median(runs.sql), 1),
-    coldMs: round(coldMs, 1),
-    warmMs: round(warmMs, 1),
-    ratioWarm: round(warmMs / bareMs, 2),
-    ratioCold: round(coldMs / bareMs, 2),
-    responseMB: round(first.length / 1048576, 2),
-    runs: { bare: runs.bare.map((x) => round(x, 1)), sql: runs.sql.map((x) => round(x, 1)), warm: runs.warm.map((x) => round(x, 1)) },
+  // The same app on a real port: requests through the Node HTTP server and the loopback socket.
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  if (!server.listening) await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const httpCall = async () => {
+    const res = await fetch(origin + url, { headers: { cookie } });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`GET ${origin}${url}: ${res.status} ${text.slice(0, 300)}`);
+    return text;
   };
-  log(`hotspots bench: bare GROUP BY ${out.bareMs} ms, endpoint SQL ${out.sqlMs} ms, API cold ${out.coldMs} ms, warm ${out.warmMs} ms (ratio ${out.ratioWarm}, cold ${out.ratioCold})`);
-  return out;
+  try {
+    return await measure();
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  async function measure(): Promise<HotspotBench> {
+    const bareSql = 'SELECT h3_9, count(*) FROM incidents GROUP BY h3_9';
+    // The endpoint's GROUP BY for the count scheme (api/hotspots/sql.ts unitCountsSql), as it runs.
+    const sqlSql = `SELECT lpad(to_hex(h3_9), 15, '0') AS unit, count(*)::int AS n, count(*)::float8 AS value FROM incidents i WHERE i.occurred_at >= '2023-01-01'::timestamp AND i.occurred_at < '2024-01-01'::timestamp GROUP BY h3_9`;
+    await db.query(bareSql); // warm the buffer cache
+    const [coldMs, first] = await timed(call);
+    const body = JSON.parse(first) as { cells: Array<{ class: string }>; meta: { n: number; total: { count: number } } };
+    log(`hotspots bench: cold request ${coldMs.toFixed(0)} ms, ${body.meta.n} cells, ${body.meta.total.count} incidents in the study area`);
+    // One HTTP request before timing: opens the keep-alive connection; its body must be the in-process one.
+    if ((await httpCall()) !== first) throw new Error('the HTTP response differs from the in-process one');
+    const runs = { bare: [] as number[], sql: [] as number[], warm: [] as number[], http: [] as number[] };
+    for (let r = 0; r < opts.repeat; r++) {
+      runs.bare.push((await timed(() => db.query(bareSql)))[0]);
+      runs.sql.push((await timed(() => db.query(sqlSql)))[0]);
+      runs.warm.push((await timed(call))[0]);
+      runs.http.push((await timed(httpCall))[0]);
+    }
+    const bareMs = median(runs.bare);
+    const warmMs = median(runs.warm);
+    const httpMs = median(runs.http);
+    const out: HotspotBench = {
+      incidents: opts.rows,
+      studyArea: `synthetic rectangle ${STUDY_BBOX.join(',')} as ${GRID * GRID} rectangular wards`,
+      cells: body.meta.n,
+      hotCells: body.cells.filter((c) => c.class.startsWith('hot_')).length,
+      repeat: opts.repeat,
+      bareMs: round(bareMs, 1),
+      sqlMs: round(median(runs.sql), 1),
+      coldMs: round(coldMs, 1),
+      warmMs: round(warmMs, 1),
+      httpMs: round(httpMs, 1),
+      ratioWarm: round(warmMs / bareMs, 2),
+      ratioCold: round(coldMs / bareMs, 2),
+      ratioHttp: round(httpMs / bareMs, 2),
+      responseMB: round(first.length / 1048576, 2),
+      runs: { bare: runs.bare.map((x) => round(x, 1)), sql: runs.sql.map((x) => round(x, 1)), warm: runs.warm.map((x) => round(x, 1)), http: runs.http.map((x) => round(x, 1)) },
+    };
+    log(
+      `hotspots bench: bare GROUP BY ${out.bareMs} ms, endpoint SQL ${out.sqlMs} ms, API in-process cold ${out.coldMs} ms, warm ${out.warmMs} ms, over HTTP ${out.httpMs} ms ` +
+        `(ratio to bare: in-process ${out.ratioWarm}, HTTP ${out.ratioHttp}, cold ${out.ratioCold})`,
+    );
+    return out;
+  }
 }
 
 /** Opens the server database, runs the hotspot benchmark and closes it (the hook used by scripts/bench.ts). */
