@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
+import { GeoJsonSyntaxError, readGeoJson as streamGeoJson, type GeoJsonRead } from './geojson-reader.js';
 import type { Db } from '../db/index.js';
 import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
 import type { ImportSummary, Reject } from './batches.js';
@@ -141,50 +142,88 @@ async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects:
 }
 
 async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, rejects: Reject[]) {
-  const buf = await fs.promises.readFile(file);
-  if (buf.length > MAX_SITE_JSON_BYTES) throw new ImportError('too_large', `Site GeoJSON files are limited to ${MAX_SITE_JSON_BYTES >> 20} MB.`);
-  hash.update(buf);
+  if ((await fs.promises.stat(file)).size > MAX_SITE_JSON_BYTES) throw new ImportError('too_large', `Site GeoJSON files are limited to ${MAX_SITE_JSON_BYTES >> 20} MB.`);
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   type Feat = { type?: string; properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown } | null };
-  let doc: { type?: string; features?: Feat[]; crs?: { properties?: { name?: string } } };
-  try {
-    doc = JSON.parse(buf.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new ImportError('bad_json', `The file is not valid JSON: ${(e as Error).message}`);
-  }
-  const features = doc?.type === 'FeatureCollection' && Array.isArray(doc.features) ? doc.features : doc?.type === 'Feature' ? [doc as Feat] : null;
-  if (!features) throw new ImportError('bad_geojson', 'Expected a GeoJSON FeatureCollection of Points.');
-  if (!features.length) throw new ImportError('empty_file', 'The file has no features.');
-  let crs: Crs | undefined;
-  const declared = o.crs ?? doc.crs?.properties?.name;
-  if (declared) {
-    crs = parseCrsName(declared);
-    if (!crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 and EPSG:27700.`);
-  } else {
-    // From the first non-zero point: WGS84 when it is in degree range, else British National Grid.
-    const p = features.map((f) => f.geometry?.coordinates).find((c): c is number[] => Array.isArray(c) && typeof c[0] === 'number' && (c[0] !== 0 || c[1] !== 0));
-    crs = p && inWgs84Range(p[0], p[1]) ? 'EPSG:4326' : 'EPSG:27700';
-  }
-  const props = Object.keys(features.find((f) => f.properties)?.properties ?? {});
-  const idKey = props[pick(props, COLS[o.kind].id)];
-  const nameKey = props[pick(props, COLS[o.kind].name)];
+  // Streamed feature by feature (api/imports/geojson-reader.ts). The CRS (option, the file's crs member
+  // before the features, else from the first non-zero point: degrees = WGS84, else British National Grid)
+  // and the id/name properties (from the first feature with properties) are settled from the first
+  // features; features read before that wait in `pending`.
+  let crs: Crs | undefined = undefined;
+  let declared = o.crs;
+  let keys: { id?: string; name?: string } | null = null;
+  const pending: Feat[] = [];
   const out: Candidate[] = [];
-  features.forEach((f, i) => {
-    const line = i + 1; // feature number
+  let line = 0;
+  const point = (f: Feat) => {
+    const c = f.geometry?.coordinates;
+    return Array.isArray(c) && typeof c[0] === 'number' && (c[0] !== 0 || c[1] !== 0) ? (c as number[]) : undefined;
+  };
+  const take = (f: Feat) => {
+    line++;
     const p = f.properties ?? {};
-    const sourceId = String((idKey ? p[idKey] : undefined) ?? '').trim();
+    const sourceId = String((keys!.id ? p[keys!.id] : undefined) ?? '').trim();
     const raw = JSON.stringify(f).slice(0, 1000);
-    if (!sourceId) return rejects.push({ line, code: 'no_id', reason: `feature ${line}: no id property (${COLS[o.kind].id.join(', ')})`, raw });
-    if (sourceId.length > 80) return rejects.push({ line, code: 'bad_id', reason: `feature ${line}: id longer than 80 characters`, raw });
+    if (!sourceId) return void rejects.push({ line, code: 'no_id', reason: `feature ${line}: no id property (${COLS[o.kind].id.join(', ')})`, raw });
+    if (sourceId.length > 80) return void rejects.push({ line, code: 'bad_id', reason: `feature ${line}: id longer than 80 characters`, raw });
     const g = f.geometry;
-    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) return rejects.push({ line, code: 'bad_geometry', reason: `feature ${line} (${sourceId}): geometry is ${g?.type ?? 'missing'}, expected Point`, raw });
+    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) return void rejects.push({ line, code: 'bad_geometry', reason: `feature ${line} (${sourceId}): geometry is ${g?.type ?? 'missing'}, expected Point`, raw });
     const [x, y] = g.coordinates as unknown[];
     const loc = locate(typeof x === 'number' ? String(x) : '', typeof y === 'number' ? String(y) : '', crs!);
-    if ('code' in loc) return rejects.push({ line, code: loc.code, reason: `feature ${line} (${sourceId}): ${loc.reason}`, raw });
-    const attributes = Object.fromEntries(Object.entries(p).filter(([k, v]) => k !== idKey && k !== nameKey && v !== null && v !== ''));
-    const name = String((nameKey ? p[nameKey] : '') ?? '').trim() || sourceId;
+    if ('code' in loc) return void rejects.push({ line, code: loc.code, reason: `feature ${line} (${sourceId}): ${loc.reason}`, raw });
+    const attributes = Object.fromEntries(Object.entries(p).filter(([k, v]) => k !== keys!.id && k !== keys!.name && v !== null && v !== ''));
+    const name = String((keys!.name ? p[keys!.name] : '') ?? '').trim() || sourceId;
     out.push({ line, sourceId, name: name.slice(0, 200), attributes, ...loc, raw });
-  });
-  return { candidates: out, rowsRead: features.length };
+  };
+  const settleCrs = (p: number[] | undefined) => {
+    if (declared) {
+      crs = parseCrsName(declared);
+      if (!crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 and EPSG:27700.`);
+    } else crs = p && inWgs84Range(p[0], p[1]) ? 'EPSG:4326' : 'EPSG:27700';
+  };
+  const settleKeys = (f: Feat | undefined) => {
+    const props = Object.keys(f?.properties ?? {});
+    keys = { id: props[pick(props, COLS[o.kind].id)], name: props[pick(props, COLS[o.kind].name)] };
+  };
+  const offer = (f: Feat) => {
+    if (crs && keys) return take(f);
+    pending.push(f);
+    if (!crs && (declared || point(f))) settleCrs(point(f));
+    if (!keys && f.properties) settleKeys(f);
+    if (crs && keys) for (const x of pending.splice(0)) take(x);
+  };
+  let doc: GeoJsonRead;
+  try {
+    doc = await streamGeoJson(file, (f, i, before) => {
+      if (i === 0 && !declared) declared = crsNameOf(before);
+      offer((f ?? {}) as Feat);
+    });
+  } catch (e) {
+    if (e instanceof GeoJsonSyntaxError) throw new ImportError('bad_json', `The file is not valid JSON: ${e.message}`);
+    throw e;
+  }
+  const m = doc.members;
+  if (m.type === 'Feature') {
+    declared ??= crsNameOf(m);
+    offer({ type: 'Feature', properties: (m.properties ?? null) as Feat['properties'], geometry: (m.geometry ?? null) as Feat['geometry'] });
+  } else if (m.type !== 'FeatureCollection' || doc.features === null) {
+    throw new ImportError('bad_geojson', 'Expected a GeoJSON FeatureCollection of Points.');
+  } else if (!declared && crsNameOf(m) && crs && parseCrsName(crsNameOf(m)!) !== crs) {
+    // The crs member came after the features, which were read with an inferred CRS: they must agree.
+    throw new ImportError('unknown_crs', `The file's crs member (${crsNameOf(m)}) comes after its features, which look like ${crs}; give the CRS.`);
+  }
+  if (line + pending.length === 0) throw new ImportError('empty_file', 'The file has no features.');
+  // Features still waiting: no non-zero point or no properties anywhere; settle with what there is.
+  if (!crs) settleCrs(undefined);
+  if (!keys) settleKeys(undefined);
+  for (const x of pending.splice(0)) take(x);
+  return { candidates: out, rowsRead: line };
+}
+
+/** The `crs` member's name (GeoJSON 2008 `{type: 'name', properties: {name}}`), if any. */
+function crsNameOf(m: Record<string, unknown>): string | undefined {
+  const n = (m.crs as { properties?: { name?: unknown } } | undefined)?.properties?.name;
+  return typeof n === 'string' ? n : undefined;
 }
 
 // Which candidate points lie in the study area: within $3 metres (0: inside or on the boundary) of the
