@@ -30,8 +30,8 @@ import {
   mapRunner,
   openPage as openBrowserPage,
   screenshot,
+  snapshotWebBuild,
   waitForMapIdle,
-  WEB_ROOT,
   type Browser,
   type Credentials,
   type Page,
@@ -76,7 +76,8 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     expect((await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' })).status).toBe('committed');
     expect((await importFile(db, VIOLENCE, { kind: 'incidents_csv' })).status).toBe('committed');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-planning-'));
-    app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: undefined } }, { webRoot: WEB_ROOT });
+    // A private copy of the build: other work may rebuild dist/web while this runs.
+    app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: undefined } }, { webRoot: await snapshotWebBuild('saferplaces-planning-web-') });
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     base = await listen(server);
     analyst = await account('analyst');
@@ -144,6 +145,9 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     const shown = await page.textContent('[data-testid="coverage-borough"]');
     expect(shown).toContain(new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(expected.borough.share));
     expect(await page.textContent('[data-testid="coverage-distance-note"]')).toContain('straight-line');
+    expect(await page.textContent('[data-testid="coverage-distance-kind"]')).toContain('in a straight line');
+    expect(await page.textContent('[data-testid="walking-network-status"]')).toContain('Straight-line distances');
+    expect(await page.textContent('[data-testid="legend-distance"]')).toContain('straight line');
     expect(expected.uncovered.length).toBeGreaterThan(0);
     await waitForMapIdle(page);
     expect((await renderedIds(page, GAP_FILL_LAYER, 'h3')).length).toBeGreaterThan(0);
@@ -201,6 +205,58 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     await screenshot(page, 'planning-outreach');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('loads a walking network on the page; coverage and outreach then walk along it, and say so', async () => {
+    // No street network is in shared/data: the 2021 LSOA boundary rings (which in London largely follow
+    // streets) serve as the walking network, as in test/planning-api.test.ts.
+    const lsoa = JSON.parse(fs.readFileSync(SHARED + 'lewisham_lsoa21.geojson', 'utf8'));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-network-')), 'lsoa-lines.geojson');
+    fs.writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: lsoa.features.flatMap((f: any) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(1))
+        .map((ring: number[][]) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } })),
+    }));
+    const straight = (await (await api.request('/api/planning/coverage?from=2017-07&to=2018-07')).json()) as { borough: { covered_harm: number } };
+    const { page, errors } = await open('/planning?tab=coverage');
+    try {
+      await waitForMapIdle(page);
+      await page.click('[data-testid="walking-network"] summary');
+      await page.setInputFiles('[data-testid="walking-network-file"]', file);
+      await page.click('[data-testid="walking-network-load"]');
+      await page.waitForSelector('[data-testid="walking-network-status"]:has-text("Walking distances")', { timeout: 60_000 });
+      expect(await page.textContent('[data-testid="walking-network-status"]')).toContain('lsoa-lines');
+      await page.fill('[data-testid="plan-from"]', '2017-07');
+      await page.fill('[data-testid="plan-to"]', '2018-07');
+      await page.click('[data-testid="coverage-run"]');
+      await page.waitForSelector('[data-testid="coverage-distance-kind"]:has-text("walk")', { timeout: 90_000 });
+      expect(await page.textContent('[data-testid="coverage-distance-note"]')).toContain('walking distances along the loaded walking network');
+      expect(await page.textContent('[data-testid="legend-distance"]')).toContain('walking');
+      const walked = (await (await api.request('/api/planning/coverage?from=2017-07&to=2018-07')).json()) as { borough: { share: number; covered_harm: number }; meta: { distance: string } };
+      expect(walked.meta.distance).toBe('walking');
+      expect(walked.borough.covered_harm).toBeLessThanOrEqual(straight.borough.covered_harm);
+      expect(await page.textContent('[data-testid="coverage-borough"]')).toContain(new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(walked.borough.share));
+      await waitForMapIdle(page);
+      await screenshot(page, 'planning-coverage-walking');
+
+      await page.click('[data-testid="tab-outreach"]');
+      await page.fill('[data-testid="outreach-k"]', '3');
+      await page.click('[data-testid="outreach-run"]');
+      await page.waitForSelector('[data-testid="outreach-results"]', { timeout: 100_000 });
+      expect(await page.textContent('[data-testid="outreach-distance-kind"]')).toContain('walk');
+      expect(await page.textContent('[data-testid="outreach-results"]')).toContain('walking distances along the loaded walking network');
+      await waitForMapIdle(page);
+      await screenshot(page, 'planning-outreach-walking');
+
+      // Removed on the page: straight lines again.
+      await page.$eval('[data-testid="walking-network"] details', (d) => ((d as HTMLDetailsElement).open = true)); // still open from the load
+      await page.click('[data-testid="walking-network-remove"]');
+      await page.waitForSelector('[data-testid="walking-network-status"]:has-text("Straight-line distances")', { timeout: 30_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await api.request('/api/planning/network', { method: 'DELETE' });
+      await page.close();
+    }
   });
 
   it('creates a CHB area from wards (one clicked on the map) and shows its dashboard, printable to PDF', async () => {
@@ -393,6 +449,32 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     const rows = page.locator('[data-testid="coverage-ward"]');
     for (const w of hidden.slice(0, 3)) expect(await rows.filter({ hasText: w.name }).first().textContent()).toContain('withheld');
     await screenshot(page, 'planning-partner');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+  it('re-runs the shown coverage by itself when new incidents arrive (the live feed)', async () => {
+    const { page, errors } = await open('/planning?tab=coverage');
+    await waitForMapIdle(page);
+    await page.fill('[data-testid="plan-from"]', '2017-07');
+    await page.fill('[data-testid="plan-to"]', '2018-07');
+    await page.click('[data-testid="coverage-run"]');
+    await page.waitForSelector('[data-testid="coverage-results"]', { timeout: 90_000 });
+    await page.waitForSelector('html[data-live-feed="open"]', { timeout: 30_000 });
+    const before = await page.textContent('[data-testid="coverage-amounts"]');
+    type Cov = { borough: { hotspot_harm: number }; hotspots: Array<{ centre: { lon: number; lat: number } }> };
+    const url = '/api/planning/coverage?from=2017-07&to=2018-07';
+    const was = (await (await api.request(url)).json()) as Cov;
+    // 30 robberies pushed at the centre of the top hotspot, inside the window (another user, through the API).
+    const { lon, lat } = was.hotspots[0].centre;
+    const items = Array.from({ length: 30 }, (_, i) => ({ id: `live-planning-${tag}-${i}`, category: 'robbery', occurred_at: '2018-03', lon, lat }));
+    const res = await api.request('/api/incidents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'planning live test', incidents: items }) });
+    expect(res.status).toBe(200);
+    const now = (await (await api.request(url)).json()) as Cov;
+    expect(now.borough.hotspot_harm).toBeGreaterThan(was.borough.hotspot_harm);
+    // No reload, no click: the panel re-runs and shows the new figures.
+    await page.waitForFunction((b) => document.querySelector('[data-testid="coverage-amounts"]')?.textContent !== b, before, { timeout: 30_000 });
+    await expect.poll(() => page.textContent('[data-testid="coverage-amounts"]'), { timeout: 30_000 }).toContain(` of ${now.borough.hotspot_harm.toLocaleString('en-GB')} harm`);
+    await screenshot(page, 'planning-coverage-live');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -238,6 +238,8 @@ export interface Outreach {
   meta: {
     k: number;
     distance_m: number;
+    /** 'walking' along the loaded walking network, or 'straight-line' when none is loaded. */
+    distance: string;
     distance_note: string;
     candidates: string;
     demand: string;

@@ -1,32 +1,57 @@
 // Coverage and gaps: the share of significant-hotspot harm within a distance of an active intervention
 // (of chosen types), borough-wide and per ward with a bar, and the significant hotspots no active
 // intervention reaches (drawn on the map; click one to go there). Partners get shares only, small counts
-// withheld. The distance is straight-line, as the output's note says.
-import { useEffect, useState } from 'react';
-import { planningApi, type Coverage, type InterventionType } from '../../api/planning';
+// withheld. The distance is a walk along the loaded walking network, or a straight line when none is
+// loaded (the result says which). A shown result is re-run with the same settings when new incidents arrive.
+import { useEffect, useRef, useState } from 'react';
+import { planningApi, type Coverage, type CoverageQuery, type InterventionType } from '../../api/planning';
 import { useAction } from '../../lib/use-action';
+import { useLiveRefetch } from '../../lib/live-hooks';
+import { distanceKind } from './WalkingNetwork';
 import { amountDisplay, hotspotFeatures, shareDisplay } from '../../map/prepare/planning';
 import { GAP_COLOUR } from '../../map/layers/patrol';
 import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
 import { ShareBar } from './ShareBar';
 
-export function CoveragePanel({ controller, win, types, onRan }: { controller: PlanningMapController | null; win: WindowState; types: InterventionType[]; onRan: (w: { from: string; to: string }) => void }) {
+export function CoveragePanel({
+  controller,
+  win,
+  types,
+  walking,
+  onRan,
+}: {
+  controller: PlanningMapController | null;
+  win: WindowState;
+  types: InterventionType[];
+  /** Whether a walking network is loaded (null: not known to this role; the result says). */
+  walking: boolean | null;
+  onRan: (w: { from: string; to: string; distance: string }) => void;
+}) {
   const [distance, setDistance] = useState(400);
   const [chosen, setChosen] = useState<string[]>([]);
   const [result, setResult] = useState<Coverage | null>(null);
+  const lastQuery = useRef<CoverageQuery | null>(null);
   const action = useAction();
 
   useEffect(() => controller?.setGaps(result?.uncovered ? hotspotFeatures(result.uncovered) : null), [controller, result]);
 
-  const run = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const r = await action.run(() => (controller ? controller.track(planningApi.coverage({ ...windowParams(win), distance, types: chosen })) : planningApi.coverage({ ...windowParams(win), distance, types: chosen })));
+  const fetchCoverage = async (q: CoverageQuery) => {
+    const r = await action.run(() => (controller ? controller.track(planningApi.coverage(q)) : planningApi.coverage(q)));
     if (r) {
+      lastQuery.current = q;
       setResult(r);
       onRan(r.meta);
     }
   };
+  const run = (e: React.FormEvent) => {
+    e.preventDefault();
+    void fetchCoverage({ ...windowParams(win), distance, types: chosen });
+  };
+  // Live: new incidents re-run the shown result with the settings it was run with.
+  useLiveRefetch(() => {
+    if (lastQuery.current && !action.busy) void fetchCoverage(lastQuery.current);
+  }, result !== null);
 
   const toggle = (slug: string, on: boolean) => setChosen((c) => (on ? [...c, slug] : c.filter((x) => x !== slug)));
   const borough = result ? shareDisplay(result.borough) : null;
@@ -35,7 +60,7 @@ export function CoveragePanel({ controller, win, types, onRan }: { controller: P
     <div className="plan-tab" data-testid="coverage-panel">
       <form className="plan-form" onSubmit={run}>
         <label className="field field-narrow">
-          <span>Distance (m, straight line)</span>
+          <span>Distance (m{walking === null ? '' : `, ${distanceKind(walking)}`})</span>
           <input type="number" min={25} max={5000} step={25} required value={distance} onChange={(e) => setDistance(Number(e.target.value))} data-testid="coverage-distance" />
         </label>
         {types.length > 0 && (
@@ -62,11 +87,15 @@ export function CoveragePanel({ controller, win, types, onRan }: { controller: P
       {result && borough && (
         <div className="plan-results" data-testid="coverage-results">
           <p className="big-figure" data-testid="coverage-borough">
-            <strong>{borough.text}</strong> of the harm in significant hotspots lies within {result.meta.distance_m} m of an active intervention
+            <strong>{borough.text}</strong> of the harm in significant hotspots lies within{' '}
+            <span data-testid="coverage-distance-kind">
+              {result.meta.distance_m} m {result.meta.distance === 'walking' ? 'walk' : 'in a straight line'}
+            </span>{' '}
+            of an active intervention
             {result.meta.types ? ` (${result.meta.types.join(', ')})` : ''}, borough-wide.
           </p>
           {borough.reason && <p className="hint">Undefined: {borough.reason}.</p>}
-          <p className="hint">
+          <p className="hint" data-testid="coverage-amounts">
             {amountDisplay(result.borough.covered_harm)} of {amountDisplay(result.borough.hotspot_harm)} harm ({result.meta.scheme.label}); {result.meta.hotspots.significant} significant hotspot cells;{' '}
             {result.interventions?.length ?? result.interventions_used ?? 0} active interventions in {result.meta.from} – {result.meta.to}.
           </p>
@@ -115,7 +144,7 @@ export function CoveragePanel({ controller, win, types, onRan }: { controller: P
                       {result.wards.find((w) => w.code === h.ward_code)?.name ?? 'outside the wards'}
                     </button>{' '}
                     harm {amountDisplay(h.harm)}, {h.incidents} incidents
-                    {h.nearest_intervention_m !== null ? `, nearest intervention ${h.nearest_intervention_m} m` : ''}
+                    {h.nearest_intervention_m !== null ? `, nearest intervention ${h.nearest_intervention_m} m${result.meta.distance === 'walking' ? ' walk' : ''}` : ''}
                   </li>
                 ))}
               </ol>

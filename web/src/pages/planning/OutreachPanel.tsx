@@ -1,10 +1,14 @@
 // Outreach sites: K sites that reach the most harm within a distance (maximal covering), from venues in
 // an uploaded CSV or any res-9 cell; the chosen sites in the order added with what each gains, the
 // method (exact by HiGHS when the instance is small enough, else greedy with its stated guarantee) and
-// how greedy compares with the exact optimum.
-import { useEffect, useState } from 'react';
-import { planningApi, type Outreach, type Venue } from '../../api/planning';
+// how greedy compares with the exact optimum. "Within" is a walk along the loaded walking network, or a
+// straight line when none is loaded (the result says which). A shown result is re-run with the same
+// settings when new incidents arrive.
+import { useEffect, useRef, useState } from 'react';
+import { planningApi, type Outreach, type OutreachQuery, type Venue } from '../../api/planning';
 import { useAction } from '../../lib/use-action';
+import { useLiveRefetch } from '../../lib/live-hooks';
+import { distanceKind } from './WalkingNetwork';
 import { amountDisplay, outreachFeatures, parseVenuesCsv } from '../../map/prepare/planning';
 import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
@@ -12,7 +16,17 @@ import { ShareBar } from './ShareBar';
 
 const pct = (v: number | null) => (v === null ? 'undefined' : `${(v * 100).toFixed(1)}%`);
 
-export function OutreachPanel({ controller, win, onRan }: { controller: PlanningMapController | null; win: WindowState; onRan: (w: { from: string; to: string }) => void }) {
+export function OutreachPanel({
+  controller,
+  win,
+  walking,
+  onRan,
+}: {
+  controller: PlanningMapController | null;
+  win: WindowState;
+  walking: boolean | null;
+  onRan: (w: { from: string; to: string; distance: string }) => void;
+}) {
   const [k, setK] = useState(5);
   const [distance, setDistance] = useState(400);
   const [demand, setDemand] = useState<'all' | 'hotspots'>('all');
@@ -20,6 +34,7 @@ export function OutreachPanel({ controller, win, onRan }: { controller: Planning
   const [venues, setVenues] = useState<{ list: Venue[]; problems: string[]; file: string } | null>(null);
   const [exact, setExact] = useState<'auto' | 'never'>('auto');
   const [result, setResult] = useState<Outreach | null>(null);
+  const lastQuery = useRef<OutreachQuery | null>(null);
   const action = useAction();
 
   useEffect(() => controller?.setOutreach(result ? outreachFeatures(result.sites) : null), [controller, result]);
@@ -36,13 +51,20 @@ export function OutreachPanel({ controller, win, onRan }: { controller: Planning
       action.setError('Load a CSV of candidate venues first (name, lon, lat), or choose "any cell".');
       return;
     }
-    const q = { ...windowParams(win), k, distance, demand, exact, candidates: source === 'venues' ? venues!.list : undefined };
+    await fetchOutreach({ ...windowParams(win), k, distance, demand, exact, candidates: source === 'venues' ? venues!.list : undefined });
+  };
+  const fetchOutreach = async (q: OutreachQuery) => {
     const r = await action.run(() => (controller ? controller.track(planningApi.outreach(q)) : planningApi.outreach(q)));
     if (r) {
+      lastQuery.current = q;
       setResult(r);
       onRan(r.meta);
     }
   };
+  // Live: new incidents re-run the shown result with the settings it was run with.
+  useLiveRefetch(() => {
+    if (lastQuery.current && !action.busy) void fetchOutreach(lastQuery.current);
+  }, result !== null);
 
   const exactPart = result?.exact;
   return (
@@ -54,7 +76,7 @@ export function OutreachPanel({ controller, win, onRan }: { controller: Planning
             <input type="number" min={1} max={50} required value={k} onChange={(e) => setK(Number(e.target.value))} data-testid="outreach-k" />
           </label>
           <label className="field field-narrow">
-            <span>Distance (m)</span>
+            <span>Distance (m{walking === null ? '' : `, ${distanceKind(walking)}`})</span>
             <input type="number" min={25} max={5000} required value={distance} onChange={(e) => setDistance(Number(e.target.value))} />
           </label>
         </div>
@@ -106,7 +128,11 @@ export function OutreachPanel({ controller, win, onRan }: { controller: Planning
       {result && (
         <div className="plan-results" data-testid="outreach-results">
           <p className="big-figure">
-            <strong>{pct(result.share)}</strong> of {amountDisplay(result.total_harm)} harm within {result.meta.distance_m} m of the {result.sites.length} sites ({result.method === 'exact' ? 'exact optimum' : 'greedy'}).
+            <strong>{pct(result.share)}</strong> of {amountDisplay(result.total_harm)} harm within{' '}
+            <span data-testid="outreach-distance-kind">
+              {result.meta.distance_m} m {result.meta.distance === 'walking' ? 'walk' : 'in a straight line'}
+            </span>{' '}
+            of the {result.sites.length} sites ({result.method === 'exact' ? 'exact optimum' : 'greedy'}).
           </p>
           {result.meta.fewer_sites && <p className="note">{result.meta.fewer_sites}.</p>}
           <table className="plan-table" data-testid="outreach-sites">

@@ -1,11 +1,13 @@
 // Patrol boxes: N boxes over the highest-harm significant hotspots, at least a distance apart, with peak
 // days/hours where the data's time precision allows (police.uk: month only, said so), and the Koper
 // dosage plan (about 15-minute visits at irregular intervals). Export as CSV, GeoJSON, GPX or a printable
-// briefing, each stating purpose and recipient (audited).
+// briefing, each stating purpose and recipient (audited). A shown plan is re-run with the same settings
+// when new incidents arrive.
 import { useEffect, useState } from 'react';
 import { planningApi, type PatrolFormat, type PatrolPlan, type PatrolQuery } from '../../api/planning';
 import { ExportDialog } from '../../components/ExportDialog';
 import { useAction } from '../../lib/use-action';
+import { useLiveRefetch } from '../../lib/live-hooks';
 import { patrolFeatures, peaksText } from '../../map/prepare/planning';
 import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
@@ -25,15 +27,21 @@ export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMa
 
   useEffect(() => controller?.setPatrol(plan ? patrolFeatures(plan.plan) : null), [controller, plan]);
 
-  const run = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const query: PatrolQuery = { ...windowParams(win), ...form };
+  const fetchPlan = async (query: PatrolQuery) => {
     const r = await action.run(() => (controller ? controller.track(planningApi.patrol(query)) : planningApi.patrol(query)));
     if (r) {
       setPlan({ query, plan: r });
       onRan(r.meta);
     }
   };
+  const run = (e: React.FormEvent) => {
+    e.preventDefault();
+    void fetchPlan({ ...windowParams(win), ...form });
+  };
+  // Live: new incidents re-run the shown plan with the settings it was run with.
+  useLiveRefetch(() => {
+    if (plan && !action.busy) void fetchPlan(plan.query);
+  }, plan !== null);
   const num = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: k === 'shift_start' ? e.target.value : Number(e.target.value) });
 
   const meta = plan?.plan.meta;

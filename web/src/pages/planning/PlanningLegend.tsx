@@ -1,9 +1,25 @@
 // The planning map's legend: intervention types (colour-blind-safe colours), how planned and ended ones
-// look, and whichever planning outputs are on the map.
+// look, whichever planning outputs are on the map, and (coverage, outreach) whether their distances are
+// walks along the walking network or straight lines.
 import type { TypeStyle } from '../../map/prepare/planning';
 import { GAP_COLOUR, OUTREACH_COLOUR, PATROL_COLOUR } from '../../map/layers/patrol';
 
-export function PlanningLegend({ types, register, gaps, patrol, outreach }: { types: TypeStyle[]; register: boolean; gaps: boolean; patrol: boolean; outreach: boolean }) {
+export function PlanningLegend({
+  types,
+  register,
+  gaps,
+  patrol,
+  outreach,
+  distance = null,
+}: {
+  types: TypeStyle[];
+  register: boolean;
+  gaps: boolean;
+  patrol: boolean;
+  outreach: boolean;
+  /** 'walking' or 'straight-line' (coverage and outreach); null: not shown. */
+  distance?: string | null;
+}) {
   return (
     <div className="legend planning-legend panel" data-testid="planning-legend">
       {register && (
@@ -56,6 +72,11 @@ export function PlanningLegend({ types, register, gaps, patrol, outreach }: { ty
               </li>
             )}
           </ul>
+          {distance && (
+            <p className="legend-note" data-testid="legend-distance">
+              Distances: {distance === 'walking' ? 'walking, along the walking network' : 'straight line (no walking network loaded)'}
+            </p>
+          )}
         </section>
       )}
     </div>

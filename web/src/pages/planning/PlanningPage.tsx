@@ -1,7 +1,9 @@
 // The Planning page (issue 6): its own map with the intervention register, and four tabs — the register
 // (add, edit by drawing or clicking the map, import), coverage and gaps, patrol boxes, outreach sites.
 // The register list, the selected intervention and its history sit on the right. What each role sees
-// follows the server's rules (roles.ts): partners get coverage shares only.
+// follows the server's rules (roles.ts): partners get coverage shares only. Coverage and outreach say
+// whether they walk along a loaded walking network or use straight lines (WalkingNetwork); shown results
+// are re-run by their panels when new incidents arrive (the live feed, lib/live-hooks).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { planningApi, type Intervention, type SiteGeometry } from '../../api/planning';
 import type { AppConfig } from '../../api/types';
@@ -21,6 +23,7 @@ import { CoveragePanel } from './CoveragePanel';
 import { PatrolPanel } from './PatrolPanel';
 import { OutreachPanel } from './OutreachPanel';
 import { PlanningLegend } from './PlanningLegend';
+import { networkApi, WalkingNetwork } from './WalkingNetwork';
 import './planning.css';
 
 const TAB_LABELS: Record<PlanningTab, string> = { register: 'Register', coverage: 'Coverage', patrol: 'Patrol', outreach: 'Outreach' };
@@ -35,7 +38,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
   const [view, setView] = usePlanningView();
   const tab = allowed.includes(view.tab) ? view.tab : allowed[0];
   const [win, setWin] = useState<WindowState>(DEFAULT_WINDOW);
-  const [lastRun, setLastRun] = useState<{ from: string; to: string } | null>(null);
+  const [lastRun, setLastRun] = useState<{ from: string; to: string; distance?: string } | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [drawKind, setDrawKind] = useState<DrawKind | null>(null);
   const [geometry, setGeometry] = useState<SiteGeometry | null>(null);
@@ -61,6 +64,13 @@ export function PlanningPage({ config }: { config: AppConfig }) {
   const selectedId = view.interventionId;
   const detail = useApi(readRegister && selectedId !== null ? (s) => planningApi.intervention(selectedId, s) : null, [readRegister, selectedId, nonce]);
   const styles = useMemo(() => typeStyles(types.data?.types ?? []), [types.data]);
+  // The walking network (partners may not read it: their results' meta says which distance was used).
+  const [networkNonce, setNetworkNonce] = useState(0);
+  const network = useApi(readRegister ? (s) => networkApi.get(s) : null, [readRegister, networkNonce]);
+  const networkInfo = network.data ? network.data.network : undefined;
+  const walking = networkInfo === undefined ? null : networkInfo !== null;
+  // The legend states the rule of the result on the map, else the rule a run would use now.
+  const shownDistance = lastRun?.distance ?? (walking === null ? null : walking ? 'walking' : 'straight-line');
 
   const features = useMemo(() => (register.data ? interventionFeatures(register.data, today) : null), [register.data, today]);
   useEffect(() => {
@@ -117,6 +127,9 @@ export function PlanningPage({ config }: { config: AppConfig }) {
           ))}
         </nav>
         {tab !== 'register' && <AnalysisWindow value={win} onChange={setWin} shown={lastRun} />}
+        {(tab === 'coverage' || tab === 'outreach') && readRegister && (
+          <WalkingNetwork network={networkInfo} canManage={canManageRegister(user)} onChanged={() => setNetworkNonce((n) => n + 1)} />
+        )}
         {tab === 'register' && (
           <div className="plan-tab">
             {editing ? (
@@ -158,13 +171,20 @@ export function PlanningPage({ config }: { config: AppConfig }) {
             {types.error && <p className="error-text">{types.error}</p>}
           </div>
         )}
-        {tab === 'coverage' && <CoveragePanel controller={controller} win={win} types={types.data?.types ?? []} onRan={setLastRun} />}
+        {tab === 'coverage' && <CoveragePanel controller={controller} win={win} types={types.data?.types ?? []} walking={walking} onRan={setLastRun} />}
         {tab === 'patrol' && <PatrolPanel controller={controller} win={win} onRan={setLastRun} />}
-        {tab === 'outreach' && <OutreachPanel controller={controller} win={win} onRan={setLastRun} />}
+        {tab === 'outreach' && <OutreachPanel controller={controller} win={win} walking={walking} onRan={setLastRun} />}
       </aside>
       <div className="map-wrap">
         <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Planning map" />
-        <PlanningLegend types={styles} register={readRegister} gaps={tab === 'coverage' && readRegister} patrol={tab === 'patrol'} outreach={tab === 'outreach'} />
+        <PlanningLegend
+          types={styles}
+          register={readRegister}
+          gaps={tab === 'coverage' && readRegister}
+          patrol={tab === 'patrol'}
+          outreach={tab === 'outreach'}
+          distance={tab === 'coverage' || tab === 'outreach' ? shownDistance : null}
+        />
         {(basemapNote || wardError) && <div className="map-notices">{wardError ?? `Plain background: ${basemapNote}.`}</div>}
       </div>
       <aside className="sidebar sidebar-right">
