@@ -18,8 +18,8 @@ import * as chb from './chb.js';
 import { coverage, type Share } from './coverage.js';
 import { parseImport } from './import.js';
 import { outreach } from './outreach.js';
-import './pack.js'; // registers the tasking pack's planning sections (patrol, outreach, active CHB areas)
 import { addNetworkRoutes } from './network.js';
+import './pack.js'; // registers the tasking pack's planning sections (patrol, outreach, active CHB areas)
 import * as p from './params.js';
 import { patrolPlan } from './patrol.js';
 import * as reg from './register.js';

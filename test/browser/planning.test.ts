@@ -452,6 +452,7 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     expect(errors).toEqual([]);
     await page.close();
   });
+
   it('re-runs the shown coverage by itself when new incidents arrive (the live feed)', async () => {
     const { page, errors } = await open('/planning?tab=coverage');
     await waitForMapIdle(page);
