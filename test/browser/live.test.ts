@@ -17,7 +17,7 @@ import type { Db } from '../../api/db/index.js';
 import { importFile } from '../../api/imports/index.js';
 import type { Role } from '../../api/auth/roles.js';
 import { createToken, createUser } from '../../api/auth/store.js';
-import { resetData, SHARED, testDb } from '../helpers/db.js';
+import { resetData, resetPlanning, SHARED, testDb } from '../helpers/db.js';
 import { createAccount, TEST_PASSWORD, uniqueEmail } from '../helpers/auth.js';
 import {
   chromiumMissingReason,
@@ -152,6 +152,8 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     const webRoot = await snapshotWebBuild('saferplaces-live-web-build-');
     db = await testDb('pglite');
     await resetData(db);
+    // Other test files (same database in one run) leave CHB areas and register entries behind.
+    await resetPlanning(db);
     expect((await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' })).status).toBe('committed');
     expect((await importFile(db, slice(1, 5400))).status).toBe('committed');
     expect((await importFile(db, slice(67908, 73261, ALL_CRIME))).status).toBe('committed');

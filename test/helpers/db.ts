@@ -27,4 +27,14 @@ export async function resetData(db: Db) {
     DELETE FROM categories WHERE origin = 'custom';`);
 }
 
+/**
+ * Clear the planning data that resetData keeps (test files share one database per run): CHB areas, the
+ * walking network, and the register — soft-deleted, since its history is append-only by design.
+ */
+export async function resetPlanning(db: Db) {
+  await db.exec(`DELETE FROM chb_areas;
+    DELETE FROM walking_network;
+    UPDATE interventions SET deleted_at = now(), deleted_by = 'test reset' WHERE deleted_at IS NULL;`);
+}
+
 export const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
