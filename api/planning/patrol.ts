@@ -92,7 +92,14 @@ export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolP
       res: a.res,
       n_requested: q.n,
       n_found: out.length,
-      shortfall: out.length < q.n ? `only ${out.length} box(es) fit: the significant hotspots run out at ${q.separation} m separation` : null,
+      shortfall:
+        out.length >= q.n
+          ? null
+          : points.some((pt) => pt.candidate)
+            ? `only ${out.length} box(es) fit: the significant hotspots run out at ${q.separation} m separation`
+            : a.significant.size === 0
+              ? 'no significant hotspot (Gi* hot at 95% or more after FDR) in this window: no boxes to propose'
+              : `no incident location lies in the ${a.significant.size} significant hotspot cell(s): they are hot through their neighbours' counts, so no box can be centred on one`,
       min_separation_m: q.separation,
       box: `Boxes are ${q.size} m squares on the British National Grid (not H3 cells), centred on the incident location in a significant hotspot cell whose square holds the most harm; ranked by harm; each at least ${q.separation} m (straight line, centre to centre) from every higher-ranked box.`,
       dosage_rule: KOPER_RULE,

@@ -1,6 +1,7 @@
 // Patrol boxes as files: CSV, GeoJSON, GPX 1.1 and a printable HTML briefing. Pure string builders.
 // GPX is written here rather than with a library: the format needed (one waypoint per box centre and one
 // closed track per box outline) is a few elements of the GPX 1.1 schema, and every text value is escaped.
+import { toGpx } from '../journeys/gpx.js';
 import { stringify } from 'csv-stringify/sync';
 import type { FeatureCollection, Polygon } from 'geojson';
 import type { Peaks } from './patrol.js';
@@ -65,27 +66,19 @@ export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> {
   };
 }
 
+/** GPX 1.1 for officers' devices: each box's centre as a waypoint and its square as a track (the writer
+ *  shared with school-route exports). */
 export function patrolGpx(plan: PatrolPlanOut): string {
-  const f = (v: number) => v.toFixed(6);
-  const wpts = plan.boxes
-    .map((b) => `  <wpt lat="${f(b.centre.lat)}" lon="${f(b.centre.lon)}">\n    <name>${esc(b.id)}</name>\n    <desc>${esc(`Rank ${b.rank}; ${b.count} incidents; harm ${b.harm}; ${peakText(b.peaks)}`)}</desc>\n  </wpt>`)
-    .join('\n');
-  const trks = plan.boxes
-    .map(
-      (b) =>
-        `  <trk>\n    <name>${esc(`${b.id} box`)}</name>\n    <trkseg>\n${b.polygon.coordinates[0].map(([lon, lat]) => `      <trkpt lat="${f(lat)}" lon="${f(lon)}"/>`).join('\n')}\n    </trkseg>\n  </trk>`,
-    )
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<gpx version="1.1" creator="Saferplaces" xmlns="http://www.topografix.com/GPX/1/1">
-  <metadata>
-    <name>${esc(`Patrol boxes ${plan.meta.from} to ${plan.meta.to}`)}</name>
-    <time>${esc(plan.meta.generated_at)}</time>
-  </metadata>
-${wpts}
-${trks}
-</gpx>
-`;
+  return toGpx({
+    name: `Patrol boxes ${plan.meta.from} to ${plan.meta.to}`,
+    time: plan.meta.generated_at,
+    waypoints: plan.boxes.map((b) => ({
+      position: [b.centre.lon, b.centre.lat],
+      name: b.id,
+      description: `Rank ${b.rank}; ${b.count} incidents; harm ${b.harm}; ${peakText(b.peaks)}`,
+    })),
+    tracks: plan.boxes.map((b) => ({ name: `${b.id} box`, coordinates: b.polygon.coordinates[0] as [number, number][] })),
+  });
 }
 
 /** A self-contained printable page (inline CSS, no scripts, no external resources). */
