@@ -301,7 +301,7 @@ describe.skipIf(skipReason)('School routes page in Chromium on real Lewisham dat
     await page.click('[data-testid="route-edit"]');
     await page.waitForSelector('[data-testid="route-form"]');
     // terra-draw has the line selected: its vertices are drawn as selection points.
-    await expect.poll(() => page.evaluate(() => (window as any).__saferplacesJourneys.controller.draw.getSnapshot().filter((f: any) => f.properties.selectionPoint).length)).toBe(3);
+    await expect.poll(() => page.evaluate(() => (window as any).__saferplacesJourneys.controller.editor.draw.getSnapshot().filter((f: any) => f.properties.selectionPoint).length)).toBe(3);
     const box = (await page.locator('[data-testid="map"] canvas').boundingBox())!;
     const px = (p: [number, number]) => onMap(page, (map, a) => map.project(a), p) as Promise<{ x: number; y: number }>;
     const from = await px(bend);

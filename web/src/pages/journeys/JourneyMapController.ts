@@ -7,6 +7,7 @@ import type { LayerSpecification, StyleSpecification } from '@maplibre/maplibre-
 import type { FeatureCollection, LineString } from 'geojson';
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawSelectMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import { DrawEditor } from '../../map/draw-editor';
 import { maplibregl } from '../../map/maplibre';
 import { MapControllerBase } from '../../map/controller-base';
 import { EMPTY_FC } from '../../map/layers/common';
@@ -46,10 +47,15 @@ export class JourneyMapController extends MapControllerBase {
   private data = new Map<SourceKey, FeatureCollection>();
   private hovered: number | null = null;
   private selected: number | null = null;
-  private draw: TerraDraw | null = null;
-  private drawState: 'off' | 'drawing' | 'editing' = 'off';
-  /** A drawing command given before the style (and terra-draw) was installed; run by install(). */
-  private pendingDraw: (() => void) | null = null;
+  private editor = new DrawEditor<LineString>({
+    editMode: EDIT_MODE,
+    read: (d) => {
+      const f = d.getSnapshot().find((x) => x.geometry.type === 'LineString');
+      return f ? drawnLine(f.geometry as LineString) : null;
+    },
+    onDrawn: (shape, finished) => this.events.onDrawn(shape, finished),
+    canvas: () => this.map.getCanvas(),
+  });
 
   constructor(container: HTMLElement, opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; events: JourneyMapEvents }) {
     super(container, { style: opts.style, camera: opts.camera, zoom: 12 });
@@ -68,7 +74,7 @@ export class JourneyMapController extends MapControllerBase {
   }
 
   destroy() {
-    this.draw?.stop();
+    this.editor.destroy();
     this.map.remove();
     if (window.__saferplacesJourneys?.controller === this) delete window.__saferplacesJourneys;
   }
@@ -90,7 +96,7 @@ export class JourneyMapController extends MapControllerBase {
     this.onMap = [];
     this.applyLayers();
     this.applyRouteStates();
-    this.draw = new TerraDraw({
+    this.editor.attach(new TerraDraw({
       adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
       modes: [
         new TerraDrawLineStringMode({
@@ -101,22 +107,7 @@ export class JourneyMapController extends MapControllerBase {
           styles: { selectedLineStringColor: '#6a3d9a', selectedLineStringWidth: 4, selectionPointColor: '#ffffff', selectionPointOutlineColor: '#6a3d9a', selectionPointWidth: 6 },
         }),
       ],
-    });
-    this.draw.start();
-    this.draw.on('finish', (id) => {
-      if (this.drawState !== 'drawing') return;
-      // One line at a time: a finished line goes to editing so its vertices can still be moved.
-      this.drawState = 'editing';
-      this.draw!.setMode(EDIT_MODE);
-      this.draw!.selectFeature(id);
-      this.events.onDrawn(this.currentLine(), true);
-    });
-    this.draw.on('change', () => {
-      if (this.drawState === 'editing') this.events.onDrawn(this.currentLine(), false);
-    });
-    const pending = this.pendingDraw;
-    this.pendingDraw = null;
-    pending?.();
+    }));
   }
 
   // ---- layers and data ----------------------------------------------------------------------
@@ -183,19 +174,19 @@ export class JourneyMapController extends MapControllerBase {
   }
 
   private routeAt(e: maplibregl.MapMouseEvent): number | null {
-    if (!this.ready || this.drawState !== 'off') return null;
+    if (!this.ready || this.editor.state !== 'off') return null;
     const hit = this.map.queryRenderedFeatures(e.point, { layers: ROUTE_INTERACTIVE_LAYERS })[0];
     return hit ? Number(hit.id) : null;
   }
 
   private handleClick(e: maplibregl.MapMouseEvent) {
-    if (this.drawState !== 'off') return;
+    if (this.editor.state !== 'off') return;
     this.events.onRouteClick(this.routeAt(e));
   }
 
   private handleHover(e: maplibregl.MapMouseEvent) {
     const id = this.routeAt(e);
-    if (this.drawState === 'off') this.map.getCanvas().style.cursor = id !== null ? 'pointer' : '';
+    if (this.editor.state === 'off') this.map.getCanvas().style.cursor = id !== null ? 'pointer' : '';
     this.hoverRoute(id);
   }
 
@@ -207,37 +198,19 @@ export class JourneyMapController extends MapControllerBase {
 
   // ---- drawing (terra-draw) -----------------------------------------------------------------
 
-  private currentLine(): LineString | null {
-    const f = this.draw?.getSnapshot().find((x) => x.geometry.type === 'LineString');
-    return f ? drawnLine(f.geometry as LineString) : null;
-  }
-
   /** Click points on the map; click the last point again (or press Enter) to finish. */
   startDrawing() {
-    if (!this.draw) return void (this.pendingDraw = () => this.startDrawing());
-    this.draw.clear();
-    this.drawState = 'drawing';
-    this.draw.setMode(DRAW_MODE);
+    this.editor.start(DRAW_MODE);
     this.hoverRoute(null);
   }
 
   /** Loads a saved route's line for editing: drag vertices, drag midpoints to add, click a vertex to delete. */
   editLine(line: LineString) {
-    if (!this.draw) return void (this.pendingDraw = () => this.editLine(line));
-    this.draw.clear();
-    this.draw.setMode(EDIT_MODE);
-    const [result] = this.draw.addFeatures([{ type: 'Feature', geometry: line, properties: { mode: DRAW_MODE } }]);
-    this.drawState = 'editing';
-    if (result?.valid) this.draw.selectFeature(result.id!);
+    this.editor.edit(line, DRAW_MODE);
     this.hoverRoute(null);
   }
 
   stopDrawing() {
-    this.pendingDraw = null;
-    if (!this.draw) return;
-    this.draw.clear();
-    this.draw.setMode('static');
-    this.drawState = 'off';
-    this.map.getCanvas().style.cursor = '';
+    this.editor.stop();
   }
 }

@@ -7,6 +7,7 @@ import type { LayerSpecification, StyleSpecification } from '@maplibre/maplibre-
 import type { FeatureCollection, Point, Polygon } from 'geojson';
 import { TerraDraw, TerraDrawPointMode, TerraDrawPolygonMode, TerraDrawSelectMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import { DrawEditor } from '../../map/draw-editor';
 import { maplibregl } from '../../map/maplibre';
 import { MapControllerBase } from '../../map/controller-base';
 import { EMPTY_FC } from '../../map/layers/common';
@@ -47,10 +48,15 @@ export class PlanningMapController extends MapControllerBase {
   private params: PlanningLayerParams | null = null;
   private onMap: LayerSpecification[] | null = null;
   private data = new Map<SourceKey, FeatureCollection>();
-  private draw: TerraDraw | null = null;
-  private drawState: 'off' | 'drawing' | 'editing' = 'off';
-  /** A drawing command given before the style (and terra-draw) was installed; run by install(). */
-  private pendingDraw: (() => void) | null = null;
+  private editor = new DrawEditor<SiteGeometry>({
+    editMode: 'select',
+    read: (d) => {
+      const f = d.getSnapshot().find((x) => x.geometry.type === 'Point' || x.geometry.type === 'Polygon');
+      return f ? siteGeometry(f.geometry as Point | Polygon) : null;
+    },
+    onDrawn: (shape, finished) => this.events.onDrawn(shape, finished),
+    canvas: () => this.map.getCanvas(),
+  });
   private readonly attributionInMap: boolean;
 
   constructor(container: HTMLElement, opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; attributionInMap?: boolean; events: PlanningMapEvents }) {
@@ -71,7 +77,7 @@ export class PlanningMapController extends MapControllerBase {
   }
 
   destroy() {
-    this.draw?.stop();
+    this.editor.destroy();
     this.map.remove();
     if (window.__saferplacesPlanning?.controller === this) delete window.__saferplacesPlanning;
   }
@@ -89,7 +95,7 @@ export class PlanningMapController extends MapControllerBase {
       point: { pointColor: DRAW_COLOUR, pointWidth: 7, pointOutlineColor: '#ffffff', pointOutlineWidth: 2 },
       polygon: { fillColor: DRAW_COLOUR, fillOpacity: 0.2, outlineColor: DRAW_COLOUR, outlineWidth: 3, closingPointColor: '#ffffff', closingPointOutlineColor: DRAW_COLOUR, closingPointWidth: 6 },
     } as const;
-    this.draw = new TerraDraw({
+    this.editor.attach(new TerraDraw({
       adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
       modes: [
         new TerraDrawPointMode({ styles: styles.point }),
@@ -114,22 +120,7 @@ export class PlanningMapController extends MapControllerBase {
           },
         }),
       ],
-    });
-    this.draw.start();
-    this.draw.on('finish', (id) => {
-      if (this.drawState !== 'drawing') return;
-      // One shape at a time: a finished shape goes to editing so it can still be moved.
-      this.drawState = 'editing';
-      this.draw!.setMode('select');
-      this.draw!.selectFeature(id);
-      this.events.onDrawn(this.currentShape(), true);
-    });
-    this.draw.on('change', () => {
-      if (this.drawState === 'editing') this.events.onDrawn(this.currentShape(), false);
-    });
-    const pending = this.pendingDraw;
-    this.pendingDraw = null;
-    pending?.();
+    }));
   }
 
   // ---- layers and data ----------------------------------------------------------------------
@@ -180,7 +171,7 @@ export class PlanningMapController extends MapControllerBase {
   // ---- clicks ---------------------------------------------------------------------------------
 
   private handleClick(e: maplibregl.MapMouseEvent) {
-    if (!this.ready || this.drawState !== 'off') return;
+    if (!this.ready || this.editor.state !== 'off') return;
     const iv = this.renderedAt(e.point, INTERVENTION_INTERACTIVE_LAYERS)[0];
     if (iv) {
       this.events.onInterventionClick(Number(iv.properties.id));
@@ -193,7 +184,7 @@ export class PlanningMapController extends MapControllerBase {
   }
 
   private handleHover(e: maplibregl.MapMouseEvent) {
-    if (!this.ready || this.drawState !== 'off') return;
+    if (!this.ready || this.editor.state !== 'off') return;
     this.map.getCanvas().style.cursor = this.renderedAt(e.point, INTERVENTION_INTERACTIVE_LAYERS).length ? 'pointer' : '';
   }
 
@@ -218,35 +209,17 @@ export class PlanningMapController extends MapControllerBase {
 
   // ---- drawing (terra-draw) -------------------------------------------------------------------
 
-  private currentShape(): SiteGeometry | null {
-    const f = this.draw?.getSnapshot().find((x) => x.geometry.type === 'Point' || x.geometry.type === 'Polygon');
-    return f ? siteGeometry(f.geometry as Point | Polygon) : null;
-  }
-
   /** Point: click the map once. Polygon: click the corners, then the first corner again (or Enter). */
   startDrawing(kind: DrawKind) {
-    if (!this.draw) return void (this.pendingDraw = () => this.startDrawing(kind));
-    this.draw.clear();
-    this.drawState = 'drawing';
-    this.draw.setMode(kind);
+    this.editor.start(kind);
   }
 
   /** Loads a saved shape for editing: drag it (or a polygon's corners; midpoints add corners). */
   editShape(g: SiteGeometry) {
-    if (!this.draw) return void (this.pendingDraw = () => this.editShape(g));
-    this.draw.clear();
-    this.draw.setMode('select');
-    const [r] = this.draw.addFeatures([{ type: 'Feature', geometry: g, properties: { mode: g.type === 'Point' ? 'point' : 'polygon' } }]);
-    this.drawState = 'editing';
-    if (r?.valid) this.draw.selectFeature(r.id!);
+    this.editor.edit(g, g.type === 'Point' ? 'point' : 'polygon');
   }
 
   stopDrawing() {
-    this.pendingDraw = null;
-    if (!this.draw) return;
-    this.draw.clear();
-    this.draw.setMode('static');
-    this.drawState = 'off';
-    this.map.getCanvas().style.cursor = '';
+    this.editor.stop();
   }
 }
