@@ -1,5 +1,6 @@
 // The streaming GeoJSON reader behind boundary imports (issue 2: "a file is never read whole into
 // memory"): features are handed over one by one while the file is still being read.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,6 +78,8 @@ describe.skipIf(!haveShared)('boundary import through the streaming reader (pgli
     const ok = await importFile(db, write('bng-crs-last.geojson', JSON.stringify(bng)), { kind: 'boundaries', level: 'ward' });
     expect(ok).toMatchObject({ status: 'committed', rowsRead: 19, rejected: 0 });
     expect(ok.details.crs).toBe('EPSG:27700');
+    // The checksum is taken in the same read as the features.
+    expect(ok.details.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, 'bng-crs-last.geojson'))).digest('hex'));
     // WGS84 coordinates with a BNG crs member after them: refused, nothing changed.
     const before = await db.query('SELECT code, ST_AsText(geom) AS g FROM areas ORDER BY code');
     const wrong = await importFile(db, write('wgs-crs-last.geojson', JSON.stringify({ type: 'FeatureCollection', features: doc.features, crs: bng.crs })), { kind: 'boundaries', level: 'ward' });

@@ -2,9 +2,7 @@
 // A level is replaced as a whole: areas missing from the file are removed, changed ones updated,
 // identical ones counted as duplicates. Incidents are then re-assigned to the new wards/LSOAs.
 import crypto from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { feature as topoFeature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import type { Db, Queryable } from '../db/index.js';
@@ -48,12 +46,6 @@ function everyPosition(c: unknown, ok: (p: Pos) => boolean): boolean {
   return Array.isArray(c) && c.every((x) => everyPosition(x, ok));
 }
 
-async function fileSha256(file: string): Promise<string> {
-  const h = crypto.createHash('sha256');
-  await pipeline(createReadStream(file), h);
-  return h.digest('hex');
-}
-
 /** The `crs` member's name (GeoJSON 2008 `{type: 'name', properties: {name}}`), if any. */
 function crsName(m: Record<string, unknown>): string | undefined {
   const n = (m.crs as { properties?: { name?: unknown } } | undefined)?.properties?.name;
@@ -66,7 +58,7 @@ const STAGE_CHUNK = 200;
 export async function importBoundaries(db: Db, file: string, o: BoundaryOptions): Promise<ImportSummary> {
   const size = (await fs.stat(file)).size;
   if (size > MAX_BOUNDARY_BYTES) throw new ImportError('too_large', `Boundary files are limited to ${MAX_BOUNDARY_BYTES >> 20} MB.`);
-  const sha256 = await fileSha256(file);
+  const hash = crypto.createHash('sha256');
 
   // Fixed by the first usable feature: CRS (option, then the file's crs member if it comes before the
   // features, then inferred from the coordinates' range), code/name fields and level.
@@ -148,7 +140,7 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
       doc = await readGeoJson(file, (f, i, before) => {
         if (i === 0) crsMember = crsName(before);
         return take(tx, f);
-      });
+      }, (b) => hash.update(b));
     } catch (e) {
       if (e instanceof GeoJsonSyntaxError) throw new ImportError('bad_json', `The file is not valid JSON: ${e.message}`);
       throw e;
@@ -227,6 +219,7 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     return { ...c, reassigned, outside: out.n, km2: area.km2, level: lvl, label };
   });
 
+  const sha256 = hash.digest('hex');
   return {
     batchId: o.batchId,
     kind: 'boundaries',

@@ -31,6 +31,8 @@ export interface GeoJsonRead {
 export async function readGeoJson(
   file: string,
   onFeature: (feature: unknown, index: number, membersBefore: Record<string, unknown>) => void | Promise<void>,
+  /** Sees every byte of the file as it is read (e.g. its checksum), so the file is read once. */
+  onBytes?: (chunk: Buffer) => void,
 ): Promise<GeoJsonRead> {
   const members: Record<string, unknown> = {};
   const order: string[] = [];
@@ -53,7 +55,9 @@ export async function readGeoJson(
     }
   };
 
-  const stream = fs.createReadStream(file).pipe(parser.asStream({ packValues: true, streamValues: false }));
+  const input = fs.createReadStream(file);
+  if (onBytes) input.on('data', (b) => onBytes(b as Buffer));
+  const stream = input.pipe(parser.asStream({ packValues: true, streamValues: false }));
   try {
     for await (const tok of stream as AsyncIterable<Token>) {
       if (asm) {

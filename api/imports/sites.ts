@@ -143,7 +143,6 @@ async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects:
 
 async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, rejects: Reject[]) {
   if ((await fs.promises.stat(file)).size > MAX_SITE_JSON_BYTES) throw new ImportError('too_large', `Site GeoJSON files are limited to ${MAX_SITE_JSON_BYTES >> 20} MB.`);
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   type Feat = { type?: string; properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown } | null };
   // Streamed feature by feature (api/imports/geojson-reader.ts). The CRS (option, the file's crs member
   // before the features, else from the first non-zero point: degrees = WGS84, else British National Grid)
@@ -197,7 +196,7 @@ async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, reje
     doc = await streamGeoJson(file, (f, i, before) => {
       if (i === 0 && !declared) declared = crsNameOf(before);
       offer((f ?? {}) as Feat);
-    });
+    }, (b) => hash.update(b));
   } catch (e) {
     if (e instanceof GeoJsonSyntaxError) throw new ImportError('bad_json', `The file is not valid JSON: ${e.message}`);
     throw e;

@@ -62,7 +62,12 @@ document.addEventListener('securitypolicyviolation', (e) => window.__cspViolatio
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: { viewport?: { width: number; height: number }; signIn?: Credentials } = {},
+  opts: {
+    viewport?: { width: number; height: number };
+    signIn?: Credentials;
+    /** Wait for this selector (20 s); if it never comes, fail saying what did not render, with the page's errors and text. */
+    ready?: { selector: string; what: string };
+  } = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true });
   await context.addInitScript({ content: RECORD_CSP });
@@ -78,6 +83,13 @@ export async function openPage(
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
+  if (opts.ready) {
+    try {
+      await page.waitForSelector(opts.ready.selector, { timeout: 20_000 });
+    } catch (e) {
+      throw new Error(`${opts.ready.what} did not render: ${(e as Error).message}\npage errors: ${errors.join('\n')}\npage text: ${(await page.textContent('body'))?.slice(0, 500)}`);
+    }
+  }
   return { page, errors };
 }
 

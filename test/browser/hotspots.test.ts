@@ -112,12 +112,7 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
 
   const account = (role: Role) => createAccount(db, role);
   const open = async (url: string, who: Credentials = analyst) => {
-    const o = await openPage(browser, `${base}${url}`, { signIn: who });
-    try {
-      await o.page.waitForSelector('[data-testid="hotspot-panel"]', { timeout: 20_000 });
-    } catch (e) {
-      throw new Error(`the map page did not render: ${(e as Error).message}\npage errors: ${o.errors.join('\n')}`);
-    }
+    const o = await openPage(browser, `${base}${url}`, { signIn: who, ready: { selector: '[data-testid="hotspot-panel"]', what: 'the map page' } });
     await waitForMapIdle(o.page);
     return o;
   };

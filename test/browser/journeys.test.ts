@@ -76,13 +76,7 @@ describe.skipIf(skipReason)('School routes page in Chromium on real Lewisham dat
 
   const account = (role: Role) => createAccount(db, role);
   const open = async (url: string, who: Credentials = analyst) => {
-    const o = await openPage(browser, `${base}${url}`, { signIn: who });
-    try {
-      await o.page.waitForSelector('[data-testid="journeys-page"]', { timeout: 20_000 });
-    } catch (e) {
-      throw new Error(`the School routes page did not render: ${(e as Error).message}\npage errors: ${o.errors.join('\n')}\npage text: ${(await o.page.textContent('body'))?.slice(0, 500)}`);
-    }
-    return o;
+    return openPage(browser, `${base}${url}`, { signIn: who, ready: { selector: '[data-testid="journeys-page"]', what: 'the School routes page' } });
   };
   const json = async <T>(url: string, init?: RequestInit): Promise<T> => {
     const res = await api.request(url, init);

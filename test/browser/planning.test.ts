@@ -68,6 +68,10 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
 
   const account = (role: Role) => createAccount(db, role);
   const open = (url: string, as: Credentials = analyst) => openBrowserPage(browser, `${base}${url}`, { signIn: as });
+  /** Coverage for July 2017 – June 2018, run from the page's own form. */
+  const runCoverage = async (page: Page) => {
+    await runCoverage(page);
+  };
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -136,9 +140,7 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
   it('shows coverage per ward with bars, the straight-line note, and the uncovered hotspots on the map', async () => {
     const { page, errors } = await open('/planning?tab=coverage');
     await waitForMapIdle(page);
-    await page.fill('[data-testid="plan-from"]', '2017-07');
-    await page.fill('[data-testid="plan-to"]', '2018-07');
-    await page.click('[data-testid="coverage-run"]');
+    await runCoverage(page);
     await page.waitForSelector('[data-testid="coverage-results"]', { timeout: 90_000 });
     expect(await page.locator('[data-testid="coverage-ward"]').count()).toBe(19);
     const expected = (await (await api.request('/api/planning/coverage?from=2017-07&to=2018-07')).json()) as { borough: { share: number }; uncovered: unknown[]; wards: Array<{ name: string; share: number | null }> };
@@ -226,9 +228,7 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
       await page.click('[data-testid="walking-network-load"]');
       await page.waitForSelector('[data-testid="walking-network-status"]:has-text("Walking distances")', { timeout: 60_000 });
       expect(await page.textContent('[data-testid="walking-network-status"]')).toContain('lsoa-lines');
-      await page.fill('[data-testid="plan-from"]', '2017-07');
-      await page.fill('[data-testid="plan-to"]', '2018-07');
-      await page.click('[data-testid="coverage-run"]');
+      await runCoverage(page);
       await page.waitForSelector('[data-testid="coverage-distance-kind"]:has-text("walk")', { timeout: 90_000 });
       expect(await page.textContent('[data-testid="coverage-distance-note"]')).toContain('walking distances along the loaded walking network');
       expect(await page.textContent('[data-testid="legend-distance"]')).toContain('walking');
@@ -456,9 +456,7 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
   it('re-runs the shown coverage by itself when new incidents arrive (the live feed)', async () => {
     const { page, errors } = await open('/planning?tab=coverage');
     await waitForMapIdle(page);
-    await page.fill('[data-testid="plan-from"]', '2017-07');
-    await page.fill('[data-testid="plan-to"]', '2018-07');
-    await page.click('[data-testid="coverage-run"]');
+    await runCoverage(page);
     await page.waitForSelector('[data-testid="coverage-results"]', { timeout: 90_000 });
     await page.waitForSelector('html[data-live-feed="open"]', { timeout: 30_000 });
     const before = await page.textContent('[data-testid="coverage-amounts"]');
