@@ -70,7 +70,9 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
   const open = (url: string, as: Credentials = analyst) => openBrowserPage(browser, `${base}${url}`, { signIn: as });
   /** Coverage for July 2017 – June 2018, run from the page's own form. */
   const runCoverage = async (page: Page) => {
-    await runCoverage(page);
+    await page.fill('[data-testid="plan-from"]', '2017-07');
+    await page.fill('[data-testid="plan-to"]', '2018-07');
+    await page.click('[data-testid="coverage-run"]');
   };
 
   beforeAll(async () => {
