@@ -23,6 +23,7 @@ import {
 } from './sql.js';
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
 import { dataRange, requestCategories, requestWindow, type WindowQuery } from './request.js';
+import { COVERAGE_RULE, monthlyCoverage, windowCoverage } from '../coverage/check.js';
 
 const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
 
@@ -58,11 +59,13 @@ export async function areasGeoJson(db: Queryable, level: string): Promise<string
 export interface AreaStat {
   code: string;
   name: string;
-  count: number;
+  /** null: the current window has no data at all for the categories (see `coverage.current.reason`). */
+  count: number | null;
   population: number | null;
   rate_per_1000: number | null;
-  previous_count: number;
-  change: number;
+  /** null: the previous window is not fully covered (see `coverage.previous.reason`), never 0 for missing data. */
+  previous_count: number | null;
+  change: number | null;
 }
 
 export async function areaStats(db: Queryable, q: WindowQuery & { level: string }) {
@@ -77,7 +80,13 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
   const currentFrom = p.add(w.from);
   const column = levelColumn(q.level);
   const sql = column ? statsByColumnSql(column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
-  const rows = await db.query<AreaStat & { total: number; outside_study_area: number }>(sql, p.values);
+  const rows = await db.query<AreaStat & { count: number; previous_count: number; change: number; total: number; outside_study_area: number }>(sql, p.values);
+  // What the two windows cover (issue 11): with all categories, the scope is every category with data in
+  // either window, so a category held in neither is left out of both instead of being a zero in both.
+  const current = await windowCoverage(db, categories, w, [w, prev]);
+  const previous = await windowCoverage(db, categories, prev, [w, prev]);
+  const noCurrent = current.status === 'none';
+  const noPrevious = previous.status !== 'full';
 
   return {
     level: q.level,
@@ -88,17 +97,25 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
     categories,
     areas: rows
       .filter((r) => r.code !== null)
-      .map(({ code, name, count, population, rate_per_1000, previous_count, change }) => ({
+      .map(({ code, name, count, population, rate_per_1000, previous_count, change }): AreaStat => ({
         code,
         name,
-        count,
+        count: noCurrent ? null : count,
         population,
-        rate_per_1000,
-        previous_count,
-        change,
+        rate_per_1000: noCurrent ? null : rate_per_1000,
+        previous_count: noPrevious ? null : previous_count,
+        change: noPrevious || noCurrent ? null : change,
       })),
-    total: rows[0]?.total ?? 0,
-    outside_study_area: rows[0]?.outside_study_area ?? 0,
+    total: noCurrent ? null : (rows[0]?.total ?? 0),
+    outside_study_area: noCurrent ? null : (rows[0]?.outside_study_area ?? 0),
+    coverage: {
+      current,
+      previous,
+      count_reason: noCurrent ? `no data for the period: ${current.reason}` : null,
+      count_note: current.status === 'partial' ? `counts cover only part of the period (${current.reason})` : null,
+      previous_reason: noPrevious ? `no data for the previous period: ${previous.reason}` : null,
+      rule: COVERAGE_RULE,
+    },
   };
 }
 
@@ -159,7 +176,7 @@ export async function categories(db: Queryable) {
 export async function series(
   db: Queryable,
   q: WindowQuery & { level?: string; code?: string; h3?: string },
-): Promise<{ months: { month: string; count: number }[] }> {
+): Promise<{ months: { month: string; count: number | null; missing_categories?: string[] | null }[]; coverage?: { categories: string[]; rule: string } }> {
   const categories = await requestCategories(db, q.category);
   let w: Window;
   if (q.from && q.to) w = resolveWindow(q, { from: q.from, to: q.to });
@@ -191,7 +208,19 @@ export async function series(
   }
   const rows = await db.query<{ month: string; count: number }>(monthlySql(where), p.values);
   const byMonth = new Map(rows.map((r) => [r.month, r.count]));
-  return { months: months.map((month) => ({ month, count: byMonth.get(month) ?? 0 })) };
+  // A month no file covered is a gap (null), not a zero (issue 11). Requested categories: null when any
+  // of them is not covered that month. All categories: null when none with data is covered; a month
+  // covered for some only keeps its count and lists the others.
+  const cov = await monthlyCoverage(db, categories, months);
+  return {
+    months: months.map((month) => {
+      const missing = cov.missing.get(month) ?? [];
+      const none = cov.scope.length === 0 || (categories?.length ? missing.length > 0 : missing.length === cov.scope.length);
+      if (none) return { month, count: null, missing_categories: cov.scope.length ? missing : null };
+      return { month, count: byMonth.get(month) ?? 0, ...(missing.length ? { missing_categories: missing } : {}) };
+    }),
+    coverage: { categories: cov.scope, rule: COVERAGE_RULE },
+  };
 }
 
 export async function summary(db: Queryable) {

@@ -48,6 +48,8 @@ export const resParam = z
 
 export const areasQuery = z.strictObject({ level: levelParam });
 
+export const coverageQuery = z.strictObject({ ...windowShape });
+
 export const statsQuery = z.strictObject({ level: levelParam, ...windowShape });
 
 export const hexesQuery = z.strictObject({

@@ -11,7 +11,9 @@ import { ALL_ROLES, RECORD_LEVEL_ROLES, type Principal } from '../auth/roles.js'
 import { parseQuery } from '../validate.js';
 import { ATTRIBUTION } from './attribution.js';
 import * as h from './handlers.js';
-import { areasQuery, emptyQuery, hexesQuery, incidentsQuery, seriesQuery, statsQuery } from './params.js';
+import { coverageReport } from '../coverage/check.js';
+import { requestCategories } from './request.js';
+import { areasQuery, coverageQuery, emptyQuery, hexesQuery, incidentsQuery, seriesQuery, statsQuery } from './params.js';
 
 const isPartner = (p: Principal) => p.user.role === 'partner';
 
@@ -38,7 +40,8 @@ export function aggregateRoutes({ db, config }: Deps) {
     if (!isPartner(principal(c))) return c.json(out);
     const min = await minCount(db);
     const m = maskAreaStats(out.areas, out, min);
-    const areas = m.areas.map((a) => ({ ...a, suppressed: a.count === null, previous_suppressed: a.previous_count === null }));
+    const noData = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
+    const areas = m.areas.map((a) => ({ ...a, suppressed: !noData.current && a.count === null, previous_suppressed: !noData.previous && a.previous_count === null }));
     return c.json({ ...out, ...m, areas, disclosure: { min_count: min, rule: AREA_RULE } });
   });
 
@@ -63,6 +66,19 @@ export function aggregateRoutes({ db, config }: Deps) {
       recordCount: body.features.length,
     });
     return c.body(JSON.stringify(body), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  });
+
+  // What the data cover, per category × month and source (issue 11). Partners get the covered months
+  // without the row counts (those go through the disclosure rule everywhere else).
+  r.get('/coverage', everyone, async (c) => {
+    const q = parseQuery(c, coverageQuery);
+    const out = await coverageReport(db, { ...q, category: await requestCategories(db, q.category) });
+    if (!isPartner(principal(c))) return c.json(out);
+    const categories = out.categories.map((cat) => ({
+      ...cat,
+      months: cat.months.map((m) => ({ ...m, rows: null, sources: m.sources.map((s) => ({ dataset: s.dataset, rows: null })) })),
+    }));
+    return c.json({ ...out, categories, disclosure: { rows: 'withheld from partners' } });
   });
 
   r.get('/categories', everyone, async (c) => {

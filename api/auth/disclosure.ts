@@ -49,7 +49,11 @@ export const suppressTotal = (n: number, min: number): number | null => (n < min
  * `derived` set to null. Returns new rows.
  */
 export function suppressRows<T extends Record<string, unknown>>(rows: readonly T[], key: keyof T, min: number, derived: (keyof T)[] = []): T[] {
-  const mask = suppressionMask(rows.map((r) => Number(r[key] ?? 0)), min);
+  // A null count is no data (issue 11): not a count, so neither withheld nor used to mask others.
+  const present = rows.map((r, i) => [r[key], i] as const).filter(([v]) => v !== null && v !== undefined);
+  const sub = suppressionMask(present.map(([v]) => Number(v)), min);
+  const mask = new Array<boolean>(rows.length).fill(false);
+  present.forEach(([, i], j) => (mask[i] = sub[j]));
   return rows.map((r, i) => {
     if (!mask[i]) return { ...r, suppressed: false };
     const out: Record<string, unknown> = { ...r, [key]: null, suppressed: true };
@@ -65,17 +69,21 @@ export const AREA_RULE = 'counts below min_count withheld, with complementary su
  * (their sum is `total`), masked on `count` (withholding rate and change), then on `previous_count`
  * (withholding change); the total itself is withheld below the threshold.
  */
-export function maskAreaStats<A extends { count: number; previous_count: number }>(
+export function maskAreaStats<A extends { count: number | null; previous_count: number | null }>(
   areas: readonly A[],
-  totals: { total: number; outside_study_area: number },
+  totals: { total: number | null; outside_study_area: number | null },
   min: number,
 ) {
-  const outside = { code: null, name: null, count: totals.outside_study_area, population: null, rate_per_1000: null, previous_count: 0, change: 0 };
-  const all = [...areas, outside] as Array<Record<string, unknown> & { count: number | null; previous_count: number | null }>;
-  const masked = suppressRows(suppressRows(all, 'count', min, ['rate_per_1000', 'change']), 'previous_count', min, ['change']);
+  // A window with no data is null throughout (issue 11): nothing to withhold there, and null is not a count.
+  const hasCurrent = totals.total !== null;
+  const hasPrevious = areas.some((a) => a.previous_count !== null);
+  const outside = { code: null, name: null, count: totals.outside_study_area, population: null, rate_per_1000: null, previous_count: hasPrevious ? 0 : null, change: 0 };
+  let all = [...areas, outside] as Array<Record<string, unknown> & { count: number | null; previous_count: number | null }>;
+  if (hasCurrent) all = suppressRows(all, 'count', min, ['rate_per_1000', 'change']);
+  if (hasPrevious) all = suppressRows(all, 'previous_count', min, ['change']);
   return {
-    areas: masked.slice(0, -1) as unknown as Array<Omit<A, 'count' | 'previous_count'> & { count: number | null; previous_count: number | null; suppressed: boolean }>,
-    total: suppressTotal(totals.total, min),
-    outside_study_area: masked[masked.length - 1].count,
+    areas: all.slice(0, -1) as unknown as Array<Omit<A, 'count' | 'previous_count'> & { count: number | null; previous_count: number | null; suppressed: boolean }>,
+    total: hasCurrent ? suppressTotal(totals.total!, min) : null,
+    outside_study_area: all[all.length - 1].count,
   };
 }

@@ -48,7 +48,7 @@ export function exportRoutes({ db }: Deps) {
     const b = await parseBody(c, areasBody);
     const q = parseFilters(statsQuery, b.filters);
     const out = await h.areaStats(db, q);
-    let areas: Array<Record<string, unknown>> = out.areas;
+    let areas = out.areas as unknown as Array<Record<string, unknown>>;
     let total: number | null = out.total;
     let outside: number | null = out.outside_study_area;
     const partner = p.user.role === 'partner';
@@ -59,8 +59,24 @@ export function exportRoutes({ db }: Deps) {
     await audit(db, p, c.get('ip'), { action: 'export', resource: `areas.${b.format}`, query: q, recordCount: areas.length, purpose: b.purpose, recipient: b.recipient });
     if (b.format === 'json') return c.json({ ...out, areas, total, outside_study_area: outside });
     const cols = ['code', 'name', 'count', 'population', 'rate_per_1000', 'previous_count', 'change'] as const;
-    const rows = areas.map((a) => cols.map((k) => (a[k] === null && partner && (k === 'count' || k === 'previous_count') ? 'withheld' : a[k])));
-    const csv = stringify(rows, { header: true, columns: [...cols] }) + stringify([['outside_study_area', '', outside ?? 'withheld'], ['total', '', total ?? 'withheld']]);
+    // Missing data is said in words, never written as 0 (issue 11); partners' withheld counts likewise.
+    const noData = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
+    const cell = (k: (typeof cols)[number], v: unknown) => {
+      if (v !== null) return v;
+      if ((k === 'count' || k === 'rate_per_1000') && noData.current) return 'no data';
+      if ((k === 'previous_count' || k === 'change') && (noData.previous || noData.current)) return 'no data';
+      return partner && (k === 'count' || k === 'previous_count') ? 'withheld' : v;
+    };
+    const rows = areas.map((a) => cols.map((k) => cell(k, a[k])));
+    const notes = [out.coverage.count_reason, out.coverage.count_note, out.coverage.previous_reason].filter((n): n is string => n !== null);
+    const csv =
+      stringify(rows, { header: true, columns: [...cols] }) +
+      stringify([
+        ['outside_study_area', '', noData.current ? 'no data' : (outside ?? 'withheld')],
+        ['total', '', noData.current ? 'no data' : (total ?? 'withheld')],
+        ...notes.map((n) => ['note', '', n]),
+        ['coverage_rule', '', out.coverage.rule],
+      ]);
     return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': attachment(`${q.level}-${out.from}-${out.to}.csv`) });
   });
 

@@ -11,6 +11,7 @@ import { resolveMapping, toIncident, type IncidentMapping, type IncidentRecord }
 import { MAX_STORED_REJECTS, type ImportSummary, type Reject } from './batches.js';
 import { fastRecords } from './fast-records.js';
 import { ImportError, type ImportKind } from './sniff.js';
+import { CoverageTracker } from '../coverage/record.js';
 
 export interface Progress {
   phase: 'reading' | 'assigning' | 'finishing';
@@ -28,6 +29,8 @@ export interface IncidentImportOptions {
   /** Namespace of the dedup keys: rows are the same incident only within one namespace. */
   keyNamespace: string;
   mapping: IncidentMapping;
+  /** The area the source was published for, as the user states it (police.uk files say it in "Falls within"). */
+  publishedFor?: string;
   /** When set, the header must equal this exactly (police.uk files). */
   exactHeader?: string[];
   onProgress?: (p: Progress) => void;
@@ -159,6 +162,9 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       reason: truncated ? 'truncated last line (an unclosed quote at the end of the file)' : `unreadable CSV record: ${e.message}`,
     });
   });
+  const coverage = new CoverageTracker();
+  if (o.publishedFor) coverage.publishedFor(o.publishedFor);
+  let fallsWithin = -1;
   let header: string[] | undefined;
   let rm: ReturnType<typeof resolveMapping> | undefined;
   const fail = (code: string, message: string, line?: number): never => {
@@ -207,6 +213,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
               fail('bad_header', `This is not a police.uk street CSV: expected the header "${o.exactHeader.join(',')}" but found "${header.join(',')}".`, 1);
             }
             rm = resolveMapping(o.mapping, header);
+            if (!o.publishedFor) fallsWithin = header.indexOf('Falls within');
             if (typeof rm === 'string') fail('bad_mapping', rm, 1);
             continue;
           }
@@ -241,6 +248,8 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         return;
       }
       const rec = r.rec;
+      coverage.add(rec.occurredAt, rec.precision, rec.category.slug);
+      if (fallsWithin >= 0) coverage.publishedFor(fields[fallsWithin]);
       if (!categoriesSeen.has(rec.category.slug)) {
         if (categoriesSeen.size > 1000) fail('too_many_categories', 'More than 1,000 distinct categories: check the category column of the mapping.', line);
         categoriesSeen.set(rec.category.slug, { label: rec.category.label, custom: rec.category.custom });
@@ -262,6 +271,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     await checkReferences(tx, o.batchId, [...categoriesSeen.keys()]);
     const [hasLsoa] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_parts WHERE level = 'lsoa'`);
     const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [o.batchId, o.dataset, hasLsoa.n > 0]);
+    await coverage.save(tx, o.batchId, o.dataset);
     const [wards] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
     // The same source id on several rows (police.uk: one crime reference, several offences).
     const [rep] = await tx.query<{ ids: number; rows: number }>(
@@ -287,9 +297,34 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       rejectsByReason: rejectsByCode,
       repeatedSourceIds: { ids: result.rep.ids, rows: result.rep.rows, counted: 'each row is counted as a separate offence' },
       categories: [...categoriesSeen.keys()].sort(),
+      // What the file covers (issue 11): months with at least one row; every category present is covered
+      // in each of them (with zero where it has no row). Months between them with no row are not covered.
+      coverage: coverageSummary(coverage.monthList(), [...categoriesSeen.keys()].sort(), coverage.publishedLabel),
       wardsLoaded: result.wardsLoaded,
       ...(result.wardsLoaded ? {} : { note: 'No ward boundaries are loaded yet: incidents will be assigned to wards when they are.' }),
     },
     rejects: rejects.sort((a, b) => a.line - b.line),
   };
+}
+
+/** The import summary's statement of what a file covers: its months, and the gaps between its first and last. */
+export function coverageSummary(months: string[], categories: string[], publishedFor: string | null) {
+  const gaps: string[] = [];
+  for (let i = 1; i < months.length; i++) {
+    for (let m = nextMonth(months[i - 1]); m < months[i]; m = nextMonth(m)) gaps.push(m);
+  }
+  return {
+    months_added: months,
+    first_month: months[0] ?? null,
+    last_month: months.at(-1) ?? null,
+    months_without_rows: gaps,
+    categories,
+    published_for: publishedFor,
+    rule: 'a month in which the file has at least one row is covered for every category the file holds (zero where none); a month with no row at all is not covered',
+  };
+}
+
+function nextMonth(m: string) {
+  const [y, mo] = m.split('-').map(Number);
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 }

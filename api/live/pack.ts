@@ -225,7 +225,7 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
   let wards: null | { areas: Array<Record<string, unknown>>; total: number | null; outside_study_area: number | null } = null;
   if (hasWards) {
     const out = await h.areaStats(db, { level: 'ward', from: w.from, to: w.to, category: cats ?? undefined });
-    const ranked = [...out.areas].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).map((a, i) => ({ rank: i + 1, ...a }));
+    const ranked = [...out.areas].sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name)).map((a, i) => ({ rank: i + 1, ...a }));
     wards = { areas: ranked, total: out.total, outside_study_area: out.outside_study_area };
     if (partner) {
       wards = maskAreaStats(ranked, out, min); // as GET /api/stats/areas
