@@ -38,6 +38,7 @@ const POLICY: Record<string, Policy> = {
   'GET /api/hexes': ALL,
   'GET /api/incidents': ['analyst', 'officer'],
   'GET /api/categories': ALL,
+  'GET /api/coverage': ALL,
   'GET /api/series': ALL,
   'GET /api/summary': ALL,
   'GET /api/config': ALL,

@@ -172,3 +172,96 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
     expect(v.months.map((m) => m.count === null)).toEqual(['2016-01', '2016-02', '2016-03', '2016-04', '2016-05', '2016-06'].map((m) => m === '2016-03'));
   });
 });
+
+describe.skipIf(!hasData).each(drivers())('statistics on uncovered windows (%s)', (driver) => {
+  let db: Db;
+  let analyst: Client;
+  const burglary = rowsOf(BURGLARY);
+  const api = rowsOf(API_VR);
+
+  beforeAll(async () => {
+    db = await testDb(driver);
+    await resetData(db);
+    for (const [file, opts] of [
+      ['lewisham_wards_2022.geojson', { level: 'ward' }],
+      [BURGLARY, {}],
+      [API_VR, {}],
+    ] as const) {
+      const r = await importFile(db, path.join(SHARED, file), opts);
+      if (r.status !== 'committed') throw new Error(`${file}: ${r.error?.message}`);
+    }
+    analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
+  });
+
+  const call = async (url: string) => {
+    const res = await analyst.request(url);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it('change refuses when the previous window is not covered (was: every ward "up, beyond chance")', async () => {
+    // The false finding, from the raw counts the old test was fed: 2021-11..2022-02 holds no burglary
+    // row, so a C-test of current against 0 gave p < 0.05 in all 19 wards.
+    const cur = burglary.filter((r) => r.Month >= '2022-03' && r.Month <= '2022-06').length;
+    expect(cur).toBeGreaterThan(0);
+    const r = await call('/api/change?level=ward&category=burglary&from=2022-03-01&to=2022-07-01');
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('not_covered');
+    expect(r.body.error.message).toMatch(/previous window .* burglary 2021-11\.\.2022-02/);
+    expect(r.body.error.details.previous.missing_months).toEqual(monthRange('2021-11', '2022-02'));
+  });
+
+  it('change over covered months only, when asked: exposures are the covered days, the legend says so', async () => {
+    // Violence 2016-04..2016-07 against 2016-01..2016-04: 2016-03 is missing from the extract.
+    const refused = await call('/api/change?level=ward&category=violent-crime&from=2016-04-01&to=2016-07-01');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/2016-03/);
+    const r = await call('/api/change?level=ward&category=violent-crime&from=2016-04-01&to=2016-07-01&uncovered=covered-only');
+    expect(r.status).toBe(200);
+    const m = r.body.meta;
+    expect(m.coverage.mode).toBe('covered-only');
+    expect(m.coverage.previous.excluded).toEqual(['2016-03']);
+    expect(m.exposure_days).toMatchObject({ current: 91, previous: 91 - 31 });
+    // Year-ago window (2015) holds no data: null with a reason, not zeros.
+    expect(m.exposure_days.year_ago).toBeNull();
+    expect(m.coverage.year_ago.reason).toMatch(/no comparison with a year earlier/);
+    const prevTotal = r.body.areas.reduce((s: number, a: any) => s + a.previous, 0);
+    const prevFile = api.filter((x) => x.category === 'violent-crime' && ['2016-01', '2016-02'].includes(x.month));
+    const [inWards] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incidents WHERE category = 'violent-crime' AND ward_code IS NOT NULL AND occurred_at >= '2016-01-01' AND occurred_at < '2016-03-01'`,
+    );
+    expect(prevFile.length).toBeGreaterThanOrEqual(inWards.n);
+    expect(prevTotal).toBe(inWards.n);
+    expect(r.body.areas.every((a: any) => a.year_ago === null && a.vs_year_ago === null)).toBe(true);
+  });
+
+  it('emerging drops uncovered periods at both ends and reports them; refuses a gap inside the series', async () => {
+    // Burglary data run 2022-03..2025-02. Quarters in 2021-10..2025-04: the first (2021-Q4) and the
+    // partial ends are outside the data: dropped and reported, not used as zeros.
+    const r = await call('/api/emerging?level=ward&category=burglary&period=quarter&from=2021-10-01&to=2025-04-01');
+    expect(r.status).toBe(200);
+    const m = r.body.meta;
+    expect(m.periods[0].start).toBe('2022-04-01');
+    expect(m.periods.at(-1).end).toBe('2025-01-01');
+    expect(m.dropped.start).toMatchObject({ from: '2021-10-01', to: '2022-04-01', uncovered_periods: ['2021-10..2021-12', '2022-01..2022-03'] });
+    expect(m.dropped.end).toMatchObject({ from: '2025-01-01', to: '2025-04-01', uncovered_periods: ['2025-01..2025-03'] });
+    // The quarterly analysis of a covered window still reports the months whole quarters leave out at the end.
+    const q = await call('/api/emerging?level=ward&category=burglary&period=quarter&from=2022-03-01&to=2025-03-01');
+    expect(q.body.meta.dropped.start).toMatchObject({ from: '2022-03-01', to: '2022-04-01', uncovered_periods: [] });
+    expect(q.body.meta.dropped.end).toMatchObject({ from: '2025-01-01', to: '2025-03-01', uncovered_periods: [] });
+    // 2016-03 inside a monthly series of the violence extract: refused with the month named.
+    const gap = await call('/api/emerging?level=ward&category=violent-crime&period=month&from=2016-01-01&to=2016-07-01');
+    expect(gap.status).toBe(400);
+    expect(gap.body.error.code).toBe('not_covered');
+    expect(gap.body.error.message).toMatch(/2016-03/);
+  });
+
+  it('Gi* refuses a window with no data and notes a partly covered one', async () => {
+    const none = await call('/api/hotspots?level=ward&category=burglary&from=2019-01-01&to=2020-01-01');
+    expect(none.status).toBe(400);
+    expect(none.body.error.code).toBe('not_covered');
+    const part = await call('/api/hotspots?level=ward&category=burglary&from=2022-01-01&to=2023-01-01');
+    expect(part.status).toBe(200);
+    expect(part.body.meta.coverage.status).toBe('partial');
+    expect(part.body.meta.coverage.missing_months).toEqual(['2022-01', '2022-02']);
+  });
+});

@@ -23,7 +23,7 @@ import {
 } from './sql.js';
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
 import { dataRange, requestCategories, requestWindow, type WindowQuery } from './request.js';
-import { COVERAGE_RULE, monthlyCoverage, windowCoverage } from '../coverage/check.js';
+import { COVERAGE_RULE, monthlyCounts, windowCoverage } from '../coverage/check.js';
 
 const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
 
@@ -208,19 +208,7 @@ export async function series(
   }
   const rows = await db.query<{ month: string; count: number }>(monthlySql(where), p.values);
   const byMonth = new Map(rows.map((r) => [r.month, r.count]));
-  // A month no file covered is a gap (null), not a zero (issue 11). Requested categories: null when any
-  // of them is not covered that month. All categories: null when none with data is covered; a month
-  // covered for some only keeps its count and lists the others.
-  const cov = await monthlyCoverage(db, categories, months);
-  return {
-    months: months.map((month) => {
-      const missing = cov.missing.get(month) ?? [];
-      const none = cov.scope.length === 0 || (categories?.length ? missing.length > 0 : missing.length === cov.scope.length);
-      if (none) return { month, count: null, missing_categories: cov.scope.length ? missing : null };
-      return { month, count: byMonth.get(month) ?? 0, ...(missing.length ? { missing_categories: missing } : {}) };
-    }),
-    coverage: { categories: cov.scope, rule: COVERAGE_RULE },
-  };
+  return monthlyCounts(db, categories, months, byMonth);
 }
 
 export async function summary(db: Queryable) {

@@ -243,3 +243,21 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
     rule: COVERAGE_RULE,
   };
 }
+
+/**
+ * Monthly counts with gaps (issue 11): a month no file covered is null, not 0. Requested categories: null
+ * when any of them is not covered that month. All categories: null when none with data is covered; a month
+ * covered for some only keeps its count and lists the others in `missing_categories`.
+ */
+export async function monthlyCounts(db: Queryable, categories: string[] | null, months: string[], byMonth: Map<string, number>) {
+  const cov = await monthlyCoverage(db, categories, months);
+  return {
+    months: months.map((month): { month: string; count: number | null; missing_categories?: string[] | null } => {
+      const missing = cov.missing.get(month) ?? [];
+      const none = cov.scope.length === 0 || (categories?.length ? missing.length > 0 : missing.length === cov.scope.length);
+      if (none) return { month, count: null, missing_categories: cov.scope.length ? missing : null };
+      return { month, count: byMonth.get(month) ?? 0, ...(missing.length ? { missing_categories: missing } : {}) };
+    }),
+    coverage: { categories: cov.scope, rule: COVERAGE_RULE },
+  };
+}

@@ -17,6 +17,7 @@ import { addRow, emptyTotals, finiteOrNull, sqlWeights, totalsOf, unitKey, unwei
 import { resolveScheme, schemeMeta } from './schemes.js';
 import { knoxPointsSql, precisionSql, unitCountsSql, weightedAggregates } from './sql.js';
 import { unitsFor, type Units } from './units.js';
+import { describeGap, windowCoverage, type Gap, type WindowCoverage } from '../coverage/check.js';
 
 export const GI_METHOD = 'Getis-Ord Gi*';
 
@@ -71,6 +72,10 @@ export function giTable(units: Units, t: Totals, k: number, correction: Correcti
 
 export async function hotspots(db: Queryable, q: StatQuery) {
   const { scheme, categories, window, units } = await prepare(db, q);
+  // No data at all in the window is not a map of zeros (issue 11); a partly covered window is said in meta.
+  const cov = await windowCoverage(db, categories, window);
+  if (cov.status === 'none')
+    throw new ApiError(400, 'not_covered', `No data for ${describeGap(window)}: ${cov.reason}. Choose a period the data cover (GET /api/coverage).`, { missing_months: cov.missing_months });
   const p = new Params();
   const where = incidentWhere(p, { ...window, categories });
   const weights = sqlWeights(scheme);
@@ -97,6 +102,7 @@ export async function hotspots(db: Queryable, q: StatQuery) {
       outside_study_area: t.outside,
       unweighted: { count: t.unweighted, categories: await unweightedCategories(db, scheme, categories) },
       undefined_units: undefinedUnits,
+      coverage: { status: cov.status, categories: cov.categories.map((c) => c.category), missing_months: cov.missing_months, note: cov.reason ? `counts cover only part of the period: ${cov.reason}` : null },
     },
   };
 }
@@ -114,21 +120,67 @@ export function topRows<T extends { gi_z: number; value: number | null }>(rows: 
 
 const comparison = (c: ChangeResult) => ({ p: c.p, rate_ratio: finiteOrNull(c.rateRatio), direction: c.direction });
 
-export async function change(db: Queryable, q: UnitQuery, opts: { allCells?: boolean } = {}) {
+/** Union of every category's gaps in a window's coverage, merged and sorted. */
+function unionGaps(c: WindowCoverage): Gap[] {
+  const all = c.categories.flatMap((x) => x.gaps).sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const out: Gap[] = [];
+  for (const g of all) {
+    const last = out.at(-1);
+    if (last && g.from <= last.to) {
+      if (g.to > last.to) last.to = g.to;
+    } else out.push({ ...g });
+  }
+  return out;
+}
+
+const gapDays = (gs: Gap[]) => gs.reduce((s, g) => s + daysBetween(g.from, g.to), 0);
+
+export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse' | 'covered-only' }, opts: { allCells?: boolean } = {}) {
   const { scheme, categories, window, units } = await prepare(db, q);
   const previous = previousWindow(window);
   const yearAgo: Window = { from: addMonths(window.from, -12), to: addMonths(window.to, -12) };
+  const windows = { current: window, previous, year_ago: yearAgo };
+  const keys = ['current', 'previous', 'year_ago'] as const;
+  // What the data cover in each window (issue 11). With all categories, the scope is every category with
+  // data in any of the three windows.
+  const scopeWindows = [window, previous, yearAgo];
+  const cov = {
+    current: await windowCoverage(db, categories, window, scopeWindows),
+    previous: await windowCoverage(db, categories, previous, scopeWindows),
+    year_ago: await windowCoverage(db, categories, yearAgo, scopeWindows),
+  };
+  const coveredOnly = q.uncovered === 'covered-only';
+  if (!coveredOnly && (cov.current.status !== 'full' || cov.previous.status !== 'full')) {
+    const parts = (['current', 'previous'] as const).filter((k) => cov[k].status !== 'full').map((k) => `the ${k} window (${describeGap(windows[k])}) has ${cov[k].reason}`);
+    throw new ApiError(400, 'not_covered', `Change cannot be tested: ${parts.join('; ')}. Missing data are not zeros. Choose covered windows, or ask for the test over covered months only (uncovered=covered-only).`, {
+      current: { status: cov.current.status, missing_months: cov.current.missing_months },
+      previous: { status: cov.previous.status, missing_months: cov.previous.missing_months },
+    });
+  }
+  // Days left out of each window: none when refusing (both compared windows full); otherwise every day
+  // on which some category in scope is not covered, so the two windows compare like with like.
+  const excluded = { current: unionGaps(cov.current), previous: unionGaps(cov.previous), year_ago: unionGaps(cov.year_ago) };
+  const days = {
+    current: daysBetween(window.from, window.to) - gapDays(excluded.current),
+    previous: daysBetween(previous.from, previous.to) - gapDays(excluded.previous),
+    year_ago: daysBetween(yearAgo.from, yearAgo.to) - gapDays(excluded.year_ago),
+  };
+  if (days.current <= 0 || days.previous <= 0)
+    throw new ApiError(400, 'not_covered', `Change cannot be tested: ${days.current <= 0 ? `the current window has ${cov.current.reason}` : `the previous window has ${cov.previous.reason}`}.`, {});
+  const yearAgoUsable = coveredOnly ? days.year_ago > 0 : cov.year_ago.status === 'full';
   const p = new Params();
   const where = incidentWhere(p, { from: previous.from < yearAgo.from ? previous.from : yearAgo.from, to: window.to, categories });
   const weights = sqlWeights(scheme);
-  const inWindow = (w: Window) => `i.occurred_at >= ${p.add(w.from)}::timestamp AND i.occurred_at < ${p.add(w.to)}::timestamp`;
-  const windows = { current: window, previous, year_ago: yearAgo };
-  const keys = ['current', 'previous', 'year_ago'] as const;
-  const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(weights !== null, `${k}_`, inWindow(windows[k])))) as Record<string, string>;
+  const inWindow = (k: (typeof keys)[number]) => {
+    const w = windows[k];
+    const base = `i.occurred_at >= ${p.add(w.from)}::timestamp AND i.occurred_at < ${p.add(w.to)}::timestamp`;
+    if (!coveredOnly) return base;
+    return [base, ...excluded[k].map((g) => `NOT (i.occurred_at >= ${p.add(g.from)}::timestamp AND i.occurred_at < ${p.add(g.to)}::timestamp)`)].join(' AND ');
+  };
+  const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(weights !== null, `${k}_`, inWindow(k)))) as Record<string, string>;
   const rows = await db.query<Record<string, number> & { unit: string | null }>(unitCountsSql(p, q, where, aggs, { weights }), p.values);
   const per = { current: emptyTotals(units.ids.length), previous: emptyTotals(units.ids.length), year_ago: emptyTotals(units.ids.length) };
   for (const r of rows) for (const k of keys) addRow(per[k], units, r.unit, r[`${k}_n`], r[`${k}_value`], r[`${k}_unweighted`]);
-  const days = { current: daysBetween(window.from, window.to), previous: daysBetween(previous.from, previous.to), year_ago: daysBetween(yearAgo.from, yearAgo.to) };
   const out = [];
   for (let i = 0; i < units.ids.length; i++) {
     const [c, pr, ya] = [per.current.count[i], per.previous.count[i], per.year_ago.count[i]];
@@ -138,14 +190,15 @@ export async function change(db: Queryable, q: UnitQuery, opts: { allCells?: boo
       ...unitKey(units, i),
       current: c,
       previous: pr,
-      year_ago: ya,
+      // The year-ago window not covered: its count and comparison are null, never a zero (issue 11).
+      year_ago: yearAgoUsable ? ya : null,
       change: c - pr,
-      change_year: c - ya,
+      change_year: yearAgoUsable ? c - ya : null,
       value: per.current.value[i],
       value_previous: per.previous.value[i],
-      value_year_ago: per.year_ago.value[i],
+      value_year_ago: yearAgoUsable ? per.year_ago.value[i] : null,
       vs_previous: comparison(poissonChange({ current: c, previous: pr, currentExposure: days.current, previousExposure: days.previous })),
-      vs_year_ago: comparison(poissonChange({ current: c, previous: ya, currentExposure: days.current, previousExposure: days.year_ago })),
+      vs_year_ago: yearAgoUsable ? comparison(poissonChange({ current: c, previous: ya, currentExposure: days.current, previousExposure: days.year_ago })) : null,
     });
   }
   return {
@@ -161,8 +214,23 @@ export async function change(db: Queryable, q: UnitQuery, opts: { allCells?: boo
       window,
       previous,
       year_ago: yearAgo,
-      exposure_days: days,
-      outside_study_area: { current: per.current.outside.count, previous: per.previous.outside.count, year_ago: per.year_ago.outside.count },
+      exposure_days: { ...days, year_ago: yearAgoUsable ? days.year_ago : null },
+      outside_study_area: { current: per.current.outside.count, previous: per.previous.outside.count, year_ago: yearAgoUsable ? per.year_ago.outside.count : null },
+      coverage: {
+        mode: coveredOnly ? 'covered-only' : 'refuse',
+        rule: coveredOnly
+          ? 'tested over covered days only: days on which any category in scope has no data are left out of every window, and the exposures are the covered days'
+          : 'both compared windows are fully covered by data for every category in scope',
+        categories: cov.current.categories.map((c) => c.category),
+        current: { status: cov.current.status, missing_months: cov.current.missing_months, excluded: coveredOnly ? excluded.current.map(describeGap) : [] },
+        previous: { status: cov.previous.status, missing_months: cov.previous.missing_months, excluded: coveredOnly ? excluded.previous.map(describeGap) : [] },
+        year_ago: {
+          status: cov.year_ago.status,
+          missing_months: cov.year_ago.missing_months,
+          excluded: coveredOnly ? excluded.year_ago.map(describeGap) : [],
+          reason: yearAgoUsable ? null : `no comparison with a year earlier: ${cov.year_ago.reason ?? 'no data'}`,
+        },
+      },
     },
   };
 }
@@ -197,11 +265,46 @@ function periodsFor(window: Window, kind: PeriodKind, precision: Precision | nul
   return ps;
 }
 
+/**
+ * The periods of an emerging hot spot analysis that the data cover (issue 11): a period not fully covered
+ * for every category in scope is not a period of zeros. Such periods are dropped at both ends of the window
+ * and reported, with the days the whole periods leave out at each end; one inside the series is refused.
+ */
+async function coveredPeriods(db: Queryable, categories: string[] | null, window: Window, ps: Periods) {
+  const cov = await windowCoverage(db, categories, window);
+  const gaps = unionGaps(cov);
+  const covered = (x: { start: string; end: string }) => cov.categories.length > 0 && !gaps.some((g) => g.from < x.end && g.to > x.start);
+  let a = 0;
+  let b = ps.periods.length;
+  while (a < b && !covered(ps.periods[a])) a++;
+  while (b > a && !covered(ps.periods[b - 1])) b--;
+  const inside = ps.periods.slice(a, b).filter((x) => !covered(x));
+  if (inside.length)
+    throw new ApiError(400, 'not_covered', `period: ${inside.map((x) => describeGap({ from: x.start, to: x.end })).join(', ')} inside the window ${inside.length === 1 ? 'is' : 'are'} not covered by data (${cov.reason}); a trend cannot run across missing periods. Choose a window on one side of the gap.`, {
+      missing_months: cov.missing_months,
+    });
+  const kept = ps.periods.slice(a, b).map((x, i) => ({ ...x, index: i }));
+  if (kept.length < 2)
+    throw new ApiError(400, 'not_covered', `period: only ${kept.length} ${ps.kind} period${kept.length === 1 ? '' : 's'} of the window ${kept.length === 1 ? 'is' : 'are'} covered by data (${cov.reason ?? 'no data'}); a trend needs at least 2`, { missing_months: cov.missing_months });
+  const end = (from: string, to: string, uncovered: typeof ps.periods) =>
+    from < to ? { from, to, days: daysBetween(from, to), uncovered_periods: uncovered.map((x) => describeGap({ from: x.start, to: x.end })) } : null;
+  return {
+    kind: ps.kind,
+    periods: kept,
+    droppedDays: daysBetween(window.from, kept[0].start),
+    dropped: {
+      start: end(window.from, kept[0].start, ps.periods.slice(0, a)),
+      end: end(kept.at(-1)!.end, window.to, ps.periods.slice(b)),
+    },
+    categories: cov.categories.map((c) => c.category),
+  };
+}
+
 export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKind; alpha: number; include?: 'series' }) {
   const { scheme, categories, window, units } = await prepare(db, q);
   const p0 = new Params();
   const prec = await precisions(db, incidentWhere(p0, { ...window, categories }), p0.values);
-  const ps = periodsFor(window, q.period, prec.coarsest);
+  const ps = await coveredPeriods(db, categories, window, periodsFor(window, q.period, prec.coarsest));
   const span = { from: ps.periods[0].start, to: ps.periods[ps.periods.length - 1].end };
   const p = new Params();
   const where = incidentWhere(p, { ...span, categories });
@@ -259,6 +362,8 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
       period: q.period,
       periods: ps.periods,
       dropped_days: ps.droppedDays,
+      dropped: ps.dropped,
+      coverage: { categories: ps.categories, rule: 'periods not fully covered by data are dropped at either end of the window (listed in dropped); one inside the series is refused' },
       time_precision: prec.by,
       z_range: [zMin, zMax],
       series_included: q.include === 'series',

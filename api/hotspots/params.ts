@@ -42,7 +42,15 @@ export const exportBody = z.strictObject({
   filters: z.record(z.string(), z.string()),
 });
 
-export const changeQuery = z.strictObject({ ...unitShape, ...windowShape, weights: schemeName.default(DEFAULT_SCHEME) }).refine(oneUnit, ONE_UNIT);
+export const changeQuery = z
+  .strictObject({
+    ...unitShape,
+    ...windowShape,
+    weights: schemeName.default(DEFAULT_SCHEME),
+    // Windows not fully covered by data (issue 11): refuse (default), or test over the covered days only.
+    uncovered: z.enum(['refuse', 'covered-only'], { message: 'uncovered must be refuse or covered-only' }).default('refuse'),
+  })
+  .refine(oneUnit, ONE_UNIT);
 
 export const emergingQuery = z
   .strictObject({

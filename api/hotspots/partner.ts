@@ -50,12 +50,15 @@ export function maskHotspotMeta<M extends { total: { count: number; value: numbe
 type ChangeRow = Record<string, unknown> & { current: number | null; previous: number | null; year_ago: number | null };
 
 /** Change rows: each of the three counts masked over the list; tests and values of a masked count withheld. */
-export function maskChangeRows(rows: readonly ChangeRow[], outside: { current: number; previous: number; year_ago: number }, min: number) {
-  let list: ChangeRow[] = [...rows, { outside: true, ...outside }];
+export function maskChangeRows(rows: readonly ChangeRow[], outside: { current: number | null; previous: number | null; year_ago: number | null }, min: number) {
+  const input: ChangeRow[] = [...rows, { outside: true, ...outside }];
+  let list = input;
   list = suppressRows(list, 'current', min, ['change', 'change_year', 'value', 'vs_previous', 'vs_year_ago']);
   list = suppressRows(list, 'previous', min, ['change', 'value_previous', 'vs_previous']);
   list = suppressRows(list, 'year_ago', min, ['change_year', 'value_year_ago', 'vs_year_ago']);
-  const flagged = list.map((r) => ({ ...r, suppressed: { current: r.current === null, previous: r.previous === null, year_ago: r.year_ago === null } }));
+  // Withheld = null now but a count before; a window with no data was null already (issue 11).
+  const withheld = (r: ChangeRow, i: number, k: 'current' | 'previous' | 'year_ago') => r[k] === null && input[i][k] !== null;
+  const flagged = list.map((r, i) => ({ ...r, suppressed: { current: withheld(r, i, 'current'), previous: withheld(r, i, 'previous'), year_ago: withheld(r, i, 'year_ago') } }));
   const out = flagged.pop()!;
   return { rows: flagged, outside: { current: out.current, previous: out.previous, year_ago: out.year_ago } };
 }

@@ -8,6 +8,7 @@ import { ApiError } from '../errors.js';
 import type { H3Res } from '../aggregates/params.js';
 import { H3_COLUMN, incidentWhere, levelColumn, Params } from '../aggregates/sql.js';
 import { monthsIn } from '../aggregates/window.js';
+import { monthlyCounts } from '../coverage/check.js';
 import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';
 import { profileSql } from './sql.js';
 
@@ -59,7 +60,8 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
     how[r.dow - 1][r.hour] += r.n;
   }
   const total = rows.reduce((s, r) => s + r.n, 0);
-  const months = monthsIn(window).map((month) => ({ month, count: byMonth.get(month) ?? 0 }));
+  // Months no data covered are gaps (null), not zeros (issue 11).
+  const { months, coverage } = await monthlyCounts(db, categories, monthsIn(window), byMonth);
   const allDated = total > 0 && !precision.month;
   const allTimed = allDated && !precision.day;
   let note: string | null = null;
@@ -73,6 +75,7 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
     categories,
     total,
     months,
+    coverage,
     day_of_week: allDated ? DAYS.map((day, i) => ({ day, count: dow[i] })) : null,
     /** 7 rows (Mon..Sun) × 24 hours, Europe/London civil time. */
     hour_of_week: allTimed ? how : null,
