@@ -23,6 +23,18 @@ function monthRange(from: string, to: string) {
   return out;
 }
 
+/** Wards, the burglary street file and the violence/robbery API extract, through the real importer. */
+async function loadFiles(db: Db) {
+  for (const [file, opts] of [
+    ['lewisham_wards_2022.geojson', { level: 'ward' }],
+    [BURGLARY, {}],
+    [API_VR, {}],
+  ] as const) {
+    const r = await importFile(db, path.join(SHARED, file), opts);
+    if (r.status !== 'committed') throw new Error(`${file}: ${r.error?.message}`);
+  }
+}
+
 interface Cov {
   months: string[];
   categories: { slug: string; months: { month: string; covered: string; rows: number | null; sources: { dataset: string; rows: number | null }[] }[] }[];
@@ -41,14 +53,7 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    for (const [file, opts] of [
-      ['lewisham_wards_2022.geojson', { level: 'ward' }],
-      [BURGLARY, {}],
-      [API_VR, {}],
-    ] as const) {
-      const r = await importFile(db, path.join(SHARED, file), opts);
-      if (r.status !== 'committed') throw new Error(`${file}: ${r.error?.message}`);
-    }
+    await loadFiles(db);
     analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
     partner = await clientFor(analyst.app, db, 'partner');
   });
@@ -182,14 +187,7 @@ describe.skipIf(!hasData).each(drivers())('statistics on uncovered windows (%s)'
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    for (const [file, opts] of [
-      ['lewisham_wards_2022.geojson', { level: 'ward' }],
-      [BURGLARY, {}],
-      [API_VR, {}],
-    ] as const) {
-      const r = await importFile(db, path.join(SHARED, file), opts);
-      if (r.status !== 'committed') throw new Error(`${file}: ${r.error?.message}`);
-    }
+    await loadFiles(db);
     analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
   });
 
