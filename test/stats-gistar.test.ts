@@ -7,10 +7,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import * as turf from '@turf/turf';
-import { cellToLatLng, gridDisk, gridDistance, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToLatLng, gridDisk, gridDistance, latLngToCell } from 'h3-js';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { giStar } from '../geodata/stats/gistar.js';
-import { h3Neighbours, queenNeighbours, studyAreaCells, withoutSelf } from '../geodata/stats/neighbours.js';
+import { h3Neighbours, queenNeighbours, studyArea, studyAreaCells, withoutSelf } from '../geodata/stats/neighbours.js';
 import { SHARED } from './helpers/db.js';
 
 const RSCRIPT = ['/usr/bin/Rscript', '/usr/local/bin/Rscript'].find((p) => fs.existsSync(p));
@@ -84,15 +84,29 @@ describe('neighbour lists (hand-checked)', () => {
     const nb = queenNeighbours([sq(0, 0), sq(1, 0), sq(0, 1), sq(1, 1), sq(5, 5)]);
     expect(nb).toEqual([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3], [4]]);
   });
-  it('studyAreaCells: cells whose centre is inside the polygons, once each', () => {
+  it('studyAreaCells: every cell overlapping the polygons (Turf), once each, and no other nearby cell', () => {
     const box = turf.bboxPolygon([-0.03, 51.44, -0.01, 51.45]).geometry;
     const cells = studyAreaCells([box, box], 9);
     expect(cells.length).toBeGreaterThan(10);
     expect(new Set(cells).size).toBe(cells.length);
-    for (const c of cells) {
-      const [lat, lng] = cellToLatLng(c);
-      expect(turf.booleanPointInPolygon([lng, lat], box)).toBe(true);
-    }
+    const hex = (c: string) => turf.polygon([cellToBoundary(c, true)]);
+    for (const c of cells) expect(turf.booleanIntersects(hex(c), box), c).toBe(true);
+    // The ring just beyond: cells meeting the box are in, the others out.
+    const ring = new Set(cells.flatMap((c) => gridDisk(c, 1)));
+    for (const c of ring) if (!cells.includes(c)) expect(turf.booleanIntersects(hex(c), box), c).toBe(false);
+  });
+
+  it('studyArea: partial = not wholly inside the union (a cell astride two adjacent polygons is whole)', () => {
+    const west = turf.bboxPolygon([-0.03, 51.44, -0.02, 51.45]).geometry;
+    const east = turf.bboxPolygon([-0.02, 51.44, -0.01, 51.45]).geometry;
+    const both = turf.bboxPolygon([-0.03, 51.44, -0.01, 51.45]);
+    const { cells, partial } = studyArea([west, east], 9);
+    expect(cells).toEqual(studyAreaCells([west, east], 9));
+    cells.forEach((c, i) => expect(partial[i], c).toBe(!turf.booleanWithin(turf.polygon([cellToBoundary(c, true)]), both)));
+    expect(partial.some((p) => p)).toBe(true);
+    // Some whole cells straddle the shared edge at lon -0.02: whole in the union, in neither box alone.
+    const astride = cells.filter((c, i) => !partial[i] && cellToBoundary(c, true).some(([x]) => x < -0.02) && cellToBoundary(c, true).some(([x]) => x > -0.02));
+    expect(astride.length).toBeGreaterThan(0);
   });
 });
 

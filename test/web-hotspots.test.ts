@@ -4,7 +4,7 @@
 // playback scale, change classes, legend statements, period labels, chart geometry and the hotspot URL
 // keys (round trip through the map page's URL).
 import { describe, expect, it } from 'vitest';
-import { expression, latest, validateStyleMin as validate, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import { expression, featureFilter, latest, validateStyleMin as validate, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { fallbackStyle } from '../web/src/map/base-style';
 import {
   CHANGE_COLOURS,
@@ -13,6 +13,8 @@ import {
   EMERGING_FILL_LAYER,
   HOT_COLD_COLOURS,
   HOTSPOT_FILL_LAYER,
+  HOTSPOT_LINE_LAYER,
+  HOTSPOT_PARTIAL_LINE_LAYER,
   HOTSPOT_SELECTED_LAYER,
   HOTSPOT_SOURCE,
   composeStyle,
@@ -31,6 +33,7 @@ import {
   hotspotFeatures,
   methodStatement,
   monthlyBars,
+  partialCount,
   periodLabel,
   playbackScale,
   tally,
@@ -98,6 +101,20 @@ describe('hotspot layer specs', () => {
     expect(overlayLayers(overlay(undefined)).some((l) => (l as any).source === HOTSPOT_SOURCE)).toBe(false);
   });
 
+  it('outlines partial cells (cut by the study area boundary) dashed, every other unit with the thin line, in every mode', () => {
+    for (const mode of ['gi', 'emerging', 'change'] as const) {
+      const [plain, partial] = [layer(hp({ mode }), HOTSPOT_LINE_LAYER), layer(hp({ mode }), HOTSPOT_PARTIAL_LINE_LAYER)];
+      expect([plain.layout.visibility, partial.layout.visibility]).toEqual(['visible', 'visible']);
+      const drawn = (l: any, properties: Record<string, unknown>) => featureFilter(l.filter, 'layers[0].filter').filter({ zoom: 12 }, { type: 3, properties } as any);
+      for (const props of [{ h3: CELL_A, partial: true }, { h3: CELL_A, partial: false }, { code: 'E05013714' }]) {
+        expect([drawn(plain, props), drawn(partial, props)]).toEqual(props.partial ? [false, true] : [true, false]);
+      }
+      expect(partial.paint['line-dasharray']).toBeDefined();
+      expect(plain.paint['line-dasharray']).toBeUndefined();
+    }
+    expect(layer(hp({ mode: null }), HOTSPOT_PARTIAL_LINE_LAYER).layout.visibility).toBe('none');
+  });
+
   it('colours Gi* units by class (RdBu), emerging by pattern, change by direction and significance', () => {
     expect(fillOf(hp(), HOTSPOT_FILL_LAYER, { class: 'hot_99' })).toBe(HOT_COLD_COLOURS.hot_99);
     expect(fillOf(hp(), HOTSPOT_FILL_LAYER, { class: 'cold_95' })).toBe(HOT_COLD_COLOURS.cold_95);
@@ -136,7 +153,7 @@ const AREAS: AreaCollection = {
 
 describe('preparing hotspot rows', () => {
   const giRows: HotspotRow[] = [
-    { h3: CELL_A, count: 12, value: 12, gi_z: 3.1, p: 0.002, p_adjusted: 0.01, class: 'hot_95' },
+    { h3: CELL_A, partial: true, count: 12, value: 12, gi_z: 3.1, p: 0.002, p_adjusted: 0.01, class: 'hot_95' },
     { h3: CELL_B, count: null, value: null, gi_z: null, p: null, p_adjusted: null, class: 'not_significant', suppressed: true },
     { h3: 'not-a-cell', count: 1, value: 1, gi_z: 0, p: 1, p_adjusted: 1, class: 'not_significant' },
   ];
@@ -145,12 +162,13 @@ describe('preparing hotspot rows', () => {
     const fc = hotspotFeatures(giRows, areaGeometries(null));
     expect(fc.features).toHaveLength(2); // the invalid id is skipped
     const [a, b] = fc.features;
-    expect(a.properties).toEqual({ id: CELL_A, h3: CELL_A, class: 'hot_95', count: 12, value: 12, gi_z: 3.1, suppressed: false });
+    expect(a.properties).toEqual({ id: CELL_A, h3: CELL_A, partial: true, class: 'hot_95', count: 12, value: 12, gi_z: 3.1, suppressed: false });
     const ring = (a.geometry as any).coordinates[0];
     expect(ring).toHaveLength(7);
     expect(ring[0]).toEqual(ring[6]);
     expect(ring[0][0]).toBeLessThan(0); // longitude first (Lewisham)
-    expect(b.properties).toEqual({ id: CELL_B, h3: CELL_B, class: 'not_significant', count: null, value: null, suppressed: true });
+    expect(b.properties).toEqual({ id: CELL_B, h3: CELL_B, partial: false, class: 'not_significant', count: null, value: null, suppressed: true });
+    expect(partialCount(giRows)).toBe(1);
   });
 
   it('areas take their polygons from the boundaries by code; unknown codes are left out', () => {
@@ -223,6 +241,10 @@ describe('preparing hotspot rows', () => {
       'Correction: false discovery rate (Benjamini–Hochberg)',
       'Harm scheme: ONS Crime Severity Score (ons-css 2024)',
     ]);
+    const study = 'H3 res 8 cells overlapping a ward polygon (78); 49 cut by the boundary of the wards\' union are marked partial';
+    expect(methodStatement({ method: 'Getis-Ord Gi*', neighbourhood: { type: 'k-ring', k: 1, weights: 'binary', self: true, study_area: study }, scheme: { name: 'count', label: 'Count', version: '1', source: '-' } })).toContain(
+      `Study area: ${study}`,
+    );
     expect(methodStatement({ method: 'Getis-Ord Gi*', neighbourhood: { type: 'queen contiguity', weights: 'binary', self: true }, correction: 'holm', scheme: { name: 'count', label: 'Count', version: '1', source: '-' } })[1]).toBe(
       'Neighbourhood: queen contiguity, binary weights, self included',
     );

@@ -15,7 +15,7 @@ export interface UnitCountRow {
 export interface Totals {
   count: number[];
   value: number[];
-  /** Incidents in the window that fall in no unit of the study area. */
+  /** Incidents in the window outside the study area (in no ward polygon; for areas, in no area of the level). */
   outside: { count: number; value: number };
   /** Incidents whose category the scheme does not weigh (weight 0). */
   unweighted: number;
@@ -56,9 +56,9 @@ export async function unweightedCategories(db: Queryable, s: HarmScheme, categor
   return rows.map((r) => r.slug).filter((c) => !Object.hasOwn(s.weights, c));
 }
 
-/** The identifying fields of unit i: `h3` for cells, `code` and `name` for areas. */
-export function unitKey(units: Units, i: number): { h3: string } | { code: string; name: string } {
-  return units.kind === 'h3' ? { h3: units.ids[i] } : { code: units.ids[i], name: units.names![i] };
+/** The identifying fields of unit i: `h3` and `partial` (cut by the study area's boundary) for cells, `code` and `name` for areas. */
+export function unitKey(units: Units, i: number): { h3: string; partial: boolean } | { code: string; name: string } {
+  return units.kind === 'h3' ? { h3: units.ids[i], partial: units.partial![i] } : { code: units.ids[i], name: units.names![i] };
 }
 
 /** Finite numbers as they are; NaN and ±Infinity become null in JSON. */

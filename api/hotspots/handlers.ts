@@ -32,7 +32,7 @@ interface StatQuery extends UnitQuery {
   correction: Correction;
 }
 
-type UnitFields = { h3: string } | { code: string; name: string };
+type UnitFields = { h3: string; partial: boolean } | { code: string; name: string };
 export type HotspotRow = UnitFields & {
   count: number;
   value: number;
@@ -51,7 +51,13 @@ async function prepare(db: Queryable, q: UnitQuery, windowDefault: 'last12' | 'a
   return { scheme, categories, window, units };
 }
 
-const unitMeta = (u: Units) => (u.kind === 'h3' ? { res: u.res, study_area_level: u.level } : { level: u.level });
+/** What outside_study_area counts, for cells: the ward assigned at import, not the cell. */
+const OUTSIDE_RULE = 'outside_study_area: incidents in no ward polygon; partial cells count only their incidents inside a ward';
+
+const unitMeta = (u: Units) =>
+  u.kind === 'h3'
+    ? { res: u.res, study_area_level: u.level, study_area: u.studyArea, partial_cells: u.partial!.filter(Boolean).length, outside_rule: OUTSIDE_RULE }
+    : { level: u.level };
 
 /** Gi* over every unit of the study area, corrected p-values and hot/cold classes (also the planning
  *  analyses' hotspots: api/planning/data.ts). */

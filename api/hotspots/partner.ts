@@ -4,7 +4,8 @@
 // count by subtraction. Partners get the Gi* class of each unit but not its z-score, p-values, nor the
 // mean and standard deviation: with every unit's z, the mean and sd, each neighbourhood sum is known
 // exactly and the withheld counts could be solved for. Emerging-hotspot patterns and per-period classes
-// stay; per-period z-scores go.
+// stay; per-period z-scores go. A cell's `partial` flag (cut by the study area's boundary) stays: it
+// follows from the boundary alone and says nothing about counts.
 import { suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { HotspotRow } from './handlers.js';
 

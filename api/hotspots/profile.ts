@@ -11,6 +11,7 @@ import { monthsIn } from '../aggregates/window.js';
 import { monthlyCounts } from '../coverage/check.js';
 import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';
 import { profileSql } from './sql.js';
+import { STUDY_AREA_LEVEL } from './units.js';
 
 export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
@@ -19,8 +20,12 @@ const invalid = (path: string, message: string) => new ApiError(400, 'invalid_pa
 /** The WHERE fragment selecting incidents in the area, cell or polygon (validated against the database). */
 async function selection(db: Queryable, p: Params, q: { level?: string; code?: string; h3?: string; polygon?: Polygon }) {
   if (q.h3) {
+    // As the cell's hotspot count: only its incidents inside the study area (a partial cell's part in a ward).
     const col = H3_COLUMN[getResolution(q.h3) as H3Res];
-    return { where: `i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint`, selection: { h3: q.h3 } };
+    return {
+      where: `i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint AND i.${levelColumn(STUDY_AREA_LEVEL)} IS NOT NULL`,
+      selection: { h3: q.h3, rule: `the cell's incidents inside a ${STUDY_AREA_LEVEL} polygon (the study area), as its hotspot count` },
+    };
   }
   if (q.polygon) {
     const text = JSON.stringify(q.polygon);

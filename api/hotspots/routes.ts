@@ -110,7 +110,7 @@ export function hotspotRoutes({ db }: Deps) {
       const fc = { type: 'FeatureCollection' as const, meta: m, features };
       return c.body(JSON.stringify(fc), 200, { 'content-type': 'application/geo+json; charset=utf-8', 'content-disposition': disposition('geojson') });
     }
-    const cols = [...(q.res !== undefined ? ['h3'] : ['code', 'name']), 'rank', 'count', 'value', 'gi_z', 'p', 'p_adjusted', 'class'];
+    const cols = [...(q.res !== undefined ? ['h3', 'partial'] : ['code', 'name']), 'rank', 'count', 'value', 'gi_z', 'p', 'p_adjusted', 'class'];
     const partner = isPartner(p);
     const csvRows = top.map((row) => cols.map((k) => {
       const v = (row as Record<string, unknown>)[k];

@@ -3,6 +3,10 @@
 // the aggregation API's allow-lists (H3_COLUMN, levelColumn).
 import { H3_COLUMN, levelColumn, type Params } from '../aggregates/sql.js';
 import type { H3Res } from '../aggregates/params.js';
+import { STUDY_AREA_LEVEL } from './units.js';
+
+/** The stored code of the study area's level (ward_code): NULL exactly when the incident is in no ward polygon. */
+const STUDY_AREA_COLUMN = levelColumn(STUDY_AREA_LEVEL)!;
 
 export interface UnitSpec {
   res?: H3Res;
@@ -35,7 +39,8 @@ export function weightedAggregates(weighted: boolean, prefix = '', filter?: stri
  * aggregate expressions (weightedAggregates). Grouping by the unit alone and weighting through a join on
  * the scheme's categories keeps this one pass as cheap as a bare GROUP BY h3. H3 ids come back as
  * 15-character hex strings (the bigint does not fit a JS number); incidents in no area come back with
- * unit NULL.
+ * unit NULL. For cells, "in no area" means outside the study area: in no ward polygon (the ward assigned at
+ * import is NULL), even when the point lies in a partial cell cut by the boundary.
  */
 export function unitCountsSql(p: Params, unit: UnitSpec, where: string, aggregates: Record<string, string>, opts: { bucket?: string; weights: SqlWeights | null }): string {
   const aggs = Object.entries(aggregates).map(([alias, expr]) => `${expr} AS ${alias}`).join(', ');
@@ -53,9 +58,9 @@ wt AS (SELECT * FROM unnest(${p.add(opts.weights.categories)}::text[], ${p.add(o
     return `
 WITH
 ${scheme}
--- counts and harm values per stored H3 id (bigint, fast to group)
+-- counts and harm values per stored H3 id (bigint, fast to group); NULL = outside every ward polygon
 g AS (
-  SELECT i.${col} AS unit${bucket}, ${aggs}
+  SELECT CASE WHEN i.${STUDY_AREA_COLUMN} IS NOT NULL THEN i.${col} END AS unit${bucket}, ${aggs}
   FROM incidents i${join}
   WHERE ${where}
   GROUP BY ${groupBy}

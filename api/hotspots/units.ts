@@ -1,14 +1,16 @@
 // The spatial units a statistic runs over, with their neighbour lists:
-// - H3 cells: every cell of the study area (the union of the ward polygons, filled with cells whose centre
-//   lies inside: studyAreaCells), neighbours = k-ring within the study area, self included;
+// - H3 cells: every cell overlapping the study area (the union of the ward polygons: studyArea), so no
+//   incident inside a ward falls in no cell; cells not wholly inside the union are flagged partial (their
+//   counts cover only the part inside the wards: incidents outside every ward are outside the study area,
+//   counted apart). Neighbours = k-ring within the study area, self included;
 // - areas of a level (e.g. wards): every area, neighbours = queen contiguity, self included.
 // Polygons come from PostGIS as GeoJSON. Built units are cached in memory per database, keyed by the area
 // set's updated_at and area count (a boundary re-import changes both), so repeated requests skip the
-// polygon fill and neighbour search.
+// polygon fill and neighbour search; concurrent first requests share one build.
 import type { Feature, MultiPolygon } from 'geojson';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import { h3Neighbours, queenNeighbours, studyAreaCells } from '../../geodata/stats/neighbours.js';
+import { h3Neighbours, queenNeighbours, studyArea } from '../../geodata/stats/neighbours.js';
 import type { H3Res } from '../aggregates/params.js';
 
 /** The area set whose polygons define the H3 study area. */
@@ -20,6 +22,10 @@ export interface Units {
   res: H3Res | null;
   /** H3 ids (sorted) or area codes (sorted). */
   ids: string[];
+  /** Per unit: a cell not wholly inside the study area (cells only; null for areas). */
+  partial: boolean[] | null;
+  /** Cells only: the rule making the unit set, with the number of units and of partial cells. */
+  studyArea: string | null;
   /** Area names (areas only). */
   names: string[] | null;
   index: Map<string, number>;
@@ -36,7 +42,7 @@ interface AreaRow {
   geom: string;
 }
 
-type Cache = Map<string, { stamp: string; units: Units }>;
+type Cache = Map<string, { stamp: string; units: Promise<Units> }>;
 const caches = new WeakMap<Queryable, Cache>();
 
 async function stampOf(db: Queryable, level: string): Promise<string | null> {
@@ -74,9 +80,14 @@ async function cached(db: Queryable, level: string, key: string, build: () => Pr
   if (!cache) caches.set(db, (cache = new Map()));
   const hit = cache.get(key);
   if (hit && hit.stamp === stamp) return hit.units;
-  const units = await build();
-  cache.set(key, { stamp, units });
-  return units;
+  // The promise is stored before the build runs, so a concurrent request waits for it instead of building
+  // again; a failed build is dropped, so the next request tries afresh.
+  const entry = { stamp, units: build() };
+  cache.set(key, entry);
+  entry.units.catch(() => {
+    if (cache.get(key) === entry) cache.delete(key);
+  });
+  return entry.units;
 }
 
 const tooFew = (path: string, n: number) =>
@@ -85,13 +96,15 @@ const tooFew = (path: string, n: number) =>
 export function h3Units(db: Queryable, res: H3Res): Promise<Units> {
   return cached(db, STUDY_AREA_LEVEL, `h3:${res}`, async () => {
     const rows = await areaFeatures(db, STUDY_AREA_LEVEL);
-    const ids = studyAreaCells(rows.map((r) => JSON.parse(r.geom) as MultiPolygon), res);
+    const { cells: ids, partial } = studyArea(rows.map((r) => JSON.parse(r.geom) as MultiPolygon), res);
     if (ids.length < 2) throw tooFew('res', ids.length);
+    const nPartial = partial.filter(Boolean).length;
+    const text = `H3 res ${res} cells overlapping a ${STUDY_AREA_LEVEL} polygon (${ids.length}); ${nPartial} cut by the boundary of the ${STUDY_AREA_LEVEL}s' union are marked partial`;
     return {
-      kind: 'h3', level: STUDY_AREA_LEVEL, res, ids, names: null, polygons: null,
+      kind: 'h3', level: STUDY_AREA_LEVEL, res, ids, partial, studyArea: text, names: null, polygons: null,
       index: new Map(ids.map((c, i) => [c, i])),
       neighbours: memoNeighbours((k) => h3Neighbours(ids, k)),
-      neighbourhood: (k) => ({ type: 'k-ring', k, weights: 'binary', self: true, study_area: `H3 res ${res} cells whose centre lies in a ${STUDY_AREA_LEVEL} polygon` }),
+      neighbourhood: (k) => ({ type: 'k-ring', k, weights: 'binary', self: true, study_area: text }),
     };
   });
 }
@@ -103,7 +116,7 @@ export function areaUnits(db: Queryable, level: string): Promise<Units> {
     const polygons = rows.map((r) => JSON.parse(r.geom) as MultiPolygon);
     const nb = queenNeighbours(polygons.map((g): Feature<MultiPolygon> => ({ type: 'Feature', properties: {}, geometry: g })));
     return {
-      kind: 'area', level, res: null, ids: rows.map((r) => r.code), names: rows.map((r) => r.name), polygons,
+      kind: 'area', level, res: null, ids: rows.map((r) => r.code), partial: null, studyArea: null, names: rows.map((r) => r.name), polygons,
       index: new Map(rows.map((r, i) => [r.code, i])),
       neighbours: () => nb,
       neighbourhood: () => ({ type: 'queen contiguity', weights: 'binary', self: true, rule: 'areas sharing at least one boundary point (spdep::poly2nb queen = TRUE)' }),

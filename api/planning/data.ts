@@ -1,9 +1,9 @@
 // What every planning analysis starts from: the time window, the harm scheme, the incidents of the window
 // gathered per distinct location, and the significant hotspots.
 //
-// Hotspots are the hotspot API's (issue 4): Gi* over the H3 cells of the ward study area (the same cached
-// units and neighbour lists), binary k = 1 ring weights with the cell itself, Benjamini–Hochberg FDR;
-// significant = hot_95 or hot_99.
+// Hotspots are the hotspot API's (issue 4): Gi* over the H3 cells overlapping the ward study area (the same
+// cached units and neighbour lists; incidents in no ward are outside it), binary k = 1 ring weights with the
+// cell itself, Benjamini–Hochberg FDR; significant = hot_95 or hot_99.
 import type { Queryable } from '../db/index.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import { requestCategories, requestWindow } from '../aggregates/request.js';
@@ -121,7 +121,8 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
   const harmByCell = new Map<string, number>();
   for (const pl of places) {
     harmByCell.set(pl.cell, (harmByCell.get(pl.cell) ?? 0) + pl.harm);
-    addRow(totals, units, pl.cell, pl.count, pl.harm, 0);
+    // Outside every ward (ward_code NULL): outside the study area, as in the hotspot API, even in a partial cell.
+    addRow(totals, units, pl.ward_code === null ? null : pl.cell, pl.count, pl.harm, 0);
   }
   const { rows: gi } = giTable(units, totals, 1, 'fdr');
   const z = gi.map((r) => r.gi_z);
@@ -137,7 +138,7 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
       category: categories,
       scheme: schemeMeta(scheme),
       hotspots: {
-        method: `Getis–Ord Gi* on harm per H3 res-${res} cell over the cells whose centre lies in a ward; binary weights, k = 1 ring with the cell itself; Benjamini–Hochberg FDR; significant = hot_95 or hot_99 (adjusted p < 0.05, z > 0)`,
+        method: `Getis–Ord Gi* on harm per H3 res-${res} cell over the cells overlapping a ward (${units.partial!.filter(Boolean).length} partial: cut by the wards' boundary, counting only incidents inside a ward); binary weights, k = 1 ring with the cell itself; Benjamini–Hochberg FDR; significant = hot_95 or hot_99 (adjusted p < 0.05, z > 0)`,
         res,
         cells: cells.length,
         significant: significant.size,

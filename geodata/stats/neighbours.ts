@@ -1,11 +1,13 @@
 // Neighbour lists for Gi*: H3 k-rings over a study area, and queen contiguity between polygons.
 //
 // How to call:
-//   const cells = studyAreaCells(wardsFeatureCollection, 9);   // sorted H3 ids whose centre is in a ward
+//   const cells = studyAreaCells(wardsFeatureCollection, 9);   // sorted H3 ids of cells overlapping a ward
+//   const { cells, partial } = studyArea(wardsFeatureCollection, 9); // the same, and which are cut by the boundary
 //   const nb = h3Neighbours(cells, 1);                          // nb[i] = indices into cells, self included
 //   const nbWards = queenNeighbours(wardsFeatureCollection.features); // indices into features, self included
 // Every list is sorted ascending and contains the unit itself (Gi* convention); use withoutSelf() to drop it.
-import { gridDisk, polygonToCells } from 'h3-js';
+import { featureCollection, union } from '@turf/turf';
+import { gridDisk, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 
 type Areal = Polygon | MultiPolygon;
@@ -20,18 +22,38 @@ function geometries(input: ArealInput): Areal[] {
   });
 }
 
+/** The polygons' rings, one entry per polygon (a MultiPolygon contributes each of its parts). */
+const ringsOf = (gs: readonly Areal[]) => gs.flatMap((g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates));
+
+/** Cells at `res` meeting `flag` for some polygon (h3-js polygonToCellsExperimental, GeoJSON order). */
+function cellsOf(polys: Position[][][], res: number, flag: string): Set<string> {
+  const set = new Set<string>();
+  for (const rings of polys) for (const c of polygonToCellsExperimental(rings as number[][][], res, flag, true)) set.add(c);
+  return set;
+}
+
 /**
- * H3 cells at `res` whose centre lies inside the union of the polygons (WGS84 GeoJSON, [lon, lat]).
- * Uses h3-js polygonToCells (centroid containment), so a cell is in the study area exactly when its
- * centre is inside some polygon. Sorted, no duplicates.
+ * H3 cells at `res` that overlap the union of the polygons (WGS84 GeoJSON, [lon, lat]): every cell sharing
+ * any area with some polygon (h3-js polygonToCellsExperimental, containmentOverlapping), so every point
+ * inside a polygon lies in one of them. A cell overlaps the union exactly when it overlaps one of the
+ * polygons, so no union is needed here. Sorted, no duplicates.
  */
 export function studyAreaCells(areas: ArealInput, res: number): string[] {
-  const set = new Set<string>();
-  for (const g of geometries(areas)) {
-    const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-    for (const rings of polys) for (const c of polygonToCells(rings as number[][][], res, true)) set.add(c);
-  }
-  return [...set].sort();
+  return [...cellsOf(ringsOf(geometries(areas)), res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping)].sort();
+}
+
+/**
+ * The study area's cells (as studyAreaCells) and, for each, whether it is partial: not wholly inside the
+ * union of the polygons (cut by its outer boundary or a hole), i.e. overlapping but not in the union's
+ * containmentFull set. The union matters: a cell astride two adjacent wards lies in neither ward
+ * wholly, yet wholly in the study area.
+ */
+export function studyArea(areas: ArealInput, res: number): { cells: string[]; partial: boolean[] } {
+  const gs = geometries(areas);
+  const cells = studyAreaCells(gs, res);
+  const whole = gs.length === 1 ? gs[0] : union(featureCollection(gs.map((g): Feature<Areal> => ({ type: 'Feature', properties: {}, geometry: g }))))?.geometry;
+  const full = whole ? cellsOf(ringsOf([whole]), res, POLYGON_TO_CELLS_FLAGS.containmentFull) : new Set<string>();
+  return { cells, partial: cells.map((c) => !full.has(c)) };
 }
 
 /**

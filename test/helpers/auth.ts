@@ -19,6 +19,12 @@ export interface Client {
   request(url: string, init?: RequestInit): Promise<Response>;
 }
 
+/** GET `url` as `client`: the status and the parsed JSON body. */
+export async function getJson(client: Client, url: string): Promise<{ status: number; body: any }> {
+  const res = await client.request(url);
+  return { status: res.status, body: await res.json() };
+}
+
 export function uniqueEmail(role: string) {
   return `${role}-${crypto.randomBytes(5).toString('hex')}@test.invalid`;
 }

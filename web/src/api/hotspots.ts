@@ -36,6 +36,8 @@ export interface StatParams {
 /** A cell or area: `h3` for cells, `code` and `name` for areas. */
 export interface UnitKey {
   h3?: string;
+  /** Cells: not wholly inside the study area (cut by the wards' outer boundary); its counts cover the part inside. */
+  partial?: boolean;
   code?: string;
   name?: string;
 }

@@ -11,6 +11,8 @@ import { EMPTY_FC, visibility } from './common';
 export const HOTSPOT_SOURCE = 'sp-hotspots';
 export const HOTSPOT_FILL_LAYER = 'sp-hotspot-fill';
 export const HOTSPOT_LINE_LAYER = 'sp-hotspot-outline';
+/** Outlines of partial cells (cut by the study area's boundary): dashed and darker, so they read as different. */
+export const HOTSPOT_PARTIAL_LINE_LAYER = 'sp-hotspot-outline-partial';
 export const HOTSPOT_SELECTED_LAYER = 'sp-hotspot-selected';
 
 export interface HotspotLayerParams {
@@ -77,15 +79,28 @@ export function hotspotFillLayers(p: HotspotLayerParams): LayerSpecification[] {
   ];
 }
 
-/** Thin outlines of every unit and the selected one, over the statistic's fill. */
+/** Partial cells' outline (the legend draws its sample from these). */
+export const PARTIAL_OUTLINE = { colour: '#424242', width: 1, dash: [2, 2] as [number, number] };
+
+/** Thin outlines of every unit (dashed for partial cells) and the selected one, over the statistic's fill. */
 export function hotspotLineLayers(p: HotspotLayerParams): LayerSpecification[] {
+  const partial: ExpressionSpecification = ['==', ['get', 'partial'], true];
   return [
     {
       id: HOTSPOT_LINE_LAYER,
       type: 'line',
       source: HOTSPOT_SOURCE,
+      filter: ['!', partial],
       layout: { visibility: visibility(p.mode !== null) },
       paint: { 'line-color': '#9e9e9e', 'line-opacity': 0.6, 'line-width': 0.5 },
+    },
+    {
+      id: HOTSPOT_PARTIAL_LINE_LAYER,
+      type: 'line',
+      source: HOTSPOT_SOURCE,
+      filter: partial,
+      layout: { visibility: visibility(p.mode !== null) },
+      paint: { 'line-color': PARTIAL_OUTLINE.colour, 'line-opacity': 0.8, 'line-width': PARTIAL_OUTLINE.width, 'line-dasharray': PARTIAL_OUTLINE.dash },
     },
     {
       id: HOTSPOT_SELECTED_LAYER,

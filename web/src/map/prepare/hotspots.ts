@@ -39,7 +39,10 @@ function collect<R extends UnitKey>(rows: readonly R[], areas: AreaGeometries, p
     const geometry = unitGeometry(r, areas);
     if (!geometry) continue;
     const base: Record<string, unknown> = { id: unitId(r) };
-    if (r.h3) base.h3 = r.h3;
+    if (r.h3) {
+      base.h3 = r.h3;
+      base.partial = !!r.partial;
+    }
     if (r.code) base.code = r.code;
     if (r.name) base.name = r.name;
     features.push({ type: 'Feature', geometry: geometry as Geometry, properties: { ...base, ...props(r) } });
@@ -92,6 +95,9 @@ export function changeFeatures(rows: readonly ChangeRow[], areas: AreaGeometries
   }));
 }
 
+/** How many of the rows are partial cells (cut by the study area's boundary). */
+export const partialCount = (rows: readonly UnitKey[]): number => rows.filter((r) => r.partial).length;
+
 /** How many units fall in each class (or pattern). */
 export function tally(values: readonly string[]): Record<string, number> {
   const t: Record<string, number> = {};
@@ -127,6 +133,7 @@ export const describeScheme = (s: SchemeMeta) => `${s.label} (${s.name} ${s.vers
 export function methodStatement(meta: { method: string; neighbourhood?: Neighbourhood; correction?: string; scheme: SchemeMeta }): string[] {
   const lines = [`Method: ${meta.method}`];
   if (meta.neighbourhood) lines.push(`Neighbourhood: ${describeNeighbourhood(meta.neighbourhood)}`);
+  if (meta.neighbourhood?.study_area) lines.push(`Study area: ${meta.neighbourhood.study_area}`);
   if (meta.correction) lines.push(`Correction: ${describeCorrection(meta.correction)}`);
   lines.push(`Harm scheme: ${describeScheme(meta.scheme)}`);
   return lines;

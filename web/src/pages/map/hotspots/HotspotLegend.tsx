@@ -2,7 +2,7 @@
 // how it was made — method, neighbourhood, correction, harm scheme, window — taken from the response's
 // meta, so the legend always names what produced the map. Playback: the z scale is the same for every
 // period (fixed from the whole series); partners see classes and a note that z-scores are withheld.
-import { HOT_COLD_COLOURS, HOT_COLD_LABELS, HOT_COLD_ORDER } from '../../../map/layers/hotspots';
+import { HOT_COLD_COLOURS, HOT_COLD_LABELS, HOT_COLD_ORDER, PARTIAL_OUTLINE } from '../../../map/layers/hotspots';
 import { EMERGING_COLOURS, EMERGING_LABELS, EMERGING_ORDER, Z_RAMP } from '../../../map/layers/emerging';
 import { CHANGE_COLOURS, CHANGE_LABELS, CHANGE_ORDER } from '../../../map/layers/change';
 import { describeScheme, methodStatement, periodLabel } from '../../../map/prepare/hotspots';
@@ -92,6 +92,13 @@ export function HotspotLegend({ info, hs, unitLabel }: { info: HotspotInfo; hs: 
             testId="legend-change-classes"
           />
         </section>
+      )}
+      {d && info.partial > 0 && (
+        <p className="legend-partial" data-testid="legend-partial">
+          <span className="swatch swatch-partial" style={{ borderColor: PARTIAL_OUTLINE.colour }} />
+          Dashed outline: cell cut by the study area's boundary, counting only its incidents inside the wards
+          <span className="legend-n">{info.partial}</span>
+        </p>
       )}
       {d && (
         <div className="method-statement" data-testid="hotspot-method">

@@ -26,6 +26,7 @@ import {
   changeFeatures,
   emergingFeatures,
   hotspotFeatures,
+  partialCount,
   playbackScale,
   tally,
   unitId,
@@ -50,6 +51,8 @@ export interface HotspotInfo {
   tally: Record<string, number>;
   /** The fixed playback z scale (null: partners, coloured by class). */
   zScale: [number, number] | null;
+  /** Drawn cells cut by the study area's boundary (dashed outline). */
+  partial: number;
   /** The unit's row of the statistic shown, by h3 or area code. */
   row(id: string): AnyRow | undefined;
   /** Area polygons by code (for zooming to a listed ward). */
@@ -142,6 +145,8 @@ export function useHotspotLayer(
   }, [state.version, step, hs.vs]);
 
   const zScale = data?.mode === 'emerging' ? playbackScale(data.meta.z_range) : null;
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const partial = useMemo(() => partialCount([...rows.current.values()]), [state.version]);
   return {
     data,
     loading: state.loading,
@@ -149,6 +154,7 @@ export function useHotspotLayer(
     errorCode: state.errorCode,
     tally: counts,
     zScale,
+    partial,
     // eslint-disable-next-line react-hooks/exhaustive-deps
     row: useMemo(() => (id: string) => rows.current.get(id), [state.version]),
     areas: areas ?? new Map(),
