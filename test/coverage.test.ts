@@ -141,6 +141,11 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
     expect(none.areas.every((a) => a.count === null && a.rate_per_1000 === null && a.previous_count === null)).toBe(true);
     expect(none.total).toBeNull();
     expect(none.coverage.count_reason).toMatch(/no data/);
+    // Hexagons list only cells with incidents: the answer says the empty map is no data, not no incidents.
+    const hx = await get<{ cells: unknown[]; coverage: { status: string; missing_months: string[] } }>(analyst, '/api/hexes?res=8&category=burglary&from=2020-01-01&to=2021-01-01');
+    expect(hx.cells).toEqual([]);
+    expect(hx.coverage.status).toBe('none');
+    expect(hx.coverage.missing_months).toEqual(monthRange('2020-01', '2020-12'));
 
     // Both windows covered: counts as in the file, change defined.
     const ok = await get<Stats>(analyst, '/api/stats/areas?level=ward&category=burglary&from=2023-03-01&to=2024-03-01');

@@ -125,7 +125,9 @@ export async function hexes(db: Queryable, q: WindowQuery & { res: H3Res; bbox?:
   const p = new Params();
   const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
   const cells = await db.query<{ h3: string; count: number }>(hexesSql(q.res, where), p.values);
-  return { res: q.res, from: w.from, to: w.to, cells };
+  // Cells are listed only where there are incidents: say whether an empty map means no incidents or no data.
+  const cov = await windowCoverage(db, categories, w);
+  return { res: q.res, from: w.from, to: w.to, cells, coverage: { status: cov.status, missing_months: cov.missing_months, reason: cov.reason } };
 }
 
 interface IncidentRow {
