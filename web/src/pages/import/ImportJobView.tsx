@@ -28,9 +28,32 @@ function summaryFacts(summary: unknown): [string, string][] {
   const details = (summary as Record<string, unknown>).details ?? summary;
   if (!details || typeof details !== 'object') return [];
   return Object.entries(details as Record<string, unknown>)
-    .filter(([k, v]) => k !== 'sha256' && ['string', 'number', 'boolean'].includes(typeof v))
+    .filter(([k, v]) => k !== 'sha256' && k !== 'coverage' && ['string', 'number', 'boolean'].includes(typeof v))
     .slice(0, 12)
     .map(([k, v]) => [k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), typeof v === 'number' ? formatCount(v) : String(v)]);
+}
+
+interface CoverageAdded {
+  months_added: string[];
+  first_month: string | null;
+  last_month: string | null;
+  months_without_rows: string[];
+  categories: string[];
+  published_for: string | null;
+}
+
+/** What an incident file covers (issue 11), from its summary: the months it added and the gaps in its range. */
+export function coverageSentences(summary: unknown): string[] {
+  const details = summary && typeof summary === 'object' ? ((summary as Record<string, unknown>).details ?? summary) : null;
+  const c = details && typeof details === 'object' ? ((details as Record<string, unknown>).coverage as CoverageAdded | undefined) : undefined;
+  if (!c || !c.months_added?.length) return [];
+  const n = c.months_added.length;
+  const out = [
+    `Months added: ${c.first_month === c.last_month ? c.first_month : `${c.first_month} to ${c.last_month}`} (${n} month${n === 1 ? '' : 's'}), for ${c.categories.length} categor${c.categories.length === 1 ? 'y' : 'ies'}${c.published_for ? `, published for ${c.published_for}` : ''}.`,
+  ];
+  if (c.months_without_rows.length)
+    out.push(`No rows at all in ${c.months_without_rows.join(', ')}: ${c.months_without_rows.length === 1 ? 'that month is' : 'those months are'} not covered by this file, and analyses treat ${c.months_without_rows.length === 1 ? 'it' : 'them'} as missing data, not zero.`);
+  return out;
 }
 
 export function ImportJobView({ id, onFinished }: { id: string; onFinished: (job: ImportJob) => void }) {
@@ -82,6 +105,11 @@ export function ImportJobView({ id, onFinished }: { id: string; onFinished: (job
               <dd>{formatCount(job.outside_study_area)}</dd>
             </div>
           </dl>
+          {coverageSentences(job.summary).map((t) => (
+            <p className="hint" key={t} data-testid="import-coverage">
+              {t}
+            </p>
+          ))}
           {summaryFacts(job.summary).length > 0 && (
             <dl className="import-facts">
               {summaryFacts(job.summary).map(([k, v]) => (
