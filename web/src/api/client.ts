@@ -8,6 +8,7 @@ import type {
   AreaSet,
   AreaStats,
   Category,
+  CoverageReport,
   HexResponse,
   ImportJob,
   IncidentCollection,
@@ -166,6 +167,8 @@ export const api = {
   incidents: (bbox: Bbox, f: Filters, limit: number, signal?: AbortSignal) =>
     getJson<IncidentCollection>(`/api/incidents${queryString({ bbox: bboxParam(bbox), ...filterParams(f), limit })}`, signal),
   categories: (signal?: AbortSignal) => getJson<{ categories: Category[] }>('/api/categories', signal),
+  coverage: (categories: readonly string[] | null, signal?: AbortSignal) =>
+    getJson<CoverageReport>(`/api/coverage${queryString({ category: categories?.length ? [...categories] : undefined })}`, signal),
   series: (target: { level: string; code: string } | { h3: string }, f: Filters, signal?: AbortSignal) =>
     getJson<SeriesResponse>(`/api/series${queryString({ ...target, ...filterParams(f) })}`, signal),
   imports: (signal?: AbortSignal) => getJson<{ imports: ImportJob[] }>('/api/imports', signal),

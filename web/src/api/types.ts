@@ -69,10 +69,11 @@ export type AreaCollection = FeatureCollection<Polygon | MultiPolygon, AreaPrope
 export interface AreaStat {
   code: string;
   name: string;
-  /** Null when withheld (partners: `suppressed`). */
+  /** Null when withheld (partners: `suppressed`) or when the period has no data (`coverage.count_reason`). */
   count: number | null;
   population: number | null;
   rate_per_1000: number | null;
+  /** Null when withheld (`previous_suppressed`) or when the previous period is not fully covered (`coverage.previous_reason`). */
   previous_count: number | null;
   change: number | null;
   suppressed?: boolean;
@@ -89,7 +90,54 @@ export interface AreaStats {
   areas: AreaStat[];
   total: number | null;
   outside_study_area: number | null;
+  /** What the two windows cover (issue 11): null figures without `suppressed` are no data, never 0. */
+  coverage: AreaStatsCoverage;
   disclosure?: Disclosure;
+}
+
+// ---------- data coverage (issue 11) ----------
+
+export type CoverageStatus = 'full' | 'partial' | 'none';
+
+/** A time window's coverage for the categories in scope (api/coverage/check.ts `WindowCoverage`). */
+export interface WindowCoverage {
+  from: string;
+  to: string;
+  status: CoverageStatus;
+  categories: { category: string; gaps: { from: string; to: string }[]; covered_days: number }[];
+  missing_months: string[];
+  reason: string | null;
+}
+
+export interface AreaStatsCoverage {
+  current: WindowCoverage;
+  previous: WindowCoverage;
+  /** Set when the period has no data at all (counts and rates null). */
+  count_reason: string | null;
+  /** Set when the period is only partly covered (counts are for the covered part). */
+  count_note: string | null;
+  /** Set when the previous period is not fully covered (previous counts and change null). */
+  previous_reason: string | null;
+  rule: string;
+}
+
+export interface CoverageMonth {
+  month: string;
+  covered: CoverageStatus;
+  covered_days?: number;
+  /** Null for partners. */
+  rows: number | null;
+  sources: { dataset: string; rows: number | null }[];
+}
+
+/** GET /api/coverage: per category × month, which months are covered and by which sources. */
+export interface CoverageReport {
+  months: string[];
+  first_month: string | null;
+  last_month: string | null;
+  categories: { slug: string; label: string; months: CoverageMonth[] }[];
+  datasets: { dataset: string; first_month: string; last_month: string; categories: string[]; published_for: string[] }[];
+  rule: string;
 }
 
 export interface HexCell {
@@ -124,8 +172,18 @@ export interface Category {
   count: number | null;
 }
 
+export interface SeriesMonth {
+  month: string;
+  /** Null when the month is not covered (a gap) or withheld (partners: `suppressed`). */
+  count: number | null;
+  /** Categories in scope not covered that month (null: no category has data at all). */
+  missing_categories?: string[] | null;
+  suppressed?: boolean;
+}
+
 export interface SeriesResponse {
-  months: { month: string; count: number | null }[];
+  months: SeriesMonth[];
+  coverage?: { categories: string[]; rule: string };
   disclosure?: Disclosure;
 }
 

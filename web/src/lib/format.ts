@@ -45,6 +45,17 @@ export function formatCountOrWithheld(n: number | null | undefined, withheld: bo
   return withheld ? WITHHELD : formatCount(n);
 }
 
+/** What a figure says when the data do not cover its period (issue 11): never 0, never a dash. */
+export const NO_DATA = 'no data';
+export const NO_PREVIOUS_DATA = 'no data for the previous period';
+
+/** A figure that may be withheld (partners) or missing for want of data: says which, else formats the number. */
+export function formatFigure(n: number | null | undefined, why: { withheld?: boolean; noData?: boolean }, fmt: (n: number | null | undefined) => string = formatCount): string {
+  if (why.withheld) return WITHHELD;
+  if ((n === null || n === undefined) && why.noData) return NO_DATA;
+  return fmt(n);
+}
+
 /** The legend / table note for partners. */
 export function withheldNote(minCount: number): string {
   return `Counts below ${minCount} are withheld for partners (with some larger ones, so small counts cannot be worked out from totals).`;

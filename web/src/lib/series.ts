@@ -1,16 +1,48 @@
 // Monthly series from the API -> a complete month list, period sums and sparkline geometry.
 import { monthRange, monthsBetween } from './months';
 
+export type MonthGap = 'no_data' | 'withheld';
+
 export interface MonthCount {
   month: string;
-  /** Null when withheld (partners). */
+  /** Null when the month is not covered by the data (a gap, issue 11) or withheld (partners). */
   count: number | null;
+  /** Why the count is null. */
+  gap?: MonthGap;
 }
 
-/** Every month of [from, to), with 0 where the API returned nothing (withheld months stay null). */
-export function fillMonths(months: readonly MonthCount[], from: string, to: string): MonthCount[] {
-  const byMonth = new Map(months.map((m) => [m.month.slice(0, 7), m.count]));
-  return monthRange(from, to).map((month) => ({ month, count: byMonth.has(month) ? byMonth.get(month)! : 0 }));
+/**
+ * Every month of [from, to), with 0 where the API returned nothing. A null month stays null, marked as
+ * withheld (partners: `suppressed`) or no data (the month is not covered: a gap, never 0).
+ */
+export function fillMonths(months: readonly { month: string; count: number | null; suppressed?: boolean }[], from: string, to: string): MonthCount[] {
+  const byMonth = new Map(months.map((m) => [m.month.slice(0, 7), m]));
+  return monthRange(from, to).map((month) => {
+    const m = byMonth.get(month);
+    if (!m) return { month, count: 0 };
+    if (m.count !== null) return { month, count: m.count };
+    return { month, count: null, gap: m.suppressed ? 'withheld' : 'no_data' };
+  });
+}
+
+/** Why the sum over [from, to) is unknown: any month without data makes it no data, else any withheld month withheld. */
+export function windowGap(months: readonly MonthCount[], from: string, to: string): MonthGap | null {
+  const inside = months.filter((m) => monthsBetween(from, m.month) >= 0 && monthsBetween(m.month, to) > 0);
+  if (inside.some((m) => m.count === null && m.gap === 'no_data')) return 'no_data';
+  return inside.some((m) => m.count === null) ? 'withheld' : null;
+}
+
+/** Runs of consecutive null months of one kind, as inclusive index ranges (for shading gaps in a sparkline). */
+export function gapRuns(months: readonly MonthCount[]): { start: number; end: number; gap: MonthGap }[] {
+  const runs: { start: number; end: number; gap: MonthGap }[] = [];
+  months.forEach((m, i) => {
+    if (m.count !== null) return;
+    const gap = m.gap ?? 'withheld';
+    const last = runs.at(-1);
+    if (last && last.end === i - 1 && last.gap === gap) last.end = i;
+    else runs.push({ start: i, end: i, gap });
+  });
+  return runs;
 }
 
 /** Sum of counts for months in [from, to); null when any of them is withheld. */

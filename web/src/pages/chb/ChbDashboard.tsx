@@ -15,6 +15,7 @@ import { HARM_SCHEMES } from '../planning/AnalysisWindow';
 import { usePlanningMap } from '../planning/use-planning-map';
 import { LiveToast } from '../present/LiveToast';
 import { ChbChart } from './ChbChart';
+import { CoverageStrip } from '../../components/CoverageStrip';
 import { chbUrl } from './chb-url';
 
 const FIGURES: Array<{ key: keyof Omit<Displacement, 'reading' | 'did'> | 'did'; label: string; hint: string }> = [
@@ -139,6 +140,14 @@ function describeSource(s: { kind: string; codes?: string[]; res?: number }, war
   return 'drawn polygon';
 }
 
+/** What the phases are compared with: the baseline given, else the span of the phases' own baselines. */
+function chbBaseline(d: ChbAreaDetail, e: ChbEvaluation | null): { from: string; to: string } | null {
+  if (d.baseline_from && d.baseline_to) return { from: d.baseline_from, to: d.baseline_to };
+  const bs = e?.phases.map((p) => p.baseline) ?? [];
+  if (!bs.length) return null;
+  return { from: bs.map((b) => b.from).sort()[0], to: bs.map((b) => b.to).sort().at(-1)! };
+}
+
 export function ChbDashboard({ id, config, wardNames }: { id: number; config: AppConfig; wardNames: Map<string, string> }) {
   const [weights, setWeights] = useState('count');
   const detail = useApi((s) => planningApi.chb(id, s), [id]);
@@ -201,6 +210,9 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
             Area: {describeSource(d.area_source, wardNames)}. Control: {describeSource(d.control_source, wardNames)}. Created by {d.created_by}.
           </p>
           {d.notes && <p>{d.notes}</p>}
+          <div className="chb-coverage">
+            <CoverageStrip categories={e?.meta.category ?? null} period={{ from: d.clear_start, to: d.build_end }} previous={chbBaseline(d, e)} />
+          </div>
         </header>
       )}
       <div className="chb-top">

@@ -5,6 +5,7 @@ import type { Category } from '../../api/types';
 import type { HarmSchemeInfo, JourneyFilters, RankBy } from '../../api/journeys';
 import { addMonths, isMonth } from '../../lib/months';
 import { CategoryPicker } from '../map/CategoryPicker';
+import { CoverageStrip } from '../../components/CoverageStrip';
 import { MEASURE_LABELS } from '../../map/prepare/journeys';
 
 /** A text field that reports on blur or Enter (windows and days are checked by the server). */
@@ -22,6 +23,9 @@ function LazyInput({ value, onCommit, testId, placeholder }: { value: string; on
     />
   );
 }
+
+/** The server's categories when none are ticked (api/journeys/params.ts). */
+const DEFAULT_JOURNEY_CATEGORIES = ['robbery'];
 
 export function JourneyFiltersPanel({
   filters,
@@ -55,6 +59,7 @@ export function JourneyFiltersPanel({
           <input type="month" value={to ? addMonths(to, -1) : ''} data-testid="jf-to" onChange={(e) => isMonth(e.target.value) && onChange({ to: addMonths(e.target.value, 1) })} />
         </label>
       </div>
+      <CoverageStrip categories={filters.categories.length ? filters.categories : DEFAULT_JOURNEY_CATEGORIES} period={from && to ? { from, to } : null} />
       <h2 className="panel-title">Categories</h2>
       <CategoryPicker categories={categories} selected={filters.categories} onChange={(c) => onChange({ categories: c })} />
       <p className="hint">None ticked: robbery (the default for school journeys).</p>

@@ -1,10 +1,11 @@
 // Details of the selected area or hexagon: counts for the period and the previous one, rate, change,
-// and a monthly sparkline covering both periods.
+// and a monthly sparkline covering both periods. A period the data do not cover says "no data" (issue 11).
 import { api, type ResolvedFilters } from '../../api/client';
 import type { AreaStats } from '../../api/types';
-import { change, formatChange, formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
+import { change, formatChange, formatCount, formatFigure, formatRate, NO_DATA, NO_PREVIOUS_DATA, WITHHELD } from '../../lib/format';
 import { previousWindow, windowLabel } from '../../lib/months';
-import { fillMonths, sumWindow } from '../../lib/series';
+import { areaCoverage } from '../../lib/coverage';
+import { fillMonths, sumWindow, windowGap } from '../../lib/series';
 import { useApi } from '../../lib/use-api';
 import type { Selection } from '../../state/url-state';
 import { Sparkline } from './Sparkline';
@@ -41,9 +42,16 @@ export function DetailPanel({
   const previous = row ? row.previous_count : seriesPrev;
   const ch = previousCovered ? change(count, previous) : change(null, null);
   // Partners: the server withholds small counts (null); a series month withheld makes its period's sum unknown.
-  const withheld = !!series.data?.disclosure || !!stats?.disclosure;
-  const countWithheld = withheld && count === null && (row ? !!row.suppressed : series.data !== null);
-  const previousWithheld = withheld && previous === null && (row ? !!row.previous_suppressed : series.data !== null);
+  // A null without that is no data: the period (or a month of it) is not covered.
+  const cov = areaCoverage(stats);
+  const countGap = row ? (cov.noCurrent ? 'no_data' : row.suppressed ? 'withheld' : null) : windowGap(months, from, to);
+  const previousGap = row ? (cov.noPrevious ? 'no_data' : row.previous_suppressed ? 'withheld' : null) : windowGap(months, prev.from, prev.to);
+  const countWithheld = count === null && countGap === 'withheld';
+  const previousWithheld = previous === null && previousGap === 'withheld';
+  const countNoData = count === null && !countWithheld;
+  const previousNoData = !previousCovered || (previous === null && !previousWithheld);
+  /** A hexagon's figures come from the series: nothing to say until it arrives. */
+  const pending = !row && !series.data;
 
   const title = selection.kind === 'area' ? (row?.name ?? selection.code) : 'Hexagon';
   const subtitle = selection.kind === 'area' ? `${levelLabel} ${selection.code}` : `H3 ${selection.h3}`;
@@ -61,22 +69,24 @@ export function DetailPanel({
       <dl className="detail-figures">
         <div>
           <dt>{windowLabel(from, to)}</dt>
-          <dd data-testid="detail-count">{formatCountOrWithheld(count, countWithheld)}</dd>
+          <dd data-testid="detail-count">{pending ? '…' : formatFigure(count, { withheld: countWithheld, noData: countNoData })}</dd>
         </div>
         <div>
           <dt>Previous ({windowLabel(prev.from, prev.to)})</dt>
-          <dd>{previousCovered ? formatCountOrWithheld(previous, previousWithheld) : <span className="hint">before the data start</span>}</dd>
+          <dd data-testid="detail-previous">
+            {pending ? '…' : previousNoData ? <span className="hint no-data">{NO_PREVIOUS_DATA}</span> : formatFigure(previous, { withheld: previousWithheld })}
+          </dd>
         </div>
         <div>
           <dt>Change</dt>
-          <dd className={ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}>
-            {previousCovered && (countWithheld || previousWithheld) ? WITHHELD : formatChange(ch)}
+          <dd className={ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''} data-testid="detail-change">
+            {pending ? '…' : countNoData || previousNoData ? <span className="hint no-data">{NO_DATA}</span> : countWithheld || previousWithheld ? WITHHELD : formatChange(ch)}
           </dd>
         </div>
         <div>
           <dt>Per 1,000 residents</dt>
           <dd>
-            {selection.kind === 'hex' ? <span className="hint">n/a for hexagons</span> : row?.population == null ? <span className="hint">no population data</span> : countWithheld ? WITHHELD : formatRate(row.rate_per_1000)}
+            {selection.kind === 'hex' ? <span className="hint">n/a for hexagons</span> : row?.population == null ? <span className="hint">no population data</span> : formatFigure(row.rate_per_1000, { withheld: countWithheld, noData: countNoData }, formatRate)}
           </dd>
         </div>
       </dl>

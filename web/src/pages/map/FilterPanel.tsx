@@ -1,6 +1,7 @@
 // Filters: time window (inclusive months in the UI, exclusive `to` in the URL/API), categories, area level, metric.
 import type { AreaSet, Category, Summary } from '../../api/types';
-import { addMonths, fromBoundToMonth, isMonth, windowLabel } from '../../lib/months';
+import { addMonths, fromBoundToMonth, isMonth, previousWindow, windowLabel } from '../../lib/months';
+import { CoverageStrip } from '../../components/CoverageStrip';
 import type { ViewState } from '../../state/url-state';
 import { updateView } from '../../state/view-store';
 import { CategoryPicker } from './CategoryPicker';
@@ -63,6 +64,8 @@ export function FilterPanel({
           )}
         </p>
       )}
+
+      <CoverageStrip categories={view.categories} period={period} previous={period ? previousWindow(period.from, period.to) : null} />
 
       <h2 className="panel-title">Categories</h2>
       <CategoryPicker categories={categories} selected={view.categories} onChange={(cats) => updateView({ categories: cats })} />

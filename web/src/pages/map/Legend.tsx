@@ -1,10 +1,11 @@
-// Map legend: class breaks of the area choropleth and of the hexagons, the "no data" state, and the
-// classification method.
+// Map legend: class breaks of the area choropleth and of the hexagons, the "no data" state (grey, apart
+// from 0, which has a class colour), the coverage rule and notes (issue 11), and the classification method.
 import { legendRows, type ClassMethod, type Classes } from '../../map/classify';
 import { NO_DATA_COLOUR } from '../../map/layers/common';
 import type { AreaMetric } from '../../map/layers/areas';
 import { updateView } from '../../state/view-store';
 import { withheldNote } from '../../lib/format';
+import { COVERAGE_RULE_SHORT } from '../../lib/coverage';
 
 function Rows({ classes, colours, testId }: { classes: Classes; colours: readonly string[]; testId: string }) {
   return (
@@ -26,7 +27,14 @@ export function Legend(p: {
   showAreas: boolean;
   areaClasses: Classes | null;
   areaColours: readonly string[];
-  areaNoData: boolean;
+  /** The legend entry for areas without a value (no data, withheld, no population), or null. */
+  areaNoDataLabel: string | null;
+  /** The period has no data at all for the categories. */
+  noCurrentData: boolean;
+  /** Coverage notes from the API (partial period, no previous period). */
+  coverageNotes: string[];
+  /** The API's coverage rule in full (the legend shows a short line; this is its title). */
+  coverageRule: string | null;
   showHexes: boolean;
   hexClasses: Classes | null;
   hexColours: readonly string[];
@@ -43,7 +51,7 @@ export function Legend(p: {
       {p.showHexes && (
         <section>
           <h3>Incidents per hexagon{p.hexRes ? ` (H3 res ${p.hexRes})` : ''}</h3>
-          {p.hexClasses ? <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" /> : <p className="hint">{p.hexWithheld ? 'All counts withheld' : 'No incidents in view'}</p>}
+          {p.hexClasses ? <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" /> : <p className="hint">{p.noCurrentData ? 'No data for this period' : p.hexWithheld ? 'All counts withheld' : 'No incidents in view'}</p>}
           {p.hexWithheld && (
             <ul className="legend-rows">
               <li>
@@ -59,12 +67,12 @@ export function Legend(p: {
           <h3>
             {p.metric === 'rate' ? 'Incidents per 1,000 residents' : 'Incidents per area'} ({p.levelLabel.toLowerCase()})
           </h3>
-          {p.areaClasses ? <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" /> : <p className="hint">Loading…</p>}
-          {p.areaNoData && (
+          {p.areaClasses ? <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" /> : !p.noCurrentData && <p className="hint">Loading…</p>}
+          {p.areaNoDataLabel && (
             <ul className="legend-rows">
               <li data-testid="legend-no-data">
                 <span className="swatch" style={{ background: NO_DATA_COLOUR }} />
-                {p.withheldMin !== null ? (p.metric === 'rate' ? 'Withheld or no population data' : 'Withheld') : p.metric === 'rate' ? 'No population data' : 'No data'}
+                {p.areaNoDataLabel}
               </li>
             </ul>
           )}
@@ -85,6 +93,16 @@ export function Legend(p: {
         <p className="hint disclosure-note" data-testid="legend-withheld-note">
           {withheldNote(p.withheldMin)}
         </p>
+      )}
+      {(p.showAreas || p.showHexes) && (
+        <div className="hint legend-coverage" data-testid="legend-coverage">
+          <p title={p.coverageRule ?? undefined}>{COVERAGE_RULE_SHORT}</p>
+          {p.coverageNotes.map((n) => (
+            <p key={n} className="coverage-note" data-testid="legend-coverage-note">
+              {n}
+            </p>
+          ))}
+        </div>
       )}
       {(p.showAreas || p.showHexes) && (
         <label className="legend-method">

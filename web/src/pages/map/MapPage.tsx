@@ -7,7 +7,8 @@ import { classBreaks, classColours } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
-import { fromBoundToMonth, resolveWindow } from '../../lib/months';
+import { resolveWindow } from '../../lib/months';
+import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
 import { useApi } from '../../lib/use-api';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
@@ -66,9 +67,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => (live ? stats.reload() : undefined), [live]);
 
-  // Change is only meaningful when the data cover the whole previous period.
-  const firstMonth = fromBoundToMonth(summary.first_month);
-  const previousCovered = !stats.data || !firstMonth || stats.data.previous_from.slice(0, 7) >= firstMonth;
+  // Change is only meaningful when the data cover the whole previous period (the API says: issue 11).
+  const coverage = areaCoverage(stats.data);
+  const previousCovered = !coverage.noPrevious;
   const hasPopulation = !!stats.data?.areas.some((a) => a.rate_per_1000 !== null);
   const metric = view.metric === 'rate' && hasPopulation ? 'rate' : 'count';
   const areaClasses = useMemo(
@@ -148,8 +149,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           hasPopulation={hasPopulation}
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
-        <DrawAreaTool drawn={drawn} disabled={!controller} />
-        <LayerPanel view={view} autoRes={hexes?.res ?? null} pointsLabel={canSeePoints(user) ? pointsLayerLabel(user) : null} />
+        {/* The legend before the drawing tool and layer list, so it stays on a 1366×768 screen. */}
         {!hot.active && <Legend
           levelLabel={levelLabel}
           metric={metric}
@@ -157,7 +157,10 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           showAreas={hasLayer(view, 'choropleth')}
           areaClasses={areaClasses}
           areaColours={areaColours}
-          areaNoData={!!stats.data?.areas.some((a) => (metric === 'rate' ? a.rate_per_1000 : a.count) === null)}
+          areaNoDataLabel={areaNoDataLabel(stats.data, metric, seesWithheld(user))}
+          noCurrentData={coverage.noCurrent}
+          coverageNotes={coverage.notes}
+          coverageRule={stats.data?.coverage.rule ?? null}
           showHexes={showHexes}
           hexClasses={hexes?.classes ?? null}
           hexColours={hexColours}
@@ -166,6 +169,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           withheldMin={seesWithheld(user) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null}
           hexWithheld={!!hexes?.withheld}
         />}
+        <DrawAreaTool drawn={drawn} disabled={!controller} />
+        <LayerPanel view={view} autoRes={hexes?.res ?? null} pointsLabel={canSeePoints(user) ? pointsLayerLabel(user) : null} />
         {canExportIncidents(user) && filters && (
           <div className="panel">
             <h2 className="panel-title">Export</h2>
@@ -214,7 +219,6 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           levelLabel={levelLabel}
           sort={view.sort}
           previousCovered={previousCovered}
-          dataStart={firstMonth ?? null}
           selectedCode={selected?.kind === 'area' ? selected.code : null}
           onSort={(sort) => updateView({ sort })}
           onPick={zoomToArea}

@@ -1,8 +1,10 @@
 // Areas ranked by count, rate or change; a click zooms the map to the area and opens its details.
-// Partners see withheld counts as "withheld" (never 0), with the disclosure rule under the table.
+// Partners see withheld counts as "withheld" (never 0), with the disclosure rule under the table; a
+// period the data do not cover says "no data" (issue 11), and change is not shown without the previous period.
 import type { AreaStats } from '../../api/types';
-import { change, formatChange, formatCountOrWithheld, formatRate, WITHHELD, withheldNote } from '../../lib/format';
-import { monthLabel, windowLabel } from '../../lib/months';
+import { change, formatChange, formatCountOrWithheld, formatFigure, formatRate, NO_DATA, NO_PREVIOUS_DATA, WITHHELD, withheldNote } from '../../lib/format';
+import { areaCoverage } from '../../lib/coverage';
+import { windowLabel } from '../../lib/months';
 import { rankedTotal, sortAreaStats } from '../../lib/ranking';
 import type { SortKey, SortState } from '../../state/url-state';
 
@@ -19,7 +21,6 @@ export function RankingTable({
   levelLabel,
   sort,
   previousCovered,
-  dataStart,
   selectedCode,
   onSort,
   onPick,
@@ -27,7 +28,6 @@ export function RankingTable({
 }: {
   onExport: (() => void) | null;
   previousCovered: boolean;
-  dataStart: string | null;
   stats: AreaStats | null;
   loading: boolean;
   levelLabel: string;
@@ -37,6 +37,7 @@ export function RankingTable({
   onPick: (code: string) => void;
 }) {
   const rows = stats ? sortAreaStats(stats.areas, sort) : [];
+  const cov = areaCoverage(stats);
   // Rates need population; without any, the column would be all dashes.
   const showRate = !!stats?.areas.some((a) => a.rate_per_1000 !== null);
   const columns = COLUMNS.filter((c) => (c.key !== 'rate' || showRate) && (c.key !== 'change' || previousCovered));
@@ -54,9 +55,22 @@ export function RankingTable({
       {stats && (
         <p className="hint">
           {windowLabel(stats.from.slice(0, 7), stats.to.slice(0, 7))}
-          {previousCovered
-            ? `; change vs ${windowLabel(stats.previous_from.slice(0, 7), stats.previous_to.slice(0, 7))}`
-            : `; no change shown: the previous period starts before the data${dataStart ? ` (${monthLabel(dataStart)})` : ''}`}
+          {previousCovered && `; change vs ${windowLabel(stats.previous_from.slice(0, 7), stats.previous_to.slice(0, 7))}`}
+        </p>
+      )}
+      {stats && !previousCovered && (
+        <p className="hint coverage-note" data-testid="ranking-no-previous">
+          No change shown: {NO_PREVIOUS_DATA} ({windowLabel(stats.previous_from.slice(0, 7), stats.previous_to.slice(0, 7))}).
+        </p>
+      )}
+      {cov.noCurrent && (
+        <p className="hint coverage-note" data-testid="ranking-no-data">
+          {NO_DATA.charAt(0).toUpperCase() + NO_DATA.slice(1)} for this period: no imported file covers it for these categories.
+        </p>
+      )}
+      {stats?.coverage.count_note && (
+        <p className="hint coverage-note" data-testid="ranking-count-note">
+          Counts {stats.coverage.count_note.replace(/^counts /, '')}.
         </p>
       )}
       <div className="table-scroll">
@@ -102,13 +116,13 @@ export function RankingTable({
                 >
                   <td className="rank">{i + 1}</td>
                   <td className="name">{r.name}</td>
-                  <td className={r.suppressed ? 'num withheld' : 'num'} data-testid={r.suppressed ? 'withheld-count' : undefined}>
-                    {formatCountOrWithheld(r.count, r.suppressed)}
+                  <td className={r.suppressed ? 'num withheld' : cov.noCurrent ? 'num no-data' : 'num'} data-testid={r.suppressed ? 'withheld-count' : undefined}>
+                    {formatFigure(r.count, { withheld: r.suppressed, noData: cov.noCurrent })}
                   </td>
-                  {showRate && <td className={r.suppressed ? 'num withheld' : 'num'}>{r.suppressed ? WITHHELD : formatRate(r.rate_per_1000)}</td>}
+                  {showRate && <td className={r.suppressed ? 'num withheld' : 'num'}>{formatFigure(r.rate_per_1000, { withheld: r.suppressed, noData: cov.noCurrent }, formatRate)}</td>}
                   {previousCovered && (
-                    <td className={`num change ${changeWithheld ? 'withheld' : ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>
-                      {changeWithheld ? WITHHELD : formatChange(ch)}
+                    <td className={`num change ${changeWithheld ? 'withheld' : ch.diff === null ? 'no-data' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>
+                      {changeWithheld ? WITHHELD : ch.diff === null ? NO_DATA : formatChange(ch)}
                     </td>
                   )}
                 </tr>
@@ -120,14 +134,14 @@ export function RankingTable({
               <tr>
                 <td />
                 <td>Total</td>
-                <td className="num" data-testid="ranking-total">{formatCountOrWithheld(rankedTotal(stats), rankedTotal(stats) === null)}</td>
+                <td className="num" data-testid="ranking-total">{cov.noCurrent ? NO_DATA : formatCountOrWithheld(rankedTotal(stats), rankedTotal(stats) === null)}</td>
                 {columns.length > 2 && <td colSpan={columns.length - 2} />}
               </tr>
             </tfoot>
           )}
         </table>
       </div>
-      {stats && (stats.outside_study_area === null || stats.outside_study_area > 0) && (
+      {stats && !cov.noCurrent && (stats.outside_study_area === null || stats.outside_study_area > 0) && (
         <p className="hint" data-testid="outside-study-area">
           Plus {formatCountOrWithheld(stats.outside_study_area, stats.outside_study_area === null)} incidents outside the study area (
           {formatCountOrWithheld(stats.total, stats.total === null)} in all), not ranked.

@@ -18,7 +18,9 @@ import { MapImages } from './MapImages';
 import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from './PackTables';
 import { PlanningSections } from './PlanningSections';
 import type { PackView } from './render-views';
-import { usePack } from './use-pack';
+import { usePack, usePackCoverage } from './use-pack';
+import { CoverageStrip } from '../../components/CoverageStrip';
+import { NO_PREVIOUS_DATA } from '../../lib/format';
 import './pack.css';
 
 /** The views drawn: the one the pack was opened on (when it has a position), the whole area, and any added. */
@@ -32,6 +34,7 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
   const user = useUser();
   const live = useLiveNonce();
   const { pack, error, query, sinceLabel, monthPrecision } = usePack(view, live, 20);
+  const cov = usePackCoverage(pack, live);
   const [added, setAdded] = useState<PackView[]>([]);
   const [addUrl, setAddUrl] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
@@ -65,6 +68,14 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
             {comparisonText(pack.period, monthPrecision)}
             {pack.categories_filter ? ` · categories: ${pack.categories_filter.join(', ')}` : ' · all categories'}.
           </p>
+          <div className="pack-coverage">
+            <CoverageStrip categories={cov.categories} period={cov.period} previous={cov.previous} report={cov.report} />
+          </div>
+          {cov.coverage && cov.coverage.previous !== 'full' && (
+            <p className="pack-meta coverage-note" data-testid="pack-no-previous">
+              Change is not shown where there is {NO_PREVIOUS_DATA}: no imported file covers all of it.
+            </p>
+          )}
           <p className="pack-meta">
             Prepared {new Date(pack.generated_at).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })} by {user.email} ({ROLE_LABELS[user.role]}).{' '}
             {pack.disclosure ? withheldNote(pack.disclosure.min_count) : 'OFFICIAL-SENSITIVE: do not share beyond the meeting without the analyst\'s agreement.'}
@@ -92,7 +103,7 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
           <div className="pack-columns">
             <section className="pack-section">
               <h2>Period comparison</h2>
-              <CategoryTable pack={pack} />
+              <CategoryTable pack={pack} coverage={cov.coverage} />
             </section>
             <section className="pack-section">
               <h2>Since the last meeting</h2>
@@ -100,11 +111,11 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
             </section>
             <section className="pack-section">
               <h2>Hotspots</h2>
-              <HotspotTable pack={pack} />
+              <HotspotTable pack={pack} coverage={cov.coverage} />
             </section>
             <section className="pack-section">
               <h2>Wards</h2>
-              <WardLeague pack={pack} />
+              <WardLeague pack={pack} coverage={cov.coverage} />
             </section>
           </div>
           <PlanningSections pack={pack} />

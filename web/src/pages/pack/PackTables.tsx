@@ -1,13 +1,22 @@
 // The tasking pack's tables, shared by the presentation (large type, fewer rows) and the printable
 // pack: this period against the previous one by category, the top hotspot cells, the ward league and
-// what changed since the last meeting. Withheld counts (partners) read "withheld", never 0.
+// what changed since the last meeting. Withheld counts (partners) read "withheld", never 0; a period the
+// data do not cover (issue 11: `coverage`, from GET /api/coverage) reads "no data", never 0 or "+N".
 import type { Pack, PackRow } from '../../api/live';
-import { formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
+import { formatCountOrWithheld, formatFigure, formatRate, NO_DATA } from '../../lib/format';
+import type { ComparisonCoverage } from '../../lib/coverage';
 import { changeArrow, changeText, periodLabel } from '../../lib/live-view';
 
 const count = (n: number | null) => formatCountOrWithheld(n, n === null);
+/** A count that is no data when `noData`, else withheld when null. */
+const figure = (n: number | null, noData: boolean) => (noData ? NO_DATA : count(n));
 
-function Change({ r }: { r: Pick<PackRow, 'change' | 'change_pct' | 'suppressed'> }) {
+function NoData() {
+  return <td className="num no-data">{NO_DATA}</td>;
+}
+
+function Change({ r, noData = false }: { r: Pick<PackRow, 'change' | 'change_pct' | 'suppressed'>; noData?: boolean }) {
+  if (noData) return <NoData />;
   const withheld = r.change === null && !!r.suppressed;
   const dir = r.change === null ? '' : r.change > 0 ? 'up' : r.change < 0 ? 'down' : '';
   return (
@@ -17,7 +26,10 @@ function Change({ r }: { r: Pick<PackRow, 'change' | 'change_pct' | 'suppressed'
   );
 }
 
-export function CategoryTable({ pack, limit }: { pack: Pack; limit?: number }) {
+type Covered = { coverage?: ComparisonCoverage | null };
+const noPrevious = (c: ComparisonCoverage | null | undefined, slug?: string) => !!c && (slug ? c.previousOf(slug) : c.previous) !== 'full';
+
+export function CategoryTable({ pack, limit, coverage }: { pack: Pack; limit?: number } & Covered) {
   const rows = limit ? pack.comparison.categories.slice(0, limit) : pack.comparison.categories;
   const more = pack.comparison.categories.length - rows.length;
   const p = pack.period;
@@ -36,9 +48,9 @@ export function CategoryTable({ pack, limit }: { pack: Pack; limit?: number }) {
         {rows.map((r) => (
           <tr key={r.slug} data-testid="pack-category-row">
             <th scope="row">{r.label}</th>
-            <td className="num">{count(r.count)}</td>
-            <td className="num">{count(r.previous_count)}</td>
-            <Change r={r} />
+            <td className="num">{figure(r.count, coverage?.currentOf(r.slug) === 'none')}</td>
+            {noPrevious(coverage, r.slug) ? <NoData /> : <td className="num">{count(r.previous_count)}</td>}
+            <Change r={r} noData={noPrevious(coverage, r.slug) || coverage?.currentOf(r.slug) === 'none'} />
           </tr>
         ))}
       </tbody>
@@ -46,15 +58,15 @@ export function CategoryTable({ pack, limit }: { pack: Pack; limit?: number }) {
         <tr>
           <th scope="row">All categories{more > 0 ? ` (${more} more not listed)` : ''}</th>
           <td className="num">{count(pack.comparison.total.count)}</td>
-          <td className="num">{count(pack.comparison.total.previous_count)}</td>
-          <Change r={{ ...pack.comparison.total, suppressed: pack.comparison.total.count === null || pack.comparison.total.previous_count === null }} />
+          {noPrevious(coverage) ? <NoData /> : <td className="num">{count(pack.comparison.total.previous_count)}</td>}
+          <Change r={{ ...pack.comparison.total, suppressed: pack.comparison.total.count === null || pack.comparison.total.previous_count === null }} noData={noPrevious(coverage)} />
         </tr>
       </tfoot>
     </table>
   );
 }
 
-export function HotspotTable({ pack, limit, showCell = true }: { pack: Pack; limit?: number; showCell?: boolean }) {
+export function HotspotTable({ pack, limit, showCell = true, coverage }: { pack: Pack; limit?: number; showCell?: boolean } & Covered) {
   const cells = limit ? pack.top_cells.cells.slice(0, limit) : pack.top_cells.cells;
   return (
     <table className="pack-table" data-testid="pack-hotspots">
@@ -74,7 +86,7 @@ export function HotspotTable({ pack, limit, showCell = true }: { pack: Pack; lim
             <td className="num">{i + 1}</td>
             <th scope="row">{c.ward_name ?? 'outside the wards'}</th>
             <td className="num">{count(c.count)}</td>
-            <Change r={c} />
+            <Change r={c} noData={noPrevious(coverage)} />
             {showCell && <td className="mono">{c.h3}</td>}
           </tr>
         ))}
@@ -88,8 +100,11 @@ export function HotspotTable({ pack, limit, showCell = true }: { pack: Pack; lim
   );
 }
 
-export function WardLeague({ pack, limit }: { pack: Pack; limit?: number }) {
+export function WardLeague({ pack, limit, coverage }: { pack: Pack; limit?: number } & Covered) {
   if (!pack.wards) return <p className="hint">No ward boundaries are loaded.</p>;
+  // The ward figures come from GET /api/stats/areas: null is no data there unless withheld (partners).
+  const noCurrent = coverage ? coverage.current === 'none' : !pack.disclosure && pack.wards.areas.every((a) => a.count === null);
+  const noPrev = coverage ? noPrevious(coverage) : !pack.disclosure && pack.wards.areas.every((a) => a.previous_count === null);
   const rows = limit ? pack.wards.areas.slice(0, limit) : pack.wards.areas;
   const more = pack.wards.areas.length - rows.length;
   const hasRate = pack.wards.areas.some((a) => a.rate_per_1000 !== null);
@@ -110,9 +125,12 @@ export function WardLeague({ pack, limit }: { pack: Pack; limit?: number }) {
           <tr key={a.code} data-testid="pack-ward-row">
             <td className="num">{a.rank}</td>
             <th scope="row">{a.name}</th>
-            <td className="num">{count(a.count)}</td>
-            {hasRate && <td className="num">{a.count === null ? WITHHELD : formatRate(a.rate_per_1000)}</td>}
-            <Change r={{ change: a.change, change_pct: a.previous_count ? (a.change === null ? null : (a.change * 100) / a.previous_count) : null, suppressed: a.suppressed || a.change === null }} />
+            <td className="num">{figure(a.count, noCurrent)}</td>
+            {hasRate && <td className="num">{formatFigure(a.rate_per_1000, { noData: noCurrent, withheld: !noCurrent && a.count === null }, formatRate)}</td>}
+            <Change
+              r={{ change: a.change, change_pct: a.previous_count ? (a.change === null ? null : (a.change * 100) / a.previous_count) : null, suppressed: a.suppressed || a.change === null }}
+              noData={noCurrent || noPrev}
+            />
           </tr>
         ))}
       </tbody>
@@ -121,7 +139,7 @@ export function WardLeague({ pack, limit }: { pack: Pack; limit?: number }) {
           <th scope="row" colSpan={2}>
             {more > 0 ? `${more} more wards in the pack · ` : ''}All wards
           </th>
-          <td className="num">{count(pack.wards.total)}</td>
+          <td className="num">{figure(pack.wards.total, noCurrent)}</td>
           {hasRate && <td />}
           <td />
         </tr>

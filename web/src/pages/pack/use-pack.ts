@@ -7,6 +7,8 @@ import { liveApi, type Pack, type PackQuery } from '../../api/live';
 import { useApi } from '../../lib/use-api';
 import { lastMeetingSeq } from '../../lib/live-meeting';
 import { chooseCompare, sinceLastMeeting, sinceParam } from '../../lib/live-view';
+import { comparisonCoverage } from '../../lib/coverage';
+import { useCoverageReport } from '../../components/CoverageStrip';
 import type { ViewState } from '../../state/url-state';
 
 export interface PackState {
@@ -56,4 +58,21 @@ export function usePack(view: ViewState, refresh: number, top = 10): PackState {
   );
   const monthPrecision = !!state.data && chooseCompare(state.data.comparison.time_precision) === '1m';
   return { pack: state.data, error: state.error, loading: state.loading, query, sinceLabel, monthPrecision };
+}
+
+/**
+ * What the data cover of the pack's period and the previous one (issue 11): the pack's comparison counts
+ * a month no file covers as 0, so its tables say "no data" where this is not full. The report also feeds
+ * the coverage strip.
+ */
+export function usePackCoverage(pack: Pack | null, refresh: number) {
+  const categories = pack?.categories_filter ?? null;
+  const report = useCoverageReport(categories, refresh, !!pack);
+  const p = pack?.period;
+  const coverage = useMemo(
+    () => (p && report.data ? comparisonCoverage(report.data, categories, { from: p.from, to: p.to }, { from: p.previous_from, to: p.previous_to }) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [report.data, p?.from, p?.to, p?.previous_from, p?.previous_to, categories?.join(',')],
+  );
+  return { report, coverage, categories, period: p ? { from: p.from, to: p.to } : null, previous: p ? { from: p.previous_from, to: p.previous_to } : null };
 }

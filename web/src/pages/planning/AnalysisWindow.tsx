@@ -1,5 +1,7 @@
 // The analysis window every planning tool shares: months from/to (empty = the server's default window,
-// the latest 12 months of data) and the harm scheme.
+// the latest 12 months of data) and the harm scheme; the coverage strip shows which months hold data.
+import { CoverageStrip } from '../../components/CoverageStrip';
+
 export interface WindowState {
   from: string;
   to: string;
@@ -29,6 +31,7 @@ export function AnalysisWindow({ value, onChange, shown }: { value: WindowState;
           <input type="month" value={value.to} onChange={(e) => onChange({ ...value, to: e.target.value })} data-testid="plan-to" />
         </label>
       </div>
+      <CoverageStrip categories={null} period={value.from && value.to ? { from: value.from, to: value.to } : shown} />
       <label className="field">
         <span>Harm scheme</span>
         <select value={value.weights} onChange={(e) => onChange({ ...value, weights: e.target.value })} data-testid="plan-weights">

@@ -19,7 +19,8 @@ import { useShownWindow } from '../../lib/live-meeting';
 import { MapView } from '../map/MapView';
 import { useAreaBoundaries, useAreaStats, useHexLayer, type Viewport } from '../map/use-map-layers';
 import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from '../pack/PackTables';
-import { usePack } from '../pack/use-pack';
+import { usePack, usePackCoverage } from '../pack/use-pack';
+import { CoverageStrip } from '../../components/CoverageStrip';
 import { LiveToast } from './LiveToast';
 import { MeetingBar } from './MeetingBar';
 import { PresentLegend } from './PresentLegend';
@@ -36,6 +37,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
   const initialCamera = useRef(view.camera).current;
   const live = useLiveNonce();
   const { pack, error, sinceLabel, monthPrecision } = usePack(view, live);
+  const cov = usePackCoverage(pack, live);
 
   // The map shows the pack's current period, so the map and the headline agree.
   const filters: ResolvedFilters | null = useMemo(
@@ -109,6 +111,11 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
               {comparisonText(pack.period, monthPrecision)}
             </p>
           )}
+          {pack && (
+            <div className="present-coverage">
+              <CoverageStrip categories={cov.categories} period={cov.period} previous={cov.previous} report={cov.report} />
+            </div>
+          )}
         </div>
         <MeetingBar large />
         <button type="button" className="present-button" onClick={toggleFullscreen} data-testid="present-fullscreen">
@@ -118,7 +125,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
       {error && <p className="error-text present-error">Pack: {error}</p>}
       {pack && (
         <section className="present-strip" aria-label="This period against the previous one" data-testid="present-headline">
-          <CategoryTable pack={pack} limit={6} />
+          <CategoryTable pack={pack} limit={6} coverage={cov.coverage} />
         </section>
       )}
       <div className="present-body">
@@ -137,8 +144,8 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
         <aside className="present-side">
           {pack ? (
             <>
-              <HotspotTable pack={pack} limit={5} showCell={false} />
-              <WardLeague pack={pack} limit={8} />
+              <HotspotTable pack={pack} limit={5} showCell={false} coverage={cov.coverage} />
+              <WardLeague pack={pack} limit={8} coverage={cov.coverage} />
               <section className="present-changes" aria-label="What changed since the last meeting">
                 <h2>Since the last meeting</h2>
                 <ChangesSince pack={pack} sinceLabel={sinceLabel} />
