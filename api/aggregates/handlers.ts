@@ -5,6 +5,7 @@ import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { SYNTHETIC_DATASET } from '../../geodata/synthetic.js';
 import type { H3Res } from './params.js';
+import { populationMeta, type PopulationRule } from './population-meta.js';
 import {
   AREA_SETS_SQL,
   AREAS_GEOJSON_SQL,
@@ -60,6 +61,7 @@ export interface AreaStat {
   name: string;
   count: number;
   population: number | null;
+  population_rule: PopulationRule | null;
   rate_per_1000: number | null;
   previous_count: number;
   change: number;
@@ -88,17 +90,19 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
     categories,
     areas: rows
       .filter((r) => r.code !== null)
-      .map(({ code, name, count, population, rate_per_1000, previous_count, change }) => ({
+      .map(({ code, name, count, population, population_rule, rate_per_1000, previous_count, change }) => ({
         code,
         name,
         count,
         population,
+        population_rule,
         rate_per_1000,
         previous_count,
         change,
       })),
     total: rows[0]?.total ?? 0,
     outside_study_area: rows[0]?.outside_study_area ?? 0,
+    population: await populationMeta(db, q.level),
   };
 }
 

@@ -58,7 +58,7 @@ export function exportRoutes({ db }: Deps) {
     }
     await audit(db, p, c.get('ip'), { action: 'export', resource: `areas.${b.format}`, query: q, recordCount: areas.length, purpose: b.purpose, recipient: b.recipient });
     if (b.format === 'json') return c.json({ ...out, areas, total, outside_study_area: outside });
-    const cols = ['code', 'name', 'count', 'population', 'rate_per_1000', 'previous_count', 'change'] as const;
+    const cols = ['code', 'name', 'count', 'population', 'population_rule', 'rate_per_1000', 'previous_count', 'change'] as const;
     const rows = areas.map((a) => cols.map((k) => (a[k] === null && partner && (k === 'count' || k === 'previous_count') ? 'withheld' : a[k])));
     const csv = stringify(rows, { header: true, columns: [...cols] }) + stringify([['outside_study_area', '', outside ?? 'withheld'], ['total', '', total ?? 'withheld']]);
     return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': attachment(`${q.level}-${out.from}-${out.to}.csv`) });
