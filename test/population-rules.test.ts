@@ -10,6 +10,7 @@ import { importFile } from '../api/imports/index.js';
 import { signedInApp, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
 import { tmpFile } from './helpers/files.js';
+import { populationRuleNote } from '../web/src/lib/format';
 
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const LSOAS = SHARED + 'lewisham_lsoa21.geojson';
@@ -243,5 +244,15 @@ describe.skipIf(!haveShared).each(drivers())('ward populations by best fit, cent
     const wards = rows.filter((r) => /^E05/.test(r.code));
     expect(wards).toHaveLength(19);
     for (const r of wards) expect(r).toMatchObject({ population: String(byLookup.get(r.code)), population_rule: 'best_fit_lookup' });
+  });
+});
+
+describe('the legend line naming the population rule', () => {
+  const meta = (rules: { rule: any; areas: number }[]) => ({ rules, areas_without_population: 0, lsoas_missing_from_lookup: null, lsoas_without_centroid: null, description: '' });
+  it('names one rule, or each with its count of areas', () => {
+    expect(populationRuleNote(meta([{ rule: 'best_fit_lookup', areas: 19 }]))).toBe('Population: ONS best-fit LSOA lookup');
+    expect(populationRuleNote(meta([{ rule: 'given', areas: 2 }, { rule: 'area_weighted', areas: 17 }]))).toBe('Population: as given (2), LSOAs shared by area (approximate) (17)');
+    expect(populationRuleNote(meta([]))).toBeNull();
+    expect(populationRuleNote(undefined)).toBeNull();
   });
 });

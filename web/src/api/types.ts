@@ -58,10 +58,22 @@ export interface AreaSet {
   count: number;
 }
 
+/** How an area's population was obtained (api/aggregates/population-meta.ts). */
+export type PopulationRule = 'given' | 'best_fit_lookup' | 'population_weighted_centroid' | 'area_weighted';
+
+export interface PopulationMeta {
+  rules: { rule: PopulationRule; areas: number }[];
+  areas_without_population: number;
+  lsoas_missing_from_lookup: number | null;
+  lsoas_without_centroid: number | null;
+  description: string;
+}
+
 export interface AreaProperties {
   code: string;
   name: string;
   population: number | null;
+  population_rule?: PopulationRule | null;
   population_source: string | null;
 }
 export type AreaCollection = FeatureCollection<Polygon | MultiPolygon, AreaProperties>;
@@ -72,6 +84,7 @@ export interface AreaStat {
   /** Null when withheld (partners: `suppressed`). */
   count: number | null;
   population: number | null;
+  population_rule?: PopulationRule | null;
   rate_per_1000: number | null;
   previous_count: number | null;
   change: number | null;
@@ -89,6 +102,7 @@ export interface AreaStats {
   areas: AreaStat[];
   total: number | null;
   outside_study_area: number | null;
+  population?: PopulationMeta;
   disclosure?: Disclosure;
 }
 

@@ -4,7 +4,8 @@ import { legendRows, type ClassMethod, type Classes } from '../../map/classify';
 import { NO_DATA_COLOUR } from '../../map/layers/common';
 import type { AreaMetric } from '../../map/layers/areas';
 import { updateView } from '../../state/view-store';
-import { withheldNote } from '../../lib/format';
+import { populationRuleNote, withheldNote } from '../../lib/format';
+import type { PopulationMeta } from '../../api/types';
 
 function Rows({ classes, colours, testId }: { classes: Classes; colours: readonly string[]; testId: string }) {
   return (
@@ -27,6 +28,8 @@ export function Legend(p: {
   areaClasses: Classes | null;
   areaColours: readonly string[];
   areaNoData: boolean;
+  /** How the rates' populations were obtained (stats/areas `population`). */
+  population?: PopulationMeta | null;
   showHexes: boolean;
   hexClasses: Classes | null;
   hexColours: readonly string[];
@@ -60,6 +63,11 @@ export function Legend(p: {
             {p.metric === 'rate' ? 'Incidents per 1,000 residents' : 'Incidents per area'} ({p.levelLabel.toLowerCase()})
           </h3>
           {p.areaClasses ? <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" /> : <p className="hint">Loading…</p>}
+          {p.metric === 'rate' && populationRuleNote(p.population) && (
+            <p className="hint" data-testid="legend-population-rule" title={p.population?.description}>
+              {populationRuleNote(p.population)}
+            </p>
+          )}
           {p.areaNoData && (
             <ul className="legend-rows">
               <li data-testid="legend-no-data">

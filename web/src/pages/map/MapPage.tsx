@@ -158,6 +158,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           areaClasses={areaClasses}
           areaColours={areaColours}
           areaNoData={!!stats.data?.areas.some((a) => (metric === 'rate' ? a.rate_per_1000 : a.count) === null)}
+          population={stats.data?.population}
           showHexes={showHexes}
           hexClasses={hexes?.classes ?? null}
           hexColours={hexColours}
