@@ -88,7 +88,7 @@ describe.skipIf(!haveShared).each(drivers())('ward populations by best fit, cent
       `WITH w AS (SELECT f->'properties'->>'WD22CD' AS code, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326), 27700) AS g FROM json_array_elements($1::json->'features') f),
             l AS (SELECT f->'properties'->>'LSOA21CD' AS code, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326), 27700) AS g FROM json_array_elements($2::json->'features') f),
             p AS (SELECT * FROM unnest($3::text[], $4::int[]) AS t(code, pop)),
-            x AS (SELECT w.code AS ward, l.code AS lsoa, ST_Area(ST_Intersection(w.g, l.g)) AS m2, ST_Area(l.g) AS lsoa_m2 FROM w JOIN l ON ST_Intersects(w.g, l.g)),
+            x AS (SELECT w.code AS ward, l.code AS lsoa, CASE WHEN ST_CoveredBy(l.g, w.g) THEN ST_Area(l.g) ELSE ST_Area(ST_Intersection(w.g, l.g)) END AS m2, ST_Area(l.g) AS lsoa_m2 FROM w JOIN l ON ST_Intersects(w.g, l.g)),
             s AS (SELECT *, sum(m2) OVER (PARTITION BY lsoa) AS covered FROM x)
        SELECT s.ward AS code, sum(p.pop * s.m2 / s.covered)::float8 AS pop, min(s.covered / s.lsoa_m2)::float8 AS min_cover
        FROM s JOIN p ON p.code = s.lsoa GROUP BY s.ward`,
