@@ -41,3 +41,11 @@ export function inWgs84Range(x: number, y: number) {
 export function inBngRange(x: number, y: number) {
   return x >= BNG_BOUNDS.minE && x <= BNG_BOUNDS.maxE && y >= BNG_BOUNDS.minN && y <= BNG_BOUNDS.maxN;
 }
+
+/** Great Britain's extent in WGS84 (mainland, islands and St Kilda, with a small margin). */
+export const GB_WGS84_BOUNDS = { minLon: -9, maxLon: 2.1, minLat: 49.8, maxLat: 61 };
+
+export function inGreatBritain(lon: number, lat: number) {
+  const b = GB_WGS84_BOUNDS;
+  return lon >= b.minLon && lon <= b.maxLon && lat >= b.minLat && lat <= b.maxLat;
+}

@@ -45,7 +45,9 @@ function readFixtures() {
     outcome: r.outcome_category,
   }));
   const population = new Map(popRows.map((r) => [r.LSOA21CD, Number(r.usual_residents_total)]));
-  return { wards, lsoas, population, recs };
+  const lookupRows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21_to_ward24_best_fit_lookup_ons.csv')), { columns: true }) as Record<string, string>[];
+  const wardOfLsoa = new Map(lookupRows.map((r) => [r.LSOA21CD, r.WD24CD]));
+  return { wards, lsoas, population, wardOfLsoa, recs };
 }
 
 /** Turf point-in-polygon with a bbox prefilter; returns the codes of every area containing the point. */
@@ -82,6 +84,7 @@ async function loadFixtures(db: Db) {
   await imp('lewisham_wards_2022.geojson', { kind: 'boundaries', level: 'ward' });
   await imp('lewisham_lsoa21.geojson', { kind: 'boundaries', level: 'lsoa' });
   await imp('lewisham_lsoa21_population_census2021.csv', { kind: 'population', level: 'lsoa' });
+  await imp('lewisham_lsoa21_to_ward24_best_fit_lookup_ons.csv', {});
   const r = await imp('lewisham_violence_robbery_street_api_2016-01_2018-06.csv', { dataset: TEST_DATASET });
   return r;
 }
@@ -187,23 +190,15 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
       const [lon, lat] = f.geometry.coordinates[0][0][0];
       expect(Math.round(lon * 1e6) / 1e6).toBe(lon);
       expect(Math.round(lat * 1e6) / 1e6).toBe(lat);
-      expect(f.properties.population_source).toMatch(/best fit/);
+      expect(f.properties.population_rule).toBe('best_fit_lookup');
+      expect(f.properties.population_source).toMatch(/ONS best-fit lookup lewisham_lsoa21_to_ward24_best_fit_lookup_ons\.csv/);
     }
     // Best fit counts every LSOA exactly once: the ward populations add up to the borough total.
     const borough = [...fx.population.values()].reduce((a, b) => a + b, 0);
     expect(fc.features.reduce((s, f) => s + f.properties.population, 0)).toBe(borough);
-    // Each ward holds the LSOAs whose interior point lies in it (PostGIS ST_PointOnSurface, checked
-    // against the ward polygons with Turf).
-    const inWard = locator(fx.wards, 'WD22CD');
-    const pos = await db.query<{ code: string; lon: number; lat: number }>(
-      `SELECT code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE level = 'lsoa'`,
-    );
+    // Each ward holds the LSOAs the ONS lookup assigns to it (summed here from the two CSVs).
     const expected = new Map<string, number>();
-    for (const p of pos) {
-      const w = inWard(p.lon, p.lat);
-      expect(w).toHaveLength(1);
-      expected.set(w[0], (expected.get(w[0]) ?? 0) + fx.population.get(p.code)!);
-    }
+    for (const [lsoa, ward] of fx.wardOfLsoa) expected.set(ward, (expected.get(ward) ?? 0) + fx.population.get(lsoa)!);
     for (const f of fc.features) expect(f.properties.population).toBe(expected.get(f.properties.code));
   });
 

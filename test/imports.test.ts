@@ -15,6 +15,7 @@ const haveShared = fs.existsSync(SHARED);
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const LSOAS = SHARED + 'lewisham_lsoa21.geojson';
 const POP = SHARED + 'lewisham_lsoa21_population_census2021.csv';
+const LOOKUP = SHARED + 'lewisham_lsoa21_to_ward24_best_fit_lookup_ons.csv';
 const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
 const VIOLENCE = SHARED + 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
 
@@ -44,15 +45,16 @@ describe.skipIf(!haveShared).each(drivers())('imports on real Lewisham data (%s)
     expect(await count(db, `SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`)).toBe(19);
   });
 
-  it('derives ward population from LSOA populations by best fit (every resident counted once)', async () => {
+  it('derives ward population from LSOA populations by the ONS best-fit lookup (every resident counted once)', async () => {
     expect(await importFile(db, LSOAS)).toMatchObject({ status: 'committed', imported: 175 });
     expect(await importFile(db, POP)).toMatchObject({ status: 'committed', kind: 'population', imported: 175 });
+    expect(await importFile(db, LOOKUP)).toMatchObject({ status: 'committed', kind: 'population_lookup', imported: 175 });
     const rows = parse(fs.readFileSync(POP), { columns: true }) as Record<string, string>[];
     const total = rows.reduce((a, r) => a + Number(r.usual_residents_total), 0);
-    const wards = await db.query<{ population: number; population_source: string }>(
-      `SELECT population, population_source FROM area_population_resolved WHERE level = 'ward'`);
+    const wards = await db.query<{ population: number; population_rule: string }>(
+      `SELECT population, population_rule FROM area_population_resolved WHERE level = 'ward'`);
     expect(wards).toHaveLength(19);
-    expect(wards.every((w) => w.population > 5000 && /best fit/.test(w.population_source))).toBe(true);
+    expect(wards.every((w) => w.population > 5000 && w.population_rule === 'best_fit_lookup')).toBe(true);
     expect(wards.reduce((a, w) => a + w.population, 0)).toBe(total);
   });
 

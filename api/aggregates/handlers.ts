@@ -5,6 +5,7 @@ import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { SYNTHETIC_DATASET } from '../../geodata/synthetic.js';
 import type { H3Res } from './params.js';
+import { populationMeta, type PopulationRule } from './population-meta.js';
 import {
   AREA_SETS_SQL,
   AREAS_GEOJSON_SQL,
@@ -62,6 +63,7 @@ export interface AreaStat {
   /** null: the current window has no data at all for the categories (see `coverage.current.reason`). */
   count: number | null;
   population: number | null;
+  population_rule: PopulationRule | null;
   rate_per_1000: number | null;
   /** null: the previous window is not fully covered (see `coverage.previous.reason`), never 0 for missing data. */
   previous_count: number | null;
@@ -97,11 +99,12 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
     categories,
     areas: rows
       .filter((r) => r.code !== null)
-      .map(({ code, name, count, population, rate_per_1000, previous_count, change }): AreaStat => ({
+      .map(({ code, name, count, population, population_rule, rate_per_1000, previous_count, change }): AreaStat => ({
         code,
         name,
         count: noCurrent ? null : count,
         population,
+        population_rule,
         rate_per_1000: noCurrent ? null : rate_per_1000,
         previous_count: noPrevious ? null : previous_count,
         change: noPrevious || noCurrent ? null : change,
@@ -116,6 +119,7 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
       previous_reason: noPrevious ? `no data for the previous period: ${previous.reason}` : null,
       rule: COVERAGE_RULE,
     },
+    population: await populationMeta(db, q.level),
   };
 }
 

@@ -62,6 +62,7 @@ SELECT json_build_object(
       'code', a.code,
       'name', a.name,
       'population', p.population,
+      'population_rule', p.population_rule,
       'population_source', p.population_source),
     'geometry', ST_AsGeoJSON(a.geom, 6)::json
   ) ORDER BY a.code), '[]'::json)
@@ -69,6 +70,24 @@ SELECT json_build_object(
 FROM areas a
 LEFT JOIN area_population_resolved p ON p.area_id = a.id
 WHERE a.level = $1`;
+
+/** How a level's populations were obtained: areas per rule (null: no population), and the LSOAs with a
+ *  population that the level's best-fit lookup or the centroid file leave out (null when not used). */
+export const POPULATION_RULES_SQL = `
+SELECT population_rule AS rule, count(*)::int AS areas
+FROM area_population_resolved
+WHERE level = $1
+GROUP BY population_rule
+ORDER BY population_rule NULLS LAST`;
+
+export const POPULATION_GAPS_SQL = `
+SELECT (SELECT source FROM population_lookup_sets WHERE level = $1) AS lookup_source,
+       CASE WHEN EXISTS (SELECT 1 FROM population_lookup_sets WHERE level = $1) THEN
+         (SELECT count(*)::int FROM area_population p WHERE p.level = 'lsoa'
+            AND NOT EXISTS (SELECT 1 FROM population_lookup k WHERE k.level = $1 AND k.lsoa_code = p.code)) END AS lsoas_missing_from_lookup,
+       CASE WHEN EXISTS (SELECT 1 FROM lsoa_centroids) THEN
+         (SELECT count(*)::int FROM area_population p WHERE p.level = 'lsoa'
+            AND NOT EXISTS (SELECT 1 FROM lsoa_centroids c WHERE c.code = p.code)) END AS lsoas_without_centroid`;
 
 /**
  * Per-area counts for the current and the previous window, for a level whose code is stored on
@@ -140,7 +159,7 @@ function countsAndPerArea(key: 'code' | 'area_id', source: 'win' | 'hits', join:
 -- every area of the level, zero counts included
 per_area AS (
   SELECT a.code, a.name, COALESCE(c.count, 0) AS count, COALESCE(c.previous_count, 0) AS previous_count,
-         p.population
+         p.population, p.population_rule
   FROM areas a
   LEFT JOIN counts c ON ${join}
   LEFT JOIN area_population_resolved p ON p.area_id = a.id
@@ -151,7 +170,7 @@ per_area AS (
 // Shared tail of both stats queries: one row per area, with the window total and the outside count
 // repeated on every row (the handler reads them from the totals row when there are no areas).
 const STATS_SELECT = `
-SELECT pa.code, pa.name, pa.count, pa.population,
+SELECT pa.code, pa.name, pa.count, pa.population, pa.population_rule,
        round(pa.count * 1000.0 / NULLIF(pa.population, 0), 2) AS rate_per_1000,
        pa.previous_count, (pa.count - pa.previous_count) AS change,
        t.total, t.outside_study_area

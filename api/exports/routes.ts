@@ -58,7 +58,7 @@ export function exportRoutes({ db }: Deps) {
     }
     await audit(db, p, c.get('ip'), { action: 'export', resource: `areas.${b.format}`, query: q, recordCount: areas.length, purpose: b.purpose, recipient: b.recipient });
     if (b.format === 'json') return c.json({ ...out, areas, total, outside_study_area: outside });
-    const cols = ['code', 'name', 'count', 'population', 'rate_per_1000', 'previous_count', 'change'] as const;
+    const cols = ['code', 'name', 'count', 'population', 'population_rule', 'rate_per_1000', 'previous_count', 'change'] as const;
     // Missing data is said in words, never written as 0 (issue 11); partners' withheld counts likewise.
     const noData = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
     const cell = (k: (typeof cols)[number], v: unknown) => {

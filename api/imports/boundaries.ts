@@ -199,6 +199,8 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
        SELECT id, level, code, ST_Subdivide(geom, 64) FROM areas WHERE level = $1`,
       [lvl],
     );
+    // Populations derived from areas (best fit, centroids, area weighting) follow the new polygons.
+    await tx.query('SELECT refresh_area_population_resolved()');
     // Re-assign incidents to the new polygons (the same rule as at import: lowest code on ties).
     let reassigned = 0;
     const column = ({ ward: 'ward_code', lsoa: 'lsoa_code' } as Record<string, string>)[lvl];

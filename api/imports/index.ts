@@ -9,6 +9,7 @@ import { createBatch, finishBatch, type ImportSummary } from './batches.js';
 import { importBoundaries } from './boundaries.js';
 import { importIncidentCsv, type Progress } from './incidents.js';
 import { importPopulation } from './population.js';
+import { importPopulationCentroids, importPopulationLookup } from './population-rules.js';
 import { importSites } from './sites.js';
 import { ImportError, IMPORT_KINDS, POLICE_UK_API_FIELDS, POLICE_UK_HEADER, sniff, type ImportKind } from './sniff.js';
 
@@ -16,7 +17,7 @@ export { ImportError, IMPORT_KINDS, type ImportKind, type ImportSummary, type Pr
 
 export interface ImportOptions {
   kind?: ImportKind;
-  /** Area level for boundaries/population (ward, lsoa, ...). */
+  /** Area level for boundaries/population (ward, lsoa, ...); for a best-fit lookup, the level of its ward codes. */
   level?: string;
   codeField?: string;
   nameField?: string;
@@ -106,6 +107,10 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       summary = await importSites(db, file, { batchId, fileName, kind, format: s.format, crs: opts.crs });
     } else if (kind === 'population') {
       summary = await importPopulation(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, valueField: opts.valueField });
+    } else if (kind === 'population_lookup') {
+      summary = await importPopulationLookup(db, file, { batchId, fileName, level: opts.level });
+    } else if (kind === 'population_centroids') {
+      summary = await importPopulationCentroids(db, file, { batchId, fileName, crs: opts.crs });
     } else if (kind === 'police_uk_street') {
       summary = await importIncidentCsv(db, file, {
         batchId, kind, fileName, dataset: opts.dataset ?? 'police.uk street CSV', keyNamespace: 'police.uk street',

@@ -1,9 +1,7 @@
 // Population CSV: one row per area code (e.g. ONS Census 2021 usual residents by LSOA).
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { parse } from 'csv-parse';
 import type { Db } from '../db/index.js';
 import type { ImportSummary, Reject } from './batches.js';
+import { readCsvRows } from './csv-rows.js';
 import { detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
 
@@ -18,49 +16,31 @@ export interface PopulationOptions {
 const VALUE_RE = /^(population|usual_residents_total|usual residents|all usual residents|total|observation|all persons)$/i;
 
 export async function importPopulation(db: Db, file: string, o: PopulationOptions): Promise<ImportSummary> {
-  const hash = crypto.createHash('sha256');
-  const input = fs.createReadStream(file);
-  input.on('data', (b) => hash.update(b as Buffer));
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
-  let header: string[] | undefined;
   let ci = -1, vi = -1, level: string | undefined;
   const codes: string[] = [], pops: number[] = [];
   const rejects: Reject[] = [];
   const seen = new Set<string>();
-  let rowsRead = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!header) {
-        header = record.map((h) => h.trim());
-        const d = detectCodeField(header);
-        const codeField = o.codeField ?? d.code;
-        const valueField = o.valueField ?? header.find((h) => VALUE_RE.test(h));
-        ci = codeField ? header.indexOf(codeField) : -1;
-        vi = valueField ? header.indexOf(valueField) : -1;
-        if (ci < 0) throw new ImportError('no_code_field', `No area code column found (like LSOA21CD or code); header: ${header.join(', ')}.`, 1);
-        if (vi < 0) throw new ImportError('no_value_field', `No population column found (like population or usual_residents_total); header: ${header.join(', ')}.`, 1);
-        level = o.level ?? d.level;
-        if (!level) throw new ImportError('no_level', `Cannot tell which level the codes in "${codeField}" are; give the level (e.g. lsoa).`, 1);
-        if (!LEVEL_RE.test(level)) throw new ImportError('bad_level', `Level "${level}" must be lower-case letters, digits and _.`, 1);
-        continue;
-      }
-      rowsRead++;
-      const line = info.lines;
-      const code = (record[ci] ?? '').trim();
-      const v = (record[vi] ?? '').trim().replace(/,/g, '');
-      if (!code) { rejects.push({ line, code: 'no_code', reason: 'empty area code', raw: record.join(',') }); continue; }
-      if (!/^\d+$/.test(v) || +v > 100_000_000) { rejects.push({ line, code: 'bad_population', reason: `population "${v.slice(0, 20)}" is not a whole number`, raw: record.join(',') }); continue; }
-      if (seen.has(code)) { rejects.push({ line, code: 'duplicate_code', reason: `${code} appears earlier in the file`, raw: record.join(',') }); continue; }
-      seen.add(code);
-      codes.push(code);
-      pops.push(+v);
-    }
-  } catch (e) {
-    if (e instanceof ImportError) throw e;
-    throw new ImportError('bad_csv', `The CSV could not be read: ${(e as Error).message}`);
-  }
-  if (!header) throw new ImportError('empty_file', 'The file has no rows.');
-  if (!rowsRead) throw new ImportError('empty_file', 'The file has a header but no data rows.');
+  const { sha256, rowsRead } = await readCsvRows(file, (header) => {
+    const d = detectCodeField(header);
+    const codeField = o.codeField ?? d.code;
+    const valueField = o.valueField ?? header.find((h) => VALUE_RE.test(h));
+    ci = codeField ? header.indexOf(codeField) : -1;
+    vi = valueField ? header.indexOf(valueField) : -1;
+    if (ci < 0) throw new ImportError('no_code_field', `No area code column found (like LSOA21CD or code); header: ${header.join(', ')}.`, 1);
+    if (vi < 0) throw new ImportError('no_value_field', `No population column found (like population or usual_residents_total); header: ${header.join(', ')}.`, 1);
+    level = o.level ?? d.level;
+    if (!level) throw new ImportError('no_level', `Cannot tell which level the codes in "${codeField}" are; give the level (e.g. lsoa).`, 1);
+    if (!LEVEL_RE.test(level)) throw new ImportError('bad_level', `Level "${level}" must be lower-case letters, digits and _.`, 1);
+  }, (record, line) => {
+    const code = (record[ci] ?? '').trim();
+    const v = (record[vi] ?? '').trim().replace(/,/g, '');
+    if (!code) return void rejects.push({ line, code: 'no_code', reason: 'empty area code', raw: record.join(',') });
+    if (!/^\d+$/.test(v) || +v > 100_000_000) return void rejects.push({ line, code: 'bad_population', reason: `population "${v.slice(0, 20)}" is not a whole number`, raw: record.join(',') });
+    if (seen.has(code)) return void rejects.push({ line, code: 'duplicate_code', reason: `${code} appears earlier in the file`, raw: record.join(',') });
+    seen.add(code);
+    codes.push(code);
+    pops.push(+v);
+  });
   const source = `${o.fileName} (import ${o.batchId})`;
   const r = await db.transaction(async (tx) => {
     const [c] = await tx.query<{ unchanged: number }>(
@@ -79,6 +59,7 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
       `SELECT count(*)::int AS matched FROM areas WHERE level = $1 AND code = ANY($2::text[])`,
       [level, codes],
     );
+    await tx.query('SELECT refresh_area_population_resolved()');
     return { unchanged: c.unchanged, matched: m.matched };
   });
   return {
@@ -91,7 +72,7 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
     duplicates: r.unchanged,
     rejected: rejects.length,
     outsideStudyArea: 0,
-    details: { sha256: hash.digest('hex'), level, total: pops.reduce((a, b) => a + b, 0), codesMatchingLoadedAreas: r.matched },
+    details: { sha256, level, total: pops.reduce((a, b) => a + b, 0), codesMatchingLoadedAreas: r.matched },
     rejects,
   };
 }

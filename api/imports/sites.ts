@@ -30,7 +30,7 @@ export const HUB_MARGIN_M = 500;
 export const MAX_SITE_JSON_BYTES = 64 * 1024 * 1024;
 
 // Recognised columns (compared lower-case). Schools: GIAS names and their snake_case forms.
-const COLS = {
+export const COLS = {
   schools: { id: ['urn'], name: ['establishmentname', 'establishment_name', 'school_name', 'name'] },
   hubs: { id: ['atcocode', 'atco_code', 'naptancode', 'naptan_code', 'stop_id', 'station_code', 'crscode', 'id', 'code'], name: ['stationname', 'commonname', 'common_name', 'stop_name', 'station_name', 'name'] },
   easting: ['easting', 'bng_e', 'x'],
@@ -60,7 +60,7 @@ interface Candidate {
   raw: string;
 }
 
-const num = (s: string) => (/^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(s) ? Number(s) : NaN);
+export const num = (s: string) => (/^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(s) ? Number(s) : NaN);
 
 /** A location from raw coordinate strings, or a reject reason. */
 function locate(x: string, y: string, crs: Crs): { lon: number; lat: number } | { code: string; reason: string } {
@@ -77,7 +77,7 @@ function locate(x: string, y: string, crs: Crs): { lon: number; lat: number } | 
   return { lon: a, lat: b };
 }
 
-function pick(header: string[], names: string[]): number {
+export function pick(header: string[], names: string[]): number {
   const lower = header.map((h) => h.trim().toLowerCase());
   for (const n of names) {
     const i = lower.indexOf(n);

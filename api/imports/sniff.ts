@@ -1,9 +1,10 @@
 // First look at an uploaded file: empty? binary? JSON or CSV? which kind of CSV?
 import fs from 'node:fs/promises';
+import { detectPopulationRuleKind } from './population-rules.js';
 import { detectSiteKind } from './sites.js';
 
-export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population' | 'schools' | 'hubs';
-export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'schools', 'hubs'];
+export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population' | 'population_lookup' | 'population_centroids' | 'schools' | 'hubs';
+export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'population_lookup', 'population_centroids', 'schools', 'hubs'];
 
 export class ImportError extends Error {
   constructor(public code: string, message: string, public line?: number) {
@@ -58,6 +59,8 @@ export function detectCsvKind(header: string[]): ImportKind | undefined {
   if (POLICE_UK_API_FIELDS.every((f) => lower.has(f))) return 'incidents_csv';
   const site = detectSiteKind(header);
   if (site) return site;
+  const rule = detectPopulationRuleKind(header);
+  if (rule) return rule;
   const hasCode = header.some((h) => /^[A-Z]{2,5}\d{2}CD$/i.test(h) || /^(code|area_code|geography code)$/i.test(h));
   const hasPop = header.some((h) => /population|usual_residents|residents|^observation$|^total$/i.test(h));
   if (hasCode && hasPop && header.length <= 20) return 'population';

@@ -22,7 +22,8 @@ export function testDb(driver: Driver): Promise<Db> {
 
 /** Empty every data table (schema and seeded categories stay). */
 export async function resetData(db: Db) {
-  await db.exec(`TRUNCATE incidents, import_rejects, area_parts, areas, area_sets, area_population,
+  await db.exec(`TRUNCATE incidents, import_rejects, area_parts, areas, area_sets, area_population, area_population_resolved,
+    population_lookup, population_lookup_sets, lsoa_centroids,
     column_mappings, import_batches RESTART IDENTITY CASCADE;
     DELETE FROM categories WHERE origin = 'custom';`);
 }

@@ -58,10 +58,22 @@ export interface AreaSet {
   count: number;
 }
 
+/** How an area's population was obtained (api/aggregates/population-meta.ts). */
+export type PopulationRule = 'given' | 'best_fit_lookup' | 'population_weighted_centroid' | 'area_weighted';
+
+export interface PopulationMeta {
+  rules: { rule: PopulationRule; areas: number }[];
+  areas_without_population: number;
+  lsoas_missing_from_lookup: number | null;
+  lsoas_without_centroid: number | null;
+  description: string;
+}
+
 export interface AreaProperties {
   code: string;
   name: string;
   population: number | null;
+  population_rule?: PopulationRule | null;
   population_source: string | null;
 }
 export type AreaCollection = FeatureCollection<Polygon | MultiPolygon, AreaProperties>;
@@ -72,6 +84,7 @@ export interface AreaStat {
   /** Null when withheld (partners: `suppressed`) or when the period has no data (`coverage.count_reason`). */
   count: number | null;
   population: number | null;
+  population_rule?: PopulationRule | null;
   rate_per_1000: number | null;
   /** Null when withheld (`previous_suppressed`) or when the previous period is not fully covered (`coverage.previous_reason`). */
   previous_count: number | null;
@@ -92,6 +105,7 @@ export interface AreaStats {
   outside_study_area: number | null;
   /** What the two windows cover (issue 11): null figures without `suppressed` are no data, never 0. */
   coverage: AreaStatsCoverage;
+  population?: PopulationMeta;
   disclosure?: Disclosure;
 }
 

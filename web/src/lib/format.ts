@@ -1,4 +1,5 @@
 // Number formatting for tables, legends and panels (en-GB).
+import type { PopulationMeta, PopulationRule } from '../api/types';
 
 const intFmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const rateFmt = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -59,4 +60,18 @@ export function formatFigure(n: number | null | undefined, why: { withheld?: boo
 /** The legend / table note for partners. */
 export function withheldNote(minCount: number): string {
   return `Counts below ${minCount} are withheld for partners (with some larger ones, so small counts cannot be worked out from totals).`;
+}
+
+const RULE_NOTE: Record<PopulationRule, string> = {
+  given: 'as given',
+  best_fit_lookup: 'ONS best-fit LSOA lookup',
+  population_weighted_centroid: 'LSOA population-weighted centroids',
+  area_weighted: 'LSOAs shared by area (approximate)',
+};
+
+/** One short line naming how the rates' populations were obtained (the legend); null without population. */
+export function populationRuleNote(meta: PopulationMeta | null | undefined): string | null {
+  if (!meta?.rules.length) return null;
+  const several = meta.rules.length > 1;
+  return `Population: ${meta.rules.map((r) => (several ? `${RULE_NOTE[r.rule]} (${r.areas})` : RULE_NOTE[r.rule])).join(', ')}`;
 }

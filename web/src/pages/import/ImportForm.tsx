@@ -12,6 +12,8 @@ export const KINDS: { value: string; label: string; help: string }[] = [
   { value: 'incidents_csv', label: 'Incident CSV', help: 'police.uk API layout, or your own columns with a saved mapping.' },
   { value: 'boundaries', label: 'Area boundaries', help: 'GeoJSON or TopoJSON polygons (wards, LSOAs…), in WGS84 or British National Grid.' },
   { value: 'population', label: 'Population CSV', help: 'Residents per area code, used for rates per 1,000.' },
+  { value: 'population_lookup', label: 'LSOA→ward best-fit lookup', help: 'ONS lookup (LSOA21CD, WD24CD, …): ward populations are the sums of their LSOAs, the official rule.' },
+  { value: 'population_centroids', label: 'LSOA population-weighted centroids', help: 'ONS centroids (LSOA21CD, x, y in British National Grid, or longitude/latitude): used for ward populations when no lookup is loaded.' },
   { value: 'schools', label: 'Schools', help: 'DfE "Get Information About Schools" CSV (URN, EstablishmentName, Easting/Northing), or point GeoJSON.' },
   { value: 'hubs', label: 'Stations and hubs', help: 'NaPTAN stops CSV (AtcoCode, names, Easting/Northing or Longitude/Latitude), or point GeoJSON.' },
 ];

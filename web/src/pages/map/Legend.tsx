@@ -4,8 +4,9 @@ import { legendRows, type ClassMethod, type Classes } from '../../map/classify';
 import { NO_DATA_COLOUR } from '../../map/layers/common';
 import type { AreaMetric } from '../../map/layers/areas';
 import { updateView } from '../../state/view-store';
-import { withheldNote } from '../../lib/format';
+import { populationRuleNote, withheldNote } from '../../lib/format';
 import { COVERAGE_RULE_SHORT } from '../../lib/coverage';
+import type { PopulationMeta } from '../../api/types';
 
 function Rows({ classes, colours, testId }: { classes: Classes; colours: readonly string[]; testId: string }) {
   return (
@@ -35,6 +36,8 @@ export function Legend(p: {
   coverageNotes: string[];
   /** The API's coverage rule in full (the legend shows a short line; this is its title). */
   coverageRule: string | null;
+  /** How the rates' populations were obtained (stats/areas `population`). */
+  population?: PopulationMeta | null;
   showHexes: boolean;
   hexClasses: Classes | null;
   hexColours: readonly string[];
@@ -68,6 +71,11 @@ export function Legend(p: {
             {p.metric === 'rate' ? 'Incidents per 1,000 residents' : 'Incidents per area'} ({p.levelLabel.toLowerCase()})
           </h3>
           {p.areaClasses ? <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" /> : !p.noCurrentData && <p className="hint">Loading…</p>}
+          {p.metric === 'rate' && populationRuleNote(p.population) && (
+            <p className="hint" data-testid="legend-population-rule" title={p.population?.description}>
+              {populationRuleNote(p.population)}
+            </p>
+          )}
           {p.areaNoDataLabel && (
             <ul className="legend-rows">
               <li data-testid="legend-no-data">

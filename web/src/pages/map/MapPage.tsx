@@ -161,6 +161,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           noCurrentData={coverage.noCurrent}
           coverageNotes={coverage.notes}
           coverageRule={stats.data?.coverage.rule ?? null}
+          population={stats.data?.population}
           showHexes={showHexes}
           hexClasses={hexes?.classes ?? null}
           hexColours={hexColours}
