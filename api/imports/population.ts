@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
 import type { Db } from '../db/index.js';
-import type { ImportSummary, Reject } from './batches.js';
+import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
 
@@ -63,6 +63,7 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
   if (!rowsRead) throw new ImportError('empty_file', 'The file has a header but no data rows.');
   const source = `${o.fileName} (import ${o.batchId})`;
   const r = await db.transaction(async (tx) => {
+    await ownBatch(tx, o.batchId);
     const [c] = await tx.query<{ unchanged: number }>(
       `SELECT count(*)::int AS unchanged FROM area_population p JOIN unnest($2::text[], $3::int[]) AS t(code, pop)
          ON p.level = $1 AND p.code = t.code AND p.population = t.pop`,
