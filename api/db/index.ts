@@ -43,6 +43,12 @@ export interface Db extends Queryable {
    */
   hold?(namespace: number, key: number): Promise<void>;
   release?(namespace: number, key: number): Promise<void>;
+  /**
+   * PGlite only: a consistent snapshot of the whole data directory (gzipped tar, PGlite's
+   * `dumpDataDir`), taken after a CHECKPOINT while no other statement runs; an open transaction in it
+   * is rolled back when the copy is opened, as after a crash. A server is backed up with pg_dump.
+   */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -103,12 +109,13 @@ function dispatch(handlers: Iterable<Handler>, payload: string) {
   }
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Db> {
+async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create({
     dataDir,
+    loadDataDir,
     extensions: { postgis },
     parsers: { [INT8]: toNum, [NUMERIC]: toNum },
   });
@@ -135,6 +142,10 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
       return async () => {
         if (!pg.closed) await stop();
       };
+    },
+    async snapshot() {
+      await pg.exec('CHECKPOINT');
+      return pg.runExclusive(() => pg.dumpDataDir('gzip'));
     },
     close: () => pg.close(),
   };
@@ -389,10 +400,12 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data directory; undefined = in memory. */
   dataDir?: string;
+  /** PGlite: fill the (new, empty) data directory from a snapshot (`Db.snapshot`). */
+  restoreFrom?: Blob;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
-  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir);
+  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir, opts.restoreFrom);
   await migrate(db);
   return db;
 }
