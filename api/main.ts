@@ -5,7 +5,7 @@ import { configOrExit } from './config.js';
 import { openConfiguredDb } from './db/index.js';
 import { createApp } from './app.js';
 import { acquireLockOrExit, releaseLock } from './lock.js';
-import { failAbandonedBatches } from './imports/batches.js';
+import { startImportHousekeeping } from './imports/housekeeping.js';
 import { createSetupToken } from './auth/store.js';
 
 async function main() {
@@ -13,7 +13,7 @@ async function main() {
   const embedded = !config.DATABASE_URL;
   const lock = embedded ? acquireLockOrExit(config.dataDir, 'app') : undefined;
   const db = await openConfiguredDb(config);
-  await failAbandonedBatches(db);
+  const housekeeping = await startImportHousekeeping(db, config.dataDir);
   const app = createApp({ db, config, localSecret: lock?.secret }, { webRoot: path.resolve('dist/web') });
   // First run: no default password. A one-time link (token in the URL fragment, so it is never sent
   // to the server in a request line or logged) creates the first admin.
@@ -29,6 +29,7 @@ async function main() {
     }
   });
   const stop = async () => {
+    housekeeping.stop();
     server.close();
     await db.close();
     if (lock) releaseLock(lock);

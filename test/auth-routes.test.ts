@@ -107,6 +107,7 @@ const POLICY: Record<string, Policy> = {
   'POST /api/journeys/exports': ['analyst', 'officer'],
   'POST /api/journeys/proposals': ['analyst', 'officer'],
   'POST /api/local/users': 'local',
+  'GET /api/local/backup': 'local',
 };
 
 /** A plausible request for each route (bodies valid enough to get past parsing where that matters). */

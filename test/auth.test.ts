@@ -109,13 +109,14 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     const locked = await signIn(behind, email, TEST_PASSWORD, from('198.51.100.200'));
     expect([locked.status, await codeOf(locked)]).toEqual([429, 'rate_limited']);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Per address: many accounts tried from one address.
+    // Per address: made-up emails tried from one address are refused after the limit, but a known
+    // account's right password from that address still signs in (test/signin-limits.test.ts).
     const ip = from('192.0.2.77');
     for (let i = 0; i < LOGIN_MAX_PER_ADDRESS; i++) expect((await signIn(behind, uniqueEmail('spray'), 'wrong password here', ip)).status).toBe(401);
+    expect((await signIn(behind, uniqueEmail('spray'), 'wrong password here', ip)).status).toBe(429);
     const other = uniqueEmail('analyst');
     await createUser(db, { email: other, role: 'analyst', password: TEST_PASSWORD, createdBy: 'test' });
-    expect((await signIn(behind, other, TEST_PASSWORD, ip)).status).toBe(429);
-    expect((await signIn(behind, other, TEST_PASSWORD, from('192.0.2.78'))).status).toBe(200);
+    expect((await signIn(behind, other, TEST_PASSWORD, ip)).status).toBe(200);
   });
 
   it('refuses state-changing requests without the CSRF token or from another origin', async () => {

@@ -104,5 +104,14 @@ export function localAdminRoutes(db: Db, localSecret: string | undefined) {
     const cmd = await parseBody(c, userCommand);
     return c.json(await runUserCommand(db, cmd, c.req.header('x-saferplaces-actor')?.slice(0, 100) || 'cli'));
   });
+  // `npm run backup` while the app holds the embedded database: the snapshot is taken in this process.
+  r.get('/local/backup', async (c) => {
+    const sent = c.req.header(LOCAL_HEADER) ?? '';
+    if (!safeEqual(sent, localSecret)) throw new ApiError(403, 'forbidden', 'Local administration needs the secret from the data directory.');
+    if (!db.snapshot) throw new ApiError(400, 'not_embedded', 'A server database is backed up with pg_dump (npm run backup uses it).');
+    const blob = await db.snapshot();
+    await audit(db, { email: c.req.header('x-saferplaces-actor')?.slice(0, 100) || 'cli', via: 'cli' }, null, { action: 'export', resource: 'backup', recordCount: null, purpose: 'backup', recipient: 'local file' });
+    return c.body(await blob.arrayBuffer(), 200, { 'content-type': 'application/gzip' });
+  });
   return r;
 }

@@ -33,6 +33,36 @@ import {
 export const LOGIN_WINDOW_MINUTES = 15;
 export const LOGIN_MAX_PER_ACCOUNT = 5;
 export const LOGIN_MAX_PER_ADDRESS = 20;
+/** Advisory lock namespace serialising the check-and-count of sign-in attempts per account / address. */
+const LOGIN_LOCK = 70002;
+
+/**
+ * Count a sign-in attempt as failed *before* its password is checked, if the limit allows one more:
+ * the check and the count happen under one advisory lock, so parallel requests cannot all pass the
+ * check (they queue on the lock and see each other's rows). A correct password turns its row into a
+ * success afterwards, which ends the account's run of failures. Known accounts are limited per account
+ * (LOGIN_MAX_PER_ACCOUNT failures since the last success, from any address); unknown emails per
+ * address (LOGIN_MAX_PER_ADDRESS failures from it), so failures with made-up emails from one address
+ * (behind a proxy without TRUST_PROXY, everyone's) never lock a known account out. Resolves to the
+ * attempt's id, or null when refused.
+ */
+export async function reserveAttempt(db: Db, email: string, ip: string, known: boolean): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOGIN_LOCK, known ? `account:${email}` : `address:${ip}`]);
+    const [{ n }] = known
+      ? await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM login_attempts
+          WHERE email = $1 AND NOT ok AND at > now() - make_interval(mins => $2)
+            AND at > COALESCE((SELECT max(at) FROM login_attempts WHERE email = $1 AND ok), '-infinity')`,
+        [email, LOGIN_WINDOW_MINUTES])
+      : await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM login_attempts WHERE ip = $1 AND NOT ok AND at > now() - make_interval(mins => $2)`,
+        [ip, LOGIN_WINDOW_MINUTES]);
+    if (n >= (known ? LOGIN_MAX_PER_ACCOUNT : LOGIN_MAX_PER_ADDRESS)) return null;
+    const [{ id }] = await tx.query<{ id: number }>('INSERT INTO login_attempts (email, ip, ok) VALUES ($1, $2, false) RETURNING id', [email, ip]);
+    return id;
+  });
+}
 
 const password = z.string().min(1).max(1000);
 const loginBody = z.strictObject({ email: emailParam, password });
@@ -110,21 +140,15 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
   r.post('/session', async (c) => {
     const b = await parseBody(c, loginBody);
     const failed = (outcome: string) => audit(db, { email: b.email, via: 'anonymous' }, ip(c), { action: 'login_failed', resource: 'session', outcome });
-    const [counts] = await db.query<{ by_email: number; by_ip: number }>(
-      `SELECT
-         count(*) FILTER (WHERE email = $1 AND NOT ok AND at > COALESCE((SELECT max(at) FROM login_attempts WHERE email = $1 AND ok), '-infinity'))::int AS by_email,
-         count(*) FILTER (WHERE ip = $2 AND NOT ok)::int AS by_ip
-       FROM login_attempts WHERE at > now() - make_interval(mins => $3) AND (email = $1 OR ip = $2)`,
-      [b.email, ip(c), LOGIN_WINDOW_MINUTES],
-    );
-    if (counts.by_email >= LOGIN_MAX_PER_ACCOUNT || counts.by_ip >= LOGIN_MAX_PER_ADDRESS) {
+    const user = await findUser(db, { email: b.email });
+    const attempt = await reserveAttempt(db, b.email, ip(c), user !== null);
+    if (attempt === null) {
       await failed('rate_limited');
       c.header('retry-after', String(LOGIN_WINDOW_MINUTES * 60));
       throw new ApiError(429, 'rate_limited', `Too many failed sign-ins. Try again in ${LOGIN_WINDOW_MINUTES} minutes.`);
     }
-    const user = await findUser(db, { email: b.email });
     const ok = (await verifyPassword(b.password, user?.password_hash ?? null)) && user !== null && user.disabled_at === null;
-    await db.query('INSERT INTO login_attempts (email, ip, ok) VALUES ($1, $2, $3)', [b.email, ip(c), ok]);
+    if (ok) await db.query('UPDATE login_attempts SET ok = true WHERE id = $1', [attempt]);
     if (!ok || !user) {
       await failed('bad_credentials');
       throw new ApiError(401, 'bad_credentials', 'Wrong email or password.');

@@ -20,7 +20,11 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+/** How many password checks ran in this process (the sign-in limit tests count them). */
+export const passwordChecks = { count: 0 };
+
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  passwordChecks.count++;
   // A missing hash still costs one scrypt, so that unknown accounts take as long as known ones.
   const parts = (stored ?? DUMMY).split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;

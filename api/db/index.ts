@@ -34,9 +34,52 @@ export interface Db extends Queryable {
    * miss anything keep a sequence in a table and catch up from it. Every Db from `openDb` has it;
    * wrappers that do not forward it (the bench's instrumented Db) leave it out.
    */
-  listen?(channel: string, handler: (payload: string) => void): Promise<Unlisten>;
+  listen?(channel: string, handler: (payload: string) => void, opts?: { onResume?: () => void }): Promise<Unlisten>;
+  /**
+   * Server only: a shared advisory lock on (`namespace`, `key`) held by this Db's own session
+   * connection (the LISTEN connection) until `release`, and taken again after a reconnect. Another
+   * process tells a live owner from a gone one with `pg_try_advisory_xact_lock` (import batches:
+   * `imports/batches.ts`). Counted: each hold needs one release. PGlite (one process) has none.
+   */
+  hold?(namespace: number, key: number): Promise<void>;
+  release?(namespace: number, key: number): Promise<void>;
+  /**
+   * PGlite only: a consistent snapshot of the whole data directory (gzipped tar, PGlite's
+   * `dumpDataDir`), taken after a CHECKPOINT while no other statement runs; an open transaction in it
+   * is rolled back when the copy is opened, as after a crash. A server is backed up with pg_dump.
+   */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 }
+
+/**
+ * The database cannot be reached (refused, stopped, restarting, connection lost). The API answers it
+ * with 503 database_unavailable and Retry-After; the pool reconnects by itself.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'database_unavailable';
+  constructor(public cause: unknown) {
+    super(`The database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+const LOST_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOENT']);
+// SQLSTATE 57P01 admin_shutdown (also pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now.
+const LOST_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
+const LOST_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|Client was closed|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command/i;
+
+/** True for errors that mean "no database connection", as opposed to an error of the statement. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (e instanceof DatabaseUnavailableError) return true;
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && (LOST_ERRNO.has(code) || LOST_SQLSTATE.has(code) || code.startsWith('08'))) return true;
+  if (LOST_MESSAGE.test(e.message)) return true;
+  // AggregateError from net.connect when every address of the host refuses.
+  return e instanceof AggregateError && e.errors.some(isDatabaseUnavailable);
+}
+
+const unavailable = (e: unknown) => (isDatabaseUnavailable(e) && !(e instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(e) : e);
 
 /** NOTIFY `channel` (delivered to listeners when the current transaction commits; at once outside one). */
 export async function notify(q: Queryable, channel: string, payload: string): Promise<void> {
@@ -66,12 +109,13 @@ function dispatch(handlers: Iterable<Handler>, payload: string) {
   }
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Db> {
+async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create({
     dataDir,
+    loadDataDir,
     extensions: { postgis },
     parsers: { [INT8]: toNum, [NUMERIC]: toNum },
   });
@@ -99,9 +143,16 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
         if (!pg.closed) await stop();
       };
     },
+    async snapshot() {
+      await pg.exec('CHECKPOINT');
+      return pg.runExclusive(() => pg.dumpDataDir('gzip'));
+    },
     close: () => pg.close(),
   };
 }
+
+/** How long a request waits for a connection before the pool gives up (then 503). */
+const CONNECT_TIMEOUT_MS = 5000;
 
 async function openPostgres(url: string): Promise<Db> {
   const pg = (await import('pg')).default;
@@ -112,89 +163,186 @@ async function openPostgres(url: string): Promise<Db> {
     getTypeParser: (oid: number, format?: string) =>
       oid === INT8 || oid === NUMERIC ? toNum : pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString: url, max: 8, types });
-  pool.on('error', (e) => console.error('postgres pool error:', e.message));
+  const pool = new pg.Pool({ connectionString: url, max: 8, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+  // Idle clients that lose their connection are dropped by the pool, which then emits this; the next
+  // query opens a new connection.
+  pool.on('error', (e) => console.error('postgres pool: an idle connection was lost:', e.message));
+  /**
+   * A client checked out of the pool has no 'error' listener of the pool's: a connection lost between
+   * two of its queries (an import parsing its next chunk) would emit an unhandled 'error' and end the
+   * process. `guard` listens while it is checked out; `done` hands it back, destroyed if it broke.
+   */
+  const checkout = async () => {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (e) {
+      throw unavailable(e);
+    }
+    let lost: Error | undefined;
+    const guard = (e: Error) => {
+      lost ??= e;
+      console.error('postgres: a connection in use was lost:', e.message);
+    };
+    client.on('error', guard);
+    return {
+      client,
+      done(err?: unknown) {
+        client.off('error', guard);
+        const broken = lost ?? (isDatabaseUnavailable(err) ? (err as Error) : undefined);
+        client.release(broken);
+      },
+    };
+  };
   const wrap = (c: Pool | PoolClient): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
-      return (await c.query(sql, params)).rows as T[];
+      try {
+        return (await c.query(sql, params)).rows as T[];
+      } catch (e) {
+        throw unavailable(e);
+      }
     },
     async exec(sql: string) {
-      await c.query(sql);
+      try {
+        await c.query(sql);
+      } catch (e) {
+        throw unavailable(e);
+      }
     },
     async copyCsv(table, columns, csv) {
-      const client = 'release' in c ? c : await (c as Pool).connect();
+      const own = 'release' in c ? undefined : await checkout();
+      const client = own?.client ?? (c as PoolClient);
+      let failed: unknown;
       try {
         const stream = client.query(copyFrom(copySql(table, columns, 'STDIN')));
         await pipeline(Readable.from([csv]), stream);
+      } catch (e) {
+        failed = e;
+        throw unavailable(e);
       } finally {
-        if (client !== c) (client as PoolClient).release();
+        own?.done(failed);
       }
     },
   });
   // Fail fast with a clear message when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
-  const listener = new PgListener(() => new pg.Client({ connectionString: url }));
+  const session = new PgSession(() => new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true }));
   return {
     driver: 'postgres',
     ...wrap(pool),
-    listen: (channel, handler) => listener.listen(channel, handler),
+    listen: (channel, handler, opts) => session.listen(channel, handler, opts?.onResume),
+    hold: (ns, key) => session.hold(ns, key),
+    release: (ns, key) => session.release(ns, key),
     async transaction(fn) {
-      const client = await pool.connect();
+      const { client, done } = await checkout();
+      let failed: unknown;
       try {
         await client.query('BEGIN');
         const r = await fn(wrap(client));
         await client.query('COMMIT');
         return r;
       } catch (e) {
+        failed = e;
         await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
+        throw unavailable(e);
       } finally {
-        client.release();
+        done(failed);
       }
     },
     async close() {
-      await listener.close();
+      await session.close();
       await pool.end();
     },
   };
 }
 
+/** Reconnect delays of the session connection: 250 ms doubling to at most 4 s while the server is away. */
+export const RECONNECT_MS = { first: 250, max: 4000 };
+
 /**
- * LISTEN for node-postgres: one connection outside the pool (a pooled connection would be handed to
- * other queries), opened on the first listen, every channel re-LISTENed after a reconnect (retried
- * every second while anyone listens).
+ * The process's own session on the server, outside the pool (a pooled connection would be handed to
+ * other queries): it carries every LISTEN of this Db and the advisory locks of `hold`. Opened on first
+ * use; when it is lost it reconnects with backoff while anything is listened to or held, then
+ * LISTENs again, takes the held locks again and calls each listener's `onResume` (notifications sent
+ * while it was down are lost; listeners catch up from their table).
  */
-class PgListener {
+class PgSession {
   private handlers = new Map<string, Set<Handler>>();
+  private resumers = new Set<() => void>();
+  private held = new Map<string, { ns: number; key: number; n: number }>();
   private client: PgClient | null = null;
   private ready: Promise<PgClient> | null = null;
   private closed = false;
+  private delay = RECONNECT_MS.first;
+  private retry: NodeJS.Timeout | null = null;
+  private connectedOnce = false;
 
   constructor(private make: () => PgClient) {}
 
-  async listen(channel: string, handler: Handler): Promise<Unlisten> {
+  private get wanted() {
+    return this.handlers.size > 0 || this.held.size > 0;
+  }
+
+  async listen(channel: string, handler: Handler, onResume?: () => void): Promise<Unlisten> {
     if (!IDENT.test(channel)) throw new Error('listen: bad channel name');
     if (this.closed) throw new Error('listen: the database is closed');
     let set = this.handlers.get(channel);
     const first = !set;
     if (!set) this.handlers.set(channel, (set = new Set()));
     set.add(handler);
+    if (onResume) this.resumers.add(onResume);
     try {
       const c = await this.connection();
       if (first) await c.query(`LISTEN ${channel}`);
     } catch (e) {
-      await this.remove(channel, handler);
-      throw e;
+      await this.remove(channel, handler, onResume);
+      throw unavailable(e);
     }
-    return () => this.remove(channel, handler);
+    return () => this.remove(channel, handler, onResume);
   }
 
-  private async remove(channel: string, handler: Handler) {
+  private async remove(channel: string, handler: Handler, onResume?: () => void) {
+    if (onResume) this.resumers.delete(onResume);
     const set = this.handlers.get(channel);
     if (!set?.delete(handler) || set.size) return;
     this.handlers.delete(channel);
     if (this.client) await this.client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+  }
+
+  async hold(ns: number, key: number): Promise<void> {
+    if (this.closed) throw new Error('hold: the database is closed');
+    const id = `${ns}:${key}`;
+    const h = this.held.get(id);
+    if (h) {
+      h.n++;
+      return;
+    }
+    this.held.set(id, { ns, key, n: 1 });
+    try {
+      const c = await this.connection();
+      // Taken on connect when the connection was opened for it, else here.
+      if (this.held.get(id)?.n && !(await this.isHeld(c, ns, key))) await c.query('SELECT pg_advisory_lock_shared($1, $2)', [ns, key]);
+    } catch (e) {
+      this.held.delete(id);
+      throw unavailable(e);
+    }
+  }
+
+  private async isHeld(c: PgClient, ns: number, key: number) {
+    const r = await c.query(
+      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2`,
+      [ns, key],
+    );
+    return r.rowCount! > 0;
+  }
+
+  async release(ns: number, key: number): Promise<void> {
+    const id = `${ns}:${key}`;
+    const h = this.held.get(id);
+    if (!h || --h.n > 0) return;
+    this.held.delete(id);
+    if (this.client) await this.client.query('SELECT pg_advisory_unlock_shared($1, $2)', [ns, key]).catch(() => undefined);
   }
 
   private connection(): Promise<PgClient> {
@@ -203,13 +351,18 @@ class PgListener {
     this.client = c;
     c.on('notification', (m) => dispatch(this.handlers.get(m.channel) ?? [], m.payload ?? ''));
     c.on('error', (e) => {
-      console.error('postgres listener connection error:', e.message);
+      console.error('postgres session connection lost:', e.message);
       this.lost(c);
     });
     c.on('end', () => this.lost(c));
+    const resumed = this.connectedOnce;
     this.ready = (async () => {
       await c.connect();
       for (const channel of this.handlers.keys()) await c.query(`LISTEN ${channel}`);
+      for (const h of this.held.values()) await c.query('SELECT pg_advisory_lock_shared($1, $2)', [h.ns, h.key]);
+      this.connectedOnce = true;
+      this.delay = RECONNECT_MS.first;
+      if (resumed) for (const fn of [...this.resumers]) dispatch([fn], '');
       return c;
     })();
     this.ready.catch(() => this.lost(c));
@@ -221,18 +374,24 @@ class PgListener {
     this.client = null;
     this.ready = null;
     c.end().catch(() => undefined);
-    if (this.closed || !this.handlers.size) return;
-    setTimeout(() => {
-      if (!this.closed && !this.ready && this.handlers.size) this.connection().catch(() => undefined);
-    }, 1000).unref();
+    if (this.closed || !this.wanted || this.retry) return;
+    const wait = this.delay;
+    this.delay = Math.min(this.delay * 2, RECONNECT_MS.max);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (!this.closed && !this.ready && this.wanted) this.connection().catch(() => undefined);
+    }, wait);
+    this.retry.unref();
   }
 
   async close() {
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     const c = this.client;
     this.client = null;
     this.ready = null;
     this.handlers.clear();
+    this.held.clear();
     if (c) await c.end().catch(() => undefined);
   }
 }
@@ -241,10 +400,12 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data directory; undefined = in memory. */
   dataDir?: string;
+  /** PGlite: fill the (new, empty) data directory from a snapshot (`Db.snapshot`). */
+  restoreFrom?: Blob;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
-  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir);
+  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir, opts.restoreFrom);
   await migrate(db);
   return db;
 }

@@ -27,12 +27,78 @@ export interface ImportSummary {
   error?: { code: string; message: string; line?: number };
 }
 
-export async function createBatch(db: Queryable, v: { kind: ImportKind; fileName: string; createdBy: string; dataset?: string; status?: 'queued' | 'running' }) {
-  const [r] = await db.query<{ id: number }>(
-    `INSERT INTO import_batches (kind, file_name, created_by, dataset, status) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [v.kind, v.fileName.slice(0, 255), v.createdBy, v.dataset ?? null, v.status ?? 'running'],
-  );
-  return r.id;
+// ---------- ownership ----------
+// A batch 'queued' or 'running' belongs to the process that created it. On a server database that
+// ownership is real: the owner holds a shared advisory lock (BATCH_LOCK, id) on its own session
+// connection from before the row exists until the batch ends (`db.hold`), and the import's transaction
+// holds one too (`ownBatch`), so the lock disappears exactly when the owner (or its transaction) does.
+// `failAbandonedBatches` fails only batches whose lock it can take: no live owner. PGlite is one
+// process, so there every queued/running batch at start-up was left by a process that is gone.
+
+export const BATCH_LOCK = 70001;
+/** How often the app fails batches whose owner is gone (server mode): a killed CLI import, a crashed second app. */
+export const SWEEP_MS = 60_000;
+
+/** Create a batch row owned by this process (release it with `releaseBatch` when the batch ends). */
+export async function createBatch(db: Db, v: { kind: ImportKind; fileName: string; createdBy: string; dataset?: string; status?: 'queued' | 'running' }) {
+  // The id first, then the lock, then the row: no moment when the row exists unowned.
+  const [{ id }] = await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('import_batches', 'id'))::int AS id`);
+  await db.hold?.(BATCH_LOCK, id);
+  try {
+    await db.query(
+      `INSERT INTO import_batches (id, kind, file_name, created_by, dataset, status) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, v.kind, v.fileName.slice(0, 255), v.createdBy, v.dataset ?? null, v.status ?? 'running'],
+    );
+  } catch (e) {
+    await releaseBatch(db, id);
+    throw e;
+  }
+  return id;
+}
+
+/** This process no longer owns the batch (it ended, or its import gave up). */
+export async function releaseBatch(db: Db, id: number) {
+  await db.release?.(BATCH_LOCK, id);
+}
+
+/** Inside an import's transaction: the batch stays owned while the transaction lives, whatever happens to the session connection. */
+export async function ownBatch(tx: Queryable, id: number) {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [BATCH_LOCK, id]);
+}
+
+const ABANDONED = JSON.stringify({
+  code: 'abandoned',
+  message: 'The process running this import stopped (or lost the database) before it finished; nothing from it was kept.',
+});
+
+/**
+ * Mark batches left 'queued'/'running' by a process that is gone as failed (at start-up, and every
+ * SWEEP_MS on a server). Server: only batches whose owner lock is free; PGlite: all of them. Returns
+ * the ids failed.
+ */
+export async function failAbandonedBatches(db: Db): Promise<number[]> {
+  const rows = db.driver === 'pglite'
+    ? await db.query<{ id: number }>(
+      `UPDATE import_batches SET status = 'failed', finished_at = now(), error = $1 WHERE status IN ('queued', 'running') RETURNING id`,
+      [ABANDONED],
+    )
+    // The exclusive try-lock succeeds only when no session holds the batch's shared lock; it is
+    // released when this statement's transaction ends.
+    : await db.query<{ id: number }>(
+      `UPDATE import_batches SET status = 'failed', finished_at = now(), error = $1
+        WHERE status IN ('queued', 'running') AND pg_try_advisory_xact_lock($2, id) RETURNING id`,
+      [ABANDONED, BATCH_LOCK],
+    );
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/**
+ * After a failed import on the embedded database: make the space of the rows it wrote and rolled back
+ * reusable, and give back trailing empty pages (PGlite has no autovacuum). A server has autovacuum.
+ */
+export async function reclaimSpace(db: Db) {
+  if (db.driver !== 'pglite') return;
+  await db.exec('VACUUM');
 }
 
 export async function finishBatch(db: Db, s: ImportSummary, sha256: string | null) {
@@ -55,11 +121,3 @@ export async function finishBatch(db: Db, s: ImportSummary, sha256: string | nul
   }
 }
 
-/** Mark batches left 'running'/'queued' by a crashed process as failed (called at start-up). */
-export async function failAbandonedBatches(db: Db) {
-  await db.query(
-    `UPDATE import_batches SET status = 'failed', finished_at = now(),
-       error = '{"code":"abandoned","message":"The app stopped before this import finished; nothing from it was kept."}'
-     WHERE status IN ('queued', 'running')`,
-  );
-}

@@ -7,7 +7,7 @@ import { feature as topoFeature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import type { Db, Queryable } from '../db/index.js';
 import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
-import type { ImportSummary, Reject } from './batches.js';
+import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
 import { GeoJsonSyntaxError, readGeoJson, type GeoJsonRead } from './geojson-reader.js';
@@ -134,6 +134,7 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
   };
 
   const r = await db.transaction(async (tx) => {
+    await ownBatch(tx, o.batchId);
     await tx.exec(`CREATE TEMP TABLE boundary_stage (code text PRIMARY KEY, name text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL) ON COMMIT DROP`);
     let doc: GeoJsonRead;
     try {

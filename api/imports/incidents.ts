@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Db, Queryable } from '../db/index.js';
 import { resolveMapping, toIncident, type IncidentMapping, type IncidentRecord } from '../../geodata/incident-rows.js';
-import { MAX_STORED_REJECTS, type ImportSummary, type Reject } from './batches.js';
+import { MAX_STORED_REJECTS, ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { fastRecords } from './fast-records.js';
 import { ImportError, type ImportKind } from './sniff.js';
 import { CoverageTracker } from '../coverage/record.js';
@@ -172,6 +172,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   };
 
   const result = await db.transaction(async (tx) => {
+    await ownBatch(tx, o.batchId);
     await createStage(tx);
     let chunk: string[] = [];
     // One COPY in flight while the next chunk is parsed: on the server the backend stores chunk N

@@ -1,11 +1,11 @@
 // importFile: the one entry point for every import (CLI, API, demo, tests).
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Db } from '../db/index.js';
+import { isDatabaseUnavailable, type Db } from '../db/index.js';
 import {
   incidentMappingSchema, parseMappingString, POLICE_UK_API_MAPPING, POLICE_UK_STREET_MAPPING, type IncidentMapping,
 } from '../../geodata/incident-rows.js';
-import { createBatch, finishBatch, type ImportSummary } from './batches.js';
+import { createBatch, finishBatch, reclaimSpace, releaseBatch, type ImportSummary } from './batches.js';
 import { importBoundaries } from './boundaries.js';
 import { importIncidentCsv, type Progress } from './incidents.js';
 import { importPopulation } from './population.js';
@@ -89,6 +89,15 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const createdBy = opts.createdBy ?? 'local';
   let kind: ImportKind = opts.kind ?? 'incidents_csv';
   const batchId = opts.batchId ?? (await createBatch(db, { kind, fileName, createdBy, dataset: opts.dataset }));
+  try {
+    return await runImport(db, file, opts, batchId, kind, fileName);
+  } finally {
+    // A batch this call created is this call's to let go (one queued by ImportJobs is the queue's).
+    if (opts.batchId === undefined) await releaseBatch(db, batchId);
+  }
+}
+
+async function runImport(db: Db, file: string, opts: ImportOptions, batchId: number, kind: ImportKind, fileName: string): Promise<ImportSummary> {
   await db.query(`UPDATE import_batches SET status = 'running' WHERE id = $1`, [batchId]);
   let summary: ImportSummary;
   try {
@@ -127,10 +136,15 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     }
   } catch (e) {
     if (!(e instanceof ImportError)) console.error(`import ${batchId} failed:`, e);
-    const err = e instanceof ImportError ? { code: e.code, message: e.message, line: e.line } : { code: 'internal', message: 'The import failed inside the database; nothing was kept.' };
+    const err = e instanceof ImportError ? { code: e.code, message: e.message, line: e.line }
+      : isDatabaseUnavailable(e) ? { code: 'database_unavailable', message: 'The connection to the database was lost during the import; nothing was kept.' }
+      : { code: 'internal', message: 'The import failed inside the database; nothing was kept.' };
     summary = { batchId, kind, fileName, status: 'failed', rowsRead: 0, imported: 0, duplicates: 0, rejected: 0, outsideStudyArea: 0, details: {}, rejects: [], error: err };
   }
+  // With the database gone this throws, and the batch stays 'running' without an owner until the
+  // next sweep (or start) marks it failed.
   await finishBatch(db, summary, (summary.details.sha256 as string) ?? null);
+  if (summary.status === 'failed') await reclaimSpace(db);
   const size = await fsp.stat(file).then((st) => st.size, () => 0);
   opts.onProgress?.({ phase: 'finishing', bytesRead: size, bytesTotal: size, rowsRead: summary.rowsRead });
   return summary;

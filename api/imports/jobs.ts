@@ -2,7 +2,7 @@
 // in memory while they run and in import_batches when they end.
 import fs from 'node:fs';
 import type { Db } from '../db/index.js';
-import { createBatch } from './batches.js';
+import { createBatch, releaseBatch } from './batches.js';
 import { importFile, type ImportKind, type ImportOptions, type ImportSummary, type Progress } from './index.js';
 
 export interface LiveProgress extends Progress {
@@ -31,6 +31,7 @@ export class ImportJobs {
       } finally {
         this.live.delete(id);
         fs.rmSync(file, { force: true });
+        await releaseBatch(this.db, id);
       }
     });
     this.tail = done.catch(() => undefined);

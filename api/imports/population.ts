@@ -1,6 +1,6 @@
 // Population CSV: one row per area code (e.g. ONS Census 2021 usual residents by LSOA).
 import type { Db } from '../db/index.js';
-import type { ImportSummary, Reject } from './batches.js';
+import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { readCsvRows } from './csv-rows.js';
 import { detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
@@ -43,6 +43,7 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
   });
   const source = `${o.fileName} (import ${o.batchId})`;
   const r = await db.transaction(async (tx) => {
+    await ownBatch(tx, o.batchId);
     const [c] = await tx.query<{ unchanged: number }>(
       `SELECT count(*)::int AS unchanged FROM area_population p JOIN unnest($2::text[], $3::int[]) AS t(code, pop)
          ON p.level = $1 AND p.code = t.code AND p.population = t.pop`,

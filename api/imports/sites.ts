@@ -12,7 +12,7 @@ import { parse } from 'csv-parse';
 import { GeoJsonSyntaxError, readGeoJson as streamGeoJson, type GeoJsonRead } from './geojson-reader.js';
 import type { Db } from '../db/index.js';
 import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
-import type { ImportSummary, Reject } from './batches.js';
+import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { ImportError } from './sniff.js';
 
 export type SiteImportKind = 'schools' | 'hubs';
@@ -287,6 +287,7 @@ export async function importSites(db: Db, file: string, o: SiteOptions): Promise
   const siteKind = o.kind === 'schools' ? 'school' : 'hub';
   const args = [siteKind, kept.map((c) => c.sourceId), kept.map((c) => c.name), kept.map((c) => JSON.stringify(c.attributes)), kept.map((c) => c.lon), kept.map((c) => c.lat)];
   const r = await db.transaction(async (tx) => {
+    await ownBatch(tx, o.batchId);
     const [u] = await tx.query<{ n: number }>(UNCHANGED_SQL, args);
     await tx.query(UPSERT_SQL, [...args, o.batchId]);
     const [t] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM journey_sites WHERE kind = $1 AND NOT (source_id = ANY($2::text[]))`, [siteKind, args[1]]);

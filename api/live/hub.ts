@@ -99,7 +99,8 @@ export class LiveHub {
       this.started = (async () => {
         if (!this.db.listen) throw new Error('this database handle cannot LISTEN');
         this.last = await currentSeq(this.db);
-        this.unlisten.push(await this.db.listen(CHANGES_CHANNEL, () => this.pull()));
+        // After the LISTEN connection comes back, catch up at once rather than at the next poll.
+        this.unlisten.push(await this.db.listen(CHANGES_CHANNEL, () => this.pull(), { onResume: () => void this.pull() }));
         this.unlisten.push(await this.db.listen(MEETINGS_CHANNEL, (id) => this.meetingChanged(id)));
       })();
       this.started.catch(() => (this.started = null));

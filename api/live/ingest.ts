@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import type { Db } from '../db/index.js';
+import { isDatabaseUnavailable, type Db } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { resolveMapping, toIncident, type IncidentMapping, type ResolvedMapping } from '../../geodata/incident-rows.js';
-import { createBatch, finishBatch, type ImportSummary } from '../imports/batches.js';
+import { createBatch, finishBatch, releaseBatch, type ImportSummary } from '../imports/batches.js';
 import { importIncidentCsv } from '../imports/incidents.js';
 import type { ImportKind } from '../imports/sniff.js';
 
@@ -115,19 +115,30 @@ export async function ingest(db: Db, items: unknown[], opts: { dataset?: string;
   const dataset = opts.dataset ?? DEFAULT_DATASET;
   const fileName = `POST /api/incidents (${rows.length})`;
   const batchId = await createBatch(db, { kind: API_KIND, fileName, createdBy: opts.createdBy, dataset });
+  try {
+    return await ingestBatch(db, rows, batchId, fileName, dataset);
+  } finally {
+    await releaseBatch(db, batchId);
+  }
+}
+
+async function ingestBatch(db: Db, rows: string[][], batchId: number, fileName: string, dataset: string): Promise<IngestResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-ingest-'));
   const file = path.join(dir, `${crypto.randomUUID()}.csv`);
   let summary: ImportSummary;
+  let lost: unknown;
   try {
     fs.writeFileSync(file, stringify(rows, { header: true, columns: COLUMNS }));
     summary = await importIncidentCsv(db, file, { batchId, kind: API_KIND, fileName, dataset, keyNamespace: `api:${dataset}`, mapping: WGS84 });
   } catch (e) {
     console.error(`ingest batch ${batchId} failed:`, e);
+    lost = isDatabaseUnavailable(e) ? e : undefined;
     summary = { batchId, kind: API_KIND, fileName, status: 'failed', rowsRead: rows.length, imported: 0, duplicates: 0, rejected: 0, outsideStudyArea: 0, details: {}, rejects: [], error: { code: 'internal', message: 'The ingest failed inside the database; nothing was kept.' } };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   await finishBatch(db, summary, (summary.details.sha256 as string) ?? null);
+  if (lost) throw lost; // 503: the database went away mid-way
   if (summary.status !== 'committed') throw new ApiError(500, 'internal', 'The ingest failed inside the database; nothing was kept.');
   return { batch_id: batchId, imported: summary.imported, duplicates: summary.duplicates, outside_study_area: summary.outsideStudyArea, rejected: [] };
 }

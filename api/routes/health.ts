@@ -1,14 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Hono } from 'hono';
 import type { Deps } from '../app.js';
 import type { AppEnv } from '../auth/middleware.js';
 
-// Public (no sign-in): says only that the service and its database are up.
+// Public (no sign-in): says only that the service and its database are up (503 database_unavailable
+// when the database is not). Admins and analysts also get the disk use: the data directory on the
+// embedded database (PGlite has no autovacuum and keeps what failed imports wrote until VACUUM),
+// the database's size on a server.
 
-export function healthRoutes({ db }: Deps) {
+/** Bytes in a directory tree (files only; missing = 0). */
+export function directoryBytes(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += directoryBytes(p);
+    else if (e.isFile()) total += fs.statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
+}
+
+/** Walking a large data directory on every request would cost; its size is measured at most this often. */
+export const DISK_CACHE_MS = 60_000;
+
+export function healthRoutes({ db, config }: Deps) {
   const r = new Hono<AppEnv>();
+  let cached: { at: number; disk: Record<string, unknown> } | undefined;
+  const diskUse = async () => {
+    if (cached && Date.now() - cached.at < DISK_CACHE_MS) return cached.disk;
+    const uploads = directoryBytes(path.join(config.dataDir, 'uploads'));
+    let disk: Record<string, unknown>;
+    if (db.driver === 'pglite') {
+      const pgdata = directoryBytes(path.join(config.dataDir, 'pgdata'));
+      disk = { data_dir: config.dataDir, data_dir_bytes: directoryBytes(config.dataDir), pgdata_bytes: pgdata, uploads_bytes: uploads };
+    } else {
+      const [row] = await db.query<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes');
+      disk = { database_bytes: row.bytes, uploads_bytes: uploads };
+    }
+    cached = { at: Date.now(), disk };
+    return disk;
+  };
   r.get('/health', async (c) => {
     const [row] = await db.query<{ v: string }>('SELECT postgis_lib_version() AS v');
-    return c.json({ ok: true, database: { driver: db.driver, postgis: row.v } });
+    const role = c.get('principal')?.user.role;
+    const disk = role === 'admin' || role === 'analyst' ? { disk: await diskUse() } : {};
+    return c.json({ ok: true, database: { driver: db.driver, postgis: row.v }, ...disk });
   });
   return r;
 }
