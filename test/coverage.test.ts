@@ -5,9 +5,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../api/db/index.js';
-import { importFile } from '../api/imports/index.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
-import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { drivers, importShared, resetData, SHARED, testDb } from './helpers/db.js';
 
 const BURGLARY = 'lewisham_burglary_street_2022-03_2025-02.csv';
 const API_VR = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
@@ -41,14 +40,11 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    for (const [file, opts] of [
+    await importShared(db, [
       ['lewisham_wards_2022.geojson', { level: 'ward' }],
       [BURGLARY, {}],
       [API_VR, {}],
-    ] as const) {
-      const r = await importFile(db, path.join(SHARED, file), opts);
-      if (r.status !== 'committed') throw new Error(`${file}: ${r.error?.message}`);
-    }
+    ]);
     analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
     partner = await clientFor(analyst.app, db, 'partner');
   });

@@ -45,6 +45,14 @@ export function formatCountOrWithheld(n: number | null | undefined, withheld: bo
   return withheld ? WITHHELD : formatCount(n);
 }
 
+/** What a count of a period the data do not cover shows (issue 11): missing data are never 0, and not "withheld". */
+export const NO_DATA = 'no data';
+
+/** A count that may be missing: "no data" when its period has none, else as formatCountOrWithheld. */
+export function formatCountOrMissing(n: number | null | undefined, noData: boolean, withheld: boolean | undefined): string {
+  return n === null && noData ? NO_DATA : formatCountOrWithheld(n, withheld);
+}
+
 /** The legend / table note for partners. */
 export function withheldNote(minCount: number): string {
   return `Counts below ${minCount} are withheld for partners (with some larger ones, so small counts cannot be worked out from totals).`;

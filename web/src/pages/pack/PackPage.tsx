@@ -15,7 +15,7 @@ import { ROLE_LABELS } from '../../lib/roles';
 import { parseView, type ViewState } from '../../state/url-state';
 import { useView } from '../../state/view-store';
 import { MapImages } from './MapImages';
-import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from './PackTables';
+import { CategoryTable, ChangesSince, CoverageNote, HotspotTable, WardLeague } from './PackTables';
 import { PlanningSections } from './PlanningSections';
 import type { PackView } from './render-views';
 import { usePack } from './use-pack';
@@ -93,6 +93,7 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
             <section className="pack-section">
               <h2>Period comparison</h2>
               <CategoryTable pack={pack} />
+              <CoverageNote pack={pack} />
             </section>
             <section className="pack-section">
               <h2>Since the last meeting</h2>
