@@ -5,9 +5,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../api/db/index.js';
-import { importFile } from '../api/imports/index.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
-import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { drivers, importShared, resetData, SHARED, testDb } from './helpers/db.js';
 
 const BURGLARY = 'lewisham_burglary_street_2022-03_2025-02.csv';
 const API_VR = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
@@ -21,18 +20,6 @@ function monthRange(from: string, to: string) {
     out.push(`${y}-${String(m).padStart(2, '0')}`);
   }
   return out;
-}
-
-/** Wards, the burglary street file and the violence/robbery API extract, through the real importer. */
-async function loadFiles(db: Db) {
-  for (const [file, opts] of [
-    ['lewisham_wards_2022.geojson', { level: 'ward' }],
-    [BURGLARY, {}],
-    [API_VR, {}],
-  ] as const) {
-    const r = await importFile(db, path.join(SHARED, file), opts);
-    if (r.status !== 'committed') throw new Error(`${file}: ${r.error?.message}`);
-  }
 }
 
 interface Cov {
@@ -53,7 +40,11 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    await loadFiles(db);
+    await importShared(db, [
+      ['lewisham_wards_2022.geojson', { level: 'ward' }],
+      [BURGLARY, {}],
+      [API_VR, {}],
+    ]);
     analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
     partner = await clientFor(analyst.app, db, 'partner');
   });
@@ -192,7 +183,11 @@ describe.skipIf(!hasData).each(drivers())('statistics on uncovered windows (%s)'
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    await loadFiles(db);
+    await importShared(db, [
+      ['lewisham_wards_2022.geojson', { level: 'ward' }],
+      [BURGLARY, {}],
+      [API_VR, {}],
+    ]);
     analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
   });
 

@@ -441,7 +441,7 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     const res = await http('analyst', '/api/pack?compare=3m&to=2025-03&top=5');
     expect(res.status).toBe(200);
     const pack = await res.json();
-    expect(pack.period).toEqual({ from: '2024-12-01', to: '2025-03-01', previous_from: '2024-09-01', previous_to: '2024-12-01', compare: '3m' });
+    expect(pack.period).toEqual({ from: '2024-12-01', to: '2025-03-01', previous_from: '2024-09-01', previous_to: '2024-12-01', compare: '3m', basis: 'compare=3m' });
     const count = async (from: string, to: string, extra = '') => (await db.query<{ category: string; n: number }>(
       `SELECT category, count(*)::int AS n FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp ${extra} GROUP BY 1 ORDER BY 1`, [from, to]));
     const cur = await count('2024-12-01', '2025-03-01');
@@ -570,15 +570,21 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(chb.data.recorded).toBeGreaterThanOrEqual(3);
     const a = chb.data.areas[0];
     expect(a).toMatchObject({ name: 'Active CHB', phases_in_period: ['hold', 'build'], phase_at_end: 'build' });
-    // Headline: the Build phase as GET /api/chb/:id/evaluation gives it, its area count checked in PostGIS.
+    // Headline: the Build phase as GET /api/chb/:id/evaluation gives it.
     const ev = await (await http('analyst', `/api/chb/${active.id}/evaluation`)).json();
     const build = ev.phases.find((p: { phase: string }) => p.phase === 'build');
     expect(a.headline).toMatchObject({ phase: 'build', window: build.window, baseline: build.baseline, regions: build.regions, wdq: build.counts.wdq, tne: build.counts.tne });
+    // Build runs to 2025-07 but the data end with 2025-02 (issue 11): the incidents of 2025-01..2025-02 in
+    // the area are not the phase's count (this test used to expect them as if 2025-03..2025-06 were zeros);
+    // the phase has no count and its figures are undefined, naming the months not covered.
     const [{ n }] = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM incidents i JOIN areas w ON w.level = 'ward' AND w.code = $1 AND ST_Intersects(w.geom, i.geom)
         WHERE i.occurred_at >= '2025-01-01' AND i.occurred_at < '2025-07-01'`, [ward.code]);
     expect(n).toBeGreaterThan(0);
-    expect(a.headline.regions.find((r: { region: string }) => r.region === 'area').phase_count).toBe(n);
+    expect(a.headline.regions.find((r: { region: string }) => r.region === 'area').phase_count).toBeNull();
+    expect(a.headline.coverage.phase).not.toBe('full');
+    expect(a.headline.no_data).toMatch(/phase 2025-01-01 to 2025-07-01 is not fully covered .*2025-03\.\.2025-06/);
+    expect(a.headline.wdq.value).toBeNull();
     expect(ended.id).not.toBe(later.id);
 
     // Outreach venues: outreach sites in the register active in the period (a point, a polygon); one ended before is not one.
@@ -638,22 +644,25 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(admin.sections.patrol_proposals).toEqual({ title: 'Patrol proposals', available: false, note: 'not available to your role' });
     expect(admin.sections.chb_areas.data.areas).toHaveLength(1);
 
-    // Partners: no patrol or outreach; the CHB figures through the disclosure rule (January's robberies are few).
+    // Partners: no patrol or outreach. The CHB figures: robbery is held only for the few days ingested, so
+    // the Build baseline and phase have no robbery data. This test used to expect those windows "withheld"
+    // (their zeros were below 5); they are no data, which is not a withheld count (the disclosure rule
+    // itself on CHB figures: test/planning-api.test.ts and test/coverage-chb-pack.test.ts).
     const small = { from: '2025-01', to: '2025-02', category: 'robbery' };
     const q = new URLSearchParams(small).toString();
     const an = await (await http('analyst', `/api/pack?${q}`)).json();
-    const counts = an.sections.chb_areas.data.areas[0].headline.regions.flatMap((r: { baseline_count: number; phase_count: number }) => [r.baseline_count, r.phase_count]);
-    expect(Math.min(...counts)).toBeLessThan(5);
+    expect(an.sections.chb_areas.data.areas[0].headline.regions.every((r: { baseline_count: number | null; phase_count: number | null }) => r.baseline_count === null && r.phase_count === null)).toBe(true);
     const pr = await (await http('partner', `/api/pack?${q}`)).json();
     for (const id of ['patrol_proposals', 'outreach_proposals']) expect(pr.sections[id]).toMatchObject({ available: false, note: 'not available to your role' });
     const ph = pr.sections.chb_areas.data.areas[0].headline;
-    expect(ph.withheld).toMatch(/withheld/);
-    expect(ph.wdq).toBeNull();
-    expect(ph.regions.some((r: { baseline_count: number | null; phase_count: number | null }) => r.baseline_count === null || r.phase_count === null)).toBe(true);
+    expect(ph.withheld).toBeNull();
+    expect(ph.no_data).toMatch(/no data for robbery/);
+    expect(ph.wdq.value).toBeNull();
     const pz = await http('partner', '/api/exports/pack', { method: 'POST', ...json({ ...stated, filters: small }) });
     const pfiles = unzipSync(new Uint8Array(await pz.arrayBuffer()));
     expect(Object.keys(pfiles).filter((f) => /^(patrol|outreach)/.test(f))).toEqual([]);
-    expect(strFromU8(pfiles['chb-areas.csv'])).toMatch(/withheld/);
+    expect(strFromU8(pfiles['chb-areas.csv'])).toMatch(/no data/);
+    expect(strFromU8(pfiles['chb-areas.csv']).split('\n').slice(1).join('\n')).not.toMatch(/withheld/); // below the header
     expect(strFromU8(pfiles['README.txt'])).toContain('- Patrol proposals: not available (not available to your role).');
     const pgeo = JSON.parse(strFromU8(pfiles['chb-areas.geojson'])).features[0].properties;
     expect([pgeo.area_baseline, pgeo.area_phase].some((v) => v === null)).toBe(true);

@@ -171,7 +171,7 @@ describe('coverage, patrol and CHB display values', () => {
     expect(outreachFeatures([{ order: 2, lon: -0.02, lat: 51.4, name: 'x', gain: 4 } as never]).features[0]).toMatchObject({ id: 2, geometry: { coordinates: [-0.02, 51.4] }, properties: { label: '2' } });
   });
 
-  it('charts baseline and phase per region; withheld bars are marked, not zero', () => {
+  it('charts baseline and phase per region; withheld and no-data bars are marked, not zero', () => {
     const region = (r: string, b: number | null, p: number | null) => ({ region: r, baseline_count: b, phase_count: p, baseline_harm: b, phase_harm: p, baseline_suppressed: b === null, phase_suppressed: p === null });
     const ev = { phases: [{ phase: 'clear', regions: [region('area', 40, 25), region('buffer', 10, null), region('control', 90, 88)] }] } as unknown as ChbEvaluation;
     const { groups, max } = chbChart(ev);
@@ -183,6 +183,15 @@ describe('coverage, patrol and CHB display values', () => {
       ['buffer', 'phase', null, true],
       ['control', 'baseline', 90, false],
       ['control', 'phase', 88, false],
+    ]);
+    // A window the data do not cover (issue 11): its bars are "no data", neither zero nor withheld.
+    const cover = (status: string) => ({ status, missing_months: [], reason: status === 'full' ? null : 'no data for burglary 2021-12..2022-02' });
+    const nd = { phases: [{ phase: 'clear', coverage: { baseline: cover('none'), phase: cover('full') }, regions: [{ ...region('area', null, 25), baseline_suppressed: false }, region('buffer', null, null)] }] } as unknown as ChbEvaluation;
+    expect(chbChart(nd).groups[0].bars.map((b) => [b.region, b.kind, b.value, b.withheld, b.noData])).toEqual([
+      ['area', 'baseline', null, false, true],
+      ['area', 'phase', 25, false, false],
+      ['buffer', 'baseline', null, true, false],
+      ['buffer', 'phase', null, true, false],
     ]);
     expect([niceMax(0), niceMax(90), niceMax(101), niceMax(2.3), niceMax(1)]).toEqual([1, 100, 200, 2.5, 1]);
     const sq = { type: 'Polygon' as const, coordinates: [[[0, 51], [1, 51], [1, 52], [0, 51]]] };

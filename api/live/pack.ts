@@ -15,6 +15,7 @@ import { requestCategories } from '../aggregates/request.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import { resParam, type H3Res } from '../aggregates/params.js';
 import { addDays, addMonths, monthAfter, previousWindow, resolveWindow, type Window } from '../aggregates/window.js';
+import { COVERAGE_RULE, describeGap, windowCoverage, type CategoryCoverage, type WindowCoverage } from '../coverage/check.js';
 import { changesAfter, changesFrom, currentSeq, type Change } from './hub.js';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -22,7 +23,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\
 export const packQuery = z.strictObject({
   from: dateParam.optional(),
   to: dateParam.optional(),
-  compare: z.string().regex(/^[1-9]\d{0,3}[dwm]$/, 'compare is a period length: days, weeks or months, e.g. 28d, 4w, 1m').default('28d'),
+  // Absent: one month when the data in scope are known only to the month (police.uk), else 28 days (packWindow).
+  compare: z.string().regex(/^[1-9]\d{0,3}[dwm]$/, 'compare is a period length: days, weeks or months, e.g. 28d, 4w, 1m').optional(),
   category: categoryParam.optional(),
   res: resParam.default(8),
   top: z.string().regex(/^\d{1,3}$/, 'top is a whole number').transform(Number).pipe(z.number().int().min(1).max(100)).default(10),
@@ -106,24 +108,51 @@ export async function packSectionFiles(db: Queryable, pack: { sections: Record<s
 
 // ---------- the period ----------
 
+/** The latest month holding data in scope, whether its incidents are mostly known only to the month, and the latest day. */
+const LATEST_SQL = `
+WITH last AS (SELECT date_trunc('month', max(occurred_at)) AS m FROM incidents WHERE ($1::text[] IS NULL OR category = ANY($1::text[])))
+SELECT to_char(max(i.occurred_at), 'YYYY-MM-DD') AS day, count(*) FILTER (WHERE i.time_precision = 'month')::int AS month_rows, count(*)::int AS rows
+FROM incidents i, last
+WHERE i.occurred_at >= last.m AND ($1::text[] IS NULL OR i.category = ANY($1::text[]))`;
+
+export interface PackPeriod {
+  window: Window;
+  /** The comparison length used (null: from and to given). */
+  compare: string | null;
+  /** How the period was chosen, in words. */
+  basis: string;
+}
+
 /**
- * The period: [from, to) as given; a missing end is `compare` away from the other; with neither, the
- * period ends after the latest data (the day after the latest incident; for month lengths, the end of
- * its month). The previous period has the same length, just before.
+ * The period: [from, to) as given; a missing end is `compare` away from the other. Without `compare`, the
+ * length is one month when the latest month of data in scope is mostly month-precision (police.uk: a 28-day
+ * window would cut months and compare e.g. February's counts as "2025-01-05..2025-02-02"), else 28 days.
+ * With neither from nor to, the period ends after the latest data: for months, the last covered month
+ * (whole) against the month before; for days, the day after the latest incident. The previous period has
+ * the same length, just before.
  */
-export async function packWindow(db: Queryable, q: Pick<PackQuery, 'from' | 'to' | 'compare'>): Promise<Window> {
-  const n = Number(q.compare.slice(0, -1));
-  const unit = q.compare.slice(-1);
+export async function packWindow(db: Queryable, q: Pick<PackQuery, 'from' | 'to' | 'compare'>, categories: string[] | null = null): Promise<PackPeriod> {
+  if (q.from && q.to) return { window: resolveWindow(q, { from: q.from, to: q.to }), compare: null, basis: 'the period requested' };
+  const [latest] = await db.query<{ day: string | null; month_rows: number; rows: number }>(LATEST_SQL, [categories]);
+  const monthly = latest.rows > 0 && latest.month_rows * 2 >= latest.rows;
+  const compare = q.compare ?? (monthly ? '1m' : '28d');
+  const chosen = q.compare
+    ? `compare=${q.compare}`
+    : monthly
+      ? 'whole calendar months: the data in scope are known only to the month (police.uk)'
+      : '28 days: the data in scope are dated to the day';
+  const n = Number(compare.slice(0, -1));
+  const unit = compare.slice(-1);
   const shift = (d: string, sign: 1 | -1) => (unit === 'm' ? addMonths(d, sign * n) : addDays(d, sign * n * (unit === 'w' ? 7 : 1)));
-  if (q.from && q.to) return resolveWindow(q, { from: q.from, to: q.to });
-  if (q.from) return resolveWindow({ from: q.from, to: shift(q.from, 1) }, { from: q.from, to: q.from });
+  if (q.from) return { window: resolveWindow({ from: q.from, to: shift(q.from, 1) }, { from: q.from, to: q.from }), compare, basis: chosen };
   let to = q.to;
+  let basis = chosen;
   if (!to) {
-    const [r] = await db.query<{ day: string | null }>(`SELECT to_char(max(occurred_at), 'YYYY-MM-DD') AS day FROM incidents`);
-    const day = r.day ?? new Date().toISOString().slice(0, 10);
+    const day = latest.day ?? new Date().toISOString().slice(0, 10);
     to = unit === 'm' ? monthAfter(day.slice(0, 7)) : addDays(day, 1);
+    basis = `${chosen}; ending with the latest data in scope (${unit === 'm' ? `the month ${day.slice(0, 7)}` : day})`;
   }
-  return resolveWindow({ from: shift(to, -1), to }, { from: to, to });
+  return { window: resolveWindow({ from: shift(to, -1), to }, { from: to, to }), compare, basis };
 }
 
 // ---------- SQL (values as $n; the H3 column from H3_COLUMN) ----------
@@ -183,32 +212,88 @@ const BATCHES_SQL = `SELECT id, kind, dataset FROM import_batches WHERE id = ANY
 
 // ---------- the pack ----------
 
-type Counted = { count: number | null; previous_count: number | null; change: number | null; change_pct: number | null };
-const withChange = <T extends { count: number; previous_count: number }>(r: T) => ({
-  ...r,
-  change: r.count - r.previous_count,
-  change_pct: r.previous_count ? Math.round(((r.count - r.previous_count) * 1000) / r.previous_count) / 10 : null,
-});
-/** Partners: both periods' counts through the disclosure rule; change withheld with either. */
+/** Which period has no data (issue 11): its count is null, never 0. */
+export type NoData = 'current' | 'previous' | 'both' | null;
+type Counted = { count: number | null; previous_count: number | null; change: number | null; change_pct: number | null; no_data?: NoData };
+const noDataOf = (current: boolean, previous: boolean): NoData => (current && previous ? 'both' : current ? 'current' : previous ? 'previous' : null);
+export const noCurrent = (n: NoData) => n === 'current' || n === 'both';
+export const noPrevious = (n: NoData) => n === 'previous' || n === 'both';
+/** Counts with change; a period without data (`noData`) is null, and so is the change. */
+const withChange = <T extends { count: number; previous_count: number }>(r: T, noData: NoData = null, reason: string | null = null) => {
+  const count = noCurrent(noData) ? null : r.count;
+  const previous = noPrevious(noData) ? null : r.previous_count;
+  return {
+    ...r,
+    count,
+    previous_count: previous,
+    change: count === null || previous === null ? null : count - previous,
+    change_pct: count === null || !previous ? null : Math.round(((count - previous) * 1000) / previous) / 10,
+    no_data: noData,
+    no_data_reason: reason,
+  };
+};
+/** Partners: both periods' counts through the disclosure rule (no-data nulls are not counts: skipped); change withheld with either. */
 const suppressBoth = <T extends Counted>(rows: T[], min: number): T[] =>
   suppressRows(suppressRows(rows, 'count', min, ['change', 'change_pct']), 'previous_count', min, ['change', 'change_pct']).map((r) => ({
     ...r,
-    suppressed: r.count === null || r.previous_count === null,
+    suppressed: (r.count === null && !noCurrent(r.no_data ?? null)) || (r.previous_count === null && !noPrevious(r.no_data ?? null)),
   }));
+
+/** Gaps of one category in one period, in words. */
+const gapText = (which: string, slug: string, c: CategoryCoverage | undefined, w: Window) =>
+  `no ${slug} data for the ${which} period (${(c?.gaps.length ? c.gaps : [w]).map((g) => describeGap(g)).join(', ')})`;
+
+/** What the two periods cover, for the pack (and the zip's README). */
+function packCoverage(current: WindowCoverage, previous: WindowCoverage) {
+  const gaps: string[] = [];
+  if (current.reason) gaps.push(`This period (${current.from} to ${current.to}, end exclusive): ${current.reason}.`);
+  if (previous.reason) gaps.push(`Previous period (${previous.from} to ${previous.to}, end exclusive): ${previous.reason}.`);
+  const brief = (c: WindowCoverage) => ({ status: c.status, missing_months: c.missing_months, reason: c.reason, categories: c.categories });
+  return { current: brief(current), previous: brief(previous), gaps, rule: COVERAGE_RULE };
+}
+
+/** Partners: the totals through the disclosure rule; a no-data null stays no data (not withheld). */
+function suppressTotals<T extends Counted>(t: T, min: number) {
+  const count = t.count === null ? null : suppressTotal(t.count, min);
+  const previous = t.previous_count === null ? null : suppressTotal(t.previous_count, min);
+  const hidden = (t.count !== null && count === null) || (t.previous_count !== null && previous === null);
+  return { ...t, count, previous_count: previous, ...(hidden ? { change: null, change_pct: null } : {}), suppressed: hidden };
+}
 
 export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
   const partner = p.user.role === 'partner';
   const min = partner ? await minCount(db) : 0;
   const cats = await requestCategories(db, q.category);
-  const w = await packWindow(db, q);
+  const period = await packWindow(db, q, cats);
+  const w = period.window;
   const prev = previousWindow(w);
   const seq = await currentSeq(db);
+
+  // What the two periods cover (issue 11), per category: with all categories, the scope is every category
+  // with data in either period. A period without data for a category is null ("no data"), never 0.
+  const curCov = await windowCoverage(db, cats, w, [w, prev]);
+  const prevCov = await windowCoverage(db, cats, prev, [w, prev]);
+  const covOf = (wc: WindowCoverage, slug: string) => wc.categories.find((c) => c.category === slug);
 
   // This period against the previous one, by category.
   let pp = new Params();
   let where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats });
-  const byCat = (await db.query<{ slug: string; label: string; count: number; previous_count: number }>(categoriesSql(where, pp.add(w.from), pp.add(cats ?? [])), pp.values)).map(withChange);
-  const totals = withChange({ count: byCat.reduce((s, r) => s + r.count, 0), previous_count: byCat.reduce((s, r) => s + r.previous_count, 0) });
+  const byCat = (await db.query<{ slug: string; label: string; count: number; previous_count: number }>(categoriesSql(where, pp.add(w.from), pp.add(cats ?? [])), pp.values)).map((r) => {
+    const c = covOf(curCov, r.slug);
+    const pc = covOf(prevCov, r.slug);
+    // As GET /api/stats/areas: this period's count is null when the category has no data in it at all,
+    // the previous count when the previous period is not fully covered.
+    const none = !c || c.covered_days === 0;
+    const notFull = !pc || pc.gaps.length > 0;
+    const reasons = [...(none ? [gapText('this', r.slug, c, w)] : []), ...(notFull ? [gapText('previous', r.slug, pc, prev)] : [])];
+    const row = withChange(r, noDataOf(none, notFull), reasons.length ? reasons.join('; ') : null);
+    return c && !none && c.gaps.length ? { ...row, note: `counts cover only part of the period (${gapText('this', r.slug, c, w)})` } : row;
+  });
+  const sum = (k: 'count' | 'previous_count') => byCat.reduce((s, r) => s + (r[k] ?? 0), 0);
+  const totalNoData = noDataOf(curCov.status === 'none', prevCov.status !== 'full');
+  const totalReason = [...(noCurrent(totalNoData) ? [`this period: ${curCov.reason}`] : []), ...(noPrevious(totalNoData) ? [`previous period: ${prevCov.reason}`] : [])];
+  const totalRow = withChange({ count: sum('count'), previous_count: sum('previous_count') }, totalNoData, totalReason.length ? totalReason.join('; ') : null);
+  const totals = curCov.status === 'partial' ? { ...totalRow, note: `counts cover only part of the period (${curCov.reason})` } : totalRow;
 
   // Time precision of this period's incidents (28-day comparisons of month-precision data are approximate).
   pp = new Params();
@@ -218,17 +303,31 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
   pp = new Params();
   where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats });
   const cells = (await db.query<{ h3: string; count: number; previous_count: number; ward_code: string | null; ward_name: string | null }>(
-    topCellsSql(q.res, where, pp.add(w.from), pp.add(q.top)), pp.values)).map(withChange);
+    topCellsSql(q.res, where, pp.add(w.from), pp.add(q.top)), pp.values)).map((r) =>
+    withChange(r, noDataOf(false, prevCov.status !== 'full'), prevCov.status !== 'full' ? `previous period: ${prevCov.reason}` : null),
+  );
 
   // Ward league table (when wards are loaded): counts, rates, change; ranked by count.
   const [hasWards] = await db.query('SELECT 1 FROM area_sets WHERE level = $1', ['ward']);
-  let wards: null | { areas: Array<Record<string, unknown>>; total: number | null; outside_study_area: number | null } = null;
+  let wards: null | {
+    areas: Array<Record<string, unknown>>;
+    total: number | null;
+    outside_study_area: number | null;
+    no_data: NoData;
+    coverage: { count_reason: string | null; count_note: string | null; previous_reason: string | null };
+  } = null;
   if (hasWards) {
+    // areaStats gives no-data as null with its reasons (issue 11); each row says which period has none.
     const out = await h.areaStats(db, { level: 'ward', from: w.from, to: w.to, category: cats ?? undefined });
-    const ranked = [...out.areas].sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name)).map((a, i) => ({ rank: i + 1, ...a }));
-    wards = { areas: ranked, total: out.total, outside_study_area: out.outside_study_area };
+    const nd = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
+    const no_data = noDataOf(nd.current, nd.previous);
+    const coverage = { count_reason: out.coverage.count_reason, count_note: out.coverage.count_note, previous_reason: out.coverage.previous_reason };
+    const ranked = [...out.areas].sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name)).map((a, i) => ({ rank: i + 1, ...a, no_data }));
+    wards = { areas: ranked, total: out.total, outside_study_area: out.outside_study_area, no_data, coverage };
     if (partner) {
-      wards = maskAreaStats(ranked, out, min); // as GET /api/stats/areas
+      const m = maskAreaStats(ranked, out, min); // as GET /api/stats/areas
+      const areas = m.areas.map((a) => ({ ...a, suppressed: !nd.current && a.count === null, previous_suppressed: !nd.previous && a.previous_count === null }));
+      wards = { ...m, areas, no_data, coverage };
     }
   }
 
@@ -255,11 +354,12 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
   return {
     generated_at: new Date().toISOString(),
     seq,
-    period: { from: w.from, to: w.to, previous_from: prev.from, previous_to: prev.to, compare: q.from && q.to ? null : q.compare },
+    period: { from: w.from, to: w.to, previous_from: prev.from, previous_to: prev.to, compare: period.compare, basis: period.basis },
     categories_filter: cats,
+    coverage: packCoverage(curCov, prevCov),
     comparison: {
       categories: partner ? suppressBoth(byCat, min) : byCat,
-      total: partner ? { ...totals, count: suppressTotal(totals.count, min), previous_count: suppressTotal(totals.previous_count, min), ...(totals.count < min || totals.previous_count < min ? { change: null, change_pct: null } : {}) } : totals,
+      total: partner ? suppressTotals(totals, min) : totals,
       time_precision: partner ? suppressRows(precision, 'count', min) : precision,
     },
     top_cells: { res: q.res, method: 'count', cells: partner ? suppressBoth(cells, min) : cells },

@@ -19,7 +19,7 @@ import * as h from '../aggregates/handlers.js';
 import { CATCH_UP_LIMIT, changesAfter, currentSeq, hubFor, type Change } from './hub.js';
 import { ingest, ingestBody } from './ingest.js';
 import { createBody, createMeeting, endMeeting, findMeeting, listed, listMeetings, listQuery, present, setView, viewBody } from './meetings.js';
-import { buildPack, cellFeatures, packQuery, packSectionFiles, type Pack } from './pack.js';
+import { buildPack, cellFeatures, noCurrent, noPrevious, packQuery, packSectionFiles, type NoData, type Pack } from './pack.js';
 import { eventStream, RETRY_MS } from './sse.js';
 
 const SEQ = /^\d{1,15}$/;
@@ -40,9 +40,16 @@ function changeFor(c: Change, role: Role, min: number) {
   return { seq: c.seq, at: c.at, batch_id: c.batch_id, count: small ? null : c.count, months: small ? null : c.months, bbox: null };
 }
 
-const withheld = (v: unknown) => (v === null ? 'withheld' : v);
+const NO_DATA = 'no data';
+const WITHHELD_COLUMNS = new Set(['count', 'previous_count', 'incidents_added']);
+/** A null cell: "no data" when the row's period has none (issue 11: never 0), "withheld" for partners' counts. */
+function nullCell(r: Record<string, unknown>, k: string, partner: boolean): unknown {
+  const nd = (r.no_data ?? null) as NoData;
+  if (nd && (((k === 'count' || k === 'rate_per_1000') && noCurrent(nd)) || (k === 'previous_count' && noPrevious(nd)) || k === 'change' || k === 'change_pct')) return NO_DATA;
+  return partner && WITHHELD_COLUMNS.has(k) ? 'withheld' : null;
+}
 const csv = (rows: Array<Record<string, unknown>>, cols: string[], partner: boolean) =>
-  stringify(rows.map((r) => cols.map((k) => (partner && (k === 'count' || k === 'previous_count' || k === 'incidents_added') ? withheld(r[k]) : Array.isArray(r[k]) ? (r[k] as unknown[]).join('..') : r[k]))), { header: true, columns: cols });
+  stringify(rows.map((r) => cols.map((k) => (r[k] === null || r[k] === undefined ? nullCell(r, k, partner) : Array.isArray(r[k]) ? (r[k] as unknown[]).join('..') : r[k]))), { header: true, columns: cols });
 
 /** The pack as files: CSV tables, GeoJSON for a GIS, the JSON itself and a README. */
 async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: string; recipient: string }) {
@@ -54,7 +61,8 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
   put('top-cells.csv', csv(pack.top_cells.cells, ['h3', 'count', 'previous_count', 'change', 'change_pct', 'ward_code', 'ward_name'], partner));
   put('top-cells.geojson', JSON.stringify(cellFeatures(pack.top_cells.cells)));
   if (pack.wards) {
-    const rows = [...pack.wards.areas, { rank: '', code: 'outside_study_area', name: '', count: pack.wards.outside_study_area }, { rank: '', code: 'total', name: '', count: pack.wards.total }];
+    const nd = pack.wards.no_data;
+    const rows = [...pack.wards.areas, { rank: '', code: 'outside_study_area', name: '', count: pack.wards.outside_study_area, no_data: nd }, { rank: '', code: 'total', name: '', count: pack.wards.total, no_data: nd }];
     put('ward-league.csv', csv(rows, ['rank', 'code', 'name', 'count', 'population', 'rate_per_1000', 'previous_count', 'change'], partner));
     const fc = JSON.parse(await h.areasGeoJson(deps.db, 'ward')) as { features: Array<{ properties: Record<string, unknown> }> };
     const byCode = new Map(pack.wards.areas.map((a) => [a.code, a]));
@@ -70,9 +78,12 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
     `Generated ${pack.generated_at} for ${p.user.email} (${p.user.role}).`,
     `Purpose: ${meta.purpose}`,
     `Recipient: ${meta.recipient}`,
-    `Period: ${pack.period.from} to ${pack.period.to} (exclusive), compared with ${pack.period.previous_from} to ${pack.period.previous_to}.`,
+    `Period: ${pack.period.from} to ${pack.period.to} (exclusive), compared with ${pack.period.previous_from} to ${pack.period.previous_to} (${pack.period.basis}).`,
     `Categories: ${pack.categories_filter?.join(', ') ?? 'all'}.`,
     partner ? `Disclosure control: counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.` : 'No disclosure control applied (record-level role); handle as OFFICIAL-SENSITIVE.',
+    `Coverage: ${pack.coverage.rule}`,
+    ...(pack.coverage.gaps.length ? ['Coverage gaps:', ...pack.coverage.gaps.map((g) => `- ${g}`)] : ['Both periods are fully covered for the categories in scope.']),
+    '"no data" in the CSVs (null in JSON/GeoJSON, with no_data saying which period) marks a period without data for the category: it is not 0, and no change is computed from it.',
     'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
     'Planning sections:',
     ...extra.readme,

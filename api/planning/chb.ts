@@ -10,6 +10,7 @@ import { suppressRows } from '../auth/disclosure.js';
 import { addDays, addMonths, daysBetween } from '../aggregates/window.js';
 import { displacement, type DisplacementResult } from '../../geodata/planning/displacement.js';
 import { requestCategories } from '../aggregates/request.js';
+import { COVERAGE_RULE, windowCoverage, type WindowCoverage } from '../coverage/check.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { STUDY_LEVEL } from './data.js';
 import { weightOf } from '../../geodata/harm/schemes.js';
@@ -177,11 +178,23 @@ export interface RegionFigures {
   phase_harm: number | null;
 }
 
+/** What the data cover in a window (the same for area, buffer and control: coverage is per category and time). */
+export interface WindowCover {
+  status: WindowCoverage['status'];
+  missing_months: string[];
+  categories: WindowCoverage['categories'];
+  reason: string | null;
+}
+
 export interface PhaseEvaluation {
   phase: Phase;
   window: Win;
   baseline: Win;
   length_ratio: number;
+  /** Coverage of the baseline and the phase window; counts of a window not fully covered are null (no data, not 0). */
+  coverage: { baseline: WindowCover; phase: WindowCover };
+  /** Why the figures are undefined for missing data (null: both windows fully covered). */
+  no_data: string | null;
   regions: RegionFigures[];
   counts: DisplacementResult | null;
   harm: DisplacementResult | null;
@@ -217,15 +230,24 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
   }
   const get = (m: Map<string, number>, region: Region, period: string) => m.get(`${region}/${period}`) ?? 0;
 
+  // What the data cover in each window (issue 11), per category: with all categories, the scope is every
+  // category with data in any of the evaluation's windows. A window not fully covered has no counts (null)
+  // and the figures using it are undefined with the gaps named; "no crimes" is only said of covered data.
+  const allWins = periods.map((p) => ({ from: p.from, to: p.to }));
+  const covers = new Map<string, WindowCover>();
+  const coverOf = async (w: Win) => {
+    const key = `${w.from}/${w.to}`;
+    let c = covers.get(key);
+    if (!c) {
+      const wc = await windowCoverage(db, categories, w, allWins);
+      covers.set(key, (c = { status: wc.status, missing_months: wc.missing_months, categories: wc.categories, reason: wc.reason }));
+    }
+    return c;
+  };
+  const gapWindows = new Map<string, { w: Win; labels: string[]; reason: string }>();
+
   const warnings: string[] = [];
-  const [range] = await db.query<{ first: string | null; last: string | null; month_only: boolean }>(
-    `SELECT to_char(min(occurred_at), 'YYYY-MM-DD') AS first, to_char(max(occurred_at), 'YYYY-MM-DD') AS last,
-            bool_or(time_precision = 'month') AS month_only FROM incidents`,
-  );
-  const allFrom = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0].from);
-  if (range.first && allFrom < range.first) warnings.push(`The earliest baseline starts ${allFrom}, before the first incident held (${range.first}): baseline counts may be incomplete.`);
-  if (range.last && addMonths(`${range.last.slice(0, 7)}-01`, 1) < chb.build_end)
-    warnings.push(`The Build phase runs to ${chb.build_end}, beyond the last incident held (${range.last}): later phases may be incomplete.`);
+  const [range] = await db.query<{ month_only: boolean }>(`SELECT bool_or(time_precision = 'month') AS month_only FROM incidents`);
   if (range.month_only && periods.some((p) => !monthStart(p.from) || !monthStart(p.to)))
     warnings.push('Some incidents are known only to the month (police.uk: dated the 1st), and some phase or baseline dates are not month starts: those incidents fall wholly into the period holding the 1st.');
 
@@ -233,19 +255,34 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
   for (const ph of PHASES) {
     const base = baseOf(ph);
     const s = daysBetween(phaseWin[ph].from, phaseWin[ph].to) / daysBetween(base.from, base.to);
+    const cov = { baseline: await coverOf(base), phase: await coverOf(phaseWin[ph]) };
+    const uncovered: string[] = [];
+    const name = ph[0].toUpperCase() + ph.slice(1);
+    for (const [which, w, label] of [['baseline', base, `${name} baseline`], ['phase', phaseWin[ph], `${name} phase`]] as const) {
+      const c = cov[which];
+      if (c.status === 'full') continue;
+      uncovered.push(`the ${which} ${w.from} to ${w.to} is not fully covered by the data (${c.reason})`);
+      const key = `${w.from}/${w.to}`;
+      const g = gapWindows.get(key);
+      if (g) g.labels.push(label);
+      else gapWindows.set(key, { w, labels: [label], reason: c.reason! });
+    }
+    const noData = uncovered.length ? uncovered.join('; ') : null;
+    const value = (m: Map<string, number>, rg: Region, which: 'baseline' | 'phase') =>
+      cov[which].status === 'full' ? get(m, rg, which === 'baseline' ? `${ph}_baseline` : ph) : null;
     const regions = REGIONS.map((rg) => ({
       region: rg,
-      baseline_count: get(count, rg, `${ph}_baseline`),
-      phase_count: get(count, rg, ph),
-      baseline_harm: get(harm, rg, `${ph}_baseline`),
-      phase_harm: get(harm, rg, ph),
+      baseline_count: value(count, rg, 'baseline'),
+      phase_count: value(count, rg, 'phase'),
+      baseline_harm: value(harm, rg, 'baseline'),
+      phase_harm: value(harm, rg, 'phase'),
     }));
     const input = (key: 'count' | 'harm') => {
       const ba = (rg: Region) => {
         const r = regions.find((x) => x.region === rg)!;
         return { before: r[`baseline_${key}`], after: r[`phase_${key}`] };
       };
-      return { area: ba('area'), buffer: ba('buffer'), control: ba('control'), lengthRatio: s, unit: key === 'count' ? 'crimes' : 'harm' };
+      return { area: ba('area'), buffer: ba('buffer'), control: ba('control'), lengthRatio: s, unit: key === 'count' ? 'crimes' : 'harm', notCovered: noData };
     };
     const logged = await db.query<{ id: number; name: string; type: string; starts_on: string; ends_on: string | null }>(LOGGED_SQL, [id, phaseWin[ph].from, phaseWin[ph].to]);
     const byType: Record<string, number> = {};
@@ -255,6 +292,8 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
       window: phaseWin[ph],
       baseline: base,
       length_ratio: s,
+      coverage: cov,
+      no_data: noData,
       regions,
       counts: displacement(input('count')),
       harm: displacement(input('harm')),
@@ -263,6 +302,13 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
       interventions_by_type: byType,
     });
   }
+  // The coverage gaps, one warning per window (which category, which months) and the phases it leaves undefined.
+  warnings.unshift(
+    ...[...gapWindows.values()].map(
+      ({ w, labels, reason }) =>
+        `${labels.join(', ')} (${w.from} to ${w.to}, end exclusive): ${reason}. Counts there are not given and the WDQ, TNE and DiD of ${labels.length > 1 ? 'these phases' : 'this phase'} are undefined: missing data are not zero.`,
+    ),
+  );
   return {
     area: { id: chb.id, name: chb.name, buffer_m: chb.buffer_m, area_source: chb.area_source, control_source: chb.control_source },
     phases,
@@ -277,6 +323,7 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
       formulas:
         'WDQ = (Da/Ca − Db/Cb) / (Ra/Ca − Rb/Cb); TNE = [Rb·(Ca/Cb) − Ra] + [Db·(Ca/Cb) − Da] (Bowers & Johnson 2003; Guerette 2009 App. B). DiD = (Ra − s·Rb) − (Ca − s·Cb), s = phase length / baseline length, SE from Poisson variances (Wheeler & Ratcliffe 2018). b = baseline, a = phase; R area, D buffer, C control.',
       interventions: 'interventions whose geometry meets the area and whose dates overlap the phase',
+      coverage_rule: `${COVERAGE_RULE} Coverage is checked per category for every baseline and phase window (the same for area, buffer and control); a window not fully covered has no counts, and WDQ, TNE and DiD using it are undefined.`,
     },
   };
 }

@@ -28,6 +28,7 @@ export const VENUE_TYPE = 'outreach_site';
 
 const windowOf = (ctx: PackContext) => ({ from: ctx.window.from, to: ctx.window.to, ...(ctx.categories ? { category: ctx.categories } : {}) });
 const withheld = (v: unknown) => (v === null ? 'withheld' : v);
+const NO_DATA = 'no data';
 
 // ---------- patrol ----------
 
@@ -120,6 +121,9 @@ interface ChbHeadline {
   did: { value: number | null; reason: string | null; ci95: [number, number] | null } | null;
   reading: string | null;
   withheld: string | null;
+  /** Why the figures are undefined for missing data (null: both windows covered); counts of an uncovered window are null. */
+  no_data: string | null;
+  coverage: { baseline: string; phase: string };
   interventions_by_type: Record<string, number>;
 }
 
@@ -170,6 +174,8 @@ function headlineOf(ev: Evaluation | ReturnType<typeof chb.chbForPartner>, phase
     did: counts ? { value: counts.did.value, reason: counts.did.reason, ci95: counts.did.ci95 } : null,
     reading: counts ? counts.reading : null,
     withheld: ph.withheld,
+    no_data: ph.no_data,
+    coverage: { baseline: ph.coverage.baseline.status, phase: ph.coverage.phase.status },
     interventions_by_type: ph.interventions_by_type,
   };
 }
@@ -217,9 +223,15 @@ registerPackSection<ChbData>({
       'id', 'name', 'phase_at_end', 'phases_in_period', 'clear_start', 'hold_start', 'build_start', 'build_end', 'buffer_m',
       'headline_phase', 'phase_from', 'phase_to', 'baseline_from', 'baseline_to',
       'area_baseline', 'area_phase', 'buffer_baseline', 'buffer_phase', 'control_baseline', 'control_phase',
-      'wdq', 'wdq_note', 'tne', 'did', 'did_ci95', 'reading', 'withheld',
+      'wdq', 'wdq_note', 'tne', 'did', 'did_ci95', 'reading', 'withheld', 'no_data',
     ];
     const count = (a: ChbPackArea, region: string, k: 'baseline_count' | 'phase_count') => a.headline.regions.find((r) => r.region === region)?.[k] ?? null;
+    // A null count in the CSV: "no data" when its window is not covered (issue 11: never 0), else "withheld" (partners).
+    const countCell = (a: ChbPackArea, k: string, v: unknown) => {
+      if (v !== null || !countCols.has(k)) return v;
+      if (a.headline.coverage[k.endsWith('_baseline') ? 'baseline' : 'phase'] !== 'full') return NO_DATA;
+      return partner ? withheld(v) : v;
+    };
     const countCols = new Set(cols.filter((c) => /_(baseline|phase)$/.test(c) && c !== 'headline_phase'));
     const rows = data.areas.map((a) => {
       const h = a.headline;
@@ -232,7 +244,7 @@ registerPackSection<ChbData>({
         control_baseline: count(a, 'control', 'baseline_count'), control_phase: count(a, 'control', 'phase_count'),
         wdq: h.wdq?.value ?? null, wdq_note: h.wdq?.reason ?? null, tne: h.tne?.value ?? null,
         did: h.did?.value ?? null, did_ci95: h.did?.ci95 ? h.did.ci95.join('..') : null,
-        reading: h.reading, withheld: h.withheld,
+        reading: h.reading, withheld: h.withheld, no_data: h.no_data,
       };
     });
     // The areas' outlines (each area's polygon as stored), with the same figures.
@@ -243,8 +255,9 @@ registerPackSection<ChbData>({
     }
     return {
       files: {
-        // Partners: a withheld count is "withheld" in the CSV (null in the GeoJSON), as the pack's other files.
-        'chb-areas.csv': stringify(rows.map((r) => cols.map((k) => (partner && countCols.has(k) ? withheld : (v: unknown) => v)((r as Record<string, unknown>)[k]))), { header: true, columns: cols }),
+        // Partners: a withheld count is "withheld" in the CSV (null in the GeoJSON), as the pack's other files;
+        // a count of a window without data is "no data" (null in the GeoJSON, with no_data saying why).
+        'chb-areas.csv': stringify(rows.map((r, i) => cols.map((k) => countCell(data.areas[i], k, (r as Record<string, unknown>)[k]))), { header: true, columns: cols }),
         'chb-areas.geojson': JSON.stringify({ type: 'FeatureCollection', features }),
       },
       records: rows.length,

@@ -15,10 +15,13 @@
 //   variance under independent Poisson counts Ra + s²Rb + Ca + s²Cb; negative = fewer than the control trend.
 //   Relative DiD = (Ra/Rb) / (Ca/Cb) − 1 (the area's change relative to the control's).
 // A ratio whose denominator is zero is reported as { value: null, reason }, never as a number.
+// Every figure uses both windows (before and after), so when a window is not fully covered by the data
+// (`notCovered`, issue 11) every figure is undefined with that reason: missing data are not zero crimes.
 
 export interface BeforeAfter {
-  before: number;
-  after: number;
+  /** null only with `notCovered` (the window has no complete data). */
+  before: number | null;
+  after: number | null;
 }
 
 export interface Figure {
@@ -38,6 +41,8 @@ export interface DisplacementInput {
   lengthRatio?: number;
   /** What the numbers are, for the reading ("crimes", "harm"). */
   unit?: string;
+  /** Why a window the figures use is not fully covered by the data; then every figure is undefined with this reason. */
+  notCovered?: string | null;
 }
 
 export interface DisplacementResult {
@@ -52,16 +57,34 @@ export interface DisplacementResult {
   reading: string;
 }
 
-function check(x: BeforeAfter, name: string) {
-  for (const k of ['before', 'after'] as const)
-    if (!Number.isFinite(x[k]) || x[k] < 0) throw new Error(`${name}.${k} must be a finite number >= 0, got ${x[k]}`);
+interface Counts {
+  before: number;
+  after: number;
+}
+
+function check(x: BeforeAfter, name: string): Counts {
+  for (const k of ['before', 'after'] as const) {
+    const v = x[k];
+    if (v === null || !Number.isFinite(v) || v < 0) throw new Error(`${name}.${k} must be a finite number >= 0${v === null ? ' (null only with notCovered)' : ''}, got ${v}`);
+  }
+  return x as Counts;
+}
+
+/** Every figure undefined for one reason (a window without complete data). */
+function notEvaluated(reason: string): DisplacementResult {
+  const u = undef(reason);
+  return {
+    gross_effect: u, net_effect: u, success_measure: u, buffer_measure: u, wdq: u, tne: u,
+    did: { ...u, se: null, ci95: null }, did_relative: u,
+    reading: `Cannot be evaluated: ${reason}. Missing data are not zero crimes, so no figure is computed.`,
+  };
 }
 
 export function displacement(input: DisplacementInput): DisplacementResult {
-  const { area: R, buffer: D, control: C } = input;
-  check(R, 'area');
-  check(D, 'buffer');
-  check(C, 'control');
+  if (input.notCovered) return notEvaluated(input.notCovered);
+  const R = check(input.area, 'area');
+  const D = check(input.buffer, 'buffer');
+  const C = check(input.control, 'control');
   const s = input.lengthRatio ?? 1;
   if (!(s > 0) || !Number.isFinite(s)) throw new Error(`lengthRatio must be > 0, got ${s}`);
   const unit = input.unit ?? 'crimes';

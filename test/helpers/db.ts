@@ -1,7 +1,9 @@
 // Test databases. Integration tests run against every driver listed by `drivers()`:
 // always the embedded PGlite (in memory, opened once per run), and the PostGIS server when
 // DATABASE_URL is set (CI sets it). Tests share one instance per driver and call `resetData`.
+import path from 'node:path';
 import { openDb, type Db, type Driver } from '../../api/db/index.js';
+import { importFile, type ImportOptions } from '../../api/imports/index.js';
 
 const cache = new Map<Driver, Promise<Db>>();
 
@@ -39,3 +41,11 @@ export async function resetPlanning(db: Db) {
 }
 
 export const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
+
+/** Imports shared data files (names under SHARED) in order with the real importer; throws on the first that does not commit. */
+export async function importShared(db: Db, files: ReadonlyArray<readonly [string, ImportOptions]>) {
+  for (const [file, opts] of files) {
+    const r = await importFile(db, path.join(SHARED, file), opts);
+    if (r.status !== 'committed') throw new Error(`${file}: ${r.error?.message}`);
+  }
+}

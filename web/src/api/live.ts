@@ -52,14 +52,27 @@ export interface MeetingSummary {
   end_seq: number | null;
 }
 
-/** A count from the pack: null when withheld (partners; `suppressed` says so). */
+/** A count from the pack: null when withheld (partners; `suppressed` says so) or when its period has no data (`no_data`). */
 type Count = number | null;
+/** Which period has no data (issue 11): its count is null, never 0. */
+export type NoData = 'current' | 'previous' | 'both' | null;
 export interface PackRow {
   count: Count;
   previous_count: Count;
   change: Count;
   change_pct: Count;
   suppressed?: boolean;
+  no_data?: NoData;
+  no_data_reason?: string | null;
+  /** This period is only partly covered. */
+  note?: string;
+}
+export interface PackCoverage {
+  current: { status: 'full' | 'partial' | 'none'; missing_months: string[]; reason: string | null };
+  previous: { status: 'full' | 'partial' | 'none'; missing_months: string[]; reason: string | null };
+  /** The gaps in words, one per period not fully covered. */
+  gaps: string[];
+  rule: string;
 }
 export interface PackCategory extends PackRow {
   slug: string;
@@ -80,6 +93,8 @@ export interface PackWard {
   previous_count: Count;
   change: Count;
   suppressed?: boolean;
+  previous_suppressed?: boolean;
+  no_data?: NoData;
 }
 export interface PackBatch {
   seq: number;
@@ -100,15 +115,22 @@ export interface PackSection {
 export interface Pack {
   generated_at: string;
   seq: number;
-  period: { from: string; to: string; previous_from: string; previous_to: string; compare: string | null };
+  period: { from: string; to: string; previous_from: string; previous_to: string; compare: string | null; basis?: string };
   categories_filter: string[] | null;
+  coverage?: PackCoverage;
   comparison: {
     categories: PackCategory[];
     total: PackRow;
     time_precision: Array<{ precision: string; count: Count }>;
   };
   top_cells: { res: number; method: string; cells: PackCell[] };
-  wards: null | { areas: PackWard[]; total: Count; outside_study_area: Count };
+  wards: null | {
+    areas: PackWard[];
+    total: Count;
+    outside_study_area: Count;
+    no_data?: NoData;
+    coverage?: { count_reason: string | null; count_note: string | null; previous_reason: string | null };
+  };
   changes: null | {
     since: string;
     to_seq: number;

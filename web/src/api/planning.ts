@@ -321,11 +321,21 @@ export interface RegionFigures {
   phase_suppressed?: boolean;
 }
 
+/** What the data cover in a window (issue 11): counts of a window not fully covered are null ("no data", not 0). */
+export interface WindowCover {
+  status: 'full' | 'partial' | 'none';
+  missing_months: string[];
+  reason: string | null;
+}
+
 export interface PhaseEvaluation {
   phase: ChbPhase;
   window: { from: string; to: string };
   baseline: { from: string; to: string };
   length_ratio: number;
+  coverage?: { baseline: WindowCover; phase: WindowCover };
+  /** Why the figures are undefined for missing data (null: both windows fully covered). */
+  no_data?: string | null;
   regions: RegionFigures[];
   counts: Displacement | null;
   harm: Displacement | null;
@@ -338,7 +348,7 @@ export interface ChbEvaluation {
   area: { id: number; name: string; buffer_m: number; area_source: unknown; control_source: unknown };
   phases: PhaseEvaluation[];
   warnings: string[];
-  meta: { scheme: { name: string; label: string }; category: string[] | null; baseline_rule: string; regions: string; formulas: string; interventions: string };
+  meta: { scheme: { name: string; label: string }; category: string[] | null; baseline_rule: string; regions: string; formulas: string; interventions: string; coverage_rule?: string };
   disclosure?: { min_count: number; rule: string };
 }
 

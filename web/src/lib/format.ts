@@ -46,7 +46,7 @@ export function formatCountOrWithheld(n: number | null | undefined, withheld: bo
   return withheld ? WITHHELD : formatCount(n);
 }
 
-/** What a figure says when the data do not cover its period (issue 11): never 0, never a dash. */
+/** What a figure says when the data do not cover its period (issue 11): never 0, never a dash, not "withheld". */
 export const NO_DATA = 'no data';
 export const NO_PREVIOUS_DATA = 'no data for the previous period';
 
@@ -55,6 +55,11 @@ export function formatFigure(n: number | null | undefined, why: { withheld?: boo
   if (why.withheld) return WITHHELD;
   if ((n === null || n === undefined) && why.noData) return NO_DATA;
   return fmt(n);
+}
+
+/** A count that may be missing: "no data" when its period has none, else as formatCountOrWithheld. */
+export function formatCountOrMissing(n: number | null | undefined, noData: boolean, withheld: boolean | undefined): string {
+  return n === null && noData ? NO_DATA : formatCountOrWithheld(n, withheld);
 }
 
 /** The legend / table note for partners. */

@@ -292,6 +292,8 @@ export interface ChartBar {
   kind: 'baseline' | 'phase';
   value: number | null;
   withheld: boolean;
+  /** The window has no (complete) data (issue 11): not a zero, not withheld. */
+  noData: boolean;
 }
 
 export interface ChartGroup {
@@ -308,7 +310,9 @@ export function chbChart(ev: ChbEvaluation, measure: 'count' | 'harm' = 'count')
       (['baseline', 'phase'] as const).map((kind) => {
         const value = r[`${kind}_${measure}`];
         if (value !== null) max = Math.max(max, value);
-        return { region: r.region, kind, value, withheld: value === null || !!r[`${kind}_suppressed`] };
+        const suppressed = !!r[`${kind}_suppressed`];
+        const noData = value === null && !suppressed && !!ph.coverage && ph.coverage[kind].status !== 'full';
+        return { region: r.region, kind, value, withheld: suppressed || (value === null && !noData), noData };
       }),
     ),
   }));

@@ -1,5 +1,6 @@
 // Baseline and phase counts (or harm) in area, buffer and control, per phase, as grouped SVG bars: light
-// = baseline, dark = phase. Withheld values are drawn as an outlined gap labelled "withheld". Plain SVG:
+// = baseline, dark = phase. Withheld values are drawn as an outlined gap labelled "withheld", windows
+// without data as one labelled "no data" (issue 11: never a zero-height bar). Plain SVG:
 // three groups of six bars need no chart library, and it prints crisply.
 import type { ChbEvaluation } from '../../api/planning';
 import { CHB_COLOURS } from '../../map/layers/chb';
@@ -36,12 +37,12 @@ export function ChbChart({ ev, measure }: { ev: ChbEvaluation; measure: 'count' 
             {g.bars.map((b, bi) => {
               const x = x0 + bi * barW + Math.floor(bi / 2) * 5;
               const colour = CHB_COLOURS[b.region];
-              if (b.withheld || b.value === null)
+              if (b.withheld || b.noData || b.value === null)
                 return (
                   <g key={bi}>
                     <rect x={x + 1} y={y(top) } width={barW - 2} height={plotH} fill="none" stroke={colour} strokeDasharray="2 2" />
                     <text x={x + barW / 2} y={PAD.t + plotH - 4} fontSize={8} textAnchor="middle" transform={`rotate(-90 ${x + barW / 2} ${PAD.t + plotH - 4})`} fill="#5b6670">
-                      withheld
+                      {b.noData ? 'no data' : 'withheld'}
                     </text>
                   </g>
                 );

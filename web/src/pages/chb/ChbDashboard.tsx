@@ -1,10 +1,11 @@
 // A Clear-Hold-Build area's dashboard, printable (chb.css @media print): the area, buffer and control on
 // a map; per phase against its baseline the counts and harm in each region, the WDQ, TNE and DiD with the
 // plain-English reading, undefined values as "undefined" with their reason (never a number), withheld
-// values (partners) as "withheld", the interventions logged in the area, and a chart. New incidents on the
+// values (partners) as "withheld", counts of a window the data do not cover as "no data" with the gaps in
+// words (issue 11: never 0), the interventions logged in the area, and a chart. New incidents on the
 // change feed re-run the evaluation (as the map page refetches what it shows), with the "N new" toast.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { planningApi, type ChbAreaDetail, type ChbEvaluation, type Displacement, type PhaseEvaluation } from '../../api/planning';
+import { planningApi, type ChbAreaDetail, type ChbEvaluation, type Displacement, type PhaseEvaluation, type WindowCover } from '../../api/planning';
 import type { AppConfig } from '../../api/types';
 import { WITHHELD } from '../../lib/format';
 import { useLiveNonce } from '../../lib/live-hooks';
@@ -28,8 +29,12 @@ const FIGURES: Array<{ key: keyof Omit<Displacement, 'reading' | 'did'> | 'did';
   { key: 'gross_effect', label: 'Gross effect', hint: 'Rb − Ra' },
 ];
 
-const num = (v: number | null | undefined, withheld?: boolean, digits = 0) =>
-  withheld || v === null || v === undefined ? WITHHELD : v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** A count or harm total: a number, "withheld" (partners), or "no data" / "incomplete data" when its window is not covered. */
+function num(v: number | null | undefined, withheld: boolean | undefined, cover: WindowCover | undefined, digits = 0) {
+  if (v !== null && v !== undefined) return v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  if (!withheld && cover && cover.status !== 'full') return cover.status === 'none' ? 'no data' : 'incomplete data';
+  return WITHHELD;
+}
 
 function FigureCell({ d, k }: { d: Displacement | null; k: (typeof FIGURES)[number]['key'] }) {
   if (!d) return <td className="withheld">{WITHHELD}</td>;
@@ -53,6 +58,11 @@ function PhaseSection({ ph, typeLabels }: { ph: PhaseEvaluation; typeLabels: Map
         <span className="hint"> · baseline {ph.baseline.from} to {ph.baseline.to} (end dates exclusive)</span>
       </h3>
       {ph.withheld && <p className="note">{ph.withheld}</p>}
+      {ph.no_data && (
+        <p className="note" data-testid="chb-no-data">
+          No figures for this phase: {ph.no_data}. A month no file covered is missing data, not zero crimes, so the WDQ, TNE and DiD are not computed.
+        </p>
+      )}
       <div className="chb-phase-grid">
         <table className="plan-table" data-testid="chb-counts">
           <thead>
@@ -68,10 +78,10 @@ function PhaseSection({ ph, typeLabels }: { ph: PhaseEvaluation; typeLabels: Map
             {ph.regions.map((r) => (
               <tr key={r.region}>
                 <td>{REGION_LABELS[r.region]}</td>
-                <td className="num">{num(r.baseline_count, r.baseline_suppressed)}</td>
-                <td className="num">{num(r.phase_count, r.phase_suppressed)}</td>
-                <td className="num">{num(r.baseline_harm, r.baseline_suppressed, 1)}</td>
-                <td className="num">{num(r.phase_harm, r.phase_suppressed, 1)}</td>
+                <td className="num">{num(r.baseline_count, r.baseline_suppressed, ph.coverage?.baseline)}</td>
+                <td className="num">{num(r.phase_count, r.phase_suppressed, ph.coverage?.phase)}</td>
+                <td className="num">{num(r.baseline_harm, r.baseline_suppressed, ph.coverage?.baseline, 1)}</td>
+                <td className="num">{num(r.phase_harm, r.phase_suppressed, ph.coverage?.phase, 1)}</td>
               </tr>
             ))}
           </tbody>
@@ -243,6 +253,7 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
             <p>{e.meta.regions}</p>
             <p>{e.meta.formulas}</p>
             <p>Interventions: {e.meta.interventions}.</p>
+            {e.meta.coverage_rule && <p data-testid="chb-coverage-rule">Data coverage: {e.meta.coverage_rule}</p>}
             <p data-testid="chb-attribution">Map and data: {config.attribution.join(' ')}</p>
             {e.disclosure && <p>Counts below {e.disclosure.min_count} are withheld (with some others); figures built on them are withheld.</p>}
           </footer>

@@ -15,12 +15,11 @@ import { ROLE_LABELS } from '../../lib/roles';
 import { parseView, type ViewState } from '../../state/url-state';
 import { useView } from '../../state/view-store';
 import { MapImages } from './MapImages';
-import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from './PackTables';
+import { CategoryTable, ChangesSince, CoverageNote, HotspotTable, WardLeague } from './PackTables';
 import { PlanningSections } from './PlanningSections';
 import type { PackView } from './render-views';
 import { usePack, usePackCoverage } from './use-pack';
 import { CoverageStrip } from '../../components/CoverageStrip';
-import { NO_PREVIOUS_DATA } from '../../lib/format';
 import './pack.css';
 
 /** The views drawn: the one the pack was opened on (when it has a position), the whole area, and any added. */
@@ -71,11 +70,6 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
           <div className="pack-coverage">
             <CoverageStrip categories={cov.categories} period={cov.period} previous={cov.previous} report={cov.report} />
           </div>
-          {cov.coverage && cov.coverage.previous !== 'full' && (
-            <p className="pack-meta coverage-note" data-testid="pack-no-previous">
-              Change is not shown where there is {NO_PREVIOUS_DATA}: no imported file covers all of it.
-            </p>
-          )}
           <p className="pack-meta">
             Prepared {new Date(pack.generated_at).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })} by {user.email} ({ROLE_LABELS[user.role]}).{' '}
             {pack.disclosure ? withheldNote(pack.disclosure.min_count) : 'OFFICIAL-SENSITIVE: do not share beyond the meeting without the analyst\'s agreement.'}
@@ -103,7 +97,8 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
           <div className="pack-columns">
             <section className="pack-section">
               <h2>Period comparison</h2>
-              <CategoryTable pack={pack} coverage={cov.coverage} />
+              <CategoryTable pack={pack} />
+              <CoverageNote pack={pack} />
             </section>
             <section className="pack-section">
               <h2>Since the last meeting</h2>
@@ -111,11 +106,11 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
             </section>
             <section className="pack-section">
               <h2>Hotspots</h2>
-              <HotspotTable pack={pack} coverage={cov.coverage} />
+              <HotspotTable pack={pack} />
             </section>
             <section className="pack-section">
               <h2>Wards</h2>
-              <WardLeague pack={pack} coverage={cov.coverage} />
+              <WardLeague pack={pack} />
             </section>
           </div>
           <PlanningSections pack={pack} />

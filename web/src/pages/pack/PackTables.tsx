@@ -1,22 +1,25 @@
 // The tasking pack's tables, shared by the presentation (large type, fewer rows) and the printable
 // pack: this period against the previous one by category, the top hotspot cells, the ward league and
 // what changed since the last meeting. Withheld counts (partners) read "withheld", never 0; a period the
-// data do not cover (issue 11: `coverage`, from GET /api/coverage) reads "no data", never 0 or "+N".
-import type { Pack, PackRow } from '../../api/live';
-import { formatCountOrWithheld, formatFigure, formatRate, NO_DATA } from '../../lib/format';
-import type { ComparisonCoverage } from '../../lib/coverage';
+// data do not cover reads "no data" (issue 11), and so does a change computed from it.
+import type { NoData, Pack, PackRow } from '../../api/live';
+import { formatCountOrMissing, formatCountOrWithheld, formatRate, NO_DATA, WITHHELD } from '../../lib/format';
 import { changeArrow, changeText, periodLabel } from '../../lib/live-view';
 
 const count = (n: number | null) => formatCountOrWithheld(n, n === null);
-/** A count that is no data when `noData`, else withheld when null. */
-const figure = (n: number | null, noData: boolean) => (noData ? NO_DATA : count(n));
+const noCurrent = (nd: NoData | undefined) => nd === 'current' || nd === 'both';
+const noPrevious = (nd: NoData | undefined) => nd === 'previous' || nd === 'both';
+/** This period's / the previous period's count: a number, "no data" or "withheld". */
+const current = (r: { count: number | null; no_data?: NoData }) => formatCountOrMissing(r.count, noCurrent(r.no_data), true);
+const previous = (r: { previous_count: number | null; no_data?: NoData }) => formatCountOrMissing(r.previous_count, noPrevious(r.no_data), true);
 
-function NoData() {
-  return <td className="num no-data">{NO_DATA}</td>;
-}
-
-function Change({ r, noData = false }: { r: Pick<PackRow, 'change' | 'change_pct' | 'suppressed'>; noData?: boolean }) {
-  if (noData) return <NoData />;
+function Change({ r }: { r: Pick<PackRow, 'change' | 'change_pct' | 'suppressed' | 'no_data' | 'no_data_reason'> }) {
+  if (r.change === null && r.no_data)
+    return (
+      <td className="num change no-data" title={r.no_data_reason ?? undefined}>
+        {NO_DATA}
+      </td>
+    );
   const withheld = r.change === null && !!r.suppressed;
   const dir = r.change === null ? '' : r.change > 0 ? 'up' : r.change < 0 ? 'down' : '';
   return (
@@ -26,10 +29,30 @@ function Change({ r, noData = false }: { r: Pick<PackRow, 'change' | 'change_pct
   );
 }
 
-type Covered = { coverage?: ComparisonCoverage | null };
-const noPrevious = (c: ComparisonCoverage | null | undefined, slug?: string) => !!c && (slug ? c.previousOf(slug) : c.previous) !== 'full';
+/** The coverage rule and the gaps of the two periods, under the period comparison. */
+export function CoverageNote({ pack }: { pack: Pack }) {
+  if (!pack.coverage) return null;
+  return (
+    <div className="pack-meta" data-testid="pack-coverage">
+      {pack.coverage.gaps.length > 0 ? (
+        <ul>
+          {pack.coverage.gaps.map((g) => (
+            <li key={g} data-testid="pack-coverage-gap">
+              {g}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>Both periods are fully covered for the categories shown.</p>
+      )}
+      <p>
+        "{NO_DATA}": the period has no data for the category (not 0; no change is computed from it). {pack.coverage.rule}
+      </p>
+    </div>
+  );
+}
 
-export function CategoryTable({ pack, limit, coverage }: { pack: Pack; limit?: number } & Covered) {
+export function CategoryTable({ pack, limit }: { pack: Pack; limit?: number }) {
   const rows = limit ? pack.comparison.categories.slice(0, limit) : pack.comparison.categories;
   const more = pack.comparison.categories.length - rows.length;
   const p = pack.period;
@@ -46,27 +69,27 @@ export function CategoryTable({ pack, limit, coverage }: { pack: Pack; limit?: n
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.slug} data-testid="pack-category-row">
+          <tr key={r.slug} data-testid="pack-category-row" title={r.no_data_reason ?? r.note ?? undefined}>
             <th scope="row">{r.label}</th>
-            <td className="num">{figure(r.count, coverage?.currentOf(r.slug) === 'none')}</td>
-            {noPrevious(coverage, r.slug) ? <NoData /> : <td className="num">{count(r.previous_count)}</td>}
-            <Change r={r} noData={noPrevious(coverage, r.slug) || coverage?.currentOf(r.slug) === 'none'} />
+            <td className="num">{current(r)}</td>
+            <td className="num">{previous(r)}</td>
+            <Change r={r} />
           </tr>
         ))}
       </tbody>
       <tfoot>
         <tr>
           <th scope="row">All categories{more > 0 ? ` (${more} more not listed)` : ''}</th>
-          <td className="num">{count(pack.comparison.total.count)}</td>
-          {noPrevious(coverage) ? <NoData /> : <td className="num">{count(pack.comparison.total.previous_count)}</td>}
-          <Change r={{ ...pack.comparison.total, suppressed: pack.comparison.total.count === null || pack.comparison.total.previous_count === null }} noData={noPrevious(coverage)} />
+          <td className="num">{current(pack.comparison.total)}</td>
+          <td className="num">{previous(pack.comparison.total)}</td>
+          <Change r={{ ...pack.comparison.total, suppressed: pack.comparison.total.suppressed ?? (pack.comparison.total.count === null || pack.comparison.total.previous_count === null) }} />
         </tr>
       </tfoot>
     </table>
   );
 }
 
-export function HotspotTable({ pack, limit, showCell = true, coverage }: { pack: Pack; limit?: number; showCell?: boolean } & Covered) {
+export function HotspotTable({ pack, limit, showCell = true }: { pack: Pack; limit?: number; showCell?: boolean }) {
   const cells = limit ? pack.top_cells.cells.slice(0, limit) : pack.top_cells.cells;
   return (
     <table className="pack-table" data-testid="pack-hotspots">
@@ -86,7 +109,7 @@ export function HotspotTable({ pack, limit, showCell = true, coverage }: { pack:
             <td className="num">{i + 1}</td>
             <th scope="row">{c.ward_name ?? 'outside the wards'}</th>
             <td className="num">{count(c.count)}</td>
-            <Change r={c} noData={noPrevious(coverage)} />
+            <Change r={c} />
             {showCell && <td className="mono">{c.h3}</td>}
           </tr>
         ))}
@@ -100,11 +123,10 @@ export function HotspotTable({ pack, limit, showCell = true, coverage }: { pack:
   );
 }
 
-export function WardLeague({ pack, limit, coverage }: { pack: Pack; limit?: number } & Covered) {
+export function WardLeague({ pack, limit }: { pack: Pack; limit?: number }) {
   if (!pack.wards) return <p className="hint">No ward boundaries are loaded.</p>;
-  // The ward figures come from GET /api/stats/areas: null is no data there unless withheld (partners).
-  const noCurrent = coverage ? coverage.current === 'none' : !pack.disclosure && pack.wards.areas.every((a) => a.count === null);
-  const noPrev = coverage ? noPrevious(coverage) : !pack.disclosure && pack.wards.areas.every((a) => a.previous_count === null);
+  const cov = pack.wards.coverage;
+  const wardReason = [cov?.count_reason, cov?.previous_reason].filter(Boolean).join('; ') || null;
   const rows = limit ? pack.wards.areas.slice(0, limit) : pack.wards.areas;
   const more = pack.wards.areas.length - rows.length;
   const hasRate = pack.wards.areas.some((a) => a.rate_per_1000 !== null);
@@ -125,11 +147,16 @@ export function WardLeague({ pack, limit, coverage }: { pack: Pack; limit?: numb
           <tr key={a.code} data-testid="pack-ward-row">
             <td className="num">{a.rank}</td>
             <th scope="row">{a.name}</th>
-            <td className="num">{figure(a.count, noCurrent)}</td>
-            {hasRate && <td className="num">{formatFigure(a.rate_per_1000, { noData: noCurrent, withheld: !noCurrent && a.count === null }, formatRate)}</td>}
+            <td className="num">{current(a)}</td>
+            {hasRate && <td className="num">{a.count === null ? (noCurrent(a.no_data) ? NO_DATA : WITHHELD) : formatRate(a.rate_per_1000)}</td>}
             <Change
-              r={{ change: a.change, change_pct: a.previous_count ? (a.change === null ? null : (a.change * 100) / a.previous_count) : null, suppressed: a.suppressed || a.change === null }}
-              noData={noCurrent || noPrev}
+              r={{
+                change: a.change,
+                change_pct: a.previous_count ? (a.change === null ? null : (a.change * 100) / a.previous_count) : null,
+                suppressed: a.suppressed || a.change === null,
+                no_data: a.no_data,
+                no_data_reason: wardReason,
+              }}
             />
           </tr>
         ))}
@@ -139,7 +166,7 @@ export function WardLeague({ pack, limit, coverage }: { pack: Pack; limit?: numb
           <th scope="row" colSpan={2}>
             {more > 0 ? `${more} more wards in the pack · ` : ''}All wards
           </th>
-          <td className="num">{figure(pack.wards.total, noCurrent)}</td>
+          <td className="num">{current({ count: pack.wards.total, no_data: pack.wards.no_data })}</td>
           {hasRate && <td />}
           <td />
         </tr>

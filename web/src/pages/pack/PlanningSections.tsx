@@ -5,7 +5,7 @@
 // did not provide says why (role, no candidate venues, module missing).
 import type { Pack, PackSection } from '../../api/live';
 import type { ChbPhase, Figure, Outreach, PatrolPlan, RegionFigures } from '../../api/planning';
-import { formatCount, formatCountOrWithheld } from '../../lib/format';
+import { formatCount, formatCountOrMissing } from '../../lib/format';
 
 /** One CHB area of the pack's `chb_areas` section (api/planning/pack.ts ChbPackArea). */
 export interface PackChbArea {
@@ -28,6 +28,9 @@ export interface PackChbArea {
     did: (Figure & { ci95: [number, number] | null }) | null;
     reading: string | null;
     withheld: string | null;
+    /** Why the figures are undefined for missing data; counts of a window not covered are null ("no data"). */
+    no_data?: string | null;
+    coverage?: { baseline: string; phase: string };
     interventions_by_type: Record<string, number>;
   };
   warnings: string[];
@@ -41,7 +44,6 @@ export interface PackChb {
 type OutreachSection = Outreach & { venues: { source: string; count: number } };
 
 const PHASE_LABEL: Record<ChbPhase, string> = { clear: 'Clear', hold: 'Hold', build: 'Build' };
-const count = (n: number | null) => formatCountOrWithheld(n, n === null);
 const figure = (f: Figure | null, digits: number) => (f === null ? '—' : f.value === null ? 'undefined' : f.value.toFixed(digits));
 
 /** A section: its title, then why it is not available, or its content. */
@@ -137,6 +139,7 @@ function OutreachTable({ out }: { out: OutreachSection }) {
 function ChbTable({ chb }: { chb: PackChb }) {
   if (!chb.areas.length) return <p className="hint">No CHB area is active in the period ({chb.recorded} recorded).</p>;
   const area = (a: PackChbArea) => a.headline.regions.find((r) => r.region === 'area');
+  const uncovered = (a: PackChbArea, w: 'baseline' | 'phase') => !!a.headline.coverage && a.headline.coverage[w] !== 'full';
   return (
     <>
       <p className="pack-meta">{chb.note}</p>
@@ -165,7 +168,7 @@ function ChbTable({ chb }: { chb: PackChb }) {
                 {PHASE_LABEL[a.headline.phase]} {a.headline.window.from}–{a.headline.window.to}
               </td>
               <td className="num">
-                {count(area(a)?.baseline_count ?? null)} → {count(area(a)?.phase_count ?? null)}
+                {formatCountOrMissing(area(a)?.baseline_count ?? null, uncovered(a, 'baseline'), true)} → {formatCountOrMissing(area(a)?.phase_count ?? null, uncovered(a, 'phase'), true)}
               </td>
               <td className="num">{figure(a.headline.wdq, 2)}</td>
               <td className="num">{figure(a.headline.tne, 1)}</td>

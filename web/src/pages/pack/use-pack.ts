@@ -1,8 +1,9 @@
 // The pack data for the view (GET /api/pack), refetched when incidents are added. Without a window or
-// comparison length in the URL, the comparison is 28 days, or one month when the data are known only
-// to the month (police.uk); "since" is the URL's, else the end of the last meeting ended on the server
+// comparison length in the URL, the server chooses: whole calendar months (the last covered month against
+// the one before) when the data in scope are known only to the month (police.uk), else 28 days (its
+// period.basis says which); "since" is the URL's, else the end of the last meeting ended on the server
 // (GET /api/meetings?ended=true), else the last meeting recorded in this browser.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { liveApi, type Pack, type PackQuery } from '../../api/live';
 import { useApi } from '../../lib/use-api';
 import { lastMeetingSeq } from '../../lib/live-meeting';
@@ -22,7 +23,6 @@ export interface PackState {
 }
 
 export function usePack(view: ViewState, refresh: number, top = 10): PackState {
-  const [auto, setAuto] = useState<'28d' | '1m' | null>(null);
   // The last ended meeting (only asked when the URL has no "since"); the pack waits for it.
   const ended = useApi(
     view.since ? null : (signal) => liveApi.meetings({ ended: true, limit: 1 }, signal).then((r) => r.meetings[0] ?? null),
@@ -35,7 +35,7 @@ export function usePack(view: ViewState, refresh: number, top = 10): PackState {
   );
   const since = view.since ?? (last ? String(last.seq) : null);
   const sinceLabel = view.since ? (/^\d+$/.test(view.since) ? `change ${view.since}` : view.since) : (last?.label ?? null);
-  const compare = view.compare ?? auto ?? '28d';
+  const compare = view.compare ?? undefined;
   const query: PackQuery = useMemo(
     () =>
       view.from && view.to
@@ -44,18 +44,7 @@ export function usePack(view: ViewState, refresh: number, top = 10): PackState {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [view.from, view.to, view.categories.join(','), compare, since, top],
   );
-  const state = useApi(
-    waiting ? null : (signal) =>
-      liveApi.pack(query, signal).then((p) => {
-        if (!view.compare && !view.from && auto === null) {
-          const c = chooseCompare(p.comparison.time_precision);
-          setAuto(c);
-          if (c !== compare) throw Object.assign(new Error('recomputing'), { name: 'AbortError' });
-        }
-        return p;
-      }),
-    [JSON.stringify(query), refresh, waiting],
-  );
+  const state = useApi(waiting ? null : (signal) => liveApi.pack(query, signal), [JSON.stringify(query), refresh, waiting]);
   const monthPrecision = !!state.data && chooseCompare(state.data.comparison.time_precision) === '1m';
   return { pack: state.data, error: state.error, loading: state.loading, query, sinceLabel, monthPrecision };
 }

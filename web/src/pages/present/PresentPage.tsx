@@ -125,7 +125,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
       {error && <p className="error-text present-error">Pack: {error}</p>}
       {pack && (
         <section className="present-strip" aria-label="This period against the previous one" data-testid="present-headline">
-          <CategoryTable pack={pack} limit={6} coverage={cov.coverage} />
+          <CategoryTable pack={pack} limit={6} />
         </section>
       )}
       <div className="present-body">
@@ -144,8 +144,8 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
         <aside className="present-side">
           {pack ? (
             <>
-              <HotspotTable pack={pack} limit={5} showCell={false} coverage={cov.coverage} />
-              <WardLeague pack={pack} limit={8} coverage={cov.coverage} />
+              <HotspotTable pack={pack} limit={5} showCell={false} />
+              <WardLeague pack={pack} limit={8} />
               <section className="present-changes" aria-label="What changed since the last meeting">
                 <h2>Since the last meeting</h2>
                 <ChangesSince pack={pack} sinceLabel={sinceLabel} />
