@@ -17,6 +17,8 @@ import { hotspotRoutes } from './hotspots/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { planningRoutes } from './planning/routes.js';
 import { journeyRoutes } from './journeys/routes.js';
+import { definitionRoutes } from './definitions/routes.js';
+import { statesCategorySets } from './definitions/context.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 
@@ -39,6 +41,7 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.use('*', authenticate(deps.db, { trustProxy }));
   api.use('*', csrfProtection());
   api.use('*', labelSyntheticFiles(deps.db));
+  api.use('*', statesCategorySets());
   api.route('/', healthRoutes(deps));
   api.route('/', authRoutes(deps.db, { trustProxy }));
   api.route('/', aggregateRoutes(deps));
@@ -48,6 +51,7 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.route('/', liveRoutes(deps));
   api.route('/', planningRoutes(deps));
   api.route('/', journeyRoutes(deps));
+  api.route('/', definitionRoutes(deps));
   api.route('/', localAdminRoutes(deps.db, deps.localSecret));
   app.route('/api', api);
   app.notFound((c) =>

@@ -42,12 +42,12 @@ export const dateParam = z
     return d;
   });
 
-/** Comma-separated category slugs. */
+/** Comma-separated category slugs, or category sets such as `@serious-violence` (aggregates/request.ts). */
 export const categoryParam = z
   .string()
   .max(2000)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'category slugs are lower-case letters, digits and hyphens')).max(50));
+  .pipe(z.array(z.string().regex(/^@?[a-z0-9][a-z0-9-]{0,63}$/, 'category slugs are lower-case letters, digits and hyphens (a category set: @serious-violence)')).max(50));
 
 /** west,south,east,north in WGS84 degrees. */
 export const bboxParam = z

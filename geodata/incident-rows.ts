@@ -4,6 +4,7 @@ import { matchCategory, type CategoryMatch } from './categories.js';
 import { bngToWgs84, inBngRange } from './crs.js';
 import { parseWhen, type TimePrecision } from './dates.js';
 import { cellsFor } from './h3.js';
+import { normaliseOffenceCode } from './harm/offence-codes.js';
 
 const col = z.string().min(1).max(200);
 export const incidentMappingSchema = z
@@ -20,6 +21,8 @@ export const incidentMappingSchema = z
     location: col.optional(),
     outcome: col.optional(),
     lsoa: col.optional(),
+    /** Home Office offence code column (force and council CSVs): such incidents are weighted by their code. */
+    offenceCode: col.optional(),
     locationPrecision: z.enum(['exact', 'snapped']).default('exact'),
   })
   .strict()
@@ -84,6 +87,8 @@ export interface IncidentRecord {
   ageBand: string | null;
   outcome: string | null;
   lsoaGiven: string | null;
+  /** Home Office offence code, normalised ("8N"); null when not mapped or empty. */
+  offenceCode: string | null;
   h3: [string, string, string, string];
 }
 
@@ -126,6 +131,12 @@ export function toIncident(fields: string[], rm: ResolvedMapping): RowResult {
     lat = Math.round(lat * 1e7) / 1e7;
   }
 
+  // An offence code that is not a Home Office code shape is a rejected row: it would otherwise be weighed
+  // silently by its category. (Codes of the right shape that no scheme lists are reported by the importer.)
+  const codeText = opt(get('offenceCode'), 20);
+  const offenceCode = codeText === null ? null : normaliseOffenceCode(codeText);
+  if (codeText !== null && offenceCode === null) return reject('bad_offence_code', `"${codeText}" is not a Home Office offence code (e.g. 8N, 008N, 105A, 4.10)`);
+
   const sourceId = opt(get('id'), 120);
   const naturalKey = sourceId !== null ? `id\u001f${sourceId}` : `row\u001f${fields.join('\u001f')}`;
   return {
@@ -143,6 +154,7 @@ export function toIncident(fields: string[], rm: ResolvedMapping): RowResult {
       ageBand: opt(get('ageBand'), 40),
       outcome: opt(get('outcome')),
       lsoaGiven: opt(get('lsoa'), 20),
+      offenceCode,
       h3: cellsFor(lat, lon),
     },
   };

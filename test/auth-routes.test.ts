@@ -106,6 +106,9 @@ const POLICY: Record<string, Policy> = {
   'PUT /api/journeys/term-dates': ['analyst', 'officer'],
   'POST /api/journeys/exports': ['analyst', 'officer'],
   'POST /api/journeys/proposals': ['analyst', 'officer'],
+  'GET /api/definitions/serious-violence': ALL,
+  'GET /api/definitions/serious-violence/history': ALL,
+  'PUT /api/definitions/serious-violence': ['analyst', 'admin'],
   'POST /api/local/users': 'local',
   'GET /api/local/backup': 'local',
 };
@@ -160,6 +163,7 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     'PUT /api/journeys/term-dates': { terms: [{ starts_on: '2024-02-01', ends_on: '2024-01-01' }] },
     'POST /api/journeys/exports': { purpose: 'route walk test', recipient: 'nobody', route_id: 999999 },
     'POST /api/journeys/proposals': { network: { type: 'FeatureCollection', features: [] } },
+    'PUT /api/definitions/serious-violence': { label: 'walk', categories: [] }, // 400: no category, nothing stored
   };
   const init: RequestInit = { method };
   if (key in bodies) init.body = JSON.stringify(bodies[key]);

@@ -3,14 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { parseSchemeCsv, SchemeCsvError } from '../geodata/harm/parse-csv.js';
 import { CATEGORY_SLUGS, SHIPPED_SCHEME_NAMES, shippedScheme, shippedSchemeFile, weightOf } from '../geodata/harm/schemes.js';
 
+const CATEGORY_FILES = ['count', 'cambridge-chi'] as const;
+
 describe('shipped schemes', () => {
-  it.each(SHIPPED_SCHEME_NAMES)('%s covers the 14 police.uk categories and cites a source', (name) => {
+  it.each(CATEGORY_FILES)('%s covers the 14 police.uk categories and cites a source', (name) => {
     const s = shippedScheme(name);
     expect(Object.keys(s.weights).sort()).toEqual([...CATEGORY_SLUGS].sort());
     expect(s.source.length).toBeGreaterThan(10);
     expect(s.version).toBeTruthy();
   });
-  it.each(SHIPPED_SCHEME_NAMES)('%s: every weight follows from its components as its derivation says', (name) => {
+  it.each(SHIPPED_SCHEME_NAMES)('%s cites a source and a version', (name) => {
+    expect(shippedScheme(name).source.length).toBeGreaterThan(10);
+    expect(shippedScheme(name).version).toBeTruthy();
+  });
+  it.each(CATEGORY_FILES)('%s: every weight follows from its components as its derivation says', (name) => {
     for (const w of shippedSchemeFile(name).weights) {
       const c = w.components;
       if (c.length === 0) continue;
@@ -35,9 +41,11 @@ describe('shipped schemes', () => {
     expect(weightOf(chi, 'violent-crime')).toBeCloseTo(218.939, 3);
     expect(weightOf(chi, 'anti-social-behaviour')).toBe(0);
     expect(weightOf(shippedScheme('count'), 'drugs')).toBe(1);
-    expect(weightOf(shippedScheme('ons-css'), 'robbery')).toBe(993.55);
-    expect(weightOf(chi, 'no-such-category', 7)).toBe(7);
-    expect(shippedSchemeFile('ons-css').notes[0]).toMatch(/PROVISIONAL/);
+    // ONS List of weights, edition current in late 2020 (issue 18; was 993.55 from a mixed-edition source).
+    expect(weightOf(shippedScheme('ons-css'), 'robbery')).toBeCloseTo(799.6288702, 7);
+    expect(weightOf(chi, 'no-such-category', null, 7)).toBe(7);
+    expect(shippedSchemeFile('cambridge-chi').notes[0]).toMatch(/^DERIVED/);
+    expect(shippedScheme('cambridge-chi').source).toMatch(/isthisben\/cbl-realcrime.*data\/cchi_weights\.csv/);
   });
 });
 

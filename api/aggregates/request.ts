@@ -3,6 +3,8 @@
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { RANGE_SQL } from './sql.js';
+import { noteCategorySet } from '../definitions/context.js';
+import { CATEGORY_SETS, currentDefinition, definitionMeta } from '../definitions/serious-violence.js';
 import { defaultWindow, monthAfter, resolveWindow, type Window } from './window.js';
 
 export interface WindowQuery {
@@ -27,10 +29,26 @@ export async function requestWindow(db: Queryable, q: { from?: string; to?: stri
   return resolveWindow(q, defaultWindow(r.first_month, r.last_month));
 }
 
-/** Category slugs must exist (400 naming `category` and the unknown ones otherwise); null = every category. */
+/**
+ * Category slugs must exist (400 naming `category` and the unknown ones otherwise); null = every category.
+ * A category set (`@serious-violence`: the partnership's definition, api/definitions/) expands here to its
+ * categories, for every route, and is noted so the response states the definition it used.
+ */
 export async function requestCategories(db: Queryable, slugs: string[] | undefined): Promise<string[] | null> {
   if (!slugs?.length) return null;
-  const wanted = [...new Set(slugs)];
+  const expanded: string[] = [];
+  for (const s of slugs) {
+    if (!s.startsWith('@')) {
+      expanded.push(s);
+      continue;
+    }
+    if (!(CATEGORY_SETS as readonly string[]).includes(s.slice(1)))
+      throw new ApiError(400, 'invalid_parameter', `category: unknown category set ${s} (sets: ${CATEGORY_SETS.map((x) => `@${x}`).join(', ')})`, [{ path: 'category', message: 'unknown category set', unknown: [s] }]);
+    const def = definitionMeta(await currentDefinition(db));
+    noteCategorySet(def);
+    expanded.push(...def.categories);
+  }
+  const wanted = [...new Set(expanded)];
   const known = new Set((await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [wanted])).map((r) => r.slug));
   const unknown = wanted.filter((s) => !known.has(s));
   if (unknown.length === 0) return wanted;

@@ -47,9 +47,12 @@ export function totalsOf(units: Units, rows: readonly UnitCountRow[]): Totals {
 
 /** The scheme as SQL arrays (null for the count scheme: every incident weighs 1). */
 export const sqlWeights = (s: HarmScheme): SqlWeights | null =>
-  s.name === 'count' ? null : { categories: Object.keys(s.weights), weights: Object.values(s.weights) };
+  s.name === 'count'
+    ? null
+    : { categories: Object.keys(s.weights), weights: Object.values(s.weights), codes: Object.keys(s.codeWeights ?? {}), codeWeights: Object.values(s.codeWeights ?? {}) };
 
-/** Categories (of those requested, or of all known) that the scheme does not weigh: they count 0 in `value`. */
+/** Categories (of those requested, or of all known) that the scheme does not weigh: their incidents count 0
+ *  in `value` unless they carry an offence code the scheme weighs. */
 export async function unweightedCategories(db: Queryable, s: HarmScheme, categories: string[] | null): Promise<string[]> {
   if (s.name === 'count') return [];
   const rows = await db.query<{ slug: string }>('SELECT slug FROM categories WHERE ($1::text[] IS NULL OR slug = ANY($1::text[])) ORDER BY slug', [categories]);

@@ -129,4 +129,7 @@ export const schemePostQuery = z.strictObject({
   label: z.string().trim().min(1).max(200).optional(),
   version: z.string().trim().min(1).max(64).optional(),
   source: z.string().trim().min(1).max(500).optional(),
+  // An offence mix (CSV offence_code,count) applies to `base`, a scheme that weighs offence codes.
+  base: schemeName.optional(),
+  mix_name: z.string().trim().min(1).max(120).optional(),
 });

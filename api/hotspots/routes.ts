@@ -14,12 +14,13 @@ import { ALL_ROLES, RECORD_LEVEL_ROLES, type Principal } from '../auth/roles.js'
 import { recordScope } from '../aggregates/routes.js';
 import { ApiError } from '../errors.js';
 import { parseBody, parseFilters, parseQuery } from '../validate.js';
-import { parseSchemeCsv, SchemeCsvError } from '../../geodata/harm/parse-csv.js';
+import { SchemeCsvError } from '../../geodata/harm/parse-csv.js';
+import { userSchemeFromCsv } from '../../geodata/harm/user-schemes.js';
 import * as h from './handlers.js';
 import { changeQuery, DEFAULT_SCHEME, emergingQuery, exportBody, exportFilters, hotspotsQuery, knoxQuery, profileQuery, schemePostQuery, schemesQuery, topQuery } from './params.js';
 import { disclosureMeta, emergingWithoutScores, maskChangeRows, maskHotspotMeta, maskHotspotRows, maskMatrix, maskTotals, SCORES_WITHHELD, withoutScores } from './partner.js';
 import { profile } from './profile.js';
-import { listSchemes, saveScheme } from './schemes.js';
+import { listSchemes, resolveScheme, saveScheme, schemeMeta } from './schemes.js';
 import { unitsFor } from './units.js';
 import type { Queryable } from '../db/index.js';
 
@@ -60,20 +61,26 @@ export function hotspotRoutes({ db }: Deps) {
     const q = parseQuery(c, schemePostQuery);
     const type = c.req.header('content-type') ?? '';
     if (type && !/^(text\/csv|text\/plain|application\/octet-stream)\b/i.test(type))
-      throw new ApiError(415, 'unsupported_media_type', 'Send the scheme as CSV (Content-Type text/csv): a header "category,weight" and one row per category.');
+      throw new ApiError(415, 'unsupported_media_type', 'Send the scheme as CSV (Content-Type text/csv): a header "category,weight", "offence_code,weight" or "offence_code,count" (an offence mix, with base=<scheme>).');
     const text = await c.req.text();
     if (text.length > MAX_SCHEME_BYTES) throw new ApiError(413, 'too_large', `A harm scheme CSV may hold at most ${MAX_SCHEME_BYTES} characters.`);
-    let scheme;
+    if (q.base === q.name) throw new ApiError(400, 'invalid_parameter', 'base: a scheme cannot be its own base', [{ path: 'base', message: 'same as name' }]);
+    const base = q.base ? await resolveScheme(db, q.base) : null;
+    let made;
     try {
-      scheme = parseSchemeCsv(text, { name: q.name, version: q.version, source: q.source });
+      made = userSchemeFromCsv(text, { name: q.name, label: q.label, version: q.version, source: q.source, mixName: q.mix_name }, base);
     } catch (e) {
       if (e instanceof SchemeCsvError) throw new ApiError(400, 'invalid_csv', e.message, { problems: e.problems });
       throw e;
     }
-    scheme.label = q.label ?? scheme.name;
+    const { scheme, kind, unknownCodes } = made;
+    if (q.base && kind !== 'offence-mix') throw new ApiError(400, 'invalid_parameter', 'base: only an offence mix (offence_code,count) takes a base scheme', [{ path: 'base', message: 'not a mix' }]);
     await saveScheme(db, scheme, p.user.email);
-    await audit(db, p, c.get('ip'), { action: 'change', resource: 'harm_schemes', query: { name: scheme.name, version: scheme.version, source: scheme.source, weights: scheme.weights } });
-    return c.json({ scheme: { ...scheme, origin: 'user' } }, 201);
+    await audit(db, p, c.get('ip'), {
+      action: 'change', resource: 'harm_schemes',
+      query: { name: scheme.name, kind, base: q.base ?? null, version: scheme.version, source: scheme.source, weights: scheme.weights, codes: Object.keys(scheme.codeWeights ?? {}).length, mix: scheme.mix ? { name: scheme.mix.name, total: scheme.mix.total } : null },
+    });
+    return c.json({ scheme: { ...scheme, origin: 'user' }, kind, meta: schemeMeta(scheme), unknown_codes: unknownCodes }, 201);
   });
 
   r.get('/hotspots', everyone, async (c) => {
@@ -116,7 +123,8 @@ export function hotspotRoutes({ db }: Deps) {
       const v = (row as Record<string, unknown>)[k];
       return v === null && partner && (k === 'count' || k === 'value') ? 'withheld' : v;
     }));
-    const header = `# ${m.method}; ${JSON.stringify(m.neighbourhood)}; correction ${m.correction}; harm scheme ${m.scheme.name} ${m.scheme.version}; window ${m.window.from} to ${m.window.to}\n`;
+    const mix = m.scheme.mix ? `, offence mix ${m.scheme.mix.name}` : '';
+    const header = `# ${m.method}; ${JSON.stringify(m.neighbourhood)}; correction ${m.correction}; harm scheme ${m.scheme.name} ${m.scheme.version} (${m.scheme.label}${mix}); window ${m.window.from} to ${m.window.to}\n`;
     return c.body(header + stringify(csvRows, { header: true, columns: cols }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv') });
   });
 

@@ -13,23 +13,29 @@ export interface UnitSpec {
   level?: string;
 }
 
-/** A harm scheme for SQL: parallel arrays category → weight; null = every incident weighs 1 (count). */
+/**
+ * A harm scheme for SQL: parallel arrays category → weight and offence code → weight (codes empty when
+ * the scheme weighs categories only); null = every incident weighs 1 (count).
+ */
 export interface SqlWeights {
   categories: string[];
   weights: number[];
+  codes: string[];
+  codeWeights: number[];
 }
 
 /**
  * Count, harm value and unweighted count per group, optionally only over rows matching `filter` (a SQL
- * condition on `i`). With a scheme, `wt` is the scheme's row for the incident's category (NULL when the
- * scheme does not list it: weight 0, counted as unweighted).
+ * condition on `i`). With a scheme, `wc` is the scheme's row for the incident's offence code and `wt` the
+ * one for its category: an incident weighs by its code when the scheme weighs that code, else by its
+ * category; with neither it weighs 0 and is counted as unweighted.
  */
 export function weightedAggregates(weighted: boolean, prefix = '', filter?: string): Record<string, string> {
   const f = filter ? ` FILTER (WHERE ${filter})` : '';
   return {
     [`${prefix}n`]: `count(*)${f}::int`,
-    [`${prefix}value`]: weighted ? `COALESCE(sum(COALESCE(wt.weight, 0))${f}, 0)::float8` : `count(*)${f}::float8`,
-    [`${prefix}unweighted`]: weighted ? `count(*) FILTER (WHERE wt.category IS NULL${filter ? ` AND ${filter}` : ''})::int` : '0',
+    [`${prefix}value`]: weighted ? `COALESCE(sum(COALESCE(wc.weight, wt.weight, 0))${f}, 0)::float8` : `count(*)${f}::float8`,
+    [`${prefix}unweighted`]: weighted ? `count(*) FILTER (WHERE wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''})::int` : '0',
   };
 }
 
@@ -49,10 +55,11 @@ export function unitCountsSql(p: Params, unit: UnitSpec, where: string, aggregat
   const bucketOut = opts.bucket ? ', g.bucket' : '';
   const groupBy = opts.bucket ? '1, 2' : '1';
   const scheme = opts.weights
-    ? `-- the harm scheme: category -> weight
-wt AS (SELECT * FROM unnest(${p.add(opts.weights.categories)}::text[], ${p.add(opts.weights.weights)}::float8[]) AS t(category, weight)),`
+    ? `-- the harm scheme: category -> weight, and Home Office offence code -> weight
+wt AS (SELECT * FROM unnest(${p.add(opts.weights.categories)}::text[], ${p.add(opts.weights.weights)}::float8[]) AS t(category, weight)),
+wc AS (SELECT * FROM unnest(${p.add(opts.weights.codes)}::text[], ${p.add(opts.weights.codeWeights)}::float8[]) AS t(code, weight)),`
     : '';
-  const join = opts.weights ? '\n  LEFT JOIN wt ON wt.category = i.category' : '';
+  const join = opts.weights ? '\n  LEFT JOIN wt ON wt.category = i.category\n  LEFT JOIN wc ON wc.code = i.offence_code' : '';
   if (unit.res !== undefined) {
     const col = H3_COLUMN[unit.res];
     return `

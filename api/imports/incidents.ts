@@ -12,6 +12,8 @@ import { MAX_STORED_REJECTS, ownBatch, type ImportSummary, type Reject } from '.
 import { fastRecords } from './fast-records.js';
 import { ImportError, type ImportKind } from './sniff.js';
 import { CoverageTracker } from '../coverage/record.js';
+import { onsCodeRows } from '../../geodata/harm/schemes.js';
+import { ONS_CSS_EDITION } from '../../geodata/harm/ons-table.js';
 
 export interface Progress {
   phase: 'reading' | 'assigning' | 'finishing';
@@ -40,7 +42,7 @@ const CHUNK_ROWS = 20_000;
 /** Columns of the staging table, in the order stageLine writes them. */
 export const STAGE_COLUMNS = [
   'line', 'nk', 'source_id', 'category', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision',
-  'location_text', 'age_band', 'outcome', 'lsoa_given', 'h3_7', 'h3_8', 'h3_9', 'h3_10',
+  'location_text', 'age_band', 'outcome', 'lsoa_given', 'offence_code', 'h3_7', 'h3_8', 'h3_9', 'h3_10',
 ];
 
 const q = (s: string | null) => (s === null ? '' : `"${s.replace(/"/g, '""')}"`);
@@ -49,7 +51,7 @@ const q = (s: string | null) => (s === null ? '' : `"${s.replace(/"/g, '""')}"`)
 export function stageLine(line: number, nk: string, r: IncidentRecord): string {
   return [
     line, nk, q(r.sourceId), q(r.category.slug), r.occurredAt, r.precision, r.lon, r.lat, r.locationPrecision,
-    q(r.locationText), q(r.ageBand), q(r.outcome), q(r.lsoaGiven), r.h3[0], r.h3[1], r.h3[2], r.h3[3],
+    q(r.locationText), q(r.ageBand), q(r.outcome), q(r.lsoaGiven), q(r.offenceCode), r.h3[0], r.h3[1], r.h3[2], r.h3[3],
   ].join(',');
 }
 
@@ -78,10 +80,10 @@ WITH keyed AS (
   FROM (SELECT DISTINCT lon, lat FROM import_stage) d
 ), ins AS (
   INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
-                         location_precision, location_text, age_band, outcome, ward_code, lsoa_code,
+                         location_precision, location_text, age_band, outcome, offence_code, ward_code, lsoa_code,
                          h3_7, h3_8, h3_9, h3_10)
   SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
-         k.location_precision, k.location_text, k.age_band, k.outcome,
+         k.location_precision, k.location_text, k.age_band, k.outcome, k.offence_code,
          pt.ward_code,
          -- LSOA: from LSOA polygons when loaded, else the code the file gives
          CASE WHEN $3 THEN pt.lsoa_code ELSE k.lsoa_given END,
@@ -98,7 +100,7 @@ async function createStage(tx: Queryable) {
     line integer NOT NULL, nk text NOT NULL, source_id text, category text NOT NULL, occurred_at timestamp NOT NULL,
     time_precision text NOT NULL, lon double precision NOT NULL, lat double precision NOT NULL,
     location_precision text NOT NULL, location_text text, age_band text, outcome text, lsoa_given text,
-    h3_7 text NOT NULL, h3_8 text NOT NULL, h3_9 text NOT NULL, h3_10 text NOT NULL
+    offence_code text, h3_7 text NOT NULL, h3_8 text NOT NULL, h3_9 text NOT NULL, h3_10 text NOT NULL
   ) ON COMMIT DROP`);
 }
 
@@ -150,6 +152,8 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     if (rejects.length < MAX_STORED_REJECTS) rejects.push(r);
   };
   const categoriesSeen = new Map<string, { label: string; custom: boolean }>();
+  // Offence codes (issue 18): rows per code, to report the codes the ONS reference table does not list.
+  const codesSeen = new Map<string, { rows: number; firstLine: number }>();
   let rowsRead = 0;
   let staged = 0;
   // Malformed records (e.g. an unclosed quote where the file was cut off) are rejected, not fatal.
@@ -255,6 +259,12 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         if (categoriesSeen.size > 1000) fail('too_many_categories', 'More than 1,000 distinct categories: check the category column of the mapping.', line);
         categoriesSeen.set(rec.category.slug, { label: rec.category.label, custom: rec.category.custom });
       }
+      if (rec.offenceCode !== null) {
+        const seen = codesSeen.get(rec.offenceCode);
+        if (seen) seen.rows++;
+        else if (codesSeen.size > 2000) fail('too_many_offence_codes', 'More than 2,000 distinct offence codes: check the offenceCode column of the mapping.', line);
+        else codesSeen.set(rec.offenceCode, { rows: 1, firstLine: line });
+      }
       const nk = crypto.hash('md5', `${o.keyNamespace}\u001e${rec.naturalKey}`);
       chunk.push(stageLine(line, nk, rec));
       if (chunk.length >= CHUNK_ROWS) await flush();
@@ -298,6 +308,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       rejectsByReason: rejectsByCode,
       repeatedSourceIds: { ids: result.rep.ids, rows: result.rep.rows, counted: 'each row is counted as a separate offence' },
       categories: [...categoriesSeen.keys()].sort(),
+      ...(o.mapping.offenceCode ? { offenceCodes: offenceCodeSummary(codesSeen) } : {}),
       // What the file covers (issue 11): months with at least one row; every category present is covered
       // in each of them (with zero where it has no row). Months between them with no row are not covered.
       coverage: coverageSummary(coverage.monthList(), [...categoriesSeen.keys()].sort(), coverage.publishedLabel),
@@ -305,6 +316,18 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       ...(result.wardsLoaded ? {} : { note: 'No ward boundaries are loaded yet: incidents will be assigned to wards when they are.' }),
     },
     rejects: rejects.sort((a, b) => a.line - b.line),
+  };
+}
+
+/** The import summary's offence codes: how many rows carry one, and the codes the ONS table does not list. */
+export function offenceCodeSummary(seen: Map<string, { rows: number; firstLine: number }>) {
+  const known = new Set(onsCodeRows().map((r) => r.code));
+  const unknown = [...seen].filter(([c]) => !known.has(c)).map(([code, s]) => ({ code, rows: s.rows, first_line: s.firstLine })).sort((a, b) => b.rows - a.rows || (a.code < b.code ? -1 : 1));
+  return {
+    rows_with_code: [...seen.values()].reduce((a, s) => a + s.rows, 0),
+    distinct: seen.size,
+    unknown,
+    rule: `codes normalised as the ONS List of weights writes them (008N = 8N); a code the table (${ONS_CSS_EDITION}) does not list weighs by the incident's category in the ONS scheme`,
   };
 }
 

@@ -35,7 +35,7 @@ export async function exposure(db: Queryable, q: ExposureQuery): Promise<Exposur
     await db.query<SnappedIncident>(SNAP_SQL, [w.from, w.to, categories, q.corridor_m]),
   ];
   const segs: SegmentGeom[] = segRows.map((s) => ({ route_id: s.route_id, seq: s.seq, length_m: s.length_m, coordinates: s.geometry.coordinates }));
-  const weight = (c: string) => weightOf(scheme, c);
+  const weight = (c: string, code?: string | null) => weightOf(scheme, c, code);
   const out = computeExposure(
     routeRows.map((r) => ({ id: r.id, name: r.name, school_id: r.school_id, hub_id: r.hub_id, length_m: r.length_m })),
     segs,

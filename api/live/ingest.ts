@@ -38,6 +38,8 @@ export const incidentSchema = z
     age_band: text(40).optional(),
     outcome: text(200).optional(),
     location: text(200).optional(),
+    /** Home Office offence code ("8N", "008N"): the incident is weighted by it in code-level harm schemes. */
+    offence_code: text(20).optional(),
   })
   .refine((r) => (r.lon !== undefined && r.lat !== undefined && r.easting === undefined && r.northing === undefined)
     || (r.easting !== undefined && r.northing !== undefined && r.lon === undefined && r.lat === undefined), {
@@ -56,13 +58,13 @@ export const ingestBody = z.union([
 ]);
 
 // Row layout of the CSV handed to the importer, and its mappings (one per coordinate system).
-const COLUMNS = ['id', 'date', 'category', 'x', 'y', 'age_band', 'outcome', 'location'];
-const common = { id: 'id', date: 'date', category: 'category', ageBand: 'age_band', outcome: 'outcome', location: 'location', locationPrecision: 'exact' as const };
+const COLUMNS = ['id', 'date', 'category', 'x', 'y', 'age_band', 'outcome', 'location', 'offence_code'];
+const common = { id: 'id', date: 'date', category: 'category', ageBand: 'age_band', outcome: 'outcome', location: 'location', offenceCode: 'offence_code', locationPrecision: 'exact' as const };
 const WGS84: IncidentMapping = { ...common, lon: 'x', lat: 'y' };
 const BNG: IncidentMapping = { ...common, easting: 'x', northing: 'y' };
 const resolved = (m: IncidentMapping) => resolveMapping(m, COLUMNS) as ResolvedMapping;
 const fieldsOf = (r: IncidentIn) => [
-  r.id, r.occurred_at, r.category, String(r.lon ?? r.easting), String(r.lat ?? r.northing), r.age_band ?? '', r.outcome ?? '', r.location ?? '',
+  r.id, r.occurred_at, r.category, String(r.lon ?? r.easting), String(r.lat ?? r.northing), r.age_band ?? '', r.outcome ?? '', r.location ?? '', r.offence_code ?? '',
 ];
 
 export interface Rejected {

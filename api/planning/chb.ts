@@ -156,12 +156,12 @@ r AS (
 ),
 -- the periods: each phase and its baseline
 p AS (SELECT * FROM unnest($2::text[], $3::date[], $4::date[]) AS p(period, f, t))
-SELECT r.region, p.period, i.category, count(*)::int AS n
+SELECT r.region, p.period, i.category, i.offence_code, count(*)::int AS n
 FROM r
 JOIN incidents i ON ST_Intersects(r.g, i.geom)
 JOIN p ON i.occurred_at >= p.f::timestamp AND i.occurred_at < p.t::timestamp
 WHERE ($5::text[] IS NULL OR i.category = ANY($5::text[]))
-GROUP BY 1, 2, 3`;
+GROUP BY 1, 2, 3, 4`;
 
 const LOGGED_SQL = `
 SELECT v.id, v.name, v.type, to_char(v.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(v.ends_on, 'YYYY-MM-DD') AS ends_on
@@ -218,7 +218,7 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
     { name: ph, ...phaseWin[ph] },
     { name: `${ph}_baseline`, ...baseOf(ph) },
   ]);
-  const rows = await db.query<{ region: Region; period: string; category: string; n: number }>(COUNTS_SQL, [
+  const rows = await db.query<{ region: Region; period: string; category: string; offence_code: string | null; n: number }>(COUNTS_SQL, [
     id, periods.map((p) => p.name), periods.map((p) => p.from), periods.map((p) => p.to), categories,
   ]);
   const count = new Map<string, number>();
@@ -226,7 +226,7 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
   for (const r of rows) {
     const k = `${r.region}/${r.period}`;
     count.set(k, (count.get(k) ?? 0) + r.n);
-    harm.set(k, (harm.get(k) ?? 0) + r.n * weightOf(scheme, r.category));
+    harm.set(k, (harm.get(k) ?? 0) + r.n * weightOf(scheme, r.category, r.offence_code));
   }
   const get = (m: Map<string, number>, region: Region, period: string) => m.get(`${region}/${period}`) ?? 0;
 

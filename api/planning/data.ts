@@ -13,7 +13,7 @@ import { addRow, emptyTotals } from '../hotspots/common.js';
 import { giTable } from '../hotspots/handlers.js';
 import { h3Units, STUDY_AREA_LEVEL } from '../hotspots/units.js';
 import type { Window } from '../aggregates/window.js';
-import { weightOf, type HarmScheme } from '../../geodata/harm/schemes.js';
+import { isWeighted, weightOf, type HarmScheme } from '../../geodata/harm/schemes.js';
 import type { HotColdClass } from '../../geodata/stats/correction.js';
 import { lonLatToBng, type XY } from '../../geodata/planning/geometry.js';
 import type { TimedCount } from '../../geodata/planning/patrol.js';
@@ -41,7 +41,7 @@ export interface Place {
 
 /** Incidents of the window by location, category and (where known) day of week and hour. */
 const placesSql = (col: string, where: string) => `
-SELECT i.lon, i.lat, i.ward_code, lpad(to_hex(i.${col}), 15, '0') AS cell, i.category,
+SELECT i.lon, i.lat, i.ward_code, lpad(to_hex(i.${col}), 15, '0') AS cell, i.category, i.offence_code,
        i.time_precision AS precision,
        CASE WHEN i.time_precision <> 'month' THEN extract(isodow FROM i.occurred_at)::int END AS dow,
        CASE WHEN i.time_precision = 'minute' THEN extract(hour FROM i.occurred_at)::int END AS hour,
@@ -49,7 +49,7 @@ SELECT i.lon, i.lat, i.ward_code, lpad(to_hex(i.${col}), 15, '0') AS cell, i.cat
        count(*)::int AS n
 FROM incidents i
 WHERE ${where}
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
 interface PlaceRow {
   lon: number;
@@ -57,6 +57,7 @@ interface PlaceRow {
   ward_code: string | null;
   cell: string;
   category: string;
+  offence_code: string | null;
   precision: TimedCount['precision'];
   dow: number | null;
   hour: number | null;
@@ -105,8 +106,8 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
   const byKey = new Map<string, Place>();
   const unweighted = new Set<string>();
   for (const r of rows) {
-    const w = weightOf(scheme, r.category);
-    if (w === 0 && !Object.hasOwn(scheme.weights, r.category)) unweighted.add(r.category);
+    const w = weightOf(scheme, r.category, r.offence_code);
+    if (!isWeighted(scheme, r.category, r.offence_code)) unweighted.add(r.category);
     const key = `${r.lon},${r.lat},${r.ward_code},${r.cell}`;
     let pl = byKey.get(key);
     if (!pl) byKey.set(key, (pl = { lon: r.lon, lat: r.lat, xy: lonLatToBng(r.lon, r.lat), ward_code: r.ward_code, cell: r.cell, harm: 0, count: 0, timed: [] }));

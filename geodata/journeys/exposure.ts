@@ -9,7 +9,7 @@
 //   unknown_age  the time is in a window but the age band is missing, unreadable or straddles the limit;
 //   excluded     known to be outside the windows/days/term, or known to be outside the age limit.
 // all = count + unknown_time + unknown_age + excluded (every incident of the chosen categories and
-// dates within the corridor). Harm = Σ weight(category) over the `count` incidents only.
+// dates within the corridor). Harm = Σ weight(category, offence code) over the `count` incidents only.
 //
 // Rates are per 100 m of segment. The borough average is length-weighted over every stored segment of
 // every route: Σ value / Σ length × 100; a segment's ratio is its rate / that average (null when the
@@ -23,6 +23,8 @@ export interface SnappedIncident {
   seq: number;
   incident_id: number;
   category: string;
+  /** Home Office offence code (normalised), when the incident carries one. */
+  offence_code?: string | null;
   /** Civil time "YYYY-MM-DD HH:MM:SS". */
   occurred_at: string;
   time_precision: Precision;
@@ -48,7 +50,7 @@ export interface ExposureOptions {
   times: JourneyTimes;
   /** Oldest age counted (17 = under 18); null = no age filter. */
   ageMax: number | null;
-  weight: (category: string) => number;
+  weight: (category: string, offenceCode?: string | null) => number;
 }
 
 export type IncidentClass = 'count' | 'unknown_time' | 'unknown_age' | 'excluded';
@@ -146,7 +148,7 @@ export function computeExposure(routes: readonly RouteInfo[], segments: readonly
     if (!cls) {
       cls = classifyIncident(h, o);
       classOf.set(h.incident_id, cls);
-      harmOf.set(h.incident_id, o.weight(h.category));
+      harmOf.set(h.incident_id, o.weight(h.category, h.offence_code));
     }
     const harm = harmOf.get(h.incident_id)!;
     const st = segTally.get(segKey(h.route_id, h.seq));

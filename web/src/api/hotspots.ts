@@ -22,7 +22,25 @@ export interface HarmScheme {
   weights: Record<string, number>;
 }
 
-export type SchemeMeta = Pick<HarmScheme, 'name' | 'label' | 'version' | 'source'>;
+export type SchemeMeta = Pick<HarmScheme, 'name' | 'label' | 'version' | 'source'> & {
+  /** What a derived (not primary) table was derived from. */
+  derived?: string | null;
+  /** The offence mix (offence code → count) the category weights were derived from. */
+  mix?: { name: string; source: string; total: number; codes: number } | null;
+  /** Categories the scheme gives no weight, with why (e.g. composition unknown without an offence mix). */
+  categories_without_weight?: Record<string, string>;
+};
+
+/** The partnership's category set a response used (category=@serious-violence; api/definitions/). */
+export interface CategorySetMeta {
+  name: string;
+  label: string;
+  version: number;
+  default: boolean;
+  categories: string[];
+  approximation: string;
+  not_applied: string | null;
+}
 
 /** H3 cells (`res`) or an area level. */
 export type UnitQuery = { res: number } | { level: string };
@@ -81,6 +99,7 @@ export interface HotspotMeta {
   scheme: SchemeMeta;
   window: Window;
   categories: string[] | null;
+  category_set?: CategorySetMeta;
   scores_withheld?: string;
   disclosure?: { min_count: number; rule: string };
 }

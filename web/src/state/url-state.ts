@@ -140,7 +140,7 @@ export function parseView(pathname: string, search: string): ViewState {
     to: isMonth(to) ? to : null,
     categories: (q.get('cat') ?? '')
       .split(',')
-      .filter((c) => SLUG.test(c)),
+      .filter((c) => SLUG.test(c) || c === '@serious-violence'),
     metric: q.get('metric') === 'rate' ? 'rate' : 'count',
     classMethod: q.get('classes') === 'quantile' ? 'quantile' : 'jenks',
     layers: layers === null ? [...DEFAULT_LAYERS] : canonicalLayers(layers.split(',')),

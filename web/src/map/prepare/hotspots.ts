@@ -5,6 +5,7 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from
 import type { Bbox } from '../../api/client';
 import type { AreaCollection } from '../../api/types';
 import type {
+  CategorySetMeta,
   ChangeRow,
   Comparison,
   EmergingRow,
@@ -129,13 +130,33 @@ export const describeCorrection = (c: string) => CORRECTION_NAMES[c] ?? c;
 
 export const describeScheme = (s: SchemeMeta) => `${s.label} (${s.name} ${s.version})`;
 
+/** What a legend adds about a scheme: derived source, offence mix, categories without a weight. */
+export function schemeDetails(s: SchemeMeta): string[] {
+  const out: string[] = [];
+  if (s.derived) out.push(`Derived table: ${s.derived}`);
+  if (s.mix) out.push(`Offence mix: ${s.mix.name} (${s.mix.total.toLocaleString('en-GB')} offences, ${s.mix.source})`);
+  const none = Object.keys(s.categories_without_weight ?? {});
+  if (none.length) out.push(`No weight (composition unknown or not notifiable): ${none.join(', ')}`);
+  return out;
+}
+
+/** The partnership's definition a result used (category=@serious-violence). */
+export function describeCategorySet(c: CategorySetMeta): string[] {
+  const out = [`Categories: ${c.label} (version ${c.version}${c.default ? ', built-in default' : ''}): ${c.categories.join(', ')}`];
+  out.push(c.approximation);
+  if (c.not_applied) out.push(c.not_applied);
+  return out;
+}
+
 /** The method statement every hotspot legend and figure carries. */
-export function methodStatement(meta: { method: string; neighbourhood?: Neighbourhood; correction?: string; scheme: SchemeMeta }): string[] {
+export function methodStatement(meta: { method: string; neighbourhood?: Neighbourhood; correction?: string; scheme: SchemeMeta; category_set?: CategorySetMeta }): string[] {
   const lines = [`Method: ${meta.method}`];
   if (meta.neighbourhood) lines.push(`Neighbourhood: ${describeNeighbourhood(meta.neighbourhood)}`);
   if (meta.neighbourhood?.study_area) lines.push(`Study area: ${meta.neighbourhood.study_area}`);
   if (meta.correction) lines.push(`Correction: ${describeCorrection(meta.correction)}`);
   lines.push(`Harm scheme: ${describeScheme(meta.scheme)}`);
+  lines.push(...schemeDetails(meta.scheme));
+  if (meta.category_set) lines.push(...describeCategorySet(meta.category_set));
   return lines;
 }
 

@@ -1,6 +1,11 @@
-// Multi-select of crime categories; none ticked means all categories.
+// Multi-select of crime categories; none ticked means all categories. "Serious violence" is the
+// partnership's own definition (GET /api/definitions/serious-violence), sent as the category set
+// `@serious-violence` and expanded by the server, which states the definition in every response's meta.
 import type { Category } from '../../api/types';
 import { formatCountOrWithheld } from '../../lib/format';
+
+export const SERIOUS_VIOLENCE_SET = '@serious-violence';
+export const SERIOUS_VIOLENCE_LABEL = 'Serious violence (as defined by this partnership)';
 
 export function CategoryPicker({ categories, selected, onChange }: { categories: Category[]; selected: string[]; onChange: (slugs: string[]) => void }) {
   const set = new Set(selected);
@@ -9,7 +14,9 @@ export function CategoryPicker({ categories, selected, onChange }: { categories:
   const sorted = categories
     .filter((c) => c.count === null || c.count > 0 || set.has(c.slug))
     .sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.label.localeCompare(b.label));
-  const summary = selected.length === 0 ? 'All categories' : selected.length === 1 ? (categories.find((c) => c.slug === selected[0])?.label ?? selected[0]) : `${selected.length} categories`;
+  const sv = set.has(SERIOUS_VIOLENCE_SET);
+  const labelOf = (slug: string) => (slug === SERIOUS_VIOLENCE_SET ? SERIOUS_VIOLENCE_LABEL : (categories.find((c) => c.slug === slug)?.label ?? slug));
+  const summary = selected.length === 0 ? 'All categories' : selected.length === 1 ? labelOf(selected[0]) : `${selected.length} categories`;
   return (
     <details className="category-picker" data-testid="category-picker">
       <summary>{summary}</summary>
@@ -18,13 +25,17 @@ export function CategoryPicker({ categories, selected, onChange }: { categories:
           <input type="checkbox" checked={selected.length === 0} onChange={() => onChange([])} />
           All categories
         </label>
+        <label className="category-set">
+          <input type="checkbox" checked={sv} data-testid="category-serious-violence" onChange={(e) => onChange(e.target.checked ? [SERIOUS_VIOLENCE_SET] : [])} />
+          <span className="category-label">{SERIOUS_VIOLENCE_LABEL}</span>
+        </label>
         {sorted.map((c) => (
           <label key={c.slug}>
             <input
               type="checkbox"
               checked={set.has(c.slug)}
               data-testid={`category-${c.slug}`}
-              onChange={(e) => onChange(e.target.checked ? [...selected, c.slug] : selected.filter((s) => s !== c.slug))}
+              onChange={(e) => onChange(e.target.checked ? [...selected.filter((s) => s !== SERIOUS_VIOLENCE_SET), c.slug] : selected.filter((s) => s !== c.slug))}
             />
             <span className="category-label">{c.label}</span>
             <span className="category-count">{formatCountOrWithheld(c.count, c.count === null)}</span>

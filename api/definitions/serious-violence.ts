@@ -1,0 +1,128 @@
+// Serious violence, as this partnership defines it (issue 18). The Serious Violence Duty (PCSC Act 2022
+// s.13) leaves the definition to each partnership, so it is data: a named set of police.uk (or imported)
+// categories, optionally Home Office offence codes, a victim age band and location types, stored as
+// append-only versions (category_set_versions, migration 013) with who changed it and when. Until a
+// partnership saves its own, the built-in default applies: police.uk "Violence and sexual offences" +
+// "Robbery" + "Possession of weapons", an approximation that police.uk's categories cannot narrow further.
+//
+// Requests select it as a category set, `category=@serious-violence`, expanded in one place for every
+// route: aggregates/request.ts requestCategories. The category filter applies its categories; the offence
+// codes, age band and location types are stated with it but not (yet) applied as filters (meta says so).
+import { z } from 'zod';
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { normaliseOffenceCode } from '../../geodata/harm/offence-codes.js';
+
+export const SERIOUS_VIOLENCE = 'serious-violence';
+/** Category-set tokens accepted wherever categories are: `@serious-violence`. */
+export const CATEGORY_SETS = [SERIOUS_VIOLENCE] as const;
+
+export const APPROXIMATION_NOTE =
+  'An approximation: police.uk publishes "Violence and sexual offences" as one category (it also holds common assault without injury, harassment, stalking, malicious communications and sexual offences) and gives no victim age, weapon or location type, so police.uk data cannot be narrowed to public-space youth violence, knife and gun crime or county lines.';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'category slugs are lower-case letters, digits and hyphens');
+const offenceCode = z.string().trim().max(20).transform((v, ctx) => {
+  const c = normaliseOffenceCode(v);
+  if (!c) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a Home Office offence code (e.g. 8N, 105A, 4.10)` });
+    return z.NEVER;
+  }
+  return c;
+});
+const age = z.number().int().min(0).max(120);
+
+export const definitionBody = z
+  .strictObject({
+    label: z.string().trim().min(1).max(120),
+    categories: z.array(slug).min(1, 'name at least one category').max(50).transform((a) => [...new Set(a)].sort()),
+    offence_codes: z.array(offenceCode).max(300).default([]).transform((a) => [...new Set(a)].sort()),
+    victim_age: z
+      .strictObject({ min: age.optional(), max: age.optional() })
+      .refine((a) => a.min !== undefined || a.max !== undefined, 'give min and/or max (years)')
+      .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, 'min must not exceed max')
+      .nullable()
+      .default(null),
+    location_types: z.array(z.string().trim().min(1).max(80).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters')).max(20).default([]),
+    note: z.string().trim().max(2000).default(''),
+  });
+export type Definition = z.infer<typeof definitionBody>;
+
+export const DEFAULT_DEFINITION: Definition = {
+  label: 'Serious violence (default: police.uk approximation)',
+  categories: ['possession-of-weapons', 'robbery', 'violent-crime'],
+  offence_codes: [],
+  victim_age: null,
+  location_types: [],
+  note: 'Built-in default until the partnership saves its own definition.',
+};
+
+export interface DefinitionVersion {
+  name: string;
+  version: number;
+  definition: Definition;
+  changed_at: string | null;
+  changed_by: string | null;
+}
+
+const VERSIONS_SQL = `
+SELECT name, version, definition, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS changed_at, changed_by
+FROM category_set_versions WHERE name = $1`;
+
+/** The current definition: the highest stored version, or the built-in default as version 0. */
+export async function currentDefinition(db: Queryable): Promise<DefinitionVersion> {
+  const [row] = await db.query<DefinitionVersion>(`${VERSIONS_SQL} ORDER BY version DESC LIMIT 1`, [SERIOUS_VIOLENCE]);
+  return row ?? { name: SERIOUS_VIOLENCE, version: 0, definition: DEFAULT_DEFINITION, changed_at: null, changed_by: null };
+}
+
+/** Every stored version, newest first (the built-in default, version 0, last). */
+export async function definitionHistory(db: Queryable): Promise<DefinitionVersion[]> {
+  const rows = await db.query<DefinitionVersion>(`${VERSIONS_SQL} ORDER BY version DESC`, [SERIOUS_VIOLENCE]);
+  return [...rows, { name: SERIOUS_VIOLENCE, version: 0, definition: DEFAULT_DEFINITION, changed_at: null, changed_by: null }];
+}
+
+/** Appends a new version (categories must exist); concurrent saves get distinct versions or a 409. */
+export async function saveDefinition(db: Queryable, d: Definition, by: string): Promise<DefinitionVersion> {
+  const known = new Set((await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [d.categories])).map((r) => r.slug));
+  const unknown = d.categories.filter((c) => !known.has(c));
+  if (unknown.length) throw new ApiError(400, 'invalid_body', `categories: unknown ${unknown.join(', ')} (see GET /api/categories)`, [{ path: 'categories', message: 'unknown category', unknown }]);
+  try {
+    const [row] = await db.query<DefinitionVersion>(
+      `INSERT INTO category_set_versions (name, version, definition, changed_by)
+       SELECT $1, coalesce(max(version), 0) + 1, $2::jsonb, $3 FROM category_set_versions WHERE name = $1
+       RETURNING name, version, definition, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS changed_at, changed_by`,
+      [SERIOUS_VIOLENCE, JSON.stringify(d), by],
+    );
+    return row;
+  } catch (e) {
+    if ((e as { code?: string }).code === '23505') throw new ApiError(409, 'conflict', 'The definition was changed at the same moment by someone else; reload and try again.');
+    throw e;
+  }
+}
+
+/** What every response (legend, export) using the set states about it. */
+export function definitionMeta(v: DefinitionVersion) {
+  const d = v.definition;
+  const narrowing = [
+    d.offence_codes.length ? `offence codes ${d.offence_codes.join(', ')}` : null,
+    d.victim_age ? `victim age ${d.victim_age.min ?? 0}–${d.victim_age.max ?? 'any'}` : null,
+    d.location_types.length ? `location types ${d.location_types.join(', ')}` : null,
+  ].filter((x): x is string => x !== null);
+  return {
+    name: v.name,
+    token: `@${v.name}`,
+    label: d.label,
+    version: v.version,
+    changed_at: v.changed_at,
+    changed_by: v.changed_by,
+    default: v.version === 0,
+    categories: d.categories,
+    offence_codes: d.offence_codes,
+    victim_age: d.victim_age,
+    location_types: d.location_types,
+    note: d.note,
+    approximation: APPROXIMATION_NOTE,
+    applied: `category filter: ${d.categories.join(', ')}`,
+    not_applied: narrowing.length ? `stated but not applied as filters: ${narrowing.join('; ')}` : null,
+  };
+}
+export type CategorySetMeta = ReturnType<typeof definitionMeta>;
