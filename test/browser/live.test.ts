@@ -397,8 +397,10 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     await screenshot(page, 'pack-planning');
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, 'pack-print');
-    await page.emulateMedia({ media: 'screen' });
+    // Printed as a user prints it: with the print style sheet (screen media would print only what the
+    // scrolled app shell shows).
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    await page.emulateMedia({ media: 'screen' });
     fs.mkdirSync('test-results', { recursive: true });
     fs.writeFileSync('test-results/tasking-pack.pdf', pdf);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -290,8 +290,10 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-submit"]')]);
     const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
     expect(download.suggestedFilename()).toMatch(/^ward-.*\.csv$/);
-    expect(csv[0]).toBe('code,name,count,population,rate_per_1000,previous_count,change');
-    expect(csv.length).toBe(1 + 19 + 2);
+    expect(csv[0]).toBe('code,name,count,population,population_rule,rate_per_1000,previous_count,change');
+    // 19 wards, the outside and total rows, then notes on missing data (none for a covered period) and the coverage rule.
+    expect(csv.slice(20, 22).map((l) => l.split(',')[0])).toEqual(['outside_study_area', 'total']);
+    expect(csv.slice(22).map((l) => l.split(',')[0])).toEqual(['coverage_rule']);
     await page.waitForSelector('[data-testid="export-done"]');
     await page.click('[data-testid="export-cancel"]');
 

@@ -10,8 +10,8 @@ const count = (n: number | null) => formatCountOrWithheld(n, n === null);
 const noCurrent = (nd: NoData | undefined) => nd === 'current' || nd === 'both';
 const noPrevious = (nd: NoData | undefined) => nd === 'previous' || nd === 'both';
 /** This period's / the previous period's count: a number, "no data" or "withheld". */
-const current = (r: { count: number | null; no_data?: NoData }) => formatCountOrMissing(r.count, noCurrent(r.no_data), true);
-const previous = (r: { previous_count: number | null; no_data?: NoData }) => formatCountOrMissing(r.previous_count, noPrevious(r.no_data), true);
+const current = (r: { count: number | null; no_data?: NoData }) => formatCountOrMissing(r.count, noCurrent(r.no_data), r.count === null);
+const previous = (r: { previous_count: number | null; no_data?: NoData }) => formatCountOrMissing(r.previous_count, noPrevious(r.no_data), r.previous_count === null);
 
 function Change({ r }: { r: Pick<PackRow, 'change' | 'change_pct' | 'suppressed' | 'no_data' | 'no_data_reason'> }) {
   if (r.change === null && r.no_data)
