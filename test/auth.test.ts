@@ -39,7 +39,7 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
 
   it('first run: a one-time setup token creates the first admin, once', async () => {
     await db.exec('DELETE FROM users'); // sessions and tokens go with them
-    expect(await (await app.request('/api/session')).json()).toEqual({ user: null, setup_needed: true });
+    expect(await (await app.request('/api/session')).json()).toEqual({ user: null, setup_needed: true, demo_login: false });
     const token = (await createSetupToken(db))!;
     const post = (body: unknown) => app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const weak = await post({ token, email: 'first@test.invalid', password: 'short' });

@@ -31,7 +31,7 @@ export interface SessionUser {
 }
 
 export type SessionResponse =
-  | { user: null; setup_needed: boolean }
+  | { user: null; setup_needed: boolean; demo_login?: boolean }
   | { user: SessionUser; via: 'session' | 'token' | 'cli'; csrf: string | null };
 
 /** Partner responses: counts below `min_count` (and some others, so they cannot be worked out) are withheld. */
