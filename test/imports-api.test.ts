@@ -1,19 +1,15 @@
 // POST /api/imports and the import CLI, in-process against the embedded database (and the server
 // when DATABASE_URL is set), with real files.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../api/app.js';
 import { createToken } from '../api/auth/store.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
 import type { Db } from '../api/db/index.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { appHoldingDataDir, importCli } from './helpers/cli.js';
 
-const run = promisify(execFile);
 const haveShared = fs.existsSync(SHARED);
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
@@ -105,23 +101,16 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
 });
 
 describe.skipIf(!haveShared)('import CLI', () => {
-  const cli = (args: string[], env: Record<string, string>) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], { env: { ...process.env, ...env, DATABASE_URL: '' }, maxBuffer: 1 << 24 })
-      .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
-
-  let server: ReturnType<typeof serve> | undefined;
+  const cli = importCli;
+  let server: { close(): void } | undefined;
   afterAll(() => server?.close());
 
   it('goes through the running app when the app holds the embedded database', async () => {
     const db = await testDb('pglite');
     await resetData(db);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cli-app-'));
-    const app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 100, BASEMAP_STYLE_URL: undefined } });
-    const port: number = await new Promise((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-    });
-    // What the app writes when it starts on a data directory (api/lock.ts).
-    fs.writeFileSync(path.join(dataDir, 'lock.json'), JSON.stringify({ pid: process.pid, owner: 'app', secret: 's', port, host: '127.0.0.1' }));
+    const held = await appHoldingDataDir(db, 'sp-cli-app-');
+    server = held.server;
+    const { app, dataDir } = held;
     // Without a token the CLI says how to get one and sends nothing.
     const none = await cli([WARDS, '--json'], { DATA_DIR: dataDir, SAFERPLACES_TOKEN: '' });
     expect(none.code).toBe(2);

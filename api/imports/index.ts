@@ -25,6 +25,13 @@ export interface ImportOptions {
   object?: string;
   /** Boundaries: the area set's label (default from the level, e.g. "Electoral wards"). */
   label?: string;
+  /**
+   * Boundaries: confirm replacing a loaded level by a file without some of its codes. Without it such an
+   * import fails with `replace_required`, naming the areas it would remove, and changes nothing.
+   */
+  replace?: boolean;
+  /** Boundaries: where the areas come from (e.g. "ONS Open Geography Portal"), for the attribution. */
+  source?: string;
   /** Incident CSV: a mapping object, a short form "date=Col,category=Col,...", or the name of a saved mapping. */
   mapping?: IncidentMapping | string;
   /** Save the mapping used under this name. */
@@ -101,11 +108,11 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       kind = s.kind ?? 'incidents_csv';
     }
     if (kind === 'boundaries') {
-      summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object, label: opts.label });
+      summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object, label: opts.label, replace: opts.replace, source: opts.source });
     } else if (kind === 'schools' || kind === 'hubs') {
       summary = await importSites(db, file, { batchId, fileName, kind, format: s.format, crs: opts.crs });
     } else if (kind === 'population') {
-      summary = await importPopulation(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, valueField: opts.valueField });
+      summary = await importPopulation(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, valueField: opts.valueField, source: opts.source });
     } else if (kind === 'police_uk_street') {
       summary = await importIncidentCsv(db, file, {
         batchId, kind, fileName, dataset: opts.dataset ?? 'police.uk street CSV', keyNamespace: 'police.uk street',
@@ -122,7 +129,9 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     }
   } catch (e) {
     if (!(e instanceof ImportError)) console.error(`import ${batchId} failed:`, e);
-    const err = e instanceof ImportError ? { code: e.code, message: e.message, line: e.line } : { code: 'internal', message: 'The import failed inside the database; nothing was kept.' };
+    const err = e instanceof ImportError
+      ? { code: e.code, message: e.message, line: e.line, ...(e.details ? { details: e.details } : {}) }
+      : { code: 'internal', message: 'The import failed inside the database; nothing was kept.' };
     summary = { batchId, kind, fileName, status: 'failed', rowsRead: 0, imported: 0, duplicates: 0, rejected: 0, outsideStudyArea: 0, details: {}, rejects: [], error: err };
   }
   await finishBatch(db, summary, (summary.details.sha256 as string) ?? null);

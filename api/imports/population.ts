@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse';
 import type { Db } from '../db/index.js';
 import type { ImportSummary, Reject } from './batches.js';
-import { detectCodeField, LEVEL_RE } from './fields.js';
+import { defaultAreaSource, detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
 
 export interface PopulationOptions {
@@ -13,11 +13,14 @@ export interface PopulationOptions {
   level?: string;
   codeField?: string;
   valueField?: string;
+  /** Where the figures come from, as stated at import (for the attribution). */
+  source?: string;
 }
 
 const VALUE_RE = /^(population|usual_residents_total|usual residents|all usual residents|total|observation|all persons)$/i;
 
 export async function importPopulation(db: Db, file: string, o: PopulationOptions): Promise<ImportSummary> {
+  let codeField: string | undefined;
   const hash = crypto.createHash('sha256');
   const input = fs.createReadStream(file);
   input.on('data', (b) => hash.update(b as Buffer));
@@ -33,7 +36,7 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
       if (!header) {
         header = record.map((h) => h.trim());
         const d = detectCodeField(header);
-        const codeField = o.codeField ?? d.code;
+        codeField = o.codeField ?? d.code;
         const valueField = o.valueField ?? header.find((h) => VALUE_RE.test(h));
         ci = codeField ? header.indexOf(codeField) : -1;
         vi = valueField ? header.indexOf(valueField) : -1;
@@ -91,7 +94,10 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
     duplicates: r.unchanged,
     rejected: rejects.length,
     outsideStudyArea: 0,
-    details: { sha256: hash.digest('hex'), level, total: pops.reduce((a, b) => a + b, 0), codesMatchingLoadedAreas: r.matched },
+    details: {
+      sha256: hash.digest('hex'), level, total: pops.reduce((a, b) => a + b, 0), codesMatchingLoadedAreas: r.matched,
+      source: o.source ?? defaultAreaSource(codeField),
+    },
     rejects,
   };
 }

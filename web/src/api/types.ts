@@ -202,7 +202,7 @@ export interface ImportJob {
   rejected: number | null;
   outside_study_area: number | null;
   summary: unknown;
-  error: string | { code?: string; message?: string } | null;
+  error: string | { code?: string; message?: string; details?: unknown } | null;
   dataset?: string | null;
   created_by?: string | null;
   started_at?: string | null;
