@@ -82,7 +82,14 @@ function SignedInApp({ user }: { user: SessionUser }) {
   else if (view.page === 'audit') page = <AuditPage />;
   else if (summary.error && !summary.data) page = <ErrorScreen message={summary.error} onRetry={summary.reload} />;
   else if (!summary.data || (!config.data && !config.error)) page = <p className="page-loading">Loading…</p>;
-  else if (view.page === 'import') page = <ImportPage onImported={summary.reload} />;
+  else if (view.page === 'import') page = (
+      <ImportPage
+        onImported={() => {
+          summary.reload();
+          config.reload(); // the credits follow what is loaded
+        }}
+      />
+    );
   else if (view.page === 'journeys') page = <JourneysPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'present') page = <PresentPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'pack') page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
