@@ -59,6 +59,11 @@ function main() {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main();
-  await import('../api/main.js');
+  if (process.argv.includes('--stamp')) {
+    // `npm run build` just built dist/web: record its fingerprint so the next start does not build again.
+    fs.writeFileSync(HASH_FILE, `${webSourceHash()}\n`);
+  } else {
+    main();
+    await import('../api/main.js');
+  }
 }

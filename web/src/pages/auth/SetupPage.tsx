@@ -56,8 +56,9 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
         token: token.trim(), email: email.trim(), password, name: name.trim() || undefined,
         analyst_email: alsoAnalyst ? analyst.trim() : undefined,
       });
-      // The analyst's next step is loading data; an administrator alone starts on the Users page.
-      navigate(user.role === 'analyst' ? '/import' : '/admin/users');
+      // The analyst's next step is loading data; an administrator alone starts on the map (every role's page),
+      // whose welcome screen points to the Users page to add an analyst.
+      navigate(user.role === 'analyst' ? '/import' : '/');
     } catch (err) {
       setError(err instanceof ApiError && err.code === 'weak_password' ? err.message : errorMessage(err));
     } finally {

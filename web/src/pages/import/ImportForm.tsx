@@ -135,6 +135,13 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
             <span>Code field (optional)</span>
             <input value={codeField} onChange={(e) => setCodeField(e.target.value)} placeholder={detected?.code ?? 'e.g. WD22CD'} disabled={busy} />
           </label>
+
+          {kind === 'boundaries' && (
+            <label className="field">
+              <span>Name field (optional)</span>
+              <input value={nameField} onChange={(e) => setNameField(e.target.value)} placeholder={detected?.name ?? 'e.g. WD22NM'} disabled={busy} />
+            </label>
+          )}
           <label className="field">
             <span>Source (for the map's credits)</span>
             <input
@@ -145,12 +152,6 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
               data-testid="import-source"
             />
           </label>
-          {kind === 'boundaries' && (
-            <label className="field">
-              <span>Name field (optional)</span>
-              <input value={nameField} onChange={(e) => setNameField(e.target.value)} placeholder="e.g. WD22NM" disabled={busy} />
-            </label>
-          )}
         </div>
       )}
       {isIncidents && (
