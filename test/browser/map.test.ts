@@ -102,7 +102,7 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', () => {
   it('shows the first-run screen on an empty database', async () => {
     const { page, errors } = await openPage(browser, `${base}/`);
     await page.waitForSelector('[data-testid="first-run"]');
-    expect(await page.textContent('[data-testid="first-run"]')).toContain('npm run import -- --level ward wards.geojson');
+    expect(await page.textContent('[data-testid="first-run"]')).toContain('npm run import -- wards.geojson'); // the level follows the file's ONS code field
     await screenshot(page, 'first-run');
     expect(errors).toEqual([]);
     await page.close();
@@ -291,7 +291,7 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', () => {
     const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
     expect(download.suggestedFilename()).toMatch(/^ward-.*\.csv$/);
     expect(csv[0]).toBe('code,name,count,population,rate_per_1000,previous_count,change');
-    expect(csv.length).toBe(1 + 19 + 2);
+    expect(csv.length).toBe(1 + 19 + 3); // header, wards, outside_study_area, total, coverage_rule (issue 11)
     await page.waitForSelector('[data-testid="export-done"]');
     await page.click('[data-testid="export-cancel"]');
 
