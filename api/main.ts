@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { configOrExit } from './config.js';
 import { openConfiguredDb } from './db/index.js';
+import { explainDbError } from './db/startup-errors.js';
 import { createApp } from './app.js';
 import { acquireLockOrExit, releaseLock } from './lock.js';
 import { startImportHousekeeping } from './imports/housekeeping.js';
@@ -12,7 +13,18 @@ async function main() {
   const config = configOrExit();
   const embedded = !config.DATABASE_URL;
   const lock = embedded ? acquireLockOrExit(config.dataDir, 'app') : undefined;
-  const db = await openConfiguredDb(config);
+  console.log(embedded
+    ? `Opening the embedded database in ${config.dataDir} (a new one unpacks PostGIS first, about 10 s) ...`
+    : 'Connecting to the PostgreSQL server (DATABASE_URL) and applying migrations ...');
+  let db;
+  try {
+    db = await openConfiguredDb(config);
+  } catch (e) {
+    if (lock) releaseLock(lock);
+    console.error(`Saferplaces failed to start.\n${explainDbError(e, config.DATABASE_URL)}`);
+    process.exit(1);
+  }
+  console.log('Database ready; starting the web server ...');
   const housekeeping = await startImportHousekeeping(db, config.dataDir);
   const app = createApp({ db, config, localSecret: lock?.secret }, { webRoot: path.resolve('dist/web') });
   // First run: no default password. A one-time link (token in the URL fragment, so it is never sent

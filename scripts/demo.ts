@@ -11,6 +11,8 @@ import { openConfiguredDb, type Db } from '../api/db/index.js';
 import { importFile, type ImportSummary } from '../api/imports/index.js';
 import { acquireLockOrExit, readLock, releaseLock } from '../api/lock.js';
 import { DEMO_EMAIL, ensureDemoLogin } from '../api/auth/demo.js';
+import { SYNTHETIC_SOURCE } from '../api/aggregates/attribution.js';
+import { loadDemoExtras, type ExtrasResult } from './demo-extras.js';
 import {
   DEFAULT_SYNTHETIC_OPTIONS,
   generateSyntheticDemo,
@@ -68,10 +70,14 @@ export interface DemoResult {
   generated: number;
   firstMonth: string;
   lastMonth: string;
+  /** Schools, hubs, routes, register, network, CHB; null when an earlier run loaded them already. */
+  extras: ExtrasResult | null;
+  /** The demo login's new password. */
+  password: string;
 }
 
 /** Generate the demo files into a temporary directory and import them. Throws DemoRefused or Error. */
-export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) => void } = {}): Promise<DemoResult> {
+export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) => void; dataDir?: string } = {}): Promise<DemoResult> {
   const log = opts.log ?? (() => {});
   await checkDemoTarget(db);
   const demo = generateSyntheticDemo({ seed: opts.seed ?? DEFAULT_SYNTHETIC_OPTIONS.seed });
@@ -96,7 +102,7 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
     const boundaries = ok(
       await importFile(db, files.boundaries, {
         kind: 'boundaries', level: SYNTHETIC_AREA_LEVEL, codeField: 'code', nameField: 'name',
-        fileName: path.basename(files.boundaries), createdBy, label: SYNTHETIC_AREA_LABEL,
+        fileName: path.basename(files.boundaries), createdBy, label: SYNTHETIC_AREA_LABEL, source: SYNTHETIC_SOURCE,
       }),
       'boundary',
     );
@@ -105,7 +111,7 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
     const population = ok(
       await importFile(db, files.population, {
         kind: 'population', level: SYNTHETIC_AREA_LEVEL, codeField: 'code', valueField: 'population',
-        fileName: path.basename(files.population), createdBy,
+        fileName: path.basename(files.population), createdBy, source: SYNTHETIC_SOURCE,
       }),
       'population',
     );
@@ -117,7 +123,18 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
       }),
       'incident',
     );
+
+    // The rest of the product: school routes, the planning register, a walking network, Clear-Hold-Build.
+    let password = await ensureDemoLogin(db);
+    let extras: ExtrasResult | null = null;
+    if (!(await db.query('SELECT 1 FROM chb_areas LIMIT 1')).length) {
+      log('Adding synthetic schools, hubs, term dates, routes, a walking network, the intervention register and a Clear-Hold-Build area ...');
+      extras = await loadDemoExtras(db, demo, password, opts.dataDir ?? dir);
+      password = await ensureDemoLogin(db); // a fresh password: the session used above is gone
+    }
     return {
+      extras,
+      password,
       boundaries, population, incidents,
       wards: demo.boundaries.features.length,
       generated: demo.incidents.length,
@@ -160,14 +177,19 @@ async function main() {
   }
   const db = await openConfiguredDb(config);
   try {
-    const r = await loadDemo(db, { seed, log: (s) => console.log(s) });
-    const password = await ensureDemoLogin(db);
+    const r = await loadDemo(db, { seed, log: (s) => console.log(s), dataDir: config.dataDir });
+    const password = r.password;
     const i = r.incidents;
+    const e = r.extras;
     console.log(
       `Synthetic demo loaded into ${embedded ? config.dataDir : 'the PostGIS server'} (dataset "${SYNTHETIC_DATASET}"):\n` +
         `  ${r.wards} wards ("${SYNTHETIC_AREA_LABEL}"), populations for ${r.population.imported + r.population.duplicates}\n` +
         `  ${i.imported} incidents imported, ${i.duplicates} already there, ${i.rejected} rejected, ` +
         `${i.outsideStudyArea} just outside the wards; ${r.firstMonth} to ${r.lastMonth}\n` +
+        (e
+          ? `  ${e.schools} schools, ${e.hubs} stations, ${e.terms} terms, ${e.routes} school routes, a walking network (${e.networkEdges} edges),\n` +
+            `  ${e.interventions} interventions (every type, with ${e.historyRows} history rows) and ${e.chbAreas} Clear-Hold-Build area with a control area\n`
+          : '  (schools, routes, register and Clear-Hold-Build were loaded by an earlier run)\n') +
         'All of it is made up. Start the app with npm start.',
     );
     console.log(

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { configOrExit } from '../api/config.js';
@@ -31,6 +32,11 @@ Options:
                         or the name of a saved mapping
   --save-mapping <name> save the mapping for reuse
   --dataset <label>     label stored with the incidents
+  --source <text>       boundaries/population: where they come from (shown in the map attribution);
+                        ONS code fields imply the Office for National Statistics
+  --replace             boundaries: confirm replacing a loaded level by a file without some of its codes
+                        (without it such an import lists the areas it would remove and changes nothing;
+                        in a terminal you are asked)
   --token <token>       API token (scope import) when the CLI goes through the running app;
                         default SAFERPLACES_TOKEN. Make one with: npm run user -- token <email> --scope import,read
   --json                print the summary as JSON (no progress bar)
@@ -41,6 +47,7 @@ SAFERPLACES_TOKEN. Without a running app the CLI opens the database itself (logg
 type Args = {
   kind?: string; level?: string; 'code-field'?: string; 'name-field'?: string; 'value-field'?: string; crs?: string;
   object?: string; mapping?: string; 'save-mapping'?: string; dataset?: string; json?: boolean; help?: boolean; token?: string;
+  replace?: boolean; source?: string;
 };
 
 function fail(msg: string, code = 2): never {
@@ -70,6 +77,13 @@ function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean)
   const x = s as ImportSummary;
   if (x.status === 'failed') {
     console.error(`Import ${x.batchId} FAILED: ${x.error?.message}${x.error?.line ? ` (line ${x.error.line})` : ''}\nNothing was changed.`);
+    const removal = removalOf(x);
+    if (removal) {
+      console.error(`\nAreas at level "${removal.level}" that replacing would remove (${removal.remove_count}):`);
+      for (const a of removal.remove) console.error(`  ${a.code}  ${a.name}`);
+      if (removal.remove_count > removal.remove.length) console.error(`  ... and ${removal.remove_count - removal.remove.length} more`);
+      console.error('Run again with --replace to replace them, or give the level this file holds (--level).');
+    }
   } else {
     console.log(`Import ${x.batchId} (${x.kind}) of ${x.fileName}: committed.`);
     console.log(`  rows read ${x.rowsRead}, imported ${x.imported}, duplicates ${x.duplicates}, rejected ${x.rejected}` +
@@ -86,12 +100,32 @@ function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean)
   }
 }
 
+interface Removal { level: string; remove_count: number; remove: { code: string; name: string }[] }
+
+/** The areas a refused boundary import would have removed (error code replace_required), if that is why it failed. */
+function removalOf(s: Pick<ImportSummary, 'error'>): Removal | null {
+  const e = s.error as (ImportSummary['error'] & { details?: unknown }) | undefined;
+  return e?.code === 'replace_required' && e.details ? (e.details as unknown as Removal) : null;
+}
+
+/** In a terminal, ask whether to go ahead with a replacement the import refused; never without one. */
+async function confirmReplace(s: Pick<ImportSummary, 'error'>, json: boolean): Promise<boolean> {
+  if (json || !removalOf(s) || !process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question('Replace them now? [y/N] ')).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 async function viaApp(file: string, a: Args, port: number, host: string, token: string) {
   const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const q = new URLSearchParams({ filename: path.basename(file) });
   const map: Record<string, string | undefined> = {
     kind: a.kind, level: a.level, code_field: a['code-field'], name_field: a['name-field'], value_field: a['value-field'],
     crs: a.crs, object: a.object, mapping: a.mapping, save_mapping: a['save-mapping'], dataset: a.dataset,
+    replace: a.replace ? 'true' : undefined, source: a.source,
   };
   for (const [k, v] of Object.entries(map)) if (v !== undefined) q.set(k, v);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' };
@@ -109,6 +143,7 @@ async function viaApp(file: string, a: Args, port: number, host: string, token: 
       const s = { batchId: p.id, kind: p.kind, fileName: p.file_name, status: p.status, rowsRead: p.rows_read, imported: p.imported,
         duplicates: p.duplicates, rejected: p.rejected, outsideStudyArea: p.outside_study_area, details: p.summary, rejects: rej.rejects, error: p.error };
       printSummary(s, !!a.json);
+      if (p.status === 'failed' && !a.replace && (await confirmReplace(s, !!a.json))) return viaApp(file, { ...a, replace: true }, port, host, token);
       return p.status === 'committed';
     }
     if (p.bytes_total) b.update(p.bytes_read ?? 0, p.bytes_total, p.rows_read ?? 0);
@@ -125,7 +160,7 @@ async function main() {
         kind: { type: 'string' }, level: { type: 'string' }, 'code-field': { type: 'string' }, 'name-field': { type: 'string' },
         'value-field': { type: 'string' }, crs: { type: 'string' }, object: { type: 'string' }, mapping: { type: 'string' },
         'save-mapping': { type: 'string' }, dataset: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        token: { type: 'string' },
+        token: { type: 'string' }, replace: { type: 'boolean' }, source: { type: 'string' },
       },
     });
   } catch (e) {
@@ -157,18 +192,23 @@ async function main() {
   const db = await openConfiguredDb(config);
   const b = bar(!!a.json);
   const actor = `cli:${os.userInfo().username}`;
-  try {
+  const run = async (replace: boolean) => {
     const s = await importFile(db, file, {
       kind: a.kind as ImportKind | undefined, level: a.level, codeField: a['code-field'], nameField: a['name-field'],
       valueField: a['value-field'], crs: a.crs, object: a.object, mapping: a.mapping, saveMapping: a['save-mapping'],
-      dataset: a.dataset, createdBy: actor,
+      dataset: a.dataset, createdBy: actor, replace, source: a.source,
       onProgress: (p) => p.phase !== 'finishing' && b.update(p.bytesRead, p.bytesTotal, p.rowsRead),
     });
     b.stop();
     await audit(db, { email: actor, via: 'cli' }, null, {
-      action: 'import', resource: `imports/${s.batchId}`, query: { file: path.basename(file), kind: s.kind }, recordCount: s.imported, outcome: s.status,
+      action: 'import', resource: `imports/${s.batchId}`, query: { file: path.basename(file), kind: s.kind, replace }, recordCount: s.imported, outcome: s.status,
     });
     printSummary(s, !!a.json);
+    return s;
+  };
+  try {
+    let s = await run(!!a.replace);
+    if (s.status === 'failed' && !a.replace && (await confirmReplace(s, !!a.json))) s = await run(true);
     process.exitCode = s.status === 'committed' ? 0 : 1;
   } finally {
     await db.close();

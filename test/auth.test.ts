@@ -39,7 +39,7 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
 
   it('first run: a one-time setup token creates the first admin, once', async () => {
     await db.exec('DELETE FROM users'); // sessions and tokens go with them
-    expect(await (await app.request('/api/session')).json()).toEqual({ user: null, setup_needed: true });
+    expect(await (await app.request('/api/session')).json()).toEqual({ user: null, setup_needed: true, demo_login: false });
     const token = (await createSetupToken(db))!;
     const post = (body: unknown) => app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const weak = await post({ token, email: 'first@test.invalid', password: 'short' });
@@ -59,6 +59,26 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     expect(await createSetupToken(db)).toBeNull(); // no new links once an account exists
     const [log] = await db.query<{ action: string; user_email: string }>(`SELECT action, user_email FROM audit_log WHERE action = 'setup' ORDER BY id DESC LIMIT 1`);
     expect(log).toEqual({ action: 'setup', user_email: 'first@test.invalid' });
+  });
+
+  it('first run for one person: "I will also analyse data" adds a paired analyst account and signs in as it', async () => {
+    await db.exec('DELETE FROM users');
+    const token = (await createSetupToken(db))!;
+    const post = (body: unknown) => app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const same = await post({ token, email: 'solo@test.invalid', password: TEST_PASSWORD, analyst_email: 'SOLO@test.invalid' });
+    expect([same.status, await codeOf(same)]).toEqual([400, 'invalid_body']);
+    const bad = await post({ token, email: 'solo@test.invalid', password: TEST_PASSWORD, analyst_email: 'not an email' });
+    expect(bad.status).toBe(400);
+    const ok = await post({ token, email: 'solo@test.invalid', password: TEST_PASSWORD, name: 'Solo', analyst_email: 'solo+analyst@test.invalid' });
+    expect(ok.status).toBe(201);
+    const body = await ok.json();
+    expect(body).toMatchObject({ user: { email: 'solo+analyst@test.invalid', role: 'analyst' }, admin_email: 'solo@test.invalid' });
+    const me = await (await app.request('/api/session', { headers: { cookie: sessionCookie(ok)! } })).json();
+    expect(me.user.role).toBe('analyst');
+    const users = await db.query<{ email: string; role: string }>('SELECT email, role FROM users ORDER BY email');
+    expect(users).toEqual([{ email: 'solo+analyst@test.invalid', role: 'analyst' }, { email: 'solo@test.invalid', role: 'admin' }]);
+    // Both accounts sign in with the one password.
+    expect((await signIn(app, 'solo@test.invalid')).status).toBe(200);
   });
 
   it('signs in with a new httpOnly, SameSite=Strict cookie; wrong passwords get one vague answer and are logged', async () => {

@@ -1,19 +1,15 @@
 // POST /api/imports and the import CLI, in-process against the embedded database (and the server
 // when DATABASE_URL is set), with real files.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../api/app.js';
 import { createToken } from '../api/auth/store.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
 import type { Db } from '../api/db/index.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { appHoldingDataDir, importCli } from './helpers/cli.js';
 
-const run = promisify(execFile);
 const haveShared = fs.existsSync(SHARED);
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
@@ -30,10 +26,12 @@ async function waitForImport(app: Client, id: number) {
 describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
   let db: Db;
   let app: Client;
+  let auditFrom = 0;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-api-'));
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
+    auditFrom = (await db.query<{ n: number }>('SELECT COALESCE(max(id), 0)::int AS n FROM audit_log'))[0].n;
     app = await signedInApp(db, { dataDir, MAX_UPLOAD_MB: 2, BASEMAP_STYLE_URL: undefined });
   });
 
@@ -48,8 +46,9 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
     expect(b).toMatchObject({ status: 'committed', kind: 'police_uk_street', imported: 5562, outside_study_area: 39 });
     expect(b.summary.repeatedSourceIds.ids).toBe(60);
     // Audited twice: when queued, and when it ends with the number of records stored.
+    // Audit rows of this run only (the log is append-only and batch ids restart after resetData).
     const auditRows = () =>
-      db.query<{ outcome: string; record_count: number | null; user_email: string }>(`SELECT outcome, record_count, user_email FROM audit_log WHERE action = 'import' AND resource = $1 ORDER BY id`, [`imports/${b.id}`]);
+      db.query<{ outcome: string; record_count: number | null; user_email: string }>(`SELECT outcome, record_count, user_email FROM audit_log WHERE action = 'import' AND resource = $1 AND id > $2 ORDER BY id`, [`imports/${b.id}`, auditFrom]);
     await expect.poll(async () => (await auditRows()).length).toBe(2);
     expect(await auditRows()).toEqual([
       { outcome: 'queued', record_count: null, user_email: app.email },
@@ -105,23 +104,16 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
 });
 
 describe.skipIf(!haveShared)('import CLI', () => {
-  const cli = (args: string[], env: Record<string, string>) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], { env: { ...process.env, ...env, DATABASE_URL: '' }, maxBuffer: 1 << 24 })
-      .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
-
-  let server: ReturnType<typeof serve> | undefined;
+  const cli = importCli;
+  let server: { close(): void } | undefined;
   afterAll(() => server?.close());
 
   it('goes through the running app when the app holds the embedded database', async () => {
     const db = await testDb('pglite');
     await resetData(db);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-cli-app-'));
-    const app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 100, BASEMAP_STYLE_URL: undefined } });
-    const port: number = await new Promise((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-    });
-    // What the app writes when it starts on a data directory (api/lock.ts).
-    fs.writeFileSync(path.join(dataDir, 'lock.json'), JSON.stringify({ pid: process.pid, owner: 'app', secret: 's', port, host: '127.0.0.1' }));
+    const held = await appHoldingDataDir(db, 'sp-cli-app-');
+    server = held.server;
+    const { app, dataDir } = held;
     // Without a token the CLI says how to get one and sends nothing.
     const none = await cli([WARDS, '--json'], { DATA_DIR: dataDir, SAFERPLACES_TOKEN: '' });
     expect(none.code).toBe(2);

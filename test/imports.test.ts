@@ -121,7 +121,11 @@ describe.skipIf(!haveShared).each(drivers())('imports on real Lewisham data (%s)
     fc.features = fc.features.filter((f: any) => f.properties.WD22CD !== 'E05013714'); // drop Bellingham
     const before = await count(db, `SELECT count(*)::int AS n FROM incidents WHERE ward_code = 'E05013714'`);
     expect(before).toBeGreaterThan(0);
-    const s = await importFile(db, tmpFile('wards-18.geojson', JSON.stringify(fc)));
+    // Removing a loaded ward needs confirmation (issue 13): refused first, nothing changed.
+    const refused = await importFile(db, tmpFile('wards-18.geojson', JSON.stringify(fc)));
+    expect(refused.error).toMatchObject({ code: 'replace_required', details: { remove: [{ code: 'E05013714', name: 'Bellingham' }] } });
+    expect(await count(db, `SELECT count(*)::int AS n FROM incidents WHERE ward_code = 'E05013714'`)).toBe(before);
+    const s = await importFile(db, tmpFile('wards-18.geojson', JSON.stringify(fc)), { replace: true });
     expect(s.details).toMatchObject({ removed: 1, unchanged: 18, added: 0 });
     expect(await count(db, `SELECT count(*)::int AS n FROM incidents WHERE ward_code = 'E05013714'`)).toBe(0);
     await importFile(db, WARDS);

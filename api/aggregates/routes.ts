@@ -9,7 +9,7 @@ import { AREA_RULE, maskAreaStats, minCount, suppressRows, suppressTotal } from 
 import { allow, principal, type AppEnv } from '../auth/middleware.js';
 import { ALL_ROLES, RECORD_LEVEL_ROLES, type Principal } from '../auth/roles.js';
 import { parseQuery } from '../validate.js';
-import { ATTRIBUTION } from './attribution.js';
+import { attributionFor } from './attribution.js';
 import * as h from './handlers.js';
 import { coverageReport } from '../coverage/check.js';
 import { requestCategories } from './request.js';
@@ -104,9 +104,9 @@ export function aggregateRoutes({ db, config }: Deps) {
     return c.json({ ...out, incidents: suppressTotal(out.incidents, min), datasets: suppressRows(out.datasets, 'count', min), disclosure: { min_count: min } });
   });
 
-  r.get('/config', everyone, (c) => {
+  r.get('/config', everyone, async (c) => {
     parseQuery(c, emptyQuery);
-    return c.json({ basemapStyleUrl: config.BASEMAP_STYLE_URL ?? null, attribution: ATTRIBUTION });
+    return c.json({ basemapStyleUrl: config.BASEMAP_STYLE_URL ?? null, attribution: await attributionFor(db) });
   });
 
   return r;

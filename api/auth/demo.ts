@@ -27,3 +27,9 @@ export async function holdsRealData(db: Queryable): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM incidents WHERE dataset <> $1 LIMIT 1', [SYNTHETIC_DATASET]);
   return rows.length > 0;
 }
+
+/** True when `npm run demo` made a demo login that can still sign in (not disabled). */
+export async function demoLoginExists(db: Queryable): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM users WHERE demo AND disabled_at IS NULL AND password_hash IS NOT NULL LIMIT 1');
+  return rows.length > 0;
+}

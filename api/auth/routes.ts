@@ -11,7 +11,7 @@ import { audit, AUDIT_ACTIONS, AUDIT_COLUMNS, searchAudit } from './audit.js';
 import { allow, isHttps, principal, SESSION_COOKIE, type AppEnv } from './middleware.js';
 import { ALL_ROLES, areaCodesParam, emailParam, roleParam, tokenFields, type User } from './roles.js';
 import { verifyPassword } from './secrets.js';
-import { holdsRealData } from './demo.js';
+import { demoLoginExists, holdsRealData } from './demo.js';
 import { minCount } from './disclosure.js';
 import {
   consumeSetupToken,
@@ -66,7 +66,15 @@ export async function reserveAttempt(db: Db, email: string, ip: string, known: b
 
 const password = z.string().min(1).max(1000);
 const loginBody = z.strictObject({ email: emailParam, password });
-const setupBody = z.strictObject({ token: z.string().min(10).max(200), email: emailParam, password, name: z.string().trim().max(200).optional() });
+const setupBody = z.strictObject({
+  token: z.string().min(10).max(200),
+  email: emailParam,
+  password,
+  name: z.string().trim().max(200).optional(),
+  // "I will also analyse data": a paired analyst account, same password, created in the same step (one
+  // role per account keeps administration and record-level access apart in the audit log).
+  analyst_email: emailParam.optional(),
+});
 const areaCodes = areaCodesParam.nullable();
 const newUserBody = z.strictObject({
   email: emailParam,
@@ -133,7 +141,7 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
   r.get('/session', async (c) => {
     parseQuery(c, z.strictObject({}));
     const p = c.get('principal');
-    if (!p) return c.json({ user: null, setup_needed: (await userCount(db)) === 0 });
+    if (!p) return c.json({ user: null, setup_needed: (await userCount(db)) === 0, demo_login: await demoLoginExists(db) });
     return c.json({ user: publicUser(p.user), via: p.via, csrf: p.csrf ?? null });
   });
 
@@ -203,13 +211,22 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
 
   r.post('/setup', async (c) => {
     const b = await parseBody(c, setupBody);
-    const user = await db.transaction(async (tx) => {
+    if (b.analyst_email !== undefined && b.analyst_email === b.email) {
+      throw new ApiError(400, 'invalid_body', 'The analyst account needs its own email address (e.g. you+analyst@example.org).', [{ path: 'analyst_email', message: 'same as the administrator email' }]);
+    }
+    const { admin: user, analyst } = await db.transaction(async (tx) => {
       if ((await userCount(tx)) > 0) throw new ApiError(409, 'already_set_up', 'An administrator already exists; sign in instead.');
       if (!(await consumeSetupToken(tx, b.token))) throw new ApiError(403, 'bad_setup_token', 'The setup link is not valid (used, expired or mistyped). Restart the app for a new one.');
-      return createUser(tx, { email: b.email, name: b.name, role: 'admin', password: b.password, createdBy: 'setup' });
+      const admin = await createUser(tx, { email: b.email, name: b.name, role: 'admin', password: b.password, createdBy: 'setup' });
+      const analyst = b.analyst_email
+        ? await createUser(tx, { email: b.analyst_email, name: b.name, role: 'analyst', password: b.password, createdBy: 'setup' })
+        : null;
+      return { admin, analyst };
     });
     await audit(db, { user, via: 'session', scopes: null }, ip(c), { action: 'setup', resource: 'users', query: { email: user.email, role: 'admin' } });
-    return c.json(await startSession(c, user), 201);
+    if (analyst) await audit(db, { user, via: 'session', scopes: null }, ip(c), { action: 'setup', resource: 'users', query: { email: analyst.email, role: 'analyst' } });
+    // Signed in as the account that can load data when there is one, so the next step is the Import page.
+    return c.json({ ...(await startSession(c, analyst ?? user)), admin_email: user.email }, 201);
   });
 
   // ---------- users (admin) ----------

@@ -24,7 +24,7 @@ export interface ImportSummary {
   /** Kind-specific details (reasons for rejects, repeated ids, areas replaced, ...). */
   details: Record<string, unknown>;
   rejects: Reject[];
-  error?: { code: string; message: string; line?: number };
+  error?: { code: string; message: string; line?: number; details?: Record<string, unknown> };
 }
 
 // ---------- ownership ----------
@@ -104,10 +104,12 @@ export async function reclaimSpace(db: Db) {
 export async function finishBatch(db: Db, s: ImportSummary, sha256: string | null) {
   await db.query(
     `UPDATE import_batches SET status = $2, finished_at = now(), rows_read = $3, imported = $4, duplicates = $5,
-       rejected = $6, outside_study_area = $7, summary = $8::jsonb, error = $9, file_sha256 = $10, kind = $11
+       rejected = $6, outside_study_area = $7, summary = $8::jsonb, error = $9, file_sha256 = $10, kind = $11, source = $12
      WHERE id = $1`,
     [s.batchId, s.status, s.rowsRead, s.imported, s.duplicates, s.rejected, s.outsideStudyArea,
-      JSON.stringify(s.details), s.error ? JSON.stringify(s.error) : null, sha256, s.kind],
+      JSON.stringify(s.details), s.error ? JSON.stringify(s.error) : null, sha256, s.kind,
+      // Provenance (for the attribution): the source stated at import or inferred by the importer.
+      typeof s.details.source === 'string' ? s.details.source.slice(0, 200) : null],
   );
   // Rejects are kept even when the import itself failed, so the user can see why.
   const keep = s.rejects.slice(0, MAX_STORED_REJECTS);

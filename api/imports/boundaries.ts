@@ -8,7 +8,7 @@ import type { Topology } from 'topojson-specification';
 import type { Db, Queryable } from '../db/index.js';
 import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
 import { ownBatch, type ImportSummary, type Reject } from './batches.js';
-import { detectCodeField, LEVEL_RE } from './fields.js';
+import { defaultAreaSource, detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
 import { GeoJsonSyntaxError, readGeoJson, type GeoJsonRead } from './geojson-reader.js';
 
@@ -22,7 +22,14 @@ export interface BoundaryOptions {
   /** TopoJSON: which object to read (default: the only one, or the first). */
   object?: string;
   label?: string;
+  /** Confirmed: a loaded level may lose codes the file does not have. */
+  replace?: boolean;
+  /** Where the boundaries come from, as stated at import (for the attribution). */
+  source?: string;
 }
+
+/** Areas named in a `replace_required` refusal (the count is always given in full). */
+export const MAX_LISTED_REMOVALS = 500;
 
 export const MAX_BOUNDARY_BYTES = 512 * 1024 * 1024;
 
@@ -173,6 +180,7 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     if (!staged) throw new ImportError('no_valid_features', `None of the ${read} features could be used; first problem: ${rejects[0]?.reason}.`);
     const lvl = level!;
     const label = o.label ?? ({ ward: 'Electoral wards', lsoa: 'Lower layer super output areas' } as Record<string, string>)[lvl] ?? lvl;
+    await refuseUnconfirmedRemoval(tx, lvl, label, staged, !!o.replace);
     await tx.query(
       `INSERT INTO area_sets (level, label, batch_id) VALUES ($1, $2, $3)
        ON CONFLICT (level) DO UPDATE SET label = EXCLUDED.label, batch_id = EXCLUDED.batch_id, updated_at = now()`,
@@ -234,10 +242,37 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     rejected: rejects.length,
     outsideStudyArea: r.outside,
     details: {
-      sha256, level: r.level, label: r.label, crs, codeField, nameField,
+      sha256, level: r.level, label: r.label, crs, codeField, nameField, source: o.source ?? defaultAreaSource(codeField),
       added: r.added, changed: r.changed, unchanged: r.unchanged, removed: r.removed,
       areaKm2: r.km2, incidentsReassigned: r.reassigned,
     },
     rejects,
   };
+}
+
+/**
+ * Replacing a loaded level by a file that lacks some of its codes removes those areas (and their
+ * incidents' assignment). Unless confirmed, refuse, naming what would go; the transaction then rolls back
+ * and nothing changes. Re-importing the same codes (or adding codes) needs no confirmation.
+ */
+async function refuseUnconfirmedRemoval(tx: Queryable, level: string, label: string, fileCount: number, confirmed: boolean) {
+  if (confirmed) return;
+  const gone = await tx.query<{ code: string; name: string; total: number; loaded: number }>(
+    `SELECT code, name, count(*) OVER ()::int AS total, (SELECT count(*)::int FROM areas WHERE level = $1) AS loaded
+     FROM areas WHERE level = $1 AND code NOT IN (SELECT code FROM boundary_stage)
+     ORDER BY code LIMIT $2`,
+    [level, MAX_LISTED_REMOVALS],
+  );
+  if (!gone.length) return;
+  const { total, loaded } = gone[0];
+  const shown = gone.slice(0, 5).map((a) => (a.name && a.name !== a.code ? `${a.code} ${a.name}` : a.code));
+  throw new ImportError(
+    'replace_required',
+    `This file would replace the ${loaded} ${label.toLowerCase()} (level "${level}") loaded now: ${total} of them are not in it and would be removed ` +
+      `(${shown.join(', ')}${total > shown.length ? `, and ${total - shown.length} more` : ''}). ` +
+      'Nothing was changed. If this file is meant to replace them, import it again confirming the replacement ' +
+      '(on the Import page, or --replace on the command line); if it holds another level (e.g. LSOAs), give that level.',
+    undefined,
+    { level, label, loaded, in_file: fileCount, remove_count: total, remove: gone.map(({ code, name }) => ({ code, name })) },
+  );
 }

@@ -39,6 +39,8 @@ export interface IncidentImportOptions {
 }
 
 const CHUNK_ROWS = 20_000;
+/** Progress is reported at least every this many rows. */
+const PROGRESS_ROWS = 2_000;
 /** Columns of the staging table, in the order stageLine writes them. */
 export const STAGE_COLUMNS = [
   'line', 'nk', 'source_id', 'category', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision',
@@ -268,6 +270,8 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       const nk = crypto.hash('md5', `${o.keyNamespace}\u001e${rec.naturalKey}`);
       chunk.push(stageLine(line, nk, rec));
       if (chunk.length >= CHUNK_ROWS) await flush();
+      // Rows read so far, between chunks too (a chunk can be a whole small file).
+      else if (chunk.length % PROGRESS_ROWS === 0) o.onProgress?.({ phase: 'reading', bytesRead: input.bytesRead, bytesTotal, rowsRead });
     }
 
     o.onProgress?.({ phase: 'assigning', bytesRead: bytesTotal, bytesTotal, rowsRead });

@@ -26,6 +26,13 @@ export interface ImportOptions {
   object?: string;
   /** Boundaries: the area set's label (default from the level, e.g. "Electoral wards"). */
   label?: string;
+  /**
+   * Boundaries: confirm replacing a loaded level by a file without some of its codes. Without it such an
+   * import fails with `replace_required`, naming the areas it would remove, and changes nothing.
+   */
+  replace?: boolean;
+  /** Boundaries: where the areas come from (e.g. "ONS Open Geography Portal"), for the attribution. */
+  source?: string;
   /** Incident CSV: a mapping object, a short form "date=Col,category=Col,...", or the name of a saved mapping. */
   mapping?: IncidentMapping | string;
   /** Save the mapping used under this name. */
@@ -111,11 +118,11 @@ async function runImport(db: Db, file: string, opts: ImportOptions, batchId: num
       kind = s.kind ?? 'incidents_csv';
     }
     if (kind === 'boundaries') {
-      summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object, label: opts.label });
+      summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object, label: opts.label, replace: opts.replace, source: opts.source });
     } else if (kind === 'schools' || kind === 'hubs') {
       summary = await importSites(db, file, { batchId, fileName, kind, format: s.format, crs: opts.crs });
     } else if (kind === 'population') {
-      summary = await importPopulation(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, valueField: opts.valueField });
+      summary = await importPopulation(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, valueField: opts.valueField, source: opts.source });
     } else if (kind === 'population_lookup') {
       summary = await importPopulationLookup(db, file, { batchId, fileName, level: opts.level });
     } else if (kind === 'population_centroids') {
@@ -136,7 +143,8 @@ async function runImport(db: Db, file: string, opts: ImportOptions, batchId: num
     }
   } catch (e) {
     if (!(e instanceof ImportError)) console.error(`import ${batchId} failed:`, e);
-    const err = e instanceof ImportError ? { code: e.code, message: e.message, line: e.line }
+    const err = e instanceof ImportError
+      ? { code: e.code, message: e.message, line: e.line, ...(e.details ? { details: e.details } : {}) }
       : isDatabaseUnavailable(e) ? { code: 'database_unavailable', message: 'The connection to the database was lost during the import; nothing was kept.' }
       : { code: 'internal', message: 'The import failed inside the database; nothing was kept.' };
     summary = { batchId, kind, fileName, status: 'failed', rowsRead: 0, imported: 0, duplicates: 0, rejected: 0, outsideStudyArea: 0, details: {}, rejects: [], error: err };

@@ -2,7 +2,7 @@
 import type { Db } from '../db/index.js';
 import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { readCsvRows } from './csv-rows.js';
-import { detectCodeField, LEVEL_RE } from './fields.js';
+import { defaultAreaSource, detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
 
 export interface PopulationOptions {
@@ -11,18 +11,21 @@ export interface PopulationOptions {
   level?: string;
   codeField?: string;
   valueField?: string;
+  /** Where the figures come from, as stated at import (for the attribution). */
+  source?: string;
 }
 
 const VALUE_RE = /^(population|usual_residents_total|usual residents|all usual residents|total|observation|all persons)$/i;
 
 export async function importPopulation(db: Db, file: string, o: PopulationOptions): Promise<ImportSummary> {
+  let codeField: string | undefined;
   let ci = -1, vi = -1, level: string | undefined;
   const codes: string[] = [], pops: number[] = [];
   const rejects: Reject[] = [];
   const seen = new Set<string>();
   const { sha256, rowsRead } = await readCsvRows(file, (header) => {
     const d = detectCodeField(header);
-    const codeField = o.codeField ?? d.code;
+    codeField = o.codeField ?? d.code;
     const valueField = o.valueField ?? header.find((h) => VALUE_RE.test(h));
     ci = codeField ? header.indexOf(codeField) : -1;
     vi = valueField ? header.indexOf(valueField) : -1;
@@ -73,7 +76,10 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
     duplicates: r.unchanged,
     rejected: rejects.length,
     outsideStudyArea: 0,
-    details: { sha256, level, total: pops.reduce((a, b) => a + b, 0), codesMatchingLoadedAreas: r.matched },
+    details: {
+      sha256, level, total: pops.reduce((a, b) => a + b, 0), codesMatchingLoadedAreas: r.matched,
+      source: o.source ?? defaultAreaSource(codeField),
+    },
     rejects,
   };
 }

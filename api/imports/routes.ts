@@ -32,6 +32,10 @@ const startQuery = z.strictObject({
   save_mapping: z.string().regex(/^[A-Za-z0-9 _.-]{1,80}$/).optional(),
   dataset: z.string().min(1).max(120).optional(),
   filename: z.string().min(1).max(255).optional(),
+  /** Boundaries: confirm replacing a loaded level whose codes the file does not all have (issue 13). */
+  replace: z.enum(['true', 'false']).optional(),
+  /** Boundaries/population: where the data come from, for the attribution. */
+  source: z.string().trim().min(1).max(200).optional(),
 });
 const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -103,10 +107,10 @@ export function importRoutes({ db, config }: Deps) {
     const opts = {
       kind: q.kind as (typeof IMPORT_KINDS)[number] | undefined, level: q.level, codeField: q.code_field, nameField: q.name_field,
       valueField: q.value_field, crs: q.crs, object: q.object, mapping: q.mapping, saveMapping: q.save_mapping,
-      dataset: q.dataset, fileName, createdBy: p.user.email,
+      dataset: q.dataset, fileName, createdBy: p.user.email, replace: q.replace === 'true', source: q.source,
     };
     const logImport = (id: number, outcome: string, recordCount: number | null = null) =>
-      audit(db, p, c.get('ip'), { action: 'import', resource: `imports/${id}`, query: { file: fileName, kind: q.kind ?? null, level: q.level ?? null }, outcome, recordCount });
+      audit(db, p, c.get('ip'), { action: 'import', resource: `imports/${id}`, query: { file: fileName, kind: q.kind ?? null, level: q.level ?? null, replace: q.replace === 'true' }, outcome, recordCount });
     // Problems visible from the first bytes are answered at once (and recorded as a failed import).
     try {
       await sniff(tmp);

@@ -7,7 +7,7 @@ export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | '
 export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'population_lookup', 'population_centroids', 'schools', 'hubs'];
 
 export class ImportError extends Error {
-  constructor(public code: string, message: string, public line?: number) {
+  constructor(public code: string, message: string, public line?: number, public details?: Record<string, unknown>) {
     super(message);
   }
 }

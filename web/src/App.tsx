@@ -7,7 +7,7 @@ import { useSession } from './api/session-store';
 import type { SessionUser, Summary } from './api/types';
 import { useApi } from './lib/use-api';
 import { canImport, canOpen } from './lib/roles';
-import { useView } from './state/view-store';
+import { navigate, useView } from './state/view-store';
 import { Header } from './components/Header';
 import { SyntheticBanner } from './components/SyntheticBanner';
 import { FirstRun } from './components/FirstRun';
@@ -49,7 +49,7 @@ export function App() {
   if (view.page === 'setup') page = <SetupPage signedInAs={user?.email ?? null} />;
   else if (loadError) page = <ErrorScreen message={loadError} onRetry={() => setAttempt((n) => n + 1)} />;
   else if (session.status === 'loading') page = <p className="page-loading">Loading…</p>;
-  else if (session.status === 'signed-out') page = <SignInPage setupNeeded={session.setupNeeded} notice={session.notice} />;
+  else if (session.status === 'signed-out') page = <SignInPage setupNeeded={session.setupNeeded} demoLogin={!!session.demoLogin} notice={session.notice} />;
   else return <SignedInApp key={session.user.id} user={session.user} />;
 
   return (
@@ -68,25 +68,32 @@ function SignedInApp({ user }: { user: SessionUser }) {
   const config = useApi((signal) => api.config(signal), []);
   // Maps, the presentation and the pack follow the change feed: new incidents refresh the summary.
   useLiveRefetch(summary.reload, view.page === 'map' || view.page === 'present' || view.page === 'pack');
+  // A page the role cannot use (an old URL after signing in as someone else, a link from the welcome
+  // screen): go to the map, which every role can use, rather than a dead end.
+  const allowed = canOpen(user, view.page);
+  useEffect(() => {
+    if (!allowed) navigate('/', { replace: true });
+  }, [allowed]);
 
   let page: React.ReactNode;
-  if (!canOpen(user, view.page)) {
-    page = (
-      <div className="error-screen" data-testid="not-allowed">
-        <h2>Not available</h2>
-        <p>This page is not available to your role.</p>
-      </div>
-    );
-  } else if (view.page === 'users') page = <UsersPage me={user} />;
+  if (!allowed) page = <p className="page-loading">Loading…</p>;
+  else if (view.page === 'users') page = <UsersPage me={user} />;
   else if (view.page === 'settings') page = <SettingsPage />;
   else if (view.page === 'audit') page = <AuditPage />;
   else if (summary.error && !summary.data) page = <ErrorScreen message={summary.error} onRetry={summary.reload} />;
   else if (!summary.data || (!config.data && !config.error)) page = <p className="page-loading">Loading…</p>;
-  else if (view.page === 'import') page = <ImportPage onImported={summary.reload} />;
+  else if (view.page === 'import') page = (
+      <ImportPage
+        onImported={() => {
+          summary.reload();
+          config.reload(); // the credits follow what is loaded
+        }}
+      />
+    );
   else if (view.page === 'journeys') page = <JourneysPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'present') page = <PresentPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'pack') page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
-  else if (isEmptyDatabase(summary.data)) page = <FirstRun canImport={canImport(user)} />;
+  else if (isEmptyDatabase(summary.data)) page = <FirstRun canImport={canImport(user)} isAdmin={user.role === 'admin'} />;
   else if (view.page === 'planning') page = <PlanningPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'chb') page = <ChbPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else page = <MapPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;

@@ -6,7 +6,7 @@ import type { SessionUser } from './types';
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signed-out'; setupNeeded: boolean; notice: string | null }
+  | { status: 'signed-out'; setupNeeded: boolean; notice: string | null; demoLogin?: boolean }
   | { status: 'signed-in'; user: SessionUser; csrf: string | null };
 
 let state: SessionState = { status: 'loading' };
@@ -28,8 +28,8 @@ export function setSignedIn(user: SessionUser, csrf: string | null) {
   set({ status: 'signed-in', user, csrf });
 }
 
-export function setSignedOut(setupNeeded = false, notice: string | null = null) {
-  set({ status: 'signed-out', setupNeeded, notice });
+export function setSignedOut(setupNeeded = false, notice: string | null = null, demoLogin = false) {
+  set({ status: 'signed-out', setupNeeded, notice, demoLogin });
 }
 
 /** A request came back 401: the session ended (expired, idle, revoked elsewhere, account disabled). */

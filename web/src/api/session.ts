@@ -7,7 +7,7 @@ import type { SessionResponse, SessionUser } from './types';
 export async function loadSession(): Promise<void> {
   const s = await getJson<SessionResponse>('/api/session');
   if (s.user) setSignedIn(s.user, s.csrf);
-  else setSignedOut(s.setup_needed);
+  else setSignedOut(s.setup_needed, null, !!s.demo_login);
 }
 
 export async function signIn(email: string, password: string): Promise<void> {
@@ -28,7 +28,9 @@ export async function setupNeeded(): Promise<boolean> {
   return (await getJson<{ needed: boolean }>('/api/setup')).needed;
 }
 
-export async function completeSetup(body: { token: string; email: string; password: string; name?: string }): Promise<void> {
+/** Creates the first administrator (and, with `analyst_email`, a paired analyst account); signs in as the analyst when there is one. */
+export async function completeSetup(body: { token: string; email: string; password: string; name?: string; analyst_email?: string }): Promise<SessionUser> {
   const r = await sendJson<{ user: SessionUser; csrf: string }>('POST', '/api/setup', body, { authFlow: true });
   setSignedIn(r.user, r.csrf);
+  return r.user;
 }

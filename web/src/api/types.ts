@@ -31,7 +31,7 @@ export interface SessionUser {
 }
 
 export type SessionResponse =
-  | { user: null; setup_needed: boolean }
+  | { user: null; setup_needed: boolean; demo_login?: boolean }
   | { user: SessionUser; via: 'session' | 'token' | 'cli'; csrf: string | null };
 
 /** Partner responses: counts below `min_count` (and some others, so they cannot be worked out) are withheld. */
@@ -216,7 +216,7 @@ export interface ImportJob {
   rejected: number | null;
   outside_study_area: number | null;
   summary: unknown;
-  error: string | { code?: string; message?: string } | null;
+  error: string | { code?: string; message?: string; details?: unknown } | null;
   dataset?: string | null;
   created_by?: string | null;
   started_at?: string | null;

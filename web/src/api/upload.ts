@@ -9,6 +9,10 @@ export interface UploadOptions {
   code_field?: string;
   name_field?: string;
   mapping?: string;
+  /** Boundaries/population: where the data come from (for the attribution). */
+  source?: string;
+  /** Boundaries: 'true' confirms replacing a loaded level by a file without some of its codes. */
+  replace?: 'true';
 }
 
 export interface UploadHandle {

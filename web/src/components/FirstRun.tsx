@@ -1,11 +1,22 @@
 // Shown on the map page while the database holds neither incidents nor boundaries.
 import { navigate } from '../state/view-store';
 
-export function FirstRun({ canImport }: { canImport: boolean }) {
+const go = (url: string) => (e: React.MouseEvent) => {
+  e.preventDefault();
+  navigate(url);
+};
+
+export function FirstRun({ canImport, isAdmin = false }: { canImport: boolean; isAdmin?: boolean }) {
   return (
     <div className="first-run" data-testid="first-run">
       <h1>Welcome to Saferplaces</h1>
-      {!canImport && <p className="hint">Loading data is for analysts: ask one to import boundaries and incidents.</p>}
+      {!canImport && isAdmin && (
+        <p className="hint" data-testid="first-run-admin">
+          Loading data is for analysts. Add an analyst account on the <a href="/admin/users" onClick={go('/admin/users')}>Users page</a> (it
+          can be yours, with another email address), then sign in as it to import boundaries and incidents.
+        </p>
+      )}
+      {!canImport && !isAdmin && <p className="hint">Loading data is for analysts: ask one to import boundaries and incidents.</p>}
       <p>
         There is no data yet. Load area boundaries (wards, LSOAs…) and incident records, and the map will show
         hotspots, ward rankings and trends.
@@ -14,7 +25,13 @@ export function FirstRun({ canImport }: { canImport: boolean }) {
         <section>
           <h2>1. Upload files in the browser</h2>
           <p>
-            On the <a href="/import" onClick={(e) => { e.preventDefault(); navigate('/import'); }}>Import page</a>, upload a
+            {canImport ? (
+              <>
+                On the <a href="/import" onClick={go('/import')} data-testid="first-run-import">Import page</a>, upload a
+              </>
+            ) : (
+              <>An analyst uploads on the Import page a </>
+            )}
             boundary file (GeoJSON or TopoJSON, e.g. wards) and then police.uk street CSVs or your own incident CSV.
             Progress, a summary and any rejected rows are shown.
           </p>
@@ -22,7 +39,7 @@ export function FirstRun({ canImport }: { canImport: boolean }) {
         <section>
           <h2>2. Import from the command line</h2>
           <pre>
-            npm run import -- --level ward wards.geojson{'\n'}npm run import -- 2024-01-metropolitan-street.csv
+            npm run import -- wards.geojson{'\n'}npm run import -- 2024-01-metropolitan-street.csv
           </pre>
           <p>Load boundaries first so incidents can be assigned to areas. Reload this page afterwards.</p>
         </section>

@@ -37,6 +37,20 @@ export abstract class MapControllerBase {
     this.map.on('dataloading', () => this.markBusy());
   }
 
+  private attributionControl: maplibregl.AttributionControl | null = null;
+
+  /**
+   * The data credits as a compact "i" control (issue 13): collapsed at first, opened by a click, instead of
+   * several lines over the map. Replaces any earlier one.
+   */
+  setAttribution(lines: string[]) {
+    if (this.attributionControl) this.map.removeControl(this.attributionControl);
+    this.attributionControl = new maplibregl.AttributionControl({ compact: true, customAttribution: lines });
+    this.map.addControl(this.attributionControl, 'bottom-right');
+    // MapLibre opens a compact attribution until the first drag; start it closed.
+    this.container.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
+  }
+
   /** The controller's sources and layers are on the map (idle is only reported after that). */
   protected abstract get ready(): boolean;
 

@@ -75,7 +75,6 @@ export class MapController extends MapControllerBase {
   private hotspots: FeatureCollection = EMPTY_FC;
   private areaStats: readonly AreaStat[] = [];
   private hoveredId: number | string | null = null;
-  private attribution: maplibregl.AttributionControl | null = null;
   private popup: maplibregl.Popup | null = null;
   /** "Draw an area": terra-draw, loaded with its first use (keeps it out of the entry chunk). */
   private draw: TerraDraw | null = null;
@@ -121,12 +120,6 @@ export class MapController extends MapControllerBase {
     this.applied = null;
     this.markBusy();
     this.map.setStyle(style as maplibregl.StyleSpecification, { diff: false });
-  }
-
-  setAttribution(lines: string[]) {
-    if (this.attribution) this.map.removeControl(this.attribution);
-    this.attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: lines });
-    this.map.addControl(this.attribution, 'bottom-right');
   }
 
   // ---- overlay ------------------------------------------------------------------------------

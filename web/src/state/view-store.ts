@@ -49,9 +49,9 @@ export function updateView(change: Partial<ViewState> | ((v: ViewState) => ViewS
   listeners.forEach((l) => l());
 }
 
-/** Navigates to a URL inside the app (header links). */
-export function navigate(url: string) {
-  window.history.pushState(null, '', url);
+/** Navigates to a URL inside the app (header links); `replace` swaps the current history entry (redirects). */
+export function navigate(url: string, opts: { replace?: boolean } = {}) {
+  window.history[opts.replace ? 'replaceState' : 'pushState'](null, '', url);
   readLocation('app');
   listeners.forEach((l) => l());
 }

@@ -19,6 +19,13 @@ export function takeSetupToken(): string {
   return taken;
 }
 
+/** A suggested email for the paired analyst account: `you+analyst@example.org` for `you@example.org`. */
+export function analystEmailFor(email: string): string {
+  const at = email.trim().lastIndexOf('@');
+  if (at < 1) return '';
+  return `${email.trim().slice(0, at)}+analyst${email.trim().slice(at)}`;
+}
+
 export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
   const [token, setToken] = useState(takeSetupToken);
   const [needed, setNeeded] = useState<boolean | null>(null);
@@ -26,6 +33,10 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
+  // "I will also analyse data" (on by default: one person setting up alone must reach loaded data).
+  const [alsoAnalyst, setAlsoAnalyst] = useState(true);
+  const [analystEmail, setAnalystEmail] = useState<string | null>(null);
+  const analyst = analystEmail ?? analystEmailFor(email);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -38,10 +49,16 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
     setError(null);
     if (password.length < PASSWORD_MIN) return setError(`The password needs at least ${PASSWORD_MIN} characters.`);
     if (password !== confirm) return setError('The two passwords differ.');
+    if (alsoAnalyst && analyst.trim().toLowerCase() === email.trim().toLowerCase()) return setError('The analyst account needs its own email address.');
     setBusy(true);
     try {
-      await completeSetup({ token: token.trim(), email: email.trim(), password, name: name.trim() || undefined });
-      navigate('/');
+      const user = await completeSetup({
+        token: token.trim(), email: email.trim(), password, name: name.trim() || undefined,
+        analyst_email: alsoAnalyst ? analyst.trim() : undefined,
+      });
+      // The analyst's next step is loading data; an administrator alone starts on the map (every role's page),
+      // whose welcome screen points to the Users page to add an analyst.
+      navigate(user.role === 'analyst' ? '/import' : '/');
     } catch (err) {
       setError(err instanceof ApiError && err.code === 'weak_password' ? err.message : errorMessage(err));
     } finally {
@@ -95,13 +112,30 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
           Password again
           <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="setup-confirm" />
         </label>
+        <label className="check">
+          <input type="checkbox" checked={alsoAnalyst} onChange={(e) => setAlsoAnalyst(e.target.checked)} data-testid="setup-also-analyst" />
+          I will also analyse data (import files, see incident points)
+        </label>
+        {alsoAnalyst && (
+          <>
+            <label className="field">
+              Analyst sign-in email
+              <input type="email" required value={analyst} onChange={(e) => setAnalystEmail(e.target.value)} data-testid="setup-analyst-email" />
+            </label>
+            <p className="hint" data-testid="setup-analyst-hint">
+              Each account has one role, so administration and record-level access stay apart in the audit log. This
+              makes a second account, an analyst, with the same password, and signs you in as it. Sign in with the
+              administrator email to manage users.
+            </p>
+          </>
+        )}
         {error && (
           <p className="error-text" role="alert" data-testid="setup-error">
             {error}
           </p>
         )}
         <button type="submit" className="primary" disabled={busy || needed === null} data-testid="setup-submit">
-          {busy ? 'Creating…' : 'Create administrator'}
+          {busy ? 'Creating…' : alsoAnalyst ? 'Create administrator and analyst' : 'Create administrator'}
         </button>
       </form>
     </div>

@@ -2,9 +2,10 @@
 import { useRef, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import { uploadImport, type UploadHandle, type UploadOptions } from '../../api/upload';
-import { formatBytes } from '../../lib/format';
+import { formatBytes, formatCount } from '../../lib/format';
 import { useApi } from '../../lib/use-api';
 import { ProgressBar } from './ProgressBar';
+import { detectFileFields, type DetectedFields } from './detect-level';
 
 export const KINDS: { value: string; label: string; help: string }[] = [
   { value: '', label: 'Detect from the file', help: 'police.uk CSVs and GeoJSON/TopoJSON boundaries are recognised from their contents.' },
@@ -22,10 +23,20 @@ function guessKind(name: string): string {
   return /\.(geo|topo)?json$/i.test(name) ? 'boundaries' : '';
 }
 
-export function ImportForm({ onUploaded }: { onUploaded: (id: string) => void }) {
+/** What was uploaded, so a refused replacement can be confirmed without choosing the file again. */
+export interface Uploaded {
+  id: string;
+  file: File;
+  opts: UploadOptions;
+}
+
+export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [kind, setKind] = useState('');
-  const [level, setLevel] = useState('ward');
+  // The level follows what the file holds (ONS code fields); empty until detected or typed.
+  const [level, setLevel] = useState('');
+  const [detected, setDetected] = useState<DetectedFields | null>(null);
+  const [source, setSource] = useState('');
   const [dataset, setDataset] = useState('');
   const [codeField, setCodeField] = useState('');
   const [nameField, setNameField] = useState('');
@@ -36,6 +47,7 @@ export function ImportForm({ onUploaded }: { onUploaded: (id: string) => void })
   const areaSets = useApi((s) => api.areaSets(s), []);
 
   const needsLevel = kind === 'boundaries' || kind === 'population';
+  const loadedCount = (l: string) => (kind === 'boundaries' ? areaSets.data?.sets.find((x) => x.level === l)?.count ?? null : null);
   const isIncidents = kind === '' || kind === 'incidents_csv' || kind === 'police_uk_street';
   const busy = progress !== null;
 
@@ -50,12 +62,13 @@ export function ImportForm({ onUploaded }: { onUploaded: (id: string) => void })
       code_field: kind === 'boundaries' || kind === 'population' ? codeField.trim() || undefined : undefined,
       name_field: kind === 'boundaries' ? nameField.trim() || undefined : undefined,
       mapping: kind === 'incidents_csv' ? mapping.trim() || undefined : undefined,
+      source: needsLevel ? source.trim() || undefined : undefined,
     };
     setProgress({ loaded: 0, total: file.size });
     upload.current = uploadImport(file, opts, (loaded, total) => setProgress({ loaded, total }));
     try {
       const { id } = await upload.current.promise;
-      onUploaded(id);
+      onUploaded({ id, file, opts });
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -77,7 +90,17 @@ export function ImportForm({ onUploaded }: { onUploaded: (id: string) => void })
             const f = e.target.files?.[0] ?? null;
             setFile(f);
             setError(null);
-            if (f) setKind(guessKind(f.name));
+            setDetected(null);
+            if (!f) return;
+            setKind(guessKind(f.name));
+            setLevel('');
+            detectFileFields(f).then(
+              (d) => {
+                setDetected(d);
+                if (d?.level) setLevel(d.level);
+              },
+              () => setDetected(null),
+            );
           }}
         />
         {file && <span className="hint">{file.name} · {formatBytes(file.size)}</span>}
@@ -98,6 +121,12 @@ export function ImportForm({ onUploaded }: { onUploaded: (id: string) => void })
           <label className="field">
             <span>Area level</span>
             <input value={level} onChange={(e) => setLevel(e.target.value)} list="area-levels" disabled={busy} data-testid="import-level" required />
+            {detected?.code && (
+              <span className="hint" data-testid="import-level-detected">
+                {detected.level ? `From the file's ${detected.code} field: ${detected.level}` : `Code field ${detected.code}: give the level`}
+                {loadedCount(level) ? ` · ${formatCount(loadedCount(level)!)} areas at this level are loaded; any the file lacks are removed only after you confirm` : ''}
+              </span>
+            )}
             <datalist id="area-levels">
               {['ward', 'lsoa', 'msoa', ...(areaSets.data?.sets.map((s) => s.level) ?? [])].filter((v, i, a) => a.indexOf(v) === i).map((l) => (
                 <option key={l} value={l} />
@@ -106,14 +135,25 @@ export function ImportForm({ onUploaded }: { onUploaded: (id: string) => void })
           </label>
           <label className="field">
             <span>Code field (optional)</span>
-            <input value={codeField} onChange={(e) => setCodeField(e.target.value)} placeholder="e.g. WD22CD" disabled={busy} />
+            <input value={codeField} onChange={(e) => setCodeField(e.target.value)} placeholder={detected?.code ?? 'e.g. WD22CD'} disabled={busy} />
           </label>
+
           {kind === 'boundaries' && (
             <label className="field">
               <span>Name field (optional)</span>
-              <input value={nameField} onChange={(e) => setNameField(e.target.value)} placeholder="e.g. WD22NM" disabled={busy} />
+              <input value={nameField} onChange={(e) => setNameField(e.target.value)} placeholder={detected?.name ?? 'e.g. WD22NM'} disabled={busy} />
             </label>
           )}
+          <label className="field">
+            <span>Source (for the map's credits)</span>
+            <input
+              value={source}
+              onChange={(e) => setSource(e.target.value)}
+              placeholder={/^[A-Z]+\d{2}CD$/i.test(detected?.code ?? '') ? 'Office for National Statistics' : 'e.g. London Borough of Hackney'}
+              disabled={busy}
+              data-testid="import-source"
+            />
+          </label>
         </div>
       )}
       {isIncidents && (

@@ -4,6 +4,8 @@ import { formatBytes, formatCount } from '../../lib/format';
 import { ProgressBar } from './ProgressBar';
 import { RejectsTable } from './RejectsTable';
 import { isFinished, useImportJob } from './use-import-job';
+import { summaryFacts } from './summary-words';
+import { pendingRemoval } from './detect-level';
 
 const STATUS_LABEL: Record<string, string> = { queued: 'Queued', running: 'Importing', committed: 'Imported', failed: 'Failed' };
 
@@ -12,25 +14,15 @@ export function jobErrorMessage(job: ImportJob): string | null {
   return typeof job.error === 'string' ? job.error : (job.error.message ?? job.error.code ?? 'The import failed.');
 }
 
-const PHASE_LABEL: Record<string, string> = { reading: 'reading the file', assigning: 'assigning incidents to areas', finishing: 'finishing' };
+const PHASE_LABEL: Record<string, string> = { reading: 'reading and checking rows', assigning: 'storing rows and assigning them to areas', finishing: 'finishing' };
 
-function progressLabel(job: ImportJob): string {
+export function progressLabel(job: Pick<ImportJob, 'status' | 'phase' | 'rows_read' | 'bytes_read' | 'bytes_total'>): string {
   const status = STATUS_LABEL[job.status] ?? job.status;
-  const parts = [job.phase ? `${status}: ${PHASE_LABEL[job.phase] ?? job.phase}` : status];
-  if (job.rows_read) parts.push(`${formatCount(job.rows_read)} rows read`);
-  if (job.bytes_total) parts.push(`${formatBytes(job.bytes_read ?? 0)} of ${formatBytes(job.bytes_total)}`);
+  const parts = [job.phase && job.status !== 'queued' ? `${status}: ${PHASE_LABEL[job.phase] ?? job.phase}` : status];
+  // Rows during the whole import, not only bytes: "12,000 rows so far", then the total being stored.
+  if (job.status === 'running') parts.push(`${formatCount(job.rows_read ?? 0)} rows ${job.phase === 'reading' ? 'so far' : 'read'}`);
+  if (job.bytes_total && job.phase === 'reading') parts.push(`${formatBytes(job.bytes_read ?? 0)} of ${formatBytes(job.bytes_total)}`);
   return parts.join(' · ');
-}
-
-/** Scalar facts from the import's free-form summary (e.g. areas created, months covered). */
-function summaryFacts(summary: unknown): [string, string][] {
-  if (!summary || typeof summary !== 'object') return [];
-  const details = (summary as Record<string, unknown>).details ?? summary;
-  if (!details || typeof details !== 'object') return [];
-  return Object.entries(details as Record<string, unknown>)
-    .filter(([k, v]) => k !== 'sha256' && k !== 'coverage' && ['string', 'number', 'boolean'].includes(typeof v))
-    .slice(0, 12)
-    .map(([k, v]) => [k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), typeof v === 'number' ? formatCount(v) : String(v)]);
 }
 
 interface CoverageAdded {
@@ -56,11 +48,24 @@ export function coverageSentences(summary: unknown): string[] {
   return out;
 }
 
-export function ImportJobView({ id, onFinished }: { id: string; onFinished: (job: ImportJob) => void }) {
+export function ImportJobView({
+  id,
+  onFinished,
+  onConfirmReplace,
+  replaceStatus = null,
+}: {
+  id: string;
+  onFinished: (job: ImportJob) => void;
+  /** Given when the page still holds the file: a refused replacement can be confirmed here. */
+  onConfirmReplace?: () => void;
+  replaceStatus?: string | null;
+}) {
   const { job, error } = useImportJob(id, onFinished);
   if (!job) return <div className="panel">{error ? <p className="error-text">{error}</p> : <p className="hint">Loading import {id}…</p>}</div>;
   const done = isFinished(job);
   const err = jobErrorMessage(job);
+  const removal = pendingRemoval(job.error);
+  const facts = summaryFacts(job.kind, job.summary);
   return (
     <div className="panel import-job" data-testid="import-job" data-status={job.status}>
       <h2 className="job-title">
@@ -78,11 +83,12 @@ export function ImportJobView({ id, onFinished }: { id: string; onFinished: (job
       {error && <p className="error-text">{error}</p>}
       {done && (
         <>
-          {err && (
+          {err && !removal && (
             <p className="error-text" role="alert" data-testid="import-failure">
               {err} Nothing from this file was kept.
             </p>
           )}
+          {removal && <ReplaceConfirm removal={removal} onConfirm={onConfirmReplace} status={replaceStatus} />}
           <dl className="import-summary" data-testid="import-summary">
             <div>
               <dt>Rows read</dt>
@@ -110,9 +116,9 @@ export function ImportJobView({ id, onFinished }: { id: string; onFinished: (job
               {t}
             </p>
           ))}
-          {summaryFacts(job.summary).length > 0 && (
-            <dl className="import-facts">
-              {summaryFacts(job.summary).map(([k, v]) => (
+          {facts.length > 0 && (
+            <dl className="import-facts" data-testid="import-facts">
+              {facts.map(([k, v]) => (
                 <div key={k}>
                   <dt>{k}</dt>
                   <dd>{v}</dd>
@@ -123,6 +129,33 @@ export function ImportJobView({ id, onFinished }: { id: string; onFinished: (job
           {(job.rejected ?? 0) > 0 && <RejectsTable id={String(job.id)} total={job.rejected ?? 0} />}
         </>
       )}
+    </div>
+  );
+}
+
+/** The confirm step of a boundary import that would remove loaded areas: what goes, and a button to go ahead. */
+function ReplaceConfirm({ removal, onConfirm, status }: { removal: NonNullable<ReturnType<typeof pendingRemoval>>; onConfirm?: () => void; status: string | null }) {
+  return (
+    <div className="replace-confirm" role="alert" data-testid="replace-confirm">
+      <p>
+        <strong>Nothing was changed.</strong> This file holds {formatCount(removal.in_file)} areas; importing it as level “{removal.level}” would
+        replace the {formatCount(removal.loaded)} loaded {removal.label.toLowerCase()} and remove {formatCount(removal.remove_count)} of them:
+      </p>
+      <ul className="replace-list" data-testid="replace-list">
+        {removal.remove.map((a) => (
+          <li key={a.code}>
+            {a.code} {a.name !== a.code ? a.name : ''}
+          </li>
+        ))}
+        {removal.remove_count > removal.remove.length && <li>… and {formatCount(removal.remove_count - removal.remove.length)} more</li>}
+      </ul>
+      <p className="hint">If the file holds another level (LSOAs, say), choose the file again and give that level instead.</p>
+      {onConfirm && (
+        <button type="button" className="danger" onClick={onConfirm} disabled={status !== null && status.startsWith('Uploading')} data-testid="replace-confirm-button">
+          Replace them with this file
+        </button>
+      )}
+      {status && <p className="hint">{status}</p>}
     </div>
   );
 }

@@ -60,7 +60,7 @@ export class JourneyMapController extends MapControllerBase {
   constructor(container: HTMLElement, opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; events: JourneyMapEvents }) {
     super(container, { style: opts.style, camera: opts.camera, zoom: 12 });
     this.events = opts.events;
-    this.map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: opts.attribution }), 'bottom-right');
+    this.setAttribution(opts.attribution);
     this.map.once('style.load', () => this.install());
     this.map.on('moveend', () => this.events.onCamera(this.camera()));
     this.map.on('click', (e) => this.handleClick(e));

@@ -1,5 +1,7 @@
 // Filters: time window (inclusive months in the UI, exclusive `to` in the URL/API), categories, area level, metric.
-import type { AreaSet, Category, Summary } from '../../api/types';
+import type { AreaSet, Category, CoverageReport, Summary } from '../../api/types';
+import type { ApiState } from '../../lib/use-api';
+import { dataElsewhere, jumpWindow } from '../../lib/data-period';
 import { addMonths, fromBoundToMonth, isMonth, previousWindow, windowLabel } from '../../lib/months';
 import { CoverageStrip } from '../../components/CoverageStrip';
 import type { ViewState } from '../../state/url-state';
@@ -10,6 +12,7 @@ export function FilterPanel({
   view,
   summary,
   period,
+  coverageReport,
   categories,
   areaSets,
   hasPopulation,
@@ -17,6 +20,8 @@ export function FilterPanel({
   view: ViewState;
   summary: Summary;
   period: { from: string; to: string } | null;
+  /** GET /api/coverage for the selected categories (the strip and the "data elsewhere" notes). */
+  coverageReport?: ApiState<CoverageReport>;
   categories: Category[];
   areaSets: AreaSet[];
   hasPopulation: boolean;
@@ -65,7 +70,21 @@ export function FilterPanel({
         </p>
       )}
 
-      <CoverageStrip categories={view.categories} period={period} previous={period ? previousWindow(period.from, period.to) : null} />
+      <CoverageStrip categories={view.categories} period={period} previous={period ? previousWindow(period.from, period.to) : null} report={coverageReport} />
+      {coverageReport?.data &&
+        dataElsewhere(coverageReport.data, period).map((g) => (
+          <p className="hint data-elsewhere" key={g.slugs.join(',')} data-testid="data-elsewhere">
+            {g.text}.{' '}
+            <button
+              type="button"
+              className="link-button"
+              data-testid="data-elsewhere-jump"
+              onClick={() => updateView({ ...jumpWindow(g), categories: g.slugs }, { push: true })}
+            >
+              Show {g.slugs.length === 1 ? "it" : "them"}: {windowLabel(jumpWindow(g).from, jumpWindow(g).to)}
+            </button>
+          </p>
+        ))}
 
       <h2 className="panel-title">Categories</h2>
       <CategoryPicker categories={categories} selected={view.categories} onChange={(cats) => updateView({ categories: cats })} />

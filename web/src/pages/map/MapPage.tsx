@@ -8,6 +8,8 @@ import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
 import { resolveWindow } from '../../lib/months';
+import { coverageDefaults } from '../../lib/data-period';
+import { useCoverageReport } from '../../components/CoverageStrip';
 import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
 import { useApi } from '../../lib/use-api';
 import { hasLayer } from '../../state/url-state';
@@ -42,7 +44,10 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const [basemapNote, setBasemapNote] = useState<string | null>(null);
   const initialCamera = useRef(view.camera).current;
 
-  const period = resolveWindow(view, summary);
+  // Where the data of the selected categories are (GET /api/coverage): the default period ends at their
+  // newest month. Until it answers (and with a period in the URL) the summary's default is used.
+  const coverageReport = useCoverageReport(view.categories);
+  const period = resolveWindow(view, !view.from && !view.to && coverageReport.data?.last_month ? coverageDefaults(coverageReport.data) : summary);
   // A meeting presented from this page sends the months this map shows (the default when the URL has none).
   useShownWindow(period);
   const catKey = view.categories.join(',');
@@ -144,6 +149,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           view={view}
           summary={summary}
           period={period}
+          coverageReport={coverageReport}
           categories={categories.data?.categories ?? []}
           areaSets={areaSets.data?.sets ?? []}
           hasPopulation={hasPopulation}

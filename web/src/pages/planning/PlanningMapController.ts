@@ -64,7 +64,7 @@ export class PlanningMapController extends MapControllerBase {
     this.events = opts.events;
     // Small maps (the CHB dashboard) show the attribution beside the map instead, so it does not cover it.
     this.attributionInMap = opts.attributionInMap ?? true;
-    if (this.attributionInMap) this.map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: opts.attribution }), 'bottom-right');
+    if (this.attributionInMap) this.setAttribution(opts.attribution);
     this.map.once('style.load', () => this.install());
     this.map.on('moveend', () => this.events.onCamera(this.camera()));
     this.map.on('click', (e) => this.handleClick(e));
@@ -203,8 +203,8 @@ export class PlanningMapController extends MapControllerBase {
 
   fitBounds(b: Bbox, animate = false) {
     if (this.fitted && b !== this.fitted) this.fitted = null;
-    // Extra room at the bottom for the (several lines of) attribution when it is on the map.
-    this.fitBbox(b, this.attributionInMap ? { top: 40, left: 40, right: 40, bottom: 72 } : 20, animate);
+    // Room at the bottom for the attribution button when it is on the map.
+    this.fitBbox(b, this.attributionInMap ? { top: 40, left: 40, right: 40, bottom: 40 } : 20, animate);
   }
 
   // ---- drawing (terra-draw) -------------------------------------------------------------------
