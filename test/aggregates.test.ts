@@ -385,7 +385,7 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     expect(body.attribution.join('\n')).toMatch(/Open Government Licence v3\.0/);
     expect(body.attribution.join('\n')).toMatch(/data\.police\.uk/);
     expect(body.attribution.join('\n')).toMatch(/Office for National Statistics/);
-    expect(body.attribution.join('\n')).toMatch(/Census 2021/);
+    expect(body.attribution.join('\n')).toMatch(/Population \(lsoa\): Office for National Statistics/);
     const noMap = await (await signedInApp(db, { dataDir: '/x', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined })).request('/api/config');
     expect((await noMap.json()).basemapStyleUrl).toBeNull();
   });
