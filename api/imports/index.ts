@@ -33,6 +33,8 @@ export interface ImportOptions {
   dataset?: string;
   fileName?: string;
   createdBy?: string;
+  /** Where the data came from (source URLs, parameters, time fetched), kept with the batch. */
+  provenance?: unknown;
   /** Use an existing (queued) batch row instead of creating one. */
   batchId?: number;
   onProgress?: (p: Progress) => void;
@@ -89,7 +91,9 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const createdBy = opts.createdBy ?? 'local';
   let kind: ImportKind = opts.kind ?? 'incidents_csv';
   const batchId = opts.batchId ?? (await createBatch(db, { kind, fileName, createdBy, dataset: opts.dataset }));
-  await db.query(`UPDATE import_batches SET status = 'running' WHERE id = $1`, [batchId]);
+  await db.query(`UPDATE import_batches SET status = 'running', provenance = COALESCE($2::jsonb, provenance) WHERE id = $1`, [
+    batchId, opts.provenance === undefined ? null : JSON.stringify(opts.provenance),
+  ]);
   let summary: ImportSummary;
   try {
     const s = await sniff(file);
