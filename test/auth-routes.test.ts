@@ -107,6 +107,13 @@ const POLICY: Record<string, Policy> = {
   'POST /api/journeys/exports': ['analyst', 'officer'],
   'POST /api/journeys/proposals': ['analyst', 'officer'],
   'POST /api/local/users': 'local',
+  'POST /api/opendata/fetch': ['analyst'],
+  'POST /api/opendata/refresh': ['analyst'],
+  'GET /api/opendata/runs': ['analyst'],
+  'GET /api/opendata/runs/:id': ['analyst'],
+  'GET /api/study-area': ALL,
+  'PUT /api/study-area': ['analyst'],
+  'GET /api/area-counts/series': ['analyst', 'officer', 'admin'],
 };
 
 /** A plausible request for each route (bodies valid enough to get past parsing where that matters). */
@@ -116,7 +123,8 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     .replace('/api/imports/:id', '/api/imports/1').replace(':name', 'walk')
     .replace('/api/journeys/routes/:id', '/api/journeys/routes/999999').replace('/api/routes/:id', '/api/routes/999999') // no such route: 404 past the guard
     .replace('/api/interventions/:id', '/api/interventions/999999').replace('/api/chb/:id', '/api/chb/999999') // no such record: 404 past the guard
-    .replace('/api/meetings/:id', '/api/meetings/00000000-0000-4000-8000-000000000000'); // no such meeting: 404 past the guard
+    .replace('/api/meetings/:id', '/api/meetings/00000000-0000-4000-8000-000000000000') // no such meeting: 404 past the guard
+    .replace('/api/opendata/runs/:id', '/api/opendata/runs/999999'); // no such fetch: 404 past the guard
   const q: Record<string, string> = {
     '/api/areas': '?level=ward', '/api/stats/areas': '?level=ward', '/api/hexes': '?res=8',
     '/api/series': '?h3=88195da49bfffff', '/api/incidents': '?limit=1',
@@ -125,6 +133,8 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     '/api/hotspots': '?res=8', '/api/hotspots/top': '?res=8&n=5', '/api/change': '?res=8', '/api/emerging': '?res=8&period=month',
     '/api/profile': '?h3=88195da49bfffff', '/api/knox': '?permutations=99',
     '/api/journeys/segments': '?routes=999999', // no such route: 404 past the guard
+    '/api/opendata/refresh': '?now=1', // 400 past the guard: nothing fetched, no network
+    '/api/area-counts/series': '?code=E05013714',
   };
   const bodies: Record<string, unknown> = {
     'POST /api/session': { email: 'nobody@test.invalid', password: 'not the password' },
@@ -159,6 +169,8 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     'PUT /api/journeys/term-dates': { terms: [{ starts_on: '2024-02-01', ends_on: '2024-01-01' }] },
     'POST /api/journeys/exports': { purpose: 'route walk test', recipient: 'nobody', route_id: 999999 },
     'POST /api/journeys/proposals': { network: { type: 'FeatureCollection', features: [] } },
+    'POST /api/opendata/fetch': { lads: ['not a code'] }, // 400 past the guard: nothing fetched, no network
+    'PUT /api/study-area': { level: 'Not A Level' }, // 400 past the guard: nothing stored
   };
   const init: RequestInit = { method };
   if (key in bodies) init.body = JSON.stringify(bodies[key]);

@@ -5,47 +5,17 @@
 // done; a month whose requests fail half-way leaves nothing of that month; HTTP-200 error bodies, 429s,
 // 503 splits and the Nomis silent cap are handled.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
-import { fetchOpenData, type FetchOptions } from '../api/opendata/fetch.js';
-import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
-import { startOpenDataServer, type FakeServer } from './helpers/opendata-server.js';
+import { fetchOpenData } from '../api/opendata/fetch.js';
+import { drivers, SHARED, testDb } from './helpers/db.js';
+import { options, resetOpenData, snapshot, startOpenDataServer, type FakeServer } from './helpers/opendata-server.js';
 
 const hasData = fs.existsSync(path.join(SHARED, 'lewisham_burglary_street_2022-03_2025-02.csv'));
 if (!hasData) console.log('SKIPPED: open data fetch tests (../shared/data not found)');
 const LEWISHAM = 'E09000023';
-const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-opendata-'));
-
-export async function resetOpenData(db: Db) {
-  await resetData(db);
-  await db.exec(`DELETE FROM opendata_runs; DELETE FROM settings WHERE key = 'study_area_level';`);
-}
-
-export function options(s: FakeServer, extra: Partial<FetchOptions> = {}): FetchOptions {
-  return {
-    sources: { ons: s.ons, police: s.police, nomis: s.nomis }, createdBy: 'test', workDir,
-    tuning: { backoffMs: 5, nomisCap: s.faults.nomisCap }, ...extra,
-  };
-}
-
-/** What the map shows: incidents per ward × LSOA × month × category, ward populations, covered months. */
-export async function snapshot(db: Db) {
-  const counts = await db.query<{ ward_code: string | null; month: string; category: string; n: number }>(
-    `SELECT ward_code, to_char(occurred_at, 'YYYY-MM') AS month, category, count(*)::int AS n
-     FROM incidents GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-  );
-  const lsoas = await db.query<{ lsoa_code: string | null; n: number }>(`SELECT lsoa_code, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`);
-  const population = await db.query<{ code: string; population: number; rule: string }>(
-    `SELECT code, population, population_rule AS rule FROM area_population_resolved WHERE level = 'ward' ORDER BY code`,
-  );
-  const coverage = await db.query<{ category: string; month: string }>(
-    `SELECT DISTINCT category, to_char(period_start, 'YYYY-MM') AS month FROM coverage ORDER BY 1, 2`,
-  );
-  return { counts, lsoas, population, coverage };
-}
 
 describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (driver) => {
   let db: Db;

@@ -6,6 +6,7 @@ import {
   incidentMappingSchema, parseMappingString, POLICE_UK_API_MAPPING, POLICE_UK_STREET_MAPPING, type IncidentMapping,
 } from '../../geodata/incident-rows.js';
 import { createBatch, finishBatch, type ImportSummary } from './batches.js';
+import { importWardCounts } from './area-counts.js';
 import { importBoundaries } from './boundaries.js';
 import { importIncidentCsv, type Progress } from './incidents.js';
 import { importPopulation } from './population.js';
@@ -115,6 +116,8 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       summary = await importPopulationLookup(db, file, { batchId, fileName, level: opts.level });
     } else if (kind === 'population_centroids') {
       summary = await importPopulationCentroids(db, file, { batchId, fileName, crs: opts.crs });
+    } else if (kind === 'ward_counts') {
+      summary = await importWardCounts(db, file, { batchId, fileName });
     } else if (kind === 'police_uk_street') {
       summary = await importIncidentCsv(db, file, {
         batchId, kind, fileName, dataset: opts.dataset ?? 'police.uk street CSV', keyNamespace: 'police.uk street',

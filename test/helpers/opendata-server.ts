@@ -11,13 +11,16 @@
 // "Districts" are groups of Lewisham wards with invented codes when a test needs several authorities
 // (there are no Lincolnshire data here).
 import fs from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { featureCollection, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { SHARED } from './db.js';
+import type { Db } from '../../api/db/index.js';
+import type { FetchOptions } from '../../api/opendata/fetch.js';
+import { resetData, SHARED } from './db.js';
 
 export interface District {
   code: string;
@@ -257,3 +260,37 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+// ---------- shared by the open data tests ----------
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-opendata-'));
+
+export async function resetOpenData(db: Db) {
+  await resetData(db);
+  await db.exec(`DELETE FROM opendata_runs; DELETE FROM settings WHERE key = 'study_area_level';`);
+}
+
+/** Fetch options pointing at the fake server, with short backoffs. */
+export function options(s: FakeServer, extra: Partial<FetchOptions> = {}): FetchOptions {
+  return {
+    sources: { ons: s.ons, police: s.police, nomis: s.nomis }, createdBy: 'test', workDir,
+    tuning: { backoffMs: 5, nomisCap: s.faults.nomisCap }, ...extra,
+  };
+}
+
+/** What the map shows: incidents per ward × LSOA × month × category, ward populations, covered months. */
+export async function snapshot(db: Db) {
+  const counts = await db.query<{ ward_code: string | null; month: string; category: string; n: number }>(
+    `SELECT ward_code, to_char(occurred_at, 'YYYY-MM') AS month, category, count(*)::int AS n
+     FROM incidents GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  );
+  const lsoas = await db.query<{ lsoa_code: string | null; n: number }>(`SELECT lsoa_code, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`);
+  const population = await db.query<{ code: string; population: number; rule: string }>(
+    `SELECT code, population, population_rule AS rule FROM area_population_resolved WHERE level = 'ward' ORDER BY code`,
+  );
+  const coverage = await db.query<{ category: string; month: string }>(
+    `SELECT DISTINCT category, to_char(period_start, 'YYYY-MM') AS month FROM coverage ORDER BY 1, 2`,
+  );
+  return { counts, lsoas, population, coverage };
+}
+
