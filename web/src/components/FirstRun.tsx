@@ -1,7 +1,8 @@
 // Shown on the map page while the database holds neither incidents nor boundaries.
 import { navigate } from '../state/view-store';
+import { OpenDataStart } from './OpenDataStart';
 
-export function FirstRun({ canImport }: { canImport: boolean }) {
+export function FirstRun({ canImport, onData }: { canImport: boolean; onData?: () => void }) {
   return (
     <div className="first-run" data-testid="first-run">
       <h1>Welcome to Saferplaces</h1>
@@ -10,6 +11,7 @@ export function FirstRun({ canImport }: { canImport: boolean }) {
         There is no data yet. Load area boundaries (wards, LSOAs…) and incident records, and the map will show
         hotspots, ward rankings and trends.
       </p>
+      {canImport && <OpenDataStart onDone={onData ?? (() => window.location.reload())} />}
       <div className="first-run-options">
         <section>
           <h2>1. Upload files in the browser</h2>
