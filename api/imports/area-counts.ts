@@ -1,7 +1,7 @@
 // Aggregate data (issue 17): counts per ward, month and category as published, with no points — the MPS
 // ward-level monthly crime files (`MajorText, MinorText, WardName, WardCode, LookUp_BoroughName, YYYYMM...`).
-// Stored in area_counts (a later file's count for the same ward, month and category replaces an earlier
-// one: the MPS revises its figures), and recorded in coverage as their own source with points = false, so
+// Stored in area_counts (a later file replaces what earlier ones said for the wards and months it holds:
+// the MPS revises its figures), and recorded in coverage as their own source with points = false, so
 // they never make a month "covered" for incident analyses. A month column that is practically empty next to
 // the others (MPS files have published a first month summing to 1 offence for a borough) is reported and
 // neither stored nor counted as covered.
@@ -63,22 +63,31 @@ export async function importWardCounts(db: Db, file: string, o: { batchId: numbe
   const majors = [...new Set(rows.map((r) => r.major))].sort();
   const kept = months.filter((_, i) => keep[i]);
   const r = await db.transaction(async (tx) => {
-    let changed = 0, unchanged = 0;
+    // A file replaces, for the wards and months it holds, what earlier files said (the MPS revises its figures
+    // and drops or renames minor categories): rows of those wards × months not in this file go.
+    const codes = [...new Set(flat.code)];
+    const [same] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM area_counts a JOIN unnest($2::text[], $3::date[], $4::text[], $5::text[], $6::int[]) AS t(code, month, major, minor, count)
+         ON a.dataset = $1 AND a.level = 'ward' AND a.code = t.code AND a.month = t.month AND a.major = t.major AND a.minor = t.minor AND a.count = t.count`,
+      [MPS_WARD_DATASET, flat.code, flat.month, flat.major, flat.minor, flat.count],
+    );
+    const [old] = await tx.query<{ n: number }>(
+      `WITH d AS (DELETE FROM area_counts WHERE dataset = $1 AND level = 'ward' AND code = ANY($2::text[]) AND month = ANY($3::date[]) RETURNING 1)
+       SELECT count(*)::int AS n FROM d`,
+      [MPS_WARD_DATASET, codes, kept],
+    );
     for (let i = 0; i < flat.code.length; i += 5000) {
       const part = (a: unknown[]) => a.slice(i, i + 5000);
-      const [c] = await tx.query<{ changed: number; total: number }>(
-        `WITH ins AS (
-           INSERT INTO area_counts (batch_id, dataset, level, code, name, month, major, minor, count)
-           SELECT $1, $2, 'ward', * FROM unnest($3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::int[])
-           ON CONFLICT (dataset, level, code, month, major, minor) DO UPDATE SET count = EXCLUDED.count, batch_id = EXCLUDED.batch_id, name = EXCLUDED.name
-           WHERE area_counts.count <> EXCLUDED.count
-           RETURNING 1)
-         SELECT count(*)::int AS changed, $9::int AS total FROM ins`,
-        [o.batchId, MPS_WARD_DATASET, part(flat.code), part(flat.name), part(flat.month), part(flat.major), part(flat.minor), part(flat.count), Math.min(5000, flat.code.length - i)],
+      await tx.query(
+        `INSERT INTO area_counts (batch_id, dataset, level, code, name, month, major, minor, count)
+         SELECT $1, $2, 'ward', * FROM unnest($3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::int[])`,
+        [o.batchId, MPS_WARD_DATASET, part(flat.code), part(flat.name), part(flat.month), part(flat.major), part(flat.minor), part(flat.count)],
       );
-      changed += c.changed;
-      unchanged += c.total - c.changed;
     }
+    // Unchanged: the same figure was held before; `old` rows beyond this file's are the ones it dropped.
+    const unchanged = same.n;
+    const changed = flat.code.length - unchanged;
+    void old;
     // Coverage: every kept month, for every major category the file holds (zero where a ward has none).
     const cats: string[] = [], starts: string[] = [], ns: number[] = [];
     for (const m of majors) {
