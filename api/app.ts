@@ -19,12 +19,14 @@ import { planningRoutes } from './planning/routes.js';
 import { journeyRoutes } from './journeys/routes.js';
 import { definitionRoutes } from './definitions/routes.js';
 import { statesCategorySets } from './definitions/context.js';
+import { openDataRoutes } from './opendata/routes.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 
 export interface Deps {
   db: Db;
-  config: Pick<Config, 'dataDir' | 'MAX_UPLOAD_MB' | 'BASEMAP_STYLE_URL'> & Partial<Pick<Config, 'TRUST_PROXY' | 'BASEMAP_ORIGINS'>>;
+  config: Pick<Config, 'dataDir' | 'MAX_UPLOAD_MB' | 'BASEMAP_STYLE_URL'> &
+    Partial<Pick<Config, 'TRUST_PROXY' | 'BASEMAP_ORIGINS' | 'ONS_ARCGIS_URL' | 'POLICE_UK_API_URL' | 'NOMIS_URL'>>;
   /** Secret shared with the CLIs through the data-directory lock file (embedded mode only). */
   localSecret?: string;
 }
@@ -52,6 +54,7 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.route('/', planningRoutes(deps));
   api.route('/', journeyRoutes(deps));
   api.route('/', definitionRoutes(deps));
+  api.route('/', openDataRoutes(deps));
   api.route('/', localAdminRoutes(deps.db, deps.localSecret));
   app.route('/api', api);
   app.notFound((c) =>

@@ -3,6 +3,12 @@ import { z } from 'zod';
 import path from 'node:path';
 import { API_TOKEN_RE } from './auth/secrets.js';
 
+/** An http(s) base URL without a trailing slash. */
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s?#]+$/, 'must be an http(s) URL without query or fragment')
+  .transform((s) => s.replace(/\/+$/, ''));
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -36,6 +42,10 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  /** Open data sources (issue 17): base URLs, called only when a fetch or refresh is asked for. */
+  ONS_ARCGIS_URL: httpUrl.default('https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services'),
+  POLICE_UK_API_URL: httpUrl.default('https://data.police.uk/api'),
+  NOMIS_URL: httpUrl.default('https://www.nomisweb.co.uk'),
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string };

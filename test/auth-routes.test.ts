@@ -111,6 +111,13 @@ const POLICY: Record<string, Policy> = {
   'PUT /api/definitions/serious-violence': ['analyst', 'admin'],
   'POST /api/local/users': 'local',
   'GET /api/local/backup': 'local',
+  'POST /api/opendata/fetch': ['analyst'],
+  'POST /api/opendata/refresh': ['analyst'],
+  'GET /api/opendata/runs': ['analyst'],
+  'GET /api/opendata/runs/:id': ['analyst'],
+  'GET /api/study-area': ALL,
+  'PUT /api/study-area': ['analyst'],
+  'GET /api/area-counts/series': ['analyst', 'officer', 'admin'],
 };
 
 /** A plausible request for each route (bodies valid enough to get past parsing where that matters). */
@@ -120,7 +127,8 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     .replace('/api/imports/:id', '/api/imports/1').replace(':name', 'walk')
     .replace('/api/journeys/routes/:id', '/api/journeys/routes/999999').replace('/api/routes/:id', '/api/routes/999999') // no such route: 404 past the guard
     .replace('/api/interventions/:id', '/api/interventions/999999').replace('/api/chb/:id', '/api/chb/999999') // no such record: 404 past the guard
-    .replace('/api/meetings/:id', '/api/meetings/00000000-0000-4000-8000-000000000000'); // no such meeting: 404 past the guard
+    .replace('/api/meetings/:id', '/api/meetings/00000000-0000-4000-8000-000000000000') // no such meeting: 404 past the guard
+    .replace('/api/opendata/runs/:id', '/api/opendata/runs/999999'); // no such fetch: 404 past the guard
   const q: Record<string, string> = {
     '/api/areas': '?level=ward', '/api/stats/areas': '?level=ward', '/api/hexes': '?res=8',
     '/api/series': '?h3=88195da49bfffff', '/api/incidents': '?limit=1',
@@ -129,6 +137,8 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     '/api/hotspots': '?res=8', '/api/hotspots/top': '?res=8&n=5', '/api/change': '?res=8', '/api/emerging': '?res=8&period=month',
     '/api/profile': '?h3=88195da49bfffff', '/api/knox': '?permutations=99',
     '/api/journeys/segments': '?routes=999999', // no such route: 404 past the guard
+    '/api/opendata/refresh': '?now=1', // 400 past the guard: nothing fetched, no network
+    '/api/area-counts/series': '?code=E05013714',
   };
   const bodies: Record<string, unknown> = {
     'POST /api/session': { email: 'nobody@test.invalid', password: 'not the password' },
@@ -164,6 +174,8 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     'POST /api/journeys/exports': { purpose: 'route walk test', recipient: 'nobody', route_id: 999999 },
     'POST /api/journeys/proposals': { network: { type: 'FeatureCollection', features: [] } },
     'PUT /api/definitions/serious-violence': { label: 'walk', categories: [] }, // 400: no category, nothing stored
+    'POST /api/opendata/fetch': { lads: ['not a code'] }, // 400 past the guard: nothing fetched, no network
+    'PUT /api/study-area': { level: 'Not A Level' }, // 400 past the guard: nothing stored
   };
   const init: RequestInit = { method };
   if (key in bodies) init.body = JSON.stringify(bodies[key]);

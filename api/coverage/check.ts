@@ -3,6 +3,7 @@
 // its figures (null with a reason, a refusal, a dropped period); this module only says where the gaps are.
 import type { Queryable } from '../db/index.js';
 import { addMonths, type Window } from '../aggregates/window.js';
+import { knownBreaks } from '../opendata/breaks.js';
 
 export interface Gap {
   from: string;
@@ -45,7 +46,8 @@ export async function coveredIntervals(db: Queryable, categories: string[] | nul
   const rows = await db.query<Row>(
     `SELECT category, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end
      FROM coverage
-     WHERE period_end > $1::date AND period_start < $2::date AND ($3::text[] IS NULL OR category = ANY($3::text[]))
+     -- only sources with points: aggregate counts (points = false) never cover incident analyses
+     WHERE points AND period_end > $1::date AND period_start < $2::date AND ($3::text[] IS NULL OR category = ANY($3::text[]))
      ORDER BY category, period_start, period_end`,
     [from, to, categories],
   );
@@ -158,6 +160,7 @@ interface CoverageRow {
   period_end: string;
   rows: number;
   published_for: string | null;
+  points: boolean;
 }
 
 export const COVERAGE_RULE =
@@ -174,7 +177,7 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
     `WITH per_file AS (
        -- one row per distinct file (by checksum; batches without one stand alone), category and period
        SELECT DISTINCT ON (COALESCE(b.file_sha256, b.id::text), c.category, c.period_start)
-              c.category, c.dataset, c.period_start, c.period_end, c.rows, c.published_for
+              c.category, c.dataset, c.period_start, c.period_end, c.rows, c.published_for, c.points
        FROM coverage c JOIN import_batches b ON b.id = c.batch_id
        WHERE ($1::text[] IS NULL OR c.category = ANY($1::text[]))
          AND ($2::date IS NULL OR c.period_end > $2::date) AND ($3::date IS NULL OR c.period_start < $3::date)
@@ -182,13 +185,13 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
      )
      SELECT p.category, COALESCE(cat.label, p.category) AS label, p.dataset,
             to_char(p.period_start, 'YYYY-MM-DD') AS period_start, to_char(p.period_end, 'YYYY-MM-DD') AS period_end,
-            p.rows, p.published_for
+            p.rows, p.published_for, p.points
      FROM per_file p LEFT JOIN categories cat ON cat.slug = p.category
      ORDER BY p.category, p.period_start, p.dataset`,
     [q.category?.length ? q.category : null, q.from ?? null, q.to ?? null],
   );
   const byCat = new Map<string, { label: string; months: Map<string, { covered_days: number; days: number; rows: number; sources: Map<string, number> }> }>();
-  const datasets = new Map<string, { first: string; last: string; categories: Set<string>; published: Set<string> }>();
+  const datasets = new Map<string, { first: string; last: string; categories: Set<string>; published: Set<string>; points: boolean }>();
   let first: string | null = null, last: string | null = null;
   for (const r of rows) {
     const month = r.period_start.slice(0, 7);
@@ -201,7 +204,7 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
     m.rows += r.rows;
     m.sources.set(r.dataset, (m.sources.get(r.dataset) ?? 0) + r.rows);
     let d = datasets.get(r.dataset);
-    if (!d) datasets.set(r.dataset, (d = { first: month, last: month, categories: new Set(), published: new Set() }));
+    if (!d) datasets.set(r.dataset, (d = { first: month, last: month, categories: new Set(), published: new Set(), points: r.points }));
     if (month < d.first) d.first = month;
     if (month > d.last) d.last = month;
     d.categories.add(r.category);
@@ -239,8 +242,12 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
       last_month: d.last,
       categories: [...d.categories].sort(),
       published_for: [...d.published].sort(),
+      // false: aggregate counts with no points (e.g. MPS ward-level), shown here but never covering incident analyses
+      points: d.points,
     })),
     rule: COVERAGE_RULE,
+    // police.uk's known breaks inside the months shown (for the forces the data were published for)
+    notes: knownBreaks(months, [...datasets.values()].flatMap((d) => [...d.published])),
   };
 }
 

@@ -52,7 +52,7 @@ async function prepare(db: Queryable, q: UnitQuery, windowDefault: 'last12' | 'a
 }
 
 /** What outside_study_area counts, for cells: the ward assigned at import, not the cell. */
-const OUTSIDE_RULE = 'outside_study_area: incidents in no ward polygon; partial cells count only their incidents inside a ward';
+const OUTSIDE_RULE = 'outside_study_area: incidents in no polygon of the study area (wards unless another level is chosen); partial cells count only their incidents inside it';
 
 const unitMeta = (u: Units) =>
   u.kind === 'h3'

@@ -12,6 +12,7 @@ import { monthlyCounts } from '../coverage/check.js';
 import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';
 import { profileSql } from './sql.js';
 import { STUDY_AREA_LEVEL } from './units.js';
+import { studyAreaLevel } from '../imports/study-area.js';
 
 export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
@@ -23,8 +24,8 @@ async function selection(db: Queryable, p: Params, q: { level?: string; code?: s
     // As the cell's hotspot count: only its incidents inside the study area (a partial cell's part in a ward).
     const col = H3_COLUMN[getResolution(q.h3) as H3Res];
     return {
-      where: `i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint AND i.${levelColumn(STUDY_AREA_LEVEL)} IS NOT NULL`,
-      selection: { h3: q.h3, rule: `the cell's incidents inside a ${STUDY_AREA_LEVEL} polygon (the study area), as its hotspot count` },
+      where: `i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint AND i.study_code IS NOT NULL`,
+      selection: { h3: q.h3, rule: `the cell's incidents inside a ${(await studyAreaLevel(db)) ?? STUDY_AREA_LEVEL} polygon (the study area), as its hotspot count` },
     };
   }
   if (q.polygon) {

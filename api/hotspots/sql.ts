@@ -3,10 +3,9 @@
 // the aggregation API's allow-lists (H3_COLUMN, levelColumn).
 import { H3_COLUMN, levelColumn, type Params } from '../aggregates/sql.js';
 import type { H3Res } from '../aggregates/params.js';
-import { STUDY_AREA_LEVEL } from './units.js';
 
-/** The stored code of the study area's level (ward_code): NULL exactly when the incident is in no ward polygon. */
-const STUDY_AREA_COLUMN = levelColumn(STUDY_AREA_LEVEL)!;
+/** The stored code of the incident's study-area unit (wards by default): NULL exactly when it is in no study-area polygon. */
+const STUDY_AREA_COLUMN = 'study_code';
 
 export interface UnitSpec {
   res?: H3Res;

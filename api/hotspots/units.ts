@@ -12,9 +12,10 @@ import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { h3Neighbours, queenNeighbours, studyArea } from '../../geodata/stats/neighbours.js';
 import type { H3Res } from '../aggregates/params.js';
+import { DEFAULT_STUDY_LEVEL, studyAreaLevel } from '../imports/study-area.js';
 
-/** The area set whose polygons define the H3 study area. */
-export const STUDY_AREA_LEVEL = 'ward';
+/** The default study-area level (the level in use is a setting: imports/study-area.ts). Planning names places by it. */
+export const STUDY_AREA_LEVEL = DEFAULT_STUDY_LEVEL;
 
 export interface Units {
   kind: 'h3' | 'area';
@@ -93,15 +94,16 @@ async function cached(db: Queryable, level: string, key: string, build: () => Pr
 const tooFew = (path: string, n: number) =>
   new ApiError(400, 'invalid_parameter', `${path}: the study area has ${n} unit${n === 1 ? '' : 's'}; Gi* needs at least 2`, [{ path, message: 'too few units' }]);
 
-export function h3Units(db: Queryable, res: H3Res): Promise<Units> {
-  return cached(db, STUDY_AREA_LEVEL, `h3:${res}`, async () => {
-    const rows = await areaFeatures(db, STUDY_AREA_LEVEL);
+export async function h3Units(db: Queryable, res: H3Res): Promise<Units> {
+  const level = (await studyAreaLevel(db)) ?? STUDY_AREA_LEVEL;
+  return cached(db, level, `h3:${level}:${res}`, async () => {
+    const rows = await areaFeatures(db, level);
     const { cells: ids, partial } = studyArea(rows.map((r) => JSON.parse(r.geom) as MultiPolygon), res);
     if (ids.length < 2) throw tooFew('res', ids.length);
     const nPartial = partial.filter(Boolean).length;
-    const text = `H3 res ${res} cells overlapping a ${STUDY_AREA_LEVEL} polygon (${ids.length}); ${nPartial} cut by the boundary of the ${STUDY_AREA_LEVEL}s' union are marked partial`;
+    const text = `H3 res ${res} cells overlapping a ${level} polygon (${ids.length}); ${nPartial} cut by the boundary of the ${level}s' union are marked partial`;
     return {
-      kind: 'h3', level: STUDY_AREA_LEVEL, res, ids, partial, studyArea: text, names: null, polygons: null,
+      kind: 'h3', level, res, ids, partial, studyArea: text, names: null, polygons: null,
       index: new Map(ids.map((c, i) => [c, i])),
       neighbours: memoNeighbours((k) => h3Neighbours(ids, k)),
       neighbourhood: (k) => ({ type: 'k-ring', k, weights: 'binary', self: true, study_area: text }),

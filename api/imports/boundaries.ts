@@ -10,6 +10,7 @@ import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '..
 import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { defaultAreaSource, detectCodeField, LEVEL_RE } from './fields.js';
 import { ImportError } from './sniff.js';
+import { assignStudyArea } from './study-area.js';
 import { GeoJsonSyntaxError, readGeoJson, type GeoJsonRead } from './geojson-reader.js';
 
 export interface BoundaryOptions {
@@ -223,8 +224,10 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
       );
       reassigned = upd[0].n;
     }
+    // The study area may be this level, or may have become another (wards loaded after districts).
+    const studyLevel = await assignStudyArea(tx);
     const [out] = await tx.query<{ n: number }>(
-      lvl === 'ward' ? `SELECT count(*)::int AS n FROM incidents WHERE ward_code IS NULL` : `SELECT 0 AS n`,
+      studyLevel === lvl ? `SELECT count(*)::int AS n FROM incidents WHERE study_code IS NULL` : `SELECT 0 AS n`,
     );
     const [area] = await tx.query<{ km2: number }>(`SELECT round((sum(ST_Area(geom::geography)) / 1e6)::numeric, 3)::float8 AS km2 FROM areas WHERE level = $1`, [lvl]);
     return { ...c, reassigned, outside: out.n, km2: area.km2, level: lvl, label };

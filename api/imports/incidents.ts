@@ -14,6 +14,7 @@ import { ImportError, type ImportKind } from './sniff.js';
 import { CoverageTracker } from '../coverage/record.js';
 import { onsCodeRows } from '../../geodata/harm/schemes.js';
 import { ONS_CSS_EDITION } from '../../geodata/harm/ons-table.js';
+import { studyAreaLevel } from './study-area.js';
 
 export interface Progress {
   phase: 'reading' | 'assigning' | 'finishing';
@@ -78,24 +79,28 @@ WITH keyed AS (
             AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) AS ward_code,
          -- LSOA polygons only when loaded ($3)
          CASE WHEN $3 THEN (SELECT p.code FROM area_parts p WHERE p.level = 'lsoa'
-            AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) END AS lsoa_code
+            AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) END AS lsoa_code,
+         -- the study-area unit ($4: its level; wards reuse ward_code below)
+         CASE WHEN $4::text IS NOT NULL AND $4::text <> 'ward' THEN (SELECT p.code FROM area_parts p WHERE p.level = $4::text
+            AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) END AS study_code
   FROM (SELECT DISTINCT lon, lat FROM import_stage) d
 ), ins AS (
   INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
-                         location_precision, location_text, age_band, outcome, offence_code, ward_code, lsoa_code,
+                         location_precision, location_text, age_band, outcome, offence_code, ward_code, lsoa_code, study_code,
                          h3_7, h3_8, h3_9, h3_10)
   SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
          k.location_precision, k.location_text, k.age_band, k.outcome, k.offence_code,
          pt.ward_code,
          -- LSOA: from LSOA polygons when loaded, else the code the file gives
          CASE WHEN $3 THEN pt.lsoa_code ELSE k.lsoa_given END,
+         CASE WHEN $4::text = 'ward' THEN pt.ward_code ELSE pt.study_code END,
          ('x' || lpad(k.h3_7, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_8, 16, '0'))::bit(64)::bigint,
          ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint
   FROM keyed k JOIN pts pt ON pt.lon = k.lon AND pt.lat = k.lat
   ON CONFLICT (dedup_key) DO NOTHING
-  RETURNING ward_code
+  RETURNING study_code
 )
-SELECT count(*)::int AS imported, count(*) FILTER (WHERE ward_code IS NULL)::int AS outside FROM ins`;
+SELECT count(*)::int AS imported, count(*) FILTER (WHERE study_code IS NULL)::int AS outside FROM ins`;
 
 async function createStage(tx: Queryable) {
   await tx.exec(`CREATE TEMP TABLE import_stage (
@@ -285,7 +290,8 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     }
     await checkReferences(tx, o.batchId, [...categoriesSeen.keys()]);
     const [hasLsoa] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_parts WHERE level = 'lsoa'`);
-    const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [o.batchId, o.dataset, hasLsoa.n > 0]);
+    const studyLevel = await studyAreaLevel(tx);
+    const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [o.batchId, o.dataset, hasLsoa.n > 0, studyLevel]);
     await coverage.save(tx, o.batchId, o.dataset);
     const [wards] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
     // The same source id on several rows (police.uk: one crime reference, several offences).
@@ -293,7 +299,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       `SELECT count(*)::int AS ids, coalesce(sum(c), 0)::int AS rows
        FROM (SELECT count(*) AS c FROM import_stage WHERE source_id IS NOT NULL GROUP BY source_id HAVING count(*) > 1) r`,
     );
-    return { ...moved, wardsLoaded: wards.n > 0, rep };
+    return { ...moved, wardsLoaded: wards.n > 0, studyLevel, rep };
   });
 
   return {
@@ -305,7 +311,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     imported: result.imported,
     duplicates: staged - result.imported,
     rejected,
-    outsideStudyArea: result.wardsLoaded ? result.outside : 0,
+    outsideStudyArea: result.studyLevel ? result.outside : 0,
     details: {
       dataset: o.dataset,
       sha256: hash.digest('hex'),
@@ -317,7 +323,8 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       // in each of them (with zero where it has no row). Months between them with no row are not covered.
       coverage: coverageSummary(coverage.monthList(), [...categoriesSeen.keys()].sort(), coverage.publishedLabel),
       wardsLoaded: result.wardsLoaded,
-      ...(result.wardsLoaded ? {} : { note: 'No ward boundaries are loaded yet: incidents will be assigned to wards when they are.' }),
+      studyAreaLevel: result.studyLevel,
+      ...(result.studyLevel ? {} : { note: 'No boundaries are loaded yet: incidents will be assigned to areas when they are.' }),
     },
     rejects: rejects.sort((a, b) => a.line - b.line),
   };

@@ -6,6 +6,7 @@ import {
   incidentMappingSchema, parseMappingString, POLICE_UK_API_MAPPING, POLICE_UK_STREET_MAPPING, type IncidentMapping,
 } from '../../geodata/incident-rows.js';
 import { createBatch, finishBatch, reclaimSpace, releaseBatch, type ImportSummary } from './batches.js';
+import { importWardCounts } from './area-counts.js';
 import { importBoundaries } from './boundaries.js';
 import { importIncidentCsv, type Progress } from './incidents.js';
 import { importPopulation } from './population.js';
@@ -40,6 +41,8 @@ export interface ImportOptions {
   dataset?: string;
   fileName?: string;
   createdBy?: string;
+  /** Where the data came from (source URLs, parameters, time fetched), kept with the batch. */
+  provenance?: unknown;
   /** Use an existing (queued) batch row instead of creating one. */
   batchId?: number;
   onProgress?: (p: Progress) => void;
@@ -105,7 +108,9 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 }
 
 async function runImport(db: Db, file: string, opts: ImportOptions, batchId: number, kind: ImportKind, fileName: string): Promise<ImportSummary> {
-  await db.query(`UPDATE import_batches SET status = 'running' WHERE id = $1`, [batchId]);
+  await db.query(`UPDATE import_batches SET status = 'running', provenance = COALESCE($2::jsonb, provenance) WHERE id = $1`, [
+    batchId, opts.provenance === undefined ? null : JSON.stringify(opts.provenance),
+  ]);
   let summary: ImportSummary;
   try {
     const s = await sniff(file);
@@ -127,6 +132,8 @@ async function runImport(db: Db, file: string, opts: ImportOptions, batchId: num
       summary = await importPopulationLookup(db, file, { batchId, fileName, level: opts.level });
     } else if (kind === 'population_centroids') {
       summary = await importPopulationCentroids(db, file, { batchId, fileName, crs: opts.crs });
+    } else if (kind === 'ward_counts') {
+      summary = await importWardCounts(db, file, { batchId, fileName });
     } else if (kind === 'police_uk_street') {
       summary = await importIncidentCsv(db, file, {
         batchId, kind, fileName, dataset: opts.dataset ?? 'police.uk street CSV', keyNamespace: 'police.uk street',

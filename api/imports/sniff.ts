@@ -1,10 +1,11 @@
 // First look at an uploaded file: empty? binary? JSON or CSV? which kind of CSV?
 import fs from 'node:fs/promises';
+import { isWardCountsHeader } from './area-counts.js';
 import { detectPopulationRuleKind } from './population-rules.js';
 import { detectSiteKind } from './sites.js';
 
-export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population' | 'population_lookup' | 'population_centroids' | 'schools' | 'hubs';
-export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'population_lookup', 'population_centroids', 'schools', 'hubs'];
+export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population' | 'population_lookup' | 'population_centroids' | 'schools' | 'hubs' | 'ward_counts';
+export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'population_lookup', 'population_centroids', 'schools', 'hubs', 'ward_counts'];
 
 export class ImportError extends Error {
   constructor(public code: string, message: string, public line?: number, public details?: Record<string, unknown>) {
@@ -55,6 +56,7 @@ export function parseHeaderLine(line: string): string[] {
 
 export function detectCsvKind(header: string[]): ImportKind | undefined {
   if (header.length === POLICE_UK_HEADER.length && header.every((h, i) => h === POLICE_UK_HEADER[i])) return 'police_uk_street';
+  if (isWardCountsHeader(header)) return 'ward_counts';
   const lower = new Set(header.map((h) => h.toLowerCase()));
   if (POLICE_UK_API_FIELDS.every((f) => lower.has(f))) return 'incidents_csv';
   const site = detectSiteKind(header);

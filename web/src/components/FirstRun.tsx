@@ -1,12 +1,13 @@
 // Shown on the map page while the database holds neither incidents nor boundaries.
 import { navigate } from '../state/view-store';
+import { OpenDataStart } from './OpenDataStart';
 
 const go = (url: string) => (e: React.MouseEvent) => {
   e.preventDefault();
   navigate(url);
 };
 
-export function FirstRun({ canImport, isAdmin = false }: { canImport: boolean; isAdmin?: boolean }) {
+export function FirstRun({ canImport, isAdmin = false, onData }: { canImport: boolean; isAdmin?: boolean; onData?: () => void }) {
   return (
     <div className="first-run" data-testid="first-run">
       <h1>Welcome to Saferplaces</h1>
@@ -21,6 +22,7 @@ export function FirstRun({ canImport, isAdmin = false }: { canImport: boolean; i
         There is no data yet. Load area boundaries (wards, LSOAs…) and incident records, and the map will show
         hotspots, ward rankings and trends.
       </p>
+      {canImport && <OpenDataStart onDone={onData ?? (() => window.location.reload())} />}
       <div className="first-run-options">
         <section>
           <h2>1. Upload files in the browser</h2>

@@ -1,0 +1,85 @@
+// First run, "start from open data": the user names a local authority (or several districts, or a police
+// force area code) and the server fetches boundaries, LSOAs, population and street crime, with progress.
+import { useEffect, useRef, useState } from 'react';
+import { errorMessage, isAbort } from '../api/client';
+import { openDataRun, startOpenData, type OpenDataRun } from '../api/opendata';
+import { ProgressBar } from '../pages/import/ProgressBar';
+
+const POLL_MS = 1000;
+
+export function OpenDataStart({ onDone }: { onDone: () => void }) {
+  const [place, setPlace] = useState('');
+  const [months, setMonths] = useState(36);
+  const [runId, setRunId] = useState<number | null>(null);
+  const [run, setRun] = useState<OpenDataRun | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const onDoneRef = useRef(onDone);
+  onDoneRef.current = onDone;
+
+  // Polls the fetch until it ends (the API has no push channel for it).
+  useEffect(() => {
+    if (runId === null) return;
+    const ac = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const r = await openDataRun(runId, ac.signal);
+        setRun(r);
+        if (r.status === 'done' && !r.live) onDoneRef.current();
+        else if (r.status === 'running' || r.live) timer = setTimeout(poll, POLL_MS);
+      } catch (e) {
+        if (!isAbort(e)) setError(errorMessage(e));
+      }
+    };
+    void poll();
+    return () => {
+      ac.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [runId]);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setRunId((await startOpenData(place, months)).id);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const done = run?.steps.filter((s) => s.status !== 'failed').length ?? 0;
+  const total = run?.live?.total ?? (run ? Math.max(done, 8 + months) : null);
+  return (
+    <section data-testid="opendata-start">
+      <h2>Start from open data</h2>
+      <p>
+        Name your local authority — or several districts separated by commas, or a police force area code (E23…) — and
+        Saferplaces fetches its wards, LSOAs, Census 2021 population and {months} months of police.uk street crime.
+      </p>
+      <form onSubmit={submit} className="opendata-form">
+        <label>
+          My local authority is{' '}
+          <input value={place} onChange={(e) => setPlace(e.target.value)} placeholder="Lewisham" required maxLength={400} data-testid="opendata-place" />
+        </label>
+        <label>
+          Months{' '}
+          <input type="number" min={1} max={120} value={months} onChange={(e) => setMonths(Number(e.target.value))} data-testid="opendata-months" />
+        </label>
+        <button type="submit" disabled={runId !== null && run?.status !== 'incomplete'}>Fetch</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      {run && (
+        <>
+          <ProgressBar value={done} max={total} label={run.live ? `${run.live.step || 'waiting'} (${done} of ${total} steps)` : `${run.status}: ${done} steps`} testId="opendata-progress" />
+          {run.last_error && <p className="error">Stopped at {run.last_error.step}: {run.last_error.message} Fetch again to continue where it stopped.</p>}
+          {run.notes.length > 0 && (
+            <ul className="hint">
+              {run.notes.map((n) => <li key={n.from + n.note}>{n.note}</li>)}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
