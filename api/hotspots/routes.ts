@@ -125,7 +125,8 @@ export function hotspotRoutes({ db }: Deps) {
     }));
     const mix = m.scheme.mix ? `, offence mix ${m.scheme.mix.name}` : '';
     const header = `# ${m.method}; ${JSON.stringify(m.neighbourhood)}; correction ${m.correction}; harm scheme ${m.scheme.name} ${m.scheme.version} (${m.scheme.label}${mix}); window ${m.window.from} to ${m.window.to}\n`;
-    return c.body(header + stringify(csvRows, { header: true, columns: cols }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv') });
+    // Booleans (partial) as true/false: csv-stringify's default writes false as an empty field.
+    return c.body(header + stringify(csvRows, { header: true, columns: cols, cast: { boolean: (v) => String(v) } }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv') });
   });
 
   r.get('/change', everyone, async (c) => {

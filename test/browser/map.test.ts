@@ -512,7 +512,8 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', () => {
     // Progress shows while the job runs (a re-import of known rows may finish before the first poll).
     await page.waitForSelector('[data-testid="import-progress"], [data-testid="import-job"][data-status="committed"]', { timeout: 60_000 });
     await screenshot(page, 'import-progress');
-    await page.waitForSelector('[data-testid="import-job"][data-status="committed"]', { timeout: 120_000 });
+    // The job view of this file (the previous upload's committed view may still be on the page for a moment).
+    await page.locator('[data-testid="import-job"][data-status="committed"]', { hasText: path.basename(VIOLENCE) }).waitFor({ timeout: 120_000 });
     expect(await page.textContent('[data-testid="summary-imported"]')).toBe('0');
     expect(await page.textContent('[data-testid="import-summary"]')).toContain('20,512');
 
