@@ -110,7 +110,8 @@ describe.skipIf(!haveShared).each(drivers())('boundary imports keep loaded level
     expect(confirmed).toMatchObject({ status: 'committed' });
     expect(confirmed.summary.removed).toBe(16);
     expect(await wardCount(db)).toBe(3);
-    const [audit] = await db.query<{ query: { replace: boolean } }>(`SELECT query FROM audit_log WHERE action = 'import' AND resource = $1 LIMIT 1`, [`imports/${confirmed.id}`]);
+    // The newest row: batch ids restart with each test file's reset, and the audit log is append-only.
+    const [audit] = await db.query<{ query: { replace: boolean } }>(`SELECT query FROM audit_log WHERE action = 'import' AND resource = $1 ORDER BY id DESC LIMIT 1`, [`imports/${confirmed.id}`]);
     expect(audit.query.replace).toBe(true);
   });
 });
