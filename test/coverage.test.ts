@@ -11,6 +11,12 @@ import { drivers, importShared, resetData, SHARED, testDb } from './helpers/db.j
 const BURGLARY = 'lewisham_burglary_street_2022-03_2025-02.csv';
 const API_VR = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
 const hasData = fs.existsSync(path.join(SHARED, BURGLARY));
+/** Wards, the burglary street file and the violence/robbery API extract, loaded by both suites. */
+const FILES: Parameters<typeof importShared>[1] = [
+  ['lewisham_wards_2022.geojson', { level: 'ward' }],
+  [BURGLARY, {}],
+  [API_VR, {}],
+];
 
 const rowsOf = (f: string) => parse(fs.readFileSync(path.join(SHARED, f)), { columns: true }) as Record<string, string>[];
 
@@ -40,11 +46,7 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    await importShared(db, [
-      ['lewisham_wards_2022.geojson', { level: 'ward' }],
-      [BURGLARY, {}],
-      [API_VR, {}],
-    ]);
+    await importShared(db, FILES);
     analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
     partner = await clientFor(analyst.app, db, 'partner');
   });
@@ -183,11 +185,7 @@ describe.skipIf(!hasData).each(drivers())('statistics on uncovered windows (%s)'
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    await importShared(db, [
-      ['lewisham_wards_2022.geojson', { level: 'ward' }],
-      [BURGLARY, {}],
-      [API_VR, {}],
-    ]);
+    await importShared(db, FILES);
     analyst = await signedInApp(db, { dataDir: '/tmp', MAX_UPLOAD_MB: 10 });
   });
 

@@ -24,7 +24,7 @@ import {
 } from './sql.js';
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
 import { dataRange, requestCategories, requestWindow, type WindowQuery } from './request.js';
-import { COVERAGE_RULE, monthlyCounts, windowCoverage } from '../coverage/check.js';
+import { COVERAGE_RULE, monthlyCounts, windowCoverage, windowsCoverage } from '../coverage/check.js';
 
 const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
 
@@ -85,8 +85,7 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
   const rows = await db.query<AreaStat & { count: number; previous_count: number; change: number; total: number; outside_study_area: number }>(sql, p.values);
   // What the two windows cover (issue 11): with all categories, the scope is every category with data in
   // either window, so a category held in neither is left out of both instead of being a zero in both.
-  const current = await windowCoverage(db, categories, w, [w, prev]);
-  const previous = await windowCoverage(db, categories, prev, [w, prev]);
+  const [current, previous] = await windowsCoverage(db, categories, [w, prev]);
   const noCurrent = current.status === 'none';
   const noPrevious = previous.status !== 'full';
 

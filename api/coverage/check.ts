@@ -51,17 +51,29 @@ export async function coveredIntervals(db: Queryable, categories: string[] | nul
      ORDER BY category, period_start, period_end`,
     [from, to, categories],
   );
-  const out = new Map<string, Gap[]>();
+  const by = new Map<string, Gap[]>();
   for (const r of rows) {
-    let list = out.get(r.category);
-    if (!list) out.set(r.category, (list = []));
-    const last = list.at(-1);
-    if (last && r.period_start <= last.to) {
-      if (r.period_end > last.to) last.to = r.period_end;
-    } else list.push({ from: r.period_start, to: r.period_end });
+    let list = by.get(r.category);
+    if (!list) by.set(r.category, (list = []));
+    list.push({ from: r.period_start, to: r.period_end });
+  }
+  return new Map([...by].map(([c, list]) => [c, mergeIntervals(list)]));
+}
+
+/** Overlapping or touching intervals merged, sorted by start. */
+export function mergeIntervals(list: Gap[]): Gap[] {
+  const out: Gap[] = [];
+  for (const g of [...list].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    const last = out.at(-1);
+    if (last && g.from <= last.to) {
+      if (g.to > last.to) last.to = g.to;
+    } else out.push({ ...g });
   }
   return out;
 }
+
+/** Every category's gaps in a window's coverage, as one list: the days on which some category in scope has no data. */
+export const unionGaps = (c: WindowCoverage): Gap[] => mergeIntervals(c.categories.flatMap((x) => x.gaps));
 
 /** Gaps of `covered` (merged, sorted) inside [from, to). */
 export function gapsIn(covered: Gap[], from: string, to: string): Gap[] {
@@ -101,31 +113,36 @@ function monthsOf(g: Gap): string[] {
  * any coverage in `scopeWindows` (default: this window), so a category with data in neither of two compared
  * windows is left out of both rather than counted as zero in both.
  */
-export async function windowCoverage(
-  db: Queryable,
-  categories: string[] | null,
-  w: Window,
-  scopeWindows: Window[] = [w],
-): Promise<WindowCoverage> {
-  let scope: string[];
-  if (categories?.length) scope = [...categories].sort();
-  else {
-    const found = new Set<string>();
-    for (const sw of scopeWindows) for (const c of (await coveredIntervals(db, null, sw.from, sw.to)).keys()) found.add(c);
-    scope = [...found].sort();
-  }
-  const intervals = scope.length ? await coveredIntervals(db, scope, w.from, w.to) : new Map<string, Gap[]>();
-  const total = days(w.from, w.to);
-  const cats: CategoryCoverage[] = scope.map((category) => {
-    const gaps = gapsIn(intervals.get(category) ?? [], w.from, w.to);
-    return { category, gaps, covered_days: total - gaps.reduce((s, g) => s + days(g.from, g.to), 0) };
+export async function windowCoverage(db: Queryable, categories: string[] | null, w: Window, scopeWindows: Window[] = [w]): Promise<WindowCoverage> {
+  return (await windowsCoverage(db, categories, [w], scopeWindows))[0];
+}
+
+/**
+ * Coverage of several windows from one read of the coverage table (the span of all of them). With all
+ * categories the scope is every category with coverage in some `scopeWindows` window (default: the windows).
+ */
+export async function windowsCoverage(db: Queryable, categories: string[] | null, windows: Window[], scopeWindows: Window[] = windows): Promise<WindowCoverage[]> {
+  const all = [...windows, ...scopeWindows];
+  const from = all.reduce((m, x) => (x.from < m ? x.from : m), all[0].from);
+  const to = all.reduce((m, x) => (x.to > m ? x.to : m), all[0].to);
+  const intervals = await coveredIntervals(db, categories?.length ? categories : null, from, to);
+  const overlaps = (list: Gap[], sw: Window) => list.some((g) => g.from < sw.to && g.to > sw.from);
+  const scope = categories?.length
+    ? [...categories].sort()
+    : [...intervals].filter(([, list]) => scopeWindows.some((sw) => overlaps(list, sw))).map(([c]) => c).sort();
+  return windows.map((w) => {
+    const total = days(w.from, w.to);
+    const cats: CategoryCoverage[] = scope.map((category) => {
+      const gaps = gapsIn(intervals.get(category) ?? [], w.from, w.to);
+      return { category, gaps, covered_days: total - gaps.reduce((s, g) => s + days(g.from, g.to), 0) };
+    });
+    const missing = new Set<string>();
+    for (const c of cats) for (const g of c.gaps) for (const m of monthsOf(g)) missing.add(m);
+    const anyCovered = cats.some((c) => c.covered_days > 0);
+    const full = cats.length > 0 && cats.every((c) => c.gaps.length === 0);
+    const status = full ? 'full' : anyCovered ? 'partial' : 'none';
+    return { from: w.from, to: w.to, status, categories: cats, missing_months: [...missing].sort(), reason: full ? null : reasonText(cats, w) };
   });
-  const missing = new Set<string>();
-  for (const c of cats) for (const g of c.gaps) for (const m of monthsOf(g)) missing.add(m);
-  const anyCovered = cats.some((c) => c.covered_days > 0);
-  const full = cats.length > 0 && cats.every((c) => c.gaps.length === 0);
-  const status = full ? 'full' : anyCovered ? 'partial' : 'none';
-  return { from: w.from, to: w.to, status, categories: cats, missing_months: [...missing].sort(), reason: full ? null : reasonText(cats, w) };
 }
 
 function reasonText(cats: CategoryCoverage[], w: Window): string {

@@ -17,7 +17,7 @@ import { addRow, emptyTotals, finiteOrNull, sqlWeights, totalsOf, unitKey, unwei
 import { resolveScheme, schemeMeta } from './schemes.js';
 import { knoxPointsSql, precisionSql, unitCountsSql, weightedAggregates } from './sql.js';
 import { unitsFor, type Units } from './units.js';
-import { describeGap, windowCoverage, type Gap, type WindowCoverage } from '../coverage/check.js';
+import { describeGap, unionGaps, windowCoverage, windowsCoverage, type Gap } from '../coverage/check.js';
 
 export const GI_METHOD = 'Getis-Ord Gi*';
 
@@ -126,19 +126,6 @@ export function topRows<T extends { gi_z: number; value: number | null }>(rows: 
 
 const comparison = (c: ChangeResult) => ({ p: c.p, rate_ratio: finiteOrNull(c.rateRatio), direction: c.direction });
 
-/** Union of every category's gaps in a window's coverage, merged and sorted. */
-function unionGaps(c: WindowCoverage): Gap[] {
-  const all = c.categories.flatMap((x) => x.gaps).sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  const out: Gap[] = [];
-  for (const g of all) {
-    const last = out.at(-1);
-    if (last && g.from <= last.to) {
-      if (g.to > last.to) last.to = g.to;
-    } else out.push({ ...g });
-  }
-  return out;
-}
-
 const gapDays = (gs: Gap[]) => gs.reduce((s, g) => s + daysBetween(g.from, g.to), 0);
 
 export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse' | 'covered-only' }, opts: { allCells?: boolean } = {}) {
@@ -150,11 +137,8 @@ export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse
   // What the data cover in each window (issue 11). With all categories, the scope is every category with
   // data in any of the three windows.
   const scopeWindows = [window, previous, yearAgo];
-  const cov = {
-    current: await windowCoverage(db, categories, window, scopeWindows),
-    previous: await windowCoverage(db, categories, previous, scopeWindows),
-    year_ago: await windowCoverage(db, categories, yearAgo, scopeWindows),
-  };
+  const [covCurrent, covPrevious, covYearAgo] = await windowsCoverage(db, categories, scopeWindows);
+  const cov = { current: covCurrent, previous: covPrevious, year_ago: covYearAgo };
   const coveredOnly = q.uncovered === 'covered-only';
   if (!coveredOnly && (cov.current.status !== 'full' || cov.previous.status !== 'full')) {
     const parts = (['current', 'previous'] as const).filter((k) => cov[k].status !== 'full').map((k) => `the ${k} window (${describeGap(windows[k])}) has ${cov[k].reason}`);

@@ -15,7 +15,7 @@ import { requestCategories } from '../aggregates/request.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import { resParam, type H3Res } from '../aggregates/params.js';
 import { addDays, addMonths, monthAfter, previousWindow, resolveWindow, type Window } from '../aggregates/window.js';
-import { COVERAGE_RULE, describeGap, windowCoverage, type CategoryCoverage, type WindowCoverage } from '../coverage/check.js';
+import { COVERAGE_RULE, describeGap, windowsCoverage, type CategoryCoverage, type WindowCoverage } from '../coverage/check.js';
 import { changesAfter, changesFrom, currentSeq, type Change } from './hub.js';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -271,8 +271,7 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
 
   // What the two periods cover (issue 11), per category: with all categories, the scope is every category
   // with data in either period. A period without data for a category is null ("no data"), never 0.
-  const curCov = await windowCoverage(db, cats, w, [w, prev]);
-  const prevCov = await windowCoverage(db, cats, prev, [w, prev]);
+  const [curCov, prevCov] = await windowsCoverage(db, cats, [w, prev]);
   const covOf = (wc: WindowCoverage, slug: string) => wc.categories.find((c) => c.category === slug);
 
   // This period against the previous one, by category.
