@@ -20,6 +20,7 @@ import { journeyRoutes } from './journeys/routes.js';
 import { definitionRoutes } from './definitions/routes.js';
 import { statesCategorySets } from './definitions/context.js';
 import { openDataRoutes } from './opendata/routes.js';
+import { openApiRoutes } from './openapi.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 
@@ -45,6 +46,7 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.use('*', labelSyntheticFiles(deps.db));
   api.use('*', statesCategorySets());
   api.route('/', healthRoutes(deps));
+  api.route('/', openApiRoutes());
   api.route('/', authRoutes(deps.db, { trustProxy }));
   api.route('/', aggregateRoutes(deps));
   api.route('/', importRoutes(deps));

@@ -14,6 +14,8 @@ type Policy = 'public' | 'local' | readonly Role[];
 const ALL = ROLES;
 const POLICY: Record<string, Policy> = {
   'GET /api/health': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /api/docs': 'public',
   'GET /api/session': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': ALL,

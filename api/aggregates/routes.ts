@@ -2,13 +2,14 @@
 // Each route has its role guard, validates its query string (400 invalid_parameter) and hands over to
 // handlers.ts. Partners get every count through the disclosure rule (api/auth/disclosure.ts);
 // record-level incidents are for analysts and officers (officers: their area only) and are audited.
-import { Hono } from 'hono';
+import * as contract from '../../contract/aggregates.js';
 import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
 import { AREA_RULE, maskAreaStats, minCount, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import { allow, principal, type AppEnv } from '../auth/middleware.js';
 import { ALL_ROLES, RECORD_LEVEL_ROLES, type Principal } from '../auth/roles.js';
 import { parseQuery } from '../validate.js';
+import { contractRouter, register } from '../routing.js';
 import { attributionFor } from './attribution.js';
 import * as h from './handlers.js';
 import { coverageReport } from '../coverage/check.js';
@@ -21,7 +22,7 @@ const isPartner = (p: Principal) => p.user.role === 'partner';
 export const recordScope = (p: Principal): string[] | null => (p.user.role === 'officer' ? p.user.area_codes : null);
 
 export function aggregateRoutes({ db, config }: Deps) {
-  const r = new Hono<AppEnv>();
+  const r = contractRouter();
   const everyone = allow(ALL_ROLES);
 
   r.get('/area-sets', everyone, async (c) => {
@@ -81,12 +82,8 @@ export function aggregateRoutes({ db, config }: Deps) {
     return c.json({ ...out, categories, disclosure: { rows: 'withheld from partners' } });
   });
 
-  r.get('/categories', everyone, async (c) => {
-    parseQuery(c, emptyQuery);
-    const out = await h.categories(db);
-    if (!isPartner(principal(c))) return c.json(out);
-    const min = await minCount(db);
-    return c.json({ categories: suppressRows(out.categories, 'count', min), disclosure: { min_count: min } });
+  register(r, db, contract.getCategories, async (c) => c.json(await h.categories(db), 200), {
+    partner: (out, { min }) => ({ categories: suppressRows(out.categories, 'count', min), disclosure: { min_count: min } }),
   });
 
   r.get('/series', everyone, async (c) => {

@@ -1,24 +1,14 @@
 // Roles, token scopes and the signed-in principal.
 import { z } from 'zod';
 
-export const ROLES = ['admin', 'analyst', 'officer', 'partner'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, SCOPES, roleParam, scopeParam, type Role, type Scope } from '../../contract/capabilities.js';
+import { CAPABILITIES, type Role, type Scope, scopeParam } from '../../contract/capabilities.js';
 
-/**
- * What each role may do (enforced on the server by `allow(...)` on every route):
- * - admin: users, tokens, settings, the audit log; aggregate maps.
- * - analyst: everything analytical: aggregates, record-level incidents, imports, mappings, exports.
- * - officer: maps and planning; record-level points only within their area (users.area_codes).
- * - partner: aggregates only, small counts suppressed (api/auth/disclosure.ts); never record-level data.
- */
-export const ALL_ROLES: readonly Role[] = ROLES;
-export const RECORD_LEVEL_ROLES: readonly Role[] = ['analyst', 'officer'];
+/** Every role (routes open to all signed-in users). */
+export const ALL_ROLES: readonly Role[] = CAPABILITIES['aggregates.read'];
+/** Record-level incident points: analysts, and officers (limited to users.area_codes). */
+export const RECORD_LEVEL_ROLES: readonly Role[] = CAPABILITIES['records.read'];
 
-export const SCOPES = ['read', 'import', 'ingest'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export const roleParam = z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}` });
-export const scopeParam = z.enum(SCOPES, { message: `scope must be one of ${SCOPES.join(', ')}` });
 export const emailParam = z
   .string()
   .trim()

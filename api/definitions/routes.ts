@@ -1,36 +1,24 @@
-// The partnership's definition of serious violence (issue 18): read by everyone (legends state it),
-// changed by analysts and admins (each change a new version, audited), with its full history.
-import { Hono } from 'hono';
+// The partnership's definition of serious violence (issue 18); the routes are declared in
+// contract/definitions.ts.
+import * as contract from '../../contract/definitions.js';
 import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
-import { allow, principal, type AppEnv } from '../auth/middleware.js';
-import { ALL_ROLES } from '../auth/roles.js';
-import { parseBody, parseQuery } from '../validate.js';
-import { z } from 'zod';
-import { currentDefinition, definitionBody, definitionHistory, definitionMeta, saveDefinition } from './serious-violence.js';
-
-const noQuery = z.strictObject({});
+import { contractRouter, principal, register } from '../routing.js';
+import { currentDefinition, definitionHistory, definitionMeta, saveDefinition } from './serious-violence.js';
 
 export function definitionRoutes({ db }: Deps) {
-  const r = new Hono<AppEnv>();
+  const r = contractRouter();
 
-  r.get('/definitions/serious-violence', allow(ALL_ROLES), async (c) => {
-    parseQuery(c, noQuery);
-    return c.json({ definition: definitionMeta(await currentDefinition(db)) });
-  });
+  register(r, db, contract.getDefinition, async (c) => c.json({ definition: definitionMeta(await currentDefinition(db)) }, 200));
 
-  r.get('/definitions/serious-violence/history', allow(ALL_ROLES), async (c) => {
-    parseQuery(c, noQuery);
-    return c.json({ versions: (await definitionHistory(db)).map(definitionMeta) });
-  });
+  register(r, db, contract.definitionHistory, async (c) => c.json({ versions: (await definitionHistory(db)).map(definitionMeta) }, 200));
 
-  r.put('/definitions/serious-violence', allow(['analyst', 'admin']), async (c) => {
+  register(r, db, contract.putDefinition, async (c) => {
     const p = principal(c);
-    parseQuery(c, noQuery);
-    const body = await parseBody(c, definitionBody);
+    const body = c.req.valid('json');
     const saved = await saveDefinition(db, body, p.user.email);
     await audit(db, p, c.get('ip'), { action: 'change', resource: 'definitions.serious-violence', query: { version: saved.version, ...body } });
-    return c.json({ definition: definitionMeta(saved) });
+    return c.json({ definition: definitionMeta(saved) }, 200);
   });
 
   return r;

@@ -8,44 +8,14 @@
 // Requests select it as a category set, `category=@serious-violence`, expanded in one place for every
 // route: aggregates/request.ts requestCategories. The category filter applies its categories; the offence
 // codes, age band and location types are stated with it but not (yet) applied as filters (meta says so).
-import { z } from 'zod';
+import { type CategorySetMeta, type Definition, SERIOUS_VIOLENCE } from '../../contract/definitions.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import { normaliseOffenceCode } from '../../geodata/harm/offence-codes.js';
 
-export const SERIOUS_VIOLENCE = 'serious-violence';
-/** Category-set tokens accepted wherever categories are: `@serious-violence`. */
-export const CATEGORY_SETS = [SERIOUS_VIOLENCE] as const;
+export { CATEGORY_SETS, SERIOUS_VIOLENCE, type CategorySetMeta, type Definition } from '../../contract/definitions.js';
 
 export const APPROXIMATION_NOTE =
   'An approximation: police.uk publishes "Violence and sexual offences" as one category (it also holds common assault without injury, harassment, stalking, malicious communications and sexual offences) and gives no victim age, weapon or location type, so police.uk data cannot be narrowed to public-space youth violence, knife and gun crime or county lines.';
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'category slugs are lower-case letters, digits and hyphens');
-const offenceCode = z.string().trim().max(20).transform((v, ctx) => {
-  const c = normaliseOffenceCode(v);
-  if (!c) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a Home Office offence code (e.g. 8N, 105A, 4.10)` });
-    return z.NEVER;
-  }
-  return c;
-});
-const age = z.number().int().min(0).max(120);
-
-export const definitionBody = z
-  .strictObject({
-    label: z.string().trim().min(1).max(120),
-    categories: z.array(slug).min(1, 'name at least one category').max(50).transform((a) => [...new Set(a)].sort()),
-    offence_codes: z.array(offenceCode).max(300).default([]).transform((a) => [...new Set(a)].sort()),
-    victim_age: z
-      .strictObject({ min: age.optional(), max: age.optional() })
-      .refine((a) => a.min !== undefined || a.max !== undefined, 'give min and/or max (years)')
-      .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, 'min must not exceed max')
-      .nullable()
-      .default(null),
-    location_types: z.array(z.string().trim().min(1).max(80).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters')).max(20).default([]),
-    note: z.string().trim().max(2000).default(''),
-  });
-export type Definition = z.infer<typeof definitionBody>;
 
 export const DEFAULT_DEFINITION: Definition = {
   label: 'Serious violence (default: police.uk approximation)',
@@ -100,7 +70,7 @@ export async function saveDefinition(db: Queryable, d: Definition, by: string): 
 }
 
 /** What every response (legend, export) using the set states about it. */
-export function definitionMeta(v: DefinitionVersion) {
+export function definitionMeta(v: DefinitionVersion): CategorySetMeta {
   const d = v.definition;
   const narrowing = [
     d.offence_codes.length ? `offence codes ${d.offence_codes.join(', ')}` : null,
@@ -125,4 +95,3 @@ export function definitionMeta(v: DefinitionVersion) {
     not_applied: narrowing.length ? `stated but not applied as filters: ${narrowing.join('; ')}` : null,
   };
 }
-export type CategorySetMeta = ReturnType<typeof definitionMeta>;

@@ -2,6 +2,7 @@
 // added (coalesced to at most one refetch per REFRESH_MS), and the "N new incidents" toast.
 import { useEffect, useRef, useState } from 'react';
 import { getJson } from '../api/client';
+import { invalidateData } from '../api/query';
 import { sessionExpired } from '../api/session-store';
 import type { SessionResponse } from '../api/types';
 import { coalesce, LiveFeed, type LiveListener } from './live-feed';
@@ -67,4 +68,12 @@ export function useLiveToast(): Toast | null {
     return () => clearTimeout(t);
   }, [toast]);
   return toast;
+}
+
+/**
+ * While signed in: new incidents (or a feed reset) mark every cached API answer stale, so what is on
+ * screen refetches once (coalesced) and the rest refetches when next shown. Mounted once, in App.
+ */
+export function useLiveInvalidation(enabled = true) {
+  useLiveRefetch(() => void invalidateData(), enabled);
 }

@@ -1,0 +1,7 @@
+// Every API route, for the OpenAPI document (api/openapi.ts) and the tests that check the server
+// registers exactly these. Each resource's file declares its routes and exports them as a list.
+import type { ContractRoute } from './http.js';
+import { aggregateRoutes } from './aggregates.js';
+import { definitionRoutes } from './definitions.js';
+
+export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes];
