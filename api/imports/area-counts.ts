@@ -8,7 +8,7 @@
 import type { Db } from '../db/index.js';
 import type { ImportSummary, Reject } from './batches.js';
 import { readCsvRows } from './csv-rows.js';
-import { ImportError } from './sniff.js';
+import { ImportError } from './errors.js';
 
 export const MPS_WARD_DATASET = 'MPS ward-level crime (aggregate)';
 const FIXED = ['MajorText', 'MinorText', 'WardName', 'WardCode', 'LookUp_BoroughName'];

@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../db/index.js';
 import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
 import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { defaultAreaSource, detectCodeField, LEVEL_RE } from './fields.js';
-import { ImportError } from './sniff.js';
+import { ImportError } from './errors.js';
 import { assignStudyArea } from './study-area.js';
 import { GeoJsonSyntaxError, readGeoJson, type GeoJsonRead } from './geojson-reader.js';
 

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
-import { ImportError } from './sniff.js';
+import { ImportError } from './errors.js';
 
 export interface CsvRead {
   sha256: string;

@@ -10,7 +10,7 @@ import type { ImportSummary, Reject } from './batches.js';
 import { readCsvRows } from './csv-rows.js';
 import { LEVEL_RE } from './fields.js';
 import { COLS, num, pick } from './sites.js';
-import { ImportError } from './sniff.js';
+import { ImportError } from './errors.js';
 
 export interface PopulationRuleOptions {
   batchId: number;

@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js';
 import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { readCsvRows } from './csv-rows.js';
 import { defaultAreaSource, detectCodeField, LEVEL_RE } from './fields.js';
-import { ImportError } from './sniff.js';
+import { ImportError } from './errors.js';
 
 export interface PopulationOptions {
   batchId: number;

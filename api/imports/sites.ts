@@ -13,7 +13,7 @@ import { GeoJsonSyntaxError, readGeoJson as streamGeoJson, type GeoJsonRead } fr
 import type { Db } from '../db/index.js';
 import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
 import { ownBatch, type ImportSummary, type Reject } from './batches.js';
-import { ImportError } from './sniff.js';
+import { ImportError } from './errors.js';
 
 export type SiteImportKind = 'schools' | 'hubs';
 

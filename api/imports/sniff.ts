@@ -1,17 +1,15 @@
 // First look at an uploaded file: empty? binary? JSON or CSV? which kind of CSV?
 import fs from 'node:fs/promises';
+import { ImportError } from './errors.js';
+import type { ImportKind } from './kinds.js';
+
+export { ImportError } from './errors.js';
+export { IMPORT_KINDS, type ImportKind } from './kinds.js';
 import { isWardCountsHeader } from './area-counts.js';
 import { detectPopulationRuleKind } from './population-rules.js';
 import { detectSiteKind } from './sites.js';
 
-export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population' | 'population_lookup' | 'population_centroids' | 'schools' | 'hubs' | 'ward_counts';
-export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'population_lookup', 'population_centroids', 'schools', 'hubs', 'ward_counts'];
 
-export class ImportError extends Error {
-  constructor(public code: string, message: string, public line?: number, public details?: Record<string, unknown>) {
-    super(message);
-  }
-}
 
 export const POLICE_UK_HEADER = [
   'Crime ID', 'Month', 'Reported by', 'Falls within', 'Longitude', 'Latitude',

@@ -12,20 +12,15 @@
 //   const { weights, notes } = categoryWeights(onsCodeRows(), { name, source, counts: mix.counts });
 import { POLICE_UK_CATEGORIES } from '../categories.js';
 import { readCodeCsv } from './parse-csv.js';
+import type { MixInfo } from './types.js';
+
+export type { MixInfo } from './types.js';
 
 export interface CodeRow {
   code: string;
   weight: number;
   /** police.uk category slug the code falls under (null: none known). */
   category: string | null;
-}
-
-/** What a scheme says about its mix (stored with it; `counts` are the code → count pairs). */
-export interface MixInfo {
-  name: string;
-  source: string;
-  total: number;
-  counts: Record<string, number>;
 }
 
 export interface CategoryWeights {

@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { matchCategory, POLICE_UK_CATEGORIES } from '../categories.js';
 import { normaliseOffenceCode } from './offence-codes.js';
-import type { HarmScheme } from './schemes.js';
+import type { HarmScheme } from './types.js';
 
 export class SchemeCsvError extends Error {
   constructor(public readonly problems: string[]) {

@@ -14,27 +14,13 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { POLICE_UK_CATEGORIES } from '../categories.js';
-import { categoryWeights, type MixInfo } from './mix.js';
+import { categoryWeights } from './mix.js';
+import type { HarmScheme } from './types.js';
+
+export type { HarmScheme, MixInfo } from './types.js';
 import { onsCssTableSchema, type OnsCssTable } from './ons-table.js';
 
 export const CATEGORY_SLUGS: readonly string[] = POLICE_UK_CATEGORIES.map((c) => c.slug);
-
-export interface HarmScheme {
-  name: string;
-  label: string;
-  version: string;
-  source: string;
-  /** Category slug → weight (>= 0). Categories left out have no weight (0, reported as unweighted). */
-  weights: Record<string, number>;
-  /** Normalised Home Office offence code → weight: incidents carrying one of these codes weigh by it. */
-  codeWeights?: Record<string, number> | null;
-  /** The offence mix the category weights were derived from (null: none; see categoryNotes). */
-  mix?: MixInfo | null;
-  /** Per category: how its weight was derived from the codes, or why it has none. */
-  categoryNotes?: Record<string, string> | null;
-  /** For a derived (not primary) table: what it was derived from. */
-  derived?: string | null;
-}
 
 const componentSchema = z.object({
   offence: z.string(),
