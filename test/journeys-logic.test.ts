@@ -11,7 +11,9 @@ import { bngToWgs84 } from '../geodata/crs.js';
 import { classifyAge, parseAgeBand } from '../geodata/journeys/age.js';
 import { classifyIncident, computeExposure, worst, type SnappedIncident } from '../geodata/journeys/exposure.js';
 import { toGpx } from '../geodata/journeys/gpx.js';
-import { networkLines, proposeRoutes } from '../geodata/journeys/network.js';
+import { proposeRoutes } from '../geodata/journeys/proposals.js';
+import { buildNetwork, networkLines } from '../geodata/network/index.js';
+import { lonLatToBng } from '../geodata/planning/geometry.js';
 import { cleanLine, lineLength, lineProblems, midpoint, splitLine, type Position } from '../geodata/journeys/segment.js';
 import { classifyTime, londonToInstant, parseDays, parseWindows, toLondonCivil, windowHours, weekdayOf, type JourneyTimes } from '../geodata/journeys/time.js';
 import { SHARED } from './helpers/db.js';
@@ -241,9 +243,13 @@ describe('network proposals', () => {
     lines.push([0, 1, 2, 3].map((j) => [j * 0.001, 51 + i * 0.001]));
     lines.push([0, 1, 2, 3].map((j) => [i * 0.001, 51 + j * 0.001]));
   }
-  const network = networkLines({ type: 'FeatureCollection', features: lines.map((c) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: c } })) });
+  const network = buildNetwork(lines);
+  /** Straight-line distance on the British National Grid, which the walking network measures on. */
+  const grid = (a: Position, b: Position) => {
+    const [p, q] = [lonLatToBng(a[0], a[1]), lonLatToBng(b[0], b[1])];
+    return Math.hypot(q[0] - p[0], q[1] - p[1]);
+  };
   it('finds the shortest walk to the k nearest hubs', () => {
-    if (typeof network === 'string') throw new Error(network);
     const out = proposeRoutes(network, [{ id: 1, name: 'School', position: [0, 51] }], [
       { id: 10, name: 'Near', position: [0.002, 51.001] },
       { id: 11, name: 'Far', position: [0.003, 51.003] },
@@ -252,12 +258,31 @@ describe('network proposals', () => {
     expect(out.problems).toEqual([]);
     expect(out.proposals.map((p) => p.hub_id)).toEqual([10, 11]);
     // Manhattan distance along the grid: 3 and 6 blocks.
-    const block = lineLength([[0, 51], [0.001, 51]]), up = lineLength([[0, 51], [0, 51.001]]);
+    const block = grid([0, 51], [0.001, 51]), up = grid([0, 51], [0, 51.001]);
     // Two blocks east and one north (east along the northern street is a few mm shorter).
     expect(out.proposals[0].length_m).toBeCloseTo(2 * block + up, 1);
     expect(out.proposals[0].length_m).toBeLessThanOrEqual(2 * block + up);
     expect(out.proposals[1].length_m).toBeGreaterThanOrEqual(3 * block + 3 * up - 1);
     expect(out.proposals[1].length_m).toBeLessThan(3 * block + 3 * 1.02 * up);
+    expect(out.proposals[0].crow_m).toBeCloseTo(grid([0, 51], [0.002, 51.001]), 2);
+    // The geometry is the walk: its grid length is the proposal's length.
+    const walked = (c: Position[]) => c.slice(1).reduce((s, p, i) => s + grid(c[i], p), 0);
+    for (const p of out.proposals) expect(walked(p.geometry.coordinates)).toBeCloseTo(p.length_m, 2);
+  });
+  it('joins a school off the street at the nearest point of the nearest edge, not the nearest vertex', () => {
+    // Halfway along the southern street's first block, 20 m south of it: 20 m to the street, half a block
+    // east to the corner at 0.001, then north to the hub at [0.001, 51.001] (and 0 m from the hub).
+    const school: Position = [0.0005, 51 - 20 / 111_200];
+    const out = proposeRoutes(network, [{ id: 1, name: 'School', position: school }], [{ id: 10, name: 'Hub', position: [0.001, 51.001] }], { k: 1, maxSnapM: 50 });
+    expect(out.problems).toEqual([]);
+    const onStreet: Position = [0.0005, 51];
+    const expected = grid(school, onStreet) + grid(onStreet, [0.001, 51]) + grid([0.001, 51], [0.001, 51.001]);
+    expect(out.proposals[0].length_m).toBeCloseTo(expected, 1);
+    expect(out.proposals[0].geometry.coordinates[1][0]).toBeCloseTo(0.0005, 6);
+    // Too far from the network: a problem, no proposal.
+    const far = proposeRoutes(network, [{ id: 1, name: 'School', position: [0.0015, 50.99] }], [{ id: 10, name: 'Hub', position: [0.001, 51.001] }], { k: 1, maxSnapM: 50 });
+    expect(far.proposals).toEqual([]);
+    expect(far.problems[0].message).toMatch(/the school is 1\d\d\d m from the network \(at most 50 m\)/);
   });
   it('refuses non-line networks', () => {
     expect(networkLines({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [0, 0] } }] })).toMatch(/expected LineString/);

@@ -14,6 +14,7 @@ import { bngToWgs84 } from '../geodata/crs.js';
 import type { Position } from '../geodata/journeys/segment.js';
 import { clientFor, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { lsoaRingNetwork } from './helpers/network.js';
 import { tmpFile } from './helpers/files.js';
 
 const hasData = fs.existsSync(path.join(SHARED, 'lewisham_schools_gias_open_20250524.csv'));
@@ -412,16 +413,52 @@ describe.skipIf(!hasData).each(drivers())('school journeys (%s)', (driver) => {
     expect(log[2]).toMatchObject({ user_email: officer.email, purpose: 'Safer schools patrol plan', recipient: 'Catford SNT', record_count: seg.worst.length });
   });
 
-  it('proposes routes along a walking network the user sends', async () => {
+  it('proposes routes along the stored walking network, at the distances planning coverage walks', async () => {
     const [sc] = await db.query<{ id: number; p: Position }>(`SELECT id, ARRAY[ST_X(geom), ST_Y(geom)] AS p FROM journey_sites WHERE kind = 'school' AND source_id = '100671'`);
     const [hb] = await db.query<{ p: Position }>(`SELECT ARRAY[ST_X(geom), ST_Y(geom)] AS p FROM journey_sites WHERE kind = 'hub' ORDER BY geom <-> (SELECT geom FROM journey_sites WHERE id = $1) LIMIT 1`, [sc.id]);
-    const mid: Position = [sc.p[0], hb.p[1]];
-    const network = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: line([sc.p, mid]) }, { type: 'Feature', properties: {}, geometry: line([mid, hb.p]) }] };
-    const r = await officer.request('/api/journeys/proposals', json({ network, k: 1, school_ids: [sc.id] }));
-    expect(r.status).toBe(200);
-    const out = await r.json();
-    expect(out.proposals).toHaveLength(1);
-    expect(out.proposals[0].geometry.coordinates).toHaveLength(3);
-    expect((await officer.request('/api/journeys/proposals', json({ network: { type: 'FeatureCollection', features: [] } }))).status).toBe(400);
+    await db.exec('DELETE FROM walking_network');
+    try {
+      // No stored network: nothing to walk along; a network sent with the request is refused (not used).
+      const none = await officer.request('/api/journeys/proposals', json({ k: 1, school_ids: [sc.id] }));
+      expect(none.status).toBe(400);
+      expect((await none.json()).error.code).toBe('no_network');
+      // An L of two lines from the school to its nearest hub, stored as the walking network (as planning loads it).
+      const mid: Position = [sc.p[0], hb.p[1]];
+      const network = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: line([sc.p, mid]) }, { type: 'Feature', properties: {}, geometry: line([mid, hb.p]) }] };
+      expect((await officer.request('/api/journeys/proposals', json({ network, k: 1 }))).status).toBe(400);
+      expect((await analyst.request('/api/planning/network', json({ name: 'L', network }, 'PUT'))).status).toBe(200);
+      const r = await officer.request('/api/journeys/proposals', json({ k: 1, school_ids: [sc.id] }));
+      expect(r.status).toBe(200);
+      const out = await r.json();
+      expect(out.network).toMatchObject({ name: 'L', lines: 2 });
+      expect(out.proposals).toHaveLength(1);
+      const coords: Position[] = out.proposals[0].geometry.coordinates;
+      expect(coords).toHaveLength(3); // school, the corner, the hub (the stored network keeps 9 decimals)
+      [sc.p, mid, hb.p].forEach((p, i) => (expect(coords[i][0]).toBeCloseTo(p[0], 8), expect(coords[i][1]).toBeCloseTo(p[1], 8)));
+
+      // A real network (test/helpers/network.ts: the LSOA boundary rings as lines): every proposal's length is
+      // the walking distance planning coverage's function gives for the same two points on the same stored
+      // network, and never less than PostGIS's straight line between them.
+      const rings = lsoaRingNetwork();
+      expect((await analyst.request('/api/planning/network', json({ name: 'LSOA rings', network: rings }, 'PUT'))).status).toBe(200);
+      const some = await db.query<{ id: number }>(`SELECT id FROM journey_sites WHERE kind = 'school' ORDER BY id LIMIT 12`);
+      const real = await (await officer.request('/api/journeys/proposals', json({ k: 2, max_snap_m: 1000, school_ids: some.map((x) => x.id) }))).json();
+      expect(real.proposals.length).toBeGreaterThan(10);
+      const { walkingNetwork } = await import('../api/planning/network.js');
+      const { walkingDistances } = await import('../geodata/network/index.js');
+      const { lonLatToBng } = await import('../geodata/planning/geometry.js');
+      const net = (await walkingNetwork(db))!;
+      const sites = new Map((await db.query<{ id: number; lon: number; lat: number }>('SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM journey_sites')).map((x) => [x.id, x]));
+      for (const p of real.proposals) {
+        const a = sites.get(p.school_id)!, b = sites.get(p.hub_id)!;
+        const [coverage] = walkingDistances(net.graph, [lonLatToBng(b.lon, b.lat)], [[{ kind: 'point', xy: lonLatToBng(a.lon, a.lat) }]], Infinity);
+        expect(p.length_m).toBeCloseTo(coverage, 2);
+        const [{ d }] = await db.query<{ d: number }>('SELECT ST_Distance(ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 4326), 27700), ST_Transform(ST_SetSRID(ST_MakePoint($3, $4), 4326), 27700)) AS d', [a.lon, a.lat, b.lon, b.lat]);
+        expect(p.length_m).toBeGreaterThanOrEqual(d - 0.5);
+        expect(p.crow_m).toBeCloseTo(d, 0);
+      }
+    } finally {
+      await db.exec('DELETE FROM walking_network');
+    }
   });
 });

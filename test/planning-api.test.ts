@@ -415,7 +415,7 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       for (const h of w.hotspots) expect(h.covered_harm, h.h3).toBeLessThanOrEqual(within.get(h.h3) ?? 0);
       // And place by place, with the app's walking function on the stored network: walk ≥ PostGIS straight line.
       const { walkingNetwork } = await import('../api/planning/network.js');
-      const { walkingDistances } = await import('../geodata/planning/walking.js');
+      const { walkingDistances } = await import('../geodata/network/index.js');
       const { lonLatToBng } = await import('../geodata/planning/geometry.js');
       const net = (await walkingNetwork(db))!;
       const places = await db.query<{ lon: number; lat: number; d: number }>(

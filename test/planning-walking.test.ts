@@ -1,4 +1,4 @@
-// Walking distances for planning coverage and outreach (geodata/planning/walking.ts) on a hand-checked
+// Walking distances for planning coverage and outreach (geodata/network/) on a hand-checked
 // network: an L-shaped street where straight-line distance says "within 400 m" and the walk does not.
 //
 //   (0,300) ·            C (300,300)
@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { bngToLonLat, distanceTo, lonLatToBng, withinDistance, type GridShape, type XY } from '../geodata/planning/geometry.js';
 import { coverShares } from '../geodata/planning/coverage.js';
-import { buildWalkingGraph, snapToNetwork, walkingCoverSets, walkingDistances } from '../geodata/planning/walking.js';
+import { buildNetwork, snapToNetwork, walkingCoverSets, walkingDistances } from '../geodata/network/index.js';
 import { coverSets } from '../api/planning/outreach.js';
 import { Rng } from '../geodata/stats/prng.js';
 
@@ -29,7 +29,7 @@ const square = (x0: number, y0: number, s: number): GridShape[] => [
 const CM = 2;
 
 describe('walking network graph', () => {
-  const g = buildWalkingGraph([line([0, 0], [300, 0]), line([300, 0], [300, 300]), line([1000, 1000], [1100, 1000])]);
+  const g = buildNetwork([line([0, 0], [300, 0]), line([300, 0], [300, 300]), line([1000, 1000], [1100, 1000])]);
 
   it('joins lines at shared vertices and measures edges on the grid', () => {
     expect(g.nodeCount).toBe(5); // A, B, C and the separate line's two ends
@@ -82,7 +82,7 @@ describe('walking network graph', () => {
 });
 
 describe('coverage shares and outreach cover sets, walking vs straight line', () => {
-  const g = buildWalkingGraph([line([0, 0], [300, 0]), line([300, 0], [300, 300])]);
+  const g = buildNetwork([line([0, 0], [300, 0]), line([300, 0], [300, 300])]);
   const places = [
     { xy: at(250, 250), harm: 5, count: 1, group: 'W1', cell: 'c1', hot: true }, // L: 354 m straight, 600 m walk
     { xy: at(200, 30), harm: 3, count: 1, group: 'W1', cell: 'c2', hot: true }, // M: 202 m straight, 230 m walk
@@ -115,7 +115,7 @@ describe('coverage shares and outreach cover sets, walking vs straight line', ()
         if (unit() < 0.8) lines.push(line([i * 100, j * 100], [i * 100, (j + 1) * 100]));
         if (unit() < 0.8) lines.push(line([j * 100, i * 100], [(j + 1) * 100, i * 100]));
       }
-    const grid = buildWalkingGraph(lines);
+    const grid = buildNetwork(lines);
     const pts = Array.from({ length: 400 }, () => at(unit() * 1000, unit() * 1000));
     const cands = Array.from({ length: 30 }, () => at(unit() * 1000, unit() * 1000));
     const straight = coverSets(cands, pts, 300);

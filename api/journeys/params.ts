@@ -110,10 +110,10 @@ export const exportBody = z.strictObject({
   filters: z.record(z.string(), z.string()).default({}),
 });
 
+/** Proposals walk along the stored walking network (PUT /api/planning/network); none is sent with the request. */
 export const proposalsBody = z.strictObject({
-  network: z.unknown(),
   k: z.number().int().min(1).max(5).default(2),
-  /** Largest gap (m) between a school/hub and the nearest network vertex. */
+  /** Largest gap (m) between a school/hub and the nearest point of the network. */
   max_snap_m: z.number().min(1).max(1000).default(250),
   school_ids: z.array(siteId).max(500).optional(),
 });

@@ -4,14 +4,14 @@
 //   hotspot harm  = harm of the window's incidents located in significant hot cells (Gi* hot_95/hot_99);
 //   covered       = the incident's location lies within `distance` metres of an intervention's point or
 //                   polygon (0 inside a polygon): walking along the loaded walking network (api/planning/
-//                   network.ts, geodata/planning/walking.ts), or in a straight line on the national grid when
+//                   network.ts, geodata/network/), or in a straight line on the national grid when
 //                   no network is loaded (meta.distance says which);
 //   active        = the intervention's dates overlap the window (starts_on < to, ends_on empty or >= from).
 import { cellToLatLng } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { STRAIGHT_LINE_NOTE, WALKING_NOTE, distanceTo, lonLatToBng, toGrid, type GridShape, type XY } from '../../geodata/planning/geometry.js';
 import { coverShares, type Reach } from '../../geodata/planning/coverage.js';
-import { walkingDistances, type WalkingGraph } from '../../geodata/planning/walking.js';
+import { walkingDistances, type NetworkGraph } from '../../geodata/network/index.js';
 import { analyse, STUDY_LEVEL, type AnalysisQuery } from './data.js';
 import { networkMeta, walkingNetwork } from './network.js';
 import { listInterventions } from './register.js';
@@ -94,7 +94,7 @@ export async function coverage(db: Queryable, q: CoverageQuery) {
 export const NEAREST_WALK_LIMIT = 5000;
 
 /** Distance from each cell centre to the nearest site: walking (up to NEAREST_WALK_LIMIT) or straight line; null without sites. */
-function nearestFrom(graph: WalkingGraph | null, shapes: ReadonlyArray<ReadonlyArray<GridShape>>, centres: ReadonlyArray<XY>): Array<number | null> {
+function nearestFrom(graph: NetworkGraph | null, shapes: ReadonlyArray<ReadonlyArray<GridShape>>, centres: ReadonlyArray<XY>): Array<number | null> {
   if (!shapes.length) return centres.map(() => null);
   if (graph) return Array.from(walkingDistances(graph, centres, shapes, NEAREST_WALK_LIMIT));
   const all = shapes.flat();

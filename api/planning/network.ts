@@ -1,14 +1,13 @@
-// The walking network that coverage and outreach walk along (issue 6). One at a time, stored in PostGIS
-// (migration 010): loading one replaces the previous one. Its graph is built once per process and network
-// id (geodata/planning/walking.ts) and reused until another network is loaded or it is removed.
+// The walking network that coverage, outreach and route proposals walk along (issues 6 and 12). One at a
+// time, stored in PostGIS (migration 010): loading one replaces the previous one. Its graph is built once per
+// process and network id (geodata/network/) and reused until another network is loaded or it is removed.
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db, Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { allow, principal, type AppEnv } from '../auth/middleware.js';
 import { parseBody, parseQuery } from '../validate.js';
-import { networkLines } from '../../geodata/journeys/network.js';
-import { buildWalkingGraph, type WalkingGraph } from '../../geodata/planning/walking.js';
+import { buildNetwork, networkLines, type NetworkGraph } from '../../geodata/network/index.js';
 
 export interface NetworkInfo {
   id: number;
@@ -36,7 +35,7 @@ export async function loadNetwork(db: Db, doc: unknown, name: string, by: string
   const lines = fc.features.map((f) => f.geometry.coordinates);
   // The graph must build (at least one edge of non-zero length) before anything is stored.
   try {
-    buildWalkingGraph(lines);
+    buildNetwork(lines);
   } catch (e) {
     throw new ApiError(400, 'invalid_body', `network: ${(e as Error).message}`, [{ path: 'network', message: (e as Error).message }]);
   }
@@ -54,23 +53,23 @@ export async function loadNetwork(db: Db, doc: unknown, name: string, by: string
   });
 }
 
-/** Remove the walking network (coverage and outreach go back to straight lines). */
+/** Remove the walking network (coverage and outreach go back to straight lines; no route proposals). */
 export async function removeNetwork(db: Queryable): Promise<{ removed: boolean }> {
   const rows = await db.query('DELETE FROM walking_network RETURNING id');
   return { removed: rows.length > 0 };
 }
 
-const cache = new WeakMap<object, { id: number; graph: Promise<WalkingGraph> }>();
+const cache = new WeakMap<object, { id: number; graph: Promise<NetworkGraph> }>();
 
 /** The loaded network and its graph, or null when none is loaded. */
-export async function walkingNetwork(db: Queryable): Promise<{ info: NetworkInfo; graph: WalkingGraph } | null> {
+export async function walkingNetwork(db: Queryable): Promise<{ info: NetworkInfo; graph: NetworkGraph } | null> {
   const info = await networkInfo(db);
   if (!info) return null;
   let hit = cache.get(db);
   if (!hit || hit.id !== info.id) {
     const graph = db
       .query<{ c: number[][] }>(`SELECT ST_AsGeoJSON(geom, 9)::json->'coordinates' AS c FROM walking_network_lines WHERE network_id = $1 ORDER BY id`, [info.id])
-      .then((rows) => buildWalkingGraph(rows.map((r) => r.c)));
+      .then((rows) => buildNetwork(rows.map((r) => r.c)));
     cache.set(db, (hit = { id: info.id, graph }));
     graph.catch(() => cache.get(db) === hit && cache.delete(db));
   }

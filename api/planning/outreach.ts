@@ -1,14 +1,14 @@
 // Outreach sites: choose K sites (the user's candidate venues, or the centre of any res-9 cell of the study
 // area) that reach the most harm within a distance — the maximal covering location problem. Greedy always
 // (with its guarantee), and the exact optimum from HiGHS when the instance is small enough.
-// "Within" is a walk along the loaded walking network (geodata/planning/walking.ts), or a straight line on
+// "Within" is a walk along the loaded walking network (geodata/network/), or a straight line on
 // the national grid when no network is loaded (meta.distance says which).
 import { cellToLatLng } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { STRAIGHT_LINE_NOTE, WALKING_NOTE, lonLatToBng, type XY } from '../../geodata/planning/geometry.js';
 import { exactCover, greedyBound, greedyCover, type CoverInstance, type CoverResult } from '../../geodata/planning/covering.js';
-import { walkingCoverSets } from '../../geodata/planning/walking.js';
+import { walkingCoverSets } from '../../geodata/network/index.js';
 import { analyse } from './data.js';
 import { networkMeta, walkingNetwork } from './network.js';
 

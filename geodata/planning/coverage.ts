@@ -44,7 +44,7 @@ export type Reach = (points: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArr
 
 /**
  * Hotspot harm and the part within `distance` metres of a site, per group, in total and per hot cell.
- * `reach` says what "within" means: straight line on the grid by default, or a walk (./walking.ts).
+ * `reach` says what "within" means: straight line on the grid by default, or a walk (../network/).
  */
 export function coverShares(places: ReadonlyArray<CoverPlace>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number, reach: Reach = withinDistance) {
   const hot = places.filter((p) => p.hot);

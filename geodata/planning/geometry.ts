@@ -4,7 +4,7 @@
 // differs from true ground distance by the grid's scale factor (0.9996 on the central meridian; about
 // 0.99983 in London, i.e. 7 cm in 400 m). Real walking routes are longer (street circuity is typically
 // 1.2–1.4), so a 400 m walk reaches less than a 400 m circle: coverage and outreach walk along a loaded
-// walking network instead (./walking.ts) and fall back to these straight lines only when none is loaded.
+// walking network instead (../network/) and fall back to these straight lines only when none is loaded.
 import { z } from 'zod';
 import { bngToWgs84, wgs84ToBng } from '../crs.js';
 import type { Polygon, Point, MultiPolygon, Position } from 'geojson';

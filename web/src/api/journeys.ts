@@ -159,7 +159,8 @@ export interface ProposalsResponse {
   problems: { school_id: number; hub_id?: number; message: string }[];
   k: number;
   max_snap_m: number;
-  network_lines: number;
+  /** The stored walking network the proposals walk along (PUT /api/planning/network). */
+  network: { id: number; name: string; lines: number; vertices: number; loaded_at: string };
 }
 
 export interface RouteInput {
@@ -249,7 +250,7 @@ export const journeysApi = {
   termDates: (signal?: AbortSignal) => getJson<{ terms: Term[] }>('/api/journeys/term-dates', signal),
   saveTermDates: (terms: Term[]) =>
     sendJson<{ terms: Term[] }>('PUT', '/api/journeys/term-dates', { terms: terms.map((t) => ({ name: t.name, starts_on: t.starts_on, ends_on: t.ends_on })) }),
-  proposals: (network: unknown, k: number, maxSnapM: number) => sendJson<ProposalsResponse>('POST', '/api/journeys/proposals', { network, k, max_snap_m: maxSnapM }),
+  proposals: (k: number, maxSnapM: number) => sendJson<ProposalsResponse>('POST', '/api/journeys/proposals', { k, max_snap_m: maxSnapM }),
   harmSchemes: async (signal?: AbortSignal): Promise<HarmSchemeInfo[]> => {
     try {
       const r = await hotspotApi.schemes(signal);

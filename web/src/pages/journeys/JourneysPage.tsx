@@ -302,7 +302,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           <details className="panel" data-testid="route-files">
             <summary className="panel-title">Import routes</summary>
             <RouteImport onImported={(msg) => reload(msg)} />
-            <h3 className="subhead">Candidate routes from a walking network</h3>
+            <h3 className="subhead">Candidate routes along the walking network</h3>
             <RouteProposals
               siteName={siteName}
               onPreview={(ps: Proposal[] | null) => controller?.setProposals(ps ? proposalCollection(ps) : null)}

@@ -83,7 +83,6 @@ export function RouteProposals({
   onSaved: (message: string) => void;
   siteName: (id: number) => string;
 }) {
-  const [file, setFile] = useState<File | null>(null);
   const [k, setK] = useState(2);
   const [snap, setSnap] = useState(250);
   const [result, setResult] = useState<ProposalsResponse | null>(null);
@@ -99,8 +98,7 @@ export function RouteProposals({
 
   return (
     <div className="route-proposals" data-testid="route-proposals">
-      <p className="hint">A walking network (GeoJSON lines, e.g. footways exported from OpenStreetMap): the shortest walk from each school to its nearest hubs. Nothing is saved until you choose.</p>
-      <input type="file" accept=".geojson,.json,application/geo+json,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="network-file" />
+      <p className="hint">The shortest walk from each school to its nearest hubs along the stored walking network (the one planning coverage uses; an analyst loads it on the planning page). Nothing is saved until you choose.</p>
       <div className="field-row">
         <label className="field field-narrow">
           <span>Hubs per school</span>
@@ -114,11 +112,11 @@ export function RouteProposals({
       <div className="form-actions">
         <button
           type="button"
-          disabled={!file || find.busy}
+          disabled={find.busy}
           data-testid="network-submit"
           onClick={() =>
             find.run(async () => {
-              const r = await journeysApi.proposals(await readJson(file!), k, snap);
+              const r = await journeysApi.proposals(k, snap);
               setResult(r);
               setChosen(new Set(r.proposals.map((_, i) => i)));
               onPreview(r.proposals);
@@ -142,7 +140,7 @@ export function RouteProposals({
       {result && (
         <>
           <p className="hint" data-testid="proposal-summary">
-            {result.proposals.length} candidate route{result.proposals.length === 1 ? '' : 's'} over {result.network_lines} network lines
+            {result.proposals.length} candidate route{result.proposals.length === 1 ? '' : 's'} along the walking network “{result.network.name}” ({result.network.lines} lines)
             {result.problems.length ? `; ${result.problems.length} pair(s) without a route` : ''}.
           </p>
           <ul className="proposal-list">
