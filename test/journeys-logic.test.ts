@@ -14,7 +14,7 @@ import { toGpx } from '../geodata/journeys/gpx.js';
 import { networkLines, proposeRoutes } from '../geodata/journeys/network.js';
 import { cleanLine, lineLength, lineProblems, midpoint, splitLine, type Position } from '../geodata/journeys/segment.js';
 import { classifyTime, londonToInstant, parseDays, parseWindows, toLondonCivil, windowHours, weekdayOf, type JourneyTimes } from '../geodata/journeys/time.js';
-import { SHARED } from './helpers/db.js';
+import { SHARED } from './helpers/shared.js';
 
 const hasData = fs.existsSync(path.join(SHARED, 'lewisham_wards_2022.geojson'));
 const turfM = (c: Position[]) => turfLength(lineString(c), { units: 'meters' });
