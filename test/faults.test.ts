@@ -22,6 +22,9 @@ if (why) console.log(`SKIPPED faults.test.ts: ${why}`);
 const NODE_TSX = ['--import', 'tsx'];
 const DB_NAME = 'sp';
 
+// Waits are for events and states; the deadline only guards against a hang (a loaded machine is many times slower).
+const WAIT_MS = 300_000;
+
 /** Poll `probe` until it returns a value other than undefined, at most `ms`; the value and how long it took. */
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>, every = 50): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -84,7 +87,7 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     });
     server.stdout!.on('data', (b) => (serverLog += b));
     server.stderr!.on('data', (b) => (serverLog += b));
-    await until('the app to serve', 60_000, async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined), 200);
+    await until('the app to serve', WAIT_MS, async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined), 200);
   });
 
   afterAll(async () => {
@@ -113,7 +116,7 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
 
   it('a CLI import killed with kill -9 leaves no batch running: the sweep fails it, nothing kept', async () => {
     const cli = spawn(process.execPath, [...NODE_TSX, 'scripts/import.ts', bigCsv, '--json'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
-    const { value: id } = await until('the CLI import to run', 60_000, async () => {
+    const { value: id } = await until('the CLI import to run', WAIT_MS, async () => {
       const [b] = await db.query<{ id: number; rows: boolean }>(
         `SELECT b.id, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = $1 AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()) AS rows
            FROM import_batches b WHERE b.status = 'running' AND b.created_by LIKE 'cli:%'`, [DB_NAME]);
@@ -121,7 +124,7 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     });
     expect(await failAbandonedBatches(db)).not.toContain(id); // owned while the CLI lives
     cli.kill('SIGKILL');
-    const { ms } = await until('the sweep to fail the killed batch', 20_000, async () => ((await failAbandonedBatches(db)).includes(id) ? true : undefined), 100);
+    const { ms } = await until('the sweep to fail the killed batch', WAIT_MS, async () => ((await failAbandonedBatches(db)).includes(id) ? true : undefined), 100);
     const [b] = await db.query<{ status: string; error: { code: string } }>('SELECT status, error::jsonb AS error FROM import_batches WHERE id = $1', [id]);
     expect([b.status, b.error.code]).toEqual(['failed', 'abandoned']);
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE batch_id = $1', [id]))[0].n).toBe(0);
@@ -133,13 +136,13 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: number };
     // Its transaction is the backend that has written something (the staging table).
-    const { value: pids } = await until('the import to be writing', 60_000, async () => {
+    const { value: pids } = await until('the import to be writing', WAIT_MS, async () => {
       const rows = await db.query<{ pid: number }>(
         'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()', [DB_NAME]);
       return rows.length ? rows.map((r) => r.pid) : undefined;
     }, 20);
     await db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
-    const { value: b } = await until('the import to end', 60_000, async () => {
+    const { value: b } = await until('the import to end', WAIT_MS, async () => {
       const r = await api(`/api/imports/${id}`);
       const body = (await r.json()) as { status: string; error: { code: string } | null };
       return body.status === 'failed' || body.status === 'committed' ? body : undefined;
@@ -163,11 +166,11 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
         feed += new TextDecoder().decode(value);
       }
     })();
-    await until('the feed to be ready', 10_000, async () => (feed.includes('event: ready') ? true : undefined));
+    await until('the feed to be ready', WAIT_MS, async () => (feed.includes('event: ready') ? true : undefined));
     await db.close(); // the test's own pool would only log errors during the outage
 
     await cluster.stop();
-    const down = await until('503 from /api/health', 15_000, async () => {
+    const down = await until('503 from /api/health', WAIT_MS, async () => {
       const r = await fetch(`${base}/api/health`);
       return r.status === 503 ? r : undefined;
     }, 20);
@@ -182,7 +185,7 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     expect(alive()).toBe(true);
 
     await cluster.start();
-    const up = await until('200 from /api/health again', 30_000, async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined), 50);
+    const up = await until('200 from /api/health again', WAIT_MS, async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined), 50);
     expect((await api('/api/categories')).status).toBe(200);
     expect(alive()).toBe(true);
     db = await openDb({ databaseUrl: url });
@@ -194,7 +197,7 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
       body: JSON.stringify({ incidents: [{ id: 'after-outage-1', category: 'burglary', occurred_at: '2024-05', lon: -0.02, lat: 51.45 }] }),
     });
     expect(ingest.status).toBe(200);
-    const { ms: feedMs } = await until('the change on the feed', 10_000, async () => (feed.slice(before).includes('event: incidents') ? true : undefined));
+    const { ms: feedMs } = await until('the change on the feed', WAIT_MS, async () => (feed.slice(before).includes('event: incidents') ? true : undefined));
     await reader.cancel();
     await reading;
     console.log(`outage: 503 ${down.ms} ms after PostgreSQL stopped; 200 again ${up.ms} ms after it started; feed event ${feedMs} ms after the ingest`);

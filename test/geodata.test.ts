@@ -10,7 +10,7 @@ import { parseWhen } from '../geodata/dates.js';
 import { cellsFor } from '../geodata/h3.js';
 import { POLICE_UK_STREET_MAPPING, resolveMapping, toIncident } from '../geodata/incident-rows.js';
 import { detectCsvKind, parseHeaderLine, POLICE_UK_HEADER } from '../api/imports/sniff.js';
-import { SHARED } from './helpers/db.js';
+import { SHARED } from './helpers/shared.js';
 
 const haveShared = fs.existsSync(SHARED);
 

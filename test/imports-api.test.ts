@@ -15,7 +15,8 @@ const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
 
 async function waitForImport(app: Client, id: number) {
-  for (let i = 0; i < 600; i++) {
+  // Until the job ends; the deadline only guards against a hang (imports are many times slower on a loaded machine).
+  for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
     const body = await (await app.request(`/api/imports/${id}`)).json();
     if (body.status === 'committed' || body.status === 'failed') return body;
     await new Promise((r) => setTimeout(r, 100)); // polling a background job

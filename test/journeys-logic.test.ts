@@ -16,7 +16,7 @@ import { buildNetwork, networkLines } from '../geodata/network/index.js';
 import { lonLatToBng } from '../geodata/planning/geometry.js';
 import { cleanLine, lineLength, lineProblems, midpoint, splitLine, type Position } from '../geodata/journeys/segment.js';
 import { classifyTime, londonToInstant, parseDays, parseWindows, toLondonCivil, windowHours, weekdayOf, type JourneyTimes } from '../geodata/journeys/time.js';
-import { SHARED } from './helpers/db.js';
+import { SHARED } from './helpers/shared.js';
 
 const hasData = fs.existsSync(path.join(SHARED, 'lewisham_wards_2022.geojson'));
 const turfM = (c: Position[]) => turfLength(lineString(c), { units: 'meters' });

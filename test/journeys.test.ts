@@ -59,7 +59,6 @@ describe.skipIf(!hasData).each(drivers())('school journeys (%s)', (driver) => {
   let db: Db;
   let analyst: Client, officer: Client, partner: Client, admin: Client;
   const schoolsCsv = parse(fs.readFileSync(path.join(SHARED, 'lewisham_schools_gias_open_20250524.csv')), { columns: true }) as Record<string, string>[];
-  const stationsCsv = parse(fs.readFileSync(path.join(SHARED, 'lewisham_rail_stations_naptan.csv')), { columns: true }) as Record<string, string>[];
   const wards = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
 
   beforeAll(async () => {

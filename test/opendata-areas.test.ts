@@ -31,7 +31,7 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
   beforeAll(async () => {
     db = await testDb(driver);
     server = await startOpenDataServer({ districts: DISTRICTS });
-  }, 120_000);
+  });
   afterAll(async () => {
     await server?.close();
   });
@@ -57,7 +57,7 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     const files = await snapshot(db);
     expect(fetched.counts).toEqual(files.counts);
     expect(fetched.population).toEqual(files.population);
-  }, 400_000);
+  });
 
   it('takes the study area from the stored level; with only districts loaded, nothing is "outside" and H3 units exist', async () => {
     await resetOpenData(db);
@@ -96,7 +96,7 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     expect(hot.body.meta.outside_study_area.count).toBe(s.outsideStudyArea);
     const put = await client.request('/api/study-area', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ level: 'ward' }) });
     expect(put.status).toBe(400); // wards are not loaded
-  }, 400_000);
+  });
 
   it('imports MPS ward-level monthly counts as aggregates: recognised by header, latest file wins, a practically empty month left out', async () => {
     await resetOpenData(db);
@@ -138,5 +138,5 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     expect(cov.body.datasets.find((d: { dataset: string }) => d.dataset.startsWith('MPS ward-level'))).toMatchObject({ points: false });
     const inc = await getJson(client, '/api/series?level=ward&code=E05013714&from=2024-01&to=2024-03');
     expect(inc.body.months.map((m: { count: number | null }) => m.count)).toEqual([null, null]);
-  }, 400_000);
+  });
 });

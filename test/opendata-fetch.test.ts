@@ -25,7 +25,7 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
   beforeAll(async () => {
     db = await testDb(driver);
     server = await startOpenDataServer();
-  }, 120_000);
+  });
   afterAll(async () => {
     await server?.close();
   });
@@ -68,7 +68,7 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     expect(progress.at(-1)).toBe('police:2025-02:done');
     fetched = await snapshot(db);
     expect(fetched.counts.reduce((a, c) => a + c.n, 0)).toBeGreaterThan(5000);
-  }, 300_000);
+  });
 
   it('gives the same counts, populations and coverage as importing the same rows as files', async () => {
     expect(fetched).toBeDefined();
@@ -89,7 +89,7 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     expect(fetched.lsoas).toEqual(files.lsoas);
     expect(fetched.population).toEqual(files.population);
     expect(fetched.coverage).toEqual(files.coverage);
-  }, 300_000);
+  });
 
   it('resumes a fetch stopped half-way without asking again for what is done', async () => {
     await resetOpenData(db);
@@ -114,7 +114,7 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     expect([...asked].sort()[0]).toBe('2023-03');
     expect(asked.size).toBe(24);
     expect(await snapshot(db)).toEqual(fetched);
-  }, 300_000);
+  });
 
   it('never leaves half a month: a month failing on its second request is not imported, and a later run completes it', async () => {
     await resetOpenData(db);
@@ -132,7 +132,7 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     expect(r2.error).toBeUndefined();
     expect(r2.status).toBe('done');
     expect(await snapshot(db)).toEqual(fetched);
-  }, 300_000);
+  });
 
   it('stops on an ONS error body that is not transient, and a month with no crimes stays not covered', async () => {
     await resetOpenData(db);
@@ -150,5 +150,5 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     const months = await db.query<{ m: string }>(`SELECT DISTINCT to_char(period_start, 'YYYY-MM') AS m FROM coverage ORDER BY 1`);
     expect(months.map((x) => x.m)).toEqual(['2024-12', '2025-02']);
     server.faults.emptyMonths.clear();
-  }, 300_000);
+  });
 });

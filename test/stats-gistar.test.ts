@@ -7,11 +7,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import * as turf from '@turf/turf';
-import { cellToBoundary, cellToLatLng, gridDisk, gridDistance, latLngToCell } from 'h3-js';
+import { cellToBoundary, gridDisk, gridDistance, latLngToCell } from 'h3-js';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { giStar } from '../geodata/stats/gistar.js';
 import { h3Neighbours, queenNeighbours, studyArea, studyAreaCells, withoutSelf } from '../geodata/stats/neighbours.js';
-import { SHARED } from './helpers/db.js';
+import { SHARED } from './helpers/shared.js';
 
 const RSCRIPT = ['/usr/bin/Rscript', '/usr/local/bin/Rscript'].find((p) => fs.existsSync(p));
 const haveShared = fs.existsSync(SHARED);

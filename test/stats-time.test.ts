@@ -54,10 +54,10 @@ describe('classifyEmerging', () => {
     expect(run(ten((i) => 2 + i), allSig)).toBe('intensifying_hot'); // MK S = 45, p ≈ 1.7e-5
     expect(run(ten((i) => 12 - i), allSig)).toBe('diminishing_hot');
     expect(run(ten((i) => -2 - i), allSig)).toBe('intensifying_cold');
-    const lastOff = allSig.map((s, i) => i < 9);
+    const lastOff = allSig.map((_, i) => i < 9);
     expect(run(ten(() => 3), lastOff)).toBe('historical_hot');
     // 9 of 10 hot including the last one, one gap: >= 90 % → persistent rather than sporadic
-    expect(run(ten(() => 3), allSig.map((s, i) => i !== 4))).toBe('persistent_hot');
+    expect(run(ten(() => 3), allSig.map((_, i) => i !== 4))).toBe('persistent_hot');
   });
   it('no pattern, and input checks', () => {
     expect(run([1, 2, 3], [_, _, _])).toBe('no_pattern');

@@ -80,7 +80,7 @@ describe.skipIf(!hasData).each(drivers())('H3 study area on real data (%s)', (dr
       incidents = await db.query<Incident>(incidentsSql, ['ward']);
       wardPolygons = (await db.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom) AS g FROM areas WHERE level = 'ward' ORDER BY code`)).map((r) => JSON.parse(r.g) as MultiPolygon);
       analyst = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined }, 'analyst');
-    }, 120_000);
+    });
 
     it('the premise: PostGIS point-in-polygon agrees with the import, and some incidents lie outside every ward', () => {
       expect(incidents.length).toBeGreaterThan(5000);

@@ -11,7 +11,7 @@ import { incidentPopup } from '../web/src/map/prepare/incidents';
 import { sortAreaStats } from '../web/src/lib/ranking';
 import { fillMonths, sparklinePoints, sumWindow } from '../web/src/lib/series';
 import { change, formatChange } from '../web/src/lib/format';
-import { SHARED } from './helpers/db';
+import { SHARED } from './helpers/shared.js';
 
 const WARDS = SHARED + 'lewisham_wards_2022.geojson';
 

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { coverageSummary } from '../api/imports/incidents.js';
 import { coverageSentences } from '../web/src/pages/import/ImportJobView.js';
-import { SHARED } from './helpers/db.js';
+import { SHARED } from './helpers/shared.js';
 
 const FILE = path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv');
 

@@ -13,7 +13,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cellsFor, computeCells } from '../../geodata/h3.js';
@@ -22,9 +22,10 @@ import { importFile } from '../../api/imports/index.js';
 import { cpuMeter, processCpu } from './cpu.js';
 import { benchDir, loadWards, policeUkCsv } from './generate.js';
 import { importerCsvParse, stageChunks, STAGE_COLUMNS } from './js-phases.js';
-import { fastRecords, type Rec } from '../../api/imports/fast-records.js';
+import { fastRecords } from '../../api/imports/fast-records.js';
 import { MOVE_SQL } from '../../api/imports/incidents.js';
 import { median } from './stats.js';
+import { CRAFTED, fastReaderRecords, fromString, referenceRecords } from './parser-cases.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHARED = path.join(ROOT, '..', 'shared', 'data');
@@ -70,36 +71,17 @@ const f2 = (x: number) => x.toFixed(2);
 
 // ---------------------------------------------------------------- parser equivalence
 
-const CRAFTED: Record<string, string> = {
-  quotedNewline: 'a,b,c\n1,"x\ny",3\n4,5,6\n',
-  quoteInsideField: 'a,b\nab"c,d\n"q""x",e\n',
-  emptyLines: 'a,b\n\n1,2\n\n\n3,4',
-  bom: '\uFEFFa,b\n1,2\n',
-  unclosedAtEnd: 'a,b\n1,2\n3,"abc\n',
-  unclosedNoNewline: 'a,b\n1,2\n3,"abc',
-  crlf: 'a,b\r\n1,2\r\n"x\ny",3\r\n',
-  trailingCommas: 'a,b,c\n1,,\n,,\n',
-  badClosingQuote: 'a,b\n"abc"def,1\n2,3\n',
-};
-
-async function collect(it: AsyncIterable<Rec>, skips: unknown[]) {
-  const out: Rec[] = [];
-  for await (const r of it) out.push({ record: r.record, info: { lines: r.info.lines } });
-  return JSON.stringify({ out, skips });
-}
-
 async function checkParser(benchFile: string) {
   const cases: [string, () => Readable][] = [];
   if (fs.existsSync(SHARED)) {
     for (const f of fs.readdirSync(SHARED).filter((x) => x.endsWith('.csv'))) cases.push([f, () => fs.createReadStream(path.join(SHARED, f), { highWaterMark: 1 << 16 })]);
   }
   cases.push([path.basename(benchFile), () => fs.createReadStream(benchFile, { highWaterMark: 1 << 20 })]);
-  for (const [k, v] of Object.entries(CRAFTED)) cases.push([k, () => Readable.from([Buffer.from(v)])]);
+  for (const [k, v] of Object.entries(CRAFTED)) cases.push([k, () => fromString(v)]);
   let bad = 0;
   for (const [name, mk] of cases) {
-    const s1: unknown[] = [], s2: unknown[] = [];
-    const a = await collect(mk().pipe(importerCsvParse((e) => { s1.push({ code: (e as { code?: string })?.code, lines: (e as { lines?: number })?.lines }); return undefined; })) as AsyncIterable<Rec>, s1);
-    const b = await collect(fastRecords(mk(), (e) => { s2.push({ code: e.code, lines: e.lines }); }), s2);
+    const a = JSON.stringify(await referenceRecords(mk()));
+    const b = JSON.stringify(await fastReaderRecords(mk()));
     if (a !== b) bad++;
     log(`  ${a === b ? 'same' : 'DIFFERENT'}  ${name}`);
   }

@@ -142,7 +142,7 @@ function snapPoints(rng: Rng, w: Wards): { points: SnapPoint[]; pick: Weighted<n
       lsoaCode: `E0100${String(3180 + cell).padStart(4, '0')}`,
       lsoaName: `Lewisham ${String(1 + (cell >> 2)).padStart(3, '0')}${'ABCD'[cell & 3]}`,
     });
-    weights.push([i, 1 / Math.pow(i + 20, 0.9)]); // Zipf-like: hot points first, long tail
+    weights.push([i, 1 / (i + 20) ** 0.9]); // Zipf-like: hot points first, long tail
   }
   return { points, pick: new Weighted(weights) };
 }

@@ -14,6 +14,9 @@ export function drivers(): Driver[] {
 }
 
 export function testDb(driver: Driver): Promise<Db> {
+  if (process.env.SAFERPLACES_TEST_PROJECT === 'unit') {
+    throw new Error('a unit test opened a database: take its file out of UNIT in vite.config.ts (it belongs to the db project)');
+  }
   let p = cache.get(driver);
   if (!p) {
     p = openDb(driver === 'postgres' ? { databaseUrl: SERVER_URL } : {});
@@ -40,7 +43,9 @@ export async function resetPlanning(db: Db) {
     UPDATE interventions SET deleted_at = now(), deleted_by = 'test reset' WHERE deleted_at IS NULL;`);
 }
 
-export const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
+import { SHARED } from './shared.js';
+
+export { SHARED };
 
 /** Imports shared data files (names under SHARED) in order with the real importer; throws on the first that does not commit. */
 export async function importShared(db: Db, files: ReadonlyArray<readonly [string, ImportOptions]>) {
