@@ -45,7 +45,7 @@ export interface RouteOptions<R extends ContractRoute> {
 
 /** Hono's validator rejects a wrong content type or unparsable JSON with an HTTPException: answer in the API's shape. */
 function bodyErrors(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async (_c, next) => {
     try {
       await next();
     } catch (e) {

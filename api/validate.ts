@@ -1,6 +1,6 @@
 // Validate, don't cast: every request input passes a zod schema; failures become 400 invalid_parameter.
 import type { Context } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiError, zodDetails } from './errors.js';
 
 export { bboxParam, categoryParam, dateParam, exportStatement } from '../contract/params.js';

@@ -6,7 +6,7 @@ import * as contract from '../../contract/aggregates.js';
 import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
 import { AREA_RULE, maskAreaStats, minCount, suppressRows, suppressTotal } from '../auth/disclosure.js';
-import { allow, principal, type AppEnv } from '../auth/middleware.js';
+import { allow, principal, } from '../auth/middleware.js';
 import { ALL_ROLES, RECORD_LEVEL_ROLES, type Principal } from '../auth/roles.js';
 import { parseQuery } from '../validate.js';
 import { contractRouter, register } from '../routing.js';
