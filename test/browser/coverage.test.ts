@@ -5,7 +5,7 @@
 // Screenshots of the map page at four sizes go to /tmp/shots/.
 // Needs Debian's Chromium (/usr/bin/chromium); skipped with the reason otherwise.
 import { describe, expect, it } from 'vitest';
-import { browserSkipReason, useBrowserApp, type Viewport } from './driver.js';
+import { browserSkipReason, TEST_TIMEOUT, useBrowserApp, type Viewport } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const BURGLARY = 'lewisham_burglary_street_2022-03_2025-02.csv';
@@ -17,7 +17,7 @@ const VIEW = `/?from=2022-03&to=2022-07&cat=burglary&layers=choropleth,outlines,
 const skipReason = browserSkipReason([WARDS, BURGLARY]);
 if (skipReason) console.log(`Skipping the coverage browser test: ${skipReason}`);
 
-describe.skipIf(skipReason)('data coverage in Chromium on the Lewisham burglary file', () => {
+describe.skipIf(skipReason)('data coverage in Chromium on the Lewisham burglary file', { timeout: TEST_TIMEOUT }, () => {
   const app = useBrowserApp({ name: 'coverage', imports: [[WARDS, { level: 'ward' }], [BURGLARY]] });
 
   /** The map page with its coverage strip ready, the map idle and the ranking filled. */

@@ -31,6 +31,11 @@ import { SHARED } from '../helpers/db.js';
 export const WAIT = 60_000;
 /** Waits on server-side work a page shows when done (imports of whole files, hotspot statistics, optimisers). */
 export const LONG_WAIT = 180_000;
+/**
+ * One browser test (several screens, server-side statistics, each step with its own limit above): the
+ * config's 120 s default is for API tests and timed out a harm-scheme test at load 15-18.
+ */
+export const TEST_TIMEOUT = 600_000;
 /** The whole per-spec setup (web build, database, imports, app, browser). */
 const SETUP_TIMEOUT = 540_000;
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED } from '../helpers/db.js';
-import { browserSkipReason, Chromium, ensureWebBuild, LONG_WAIT, type Screen } from './driver.js';
+import { browserSkipReason, Chromium, ensureWebBuild, LONG_WAIT, TEST_TIMEOUT, type Screen } from './driver.js';
 
 const FILES = {
   wards: 'lewisham_wards_2022.geojson',
@@ -73,7 +73,7 @@ async function importThroughPage(screen: Screen, file: string, expectLevel?: str
   return text;
 }
 
-describe.skipIf(skipReason)('the first hour, in Chromium', () => {
+describe.skipIf(skipReason)('the first hour, in Chromium', { timeout: TEST_TIMEOUT }, () => {
   let chromium: Chromium | undefined;
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-first-hour-'));

@@ -11,7 +11,7 @@
 // Screenshots go to test-results/hotspots-*.png. Needs Debian's Chromium; builds the web app when web/ changed.
 import { describe, expect, it } from 'vitest';
 import { EMERGING_FILL_LAYER, HOTSPOT_FILL_LAYER } from '../../web/src/map/layers/index.js';
-import { browserSkipReason, eventually, LONG_WAIT, useBrowserApp, type Credentials, type Screen } from './driver.js';
+import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, useBrowserApp, type Credentials, type Screen } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const VIOLENCE = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
@@ -55,7 +55,7 @@ async function drawArea(screen: Screen, corners: [number, number][]): Promise<UR
 const AREA: [number, number][] = [[-0.0215, 51.4605], [-0.0045, 51.461], [-0.006, 51.451], [-0.02, 51.4505]];
 const SMALL_AREA: [number, number][] = [[-0.014, 51.4565], [-0.011, 51.4565], [-0.011, 51.4545], [-0.014, 51.4545]];
 
-describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real Lewisham data', () => {
+describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real Lewisham data', { timeout: TEST_TIMEOUT }, () => {
   const app = useBrowserApp({ name: 'hotspots', imports: [[WARDS, { kind: 'boundaries', level: 'ward' }], [VIOLENCE, { kind: 'incidents_csv' }]] });
   let partner: Credentials;
 

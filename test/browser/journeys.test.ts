@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEGMENT_LAYER, ROUTE_LINE_LAYER } from '../../web/src/map/layers/routes.js';
 import { SITE_ICON_LAYER } from '../../web/src/map/layers/sites.js';
-import { browserSkipReason, eventually, useBrowserApp, type As, type Screen } from './driver.js';
+import { browserSkipReason, eventually, TEST_TIMEOUT, useBrowserApp, type As, type Screen } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const SCHOOLS = 'lewisham_schools_gias_open_20250524.csv';
@@ -32,7 +32,7 @@ const rendered = (screen: Screen, layer: string) => screen.onMap((map, l) => map
 const dist = (a: Pick<Site, 'lon' | 'lat'>, b: Pick<Site, 'lon' | 'lat'>) => Math.hypot((a.lon - b.lon) * Math.cos((a.lat * Math.PI) / 180), a.lat - b.lat) * 111320;
 const at = (p: number[]) => ({ lon: p[0], lat: p[1] });
 
-describe.skipIf(skipReason)('School routes page in Chromium on real Lewisham data', () => {
+describe.skipIf(skipReason)('School routes page in Chromium on real Lewisham data', { timeout: TEST_TIMEOUT }, () => {
   const app = useBrowserApp({
     name: 'journeys',
     imports: [[WARDS, { kind: 'boundaries', level: 'ward' }], [SCHOOLS], [STATIONS, { kind: 'hubs' }], [ROBBERY, { kind: 'incidents_csv' }]],

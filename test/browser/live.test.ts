@@ -15,7 +15,7 @@ import { importFile } from '../../api/imports/index.js';
 import { createToken, createUser } from '../../api/auth/store.js';
 import { SHARED } from '../helpers/db.js';
 import { TEST_PASSWORD, uniqueEmail } from '../helpers/auth.js';
-import { browserSkipReason, eventually, LONG_WAIT, useBrowserApp, type Credentials, type Screen } from './driver.js';
+import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, useBrowserApp, type Credentials, type Screen } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
@@ -91,7 +91,7 @@ const LIVE_LIMIT = 2000;
 const LIVE_TIMEOUT = 30_000;
 const PRESENTATION = { width: 1920, height: 1080 };
 
-describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium', () => {
+describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium', { timeout: TEST_TIMEOUT }, () => {
   /** An ingest-only API token of the force system's account (an analyst). */
   let ingestToken: string;
   const app = useBrowserApp({

@@ -11,7 +11,7 @@ import { createSetupToken } from '../../api/auth/store.js';
 import { tmpFile } from '../helpers/files.js';
 import { SHARED } from '../helpers/db.js';
 import { HEX_FILL_LAYER, INCIDENT_CLUSTER_LAYER, INCIDENT_POINT_LAYER, WARD_FILL_LAYER } from '../../web/src/map/layers/index.js';
-import { browserSkipReason, eventually, LONG_WAIT, tid, useBrowserApp, type Credentials } from './driver.js';
+import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, tid, useBrowserApp, type Credentials } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const VIOLENCE = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
@@ -22,7 +22,7 @@ const LEWISHAM_WARD_CODES = Array.from({ length: 19 }, (_, i) => `E050137${Strin
 const skipReason = browserSkipReason([WARDS, VIOLENCE, LSOAS, POPULATION]);
 if (skipReason) console.log(`Skipping the browser test: ${skipReason}`);
 
-describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', () => {
+describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeout: TEST_TIMEOUT }, () => {
   // An empty database at first (the first-run screen); the tests below import into it in order.
   const app = useBrowserApp({ name: 'web' });
   /** The first administrator, made through the setup page (near the end). */

@@ -15,7 +15,7 @@ import { INTERVENTION_POINT_LAYER } from '../../web/src/map/layers/interventions
 import { GAP_FILL_LAYER, PATROL_FILL_LAYER } from '../../web/src/map/layers/patrol.js';
 import { CHB_FILL_LAYER } from '../../web/src/map/layers/chb.js';
 import { cellToLatLng, gridDisk } from 'h3-js';
-import { browserSkipReason, eventually, LONG_WAIT, useBrowserApp, type As, type Screen } from './driver.js';
+import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, useBrowserApp, type As, type Screen } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const VIOLENCE = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
@@ -26,7 +26,7 @@ const renderedIds = (screen: Screen, layer: string, prop: string) =>
   screen.onMap((map, a) => [...new Set(map.queryRenderedFeatures({ layers: [a.layer] }).map((f: any) => f.properties[a.prop]))], { layer, prop });
 const percent = (share: number) => new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(share);
 
-describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham data', () => {
+describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham data', { timeout: TEST_TIMEOUT }, () => {
   const app = useBrowserApp({ name: 'planning', imports: [[WARDS, { kind: 'boundaries', level: 'ward' }], [VIOLENCE, { kind: 'incidents_csv' }]] });
   const tag = Date.now().toString(36);
   const ivName = `Youth hub ${tag}`;
