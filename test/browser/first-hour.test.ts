@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED } from '../helpers/db.js';
-import { chromiumMissingReason, ensureWebBuild, launchBrowser, openPage, screenshot, waitForMapIdle, type Browser, type Page } from './browser.js';
+import { browserSkipReason, Chromium, ensureWebBuild, LONG_WAIT, TEST_TIMEOUT, type Screen } from './driver.js';
 
 const FILES = {
   wards: 'lewisham_wards_2022.geojson',
@@ -18,11 +18,13 @@ const FILES = {
   burglary: 'lewisham_burglary_street_2022-03_2025-02.csv',
   violence: 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv',
 };
-const skipReason = chromiumMissingReason() ?? (fs.existsSync(SHARED) ? null : `no shared data at ${SHARED}`);
+const skipReason = browserSkipReason(Object.values(FILES));
 if (skipReason) console.log(`Skipping the first-hour browser test: ${skipReason}`);
 
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
+/** A whole file imported through the page (the violence file is ~20,000 rows), on a loaded machine. */
+const IMPORT_WAIT = 240_000;
 
 /** The app as `npm start` runs it (without the build step), on a fresh data directory; resolves once it printed the setup link. */
 function startApp(dataDir: string): Promise<{ proc: ChildProcess; base: string; setupLink: string; out: () => string }> {
@@ -30,10 +32,14 @@ function startApp(dataDir: string): Promise<{ proc: ChildProcess; base: string; 
   const proc = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { env: { ...process.env, DATA_DIR: dataDir, PORT: port, DATABASE_URL: '', HOST: '127.0.0.1' } });
   let out = '';
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the app printed no setup link in ${LONG_WAIT / 1000} s:\n${out}`)), LONG_WAIT);
     const seen = () => {
       const link = /(http:\/\/\S+\/setup#token=\S+)/.exec(out);
       const base = /Saferplaces running at (http:\/\/\S+?)\/\s/.exec(out);
-      if (link && base) resolve({ proc, base: base[1], setupLink: link[1], out: () => out });
+      if (link && base) {
+        clearTimeout(timer);
+        resolve({ proc, base: base[1], setupLink: link[1], out: () => out });
+      }
     };
     proc.stdout!.on('data', (b) => ((out += b), seen()));
     proc.stderr!.on('data', (b) => (out += b));
@@ -42,41 +48,49 @@ function startApp(dataDir: string): Promise<{ proc: ChildProcess; base: string; 
 }
 
 /** No page may be a dead end. */
-async function expectNoDeadEnd(page: Page) {
-  expect(await page.locator('[data-testid="not-allowed"]').count()).toBe(0);
-  expect(await page.textContent('body')).not.toMatch(/Not available/);
+async function expectNoDeadEnd(screen: Screen) {
+  expect(await screen.count('not-allowed')).toBe(0);
+  expect(await screen.pageText()).not.toMatch(/Not available/);
 }
 
-/** Uploads one file through the Import page with its defaults and waits for its outcome. */
-async function importThroughPage(page: Page, file: string, expectLevel?: string) {
-  await page.setInputFiles('[data-testid="import-file"]', SHARED + file);
+/** Uploads one file through the Import page with its defaults and waits for its outcome; the job's text. */
+async function importThroughPage(screen: Screen, file: string, expectLevel?: string): Promise<string> {
+  await screen.uploadFile('import-file', SHARED + file);
   if (expectLevel) {
     // The level follows the file's ONS code field (never a fixed "ward").
-    await page.waitForFunction((lvl) => (document.querySelector('[data-testid="import-level"]') as HTMLInputElement | null)?.value === lvl, expectLevel, { timeout: 10_000 });
+    await screen.waitUntil(({ sel, lvl }) => (document.querySelector(sel) as HTMLInputElement | null)?.value === lvl, { sel: '[data-testid="import-level"]', lvl: expectLevel });
   }
-  await page.click('[data-testid="import-submit"]');
-  const job = page.locator('[data-testid="import-job"]', { hasText: file });
-  await job.waitFor({ timeout: 30_000 });
-  await page.waitForFunction(
+  await screen.click('import-submit');
+  const job = { target: 'import-job', hasText: file };
+  await screen.waitFor(job);
+  await screen.waitUntil(
     (name) => [...document.querySelectorAll('[data-testid="import-job"]')].some((el) => el.textContent?.includes(name) && ['committed', 'failed'].includes((el as HTMLElement).dataset.status ?? '')),
     file,
-    { timeout: 240_000, polling: 250 },
+    IMPORT_WAIT,
   );
-  expect(await job.getAttribute('data-status'), `${file}: ${await job.textContent()}`).toBe('committed');
-  return job;
+  const text = await screen.text(job);
+  expect(await screen.attr(job, 'data-status'), `${file}: ${text}`).toBe('committed');
+  return text;
 }
 
-describe.skipIf(skipReason)('the first hour, in Chromium', () => {
-  let browser: Browser;
+describe.skipIf(skipReason)('the first hour, in Chromium', { timeout: TEST_TIMEOUT }, () => {
+  let chromium: Chromium | undefined;
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-first-hour-'));
 
+  /** A setup that fails makes the test fail with the reason (not skip it). */
+  let setupError: Error | undefined;
+
   beforeAll(async () => {
-    ensureWebBuild();
-    browser = await launchBrowser();
-  });
+    try {
+      ensureWebBuild();
+      chromium = await Chromium.launch();
+    } catch (e) {
+      setupError = e as Error;
+    }
+  }, 600_000);
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     if (app?.proc.exitCode === null) {
       const exited = new Promise((r) => app!.proc.once('exit', r));
       app.proc.kill('SIGTERM');
@@ -86,78 +100,76 @@ describe.skipIf(skipReason)('the first hour, in Chromium', () => {
   });
 
   it('goes from a fresh data directory to the hotspot map of the violence data with no dead ends and no data lost', async () => {
+    if (setupError || !chromium) throw new Error(`the first-hour setup failed: ${setupError?.message ?? 'no browser'}`, { cause: setupError });
     const t0 = Date.now();
     app = await startApp(dataDir);
     const started = Date.now() - t0;
 
     // The setup link: one person, administrator and analyst in one step.
-    const { page, errors } = await openPage(browser, app.setupLink, { viewport: DESKTOP, ready: { selector: '[data-testid="setup-form"]', what: 'the setup page' } });
-    await page.fill('[data-testid="setup-name"]', 'Sam Analyst');
-    await page.fill('[data-testid="setup-email"]', 'sam@council.example');
-    expect(await page.isChecked('[data-testid="setup-also-analyst"]')).toBe(true);
-    expect(await page.inputValue('[data-testid="setup-analyst-email"]')).toBe('sam+analyst@council.example');
-    await page.fill('[data-testid="setup-password"]', 'a long first-hour password');
-    await page.fill('[data-testid="setup-confirm"]', 'a long first-hour password');
-    await screenshot(page, 'first-hour-1-setup-1366');
-    await page.setViewportSize(PHONE);
-    await screenshot(page, 'first-hour-1-setup-390');
-    await page.setViewportSize(DESKTOP);
-    await page.click('[data-testid="setup-submit"]');
+    const screen = await chromium.open(app.setupLink, { viewport: DESKTOP, ready: 'setup-form' });
+    await screen.fill('setup-name', 'Sam Analyst');
+    await screen.fill('setup-email', 'sam@council.example');
+    expect(await screen.isTicked('setup-also-analyst')).toBe(true);
+    expect(await screen.value('setup-analyst-email')).toBe('sam+analyst@council.example');
+    await screen.fill('setup-password', 'a long first-hour password');
+    await screen.fill('setup-confirm', 'a long first-hour password');
+    await screen.screenshot('first-hour-1-setup-1366');
+    await screen.screenshot('first-hour-1-setup-390', { viewport: PHONE });
+    await screen.resize(DESKTOP);
+    await screen.click('setup-submit');
 
     // Straight to the Import page, which the analyst can use.
-    await page.waitForSelector('[data-testid="import-form"]', { timeout: 20_000 });
-    await expectNoDeadEnd(page);
-    await importThroughPage(page, FILES.wards, 'ward');
-    await importThroughPage(page, FILES.lsoas, 'lsoa');
-    await screenshot(page, 'first-hour-2-import-lsoa-1366');
-    await importThroughPage(page, FILES.population);
-    await importThroughPage(page, FILES.burglary);
-    const violence = await importThroughPage(page, FILES.violence);
-    expect(await violence.textContent()).not.toMatch(/wards loaded|area km2|code field|true|false/);
-    await page.setViewportSize(PHONE);
-    await screenshot(page, 'first-hour-2-import-390');
-    await page.setViewportSize(DESKTOP);
+    await screen.waitFor('import-form');
+    await expectNoDeadEnd(screen);
+    await importThroughPage(screen, FILES.wards, 'ward');
+    await importThroughPage(screen, FILES.lsoas, 'lsoa');
+    await screen.screenshot('first-hour-2-import-lsoa-1366');
+    await importThroughPage(screen, FILES.population);
+    await importThroughPage(screen, FILES.burglary);
+    const violence = await importThroughPage(screen, FILES.violence);
+    expect(violence).not.toMatch(/wards loaded|area km2|code field|true|false/);
+    await screen.screenshot('first-hour-2-import-390', { viewport: PHONE });
+    await screen.resize(DESKTOP);
 
     // The ward level is intact: 19 wards, and the LSOAs beside them.
-    const sets = await (await page.request.get(`${app.base}/api/area-sets`)).json();
+    const sets = (await screen.api('/api/area-sets')).body;
     expect(Object.fromEntries(sets.sets.map((s: { level: string; count: number }) => [s.level, s.count]))).toEqual({ ward: 19, lsoa: 175 });
 
     // The map: it opens on the newest data and says where the violence data are, offering to go there.
-    await page.click('[data-testid="nav-map"]');
-    await waitForMapIdle(page);
-    await expectNoDeadEnd(page);
-    const elsewhere = page.locator('[data-testid="data-elsewhere"]');
-    await elsewhere.first().waitFor({ timeout: 20_000 });
-    expect(await elsewhere.first().textContent()).toMatch(/Robbery, Violence and sexual offences: data Jan 2016 – Jun 2018 only/);
-    await page.click('[data-testid="data-elsewhere-jump"]');
-    await waitForMapIdle(page);
-    expect(new URL(page.url()).searchParams.get('from')).toBe('2017-07');
+    await screen.click('nav-map');
+    await screen.waitForMapIdle();
+    await expectNoDeadEnd(screen);
+    await screen.waitFor('data-elsewhere');
+    expect(await screen.text('data-elsewhere')).toMatch(/Robbery, Violence and sexual offences: data Jan 2016 – Jun 2018 only/);
+    await screen.click('data-elsewhere-jump');
+    await screen.waitForMapIdle();
+    expect(screen.url().searchParams.get('from')).toBe('2017-07');
 
     // The hotspot map (Gi*) of the violence data.
-    await page.click('[data-testid="mode-gi"]');
-    await page.waitForSelector('[data-testid="hotspot-legend"]', { timeout: 60_000 });
-    await waitForMapIdle(page, 120_000);
-    await expectNoDeadEnd(page);
-    expect(await page.textContent('[data-testid="hotspot-legend"]')).toMatch(/Gi\*/);
+    await screen.click('mode-gi');
+    await screen.waitFor('hotspot-legend', { timeout: LONG_WAIT });
+    await screen.waitForMapIdle();
+    await expectNoDeadEnd(screen);
+    expect(await screen.text('hotspot-legend')).toMatch(/Gi\*/);
     // Credits from what is loaded, behind the compact "i" button.
-    const attrib = page.locator('.maplibregl-ctrl-attrib');
-    expect(await attrib.getAttribute('class')).toMatch(/maplibregl-compact(?!-show)/);
-    expect(await attrib.textContent()).toMatch(/data\.police\.uk \(Metropolitan Police Service\)/);
-    expect(await attrib.textContent()).not.toMatch(/Lewisham/);
-    await screenshot(page, 'first-hour-3-hotspots-1366');
-    await page.setViewportSize(PHONE);
-    await waitForMapIdle(page, 120_000);
-    await screenshot(page, 'first-hour-3-hotspots-390');
-    await page.setViewportSize(DESKTOP);
+    expect(await screen.attr('.maplibregl-ctrl-attrib', 'class')).toMatch(/maplibregl-compact(?!-show)/);
+    expect(await screen.text('.maplibregl-ctrl-attrib')).toMatch(/data\.police\.uk \(Metropolitan Police Service\)/);
+    expect(await screen.text('.maplibregl-ctrl-attrib')).not.toMatch(/Lewisham/);
+    await screen.screenshot('first-hour-3-hotspots-1366');
+    await screen.resize(PHONE);
+    await screen.waitForMapIdle();
+    await screen.screenshot('first-hour-3-hotspots-390');
+    await screen.resize(DESKTOP);
 
     // The other pages the header offers: none is a dead end.
     for (const p of ['/journeys', '/planning', '/chb']) {
-      await page.goto(`${app.base}${p}`);
-      await page.waitForSelector('main .page-loading', { state: 'detached', timeout: 30_000 });
-      await expectNoDeadEnd(page);
+      await screen.goto(p);
+      await screen.waitFor('main .page-loading', { state: 'detached' });
+      await expectNoDeadEnd(screen);
     }
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(screen.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
     const wall = (Date.now() - t0) / 1000;
     console.log(`First hour: ${wall.toFixed(1)} s wall time (app start to setup link ${(started / 1000).toFixed(1)} s).`);
+    await screen.close();
   });
 });
