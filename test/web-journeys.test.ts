@@ -43,7 +43,7 @@ import {
 import { DEFAULT_JOURNEY_FILTERS, journeyQuery, type ExposureMeta, type SegmentRow, type SiteCollection } from '../web/src/api/journeys';
 import { formatJourneyView, parseJourneyView } from '../web/src/pages/journeys/journey-url';
 import { canEditRoutes, canOpen } from '../web/src/lib/roles';
-import { exposureQuery } from '../api/journeys/params';
+import { exposureQuery } from '../contract/journeys';
 
 const seg = (route_id: number, seq: number, over: Partial<SegmentRow> = {}): SegmentRow => ({
   route_id,
