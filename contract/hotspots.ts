@@ -30,6 +30,8 @@ export const MAX_SCHEME_CHARS = 100_000;
 export const MAX_TOP = 1000;
 /** Most vertices a drawn polygon may have (all rings together, closing points included). */
 export const MAX_POLYGON_VERTICES = 200;
+/** The time profile's days, Monday first (its day_of_week rows and hour_of_week matrix rows). */
+export const PROFILE_DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 // ---------- request parameters ----------
 
@@ -380,7 +382,7 @@ export const ProfileResponse = z.object({
   /** Months no data covered are null with the categories missing (issue 11); partners: withheld months null and `suppressed`. */
   months: z.array(z.object({ month: z.string(), count: nullableCount, missing_categories: z.array(z.string()).nullable().optional(), suppressed: z.boolean().optional() })),
   coverage: z.object({ categories: z.array(z.string()), rule: z.string() }),
-  day_of_week: z.array(z.object({ day: z.string(), count: nullableCount, suppressed: z.boolean().optional() })).nullable(),
+  day_of_week: z.array(z.object({ day: z.enum(PROFILE_DAYS), count: nullableCount, suppressed: z.boolean().optional() })).nullable(),
   /** 7 rows (Mon..Sun) × 24 hours, Europe/London civil time. */
   hour_of_week: z.array(z.array(nullableCount)).nullable(),
   time_precision: z.record(z.string(), nullableCount),

@@ -89,6 +89,8 @@ export const sitesQuery = z.strictObject({ kind: z.enum(SITE_KINDS, { message: '
 
 const siteId = z.number().int().min(1).max(2 ** 31 - 1);
 const Position = z.tuple([z.number(), z.number()]);
+/** [lon, lat] in WGS84. */
+export type Position = z.output<typeof Position>;
 const LineString = z.object({ type: z.literal('LineString'), coordinates: z.array(Position) });
 /** A LineString in WGS84 (checked by lineProblems: positions, vertices, length). */
 const geometry = z
@@ -315,6 +317,8 @@ export type RankingResponse = z.output<typeof RankingResponse>;
 
 export const Term = z.object({ id: z.number().int(), name: z.string(), starts_on: z.string(), ends_on: z.string() });
 export type Term = z.output<typeof Term>;
+/** A term as entered (a new one has no id yet): what PUT /journeys/term-dates takes. */
+export type TermInput = Omit<Term, 'id'> & { id?: number };
 
 export const Proposal = z.object({
   school_id: z.number().int(),

@@ -2,7 +2,9 @@
 // feature), or candidate routes over a walking network, previewed on the map before any is saved.
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
-import { journeysApi, type Proposal, type ProposalsResponse } from '../../api/journeys';
+import { createRoute, proposals, type Proposal, type ProposalsResponse } from '../../../../contract/journeys';
+import { call } from '../../api/call';
+import { importRoutes } from '../../api/journeys';
 import { formatBytes } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
 
@@ -39,7 +41,7 @@ export function RouteImport({ onImported }: { onImported: (message: string) => v
         void action
           .run(async () => {
             try {
-              return await journeysApi.importRoutes(await readJson(file), segmentM);
+              return await importRoutes(await readJson(file), segmentM);
             } catch (err) {
               setProblems(problemList(err));
               throw err;
@@ -118,7 +120,7 @@ export function RouteProposals({
           data-testid="network-submit"
           onClick={() =>
             find.run(async () => {
-              const r = await journeysApi.proposals(await readJson(file!), k, snap);
+              const r = await call(proposals, { query: {}, body: { network: await readJson(file!), k, max_snap_m: snap } });
               setResult(r);
               setChosen(new Set(r.proposals.map((_, i) => i)));
               onPreview(r.proposals);
@@ -182,7 +184,7 @@ export function RouteProposals({
             onClick={() =>
               save.run(async () => {
                 const ps = result.proposals.filter((_, i) => chosen.has(i));
-                for (const p of ps) await journeysApi.createRoute({ name: p.name, school_id: p.school_id, hub_id: p.hub_id, segment_m: 100, geometry: p.geometry });
+                for (const p of ps) await call(createRoute, { query: {}, body: { name: p.name, school_id: p.school_id, hub_id: p.hub_id, segment_m: 100, geometry: p.geometry } });
                 clear();
                 onSaved(`Saved ${ps.length} candidate route${ps.length === 1 ? '' : 's'}.`);
               })
