@@ -41,6 +41,11 @@ type Json<R> = ResponseOf<R>;
 export interface RouteOptions<R extends ContractRoute> {
   /** Required when the route's capability includes partners and its `x-access.partner.kind` is `masked`. */
   partner?: PartnerMask<Json<R>>;
+  /**
+   * A file answer (CSV, GeoJSON, GPX) open to partners, which a JSON mask cannot rewrite: the handler
+   * builds the file from data already masked for partners, with the JSON route's own mask. States which.
+   */
+  maskedInHandler?: string;
 }
 
 /** Hono's validator rejects a wrong content type or unparsable JSON with an HTTPException: answer in the API's shape. */
@@ -97,7 +102,7 @@ export function register<R extends ContractRoute>(
     middleware.push(allow(rolesWith(access.capability), access.scope ? { scope: access.scope } : {}) as unknown as MiddlewareHandler);
     if (hasCapability('partner', access.capability)) {
       if (!access.partner) throw new Error(`${where} is open to partners but its contract states no partner disclosure`);
-      if (access.partner.kind === 'masked' && !opts.partner) throw new Error(`${where} is open to partners with masked counts but registers no partner mask`);
+      if (access.partner.kind === 'masked' && !opts.partner && !opts.maskedInHandler) throw new Error(`${where} is open to partners with masked counts but registers no partner mask`);
       if (access.partner.kind === 'no-counts' && opts.partner) throw new Error(`${where} says it has no counts for partners but registers a mask`);
       if (opts.partner) middleware.push(partnerMask(db, opts.partner as PartnerMask<unknown>) as unknown as MiddlewareHandler);
     } else if (opts.partner) {

@@ -41,6 +41,8 @@ export const CAPABILITIES = {
   'records.export': ['analyst'],
   /** Users, tokens, settings, the audit log. */
   'admin': ['admin'],
+  /** Load harm schemes from CSV (POST /harm-schemes; audited). */
+  'harm-schemes.write': ['analyst'],
   /** The partnership's serious-violence definition. */
   'definitions.write': ['analyst', 'admin'],
   /** School-journey routes: draw, edit, import, export; term dates. */

@@ -1,5 +1,7 @@
 // Request parameters shared by many routes (contract/*.ts builds each route's query and body from these).
+import { getResolution, isValidCell } from 'h3-js';
 import { z } from 'zod';
+import { H3_RESOLUTIONS, type H3Res } from '../geodata/h3.js';
 
 /** The fields every export body has: a file leaves the system, so the caller states why and for whom. */
 export const exportStatement = {
@@ -38,3 +40,18 @@ export const bboxParam = z
       .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north'),
   );
 
+
+/** An area level (same pattern as the area_sets.level CHECK constraint). */
+export const levelParam = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'level is lower-case letters, digits and _');
+
+/** `res`: one of the stored H3 resolutions (incidents.h3_7 .. h3_10), as a number. */
+export const resParam = z
+  .enum(['7', '8', '9', '10'], { message: `res must be one of ${H3_RESOLUTIONS.join(', ')}` })
+  .transform((s) => Number(s) as H3Res);
+
+/** A standard 15-character lower-case H3 cell id at one of the stored resolutions. */
+export const h3Param = z
+  .string()
+  .regex(/^[0-9a-f]{15}$/, 'must be a 15-character lower-case hexadecimal H3 cell id')
+  .refine((s) => isValidCell(s), 'is not a valid H3 cell')
+  .refine((s) => (H3_RESOLUTIONS as readonly number[]).includes(getResolution(s)), `resolution must be one of ${H3_RESOLUTIONS.join(', ')}`);

@@ -39,7 +39,7 @@ import {
   tally,
   unitBbox,
 } from '../web/src/map/prepare/hotspots';
-import type { ChangeRow, EmergingRow, HotspotRow } from '../web/src/api/hotspots';
+import type { ChangeRow, EmergingRow, HotspotRow } from '../contract/hotspots';
 import type { AreaCollection } from '../web/src/api/types';
 import { formatView, parseView } from '../web/src/state/url-state';
 import { DEFAULT_HOTSPOT_VIEW, parseHotspotView } from '../web/src/pages/map/hotspots/hotspot-url';
@@ -210,8 +210,8 @@ describe('preparing hotspot rows', () => {
     expect(changeClass({ p: 1, rate_ratio: 1, direction: 'none' }, false)).toBe('none');
     expect(changeClass(null, true)).toBe('withheld');
     const rows: ChangeRow[] = [
-      { h3: CELL_A, current: 10, previous: 2, year_ago: 9, change: 8, change_year: 1, vs_previous: { p: 0.03, rate_ratio: 5, direction: 'up' }, vs_year_ago: { p: 0.8, rate_ratio: 1.1, direction: 'up' } },
-      { h3: CELL_B, current: null, previous: 7, year_ago: null, change: null, change_year: null, vs_previous: null, vs_year_ago: null, suppressed: { current: true, previous: false, year_ago: true } },
+      { h3: CELL_A, current: 10, previous: 2, year_ago: 9, change: 8, change_year: 1, value: 10, value_previous: 2, value_year_ago: 9, vs_previous: { p: 0.03, rate_ratio: 5, direction: 'up' }, vs_year_ago: { p: 0.8, rate_ratio: 1.1, direction: 'up' } },
+      { h3: CELL_B, current: null, previous: 7, year_ago: null, change: null, change_year: null, value: null, value_previous: 7, value_year_ago: null, vs_previous: null, vs_year_ago: null, suppressed: { current: true, previous: false, year_ago: true } },
     ];
     const fc = changeFeatures(rows, new Map());
     expect(fc.features.map((f) => [f.properties!.vs_prev, f.properties!.vs_year])).toEqual([

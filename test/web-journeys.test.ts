@@ -40,10 +40,11 @@ import {
   termProblems,
   unknownTimeNotice,
 } from '../web/src/map/prepare/journeys';
-import { DEFAULT_JOURNEY_FILTERS, journeyQuery, type ExposureMeta, type SegmentRow, type SiteCollection } from '../web/src/api/journeys';
+import { DEFAULT_JOURNEY_FILTERS, journeyQuery } from '../web/src/api/journeys';
+import type { ExposureMeta, SegmentRow, SiteCollection } from '../contract/journeys';
 import { formatJourneyView, parseJourneyView } from '../web/src/pages/journeys/journey-url';
 import { canEditRoutes, canOpen } from '../web/src/lib/roles';
-import { exposureQuery } from '../api/journeys/params';
+import { exposureQuery } from '../contract/journeys';
 
 const seg = (route_id: number, seq: number, over: Partial<SegmentRow> = {}): SegmentRow => ({
   route_id,
@@ -78,7 +79,7 @@ const META: ExposureMeta = {
   term_only: true,
   terms_in_window: 0,
   age_max: 17,
-  weights: { name: 'count', label: 'Count', version: '1', source: '' },
+  weights: { name: 'count', label: 'Count', version: '1', source: '', derived: null, weighs: 'categories', mix: null, categories_without_weight: {} },
   rank_by: 'count',
   window_hours: 0,
   rules: {},
@@ -207,9 +208,9 @@ describe('drawing, sites and words', () => {
   const sites: SiteCollection = {
     type: 'FeatureCollection',
     features: [
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [-0.02, 51.45] }, properties: { id: 1, kind: 'school', source_id: '100', name: 'A', attributes: null } },
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [-0.01, 51.45] }, properties: { id: 2, kind: 'hub', source_id: 'X', name: 'H', attributes: null } },
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [-0.03, 51.45] }, properties: { id: 3, kind: 'school', source_id: '101', name: 'B', attributes: null } },
+      { type: 'Feature', id: 1, geometry: { type: 'Point', coordinates: [-0.02, 51.45] }, properties: { id: 1, kind: 'school', source_id: '100', name: 'A', attributes: null } },
+      { type: 'Feature', id: 2, geometry: { type: 'Point', coordinates: [-0.01, 51.45] }, properties: { id: 2, kind: 'hub', source_id: 'X', name: 'H', attributes: null } },
+      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [-0.03, 51.45] }, properties: { id: 3, kind: 'school', source_id: '101', name: 'B', attributes: null } },
     ],
   };
   it('suggests the nearest school/hub within 400 m of a line end', () => {

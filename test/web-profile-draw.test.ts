@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Polygon, Position } from 'geojson';
 import { closeRing, drawnPolygon, MAX_DRAWN_VERTICES, polygonParam, simplifyRing } from '../web/src/map/prepare/drawn';
 import { queryString } from '../web/src/api/client';
-import { MAX_POLYGON_VERTICES, polygonParam as apiPolygonParam } from '../api/hotspots/params';
+import { MAX_POLYGON_VERTICES, polygonParam as apiPolygonParam } from '../contract/hotspots';
 
 /** A circle of n points around Lewisham (open ring), with a little deterministic wobble. */
 const circle = (n: number, r = 0.01): Position[] =>

@@ -1,18 +1,17 @@
 // Query-string schemas for the aggregation API. Every parameter passes one of these; unknown
 // parameters are rejected too, so a typo (`?catgeory=`) is a 400 rather than a silently ignored filter.
-import { getResolution, isValidCell } from 'h3-js';
 import { z } from 'zod';
 import { H3_RESOLUTIONS, type H3Res } from '../../geodata/h3.js';
 import { bboxParam, categoryParam, dateParam } from '../validate.js';
+// Shared with the hotspot routes' contract (contract/hotspots.ts).
+import { h3Param, levelParam, resParam } from '../../contract/params.js';
+export { h3Param, levelParam, resParam };
 
 /** H3 resolutions with a stored column (incidents.h3_7 .. h3_10): those the importer computes. */
 export { H3_RESOLUTIONS, type H3Res };
 
 export const MAX_INCIDENT_LIMIT = 50_000;
 export const DEFAULT_INCIDENT_LIMIT = 5_000;
-
-/** Same pattern as the area_sets.level CHECK constraint. */
-export const levelParam = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'level is lower-case letters, digits and _');
 
 const intParam = (min: number, max: number) =>
   z
@@ -34,17 +33,6 @@ const windowShape = {
   category: categoryParam.optional(),
 };
 
-/** A standard 15-character lower-case H3 cell id at one of the stored resolutions. */
-export const h3Param = z
-  .string()
-  .regex(/^[0-9a-f]{15}$/, 'must be a 15-character lower-case hexadecimal H3 cell id')
-  .refine((s) => isValidCell(s), 'is not a valid H3 cell')
-  .refine((s) => (H3_RESOLUTIONS as readonly number[]).includes(getResolution(s)), `resolution must be one of ${H3_RESOLUTIONS.join(', ')}`);
-
-/** `res`: one of the stored H3 resolutions, as a number. */
-export const resParam = z
-  .enum(['7', '8', '9', '10'], { message: `res must be one of ${H3_RESOLUTIONS.join(', ')}` })
-  .transform((s) => Number(s) as H3Res);
 
 export const areasQuery = z.strictObject({ level: levelParam });
 

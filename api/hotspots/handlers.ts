@@ -114,11 +114,14 @@ export async function hotspots(db: Queryable, q: StatQuery) {
 }
 
 /** The HTTP body: rows under `cells` (H3) or `areas` (an area level), then `meta`. */
-export const render = <R, M>(b: { kind: Units['kind']; rows: R; meta: M }) => ({ [b.kind === 'h3' ? 'cells' : 'areas']: b.rows, meta: b.meta });
+export const render = <R, M>(b: { kind: Units['kind']; rows: R[]; meta: M }): { cells: R[]; meta: M } | { areas: R[]; meta: M } =>
+  b.kind === 'h3' ? { cells: b.rows, meta: b.meta } : { areas: b.rows, meta: b.meta };
 
 /** Highest Gi* z first (ties: higher value first), the first `n`. */
-export function topRows<T extends { gi_z: number; value: number | null }>(rows: readonly T[], n: number | undefined): Array<T & { rank: number }> {
-  const sorted = rows.map((r, i) => [r, i] as const).sort((a, b) => b[0].gi_z - a[0].gi_z || (b[0].value ?? 0) - (a[0].value ?? 0) || a[1] - b[1]);
+export function topRows<T extends { gi_z: number | null; value: number | null }>(rows: readonly T[], n: number | undefined): Array<T & { rank: number }> {
+  // gi_z is always a number here: the partners' mask withholds it only after the cut.
+  const z = (r: T) => r.gi_z as number;
+  const sorted = rows.map((r, i) => [r, i] as const).sort((a, b) => z(b[0]) - z(a[0]) || (b[0].value ?? 0) - (a[0].value ?? 0) || a[1] - b[1]);
   return sorted.slice(0, n ?? sorted.length).map(([r], i) => ({ ...r, rank: i + 1 }));
 }
 
@@ -207,7 +210,7 @@ export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse
       exposure_days: { ...days, year_ago: yearAgoUsable ? days.year_ago : null },
       outside_study_area: { current: per.current.outside.count, previous: per.previous.outside.count, year_ago: yearAgoUsable ? per.year_ago.outside.count : null },
       coverage: {
-        mode: coveredOnly ? 'covered-only' : 'refuse',
+        mode: coveredOnly ? ('covered-only' as const) : ('refuse' as const),
         rule: coveredOnly
           ? 'tested over covered days only: days on which any category in scope has no data are left out of every window, and the exposures are the covered days'
           : 'both compared windows are fully covered by data for every category in scope',
@@ -355,7 +358,7 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
       dropped: ps.dropped,
       coverage: { categories: ps.categories, rule: 'periods not fully covered by data are dropped at either end of the window (listed in dropped); one inside the series is refused' },
       time_precision: prec.by,
-      z_range: [zMin, zMax],
+      z_range: [zMin, zMax] as [number, number],
       series_included: q.include === 'series',
     },
   };

@@ -6,8 +6,12 @@
 // exactly and the withheld counts could be solved for. Emerging-hotspot patterns and per-period classes
 // stay; per-period z-scores go. A cell's `partial` flag (cut by the study area's boundary) stays: it
 // follows from the boundary alone and says nothing about counts.
+// The routes apply these as their partner masks (api/routing.ts register, option `partner`): each takes
+// the route's full answer and returns what partners may see, in the same response schema.
+import type { ChangeResponse, ChangeRow, EmergingResponse, HotspotMeta, HotspotResponse, HotspotRow, ProfileResponse, TopResponse } from '../../contract/hotspots.js';
 import { suppressRows, suppressTotal } from '../auth/disclosure.js';
-import type { HotspotRow } from './handlers.js';
+import type { MaskContext } from '../routing.js';
+import { topRows } from './handlers.js';
 
 export const SCORES_WITHHELD = 'Gi* z-scores, p-values, mean and sd are not shown to partners: together they would reveal withheld counts.';
 
@@ -16,7 +20,7 @@ export const disclosureMeta = (min: number) => ({ min_count: min, rule: 'counts 
 type Counted = { count: number | null; value: number | null };
 
 /** Hotspot rows (all units) plus the outside-study-area entry; returns the masked rows and outside entry. */
-export function maskHotspotRows(rows: readonly HotspotRow[], outside: { count: number; value: number }, min: number) {
+export function maskHotspotRows(rows: readonly HotspotRow[], outside: Counted, min: number) {
   const list: Array<Record<string, unknown> & Counted> = [...rows, { outside: true, ...outside }];
   const masked = suppressRows(list, 'count', min, ['value']);
   const out = masked.pop()!;
@@ -39,36 +43,91 @@ export function emergingWithoutScores<R extends object>(rows: readonly R[]): R[]
   });
 }
 
-export function maskHotspotMeta<M extends { total: { count: number; value: number }; unweighted: { count: number; categories: string[] } }>(meta: M, min: number) {
-  const count = suppressTotal(meta.total.count, min);
+export function maskHotspotMeta<M extends Pick<HotspotMeta, 'total' | 'unweighted'>>(meta: M, min: number) {
+  const count = meta.total.count === null ? null : suppressTotal(meta.total.count, min);
   return {
     ...meta,
     total: { count, value: count === null ? null : meta.total.value },
-    unweighted: { ...meta.unweighted, count: suppressTotal(meta.unweighted.count, min) },
+    unweighted: { ...meta.unweighted, count: meta.unweighted.count === null ? null : suppressTotal(meta.unweighted.count, min) },
   };
 }
 
-type ChangeRow = Record<string, unknown> & { current: number | null; previous: number | null; year_ago: number | null };
+type ChangeCounts = Record<string, unknown> & { current: number | null; previous: number | null; year_ago: number | null };
 
 /** Change rows: each of the three counts masked over the list; tests and values of a masked count withheld. */
-export function maskChangeRows(rows: readonly ChangeRow[], outside: { current: number | null; previous: number | null; year_ago: number | null }, min: number) {
-  const input: ChangeRow[] = [...rows, { outside: true, ...outside }];
+export function maskChangeRows(rows: readonly ChangeCounts[], outside: { current: number | null; previous: number | null; year_ago: number | null }, min: number) {
+  const input: ChangeCounts[] = [...rows, { outside: true, ...outside }];
   let list = input;
   list = suppressRows(list, 'current', min, ['change', 'change_year', 'value', 'vs_previous', 'vs_year_ago']);
   list = suppressRows(list, 'previous', min, ['change', 'value_previous', 'vs_previous']);
   list = suppressRows(list, 'year_ago', min, ['change_year', 'value_year_ago', 'vs_year_ago']);
   // Withheld = null now but a count before; a window with no data was null already (issue 11).
-  const withheld = (r: ChangeRow, i: number, k: 'current' | 'previous' | 'year_ago') => r[k] === null && input[i][k] !== null;
+  const withheld = (r: ChangeCounts, i: number, k: 'current' | 'previous' | 'year_ago') => r[k] === null && input[i][k] !== null;
   const flagged = list.map((r, i) => ({ ...r, suppressed: { current: withheld(r, i, 'current'), previous: withheld(r, i, 'previous'), year_ago: withheld(r, i, 'year_ago') } }));
   const out = flagged.pop()!;
   return { rows: flagged, outside: { current: out.current, previous: out.previous, year_ago: out.year_ago } };
 }
 
 /** Each figure of a small record of totals through suppressTotal. */
-export const maskTotals = (t: Record<string, number>, min: number) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, suppressTotal(v, min)]));
+export const maskTotals = (t: Record<string, number | null>, min: number) =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === null ? null : suppressTotal(v, min)]));
 
 /** A 7 × 24 matrix masked as one list of 168 counts. */
-export function maskMatrix(m: number[][], min: number): Array<Array<number | null>> {
+export function maskMatrix(m: (number | null)[][], min: number): Array<Array<number | null>> {
   const flat = suppressRows(m.flat().map((count) => ({ count })), 'count', min);
   return m.map((row, d) => row.map((_, h) => flat[d * row.length + h].count));
+}
+
+// ---------- the routes' masks ----------
+
+/** Rows of an answer under `cells` or `areas`, and the same answer with other rows and meta. */
+const rowsOf = <R>(b: { cells: R[] } | { areas: R[] }): R[] => ('cells' in b ? b.cells : b.areas);
+const withRows = <R, M>(b: { cells: unknown[] } | { areas: unknown[] }, rows: R[], meta: M) => ('cells' in b ? { cells: rows, meta } : { areas: rows, meta });
+
+/** Gi* over every unit with counts and values masked, and the meta to go with them. */
+function maskedGi(rows: readonly HotspotRow[], meta: HotspotMeta, min: number) {
+  const m = maskHotspotRows(rows, meta.outside_study_area, min);
+  return {
+    rows: m.rows,
+    meta: { ...maskHotspotMeta(meta, min), mean: null, sd: null, scores_withheld: SCORES_WITHHELD, outside_study_area: m.outside, disclosure: disclosureMeta(min) },
+  };
+}
+
+/** GET /hotspots: counts masked over every unit; classes without scores. */
+export function maskHotspots(out: HotspotResponse, { min }: MaskContext): HotspotResponse {
+  const g = maskedGi(rowsOf<HotspotRow>(out), out.meta, min);
+  return withRows(out, withoutScores(g.rows), g.meta);
+}
+
+/**
+ * GET /hotspots/top and the hotspot export: the mask runs over every unit (`all`, the full Gi* table the
+ * list was cut from), before the top-N cut, so the list shows nothing the whole map withholds.
+ */
+export function maskTop(out: TopResponse, all: readonly HotspotRow[], min: number): TopResponse {
+  const g = maskedGi(all, out.meta, min);
+  return { top: withoutScores(topRows(g.rows, out.meta.n)), meta: { ...out.meta, ...g.meta } };
+}
+
+/** GET /change: each window's counts masked over the list (partners get every study-area cell listed). */
+export function maskChange(out: ChangeResponse, { min }: MaskContext): ChangeResponse {
+  const m = maskChangeRows(rowsOf<ChangeRow>(out) as unknown as ChangeCounts[], out.meta.outside_study_area, min);
+  return withRows(out, m.rows as unknown as ChangeRow[], { ...out.meta, outside_study_area: m.outside, disclosure: disclosureMeta(min) });
+}
+
+/** GET /emerging: no counts except the precision tally; no z-scores. */
+export function maskEmerging(out: EmergingResponse, { min }: MaskContext): EmergingResponse {
+  return withRows(out, emergingWithoutScores(rowsOf(out)), { ...out.meta, z_range: null, time_precision: maskTotals(out.meta.time_precision, min), disclosure: disclosureMeta(min) });
+}
+
+/** GET /profile: the total, each series and the precision tally masked. */
+export function maskProfile(out: ProfileResponse, { min }: MaskContext): ProfileResponse {
+  return {
+    ...out,
+    total: out.total === null ? null : suppressTotal(out.total, min),
+    months: suppressRows(out.months, 'count', min),
+    day_of_week: out.day_of_week && suppressRows(out.day_of_week, 'count', min),
+    hour_of_week: out.hour_of_week && maskMatrix(out.hour_of_week, min),
+    time_precision: maskTotals(out.time_precision, min),
+    disclosure: disclosureMeta(min),
+  };
 }

@@ -3,6 +3,7 @@
 // police.uk records carry a month only, so for them the weekly charts are withheld with a note saying why.
 import { getResolution } from 'h3-js';
 import type { Polygon } from 'geojson';
+import { PROFILE_DAYS } from '../../contract/hotspots.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import type { H3Res } from '../aggregates/params.js';
@@ -14,7 +15,6 @@ import { profileSql } from './sql.js';
 import { STUDY_AREA_LEVEL } from './units.js';
 import { studyAreaLevel } from '../imports/study-area.js';
 
-export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
 
@@ -82,7 +82,7 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
     total,
     months,
     coverage,
-    day_of_week: allDated ? DAYS.map((day, i) => ({ day, count: dow[i] })) : null,
+    day_of_week: allDated ? PROFILE_DAYS.map((day, i) => ({ day, count: dow[i] })) : null,
     /** 7 rows (Mon..Sun) × 24 hours, Europe/London civil time. */
     hour_of_week: allTimed ? how : null,
     time_precision: precision,

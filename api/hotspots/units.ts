@@ -12,6 +12,7 @@ import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { h3Neighbours, queenNeighbours, studyArea } from '../../geodata/stats/neighbours.js';
 import type { H3Res } from '../aggregates/params.js';
+import type { Neighbourhood } from '../../contract/hotspots.js';
 import { DEFAULT_STUDY_LEVEL, studyAreaLevel } from '../imports/study-area.js';
 
 /** The default study-area level (the level in use is a setting: imports/study-area.ts). Planning names places by it. */
@@ -32,7 +33,7 @@ export interface Units {
   index: Map<string, number>;
   /** Neighbour lists for Gi* (self included). */
   neighbours(k: number): number[][];
-  neighbourhood(k: number): Record<string, unknown>;
+  neighbourhood(k: number): Neighbourhood;
   /** Area polygons (areas only), same order as ids. */
   polygons: MultiPolygon[] | null;
 }

@@ -23,12 +23,15 @@ export function suppressTallies<T extends object>(input: readonly T[], min: numb
   return out.map((r, i) => ({ ...r, suppressed: masks.some((m) => m[i]) })) as unknown as Array<T & { suppressed: boolean }>;
 }
 
-export function suppressTallyTotal(t: Partial<Tally> & object, min: number): Record<string, unknown> {
+/** Counts per class with withheld ones null (partners never get `excluded` or `all`). */
+export type MaskedTally = { [K in keyof Tally]: number | null };
+
+export function suppressTallyTotal(t: Partial<Tally> & object, min: number): MaskedTally {
   const count = suppressTotal(t.count ?? 0, min);
   return {
     ...t,
     count,
-    harm: count === null ? null : t.harm,
+    harm: count === null ? null : (t.harm ?? 0),
     unknown_time: suppressTotal(t.unknown_time ?? 0, min),
     unknown_age: suppressTotal(t.unknown_age ?? 0, min),
     excluded: null,

@@ -8,7 +8,7 @@ import { weightOf } from '../../geodata/harm/schemes.js';
 import { computeExposure, type Exposure, type SegmentGeom, type SnappedIncident } from '../../geodata/journeys/exposure.js';
 import { formatWindows, windowHours, type JourneyTimes, type Term } from '../../geodata/journeys/time.js';
 import type { Position } from '../../geodata/journeys/segment.js';
-import { DEFAULT_CATEGORIES, type ExposureQuery } from './params.js';
+import { DEFAULT_CATEGORIES, type ExposureMeta, type ExposureQuery } from '../../contract/journeys.js';
 import { listRoutes, type RouteRow } from './store.js';
 import { SEGMENTS_SQL, SNAP_SQL, TERMS_SQL } from './sql.js';
 
@@ -19,7 +19,7 @@ export async function terms(db: Queryable) {
 export interface ExposureResult extends Exposure {
   routeRows: RouteRow[];
   segmentGeoms: Map<string, { start_m: number; end_m: number; geometry: { type: 'LineString'; coordinates: Position[] } }>;
-  meta: Record<string, unknown>;
+  meta: ExposureMeta;
 }
 
 export async function exposure(db: Queryable, q: ExposureQuery): Promise<ExposureResult> {
@@ -50,7 +50,7 @@ export async function exposure(db: Queryable, q: ExposureQuery): Promise<Exposur
   if (out.totals.unknown_time > 0) {
     warnings.push(`${out.totals.unknown_time} incident(s) near the routes have no time of day (police.uk data gives the month only) and are counted as unknown_time, not as in or out of the windows.`);
   }
-  const meta = {
+  const meta: ExposureMeta = {
     from: w.from,
     to: w.to,
     categories,

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import { proposeRoutes as propose, type Site } from '../../geodata/journeys/proposals.js';
 import type { Position } from '../../geodata/journeys/segment.js';
 import { networkMeta, walkingNetwork } from '../planning/network.js';
-import type { proposalsBody } from './params.js';
+import type { proposalsBody } from '../../contract/journeys.js';
 
 const SITES_SQL = `
 SELECT id, kind, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM journey_sites

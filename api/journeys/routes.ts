@@ -1,30 +1,25 @@
 // School-journey API (issue 5): sites, routes (CRUD and GeoJSON import), segment exposure, ranking,
-// the term calendar and audited exports of the worst segments with guardian points.
-// Roles: analyst everything; officer reads everything, draws/edits routes, edits term dates, exports;
-// partner reads aggregates with small counts withheld (./disclosure.ts); admin reads.
-import { Hono, type Context } from 'hono';
+// the term calendar and audited exports of the worst segments with guardian points. The routes, their
+// parameters and answers are declared in contract/journeys.ts. Analysts and officers draw, edit, import
+// and export (journeys.write); everyone reads; partners get aggregates with small counts withheld
+// (./disclosure.ts), the mask applied by `register` from the exposure the handler computed.
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as contract from '../../contract/journeys.js';
+import type { ExposureQuery, RankingResponse, SegmentsResponse } from '../../contract/journeys.js';
 import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
-import { minCount } from '../auth/disclosure.js';
-import { allow, principal, type AppEnv } from '../auth/middleware.js';
-import { ALL_ROLES, type Principal } from '../auth/roles.js';
 import { ApiError } from '../errors.js';
-import { idParam, parseBody, parseFilters, parseQuery } from '../validate.js';
+import { requestScoped } from '../request-scope.js';
+import { contractRouter, principal, register, type MaskContext } from '../routing.js';
+import { parseFilters } from '../validate.js';
 import { rankAll, worst, type SegmentExposure } from '../../geodata/journeys/exposure.js';
 import { lineProblems } from '../../geodata/journeys/segment.js';
 import { toGpx } from '../../geodata/journeys/gpx.js';
 import { PARTNER_RULE, suppressTallies, suppressTallyTotal } from './disclosure.js';
 import { exposure, terms, type ExposureResult } from './exposure.js';
-import { exportBody, exposureQuery, proposalsBody, routeBody, routeImportQuery, routePatch, segmentsBatchQuery, sitesQuery, termDatesBody, type ExposureQuery } from './params.js';
 import { proposeRoutes } from './proposals.js';
 import { SITES_SQL } from './sql.js';
 import { checkSites, createRoute, deleteRoute, getRoute, listRoutes, routeFeature, updateRoute, type RouteInput, type RouteRow } from './store.js';
-
-const isPartner = (p: Principal) => p.user.role === 'partner';
-const EDITORS = ['analyst', 'officer'] as const;
-const MAX_IMPORT_FEATURES = 500;
 
 type SegmentOut = SegmentExposure & { start_m: number; end_m: number; route_name: string; suppressed?: boolean };
 
@@ -42,10 +37,9 @@ function segmentRows(x: ExposureResult, routeId?: number): SegmentOut[] {
 /** Partners: suppressed rows go last (their order would say something about withheld values). */
 const shownFirst = <T extends { suppressed?: boolean }>(rows: T[]) => [...rows.filter((r) => !r.suppressed), ...rows.filter((r) => r.suppressed)];
 
-async function partnerView(c: Context<AppEnv>, db: Deps['db'], q: ExposureQuery) {
-  if (!isPartner(principal(c))) return null;
+/** Partners: rank_by=all is refused (`all` and `excluded` are withheld from them). */
+function partnerQuery(q: ExposureQuery) {
   if (q.rank_by === 'all') throw new ApiError(400, 'invalid_parameter', 'rank_by: "all" is not available to partners (count or harm)', [{ path: 'rank_by', message: 'not available to partners' }]);
-  return minCount(db);
 }
 
 const segKey = (s: { route_id: number; seq: number }) => `${s.route_id}:${s.seq}`;
@@ -84,12 +78,12 @@ function averageFor(x: ExposureResult, min: number | null) {
   return total < min ? { ...x.average, rate_per_100m: null, harm_per_100m: null, suppressed: true } : { ...x.average, suppressed: false };
 }
 
-/** One route's segments answer (GET .../segments), from an exposure of every route. */
-function segmentsAnswer(x: ExposureResult, route: RouteRow, q: ExposureQuery, min: number | null) {
+/** One route's segments answer (GET .../segments), from an exposure of every route; `min` for partners. */
+function segmentsAnswer(x: ExposureResult, route: RouteRow, q: ExposureQuery, min: number | null): SegmentsResponse {
   const id = route.id;
   const rows = segmentRows(x, id);
   let segs = rows;
-  let totals: Record<string, unknown> = { ...x.routes.find((t) => t.route_id === id)! };
+  let totals: Omit<SegmentsResponse['route'], keyof Omit<RouteRow, 'geometry'>> = { ...x.routes.find((t) => t.route_id === id)! };
   if (min !== null) {
     segs = suppressTallies(segs, min);
     // The route's totals come from the same masked list as the ranking (all routes), so the figures
@@ -102,7 +96,7 @@ function segmentsAnswer(x: ExposureResult, route: RouteRow, q: ExposureQuery, mi
   return {
     type: 'FeatureCollection',
     route: { ...routeProps, ...totals },
-    features: segs.map((s) => ({ type: 'Feature', id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: s })),
+    features: segs.map((s) => ({ type: 'Feature' as const, id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: s })),
     worst: worstSegs,
     average: averageFor(x, min),
     meta: x.meta,
@@ -110,50 +104,106 @@ function segmentsAnswer(x: ExposureResult, route: RouteRow, q: ExposureQuery, mi
   };
 }
 
-export function journeyRoutes({ db }: Deps) {
-  const r = new Hono<AppEnv>();
-  const everyone = allow(ALL_ROLES);
-  const editors = allow(EDITORS);
+/** The ranking (GET /journeys/ranking) from an exposure of every route; `min` for partners. */
+function rankingAnswer(x: ExposureResult, q: ExposureQuery, min: number | null): RankingResponse {
+  const info = new Map(x.routeRows.map((r) => [r.id, r]));
+  const allSegs = segmentRows(x);
+  const segsByRoute = new Map<number, SegmentOut[]>();
+  for (const s of allSegs) {
+    const list = segsByRoute.get(s.route_id);
+    if (list) list.push(s);
+    else segsByRoute.set(s.route_id, [s]);
+  }
+  const masked = min === null ? null : maskedAsOnRoutePages(allSegs, min);
+  let routes = rankAll(x.routes, q.rank_by).map((t) => {
+    const w = worstOf(segsByRoute.get(t.route_id) ?? [], q, masked)[0];
+    return { ...t, school_name: info.get(t.route_id)?.school_name ?? null, hub_name: info.get(t.route_id)?.hub_name ?? null, worst_segment: w ? { seq: w.seq, value: w[q.rank_by], rate_per_100m: w.rate_per_100m, guardian_point: w.guardian_point } : null };
+  });
+  const schoolNames = new Map(x.routeRows.filter((r) => r.school_id !== null).map((r) => [r.school_id!, r.school_name]));
+  // A school's worst segments: the worst `top` among the segments of all its routes.
+  const schoolSegs = (schoolId: number) => x.routeRows.filter((r) => r.school_id === schoolId).flatMap((r) => segsByRoute.get(r.id) ?? []);
+  let schools = [...x.schools]
+    .sort((a, b) => b[q.rank_by] - a[q.rank_by] || a.school_id - b.school_id)
+    .map((s) => ({ ...s, name: schoolNames.get(s.school_id) ?? null, worst_segments: worstOf(schoolSegs(s.school_id), q, masked) }));
+  let totals: RankingResponse['totals'] = { ...x.totals };
+  if (min !== null) {
+    routes = shownFirst(suppressTallies(routes, min));
+    // Schools' worst segments keep the route pages' values: nothing a partner cannot see there.
+    schools = shownFirst(suppressTallies(schools, min));
+    totals = suppressTallyTotal(x.totals, min);
+  }
+  return {
+    routes: routes.map((r0, i) => ({ rank: i + 1, ...r0 })),
+    worst_segments: worstOf(allSegs, q, masked),
+    schools,
+    totals,
+    average: averageFor(x, min),
+    meta: x.meta,
+    ...(min !== null ? { disclosure: { min_count: min, rule: PARTNER_RULE } } : {}),
+  };
+}
 
-  r.get('/journeys/sites', everyone, async (c) => {
-    const q = parseQuery(c, sitesQuery);
+/** The exposure a segments or ranking handler computed, for its partner mask (which recomputes the answer masked). */
+const computed = requestScoped<{ x: ExposureResult; q: ExposureQuery; routes: RouteRow[] }>();
+
+/** What a partner mask recomputes its answer from: the handler's exposure (rank_by=all refused). */
+function forPartner(c: MaskContext['c']) {
+  const s = computed.get(c);
+  partnerQuery(s.q);
+  return s;
+}
+
+/** The partner masks: the same answers from the same exposure, with `min`. */
+const maskSegments = (_out: SegmentsResponse, { min, c }: MaskContext) => {
+  const { x, q, routes } = forPartner(c);
+  return segmentsAnswer(x, routes[0], q, min);
+};
+const maskBatch = (_out: { routes: SegmentsResponse[] }, { min, c }: MaskContext) => {
+  const { x, q, routes } = forPartner(c);
+  return { routes: routes.map((row) => segmentsAnswer(x, row, q, min)) };
+};
+const maskRanking = (_out: RankingResponse, { min, c }: MaskContext) => {
+  const { x, q } = forPartner(c);
+  return rankingAnswer(x, q, min);
+};
+
+export function journeyRoutes({ db }: Deps) {
+  const r = contractRouter();
+
+  register(r, db, contract.getSites, async (c) => {
+    const q = c.req.valid('query');
     const [row] = await db.query<{ fc: string }>(SITES_SQL, [q.kind ?? null]);
-    return c.body(row.fc, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+    // Already JSON text, built by PostGIS.
+    return c.body(row.fc, 200, { 'content-type': 'application/geo+json; charset=utf-8' }) as never;
   });
 
   // ---------- routes ----------
 
-  r.get('/journeys/routes', everyone, async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ type: 'FeatureCollection', features: (await listRoutes(db)).map(routeFeature) });
-  });
+  register(r, db, contract.listRoutes, async (c) => c.json({ type: 'FeatureCollection' as const, features: (await listRoutes(db)).map(routeFeature) }, 200));
 
-  r.get('/journeys/routes/:id', everyone, async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json(routeFeature(await getRoute(db, idParam(c))));
-  });
+  register(r, db, contract.getRoute, async (c) => c.json(routeFeature(await getRoute(db, c.req.valid('param').id)), 200));
 
-  r.post('/journeys/routes', editors, async (c) => {
+  register(r, db, contract.createRoute, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, routeBody);
+    const b = c.req.valid('json');
     await checkSites(db, b.school_id, b.hub_id);
     const id = await db.transaction((tx) => createRoute(tx, b as RouteInput, p.user.email));
     await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'create', name: b.name } });
     return c.json(routeFeature(await getRoute(db, id)), 201);
   });
 
-  r.patch('/journeys/routes/:id', editors, async (c) => {
+  register(r, db, contract.updateRoute, async (c) => {
     const p = principal(c);
-    const id = idParam(c);
-    const b = await parseBody(c, routePatch);
+    const { id } = c.req.valid('param');
+    const b = c.req.valid('json');
     await db.transaction((tx) => updateRoute(tx, id, b as Partial<RouteInput>, p.user.email));
     await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'update', fields: Object.keys(b) } });
-    return c.json(routeFeature(await getRoute(db, id)));
+    return c.json(routeFeature(await getRoute(db, id)), 200);
   });
 
-  r.delete('/journeys/routes/:id', editors, async (c) => {
+  register(r, db, contract.deleteRoute, async (c) => {
     const p = principal(c);
-    const id = idParam(c);
+    const { id } = c.req.valid('param');
     await deleteRoute(db, id);
     await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'delete' } });
     return c.body(null, 204);
@@ -162,9 +212,10 @@ export function journeyRoutes({ db }: Deps) {
   // GeoJSON FeatureCollection of LineStrings (WGS84). Properties: name (or Name/title), school_id or
   // school (a school's source id, e.g. its URN), hub_id or hub (a hub's source id, e.g. AtcoCode).
   // All or nothing: any bad feature → 400 listing every problem by feature number; nothing stored.
-  r.post('/journeys/routes/import', editors, async (c) => {
+  // The body is read here: application/json or application/geo+json (the contract declares no JSON body).
+  register(r, db, contract.importRoutes, async (c) => {
     const p = principal(c);
-    const q = parseQuery(c, routeImportQuery);
+    const q = c.req.valid('query');
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/(geo\+)?json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the GeoJSON as application/json or application/geo+json.');
     let doc: { type?: string; features?: Array<{ type?: string; properties?: Record<string, unknown> | null; geometry?: unknown }> };
@@ -175,7 +226,7 @@ export function journeyRoutes({ db }: Deps) {
     }
     if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new ApiError(400, 'bad_geojson', 'Expected a GeoJSON FeatureCollection of LineStrings.');
     if (!doc.features.length) throw new ApiError(400, 'empty_file', 'The FeatureCollection has no features.');
-    if (doc.features.length > MAX_IMPORT_FEATURES) throw new ApiError(400, 'too_many_features', `At most ${MAX_IMPORT_FEATURES} routes per import.`);
+    if (doc.features.length > contract.MAX_IMPORT_FEATURES) throw new ApiError(400, 'too_many_features', `At most ${contract.MAX_IMPORT_FEATURES} routes per import.`);
     const sites = await db.query<{ id: number; kind: string; source_id: string }>('SELECT id, kind, source_id FROM journey_sites');
     const byId = new Map(sites.map((s) => [s.id, s]));
     const bySource = new Map(sites.map((s) => [`${s.kind}:${s.source_id}`, s.id]));
@@ -220,81 +271,62 @@ export function journeyRoutes({ db }: Deps) {
 
   // ---------- exposure ----------
 
-  const routeSegments = async (c: Context<AppEnv>) => {
-    const id = idParam(c);
-    const q = parseQuery(c, exposureQuery);
-    const route = await getRoute(db, id);
-    const min = await partnerView(c, db, q);
-    return c.json(segmentsAnswer(await exposure(db, q), route, q, min));
-  };
-  r.get('/journeys/routes/:id/segments', everyone, routeSegments);
-  // The issue's own path for the same answer (same guard, same parameters).
-  r.get('/routes/:id/segments', everyone, routeSegments);
+  for (const route of [contract.routeSegments, contract.routeSegmentsShort]) {
+    // The issue's own path (/routes/{id}/segments) gives the same answer, with the same guard and parameters.
+    register(
+      r,
+      db,
+      route,
+      async (c) => {
+        const q = c.req.valid('query');
+        const row = await getRoute(db, c.req.valid('param').id);
+        const x = await exposure(db, q);
+        computed.set(c, { x, q, routes: [row] });
+        return c.json(segmentsAnswer(x, row, q, null), 200);
+      },
+      { partner: maskSegments },
+    );
+  }
 
   // Several routes' answers from one exposure computation (the map draws up to a dozen routes; one
   // request each would compute the exposure of every route once per route).
-  r.get('/journeys/segments', everyone, async (c) => {
-    const q = parseQuery(c, segmentsBatchQuery);
-    const min = await partnerView(c, db, q);
-    const x = await exposure(db, q);
-    const byId = new Map(x.routeRows.map((r0) => [r0.id, r0]));
-    const missing = q.routes.filter((id) => !byId.has(id));
-    if (missing.length) throw new ApiError(404, 'not_found', `No route with id ${missing.join(', ')}`);
-    return c.json({ routes: q.routes.map((id) => segmentsAnswer(x, byId.get(id)!, q, min)) });
-  });
+  register(
+    r,
+    db,
+    contract.segmentsBatch,
+    async (c) => {
+      const q = c.req.valid('query');
+      const x = await exposure(db, q);
+      const byId = new Map(x.routeRows.map((r0) => [r0.id, r0]));
+      const missing = q.routes.filter((id) => !byId.has(id));
+      if (missing.length) throw new ApiError(404, 'not_found', `No route with id ${missing.join(', ')}`);
+      const rows = q.routes.map((id) => byId.get(id)!);
+      computed.set(c, { x, q, routes: rows });
+      return c.json({ routes: rows.map((row) => segmentsAnswer(x, row, q, null)) }, 200);
+    },
+    { partner: maskBatch },
+  );
 
-  r.get('/journeys/ranking', everyone, async (c) => {
-    const q = parseQuery(c, exposureQuery);
-    const min = await partnerView(c, db, q);
-    const x = await exposure(db, q);
-    const info = new Map(x.routeRows.map((r) => [r.id, r]));
-    const allSegs = segmentRows(x);
-    const segsByRoute = new Map<number, SegmentOut[]>();
-    for (const s of allSegs) {
-      const list = segsByRoute.get(s.route_id);
-      if (list) list.push(s);
-      else segsByRoute.set(s.route_id, [s]);
-    }
-    const masked = min === null ? null : maskedAsOnRoutePages(allSegs, min);
-    let routes: Array<Record<string, unknown> & { suppressed?: boolean }> = rankAll(x.routes, q.rank_by).map((t) => {
-      const w = worstOf(segsByRoute.get(t.route_id) ?? [], q, masked)[0];
-      return { ...t, school_name: info.get(t.route_id)?.school_name ?? null, hub_name: info.get(t.route_id)?.hub_name ?? null, worst_segment: w ? { seq: w.seq, value: w[q.rank_by], rate_per_100m: w.rate_per_100m, guardian_point: w.guardian_point } : null };
-    });
-    const schoolNames = new Map(x.routeRows.filter((r) => r.school_id !== null).map((r) => [r.school_id!, r.school_name]));
-    // A school's worst segments: the worst `top` among the segments of all its routes.
-    const schoolSegs = (schoolId: number) => x.routeRows.filter((r) => r.school_id === schoolId).flatMap((r) => segsByRoute.get(r.id) ?? []);
-    let schools: Array<Record<string, unknown> & { suppressed?: boolean }> = [...x.schools]
-      .sort((a, b) => b[q.rank_by] - a[q.rank_by] || a.school_id - b.school_id)
-      .map((s) => ({ ...s, name: schoolNames.get(s.school_id) ?? null, worst_segments: worstOf(schoolSegs(s.school_id), q, masked) }));
-    let totals: Record<string, unknown> = { ...x.totals };
-    if (min !== null) {
-      routes = shownFirst(suppressTallies(routes, min));
-      // Schools' worst segments keep the route pages' values: nothing a partner cannot see there.
-      schools = shownFirst(suppressTallies(schools, min));
-      totals = suppressTallyTotal(x.totals, min);
-    }
-    routes = routes.map((r0, i) => ({ rank: i + 1, ...r0 }));
-    return c.json({
-      routes,
-      worst_segments: worstOf(allSegs, q, masked),
-      schools,
-      totals,
-      average: averageFor(x, min),
-      meta: x.meta,
-      ...(min !== null ? { disclosure: { min_count: min, rule: PARTNER_RULE } } : {}),
-    });
-  });
+  register(
+    r,
+    db,
+    contract.ranking,
+    async (c) => {
+      const q = c.req.valid('query');
+      const x = await exposure(db, q);
+      computed.set(c, { x, q, routes: [] });
+      return c.json(rankingAnswer(x, q, null), 200);
+    },
+    { partner: maskRanking },
+  );
 
   // ---------- term calendar ----------
 
-  r.get('/journeys/term-dates', everyone, async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ terms: await terms(db) });
-  });
+  register(r, db, contract.getTermDates, async (c) => c.json({ terms: await terms(db) }, 200));
 
-  r.put('/journeys/term-dates', editors, async (c) => {
+  register(r, db, contract.putTermDates, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, termDatesBody);
+    const b = c.req.valid('json');
     await db.transaction(async (tx) => {
       await tx.query('DELETE FROM journey_term_dates');
       if (b.terms.length) {
@@ -305,15 +337,15 @@ export function journeyRoutes({ db }: Deps) {
       }
     });
     await audit(db, p, c.get('ip'), { action: 'change', resource: 'journeys/term-dates', query: { terms: b.terms.length } });
-    return c.json({ terms: await terms(db) });
+    return c.json({ terms: await terms(db) }, 200);
   });
 
   // ---------- exports ----------
 
-  r.post('/journeys/exports', editors, async (c) => {
+  register(r, db, contract.exportWorstSegments, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, exportBody);
-    const q = parseFilters(exposureQuery, b.filters);
+    const b = c.req.valid('json');
+    const q = parseFilters(contract.exposureQuery, b.filters);
     if (b.route_id !== undefined) await getRoute(db, b.route_id);
     const x = await exposure(db, q);
     const rows = worst(segmentRows(x, b.route_id), q.rank_by, q.top);
@@ -325,7 +357,7 @@ export function journeyRoutes({ db }: Deps) {
     const disposition = `attachment; filename="${file}"`;
     const label = (s: SegmentOut, i: number) => `#${i + 1} ${s.route_name} segment ${s.seq}`;
     const describe = (s: SegmentOut) =>
-      `${q.rank_by} ${s[q.rank_by]}; in-window ${s.count}, unknown time ${s.unknown_time}, unknown age ${s.unknown_age}; ${s.rate_per_100m} per 100 m (${s.ratio ?? '-'}x borough average); ${x.meta.from}..${x.meta.to}, ${(x.meta.categories as string[]).join(', ')}`;
+      `${q.rank_by} ${s[q.rank_by]}; in-window ${s.count}, unknown time ${s.unknown_time}, unknown age ${s.unknown_age}; ${s.rate_per_100m} per 100 m (${s.ratio ?? '-'}x borough average); ${x.meta.from}..${x.meta.to}, ${x.meta.categories.join(', ')}`;
     if (b.format === 'gpx') {
       const gpx = toGpx({
         name: 'Saferplaces guardian points',
@@ -354,9 +386,9 @@ export function journeyRoutes({ db }: Deps) {
 
   // ---------- candidate routes from a walking network ----------
 
-  r.post('/journeys/proposals', editors, async (c) => {
-    const b = await parseBody(c, proposalsBody);
-    return c.json(await proposeRoutes(db, b));
+  register(r, db, contract.proposals, async (c) => {
+    const b = c.req.valid('json');
+    return c.json(await proposeRoutes(db, b), 200);
   });
 
   return r;

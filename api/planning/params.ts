@@ -4,7 +4,7 @@ import { getResolution, isValidCell } from 'h3-js';
 import { z } from 'zod';
 import { areaGeometry, siteGeometry } from '../../geodata/planning/geometry.js';
 import { categoryParam, dateParam, exportStatement } from '../validate.js';
-import { DEFAULT_SCHEME, schemeName } from '../hotspots/params.js';
+import { DEFAULT_SCHEME, schemeName } from '../../contract/hotspots.js';
 
 export const typeSlug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'an intervention type is lower-case letters, digits and _ (e.g. youth_hub)');
 

@@ -19,6 +19,7 @@ import type { HarmScheme } from './types.js';
 
 export type { HarmScheme, MixInfo } from './types.js';
 import { onsCssTableSchema, type OnsCssTable } from './ons-table.js';
+import { SHIPPED_SCHEME_NAMES, type ShippedSchemeName } from './names.js';
 
 export const CATEGORY_SLUGS: readonly string[] = POLICE_UK_CATEGORIES.map((c) => c.slug);
 
@@ -46,8 +47,7 @@ export const shippedSchemeFileSchema = z.object({
 });
 export type ShippedSchemeFile = z.infer<typeof shippedSchemeFileSchema>;
 
-export const SHIPPED_SCHEME_NAMES = ['count', 'ons-css', 'cambridge-chi'] as const;
-export type ShippedSchemeName = (typeof SHIPPED_SCHEME_NAMES)[number];
+export { SHIPPED_SCHEME_NAMES, type ShippedSchemeName };
 
 /** The ONS CSS reference table as shipped (geodata/harm/ons-css.json), validated. */
 export function onsCssTable(): OnsCssTable {

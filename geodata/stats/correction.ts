@@ -4,8 +4,8 @@
 // classifyHotCold(z[i], adjusted[i]) per unit. Same results as R's p.adjust(p, "BH" | "holm" | "none").
 // NaN inputs are treated like R's NA: left out of the count m and returned as NaN.
 
-export type Correction = 'fdr' | 'holm' | 'none';
-export const CORRECTIONS: readonly Correction[] = ['fdr', 'holm', 'none'];
+export const CORRECTIONS = ['fdr', 'holm', 'none'] as const;
+export type Correction = (typeof CORRECTIONS)[number];
 
 /**
  * Adjusted p-values. 'fdr' = Benjamini–Hochberg (1995) step-up: p̃_(i) = min_{k≥i} min(1, m p_(k) / k).
@@ -41,7 +41,9 @@ export function adjustP(p: ReadonlyArray<number>, method: Correction): number[] 
   return out;
 }
 
-export type HotColdClass = 'hot_99' | 'hot_95' | 'hot_90' | 'not_significant' | 'cold_90' | 'cold_95' | 'cold_99';
+/** Hot/cold classes, hot first (the order legends list them in). */
+export const HOT_COLD_CLASSES = ['hot_99', 'hot_95', 'hot_90', 'not_significant', 'cold_90', 'cold_95', 'cold_99'] as const;
+export type HotColdClass = (typeof HOT_COLD_CLASSES)[number];
 
 /** Class from the sign of z and the (adjusted) p: p < 0.01 → 99 %, < 0.05 → 95 %, < 0.10 → 90 %. */
 export function classifyHotCold(z: number, pAdjusted: number): HotColdClass {

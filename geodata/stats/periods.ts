@@ -10,8 +10,8 @@
 // Month-precision data (police.uk) must use 'month' or 'quarter': a 28-day or weekly bucket cannot be
 // assigned from a month alone. periodsForPrecision() enforces that.
 
-export type PeriodKind = '28d' | 'week' | 'month' | 'quarter';
-export const PERIOD_KINDS: readonly PeriodKind[] = ['28d', 'week', 'month', 'quarter'];
+export const PERIOD_KINDS = ['28d', 'week', 'month', 'quarter'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export interface Period {
   index: number;

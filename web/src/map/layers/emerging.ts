@@ -3,18 +3,14 @@
 // during playback, by its Gi* in one period: z on a diverging ramp whose domain is fixed for the whole
 // playback (the API's z_range over every unit and period), or the hot/cold class for partners.
 import type { ExpressionSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { EmergingPattern } from '../../api/hotspots';
+import { EMERGING_PATTERNS, type EmergingPattern } from '../../../../contract/hotspots';
 import { HOTSPOT_SOURCE, classColour, classOpacity, type HotspotLayerParams } from './hotspots';
 import { visibility } from './common';
 
 export const EMERGING_FILL_LAYER = 'sp-emerging-fill';
 
 /** Legend order: hot patterns, cold patterns, none. */
-export const EMERGING_ORDER: readonly EmergingPattern[] = [
-  'new_hot', 'consecutive_hot', 'intensifying_hot', 'persistent_hot', 'diminishing_hot', 'sporadic_hot', 'oscillating_hot', 'historical_hot',
-  'new_cold', 'consecutive_cold', 'intensifying_cold', 'persistent_cold', 'diminishing_cold', 'sporadic_cold', 'oscillating_cold', 'historical_cold',
-  'no_pattern',
-];
+export const EMERGING_ORDER: readonly EmergingPattern[] = EMERGING_PATTERNS;
 
 /** Hot patterns in reds/oranges, cold in blues/purple (never red against green); none faint grey. */
 export const EMERGING_COLOURS: Record<EmergingPattern, string> = {

@@ -4,8 +4,8 @@
 // same source are in emerging.ts and change.ts.
 import type { ExpressionSpecification, GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
-import type { HotColdClass } from '../../api/hotspots';
-import type { ChangeComparison, HotspotMode } from '../../pages/map/hotspots/hotspot-url';
+import { HOT_COLD_CLASSES, type ChangeComparison, type HotColdClass } from '../../../../contract/hotspots';
+import type { HotspotMode } from '../../pages/map/hotspots/hotspot-url';
 import { EMPTY_FC, visibility } from './common';
 
 export const HOTSPOT_SOURCE = 'sp-hotspots';
@@ -28,7 +28,7 @@ export interface HotspotLayerParams {
 }
 
 /** Hot/cold classes, hot first (legend order). */
-export const HOT_COLD_ORDER: readonly HotColdClass[] = ['hot_99', 'hot_95', 'hot_90', 'not_significant', 'cold_90', 'cold_95', 'cold_99'];
+export const HOT_COLD_ORDER: readonly HotColdClass[] = HOT_COLD_CLASSES;
 
 /** ColorBrewer RdBu (7 classes; colour-blind safe): red = hot, blue = cold, near-white = not significant. */
 export const HOT_COLD_COLOURS: Record<HotColdClass, string> = {

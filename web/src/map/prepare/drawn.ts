@@ -3,9 +3,10 @@
 // the API's 200 vertices (closing point included) by removing the point that spans the smallest triangle
 // (Visvalingam) until it fits. Nothing here touches MapLibre.
 import type { Polygon, Position } from 'geojson';
+import { MAX_POLYGON_VERTICES } from '../../../../contract/hotspots';
 
-/** Most vertices the API accepts for a polygon (api/hotspots/params.ts MAX_POLYGON_VERTICES). */
-export const MAX_DRAWN_VERTICES = 200;
+/** Most vertices the API accepts for a polygon (GET /api/profile). */
+export const MAX_DRAWN_VERTICES = MAX_POLYGON_VERTICES;
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const same = (a: Position, b: Position) => a[0] === b[0] && a[1] === b[1];

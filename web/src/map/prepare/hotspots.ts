@@ -4,17 +4,11 @@ import { cellToBoundary, isValidCell } from 'h3-js';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { Bbox } from '../../api/client';
 import type { AreaCollection } from '../../api/types';
-import type {
-  CategorySetMeta,
-  ChangeRow,
-  Comparison,
-  EmergingRow,
-  HotspotRow,
-  Neighbourhood,
-  Period,
-  SchemeMeta,
-  UnitKey,
-} from '../../api/hotspots';
+import type { CategorySetMeta } from '../../../../contract/definitions';
+import type { ChangeRow, Comparison, EmergingRow, HotspotRow, Neighbourhood, Period, SchemeMeta as FullSchemeMeta, UnitKey } from '../../../../contract/hotspots';
+
+/** What legends read of a scheme's statement (the answers' `scheme` meta). */
+type SchemeMeta = Pick<FullSchemeMeta, 'name' | 'label' | 'version' | 'source'> & Partial<Pick<FullSchemeMeta, 'derived' | 'mix' | 'categories_without_weight'>>;
 
 /** Area polygons by code (for area-level statistics). */
 export type AreaGeometries = ReadonlyMap<string, Polygon | MultiPolygon>;

@@ -5,7 +5,7 @@
 import { bbox } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, Point } from 'geojson';
 import type { ExpressionSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { ExposureMeta, Position, RankBy, RankingResponse, SegmentRow, SegmentsResponse, SiteCollection, Term, Proposal } from '../../api/journeys';
+import type { ExposureMeta, Position, Proposal, RankingResponse, RankKey as RankBy, SegmentRow, SegmentsResponse, SiteCollection, TermInput as Term } from '../../../../contract/journeys';
 import { classBreaks, legendRows, type Classes, type LegendRow } from '../classify';
 
 // ---------- segments ----------

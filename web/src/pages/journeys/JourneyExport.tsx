@@ -1,7 +1,7 @@
 // Export of the worst segments with guardian points (CSV, GeoJSON, or GPX for officers' devices)
 // through the purpose/recipient dialog; the server records both in the audit log.
-import type { ExposureMeta, JourneyExportFormat, JourneyFilters } from '../../api/journeys';
-import { exportWorstSegments } from '../../api/journeys';
+import type { ExposureMeta, JourneyExportFormat } from '../../../../contract/journeys';
+import { downloadWorstSegments, type JourneyFilters } from '../../api/journeys';
 import { ExportDialog } from '../../components/ExportDialog';
 import { MEASURE_LABELS } from '../../map/prepare/journeys';
 
@@ -35,7 +35,7 @@ export function JourneyExportDialog({
         { value: 'csv', label: 'CSV (spreadsheet)' },
         { value: 'geojson', label: 'GeoJSON (GIS)' },
       ]}
-      onExport={(stated, format) => exportWorstSegments(filters, routeId, format as JourneyExportFormat, stated)}
+      onExport={(stated, format) => downloadWorstSegments(filters, routeId, format as JourneyExportFormat, stated)}
       onClose={onClose}
     />
   );

@@ -2,7 +2,9 @@
 // harm scheme and what to rank by. Every change goes to the URL through `onChange`.
 import { useEffect, useState } from 'react';
 import type { Category } from '../../api/types';
-import type { HarmSchemeInfo, JourneyFilters, RankBy } from '../../api/journeys';
+import type { HarmScheme } from '../../../../contract/hotspots';
+import { DEFAULT_CATEGORIES, type RankKey as RankBy } from '../../../../contract/journeys';
+import type { JourneyFilters } from '../../api/journeys';
 import { addMonths, isMonth } from '../../lib/months';
 import { CategoryPicker } from '../map/CategoryPicker';
 import { CoverageStrip } from '../../components/CoverageStrip';
@@ -24,9 +26,6 @@ function LazyInput({ value, onCommit, testId, placeholder }: { value: string; on
   );
 }
 
-/** The server's categories when none are ticked (api/journeys/params.ts). */
-const DEFAULT_JOURNEY_CATEGORIES = ['robbery'];
-
 export function JourneyFiltersPanel({
   filters,
   period,
@@ -39,7 +38,7 @@ export function JourneyFiltersPanel({
   /** The window the server used (its default when the URL has none). */
   period: { from: string; to: string } | null;
   categories: Category[];
-  schemes: HarmSchemeInfo[];
+  schemes: Pick<HarmScheme, 'name' | 'label'>[];
   partner: boolean;
   onChange: (f: Partial<JourneyFilters>) => void;
 }) {
@@ -59,7 +58,7 @@ export function JourneyFiltersPanel({
           <input type="month" value={to ? addMonths(to, -1) : ''} data-testid="jf-to" onChange={(e) => isMonth(e.target.value) && onChange({ to: addMonths(e.target.value, 1) })} />
         </label>
       </div>
-      <CoverageStrip categories={filters.categories.length ? filters.categories : DEFAULT_JOURNEY_CATEGORIES} period={from && to ? { from, to } : null} />
+      <CoverageStrip categories={filters.categories.length ? filters.categories : DEFAULT_CATEGORIES} period={from && to ? { from, to } : null} />
       <h2 className="panel-title">Categories</h2>
       <CategoryPicker categories={categories} selected={filters.categories} onChange={(c) => onChange({ categories: c })} />
       <p className="hint">None ticked: robbery (the default for school journeys).</p>

@@ -1,6 +1,6 @@
 // What the map shows: the exposure classes with the measure, categories, windows and corridor they were
 // computed with, and the symbols.
-import type { ExposureMeta } from '../../api/journeys';
+import type { ExposureMeta } from '../../../../contract/journeys';
 import type { Classes } from '../../map/classify';
 import { exposureLegend, legendLines } from '../../map/prepare/journeys';
 

@@ -1,7 +1,7 @@
 // Notices over the map: incidents without a time of day (police.uk gives the month only) counted apart,
 // with the offer to rank by all incidents; the server's other warnings (no term dates in the window);
 // nothing imported yet; request errors.
-import type { RankingResponse } from '../../api/journeys';
+import type { RankingResponse } from '../../../../contract/journeys';
 import { formatCount, WITHHELD } from '../../lib/format';
 import { unknownTimeNotice } from '../../map/prepare/journeys';
 import type { SiteOption } from './use-journey-data';

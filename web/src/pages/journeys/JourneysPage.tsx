@@ -5,18 +5,20 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LineString } from 'geojson';
 import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import { api } from '../../api/client';
+import { getCategories } from '../../../../contract/aggregates';
+import { getHarmSchemes, SHIPPED_SCHEME_NAMES } from '../../../../contract/hotspots';
+import type { Proposal, SegmentRow } from '../../../../contract/journeys';
 import type { AppConfig } from '../../api/types';
-import { journeysApi, type JourneyFilters, type Proposal, type SegmentRow } from '../../api/journeys';
+import type { JourneyFilters } from '../../api/journeys';
+import { useRoute } from '../../api/query';
 import { useUser } from '../../api/session-store';
 import { canEditRoutes, seesWithheld } from '../../lib/roles';
-import { useApi } from '../../lib/use-api';
 import { loadBaseStyle } from '../../map/base-style';
 import { corridorWidth, nearestSite, proposalCollection } from '../../map/prepare/journeys';
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { JourneyMapController, type JourneyMapEvents } from './JourneyMapController';
 import { formatJourneyView, parseJourneyView, type JourneyView } from './journey-url';
-import { useJourneyBase, useJourneyRefresh, useRanking, useSegments } from './use-journey-data';
+import { useJourneyBase, useJourneyReload, useRanking, useSegments } from './use-journey-data';
 import { LiveToast } from '../present/LiveToast';
 import { JourneyFiltersPanel } from './JourneyFiltersPanel';
 import { JourneyLegend } from './JourneyLegend';
@@ -61,7 +63,6 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   const filters = view.filters;
   const [style, setStyle] = useState<{ style: StyleSpecification; note: string | null } | null>(null);
   const [controller, setController] = useState<JourneyMapController | null>(null);
-  const [nonce, setNonce] = useState(0);
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [line, setLine] = useState<LineString | null>(null);
   const [suggest, setSuggest] = useState<{ school_id: number | null; hub_id: number | null } | null>(null);
@@ -78,15 +79,17 @@ export function JourneysPage({ config }: { config: AppConfig }) {
     };
   }, [config.basemapStyleUrl]);
 
-  const base = useJourneyBase(controller, initialCamera === null, nonce);
-  const refresh = useJourneyRefresh(nonce);
-  const ranking = useRanking(controller, filters, refresh);
-  const categories = useApi((s) => api.categories(s), []);
-  const schemes = useApi((s) => journeysApi.harmSchemes(s), []);
+  const base = useJourneyBase(controller, initialCamera === null);
+  const ranking = useRanking(controller, filters);
+  const categories = useRoute(getCategories, { query: {} });
+  const schemesQ = useRoute(getHarmSchemes, { query: {} });
+  // Without the scheme list (an error), the shipped schemes by name.
+  const schemes = useMemo(() => schemesQ.data?.schemes ?? (schemesQ.error ? SHIPPED_SCHEME_NAMES.map((name) => ({ name, label: name })) : []), [schemesQ.data, schemesQ.error]);
   const routeOrder = useMemo(() => ranking.data?.routes.map((r) => r.route_id) ?? null, [ranking.data]);
   const routeIds = new Set(base.routes?.list.map((r) => r.id) ?? []);
   const selectedId = view.routeId !== null && (!base.routes || routeIds.has(view.routeId)) ? view.routeId : null;
-  const segs = useSegments(controller, filters, routeOrder, selectedId, ranking.data?.worst_segments ?? null, refresh);
+  const segs = useSegments(controller, filters, routeOrder, selectedId, ranking.data?.worst_segments ?? null);
+  const refetchAll = useJourneyReload();
   const selectedRoute = base.routes?.list.find((r) => r.id === selectedId) ?? null;
   const meta = ranking.data?.meta ?? null;
 
@@ -126,9 +129,8 @@ export function JourneysPage({ config }: { config: AppConfig }) {
       setController(null);
       c.destroy();
     };
-    // Created once per page visit, when the basemap is known.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [style]);
+    // Created once per page visit, when the basemap is known (the initial camera is read once).
+  }, [style, initialCamera, config.attribution]);
 
   const lat = view.camera?.lat ?? 51.45;
   const drawing = mode.kind !== 'view';
@@ -153,7 +155,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   const changeFilters = (f: Partial<JourneyFilters>) => setView({ filters: { ...filters, ...f } });
   const reload = (msg: string | null) => {
     setMessage(msg);
-    setNonce((n) => n + 1);
+    void refetchAll();
   };
   const stopDrawing = () => {
     controller?.stopDrawing();
@@ -191,7 +193,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           filters={filters}
           period={meta ? { from: meta.from, to: meta.to } : null}
           categories={categories.data?.categories ?? []}
-          schemes={schemes.data ?? []}
+          schemes={schemes}
           partner={partner}
           onChange={changeFilters}
         />

@@ -2,7 +2,9 @@
 // or delete a saved one. The line itself is drawn and edited on the map (terra-draw).
 import { useEffect, useState } from 'react';
 import type { LineString } from 'geojson';
-import { journeysApi, type RouteInput } from '../../api/journeys';
+import { createRoute, updateRoute, type RouteBody, type RoutePatch } from '../../../../contract/journeys';
+import { call } from '../../api/call';
+import { deleteRoute } from '../../api/journeys';
 import { useAction } from '../../lib/use-action';
 import type { RouteOption, SiteOption } from './use-journey-data';
 
@@ -63,17 +65,17 @@ export function RouteForm({
     action.run(async () => {
       if (isNew) {
         if (!line) throw new Error('Draw the line first: click points on the map and click the last one again to finish.');
-        const body: RouteInput = { name: d.name.trim(), school_id: d.school_id, hub_id: d.hub_id, segment_m: d.segment_m, geometry: line };
-        const f = await journeysApi.createRoute(body);
+        const body: RouteBody = { name: d.name.trim(), school_id: d.school_id, hub_id: d.hub_id, segment_m: d.segment_m, geometry: line };
+        const f = await call(createRoute, { query: {}, body });
         onSaved(f.id, `Saved "${f.properties.name}": ${f.properties.segments} segments.`);
       } else {
-        const patch: Partial<RouteInput> = {};
+        const patch: RoutePatch = {};
         if (d.name.trim() !== original?.name) patch.name = d.name.trim();
         if (d.school_id !== original?.school_id) patch.school_id = d.school_id;
         if (d.hub_id !== original?.hub_id) patch.hub_id = d.hub_id;
         if (d.segment_m !== original?.segment_m) patch.segment_m = d.segment_m;
         if (line) patch.geometry = line;
-        const f = await journeysApi.updateRoute(d.id!, patch);
+        const f = await call(updateRoute, { query: {}, params: { id: String(d.id) }, body: patch });
         onSaved(f.id, `Saved "${f.properties.name}".`);
       }
     });
@@ -129,7 +131,7 @@ export function RouteForm({
             onClick={() => {
               if (!window.confirm(`Delete the route "${original?.name ?? d.name}" and its segments?`)) return;
               void action.run(async () => {
-                await journeysApi.deleteRoute(d.id!);
+                await deleteRoute(d.id!);
                 onSaved(null, `Deleted "${original?.name ?? d.name}".`);
               });
             }}

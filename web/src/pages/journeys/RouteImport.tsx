@@ -1,8 +1,10 @@
 // Routes from files: a GeoJSON FeatureCollection of LineStrings (all or nothing, problems listed by
-// feature), or candidate routes over a walking network, previewed on the map before any is saved.
+// feature), or candidate routes along the stored walking network, previewed on the map before any is saved.
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
-import { journeysApi, type Proposal, type ProposalsResponse } from '../../api/journeys';
+import { createRoute, proposals, type Proposal, type ProposalsResponse } from '../../../../contract/journeys';
+import { call } from '../../api/call';
+import { importRoutes } from '../../api/journeys';
 import { formatBytes } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
 
@@ -39,7 +41,7 @@ export function RouteImport({ onImported }: { onImported: (message: string) => v
         void action
           .run(async () => {
             try {
-              return await journeysApi.importRoutes(await readJson(file), segmentM);
+              return await importRoutes(await readJson(file), segmentM);
             } catch (err) {
               setProblems(problemList(err));
               throw err;
@@ -116,7 +118,7 @@ export function RouteProposals({
           data-testid="network-submit"
           onClick={() =>
             find.run(async () => {
-              const r = await journeysApi.proposals(k, snap);
+              const r = await call(proposals, { query: {}, body: { k, max_snap_m: snap } });
               setResult(r);
               setChosen(new Set(r.proposals.map((_, i) => i)));
               onPreview(r.proposals);
@@ -140,7 +142,7 @@ export function RouteProposals({
       {result && (
         <>
           <p className="hint" data-testid="proposal-summary">
-            {result.proposals.length} candidate route{result.proposals.length === 1 ? '' : 's'} along the walking network “{result.network.name}” ({result.network.lines} lines)
+            {result.proposals.length} candidate route{result.proposals.length === 1 ? '' : 's'} along the walking network “{result.network?.name}” ({result.network?.lines} lines)
             {result.problems.length ? `; ${result.problems.length} pair(s) without a route` : ''}.
           </p>
           <ul className="proposal-list">
@@ -180,7 +182,7 @@ export function RouteProposals({
             onClick={() =>
               save.run(async () => {
                 const ps = result.proposals.filter((_, i) => chosen.has(i));
-                for (const p of ps) await journeysApi.createRoute({ name: p.name, school_id: p.school_id, hub_id: p.hub_id, segment_m: 100, geometry: p.geometry });
+                for (const p of ps) await call(createRoute, { query: {}, body: { name: p.name, school_id: p.school_id, hub_id: p.hub_id, segment_m: 100, geometry: p.geometry } });
                 clear();
                 onSaved(`Saved ${ps.length} candidate route${ps.length === 1 ? '' : 's'}.`);
               })

@@ -1,6 +1,6 @@
 // Routes ranked by the chosen measure, with totals per route and the worst segment; hovering a row
 // shows the route's corridor on the map, clicking selects it.
-import type { RankBy, RankedRoute, RankingResponse } from '../../api/journeys';
+import type { RankKey as RankBy, RankedRoute, RankingResponse } from '../../../../contract/journeys';
 import { formatCount, formatRate, WITHHELD, withheldNote } from '../../lib/format';
 
 const cell = (v: number | null, r: { suppressed?: boolean }, f: (n: number | null) => string = formatCount) => (v === null && r.suppressed ? WITHHELD : f(v));

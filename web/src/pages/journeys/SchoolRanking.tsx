@@ -1,6 +1,6 @@
 // Schools ranked by the chosen measure (each incident counted once per school, however many of its
 // routes it is near), with each school's worst segments and their guardian points, opened per school.
-import type { RankBy, RankedSchool, RankingResponse, SegmentRow } from '../../api/journeys';
+import type { RankKey as RankBy, RankedSchool, RankingResponse, SegmentRow } from '../../../../contract/journeys';
 import { formatCount, formatRate, WITHHELD } from '../../lib/format';
 import { MEASURE_LABELS } from '../../map/prepare/journeys';
 import { WorstList } from './WorstSegments';

@@ -1,26 +1,31 @@
 // The term-date calendar behind "term time only": add and remove terms, then save the whole calendar
 // (PUT replaces it). Read-only for roles that may not edit.
 import { useEffect, useState } from 'react';
-import { journeysApi, type Term } from '../../api/journeys';
+import { getTermDates, putTermDates, type TermInput as Term } from '../../../../contract/journeys';
+import { call } from '../../api/call';
+import { useRoute } from '../../api/query';
 import { useAction } from '../../lib/use-action';
-import { useApi } from '../../lib/use-api';
 import { termProblems } from '../../map/prepare/journeys';
 
+/** The same terms in the same order (names and dates). */
+const sameTerms = (a: readonly Term[], b: readonly Term[]) =>
+  a.length === b.length && a.every((t, i) => t.name === b[i].name && t.starts_on === b[i].starts_on && t.ends_on === b[i].ends_on);
+
 export function TermCalendar({ canEdit, onSaved }: { canEdit: boolean; onSaved: () => void }) {
-  const loaded = useApi((s) => journeysApi.termDates(s), []);
+  const loaded = useRoute(getTermDates, { query: {} });
   const [terms, setTerms] = useState<Term[] | null>(null);
   const save = useAction();
   useEffect(() => {
     if (loaded.data) setTerms(loaded.data.terms);
   }, [loaded.data]);
-  const dirty = !!terms && !!loaded.data && JSON.stringify(terms.map(({ name, starts_on, ends_on }) => [name, starts_on, ends_on])) !== JSON.stringify(loaded.data.terms.map(({ name, starts_on, ends_on }) => [name, starts_on, ends_on]));
+  const dirty = !!terms && !!loaded.data && !sameTerms(terms, loaded.data.terms);
   const problems = terms ? termProblems(terms) : [];
   const set = (i: number, t: Partial<Term>) => setTerms((ts) => ts!.map((x, j) => (j === i ? { ...x, ...t } : x)));
 
   return (
     <details className="panel term-calendar" data-testid="term-calendar">
       <summary className="panel-title">Term dates {terms ? `(${terms.length})` : ''}</summary>
-      {loaded.error && <p className="error-text">{loaded.error}</p>}
+      {loaded.error && <p className="error-text">{loaded.error.message}</p>}
       {terms && terms.length === 0 && <p className="hint">No terms entered: with "term time only" nothing can count as school-journey time.</p>}
       {terms && terms.length > 0 && (
         <table className="term-table">
@@ -62,10 +67,9 @@ export function TermCalendar({ canEdit, onSaved }: { canEdit: boolean; onSaved: 
             data-testid="term-save"
             onClick={() =>
               save.run(
-                () => journeysApi.saveTermDates(terms),
+                () => call(putTermDates, { query: {}, body: { terms: terms.map((t) => ({ name: t.name, starts_on: t.starts_on, ends_on: t.ends_on })) } }),
                 (r) => {
                   setTerms(r.terms);
-                  loaded.reload();
                   onSaved();
                   return `Saved ${r.terms.length} term${r.terms.length === 1 ? '' : 's'}.`;
                 },

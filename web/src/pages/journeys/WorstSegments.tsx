@@ -1,6 +1,6 @@
 // The worst segments (of the selected route, or across all routes) with where a guardian would stand:
 // the segment's midpoint, numbered as on the map. WorstList is shared with the per-school lists.
-import type { Average, RankBy, SegmentRow } from '../../api/journeys';
+import type { Average, RankKey as RankBy, SegmentRow } from '../../../../contract/journeys';
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { formatPoint, MEASURE_LABELS } from '../../map/prepare/journeys';
 

@@ -1,7 +1,8 @@
 // The school-routes view as a URL query (/journeys?...): filters, the selected route and the camera, so
 // a view can be shared. Pure (parse/format round trip tested); only values that differ from the
 // defaults are written.
-import { DEFAULT_JOURNEY_FILTERS, RANK_BY, type JourneyFilters, type RankBy } from '../../api/journeys';
+import { RANK_KEYS, type RankKey } from '../../../../contract/journeys';
+import { DEFAULT_JOURNEY_FILTERS, type JourneyFilters } from '../../api/journeys';
 import { formatCamera, type Camera } from '../../state/url-state';
 import { isMonth } from '../../lib/months';
 
@@ -46,7 +47,7 @@ export function parseJourneyView(search: string): JourneyView {
       ageMax: age === 'none' ? null : (int(age, 0, 120) ?? d.ageMax),
       corridor: int(q.get('corridor'), 1, 500) ?? d.corridor,
       weights: weights && SLUG.test(weights) ? weights : d.weights,
-      rankBy: RANK_BY.includes(rank as RankBy) ? (rank as RankBy) : d.rankBy,
+      rankBy: RANK_KEYS.includes(rank as RankKey) ? (rank as RankKey) : d.rankBy,
       top: int(q.get('top'), 1, 100) ?? d.top,
     },
     routeId: int(q.get('route'), 1, 2 ** 31 - 1),

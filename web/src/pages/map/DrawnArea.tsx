@@ -5,9 +5,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Polygon } from 'geojson';
 import type { Filters } from '../../api/client';
-import { hotspotApi } from '../../api/hotspots';
+import { getProfile } from '../../../../contract/hotspots';
+import { filterQuery } from '../../api/hotspots';
+import { useRoute } from '../../api/query';
 import { formatCount, WITHHELD } from '../../lib/format';
-import { useApi } from '../../lib/use-api';
 import type { MapController } from '../../map/map-controller';
 import { drawnPolygon, polygonParam } from '../../map/prepare/drawn';
 import { TimeProfile } from './hotspots/TimeProfile';
@@ -83,7 +84,7 @@ export function DrawAreaTool({ drawn, disabled }: { drawn: DrawnArea; disabled: 
 
 export function DrawnAreaDetail({ polygon, filters, onClear }: { polygon: Polygon; filters: Filters; onClear: () => void }) {
   const param = polygonParam(polygon);
-  const profile = useApi((s) => hotspotApi.profile({ polygon: param }, filters, s), [param, filters.from, filters.to, filters.categories?.join(',')]);
+  const profile = useRoute(getProfile, { query: { polygon: param, ...filterQuery(filters) } });
   const total = profile.data?.total;
   return (
     <div className="panel detail" data-testid="drawn-area-detail">
@@ -96,8 +97,8 @@ export function DrawnAreaDetail({ polygon, filters, onClear }: { polygon: Polygo
           ×
         </button>
       </div>
-      {profile.loading && !profile.data && <p className="hint">Loading…</p>}
-      {profile.error && <p className="error-text">{profile.error}</p>}
+      {profile.isLoading && <p className="hint">Loading…</p>}
+      {profile.error && <p className="error-text">{profile.error.message}</p>}
       {profile.data && (
         <>
           <dl className="detail-figures">

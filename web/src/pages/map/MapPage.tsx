@@ -83,7 +83,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   );
   const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
   const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
-  const hot = useHotspots(controller, view, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas, live);
+  const hot = useHotspots(controller, view, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas);
   const drawn = useDrawnArea(controller);
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 

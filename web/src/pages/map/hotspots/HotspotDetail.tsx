@@ -2,9 +2,10 @@
 // adjusted p, class; emerging: pattern, trend, final class; change: counts and the test's p and
 // direction) — "withheld" and class only for partners — and its time profile.
 import type { Filters } from '../../../api/client';
-import { hotspotApi, type ChangeRow, type EmergingRow, type HotspotRow } from '../../../api/hotspots';
+import { getProfile, type ChangeRow, type EmergingRow, type HotspotRow } from '../../../../../contract/hotspots';
+import { filterQuery } from '../../../api/hotspots';
+import { useRoute } from '../../../api/query';
 import { formatCount, WITHHELD } from '../../../lib/format';
-import { useApi } from '../../../lib/use-api';
 import { HOT_COLD_LABELS } from '../../../map/layers/hotspots';
 import { EMERGING_LABELS } from '../../../map/layers/emerging';
 import { CHANGE_LABELS } from '../../../map/layers/change';
@@ -90,7 +91,7 @@ export function HotspotDetail({
   const id = selection.kind === 'area' ? selection.code : selection.h3;
   const target = selection.kind === 'area' ? { level, code: selection.code } : { h3: selection.h3 };
   // The profile covers the whole of the data (no window), so the trend around the window shows.
-  const profile = useApi((s) => hotspotApi.profile(target, { categories: filters.categories }, s), [level, id, filters.categories?.join(',')]);
+  const profile = useRoute(getProfile, { query: { ...target, ...filterQuery({ categories: filters.categories }) } });
   const row = info.row(id);
   const d = info.data;
   const name = (row && 'name' in row && row.name) || profile.data?.selection.name;
@@ -116,7 +117,7 @@ export function HotspotDetail({
         </p>
       )}
       {d && <p className="hint">Harm scheme: {describeScheme(d.meta.scheme)}</p>}
-      {profile.error && <p className="error-text">{profile.error}</p>}
+      {profile.error && <p className="error-text">{profile.error.message}</p>}
       {profile.data && <TimeProfile profile={profile.data} />}
     </div>
   );

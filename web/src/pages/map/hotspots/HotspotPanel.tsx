@@ -1,12 +1,12 @@
 // The map's mode switch (count / rate / Gi* hot spots / emerging hot spots / change) and, for the
 // hotspot statistics, their parameters: units (H3 cells or areas), harm scheme, k-ring size,
 // multiple-testing correction, emerging period and change comparison. Everything goes into the URL.
-import type { HarmScheme } from '../../../api/hotspots';
+import { CORRECTIONS, PERIOD_KINDS, type HarmScheme, type PeriodKind } from '../../../../../contract/hotspots';
 import type { AreaMetric } from '../../../map/layers/areas';
 import { describeCorrection } from '../../../map/prepare/hotspots';
 import type { ViewState } from '../../../state/url-state';
 import { updateView } from '../../../state/view-store';
-import { CORRECTIONS, PERIOD_KINDS, type HotspotMode, type HotspotView, type PeriodKind } from './hotspot-url';
+import type { HotspotMode, HotspotView } from './hotspot-url';
 import { SchemeUpload } from './SchemeUpload';
 
 type Mode = AreaMetric | HotspotMode;

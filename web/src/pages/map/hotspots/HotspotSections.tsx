@@ -5,9 +5,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Filters } from '../../../api/client';
 import type { AreaCollection } from '../../../api/types';
-import { hotspotApi, type HarmScheme, type UnitQuery } from '../../../api/hotspots';
+import { getHarmSchemes, type HarmScheme } from '../../../../../contract/hotspots';
+import type { UnitQuery } from '../../../api/hotspots';
+import { useRoute } from '../../../api/query';
 import { useUser } from '../../../api/session-store';
-import { useApi } from '../../../lib/use-api';
 import type { HotspotLayerParams } from '../../../map/layers/hotspots';
 import type { MapController } from '../../../map/map-controller';
 import { hexResolutionForZoom } from '../../../map/prepare/hexes';
@@ -41,13 +42,11 @@ export function useHotspots(
   zoom: number | null,
   /** The loaded boundaries of view.level (useAreaBoundaries). */
   boundaries: AreaCollection | null,
-  refresh = 0,
 ): Hotspots {
   const hs = view.hotspot;
   const res = view.hexRes === 'auto' ? (zoom === null ? null : hexResolutionForZoom(zoom)) : view.hexRes;
-  const unitKey = hs.unit === 'area' ? `level:${view.level}` : res === null ? '' : `res:${res}`;
-  const unit = useMemo<UnitQuery | null>(() => (hs.unit === 'area' ? { level: view.level } : res === null ? null : { res }), [unitKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const info = useHotspotLayer(controller, hs, unit, filters, boundaries, refresh);
+  const unit = useMemo<UnitQuery | null>(() => (hs.unit === 'area' ? { level: view.level } : res === null ? null : { res }), [hs.unit, view.level, res]);
+  const info = useHotspotLayer(controller, hs, unit, filters, boundaries);
   const [monthOnly, setMonthOnly] = useState(false);
   useEffect(() => {
     if (info.errorCode === 'month_precision') setMonthOnly(true);
@@ -58,11 +57,7 @@ export function useHotspots(
   const sel = view.selected;
   const selectedId = sel ? (sel.kind === 'area' ? sel.code : sel.h3) : null;
   const z = info.zScale;
-  const layer = useMemo<HotspotLayerParams>(
-    () => ({ mode: hs.mode, step, zScale: z, vs: hs.vs, selectedId }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [hs.mode, step, z?.[0], z?.[1], hs.vs, selectedId],
-  );
+  const layer = useMemo<HotspotLayerParams>(() => ({ mode: hs.mode, step, zScale: z, vs: hs.vs, selectedId }), [hs.mode, step, z, hs.vs, selectedId]);
   const unitLabel = hs.unit === 'area' ? levelLabel.toLowerCase() : res ? `H3 res ${res} cells` : 'H3 cells';
   const notice = info.errorCode === 'month_precision' ? null : info.error;
   return { active: hs.mode !== null, unit, unitLabel, info, layer, monthOnly, notice };
@@ -102,11 +97,11 @@ export function HotspotLeft({
   levelLabel: string;
   controller: MapController | null;
 }) {
-  const schemes = useApi((s) => hotspotApi.schemes(s), []);
+  const schemes = useRoute(getHarmSchemes, { query: {} });
   // Loading a scheme: analysts only (POST /api/harm-schemes is analyst-only); the new one is listed and selected.
   const analyst = useUser().role === 'analyst';
   const loaded = (s: HarmScheme) => {
-    schemes.reload();
+    void schemes.refetch();
     setHotspot({ weights: s.name }, true);
   };
   const d = hot.info.data;

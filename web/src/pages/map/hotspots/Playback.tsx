@@ -2,7 +2,7 @@
 // pattern summary. The step is in the URL; playing advances one period each time the map has drawn the
 // last one and a short dwell has passed. The colour scale stays fixed for the whole playback (legend).
 import { useEffect, useState } from 'react';
-import type { EmergingMeta } from '../../../api/hotspots';
+import type { EmergingMeta } from '../../../../../contract/hotspots';
 import type { MapController } from '../../../map/map-controller';
 import { periodLabel } from '../../../map/prepare/hotspots';
 import { updateView } from '../../../state/view-store';

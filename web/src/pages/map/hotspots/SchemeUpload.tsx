@@ -3,7 +3,8 @@
 // problem with its line. On success the scheme joins the selector and is selected. Only analysts get this
 // form (the server refuses everyone else with 403).
 import { useState } from 'react';
-import { MAX_SCHEME_CHARS, SCHEME_NAME, schemeProblems, uploadScheme, type HarmScheme } from '../../../api/hotspots';
+import { MAX_SCHEME_CHARS, SCHEME_NAME, type HarmScheme } from '../../../../../contract/hotspots';
+import { schemeProblems, uploadScheme } from '../../../api/hotspots';
 import { formatBytes } from '../../../lib/format';
 import { useAction } from '../../../lib/use-action';
 

@@ -1,13 +1,12 @@
 // Time profile of a selected cell or area: monthly bars, and the hour-of-week heatmap only where every
 // record has a time; otherwise the API's precision note says why it is not drawn (police.uk data have
 // the month only) — never a chart that would mislead. Withheld months (partners) are marked, not 0.
-import type { ProfileResponse } from '../../../api/hotspots';
+import { PROFILE_DAYS as DAYS, type ProfileResponse } from '../../../../../contract/hotspots';
 import { heatCells, monthlyBars } from '../../../map/prepare/hotspots';
 import { monthLabel } from '../../../lib/months';
 
 const W = 320;
 const H = 64;
-const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export function TimeProfile({ profile }: { profile: ProfileResponse }) {
   const { bars, max } = monthlyBars(profile.months, W, H);

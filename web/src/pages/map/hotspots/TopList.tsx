@@ -3,10 +3,11 @@
 // recipient dialog. Partners see classes and "withheld" counts, no z.
 import { useState } from 'react';
 import type { Filters } from '../../../api/client';
-import { exportHotspots, hotspotApi, type StatParams, type UnitQuery } from '../../../api/hotspots';
+import { getHotspotsTop } from '../../../../../contract/hotspots';
+import { exportHotspotList, statQuery, type StatParams, type UnitQuery } from '../../../api/hotspots';
+import { useRoute } from '../../../api/query';
 import { ExportDialog } from '../../../components/ExportDialog';
 import { formatCount, WITHHELD } from '../../../lib/format';
-import { useApi } from '../../../lib/use-api';
 import { HOT_COLD_COLOURS, HOT_COLD_LABELS } from '../../../map/layers/hotspots';
 import { describeScheme, formatZ, unitId } from '../../../map/prepare/hotspots';
 import { TOP_SIZES } from './hotspot-url';
@@ -30,8 +31,7 @@ export function TopList({
   onPick: (u: { h3?: string; code?: string }) => void;
 }) {
   const [exporting, setExporting] = useState(false);
-  const key = JSON.stringify([unit, filters, stat, n]);
-  const top = useApi((s) => hotspotApi.top(unit, filters, stat, n, s), [key]);
+  const top = useRoute(getHotspotsTop, { query: { ...statQuery(unit, filters, stat), n: String(n) } });
   const rows = top.data?.top ?? [];
   const partner = !!top.data?.meta.scores_withheld;
   const cells = 'res' in unit;
@@ -50,8 +50,8 @@ export function TopList({
       <p className="hint">
         {unitLabel}, ranked by Gi* z{top.data ? `; ${describeScheme(top.data.meta.scheme)}` : ''}
       </p>
-      {top.error && <p className="error-text">{top.error}</p>}
-      {top.loading && !top.data && <p className="hint">Loading…</p>}
+      {top.error && <p className="error-text">{top.error.message}</p>}
+      {top.isLoading && <p className="hint">Loading…</p>}
       <table className="top-table">
         <thead>
           <tr>
@@ -98,7 +98,7 @@ export function TopList({
             { value: 'csv', label: 'CSV' },
             { value: 'geojson', label: 'GeoJSON (polygons)' },
           ]}
-          onExport={(stated, format) => exportHotspots(unit, filters, stat, n, format as 'csv' | 'geojson', stated)}
+          onExport={(stated, format) => exportHotspotList(unit, filters, stat, n, format as 'csv' | 'geojson', stated)}
           onClose={() => setExporting(false)}
         />
       )}

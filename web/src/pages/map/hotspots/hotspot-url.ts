@@ -2,16 +2,12 @@
 // change) on which units, with which harm scheme, neighbourhood, correction, period, playback step,
 // comparison and list length. Pure: parsed from and written into the map page's query (url-state.ts).
 // Only values that differ from the defaults are written.
+import { CORRECTIONS, DEFAULT_SCHEME, PERIOD_KINDS, SCHEME_NAME, type ChangeComparison, type Correction, type PeriodKind } from '../../../../../contract/hotspots';
 
 export type HotspotMode = 'gi' | 'emerging' | 'change';
 export type HotspotUnit = 'h3' | 'area';
-export type Correction = 'fdr' | 'holm' | 'none';
-export type PeriodKind = '28d' | 'week' | 'month' | 'quarter';
-export type ChangeComparison = 'previous' | 'year_ago';
 
 export const HOTSPOT_MODES: readonly HotspotMode[] = ['gi', 'emerging', 'change'];
-export const CORRECTIONS: readonly Correction[] = ['fdr', 'holm', 'none'];
-export const PERIOD_KINDS: readonly PeriodKind[] = ['28d', 'week', 'month', 'quarter'];
 export const TOP_SIZES = [10, 20, 50, 100] as const;
 
 export interface HotspotView {
@@ -36,7 +32,7 @@ export interface HotspotView {
 export const DEFAULT_HOTSPOT_VIEW: HotspotView = {
   mode: null,
   unit: 'h3',
-  weights: 'count',
+  weights: DEFAULT_SCHEME,
   k: 1,
   correction: 'fdr',
   period: '28d',
@@ -44,8 +40,6 @@ export const DEFAULT_HOTSPOT_VIEW: HotspotView = {
   vs: 'previous',
   top: 20,
 };
-
-const SCHEME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 function pick<T extends string>(v: string | null, allowed: readonly T[], dflt: T): T {
   return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : dflt;
@@ -60,7 +54,7 @@ export function parseHotspotView(q: URLSearchParams): HotspotView {
   return {
     mode: pick<HotspotMode | 'none'>(q.get('hs'), HOTSPOT_MODES, 'none') === 'none' ? null : (q.get('hs') as HotspotMode),
     unit: q.get('hsunit') === 'area' ? 'area' : 'h3',
-    weights: weights && SCHEME.test(weights) ? weights : d.weights,
+    weights: weights && SCHEME_NAME.test(weights) ? weights : d.weights,
     k: k === 2 || k === 3 ? k : 1,
     correction: pick(q.get('corr'), CORRECTIONS, d.correction),
     period: pick(q.get('period'), PERIOD_KINDS, d.period),

@@ -1,22 +1,16 @@
-// Data for the hotspot statistic on the map: fetches Gi*, emerging hot spots or change for the whole
-// study area, prepares the units (pure functions in map/prepare/hotspots.ts) and pushes them into the
-// map controller. Rows stay in a ref (looked up for the detail panel); React state holds only the small
-// meta, the class tally and errors.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, errorMessage, isAbort, type Filters } from '../../../api/client';
-import type { FeatureCollection } from 'geojson';
+// Data for the hotspot statistic on the map: Gi*, emerging hot spots or change for the whole study area
+// (TanStack Query: one cached answer per statistic and parameters, refetched when the live feed reports
+// new data), prepared into units (pure functions in map/prepare/hotspots.ts) and pushed into the map
+// controller. While new parameters load, the previous statistic stays drawn; a failed request leaves
+// none.
+import { useEffect, useMemo } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
+import { getChange, getEmerging, getHotspots, type ChangeMeta, type ChangeRow, type EmergingMeta, type EmergingRow, type HotspotMeta, type HotspotRow } from '../../../../../contract/hotspots';
+import { ApiError, type Filters } from '../../../api/client';
+import { rowsOf, statQuery, unitQuery, type UnitQuery } from '../../../api/hotspots';
+import { useRoute } from '../../../api/query';
 import type { AreaCollection } from '../../../api/types';
-import {
-  hotspotApi,
-  rowsOf,
-  type ChangeMeta,
-  type ChangeRow,
-  type EmergingMeta,
-  type EmergingRow,
-  type HotspotMeta,
-  type HotspotRow,
-  type UnitQuery,
-} from '../../../api/hotspots';
+import { useTrackedFetching } from '../../../lib/use-tracked';
 import type { MapController } from '../../../map/map-controller';
 import { EMPTY_FC } from '../../../map/layers/common';
 import { changeKey } from '../../../map/layers/change';
@@ -35,9 +29,9 @@ import {
 import type { HotspotView } from './hotspot-url';
 
 export type HotspotData =
-  | { mode: 'gi'; meta: HotspotMeta }
-  | { mode: 'emerging'; meta: EmergingMeta }
-  | { mode: 'change'; meta: ChangeMeta };
+  | { mode: 'gi'; meta: HotspotMeta; rows: HotspotRow[] }
+  | { mode: 'emerging'; meta: EmergingMeta; rows: EmergingRow[] }
+  | { mode: 'change'; meta: ChangeMeta; rows: ChangeRow[] };
 
 export type AnyRow = HotspotRow | EmergingRow | ChangeRow;
 
@@ -59,104 +53,63 @@ export interface HotspotInfo {
   areas: AreaGeometries;
 }
 
-const unitKey = (u: UnitQuery) => ('res' in u ? `res:${u.res}` : `level:${u.level}`);
+const NO_AREAS: AreaGeometries = new Map();
 
 /** `boundaries`: the polygons of the map's area level (null until loaded), the units when the statistic is on areas. */
-export function useHotspotLayer(
-  controller: MapController | null,
-  hs: HotspotView,
-  unit: UnitQuery | null,
-  filters: Filters | null,
-  boundaries: AreaCollection | null,
-  refresh = 0,
-): HotspotInfo {
-  const [state, setState] = useState<{ data: HotspotData | null; loading: boolean; error: string | null; errorCode: string | null; version: number }>({
-    data: null,
-    loading: false,
-    error: null,
-    errorCode: null,
-    version: 0,
-  });
-  const rows = useRef<Map<string, AnyRow>>(new Map());
+export function useHotspotLayer(controller: MapController | null, hs: HotspotView, unit: UnitQuery | null, filters: Filters | null, boundaries: AreaCollection | null): HotspotInfo {
   const level = unit && 'level' in unit ? unit.level : null;
   const areas = useMemo(() => (hs.mode && level && boundaries ? areaGeometries(boundaries) : null), [hs.mode, level, boundaries]);
+  // Area statistics wait for the polygons.
+  const ready = controller && unit && filters && (!level || areas) ? { unit, filters } : null;
   const stat = { weights: hs.weights, k: hs.k, correction: hs.correction };
-  const key = JSON.stringify([hs.mode, unit && unitKey(unit), filters?.from, filters?.to, filters?.categories, stat, hs.mode === 'emerging' ? hs.period : null, refresh]);
+  const keep = { placeholderData: keepPreviousData };
+  const gi = useRoute(getHotspots, ready && hs.mode === 'gi' ? { query: statQuery(ready.unit, ready.filters, stat) } : null, keep);
+  const emerging = useRoute(
+    getEmerging,
+    ready && hs.mode === 'emerging' ? { query: { ...statQuery(ready.unit, ready.filters, stat), period: hs.period, include: 'series' } } : null,
+    keep,
+  );
+  const change = useRoute(getChange, ready && hs.mode === 'change' ? { query: { ...unitQuery(ready.unit, ready.filters), weights: hs.weights } } : null, keep);
+  const q = hs.mode === 'gi' ? gi : hs.mode === 'emerging' ? emerging : hs.mode === 'change' ? change : null;
+  useTrackedFetching(controller, !!q?.isFetching);
 
+  const data = useMemo((): HotspotData | null => {
+    if (hs.mode === 'gi' && gi.data) return { mode: 'gi', meta: gi.data.meta, rows: rowsOf(gi.data) };
+    if (hs.mode === 'emerging' && emerging.data) return { mode: 'emerging', meta: emerging.data.meta, rows: rowsOf(emerging.data) };
+    if (hs.mode === 'change' && change.data) return { mode: 'change', meta: change.data.meta, rows: rowsOf(change.data) };
+    return null;
+  }, [hs.mode, gi.data, emerging.data, change.data]);
+  const error = q?.error ?? null;
+
+  const asked = !!hs.mode && !!ready;
   useEffect(() => {
-    if (!controller || !hs.mode || !unit || !filters) {
-      controller?.setHotspots(EMPTY_FC);
-      rows.current = new Map();
-      setState((s) => ({ data: null, loading: false, error: null, errorCode: null, version: s.version + 1 }));
-      return;
-    }
-    if (level && !areas) return; // wait for the polygons
-    const geoms = areas ?? new Map();
-    const ac = new AbortController();
-    setState((s) => ({ ...s, loading: true, error: null, errorCode: null }));
-    const show = <R extends AnyRow>(list: R[], features: (list: R[], geoms: AreaGeometries) => FeatureCollection) => {
-      rows.current = new Map(list.map((x) => [unitId(x), x]));
-      controller.setHotspots(features(list, geoms));
-    };
-    const load = async (): Promise<HotspotData> => {
-      if (hs.mode === 'gi') {
-        const r = await hotspotApi.hotspots(unit, filters, stat, ac.signal);
-        show(rowsOf(r), hotspotFeatures);
-        return { mode: 'gi', meta: r.meta };
-      }
-      if (hs.mode === 'emerging') {
-        const r = await hotspotApi.emerging(unit, filters, stat, hs.period, ac.signal);
-        show(rowsOf(r), emergingFeatures);
-        return { mode: 'emerging', meta: r.meta };
-      }
-      const r = await hotspotApi.change(unit, filters, hs.weights, ac.signal);
-      show(rowsOf(r), changeFeatures);
-      return { mode: 'change', meta: r.meta };
-    };
-    controller.track(load()).then(
-      (data) => setState((s) => ({ data, loading: false, error: null, errorCode: null, version: s.version + 1 })),
-      (e) => {
-        if (isAbort(e)) return;
-        // A failed request leaves no stale statistic on the map.
-        controller.setHotspots(EMPTY_FC);
-        rows.current = new Map();
-        setState((s) => ({ data: null, loading: false, error: errorMessage(e), errorCode: e instanceof ApiError ? e.code : null, version: s.version + 1 }));
-      },
-    );
-    return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controller, key, areas]);
+    if (!controller) return;
+    // Nothing asked, or a failed request: no statistic on the map (no stale one either).
+    if (!asked || error) controller.setHotspots(EMPTY_FC);
+    else if (data?.mode === 'gi') controller.setHotspots(hotspotFeatures(data.rows, areas ?? NO_AREAS));
+    else if (data?.mode === 'emerging') controller.setHotspots(emergingFeatures(data.rows, areas ?? NO_AREAS));
+    else if (data?.mode === 'change') controller.setHotspots(changeFeatures(data.rows, areas ?? NO_AREAS));
+  }, [controller, asked, error, data, areas]);
 
-  const data = state.data;
+  const byId = useMemo(() => new Map<string, AnyRow>((data?.rows ?? []).map((x) => [unitId(x), x])), [data]);
   const step = hs.mode === 'emerging' ? hs.step : null;
   const counts = useMemo(() => {
     if (!data) return {};
-    const list = [...rows.current.values()];
-    if (data.mode === 'gi') return tally((list as HotspotRow[]).map((r) => r.class));
-    if (data.mode === 'emerging') {
-      const e = list as EmergingRow[];
-      return tally(step === null ? e.map((r) => r.pattern) : e.map((r) => r.class?.[step] ?? 'not_significant'));
-    }
+    if (data.mode === 'gi') return tally(data.rows.map((r) => r.class));
+    if (data.mode === 'emerging') return tally(step === null ? data.rows.map((r) => r.pattern) : data.rows.map((r) => r.class?.[step] ?? 'not_significant'));
     const k = changeKey(hs.vs) === 'vs_year' ? 'vs_year_ago' : 'vs_previous';
-    return tally(
-      (list as ChangeRow[]).map((r) => changeClass(r[k], r.current === null || (k === 'vs_year_ago' ? r.year_ago : r.previous) === null)),
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.version, step, hs.vs]);
+    return tally(data.rows.map((r) => changeClass(r[k], r.current === null || (k === 'vs_year_ago' ? r.year_ago : r.previous) === null)));
+  }, [data, step, hs.vs]);
 
-  const zScale = data?.mode === 'emerging' ? playbackScale(data.meta.z_range) : null;
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const partial = useMemo(() => partialCount([...rows.current.values()]), [state.version]);
   return {
-    data,
-    loading: state.loading,
-    error: state.error,
-    errorCode: state.errorCode,
+    data: error ? null : data,
+    loading: !!q?.isFetching,
+    error: error ? error.message : null,
+    errorCode: error instanceof ApiError ? error.code : null,
     tally: counts,
-    zScale,
-    partial,
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    row: useMemo(() => (id: string) => rows.current.get(id), [state.version]),
-    areas: areas ?? new Map(),
+    zScale: useMemo(() => (data?.mode === 'emerging' ? playbackScale(data.meta.z_range) : null), [data]),
+    partial: useMemo(() => partialCount(data?.rows ?? []), [data]),
+    row: useMemo(() => (id: string) => byId.get(id), [byId]),
+    areas: areas ?? NO_AREAS,
   };
 }
