@@ -3,5 +3,6 @@
 import type { ContractRoute } from './http.js';
 import { aggregateRoutes } from './aggregates.js';
 import { definitionRoutes } from './definitions.js';
+import { planningRoutes } from './planning.js';
 
-export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes];
+export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes, ...planningRoutes];

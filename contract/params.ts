@@ -38,3 +38,14 @@ export const bboxParam = z
       .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north'),
   );
 
+
+export const DEFAULT_SCHEME = 'count';
+/** Harm scheme names: shipped (count, ons-css, cambridge-chi) or user-loaded (harm_schemes.name). */
+export const schemeName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scheme name is lower-case letters, digits and hyphens (at most 64)');
+
+/** A positive integer id in a path (`/interventions/{id}`); the client may give a number. */
+export const idParam = z.coerce
+  .string<string | number>()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.number().max(2 ** 31 - 1, 'must be a positive integer'));

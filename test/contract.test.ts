@@ -68,9 +68,10 @@ const PARTNER_EXAMPLES: Record<string, string> = {
   'GET /api/coverage': '',
   'GET /api/categories': '',
   'GET /api/summary': '',
+  'GET /api/planning/coverage': WINDOW,
 };
 /** Keys whose numbers are incident counts (or sums of them) wherever they appear in an answer. */
-const COUNT_KEYS = new Set(['count', 'previous_count', 'incidents', 'total', 'outside_study_area', 'rows', 'n', 'observed', 'in_area', 'count_in', 'count_before', 'count_after']);
+const COUNT_KEYS = new Set(['count', 'previous_count', 'incidents', 'total', 'outside_study_area', 'rows', 'n', 'observed', 'in_area', 'count_in', 'count_before', 'count_after', 'hotspot_incidents', 'covered_incidents']);
 
 /** Every (path, value) of a count key holding a number in [0, min). */
 function smallCounts(body: unknown, min: number, path = '$'): string[] {

@@ -6,9 +6,8 @@ import { PERIOD_KINDS, type PeriodKind } from '../../geodata/stats/periods.js';
 import { h3Param, levelParam, resParam, type H3Res } from '../aggregates/params.js';
 import { categoryParam, dateParam, exportStatement } from '../validate.js';
 
-export const DEFAULT_SCHEME = 'count';
-/** Harm scheme names: shipped (count, ons-css, cambridge-chi) or user-loaded (harm_schemes.name). */
-export const schemeName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scheme name is lower-case letters, digits and hyphens (at most 64)');
+import { DEFAULT_SCHEME, schemeName } from '../../contract/params.js';
+export { DEFAULT_SCHEME, schemeName };
 
 const intIn = (min: number, max: number) =>
   z.string().regex(/^\d{1,6}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
