@@ -5,8 +5,7 @@
 // withheld (null with a `suppressed` flag, never 0).
 import { getResolution, isValidCell } from 'h3-js';
 import { z } from 'zod';
-import { areaGeometry, siteGeometry } from '../geodata/planning/geometry.js';
-import { defineRoute, Disclosure, file, json, jsonBody, noQuery } from './http.js';
+import { defineRoute, Disclosure, json, jsonBody, noQuery } from './http.js';
 import { categoryParam, dateParam, DEFAULT_SCHEME, exportStatement, idParam, schemeName } from './params.js';
 
 // ---------- enumerations both sides use ----------
@@ -37,6 +36,42 @@ export const OUTREACH_EXACT = ['auto', 'never'] as const;
 export const COVER_STATUSES = ['full', 'partial', 'none'] as const;
 
 // ---------- request parameters ----------
+
+// ---------- validated input geometry (sites, CHB regions) ----------
+
+/** Most vertices an intervention or area polygon may have. */
+export const MAX_VERTICES = 5000;
+
+const position = z
+  .array(z.number().finite())
+  .min(2, 'a position is [lon, lat]')
+  .max(3, 'a position is [lon, lat]')
+  .refine((p) => p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90, 'a position must be WGS84 [lon, lat] in degrees')
+  // Distances are worked on the British National Grid, which is only defined over Great Britain.
+  .refine((p) => p[0] >= -9 && p[0] <= 2.5 && p[1] >= 49 && p[1] <= 61.5, 'a position must lie in Great Britain (lon -9..2.5, lat 49..61.5)');
+
+const ring = z
+  .array(position)
+  .min(4, 'a polygon ring needs at least 4 positions (closed)')
+  .refine((r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1], 'a polygon ring must be closed (first and last positions equal)');
+
+const pointSchema = z.strictObject({ type: z.literal('Point'), coordinates: position });
+const polygonSchema = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1, 'a polygon needs a ring') });
+const multiPolygonSchema = z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) });
+
+const vertexCount = (g: { type: string; coordinates: unknown }) =>
+  g.type === 'Point' ? 1 : g.type === 'Polygon' ? (g.coordinates as number[][][]).flat(1).length : (g.coordinates as number[][][][]).flat(2).length;
+
+/** A GeoJSON Point or Polygon in WGS84 (an intervention site). Validity (self-intersection) is checked by PostGIS. */
+export const siteGeometry = z
+  .discriminatedUnion('type', [pointSchema, polygonSchema], { message: 'geometry must be a GeoJSON Point or Polygon' })
+  .refine((g) => vertexCount(g) <= MAX_VERTICES, `at most ${MAX_VERTICES} vertices`);
+
+/** A GeoJSON Polygon or MultiPolygon in WGS84 (a CHB area or control area). */
+export const areaGeometry = z
+  .discriminatedUnion('type', [polygonSchema, multiPolygonSchema], { message: 'geometry must be a GeoJSON Polygon or MultiPolygon' })
+  .refine((g) => vertexCount(g) <= MAX_VERTICES, `at most ${MAX_VERTICES} vertices`);
+
 
 export const typeSlug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'an intervention type is lower-case letters, digits and _ (e.g. youth_hub)');
 
