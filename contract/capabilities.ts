@@ -57,6 +57,10 @@ export const CAPABILITIES = {
   'register.manage': ['analyst'],
   /** Patrol boxes (and their exports) and outreach sites. */
   'planning.write': ['analyst', 'officer'],
+  /** See which walking network planning distances use. */
+  'network.read': ['analyst', 'officer', 'admin'],
+  /** Load and remove the walking network. */
+  'network.write': ['analyst'],
   /** Create and delete Clear-Hold-Build areas. */
   'chb.manage': ['analyst'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -8,7 +8,7 @@ import { EMERGING_PATTERNS, type EmergingPattern } from '../geodata/stats/emergi
 import { PERIOD_KINDS, type PeriodKind } from '../geodata/stats/periods.js';
 import { DEFAULT_SCHEME, SHIPPED_SCHEME_NAMES, type ShippedSchemeName } from '../geodata/harm/names.js';
 import { CategorySetMeta } from './definitions.js';
-import { defineRoute, file, json, jsonBody, noQuery } from './http.js';
+import { defineRoute, json, jsonBody, noQuery } from './http.js';
 import { categoryParam, dateParam, exportStatement, h3Param, levelParam, resParam } from './params.js';
 
 // ---------- enumerations (server and UI) ----------

@@ -56,7 +56,12 @@ export const Disclosure = z.object({ min_count: z.number().int() }).catchall(z.u
 export const noQuery = z.strictObject({});
 
 // ---- Types the client takes from a route ----
-type JsonContent<C> = C extends { content: { 'application/json': { schema: infer S } } } ? S : never;
+type JsonContent<C> = C extends { content: { 'application/json': { schema: infer S } } }
+  ? S
+  : // GeoJSON answers with a schema (not `file(...)` text) are JSON too.
+    C extends { content: { 'application/geo+json': { schema: infer S } } }
+    ? S
+    : never;
 type SuccessOf<R> = R extends { responses: infer Rs } ? (200 extends keyof Rs ? Rs[200] : 201 extends keyof Rs ? Rs[201] : never) : never;
 
 /** The JSON a route answers with (200/201). */

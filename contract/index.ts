@@ -5,5 +5,6 @@ import { aggregateRoutes } from './aggregates.js';
 import { definitionRoutes } from './definitions.js';
 import { hotspotRoutes } from './hotspots.js';
 import { journeyRoutes } from './journeys.js';
+import { planningRoutes } from './planning.js';
 
-export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes, ...hotspotRoutes, ...journeyRoutes];
+export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes, ...hotspotRoutes, ...journeyRoutes, ...planningRoutes];

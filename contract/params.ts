@@ -55,3 +55,10 @@ export const h3Param = z
   .regex(/^[0-9a-f]{15}$/, 'must be a 15-character lower-case hexadecimal H3 cell id')
   .refine((s) => isValidCell(s), 'is not a valid H3 cell')
   .refine((s) => (H3_RESOLUTIONS as readonly number[]).includes(getResolution(s)), `resolution must be one of ${H3_RESOLUTIONS.join(', ')}`);
+
+/** A positive integer id in a path (`/interventions/{id}`); the client may give a number. */
+export const idParam = z.coerce
+  .string<string | number>()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.number().max(2 ** 31 - 1, 'must be a positive integer'));

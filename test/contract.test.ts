@@ -76,10 +76,12 @@ const PARTNER_EXAMPLES: Record<string, string> = {
   'GET /api/profile': `level=ward&code={ward}&from=2024-01&to=2025-01`,
   'GET /api/journeys/segments': `routes={route}&category=burglary&term_only=false&age_max=none&from=2024-01&to=2025-01`,
   'GET /api/journeys/ranking': `category=burglary&term_only=false&age_max=none&from=2024-01&to=2025-01`,
+  'GET /api/planning/coverage': WINDOW,
 };
 /** Keys whose numbers are incident counts (or sums of them) wherever they appear in an answer. */
 const COUNT_KEYS = new Set(['count', 'previous_count', 'incidents', 'total', 'outside_study_area', 'rows', 'n', 'observed', 'in_area', 'count_in', 'count_before', 'count_after',
-  'current', 'previous', 'year_ago', 'value', 'value_previous', 'value_year_ago', 'unknown_time', 'unknown_age', 'excluded', 'all', 'harm', 'month', 'day', 'minute']);
+  'current', 'previous', 'year_ago', 'value', 'value_previous', 'value_year_ago', 'unknown_time', 'unknown_age', 'excluded', 'all', 'harm', 'month', 'day', 'minute', 'hotspot_incidents', 'covered_incidents']);
+
 
 /** Every (path, value) of a count key holding a number in [0, min). */
 function smallCounts(body: unknown, min: number, path = '$'): string[] {

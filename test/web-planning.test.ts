@@ -30,7 +30,7 @@ import {
 } from '../web/src/map/prepare/planning';
 import { formatPlanningView, parsePlanningView } from '../web/src/pages/planning/planning-url';
 import { chbUrl, parseChbId } from '../web/src/pages/chb/chb-url';
-import type { ChbEvaluation, HistoryEntry, InterventionCollection, PatrolPlan } from '../web/src/api/planning';
+import type { ChbEvaluation, HistoryEntry, InterventionCollection, PatrolPlan } from '../contract/planning';
 
 const TYPES = [
   { slug: 'youth_hub', label: 'Youth hub', builtin: true },
@@ -74,8 +74,8 @@ describe('register data', () => {
   const fc: InterventionCollection = {
     type: 'FeatureCollection',
     features: [
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [-0.02, 51.46] }, properties: { id: 7, type: 'youth_hub', name: 'Hub', starts_on: '2017-01-01', ends_on: '2017-12-31' } as never },
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [-0.03, 51.45] }, properties: { id: 8, type: 'cctv_camera', name: 'Cam', starts_on: '2030-01-01', ends_on: null } as never },
+      { type: 'Feature', id: 7, geometry: { type: 'Point', coordinates: [-0.02, 51.46] }, properties: { id: 7, type: 'youth_hub', name: 'Hub', starts_on: '2017-01-01', ends_on: '2017-12-31' } as never },
+      { type: 'Feature', id: 8, geometry: { type: 'Point', coordinates: [-0.03, 51.45] }, properties: { id: 8, type: 'cctv_camera', name: 'Cam', starts_on: '2030-01-01', ends_on: null } as never },
     ],
   };
 

@@ -3,20 +3,29 @@
 // the baseline before Clear: counts and harm in area, buffer and control, WDQ and TNE (Bowers & Johnson
 // 2003), a difference-in-differences estimate, and the interventions logged in the area per phase.
 import { cellsToMultiPolygon, getResolution } from 'h3-js';
-import type { z } from 'zod';
 import type { Db, Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { suppressRows } from '../auth/disclosure.js';
 import { addDays, addMonths, daysBetween } from '../aggregates/window.js';
-import { displacement, type DisplacementResult } from '../../geodata/planning/displacement.js';
+import { displacement } from '../../geodata/planning/displacement.js';
 import { requestCategories } from '../aggregates/request.js';
-import { COVERAGE_RULE, windowCoverage, type WindowCoverage } from '../coverage/check.js';
+import { COVERAGE_RULE, windowCoverage } from '../coverage/check.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { STUDY_LEVEL } from './data.js';
 import { weightOf } from '../../geodata/harm/schemes.js';
-import type { chbBody, RegionSpec } from './params.js';
-
-type ChbBody = z.infer<typeof chbBody>;
+import {
+  CHB_PHASES as PHASES,
+  CHB_REGIONS as REGIONS,
+  type ChbArea,
+  type ChbAreaDetail,
+  type ChbBody,
+  type ChbEvaluation,
+  type ChbPhase as Phase,
+  type ChbRegion as Region,
+  type PhaseEvaluation,
+  type RegionSpec,
+  type WindowCover,
+} from '../../contract/planning.js';
 
 /** A region as GeoJSON text (MultiPolygon or Polygon, WGS84), checked. */
 async function regionGeoJson(db: Queryable, spec: RegionSpec, path: string): Promise<{ geojson: string; source: Record<string, unknown> }> {
@@ -55,22 +64,6 @@ const COLUMNS = `c.id, c.name, c.area_source, c.control_source, c.buffer_m,
   to_char(c.baseline_from, 'YYYY-MM-DD') AS baseline_from, to_char(c.baseline_to, 'YYYY-MM-DD') AS baseline_to,
   c.notes, c.created_by, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at`;
 
-export interface ChbRow {
-  id: number;
-  name: string;
-  area_source: unknown;
-  control_source: unknown;
-  buffer_m: number;
-  clear_start: string;
-  hold_start: string;
-  build_start: string;
-  build_end: string;
-  baseline_from: string | null;
-  baseline_to: string | null;
-  notes: string | null;
-  created_by: string;
-  created_at: string;
-}
 
 export async function createChb(db: Db, b: ChbBody, by: string) {
   const area = await regionGeoJson(db, b.area, 'area');
@@ -105,11 +98,11 @@ RETURNING id`,
 }
 
 export async function listChb(db: Queryable) {
-  return db.query<ChbRow>(`SELECT ${COLUMNS} FROM chb_areas c ORDER BY c.id`);
+  return db.query<ChbArea>(`SELECT ${COLUMNS} FROM chb_areas c ORDER BY c.id`);
 }
 
 export async function getChb(db: Queryable, id: number) {
-  const [row] = await db.query<ChbRow & { area: unknown; buffer: unknown; control: unknown }>(
+  const [row] = await db.query<ChbAreaDetail>(
     `SELECT ${COLUMNS}, ST_AsGeoJSON(c.area_geom, 6)::json AS area, ST_AsGeoJSON(c.buffer_geom, 6)::json AS buffer,
             ST_AsGeoJSON(c.control_geom, 6)::json AS control
      FROM chb_areas c WHERE c.id = $1`,
@@ -126,11 +119,6 @@ export async function deleteChb(db: Queryable, id: number) {
 }
 
 // ---------- evaluation ----------
-
-const PHASES = ['clear', 'hold', 'build'] as const;
-type Phase = (typeof PHASES)[number];
-const REGIONS = ['area', 'buffer', 'control'] as const;
-type Region = (typeof REGIONS)[number];
 
 interface Win {
   from: string;
@@ -170,40 +158,7 @@ JOIN chb_areas c ON c.id = $1 AND ST_Intersects(v.geom, c.area_geom)
 WHERE v.deleted_at IS NULL AND v.starts_on < $3::date AND (v.ends_on IS NULL OR v.ends_on >= $2::date)
 ORDER BY v.starts_on, v.id`;
 
-export interface RegionFigures {
-  region: Region;
-  baseline_count: number | null;
-  phase_count: number | null;
-  baseline_harm: number | null;
-  phase_harm: number | null;
-}
-
-/** What the data cover in a window (the same for area, buffer and control: coverage is per category and time). */
-export interface WindowCover {
-  status: WindowCoverage['status'];
-  missing_months: string[];
-  categories: WindowCoverage['categories'];
-  reason: string | null;
-}
-
-export interface PhaseEvaluation {
-  phase: Phase;
-  window: Win;
-  baseline: Win;
-  length_ratio: number;
-  /** Coverage of the baseline and the phase window; counts of a window not fully covered are null (no data, not 0). */
-  coverage: { baseline: WindowCover; phase: WindowCover };
-  /** Why the figures are undefined for missing data (null: both windows fully covered). */
-  no_data: string | null;
-  regions: RegionFigures[];
-  counts: DisplacementResult | null;
-  harm: DisplacementResult | null;
-  withheld: string | null;
-  interventions: Array<{ id: number; name: string; type: string; starts_on: string; ends_on: string | null }> | null;
-  interventions_by_type: Record<string, number>;
-}
-
-export async function evaluateChb(db: Queryable, id: number, q: { weights: string; category?: string[] }) {
+export async function evaluateChb(db: Queryable, id: number, q: { weights: string; category?: string[] }): Promise<ChbEvaluation> {
   const chb = await getChb(db, id);
   const scheme = await resolveScheme(db, q.weights);
   const categories = await requestCategories(db, q.category);
@@ -329,11 +284,12 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
 }
 
 /**
- * Partners: per phase, the six counts (3 regions × baseline/phase) go through the disclosure rule; when any is
- * withheld, its harm and every figure of that phase (WDQ, TNE, DiD all use the withheld counts) are withheld,
- * and interventions are given as counts by type only.
+ * The partner mask of GET /api/chb/:id/evaluation (and the pack's CHB section): per phase, the six counts
+ * (3 regions × baseline/phase) go through the disclosure rule; when any is withheld, its harm and every
+ * figure of that phase (WDQ, TNE, DiD all use the withheld counts) are withheld, and interventions are
+ * given as counts by type only. With `min` 0 (record-level roles) no count is withheld.
  */
-export function chbForPartner(ev: Awaited<ReturnType<typeof evaluateChb>>, min: number) {
+export function chbEvaluationMask(ev: ChbEvaluation, min: number): ChbEvaluation {
   return {
     ...ev,
     phases: ev.phases.map((ph) => {

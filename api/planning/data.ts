@@ -17,6 +17,7 @@ import { isWeighted, weightOf, type HarmScheme } from '../../geodata/harm/scheme
 import type { HotColdClass } from '../../geodata/stats/correction.js';
 import { lonLatToBng, type XY } from '../../geodata/planning/geometry.js';
 import type { TimedCount } from '../../geodata/planning/patrol.js';
+import type { AnalysisMeta } from '../../contract/planning.js';
 
 export const SIGNIFICANT: ReadonlySet<HotColdClass> = new Set(['hot_95', 'hot_99']);
 export const STUDY_LEVEL = STUDY_AREA_LEVEL;
@@ -80,7 +81,7 @@ export interface Analysis {
   significant: Set<string>;
   /** Categories present in the window that the scheme weighs 0 because it does not list them. */
   unweighted: string[];
-  meta: Record<string, unknown>;
+  meta: AnalysisMeta;
 }
 
 export interface AnalysisQuery {

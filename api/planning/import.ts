@@ -3,13 +3,10 @@
 // checked with the same schema as POST /api/interventions; any bad row fails the whole import with a list
 // of row numbers and reasons, and nothing is stored.
 import { parse } from 'csv-parse/sync';
-import type { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { bngToWgs84, parseCrsName, type Crs } from '../../geodata/crs.js';
-import { interventionBody, MAX_IMPORT_ROWS, type importBody } from './params.js';
-import type { NewIntervention } from './register.js';
+import { interventionBody, MAX_IMPORT_ROWS, type ImportRequest, type NewIntervention } from '../../contract/planning.js';
 
-type ImportRequest = z.infer<typeof importBody>;
 type Problem = { row: number; message: string };
 
 const FIELDS = ['type', 'name', 'starts_on', 'ends_on', 'owner', 'partner', 'notes'] as const;

@@ -1,12 +1,12 @@
 // The walking network that coverage, outreach and route proposals walk along (issues 6 and 12). One at a
 // time, stored in PostGIS (migration 010): loading one replaces the previous one. Its graph is built once per
 // process and network id (geodata/network/) and reused until another network is loaded or it is removed.
-import type { Hono } from 'hono';
-import { z } from 'zod';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import * as contract from '../../contract/planning.js';
 import type { Db, Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import { allow, principal, type AppEnv } from '../auth/middleware.js';
-import { parseBody, parseQuery } from '../validate.js';
+import type { AppEnv } from '../auth/middleware.js';
+import { principal, register } from '../routing.js';
 import { buildNetwork, networkLines, type NetworkGraph } from '../../geodata/network/index.js';
 
 export interface NetworkInfo {
@@ -81,26 +81,17 @@ export function networkMeta(info: NetworkInfo | null) {
   return info ? { id: info.id, name: info.name, lines: info.lines, vertices: info.vertices, loaded_at: info.loaded_at } : null;
 }
 
-// ---------- routes (registered by api/planning/routes.ts; the planning router audits the changes) ----------
-
-export const networkBody = z.strictObject({
-  name: z.string().trim().min(1, 'name the network (e.g. "OSM footways, Lewisham, 2025-05")').max(200),
-  /** GeoJSON FeatureCollection of LineStrings/MultiLineStrings in WGS84 (checked by networkLines). */
-  network: z.unknown(),
-});
+// ---------- routes (declared in contract/planning.ts; the planning router audits the changes) ----------
 
 /**
- * GET /api/planning/network: the loaded network (or null); PUT: load (replace) one, analysts; DELETE: remove
- * it, analysts. Bodies up to 16 MB (api/security.ts).
+ * GET /api/planning/network: the loaded network (or null); PUT: load (replace) one; DELETE: remove it.
+ * Bodies up to 16 MB (api/security.ts).
  */
-export function addNetworkRoutes(r: Hono<AppEnv>, db: Db, read: Parameters<typeof allow>[0], write: Parameters<typeof allow>[0]) {
-  r.get('/planning/network', allow(read), async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ network: await networkInfo(db) });
+export function addNetworkRoutes(r: OpenAPIHono<AppEnv>, db: Db) {
+  register(r, db, contract.getNetwork, async (c) => c.json({ network: await networkInfo(db) }, 200));
+  register(r, db, contract.putNetwork, async (c) => {
+    const b = c.req.valid('json');
+    return c.json({ network: await loadNetwork(db, b.network, b.name, principal(c).user.email) }, 200);
   });
-  r.put('/planning/network', allow(write), async (c) => {
-    const b = await parseBody(c, networkBody);
-    return c.json({ network: await loadNetwork(db, b.network, b.name, principal(c).user.email) });
-  });
-  r.delete('/planning/network', allow(write), async (c) => c.json(await removeNetwork(db)));
+  register(r, db, contract.deleteNetwork, async (c) => c.json(await removeNetwork(db), 200));
 }

@@ -9,7 +9,8 @@
 //   each with the phases the period meets, its phase at the period's end and the headline evaluation of
 //   the latest phase the period meets (GET /api/chb/:id/evaluation, default harm scheme).
 // Roles as the planning routes: patrol and outreach plans for analysts and officers only (partners and
-// admins get "not available to your role"); CHB for everyone, partners through chbForPartner.
+// admins get "not available to your role"); CHB for everyone, through the evaluation route's partner mask
+// (chb.chbEvaluationMask) with the pack's threshold (0 for record-level roles: nothing withheld).
 import { pointOnFeature } from '@turf/turf';
 import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../db/index.js';
@@ -19,7 +20,7 @@ import { registerPackSection, type PackContext, type SectionOutcome } from '../l
 import { patrolCsv, patrolGeoJson } from '../../geodata/planning/formats.js';
 import * as chb from './chb.js';
 import { outreach } from './outreach.js';
-import { evaluationQuery, outreachBody, patrolQuery } from './params.js';
+import { evaluationQuery, outreachBody, patrolQuery, type ChbArea, type ChbEvaluation, type ChbPhase } from '../../contract/planning.js';
 import { patrolPlan } from './patrol.js';
 import { listInterventions } from './register.js';
 
@@ -108,8 +109,7 @@ registerPackSection<OutreachData>({
 
 // ---------- Clear-Hold-Build ----------
 
-type Evaluation = Awaited<ReturnType<typeof chb.evaluateChb>>;
-type PhaseName = Evaluation['phases'][number]['phase'];
+type PhaseName = ChbPhase;
 
 interface ChbHeadline {
   phase: PhaseName;
@@ -152,16 +152,16 @@ interface ChbData {
 }
 
 /** The phases' windows [from, to) of a CHB area. */
-const phaseWindows = (a: chb.ChbRow) => [
+const phaseWindows = (a: ChbArea) => [
   { phase: 'clear' as const, from: a.clear_start, to: a.hold_start },
   { phase: 'hold' as const, from: a.hold_start, to: a.build_start },
   { phase: 'build' as const, from: a.build_start, to: a.build_end },
 ];
 
 /** Active at some time in [from, to): the scheme (Clear start to Build end) overlaps the period. */
-export const activeIn = (a: Pick<chb.ChbRow, 'clear_start' | 'build_end'>, w: { from: string; to: string }) => a.clear_start < w.to && a.build_end > w.from;
+export const activeIn = (a: Pick<ChbArea, 'clear_start' | 'build_end'>, w: { from: string; to: string }) => a.clear_start < w.to && a.build_end > w.from;
 
-function headlineOf(ev: Evaluation | ReturnType<typeof chb.chbForPartner>, phase: PhaseName): ChbHeadline {
+function headlineOf(ev: ChbEvaluation, phase: PhaseName): ChbHeadline {
   const ph = ev.phases.find((p) => p.phase === phase)!;
   const counts = ph.counts;
   return {
@@ -196,7 +196,7 @@ registerPackSection<ChbData>({
       const atEnd = phaseWindows(a).find((p) => p.from <= lastDay && lastDay < p.to)?.phase ?? null;
       const full = await chb.evaluateChb(db, a.id, q);
       scheme = full.meta.scheme;
-      const ev = ctx.principal.user.role === 'partner' ? chb.chbForPartner(full, ctx.min) : full;
+      const ev = chb.chbEvaluationMask(full, ctx.min);
       areas.push({
         id: a.id, name: a.name, buffer_m: a.buffer_m,
         clear_start: a.clear_start, hold_start: a.hold_start, build_start: a.build_start, build_end: a.build_end,

@@ -4,7 +4,7 @@ import type { Polygon } from 'geojson';
 import type { Queryable } from '../db/index.js';
 import { DISTANCE_NOTE, bngToLonLat } from '../../geodata/planning/geometry.js';
 import { KOPER_RULE, boxRing, clock, koperPlan, peakTimes, proposeBoxes, type TimedCount } from '../../geodata/planning/patrol.js';
-import type { PatrolBoxOut, PatrolPlanOut } from '../../geodata/planning/formats.js';
+import type { PatrolBox, PatrolPlan } from '../../contract/planning.js';
 import { analyse, STUDY_LEVEL, type AnalysisQuery } from './data.js';
 
 export interface PatrolQuery extends AnalysisQuery {
@@ -34,7 +34,7 @@ function busiestBlock(hours: number[], len: number): number {
 const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
-export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolPlanOut & { meta: Record<string, unknown> }> {
+export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolPlan> {
   const a = await analyse(db, q);
   const points = a.places.map((pl) => ({ xy: pl.xy, harm: pl.harm, count: pl.count, candidate: a.significant.has(pl.cell) }));
   const boxes = proposeBoxes(points, { n: q.n, size: q.size, minSeparation: q.separation });
@@ -42,7 +42,7 @@ export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolP
     (await db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE level = $1', [STUDY_LEVEL])).map((w) => [w.code, w.name]),
   );
   const [sh, sm] = q.shift_start.split(':').map(Number);
-  const out: PatrolBoxOut[] = boxes.map((b) => {
+  const out: PatrolBox[] = boxes.map((b) => {
     const members = b.members.map((i) => a.places[i]);
     const timed: TimedCount[] = members.flatMap((m) => m.timed);
     const peaks = peakTimes(timed);

@@ -2,35 +2,13 @@
 // change (create, import, edit, end, delete) bumps its version and appends the whole new version to
 // `intervention_history` (append-only: triggers refuse UPDATE/DELETE), with who and when. Deleting marks
 // the row deleted; its history stays readable.
-import { z } from 'zod';
 import type { Db, Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import type { Principal } from '../auth/roles.js';
 import type { SiteGeometry } from '../../geodata/planning/geometry.js';
-import type { interventionBody, interventionPatch } from './params.js';
+import type { HistoryEntry, Intervention, InterventionPatch, InterventionType, NewIntervention } from '../../contract/planning.js';
 
-export type NewIntervention = z.infer<typeof interventionBody>;
-export type InterventionPatch = z.infer<typeof interventionPatch>;
-
-export interface Intervention {
-  id: number;
-  type: string;
-  type_label: string;
-  name: string;
-  geometry: SiteGeometry;
-  starts_on: string;
-  ends_on: string | null;
-  owner: string | null;
-  partner: string | null;
-  notes: string | null;
-  version: number;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  updated_by: string;
-  deleted_at: string | null;
-  deleted_by: string | null;
-}
+export type { Intervention, NewIntervention } from '../../contract/planning.js';
 
 const SELECT = `
 SELECT v.id, v.type, t.label AS type_label, v.name, ST_AsGeoJSON(v.geom, 7)::json AS geometry,
@@ -69,7 +47,7 @@ export async function getIntervention(db: Queryable, id: number, opts: { include
 }
 
 export async function history(db: Queryable, id: number) {
-  const rows = await db.query<{ version: number; action: string; changed_by: string; changed_at: string; snapshot: unknown }>(
+  const rows = await db.query<HistoryEntry>(
     `SELECT version, action, changed_by, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS changed_at, snapshot
      FROM intervention_history WHERE intervention_id = $1 ORDER BY version`,
     [id],
@@ -79,7 +57,7 @@ export async function history(db: Queryable, id: number) {
 }
 
 export async function types(db: Queryable) {
-  return db.query<{ slug: string; label: string; builtin: boolean }>('SELECT slug, label, builtin FROM intervention_types ORDER BY builtin DESC, label');
+  return db.query<InterventionType>('SELECT slug, label, builtin FROM intervention_types ORDER BY builtin DESC, label');
 }
 
 export async function addType(db: Queryable, slug: string, label: string, by: string) {

@@ -1,39 +1,33 @@
 // Planning API (issue 6): the intervention register, coverage and gaps, patrol boxes (with audited exports),
-// outreach sites, and Clear-Hold-Build areas. Roles:
+// outreach sites, the walking network, and Clear-Hold-Build areas; the routes, who may call them and what
+// partners get are declared in contract/planning.ts. Roles:
 // - analyst: everything;
 // - officer: read and change the register (create, edit, end, import; not delete), coverage, patrol and
 //   outreach planning, patrol exports, CHB read;
 // - partner: aggregates only: coverage shares per ward and borough-wide, CHB figures, small counts withheld
-//   (api/auth/disclosure.ts); no register, no hotspot lists, no plans;
+//   (the partner masks below, applied by register); no register, no hotspot lists, no plans;
 // - admin: read (register, history, types, coverage, CHB).
-import { Hono } from 'hono';
+import * as contract from '../../contract/planning.js';
 import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
-import { minCount, suppressRows, suppressTotal } from '../auth/disclosure.js';
-import { allow, principal, type AppEnv } from '../auth/middleware.js';
-import { ALL_ROLES, type Role } from '../auth/roles.js';
-import { idParam, parseBody, parseFilters, parseQuery } from '../validate.js';
+import { suppressRows, suppressTotal } from '../auth/disclosure.js';
+import { parseFilters } from '../validate.js';
+import { contractRouter, principal, register } from '../routing.js';
 import { patrolBriefingHtml, patrolCsv, patrolGeoJson, patrolGpx } from '../../geodata/planning/formats.js';
 import * as chb from './chb.js';
-import { coverage, type Share } from './coverage.js';
+import { coverage } from './coverage.js';
 import { parseImport } from './import.js';
 import { outreach } from './outreach.js';
 import { addNetworkRoutes } from './network.js';
 import './pack.js'; // registers the tasking pack's planning sections (patrol, outreach, active CHB areas)
-import * as p from './params.js';
 import { patrolPlan } from './patrol.js';
 import * as reg from './register.js';
 
-const READ: readonly Role[] = ['analyst', 'officer', 'admin'];
-const WRITE: readonly Role[] = ['analyst', 'officer'];
-const PLAN: readonly Role[] = ['analyst', 'officer'];
-const ANALYST: readonly Role[] = ['analyst'];
-
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
-/** Partners: ward shares through the disclosure rule (hotspot incidents, then covered incidents). */
-function coverageForPartner(out: Awaited<ReturnType<typeof coverage>>, min: number) {
-  type Row = Record<string, unknown> & Share & { code: string | null; name: string | null; suppressed?: boolean };
+/** Partners: ward shares through the disclosure rule (hotspot incidents, then covered incidents); no hotspot lists. */
+function coverageForPartner(out: contract.Coverage, min: number): contract.Coverage {
+  type Row = contract.Share & { code: string | null; name: string | null };
   const rows: Row[] = [...out.wards, { code: null, name: null, ...out.outside_wards }];
   const step1 = suppressRows<Row>(rows, 'hotspot_incidents', min, ['hotspot_harm', 'covered_harm', 'share', 'covered_incidents']);
   // Then the covered counts of the rows still shown (withheld rows take part as 0 and stay withheld).
@@ -41,26 +35,28 @@ function coverageForPartner(out: Awaited<ReturnType<typeof coverage>>, min: numb
     step1[i].suppressed ? { ...step1[i], covered_incidents: null, covered_suppressed: true } : { ...r, covered_suppressed: r.suppressed, suppressed: false },
   );
   const borough = out.borough;
-  const boroughHidden = borough.hotspot_incidents < min || borough.covered_incidents < min;
+  const hotspotN = borough.hotspot_incidents ?? 0;
+  const coveredN = borough.covered_incidents ?? 0;
+  const boroughHidden = hotspotN < min || coveredN < min;
   return {
     borough: {
       ...borough,
-      hotspot_incidents: suppressTotal(borough.hotspot_incidents, min),
-      covered_incidents: suppressTotal(borough.covered_incidents, min),
-      hotspot_harm: borough.hotspot_incidents < min ? null : borough.hotspot_harm,
+      hotspot_incidents: suppressTotal(hotspotN, min),
+      covered_incidents: suppressTotal(coveredN, min),
+      hotspot_harm: hotspotN < min ? null : borough.hotspot_harm,
       covered_harm: boroughHidden ? null : borough.covered_harm,
       share: boroughHidden ? null : borough.share,
     },
     wards: step2.slice(0, -1),
-    outside_wards: step2[step2.length - 1],
-    interventions_used: out.interventions.length,
+    outside_wards: step2[step2.length - 1] as contract.Coverage['outside_wards'],
+    interventions_used: out.interventions?.length ?? 0,
     meta: out.meta,
     disclosure: { min_count: min, rule: 'incident counts below min_count withheld with complementary suppression; harm and shares derived from them withheld; no hotspot lists' },
   };
 }
 
 export function planningRoutes({ db }: Deps) {
-  const r = new Hono<AppEnv>();
+  const r = contractRouter();
 
   // Every successful change to the register, its types and CHB areas is also written to the audit log
   // (the register's own history table keeps the versions; the audit log says who changed what, when).
@@ -77,74 +73,56 @@ export function planningRoutes({ db }: Deps) {
 
   // ---------- intervention register ----------
 
-  r.get('/interventions/types', allow(READ), async (c) => {
-    parseQuery(c, p.emptyQuery);
-    return c.json({ types: await reg.types(db) });
-  });
+  register(r, db, contract.interventionTypes, async (c) => c.json({ types: await reg.types(db) }, 200));
 
-  r.post('/interventions/types', allow(ANALYST), async (c) => {
-    const b = await parseBody(c, p.typeBody);
+  register(r, db, contract.addInterventionType, async (c) => {
+    const b = c.req.valid('json');
     return c.json(await reg.addType(db, b.slug, b.label, principal(c).user.email), 201);
   });
 
-  r.get('/interventions', allow(READ), async (c) => {
-    const q = parseQuery(c, p.listQuery);
+  register(r, db, contract.listInterventions, async (c) => {
+    const q = c.req.valid('query');
     const rows = await reg.listInterventions(db, { types: q.type ?? null, activeOn: q.active_on ?? null, includeDeleted: q.include_deleted });
-    return c.body(JSON.stringify(reg.asFeatureCollection(rows)), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+    // GeoJSON, typed by the contract ('Content-Type' spelt so, to replace c.json's default).
+    return c.json(reg.asFeatureCollection(rows), 200, { 'Content-Type': 'application/geo+json; charset=utf-8' });
   });
 
-  r.post('/interventions', allow(WRITE), async (c) => {
-    const b = await parseBody(c, p.interventionBody);
-    return c.json(await reg.createIntervention(db, b, principal(c)), 201);
-  });
+  register(r, db, contract.createIntervention, async (c) => c.json(await reg.createIntervention(db, c.req.valid('json'), principal(c)), 201));
 
-  r.post('/interventions/import', allow(WRITE), async (c) => {
-    const b = await parseBody(c, p.importBody);
-    const rows = parseImport(b);
-    const ids = await reg.importInterventions(db, rows, principal(c), b.format === 'csv' ? 2 : 1);
+  register(r, db, contract.importInterventions, async (c) => {
+    const b = c.req.valid('json');
+    const ids = await reg.importInterventions(db, parseImport(b), principal(c), b.format === 'csv' ? 2 : 1);
     return c.json({ imported: ids.length, ids }, 201);
   });
 
-  r.get('/interventions/:id', allow(READ), async (c) => {
-    parseQuery(c, p.emptyQuery);
-    return c.json(await reg.getIntervention(db, idParam(c)));
+  register(r, db, contract.getIntervention, async (c) => c.json(await reg.getIntervention(db, c.req.valid('param').id), 200));
+
+  register(r, db, contract.editIntervention, async (c) => c.json(await reg.editIntervention(db, c.req.valid('param').id, c.req.valid('json'), principal(c)), 200));
+
+  register(r, db, contract.endIntervention, async (c) => {
+    const b = c.req.valid('json');
+    return c.json(await reg.endIntervention(db, c.req.valid('param').id, b.ends_on, b.version, principal(c)), 200);
   });
 
-  r.patch('/interventions/:id', allow(WRITE), async (c) => {
-    const id = idParam(c);
-    const b = await parseBody(c, p.interventionPatch);
-    return c.json(await reg.editIntervention(db, id, b, principal(c)));
-  });
+  register(r, db, contract.deleteIntervention, async (c) => c.json(await reg.deleteIntervention(db, c.req.valid('param').id, principal(c)), 200));
 
-  r.post('/interventions/:id/end', allow(WRITE), async (c) => {
-    const id = idParam(c);
-    const b = await parseBody(c, p.endBody);
-    return c.json(await reg.endIntervention(db, id, b.ends_on, b.version, principal(c)));
-  });
-
-  r.delete('/interventions/:id', allow(ANALYST), async (c) => c.json(await reg.deleteIntervention(db, idParam(c), principal(c))));
-
-  r.get('/interventions/:id/history', allow(READ), async (c) => {
-    parseQuery(c, p.emptyQuery);
-    const id = idParam(c);
-    return c.json({ id, history: await reg.history(db, id) });
+  register(r, db, contract.interventionHistory, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json({ id, history: await reg.history(db, id) }, 200);
   });
 
   // ---------- coverage, patrol, outreach ----------
 
-  r.get('/planning/coverage', allow(ALL_ROLES), async (c) => {
-    const q = parseQuery(c, p.coverageQuery);
-    const out = await coverage(db, q);
-    if (principal(c).user.role !== 'partner') return c.json(out);
-    return c.json(coverageForPartner(out, await minCount(db)));
+  register(r, db, contract.planningCoverage, async (c) => c.json(await coverage(db, c.req.valid('query')), 200), {
+    partner: (out, { min }) => coverageForPartner(out, min),
   });
 
-  r.get('/planning/patrol', allow(PLAN), async (c) => c.json(await patrolPlan(db, parseQuery(c, p.patrolQuery))));
+  register(r, db, contract.patrol, async (c) => c.json(await patrolPlan(db, c.req.valid('query')), 200));
 
-  r.post('/planning/patrol/export', allow(PLAN), async (c) => {
+  register(r, db, contract.patrolExport, async (c) => {
     const who = principal(c);
-    const b = await parseBody(c, p.patrolExportBody);
-    const filters = parseFilters(p.patrolQuery, b.filters);
+    const b = c.req.valid('json');
+    const filters = parseFilters(contract.patrolQuery, b.filters);
     const plan = await patrolPlan(db, filters);
     await audit(db, who, c.get('ip'), { action: 'export', resource: `patrol.${b.format}`, query: filters, recordCount: plan.boxes.length, purpose: b.purpose, recipient: b.recipient });
     const name = `patrol-boxes-${plan.meta.from}-${plan.meta.to}`;
@@ -163,36 +141,24 @@ export function planningRoutes({ db }: Deps) {
     }
   });
 
-  r.post('/planning/outreach', allow(PLAN), async (c) => c.json(await outreach(db, await parseBody(c, p.outreachBody))));
+  register(r, db, contract.outreach, async (c) => c.json(await outreach(db, c.req.valid('json')), 200));
 
   // ---------- the walking network that coverage and outreach walk along ----------
 
-  addNetworkRoutes(r, db, READ, ANALYST);
+  addNetworkRoutes(r, db);
 
   // ---------- Clear-Hold-Build ----------
 
-  r.get('/chb', allow(ALL_ROLES), async (c) => {
-    parseQuery(c, p.emptyQuery);
-    return c.json({ areas: await chb.listChb(db) });
-  });
+  register(r, db, contract.chbList, async (c) => c.json({ areas: await chb.listChb(db) }, 200));
 
-  r.post('/chb', allow(ANALYST), async (c) => {
-    const b = await parseBody(c, p.chbBody);
-    return c.json(await chb.createChb(db, b, principal(c).user.email), 201);
-  });
+  register(r, db, contract.createChb, async (c) => c.json(await chb.createChb(db, c.req.valid('json'), principal(c).user.email), 201));
 
-  r.get('/chb/:id', allow(ALL_ROLES), async (c) => {
-    parseQuery(c, p.emptyQuery);
-    return c.json(await chb.getChb(db, idParam(c)));
-  });
+  register(r, db, contract.getChb, async (c) => c.json(await chb.getChb(db, c.req.valid('param').id), 200));
 
-  r.delete('/chb/:id', allow(ANALYST), async (c) => c.json(await chb.deleteChb(db, idParam(c))));
+  register(r, db, contract.deleteChb, async (c) => c.json(await chb.deleteChb(db, c.req.valid('param').id), 200));
 
-  r.get('/chb/:id/evaluation', allow(ALL_ROLES), async (c) => {
-    const id = idParam(c);
-    const out = await chb.evaluateChb(db, id, parseQuery(c, p.evaluationQuery));
-    if (principal(c).user.role !== 'partner') return c.json(out);
-    return c.json(chb.chbForPartner(out, await minCount(db)));
+  register(r, db, contract.chbEvaluation, async (c) => c.json(await chb.evaluateChb(db, c.req.valid('param').id, c.req.valid('query')), 200), {
+    partner: (out, { min }) => chb.chbEvaluationMask(out, min),
   });
 
   return r;

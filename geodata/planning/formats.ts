@@ -4,26 +4,12 @@
 import { toGpx } from '../journeys/gpx.js';
 import { stringify } from 'csv-stringify/sync';
 import type { FeatureCollection, Polygon } from 'geojson';
+import type { PatrolBox } from '../../contract/planning.js';
 import type { Peaks } from './patrol.js';
 
-export interface PatrolBoxOut {
-  id: string;
-  rank: number;
-  centre: { lon: number; lat: number };
-  easting: number;
-  northing: number;
-  size_m: number;
-  harm: number;
-  count: number;
-  ward_code: string | null;
-  ward_name: string | null;
-  polygon: Polygon;
-  peaks: Peaks;
-  dosage: { window: string; window_source: string; visits: Array<{ start: string; end: string }> };
-}
-
+/** What the files need of a patrol plan (GET /api/planning/patrol's answer, contract/planning.ts). */
 export interface PatrolPlanOut {
-  boxes: PatrolBoxOut[];
+  boxes: PatrolBox[];
   meta: {
     from: string;
     to: string;

@@ -5,7 +5,6 @@
 // 0.99983 in London, i.e. 7 cm in 400 m). Real walking routes are longer (street circuity is typically
 // 1.2–1.4), so a 400 m walk reaches less than a 400 m circle: coverage and outreach walk along a loaded
 // walking network instead (../network/) and fall back to these straight lines only when none is loaded.
-import { z } from 'zod';
 import { bngToWgs84, wgs84ToBng } from '../crs.js';
 import type { Polygon, Point, MultiPolygon, Position } from 'geojson';
 
@@ -27,41 +26,6 @@ export const WALKING_NOTE =
   'Distances are walking distances along the loaded walking network (metres on the British National Grid): the straight leg from the place to the nearest point of the network, ' +
   'the shortest way along it, and the straight leg to the other place; a place inside a polygon intervention is at 0. Walking distance is never less than the straight line. ' +
   'A place farther from the network than the distance limit is not reached.';
-
-// ---------- validated input geometry ----------
-
-/** Most vertices an intervention or area polygon may have. */
-export const MAX_VERTICES = 5000;
-
-const position = z
-  .array(z.number().finite())
-  .min(2, 'a position is [lon, lat]')
-  .max(3, 'a position is [lon, lat]')
-  .refine((p) => p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90, 'a position must be WGS84 [lon, lat] in degrees')
-  // Distances are worked on the British National Grid, which is only defined over Great Britain.
-  .refine((p) => p[0] >= -9 && p[0] <= 2.5 && p[1] >= 49 && p[1] <= 61.5, 'a position must lie in Great Britain (lon -9..2.5, lat 49..61.5)');
-
-const ring = z
-  .array(position)
-  .min(4, 'a polygon ring needs at least 4 positions (closed)')
-  .refine((r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1], 'a polygon ring must be closed (first and last positions equal)');
-
-const pointSchema = z.strictObject({ type: z.literal('Point'), coordinates: position });
-const polygonSchema = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1, 'a polygon needs a ring') });
-const multiPolygonSchema = z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) });
-
-const vertexCount = (g: { type: string; coordinates: unknown }) =>
-  g.type === 'Point' ? 1 : g.type === 'Polygon' ? (g.coordinates as Position[][]).flat(1).length : (g.coordinates as Position[][][]).flat(2).length;
-
-/** A GeoJSON Point or Polygon in WGS84 (an intervention site). Validity (self-intersection) is checked by PostGIS. */
-export const siteGeometry = z
-  .discriminatedUnion('type', [pointSchema, polygonSchema], { message: 'geometry must be a GeoJSON Point or Polygon' })
-  .refine((g) => vertexCount(g) <= MAX_VERTICES, `at most ${MAX_VERTICES} vertices`);
-
-/** A GeoJSON Polygon or MultiPolygon in WGS84 (a CHB area or control area). */
-export const areaGeometry = z
-  .discriminatedUnion('type', [polygonSchema, multiPolygonSchema], { message: 'geometry must be a GeoJSON Polygon or MultiPolygon' })
-  .refine((g) => vertexCount(g) <= MAX_VERTICES, `at most ${MAX_VERTICES} vertices`);
 
 export type SiteGeometry = Point | Polygon;
 

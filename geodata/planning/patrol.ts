@@ -16,6 +16,7 @@
 // be reproduced) so that visits cannot be predicted; repeat through the patrol window.
 import { Rng } from '../stats/prng.js';
 import type { XY } from './geometry.js';
+import type { Peaks } from '../../contract/planning.js';
 
 export interface PatrolPoint {
   xy: XY;
@@ -112,18 +113,8 @@ export interface TimedCount {
 
 export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-export interface Peaks {
-  /** The finest precision the peaks could use. */
-  precision: 'minute' | 'day' | 'month';
-  by_precision: { month: number; day: number; minute: number };
-  /** Top days (from day- and minute-precision incidents), or null. */
-  days: Array<{ dow: number; day: string; count: number }> | null;
-  /** Top hours (from minute-precision incidents), or null. */
-  hours: Array<{ hour: number; count: number }> | null;
-  /** Top months (all incidents). */
-  months: Array<{ month: string; count: number }>;
-  note: string;
-}
+/** A box's peak days, hours and months (the shape is the API's, contract/planning.ts). */
+export type { Peaks };
 
 const top = <T extends { count: number }>(xs: T[], n: number) => xs.filter((x) => x.count > 0).sort((a, b) => b.count - a.count).slice(0, n);
 

@@ -4,7 +4,6 @@
 // admins manage users and read the audit log. Screenshots go to test-results/.
 // Needs Debian's Chromium (/usr/bin/chromium); skipped with the reason otherwise.
 import http from 'node:http';
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/auth.js';
 import { createSetupToken } from '../../api/auth/store.js';

@@ -12,13 +12,14 @@ import type {
   HistoryEntry,
   Hotspot,
   InterventionCollection,
+  InterventionStatus,
   InterventionType,
   OutreachSite,
   PatrolPlan,
   Share,
   SiteGeometry,
   Venue,
-} from '../../api/planning';
+} from '../../../../contract/planning';
 import type { Bbox } from '../../api/client';
 import { WITHHELD } from '../../lib/format';
 
@@ -42,8 +43,6 @@ export function typeStyles(types: readonly InterventionType[]): TypeStyle[] {
 }
 
 // ---------- register ----------
-
-export type InterventionStatus = 'planned' | 'active' | 'ended';
 
 /** Where an intervention stands on a date (YYYY-MM-DD): not started, running, or ended (ends_on inclusive). */
 export function interventionStatus(p: { starts_on: string; ends_on: string | null }, today: string): InterventionStatus {

@@ -2,7 +2,7 @@
 // = baseline, dark = phase. Withheld values are drawn as an outlined gap labelled "withheld", windows
 // without data as one labelled "no data" (issue 11: never a zero-height bar). Plain SVG:
 // three groups of six bars need no chart library, and it prints crisply.
-import type { ChbEvaluation } from '../../api/planning';
+import { CHB_REGIONS, type ChbEvaluation } from '../../../../contract/planning';
 import { CHB_COLOURS } from '../../map/layers/chb';
 import { chbChart, niceMax, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
 
@@ -59,7 +59,7 @@ export function ChbChart({ ev, measure }: { ev: ChbEvaluation; measure: 'count' 
         );
       })}
       <g transform={`translate(${PAD.l}, ${H + 6})`} fontSize={11}>
-        {(['area', 'buffer', 'control'] as const).map((r, i) => (
+        {CHB_REGIONS.map((r, i) => (
           <g key={r} transform={`translate(${i * 120}, 0)`}>
             <rect width={10} height={10} fill={CHB_COLOURS[r]} fillOpacity={0.4} stroke={CHB_COLOURS[r]} />
             <rect x={12} width={10} height={10} fill={CHB_COLOURS[r]} />

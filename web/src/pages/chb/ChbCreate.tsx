@@ -3,8 +3,10 @@
 // an optional baseline and the buffer width. The map previews the area, the control and the buffer ring.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Polygon } from 'geojson';
+import * as contract from '../../../../contract/planning';
+import type { RegionSpec } from '../../../../contract/planning';
 import { errorMessage } from '../../api/client';
-import { planningApi, type RegionSpec } from '../../api/planning';
+import { useRouteMutation } from '../../api/query';
 import type { AppConfig } from '../../api/types';
 import type { WardPick } from '../../map/prepare/planning';
 import { usePlanningMap } from '../planning/use-planning-map';
@@ -64,6 +66,7 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
   const [form, setForm] = useState({ name: '', buffer_m: 500, clear_start: '', hold_start: '', build_start: '', build_end: '', baseline_from: '', baseline_to: '', notes: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const create = useRouteMutation(contract.createChb, [contract.chbList]);
   const container = useRef<HTMLDivElement>(null);
 
   const wardPicksAllowed: WardPick[] = [...(areaMode === 'wards' ? ['area' as const] : []), ...(controlMode === 'wards' ? ['control' as const] : [])];
@@ -159,7 +162,8 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
     if (!controlSpec) return setError(controlMode === 'wards' ? 'Choose at least one ward for the control area.' : 'Draw the control area on the map first.');
     setBusy(true);
     try {
-      const created = await planningApi.createChb({
+      const created = await create.mutateAsync({
+        body: {
         name: form.name.trim(),
         area: areaSpec,
         control: controlSpec,
@@ -170,6 +174,7 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
         build_end: form.build_end,
         baseline: form.baseline_from && form.baseline_to ? { from: form.baseline_from, to: form.baseline_to } : null,
         notes: form.notes.trim() || null,
+        },
       });
       controller?.stopDrawing();
       onCreated(created.id);

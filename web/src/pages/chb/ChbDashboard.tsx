@@ -5,11 +5,15 @@
 // words (issue 11: never 0), the interventions logged in the area, and a chart. New incidents on the
 // change feed re-run the evaluation (as the map page refetches what it shows), with the "N new" toast.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { planningApi, type ChbAreaDetail, type ChbEvaluation, type Displacement, type PhaseEvaluation, type WindowCover } from '../../api/planning';
+import { keepPreviousData } from '@tanstack/react-query';
+import * as contract from '../../../../contract/planning';
+import type { ChbAreaDetail, ChbEvaluation, Displacement, PhaseEvaluation, WindowCover } from '../../../../contract/planning';
 import type { AppConfig } from '../../api/types';
+import { errorMessage } from '../../api/client';
+import { useRoute } from '../../api/query';
+import { useUser } from '../../api/session-store';
 import { WITHHELD } from '../../lib/format';
-import { useLiveNonce } from '../../lib/live-hooks';
-import { useApi } from '../../lib/use-api';
+import { canReadRegister } from '../../lib/roles';
 import { navigate } from '../../state/view-store';
 import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
 import { HARM_SCHEMES } from '../planning/AnalysisWindow';
@@ -160,13 +164,14 @@ function chbBaseline(d: ChbAreaDetail, e: ChbEvaluation | null): { from: string;
 
 export function ChbDashboard({ id, config, wardNames }: { id: number; config: AppConfig; wardNames: Map<string, string> }) {
   const [weights, setWeights] = useState('count');
-  const detail = useApi((s) => planningApi.chb(id, s), [id]);
-  // Live updates: incidents added (or a feed reset) re-run the evaluation; the figures shown stay until the
-  // new ones arrive.
-  const live = useLiveNonce();
-  const ev = useApi((s) => planningApi.evaluation(id, { weights }, s), [id, weights, live]);
-  const types = useApi((s) => planningApi.types(s).catch(() => ({ types: [] })), []);
-  const typeLabels = useMemo(() => new Map((types.data?.types ?? []).map((t) => [t.slug, t.label])), [types.data]);
+  const detail = useRoute(contract.getChb, { params: { id }, query: {} });
+  // Live updates: incidents added (or a feed reset) re-run the evaluation (the live feed invalidates every
+  // cached answer); the figures shown stay until the new ones arrive.
+  const ev = useRoute(contract.chbEvaluation, { params: { id }, query: { weights } }, { placeholderData: keepPreviousData });
+  // Type labels for the interventions logged in the area (roles without the register get the slugs).
+  const types = useRoute(contract.interventionTypes, canReadRegister(useUser()) ? { query: {} } : null);
+  const typeList = types.data?.types;
+  const typeLabels = useMemo(() => new Map((typeList ?? []).map((t) => [t.slug, t.label])), [typeList]);
   const container = useRef<HTMLDivElement>(null);
   const { controller } = usePlanningMap(
     container,
@@ -187,8 +192,9 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
     controller.keepFitted(featuresBbox(fc));
   }, [controller, detail.data]);
 
-  const d: ChbAreaDetail | null = detail.data;
-  const e: ChbEvaluation | null = ev.data;
+  const d: ChbAreaDetail | null = detail.data ?? null;
+  const e: ChbEvaluation | null = ev.data ?? null;
+  const failure = detail.error ?? ev.error;
   return (
     <div className="chb-dashboard" data-testid="chb-dashboard">
       <div className="chb-toolbar no-print">
@@ -209,7 +215,7 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
           Print
         </button>
       </div>
-      {(detail.error || ev.error) && <p className="error-text">{detail.error ?? ev.error}</p>}
+      {failure && <p className="error-text">{errorMessage(failure)}</p>}
       {d && (
         <header className="chb-head">
           <h2 data-testid="chb-title">Clear-Hold-Build: {d.name}</h2>

@@ -2,12 +2,13 @@
 // for analysts, the form to create one (ChbCreate: the area from wards, H3 cells or a drawn polygon, the
 // control from wards or a drawn polygon).
 import { useMemo, useState } from 'react';
-import { api, errorMessage } from '../../api/client';
-import { planningApi } from '../../api/planning';
+import * as contract from '../../../../contract/planning';
+import { errorMessage } from '../../api/client';
+import { useRoute, useRouteMutation } from '../../api/query';
 import type { AppConfig } from '../../api/types';
 import { useUser } from '../../api/session-store';
 import { canManageChb } from '../../lib/roles';
-import { useApi } from '../../lib/use-api';
+import { useWardAreas } from '../planning/use-planning-map';
 import { navigate, useView } from '../../state/view-store';
 import { ChbCreate } from './ChbCreate';
 import { ChbDashboard } from './ChbDashboard';
@@ -20,14 +21,15 @@ export function ChbPage({ config }: { config: AppConfig }) {
   const id = parseChbId(window.location.search);
   const user = useUser();
   const manage = canManageChb(user);
-  const [nonce, setNonce] = useState(0);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const list = useApi((s) => planningApi.chbList(s), [nonce]);
-  const areas = useApi((s) => api.areas('ward', s), []);
+  const list = useRoute(contract.chbList, { query: {} });
+  const deleteChb = useRouteMutation(contract.deleteChb, [contract.chbList]);
+  const areas = useWardAreas();
+  const wardAreas = areas.data;
   const wards = useMemo(
-    () => (areas.data?.features ?? []).map((f) => ({ code: f.properties.code, name: f.properties.name, geometry: f.geometry })).sort((a, b) => a.name.localeCompare(b.name)),
-    [areas.data],
+    () => (wardAreas?.features ?? []).map((f) => ({ code: f.properties.code, name: f.properties.name, geometry: f.geometry })).sort((a, b) => a.name.localeCompare(b.name)),
+    [wardAreas],
   );
   const wardNames = useMemo(() => new Map(wards.map((w) => [w.code, w.name])), [wards]);
 
@@ -36,8 +38,7 @@ export function ChbPage({ config }: { config: AppConfig }) {
   const remove = async (areaId: number, name: string) => {
     if (!window.confirm(`Delete the CHB area “${name}”?`)) return;
     try {
-      await planningApi.deleteChb(areaId);
-      setNonce((n) => n + 1);
+      await deleteChb.mutateAsync({ params: { id: areaId } });
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -47,7 +48,7 @@ export function ChbPage({ config }: { config: AppConfig }) {
     <div className="chb-page" data-testid="chb-page">
       <section className="panel">
         <h2 className="panel-title">Clear-Hold-Build areas</h2>
-        {list.error && <p className="error-text">{list.error}</p>}
+        {list.error && <p className="error-text">{errorMessage(list.error)}</p>}
         {error && <p className="error-text">{error}</p>}
         {list.data && list.data.areas.length === 0 && <p className="hint">No CHB areas yet.</p>}
         {list.data && list.data.areas.length > 0 && (

@@ -5,7 +5,7 @@
 import { buffer, difference, feature, featureCollection, union } from '@turf/turf';
 import { cellsToMultiPolygon, latLngToCell } from 'h3-js';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { ChbRegion } from '../../api/planning';
+import type { ChbRegion } from '../../../../contract/planning';
 
 /** The resolution of the cells picked on the map. */
 export const PICK_RES = 9;

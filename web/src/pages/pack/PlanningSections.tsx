@@ -4,7 +4,7 @@
 // the CHB areas active during the period with their phase and headline figures. A section the server
 // did not provide says why (role, no candidate venues, module missing).
 import type { Pack, PackSection } from '../../api/live';
-import type { ChbPhase, Figure, Outreach, PatrolPlan, RegionFigures } from '../../api/planning';
+import type { ChbPhase, Figure, Outreach, PatrolPlan, RegionFigures } from '../../../../contract/planning';
 import { formatCount, formatCountOrMissing } from '../../lib/format';
 
 /** One CHB area of the pack's `chb_areas` section (api/planning/pack.ts ChbPackArea). */

@@ -3,16 +3,17 @@
 // intervention reaches (drawn on the map; click one to go there). Partners get shares only, small counts
 // withheld. The distance is a walk along the loaded walking network, or a straight line when none is
 // loaded (the result says which). A shown result is re-run with the same settings when new incidents arrive.
-import { useEffect, useRef, useState } from 'react';
-import { planningApi, type Coverage, type CoverageQuery, type InterventionType } from '../../api/planning';
-import { useAction } from '../../lib/use-action';
-import { useLiveRefetch } from '../../lib/live-hooks';
+import { useEffect, useState } from 'react';
+import * as contract from '../../../../contract/planning';
+import type { InterventionType } from '../../../../contract/planning';
+import { errorMessage } from '../../api/client';
 import { distanceKind } from './WalkingNetwork';
 import { amountDisplay, hotspotFeatures, shareDisplay } from '../../map/prepare/planning';
 import { GAP_COLOUR } from '../../map/layers/patrol';
 import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
 import { ShareBar } from './ShareBar';
+import { useRun } from './use-run';
 
 export function CoveragePanel({
   controller,
@@ -30,28 +31,18 @@ export function CoveragePanel({
 }) {
   const [distance, setDistance] = useState(400);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [result, setResult] = useState<Coverage | null>(null);
-  const lastQuery = useRef<CoverageQuery | null>(null);
-  const action = useAction();
+  const { result: coverage, run: runWith } = useRun(contract.planningCoverage, controller);
+  const result = coverage.data ?? null;
 
   useEffect(() => controller?.setGaps(result?.uncovered ? hotspotFeatures(result.uncovered) : null), [controller, result]);
+  useEffect(() => {
+    if (result) onRan(result.meta);
+  }, [result, onRan]);
 
-  const fetchCoverage = async (q: CoverageQuery) => {
-    const r = await action.run(() => (controller ? controller.track(planningApi.coverage(q)) : planningApi.coverage(q)));
-    if (r) {
-      lastQuery.current = q;
-      setResult(r);
-      onRan(r.meta);
-    }
-  };
   const run = (e: React.FormEvent) => {
     e.preventDefault();
-    void fetchCoverage({ ...windowParams(win), distance, types: chosen });
+    runWith({ query: { ...windowParams(win), distance: String(distance), types: chosen.length ? chosen.join(',') : undefined } });
   };
-  // Live: new incidents re-run the shown result with the settings it was run with.
-  useLiveRefetch(() => {
-    if (lastQuery.current && !action.busy) void fetchCoverage(lastQuery.current);
-  }, result !== null);
 
   const toggle = (slug: string, on: boolean) => setChosen((c) => (on ? [...c, slug] : c.filter((x) => x !== slug)));
   const borough = result ? shareDisplay(result.borough) : null;
@@ -75,12 +66,12 @@ export function CoveragePanel({
             </div>
           </fieldset>
         )}
-        <button type="submit" className="primary" disabled={action.busy} data-testid="coverage-run">
-          {action.busy ? 'Working…' : 'Show coverage'}
+        <button type="submit" className="primary" disabled={coverage.isFetching} data-testid="coverage-run">
+          {coverage.isFetching ? 'Working…' : 'Show coverage'}
         </button>
-        {action.error && (
+        {coverage.error && (
           <p className="error-text" role="alert" data-testid="coverage-error">
-            {action.error}
+            {errorMessage(coverage.error)}
           </p>
         )}
       </form>

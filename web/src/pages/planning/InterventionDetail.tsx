@@ -1,10 +1,12 @@
 // One intervention: its fields, who created and last changed it, the actions the role allows (edit, end,
 // delete), and its history: every version with who, when and what changed (history, not overwrite).
 import { useState } from 'react';
+import * as contract from '../../../../contract/planning';
+import type { Intervention } from '../../../../contract/planning';
 import { errorMessage } from '../../api/client';
-import { planningApi, type Intervention, type SiteGeometry } from '../../api/planning';
-import { useApi } from '../../lib/use-api';
+import { useRoute, useRouteMutation } from '../../api/query';
 import { describeGeometry, historyChanges, isoToday } from '../../map/prepare/planning';
+import { REGISTER_READS } from './register-routes';
 
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 16) + ' UTC';
 
@@ -16,14 +18,16 @@ export function InterventionDetail({
   onChanged,
   onClose,
 }: {
-  iv: Intervention & { geometry: SiteGeometry };
+  iv: Intervention;
   canEdit: boolean;
   canDelete: boolean;
   onEdit: () => void;
   onChanged: (deleted: boolean) => void;
   onClose: () => void;
 }) {
-  const history = useApi((s) => planningApi.history(iv.id, s), [iv.id, iv.version]);
+  const history = useRoute(contract.interventionHistory, { params: { id: iv.id }, query: {} });
+  const end = useRouteMutation(contract.endIntervention, REGISTER_READS);
+  const remove = useRouteMutation(contract.deleteIntervention, REGISTER_READS);
   const [endOn, setEndOn] = useState(isoToday());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -89,7 +93,7 @@ export function InterventionDetail({
           {!iv.ends_on && (
             <span className="end-control">
               <input type="date" value={endOn} min={iv.starts_on} onChange={(e) => setEndOn(e.target.value)} aria-label="End date" data-testid="iv-end-date" />
-              <button type="button" disabled={busy || !endOn} onClick={() => act(() => planningApi.end(iv.id, endOn, iv.version))} data-testid="iv-end">
+              <button type="button" disabled={busy || !endOn} onClick={() => act(() => end.mutateAsync({ params: { id: iv.id }, body: { ends_on: endOn, version: iv.version } }))} data-testid="iv-end">
                 End
               </button>
             </span>
@@ -99,7 +103,7 @@ export function InterventionDetail({
               type="button"
               className="danger"
               disabled={busy}
-              onClick={() => window.confirm(`Delete “${iv.name}”? Its history is kept.`) && act(() => planningApi.remove(iv.id), true)}
+              onClick={() => window.confirm(`Delete “${iv.name}”? Its history is kept.`) && act(() => remove.mutateAsync({ params: { id: iv.id } }), true)}
               data-testid="iv-delete"
             >
               Delete
@@ -113,7 +117,7 @@ export function InterventionDetail({
         </p>
       )}
       <h4 className="panel-title">History</h4>
-      {history.error && <p className="error-text">{history.error}</p>}
+      {history.error && <p className="error-text">{errorMessage(history.error)}</p>}
       {history.data && (
         <ol className="history-list" data-testid="iv-history">
           {historyChanges(history.data.history)

@@ -3,13 +3,16 @@
 // were made against; if someone changed it since, the server answers 409 and nothing is overwritten.
 import { useState } from 'react';
 import { ApiError, errorMessage } from '../../api/client';
-import { planningApi, type Intervention, type InterventionType, type SiteGeometry } from '../../api/planning';
+import * as contract from '../../../../contract/planning';
+import type { Intervention, InterventionType, SiteGeometry } from '../../../../contract/planning';
+import { useRouteMutation } from '../../api/query';
 import { describeGeometry, isoToday } from '../../map/prepare/planning';
 import type { DrawKind } from './PlanningMapController';
+import { REGISTER_READS } from './register-routes';
 
 export interface Editing {
   /** null: a new intervention. */
-  current: (Intervention & { geometry: SiteGeometry }) | null;
+  current: Intervention | null;
 }
 
 export function InterventionForm({
@@ -40,6 +43,8 @@ export function InterventionForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
+  const create = useRouteMutation(contract.createIntervention, REGISTER_READS);
+  const change = useRouteMutation(contract.editIntervention, REGISTER_READS);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -52,7 +57,7 @@ export function InterventionForm({
     setConflict(false);
     const body = { type, name: name.trim(), geometry, starts_on: starts, ends_on: ends || null, owner: owner.trim() || null, partner: partner.trim() || null, notes: notes.trim() || null };
     try {
-      onSaved(cur ? await planningApi.edit(cur.id, { ...body, version: cur.version }) : await planningApi.create(body));
+      onSaved(cur ? await change.mutateAsync({ params: { id: cur.id }, body: { ...body, version: cur.version } }) : await create.mutateAsync({ body }));
     } catch (err) {
       setConflict(err instanceof ApiError && err.status === 409);
       setError(errorMessage(err));

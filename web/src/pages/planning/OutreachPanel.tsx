@@ -4,15 +4,19 @@
 // how greedy compares with the exact optimum. "Within" is a walk along the loaded walking network, or a
 // straight line when none is loaded (the result says which). A shown result is re-run with the same
 // settings when new incidents arrive.
-import { useEffect, useRef, useState } from 'react';
-import { planningApi, type Outreach, type OutreachQuery, type Venue } from '../../api/planning';
-import { useAction } from '../../lib/use-action';
-import { useLiveRefetch } from '../../lib/live-hooks';
+import { useEffect, useState } from 'react';
+import * as contract from '../../../../contract/planning';
+import type { OUTREACH_DEMAND, OUTREACH_EXACT, Venue } from '../../../../contract/planning';
+import { errorMessage } from '../../api/client';
 import { distanceKind } from './WalkingNetwork';
 import { amountDisplay, outreachFeatures, parseVenuesCsv } from '../../map/prepare/planning';
 import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
 import { ShareBar } from './ShareBar';
+import { useRun } from './use-run';
+
+type Demand = (typeof OUTREACH_DEMAND)[number];
+type Exact = (typeof OUTREACH_EXACT)[number];
 
 const pct = (v: number | null) => (v === null ? 'undefined' : `${(v * 100).toFixed(1)}%`);
 
@@ -29,13 +33,14 @@ export function OutreachPanel({
 }) {
   const [k, setK] = useState(5);
   const [distance, setDistance] = useState(400);
-  const [demand, setDemand] = useState<'all' | 'hotspots'>('all');
+  const [demand, setDemand] = useState<Demand>('all');
   const [source, setSource] = useState<'cells' | 'venues'>('cells');
   const [venues, setVenues] = useState<{ list: Venue[]; problems: string[]; file: string } | null>(null);
-  const [exact, setExact] = useState<'auto' | 'never'>('auto');
-  const [result, setResult] = useState<Outreach | null>(null);
-  const lastQuery = useRef<OutreachQuery | null>(null);
-  const action = useAction();
+  const [exact, setExact] = useState<Exact>('auto');
+  const [problem, setProblem] = useState<string | null>(null);
+  const { result: outreach, run: runWith } = useRun(contract.outreach, controller);
+  const result = outreach.data ?? null;
+  const error = problem ?? (outreach.error ? errorMessage(outreach.error) : null);
 
   useEffect(() => controller?.setOutreach(result ? outreachFeatures(result.sites) : null), [controller, result]);
 
@@ -45,26 +50,20 @@ export function OutreachPanel({
     setVenues({ list: r.venues, problems: r.problems, file: f.name });
   };
 
-  const run = async (e: React.FormEvent) => {
+  useEffect(() => {
+    if (result) onRan(result.meta);
+  }, [result, onRan]);
+
+  const run = (e: React.FormEvent) => {
     e.preventDefault();
     if (source === 'venues' && !venues?.list.length) {
-      action.setError('Load a CSV of candidate venues first (name, lon, lat), or choose "any cell".');
+      setProblem('Load a CSV of candidate venues first (name, lon, lat), or choose "any cell".');
       return;
     }
-    await fetchOutreach({ ...windowParams(win), k, distance, demand, exact, candidates: source === 'venues' ? venues!.list : undefined });
+    setProblem(null);
+    const candidates = source === 'venues' && venues?.list.length ? venues.list : undefined;
+    runWith({ body: { ...windowParams(win), k, distance, demand, exact, candidates } });
   };
-  const fetchOutreach = async (q: OutreachQuery) => {
-    const r = await action.run(() => (controller ? controller.track(planningApi.outreach(q)) : planningApi.outreach(q)));
-    if (r) {
-      lastQuery.current = q;
-      setResult(r);
-      onRan(r.meta);
-    }
-  };
-  // Live: new incidents re-run the shown result with the settings it was run with.
-  useLiveRefetch(() => {
-    if (lastQuery.current && !action.busy) void fetchOutreach(lastQuery.current);
-  }, result !== null);
 
   const exactPart = result?.exact;
   return (
@@ -103,25 +102,25 @@ export function OutreachPanel({
         <div className="field-row">
           <label className="field">
             <span>Harm to reach</span>
-            <select value={demand} onChange={(e) => setDemand(e.target.value as 'all' | 'hotspots')}>
+            <select value={demand} onChange={(e) => setDemand(e.target.value as Demand)}>
               <option value="all">All harm in the window</option>
               <option value="hotspots">Only in significant hotspots</option>
             </select>
           </label>
           <label className="field">
             <span>Solver</span>
-            <select value={exact} onChange={(e) => setExact(e.target.value as 'auto' | 'never')}>
+            <select value={exact} onChange={(e) => setExact(e.target.value as Exact)}>
               <option value="auto">Exact where small enough, and greedy</option>
               <option value="never">Greedy only</option>
             </select>
           </label>
         </div>
-        <button type="submit" className="primary" disabled={action.busy} data-testid="outreach-run">
-          {action.busy ? 'Working…' : 'Choose sites'}
+        <button type="submit" className="primary" disabled={outreach.isFetching} data-testid="outreach-run">
+          {outreach.isFetching ? 'Working…' : 'Choose sites'}
         </button>
-        {action.error && (
+        {error && (
           <p className="error-text" role="alert">
-            {action.error}
+            {error}
           </p>
         )}
       </form>

@@ -4,44 +4,42 @@
 // briefing, each stating purpose and recipient (audited). A shown plan is re-run with the same settings
 // when new incidents arrive.
 import { useEffect, useState } from 'react';
-import { planningApi, type PatrolFormat, type PatrolPlan, type PatrolQuery } from '../../api/planning';
+import * as contract from '../../../../contract/planning';
+import type { PatrolFormat } from '../../../../contract/planning';
+import { downloadFile, errorMessage } from '../../api/client';
+import { routeUrl } from '../../api/call';
 import { ExportDialog } from '../../components/ExportDialog';
-import { useAction } from '../../lib/use-action';
-import { useLiveRefetch } from '../../lib/live-hooks';
 import { patrolFeatures, peaksText } from '../../map/prepare/planning';
 import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
+import { useRun } from './use-run';
 
-const FORMATS = [
-  { value: 'html', label: 'Printable briefing (HTML)' },
-  { value: 'csv', label: 'CSV' },
-  { value: 'geojson', label: 'GeoJSON' },
-  { value: 'gpx', label: 'GPX (for GPS devices)' },
-];
+const FORMAT_LABELS: Record<PatrolFormat, string> = {
+  html: 'Printable briefing (HTML)',
+  csv: 'CSV',
+  geojson: 'GeoJSON',
+  gpx: 'GPX (for GPS devices)',
+};
+const FORMATS = (['html', 'csv', 'geojson', 'gpx'] as const satisfies readonly PatrolFormat[]).map((value) => ({ value, label: FORMAT_LABELS[value] }));
 
 export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMapController | null; win: WindowState; onRan: (w: { from: string; to: string }) => void }) {
   const [form, setForm] = useState({ n: 10, size: 150, separation: 500, shift_start: '16:00', shift_hours: 8 });
-  const [plan, setPlan] = useState<{ query: PatrolQuery; plan: PatrolPlan } | null>(null);
   const [exporting, setExporting] = useState(false);
-  const action = useAction();
+  const { result, input, run: runWith } = useRun(contract.patrol, controller);
+  const data = result.data ?? null;
+  // The plan shown and the query it was run with (the export sends the same strings as filters).
+  const plan = data && input ? { query: input.query, plan: data } : null;
 
-  useEffect(() => controller?.setPatrol(plan ? patrolFeatures(plan.plan) : null), [controller, plan]);
+  useEffect(() => controller?.setPatrol(data ? patrolFeatures(data) : null), [controller, data]);
+  useEffect(() => {
+    if (data) onRan(data.meta);
+  }, [data, onRan]);
 
-  const fetchPlan = async (query: PatrolQuery) => {
-    const r = await action.run(() => (controller ? controller.track(planningApi.patrol(query)) : planningApi.patrol(query)));
-    if (r) {
-      setPlan({ query, plan: r });
-      onRan(r.meta);
-    }
-  };
   const run = (e: React.FormEvent) => {
     e.preventDefault();
-    void fetchPlan({ ...windowParams(win), ...form });
+    const { n, size, separation, shift_start, shift_hours } = form;
+    runWith({ query: { ...windowParams(win), n: String(n), size: String(size), separation: String(separation), shift_start, shift_hours: String(shift_hours) } });
   };
-  // Live: new incidents re-run the shown plan with the settings it was run with.
-  useLiveRefetch(() => {
-    if (plan && !action.busy) void fetchPlan(plan.query);
-  }, plan !== null);
   const num = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: k === 'shift_start' ? e.target.value : Number(e.target.value) });
 
   const meta = plan?.plan.meta;
@@ -74,16 +72,16 @@ export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMa
         </div>
         <p className="hint">The shift is used for the visit plan where the data give no peak hours.</p>
         <div className="button-row">
-          <button type="submit" className="primary" disabled={action.busy} data-testid="patrol-run">
-            {action.busy ? 'Working…' : 'Propose boxes'}
+          <button type="submit" className="primary" disabled={result.isFetching} data-testid="patrol-run">
+            {result.isFetching ? 'Working…' : 'Propose boxes'}
           </button>
           <button type="button" disabled={!plan} onClick={() => setExporting(true)} data-testid="patrol-export">
             Export…
           </button>
         </div>
-        {action.error && (
+        {result.error && (
           <p className="error-text" role="alert">
-            {action.error}
+            {errorMessage(result.error)}
           </p>
         )}
       </form>
@@ -122,7 +120,9 @@ export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMa
           title="Export patrol boxes"
           description={`${plan.plan.boxes.length} patrol boxes for ${plan.plan.meta.from} – ${plan.plan.meta.to}, with peak times and the visit plan.`}
           formats={FORMATS}
-          onExport={(stated, format) => planningApi.exportPatrol(plan.query, format as PatrolFormat, stated)}
+          onExport={(stated, format) =>
+            downloadFile(routeUrl(contract.patrolExport), { ...stated, format, filters: plan.query }, `patrol-boxes.${format}`)
+          }
           onClose={() => setExporting(false)}
         />
       )}

@@ -17,7 +17,7 @@ import { GAP_SOURCE, OUTREACH_SOURCE, PATROL_SOURCE } from '../../map/layers/pat
 import { planningLayers, planningSources, type PlanningLayerParams, type SourceKey } from './planning-layers';
 import { siteGeometry } from '../../map/prepare/planning';
 import type { Bbox } from '../../api/client';
-import type { SiteGeometry } from '../../api/planning';
+import type { SiteGeometry } from '../../../../contract/planning';
 import type { Camera } from '../../state/url-state';
 
 export interface PlanningMapEvents {

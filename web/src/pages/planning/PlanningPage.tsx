@@ -5,11 +5,13 @@
 // whether they walk along a loaded walking network or use straight lines (WalkingNetwork); shown results
 // are re-run by their panels when new incidents arrive (the live feed, lib/live-hooks).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { planningApi, type Intervention, type SiteGeometry } from '../../api/planning';
+import * as contract from '../../../../contract/planning';
+import type { Intervention, SiteGeometry } from '../../../../contract/planning';
 import type { AppConfig } from '../../api/types';
+import { errorMessage } from '../../api/client';
+import { useRoute } from '../../api/query';
 import { useUser } from '../../api/session-store';
 import { canEditRegister, canManageRegister, canPlan, canReadRegister } from '../../lib/roles';
-import { useApi } from '../../lib/use-api';
 import { geometryBbox, interventionFeatures, isoToday, typeStyles } from '../../map/prepare/planning';
 import type { DrawKind, PlanningLayerParams } from './PlanningMapController';
 import { usePlanningMap } from './use-planning-map';
@@ -23,7 +25,7 @@ import { CoveragePanel } from './CoveragePanel';
 import { PatrolPanel } from './PatrolPanel';
 import { OutreachPanel } from './OutreachPanel';
 import { PlanningLegend } from './PlanningLegend';
-import { networkApi, WalkingNetwork } from './WalkingNetwork';
+import { WalkingNetwork } from './WalkingNetwork';
 import './planning.css';
 
 const TAB_LABELS: Record<PlanningTab, string> = { register: 'Register', coverage: 'Coverage', patrol: 'Patrol', outreach: 'Outreach' };
@@ -42,7 +44,6 @@ export function PlanningPage({ config }: { config: AppConfig }) {
   const [editing, setEditing] = useState<Editing | null>(null);
   const [drawKind, setDrawKind] = useState<DrawKind | null>(null);
   const [geometry, setGeometry] = useState<SiteGeometry | null>(null);
-  const [nonce, setNonce] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
   const container = useRef<HTMLDivElement>(null);
   const today = isoToday();
@@ -59,14 +60,14 @@ export function PlanningPage({ config }: { config: AppConfig }) {
     },
   });
 
-  const types = useApi(readRegister ? (s) => planningApi.types(s) : null, [readRegister, nonce]);
-  const register = useApi(readRegister ? (s) => planningApi.interventions(s) : null, [readRegister, nonce]);
+  const types = useRoute(contract.interventionTypes, readRegister ? { query: {} } : null);
+  const register = useRoute(contract.listInterventions, readRegister ? { query: {} } : null);
   const selectedId = view.interventionId;
-  const detail = useApi(readRegister && selectedId !== null ? (s) => planningApi.intervention(selectedId, s) : null, [readRegister, selectedId, nonce]);
-  const styles = useMemo(() => typeStyles(types.data?.types ?? []), [types.data]);
+  const detail = useRoute(contract.getIntervention, readRegister && selectedId !== null ? { params: { id: selectedId }, query: {} } : null);
+  const typeList = types.data?.types;
+  const styles = useMemo(() => typeStyles(typeList ?? []), [typeList]);
   // The walking network (partners may not read it: their results' meta says which distance was used).
-  const [networkNonce, setNetworkNonce] = useState(0);
-  const network = useApi(readRegister ? (s) => networkApi.get(s) : null, [readRegister, networkNonce]);
+  const network = useRoute(contract.getNetwork, readRegister ? { query: {} } : null);
   const networkInfo = network.data ? network.data.network : undefined;
   const walking = networkInfo === undefined ? null : networkInfo !== null;
   // The legend states the rule of the result on the map, else the rule a run would use now.
@@ -98,7 +99,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
     setEditing({ current: null });
     setView({ tab: 'register' });
   };
-  const startEdit = (iv: Intervention & { geometry: SiteGeometry }) => {
+  const startEdit = (iv: Intervention) => {
     setEditing({ current: iv });
     setDrawKind(null);
     setGeometry(iv.geometry);
@@ -128,7 +129,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
         </nav>
         {tab !== 'register' && <AnalysisWindow value={win} onChange={setWin} shown={lastRun} />}
         {(tab === 'coverage' || tab === 'outreach') && readRegister && (
-          <WalkingNetwork network={networkInfo} canManage={canManageRegister(user)} onChanged={() => setNetworkNonce((n) => n + 1)} />
+          <WalkingNetwork network={networkInfo} canManage={canManageRegister(user)} />
         )}
         {tab === 'register' && (
           <div className="plan-tab">
@@ -136,20 +137,16 @@ export function PlanningPage({ config }: { config: AppConfig }) {
               <InterventionForm
                 key={editing.current ? `${editing.current.id}-${editing.current.version}` : 'new'}
                 editing={editing}
-                types={types.data?.types ?? []}
+                types={typeList ?? []}
                 geometry={geometry}
                 drawing={drawKind}
                 onDraw={draw}
                 onSaved={(iv) => {
                   stopEditing();
                   setMessage(`Saved “${iv.name}” (version ${iv.version}).`);
-                  setNonce((n) => n + 1);
                   setView({ interventionId: iv.id }, true);
                 }}
-                onCancel={() => {
-                  stopEditing();
-                  setNonce((n) => n + 1);
-                }}
+                onCancel={stopEditing}
               />
             ) : (
               <>
@@ -164,14 +161,14 @@ export function PlanningPage({ config }: { config: AppConfig }) {
                   </p>
                 )}
                 <p className="hint">Click an intervention on the map or in the list to see it and its history.</p>
-                {edit && <ImportInterventions types={types.data?.types ?? []} onImported={() => setNonce((n) => n + 1)} />}
-                {canManageRegister(user) && <AddType onAdded={() => setNonce((n) => n + 1)} />}
+                {edit && <ImportInterventions types={typeList ?? []} />}
+                {canManageRegister(user) && <AddType />}
               </>
             )}
-            {types.error && <p className="error-text">{types.error}</p>}
+            {types.error && <p className="error-text">{errorMessage(types.error)}</p>}
           </div>
         )}
-        {tab === 'coverage' && <CoveragePanel controller={controller} win={win} types={types.data?.types ?? []} walking={walking} onRan={setLastRun} />}
+        {tab === 'coverage' && <CoveragePanel controller={controller} win={win} types={typeList ?? []} walking={walking} onRan={setLastRun} />}
         {tab === 'patrol' && <PatrolPanel controller={controller} win={win} onRan={setLastRun} />}
         {tab === 'outreach' && <OutreachPanel controller={controller} win={win} walking={walking} onRan={setLastRun} />}
       </aside>
@@ -197,16 +194,15 @@ export function PlanningPage({ config }: { config: AppConfig }) {
                 canDelete={canManageRegister(user)}
                 onEdit={() => startEdit(detail.data!)}
                 onChanged={(deleted) => {
-                  setNonce((n) => n + 1);
                   if (deleted) setView({ interventionId: null }, true);
                 }}
                 onClose={() => setView({ interventionId: null }, true)}
               />
             )}
-            {detail.error && selectedId !== null && <p className="error-text">{detail.error}</p>}
+            {detail.error && selectedId !== null && <p className="error-text">{errorMessage(detail.error)}</p>}
             <section className="panel">
               <h2 className="panel-title">Register ({register.data?.features.length ?? '…'})</h2>
-              {register.error && <p className="error-text">{register.error}</p>}
+              {register.error && <p className="error-text">{errorMessage(register.error)}</p>}
               {register.data && <RegisterList register={register.data} styles={styles} today={today} selectedId={selectedId} onSelect={select} />}
             </section>
           </>

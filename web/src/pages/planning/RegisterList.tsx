@@ -1,6 +1,6 @@
 // The register as a list (type swatch, name, dates, status); a click selects the intervention and the
 // map zooms to it. Ended ones are listed too, marked.
-import type { InterventionCollection } from '../../api/planning';
+import type { InterventionCollection } from '../../../../contract/planning';
 import { interventionStatus, type TypeStyle } from '../../map/prepare/planning';
 import { UNKNOWN_TYPE_COLOUR } from '../../map/layers/interventions';
 

@@ -1,8 +1,10 @@
 // Register tools beside the form: import interventions from CSV or GeoJSON (all or nothing; the server
 // lists bad rows with their numbers), and add a user-defined intervention type (analysts).
 import { useState } from 'react';
+import * as contract from '../../../../contract/planning';
+import type { InterventionType } from '../../../../contract/planning';
 import { ApiError, errorMessage } from '../../api/client';
-import { planningApi, type InterventionType } from '../../api/planning';
+import { useRouteMutation } from '../../api/query';
 import { importFormat } from '../../map/prepare/planning';
 
 function rowProblems(e: unknown): string[] {
@@ -10,7 +12,8 @@ function rowProblems(e: unknown): string[] {
   return (e.details as Array<{ row?: number; message?: string }>).slice(0, 8).map((d) => `row ${d.row ?? '?'}: ${d.message ?? ''}`);
 }
 
-export function ImportInterventions({ types, onImported }: { types: InterventionType[]; onImported: (n: number) => void }) {
+export function ImportInterventions({ types }: { types: InterventionType[] }) {
+  const importFile = useRouteMutation(contract.importInterventions, [contract.listInterventions]);
   const [file, setFile] = useState<File | null>(null);
   const [defaultType, setDefaultType] = useState('');
   const [busy, setBusy] = useState(false);
@@ -25,9 +28,8 @@ export function ImportInterventions({ types, onImported }: { types: Intervention
     setNote(null);
     try {
       const text = await file.text();
-      const r = await planningApi.importFile({ format: importFormat(file.name, text), text, defaults: defaultType ? { type: defaultType } : {} });
+      const r = await importFile.mutateAsync({ body: { format: importFormat(file.name, text), text, defaults: defaultType ? { type: defaultType } : {} } });
       setNote(`Imported ${r.imported} intervention${r.imported === 1 ? '' : 's'}.`);
-      onImported(r.imported);
     } catch (err) {
       setError({ message: errorMessage(err), rows: rowProblems(err) });
     } finally {
@@ -78,7 +80,8 @@ export function ImportInterventions({ types, onImported }: { types: Intervention
   );
 }
 
-export function AddType({ onAdded }: { onAdded: () => void }) {
+export function AddType() {
+  const addType = useRouteMutation(contract.addInterventionType, [contract.interventionTypes]);
   const [label, setLabel] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -93,9 +96,8 @@ export function AddType({ onAdded }: { onAdded: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await planningApi.addType(slug, label.trim());
+      await addType.mutateAsync({ body: { slug, label: label.trim() } });
       setLabel('');
-      onAdded();
     } catch (err) {
       setError(errorMessage(err));
     } finally {

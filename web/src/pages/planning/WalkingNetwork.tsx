@@ -2,23 +2,12 @@
 // when none is loaded. Analysts load (replace) or remove the network here: a GeoJSON file of street and
 // footway lines (e.g. exported from OpenStreetMap), sent to PUT /api/planning/network.
 import { useState } from 'react';
-import { getJson, sendJson } from '../../api/client';
+import * as contract from '../../../../contract/planning';
+import type { NetworkInfo } from '../../../../contract/planning';
+import { useRouteMutation } from '../../api/query';
 import { useAction } from '../../lib/use-action';
 
-export interface WalkingNetworkInfo {
-  id: number;
-  name: string;
-  lines: number;
-  vertices: number;
-  loaded_by?: string;
-  loaded_at: string;
-}
-
-export const networkApi = {
-  get: (signal?: AbortSignal) => getJson<{ network: WalkingNetworkInfo | null }>('/api/planning/network', signal),
-  load: (name: string, network: unknown) => sendJson<{ network: WalkingNetworkInfo }>('PUT', '/api/planning/network', { name, network }),
-  remove: () => sendJson<{ removed: boolean }>('DELETE', '/api/planning/network'),
-};
+const NETWORK_READS = [contract.getNetwork] as const;
 
 /** The words for a distance rule, from a response's meta or the loaded network. */
 export function distanceKind(walking: boolean): string {
@@ -27,9 +16,11 @@ export function distanceKind(walking: boolean): string {
 
 const MAX_MB = 16;
 
-export function WalkingNetwork({ network, canManage, onChanged }: { network: WalkingNetworkInfo | null | undefined; canManage: boolean; onChanged: () => void }) {
+export function WalkingNetwork({ network, canManage }: { network: NetworkInfo | null | undefined; canManage: boolean }) {
   const [file, setFile] = useState<File | null>(null);
   const action = useAction();
+  const put = useRouteMutation(contract.putNetwork, NETWORK_READS);
+  const del = useRouteMutation(contract.deleteNetwork, NETWORK_READS);
 
   const load = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -43,16 +34,14 @@ export function WalkingNetwork({ network, canManage, onChanged }: { network: Wal
         } catch {
           throw new Error('The file is not valid JSON (GeoJSON expected).');
         }
-        return networkApi.load(file.name.replace(/\.(geo)?json$/i, '').slice(0, 200) || 'walking network', doc);
+        return put.mutateAsync({ body: { name: file.name.replace(/\.(geo)?json$/i, '').slice(0, 200) || 'walking network', network: doc } });
       },
       (r) => `Loaded “${r.network.name}”: ${r.network.lines.toLocaleString('en-GB')} lines.`,
     );
-    onChanged();
   };
 
   const remove = async () => {
-    await action.run(() => networkApi.remove(), () => 'Removed: coverage and outreach use straight lines.');
-    onChanged();
+    await action.run(() => del.mutateAsync({}), () => 'Removed: coverage and outreach use straight lines.');
   };
 
   return (

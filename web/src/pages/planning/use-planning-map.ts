@@ -1,19 +1,50 @@
 // Creates the page's PlanningMapController once the basemap is known, wires its events to the latest
 // handlers, and loads the ward outlines into it (fitting the map to them on first load).
 import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import { api, isAbort } from '../../api/client';
+import { api } from '../../api/client';
 import type { AppConfig } from '../../api/types';
 import { loadBaseStyle } from '../../map/base-style';
 import { areaBounds, areaLabelPoints } from '../../map/prepare/areas';
 import { PlanningMapController, type PlanningMapEvents } from './PlanningMapController';
 
+/**
+ * The ward outlines (GET /api/areas?level=ward), cached by TanStack Query under the key a contract route
+ * for /areas will use (path, then the call's input), so pages showing wards share one request.
+ */
+export function useWardAreas() {
+  return useQuery({
+    queryKey: ['/areas', { query: { level: 'ward' } }],
+    queryFn: ({ signal }) => api.areas('ward', signal),
+    // Ward boundaries change only when an analyst loads new ones.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Counts a request the page's data hooks are running towards the map's "not idle" state (browser tests wait for idle). */
+export function useMapBusy(controller: PlanningMapController | null, busy: boolean) {
+  useEffect(() => {
+    if (!controller || !busy) return;
+    let done: () => void = () => {};
+    void controller.track(
+      new Promise<void>((resolve) => {
+        done = resolve;
+      }),
+    );
+    return () => done();
+  }, [controller, busy]);
+}
+
 export function usePlanningMap(container: React.RefObject<HTMLDivElement | null>, config: AppConfig, handlers: PlanningMapEvents, opts: { attributionInMap?: boolean; fitWards?: boolean } = {}) {
   const [style, setStyle] = useState<{ style: StyleSpecification; note: string | null } | null>(null);
   const [controller, setController] = useState<PlanningMapController | null>(null);
-  const [wardError, setWardError] = useState<string | null>(null);
   const events = useRef(handlers);
   events.current = handlers;
+  // Read when the map is created: the page's choices for its lifetime.
+  const created = useRef({ attribution: config.attribution, attributionInMap: opts.attributionInMap, fitWards: opts.fitWards !== false });
+  const wards = useWardAreas();
+  const wardData = wards.data;
 
   useEffect(() => {
     let live = true;
@@ -23,13 +54,14 @@ export function usePlanningMap(container: React.RefObject<HTMLDivElement | null>
     };
   }, [config.basemapStyleUrl]);
 
+  // Created once per page visit, when the basemap is known.
   useEffect(() => {
     if (!style || !container.current) return;
     const c = new PlanningMapController(container.current, {
       style: style.style,
       camera: null,
-      attribution: config.attribution,
-      attributionInMap: opts.attributionInMap,
+      attribution: created.current.attribution,
+      attributionInMap: created.current.attributionInMap,
       events: {
         onInterventionClick: (id) => events.current.onInterventionClick(id),
         onWardClick: (code) => events.current.onWardClick(code),
@@ -39,25 +71,23 @@ export function usePlanningMap(container: React.RefObject<HTMLDivElement | null>
       },
     });
     setController(c);
-    const ac = new AbortController();
-    void c
-      .track(api.areas('ward', ac.signal))
-      .then((wards) => {
-        c.setWards(wards, areaLabelPoints(wards));
-        const b = areaBounds(wards);
-        if (b && opts.fitWards !== false) c.fitBounds(b);
-      })
-      .catch((e) => {
-        if (!isAbort(e)) setWardError(`Ward boundaries could not be loaded: ${(e as Error).message}`);
-      });
     return () => {
-      ac.abort();
       setController(null);
       c.destroy();
     };
-    // Created once per page visit, when the basemap is known.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [style]);
+  }, [style, container]);
 
+  // The map is busy until the wards arrive; then they are drawn (and fitted, once per map).
+  const fitted = useRef<PlanningMapController | null>(null);
+  useMapBusy(controller, wards.isPending);
+  useEffect(() => {
+    if (!controller || !wardData) return;
+    controller.setWards(wardData, areaLabelPoints(wardData));
+    const b = areaBounds(wardData);
+    if (b && created.current.fitWards && fitted.current !== controller) controller.fitBounds(b);
+    fitted.current = controller;
+  }, [controller, wardData]);
+
+  const wardError = wards.error ? `Ward boundaries could not be loaded: ${wards.error.message}` : null;
   return { controller, basemapNote: style?.note ?? null, wardError };
 }
