@@ -3,5 +3,7 @@
 import type { ContractRoute } from './http.js';
 import { aggregateRoutes } from './aggregates.js';
 import { definitionRoutes } from './definitions.js';
+import { authRoutes } from './auth.js';
+import { liveRoutes } from './live.js';
 
-export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes];
+export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes, ...authRoutes, ...liveRoutes];

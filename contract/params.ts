@@ -1,5 +1,6 @@
 // Request parameters shared by many routes (contract/*.ts builds each route's query and body from these).
 import { z } from 'zod';
+import { H3_RESOLUTIONS, type H3Res } from '../geodata/h3.js';
 
 /** The fields every export body has: a file leaves the system, so the caller states why and for whom. */
 export const exportStatement = {
@@ -38,3 +39,8 @@ export const bboxParam = z
       .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north'),
   );
 
+
+/** An H3 resolution with a stored column (incidents.h3_7 .. h3_10). */
+export const resParam = z
+  .enum(['7', '8', '9', '10'], { message: `res must be one of ${H3_RESOLUTIONS.join(', ')}` })
+  .transform((s) => Number(s) as H3Res);
