@@ -42,7 +42,8 @@ import {
 } from '../web/src/map/prepare/journeys';
 import { DEFAULT_JOURNEY_FILTERS, journeyQuery, type ExposureMeta, type SegmentRow, type SiteCollection } from '../web/src/api/journeys';
 import { formatJourneyView, parseJourneyView } from '../web/src/pages/journeys/journey-url';
-import { canEditRoutes, canOpen } from '../web/src/lib/roles';
+import { can, canOpen } from '../web/src/lib/can';
+import { capabilitiesOf } from '../contract/capabilities';
 import { exposureQuery } from '../api/journeys/params';
 
 const seg = (route_id: number, seq: number, over: Partial<SegmentRow> = {}): SegmentRow => ({
@@ -306,7 +307,7 @@ describe('the page URL and roles', () => {
   });
 
   it('opens the page for every role; only analysts and officers edit routes', () => {
-    for (const role of ['admin', 'analyst', 'officer', 'partner'] as const) expect(canOpen({ role }, 'journeys')).toBe(true);
-    expect(['admin', 'analyst', 'officer', 'partner'].filter((role) => canEditRoutes({ role: role as 'admin' }))).toEqual(['analyst', 'officer']);
+    for (const role of ['admin', 'analyst', 'officer', 'partner'] as const) expect(canOpen({ capabilities: capabilitiesOf(role) }, 'journeys')).toBe(true);
+    expect((['admin', 'analyst', 'officer', 'partner'] as const).filter((role) => can({ capabilities: capabilitiesOf(role) }, 'journeys.write'))).toEqual(['analyst', 'officer']);
   });
 });

@@ -5,8 +5,8 @@ import { useMemo, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import { planningApi } from '../../api/planning';
 import type { AppConfig } from '../../api/types';
-import { useUser } from '../../api/session-store';
-import { canManageChb } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can } from '../../lib/can';
 import { useApi } from '../../lib/use-api';
 import { navigate, useView } from '../../state/view-store';
 import { ChbCreate } from './ChbCreate';
@@ -18,8 +18,8 @@ import './chb.css';
 export function ChbPage({ config }: { config: AppConfig }) {
   useView(); // re-render on navigation (the id is in the query)
   const id = parseChbId(window.location.search);
-  const user = useUser();
-  const manage = canManageChb(user);
+  const session = useSignedIn();
+  const manage = can(session, 'chb.manage');
   const [nonce, setNonce] = useState(0);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);

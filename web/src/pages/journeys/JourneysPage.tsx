@@ -8,8 +8,8 @@ import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { api } from '../../api/client';
 import type { AppConfig } from '../../api/types';
 import { journeysApi, type JourneyFilters, type Proposal, type SegmentRow } from '../../api/journeys';
-import { useUser } from '../../api/session-store';
-import { canEditRoutes, seesWithheld } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can, seesWithheld } from '../../lib/can';
 import { useApi } from '../../lib/use-api';
 import { loadBaseStyle } from '../../map/base-style';
 import { corridorWidth, nearestSite, proposalCollection } from '../../map/prepare/journeys';
@@ -54,9 +54,9 @@ function useJourneyView(): [JourneyView, (change: Partial<JourneyView>, push?: b
 type Mode = { kind: 'view' } | { kind: 'draw' | 'edit'; draft: RouteDraft };
 
 export function JourneysPage({ config }: { config: AppConfig }) {
-  const user = useUser();
-  const editor = canEditRoutes(user);
-  const partner = seesWithheld(user);
+  const session = useSignedIn();
+  const editor = can(session, 'journeys.write');
+  const partner = seesWithheld(session);
   const [view, setView] = useJourneyView();
   const filters = view.filters;
   const [style, setStyle] = useState<{ style: StyleSpecification; note: string | null } | null>(null);

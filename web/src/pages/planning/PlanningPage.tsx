@@ -7,8 +7,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { planningApi, type Intervention, type SiteGeometry } from '../../api/planning';
 import type { AppConfig } from '../../api/types';
-import { useUser } from '../../api/session-store';
-import { canEditRegister, canManageRegister, canPlan, canReadRegister } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can } from '../../lib/can';
 import { useApi } from '../../lib/use-api';
 import { geometryBbox, interventionFeatures, isoToday, typeStyles } from '../../map/prepare/planning';
 import type { DrawKind, PlanningLayerParams } from './PlanningMapController';
@@ -30,10 +30,10 @@ const TAB_LABELS: Record<PlanningTab, string> = { register: 'Register', coverage
 const NO_WARDS: string[] = [];
 
 export function PlanningPage({ config }: { config: AppConfig }) {
-  const user = useUser();
-  const readRegister = canReadRegister(user);
-  const edit = canEditRegister(user);
-  const plan = canPlan(user);
+  const session = useSignedIn();
+  const readRegister = can(session, 'register.read');
+  const edit = can(session, 'register.write');
+  const plan = can(session, 'planning.write');
   const allowed: PlanningTab[] = [...(readRegister ? (['register'] as const) : []), 'coverage', ...(plan ? (['patrol', 'outreach'] as const) : [])];
   const [view, setView] = usePlanningView();
   const tab = allowed.includes(view.tab) ? view.tab : allowed[0];
@@ -128,7 +128,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
         </nav>
         {tab !== 'register' && <AnalysisWindow value={win} onChange={setWin} shown={lastRun} />}
         {(tab === 'coverage' || tab === 'outreach') && readRegister && (
-          <WalkingNetwork network={networkInfo} canManage={canManageRegister(user)} onChanged={() => setNetworkNonce((n) => n + 1)} />
+          <WalkingNetwork network={networkInfo} canManage={can(session, 'register.manage')} onChanged={() => setNetworkNonce((n) => n + 1)} />
         )}
         {tab === 'register' && (
           <div className="plan-tab">
@@ -165,7 +165,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
                 )}
                 <p className="hint">Click an intervention on the map or in the list to see it and its history.</p>
                 {edit && <ImportInterventions types={types.data?.types ?? []} onImported={() => setNonce((n) => n + 1)} />}
-                {canManageRegister(user) && <AddType onAdded={() => setNonce((n) => n + 1)} />}
+                {can(session, 'register.manage') && <AddType onAdded={() => setNonce((n) => n + 1)} />}
               </>
             )}
             {types.error && <p className="error-text">{types.error}</p>}
@@ -194,7 +194,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
               <InterventionDetail
                 iv={detail.data}
                 canEdit={edit}
-                canDelete={canManageRegister(user)}
+                canDelete={can(session, 'register.manage')}
                 onEdit={() => startEdit(detail.data!)}
                 onChanged={(deleted) => {
                   setNonce((n) => n + 1);
