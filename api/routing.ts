@@ -91,6 +91,14 @@ function requireJson(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    // Parsed here (Hono keeps the parsed body for the validator): an error the validator throws goes to
+    // the app's error handler directly, past bodyErrors().
+    try {
+      await c.req.json();
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new ApiError(400, 'bad_json', 'The body is not valid JSON.');
+      throw e; // e.g. the body limit's error (413)
+    }
     await next();
   };
 }
