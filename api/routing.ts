@@ -42,10 +42,37 @@ export interface RouteOptions<R extends ContractRoute> {
   /** Required when the route's capability includes partners and its `x-access.partner.kind` is `masked`. */
   partner?: PartnerMask<Json<R>>;
   /**
-   * A file answer (CSV, GeoJSON, GPX) open to partners, which a JSON mask cannot rewrite: the handler
-   * builds the file from data already masked for partners, with the JSON route's own mask. States which.
+   * Instead of `partner`, for a masked route whose answer is not one JSON body (an event stream, a zip):
+   * the mask of the data the handler writes. The handler gets it from `disclosed(c)`: for partners the
+   * mask with the threshold bound, for everyone else the identity.
    */
-  maskedInHandler?: string;
+  partnerData?: DataMask<never>;
+}
+
+/** A partner mask for the data a non-JSON answer is made of (one event, the pack behind a zip). */
+export type DataMask<T> = (data: T, ctx: MaskContext) => T;
+const dataMasks = new WeakMap<Context, (data: never) => never>();
+
+/** Declares the data mask of a stream or file route (typed by the data it masks). */
+export function dataMask<T>(mask: DataMask<T>): DataMask<never> {
+  return mask as unknown as DataMask<never>;
+}
+
+/** The route's data mask for this request (`partnerData`): bound for partners, the identity otherwise. */
+export function disclosed<T>(c: Context<AppEnv>): (data: T) => T {
+  const m = dataMasks.get(c);
+  if (!m) throw new Error(`${c.req.method} ${c.req.path}: disclosed() on a route registered without partnerData`);
+  return m as unknown as (data: T) => T;
+}
+
+function bindDataMask(db: Queryable, mask: DataMask<never>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get('principal')?.user.role === 'partner') {
+      const ctx = { min: await minCount(db), c };
+      dataMasks.set(c, ((data: never) => mask(data, ctx)) as (data: never) => never);
+    } else dataMasks.set(c, ((data: never) => data) as (data: never) => never);
+    await next();
+  };
 }
 
 /** Hono's validator rejects a wrong content type or unparsable JSON with an HTTPException: answer in the API's shape. */
@@ -64,6 +91,14 @@ function requireJson(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    // Parsed here (Hono keeps the parsed body for the validator): an error the validator throws goes to
+    // the app's error handler directly, past bodyErrors().
+    try {
+      await c.req.json();
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new ApiError(400, 'bad_json', 'The body is not valid JSON.');
+      throw e; // e.g. the body limit's error (413)
+    }
     await next();
   };
 }
@@ -102,10 +137,12 @@ export function register<R extends ContractRoute>(
     middleware.push(allow(rolesWith(access.capability), access.scope ? { scope: access.scope } : {}) as unknown as MiddlewareHandler);
     if (hasCapability('partner', access.capability)) {
       if (!access.partner) throw new Error(`${where} is open to partners but its contract states no partner disclosure`);
-      if (access.partner.kind === 'masked' && !opts.partner && !opts.maskedInHandler) throw new Error(`${where} is open to partners with masked counts but registers no partner mask`);
-      if (access.partner.kind === 'no-counts' && opts.partner) throw new Error(`${where} says it has no counts for partners but registers a mask`);
+      if (access.partner.kind === 'masked' && !opts.partner && !opts.partnerData) throw new Error(`${where} is open to partners with masked counts but registers no partner mask`);
+      if (access.partner.kind === 'no-counts' && (opts.partner || opts.partnerData)) throw new Error(`${where} says it has no counts for partners but registers a mask`);
+      if (opts.partner && opts.partnerData) throw new Error(`${where} registers both a JSON mask and a data mask`);
       if (opts.partner) middleware.push(partnerMask(db, opts.partner as PartnerMask<unknown>) as unknown as MiddlewareHandler);
-    } else if (opts.partner) {
+      if (opts.partnerData) middleware.push(bindDataMask(db, opts.partnerData) as unknown as MiddlewareHandler);
+    } else if (opts.partner || opts.partnerData) {
       throw new Error(`${where} registers a partner mask but partners may not call it`);
     }
   }

@@ -29,7 +29,7 @@ export const ROLE_HINTS: Record<Role, string> = {
  * without its partner mask.
  */
 export const CAPABILITIES = {
-  /** Aggregate maps, statistics, hotspots, coverage, definitions, meetings (following), the pack. */
+  /** Aggregate maps, statistics, hotspots, coverage, definitions, meetings (following), the pack, the change feed. */
   'aggregates.read': ['admin', 'analyst', 'officer', 'partner'],
   /** Record-level incident points (officers: only within users.area_codes). */
   'records.read': ['analyst', 'officer'],
@@ -39,6 +39,13 @@ export const CAPABILITIES = {
   'incidents.ingest': ['analyst'],
   /** Record-level incident exports. */
   'records.export': ['analyst'],
+  /** One's own session: sign out (here or everywhere), change one's password. */
+  'session': ['admin', 'analyst', 'officer', 'partner'],
+  /**
+   * Every count as it is, however small. Partners lack it: their answers withhold counts below the
+   * disclosure threshold (no route is guarded by it; the UI asks it to say "withheld").
+   */
+  'counts.all': ['admin', 'analyst', 'officer'],
   /** Users, tokens, settings, the audit log. */
   'admin': ['admin'],
   /** Load harm schemes from CSV (POST /harm-schemes; audited). */

@@ -3,8 +3,18 @@
 import type { ContractRoute } from './http.js';
 import { aggregateRoutes } from './aggregates.js';
 import { definitionRoutes } from './definitions.js';
+import { authRoutes } from './auth.js';
 import { hotspotRoutes } from './hotspots.js';
 import { journeyRoutes } from './journeys.js';
+import { liveRoutes } from './live.js';
 import { planningRoutes } from './planning.js';
 
-export const ROUTES: readonly ContractRoute[] = [...aggregateRoutes, ...definitionRoutes, ...hotspotRoutes, ...journeyRoutes, ...planningRoutes];
+export const ROUTES: readonly ContractRoute[] = [
+  ...aggregateRoutes,
+  ...authRoutes,
+  ...definitionRoutes,
+  ...hotspotRoutes,
+  ...journeyRoutes,
+  ...liveRoutes,
+  ...planningRoutes,
+];

@@ -1,7 +1,9 @@
-// Pure pieces of the web UI's access control: what each role is offered, withheld counts (partners),
+// Pure pieces of the web UI's access control: what each role is offered (asked of the capabilities the
+// session sends, contract/capabilities.ts), withheld counts (partners),
 // the ranking total with withheld rows, series with withheld months, page URLs, admin form helpers.
 import { describe, expect, it } from 'vitest';
-import { canExportIncidents, canImport, canOpen, canSeePoints, isAdmin, pointsLayerLabel, seesWithheld } from '../web/src/lib/roles';
+import { capabilitiesOf, type Role } from '../contract/capabilities';
+import { can, canOpen, pointsLayerLabel, seesWithheld } from '../web/src/lib/can';
 import { formatCountOrWithheld, withheldNote } from '../web/src/lib/format';
 import { rankedTotal } from '../web/src/lib/ranking';
 import { fillMonths, lineRuns, sparklineCoords, sumWindow } from '../web/src/lib/series';
@@ -23,16 +25,17 @@ const row = (code: string, count: number | null): AreaStat => ({
 });
 
 describe('roles', () => {
+  const as = (role: Role) => ({ capabilities: capabilitiesOf(role) }); // what GET /api/session sends
   it('offers incident points to analysts and officers only, imports and incident exports to analysts, admin pages to admins', () => {
-    expect((['admin', 'analyst', 'officer', 'partner'] as const).filter((role) => canSeePoints({ role }))).toEqual(['analyst', 'officer']);
-    expect(canImport({ role: 'analyst' }) && !canImport({ role: 'officer' }) && !canImport({ role: 'admin' })).toBe(true);
-    expect(canExportIncidents({ role: 'analyst' }) && !canExportIncidents({ role: 'officer' })).toBe(true);
-    expect(isAdmin({ role: 'admin' }) && !isAdmin({ role: 'analyst' })).toBe(true);
-    expect(seesWithheld({ role: 'partner' }) && !seesWithheld({ role: 'admin' })).toBe(true);
-    expect(canOpen({ role: 'partner' }, 'import')).toBe(false);
-    expect(canOpen({ role: 'analyst' }, 'audit')).toBe(false);
-    expect(canOpen({ role: 'admin' }, 'users')).toBe(true);
-    expect(canOpen({ role: 'partner' }, 'map')).toBe(true);
+    expect((['admin', 'analyst', 'officer', 'partner'] as const).filter((role) => can(as(role), 'records.read'))).toEqual(['analyst', 'officer']);
+    expect(can(as('analyst'), 'imports.write') && !can(as('officer'), 'imports.write') && !can(as('admin'), 'imports.write')).toBe(true);
+    expect(can(as('analyst'), 'records.export') && !can(as('officer'), 'records.export')).toBe(true);
+    expect(can(as('admin'), 'admin') && !can(as('analyst'), 'admin')).toBe(true);
+    expect(seesWithheld(as('partner')) && !seesWithheld(as('admin'))).toBe(true);
+    expect(canOpen(as('partner'), 'import')).toBe(false);
+    expect(canOpen(as('analyst'), 'audit')).toBe(false);
+    expect(canOpen(as('admin'), 'users')).toBe(true);
+    expect(canOpen(as('partner'), 'map')).toBe(true);
   });
 
   it('labels the points layer with the officer’s wards', () => {

@@ -43,7 +43,8 @@ import {
 import { DEFAULT_JOURNEY_FILTERS, journeyQuery } from '../web/src/api/journeys';
 import type { ExposureMeta, SegmentRow, SiteCollection } from '../contract/journeys';
 import { formatJourneyView, parseJourneyView } from '../web/src/pages/journeys/journey-url';
-import { canEditRoutes, canOpen } from '../web/src/lib/roles';
+import { can, canOpen } from '../web/src/lib/can';
+import { capabilitiesOf } from '../contract/capabilities';
 import { exposureQuery } from '../contract/journeys';
 
 const seg = (route_id: number, seq: number, over: Partial<SegmentRow> = {}): SegmentRow => ({
@@ -307,7 +308,7 @@ describe('the page URL and roles', () => {
   });
 
   it('opens the page for every role; only analysts and officers edit routes', () => {
-    for (const role of ['admin', 'analyst', 'officer', 'partner'] as const) expect(canOpen({ role }, 'journeys')).toBe(true);
-    expect(['admin', 'analyst', 'officer', 'partner'].filter((role) => canEditRoutes({ role: role as 'admin' }))).toEqual(['analyst', 'officer']);
+    for (const role of ['admin', 'analyst', 'officer', 'partner'] as const) expect(canOpen({ capabilities: capabilitiesOf(role) }, 'journeys')).toBe(true);
+    expect((['admin', 'analyst', 'officer', 'partner'] as const).filter((role) => can({ capabilities: capabilitiesOf(role) }, 'journeys.write'))).toEqual(['analyst', 'officer']);
   });
 });

@@ -4,18 +4,8 @@
 import type { Queryable } from '../db/index.js';
 import type { Principal } from './roles.js';
 
-export const AUDIT_ACTIONS = [
-  'view_records', // record-level data shown (incident points, import rejects)
-  'export', // a file leaves the system (with purpose and recipient)
-  'import',
-  'change', // users, tokens, settings, mappings
-  'login',
-  'login_failed',
-  'logout',
-  'setup',
-  'view_audit',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction } from '../../contract/auth.js';
+import type { AuditAction, AuditRow } from '../../contract/auth.js';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -68,7 +58,7 @@ export async function searchAudit(db: Queryable, f: AuditFilter) {
     AND ($3::text IS NULL OR user_email = $3) AND ($4::text IS NULL OR action = $4)
     AND ($5::text IS NULL OR resource ILIKE $5 OR query::text ILIKE $5 OR purpose ILIKE $5 OR recipient ILIKE $5)`;
   const [{ total }] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM audit_log WHERE ${where}`, args);
-  const rows = await db.query(
+  const rows = await db.query<AuditRow>(
     `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT $6 OFFSET $7`,
     [...args, f.limit, f.offset],
   );

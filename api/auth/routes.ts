@@ -1,15 +1,16 @@
 // Sign-in, first-run setup, users, API tokens, settings and the audit log.
+// The routes are declared in contract/auth.ts.
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as contract from '../../contract/auth.js';
+import { capabilitiesOf } from '../../contract/capabilities.js';
 import type { Db } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import { exportStatement, idParam, parseBody, parseQuery } from '../validate.js';
-import { audit, AUDIT_ACTIONS, AUDIT_COLUMNS, searchAudit } from './audit.js';
-import { allow, isHttps, principal, SESSION_COOKIE, type AppEnv } from './middleware.js';
-import { ALL_ROLES, areaCodesParam, emailParam, roleParam, tokenFields, type User } from './roles.js';
+import { contractRouter, principal, register } from '../routing.js';
+import { audit, AUDIT_COLUMNS, searchAudit } from './audit.js';
+import { isHttps, SESSION_COOKIE, type AppEnv } from './middleware.js';
+import type { User } from './roles.js';
 import { verifyPassword } from './secrets.js';
 import { demoLoginExists, holdsRealData } from './demo.js';
 import { minCount } from './disclosure.js';
@@ -64,47 +65,6 @@ export async function reserveAttempt(db: Db, email: string, ip: string, known: b
   });
 }
 
-const password = z.string().min(1).max(1000);
-const loginBody = z.strictObject({ email: emailParam, password });
-const setupBody = z.strictObject({
-  token: z.string().min(10).max(200),
-  email: emailParam,
-  password,
-  name: z.string().trim().max(200).optional(),
-  // "I will also analyse data": a paired analyst account, same password, created in the same step (one
-  // role per account keeps administration and record-level access apart in the audit log).
-  analyst_email: emailParam.optional(),
-});
-const areaCodes = areaCodesParam.nullable();
-const newUserBody = z.strictObject({
-  email: emailParam,
-  name: z.string().trim().max(200).optional(),
-  role: roleParam,
-  password: password.optional(),
-  area_codes: areaCodes.optional(),
-});
-const patchUserBody = z
-  .strictObject({
-    name: z.string().trim().max(200).optional(),
-    role: roleParam.optional(),
-    password: password.optional(),
-    area_codes: areaCodes.optional(),
-    disabled: z.boolean().optional(),
-  })
-  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
-const tokenBody = z.strictObject(tokenFields);
-const settingsBody = z.strictObject({ partner_min_count: z.number().int().min(2).max(100) });
-const auditQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  user: emailParam.optional(),
-  action: z.enum(AUDIT_ACTIONS).optional(),
-  q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-});
-const auditExportBody = auditQuery.omit({ limit: true, offset: true }).extend(exportStatement);
-
 const publicUser = (u: User) => ({
   id: u.id,
   email: u.email,
@@ -117,8 +77,7 @@ const publicUser = (u: User) => ({
 });
 
 export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
-  const r = new Hono<AppEnv>();
-  const admin = allow(['admin']);
+  const r = contractRouter();
   const ip = (c: Context<AppEnv>) => c.get('ip');
 
   const startSession = async (c: Context<AppEnv>, user: User) => {
@@ -133,20 +92,19 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
       path: '/',
       maxAge: SESSION_HOURS * 3600,
     });
-    return { user: publicUser(user), csrf: s.csrf };
+    return { user: publicUser(user), csrf: s.csrf, capabilities: capabilitiesOf(user.role) };
   };
 
   // ---------- session ----------
 
-  r.get('/session', async (c) => {
-    parseQuery(c, z.strictObject({}));
+  register(r, db, contract.getSession, async (c) => {
     const p = c.get('principal');
-    if (!p) return c.json({ user: null, setup_needed: (await userCount(db)) === 0, demo_login: await demoLoginExists(db) });
-    return c.json({ user: publicUser(p.user), via: p.via, csrf: p.csrf ?? null });
+    if (!p) return c.json({ user: null, setup_needed: (await userCount(db)) === 0, demo_login: await demoLoginExists(db) }, 200);
+    return c.json({ user: publicUser(p.user), via: p.via, csrf: p.csrf ?? null, capabilities: capabilitiesOf(p.user.role) }, 200);
   });
 
-  r.post('/session', async (c) => {
-    const b = await parseBody(c, loginBody);
+  register(r, db, contract.signIn, async (c) => {
+    const b = c.req.valid('json');
     const failed = (outcome: string) => audit(db, { email: b.email, via: 'anonymous' }, ip(c), { action: 'login_failed', resource: 'session', outcome });
     const user = await findUser(db, { email: b.email });
     const attempt = await reserveAttempt(db, b.email, ip(c), user !== null);
@@ -168,30 +126,30 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
     const { password_hash: _, ...clean } = user;
     const out = await startSession(c, clean);
     await audit(db, { user: clean, via: 'session', scopes: null }, ip(c), { action: 'login', resource: 'session' });
-    return c.json(out);
+    return c.json(out, 200);
   });
 
-  r.delete('/session', allow(ALL_ROLES), async (c) => {
+  register(r, db, contract.signOut, async (c) => {
     const p = principal(c);
     if (p.sessionHash) await revokeSession(db, p.sessionHash);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     await audit(db, p, ip(c), { action: 'logout', resource: 'session' });
-    return c.json({ ok: true });
+    return c.json({ ok: true as const }, 200);
   });
 
-  r.post('/session/revoke-all', allow(ALL_ROLES), async (c) => {
+  register(r, db, contract.signOutEverywhere, async (c) => {
     const p = principal(c);
     const n = await revokeSessions(db, p.user.id);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     await audit(db, p, ip(c), { action: 'logout', resource: 'session/all', recordCount: n });
-    return c.json({ ok: true, revoked: n });
+    return c.json({ ok: true as const, revoked: n }, 200);
   });
 
   // Change one's own password (the current one is required); every other session of the account ends.
-  r.post('/session/password', allow(ALL_ROLES), async (c) => {
+  register(r, db, contract.changePassword, async (c) => {
     const p = principal(c);
     if (p.via !== 'session') throw new ApiError(403, 'forbidden', 'Sign in with a password to change it.');
-    const b = await parseBody(c, z.strictObject({ current: password, new: password }));
+    const b = c.req.valid('json');
     const user = await findUser(db, { id: p.user.id });
     if (!user || !(await verifyPassword(b.current, user.password_hash))) {
       await audit(db, p, ip(c), { action: 'change', resource: 'session/password', outcome: 'bad_credentials' });
@@ -199,18 +157,15 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
     }
     await updateUser(db, p.user.id, { password: b.new }); // ends every session, this one included
     await audit(db, p, ip(c), { action: 'change', resource: 'session/password' });
-    return c.json(await startSession(c, user)); // a fresh session for this browser
+    return c.json(await startSession(c, user), 200); // a fresh session for this browser
   });
 
   // ---------- first-run setup ----------
 
-  r.get('/setup', async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ needed: (await userCount(db)) === 0 });
-  });
+  register(r, db, contract.getSetup, async (c) => c.json({ needed: (await userCount(db)) === 0 }, 200));
 
-  r.post('/setup', async (c) => {
-    const b = await parseBody(c, setupBody);
+  register(r, db, contract.setup, async (c) => {
+    const b = c.req.valid('json');
     if (b.analyst_email !== undefined && b.analyst_email === b.email) {
       throw new ApiError(400, 'invalid_body', 'The analyst account needs its own email address (e.g. you+analyst@example.org).', [{ path: 'analyst_email', message: 'same as the administrator email' }]);
     }
@@ -231,94 +186,85 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
 
   // ---------- users (admin) ----------
 
-  r.get('/users', admin, async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ users: (await listUsers(db)).map(publicUser) });
-  });
+  register(r, db, contract.listUsers, async (c) => c.json({ users: (await listUsers(db)).map(publicUser) }, 200));
 
-  r.post('/users', admin, async (c) => {
+  register(r, db, contract.addUser, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, newUserBody);
+    const b = c.req.valid('json');
     const u = await createUser(db, { email: b.email, name: b.name, role: b.role, password: b.password ?? null, areaCodes: b.area_codes ?? null, createdBy: p.user.email });
     await audit(db, p, ip(c), { action: 'change', resource: 'users', query: { op: 'add', email: u.email, role: u.role, area_codes: u.area_codes } });
     return c.json(publicUser(u), 201);
   });
 
-  r.patch('/users/:id', admin, async (c) => {
+  register(r, db, contract.updateUser, async (c) => {
     const p = principal(c);
-    const id = idParam(c);
-    const b = await parseBody(c, patchUserBody);
+    const { id } = c.req.valid('param');
+    const b = c.req.valid('json');
     if (id === p.user.id && (b.disabled || (b.role && b.role !== 'admin'))) {
       throw new ApiError(400, 'self_lockout', 'You cannot disable yourself or remove your own admin role.');
     }
     const u = await updateUser(db, id, { name: b.name, role: b.role, areaCodes: b.area_codes, disabled: b.disabled, password: b.password });
     const { password: _, ...logged } = b;
     await audit(db, p, ip(c), { action: 'change', resource: `users/${id}`, query: { op: 'update', ...logged, password_changed: b.password !== undefined } });
-    return c.json(publicUser(u));
+    return c.json(publicUser(u), 200);
   });
 
-  r.post('/users/:id/revoke-sessions', admin, async (c) => {
+  register(r, db, contract.revokeUserSessions, async (c) => {
     const p = principal(c);
-    const id = idParam(c);
+    const { id } = c.req.valid('param');
     if (!(await findUser(db, { id }))) throw new ApiError(404, 'not_found', `No user ${id}.`);
     const n = await revokeSessions(db, id);
     await audit(db, p, ip(c), { action: 'change', resource: `users/${id}`, query: { op: 'revoke_sessions' }, recordCount: n });
-    return c.json({ revoked: n });
+    return c.json({ revoked: n }, 200);
   });
 
   // ---------- API tokens (admin) ----------
 
-  r.get('/tokens', admin, async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ tokens: await listTokens(db) });
-  });
+  register(r, db, contract.listTokens, async (c) => c.json({ tokens: await listTokens(db) }, 200));
 
-  r.post('/users/:id/tokens', admin, async (c) => {
+  register(r, db, contract.createToken, async (c) => {
     const p = principal(c);
-    const id = idParam(c);
-    const b = await parseBody(c, tokenBody);
+    const { id } = c.req.valid('param');
+    const b = c.req.valid('json');
     if (!(await findUser(db, { id }))) throw new ApiError(404, 'not_found', `No user ${id}.`);
     const t = await createToken(db, id, b.scopes, b.label ?? null, b.days ?? null);
     await audit(db, p, ip(c), { action: 'change', resource: `users/${id}/tokens`, query: { op: 'create_token', id: t.id, scopes: t.scopes } });
     return c.json(t, 201); // the only time the token is shown
   });
 
-  r.delete('/tokens/:id', admin, async (c) => {
+  register(r, db, contract.revokeToken, async (c) => {
     const p = principal(c);
-    const id = idParam(c);
+    const { id } = c.req.valid('param');
     if (!(await revokeToken(db, id))) throw new ApiError(404, 'not_found', `No token ${id}.`);
     await audit(db, p, ip(c), { action: 'change', resource: `tokens/${id}`, query: { op: 'revoke_token' } });
-    return c.json({ revoked: true });
+    return c.json({ revoked: true as const }, 200);
   });
 
   // ---------- settings (admin) ----------
 
-  r.get('/settings', admin, async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ partner_min_count: await minCount(db) });
-  });
+  register(r, db, contract.getSettings, async (c) => c.json({ partner_min_count: await minCount(db) }, 200));
 
-  r.put('/settings', admin, async (c) => {
+  register(r, db, contract.putSettings, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, settingsBody);
+    const b = c.req.valid('json');
     await putSetting(db, 'partner_min_count', b.partner_min_count, p.user.email);
     await audit(db, p, ip(c), { action: 'change', resource: 'settings', query: b });
-    return c.json(b);
+    return c.json(b, 200);
   });
 
   // ---------- audit log (admin) ----------
 
-  r.get('/audit', admin, async (c) => {
-    const q = parseQuery(c, auditQuery);
+  register(r, db, contract.searchAudit, async (c) => {
+    const q = c.req.valid('query');
     const out = await searchAudit(db, q);
     await audit(db, principal(c), ip(c), { action: 'view_audit', resource: 'audit', query: q, recordCount: out.rows.length });
-    return c.json(out);
+    return c.json(out, 200);
   });
 
   // For the Information Commissioner: CSV of the matching entries, itself logged with purpose and recipient.
-  r.post('/audit/export', admin, async (c) => {
+  register(r, db, contract.exportAudit, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, auditExportBody);
+    const b = c.req.valid('json');
     const { purpose, recipient, ...filter } = b;
     const out = await searchAudit(db, { ...filter, limit: 1_000_000, offset: 0 });
     await audit(db, p, ip(c), { action: 'export', resource: 'audit', query: filter, recordCount: out.rows.length, purpose, recipient });

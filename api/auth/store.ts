@@ -3,6 +3,7 @@ import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { hashPassword, newSecret, PASSWORD_MAX, PASSWORD_MIN, sha256 } from './secrets.js';
 import type { Role, Scope, User } from './roles.js';
+import type { ApiToken } from '../../contract/auth.js';
 
 const USER_COLUMNS = 'id, email, name, role, area_codes, demo, disabled_at, created_at';
 /** USER_COLUMNS qualified with `u.`, for queries that join users as u. */
@@ -112,7 +113,7 @@ export async function revokeSessions(db: Queryable, userId: number): Promise<num
 
 export async function createToken(db: Queryable, userId: number, scopes: Scope[], label: string | null, days: number | null) {
   const token = newSecret('spt');
-  const [row] = await db.query<{ id: number; prefix: string; scopes: string[]; created_at: string; expires_at: string | null }>(
+  const [row] = await db.query<{ id: number; prefix: string; scopes: Scope[]; label: string | null; created_at: string; expires_at: string | null }>(
     `INSERT INTO api_tokens (user_id, token_hash, prefix, scopes, label, expires_at)
      VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(days => $6::int) END)
      RETURNING id, prefix, scopes, label, created_at, expires_at`,
@@ -133,8 +134,8 @@ export async function tokenUser(db: Queryable, token: string) {
   return rows[0] ?? null;
 }
 
-export async function listTokens(db: Queryable, userId?: number) {
-  return db.query(
+export async function listTokens(db: Queryable, userId?: number): Promise<ApiToken[]> {
+  return db.query<ApiToken>(
     `SELECT t.id, t.user_id, u.email, t.prefix, t.scopes, t.label, t.created_at, t.last_used_at, t.expires_at, t.revoked_at
        FROM api_tokens t JOIN users u ON u.id = t.user_id
       WHERE $1::int IS NULL OR t.user_id = $1 ORDER BY t.id`,

@@ -8,11 +8,10 @@ import { cellToBoundary } from 'h3-js';
 import * as contract from '../../contract/hotspots.js';
 import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
-import { minCount } from '../auth/disclosure.js';
 import { recordScope } from '../aggregates/routes.js';
 import { ApiError } from '../errors.js';
 import { requestScoped } from '../request-scope.js';
-import { contractRouter, principal, register } from '../routing.js';
+import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import { parseFilters } from '../validate.js';
 import { SchemeCsvError } from '../../geodata/harm/parse-csv.js';
 import { userSchemeFromCsv } from '../../geodata/harm/user-schemes.js';
@@ -23,6 +22,9 @@ import { listSchemes, resolveScheme, saveScheme, schemeMeta } from './schemes.js
 import { unitsFor } from './units.js';
 
 const isPartner = (c: Parameters<typeof principal>[0]) => principal(c).user.role === 'partner';
+
+/** The top list and every unit's Gi* row (its partner mask masks over all units before the cut). */
+type TopData = { full: contract.TopResponse; rows: h.HotspotRow[] };
 
 /** Every unit's Gi* row, for the top list's partner mask (it masks over all units before the cut). */
 const allUnits = requestScoped<h.HotspotRow[]>();
@@ -85,9 +87,8 @@ export function hotspotRoutes({ db }: Deps) {
       const { n, ...q } = filters;
       const { rows, meta } = await h.hotspots(db, q);
       const full = { top: h.topRows(rows, n), meta: { ...meta, n: n ?? rows.length, order: 'gi_z descending, then value' } };
-      // A file, not JSON: the list is masked here for partners, with the top list's own mask.
-      const partner = isPartner(c);
-      const shown: contract.TopResponse = partner ? maskTop(full, rows, await minCount(db)) : full;
+      // A file, not JSON: the list is masked (for partners) before it is written, with the top list's own mask.
+      const shown = disclosed<TopData>(c)({ full, rows }).full;
       const { top, meta: m } = shown;
       await audit(db, p, c.get('ip'), { action: 'export', resource: `hotspots.${b.format}`, query: filters, recordCount: top.length, purpose: b.purpose, recipient: b.recipient });
       const stamp = `${q.res !== undefined ? `h3-res${q.res}` : q.level}-${m.window.from}-${m.window.to}`;
@@ -108,7 +109,7 @@ export function hotspotRoutes({ db }: Deps) {
       const csvRows = top.map((row) =>
         cols.map((k) => {
           const v = (row as Record<string, unknown>)[k];
-          return v === null && partner && (k === 'count' || k === 'value') ? 'withheld' : v;
+          return v === null && (row as { suppressed?: boolean }).suppressed && (k === 'count' || k === 'value') ? 'withheld' : v;
         }),
       );
       const mix = m.scheme.mix ? `, offence mix ${m.scheme.mix.name}` : '';
@@ -116,7 +117,8 @@ export function hotspotRoutes({ db }: Deps) {
       // Booleans (partial) as true/false: csv-stringify's default writes false as an empty field.
       return c.body(header + stringify(csvRows, { header: true, columns: cols, cast: { boolean: (v) => String(v) } }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv') });
     },
-    { maskedInHandler: 'partners: the list through maskTop (the GET /hotspots/top mask), counts below the threshold written "withheld"' },
+    // Partners: the list through maskTop (the GET /hotspots/top mask); counts below the threshold are written "withheld".
+    { partnerData: dataMask<TopData>((d, { min }) => ({ ...d, full: maskTop(d.full, d.rows, min) })) },
   );
 
   register(

@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
 import { isDatabaseUnavailable, type Db } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { resolveMapping, toIncident, type IncidentMapping, type ResolvedMapping } from '../../geodata/incident-rows.js';
@@ -18,44 +17,11 @@ import { createBatch, finishBatch, releaseBatch, type ImportSummary } from '../i
 import { importIncidentCsv } from '../imports/incidents.js';
 import type { ImportKind } from '../imports/sniff.js';
 
-export const MAX_INGEST = 5000;
+export { MAX_INGEST, incidentSchema, ingestBody, type IncidentIn, type IngestResult } from '../../contract/live.js';
+import { incidentSchema, type IncidentIn, type IngestResult } from '../../contract/live.js';
 export const DEFAULT_DATASET = 'API ingest';
 /** Stored in import_batches.kind (not an uploadable file kind, so not one of IMPORT_KINDS). */
 const API_KIND = 'api' as ImportKind;
-
-const ISO_WHEN = /^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
-const text = (max: number) => z.string().trim().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
-
-export const incidentSchema = z
-  .strictObject({
-    id: z.string().trim().min(1, 'id is required').max(120),
-    category: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'category is a category slug (see GET /api/categories)'),
-    occurred_at: z.string().regex(ISO_WHEN, 'occurred_at is YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]'),
-    lon: z.number().min(-180).max(180).optional(),
-    lat: z.number().min(-90).max(90).optional(),
-    easting: z.number().min(0).max(800_000).optional(),
-    northing: z.number().min(0).max(1_400_000).optional(),
-    age_band: text(40).optional(),
-    outcome: text(200).optional(),
-    location: text(200).optional(),
-    /** Home Office offence code ("8N", "008N"): the incident is weighted by it in code-level harm schemes. */
-    offence_code: text(20).optional(),
-  })
-  .refine((r) => (r.lon !== undefined && r.lat !== undefined && r.easting === undefined && r.northing === undefined)
-    || (r.easting !== undefined && r.northing !== undefined && r.lon === undefined && r.lat === undefined), {
-    message: 'give either lon and lat (WGS84) or easting and northing (British National Grid)',
-  });
-export type IncidentIn = z.infer<typeof incidentSchema>;
-
-/** One incident, an array of them, or {dataset?, incidents: [...]}. Items are checked one by one below. */
-export const ingestBody = z.union([
-  z.strictObject({
-    dataset: z.string().trim().min(1).max(120).optional(),
-    incidents: z.array(z.unknown()).min(1, 'incidents is empty').max(MAX_INGEST, `at most ${MAX_INGEST} incidents per request`),
-  }),
-  z.array(z.unknown()).min(1, 'no incidents').max(MAX_INGEST, `at most ${MAX_INGEST} incidents per request`),
-  z.record(z.string(), z.unknown()).refine((o) => !('incidents' in o), 'incidents must be an array'),
-]);
 
 // Row layout of the CSV handed to the importer, and its mappings (one per coordinate system).
 const COLUMNS = ['id', 'date', 'category', 'x', 'y', 'age_band', 'outcome', 'location', 'offence_code'];
@@ -97,14 +63,6 @@ export function checkIncidents(items: unknown[], knownCategories: Set<string>): 
     rows.push([fields[0], fields[1], fields[2], String(rec.rec.lon), String(rec.rec.lat), ...fields.slice(5)]);
   });
   return { rows, rejected };
-}
-
-export interface IngestResult {
-  batch_id: number;
-  imported: number;
-  duplicates: number;
-  outside_study_area: number;
-  rejected: Rejected[];
 }
 
 /** Import checked rows as one batch; throws ApiError 400 (nothing written) if any incident is bad. */

@@ -3,7 +3,8 @@
 // row in `meetings` (on both drivers) and every change is announced with NOTIFY sp_meetings, so
 // several app processes on one PostgreSQL server agree.
 import crypto from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { Meeting, MeetingSummary, MeetingView, meetingsQuery } from '../../contract/live.js';
 import { notify, type Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { MEETING_SELECT, MEETINGS_CHANNEL, meetingById, type MeetingRow } from './hub.js';
@@ -14,32 +15,8 @@ const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const JOIN_CODE = /^[A-HJ-NP-Z2-9]{6}$/;
 
-export const createBody = z.strictObject({ title: z.string().trim().max(200).default('') });
-
-/** GET /api/meetings: recent meetings, newest first (ended ones by when they ended). */
-export const listQuery = z.strictObject({
-  ended: z.enum(['true', 'false'], { message: 'ended is true or false' }).transform((s) => s === 'true').optional(),
-  limit: z.string().regex(/^\d{1,3}$/, 'limit is a whole number from 1 to 100').transform(Number).pipe(z.number().int().min(1, 'limit is at least 1').max(100, 'limit is at most 100')).default(20),
-});
-
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'YYYY-MM or YYYY-MM-DD');
-const filterValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null(), z.array(z.string().max(100)).max(100)]);
-/** The presenter's map view: what a follower's map needs to show the same thing. */
-export const viewBody = z
-  .strictObject({
-    center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
-    zoom: z.number().min(0).max(24),
-    bearing: z.number().min(-360).max(360).optional(),
-    pitch: z.number().min(0).max(85).optional(),
-    layers: z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'layer ids are lower-case letters, digits, _ and -')).max(20),
-    filters: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'filter names are letters, digits and _'), filterValue)
-      .refine((f) => Object.keys(f).length <= 30, 'at most 30 filters'),
-    window: z.strictObject({ from: month.nullable(), to: month.nullable() }).refine((w) => !w.from || !w.to || w.from < w.to, 'window.from must be before window.to'),
-  });
-export type View = z.infer<typeof viewBody>;
-
 /** What clients see of a meeting. */
-export const present = (m: MeetingRow) => ({
+export const present = (m: MeetingRow): Meeting => ({
   id: m.id,
   code: m.code,
   title: m.title,
@@ -47,7 +24,7 @@ export const present = (m: MeetingRow) => ({
   created_at: m.created_at,
   expires_at: m.expires_at,
   ended_at: m.ended_at,
-  view: m.view ?? null,
+  view: (m.view as MeetingView | null) ?? null,
   view_version: m.view_version,
   view_at: m.view_at,
   start_seq: m.start_seq,
@@ -85,7 +62,7 @@ function mustPresent(m: MeetingRow, userId: number) {
   if (m.presenter_id !== userId) throw new ApiError(403, 'not_presenter', 'Only the presenter can change or end this meeting.');
 }
 
-export async function setView(db: Queryable, idOrCode: string, userId: number, view: View): Promise<MeetingRow> {
+export async function setView(db: Queryable, idOrCode: string, userId: number, view: MeetingView): Promise<MeetingRow> {
   const m = await findMeeting(db, idOrCode, { live: true });
   mustPresent(m, userId);
   await db.query(
@@ -118,14 +95,14 @@ export async function sealExpired(db: Queryable): Promise<void> {
 }
 
 /** Recent meetings, newest first: ended ones by when they ended (running ones first when not filtered). */
-export async function listMeetings(db: Queryable, q: z.infer<typeof listQuery>): Promise<MeetingRow[]> {
+export async function listMeetings(db: Queryable, q: z.output<typeof meetingsQuery>): Promise<MeetingRow[]> {
   await sealExpired(db);
   const where = q.ended === undefined ? '' : q.ended ? 'WHERE m.ended_at IS NOT NULL' : 'WHERE m.ended_at IS NULL';
   return db.query<MeetingRow>(`${MEETING_SELECT} ${where} ORDER BY m.ended_at DESC NULLS FIRST, m.created_at DESC, m.id LIMIT $1`, [q.limit]);
 }
 
 /** What the meeting list shows of a meeting (no view). */
-export const listed = (m: MeetingRow) => ({
+export const listed = (m: MeetingRow): MeetingSummary => ({
   id: m.id,
   code: m.code,
   title: m.title,

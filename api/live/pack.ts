@@ -1,39 +1,24 @@
 // The tasking pack's data (GET /api/pack, and the zip of POST /api/exports/pack): this period against
 // the previous one by category, the top cells, the ward league table, and what changed since the last
-// meeting. Partners get every count through the disclosure rule (api/auth/disclosure.ts). Sections
+// meeting. Partners get every count through the disclosure rule (api/auth/disclosure.ts): `maskPack`, the
+// routes' partner mask, applied to the pack `buildPack` computes for everyone. Sections
 // that other modules provide (patrol/outreach proposals, CHB areas: api/planning/pack.ts) register
 // themselves with `registerPackSection`, with the roles that may see them and their files for the zip;
 // a section nobody registered is listed as not available.
 import { cellToBoundary } from 'h3-js';
-import { z } from 'zod';
+import { packQuery, type Pack, type PackQuery, type PackRow, type PackWard } from '../../contract/live.js';
 import type { Queryable } from '../db/index.js';
 import { maskAreaStats, minCount, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { Principal, Role } from '../auth/roles.js';
-import { categoryParam, dateParam } from '../validate.js';
 import * as h from '../aggregates/handlers.js';
 import { requestCategories } from '../aggregates/request.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
-import { resParam, type H3Res } from '../aggregates/params.js';
+import type { H3Res } from '../aggregates/params.js';
 import { addDays, addMonths, monthAfter, previousWindow, resolveWindow, type Window } from '../aggregates/window.js';
 import { COVERAGE_RULE, describeGap, windowsCoverage, type CategoryCoverage, type WindowCoverage } from '../coverage/check.js';
 import { changesAfter, changesFrom, currentSeq, type Change } from './hub.js';
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-export const packQuery = z.strictObject({
-  from: dateParam.optional(),
-  to: dateParam.optional(),
-  // Absent: one month when the data in scope are known only to the month (police.uk), else 28 days (packWindow).
-  compare: z.string().regex(/^[1-9]\d{0,3}[dwm]$/, 'compare is a period length: days, weeks or months, e.g. 28d, 4w, 1m').optional(),
-  category: categoryParam.optional(),
-  res: resParam.default(8),
-  top: z.string().regex(/^\d{1,3}$/, 'top is a whole number').transform(Number).pipe(z.number().int().min(1).max(100)).default(10),
-  since: z
-    .string()
-    .refine((s) => /^\d{1,15}$/.test(s) || (ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s))), 'since is a change seq (from GET /api/live) or an ISO instant with a zone, e.g. 2025-03-01T09:00:00Z')
-    .optional(),
-});
-export type PackQuery = z.infer<typeof packQuery>;
+export { packQuery, type Pack, type PackQuery };
 
 // ---------- sections from other modules ----------
 
@@ -42,7 +27,7 @@ export interface PackContext {
   window: Window;
   previous: Window;
   categories: string[] | null;
-  /** The disclosure threshold for partners (0 for record-level roles). */
+  /** The disclosure threshold (setting partner_min_count): a section open to partners applies it for them. */
   min: number;
 }
 /** What a section's build gives: its data, or why there is none (said in the pack and the zip's README). */
@@ -214,7 +199,7 @@ const BATCHES_SQL = `SELECT id, kind, dataset FROM import_batches WHERE id = ANY
 
 /** Which period has no data (issue 11): its count is null, never 0. */
 export type NoData = 'current' | 'previous' | 'both' | null;
-type Counted = { count: number | null; previous_count: number | null; change: number | null; change_pct: number | null; no_data?: NoData };
+type Counted = Pick<PackRow, 'count' | 'previous_count' | 'change' | 'change_pct'> & { no_data?: NoData };
 const noDataOf = (current: boolean, previous: boolean): NoData => (current && previous ? 'both' : current ? 'current' : previous ? 'previous' : null);
 export const noCurrent = (n: NoData) => n === 'current' || n === 'both';
 export const noPrevious = (n: NoData) => n === 'previous' || n === 'both';
@@ -260,9 +245,13 @@ function suppressTotals<T extends Counted>(t: T, min: number) {
   return { ...t, count, previous_count: previous, ...(hidden ? { change: null, change_pct: null } : {}), suppressed: hidden };
 }
 
-export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
-  const partner = p.user.role === 'partner';
-  const min = partner ? await minCount(db) : 0;
+/**
+ * The pack with every count as it is (partners get it through `maskPack`). The planning sections are
+ * built for the caller's role (a section says "not available to your role" when the role may not see it,
+ * and one open to partners applies the disclosure threshold itself), so the sections are the one part of
+ * the pack computed differently for partners.
+ */
+export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Promise<Pack> {
   const cats = await requestCategories(db, q.category);
   const period = await packWindow(db, q, cats);
   const w = period.window;
@@ -308,13 +297,7 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
 
   // Ward league table (when wards are loaded): counts, rates, change; ranked by count.
   const [hasWards] = await db.query('SELECT 1 FROM area_sets WHERE level = $1', ['ward']);
-  let wards: null | {
-    areas: Array<Record<string, unknown>>;
-    total: number | null;
-    outside_study_area: number | null;
-    no_data: NoData;
-    coverage: { count_reason: string | null; count_note: string | null; previous_reason: string | null };
-  } = null;
+  let wards: Pack['wards'] = null;
   if (hasWards) {
     // areaStats gives no-data as null with its reasons (issue 11); each row says which period has none.
     const out = await h.areaStats(db, { level: 'ward', from: w.from, to: w.to, category: cats ?? undefined });
@@ -323,11 +306,6 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
     const coverage = { count_reason: out.coverage.count_reason, count_note: out.coverage.count_note, previous_reason: out.coverage.previous_reason };
     const ranked = [...out.areas].sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name)).map((a, i) => ({ rank: i + 1, ...a, no_data }));
     wards = { areas: ranked, total: out.total, outside_study_area: out.outside_study_area, no_data, coverage };
-    if (partner) {
-      const m = maskAreaStats(ranked, out, min); // as GET /api/stats/areas
-      const areas = m.areas.map((a) => ({ ...a, suppressed: !nd.current && a.count === null, previous_suppressed: !nd.previous && a.previous_count === null }));
-      wards = { ...m, areas, no_data, coverage };
-    }
   }
 
   // What changed since the last meeting.
@@ -342,13 +320,13 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
     changes = {
       since: q.since,
       to_seq: list.length ? list[list.length - 1].seq : seq,
-      incidents_added: partner ? suppressTotal(added, min) : added,
-      batches: partner ? suppressRows(rows, 'count', min) : rows,
-      by_category: partner ? suppressRows(byCategory, 'count', min) : byCategory,
+      incidents_added: added,
+      batches: rows,
+      by_category: byCategory,
     };
   }
 
-  const extra = await buildSections(db, { principal: p, window: w, previous: prev, categories: cats, min });
+  const extra = await buildSections(db, { principal: p, window: w, previous: prev, categories: cats, min: await minCount(db) });
 
   return {
     generated_at: new Date().toISOString(),
@@ -357,18 +335,47 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery) {
     categories_filter: cats,
     coverage: packCoverage(curCov, prevCov),
     comparison: {
-      categories: partner ? suppressBoth(byCat, min) : byCat,
-      total: partner ? suppressTotals(totals, min) : totals,
-      time_precision: partner ? suppressRows(precision, 'count', min) : precision,
+      categories: byCat,
+      total: totals,
+      time_precision: precision,
     },
-    top_cells: { res: q.res, method: 'count', cells: partner ? suppressBoth(cells, min) : cells },
+    top_cells: { res: q.res, method: 'count' as const, cells },
     wards,
     changes,
     sections: extra,
-    ...(partner ? { disclosure: { min_count: min, rule: 'counts below min_count withheld, with complementary suppression' } } : {}),
   };
 }
-export type Pack = Awaited<ReturnType<typeof buildPack>>;
+
+/** The partners' pack: every count through the disclosure rule (sections are built for the role already). */
+export function maskPack(pack: Pack, min: number): Pack {
+  const { wards, changes, comparison } = pack;
+  let maskedWards = wards;
+  if (wards) {
+    const m = maskAreaStats(wards.areas, wards, min); // as GET /api/stats/areas
+    const current = wards.coverage.count_reason === null;
+    const previous = wards.coverage.previous_reason === null;
+    // (maskAreaStats keeps each area's fields; its Omit<> loses them from a type with an index signature)
+    const areas = (m.areas as unknown as PackWard[]).map((a) => ({ ...a, suppressed: current && a.count === null, previous_suppressed: previous && a.previous_count === null }));
+    maskedWards = { ...wards, ...m, areas };
+  }
+  return {
+    ...pack,
+    comparison: {
+      categories: suppressBoth(comparison.categories, min),
+      total: suppressTotals(comparison.total, min),
+      time_precision: suppressRows(comparison.time_precision, 'count', min),
+    },
+    top_cells: { ...pack.top_cells, cells: suppressBoth(pack.top_cells.cells, min) },
+    wards: maskedWards,
+    changes: changes && {
+      ...changes,
+      incidents_added: changes.incidents_added === null ? null : suppressTotal(changes.incidents_added, min),
+      batches: suppressRows(changes.batches, 'count', min),
+      by_category: suppressRows(changes.by_category, 'count', min),
+    },
+    disclosure: { min_count: min, rule: 'counts below min_count withheld, with complementary suppression' },
+  };
+}
 
 /** Cell outlines as GeoJSON features (for the zip). */
 export function cellFeatures(cells: Array<Record<string, unknown> & { h3: string }>) {

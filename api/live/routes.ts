@@ -4,41 +4,39 @@
 //   POST|GET /api/meetings (GET: recent meetings, for "since the last meeting"), GET|DELETE /api/meetings/:id, PUT /api/meetings/:id/view,
 //   GET  /api/meetings/:id/events      follow the presenter (server-sent events)
 //   GET  /api/pack                     tasking pack data; POST /api/exports/pack: the pack as a zip
-import { Hono } from 'hono';
+// The routes are declared in contract/live.ts.
 import { stringify } from 'csv-stringify/sync';
 import { strToU8, zipSync } from 'fflate';
-import { z } from 'zod';
+import * as contract from '../../contract/live.js';
+import type { LiveChange } from '../../contract/live.js';
 import type { Deps } from '../app.js';
 import { audit } from '../auth/audit.js';
-import { minCount } from '../auth/disclosure.js';
-import { allow, principal, type AppEnv } from '../auth/middleware.js';
-import { ALL_ROLES, type Principal, type Role } from '../auth/roles.js';
+import type { Principal } from '../auth/roles.js';
 import { ApiError } from '../errors.js';
-import { exportStatement, parseBody, parseFilters, parseQuery } from '../validate.js';
+import { parseFilters } from '../validate.js';
+import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import * as h from '../aggregates/handlers.js';
 import { CATCH_UP_LIMIT, changesAfter, currentSeq, hubFor, type Change } from './hub.js';
-import { ingest, ingestBody } from './ingest.js';
-import { createBody, createMeeting, endMeeting, findMeeting, listed, listMeetings, listQuery, present, setView, viewBody } from './meetings.js';
-import { buildPack, cellFeatures, noCurrent, noPrevious, packQuery, packSectionFiles, type NoData, type Pack } from './pack.js';
+import { ingest } from './ingest.js';
+import { createMeeting, endMeeting, findMeeting, listed, listMeetings, present, setView } from './meetings.js';
+import { buildPack, cellFeatures, maskPack, noCurrent, noPrevious, packQuery, packSectionFiles, type NoData, type Pack } from './pack.js';
 import { eventStream, RETRY_MS } from './sse.js';
 
 const SEQ = /^\d{1,15}$/;
-const liveQuery = z.strictObject({ after: z.string().regex(SEQ, 'after is a change seq (a whole number)').transform(Number).optional() });
-const emptyQuery = z.strictObject({});
-const packBody = z.strictObject({
-  ...exportStatement,
-  filters: z.record(z.string(), z.string()).default({}),
-});
 
 /** A change as a client may see it. Its bbox is where the new records lie (one new incident: its exact
  *  point), so only analysts, who may see every record, get it; officers (record-level data in their area
- *  only) and admins get counts and months; partners get no location and no small counts. */
-function changeFor(c: Change, role: Role, min: number) {
-  if (role === 'analyst') return c;
-  if (role !== 'partner') return { ...c, bbox: null };
-  const small = c.count < min;
+ *  only), admins and partners get counts and months (partners: through `changeMask`). */
+const changeFor = (c: Change, p: Principal): LiveChange => (p.user.role === 'analyst' ? c : { ...c, bbox: null });
+
+/** Partners: no location, and a small change's count and months withheld. */
+const changeMask = dataMask<LiveChange>((c, { min }) => {
+  const small = c.count !== null && c.count < min;
   return { seq: c.seq, at: c.at, batch_id: c.batch_id, count: small ? null : c.count, months: small ? null : c.months, bbox: null };
-}
+});
+
+/** Partners' pack (GET /api/pack and the zip). */
+const packMask = (pack: Pack, { min }: { min: number }) => maskPack(pack, min);
 
 const NO_DATA = 'no data';
 const WITHHELD_COLUMNS = new Set(['count', 'previous_count', 'incidents_added']);
@@ -53,7 +51,8 @@ const csv = (rows: Array<Record<string, unknown>>, cols: string[], partner: bool
 
 /** The pack as files: CSV tables, GeoJSON for a GIS, the JSON itself and a README. */
 async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: string; recipient: string }) {
-  const partner = p.user.role === 'partner';
+  // A pack that went through the partners' mask says so (its disclosure): its null counts read "withheld".
+  const partner = pack.disclosure !== undefined;
   const files: Record<string, Uint8Array> = {};
   const put = (name: string, text: string) => (files[name] = strToU8(text));
   put('pack.json', JSON.stringify(pack, null, 2));
@@ -95,19 +94,17 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
 
 export function liveRoutes(deps: Deps) {
   const { db } = deps;
-  const r = new Hono<AppEnv>();
+  const r = contractRouter();
   const hub = hubFor(db);
-  const presenters = allow(['analyst', 'officer']);
 
   // ---------- change feed ----------
-  r.get('/live', allow(ALL_ROLES), async (c) => {
+  register(r, db, contract.getLive, async (c) => {
     const p = principal(c);
-    const q = parseQuery(c, liveQuery);
+    const q = c.req.valid('query');
     const header = c.req.header('last-event-id');
     if (header !== undefined && !SEQ.test(header.trim())) throw new ApiError(400, 'invalid_parameter', 'Last-Event-ID must be a change seq');
     const after = header !== undefined ? Number(header.trim()) : q.after;
-    const partner = p.user.role === 'partner';
-    const min = partner ? await minCount(db) : 0;
+    const disclose = disclosed<LiveChange>(c);
     return eventStream(c, db, p, async (out) => {
       let last = 0;
       let caughtUp = false;
@@ -115,7 +112,7 @@ export function liveRoutes(deps: Deps) {
       const emit = (ch: Change) => {
         if (ch.seq <= last) return;
         last = ch.seq;
-        out.send({ event: 'incidents', id: ch.seq, data: changeFor(ch, p.user.role, min) });
+        out.send({ event: 'incidents', id: ch.seq, data: disclose(changeFor(ch, p)) });
       };
       // Subscribe first, then catch up: nothing committed in between is lost, nothing is sent twice.
       const stop = await hub.onChange((ch) => (caughtUp ? emit(ch) : early.push(ch)));
@@ -140,52 +137,44 @@ export function liveRoutes(deps: Deps) {
       early.forEach(emit);
       return stop;
     });
-  });
+  }, { partnerData: changeMask });
 
   // ---------- ingest ----------
-  r.post('/incidents', allow(['analyst'], { scope: 'ingest' }), async (c) => {
+  register(r, db, contract.ingestIncidents, async (c) => {
     const p = principal(c);
-    const body = await parseBody(c, ingestBody);
+    const body = c.req.valid('json');
     const items = Array.isArray(body) ? body : Array.isArray(body.incidents) ? body.incidents : [body];
     const dataset = !Array.isArray(body) && Array.isArray(body.incidents) ? (body.dataset as string | undefined) : undefined;
     const out = await ingest(db, items, { dataset, createdBy: p.user.email });
     await audit(db, p, c.get('ip'), { action: 'import', resource: 'incidents.api', query: { batch_id: out.batch_id, dataset: dataset ?? null, incidents: items.length }, recordCount: out.imported });
-    return c.json(out);
+    return c.json(out, 200);
   });
 
   // ---------- meetings ----------
-  r.post('/meetings', presenters, async (c) => {
+  register(r, db, contract.createMeeting, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, createBody);
+    const b = c.req.valid('json');
     return c.json(present(await createMeeting(db, p.user.id, b.title)), 201);
   });
 
-  r.get('/meetings', allow(ALL_ROLES), async (c) => {
-    const q = parseQuery(c, listQuery);
-    return c.json({ meetings: (await listMeetings(db, q)).map(listed) });
-  });
+  register(r, db, contract.listMeetings, async (c) => c.json({ meetings: (await listMeetings(db, c.req.valid('query'))).map(listed) }, 200));
 
-  r.get('/meetings/:id', allow(ALL_ROLES), async (c) => {
-    parseQuery(c, emptyQuery);
-    return c.json(present(await findMeeting(db, c.req.param('id'))));
-  });
+  register(r, db, contract.getMeeting, async (c) => c.json(present(await findMeeting(db, c.req.valid('param').id)), 200));
 
-  r.put('/meetings/:id/view', presenters, async (c) => {
+  register(r, db, contract.putMeetingView, async (c) => {
     const p = principal(c);
-    const view = await parseBody(c, viewBody);
-    const m = await setView(db, c.req.param('id'), p.user.id, view);
-    return c.json({ view_version: m.view_version, view_at: m.view_at });
+    const m = await setView(db, c.req.valid('param').id, p.user.id, c.req.valid('json'));
+    return c.json({ view_version: m.view_version, view_at: m.view_at }, 200);
   });
 
-  r.delete('/meetings/:id', presenters, async (c) => {
+  register(r, db, contract.endMeeting, async (c) => {
     const p = principal(c);
-    return c.json(present(await endMeeting(db, c.req.param('id'), p.user.id)));
+    return c.json(present(await endMeeting(db, c.req.valid('param').id, p.user.id)), 200);
   });
 
-  r.get('/meetings/:id/events', allow(ALL_ROLES), async (c) => {
+  register(r, db, contract.meetingEvents, async (c) => {
     const p = principal(c);
-    parseQuery(c, emptyQuery);
-    const m = await findMeeting(db, c.req.param('id'), { live: true });
+    const m = await findMeeting(db, c.req.valid('param').id, { live: true });
     return eventStream(c, db, p, async (out) => {
       let version = -1;
       const send = (row: typeof m | null) => {
@@ -207,13 +196,14 @@ export function liveRoutes(deps: Deps) {
   });
 
   // ---------- tasking pack ----------
-  r.get('/pack', allow(ALL_ROLES), async (c) => c.json(await buildPack(db, principal(c), parseQuery(c, packQuery))));
+  register(r, db, contract.getPack, async (c) => c.json(await buildPack(db, principal(c), c.req.valid('query')), 200), { partner: packMask });
 
-  r.post('/exports/pack', allow(ALL_ROLES), async (c) => {
+  register(r, db, contract.exportPack, async (c) => {
     const p = principal(c);
-    const b = await parseBody(c, packBody);
+    const b = c.req.valid('json');
+    // The filters are GET /api/pack's query string (400 invalid_parameter `filters.<name>` like it).
     const filters = parseFilters(packQuery, b.filters);
-    const pack = await buildPack(db, p, filters);
+    const pack = disclosed<Pack>(c)(await buildPack(db, p, filters));
     const { files, records } = await packFiles(deps, pack, p, b);
     const zip = zipSync(files, { level: 6, mtime: new Date() });
     await audit(db, p, c.get('ip'), {
@@ -224,7 +214,7 @@ export function liveRoutes(deps: Deps) {
       'content-type': 'application/zip',
       'content-disposition': `attachment; filename="tasking-pack-${pack.period.from}-${pack.period.to}.zip"`,
     });
-  });
+  }, { partnerData: dataMask<Pack>(packMask) });
 
   return r;
 }

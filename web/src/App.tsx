@@ -3,17 +3,18 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage } from './api/client';
 import { loadSession } from './api/session';
-import { useSession } from './api/session-store';
-import type { SessionUser, Summary } from './api/types';
+import { useSession, useSignedIn } from './api/session-store';
+import type { PublicUser } from '../../contract/auth';
+import type { Summary } from './api/types';
 import { useApi } from './lib/use-api';
-import { canImport, canOpen } from './lib/roles';
+import { can, canOpen } from './lib/can';
 import { navigate, useView } from './state/view-store';
 import { Header } from './components/Header';
 import { SyntheticBanner } from './components/SyntheticBanner';
 import { FirstRun } from './components/FirstRun';
 import { ErrorScreen } from './components/ErrorScreen';
 import { MapPage } from './pages/map/MapPage';
-import { useLiveRefetch } from './lib/live-hooks';
+import { useLiveInvalidation, useLiveRefetch } from './lib/live-hooks';
 import { ImportPage } from './pages/import/ImportPage';
 import { SignInPage } from './pages/auth/SignInPage';
 import { SetupPage } from './pages/auth/SetupPage';
@@ -62,15 +63,18 @@ export function App() {
   );
 }
 
-function SignedInApp({ user }: { user: SessionUser }) {
+function SignedInApp({ user }: { user: PublicUser }) {
+  const session = useSignedIn();
   const view = useView();
+  // New incidents on the change feed mark every cached API answer stale (TanStack Query).
+  useLiveInvalidation();
   const summary = useApi((signal) => api.summary(signal), []);
   const config = useApi((signal) => api.config(signal), []);
   // Maps, the presentation and the pack follow the change feed: new incidents refresh the summary.
   useLiveRefetch(summary.reload, view.page === 'map' || view.page === 'present' || view.page === 'pack');
   // A page the role cannot use (an old URL after signing in as someone else, a link from the welcome
   // screen): go to the map, which every role can use, rather than a dead end.
-  const allowed = canOpen(user, view.page);
+  const allowed = canOpen(session, view.page);
   useEffect(() => {
     if (!allowed) navigate('/', { replace: true });
   }, [allowed]);
@@ -93,7 +97,7 @@ function SignedInApp({ user }: { user: SessionUser }) {
   else if (view.page === 'journeys') page = <JourneysPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'present') page = <PresentPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'pack') page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
-  else if (isEmptyDatabase(summary.data)) page = <FirstRun canImport={canImport(user)} isAdmin={user.role === 'admin'} />;
+  else if (isEmptyDatabase(summary.data)) page = <FirstRun canImport={can(session, 'imports.write')} isAdmin={can(session, 'admin')} />;
   else if (view.page === 'planning') page = <PlanningPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'chb') page = <ChbPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else page = <MapPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;

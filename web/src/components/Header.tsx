@@ -1,9 +1,11 @@
 // Top bar: product name, the page links the user's role may open (client-side navigation), what data
 // is loaded, and who is signed in.
-import type { SessionUser, Summary } from '../api/types';
+import type { PublicUser } from '../../../contract/auth';
+import { useSession } from '../api/session-store';
+import type { Summary } from '../api/types';
 import { formatCount } from '../lib/format';
 import { monthLabel } from '../lib/months';
-import { canOpen } from '../lib/roles';
+import { canOpen } from '../lib/can';
 import { mapPageUrl, navigate } from '../state/view-store';
 import { PAGE_PATHS, type Page } from '../state/url-state';
 import { UserMenu } from './UserMenu';
@@ -37,7 +39,8 @@ const LINKS: { page: Exclude<Page, 'map' | 'setup'>; label: string }[] = [
   { page: 'audit', label: 'Audit log' },
 ];
 
-export function Header({ summary, page, user }: { summary: Summary | null; page: Page; user: SessionUser | null }) {
+export function Header({ summary, page, user }: { summary: Summary | null; page: Page; user: PublicUser | null }) {
+  const session = useSession();
   return (
     <header className="app-header">
       <span className="brand">Saferplaces</span>
@@ -53,7 +56,7 @@ export function Header({ summary, page, user }: { summary: Summary | null; page:
           <NavLink href={withPath(mapPageUrl(), PAGE_PATHS.pack)} active={page === 'pack'} testId="nav-pack">
             Tasking pack
           </NavLink>
-          {LINKS.filter((l) => canOpen(user, l.page)).map((l) => (
+          {LINKS.filter((l) => session.status === 'signed-in' && canOpen(session, l.page)).map((l) => (
             <NavLink key={l.page} href={PAGE_PATHS[l.page]} active={page === l.page} testId={`nav-${l.page}`}>
               {l.label}
             </NavLink>

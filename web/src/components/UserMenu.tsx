@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/client';
 import { signOut } from '../api/session';
-import type { SessionUser } from '../api/types';
-import { ROLE_HINTS, ROLE_LABELS } from '../lib/roles';
+import type { PublicUser } from '../../../contract/auth';
+import { ROLE_HINTS, ROLE_LABELS } from '../../../contract/capabilities';
 
-export function UserMenu({ user }: { user: SessionUser }) {
+export function UserMenu({ user }: { user: PublicUser }) {
   const [error, setError] = useState<string | null>(null);
   const out = (everywhere: boolean) => signOut(everywhere).catch((e) => setError(errorMessage(e)));
   return (

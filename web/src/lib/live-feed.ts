@@ -4,7 +4,7 @@
 // answered an error, e.g. 401 after signing out), `EventStream` asks `closed` what to do: reconnect
 // after a pause (with `?after=` the last id seen), or stop.
 // The change feed is shared: one EventSource per tab, however many components listen.
-import type { LiveChange } from '../api/live';
+import type { LiveChange } from '../../../contract/live';
 
 /** The part of EventSource used here (tests pass a fake). */
 export interface EventSourceLike {

@@ -1,10 +1,10 @@
 // The tab's one change feed and the React hooks on it: refetch what is shown when incidents are
 // added (coalesced to at most one refetch per REFRESH_MS), and the "N new incidents" toast.
 import { useEffect, useRef, useState } from 'react';
-import { getJson } from '../api/client';
+import { getSession } from '../../../contract/auth';
+import { call } from '../api/call';
 import { invalidateData } from '../api/query';
 import { sessionExpired } from '../api/session-store';
-import type { SessionResponse } from '../api/types';
 import { coalesce, LiveFeed, type LiveListener } from './live-feed';
 import { newIncidentsText } from './live-view';
 
@@ -12,7 +12,7 @@ export const REFRESH_MS = 400;
 const TOAST_MS = 8000;
 
 export const liveFeed = new LiveFeed({
-  stillSignedIn: () => getJson<SessionResponse>('/api/session').then((s) => !!s.user, () => true),
+  stillSignedIn: () => call(getSession, { query: {} }).then((s) => !!s.user, () => true),
   signedOut: () => sessionExpired(),
   // For the browser tests (and anyone curious): whether this tab is receiving changes.
   onStatus: (s) => {

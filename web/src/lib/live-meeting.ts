@@ -8,7 +8,9 @@
 // The meeting is kept in sessionStorage, so a reload stays in it.
 import { useEffect, useSyncExternalStore } from 'react';
 import { errorMessage } from '../api/client';
-import { liveApi, type Meeting, type MeetingView } from '../api/live';
+import * as live from '../../../contract/live';
+import type { Meeting, MeetingView, MeetingViewEvent } from '../../../contract/live';
+import { call } from '../api/call';
 import { formatView, type ViewState } from '../state/url-state';
 import { getView, navigate, updateView } from '../state/view-store';
 import { coalesce, EventStream } from './live-feed';
@@ -90,7 +92,10 @@ export function setShownWindow(w: MonthWindow | null) {
 
 /** While mounted, the window this page's map shows is the one a meeting it presents sends. */
 export function useShownWindow(w: MonthWindow | null) {
-  useEffect(() => setShownWindow(w), [w?.from, w?.to]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shown = w !== null;
+  const from = w?.from ?? null;
+  const to = w?.to ?? null;
+  useEffect(() => setShownWindow(shown ? ({ from, to } as MonthWindow) : null), [shown, from, to]);
   useEffect(() => () => setShownWindow(null), []);
 }
 
@@ -102,7 +107,7 @@ function pushNow() {
   if (body === lastSent) return;
   lastSent = body;
   const m = state.meeting;
-  liveApi.putView(m.id, view).then(
+  call(live.putMeetingView, { params: { id: m.id }, body: view }).then(
     () => {
       remember(m.code);
       if (state.mode === 'presenting' && state.error) set({ ...state, error: null });
@@ -122,7 +127,7 @@ export function viewChanged() {
 
 export async function startMeeting(title: string): Promise<void> {
   await leaveMeeting();
-  const m = await liveApi.createMeeting(title);
+  const m = await call(live.createMeeting, { body: { title } });
   lastSent = '';
   set({ mode: 'presenting', meeting: m, error: null });
   pushNow();
@@ -133,10 +138,13 @@ export async function endMeeting(): Promise<void> {
   const m = state.meeting;
   remember(m.code);
   set({ mode: 'none', notice: null });
-  await liveApi.endMeeting(m.id).catch(() => undefined);
+  await call(live.endMeeting, { params: { id: m.id } }).catch(() => undefined);
 }
 
 // ---------- following ----------
+
+/** A meeting by id or join code. */
+const getMeeting = (idOrCode: string) => call(live.getMeeting, { params: { id: idOrCode }, query: {} });
 
 function applyView(v: MeetingView) {
   updateView((cur: ViewState) => meetingToView(v, cur), { source: 'app' });
@@ -151,12 +159,12 @@ function follow(m: Meeting, savedUrl: string) {
       if (state.mode === 'following' && state.meeting.id === m.id && state.connected !== (s === 'open')) set({ ...state, connected: s === 'open' });
     },
     on: {
-      view: (data) => applyView((data as { view: MeetingView }).view),
+      view: (data) => applyView((data as MeetingViewEvent).view),
       end: () => void leaveMeeting('The presenter ended the meeting; your own view is back.'),
     },
     // The browser gave up (e.g. 410 once ended): is the meeting still on?
     closed: () =>
-      liveApi.meeting(m.id).then(
+      getMeeting(m.id).then(
         (x) => {
           if (!x.ended_at) return true;
           void leaveMeeting('The meeting has ended; your own view is back.');
@@ -169,7 +177,7 @@ function follow(m: Meeting, savedUrl: string) {
 
 /** Joins by join code (or id): the current view is kept to come back to. */
 export async function joinMeeting(code: string): Promise<void> {
-  const m = await liveApi.meeting(code.trim().toUpperCase());
+  const m = await getMeeting(code.trim().toUpperCase());
   if (m.ended_at) throw new Error('That meeting has ended.');
   const saved = state.mode === 'following' ? state.savedUrl : formatView(getView());
   follow(m, saved);
@@ -200,7 +208,7 @@ export async function resumeMeeting(): Promise<void> {
   }
   if (!saved || state.mode !== 'none') return;
   try {
-    const m = await liveApi.meeting(saved.id);
+    const m = await getMeeting(saved.id);
     if (m.ended_at) return set({ mode: 'none', notice: null });
     if (saved.mode === 'presenting') set({ mode: 'presenting', meeting: m, error: null });
     else follow(m, saved.savedUrl ?? '/');

@@ -1,7 +1,7 @@
 // Pure helpers for live updates, meetings, presentation mode and the tasking pack: the map view as a
 // meeting view and back, the comparison period, the "since the last meeting" point, toast text and
 // the presentation palette. Node-tested (test/web-live.test.ts).
-import type { LiveChange, MeetingView, Pack } from '../api/live';
+import type { LiveChange, MeetingView, Pack } from '../../../contract/live';
 import { LAYER_KEYS, type LayerKey, type ViewState } from '../state/url-state';
 import { HEX_RESOLUTIONS, type HexRes } from '../map/prepare/hexes';
 import { isMonth, monthLabel } from './months';
@@ -118,7 +118,7 @@ export function periodLabel(from: string, to: string): string {
 }
 
 /** How the headline describes the comparison, saying when month-precision data forced whole months. */
-export function comparisonText(p: Pack['period'], monthPrecision: boolean): string {
+export function comparisonText(p: Omit<Pack['period'], 'basis'>, monthPrecision: boolean): string {
   const what = p.compare === '1m' ? 'one month' : p.compare === '28d' ? '28 days' : p.compare ? p.compare : 'the same length';
   const note = p.compare === '1m' && monthPrecision ? ' (police.uk data give only the month, so periods are whole months)' : '';
   return `${periodLabel(p.from, p.to)} compared with the previous ${what}, ${periodLabel(p.previous_from, p.previous_to)}${note}`;

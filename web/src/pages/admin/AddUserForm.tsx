@@ -1,29 +1,34 @@
 // Add an account: email, name, role, optional password (without one the account can only use API
 // tokens until a password is set), and for officers the ward codes their incident points are limited to.
 import { useState } from 'react';
-import { admin, parseAreaCodes } from '../../api/admin';
-import type { Role } from '../../api/types';
+import * as auth from '../../../../contract/auth';
+import type { Role } from '../../../../contract/capabilities';
+import { parseAreaCodes } from '../../api/admin';
+import { useRouteMutation } from '../../api/query';
 import { RoleSelect } from './RoleSelect';
 import { useAction } from '../../lib/use-action';
 
-export function AddUserForm({ onAdded }: { onAdded: () => void }) {
+export function AddUserForm() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('analyst');
   const [password, setPassword] = useState('');
   const [codes, setCodes] = useState('');
   const action = useAction();
+  const add = useRouteMutation(auth.addUser, [auth.listUsers]);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const added = await action.run(
       () =>
-        admin.addUser({
-          email: email.trim(),
-          name: name.trim() || undefined,
-          role,
-          password: password || undefined,
-          area_codes: role === 'officer' ? parseAreaCodes(codes) : undefined,
+        add.mutateAsync({
+          body: {
+            email: email.trim(),
+            name: name.trim() || undefined,
+            role,
+            password: password || undefined,
+            area_codes: role === 'officer' ? parseAreaCodes(codes) : undefined,
+          },
         }),
       (u) => `Added ${u.email}.`,
     );
@@ -32,7 +37,6 @@ export function AddUserForm({ onAdded }: { onAdded: () => void }) {
       setName('');
       setPassword('');
       setCodes('');
-      onAdded();
     }
   };
 

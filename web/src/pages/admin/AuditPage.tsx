@@ -1,11 +1,14 @@
 // Administration: the audit log (DPA 2018 s62) with filters, pages of 50 rows, and a CSV export for
 // the Information Commissioner (itself logged with purpose and recipient).
 import { useState } from 'react';
-import { admin, type AuditFilter } from '../../api/admin';
-import { AUDIT_ACTIONS } from '../../api/types';
+import * as auth from '../../../../contract/auth';
+import { AUDIT_ACTIONS, type AuditAction } from '../../../../contract/auth';
+import type { AuditFilter } from '../../api/admin';
+import { routeUrl } from '../../api/call';
+import { downloadFile } from '../../api/client';
+import { useRoute } from '../../api/query';
 import { ExportDialog } from '../../components/ExportDialog';
 import { formatCount } from '../../lib/format';
-import { useApi } from '../../lib/use-api';
 import { AuditTable } from './AuditTable';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -27,14 +30,14 @@ interface Form {
 }
 const EMPTY: Form = { from: '', until: '', user: '', action: '', q: '' };
 
-const toFilter = (f: Form): AuditFilter => ({ from: f.from || undefined, to: untilToExclusive(f.until), user: f.user.trim() || undefined, action: f.action || undefined, q: f.q.trim() || undefined });
+const toFilter = (f: Form): AuditFilter => ({ from: f.from || undefined, to: untilToExclusive(f.until), user: f.user.trim() || undefined, action: (f.action as AuditAction) || undefined, q: f.q.trim() || undefined });
 
 export function AuditPage() {
   const [form, setForm] = useState<Form>(EMPTY);
   const [filter, setFilter] = useState<AuditFilter>({});
   const [offset, setOffset] = useState(0);
   const [exporting, setExporting] = useState(false);
-  const page = useApi((s) => admin.audit(filter, AUDIT_PAGE_SIZE, offset, s), [JSON.stringify(filter), offset]);
+  const page = useRoute(auth.searchAudit, { query: { ...filter, limit: AUDIT_PAGE_SIZE, offset } });
   const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
   const total = page.data?.total ?? 0;
 
@@ -98,7 +101,7 @@ export function AuditPage() {
         </div>
       </form>
       <div className="panel">
-        {page.error && <p className="error-text">{page.error}</p>}
+        {page.error && <p className="error-text">{page.error.message}</p>}
         <div className="pager">
           <span data-testid="audit-total">
             {page.data ? (total === 0 ? 'No entries' : `${formatCount(offset + 1)}–${formatCount(Math.min(offset + AUDIT_PAGE_SIZE, total))} of ${formatCount(total)}`) : 'Loading…'}
@@ -117,7 +120,7 @@ export function AuditPage() {
           title="Export the audit log"
           description={<p>All {formatCount(total)} entries matching the current filters, as CSV.</p>}
           formats={[{ value: 'csv', label: 'CSV' }]}
-          onExport={(stated) => admin.exportAudit(filter, stated)}
+          onExport={(stated) => downloadFile(routeUrl(auth.exportAudit), { ...filter, ...stated }, 'saferplaces-audit.csv')}
           onClose={() => setExporting(false)}
         />
       )}

@@ -1,5 +1,5 @@
 // Rows of the audit log: when, who, what, which query, how many records, purpose and recipient.
-import type { AuditRow } from '../../api/types';
+import type { AuditRow } from '../../../../contract/auth';
 import { formatCount } from '../../lib/format';
 
 const when = (at: string) => new Date(at).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' });

@@ -1,6 +1,5 @@
 // The role picker of the add-user form and the user editor.
-import { ROLES, type Role } from '../../api/types';
-import { ROLE_HINTS, ROLE_LABELS } from '../../lib/roles';
+import { ROLE_HINTS, ROLE_LABELS, ROLES, type Role } from '../../../../contract/capabilities';
 
 export function RoleSelect({ value, onChange, testId, hints = false }: { value: Role; onChange: (r: Role) => void; testId: string; hints?: boolean }) {
   return (

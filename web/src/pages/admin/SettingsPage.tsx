@@ -1,11 +1,12 @@
 // Administration: the partner disclosure threshold (counts below it are withheld from partners).
 import { useEffect, useState } from 'react';
-import { admin } from '../../api/admin';
-import { useApi } from '../../lib/use-api';
+import * as auth from '../../../../contract/auth';
+import { useRoute, useRouteMutation } from '../../api/query';
 import { useAction } from '../../lib/use-action';
 
 export function SettingsPage() {
-  const settings = useApi((s) => admin.settings(s), []);
+  const settings = useRoute(auth.getSettings, { query: {} });
+  const put = useRouteMutation(auth.putSettings, [auth.getSettings]);
   const [min, setMin] = useState('');
   const action = useAction();
   useEffect(() => {
@@ -14,13 +15,13 @@ export function SettingsPage() {
 
   const save = (e: React.FormEvent) => {
     e.preventDefault();
-    void action.run(() => admin.putSettings({ partner_min_count: Number(min) }), (s) => `Saved: partners see counts of ${s.partner_min_count} or more.`);
+    void action.run(() => put.mutateAsync({ body: { partner_min_count: Number(min) } }), (s) => `Saved: partners see counts of ${s.partner_min_count} or more.`);
   };
 
   return (
     <div className="admin-page" data-testid="settings-page">
       <h1>Settings</h1>
-      {settings.error && <p className="error-text">{settings.error}</p>}
+      {settings.error && <p className="error-text">{settings.error.message}</p>}
       <form className="panel admin-form" onSubmit={save}>
         <h2 className="panel-title">Partner disclosure threshold</h2>
         <p className="hint">

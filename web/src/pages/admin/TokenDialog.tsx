@@ -1,27 +1,29 @@
 // Create an API token for a user: scopes, label, lifetime. The token is shown once, with a copy
 // button; the server keeps only its hash.
 import { useState } from 'react';
-import { admin } from '../../api/admin';
-import { TOKEN_SCOPES, type NewToken, type SessionUser, type TokenScope } from '../../api/types';
+import * as auth from '../../../../contract/auth';
+import { SCOPES, type Scope } from '../../../../contract/capabilities';
+import { useRouteMutation } from '../../api/query';
 import { useAction } from '../../lib/use-action';
 
-const SCOPE_HINTS: Record<TokenScope, string> = {
+const SCOPE_HINTS: Record<Scope, string> = {
   read: 'read the API (what the user’s role may see)',
   import: 'upload files to import',
   ingest: 'push incident records',
 };
 
-export function TokenDialog({ user, onClose }: { user: SessionUser; onClose: (created: boolean) => void }) {
-  const [scopes, setScopes] = useState<TokenScope[]>(['read']);
+export function TokenDialog({ user, onClose }: { user: auth.PublicUser; onClose: (created: boolean) => void }) {
+  const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [label, setLabel] = useState('');
   const [days, setDays] = useState('90');
-  const [created, setCreated] = useState<NewToken | null>(null);
+  const [created, setCreated] = useState<auth.NewToken | null>(null);
   const [copied, setCopied] = useState(false);
   const action = useAction();
+  const create = useRouteMutation(auth.createToken, [auth.listTokens]);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    const t = await action.run(() => admin.createToken(user.id, { scopes, label: label.trim() || undefined, days: days ? Number(days) : undefined }));
+    const t = await action.run(() => create.mutateAsync({ params: { id: String(user.id) }, body: { scopes, label: label.trim() || undefined, days: days ? Number(days) : undefined } }));
     if (t) setCreated(t);
   };
   const copy = async () => {
@@ -53,7 +55,7 @@ export function TokenDialog({ user, onClose }: { user: SessionUser; onClose: (cr
           <>
             <fieldset className="field">
               <legend>Scopes</legend>
-              {TOKEN_SCOPES.map((s) => (
+              {SCOPES.map((s) => (
                 <label key={s} className="check">
                   <input
                     type="checkbox"

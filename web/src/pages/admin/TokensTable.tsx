@@ -1,6 +1,7 @@
 // Every API token (prefix only; the token itself is never stored), with revoke.
-import { admin } from '../../api/admin';
-import type { ApiToken } from '../../api/types';
+import * as auth from '../../../../contract/auth';
+import type { ApiToken } from '../../../../contract/auth';
+import { useRouteMutation } from '../../api/query';
 import { useAction } from '../../lib/use-action';
 
 function status(t: ApiToken): string {
@@ -9,8 +10,9 @@ function status(t: ApiToken): string {
   return 'Active';
 }
 
-export function TokensTable({ tokens, onChanged }: { tokens: ApiToken[]; onChanged: () => void }) {
+export function TokensTable({ tokens }: { tokens: ApiToken[] }) {
   const action = useAction();
+  const revoke = useRouteMutation(auth.revokeToken, [auth.listTokens]);
   return (
     <div className="panel" data-testid="tokens">
       <h2 className="panel-title">API tokens</h2>
@@ -46,7 +48,7 @@ export function TokensTable({ tokens, onChanged }: { tokens: ApiToken[]; onChang
                 <td data-testid="token-status">{status(t)}</td>
                 <td>
                   {!t.revoked_at && (
-                    <button type="button" disabled={action.busy} onClick={() => action.run(() => admin.revokeToken(t.id)).then((r) => r && onChanged())} data-testid="token-revoke">
+                    <button type="button" disabled={action.busy} onClick={() => action.run(() => revoke.mutateAsync({ params: { id: String(t.id) } }))} data-testid="token-revoke">
                       Revoke
                     </button>
                   )}

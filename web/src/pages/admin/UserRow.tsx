@@ -1,31 +1,37 @@
 // One account in the users table, with its actions; "Edit" opens an editor row (name, role, wards,
 // password reset). The server ends the account's sessions when its role or password changes.
 import { useState } from 'react';
-import { admin, parseAreaCodes, type UserPatch } from '../../api/admin';
-import type { Role, SessionUser } from '../../api/types';
+import * as auth from '../../../../contract/auth';
+import { ROLE_LABELS, type Role } from '../../../../contract/capabilities';
+import type { BodyOf } from '../../../../contract/http';
+import { parseAreaCodes } from '../../api/admin';
+import { useRouteMutation } from '../../api/query';
 import { RoleSelect } from './RoleSelect';
-import { ROLE_LABELS } from '../../lib/roles';
 import { useAction } from '../../lib/use-action';
 
 const COLUMNS = 7;
 
-function UserEditor({ user, onSaved, onCancel }: { user: SessionUser; onSaved: () => void; onCancel: () => void }) {
+/** Changes an account; the users list refetches. */
+const useUpdateUser = () => useRouteMutation(auth.updateUser, [auth.listUsers]);
+
+function UserEditor({ user, onSaved, onCancel }: { user: auth.PublicUser; onSaved: () => void; onCancel: () => void }) {
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<Role>(user.role);
   const [codes, setCodes] = useState((user.area_codes ?? []).join(', '));
   const [password, setPassword] = useState('');
   const action = useAction();
+  const update = useUpdateUser();
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
-    const patch: UserPatch = {};
+    const patch: BodyOf<typeof auth.updateUser> = {};
     if (name.trim() !== user.name) patch.name = name.trim();
     if (role !== user.role) patch.role = role;
     const newCodes = role === 'officer' ? parseAreaCodes(codes) : null;
     if ((newCodes ?? []).join(',') !== (user.area_codes ?? []).join(',')) patch.area_codes = newCodes;
     if (password) patch.password = password;
     if (Object.keys(patch).length === 0) return onCancel();
-    if (await action.run(() => admin.updateUser(user.id, patch))) onSaved();
+    if (await action.run(() => update.mutateAsync({ params: { id: String(user.id) }, body: patch }))) onSaved();
   };
 
   return (
@@ -66,9 +72,11 @@ function UserEditor({ user, onSaved, onCancel }: { user: SessionUser; onSaved: (
   );
 }
 
-export function UserRow({ user, isMe, onChanged, onNewToken }: { user: SessionUser; isMe: boolean; onChanged: () => void; onNewToken: (u: SessionUser) => void }) {
+export function UserRow({ user, isMe, onNewToken }: { user: auth.PublicUser; isMe: boolean; onNewToken: (u: auth.PublicUser) => void }) {
   const [editing, setEditing] = useState(false);
   const action = useAction();
+  const update = useUpdateUser();
+  const revoke = useRouteMutation(auth.revokeUserSessions);
   return (
     <>
       <tr data-testid="user-row" data-email={user.email} className={user.disabled ? 'disabled' : undefined}>
@@ -90,7 +98,7 @@ export function UserRow({ user, isMe, onChanged, onNewToken }: { user: SessionUs
             <button
               type="button"
               disabled={action.busy}
-              onClick={() => action.run(() => admin.updateUser(user.id, { disabled: !user.disabled })).then((r) => r && onChanged())}
+              onClick={() => action.run(() => update.mutateAsync({ params: { id: String(user.id) }, body: { disabled: !user.disabled } }))}
               data-testid="user-toggle-disabled"
             >
               {user.disabled ? 'Enable' : 'Disable'}
@@ -100,7 +108,7 @@ export function UserRow({ user, isMe, onChanged, onNewToken }: { user: SessionUs
             type="button"
             disabled={action.busy}
             title="End every session of this account"
-            onClick={() => action.run(() => admin.revokeSessions(user.id), (r) => `${r.revoked} session${r.revoked === 1 ? '' : 's'} ended.`)}
+            onClick={() => action.run(() => revoke.mutateAsync({ params: { id: String(user.id) } }), (r) => `${r.revoked} session${r.revoked === 1 ? '' : 's'} ended.`)}
             data-testid="user-revoke-sessions"
           >
             Sign out sessions
@@ -120,10 +128,7 @@ export function UserRow({ user, isMe, onChanged, onNewToken }: { user: SessionUs
         <UserEditor
           user={user}
           onCancel={() => setEditing(false)}
-          onSaved={() => {
-            setEditing(false);
-            onChanged();
-          }}
+          onSaved={() => setEditing(false)}
         />
       )}
     </>

@@ -1,24 +1,24 @@
 // Administration: accounts (add, edit role and wards, disable, reset password, end sessions, API tokens).
 import { useState } from 'react';
-import { admin } from '../../api/admin';
-import type { SessionUser } from '../../api/types';
-import { useApi } from '../../lib/use-api';
+import * as auth from '../../../../contract/auth';
+import { useRoute } from '../../api/query';
 import { AddUserForm } from './AddUserForm';
 import { UserRow } from './UserRow';
 import { TokenDialog } from './TokenDialog';
 import { TokensTable } from './TokensTable';
 
-export function UsersPage({ me }: { me: SessionUser }) {
-  const users = useApi((s) => admin.users(s), []);
-  const tokens = useApi((s) => admin.tokens(s), []);
-  const [tokenFor, setTokenFor] = useState<SessionUser | null>(null);
+export function UsersPage({ me }: { me: auth.PublicUser }) {
+  // The forms' mutations invalidate these two (the lists refetch).
+  const users = useRoute(auth.listUsers, { query: {} });
+  const tokens = useRoute(auth.listTokens, { query: {} });
+  const [tokenFor, setTokenFor] = useState<auth.PublicUser | null>(null);
   return (
     <div className="admin-page" data-testid="users-page">
       <h1>Users</h1>
-      <AddUserForm onAdded={users.reload} />
+      <AddUserForm />
       <div className="panel">
         <h2 className="panel-title">Accounts{users.data ? ` (${users.data.users.length})` : ''}</h2>
-        {users.error && <p className="error-text">{users.error}</p>}
+        {users.error && <p className="error-text">{users.error.message}</p>}
         {users.data && (
           <table className="admin-table" data-testid="users-table">
             <thead>
@@ -34,23 +34,15 @@ export function UsersPage({ me }: { me: SessionUser }) {
             </thead>
             <tbody>
               {users.data.users.map((u) => (
-                <UserRow key={u.id} user={u} isMe={u.id === me.id} onChanged={users.reload} onNewToken={setTokenFor} />
+                <UserRow key={u.id} user={u} isMe={u.id === me.id} onNewToken={setTokenFor} />
               ))}
             </tbody>
           </table>
         )}
       </div>
-      {tokens.data && <TokensTable tokens={tokens.data.tokens} onChanged={tokens.reload} />}
-      {tokens.error && <p className="error-text">{tokens.error}</p>}
-      {tokenFor && (
-        <TokenDialog
-          user={tokenFor}
-          onClose={(created) => {
-            setTokenFor(null);
-            if (created) tokens.reload();
-          }}
-        />
-      )}
+      {tokens.data && <TokensTable tokens={tokens.data.tokens} />}
+      {tokens.error && <p className="error-text">{tokens.error.message}</p>}
+      {tokenFor && <TokenDialog user={tokenFor} onClose={() => setTokenFor(null)} />}
     </div>
   );
 }

@@ -1,9 +1,11 @@
 // First run: the server prints http://host:port/setup#token=…; this page takes the token from the URL
 // fragment (never sent to the server in a request line or logged), clears it from the address bar and
 // creates the first administrator.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { getSetup } from '../../../../contract/auth';
 import { ApiError, errorMessage } from '../../api/client';
-import { completeSetup, setupNeeded } from '../../api/session';
+import { useRoute } from '../../api/query';
+import { completeSetup } from '../../api/session';
 import { navigate } from '../../state/view-store';
 
 export const PASSWORD_MIN = 12;
@@ -28,7 +30,8 @@ export function analystEmailFor(email: string): string {
 
 export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
   const [token, setToken] = useState(takeSetupToken);
-  const [needed, setNeeded] = useState<boolean | null>(null);
+  const setup = useRoute(getSetup, { query: {} }, { staleTime: 0 });
+  const needed = setup.data?.needed ?? null;
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -38,11 +41,8 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
   const [analystEmail, setAnalystEmail] = useState<string | null>(null);
   const analyst = analystEmail ?? analystEmailFor(email);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setupNeeded().then(setNeeded, (e) => setError(errorMessage(e)));
-  }, []);
+  const [submitError, setError] = useState<string | null>(null);
+  const error = submitError ?? (setup.error ? errorMessage(setup.error) : null);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();

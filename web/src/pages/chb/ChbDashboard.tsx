@@ -11,9 +11,9 @@ import type { ChbAreaDetail, ChbEvaluation, Displacement, PhaseEvaluation, Windo
 import type { AppConfig } from '../../api/types';
 import { errorMessage } from '../../api/client';
 import { useRoute } from '../../api/query';
-import { useUser } from '../../api/session-store';
+import { useSignedIn } from '../../api/session-store';
 import { WITHHELD } from '../../lib/format';
-import { canReadRegister } from '../../lib/roles';
+import { can } from '../../lib/can';
 import { navigate } from '../../state/view-store';
 import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
 import { HARM_SCHEMES } from '../planning/AnalysisWindow';
@@ -169,7 +169,7 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
   // cached answer); the figures shown stay until the new ones arrive.
   const ev = useRoute(contract.chbEvaluation, { params: { id }, query: { weights } }, { placeholderData: keepPreviousData });
   // Type labels for the interventions logged in the area (roles without the register get the slugs).
-  const types = useRoute(contract.interventionTypes, canReadRegister(useUser()) ? { query: {} } : null);
+  const types = useRoute(contract.interventionTypes, can(useSignedIn(), 'register.read') ? { query: {} } : null);
   const typeList = types.data?.types;
   const typeLabels = useMemo(() => new Map((typeList ?? []).map((t) => [t.slug, t.label])), [typeList]);
   const container = useRef<HTMLDivElement>(null);

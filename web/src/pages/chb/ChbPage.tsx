@@ -6,8 +6,8 @@ import * as contract from '../../../../contract/planning';
 import { errorMessage } from '../../api/client';
 import { useRoute, useRouteMutation } from '../../api/query';
 import type { AppConfig } from '../../api/types';
-import { useUser } from '../../api/session-store';
-import { canManageChb } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can } from '../../lib/can';
 import { useWardAreas } from '../planning/use-planning-map';
 import { navigate, useView } from '../../state/view-store';
 import { ChbCreate } from './ChbCreate';
@@ -19,8 +19,8 @@ import './chb.css';
 export function ChbPage({ config }: { config: AppConfig }) {
   useView(); // re-render on navigation (the id is in the query)
   const id = parseChbId(window.location.search);
-  const user = useUser();
-  const manage = canManageChb(user);
+  const session = useSignedIn();
+  const manage = can(session, 'chb.manage');
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const list = useRoute(contract.chbList, { query: {} });

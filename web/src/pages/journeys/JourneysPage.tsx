@@ -11,8 +11,8 @@ import type { Proposal, SegmentRow } from '../../../../contract/journeys';
 import type { AppConfig } from '../../api/types';
 import type { JourneyFilters } from '../../api/journeys';
 import { useRoute } from '../../api/query';
-import { useUser } from '../../api/session-store';
-import { canEditRoutes, seesWithheld } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can, seesWithheld } from '../../lib/can';
 import { loadBaseStyle } from '../../map/base-style';
 import { corridorWidth, nearestSite, proposalCollection } from '../../map/prepare/journeys';
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
@@ -56,9 +56,9 @@ function useJourneyView(): [JourneyView, (change: Partial<JourneyView>, push?: b
 type Mode = { kind: 'view' } | { kind: 'draw' | 'edit'; draft: RouteDraft };
 
 export function JourneysPage({ config }: { config: AppConfig }) {
-  const user = useUser();
-  const editor = canEditRoutes(user);
-  const partner = seesWithheld(user);
+  const session = useSignedIn();
+  const editor = can(session, 'journeys.write');
+  const partner = seesWithheld(session);
   const [view, setView] = useJourneyView();
   const filters = view.filters;
   const [style, setStyle] = useState<{ style: StyleSpecification; note: string | null } | null>(null);

@@ -14,8 +14,8 @@ import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
 import { useApi } from '../../lib/use-api';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
-import { useUser } from '../../api/session-store';
-import { canExportIncidents, canSeePoints, pointsLayerLabel, seesWithheld } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can, pointsLayerLabel, seesWithheld } from '../../lib/can';
 import { MapView } from './MapView';
 import { FilterPanel } from './FilterPanel';
 import { LayerPanel } from './LayerPanel';
@@ -37,7 +37,7 @@ const HEX_SCHEME = 'YlOrRd' as const;
 
 export function MapPage({ summary, config }: { summary: Summary; config: AppConfig }) {
   const { view, source } = useViewSnapshot();
-  const user = useUser();
+  const session = useSignedIn();
   const [exporting, setExporting] = useState<ExportKind | null>(null);
   const [controller, setController] = useState<MapController | null>(null);
   const [viewport, setViewport] = useState<Viewport | null>(null);
@@ -64,7 +64,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   // A hotspot statistic (Gi*, emerging, change) replaces the count hexagons and choropleth while shown.
   const showHexes = hasLayer(view, 'hexes') && !view.hotspot.mode;
   // Record-level points only for roles that may see them (a shared URL may ask for them anyway).
-  const showIncidents = hasLayer(view, 'incidents') && canSeePoints(user);
+  const showIncidents = hasLayer(view, 'incidents') && can(session, 'records.read');
   // Live updates: new incidents refetch the statistics, hexagons and points shown.
   const live = useLiveNonce();
   const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
@@ -163,7 +163,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           showAreas={hasLayer(view, 'choropleth')}
           areaClasses={areaClasses}
           areaColours={areaColours}
-          areaNoDataLabel={areaNoDataLabel(stats.data, metric, seesWithheld(user))}
+          areaNoDataLabel={areaNoDataLabel(stats.data, metric, seesWithheld(session))}
           noCurrentData={coverage.noCurrent}
           coverageNotes={coverage.notes}
           coverageRule={stats.data?.coverage.rule ?? null}
@@ -173,12 +173,12 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           hexColours={hexColours}
           hexRes={hexes?.res ?? null}
           showIncidents={showIncidents}
-          withheldMin={seesWithheld(user) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null}
+          withheldMin={seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null}
           hexWithheld={!!hexes?.withheld}
         />}
         <DrawAreaTool drawn={drawn} disabled={!controller} />
-        <LayerPanel view={view} autoRes={hexes?.res ?? null} pointsLabel={canSeePoints(user) ? pointsLayerLabel(user) : null} />
-        {canExportIncidents(user) && filters && (
+        <LayerPanel view={view} autoRes={hexes?.res ?? null} pointsLabel={can(session, 'records.read') ? pointsLayerLabel(session.user) : null} />
+        {can(session, 'records.export') && filters && (
           <div className="panel">
             <h2 className="panel-title">Export</h2>
             <button type="button" onClick={() => setExporting('incidents')} data-testid="export-incidents">
@@ -239,7 +239,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           levelLabel={levelLabel}
           filters={filters}
           viewBbox={viewport?.bbox ?? null}
-          partner={seesWithheld(user)}
+          partner={seesWithheld(session)}
           categoryLabel={(slug) => categories.data?.categories.find((c) => c.slug === slug)?.label ?? slug}
           onClose={() => setExporting(null)}
         />

@@ -26,8 +26,8 @@ export function MapImages({ views, period, onDone }: { views: PackView[]; period
   const [controller, setController] = useState<MapController | null>(null);
   const [images, setImages] = useState<RenderedView[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify([views, period]);
 
+  // `views` and `period` are memoised by the page: a new one is a new set of images to draw.
   useEffect(() => {
     if (!controller || !period) return;
     const ac = new AbortController();
@@ -47,8 +47,7 @@ export function MapImages({ views, period, onDone }: { views: PackView[]; period
       onDone(true);
     });
     return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controller, key]);
+  }, [controller, views, period, onDone]);
 
   return (
     <section className="pack-section">

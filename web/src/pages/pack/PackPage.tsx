@@ -4,14 +4,17 @@
 // purpose/recipient dialog.
 // Partners see withheld counts as "withheld" (the server applies the disclosure rule).
 import { useMemo, useState } from 'react';
-import { liveApi } from '../../api/live';
+import { exportPack } from '../../../../contract/live';
+import { routeUrl } from '../../api/call';
+import { downloadFile } from '../../api/client';
+import { packParams } from '../../api/live';
 import type { AppConfig, Summary } from '../../api/types';
 import { useUser } from '../../api/session-store';
 import { ExportDialog } from '../../components/ExportDialog';
 import { withheldNote } from '../../lib/format';
 import { useLiveNonce } from '../../lib/live-hooks';
 import { comparisonText } from '../../lib/live-view';
-import { ROLE_LABELS } from '../../lib/roles';
+import { ROLE_LABELS } from '../../../../contract/capabilities';
 import { parseView, type ViewState } from '../../state/url-state';
 import { useView } from '../../state/view-store';
 import { MapImages } from './MapImages';
@@ -32,16 +35,17 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
   const view = useView();
   const user = useUser();
   const live = useLiveNonce();
-  const { pack, error, query, sinceLabel, monthPrecision } = usePack(view, live, 20);
+  const { pack, error, query, sinceLabel, monthPrecision } = usePack(view, 20);
   const cov = usePackCoverage(pack, live);
   const [added, setAdded] = useState<PackView[]>([]);
   const [addUrl, setAddUrl] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
   const [mapsDone, setMapsDone] = useState(false);
   const [exporting, setExporting] = useState(false);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const views = useMemo(() => packViews(view, added), [view.camera?.lat, view.camera?.lng, view.camera?.zoom, view.layers.join(), view.level, view.categories.join(), view.hexRes, added]);
-  const period = useMemo(() => (pack ? { from: pack.period.from, to: pack.period.to } : null), [pack?.period.from, pack?.period.to]);
+  const views = useMemo(() => packViews(view, added), [view, added]);
+  const from = pack?.period.from;
+  const to = pack?.period.to;
+  const period = useMemo(() => (from && to ? { from, to } : null), [from, to]);
 
   const addView = (e: React.FormEvent) => {
     e.preventDefault();
@@ -122,7 +126,7 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
           title="Download the tasking pack (zip)"
           description={<p>CSV tables (period comparison, top cells, ward league, changes since, and the planning sections shown below: patrol boxes, outreach sites, CHB areas), GeoJSON of the hotspot cells, wards, patrol boxes, outreach sites and CHB areas, and a README. {pack.disclosure ? 'Withheld counts stay withheld.' : ''}</p>}
           formats={[{ value: 'zip', label: 'ZIP' }]}
-          onExport={(stated) => liveApi.exportPack(query, stated)}
+          onExport={(stated) => downloadFile(routeUrl(exportPack), { ...stated, filters: packParams(query) }, 'tasking-pack.zip')}
           onClose={() => setExporting(false)}
         />
       )}

@@ -2,7 +2,7 @@
 // pack: this period against the previous one by category, the top hotspot cells, the ward league and
 // what changed since the last meeting. Withheld counts (partners) read "withheld", never 0; a period the
 // data do not cover reads "no data" (issue 11), and so does a change computed from it.
-import type { NoData, Pack, PackRow } from '../../api/live';
+import type { NoData, Pack, PackRow } from '../../../../contract/live';
 import { formatCountOrMissing, formatCountOrWithheld, formatRate, NO_DATA, WITHHELD } from '../../lib/format';
 import { changeArrow, changeText, periodLabel } from '../../lib/live-view';
 

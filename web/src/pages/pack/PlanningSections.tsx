@@ -3,7 +3,7 @@
 // planning API's defaults for the pack's period), outreach sites over the register's outreach sites, and
 // the CHB areas active during the period with their phase and headline figures. A section the server
 // did not provide says why (role, no candidate venues, module missing).
-import type { Pack, PackSection } from '../../api/live';
+import type { Pack, PackSection } from '../../../../contract/live';
 import type { ChbPhase, Figure, Outreach, PatrolPlan, RegionFigures } from '../../../../contract/planning';
 import { formatCount, formatCountOrMissing } from '../../lib/format';
 

@@ -4,8 +4,10 @@
 // period.basis says which); "since" is the URL's, else the end of the last meeting ended on the server
 // (GET /api/meetings?ended=true), else the last meeting recorded in this browser.
 import { useMemo } from 'react';
-import { liveApi, type Pack, type PackQuery } from '../../api/live';
-import { useApi } from '../../lib/use-api';
+import * as live from '../../../../contract/live';
+import type { Pack } from '../../../../contract/live';
+import { packParams, type PackRequest } from '../../api/live';
+import { useRoute } from '../../api/query';
 import { lastMeetingSeq } from '../../lib/live-meeting';
 import { chooseCompare, sinceLastMeeting, sinceParam } from '../../lib/live-view';
 import { comparisonCoverage } from '../../lib/coverage';
@@ -16,37 +18,36 @@ export interface PackState {
   pack: Pack | null;
   error: string | null;
   loading: boolean;
-  query: PackQuery;
+  query: PackRequest;
   /** What "since" refers to, in words (null: nothing to compare with). */
   sinceLabel: string | null;
   monthPrecision: boolean;
 }
 
-export function usePack(view: ViewState, refresh: number, top = 10): PackState {
+/** The pack for the view; the change feed's invalidation (useLiveInvalidation) refetches it when incidents are added. */
+export function usePack(view: ViewState, top = 10): PackState {
   // The last ended meeting (only asked when the URL has no "since"); the pack waits for it.
-  const ended = useApi(
-    view.since ? null : (signal) => liveApi.meetings({ ended: true, limit: 1 }, signal).then((r) => r.meetings[0] ?? null),
-    [!!view.since],
-  );
-  const waiting = !view.since && ended.loading;
+  const ended = useRoute(live.listMeetings, view.since ? null : { query: { ended: 'true', limit: '1' } });
+  const waiting = !view.since && ended.isLoading;
+  const lastEnded = ended.data ? (ended.data.meetings[0] ?? null) : null;
   const last = useMemo(
-    () => (view.since || waiting ? null : sinceLastMeeting(ended.data, lastMeetingSeq())),
-    [view.since, waiting, ended.data],
+    () => (view.since || waiting ? null : sinceLastMeeting(lastEnded, lastMeetingSeq())),
+    [view.since, waiting, lastEnded],
   );
   const since = view.since ?? (last ? String(last.seq) : null);
   const sinceLabel = view.since ? (/^\d+$/.test(view.since) ? `change ${view.since}` : view.since) : (last?.label ?? null);
   const compare = view.compare ?? undefined;
-  const query: PackQuery = useMemo(
-    () =>
-      view.from && view.to
-        ? { from: view.from, to: view.to, categories: view.categories, top, since: sinceParam(since) }
-        : { compare, categories: view.categories, top, since: sinceParam(since) },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [view.from, view.to, view.categories.join(','), compare, since, top],
-  );
-  const state = useApi(waiting ? null : (signal) => liveApi.pack(query, signal), [JSON.stringify(query), refresh, waiting]);
-  const monthPrecision = !!state.data && chooseCompare(state.data.comparison.time_precision) === '1m';
-  return { pack: state.data, error: state.error, loading: state.loading, query, sinceLabel, monthPrecision };
+  const categoryKey = view.categories.join(',');
+  const query: PackRequest = useMemo(() => {
+    const categories = categoryKey ? categoryKey.split(',') : [];
+    return view.from && view.to
+      ? { from: view.from, to: view.to, categories, top, since: sinceParam(since) }
+      : { compare, categories, top, since: sinceParam(since) };
+  }, [view.from, view.to, categoryKey, compare, since, top]);
+  const state = useRoute(live.getPack, waiting ? null : { query: packParams(query) });
+  const pack = state.data ?? null;
+  const monthPrecision = !!pack && chooseCompare(pack.comparison.time_precision) === '1m';
+  return { pack, error: state.error ? state.error.message : null, loading: waiting || state.isLoading, query, sinceLabel, monthPrecision };
 }
 
 /**
@@ -58,10 +59,10 @@ export function usePackCoverage(pack: Pack | null, refresh: number) {
   const categories = pack?.categories_filter ?? null;
   const report = useCoverageReport(categories, refresh, !!pack);
   const p = pack?.period;
+  // (The pack's objects keep their identity between refetches that change nothing: TanStack Query's structural sharing.)
   const coverage = useMemo(
     () => (p && report.data ? comparisonCoverage(report.data, categories, { from: p.from, to: p.to }, { from: p.previous_from, to: p.previous_to }) : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [report.data, p?.from, p?.to, p?.previous_from, p?.previous_to, categories?.join(',')],
+    [report.data, p, categories],
   );
   return { report, coverage, categories, period: p ? { from: p.from, to: p.to } : null, previous: p ? { from: p.previous_from, to: p.previous_to } : null };
 }

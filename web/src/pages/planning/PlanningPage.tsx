@@ -10,8 +10,8 @@ import type { Intervention, SiteGeometry } from '../../../../contract/planning';
 import type { AppConfig } from '../../api/types';
 import { errorMessage } from '../../api/client';
 import { useRoute } from '../../api/query';
-import { useUser } from '../../api/session-store';
-import { canEditRegister, canManageRegister, canPlan, canReadRegister } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can } from '../../lib/can';
 import { geometryBbox, interventionFeatures, isoToday, typeStyles } from '../../map/prepare/planning';
 import type { DrawKind, PlanningLayerParams } from './PlanningMapController';
 import { usePlanningMap } from './use-planning-map';
@@ -32,10 +32,10 @@ const TAB_LABELS: Record<PlanningTab, string> = { register: 'Register', coverage
 const NO_WARDS: string[] = [];
 
 export function PlanningPage({ config }: { config: AppConfig }) {
-  const user = useUser();
-  const readRegister = canReadRegister(user);
-  const edit = canEditRegister(user);
-  const plan = canPlan(user);
+  const session = useSignedIn();
+  const readRegister = can(session, 'register.read');
+  const edit = can(session, 'register.write');
+  const plan = can(session, 'planning.write');
   const allowed: PlanningTab[] = [...(readRegister ? (['register'] as const) : []), 'coverage', ...(plan ? (['patrol', 'outreach'] as const) : [])];
   const [view, setView] = usePlanningView();
   const tab = allowed.includes(view.tab) ? view.tab : allowed[0];
@@ -129,7 +129,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
         </nav>
         {tab !== 'register' && <AnalysisWindow value={win} onChange={setWin} shown={lastRun} />}
         {(tab === 'coverage' || tab === 'outreach') && readRegister && (
-          <WalkingNetwork network={networkInfo} canManage={canManageRegister(user)} />
+          <WalkingNetwork network={networkInfo} canManage={can(session, 'network.write')} />
         )}
         {tab === 'register' && (
           <div className="plan-tab">
@@ -162,7 +162,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
                 )}
                 <p className="hint">Click an intervention on the map or in the list to see it and its history.</p>
                 {edit && <ImportInterventions types={typeList ?? []} />}
-                {canManageRegister(user) && <AddType />}
+                {can(session, 'register.manage') && <AddType />}
               </>
             )}
             {types.error && <p className="error-text">{errorMessage(types.error)}</p>}
@@ -191,7 +191,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
               <InterventionDetail
                 iv={detail.data}
                 canEdit={edit}
-                canDelete={canManageRegister(user)}
+                canDelete={can(session, 'register.manage')}
                 onEdit={() => startEdit(detail.data!)}
                 onChanged={(deleted) => {
                   if (deleted) setView({ interventionId: null }, true);

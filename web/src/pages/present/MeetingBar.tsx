@@ -3,8 +3,8 @@
 // every view change is sent to the followers.
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/client';
-import { useUser } from '../../api/session-store';
-import { canPresent } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { can } from '../../lib/can';
 import { dismissNotice, joinMeeting, leaveMeeting, resumeMeeting, startMeeting, useMeeting, viewChanged } from '../../lib/live-meeting';
 import { useView } from '../../state/view-store';
 import './live.css';
@@ -12,7 +12,7 @@ import './live.css';
 let resumed = false;
 
 export function MeetingBar({ large = false }: { large?: boolean }) {
-  const user = useUser();
+  const session = useSignedIn();
   const meeting = useMeeting();
   const view = useView();
   const [joining, setJoining] = useState(false);
@@ -77,7 +77,7 @@ export function MeetingBar({ large = false }: { large?: boolean }) {
           </button>
         </span>
       )}
-      {canPresent(user) && (
+      {can(session, 'meetings.present') && (
         <button type="button" onClick={() => run(() => startMeeting(''))} disabled={busy} data-testid="meeting-start">
           Start meeting
         </button>

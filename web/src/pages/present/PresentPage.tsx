@@ -11,8 +11,8 @@ import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
-import { useUser } from '../../api/session-store';
-import { seesWithheld } from '../../lib/roles';
+import { useSignedIn } from '../../api/session-store';
+import { seesWithheld } from '../../lib/can';
 import { useLiveNonce } from '../../lib/live-hooks';
 import { comparisonText, periodMonths, presentAreaColours, presentColours } from '../../lib/live-view';
 import { useShownWindow } from '../../lib/live-meeting';
@@ -29,28 +29,31 @@ import './present.css';
 
 export function PresentPage({ config }: { summary: Summary; config: AppConfig }) {
   const { view, source } = useViewSnapshot();
-  const user = useUser();
+  const session = useSignedIn();
   const root = useRef<HTMLDivElement>(null);
   const [controller, setController] = useState<MapController | null>(null);
   const [viewport, setViewport] = useState<Viewport | null>(null);
   const [fullscreen, setFullscreen] = useState(false);
   const initialCamera = useRef(view.camera).current;
   const live = useLiveNonce();
-  const { pack, error, sinceLabel, monthPrecision } = usePack(view, live);
+  const { pack, error, sinceLabel, monthPrecision } = usePack(view);
   const cov = usePackCoverage(pack, live);
 
   // The map shows the pack's current period, so the map and the headline agree.
+  const from = pack?.period.from;
+  const to = pack?.period.to;
+  const categoryKey = view.categories.join(',');
   const filters: ResolvedFilters | null = useMemo(
-    () => (pack ? { from: pack.period.from, to: pack.period.to, categories: view.categories } : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [pack?.period.from, pack?.period.to, view.categories.join(',')],
+    () => (from && to ? { from, to, categories: categoryKey ? categoryKey.split(',') : [] } : null),
+    [from, to, categoryKey],
   );
   // Followers get the period this map shows (the pack's), not their own default window.
   useShownWindow(periodMonths(pack?.period));
   useAreaBoundaries(controller, view.level, initialCamera === null);
   const stats = useAreaStats(controller, view.level, filters);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => (live ? stats.reload() : undefined), [live]);
+  const reloadStats = useRef(stats.reload);
+  reloadStats.current = stats.reload;
+  useEffect(() => (live ? reloadStats.current() : undefined), [live]);
   const showHexes = hasLayer(view, 'hexes');
   const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
 
@@ -137,7 +140,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
             hexClasses={showHexes ? (hexes?.classes ?? null) : null}
             hexColours={hexColours}
             hexRes={hexes?.res ?? null}
-            withheldMin={seesWithheld(user) ? (pack?.disclosure?.min_count ?? null) : null}
+            withheldMin={seesWithheld(session) ? (pack?.disclosure?.min_count ?? null) : null}
           />
           <LiveToast />
         </section>

@@ -8,7 +8,8 @@ import type { AreaCollection } from '../../../api/types';
 import { getHarmSchemes, type HarmScheme } from '../../../../../contract/hotspots';
 import type { UnitQuery } from '../../../api/hotspots';
 import { useRoute } from '../../../api/query';
-import { useUser } from '../../../api/session-store';
+import { useSignedIn } from '../../../api/session-store';
+import { can } from '../../../lib/can';
 import type { HotspotLayerParams } from '../../../map/layers/hotspots';
 import type { MapController } from '../../../map/map-controller';
 import { hexResolutionForZoom } from '../../../map/prepare/hexes';
@@ -98,8 +99,8 @@ export function HotspotLeft({
   controller: MapController | null;
 }) {
   const schemes = useRoute(getHarmSchemes, { query: {} });
-  // Loading a scheme: analysts only (POST /api/harm-schemes is analyst-only); the new one is listed and selected.
-  const analyst = useUser().role === 'analyst';
+  // Loading a scheme: those who may (POST /api/harm-schemes); the new one is listed and selected.
+  const analyst = can(useSignedIn(), 'harm-schemes.write');
   const loaded = (s: HarmScheme) => {
     void schemes.refetch();
     setHotspot({ weights: s.name }, true);
