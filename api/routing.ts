@@ -39,8 +39,21 @@ export type PartnerMask<T> = (body: T, ctx: MaskContext) => T | Promise<T>;
 type Json<R> = ResponseOf<R>;
 
 export interface RouteOptions<R extends ContractRoute> {
-  /** Required when the route's capability includes partners and its `x-access.partner.kind` is `masked`. */
-  partner?: PartnerMask<Json<R>>;
+  /**
+   * Required when the route's capability includes partners and its `x-access.partner.kind` is `masked`.
+   * `'in-handler'`: the answer is a file (CSV) built from data the handler passes through `asSeenBy`
+   * with the mask of the data's own route (a JSON answer cannot be masked after it became a file).
+   */
+  partner?: PartnerMask<Json<R>> | 'in-handler';
+}
+
+/**
+ * For routes registered with `partner: 'in-handler'`: `data` as the caller may see it — the partner mask
+ * applied for partners, unchanged for everyone else.
+ */
+export async function asSeenBy<T>(c: Context<AppEnv>, db: Queryable, mask: PartnerMask<T>, data: T): Promise<T> {
+  if (c.get('principal')?.user.role !== 'partner') return data;
+  return mask(data, { min: await minCount(db), c });
 }
 
 /** Hono's validator rejects a wrong content type or unparsable JSON with an HTTPException: answer in the API's shape. */
@@ -99,7 +112,7 @@ export function register<R extends ContractRoute>(
       if (!access.partner) throw new Error(`${where} is open to partners but its contract states no partner disclosure`);
       if (access.partner.kind === 'masked' && !opts.partner) throw new Error(`${where} is open to partners with masked counts but registers no partner mask`);
       if (access.partner.kind === 'no-counts' && opts.partner) throw new Error(`${where} says it has no counts for partners but registers a mask`);
-      if (opts.partner) middleware.push(partnerMask(db, opts.partner as PartnerMask<unknown>) as unknown as MiddlewareHandler);
+      if (opts.partner && opts.partner !== 'in-handler') middleware.push(partnerMask(db, opts.partner as PartnerMask<unknown>) as unknown as MiddlewareHandler);
     } else if (opts.partner) {
       throw new Error(`${where} registers a partner mask but partners may not call it`);
     }
