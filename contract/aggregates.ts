@@ -122,11 +122,13 @@ export const AreaProperties = z.object({
 });
 export type AreaProperties = z.output<typeof AreaProperties>;
 const position = z.array(z.number());
-export const AreaFeatureCollection = z.object({
+export const AreaCollection = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(
     z.object({
       type: z.literal('Feature'),
+      /** areas.id (the map's feature-state key). */
+      id: z.number().int(),
       geometry: z.union([
         z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) }),
         z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(position))) }),
@@ -135,7 +137,7 @@ export const AreaFeatureCollection = z.object({
     }),
   ),
 });
-export type AreaFeatureCollection = z.output<typeof AreaFeatureCollection>;
+export type AreaCollection = z.output<typeof AreaCollection>;
 
 export const COVERAGE_STATUSES = ['full', 'partial', 'none'] as const;
 export const CoverageStatus = z.enum(COVERAGE_STATUSES);
@@ -364,7 +366,7 @@ export const getAreas = defineRoute({
   tags: ['aggregates'],
   'x-access': { capability: 'aggregates.read', partner: noCounts('boundaries and populations only') },
   request: { query: areasQuery },
-  responses: { 200: file('application/geo+json', 'A FeatureCollection of the areas (shape: AreaFeatureCollection in contract/aggregates.ts)') },
+  responses: { 200: file('application/geo+json', 'A FeatureCollection of the areas (shape: AreaCollection in contract/aggregates.ts)') },
 });
 
 export const getAreaStats = defineRoute({

@@ -1,5 +1,6 @@
 // Request parameters shared by many routes (contract/*.ts builds each route's query and body from these).
 import { z } from 'zod';
+import { scopeParam } from './capabilities.js';
 
 /** The fields every export body has: a file leaves the system, so the caller states why and for whom. */
 export const exportStatement = {
@@ -38,3 +39,29 @@ export const bboxParam = z
       .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north'),
   );
 
+
+/** An account's email address (lower-cased). */
+export const emailParam = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .email('must be an email address');
+/** Ward (or other area) codes limiting an officer's record-level view. */
+export const areaCodesParam = z.array(z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'area codes are letters and digits')).max(500);
+/** A new API token's fields (admin route and `npm run user -- token`). */
+export const tokenFields = {
+  scopes: z.array(scopeParam).min(1).max(3),
+  label: z.string().trim().max(100).optional(),
+  days: z.number().int().min(1).max(3650).optional(),
+};
+
+/** An `{id}` path parameter: a positive 32-bit integer (the message names what it is the id of). */
+export const idPath = (what: string) =>
+  z.object({
+    id: z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/, `${what} id must be a positive integer`)
+      .transform(Number)
+      .refine((n) => n <= 2 ** 31 - 1, `${what} id must be a positive integer`),
+  });

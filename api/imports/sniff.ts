@@ -4,8 +4,10 @@ import { isWardCountsHeader } from './area-counts.js';
 import { detectPopulationRuleKind } from './population-rules.js';
 import { detectSiteKind } from './sites.js';
 
-export type ImportKind = 'police_uk_street' | 'incidents_csv' | 'boundaries' | 'population' | 'population_lookup' | 'population_centroids' | 'schools' | 'hubs' | 'ward_counts';
-export const IMPORT_KINDS: ImportKind[] = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'population_lookup', 'population_centroids', 'schools', 'hubs', 'ward_counts'];
+import type { ImportKind } from '../../contract/imports.js';
+
+/** The kinds of file (declared in contract/imports.ts, which the upload form reads too). */
+export { IMPORT_KINDS, type ImportKind } from '../../contract/imports.js';
 
 export class ImportError extends Error {
   constructor(public code: string, message: string, public line?: number, public details?: Record<string, unknown>) {

@@ -1,6 +1,7 @@
 // Top bar: product name, the page links the user's role may open (client-side navigation), what data
 // is loaded, and who is signed in.
-import type { SessionUser, Summary } from '../api/types';
+import type { SessionUser } from '../api/types';
+import type { Summary } from '../../../contract/aggregates';
 import { formatCount } from '../lib/format';
 import { monthLabel } from '../lib/months';
 import { canOpen } from '../lib/roles';

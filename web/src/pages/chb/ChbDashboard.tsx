@@ -6,7 +6,7 @@
 // change feed re-run the evaluation (as the map page refetches what it shows), with the "N new" toast.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { planningApi, type ChbAreaDetail, type ChbEvaluation, type Displacement, type PhaseEvaluation, type WindowCover } from '../../api/planning';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import { WITHHELD } from '../../lib/format';
 import { useLiveNonce } from '../../lib/live-hooks';
 import { useApi } from '../../lib/use-api';

@@ -2,9 +2,11 @@
 // for analysts, the form to create one (ChbCreate: the area from wards, H3 cells or a drawn polygon, the
 // control from wards or a drawn polygon).
 import { useMemo, useState } from 'react';
-import { api, errorMessage } from '../../api/client';
+import { getAreas, type AreaCollection } from '../../../../contract/aggregates';
+import { call } from '../../api/call';
+import { errorMessage } from '../../api/client';
 import { planningApi } from '../../api/planning';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import { useUser } from '../../api/session-store';
 import { canManageChb } from '../../lib/roles';
 import { useApi } from '../../lib/use-api';
@@ -24,7 +26,7 @@ export function ChbPage({ config }: { config: AppConfig }) {
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const list = useApi((s) => planningApi.chbList(s), [nonce]);
-  const areas = useApi((s) => api.areas('ward', s), []);
+  const areas = useApi((s) => call(getAreas, { query: { level: 'ward' } }, { signal: s }) as Promise<AreaCollection>, []);
   const wards = useMemo(
     () => (areas.data?.features ?? []).map((f) => ({ code: f.properties.code, name: f.properties.name, geometry: f.geometry })).sort((a, b) => a.name.localeCompare(b.name)),
     [areas.data],

@@ -1,7 +1,7 @@
 // Exposure filters: date window, categories, school-journey windows and days, term time, age, corridor,
 // harm scheme and what to rank by. Every change goes to the URL through `onChange`.
 import { useEffect, useState } from 'react';
-import type { Category } from '../../api/types';
+import type { Category } from '../../../../contract/aggregates';
 import type { HarmSchemeInfo, JourneyFilters, RankBy } from '../../api/journeys';
 import { addMonths, isMonth } from '../../lib/months';
 import { CategoryPicker } from '../map/CategoryPicker';

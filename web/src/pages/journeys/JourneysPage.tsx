@@ -5,8 +5,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LineString } from 'geojson';
 import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import { api } from '../../api/client';
-import type { AppConfig } from '../../api/types';
+import { getCategories, type AppConfig } from '../../../../contract/aggregates';
+import { call } from '../../api/call';
 import { journeysApi, type JourneyFilters, type Proposal, type SegmentRow } from '../../api/journeys';
 import { useUser } from '../../api/session-store';
 import { canEditRoutes, seesWithheld } from '../../lib/roles';
@@ -81,7 +81,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   const base = useJourneyBase(controller, initialCamera === null, nonce);
   const refresh = useJourneyRefresh(nonce);
   const ranking = useRanking(controller, filters, refresh);
-  const categories = useApi((s) => api.categories(s), []);
+  const categories = useApi((s) => call(getCategories, { query: {} }, { signal: s }), []);
   const schemes = useApi((s) => journeysApi.harmSchemes(s), []);
   const routeOrder = useMemo(() => ranking.data?.routes.map((r) => r.route_id) ?? null, [ranking.data]);
   const routeIds = new Set(base.routes?.list.map((r) => r.id) ?? []);

@@ -5,7 +5,7 @@
 // Partners see withheld counts as "withheld" (the server applies the disclosure rule).
 import { useMemo, useState } from 'react';
 import { liveApi } from '../../api/live';
-import type { AppConfig, Summary } from '../../api/types';
+import type { AppConfig, Summary } from '../../../../contract/aggregates';
 import { useUser } from '../../api/session-store';
 import { ExportDialog } from '../../components/ExportDialog';
 import { withheldNote } from '../../lib/format';

@@ -6,7 +6,7 @@
 // are re-run by their panels when new incidents arrive (the live feed, lib/live-hooks).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { planningApi, type Intervention, type SiteGeometry } from '../../api/planning';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import { useUser } from '../../api/session-store';
 import { canEditRegister, canManageRegister, canPlan, canReadRegister } from '../../lib/roles';
 import { useApi } from '../../lib/use-api';

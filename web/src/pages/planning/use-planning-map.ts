@@ -2,8 +2,9 @@
 // handlers, and loads the ward outlines into it (fitting the map to them on first load).
 import { useEffect, useRef, useState } from 'react';
 import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import { api, isAbort } from '../../api/client';
-import type { AppConfig } from '../../api/types';
+import { getAreas, type AppConfig, type AreaCollection } from '../../../../contract/aggregates';
+import { call } from '../../api/call';
+import { isAbort } from '../../api/client';
 import { loadBaseStyle } from '../../map/base-style';
 import { areaBounds, areaLabelPoints } from '../../map/prepare/areas';
 import { PlanningMapController, type PlanningMapEvents } from './PlanningMapController';
@@ -41,7 +42,7 @@ export function usePlanningMap(container: React.RefObject<HTMLDivElement | null>
     setController(c);
     const ac = new AbortController();
     void c
-      .track(api.areas('ward', ac.signal))
+      .track(call(getAreas, { query: { level: 'ward' } }, { signal: ac.signal }) as Promise<AreaCollection>)
       .then((wards) => {
         c.setWards(wards, areaLabelPoints(wards));
         const b = areaBounds(wards);

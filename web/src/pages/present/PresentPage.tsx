@@ -4,7 +4,7 @@
 // hover-only. Full screen on request; the view is the URL; the presenter's moves go to followers.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ResolvedFilters } from '../../api/client';
-import type { AppConfig, Summary } from '../../api/types';
+import type { AppConfig, Summary } from '../../../../contract/aggregates';
 import { classBreaks } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
@@ -50,7 +50,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
   useAreaBoundaries(controller, view.level, initialCamera === null);
   const stats = useAreaStats(controller, view.level, filters);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => (live ? stats.reload() : undefined), [live]);
+  useEffect(() => (live ? void stats.refetch() : undefined), [live]);
   const showHexes = hasLayer(view, 'hexes');
   const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
 

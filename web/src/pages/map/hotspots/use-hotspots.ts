@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorMessage, isAbort, type Filters } from '../../../api/client';
 import type { FeatureCollection } from 'geojson';
-import type { AreaCollection } from '../../../api/types';
+import type { AreaCollection } from '../../../../../contract/aggregates';
 import {
   hotspotApi,
   rowsOf,
