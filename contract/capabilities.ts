@@ -70,6 +70,11 @@ export const CAPABILITIES = {
   'network.write': ['analyst'],
   /** Create and delete Clear-Hold-Build areas. */
   'chb.manage': ['analyst'],
+  /**
+   * Published aggregate counts held as they came (MPS ward-level, no points): not for partners, since
+   * these counts bypass the small-number rule partners' ward counts pass through.
+   */
+  'aggregate-counts.read': ['analyst', 'officer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

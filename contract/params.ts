@@ -62,3 +62,13 @@ export const idParam = z.coerce
   .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
   .transform(Number)
   .pipe(z.number().max(2 ** 31 - 1, 'must be a positive integer'));
+
+/** An `{id}` path parameter: a positive 32-bit integer (the message names what it is the id of). */
+export const idPath = (what: string) =>
+  z.object({
+    id: z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/, `${what} id must be a positive integer`)
+      .transform(Number)
+      .refine((n) => n <= 2 ** 31 - 1, `${what} id must be a positive integer`),
+  });

@@ -11,13 +11,14 @@ import { formatView, parseView } from '../web/src/state/url-state';
 import { parseAreaCodes } from '../web/src/api/admin';
 import { attachmentName } from '../web/src/api/client';
 import { exportFilters } from '../web/src/api/exports';
-import type { AreaStat } from '../web/src/api/types';
+import type { AreaStat } from '../contract/aggregates';
 
 const row = (code: string, count: number | null): AreaStat => ({
   code,
   name: code,
   count,
   population: null,
+  population_rule: null,
   rate_per_1000: null,
   previous_count: null,
   change: null,

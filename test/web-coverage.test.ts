@@ -2,7 +2,7 @@
 // hover text; window and comparison coverage for the pack's tables; stats/areas nulls said as "no data"
 // (never 0, never "withheld" for analysts); series gaps kept apart from zeros and from withheld months.
 import { describe, expect, it } from 'vitest';
-import type { AreaStats, CoverageMonth, CoverageReport } from '../web/src/api/types';
+import type { AreaStats, CoverageMonth, CoverageReport } from '../contract/aggregates';
 import { areaCoverage, areaNoDataLabel, combineStatus, comparisonCoverage, coverageStrip, windowStatus } from '../web/src/lib/coverage';
 import { fillMonths, gapRuns, sparklineCoords, lineRuns, sumWindow, windowGap } from '../web/src/lib/series';
 import { formatFigure, NO_DATA } from '../web/src/lib/format';
@@ -28,8 +28,9 @@ function burglaryReport(): CoverageReport {
     first_month: '2022-03',
     last_month: '2025-02',
     categories: [category('burglary', 'Burglary', '2022-03', '2025-03', ruler, 170)],
-    datasets: [{ dataset: 'police.uk street', first_month: '2022-03', last_month: '2025-02', categories: ['burglary'], published_for: [] }],
+    datasets: [{ dataset: 'police.uk street', first_month: '2022-03', last_month: '2025-02', categories: ['burglary'], published_for: [], points: true }],
     rule: 'A month is covered for a category when …',
+    notes: [],
   };
 }
 
@@ -98,10 +99,10 @@ describe('coverage strip from GET /api/coverage', () => {
   });
 
   it('is empty (and says so) with no data and no period', () => {
-    const m = coverageStrip({ months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '' }, { categories: null, period: null });
+    const m = coverageStrip({ months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '', notes: [] }, { categories: null, period: null });
     expect(m.months).toEqual([]);
     expect(m.summary).toBe('No data is loaded.');
-    const p = coverageStrip({ months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '' }, { categories: null, period: { from: '2022-01', to: '2022-03' } });
+    const p = coverageStrip({ months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '', notes: [] }, { categories: null, period: { from: '2022-01', to: '2022-03' } });
     expect(p.months.map((x) => x.status)).toEqual(['none', 'none']);
     expect(p.summary).toBe('No data is loaded for these categories.');
   });
@@ -143,8 +144,9 @@ describe('stats/areas figures without data', () => {
     total: 10,
     outside_study_area: 0,
     coverage: { current: null as never, previous: null as never, count_reason: null, count_note: null, previous_reason: null, rule: 'r', ...coverage },
+    population: null as never,
   });
-  const ward = (count: number | null, previous: number | null, extra: object = {}) => ({ code: 'E1', name: 'A', count, population: 1000, rate_per_1000: count, previous_count: previous, change: count !== null && previous !== null ? count - previous : null, ...extra });
+  const ward = (count: number | null, previous: number | null, extra: object = {}) => ({ code: 'E1', name: 'A', count, population: 1000, population_rule: null, rate_per_1000: count, previous_count: previous, change: count !== null && previous !== null ? count - previous : null, ...extra });
 
   it('says no previous data from previous_reason, and no data at all from count_reason', () => {
     const prevGap = base({ previous_reason: 'no data for the previous period: no data for burglary 2021-11..2022-02' }, [ward(208, null)]);

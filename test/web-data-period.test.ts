@@ -1,7 +1,7 @@
 // The map opens where the data are (issue 13): the default period follows the selected categories'
 // newest month, and categories with no data in the period are named with the months they have.
 import { describe, expect, it } from 'vitest';
-import type { CoverageReport } from '../web/src/api/types';
+import type { CoverageReport } from '../contract/aggregates';
 import { coverageDefaults, dataDefaultWindow, dataElsewhere, jumpWindow } from '../web/src/lib/data-period';
 import { resolveWindow } from '../web/src/lib/months';
 
@@ -24,6 +24,7 @@ const report: CoverageReport = {
   categories: [cat('burglary', 'Burglary', '2022-03', '2025-02'), cat('robbery', 'Robbery', '2016-01', '2018-06'), cat('violent-crime', 'Violence and sexual offences', '2016-01', '2018-06')],
   datasets: [],
   rule: '',
+  notes: [],
 };
 
 describe('default period from coverage', () => {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { booleanPointInPolygon } from '@turf/turf';
-import type { AreaCollection, AreaStat, IncidentProperties } from '../web/src/api/types';
+import type { AreaCollection, AreaStat, IncidentProperties } from '../contract/aggregates';
 import { queryString } from '../web/src/api/client';
 import { importUrl } from '../web/src/api/upload';
 import { areaBounds, areaFeatureStates, areaLabelPoints } from '../web/src/map/prepare/areas';
@@ -33,6 +33,7 @@ const stat = (code: string, name: string, count: number, rate: number | null, ch
   name,
   count,
   population: rate === null ? null : 10000,
+  population_rule: null,
   rate_per_1000: rate,
   previous_count: change === null ? null : count - change,
   change,

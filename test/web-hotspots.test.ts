@@ -40,7 +40,7 @@ import {
   unitBbox,
 } from '../web/src/map/prepare/hotspots';
 import type { ChangeRow, EmergingRow, HotspotRow } from '../contract/hotspots';
-import type { AreaCollection } from '../web/src/api/types';
+import type { AreaCollection } from '../contract/aggregates';
 import { formatView, parseView } from '../web/src/state/url-state';
 import { DEFAULT_HOTSPOT_VIEW, parseHotspotView } from '../web/src/pages/map/hotspots/hotspot-url';
 
@@ -145,6 +145,7 @@ const AREAS: AreaCollection = {
   features: [
     {
       type: 'Feature',
+      id: 1,
       properties: { code: 'E05013714', name: 'Bellingham', population: null, population_source: null },
       geometry: { type: 'Polygon', coordinates: [[[-0.03, 51.43], [-0.01, 51.43], [-0.01, 51.44], [-0.03, 51.43]]] },
     },

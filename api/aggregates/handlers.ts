@@ -4,8 +4,8 @@ import { getResolution } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { SYNTHETIC_DATASET } from '../../geodata/synthetic.js';
-import type { H3Res } from './params.js';
-import { populationMeta, type PopulationRule } from './population-meta.js';
+import type { AreaStat, H3Res } from '../../contract/aggregates.js';
+import { populationMeta } from './population-meta.js';
 import {
   AREA_SETS_SQL,
   AREAS_GEOJSON_SQL,
@@ -57,18 +57,8 @@ export async function areasGeoJson(db: Queryable, level: string): Promise<string
   return row.fc;
 }
 
-export interface AreaStat {
-  code: string;
-  name: string;
-  /** null: the current window has no data at all for the categories (see `coverage.current.reason`). */
-  count: number | null;
-  population: number | null;
-  population_rule: PopulationRule | null;
-  rate_per_1000: number | null;
-  /** null: the previous window is not fully covered (see `coverage.previous.reason`), never 0 for missing data. */
-  previous_count: number | null;
-  change: number | null;
-}
+/** An area's row of GET /stats/areas (contract/aggregates.ts). */
+export type { AreaStat };
 
 export async function areaStats(db: Queryable, q: WindowQuery & { level: string }) {
   await checkLevel(db, q.level);

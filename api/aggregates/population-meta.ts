@@ -1,20 +1,10 @@
 // The `population` object of /api/stats/areas: which rule gave each area its population (counts of areas
 // per rule), in one sentence, so that every rate states how its denominator was obtained.
+import type { PopulationMeta, PopulationRule } from '../../contract/aggregates.js';
 import type { Queryable } from '../db/index.js';
 import { POPULATION_GAPS_SQL, POPULATION_RULES_SQL } from './sql.js';
 
-export type PopulationRule = 'given' | 'best_fit_lookup' | 'population_weighted_centroid' | 'area_weighted';
-
-export interface PopulationMeta {
-  rules: Array<{ rule: PopulationRule; areas: number }>;
-  /** Areas of the level with no population (no rate). */
-  areas_without_population: number;
-  /** LSOAs with a population that the level's best-fit lookup does not list (counted in no area); null without a lookup. */
-  lsoas_missing_from_lookup: number | null;
-  /** LSOAs with a population but no population-weighted centroid; null when no centroids are loaded. */
-  lsoas_without_centroid: number | null;
-  description: string;
-}
+export type { PopulationMeta, PopulationRule };
 
 const PHRASE: Record<PopulationRule, string> = {
   given: 'given directly by a population file',

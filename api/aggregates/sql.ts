@@ -1,6 +1,6 @@
 // SQL for the aggregation API. Values only ever travel as $n parameters; the few identifiers that
 // vary (the area-code column of incidents, the H3 column) come from the allow-lists below.
-import type { H3Res } from './params.js';
+import type { H3Res } from '../../geodata/h3.js';
 
 /** Area levels whose code is stored on each incident at import time. Other levels join spatially. */
 export const LEVEL_COLUMN: Readonly<Record<string, 'ward_code' | 'lsoa_code'>> = Object.freeze({

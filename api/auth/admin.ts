@@ -1,39 +1,17 @@
 // Account administration shared by `npm run user` (direct database access, or through the running
 // app's local endpoint when the app holds the embedded database) — one implementation for both.
-import { Hono } from 'hono';
-import { z } from 'zod';
+import type { MiddlewareHandler } from 'hono';
+import * as contract from '../../contract/local.js';
 import type { Db } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import { parseBody } from '../validate.js';
+import { contractRouter, register } from '../routing.js';
 import { audit } from './audit.js';
 import type { AppEnv } from './middleware.js';
-import { areaCodesParam, emailParam, roleParam, tokenFields } from './roles.js';
 import { safeEqual } from './secrets.js';
 import { createSetupToken, createToken, createUser, findUser, listTokens, listUsers, revokeSessions, revokeToken, updateUser } from './store.js';
 
-export const userCommand = z.discriminatedUnion('command', [
-  z.strictObject({
-    command: z.literal('add'),
-    email: emailParam,
-    role: roleParam,
-    name: z.string().trim().max(200).optional(),
-    password: z.string().min(1).max(1000).optional(),
-    area_codes: areaCodesParam.optional(),
-  }),
-  z.strictObject({
-    command: z.literal('token'),
-    email: emailParam,
-    ...tokenFields,
-  }),
-  z.strictObject({ command: z.literal('list') }),
-  z.strictObject({ command: z.literal('disable'), email: emailParam }),
-  z.strictObject({ command: z.literal('enable'), email: emailParam }),
-  z.strictObject({ command: z.literal('password'), email: emailParam, password: z.string().min(1).max(1000) }),
-  z.strictObject({ command: z.literal('sign-out'), email: emailParam }),
-  z.strictObject({ command: z.literal('revoke-token'), id: z.number().int().min(1) }),
-  z.strictObject({ command: z.literal('setup-link') }),
-]);
-export type UserCommand = z.infer<typeof userCommand>;
+export { LOCAL_HEADER, userCommand, type UserCommand } from '../../contract/local.js';
+type UserCommand = contract.UserCommand;
 
 async function userId(db: Db, email: string) {
   const u = await findUser(db, { email });
@@ -88,29 +66,27 @@ export async function runUserCommand(db: Db, cmd: UserCommand, actor: string) {
   }
 }
 
-export const LOCAL_HEADER = 'x-saferplaces-local';
-
 /**
  * POST /api/local/users: the same commands for `npm run user` while the app holds the embedded
  * database. Only with the secret from DATA_DIR/lock.json (mode 0600): whoever can read it can read the
- * database files anyway. Without a local secret (server mode) the route does not exist.
+ * database files anyway. Without a local secret (server mode) the routes do not exist.
  */
 export function localAdminRoutes(db: Db, localSecret: string | undefined) {
-  const r = new Hono<AppEnv>();
+  const r = contractRouter();
   if (!localSecret) return r;
-  r.post('/local/users', async (c) => {
-    const sent = c.req.header(LOCAL_HEADER) ?? '';
-    if (!safeEqual(sent, localSecret)) throw new ApiError(403, 'forbidden', 'Local administration needs the secret from the data directory.');
-    const cmd = await parseBody(c, userCommand);
-    return c.json(await runUserCommand(db, cmd, c.req.header('x-saferplaces-actor')?.slice(0, 100) || 'cli'));
-  });
+  // The secret is checked before anything else (the body is read only for the holder of the secret).
+  const secret: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (!safeEqual(c.req.header(contract.LOCAL_HEADER) ?? '', localSecret)) throw new ApiError(403, 'forbidden', 'Local administration needs the secret from the data directory.');
+    await next();
+  };
+  r.use('/local/*', secret);
+  const actor = (h: string | undefined) => h?.slice(0, 100) || 'cli';
+  register(r, db, contract.localUsers, async (c) => c.json(await runUserCommand(db, c.req.valid('json'), actor(c.req.header('x-saferplaces-actor'))), 200));
   // `npm run backup` while the app holds the embedded database: the snapshot is taken in this process.
-  r.get('/local/backup', async (c) => {
-    const sent = c.req.header(LOCAL_HEADER) ?? '';
-    if (!safeEqual(sent, localSecret)) throw new ApiError(403, 'forbidden', 'Local administration needs the secret from the data directory.');
+  register(r, db, contract.localBackup, async (c) => {
     if (!db.snapshot) throw new ApiError(400, 'not_embedded', 'A server database is backed up with pg_dump (npm run backup uses it).');
     const blob = await db.snapshot();
-    await audit(db, { email: c.req.header('x-saferplaces-actor')?.slice(0, 100) || 'cli', via: 'cli' }, null, { action: 'export', resource: 'backup', recordCount: null, purpose: 'backup', recipient: 'local file' });
+    await audit(db, { email: actor(c.req.header('x-saferplaces-actor')), via: 'cli' }, null, { action: 'export', resource: 'backup', recordCount: null, purpose: 'backup', recipient: 'local file' });
     return c.body(await blob.arrayBuffer(), 200, { 'content-type': 'application/gzip' });
   });
   return r;

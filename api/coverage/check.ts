@@ -243,7 +243,7 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
       label: c.label,
       months: months.map((month) => {
         const m = c.months.get(month);
-        if (!m) return { month, covered: 'none' as const, rows: null, sources: [] };
+        if (!m) return { month, covered: 'none' as const, rows: null, sources: [] as { dataset: string; rows: number }[] };
         return {
           month,
           covered: m.covered_days >= m.days ? ('full' as const) : ('partial' as const),

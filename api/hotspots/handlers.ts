@@ -9,7 +9,7 @@ import { classifyEmerging } from '../../geodata/stats/emerging.js';
 import { giStar } from '../../geodata/stats/gistar.js';
 import { knoxTest, lonLatToBng } from '../../geodata/stats/knox.js';
 import { periodsForPrecision, type PeriodKind, type Periods } from '../../geodata/stats/periods.js';
-import type { H3Res } from '../aggregates/params.js';
+import type { H3Res } from '../../geodata/h3.js';
 import { incidentWhere, Params } from '../aggregates/sql.js';
 import { addMonths, daysBetween, previousWindow, type Window } from '../aggregates/window.js';
 import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';

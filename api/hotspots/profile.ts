@@ -6,7 +6,7 @@ import type { Polygon } from 'geojson';
 import { PROFILE_DAYS } from '../../contract/hotspots.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import type { H3Res } from '../aggregates/params.js';
+import type { H3Res } from '../../geodata/h3.js';
 import { H3_COLUMN, incidentWhere, levelColumn, Params } from '../aggregates/sql.js';
 import { monthsIn } from '../aggregates/window.js';
 import { monthlyCounts } from '../coverage/check.js';

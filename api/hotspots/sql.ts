@@ -2,7 +2,7 @@
 // where asked, with counts and harm values. Values travel as $n parameters; the unit column comes from
 // the aggregation API's allow-lists (H3_COLUMN, levelColumn).
 import { H3_COLUMN, levelColumn, type Params } from '../aggregates/sql.js';
-import type { H3Res } from '../aggregates/params.js';
+import type { H3Res } from '../../geodata/h3.js';
 
 /** The stored code of the incident's study-area unit (wards by default): NULL exactly when it is in no study-area polygon. */
 const STUDY_AREA_COLUMN = 'study_code';

@@ -11,7 +11,7 @@ import type { Feature, MultiPolygon } from 'geojson';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { h3Neighbours, queenNeighbours, studyArea } from '../../geodata/stats/neighbours.js';
-import type { H3Res } from '../aggregates/params.js';
+import type { H3Res } from '../../geodata/h3.js';
 import type { Neighbourhood } from '../../contract/hotspots.js';
 import { DEFAULT_STUDY_LEVEL, studyAreaLevel } from '../imports/study-area.js';
 

@@ -1,6 +1,6 @@
 // Import batch bookkeeping: one row per file, plus its rejected rows.
 import type { Db, Queryable } from '../db/index.js';
-import type { ImportKind } from './kinds.js';
+import type { ImportKind } from '../../contract/imports.js';
 
 export const MAX_STORED_REJECTS = 10_000;
 

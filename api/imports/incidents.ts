@@ -4,6 +4,7 @@
 // `incidents` by one INSERT ... SELECT that assigns wards/LSOAs (subdivided polygons, GiST) once per
 // distinct point and skips rows already imported (ON CONFLICT on the dedup key). All of it runs in
 // one transaction.
+import type { ImportPhase } from '../../contract/imports.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Db, Queryable } from '../db/index.js';
@@ -11,14 +12,14 @@ import { resolveMapping, toIncident, type IncidentMapping, type IncidentRecord }
 import { MAX_STORED_REJECTS, ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { fastRecords } from './fast-records.js';
 import { ImportError } from './errors.js';
-import type { ImportKind } from './kinds.js';
+import type { ImportKind } from '../../contract/imports.js';
 import { CoverageTracker } from '../coverage/record.js';
 import { onsCodeRows } from '../../geodata/harm/schemes.js';
 import { ONS_CSS_EDITION } from '../../geodata/harm/ons-table.js';
 import { studyAreaLevel } from './study-area.js';
 
 export interface Progress {
-  phase: 'reading' | 'assigning' | 'finishing';
+  phase: ImportPhase;
   bytesRead: number;
   bytesTotal: number;
   rowsRead: number;

@@ -6,65 +6,48 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Hono } from 'hono';
-import { z } from 'zod';
+import * as contract from '../../contract/imports.js';
 import type { Deps } from '../app.js';
 import { ApiError, errorBody } from '../errors.js';
-import { parseQuery } from '../validate.js';
 import { audit } from '../auth/audit.js';
-import { allow, principal, type AppEnv } from '../auth/middleware.js';
-import { levelParam } from '../aggregates/params.js';
+import { contractRouter, principal, register } from '../routing.js';
 import { MAX_STORED_REJECTS } from './batches.js';
-import { IMPORT_KINDS, ImportError, importFile, saveMapping } from './index.js';
+import { ImportError, importFile, saveMapping } from './index.js';
 import { ImportJobs } from './jobs.js';
 import { sniff } from './sniff.js';
 
-const field = z.string().min(1).max(200).optional();
-const startQuery = z.strictObject({
-  kind: z.enum(IMPORT_KINDS as [string, ...string[]]).optional(),
-  level: levelParam.optional(),
-  code_field: field,
-  name_field: field,
-  value_field: field,
-  crs: z.string().max(80).optional(),
-  object: field,
-  mapping: z.string().max(2000).optional(),
-  save_mapping: z.string().regex(/^[A-Za-z0-9 _.-]{1,80}$/).optional(),
-  dataset: z.string().min(1).max(120).optional(),
-  filename: z.string().min(1).max(255).optional(),
-  /** Boundaries: confirm replacing a loaded level whose codes the file does not all have (issue 13). */
-  replace: z.enum(['true', 'false']).optional(),
-  /** Boundaries/population: where the data come from, for the attribution. */
-  source: z.string().trim().min(1).max(200).optional(),
-});
-const pageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-});
-/** Upload bodies: the file's bytes (the content itself is checked by sniff). Forms and other types are refused. */
-const UPLOAD_TYPES = new Set(['application/octet-stream', 'text/csv', 'text/plain', 'application/json', 'application/geo+json', 'application/vnd.ms-excel']);
-const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
-/** The :id of an import (400 unless a positive integer). */
-function importId(raw: string): number {
-  const id = idParam.safeParse(raw);
-  if (!id.success) throw new ApiError(400, 'invalid_parameter', 'import id must be a positive integer');
-  return id.data;
+const UPLOAD_TYPES = new Set<string>(contract.UPLOAD_TYPES);
+
+/** A row of import_batches as the routes read it (timestamps come out as ISO strings in JSON). */
+interface BatchRow {
+  id: number;
+  kind: string | null;
+  file_name: string | null;
+  dataset: string | null;
+  created_by: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  status: contract.ImportStatus;
+  rows_read: number | null;
+  imported: number | null;
+  duplicates: number | null;
+  rejected: number | null;
+  outside_study_area: number | null;
+  summary: unknown;
+  error: string | null;
 }
 
 const BATCH_COLUMNS = `id, kind, file_name, dataset, created_by, started_at, finished_at, status, rows_read, imported,
   duplicates, rejected, outside_study_area, summary, error`;
 
 export function importRoutes({ db, config }: Deps) {
-  const r = new Hono<AppEnv>();
-  // Imports and mappings: analysts (API tokens need the `import` scope to send files, `read` to poll).
-  const analyst = allow(['analyst']);
-  const importer = allow(['analyst'], { scope: 'import' });
+  const r = contractRouter();
   const jobs = new ImportJobs(db);
   const uploads = path.join(config.dataDir, 'uploads');
   const maxBytes = config.MAX_UPLOAD_MB * 1024 * 1024;
 
-  const present = (row: Record<string, unknown>) => {
-    const live = jobs.progress(row.id as number);
+  const present = (row: BatchRow): contract.ImportJob => {
+    const live = jobs.progress(row.id);
     return {
       ...row,
       error: typeof row.error === 'string' ? JSON.parse(row.error) : row.error,
@@ -76,9 +59,9 @@ export function importRoutes({ db, config }: Deps) {
     };
   };
 
-  r.post('/imports', importer, async (c) => {
+  register(r, db, contract.startImport, async (c) => {
     const p = principal(c);
-    const q = parseQuery(c, startQuery);
+    const q = c.req.valid('query');
     const type = (c.req.header('content-type') ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
     if (!UPLOAD_TYPES.has(type)) {
       throw new ApiError(415, 'unsupported_media_type', `Send the file itself as the body (got ${type.slice(0, 60)}; expected one of ${[...UPLOAD_TYPES].join(', ')}).`);
@@ -105,7 +88,7 @@ export function importRoutes({ db, config }: Deps) {
     }
     const fileName = path.basename(q.filename ?? 'upload');
     const opts = {
-      kind: q.kind as (typeof IMPORT_KINDS)[number] | undefined, level: q.level, codeField: q.code_field, nameField: q.name_field,
+      kind: q.kind, level: q.level, codeField: q.code_field, nameField: q.name_field,
       valueField: q.value_field, crs: q.crs, object: q.object, mapping: q.mapping, saveMapping: q.save_mapping,
       dataset: q.dataset, fileName, createdBy: p.user.email, replace: q.replace === 'true', source: q.source,
     };
@@ -131,48 +114,40 @@ export function importRoutes({ db, config }: Deps) {
     return c.json({ id }, 202);
   });
 
-  r.get('/imports', analyst, async (c) => {
-    const q = parseQuery(c, pageQuery);
-    const rows = await db.query<Record<string, unknown>>(`SELECT ${BATCH_COLUMNS} FROM import_batches ORDER BY id DESC LIMIT $1 OFFSET $2`, [q.limit, q.offset]);
-    return c.json({ imports: rows.map(present) });
+  register(r, db, contract.listImports, async (c) => {
+    const q = c.req.valid('query');
+    const rows = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM import_batches ORDER BY id DESC LIMIT $1 OFFSET $2`, [q.limit, q.offset]);
+    return c.json({ imports: rows.map(present) }, 200);
   });
 
-  r.get('/imports/:id', analyst, async (c) => {
-    const id = importId(c.req.param('id'));
-    const [row] = await db.query<Record<string, unknown>>(`SELECT ${BATCH_COLUMNS} FROM import_batches WHERE id = $1`, [id]);
+  register(r, db, contract.getImport, async (c) => {
+    const { id } = c.req.valid('param');
+    const [row] = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM import_batches WHERE id = $1`, [id]);
     if (!row) throw new ApiError(404, 'not_found', `No import ${id}.`);
-    return c.json(present(row));
+    return c.json(present(row), 200);
   });
 
   // Rejected rows are raw record-level data: audited.
-  r.get('/imports/:id/rejects', analyst, async (c) => {
-    const id = importId(c.req.param('id'));
-    const q = parseQuery(c, pageQuery);
+  register(r, db, contract.getRejects, async (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
     const [b] = await db.query<{ rejected: number }>('SELECT rejected FROM import_batches WHERE id = $1', [id]);
     if (!b) throw new ApiError(404, 'not_found', `No import ${id}.`);
-    const rows = await db.query('SELECT line, reason, raw FROM import_rejects WHERE batch_id = $1 ORDER BY line LIMIT $2 OFFSET $3', [id, q.limit, q.offset]);
+    const rows = await db.query<contract.ImportReject>('SELECT line, reason, raw FROM import_rejects WHERE batch_id = $1 ORDER BY line LIMIT $2 OFFSET $3', [id, q.limit, q.offset]);
     await audit(db, principal(c), c.get('ip'), { action: 'view_records', resource: `imports/${id}/rejects`, query: q, recordCount: rows.length });
-    return c.json({ total: b.rejected, stored: Math.min(b.rejected, MAX_STORED_REJECTS), rejects: rows });
+    return c.json({ total: b.rejected, stored: Math.min(b.rejected, MAX_STORED_REJECTS), rejects: rows }, 200);
   });
 
-  r.get('/mappings', analyst, async (c) => {
-    parseQuery(c, z.strictObject({}));
-    return c.json({ mappings: await db.query('SELECT name, mapping, updated_at FROM column_mappings ORDER BY name') });
-  });
+  register(r, db, contract.listMappings, async (c) =>
+    c.json({ mappings: await db.query<{ name: string; mapping: Record<string, unknown>; updated_at: string }>('SELECT name, mapping, updated_at FROM column_mappings ORDER BY name') }, 200),
+  );
 
-  r.put('/mappings/:name', importer, async (c) => {
-    const name = c.req.param('name');
-    if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new ApiError(415, 'unsupported_media_type', 'Send the mapping as application/json.');
-    let body: unknown;
+  register(r, db, contract.putMapping, async (c) => {
+    const { name } = c.req.valid('param');
     try {
-      body = await c.req.json();
-    } catch {
-      throw new ApiError(400, 'bad_json', 'The body must be a JSON mapping object.');
-    }
-    try {
-      const mapping = await saveMapping(db, name, body);
+      const mapping = await saveMapping(db, name, c.req.valid('json'));
       await audit(db, principal(c), c.get('ip'), { action: 'change', resource: `mappings/${name}`, query: mapping });
-      return c.json({ name, mapping });
+      return c.json({ name, mapping }, 200);
     } catch (e) {
       if (e instanceof ImportError) throw new ApiError(400, e.code, e.message);
       throw e;

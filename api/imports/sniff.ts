@@ -1,14 +1,14 @@
 // First look at an uploaded file: empty? binary? JSON or CSV? which kind of CSV?
 import fs from 'node:fs/promises';
 import { ImportError } from './errors.js';
-import type { ImportKind } from './kinds.js';
+import type { ImportKind } from '../../contract/imports.js';
 
 export { ImportError } from './errors.js';
-export { IMPORT_KINDS, type ImportKind } from './kinds.js';
+/** The kinds of file (declared in contract/imports.ts, which the upload form reads too). */
+export { IMPORT_KINDS, type ImportKind } from '../../contract/imports.js';
 import { isWardCountsHeader } from './area-counts.js';
 import { detectPopulationRuleKind } from './population-rules.js';
 import { detectSiteKind } from './sites.js';
-
 
 
 export const POLICE_UK_HEADER = [

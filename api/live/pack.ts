@@ -13,7 +13,7 @@ import type { Principal, Role } from '../auth/roles.js';
 import * as h from '../aggregates/handlers.js';
 import { requestCategories } from '../aggregates/request.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
-import type { H3Res } from '../aggregates/params.js';
+import type { H3Res } from '../../geodata/h3.js';
 import { addDays, addMonths, monthAfter, previousWindow, resolveWindow, type Window } from '../aggregates/window.js';
 import { COVERAGE_RULE, describeGap, windowsCoverage, type CategoryCoverage, type WindowCoverage } from '../coverage/check.js';
 import { changesAfter, changesFrom, currentSeq, type Change } from './hub.js';

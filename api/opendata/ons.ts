@@ -3,6 +3,7 @@
 // stable. With f=geojson the "more pages" flag is `properties.exceededTransferLimit`; with f=json it is the
 // top-level `exceededTransferLimit`. ArcGIS often reports errors as HTTP 200 with `{"error": {...}}`: those
 // are errors (retried when the code says the server was busy or failed, else fatal).
+import { GSS_CODE } from '../../contract/opendata.js';
 import { FetchError, parseJson, request, sleep, type HttpOptions } from './http.js';
 
 /** The layers used, by service name (ONS renames services with each edition; override when they move). */
@@ -25,7 +26,8 @@ export const ONS_LAYERS = {
 export type OnsLayer = (typeof ONS_LAYERS)[keyof typeof ONS_LAYERS];
 
 export const MAX_PAGE = 2000;
-export const GSS_CODE = /^[EWSN]\d{8}$/;
+/** An ONS (GSS) code (declared in contract/opendata.ts). */
+export { GSS_CODE };
 const FIELD = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 /** Codes per `IN (...)` clause (keeps URLs short). */
 const CODES_PER_QUERY = 100;

@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/index.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import { requestCategories, requestWindow } from '../aggregates/request.js';
-import type { H3Res } from '../aggregates/params.js';
+import type { H3Res } from '../../geodata/h3.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { addRow, emptyTotals } from '../hotspots/common.js';
 import { giTable } from '../hotspots/handlers.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Hono } from 'hono';
+import * as contract from '../../contract/health.js';
 import type { Deps } from '../app.js';
-import type { AppEnv } from '../auth/middleware.js';
+import { contractRouter, register } from '../routing.js';
 
 // Public (no sign-in): says only that the service and its database are up (503 database_unavailable
 // when the database is not). Admins and analysts also get the disk use: the data directory on the
@@ -30,12 +30,13 @@ export function directoryBytes(dir: string): number {
 export const DISK_CACHE_MS = 60_000;
 
 export function healthRoutes({ db, config }: Deps) {
-  const r = new Hono<AppEnv>();
-  let cached: { at: number; disk: Record<string, unknown> } | undefined;
+  const r = contractRouter();
+  type Disk = NonNullable<contract.Health['disk']>;
+  let cached: { at: number; disk: Disk } | undefined;
   const diskUse = async () => {
     if (cached && Date.now() - cached.at < DISK_CACHE_MS) return cached.disk;
     const uploads = directoryBytes(path.join(config.dataDir, 'uploads'));
-    let disk: Record<string, unknown>;
+    let disk: Disk;
     if (db.driver === 'pglite') {
       const pgdata = directoryBytes(path.join(config.dataDir, 'pgdata'));
       disk = { data_dir: config.dataDir, data_dir_bytes: directoryBytes(config.dataDir), pgdata_bytes: pgdata, uploads_bytes: uploads };
@@ -46,11 +47,11 @@ export function healthRoutes({ db, config }: Deps) {
     cached = { at: Date.now(), disk };
     return disk;
   };
-  r.get('/health', async (c) => {
+  register(r, db, contract.getHealth, async (c) => {
     const [row] = await db.query<{ v: string }>('SELECT postgis_lib_version() AS v');
     const role = c.get('principal')?.user.role;
     const disk = role === 'admin' || role === 'analyst' ? { disk: await diskUse() } : {};
-    return c.json({ ok: true, database: { driver: db.driver, postgis: row.v }, ...disk });
+    return c.json({ ok: true as const, database: { driver: db.driver, postgis: row.v }, ...disk }, 200);
   });
   return r;
 }

@@ -1,12 +1,12 @@
 // App shell: asks the server who is signed in, then shows the setup page (/setup), the sign-in page,
 // or the signed-in app (banner, header, the current page if the role may open it).
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage } from './api/client';
+import { errorMessage } from './api/client';
+import { useRoute } from './api/query';
 import { loadSession } from './api/session';
 import { useSession, useSignedIn } from './api/session-store';
 import type { PublicUser } from '../../contract/auth';
-import type { Summary } from './api/types';
-import { useApi } from './lib/use-api';
+import { getConfig, getSummary, type Summary } from '../../contract/aggregates';
 import { can, canOpen } from './lib/can';
 import { navigate, useView } from './state/view-store';
 import { Header } from './components/Header';
@@ -68,10 +68,12 @@ function SignedInApp({ user }: { user: PublicUser }) {
   const view = useView();
   // New incidents on the change feed mark every cached API answer stale (TanStack Query).
   useLiveInvalidation();
-  const summary = useApi((signal) => api.summary(signal), []);
-  const config = useApi((signal) => api.config(signal), []);
+  const summary = useRoute(getSummary, { query: {} });
+  const config = useRoute(getConfig, { query: {} });
+  const { refetch: reloadSummary } = summary;
+  const { refetch: reloadConfig } = config;
   // Maps, the presentation and the pack follow the change feed: new incidents refresh the summary.
-  useLiveRefetch(summary.reload, view.page === 'map' || view.page === 'present' || view.page === 'pack');
+  useLiveRefetch(reloadSummary, view.page === 'map' || view.page === 'present' || view.page === 'pack');
   // A page the role cannot use (an old URL after signing in as someone else, a link from the welcome
   // screen): go to the map, which every role can use, rather than a dead end.
   const allowed = canOpen(session, view.page);
@@ -84,13 +86,13 @@ function SignedInApp({ user }: { user: PublicUser }) {
   else if (view.page === 'users') page = <UsersPage me={user} />;
   else if (view.page === 'settings') page = <SettingsPage />;
   else if (view.page === 'audit') page = <AuditPage />;
-  else if (summary.error && !summary.data) page = <ErrorScreen message={summary.error} onRetry={summary.reload} />;
+  else if (summary.error && !summary.data) page = <ErrorScreen message={errorMessage(summary.error)} onRetry={() => void reloadSummary()} />;
   else if (!summary.data || (!config.data && !config.error)) page = <p className="page-loading">Loading…</p>;
   else if (view.page === 'import') page = (
       <ImportPage
         onImported={() => {
-          summary.reload();
-          config.reload(); // the credits follow what is loaded
+          void reloadSummary();
+          void reloadConfig(); // the credits follow what is loaded
         }}
       />
     );
@@ -105,7 +107,7 @@ function SignedInApp({ user }: { user: PublicUser }) {
   return (
     <div className="app">
       {summary.data?.synthetic && <SyntheticBanner />}
-      <Header summary={summary.data} page={view.page} user={user} />
+      <Header summary={summary.data ?? null} page={view.page} user={user} />
       <main className="app-main">
         <Suspense fallback={<p className="page-loading">Loading…</p>}>{page}</Suspense>
       </main>

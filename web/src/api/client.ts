@@ -1,21 +1,7 @@
-// Typed calls to the Saferplaces API. Errors come back as ApiError carrying the server's code and message.
+// Requests to the Saferplaces API (contract routes go through `call`, call.ts). Errors come back as ApiError carrying the server's code and message.
 // Every request goes through `request`: it sends the session's CSRF token on state-changing requests and
 // switches the app to the sign-in screen when the API answers 401.
 import { csrfToken, sessionExpired } from './session-store';
-import type {
-  AppConfig,
-  AreaCollection,
-  AreaSet,
-  AreaStats,
-  Category,
-  CoverageReport,
-  HexResponse,
-  ImportJob,
-  IncidentCollection,
-  RejectsPage,
-  SeriesResponse,
-  Summary,
-} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -64,6 +50,11 @@ export function queryString(params: Record<string, QueryValue | QueryValue[]>): 
 
 export function filterParams(f: Filters): Record<string, QueryValue | QueryValue[]> {
   return { from: f.from, to: f.to, category: f.categories?.length ? f.categories : undefined };
+}
+
+/** Filters as a contract route's query (`category` comma-separated, as the API reads it). */
+export function filterQuery(f: Filters): { from?: string; to?: string; category?: string } {
+  return { from: f.from, to: f.to, category: f.categories?.length ? f.categories.join(',') : undefined };
 }
 
 export function bboxParam(b: Bbox): string {
@@ -155,27 +146,6 @@ export async function downloadFile(path: string, body: unknown, fallbackName: st
   return name;
 }
 
-export const api = {
-  config: (signal?: AbortSignal) => getJson<AppConfig>('/api/config', signal),
-  summary: (signal?: AbortSignal) => getJson<Summary>('/api/summary', signal),
-  areaSets: (signal?: AbortSignal) => getJson<{ sets: AreaSet[] }>('/api/area-sets', signal),
-  areas: (level: string, signal?: AbortSignal) => getJson<AreaCollection>(`/api/areas${queryString({ level })}`, signal),
-  areaStats: (level: string, f: Filters, signal?: AbortSignal) =>
-    getJson<AreaStats>(`/api/stats/areas${queryString({ level, ...filterParams(f) })}`, signal),
-  hexes: (res: number, bbox: Bbox, f: Filters, signal?: AbortSignal) =>
-    getJson<HexResponse>(`/api/hexes${queryString({ res, ...filterParams(f), bbox: bboxParam(bbox) })}`, signal),
-  incidents: (bbox: Bbox, f: Filters, limit: number, signal?: AbortSignal) =>
-    getJson<IncidentCollection>(`/api/incidents${queryString({ bbox: bboxParam(bbox), ...filterParams(f), limit })}`, signal),
-  categories: (signal?: AbortSignal) => getJson<{ categories: Category[] }>('/api/categories', signal),
-  coverage: (categories: readonly string[] | null, signal?: AbortSignal) =>
-    getJson<CoverageReport>(`/api/coverage${queryString({ category: categories?.length ? [...categories] : undefined })}`, signal),
-  series: (target: { level: string; code: string } | { h3: string }, f: Filters, signal?: AbortSignal) =>
-    getJson<SeriesResponse>(`/api/series${queryString({ ...target, ...filterParams(f) })}`, signal),
-  imports: (signal?: AbortSignal) => getJson<{ imports: ImportJob[] }>('/api/imports', signal),
-  importJob: (id: string, signal?: AbortSignal) => getJson<ImportJob>(`/api/imports/${encodeURIComponent(id)}`, signal),
-  rejects: (id: string, limit: number, offset: number, signal?: AbortSignal) =>
-    getJson<RejectsPage>(`/api/imports/${encodeURIComponent(id)}/rejects${queryString({ limit, offset })}`, signal),
-};
 
 export function isAbort(e: unknown): boolean {
   return (e as Error)?.name === 'AbortError';

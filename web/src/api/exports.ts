@@ -1,10 +1,11 @@
 // Exports: every file that leaves the system states its purpose and recipient (logged by the server).
-import { bboxParam, downloadFile, type Bbox, type Filters } from './client';
+// The area and incident exports are contract routes (contract/exports.ts): `downloadRoute` sends their
+// typed body. The helpers below serve the exports not yet in the contract too.
+import type { BodyOf, ContractRoute } from '../../../contract/http';
+import { routeUrl } from './call';
+import { downloadFile, type Filters } from './client';
 
-export interface Stated {
-  purpose: string;
-  recipient: string;
-}
+export type { Stated } from '../../../contract/exports';
 
 /** Filters as the export endpoints take them: the same strings as the GET endpoints' query. */
 export function exportFilters(f: Filters, extra: Record<string, string | undefined> = {}): Record<string, string> {
@@ -16,10 +17,7 @@ export function exportFilters(f: Filters, extra: Record<string, string | undefin
   return out;
 }
 
-export function exportAreas(level: string, f: Filters, format: 'csv' | 'json', stated: Stated): Promise<string> {
-  return downloadFile('/api/exports/areas', { ...stated, format, filters: exportFilters(f, { level }) }, `${level}.${format}`);
-}
-
-export function exportIncidents(f: Filters, bbox: Bbox | null, format: 'csv' | 'geojson', stated: Stated): Promise<string> {
-  return downloadFile('/api/exports/incidents', { ...stated, format, filters: exportFilters(f, { bbox: bbox ? bboxParam(bbox) : undefined }) }, `incidents.${format}`);
+/** POSTs a contract export route's body and saves the answer as a file; returns the file name. */
+export function downloadRoute<R extends ContractRoute>(route: R, body: BodyOf<R>, fallbackName: string): Promise<string> {
+  return downloadFile(routeUrl(route), body, fallbackName);
 }

@@ -1,19 +1,12 @@
 // File upload with XMLHttpRequest, which (unlike fetch) reports upload progress.
-import { ApiError, queryString, requestHeaders } from './client';
+// POST /api/imports: its query (the options) is typed from the contract.
+import { startImport, type ImportOptions } from '../../../contract/imports';
+import { routeUrl } from './call';
+import { ApiError, requestHeaders } from './client';
 import { sessionExpired } from './session-store';
 
-export interface UploadOptions {
-  kind?: string;
-  level?: string;
-  dataset?: string;
-  code_field?: string;
-  name_field?: string;
-  mapping?: string;
-  /** Boundaries/population: where the data come from (for the attribution). */
-  source?: string;
-  /** Boundaries: 'true' confirms replacing a loaded level by a file without some of its codes. */
-  replace?: 'true';
-}
+/** How to read the file (kind, level, fields…; `replace: 'true'` confirms replacing a loaded level). */
+export type UploadOptions = ImportOptions;
 
 export interface UploadHandle {
   promise: Promise<{ id: string }>;
@@ -21,7 +14,7 @@ export interface UploadHandle {
 }
 
 export function importUrl(fileName: string, opts: UploadOptions): string {
-  return `/api/imports${queryString({ ...opts, filename: fileName })}`;
+  return routeUrl(startImport, { query: { ...opts, filename: fileName } });
 }
 
 export function uploadImport(file: File, opts: UploadOptions, onProgress: (loaded: number, total: number) => void): UploadHandle {

@@ -2,16 +2,24 @@
 // the chosen categories (covered, partly covered, no data), with the chosen period outlined and the
 // previous one dashed. Hover (or tap) a month for its status and sources; the line below says the same
 // for the whole ruler, for screens without hover.
-import { useMemo, useState } from 'react';
-import { api } from '../api/client';
-import type { CoverageReport } from '../api/types';
+import { useEffect, useMemo, useState } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { getCoverage, type CoverageReport } from '../../../contract/aggregates';
+import { errorMessage } from '../api/client';
+import { useRoute } from '../api/query';
 import { coverageStrip, STATUS_LABELS, type MonthWindow } from '../lib/coverage';
-import { useApi, type ApiState } from '../lib/use-api';
+
+export type CoverageState = Pick<UseQueryResult<CoverageReport, Error>, 'data' | 'error'>;
 
 /** GET /api/coverage for the categories (all when none), refetched when `refresh` changes. */
-export function useCoverageReport(categories: readonly string[] | null, refresh = 0, enabled = true): ApiState<CoverageReport> {
-  const catKey = categories?.join(',') ?? '';
-  return useApi(enabled ? (s) => api.coverage(categories, s) : null, [catKey, refresh, enabled]);
+export function useCoverageReport(categories: readonly string[] | null, refresh = 0, enabled = true) {
+  const category = categories?.length ? categories.join(',') : undefined;
+  const report = useRoute(getCoverage, enabled ? { query: { category } } : null);
+  const { refetch } = report;
+  useEffect(() => {
+    if (refresh > 0) void refetch();
+  }, [refresh, refetch]);
+  return report;
 }
 
 const pct = (i: number, n: number) => `${((i / n) * 100).toFixed(3)}%`;
@@ -31,20 +39,22 @@ export function CoverageStrip({
   /** Bump to refetch (live updates). */
   refresh?: number;
   /** The report when the page fetched it already (for its own tables); else the strip fetches it. */
-  report?: ApiState<CoverageReport>;
+  report?: CoverageState;
   testId?: string;
 }) {
-  const catKey = categories?.join(',') ?? '';
   const own = useCoverageReport(categories, refresh, !given);
   const report = given ?? own;
-  const model = useMemo(
-    () => (report.data ? coverageStrip(report.data, { categories, period, previous }) : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [report.data, catKey, period?.from, period?.to, previous?.from, previous?.to],
-  );
+  const catKey = categories?.join(',') ?? '';
+  const [pFrom, pTo, prevFrom, prevTo] = [period?.from, period?.to, previous?.from, previous?.to];
+  const model = useMemo(() => {
+    if (!report.data) return null;
+    const cats = catKey ? catKey.split(',') : null;
+    const win = (from?: string, to?: string) => (from && to ? { from, to } : null);
+    return coverageStrip(report.data, { categories: cats, period: win(pFrom, pTo), previous: win(prevFrom, prevTo) });
+  }, [report.data, catKey, pFrom, pTo, prevFrom, prevTo]);
   const [picked, setPicked] = useState<string | null>(null);
 
-  if (report.error) return <p className="hint" data-testid={testId}>Coverage: {report.error}</p>;
+  if (report.error) return <p className="hint" data-testid={testId}>Coverage: {errorMessage(report.error)}</p>;
   if (!model) return <div className="coverage-strip coverage-loading" data-testid={testId} data-ready="false" />;
   const n = model.months.length;
   const pickedTitle = picked ? model.months.find((m) => m.month === picked)?.title : null;

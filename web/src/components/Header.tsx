@@ -2,7 +2,7 @@
 // is loaded, and who is signed in.
 import type { PublicUser } from '../../../contract/auth';
 import { useSession } from '../api/session-store';
-import type { Summary } from '../api/types';
+import type { Summary } from '../../../contract/aggregates';
 import { formatCount } from '../lib/format';
 import { monthLabel } from '../lib/months';
 import { canOpen } from '../lib/can';

@@ -1,8 +1,11 @@
 // First run, "start from open data": the user names a local authority (or several districts, or a police
 // force area code) and the server fetches boundaries, LSOAs, population and street crime, with progress.
 import { useEffect, useRef, useState } from 'react';
-import { errorMessage, isAbort } from '../api/client';
-import { openDataRun, startOpenData, type OpenDataRun } from '../api/opendata';
+import { getRun, startFetch } from '../../../contract/opendata';
+import { call } from '../api/call';
+import { errorMessage } from '../api/client';
+import { fetchRequest } from '../api/opendata';
+import { useRoute } from '../api/query';
 import { ProgressBar } from '../pages/import/ProgressBar';
 
 const POLL_MS = 1000;
@@ -11,40 +14,32 @@ export function OpenDataStart({ onDone }: { onDone: () => void }) {
   const [place, setPlace] = useState('');
   const [months, setMonths] = useState(36);
   const [runId, setRunId] = useState<number | null>(null);
-  const [run, setRun] = useState<OpenDataRun | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
   const onDoneRef = useRef(onDone);
   onDoneRef.current = onDone;
 
   // Polls the fetch until it ends (the API has no push channel for it).
+  const polled = useRoute(getRun, runId === null ? null : { params: { id: String(runId) } }, {
+    staleTime: 0,
+    retry: false,
+    refetchInterval: (q) => (q.state.error ? false : q.state.data && q.state.data.status !== 'running' && !q.state.data.live ? false : POLL_MS),
+  });
+  const run = polled.data ?? null;
+  const finished = run?.status === 'done' && !run.live;
   useEffect(() => {
-    if (runId === null) return;
-    const ac = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const r = await openDataRun(runId, ac.signal);
-        setRun(r);
-        if (r.status === 'done' && !r.live) onDoneRef.current();
-        else if (r.status === 'running' || r.live) timer = setTimeout(poll, POLL_MS);
-      } catch (e) {
-        if (!isAbort(e)) setError(errorMessage(e));
-      }
-    };
-    void poll();
-    return () => {
-      ac.abort();
-      if (timer) clearTimeout(timer);
-    };
-  }, [runId]);
+    if (finished) onDoneRef.current();
+  }, [finished]);
+  const error = startError ?? (polled.error ? errorMessage(polled.error) : null);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    setError(null);
+    setStartError(null);
     try {
-      setRunId((await startOpenData(place, months)).id);
+      // 202 Accepted: { id, lads } (contract/opendata.ts startFetch).
+      const started = (await call(startFetch, { body: fetchRequest(place, months) })) as { id: number; lads: string[] };
+      setRunId(started.id);
     } catch (err) {
-      setError(errorMessage(err));
+      setStartError(errorMessage(err));
     }
   };
 

@@ -1,7 +1,7 @@
 // Data coverage (issue 11) for the UI: GET /api/coverage -> the months of the coverage strip (covered,
 // partly covered, not covered, for the categories chosen), with the chosen period and the previous one
 // marked; and what a window's coverage means for figures from GET /api/stats/areas ("no data", never 0).
-import type { AreaStats, CoverageMonth, CoverageReport, CoverageStatus } from '../api/types';
+import type { AreaStats, CoverageMonth, CoverageReport, CoverageStatus } from '../../../contract/aggregates';
 import { formatCount } from './format';
 import { addMonths, fromBoundToMonth, monthLabel, monthRange, monthsBetween, toBoundToMonth, windowLabel } from './months';
 

@@ -1,7 +1,7 @@
 // The map opens where the data are (issue 13): the default period is the 12 months to the newest month
 // with data *of the categories selected* (GET /api/coverage), not of all data; and when that period holds
 // nothing of some loaded category, the period control says which months that category has and offers them.
-import type { CoverageReport } from '../api/types';
+import type { CoverageReport } from '../../../contract/aggregates';
 import { addMonths, monthsBetween, windowLabel } from './months';
 
 export const DEFAULT_MONTHS = 12;

@@ -1,5 +1,5 @@
 // Number formatting for tables, legends and panels (en-GB).
-import type { PopulationMeta, PopulationRule } from '../api/types';
+import type { PopulationMeta, PopulationRule } from '../../../contract/aggregates';
 
 const intFmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const rateFmt = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });

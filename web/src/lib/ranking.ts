@@ -1,5 +1,5 @@
 // Sorting the area ranking table. Missing values (no population, no previous period) sort last either way.
-import type { AreaStat, AreaStats } from '../api/types';
+import type { AreaStat, AreaStats } from '../../../contract/aggregates';
 import type { SortState } from '../state/url-state';
 
 function value(r: AreaStat, key: SortState['key']): number | string | null {

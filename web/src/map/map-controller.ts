@@ -5,7 +5,7 @@ import type { LayerSpecification, StyleSpecification } from '@maplibre/maplibre-
 import type { FeatureCollection, Point, Polygon } from 'geojson';
 import type { TerraDraw } from 'terra-draw';
 import type { Bbox } from '../api/client';
-import type { AreaCollection, AreaStat, IncidentProperties } from '../api/types';
+import type { AreaCollection, AreaStat, IncidentProperties } from '../../../contract/aggregates';
 import type { Camera, Selection } from '../state/url-state';
 import { maplibregl } from './maplibre';
 import { fallbackStyle } from './base-style';

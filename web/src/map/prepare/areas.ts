@@ -2,7 +2,7 @@
 import { area, bbox, booleanPointInPolygon, centroid, pointOnFeature } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import type { Bbox } from '../../api/client';
-import type { AreaCollection, AreaStat } from '../../api/types';
+import type { AreaCollection, AreaStat } from '../../../../contract/aggregates';
 
 export interface AreaState {
   count: number | null;

@@ -2,7 +2,7 @@
 import { cellToBoundary, getResolution, isValidCell } from 'h3-js';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import type { Bbox } from '../../api/client';
-import type { HexCell } from '../../api/types';
+import type { HexCell } from '../../../../contract/aggregates';
 
 export interface HexProperties {
   h3: string;

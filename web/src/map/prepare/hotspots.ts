@@ -3,7 +3,7 @@
 import { cellToBoundary, isValidCell } from 'h3-js';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { Bbox } from '../../api/client';
-import type { AreaCollection } from '../../api/types';
+import type { AreaCollection } from '../../../../contract/aggregates';
 import type { CategorySetMeta } from '../../../../contract/definitions';
 import type { ChangeRow, Comparison, EmergingRow, HotspotRow, Neighbourhood, Period, SchemeMeta as FullSchemeMeta, UnitKey } from '../../../../contract/hotspots';
 

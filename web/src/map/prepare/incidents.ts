@@ -1,5 +1,5 @@
 // What an incident popup says, including how precise the time and place are.
-import type { IncidentProperties } from '../../api/types';
+import type { IncidentProperties } from '../../../../contract/aggregates';
 import { monthLabel } from '../../lib/months';
 
 export interface PopupContent {

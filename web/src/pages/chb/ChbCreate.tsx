@@ -7,7 +7,7 @@ import * as contract from '../../../../contract/planning';
 import type { RegionSpec } from '../../../../contract/planning';
 import { errorMessage } from '../../api/client';
 import { useRouteMutation } from '../../api/query';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import type { WardPick } from '../../map/prepare/planning';
 import { usePlanningMap } from '../planning/use-planning-map';
 import { bufferRing, cellsGeometry, draftFeatures, PICK_RES_NOTE, toggleCell, unionOf, type Area } from './chb-draft';

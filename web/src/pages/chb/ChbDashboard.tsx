@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { keepPreviousData } from '@tanstack/react-query';
 import * as contract from '../../../../contract/planning';
 import type { ChbAreaDetail, ChbEvaluation, Displacement, PhaseEvaluation, WindowCover } from '../../../../contract/planning';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import { errorMessage } from '../../api/client';
 import { useRoute } from '../../api/query';
 import { useSignedIn } from '../../api/session-store';

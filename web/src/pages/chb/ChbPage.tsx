@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import * as contract from '../../../../contract/planning';
 import { errorMessage } from '../../api/client';
 import { useRoute, useRouteMutation } from '../../api/query';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import { useSignedIn } from '../../api/session-store';
 import { can } from '../../lib/can';
 import { useWardAreas } from '../planning/use-planning-map';

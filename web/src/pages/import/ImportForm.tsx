@@ -1,13 +1,15 @@
 // Choose a file and how to read it, then upload it with visible upload progress.
 import { useRef, useState } from 'react';
-import { api, errorMessage } from '../../api/client';
+import { getAreaSets } from '../../../../contract/aggregates';
+import type { ImportKind } from '../../../../contract/imports';
+import { errorMessage } from '../../api/client';
+import { useRoute } from '../../api/query';
 import { uploadImport, type UploadHandle, type UploadOptions } from '../../api/upload';
 import { formatBytes, formatCount } from '../../lib/format';
-import { useApi } from '../../lib/use-api';
 import { ProgressBar } from './ProgressBar';
 import { detectFileFields, type DetectedFields } from './detect-level';
 
-export const KINDS: { value: string; label: string; help: string }[] = [
+export const KINDS: { value: ImportKind | ''; label: string; help: string }[] = [
   { value: '', label: 'Detect from the file', help: 'police.uk CSVs and GeoJSON/TopoJSON boundaries are recognised from their contents.' },
   { value: 'police_uk_street', label: 'police.uk street CSV', help: 'Monthly street-level file as downloaded from data.police.uk.' },
   { value: 'incidents_csv', label: 'Incident CSV', help: 'police.uk API layout, or your own columns with a saved mapping.' },
@@ -19,7 +21,7 @@ export const KINDS: { value: string; label: string; help: string }[] = [
   { value: 'hubs', label: 'Stations and hubs', help: 'NaPTAN stops CSV (AtcoCode, names, Easting/Northing or Longitude/Latitude), or point GeoJSON.' },
 ];
 
-function guessKind(name: string): string {
+function guessKind(name: string): ImportKind | '' {
   return /\.(geo|topo)?json$/i.test(name) ? 'boundaries' : '';
 }
 
@@ -32,7 +34,7 @@ export interface Uploaded {
 
 export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }) {
   const [file, setFile] = useState<File | null>(null);
-  const [kind, setKind] = useState('');
+  const [kind, setKind] = useState<ImportKind | ''>('');
   // The level follows what the file holds (ONS code fields); empty until detected or typed.
   const [level, setLevel] = useState('');
   const [detected, setDetected] = useState<DetectedFields | null>(null);
@@ -44,7 +46,7 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
   const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const upload = useRef<UploadHandle | null>(null);
-  const areaSets = useApi((s) => api.areaSets(s), []);
+  const areaSets = useRoute(getAreaSets, { query: {} });
 
   const needsLevel = kind === 'boundaries' || kind === 'population';
   const loadedCount = (l: string) => (kind === 'boundaries' ? areaSets.data?.sets.find((x) => x.level === l)?.count ?? null : null);
@@ -107,7 +109,7 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
       </label>
       <label className="field">
         <span>Kind</span>
-        <select value={kind} onChange={(e) => setKind(e.target.value)} disabled={busy} data-testid="import-kind">
+        <select value={kind} onChange={(e) => setKind(e.target.value as ImportKind | '')} disabled={busy} data-testid="import-kind">
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
               {k.label}

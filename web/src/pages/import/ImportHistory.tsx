@@ -1,15 +1,22 @@
 // Past imports, newest first; a click opens one.
-import { api } from '../../api/client';
+import { useEffect } from 'react';
+import { listImports } from '../../../../contract/imports';
+import { errorMessage } from '../../api/client';
+import { useRoute } from '../../api/query';
 import { formatCount } from '../../lib/format';
-import { useApi } from '../../lib/use-api';
 import { isFinished as finished } from './use-import-job';
 
 export function ImportHistory({ version, selectedId, onSelect }: { version: number; selectedId: string | null; onSelect: (id: string) => void }) {
-  const list = useApi((s) => api.imports(s), [version]);
+  const list = useRoute(listImports, { query: {} });
+  // `version` changes when an import started or ended here: the list is out of date.
+  const { refetch } = list;
+  useEffect(() => {
+    if (version > 0) void refetch();
+  }, [version, refetch]);
   return (
     <div className="panel" data-testid="import-history">
       <h2 className="panel-title">Past imports</h2>
-      {list.error && <p className="error-text">{list.error}</p>}
+      {list.error && <p className="error-text">{errorMessage(list.error)}</p>}
       {list.data && list.data.imports.length === 0 && <p className="hint">No imports yet.</p>}
       {list.data && list.data.imports.length > 0 && (
         <div className="table-scroll">

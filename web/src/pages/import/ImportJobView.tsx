@@ -1,5 +1,5 @@
 // One import: live progress while it runs, then its summary and rejected rows.
-import type { ImportJob } from '../../api/types';
+import type { ImportJob } from '../../../../contract/imports';
 import { formatBytes, formatCount } from '../../lib/format';
 import { ProgressBar } from './ProgressBar';
 import { RejectsTable } from './RejectsTable';

@@ -1,19 +1,20 @@
 // Rejected rows of an import, a page at a time: line number, reason and the raw line.
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { getRejects } from '../../../../contract/imports';
+import { errorMessage } from '../../api/client';
+import { useRoute } from '../../api/query';
 import { formatCount } from '../../lib/format';
-import { useApi } from '../../lib/use-api';
 
 export const REJECTS_PAGE = 50;
 
 export function RejectsTable({ id, total }: { id: string; total: number }) {
   const [offset, setOffset] = useState(0);
-  const page = useApi((s) => api.rejects(id, REJECTS_PAGE, offset, s), [id, offset]);
+  const page = useRoute(getRejects, { params: { id }, query: { limit: REJECTS_PAGE, offset } });
   const count = page.data?.total ?? total;
   return (
     <div className="rejects">
       <h3>Rejected rows</h3>
-      {page.error && <p className="error-text">{page.error}</p>}
+      {page.error && <p className="error-text">{errorMessage(page.error)}</p>}
       <div className="table-scroll">
         <table className="rejects-table" data-testid="rejects-table">
           <thead>

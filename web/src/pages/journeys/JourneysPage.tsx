@@ -8,7 +8,7 @@ import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { getCategories } from '../../../../contract/aggregates';
 import { getHarmSchemes, SHIPPED_SCHEME_NAMES } from '../../../../contract/hotspots';
 import type { Proposal, SegmentRow } from '../../../../contract/journeys';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import type { JourneyFilters } from '../../api/journeys';
 import { useRoute } from '../../api/query';
 import { useSignedIn } from '../../api/session-store';

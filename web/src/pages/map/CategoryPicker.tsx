@@ -1,7 +1,7 @@
 // Multi-select of crime categories; none ticked means all categories. "Serious violence" is the
 // partnership's own definition (GET /api/definitions/serious-violence), sent as the category set
 // `@serious-violence` and expanded by the server, which states the definition in every response's meta.
-import type { Category } from '../../api/types';
+import type { Category } from '../../../../contract/aggregates';
 import { formatCountOrWithheld } from '../../lib/format';
 
 export const SERIOUS_VIOLENCE_SET = '@serious-violence';

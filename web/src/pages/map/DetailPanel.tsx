@@ -1,12 +1,12 @@
 // Details of the selected area or hexagon: counts for the period and the previous one, rate, change,
 // and a monthly sparkline covering both periods. A period the data do not cover says "no data" (issue 11).
-import { api, type ResolvedFilters } from '../../api/client';
-import type { AreaStats } from '../../api/types';
+import { errorMessage, filterQuery, type ResolvedFilters } from '../../api/client';
+import { useRoute } from '../../api/query';
+import { getSeries, type AreaStats } from '../../../../contract/aggregates';
 import { change, formatChange, formatCount, formatFigure, formatRate, NO_DATA, NO_PREVIOUS_DATA, WITHHELD } from '../../lib/format';
 import { previousWindow, windowLabel } from '../../lib/months';
 import { areaCoverage } from '../../lib/coverage';
 import { fillMonths, sumWindow, windowGap } from '../../lib/series';
-import { useApi } from '../../lib/use-api';
 import type { Selection } from '../../state/url-state';
 import { Sparkline } from './Sparkline';
 
@@ -31,8 +31,7 @@ export function DetailPanel({
   const to = filters.to;
   const prev = stats ? { from: stats.previous_from.slice(0, 7), to: stats.previous_to.slice(0, 7) } : previousWindow(from, to);
   const target = selection.kind === 'area' ? { level, code: selection.code } : { h3: selection.h3 };
-  const targetKey = selection.kind === 'area' ? selection.code : selection.h3;
-  const series = useApi((s) => api.series(target, { ...filters, from: prev.from }, s), [level, targetKey, from, to, prev.from, filters.categories?.join(',')]);
+  const series = useRoute(getSeries, { query: { ...target, ...filterQuery({ ...filters, from: prev.from }) } });
 
   const row = selection.kind === 'area' ? stats?.areas.find((a) => a.code === selection.code) : undefined;
   const months = series.data ? fillMonths(series.data.months, prev.from, to) : [];
@@ -90,7 +89,7 @@ export function DetailPanel({
           </dd>
         </div>
       </dl>
-      {series.error && <p className="error-text">{series.error}</p>}
+      {series.error && <p className="error-text">{errorMessage(series.error)}</p>}
       {series.data && <Sparkline months={months} currentFrom={from} />}
       {selection.kind === 'area' && row && row.population !== null && <p className="hint">Population {formatCount(row.population)}</p>}
     </div>

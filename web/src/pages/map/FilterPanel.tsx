@@ -1,6 +1,6 @@
 // Filters: time window (inclusive months in the UI, exclusive `to` in the URL/API), categories, area level, metric.
-import type { AreaSet, Category, CoverageReport, Summary } from '../../api/types';
-import type { ApiState } from '../../lib/use-api';
+import type { AreaSet, Category, CoverageReport, Summary } from '../../../../contract/aggregates';
+import type { CoverageState } from '../../components/CoverageStrip';
 import { dataElsewhere, jumpWindow } from '../../lib/data-period';
 import { addMonths, fromBoundToMonth, isMonth, previousWindow, windowLabel } from '../../lib/months';
 import { CoverageStrip } from '../../components/CoverageStrip';
@@ -21,7 +21,7 @@ export function FilterPanel({
   summary: Summary;
   period: { from: string; to: string } | null;
   /** GET /api/coverage for the selected categories (the strip and the "data elsewhere" notes). */
-  coverageReport?: ApiState<CoverageReport>;
+  coverageReport?: CoverageState;
   categories: Category[];
   areaSets: AreaSet[];
   hasPopulation: boolean;

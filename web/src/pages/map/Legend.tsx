@@ -6,7 +6,7 @@ import type { AreaMetric } from '../../map/layers/areas';
 import { updateView } from '../../state/view-store';
 import { populationRuleNote, withheldNote } from '../../lib/format';
 import { COVERAGE_RULE_SHORT } from '../../lib/coverage';
-import type { PopulationMeta } from '../../api/types';
+import type { PopulationMeta } from '../../../../contract/aggregates';
 
 function Rows({ classes, colours, testId }: { classes: Classes; colours: readonly string[]; testId: string }) {
   return (

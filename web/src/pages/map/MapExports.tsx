@@ -1,8 +1,9 @@
 // The map page's exports: the area table (every role; partners get withheld counts) and record-level
 // incidents (analysts), each through the purpose/recipient dialog with the map's current filters.
 import { useState } from 'react';
-import type { Bbox, ResolvedFilters } from '../../api/client';
-import { exportAreas, exportIncidents } from '../../api/exports';
+import { exportAreas, exportIncidents } from '../../../../contract/exports';
+import { bboxParam, filterQuery, type Bbox, type ResolvedFilters } from '../../api/client';
+import { downloadRoute } from '../../api/exports';
 import { ExportDialog } from '../../components/ExportDialog';
 import { windowLabel } from '../../lib/months';
 
@@ -47,7 +48,9 @@ export function MapExportDialog({
           { value: 'csv', label: 'CSV (spreadsheet)' },
           { value: 'json', label: 'JSON' },
         ]}
-        onExport={(stated, format) => exportAreas(level, filters, format as 'csv' | 'json', stated)}
+        onExport={(stated, format) =>
+          downloadRoute(exportAreas, { ...stated, format: format as 'csv' | 'json', filters: { level, ...filterQuery(filters) } }, `${level}.${format}`)
+        }
         onClose={onClose}
       />
     );
@@ -60,7 +63,13 @@ export function MapExportDialog({
         { value: 'csv', label: 'CSV (spreadsheet)' },
         { value: 'geojson', label: 'GeoJSON (GIS)' },
       ]}
-      onExport={(stated, format) => exportIncidents(filters, inView ? viewBbox : null, format as 'csv' | 'geojson', stated)}
+      onExport={(stated, format) =>
+        downloadRoute(
+          exportIncidents,
+          { ...stated, format: format as 'csv' | 'geojson', filters: { ...filterQuery(filters), bbox: inView && viewBbox ? bboxParam(viewBbox) : undefined } },
+          `incidents.${format}`,
+        )
+      }
       onClose={onClose}
     >
       <label className="check">

@@ -1,8 +1,9 @@
 // The map page: filters and layers on the left, the map with its legend, and the ranking table and
 // detail panel on the right. State lives in the URL; bulk data lives in the map controller.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, type ResolvedFilters } from '../../api/client';
-import type { AppConfig, Summary } from '../../api/types';
+import { errorMessage, type ResolvedFilters } from '../../api/client';
+import { useRoute } from '../../api/query';
+import { getAreaSets, getCategories, type AppConfig, type Summary } from '../../../../contract/aggregates';
 import { classBreaks, classColours } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
@@ -11,7 +12,6 @@ import { resolveWindow } from '../../lib/months';
 import { coverageDefaults } from '../../lib/data-period';
 import { useCoverageReport } from '../../components/CoverageStrip';
 import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
-import { useApi } from '../../lib/use-api';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
 import { useSignedIn } from '../../api/session-store';
@@ -51,14 +51,15 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   // A meeting presented from this page sends the months this map shows (the default when the URL has none).
   useShownWindow(period);
   const catKey = view.categories.join(',');
+  const [from, to] = [period?.from, period?.to];
+  // One object per from/to/categories (the layers refetch when it changes, not on every render).
   const filters: ResolvedFilters | null = useMemo(
-    () => (period ? { from: period.from, to: period.to, categories: view.categories } : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [period?.from, period?.to, catKey],
+    () => (from && to ? { from, to, categories: catKey ? catKey.split(',') : [] } : null),
+    [from, to, catKey],
   );
 
-  const areaSets = useApi((s) => api.areaSets(s), []);
-  const categories = useApi((s) => api.categories(s), []);
+  const areaSets = useRoute(getAreaSets, { query: {} });
+  const categories = useRoute(getCategories, { query: {} });
   const boundaries = useAreaBoundaries(controller, view.level, initialCamera === null);
   const stats = useAreaStats(controller, view.level, filters);
   // A hotspot statistic (Gi*, emerging, change) replaces the count hexagons and choropleth while shown.
@@ -69,11 +70,13 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const live = useLiveNonce();
   const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
   const incidents = useIncidentLayer(controller, filters, viewport, showIncidents, live);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => (live ? stats.reload() : undefined), [live]);
+  const { refetch: refetchStats } = stats;
+  useEffect(() => {
+    if (live) void refetchStats();
+  }, [live, refetchStats]);
 
   // Change is only meaningful when the data cover the whole previous period (the API says: issue 11).
-  const coverage = areaCoverage(stats.data);
+  const coverage = areaCoverage(stats.data ?? null);
   const previousCovered = !coverage.noPrevious;
   const hasPopulation = !!stats.data?.areas.some((a) => a.rate_per_1000 !== null);
   const metric = view.metric === 'rate' && hasPopulation ? 'rate' : 'count';
@@ -88,15 +91,18 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 
   const selected = view.selected;
+  const showFill = hasLayer(view, 'choropleth') && !hot.active;
+  const showOutlines = hasLayer(view, 'outlines');
+  const showLabels = hasLayer(view, 'labels');
   const overlay: OverlayParams = useMemo(
     () => ({
       areas: {
         metric,
         classes: areaClasses,
         colours: areaColours,
-        showFill: hasLayer(view, 'choropleth') && !hot.active,
-        showOutlines: hasLayer(view, 'outlines'),
-        showLabels: hasLayer(view, 'labels'),
+        showFill,
+        showOutlines,
+        showLabels,
         dimmed: showHexes,
         selectedCode: selected?.kind === 'area' ? selected.code : null,
       },
@@ -104,8 +110,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       incidents: { visible: showIncidents },
       hotspots: hot.layer,
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [metric, areaClasses, areaColours, view.layers, showHexes, showIncidents, selected, hexes?.classes, hexColours, hot.layer],
+    [metric, areaClasses, areaColours, showFill, showOutlines, showLabels, showHexes, showIncidents, selected, hexes?.classes, hexColours, hot.layer],
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
 
@@ -163,7 +168,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           showAreas={hasLayer(view, 'choropleth')}
           areaClasses={areaClasses}
           areaColours={areaColours}
-          areaNoDataLabel={areaNoDataLabel(stats.data, metric, seesWithheld(session))}
+          areaNoDataLabel={areaNoDataLabel(stats.data ?? null, metric, seesWithheld(session))}
           noCurrentData={coverage.noCurrent}
           coverageNotes={coverage.notes}
           coverageRule={stats.data?.coverage.rule ?? null}
@@ -195,7 +200,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           messages={[
             basemapNote,
             boundaries.error && `Boundaries: ${boundaries.error}`,
-            stats.error && `Statistics: ${stats.error}`,
+            stats.error && `Statistics: ${errorMessage(stats.error)}`,
             hexes?.error && `Hexagons: ${hexes.error}`,
             hot.notice && `Hot spots: ${hot.notice}`,
             incidents?.error && `Incidents: ${incidents.error}`,
@@ -215,14 +220,14 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
             level={view.level}
             levelLabel={levelLabel}
             filters={filters}
-            stats={stats.data}
+            stats={stats.data ?? null}
             previousCovered={previousCovered}
             onClose={() => updateView({ selected: null }, { push: true })}
           />
         )}
         <RankingTable
-          stats={stats.data}
-          loading={stats.loading}
+          stats={stats.data ?? null}
+          loading={stats.isFetching}
           levelLabel={levelLabel}
           sort={view.sort}
           previousCovered={previousCovered}

@@ -16,23 +16,25 @@ export function MapView({
   const container = useRef<HTMLDivElement>(null);
   const latestEvents = useRef(events);
   latestEvents.current = events;
+  // Read once, when the map is created (later camera changes go through the controller).
+  const camera = useRef(initialCamera);
+  const handUp = useRef(onController);
+  handUp.current = onController;
 
   useEffect(() => {
     const controller = new MapController(container.current!, {
-      camera: initialCamera,
+      camera: camera.current,
       events: {
         onSelect: (s) => latestEvents.current.onSelect(s),
         onCamera: (c) => latestEvents.current.onCamera(c),
         onViewport: (b, z) => latestEvents.current.onViewport(b, z),
       },
     });
-    onController(controller);
+    handUp.current(controller);
     return () => {
-      onController(null);
+      handUp.current(null);
       controller.destroy();
     };
-    // Created once per mount; later camera changes go through the controller.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   return <div ref={container} className="map-container" data-testid="map" aria-label="Map of incidents" role="region" />;

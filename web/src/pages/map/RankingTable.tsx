@@ -1,7 +1,7 @@
 // Areas ranked by count, rate or change; a click zooms the map to the area and opens its details.
 // Partners see withheld counts as "withheld" (never 0), with the disclosure rule under the table; a
 // period the data do not cover says "no data" (issue 11), and change is not shown without the previous period.
-import type { AreaStats } from '../../api/types';
+import type { AreaStats } from '../../../../contract/aggregates';
 import { change, formatChange, formatCountOrWithheld, formatFigure, formatRate, NO_DATA, NO_PREVIOUS_DATA, WITHHELD, withheldNote } from '../../lib/format';
 import { areaCoverage } from '../../lib/coverage';
 import { windowLabel } from '../../lib/months';

@@ -1,14 +1,18 @@
 // Data for the map layers: each hook fetches, prepares (pure functions) and pushes the result into the
 // map controller. Only small derived values (class breaks, counts) reach React state.
 import { useEffect, useRef, useState } from 'react';
-import { api, errorMessage, isAbort, type Bbox, type Filters } from '../../api/client';
-import type { AreaCollection, AreaStats } from '../../api/types';
+import { useQuery } from '@tanstack/react-query';
+import { getAreas, getAreaStats, getHexes, getIncidents, type AreaCollection, type AreaStats, type IncidentCollection } from '../../../../contract/aggregates';
+import { bboxParam, errorMessage, filterQuery, isAbort, type Bbox, type Filters } from '../../api/client';
+import { call, routeKey } from '../../api/call';
 import { classBreaks, type ClassMethod, type Classes } from '../../map/classify';
 import type { MapController } from '../../map/map-controller';
 import { areaBounds } from '../../map/prepare/areas';
 import { cellsToFeatureCollection, hexResolutionForZoom, needsRefetch, padBbox, type FetchExtent, type HexRes } from '../../map/prepare/hexes';
 import { EMPTY_FC } from '../../map/layers/common';
-import { useApi } from '../../lib/use-api';
+
+/** The filters (and live refresh count) a layer's fetched extent belongs to. */
+const fetchKey = (f: Filters | null, refresh: number) => `${f?.from}|${f?.to}|${f?.categories?.join(',') ?? ''}|${refresh}`;
 
 export interface Viewport {
   bbox: Bbox;
@@ -30,7 +34,8 @@ export function useAreaBoundaries(controller: MapController | null, level: strin
     if (!controller) return;
     const ac = new AbortController();
     controller
-      .track(api.areas(level, ac.signal))
+      // GeoJSON built by PostGIS (the contract declares it as a file; its shape is AreaCollection).
+      .track(call(getAreas, { query: { level } }, { signal: ac.signal }) as Promise<AreaCollection>)
       .then((fc) => {
         controller.setAreas(fc);
         if (!fitted.current) {
@@ -50,20 +55,20 @@ export function useAreaBoundaries(controller: MapController | null, level: strin
 
 /** Area statistics for the ranking table, the detail panel and the choropleth (as feature state). */
 export function useAreaStats(controller: MapController | null, level: string, filters: Filters | null) {
-  // Always the same length: React requires a dependency list of constant size.
-  const key = [filters?.from, filters?.to, filters?.categories?.join(',')];
-  return useApi<AreaStats>(
-    controller && filters
-      ? (signal) =>
-          controller.track(
-            api.areaStats(level, filters, signal).then((s) => {
-              controller.setAreaStats(s.areas);
-              return s;
-            }),
-          )
-      : null,
-    [controller, level, ...key],
-  );
+  const input = filters ? { query: { level, ...filterQuery(filters) } } : null;
+  // The cache of GET /stats/areas, with the request counted by the map's idle tracking.
+  const stats = useQuery<AreaStats, Error>({
+    queryKey: routeKey(getAreaStats, input ?? undefined),
+    queryFn: ({ signal }) => {
+      const req = call(getAreaStats, input!, { signal });
+      return controller ? controller.track(req) : req;
+    },
+    enabled: !!controller && input !== null,
+  });
+  useEffect(() => {
+    if (controller && stats.data) controller.setAreaStats(stats.data.areas);
+  }, [controller, stats.data]);
+  return stats;
 }
 
 export interface HexInfo {
@@ -90,7 +95,11 @@ export function useHexLayer(
   const last = useRef<FetchExtent | null>(null);
   const counts = useRef<(number | null)[]>([]);
   const res = hexRes === 'auto' ? (viewport ? hexResolutionForZoom(viewport.zoom) : null) : hexRes;
-  const key = JSON.stringify([res, filters?.from, filters?.to, filters?.categories, refresh]);
+  // What was fetched: the extent is refetched only when this changes or the view leaves it.
+  const key = `${res}|${fetchKey(filters, refresh)}`;
+  // The class method re-classes loaded cells (below); it does not refetch.
+  const methodRef = useRef(method);
+  methodRef.current = method;
 
   useEffect(() => {
     if (!controller || !filters || !viewport || !enabled || res === null) return;
@@ -99,20 +108,19 @@ export function useHexLayer(
     const ac = new AbortController();
     controller
       .track(
-        api.hexes(res, bbox, filters, ac.signal).then((r) => {
+        call(getHexes, { query: { res: String(res) as '7' | '8' | '9' | '10', bbox: bboxParam(bbox), ...filterQuery(filters) } }, { signal: ac.signal }).then((r) => {
           last.current = { key, bbox };
           counts.current = r.cells.map((c) => c.count);
           controller.setHexes(cellsToFeatureCollection(r.cells));
           const withheld = r.cells.filter((c) => c.count === null).length;
-          setInfo({ res: r.res, cells: r.cells.length, classes: classBreaks(counts.current, method, 'count'), error: null, withheld });
+          setInfo({ res: r.res, cells: r.cells.length, classes: classBreaks(counts.current, methodRef.current, 'count'), error: null, withheld });
         }),
       )
       .catch((e) => {
         if (!isAbort(e)) setInfo((i) => ({ res, cells: 0, classes: i?.classes ?? null, error: errorMessage(e), withheld: 0 }));
       });
     return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controller, key, viewport, enabled]);
+  }, [controller, key, viewport, enabled, filters, res]);
 
   // Re-class the loaded cells when only the method changes.
   useEffect(() => {
@@ -134,7 +142,7 @@ export const INCIDENT_LIMIT = 10000;
 export function useIncidentLayer(controller: MapController | null, filters: Filters | null, viewport: Viewport | null, enabled: boolean, refresh = 0): IncidentInfo | null {
   const [info, setInfo] = useState<IncidentInfo | null>(null);
   const last = useRef<FetchExtent | null>(null);
-  const key = JSON.stringify([filters?.from, filters?.to, filters?.categories, refresh]);
+  const key = fetchKey(filters, refresh);
 
   useEffect(() => {
     if (!controller || !filters || !viewport || !enabled) return;
@@ -144,7 +152,7 @@ export function useIncidentLayer(controller: MapController | null, filters: Filt
     const ac = new AbortController();
     controller
       .track(
-        api.incidents(bbox, filters, INCIDENT_LIMIT, ac.signal).then((fc) => {
+        (call(getIncidents, { query: { bbox: bboxParam(bbox), ...filterQuery(filters), limit: String(INCIDENT_LIMIT) } }, { signal: ac.signal }) as Promise<IncidentCollection>).then((fc) => {
           const truncated = !!fc.truncated;
           last.current = truncated ? null : { key, bbox };
           controller.setIncidents(fc);
@@ -155,8 +163,7 @@ export function useIncidentLayer(controller: MapController | null, filters: Filt
         if (!isAbort(e)) setInfo({ shown: 0, total: 0, truncated: false, error: errorMessage(e) });
       });
     return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controller, key, viewport, enabled]);
+  }, [controller, key, viewport, enabled, filters]);
 
   useEffect(() => {
     if (!enabled && controller) {

@@ -8,7 +8,7 @@ import { exportPack } from '../../../../contract/live';
 import { routeUrl } from '../../api/call';
 import { downloadFile } from '../../api/client';
 import { packParams } from '../../api/live';
-import type { AppConfig, Summary } from '../../api/types';
+import type { AppConfig, Summary } from '../../../../contract/aggregates';
 import { useUser } from '../../api/session-store';
 import { ExportDialog } from '../../components/ExportDialog';
 import { withheldNote } from '../../lib/format';

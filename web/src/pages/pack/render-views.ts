@@ -1,7 +1,9 @@
 // Map images for the pack: one off-screen MapController draws each chosen view (boundaries, ward
 // counts, hexagons for the pack's period) and, once idle, is read back as a PNG (the map keeps its
 // drawing buffer). Views are drawn one after another on the same map.
-import { api, type Filters } from '../../api/client';
+import { getAreas, getAreaStats, getHexes, type AreaCollection } from '../../../../contract/aggregates';
+import { call } from '../../api/call';
+import { bboxParam, filterQuery, type Filters } from '../../api/client';
 import { classBreaks, classColours, legendRows, type LegendRow } from '../../map/classify';
 import type { MapController } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
@@ -25,7 +27,10 @@ export interface RenderedView {
 export async function renderView(ctrl: MapController, v: PackView, period: { from: string; to: string }, signal: AbortSignal): Promise<RenderedView> {
   const view = v.view;
   const filters: Filters = { from: period.from, to: period.to, categories: view.categories };
-  const [areas, stats] = await ctrl.track(Promise.all([api.areas(view.level, signal), api.areaStats(view.level, filters, signal)]));
+  const [areas, stats] = await ctrl.track(Promise.all([
+      call(getAreas, { query: { level: view.level } }, { signal }) as Promise<AreaCollection>,
+      call(getAreaStats, { query: { level: view.level, ...filterQuery(filters) } }, { signal }),
+    ]));
   ctrl.setAreas(areas);
   ctrl.setAreaStats(stats.areas);
   if (view.camera) ctrl.jumpTo(view.camera);
@@ -37,7 +42,7 @@ export async function renderView(ctrl: MapController, v: PackView, period: { fro
   const showFill = hasLayer(view, 'choropleth');
   const { bbox, zoom } = ctrl.viewport();
   const res = view.hexRes === 'auto' ? hexResolutionForZoom(zoom) : view.hexRes;
-  const hexes = showHexes ? await ctrl.track(api.hexes(res, bbox, filters, signal)) : null;
+  const hexes = showHexes ? await ctrl.track(call(getHexes, { query: { res: String(res) as '7' | '8' | '9' | '10', bbox: bboxParam(bbox), ...filterQuery(filters) } }, { signal })) : null;
   ctrl.setHexes(cellsToFeatureCollection(hexes?.cells ?? []));
   const hexClasses = hexes ? classBreaks(hexes.cells.map((c) => c.count), view.classMethod, 'count') : null;
   const areaClasses = showFill ? classBreaks(stats.areas.map((a) => a.count), view.classMethod, 'count') : null;

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as contract from '../../../../contract/planning';
 import type { Intervention, SiteGeometry } from '../../../../contract/planning';
-import type { AppConfig } from '../../api/types';
+import type { AppConfig } from '../../../../contract/aggregates';
 import { errorMessage } from '../../api/client';
 import { useRoute } from '../../api/query';
 import { useSignedIn } from '../../api/session-store';

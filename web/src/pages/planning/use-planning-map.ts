@@ -3,8 +3,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import { api } from '../../api/client';
-import type { AppConfig } from '../../api/types';
+import { getAreas, type AreaCollection } from '../../../../contract/aggregates';
+import { call } from '../../api/call';
+import type { AppConfig } from '../../../../contract/aggregates';
 import { loadBaseStyle } from '../../map/base-style';
 import { areaBounds, areaLabelPoints } from '../../map/prepare/areas';
 import { PlanningMapController, type PlanningMapEvents } from './PlanningMapController';
@@ -16,7 +17,7 @@ import { PlanningMapController, type PlanningMapEvents } from './PlanningMapCont
 export function useWardAreas() {
   return useQuery({
     queryKey: ['/areas', { query: { level: 'ward' } }],
-    queryFn: ({ signal }) => api.areas('ward', signal),
+    queryFn: ({ signal }) => call(getAreas, { query: { level: 'ward' } }, { signal }) as Promise<AreaCollection>,
     // Ward boundaries change only when an analyst loads new ones.
     staleTime: Number.POSITIVE_INFINITY,
   });

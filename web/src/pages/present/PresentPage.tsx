@@ -4,7 +4,7 @@
 // hover-only. Full screen on request; the view is the URL; the presenter's moves go to followers.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ResolvedFilters } from '../../api/client';
-import type { AppConfig, Summary } from '../../api/types';
+import type { AppConfig, Summary } from '../../../../contract/aggregates';
 import { classBreaks } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
@@ -51,9 +51,11 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
   useShownWindow(periodMonths(pack?.period));
   useAreaBoundaries(controller, view.level, initialCamera === null);
   const stats = useAreaStats(controller, view.level, filters);
-  const reloadStats = useRef(stats.reload);
-  reloadStats.current = stats.reload;
-  useEffect(() => (live ? reloadStats.current() : undefined), [live]);
+  const reloadStats = useRef(stats.refetch);
+  reloadStats.current = stats.refetch;
+  useEffect(() => {
+    if (live) void reloadStats.current();
+  }, [live]);
   const showHexes = hasLayer(view, 'hexes');
   const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
 

@@ -4,7 +4,7 @@
 // and the right column (selected unit with its time profile, top-N list).
 import { useEffect, useMemo, useState } from 'react';
 import type { Filters } from '../../../api/client';
-import type { AreaCollection } from '../../../api/types';
+import type { AreaCollection } from '../../../../../contract/aggregates';
 import { getHarmSchemes, type HarmScheme } from '../../../../../contract/hotspots';
 import type { UnitQuery } from '../../../api/hotspots';
 import { useRoute } from '../../../api/query';

@@ -9,7 +9,7 @@ import { getChange, getEmerging, getHotspots, type ChangeMeta, type ChangeRow, t
 import { ApiError, type Filters } from '../../../api/client';
 import { rowsOf, statQuery, unitQuery, type UnitQuery } from '../../../api/hotspots';
 import { useRoute } from '../../../api/query';
-import type { AreaCollection } from '../../../api/types';
+import type { AreaCollection } from '../../../../../contract/aggregates';
 import { useTrackedFetching } from '../../../lib/use-tracked';
 import type { MapController } from '../../../map/map-controller';
 import { EMPTY_FC } from '../../../map/layers/common';
