@@ -14,7 +14,7 @@ import { SyntheticBanner } from './components/SyntheticBanner';
 import { FirstRun } from './components/FirstRun';
 import { ErrorScreen } from './components/ErrorScreen';
 import { MapPage } from './pages/map/MapPage';
-import { useLiveInvalidation, useLiveRefetch } from './lib/live-hooks';
+import { useLiveInvalidation } from './lib/live-hooks';
 import { ImportPage } from './pages/import/ImportPage';
 import { SignInPage } from './pages/auth/SignInPage';
 import { SetupPage } from './pages/auth/SetupPage';
@@ -40,6 +40,7 @@ export function App() {
   const view = useView();
   const [loadError, setLoadError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry button's trigger: each press loads the session again.
   useEffect(() => {
     setLoadError(null);
     loadSession().catch((e) => setLoadError(errorMessage(e)));
@@ -72,8 +73,6 @@ function SignedInApp({ user }: { user: PublicUser }) {
   const config = useRoute(getConfig, { query: {} });
   const { refetch: reloadSummary } = summary;
   const { refetch: reloadConfig } = config;
-  // Maps, the presentation and the pack follow the change feed: new incidents refresh the summary.
-  useLiveRefetch(reloadSummary, view.page === 'map' || view.page === 'present' || view.page === 'pack');
   // A page the role cannot use (an old URL after signing in as someone else, a link from the welcome
   // screen): go to the map, which every role can use, rather than a dead end.
   const allowed = canOpen(session, view.page);

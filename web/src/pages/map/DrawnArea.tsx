@@ -49,6 +49,7 @@ export function useDrawnArea(controller: MapController | null): DrawnArea {
     setDrawing(false);
     setPolygon(null);
   }, [controller]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new map controller (a new map) drops the polygon drawn on the old one.
   useEffect(() => () => setPolygon(null), [controller]);
   return { polygon, preparing, drawing, start, clear };
 }

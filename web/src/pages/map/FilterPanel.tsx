@@ -1,5 +1,5 @@
 // Filters: time window (inclusive months in the UI, exclusive `to` in the URL/API), categories, area level, metric.
-import type { AreaSet, Category, CoverageReport, Summary } from '../../../../contract/aggregates';
+import type { AreaSet, Category, Summary } from '../../../../contract/aggregates';
 import type { CoverageState } from '../../components/CoverageStrip';
 import { dataElsewhere, jumpWindow } from '../../lib/data-period';
 import { addMonths, fromBoundToMonth, isMonth, previousWindow, windowLabel } from '../../lib/months';

@@ -27,6 +27,7 @@ export function MeetingBar({ large = false }: { large?: boolean }) {
     }
   }, []);
   // Presenting: every view change goes to the followers (throttled in the store).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `view` is the trigger: viewChanged() reads the current view from the store itself.
   useEffect(() => {
     if (meeting.mode === 'presenting') viewChanged();
   }, [view, meeting.mode]);

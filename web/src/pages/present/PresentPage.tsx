@@ -92,6 +92,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
     return () => document.removeEventListener('fullscreenchange', on);
   }, []);
   // The map canvas follows the page's new size when going full screen.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `fullscreen` is the trigger: the canvas must be resized after the page changes size.
   useEffect(() => {
     controller?.map.resize();
   }, [controller, fullscreen]);
