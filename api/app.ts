@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Config } from './config.js';
-import type { Db } from './db/index.js';
+import type { Deps } from './deps.js';
+
+export type { Deps } from './deps.js';
 import { errorBody, handleError } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { aggregateRoutes } from './aggregates/routes.js';
@@ -24,13 +25,6 @@ import { openApiRoutes } from './openapi.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 
-export interface Deps {
-  db: Db;
-  config: Pick<Config, 'dataDir' | 'MAX_UPLOAD_MB' | 'BASEMAP_STYLE_URL'> &
-    Partial<Pick<Config, 'TRUST_PROXY' | 'BASEMAP_ORIGINS' | 'ONS_ARCGIS_URL' | 'POLICE_UK_API_URL' | 'NOMIS_URL'>>;
-  /** Secret shared with the CLIs through the data-directory lock file (embedded mode only). */
-  localSecret?: string;
-}
 
 export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const app = new Hono<AppEnv>();

@@ -3,18 +3,16 @@
 // through the disclosure rule (api/auth/disclosure.ts), applied by each route's `partner` mask;
 // record-level incidents are for analysts and officers (officers: their area only) and are audited.
 import * as contract from '../../contract/aggregates.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import { AREA_RULE, maskAreaStats, suppressRows, suppressTotal } from '../auth/disclosure.js';
-import type { Principal } from '../auth/roles.js';
+import { recordScope } from '../auth/roles.js';
 import { contractRouter, principal, register, type DataMask } from '../routing.js';
 import { attributionFor } from './attribution.js';
 import * as h from './handlers.js';
 import { coverageReport } from '../coverage/check.js';
 import { requestCategories } from './request.js';
 
-/** Ward codes an officer's record-level view is limited to (null = no limit). */
-export const recordScope = (p: Principal): string[] | null => (p.user.role === 'officer' ? p.user.area_codes : null);
 
 const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' };
 

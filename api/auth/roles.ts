@@ -28,3 +28,6 @@ export interface Principal {
   csrf?: string;
   tokenId?: number;
 }
+
+/** Ward codes an officer's record-level view is limited to (null = no limit). */
+export const recordScope = (p: Principal): string[] | null => (p.user.role === 'officer' ? p.user.area_codes : null);

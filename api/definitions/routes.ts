@@ -1,7 +1,7 @@
 // The partnership's definition of serious violence (issue 18); the routes are declared in
 // contract/definitions.ts.
 import * as contract from '../../contract/definitions.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import { contractRouter, principal, register } from '../routing.js';
 import { currentDefinition, definitionHistory, definitionMeta, saveDefinition } from './serious-violence.js';

@@ -5,7 +5,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AreaStats } from '../../contract/aggregates.js';
 import * as contract from '../../contract/exports.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import { ApiError } from '../errors.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';

@@ -6,9 +6,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { cellToBoundary } from 'h3-js';
 import * as contract from '../../contract/hotspots.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
-import { recordScope } from '../aggregates/routes.js';
+import { recordScope } from '../auth/roles.js';
 import { ApiError } from '../errors.js';
 import { requestScoped } from '../request-scope.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';

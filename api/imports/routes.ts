@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as contract from '../../contract/imports.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { ApiError, errorBody } from '../errors.js';
 import { audit } from '../auth/audit.js';
 import { contractRouter, principal, register } from '../routing.js';

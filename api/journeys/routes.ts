@@ -6,7 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import * as contract from '../../contract/journeys.js';
 import type { ExposureQuery, RankingResponse, SegmentsResponse } from '../../contract/journeys.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import { ApiError } from '../errors.js';
 import { requestScoped } from '../request-scope.js';

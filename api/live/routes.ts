@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { strToU8, zipSync } from 'fflate';
 import * as contract from '../../contract/live.js';
 import type { LiveChange } from '../../contract/live.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import type { Principal } from '../auth/roles.js';
 import { ApiError } from '../errors.js';

@@ -2,7 +2,7 @@
 // the study-area level; the series of aggregate (no-point) ward counts.
 import path from 'node:path';
 import * as contract from '../../contract/opendata.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { parseConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { audit } from '../auth/audit.js';

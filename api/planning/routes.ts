@@ -8,7 +8,7 @@
 //   (the partner masks below, applied by register); no register, no hotspot lists, no plans;
 // - admin: read (register, history, types, coverage, CHB).
 import * as contract from '../../contract/planning.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import { suppressRows, suppressTotal } from '../auth/disclosure.js';
 import { parseFilters } from '../validate.js';

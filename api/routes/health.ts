@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as contract from '../../contract/health.js';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { contractRouter, register } from '../routing.js';
 
 // Public (no sign-in): says only that the service and its database are up (503 database_unavailable

@@ -1,0 +1,12 @@
+// What the API's routes are built with: the database, the configuration they read, and (embedded mode)
+// the secret shared with the CLIs. Its own module, so route files do not import the app that imports them.
+import type { Config } from './config.js';
+import type { Db } from './db/index.js';
+
+export interface Deps {
+  db: Db;
+  config: Pick<Config, 'dataDir' | 'MAX_UPLOAD_MB' | 'BASEMAP_STYLE_URL'> &
+    Partial<Pick<Config, 'TRUST_PROXY' | 'BASEMAP_ORIGINS' | 'ONS_ARCGIS_URL' | 'POLICE_UK_API_URL' | 'NOMIS_URL'>>;
+  /** Secret shared with the CLIs through the data-directory lock file (embedded mode only). */
+  localSecret?: string;
+}
