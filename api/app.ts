@@ -25,7 +25,6 @@ import { openApiRoutes } from './openapi.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 
-
 export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const app = new Hono<AppEnv>();
   app.onError(handleError);

@@ -26,7 +26,8 @@ export async function writeSnapshot(db: Db, dest: string): Promise<number> {
 export async function restoreSnapshot(src: string, pgdata: string, force = false): Promise<{ movedAside?: string }> {
   let movedAside: string | undefined;
   if (fs.existsSync(pgdata) && fs.readdirSync(pgdata).length > 0) {
-    if (!force) throw new Error(`${pgdata} is not empty: restore into a new DATA_DIR, or give --force to move the current database aside.`);
+    if (!force)
+      throw new Error(`${pgdata} is not empty: restore into a new DATA_DIR, or give --force to move the current database aside.`);
     movedAside = `${pgdata}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     fs.renameSync(pgdata, movedAside);
   }
@@ -43,5 +44,9 @@ export async function dumpServer(url: string, dest: string) {
 /** Server: `pg_restore` of `src` into the database at `url` (it should be new and empty; `clean` drops what the dump holds first). */
 export async function restoreServer(url: string, src: string, clean = false) {
   if (!fs.existsSync(src)) throw new Error(`No such file: ${path.resolve(src)}`);
-  await run('pg_restore', ['--no-owner', '--exit-on-error', '--single-transaction', ...(clean ? ['--clean', '--if-exists'] : []), '-d', url, src], { maxBuffer: 16 << 20 });
+  await run(
+    'pg_restore',
+    ['--no-owner', '--exit-on-error', '--single-transaction', ...(clean ? ['--clean', '--if-exists'] : []), '-d', url, src],
+    { maxBuffer: 16 << 20 },
+  );
 }

@@ -57,7 +57,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   for (const k of Object.keys(schema.shape)) picked[k] = env[k];
   const r = schema.safeParse(picked);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`);
+    const lines = r.error.issues.map(
+      (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`,
+    );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return { ...r.data, dataDir: path.resolve(r.data.DATA_DIR) };

@@ -52,7 +52,9 @@ export function acquireLock(dataDir: string, owner: LockInfo['owner']): Lock {
     const held = readLock(dataDir);
     if (held && held.pid !== process.pid) {
       const what = held.owner === 'app' ? `the Saferplaces app${held.port ? ` on port ${held.port}` : ''}` : 'an import';
-      throw new LockedError(`The embedded database in ${dataDir} is in use by ${what} (pid ${held.pid}). Stop it first, or let the import CLI go through the running app.`);
+      throw new LockedError(
+        `The embedded database in ${dataDir} is in use by ${what} (pid ${held.pid}). Stop it first, or let the import CLI go through the running app.`,
+      );
     }
     fs.rmSync(file, { force: true }); // stale: its process is gone
     write('wx');

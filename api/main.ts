@@ -13,9 +13,11 @@ async function main() {
   const config = configOrExit();
   const embedded = !config.DATABASE_URL;
   const lock = embedded ? acquireLockOrExit(config.dataDir, 'app') : undefined;
-  console.log(embedded
-    ? `Opening the embedded database in ${config.dataDir} (a new one unpacks PostGIS first, about 10 s) ...`
-    : 'Connecting to the PostgreSQL server (DATABASE_URL) and applying migrations ...');
+  console.log(
+    embedded
+      ? `Opening the embedded database in ${config.dataDir} (a new one unpacks PostGIS first, about 10 s) ...`
+      : 'Connecting to the PostgreSQL server (DATABASE_URL) and applying migrations ...',
+  );
   let db;
   try {
     db = await openConfiguredDb(config);
@@ -36,7 +38,9 @@ async function main() {
     console.log(`Saferplaces running at ${base}/`);
     console.log(`Database: ${db.driver}${embedded ? ` (data in ${config.dataDir})` : ''}`);
     if (setupToken) {
-      console.log(`\nNo accounts yet. Create the first administrator (link valid 24 hours, once):\n  ${base}/setup#token=${setupToken}`);
+      console.log(
+        `\nNo accounts yet. Create the first administrator (link valid 24 hours, once):\n  ${base}/setup#token=${setupToken}`,
+      );
       console.log('or: npm run user -- add <email> --role admin\n');
     }
   });

@@ -32,15 +32,21 @@ export function openApiDocument(): Doc {
   return cached;
 }
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
+const esc = (s: unknown) =>
+  String(s ?? '').replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 
 /** A plain reference page: one section per route, its access, parameters and answer schema. */
 export function referencePage(doc: Doc): string {
   const sections: string[] = [];
   for (const [path, ops] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(ops as Record<string, Record<string, unknown>>)) {
-      const access = op['x-access'] as { capability: string; roles: unknown; partner?: { kind: string; rule?: string; reason?: string } };
-      const params = (op.parameters as Array<{ name: string; in: string; required?: boolean; schema?: unknown }> | undefined) ?? [];
+      const access = op['x-access'] as {
+        capability: string;
+        roles: unknown;
+        partner?: { kind: string; rule?: string; reason?: string };
+      };
+      const params =
+        (op.parameters as Array<{ name: string; in: string; required?: boolean; schema?: unknown }> | undefined) ?? [];
       const body = (op.requestBody as { content?: Record<string, { schema: unknown }> } | undefined)?.content;
       const responses = op.responses as Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
       sections.push(`<section id="${esc(`${method}-${path}`)}">
@@ -50,7 +56,10 @@ export function referencePage(doc: Doc): string {
 ${params.length ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr>${params.map((p) => `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}</td><td>${p.required ? 'yes' : 'no'}</td><td><code>${esc(JSON.stringify(p.schema))}</code></td></tr>`).join('')}</table>` : ''}
 ${body ? `<details><summary>Body</summary><pre>${esc(JSON.stringify(Object.values(body)[0]?.schema, null, 2))}</pre></details>` : ''}
 ${Object.entries(responses)
-  .map(([status, r]) => `<details><summary>${esc(status)}: ${esc(r.description)} ${r.content ? `(${esc(Object.keys(r.content).join(', '))})` : ''}</summary><pre>${esc(JSON.stringify(r.content ? Object.values(r.content)[0]?.schema : null, null, 2))}</pre></details>`)
+  .map(
+    ([status, r]) =>
+      `<details><summary>${esc(status)}: ${esc(r.description)} ${r.content ? `(${esc(Object.keys(r.content).join(', '))})` : ''}</summary><pre>${esc(JSON.stringify(r.content ? Object.values(r.content)[0]?.schema : null, null, 2))}</pre></details>`,
+  )
   .join('\n')}
 </section>`);
     }

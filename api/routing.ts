@@ -23,7 +23,12 @@ export function contractRouter() {
       const target = (result as { target?: string }).target;
       const body = target === 'json';
       const label = (p: string) => (body ? p || 'body' : p || 'query');
-      throw new ApiError(400, body ? 'invalid_body' : 'invalid_parameter', d.map((x) => `${label(x.path)}: ${x.message}`).join('; '), d);
+      throw new ApiError(
+        400,
+        body ? 'invalid_body' : 'invalid_parameter',
+        d.map((x) => `${label(x.path)}: ${x.message}`).join('; '),
+        d,
+      );
     },
   });
 }
@@ -81,7 +86,8 @@ function bodyErrors(): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } catch (e) {
-      if (e instanceof HTTPException && e.status === 400 && /json/i.test(e.message)) throw new ApiError(400, 'bad_json', 'The body is not valid JSON.');
+      if (e instanceof HTTPException && e.status === 400 && /json/i.test(e.message))
+        throw new ApiError(400, 'bad_json', 'The body is not valid JSON.');
       throw e;
     }
   };
@@ -90,7 +96,8 @@ function bodyErrors(): MiddlewareHandler<AppEnv> {
 function requireJson(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const type = c.req.header('content-type') ?? '';
-    if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    if (!/^application\/json\b/i.test(type))
+      throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
     // Parsed here (Hono keeps the parsed body for the validator): an error the validator throws goes to
     // the app's error handler directly, past bodyErrors().
     try {
@@ -134,11 +141,15 @@ export function register<R extends ContractRoute>(
   const where = `${route.method.toUpperCase()} ${route.path}`;
   const middleware: MiddlewareHandler[] = [];
   if (access.capability !== 'public') {
-    middleware.push(allow(rolesWith(access.capability), access.scope ? { scope: access.scope } : {}) as unknown as MiddlewareHandler);
+    middleware.push(
+      allow(rolesWith(access.capability), access.scope ? { scope: access.scope } : {}) as unknown as MiddlewareHandler,
+    );
     if (hasCapability('partner', access.capability)) {
       if (!access.partner) throw new Error(`${where} is open to partners but its contract states no partner disclosure`);
-      if (access.partner.kind === 'masked' && !opts.partner && !opts.partnerData) throw new Error(`${where} is open to partners with masked counts but registers no partner mask`);
-      if (access.partner.kind === 'no-counts' && (opts.partner || opts.partnerData)) throw new Error(`${where} says it has no counts for partners but registers a mask`);
+      if (access.partner.kind === 'masked' && !opts.partner && !opts.partnerData)
+        throw new Error(`${where} is open to partners with masked counts but registers no partner mask`);
+      if (access.partner.kind === 'no-counts' && (opts.partner || opts.partnerData))
+        throw new Error(`${where} says it has no counts for partners but registers a mask`);
       if (opts.partner && opts.partnerData) throw new Error(`${where} registers both a JSON mask and a data mask`);
       if (opts.partner) middleware.push(partnerMask(db, opts.partner as PartnerMask<unknown>) as unknown as MiddlewareHandler);
       if (opts.partnerData) middleware.push(bindDataMask(db, opts.partnerData) as unknown as MiddlewareHandler);
@@ -146,7 +157,8 @@ export function register<R extends ContractRoute>(
       throw new Error(`${where} registers a partner mask but partners may not call it`);
     }
   }
-  if (route.request?.body) middleware.push(requireJson() as unknown as MiddlewareHandler, bodyErrors() as unknown as MiddlewareHandler);
+  if (route.request?.body)
+    middleware.push(requireJson() as unknown as MiddlewareHandler, bodyErrors() as unknown as MiddlewareHandler);
   const withMw = { ...route, middleware } as R;
   r.openapi(withMw, handler as never);
   return r;

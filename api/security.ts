@@ -9,7 +9,11 @@ import { ApiError } from './errors.js';
 export function basemapOrigins(styleUrl?: string, extra?: string): string[] {
   const out = new Set<string>();
   if (styleUrl) out.add(new URL(styleUrl).origin);
-  for (const o of (extra ?? '').split(',').map((s) => s.trim()).filter(Boolean)) out.add(new URL(o).origin);
+  for (const o of (extra ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean))
+    out.add(new URL(o).origin);
   return [...out];
 }
 

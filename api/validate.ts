@@ -27,7 +27,8 @@ export function parseFilters<S extends z.ZodType>(schema: S, raw: unknown): z.in
 /** A JSON request body (Content-Type application/json required), validated by `schema`. */
 export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+  if (!/^application\/json\b/i.test(type))
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
   let raw: unknown;
   try {
     raw = await c.req.json();
@@ -40,6 +41,7 @@ export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Pro
 /** A positive integer id from the path. */
 export function idParam(c: Context, name = 'id'): number {
   const s = c.req.param(name) ?? '';
-  if (!/^[1-9]\d{0,9}$/.test(s) || Number(s) > 2 ** 31 - 1) throw new ApiError(400, 'invalid_parameter', `${name} must be a positive integer`);
+  if (!/^[1-9]\d{0,9}$/.test(s) || Number(s) > 2 ** 31 - 1)
+    throw new ApiError(400, 'invalid_parameter', `${name} must be a positive integer`);
   return Number(s);
 }

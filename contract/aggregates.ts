@@ -352,7 +352,9 @@ export const getAreas = defineRoute({
   tags: ['aggregates'],
   'x-access': { capability: 'aggregates.read', partner: noCounts('boundaries and populations only') },
   request: { query: areasQuery },
-  responses: { 200: file('application/geo+json', 'A FeatureCollection of the areas (shape: AreaCollection in contract/aggregates.ts)') },
+  responses: {
+    200: file('application/geo+json', 'A FeatureCollection of the areas (shape: AreaCollection in contract/aggregates.ts)'),
+  },
 });
 
 export const getAreaStats = defineRoute({
@@ -382,7 +384,9 @@ export const getIncidents = defineRoute({
   tags: ['aggregates'],
   'x-access': { capability: 'records.read' },
   request: { query: incidentsQuery },
-  responses: { 200: file('application/geo+json', 'A FeatureCollection of points (shape: IncidentCollection in contract/aggregates.ts)') },
+  responses: {
+    200: file('application/geo+json', 'A FeatureCollection of points (shape: IncidentCollection in contract/aggregates.ts)'),
+  },
 });
 
 export const getCoverage = defineRoute({
@@ -390,7 +394,10 @@ export const getCoverage = defineRoute({
   path: '/coverage',
   summary: 'What the data cover, per category × month and source',
   tags: ['aggregates'],
-  'x-access': { capability: 'aggregates.read', partner: { kind: 'masked', rule: 'covered months shown; the row counts withheld' } },
+  'x-access': {
+    capability: 'aggregates.read',
+    partner: { kind: 'masked', rule: 'covered months shown; the row counts withheld' },
+  },
   request: { query: coverageQuery },
   responses: { 200: json(CoverageReport, 'Coverage per category and month') },
 });
@@ -402,7 +409,9 @@ export const getCategories = defineRoute({
   tags: ['aggregates'],
   'x-access': { capability: 'aggregates.read', partner: MASKED },
   request: { query: noQuery },
-  responses: { 200: json(z.object({ categories: z.array(Category), disclosure: Disclosure.optional() }), 'Categories, most incidents first') },
+  responses: {
+    200: json(z.object({ categories: z.array(Category), disclosure: Disclosure.optional() }), 'Categories, most incidents first'),
+  },
 });
 
 export const getSeries = defineRoute({
@@ -435,4 +444,15 @@ export const getConfig = defineRoute({
   responses: { 200: json(AppConfig, 'App settings') },
 });
 
-export const aggregateRoutes = [getAreaSets, getAreas, getAreaStats, getHexes, getIncidents, getCoverage, getCategories, getSeries, getSummary, getConfig] as const;
+export const aggregateRoutes = [
+  getAreaSets,
+  getAreas,
+  getAreaStats,
+  getHexes,
+  getIncidents,
+  getCoverage,
+  getCategories,
+  getSeries,
+  getSummary,
+  getConfig,
+] as const;

@@ -4,12 +4,7 @@ import { CAPABILITY_NAMES, ROLES, roleParam, scopeParam, SCOPES } from './capabi
 import { defineRoute, file, json, jsonBody, noQuery } from './http.js';
 import { exportStatement } from './params.js';
 
-export const emailParam = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .email('must be an email address');
+export const emailParam = z.string().trim().toLowerCase().max(254).email('must be an email address');
 /** Ward (or other area) codes limiting an officer's record-level view. */
 export const areaCodesParam = z.array(z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'area codes are letters and digits')).max(500);
 /** A new API token's fields (admin route and `npm run user -- token`). */
@@ -105,7 +100,9 @@ export const PublicUser = z.object({
 });
 export type PublicUser = z.output<typeof PublicUser>;
 
-const capabilities = z.array(z.enum(CAPABILITY_NAMES as [(typeof CAPABILITY_NAMES)[number], ...(typeof CAPABILITY_NAMES)[number][]]));
+const capabilities = z.array(
+  z.enum(CAPABILITY_NAMES as [(typeof CAPABILITY_NAMES)[number], ...(typeof CAPABILITY_NAMES)[number][]]),
+);
 
 /** A new session (sign-in, setup, password change): the user, the CSRF token and what the user may do. */
 export const SignedIn = z.object({ user: PublicUser, csrf: z.string(), capabilities });
@@ -272,7 +269,7 @@ export const updateUser = defineRoute({
 export const revokeUserSessions = defineRoute({
   method: 'post',
   path: '/users/{id}/revoke-sessions',
-  summary: "End every session of an account (audited)",
+  summary: 'End every session of an account (audited)',
   tags,
   'x-access': { capability: 'admin' },
   request: { params: idPath },
@@ -312,7 +309,7 @@ export const revokeToken = defineRoute({
 export const getSettings = defineRoute({
   method: 'get',
   path: '/settings',
-  summary: 'Settings: the partners\' disclosure threshold',
+  summary: "Settings: the partners' disclosure threshold",
   tags,
   'x-access': { capability: 'admin' },
   request: { query: noQuery },

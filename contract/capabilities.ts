@@ -40,14 +40,14 @@ export const CAPABILITIES = {
   /** Record-level incident exports. */
   'records.export': ['analyst'],
   /** One's own session: sign out (here or everywhere), change one's password. */
-  'session': ['admin', 'analyst', 'officer', 'partner'],
+  session: ['admin', 'analyst', 'officer', 'partner'],
   /**
    * Every count as it is, however small. Partners lack it: their answers withhold counts below the
    * disclosure threshold (no route is guarded by it; the UI asks it to say "withheld").
    */
   'counts.all': ['admin', 'analyst', 'officer'],
   /** Users, tokens, settings, the audit log. */
-  'admin': ['admin'],
+  admin: ['admin'],
   /** Load harm schemes from CSV (POST /harm-schemes; audited). */
   'harm-schemes.write': ['analyst'],
   /** The partnership's serious-violence definition. */

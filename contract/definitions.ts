@@ -97,7 +97,9 @@ export const definitionHistory = defineRoute({
   tags: ['definitions'],
   'x-access': { capability: 'aggregates.read', partner: noCounts },
   request: { query: noQuery },
-  responses: { 200: json(z.object({ versions: z.array(CategorySetMeta) }), 'Versions, newest first; the built-in default (version 0) last') },
+  responses: {
+    200: json(z.object({ versions: z.array(CategorySetMeta) }), 'Versions, newest first; the built-in default (version 0) last'),
+  },
 });
 
 export const putDefinition = defineRoute({

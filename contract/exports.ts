@@ -50,7 +50,10 @@ export const exportAreas = defineRoute({
   responses: {
     200: {
       description: 'The file, as an attachment (Content-Disposition names it)',
-      content: { 'text/csv': { schema: z.string().describe('one row per area, then outside_study_area, total, notes, coverage_rule') }, 'application/json': { schema: AreaStats } },
+      content: {
+        'text/csv': { schema: z.string().describe('one row per area, then outside_study_area, total, notes, coverage_rule') },
+        'application/json': { schema: AreaStats },
+      },
     },
   },
 });

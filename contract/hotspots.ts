@@ -40,7 +40,11 @@ export const SCHEME_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const schemeName = z.string().regex(SCHEME_NAME, 'a scheme name is lower-case letters, digits and hyphens (at most 64)');
 
 const intIn = (min: number, max: number) =>
-  z.string().regex(/^\d{1,6}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const windowShape = { from: dateParam.optional(), to: dateParam.optional(), category: categoryParam.optional() };
 
@@ -104,7 +108,8 @@ export const polygonParam = z
     }
     const fail = (m: string) => (ctx.addIssue({ code: 'custom', message: m }), z.NEVER);
     const o = g as { type?: unknown; coordinates?: unknown };
-    if (!o || typeof o !== 'object' || o.type !== 'Polygon' || !Array.isArray(o.coordinates)) return fail('polygon must be a GeoJSON geometry of type Polygon');
+    if (!o || typeof o !== 'object' || o.type !== 'Polygon' || !Array.isArray(o.coordinates))
+      return fail('polygon must be a GeoJSON geometry of type Polygon');
     const rings = o.coordinates as unknown[];
     if (rings.length === 0) return fail('polygon has no rings');
     let vertices = 0;
@@ -113,7 +118,8 @@ export const polygonParam = z
       for (const pt of ring) {
         if (!Array.isArray(pt) || pt.length < 2 || pt.length > 3 || !pt.every((v) => typeof v === 'number' && Number.isFinite(v)))
           return fail(`polygon ring ${r} has a position that is not [lon, lat]`);
-        if (pt[0] < -180 || pt[0] > 180 || pt[1] < -90 || pt[1] > 90) return fail(`polygon ring ${r} has a position outside WGS84 lon/lat`);
+        if (pt[0] < -180 || pt[0] > 180 || pt[1] < -90 || pt[1] > 90)
+          return fail(`polygon ring ${r} has a position outside WGS84 lon/lat`);
       }
       const a = ring[0] as number[];
       const b = ring[ring.length - 1] as number[];
@@ -125,7 +131,13 @@ export const polygonParam = z
   });
 
 export const profileQuery = z
-  .strictObject({ level: levelParam.optional(), code: z.string().min(1).max(64).optional(), h3: h3Param.optional(), polygon: polygonParam.optional(), ...windowShape })
+  .strictObject({
+    level: levelParam.optional(),
+    code: z.string().min(1).max(64).optional(),
+    h3: h3Param.optional(),
+    polygon: polygonParam.optional(),
+    ...windowShape,
+  })
   .refine((q) => [q.h3, q.polygon, q.level ?? q.code].filter((v) => v !== undefined).length === 1, {
     message: 'give exactly one selection: level and code, h3, or polygon',
     path: ['level'],
@@ -193,7 +205,10 @@ export const HarmScheme = z.object({
   /** Category slug → weight. */
   weights: z.record(z.string(), z.number()),
   codeWeights: z.record(z.string(), z.number()).nullable().optional(),
-  mix: z.object({ name: z.string(), source: z.string(), total: z.number(), counts: z.record(z.string(), z.number()) }).nullable().optional(),
+  mix: z
+    .object({ name: z.string(), source: z.string(), total: z.number(), counts: z.record(z.string(), z.number()) })
+    .nullable()
+    .optional(),
   categoryNotes: z.record(z.string(), z.string()).nullable().optional(),
   derived: z.string().nullable().optional(),
 });
@@ -211,7 +226,12 @@ export const Neighbourhood = z.object({
 export type Neighbourhood = z.output<typeof Neighbourhood>;
 
 /** A cell (`h3`, `partial`: cut by the study area's boundary, its counts cover the part inside) or an area (`code`, `name`). */
-export const UnitKey = z.object({ h3: z.string().optional(), partial: z.boolean().optional(), code: z.string().optional(), name: z.string().optional() });
+export const UnitKey = z.object({
+  h3: z.string().optional(),
+  partial: z.boolean().optional(),
+  code: z.string().optional(),
+  name: z.string().optional(),
+});
 export type UnitKey = z.output<typeof UnitKey>;
 
 /** The units' part of every statistic's meta. */
@@ -257,7 +277,12 @@ export const HotspotMeta = z.object({
   outside_study_area: z.object({ count: nullableCount, value: nullableCount }),
   unweighted: z.object({ count: nullableCount, categories: z.array(z.string()) }),
   undefined_units: z.number().int(),
-  coverage: z.object({ status: z.enum(['full', 'partial', 'none']), categories: z.array(z.string()), missing_months: z.array(z.string()), note: z.string().nullable() }),
+  coverage: z.object({
+    status: z.enum(['full', 'partial', 'none']),
+    categories: z.array(z.string()),
+    missing_months: z.array(z.string()),
+    note: z.string().nullable(),
+  }),
   /** Partners: why z-scores and p-values are not shown. */
   scores_withheld: z.string().optional(),
   ...partnerMeta,
@@ -273,10 +298,17 @@ export type HotspotResponse = z.output<typeof HotspotResponse>;
 
 export const TopRow = HotspotRow.extend({ rank: z.number().int() });
 export type TopRow = z.output<typeof TopRow>;
-export const TopResponse = z.object({ top: z.array(TopRow), meta: HotspotMeta.extend({ n: z.number().int(), order: z.string() }) });
+export const TopResponse = z.object({
+  top: z.array(TopRow),
+  meta: HotspotMeta.extend({ n: z.number().int(), order: z.string() }),
+});
 export type TopResponse = z.output<typeof TopResponse>;
 
-export const Comparison = z.object({ p: z.number().nullable(), rate_ratio: z.number().nullable(), direction: z.enum(DIRECTIONS) });
+export const Comparison = z.object({
+  p: z.number().nullable(),
+  rate_ratio: z.number().nullable(),
+  direction: z.enum(DIRECTIONS),
+});
 export type Comparison = z.output<typeof Comparison>;
 
 export const ChangeRow = UnitKey.extend({
@@ -296,7 +328,11 @@ export const ChangeRow = UnitKey.extend({
 });
 export type ChangeRow = z.output<typeof ChangeRow>;
 
-const windowCoverage = z.object({ status: z.enum(['full', 'partial', 'none']), missing_months: z.array(z.string()), excluded: z.array(z.string()) });
+const windowCoverage = z.object({
+  status: z.enum(['full', 'partial', 'none']),
+  missing_months: z.array(z.string()),
+  excluded: z.array(z.string()),
+});
 export const ChangeMeta = z.object({
   method: z.string(),
   test_on: z.string(),
@@ -339,7 +375,9 @@ export const EmergingRow = UnitKey.extend({
 });
 export type EmergingRow = z.output<typeof EmergingRow>;
 
-const droppedEnd = z.object({ from: z.string(), to: z.string(), days: z.number(), uncovered_periods: z.array(z.string()) }).nullable();
+const droppedEnd = z
+  .object({ from: z.string(), to: z.string(), days: z.number(), uncovered_periods: z.array(z.string()) })
+  .nullable();
 export const EmergingMeta = z.object({
   method: z.string(),
   ...unitMeta,
@@ -380,9 +418,18 @@ export const ProfileResponse = z.object({
   categories: z.array(z.string()).nullable(),
   total: nullableCount,
   /** Months no data covered are null with the categories missing (issue 11); partners: withheld months null and `suppressed`. */
-  months: z.array(z.object({ month: z.string(), count: nullableCount, missing_categories: z.array(z.string()).nullable().optional(), suppressed: z.boolean().optional() })),
+  months: z.array(
+    z.object({
+      month: z.string(),
+      count: nullableCount,
+      missing_categories: z.array(z.string()).nullable().optional(),
+      suppressed: z.boolean().optional(),
+    }),
+  ),
   coverage: z.object({ categories: z.array(z.string()), rule: z.string() }),
-  day_of_week: z.array(z.object({ day: z.enum(PROFILE_DAYS), count: nullableCount, suppressed: z.boolean().optional() })).nullable(),
+  day_of_week: z
+    .array(z.object({ day: z.enum(PROFILE_DAYS), count: nullableCount, suppressed: z.boolean().optional() }))
+    .nullable(),
   /** 7 rows (Mon..Sun) × 24 hours, Europe/London civil time. */
   hour_of_week: z.array(z.array(nullableCount)).nullable(),
   time_precision: z.record(z.string(), nullableCount),
@@ -425,14 +472,20 @@ export type KnoxResponse = z.output<typeof KnoxResponse>;
 
 // ---------- routes ----------
 
-const MASKED = { kind: 'masked', rule: 'counts below min_count withheld, with complementary suppression; harm values withheld with their counts; no z-scores or p-values' } as const;
+const MASKED = {
+  kind: 'masked',
+  rule: 'counts below min_count withheld, with complementary suppression; harm values withheld with their counts; no z-scores or p-values',
+} as const;
 
 export const getHarmSchemes = defineRoute({
   method: 'get',
   path: '/harm-schemes',
   summary: 'Harm schemes: the shipped ones and those analysts loaded',
   tags: ['hotspots'],
-  'x-access': { capability: 'aggregates.read', partner: { kind: 'no-counts', reason: 'weights per category and offence code; no incident counts' } },
+  'x-access': {
+    capability: 'aggregates.read',
+    partner: { kind: 'no-counts', reason: 'weights per category and offence code; no incident counts' },
+  },
   request: { query: noQuery },
   responses: { 200: json(z.object({ schemes: z.array(HarmScheme), default: z.string() }), 'Every scheme, shipped first') },
 });
@@ -448,7 +501,12 @@ export const postHarmScheme = defineRoute({
   request: { query: schemePostQuery },
   responses: {
     201: json(
-      z.object({ scheme: HarmScheme, kind: z.enum(['categories', 'offence-codes', 'offence-mix']), meta: SchemeMeta, unknown_codes: z.array(z.object({ line: z.number().int(), code: z.string() })) }),
+      z.object({
+        scheme: HarmScheme,
+        kind: z.enum(['categories', 'offence-codes', 'offence-mix']),
+        meta: SchemeMeta,
+        unknown_codes: z.array(z.object({ line: z.number().int(), code: z.string() })),
+      }),
       'The stored scheme, what kind of CSV it was, and offence codes not in the Home Office list',
     ),
   },
@@ -529,4 +587,14 @@ export const getKnox = defineRoute({
   responses: { 200: json(KnoxResponse, 'Observed and expected pairs per distance × time band with permutation p') },
 });
 
-export const hotspotRoutes = [getHarmSchemes, postHarmScheme, getHotspots, getHotspotsTop, exportHotspots, getChange, getEmerging, getProfile, getKnox] as const;
+export const hotspotRoutes = [
+  getHarmSchemes,
+  postHarmScheme,
+  getHotspots,
+  getHotspotsTop,
+  exportHotspots,
+  getChange,
+  getEmerging,
+  getProfile,
+  getKnox,
+] as const;

@@ -62,7 +62,13 @@ type JsonContent<C> = C extends { content: { 'application/json': { schema: infer
     C extends { content: { 'application/geo+json': { schema: infer S } } }
     ? S
     : never;
-type SuccessOf<R> = R extends { responses: infer Rs } ? (200 extends keyof Rs ? Rs[200] : 201 extends keyof Rs ? Rs[201] : never) : never;
+type SuccessOf<R> = R extends { responses: infer Rs }
+  ? 200 extends keyof Rs
+    ? Rs[200]
+    : 201 extends keyof Rs
+      ? Rs[201]
+      : never
+  : never;
 
 /** The JSON a route answers with (200/201). */
 export type ResponseOf<R> = JsonContent<SuccessOf<R>> extends infer S ? (S extends z.ZodType ? z.output<S> : never) : never;
@@ -71,4 +77,10 @@ export type QueryOf<R> = R extends { request: { query: infer Q } } ? (Q extends 
 /** The path parameters. */
 export type ParamsOf<R> = R extends { request: { params: infer P } } ? (P extends z.ZodType ? z.input<P> : never) : undefined;
 /** The JSON body a route accepts. */
-export type BodyOf<R> = R extends { request: { body: infer B } } ? (JsonContent<B> extends infer S ? (S extends z.ZodType ? z.input<S> : never) : never) : undefined;
+export type BodyOf<R> = R extends { request: { body: infer B } }
+  ? JsonContent<B> extends infer S
+    ? S extends z.ZodType
+      ? z.input<S>
+      : never
+    : never
+  : undefined;

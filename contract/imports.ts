@@ -7,7 +7,17 @@ import { idPath } from './params.js';
 import { defineRoute, ErrorBody, json, jsonBody, noQuery } from './http.js';
 
 /** What a file can be (sniffed from its content unless `kind` is given). */
-export const IMPORT_KINDS = ['police_uk_street', 'incidents_csv', 'boundaries', 'population', 'population_lookup', 'population_centroids', 'schools', 'hubs', 'ward_counts'] as const;
+export const IMPORT_KINDS = [
+  'police_uk_street',
+  'incidents_csv',
+  'boundaries',
+  'population',
+  'population_lookup',
+  'population_centroids',
+  'schools',
+  'hubs',
+  'ward_counts',
+] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const IMPORT_STATUSES = ['queued', 'running', 'committed', 'failed'] as const;
@@ -18,7 +28,14 @@ export const IMPORT_PHASES = ['reading', 'assigning', 'finishing'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 /** Upload bodies: the file's bytes (the content itself is checked by sniffing). Forms and other types are refused. */
-export const UPLOAD_TYPES = ['application/octet-stream', 'text/csv', 'text/plain', 'application/json', 'application/geo+json', 'application/vnd.ms-excel'] as const;
+export const UPLOAD_TYPES = [
+  'application/octet-stream',
+  'text/csv',
+  'text/plain',
+  'application/json',
+  'application/geo+json',
+  'application/vnd.ms-excel',
+] as const;
 
 const field = z.string().min(1).max(200).optional();
 export const startImportQuery = z.strictObject({
@@ -30,7 +47,10 @@ export const startImportQuery = z.strictObject({
   crs: z.string().max(80).optional(),
   object: field,
   mapping: z.string().max(2000).optional(),
-  save_mapping: z.string().regex(/^[A-Za-z0-9 _.-]{1,80}$/).optional(),
+  save_mapping: z
+    .string()
+    .regex(/^[A-Za-z0-9 _.-]{1,80}$/)
+    .optional(),
   dataset: z.string().min(1).max(120).optional(),
   filename: z.string().min(1).max(255).optional(),
   /** Boundaries: confirm replacing a loaded level whose codes the file does not all have (issue 13). */
@@ -49,7 +69,12 @@ const pageQuery = z.strictObject({
 /** `{id}` of an import: a positive integer. */
 const importIdParams = idPath('import');
 
-export const ImportErrorInfo = z.object({ code: z.string(), message: z.string(), line: z.number().int().optional(), details: z.unknown().optional() });
+export const ImportErrorInfo = z.object({
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int().optional(),
+  details: z.unknown().optional(),
+});
 
 export const ImportJob = z.object({
   id: z.number().int(),
@@ -88,7 +113,9 @@ export const RejectsPage = z.object({
 });
 export type RejectsPage = z.output<typeof RejectsPage>;
 
-const Mapping = z.record(z.string(), z.unknown()).describe('A column mapping for incident CSVs (date, category, lon/lat or easting/northing, …)');
+const Mapping = z
+  .record(z.string(), z.unknown())
+  .describe('A column mapping for incident CSVs (date, category, lon/lat or easting/northing, …)');
 
 const importer = { capability: 'imports.write', scope: 'import' } as const;
 const analyst = { capability: 'imports.write' } as const;
@@ -144,7 +171,12 @@ export const listMappings = defineRoute({
   tags: ['imports'],
   'x-access': analyst,
   request: { query: noQuery },
-  responses: { 200: json(z.object({ mappings: z.array(z.object({ name: z.string(), mapping: Mapping, updated_at: z.string() })) }), 'Mappings by name') },
+  responses: {
+    200: json(
+      z.object({ mappings: z.array(z.object({ name: z.string(), mapping: Mapping, updated_at: z.string() })) }),
+      'Mappings by name',
+    ),
+  },
 });
 
 export const putMapping = defineRoute({
@@ -153,7 +185,10 @@ export const putMapping = defineRoute({
   summary: 'Save a column mapping under a name (audited)',
   tags: ['imports'],
   'x-access': importer,
-  request: { params: z.object({ name: z.string() }), body: jsonBody(Mapping, 'The mapping (checked as the importer reads it: 400 bad_mapping otherwise)') },
+  request: {
+    params: z.object({ name: z.string() }),
+    body: jsonBody(Mapping, 'The mapping (checked as the importer reads it: 400 bad_mapping otherwise)'),
+  },
   responses: { 200: json(z.object({ name: z.string(), mapping: Mapping }), 'The saved mapping') },
 });
 

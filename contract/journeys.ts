@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import { RANK_KEYS, type RankKey } from '../geodata/journeys/exposure.js';
 import { DEFAULT_SEGMENT_M, lineProblems } from '../geodata/journeys/segment.js';
-import { DEFAULT_DAYS, DEFAULT_WINDOWS, WEEKDAYS, parseDays, parseWindows, type Weekday, type Window } from '../geodata/journeys/time.js';
+import {
+  DEFAULT_DAYS,
+  DEFAULT_WINDOWS,
+  WEEKDAYS,
+  parseDays,
+  parseWindows,
+  type Weekday,
+  type Window,
+} from '../geodata/journeys/time.js';
 import { CategorySetMeta } from './definitions.js';
 import { DEFAULT_SCHEME, SchemeMeta, schemeName } from './hotspots.js';
 import { defineRoute, json, jsonBody, noQuery } from './http.js';
@@ -36,7 +44,11 @@ export const MAX_IMPORT_FEATURES = 500;
 // ---------- request parameters ----------
 
 const intParam = (min: number, max: number) =>
-  z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 /** A parser turned into a zod transform: its thrown message becomes the 400's message. */
 const parsed = <T>(f: (s: string) => T) =>
@@ -59,7 +71,10 @@ export const exposureShape = {
   corridor_m: intParam(1, 500).default(DEFAULT_CORRIDOR_M),
   windows: parsed<Window[]>(parseWindows).default(parseWindows(DEFAULT_WINDOWS)),
   days: parsed<Weekday[]>(parseDays).default(DEFAULT_DAYS),
-  term_only: z.enum(['true', 'false'], { message: 'term_only is true or false' }).default('true').transform((s) => s === 'true'),
+  term_only: z
+    .enum(['true', 'false'], { message: 'term_only is true or false' })
+    .default('true')
+    .transform((s) => s === 'true'),
   age_max: z
     .string()
     .regex(/^(\d{1,3}|none)$/, 'age_max is a whole number of years (17 = under 18) or none')
@@ -81,13 +96,27 @@ export const segmentsBatchQuery = z.strictObject({
     .max(600)
     .regex(/^[1-9]\d{0,9}(,[1-9]\d{0,9})*$/, 'routes is a comma-separated list of route ids')
     .transform((s) => s.split(',').map(Number))
-    .pipe(z.array(z.number().int().max(2 ** 31 - 1)).min(1).max(MAX_BATCH_ROUTES, `at most ${MAX_BATCH_ROUTES} routes`))
+    .pipe(
+      z
+        .array(
+          z
+            .number()
+            .int()
+            .max(2 ** 31 - 1),
+        )
+        .min(1)
+        .max(MAX_BATCH_ROUTES, `at most ${MAX_BATCH_ROUTES} routes`),
+    )
     .refine((ids) => new Set(ids).size === ids.length, 'routes lists a route twice'),
 });
 
 export const sitesQuery = z.strictObject({ kind: z.enum(SITE_KINDS, { message: 'kind is school or hub' }).optional() });
 
-const siteId = z.number().int().min(1).max(2 ** 31 - 1);
+const siteId = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
 const Position = z.tuple([z.number(), z.number()]);
 /** [lon, lat] in WGS84. */
 export type Position = z.output<typeof Position>;
@@ -122,15 +151,27 @@ export type RoutePatch = z.input<typeof routePatch>;
 
 export const routeImportQuery = z.strictObject({ segment_m: intParam(10, 1000).default(DEFAULT_SEGMENT_M) });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').pipe(dateParam);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .pipe(dateParam);
 export const termDatesBody = z.strictObject({
   terms: z
-    .array(z.strictObject({ name: z.string().trim().max(100).default(''), starts_on: day, ends_on: day }).refine((t) => t.ends_on >= t.starts_on, { message: 'ends_on must not be before starts_on', path: ['ends_on'] }))
+    .array(
+      z
+        .strictObject({ name: z.string().trim().max(100).default(''), starts_on: day, ends_on: day })
+        .refine((t) => t.ends_on >= t.starts_on, { message: 'ends_on must not be before starts_on', path: ['ends_on'] }),
+    )
     .max(300)
     .superRefine((ts, ctx) => {
       const sorted = ts.map((t, i) => ({ ...t, i })).sort((a, b) => a.starts_on.localeCompare(b.starts_on));
       for (let k = 1; k < sorted.length; k++) {
-        if (sorted[k].starts_on <= sorted[k - 1].ends_on) ctx.addIssue({ code: 'custom', path: [sorted[k].i, 'starts_on'], message: `overlaps the term ${sorted[k - 1].starts_on}..${sorted[k - 1].ends_on}` });
+        if (sorted[k].starts_on <= sorted[k - 1].ends_on)
+          ctx.addIssue({
+            code: 'custom',
+            path: [sorted[k].i, 'starts_on'],
+            message: `overlaps the term ${sorted[k - 1].starts_on}..${sorted[k - 1].ends_on}`,
+          });
       }
     }),
 });
@@ -158,7 +199,12 @@ const routeIdParams = z.object({
     .string()
     .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
     .transform(Number)
-    .pipe(z.number().int().max(2 ** 31 - 1, 'must be a positive integer')),
+    .pipe(
+      z
+        .number()
+        .int()
+        .max(2 ** 31 - 1, 'must be a positive integer'),
+    ),
 });
 
 // ---------- answers ----------
@@ -173,7 +219,14 @@ export const SiteProperties = z.object({
 export type SiteProperties = z.output<typeof SiteProperties>;
 export const SiteCollection = z.object({
   type: z.literal('FeatureCollection'),
-  features: z.array(z.object({ type: z.literal('Feature'), id: z.number().int(), properties: SiteProperties, geometry: z.object({ type: z.literal('Point'), coordinates: Position }) })),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      id: z.number().int(),
+      properties: SiteProperties,
+      geometry: z.object({ type: z.literal('Point'), coordinates: Position }),
+    }),
+  ),
 });
 export type SiteCollection = z.output<typeof SiteCollection>;
 
@@ -194,7 +247,12 @@ export const RouteProperties = z.object({
   updated_at: z.string(),
 });
 export type RouteProperties = z.output<typeof RouteProperties>;
-export const RouteFeature = z.object({ type: z.literal('Feature'), id: z.number().int(), geometry: LineString, properties: RouteProperties });
+export const RouteFeature = z.object({
+  type: z.literal('Feature'),
+  id: z.number().int(),
+  geometry: LineString,
+  properties: RouteProperties,
+});
 export type RouteFeature = z.output<typeof RouteFeature>;
 export const RouteCollection = z.object({ type: z.literal('FeatureCollection'), features: z.array(RouteFeature) });
 export type RouteCollection = z.output<typeof RouteCollection>;
@@ -264,7 +322,13 @@ const Disclosed = z.object({ min_count: z.number().int(), rule: z.string() });
 export const SegmentsResponse = z.object({
   type: z.literal('FeatureCollection'),
   /** The route with its totals (partners: from the ranking's masked list). */
-  route: RouteProperties.extend({ route_id: z.number().int(), ...tally, rate_per_100m: nullableCount, ratio: nullableCount, suppressed: z.boolean().optional() }),
+  route: RouteProperties.extend({
+    route_id: z.number().int(),
+    ...tally,
+    rate_per_100m: nullableCount,
+    ratio: nullableCount,
+    suppressed: z.boolean().optional(),
+  }),
   features: z.array(z.object({ type: z.literal('Feature'), id: z.string(), geometry: LineString, properties: SegmentRow })),
   worst: z.array(SegmentRow),
   average: Average,
@@ -287,7 +351,9 @@ export const RankedRoute = z.object({
   rate_per_100m: nullableCount,
   ratio: nullableCount,
   suppressed: z.boolean().optional(),
-  worst_segment: z.object({ seq: z.number().int(), value: nullableCount, rate_per_100m: nullableCount, guardian_point: Position }).nullable(),
+  worst_segment: z
+    .object({ seq: z.number().int(), value: nullableCount, rate_per_100m: nullableCount, guardian_point: Position })
+    .nullable(),
 });
 export type RankedRoute = z.output<typeof RankedRoute>;
 
@@ -335,13 +401,24 @@ export const ProposalsResponse = z.object({
   k: z.number().int(),
   max_snap_m: z.number(),
   /** The stored walking network the walks follow. */
-  network: z.object({ id: z.number().int(), name: z.string(), lines: z.number().int(), vertices: z.number().int(), loaded_at: z.string() }).nullable(),
+  network: z
+    .object({
+      id: z.number().int(),
+      name: z.string(),
+      lines: z.number().int(),
+      vertices: z.number().int(),
+      loaded_at: z.string(),
+    })
+    .nullable(),
 });
 export type ProposalsResponse = z.output<typeof ProposalsResponse>;
 
 // ---------- routes ----------
 
-const MASKED = { kind: 'masked', rule: 'counts below min_count withheld with complementary suppression, per measure and list; excluded and all are not shown to partners; rank_by=all refused' } as const;
+const MASKED = {
+  kind: 'masked',
+  rule: 'counts below min_count withheld with complementary suppression, per measure and list; excluded and all are not shown to partners; rank_by=all refused',
+} as const;
 const noCounts = (reason: string) => ({ kind: 'no-counts', reason }) as const;
 const TAGS = ['journeys'];
 
@@ -352,7 +429,9 @@ export const getSites = defineRoute({
   tags: TAGS,
   'x-access': { capability: 'aggregates.read', partner: noCounts('public places: schools and transport hubs') },
   request: { query: sitesQuery },
-  responses: { 200: { description: 'A FeatureCollection built by PostGIS', content: { 'application/geo+json': { schema: SiteCollection } } } },
+  responses: {
+    200: { description: 'A FeatureCollection built by PostGIS', content: { 'application/geo+json': { schema: SiteCollection } } },
+  },
 });
 
 export const listRoutes = defineRoute({
@@ -410,7 +489,7 @@ export const importRoutes = defineRoute({
   path: '/journeys/routes/import',
   summary: 'Import routes from a GeoJSON FeatureCollection of LineStrings (all or nothing; audited)',
   description:
-    'The body is the FeatureCollection itself (Content-Type application/json or application/geo+json; at most 500 features). Properties: name (or Name/title), school_id or school (a school\'s source id, e.g. its URN), hub_id or hub (a hub\'s source id, e.g. AtcoCode). Any bad feature: 400 invalid_routes listing every problem by feature number; nothing stored.',
+    "The body is the FeatureCollection itself (Content-Type application/json or application/geo+json; at most 500 features). Properties: name (or Name/title), school_id or school (a school's source id, e.g. its URN), hub_id or hub (a hub's source id, e.g. AtcoCode). Any bad feature: 400 invalid_routes listing every problem by feature number; nothing stored.",
   tags: TAGS,
   'x-access': { capability: 'journeys.write' },
   request: { query: routeImportQuery },
@@ -449,7 +528,9 @@ export const ranking = defineRoute({
   tags: TAGS,
   'x-access': { capability: 'aggregates.read', partner: MASKED },
   request: { query: exposureQuery },
-  responses: { 200: json(RankingResponse, 'Ranked routes and schools, worst segments across routes, totals and the borough average') },
+  responses: {
+    200: json(RankingResponse, 'Ranked routes and schools, worst segments across routes, totals and the borough average'),
+  },
 });
 
 export const getTermDates = defineRoute({
@@ -482,7 +563,11 @@ export const exportWorstSegments = defineRoute({
   responses: {
     200: {
       description: 'The file, named worst-segments-<date>.<format>',
-      content: { 'text/csv': { schema: z.string() }, 'application/geo+json': { schema: z.string() }, 'application/gpx+xml': { schema: z.string() } },
+      content: {
+        'text/csv': { schema: z.string() },
+        'application/geo+json': { schema: z.string() },
+        'application/gpx+xml': { schema: z.string() },
+      },
     },
   },
 });
@@ -494,7 +579,9 @@ export const proposals = defineRoute({
   tags: TAGS,
   'x-access': { capability: 'journeys.write' },
   request: { query: noQuery, body: jsonBody(proposalsBody) },
-  responses: { 200: json(ProposalsResponse, 'The shortest walk from each school to its nearest hubs, and the pairs without one') },
+  responses: {
+    200: json(ProposalsResponse, 'The shortest walk from each school to its nearest hubs, and the pairs without one'),
+  },
 });
 
 export const journeyRoutes = [

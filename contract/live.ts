@@ -11,7 +11,9 @@ const tags = ['live'];
 // ---------- the change feed ----------
 
 const SEQ = /^\d{1,15}$/;
-export const liveQuery = z.strictObject({ after: z.string().regex(SEQ, 'after is a change seq (a whole number)').transform(Number).optional() });
+export const liveQuery = z.strictObject({
+  after: z.string().regex(SEQ, 'after is a change seq (a whole number)').transform(Number).optional(),
+});
 
 /**
  * One committed import batch on the change feed (event `incidents`). Only analysts get its bbox (where
@@ -32,7 +34,13 @@ export const getLive = defineRoute({
   path: '/live',
   summary: 'The change feed (server-sent events): `ready`, `incidents` (a LiveChange), `reset`, `end`',
   tags,
-  'x-access': { capability: 'aggregates.read', partner: { kind: 'masked', rule: 'a change below min_count has its count and months withheld; partners never get its location' } },
+  'x-access': {
+    capability: 'aggregates.read',
+    partner: {
+      kind: 'masked',
+      rule: 'a change below min_count has its count and months withheld; partners never get its location',
+    },
+  },
   request: { query: liveQuery },
   responses: { 200: file('text/event-stream', 'Events after `?after=` (or Last-Event-ID); a `ready` event once caught up') },
 });
@@ -41,7 +49,12 @@ export const getLive = defineRoute({
 
 export const MAX_INGEST = 5000;
 const ISO_WHEN = /^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
-const text = (max: number) => z.string().trim().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 
 /** One pushed incident (each is checked on its own, so a bad one is reported with its index). */
 export const incidentSchema = z
@@ -59,10 +72,14 @@ export const incidentSchema = z
     /** Home Office offence code ("8N", "008N"): the incident is weighted by it in code-level harm schemes. */
     offence_code: text(20).optional(),
   })
-  .refine((r) => (r.lon !== undefined && r.lat !== undefined && r.easting === undefined && r.northing === undefined)
-    || (r.easting !== undefined && r.northing !== undefined && r.lon === undefined && r.lat === undefined), {
-    message: 'give either lon and lat (WGS84) or easting and northing (British National Grid)',
-  });
+  .refine(
+    (r) =>
+      (r.lon !== undefined && r.lat !== undefined && r.easting === undefined && r.northing === undefined) ||
+      (r.easting !== undefined && r.northing !== undefined && r.lon === undefined && r.lat === undefined),
+    {
+      message: 'give either lon and lat (WGS84) or easting and northing (British National Grid)',
+    },
+  );
 export type IncidentIn = z.infer<typeof incidentSchema>;
 
 /** One incident, an array of them, or {dataset?, incidents: [...]}. Items are checked one by one (incidentSchema). */
@@ -109,7 +126,9 @@ export const MeetingView = z.strictObject({
   filters: z
     .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'filter names are letters, digits and _'), filterValue)
     .refine((f) => Object.keys(f).length <= 30, 'at most 30 filters'),
-  window: z.strictObject({ from: month.nullable(), to: month.nullable() }).refine((w) => !w.from || !w.to || w.from < w.to, 'window.from must be before window.to'),
+  window: z
+    .strictObject({ from: month.nullable(), to: month.nullable() })
+    .refine((w) => !w.from || !w.to || w.from < w.to, 'window.from must be before window.to'),
 });
 export type MeetingView = z.output<typeof MeetingView>;
 
@@ -117,8 +136,16 @@ export const createMeetingBody = z.strictObject({ title: z.string().trim().max(2
 
 /** GET /meetings: recent meetings, newest first (ended ones by when they ended). */
 export const meetingsQuery = z.strictObject({
-  ended: z.enum(['true', 'false'], { message: 'ended is true or false' }).transform((s) => s === 'true').optional(),
-  limit: z.string().regex(/^\d{1,3}$/, 'limit is a whole number from 1 to 100').transform(Number).pipe(z.number().int().min(1, 'limit is at least 1').max(100, 'limit is at most 100')).default(20),
+  ended: z
+    .enum(['true', 'false'], { message: 'ended is true or false' })
+    .transform((s) => s === 'true')
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'limit is a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'limit is at least 1').max(100, 'limit is at most 100'))
+    .default(20),
 });
 
 /** A meeting as the presenter and followers see it. */
@@ -140,7 +167,15 @@ export const Meeting = z.object({
 export type Meeting = z.output<typeof Meeting>;
 
 /** A meeting as GET /meetings lists it (no view). */
-export const MeetingSummary = Meeting.pick({ id: true, code: true, title: true, created_at: true, ended_at: true, start_seq: true, end_seq: true }).extend({
+export const MeetingSummary = Meeting.pick({
+  id: true,
+  code: true,
+  title: true,
+  created_at: true,
+  ended_at: true,
+  start_seq: true,
+  end_seq: true,
+}).extend({
   presenter: z.object({ email: z.string() }),
 });
 export type MeetingSummary = z.output<typeof MeetingSummary>;
@@ -158,7 +193,7 @@ export const MeetingEvents = {
 export type MeetingViewEvent = z.output<typeof MeetingEvents.view>;
 
 const meetingParams = z.object({ id: z.string() }); // an id or a join code: checked by findMeeting (api/live/meetings.ts)
-const noCounts = { kind: 'no-counts', reason: "a meeting is its title, join code, presenter and map view: no counts" } as const;
+const noCounts = { kind: 'no-counts', reason: 'a meeting is its title, join code, presenter and map view: no counts' } as const;
 
 export const createMeeting = defineRoute({
   method: 'post',
@@ -177,7 +212,9 @@ export const listMeetings = defineRoute({
   tags,
   'x-access': { capability: 'aggregates.read', partner: noCounts },
   request: { query: meetingsQuery },
-  responses: { 200: json(z.object({ meetings: z.array(MeetingSummary) }), 'Meetings, running ones first, then by when they ended') },
+  responses: {
+    200: json(z.object({ meetings: z.array(MeetingSummary) }), 'Meetings, running ones first, then by when they ended'),
+  },
 });
 
 export const getMeeting = defineRoute({
@@ -213,7 +250,7 @@ export const endMeeting = defineRoute({
 export const meetingEvents = defineRoute({
   method: 'get',
   path: '/meetings/{id}/events',
-  summary: "Follow the presenter (server-sent events): `meeting`, then `view` on each change, `end`",
+  summary: 'Follow the presenter (server-sent events): `meeting`, then `view` on each change, `end`',
   tags,
   'x-access': { capability: 'aggregates.read', partner: noCounts },
   request: { params: meetingParams, query: noQuery },
@@ -228,13 +265,24 @@ export const packQuery = z.strictObject({
   from: dateParam.optional(),
   to: dateParam.optional(),
   // Absent: one month when the data in scope are known only to the month (police.uk), else 28 days.
-  compare: z.string().regex(/^[1-9]\d{0,3}[dwm]$/, 'compare is a period length: days, weeks or months, e.g. 28d, 4w, 1m').optional(),
+  compare: z
+    .string()
+    .regex(/^[1-9]\d{0,3}[dwm]$/, 'compare is a period length: days, weeks or months, e.g. 28d, 4w, 1m')
+    .optional(),
   category: categoryParam.optional(),
   res: resParam.default(8),
-  top: z.string().regex(/^\d{1,3}$/, 'top is a whole number').transform(Number).pipe(z.number().int().min(1).max(100)).default(10),
+  top: z
+    .string()
+    .regex(/^\d{1,3}$/, 'top is a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .default(10),
   since: z
     .string()
-    .refine((s) => /^\d{1,15}$/.test(s) || (ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s))), 'since is a change seq (from GET /api/live) or an ISO instant with a zone, e.g. 2025-03-01T09:00:00Z')
+    .refine(
+      (s) => /^\d{1,15}$/.test(s) || (ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s))),
+      'since is a change seq (from GET /api/live) or an ISO instant with a zone, e.g. 2025-03-01T09:00:00Z',
+    )
     .optional(),
 });
 export type PackQuery = z.output<typeof packQuery>;
@@ -308,7 +356,14 @@ export type PackSection = z.output<typeof PackSection>;
 export const Pack = z.object({
   generated_at: z.string(),
   seq: z.number().int(),
-  period: z.object({ from: z.string(), to: z.string(), previous_from: z.string(), previous_to: z.string(), compare: z.string().nullable(), basis: z.string() }),
+  period: z.object({
+    from: z.string(),
+    to: z.string(),
+    previous_from: z.string(),
+    previous_to: z.string(),
+    compare: z.string().nullable(),
+    basis: z.string(),
+  }),
   categories_filter: z.array(z.string()).nullable(),
   coverage: z.object({ current: PeriodCoverage, previous: PeriodCoverage, gaps: z.array(z.string()), rule: z.string() }),
   comparison: z.object({
@@ -327,7 +382,11 @@ export const Pack = z.object({
       total: count,
       outside_study_area: count,
       no_data: NoData,
-      coverage: z.object({ count_reason: z.string().nullable(), count_note: z.string().nullable(), previous_reason: z.string().nullable() }),
+      coverage: z.object({
+        count_reason: z.string().nullable(),
+        count_note: z.string().nullable(),
+        previous_reason: z.string().nullable(),
+      }),
     })
     .nullable(),
   changes: z
@@ -365,4 +424,15 @@ export const exportPack = defineRoute({
   responses: { 200: file('application/zip', 'The pack as a zip') },
 });
 
-export const liveRoutes = [getLive, ingestIncidents, createMeeting, listMeetings, getMeeting, putMeetingView, endMeeting, meetingEvents, getPack, exportPack] as const;
+export const liveRoutes = [
+  getLive,
+  ingestIncidents,
+  createMeeting,
+  listMeetings,
+  getMeeting,
+  putMeetingView,
+  endMeeting,
+  meetingEvents,
+  getPack,
+  exportPack,
+] as const;

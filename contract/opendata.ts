@@ -14,24 +14,46 @@ export const fetchBody = z
   .strictObject({
     /** Local authority codes, or names (resolved by the ONS lookup), or a police force area code (E23...). */
     lads: z.array(code).min(1).max(20).optional(),
-    names: z.array(z.string().trim().regex(/^[A-Za-z][A-Za-z .,'&()-]{0,79}$/, "a place name (letters, spaces, . , ' & ( ) -)")).min(1).max(20).optional(),
+    names: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z][A-Za-z .,'&()-]{0,79}$/, "a place name (letters, spaces, . , ' & ( ) -)"),
+      )
+      .min(1)
+      .max(20)
+      .optional(),
     force_area: code.optional(),
     months: z.number().int().min(1).max(120).default(36),
     label: z.string().trim().min(1).max(200).optional(),
   })
-  .refine((b) => [b.lads, b.names, b.force_area].filter((x) => x !== undefined).length === 1, 'give exactly one of lads, names or force_area');
+  .refine(
+    (b) => [b.lads, b.names, b.force_area].filter((x) => x !== undefined).length === 1,
+    'give exactly one of lads, names or force_area',
+  );
 export type FetchBody = z.input<typeof fetchBody>;
 
 const runIdParams = idPath('run');
 const studyBody = z.strictObject({ level: levelParam.nullable() });
-const countsQuery = z.strictObject({ level: levelParam.default('ward'), code, major: z.string().trim().min(1).max(120).optional() });
+const countsQuery = z.strictObject({
+  level: levelParam.default('ward'),
+  code,
+  major: z.string().trim().min(1).max(120).optional(),
+});
 
 export const RUN_STATUSES = ['running', 'done', 'incomplete'] as const;
 export const STEP_STATUSES = ['done', 'empty', 'failed'] as const;
 
 const StepError = z.object({ code: z.string(), message: z.string(), step: z.string() });
 /** A running fetch's progress (in memory while it runs). */
-const LiveStep = z.object({ runId: z.number().int(), step: z.string(), done: z.number().int(), total: z.number().int(), status: z.enum(['queued', 'running', 'done', 'empty', 'skipped']) });
+const LiveStep = z.object({
+  runId: z.number().int(),
+  step: z.string(),
+  done: z.number().int(),
+  total: z.number().int(),
+  status: z.enum(['queued', 'running', 'done', 'empty', 'skipped']),
+});
 
 const RunRow = z.object({
   id: z.number().int(),
@@ -52,7 +74,12 @@ export const OpenDataStep = z.object({
   batch_id: z.number().int().nullable(),
   /** Where the data came from: source, time fetched, the requests made. */
   provenance: z
-    .object({ source: z.string().optional(), fetched_at: z.string().optional(), request_count: z.number().int().optional(), requests: z.array(z.object({ url: z.string(), method: z.string() }).catchall(z.unknown())).optional() })
+    .object({
+      source: z.string().optional(),
+      fetched_at: z.string().optional(),
+      request_count: z.number().int().optional(),
+      requests: z.array(z.object({ url: z.string(), method: z.string() }).catchall(z.unknown())).optional(),
+    })
     .catchall(z.unknown())
     .nullable(),
   detail: z.record(z.string(), z.unknown()).nullable(),
@@ -86,7 +113,9 @@ export const startFetch = defineRoute({
   tags: ['opendata'],
   'x-access': importer,
   request: { body: jsonBody(fetchBody) },
-  responses: { 202: json(z.object({ id: z.number().int(), lads: z.array(z.string()) }), 'Started: follow GET /opendata/runs/{id}') },
+  responses: {
+    202: json(z.object({ id: z.number().int(), lads: z.array(z.string()) }), 'Started: follow GET /opendata/runs/{id}'),
+  },
 });
 
 export const refresh = defineRoute({
@@ -99,7 +128,14 @@ export const refresh = defineRoute({
   responses: {
     200: json(
       z.object({
-        runs: z.array(z.object({ runId: z.number().int(), status: z.enum(['done', 'incomplete']), steps: z.array(z.object({ step: z.string(), status: z.string(), batch_id: z.number().int().nullable() })), error: StepError.optional() })),
+        runs: z.array(
+          z.object({
+            runId: z.number().int(),
+            status: z.enum(['done', 'incomplete']),
+            steps: z.array(z.object({ step: z.string(), status: z.string(), batch_id: z.number().int().nullable() })),
+            error: StepError.optional(),
+          }),
+        ),
       }),
       'Each place refreshed',
     ),
@@ -113,7 +149,12 @@ export const listRuns = defineRoute({
   tags: ['opendata'],
   'x-access': { capability: 'imports.write' },
   request: { query: noQuery },
-  responses: { 200: json(z.object({ runs: z.array(RunRow.extend({ steps_done: z.number().int() })) }), 'Fetches with the number of steps done') },
+  responses: {
+    200: json(
+      z.object({ runs: z.array(RunRow.extend({ steps_done: z.number().int() })) }),
+      'Fetches with the number of steps done',
+    ),
+  },
 });
 
 export const getRun = defineRoute({
@@ -131,7 +172,10 @@ export const getStudyArea = defineRoute({
   path: '/study-area',
   summary: 'The study area: the boundary level analysed, and how it was chosen',
   tags: ['opendata'],
-  'x-access': { capability: 'aggregates.read', partner: { kind: 'no-counts', reason: 'level names and numbers of areas; no incident counts' } },
+  'x-access': {
+    capability: 'aggregates.read',
+    partner: { kind: 'no-counts', reason: 'level names and numbers of areas; no incident counts' },
+  },
   request: { query: noQuery },
   responses: { 200: json(StudyArea, 'The level in use') },
 });
@@ -149,7 +193,7 @@ export const putStudyArea = defineRoute({
 export const areaCountSeries = defineRoute({
   method: 'get',
   path: '/area-counts/series',
-  summary: "Monthly published aggregate counts (MPS ward-level) for one area: no points; null where no file covered the month",
+  summary: 'Monthly published aggregate counts (MPS ward-level) for one area: no points; null where no file covered the month',
   tags: ['opendata'],
   'x-access': { capability: 'aggregate-counts.read' },
   request: { query: countsQuery },

@@ -27,8 +27,24 @@ export const dateParam = z
 export const categoryParam = z
   .string()
   .max(2000)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^@?[a-z0-9][a-z0-9-]{0,63}$/, 'category slugs are lower-case letters, digits and hyphens (a category set: @serious-violence)')).max(50));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^@?[a-z0-9][a-z0-9-]{0,63}$/,
+            'category slugs are lower-case letters, digits and hyphens (a category set: @serious-violence)',
+          ),
+      )
+      .max(50),
+  );
 
 /** west,south,east,north in WGS84 degrees. */
 export const bboxParam = z
@@ -36,10 +52,14 @@ export const bboxParam = z
   .transform((s) => s.split(',').map(Number))
   .pipe(
     z
-      .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
+      .tuple([
+        z.number().min(-180).max(180),
+        z.number().min(-90).max(90),
+        z.number().min(-180).max(180),
+        z.number().min(-90).max(90),
+      ])
       .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north'),
   );
-
 
 /** An area level (same pattern as the area_sets.level CHECK constraint). */
 export const levelParam = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'level is lower-case letters, digits and _');
@@ -54,7 +74,10 @@ export const h3Param = z
   .string()
   .regex(/^[0-9a-f]{15}$/, 'must be a 15-character lower-case hexadecimal H3 cell id')
   .refine((s) => isValidCell(s), 'is not a valid H3 cell')
-  .refine((s) => (H3_RESOLUTIONS as readonly number[]).includes(getResolution(s)), `resolution must be one of ${H3_RESOLUTIONS.join(', ')}`);
+  .refine(
+    (s) => (H3_RESOLUTIONS as readonly number[]).includes(getResolution(s)),
+    `resolution must be one of ${H3_RESOLUTIONS.join(', ')}`,
+  );
 
 /** A positive integer id in a path (`/interventions/{id}`); the client may give a number. */
 export const idParam = z.coerce

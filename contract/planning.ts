@@ -49,19 +49,29 @@ const position = z
   .max(3, 'a position is [lon, lat]')
   .refine((p) => p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90, 'a position must be WGS84 [lon, lat] in degrees')
   // Distances are worked on the British National Grid, which is only defined over Great Britain.
-  .refine((p) => p[0] >= -9 && p[0] <= 2.5 && p[1] >= 49 && p[1] <= 61.5, 'a position must lie in Great Britain (lon -9..2.5, lat 49..61.5)');
+  .refine(
+    (p) => p[0] >= -9 && p[0] <= 2.5 && p[1] >= 49 && p[1] <= 61.5,
+    'a position must lie in Great Britain (lon -9..2.5, lat 49..61.5)',
+  );
 
 const ring = z
   .array(position)
   .min(4, 'a polygon ring needs at least 4 positions (closed)')
-  .refine((r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1], 'a polygon ring must be closed (first and last positions equal)');
+  .refine(
+    (r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1],
+    'a polygon ring must be closed (first and last positions equal)',
+  );
 
 const pointSchema = z.strictObject({ type: z.literal('Point'), coordinates: position });
 const polygonSchema = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1, 'a polygon needs a ring') });
 const multiPolygonSchema = z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) });
 
 const vertexCount = (g: { type: string; coordinates: unknown }) =>
-  g.type === 'Point' ? 1 : g.type === 'Polygon' ? (g.coordinates as number[][][]).flat(1).length : (g.coordinates as number[][][][]).flat(2).length;
+  g.type === 'Point'
+    ? 1
+    : g.type === 'Polygon'
+      ? (g.coordinates as number[][][]).flat(1).length
+      : (g.coordinates as number[][][][]).flat(2).length;
 
 /** A GeoJSON Point or Polygon in WGS84 (an intervention site). Validity (self-intersection) is checked by PostGIS. */
 export const siteGeometry = z
@@ -70,19 +80,33 @@ export const siteGeometry = z
 
 /** A GeoJSON Polygon or MultiPolygon in WGS84 (a CHB area or control area). */
 export const areaGeometry = z
-  .discriminatedUnion('type', [polygonSchema, multiPolygonSchema], { message: 'geometry must be a GeoJSON Polygon or MultiPolygon' })
+  .discriminatedUnion('type', [polygonSchema, multiPolygonSchema], {
+    message: 'geometry must be a GeoJSON Polygon or MultiPolygon',
+  })
   .refine((g) => vertexCount(g) <= MAX_VERTICES, `at most ${MAX_VERTICES} vertices`);
 
-
-export const typeSlug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'an intervention type is lower-case letters, digits and _ (e.g. youth_hub)');
+export const typeSlug = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'an intervention type is lower-case letters, digits and _ (e.g. youth_hub)');
 
 const intIn = (min: number, max: number) =>
-  z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  z
+    .string()
+    .regex(/^\d{1,7}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const typesParam = z
   .string()
   .max(2000)
-  .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
+  .transform((s) => [
+    ...new Set(
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ])
   .pipe(z.array(typeSlug).min(1, 'give at least one type').max(50));
 
 /** Gi* resolution for hotspots: res 9 (~0.1 km² cells) unless asked. */
@@ -111,7 +135,10 @@ export const interventionBody = z
     partner: text(200).nullable().default(null),
     notes: text(5000).nullable().default(null),
   })
-  .refine((b) => b.ends_on === null || b.ends_on >= b.starts_on, { message: 'ends_on must not be before starts_on', path: ['ends_on'] });
+  .refine((b) => b.ends_on === null || b.ends_on >= b.starts_on, {
+    message: 'ends_on must not be before starts_on',
+    path: ['ends_on'],
+  });
 export type NewIntervention = z.output<typeof interventionBody>;
 
 export const interventionPatch = z
@@ -138,7 +165,10 @@ export const listQuery = z.strictObject({
   type: typesParam.optional(),
   /** Only interventions active on this date. */
   active_on: dateParam.optional(),
-  include_deleted: z.enum(['true', 'false']).default('false').transform((s) => s === 'true'),
+  include_deleted: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((s) => s === 'true'),
 });
 
 export const MAX_IMPORT_ROWS = 5000;
@@ -150,7 +180,12 @@ export const importBody = z.strictObject({
   crs: z.enum(IMPORT_CRS).optional(),
   /** Values for columns the file lacks. */
   defaults: z
-    .strictObject({ type: typeSlug.optional(), owner: text(200).optional(), partner: text(200).optional(), starts_on: dateBody.optional() })
+    .strictObject({
+      type: typeSlug.optional(),
+      owner: text(200).optional(),
+      partner: text(200).optional(),
+      starts_on: dateBody.optional(),
+    })
     .default({}),
 });
 export type ImportRequest = z.output<typeof importBody>;
@@ -167,7 +202,10 @@ export const patrolQuery = z.strictObject({
   size: intIn(50, 500).default(150),
   separation: intIn(0, 10_000).default(500),
   /** Patrol window used when no peak hours are known: HH:MM and hours. */
-  shift_start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'shift_start is HH:MM').default('16:00'),
+  shift_start: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'shift_start is HH:MM')
+    .default('16:00'),
   shift_hours: intIn(1, 12).default(8),
   seed: intIn(0, 2 ** 31 - 1).default(1),
 });
@@ -180,12 +218,19 @@ export const patrolExportBody = z.strictObject({
 });
 
 export const MAX_CANDIDATES = 5000;
-export const Venue = z.strictObject({ name: text(200).min(1), lon: z.number().min(-9).max(2.5), lat: z.number().min(49).max(61.5) });
+export const Venue = z.strictObject({
+  name: text(200).min(1),
+  lon: z.number().min(-9).max(2.5),
+  lat: z.number().min(49).max(61.5),
+});
 export type Venue = z.output<typeof Venue>;
 export const outreachBody = z.strictObject({
   from: dateBody.optional(),
   to: dateBody.optional(),
-  category: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/)).max(50).optional(),
+  category: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/))
+    .max(50)
+    .optional(),
   weights: schemeName.default(DEFAULT_SCHEME),
   k: z.number().int().min(1).max(50).default(5),
   distance: z.number().int().min(25).max(5000).default(400),
@@ -205,7 +250,10 @@ export const networkBody = z.strictObject({
 const h3Cell = z
   .string()
   .regex(/^[0-9a-f]{15}$/, 'an H3 cell id is 15 lower-case hex characters')
-  .refine((c) => isValidCell(c) && getResolution(c) >= 7 && getResolution(c) <= 10, 'must be a valid H3 cell at resolution 7..10');
+  .refine(
+    (c) => isValidCell(c) && getResolution(c) >= 7 && getResolution(c) <= 10,
+    'must be a valid H3 cell at resolution 7..10',
+  );
 
 export const regionSpec = z.union(
   [
@@ -248,7 +296,10 @@ export const chbBody = z
 export type NewChb = z.input<typeof chbBody>;
 export type ChbBody = z.output<typeof chbBody>;
 
-export const evaluationQuery = z.strictObject({ weights: schemeName.default(DEFAULT_SCHEME), category: categoryParam.optional() });
+export const evaluationQuery = z.strictObject({
+  weights: schemeName.default(DEFAULT_SCHEME),
+  category: categoryParam.optional(),
+});
 
 // ---------- responses ----------
 
@@ -292,7 +343,9 @@ export type Intervention = z.output<typeof Intervention>;
 
 export const InterventionCollection = z.object({
   type: z.literal('FeatureCollection'),
-  features: z.array(z.object({ type: z.literal('Feature'), id: z.number().int(), properties: InterventionProps, geometry: SiteGeometry })),
+  features: z.array(
+    z.object({ type: z.literal('Feature'), id: z.number().int(), properties: InterventionProps, geometry: SiteGeometry }),
+  ),
 });
 export type InterventionCollection = z.output<typeof InterventionCollection>;
 
@@ -322,7 +375,13 @@ export const AnalysisMeta = z.object({
 });
 export type AnalysisMeta = z.output<typeof AnalysisMeta>;
 
-export const NetworkMeta = z.object({ id: z.number().int(), name: z.string(), lines: z.number().int(), vertices: z.number().int(), loaded_at: z.string() });
+export const NetworkMeta = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  lines: z.number().int(),
+  vertices: z.number().int(),
+  loaded_at: z.string(),
+});
 export const NetworkInfo = NetworkMeta.extend({ loaded_by: z.string() });
 export type NetworkInfo = z.output<typeof NetworkInfo>;
 
@@ -414,7 +473,11 @@ export const PatrolBox = z.object({
   ward_name: z.string().nullable(),
   polygon: PolygonGeometry,
   peaks: Peaks,
-  dosage: z.object({ window: z.string(), window_source: z.string(), visits: z.array(z.object({ start: z.string(), end: z.string() })) }),
+  dosage: z.object({
+    window: z.string(),
+    window_source: z.string(),
+    visits: z.array(z.object({ start: z.string(), end: z.string() })),
+  }),
 });
 export type PatrolBox = z.output<typeof PatrolBox>;
 
@@ -459,7 +522,13 @@ export const Outreach = z.object({
   share: z.number().nullable(),
   greedy: z.object({ sites: z.array(OutreachSite), covered: z.number() }),
   exact: z.union([
-    z.object({ sites: z.array(OutreachSite), covered: z.number(), status: z.string(), optimal: z.boolean(), seconds: z.number() }),
+    z.object({
+      sites: z.array(OutreachSite),
+      covered: z.number(),
+      status: z.string(),
+      optimal: z.boolean(),
+      seconds: z.number(),
+    }),
     z.object({ skipped: z.string().nullable() }),
   ]),
   greedy_over_exact: z.number().nullable(),
@@ -476,7 +545,11 @@ export const Outreach = z.object({
 export type Outreach = z.output<typeof Outreach>;
 
 /** How a CHB region was given (stored with the area). */
-export const RegionSource = z.object({ kind: z.enum(REGION_KINDS), codes: z.array(z.string()).optional(), res: z.number().int().optional() });
+export const RegionSource = z.object({
+  kind: z.enum(REGION_KINDS),
+  codes: z.array(z.string()).optional(),
+  res: z.number().int().optional(),
+});
 
 export const ChbArea = z.object({
   id: z.number().int(),
@@ -540,7 +613,13 @@ export const WindowCover = z.object({
 });
 export type WindowCover = z.output<typeof WindowCover>;
 
-const LoggedIntervention = z.object({ id: z.number().int(), name: z.string(), type: z.string(), starts_on: z.string(), ends_on: z.string().nullable() });
+const LoggedIntervention = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  type: z.string(),
+  starts_on: z.string(),
+  ends_on: z.string().nullable(),
+});
 
 export const PhaseEvaluation = z.object({
   phase: z.enum(CHB_PHASES),
@@ -563,7 +642,13 @@ export const PhaseEvaluation = z.object({
 export type PhaseEvaluation = z.output<typeof PhaseEvaluation>;
 
 export const ChbEvaluation = z.object({
-  area: z.object({ id: z.number().int(), name: z.string(), buffer_m: z.number().int(), area_source: RegionSource, control_source: RegionSource }),
+  area: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    buffer_m: z.number().int(),
+    area_source: RegionSource,
+    control_source: RegionSource,
+  }),
   phases: z.array(PhaseEvaluation),
   warnings: z.array(z.string()),
   meta: z.object({
@@ -594,7 +679,10 @@ const MASKED_CHB = {
   kind: 'masked',
   rule: 'per phase, counts below min_count withheld with complementary suppression; their harm and every figure of the phase withheld; interventions as counts by type only',
 } as const;
-const CHB_NO_COUNTS = { kind: 'no-counts', reason: 'a CHB area is its outline, dates and how it was drawn; it holds no counts' } as const;
+const CHB_NO_COUNTS = {
+  kind: 'no-counts',
+  reason: 'a CHB area is its outline, dates and how it was drawn; it holds no counts',
+} as const;
 
 export const interventionTypes = defineRoute({
   method: 'get',
@@ -643,7 +731,12 @@ export const importInterventions = defineRoute({
   tags: ['planning'],
   'x-access': { capability: 'register.write' },
   request: { body: jsonBody(importBody) },
-  responses: { 201: json(z.object({ imported: z.number().int(), ids: z.array(z.number().int()) }), 'The new interventions (400 invalid_rows lists every bad row)') },
+  responses: {
+    201: json(
+      z.object({ imported: z.number().int(), ids: z.array(z.number().int()) }),
+      'The new interventions (400 invalid_rows lists every bad row)',
+    ),
+  },
 });
 
 export const getIntervention = defineRoute({
@@ -699,7 +792,8 @@ export const interventionHistory = defineRoute({
 export const planningCoverage = defineRoute({
   method: 'get',
   path: '/planning/coverage',
-  summary: 'Share of significant-hotspot harm within a distance of an active intervention, per ward and borough-wide; uncovered hotspots',
+  summary:
+    'Share of significant-hotspot harm within a distance of an active intervention, per ward and borough-wide; uncovered hotspots',
   tags: ['planning'],
   'x-access': { capability: 'aggregates.read', partner: MASKED_COVERAGE },
   request: { query: coverageQuery },

@@ -29,7 +29,12 @@ ORDER BY 1, 2`;
 
 export async function attributionFor(db: Queryable): Promise<string[]> {
   const crime = await db.query<{ dataset: string; police_uk: boolean; forces: string[] }>(CRIME_SQL);
-  const areas = await db.query<{ what: 'boundaries' | 'population'; name: string; source: string | null; file_name: string | null }>(AREA_SOURCES_SQL);
+  const areas = await db.query<{
+    what: 'boundaries' | 'population';
+    name: string;
+    source: string | null;
+    file_name: string | null;
+  }>(AREA_SOURCES_SQL);
   const lines: string[] = [];
   let ogl = false;
   const synthetic = crime.some((c) => c.dataset === SYNTHETIC_DATASET) || areas.some((a) => a.source === SYNTHETIC_SOURCE);
@@ -42,7 +47,8 @@ export async function attributionFor(db: Queryable): Promise<string[]> {
     lines.push(`Crime data: data.police.uk${forces.length ? ` (${forces.join(', ')})` : ''}.`);
     ogl = true;
   }
-  for (const c of real.filter((x) => !x.police_uk)) lines.push(`Incidents: ${c.dataset}${c.forces.length ? ` (${c.forces.join(', ')})` : ''}.`);
+  for (const c of real.filter((x) => !x.police_uk))
+    lines.push(`Incidents: ${c.dataset}${c.forces.length ? ` (${c.forces.join(', ')})` : ''}.`);
 
   for (const what of ['boundaries', 'population'] as const) {
     const bySource = new Map<string, string[]>();

@@ -26,7 +26,8 @@ import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, typ
 import { dataRange, requestCategories, requestWindow, type WindowQuery } from './request.js';
 import { COVERAGE_RULE, monthlyCounts, windowCoverage, windowsCoverage } from '../coverage/check.js';
 
-const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
+const invalid = (path: string, message: string) =>
+  new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
 
 // ---------- shared checks ----------
 
@@ -72,7 +73,9 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
   const currentFrom = p.add(w.from);
   const column = levelColumn(q.level);
   const sql = column ? statsByColumnSql(column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
-  const rows = await db.query<AreaStat & { count: number; previous_count: number; change: number; total: number; outside_study_area: number }>(sql, p.values);
+  const rows = await db.query<
+    AreaStat & { count: number; previous_count: number; change: number; total: number; outside_study_area: number }
+  >(sql, p.values);
   // What the two windows cover (issue 11): with all categories, the scope is every category with data in
   // either window, so a category held in neither is left out of both instead of being a zero in both.
   const [current, previous] = await windowsCoverage(db, categories, [w, prev]);
@@ -88,16 +91,18 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
     categories,
     areas: rows
       .filter((r) => r.code !== null)
-      .map(({ code, name, count, population, population_rule, rate_per_1000, previous_count, change }): AreaStat => ({
-        code,
-        name,
-        count: noCurrent ? null : count,
-        population,
-        population_rule,
-        rate_per_1000: noCurrent ? null : rate_per_1000,
-        previous_count: noPrevious ? null : previous_count,
-        change: noPrevious || noCurrent ? null : change,
-      })),
+      .map(
+        ({ code, name, count, population, population_rule, rate_per_1000, previous_count, change }): AreaStat => ({
+          code,
+          name,
+          count: noCurrent ? null : count,
+          population,
+          population_rule,
+          rate_per_1000: noCurrent ? null : rate_per_1000,
+          previous_count: noPrevious ? null : previous_count,
+          change: noPrevious || noCurrent ? null : change,
+        }),
+      ),
     total: noCurrent ? null : (rows[0]?.total ?? 0),
     outside_study_area: noCurrent ? null : (rows[0]?.outside_study_area ?? 0),
     coverage: {
@@ -120,7 +125,13 @@ export async function hexes(db: Queryable, q: WindowQuery & { res: H3Res; bbox?:
   const cells = await db.query<{ h3: string; count: number }>(hexesSql(q.res, where), p.values);
   // Cells are listed only where there are incidents: say whether an empty map means no incidents or no data.
   const cov = await windowCoverage(db, categories, w);
-  return { res: q.res, from: w.from, to: w.to, cells, coverage: { status: cov.status, missing_months: cov.missing_months, reason: cov.reason } };
+  return {
+    res: q.res,
+    from: w.from,
+    to: w.to,
+    cells,
+    coverage: { status: cov.status, missing_months: cov.missing_months, reason: cov.reason },
+  };
 }
 
 interface IncidentRow {
@@ -171,7 +182,10 @@ export async function categories(db: Queryable) {
 export async function series(
   db: Queryable,
   q: WindowQuery & { level?: string; code?: string; h3?: string },
-): Promise<{ months: { month: string; count: number | null; missing_categories?: string[] | null }[]; coverage?: { categories: string[]; rule: string } }> {
+): Promise<{
+  months: { month: string; count: number | null; missing_categories?: string[] | null }[];
+  coverage?: { categories: string[]; rule: string };
+}> {
   const categories = await requestCategories(db, q.category);
   let w: Window;
   if (q.from && q.to) w = resolveWindow(q, { from: q.from, to: q.to });

@@ -22,10 +22,15 @@ export interface DataRange {
 export const dataRange = async (db: Queryable) => (await db.query<DataRange>(RANGE_SQL))[0];
 
 /** from/to, or by default the 12 months to the last month with data (`'all'`: every month with data). */
-export async function requestWindow(db: Queryable, q: { from?: string; to?: string }, dflt: 'last12' | 'all' = 'last12'): Promise<Window> {
+export async function requestWindow(
+  db: Queryable,
+  q: { from?: string; to?: string },
+  dflt: 'last12' | 'all' = 'last12',
+): Promise<Window> {
   if (q.from && q.to) return resolveWindow(q, { from: q.from, to: q.to });
   const r = await dataRange(db);
-  if (dflt === 'all' && r.first_month && r.last_month) return resolveWindow(q, { from: `${r.first_month}-01`, to: monthAfter(r.last_month) });
+  if (dflt === 'all' && r.first_month && r.last_month)
+    return resolveWindow(q, { from: `${r.first_month}-01`, to: monthAfter(r.last_month) });
   return resolveWindow(q, defaultWindow(r.first_month, r.last_month));
 }
 
@@ -43,14 +48,26 @@ export async function requestCategories(db: Queryable, slugs: string[] | undefin
       continue;
     }
     if (!(CATEGORY_SETS as readonly string[]).includes(s.slice(1)))
-      throw new ApiError(400, 'invalid_parameter', `category: unknown category set ${s} (sets: ${CATEGORY_SETS.map((x) => `@${x}`).join(', ')})`, [{ path: 'category', message: 'unknown category set', unknown: [s] }]);
+      throw new ApiError(
+        400,
+        'invalid_parameter',
+        `category: unknown category set ${s} (sets: ${CATEGORY_SETS.map((x) => `@${x}`).join(', ')})`,
+        [{ path: 'category', message: 'unknown category set', unknown: [s] }],
+      );
     const def = definitionMeta(await currentDefinition(db));
     noteCategorySet(def);
     expanded.push(...def.categories);
   }
   const wanted = [...new Set(expanded)];
-  const known = new Set((await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [wanted])).map((r) => r.slug));
+  const known = new Set(
+    (await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [wanted])).map((r) => r.slug),
+  );
   const unknown = wanted.filter((s) => !known.has(s));
   if (unknown.length === 0) return wanted;
-  throw new ApiError(400, 'invalid_parameter', `category: unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}`, [{ path: 'category', message: 'unknown category', unknown }]);
+  throw new ApiError(
+    400,
+    'invalid_parameter',
+    `category: unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}`,
+    [{ path: 'category', message: 'unknown category', unknown }],
+  );
 }

@@ -13,7 +13,6 @@ import * as h from './handlers.js';
 import { coverageReport } from '../coverage/check.js';
 import { requestCategories } from './request.js';
 
-
 const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' };
 
 /**
@@ -23,7 +22,11 @@ const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' };
 export const partnerAreaStats: DataMask<contract.AreaStats> = (out, { min }) => {
   const m = maskAreaStats(out.areas, out, min);
   const noData = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
-  const areas = m.areas.map((a) => ({ ...a, suppressed: !noData.current && a.count === null, previous_suppressed: !noData.previous && a.previous_count === null }));
+  const areas = m.areas.map((a) => ({
+    ...a,
+    suppressed: !noData.current && a.count === null,
+    previous_suppressed: !noData.previous && a.previous_count === null,
+  }));
   return { ...out, ...m, areas, disclosure: { min_count: min, rule: AREA_RULE } };
 };
 
@@ -35,7 +38,9 @@ export function aggregateRoutes({ db, config }: Deps) {
   // Already JSON text, built by PostGIS. Boundaries and populations only: no counts.
   register(r, db, contract.getAreas, async (c) => c.body(await h.areasGeoJson(db, c.req.valid('query').level), 200, GEOJSON));
 
-  register(r, db, contract.getAreaStats, async (c) => c.json(await h.areaStats(db, c.req.valid('query')), 200), { partner: partnerAreaStats });
+  register(r, db, contract.getAreaStats, async (c) => c.json(await h.areaStats(db, c.req.valid('query')), 200), {
+    partner: partnerAreaStats,
+  });
 
   register(
     r,
@@ -78,7 +83,11 @@ export function aggregateRoutes({ db, config }: Deps) {
         ...out,
         categories: out.categories.map((cat) => ({
           ...cat,
-          months: cat.months.map((m) => ({ ...m, rows: null, sources: m.sources.map((s) => ({ dataset: s.dataset, rows: null })) })),
+          months: cat.months.map((m) => ({
+            ...m,
+            rows: null,
+            sources: m.sources.map((s) => ({ dataset: s.dataset, rows: null })),
+          })),
         })),
         disclosure: { rows: 'withheld from partners' },
       }),
@@ -102,7 +111,9 @@ export function aggregateRoutes({ db, config }: Deps) {
     }),
   });
 
-  register(r, db, contract.getConfig, async (c) => c.json({ basemapStyleUrl: config.BASEMAP_STYLE_URL ?? null, attribution: await attributionFor(db) }, 200));
+  register(r, db, contract.getConfig, async (c) =>
+    c.json({ basemapStyleUrl: config.BASEMAP_STYLE_URL ?? null, attribution: await attributionFor(db) }, 200),
+  );
 
   return r;
 }

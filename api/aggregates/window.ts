@@ -74,9 +74,12 @@ export function resolveWindow(q: { from?: string; to?: string }, fallback: Windo
     ]);
   }
   if (w.to > addMonths(w.from, 12 * MAX_WINDOW_YEARS)) {
-    throw new ApiError(400, 'invalid_parameter', `the window from ${w.from} to ${w.to} is longer than ${MAX_WINDOW_YEARS} years`, [
-      { path: 'to', message: `at most ${MAX_WINDOW_YEARS} years after from` },
-    ]);
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      `the window from ${w.from} to ${w.to} is longer than ${MAX_WINDOW_YEARS} years`,
+      [{ path: 'to', message: `at most ${MAX_WINDOW_YEARS} years after from` }],
+    );
   }
   return w;
 }

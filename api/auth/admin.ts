@@ -8,7 +8,17 @@ import { contractRouter, register } from '../routing.js';
 import { audit } from './audit.js';
 import type { AppEnv } from './middleware.js';
 import { safeEqual } from './secrets.js';
-import { createSetupToken, createToken, createUser, findUser, listTokens, listUsers, revokeSessions, revokeToken, updateUser } from './store.js';
+import {
+  createSetupToken,
+  createToken,
+  createUser,
+  findUser,
+  listTokens,
+  listUsers,
+  revokeSessions,
+  revokeToken,
+  updateUser,
+} from './store.js';
 
 export { LOCAL_HEADER, userCommand, type UserCommand } from '../../contract/local.js';
 type UserCommand = contract.UserCommand;
@@ -25,7 +35,14 @@ export async function runUserCommand(db: Db, cmd: UserCommand, actor: string) {
   const log = (query: unknown) => audit(db, who, null, { action: 'change', resource: 'users', query });
   switch (cmd.command) {
     case 'add': {
-      const u = await createUser(db, { email: cmd.email, role: cmd.role, name: cmd.name, password: cmd.password ?? null, areaCodes: cmd.area_codes ?? null, createdBy: actor });
+      const u = await createUser(db, {
+        email: cmd.email,
+        role: cmd.role,
+        name: cmd.name,
+        password: cmd.password ?? null,
+        areaCodes: cmd.area_codes ?? null,
+        createdBy: actor,
+      });
       await log({ op: 'add', email: u.email, role: u.role, area_codes: u.area_codes });
       return { user: { id: u.id, email: u.email, role: u.role, name: u.name, area_codes: u.area_codes } };
     }
@@ -76,17 +93,27 @@ export function localAdminRoutes(db: Db, localSecret: string | undefined) {
   if (!localSecret) return r;
   // The secret is checked before anything else (the body is read only for the holder of the secret).
   const secret: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (!safeEqual(c.req.header(contract.LOCAL_HEADER) ?? '', localSecret)) throw new ApiError(403, 'forbidden', 'Local administration needs the secret from the data directory.');
+    if (!safeEqual(c.req.header(contract.LOCAL_HEADER) ?? '', localSecret))
+      throw new ApiError(403, 'forbidden', 'Local administration needs the secret from the data directory.');
     await next();
   };
   r.use('/local/*', secret);
   const actor = (h: string | undefined) => h?.slice(0, 100) || 'cli';
-  register(r, db, contract.localUsers, async (c) => c.json(await runUserCommand(db, c.req.valid('json'), actor(c.req.header('x-saferplaces-actor'))), 200));
+  register(r, db, contract.localUsers, async (c) =>
+    c.json(await runUserCommand(db, c.req.valid('json'), actor(c.req.header('x-saferplaces-actor'))), 200),
+  );
   // `npm run backup` while the app holds the embedded database: the snapshot is taken in this process.
   register(r, db, contract.localBackup, async (c) => {
-    if (!db.snapshot) throw new ApiError(400, 'not_embedded', 'A server database is backed up with pg_dump (npm run backup uses it).');
+    if (!db.snapshot)
+      throw new ApiError(400, 'not_embedded', 'A server database is backed up with pg_dump (npm run backup uses it).');
     const blob = await db.snapshot();
-    await audit(db, { email: actor(c.req.header('x-saferplaces-actor')), via: 'cli' }, null, { action: 'export', resource: 'backup', recordCount: null, purpose: 'backup', recipient: 'local file' });
+    await audit(db, { email: actor(c.req.header('x-saferplaces-actor')), via: 'cli' }, null, {
+      action: 'export',
+      resource: 'backup',
+      recordCount: null,
+      purpose: 'backup',
+      recipient: 'local file',
+    });
     return c.body(await blob.arrayBuffer(), 200, { 'content-type': 'application/gzip' });
   });
   return r;

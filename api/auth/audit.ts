@@ -17,14 +17,19 @@ export interface AuditEntry {
   outcome?: string;
 }
 
-export async function audit(db: Queryable, who: Principal | { email: string | null; via: 'anonymous' | 'system' | 'cli' } | null, ip: string | null, e: AuditEntry) {
+export async function audit(
+  db: Queryable,
+  who: Principal | { email: string | null; via: 'anonymous' | 'system' | 'cli' } | null,
+  ip: string | null,
+  e: AuditEntry,
+) {
   const p = who && 'user' in who ? who : null;
   await db.query(
     `INSERT INTO audit_log (user_id, user_email, role, via, action, resource, query, record_count, purpose, recipient, ip, outcome)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)`,
     [
       p?.user.id ?? null,
-      p ? p.user.email : (who && 'email' in who ? who.email : null),
+      p ? p.user.email : who && 'email' in who ? who.email : null,
       p?.user.role ?? null,
       p ? p.via : (who?.via ?? 'anonymous'),
       e.action,
@@ -49,11 +54,32 @@ export interface AuditFilter {
   offset: number;
 }
 
-export const AUDIT_COLUMNS = ['id', 'at', 'user_id', 'user_email', 'role', 'via', 'action', 'resource', 'query', 'record_count', 'purpose', 'recipient', 'ip', 'outcome'] as const;
+export const AUDIT_COLUMNS = [
+  'id',
+  'at',
+  'user_id',
+  'user_email',
+  'role',
+  'via',
+  'action',
+  'resource',
+  'query',
+  'record_count',
+  'purpose',
+  'recipient',
+  'ip',
+  'outcome',
+] as const;
 
 /** Search the log: date range (at >= from, at < to), user email (exact), action, free text over resource/query/purpose/recipient. */
 export async function searchAudit(db: Queryable, f: AuditFilter) {
-  const args = [f.from ?? null, f.to ?? null, f.user ?? null, f.action ?? null, f.q ? `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null];
+  const args = [
+    f.from ?? null,
+    f.to ?? null,
+    f.user ?? null,
+    f.action ?? null,
+    f.q ? `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null,
+  ];
   const where = `($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
     AND ($3::text IS NULL OR user_email = $3) AND ($4::text IS NULL OR action = $4)
     AND ($5::text IS NULL OR resource ILIKE $5 OR query::text ILIKE $5 OR purpose ILIKE $5 OR recipient ILIKE $5)`;

@@ -31,7 +31,10 @@ export function suppressionMask(counts: readonly number[], min: number): boolean
   if (hidden === 0) return hide;
   let sum = counts.reduce((s, n, i) => (hide[i] ? s + n : s), 0);
   // Shown counts, smallest first (ties: first in the list), to withhold one by one.
-  const order = counts.map((n, i) => [n, i] as const).filter(([, i]) => !hide[i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const order = counts
+    .map((n, i) => [n, i] as const)
+    .filter(([, i]) => !hide[i])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   for (const [n, i] of order) {
     if (hidden >= 2 && sum >= min) break;
     hide[i] = true;
@@ -48,10 +51,18 @@ export const suppressTotal = (n: number, min: number): number | null => (n < min
  * Applies the mask to `rows[key]`: withheld rows get `key: null`, `suppressed: true`, and every field in
  * `derived` set to null. Returns new rows.
  */
-export function suppressRows<T extends Record<string, unknown>>(rows: readonly T[], key: keyof T, min: number, derived: (keyof T)[] = []): T[] {
+export function suppressRows<T extends Record<string, unknown>>(
+  rows: readonly T[],
+  key: keyof T,
+  min: number,
+  derived: (keyof T)[] = [],
+): T[] {
   // A null count is no data (issue 11): not a count, so neither withheld nor used to mask others.
   const present = rows.map((r, i) => [r[key], i] as const).filter(([v]) => v !== null && v !== undefined);
-  const sub = suppressionMask(present.map(([v]) => Number(v)), min);
+  const sub = suppressionMask(
+    present.map(([v]) => Number(v)),
+    min,
+  );
   const mask = new Array<boolean>(rows.length).fill(false);
   present.forEach(([, i], j) => (mask[i] = sub[j]));
   return rows.map((r, i) => {
@@ -77,12 +88,22 @@ export function maskAreaStats<A extends { count: number | null; previous_count: 
   // A window with no data is null throughout (issue 11): nothing to withhold there, and null is not a count.
   const hasCurrent = totals.total !== null;
   const hasPrevious = areas.some((a) => a.previous_count !== null);
-  const outside = { code: null, name: null, count: totals.outside_study_area, population: null, rate_per_1000: null, previous_count: hasPrevious ? 0 : null, change: 0 };
+  const outside = {
+    code: null,
+    name: null,
+    count: totals.outside_study_area,
+    population: null,
+    rate_per_1000: null,
+    previous_count: hasPrevious ? 0 : null,
+    change: 0,
+  };
   let all = [...areas, outside] as Array<Record<string, unknown> & { count: number | null; previous_count: number | null }>;
   if (hasCurrent) all = suppressRows(all, 'count', min, ['rate_per_1000', 'change']);
   if (hasPrevious) all = suppressRows(all, 'previous_count', min, ['change']);
   return {
-    areas: all.slice(0, -1) as unknown as Array<Omit<A, 'count' | 'previous_count'> & { count: number | null; previous_count: number | null; suppressed: boolean }>,
+    areas: all.slice(0, -1) as unknown as Array<
+      Omit<A, 'count' | 'previous_count'> & { count: number | null; previous_count: number | null; suppressed: boolean }
+    >,
     total: hasCurrent ? suppressTotal(totals.total!, min) : null,
     outside_study_area: all[all.length - 1].count,
   };

@@ -76,7 +76,8 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     const signingIn = c.req.method === 'POST' && (c.req.path === '/api/session' || c.req.path === '/api/setup');
     if (p?.via === 'session' && !signingIn) {
       const sent = c.req.header(CSRF_HEADER) ?? '';
-      if (!p.csrf || !safeEqual(sent, p.csrf)) throw new ApiError(403, 'csrf', 'Missing or wrong CSRF token (X-CSRF-Token header).');
+      if (!p.csrf || !safeEqual(sent, p.csrf))
+        throw new ApiError(403, 'csrf', 'Missing or wrong CSRF token (X-CSRF-Token header).');
     }
     return next();
   };
@@ -102,7 +103,8 @@ export function allow(roles: readonly Role[], opts: { scope?: Scope } = {}): Gua
     if (!roles.includes(p.user.role)) throw new ApiError(403, 'forbidden', `Your role (${p.user.role}) may not do this.`);
     if (p.via === 'token') {
       const scope = opts.scope ?? (SAFE_METHODS.has(c.req.method) ? 'read' : null);
-      if (!scope || !p.scopes?.includes(scope)) throw new ApiError(403, 'token_scope', `This API token lacks the ${scope ?? 'needed'} scope.`);
+      if (!scope || !p.scopes?.includes(scope))
+        throw new ApiError(403, 'token_scope', `This API token lacks the ${scope ?? 'needed'} scope.`);
     }
     await next();
   }) as Guard;

@@ -52,15 +52,20 @@ export async function reserveAttempt(db: Db, email: string, ip: string, known: b
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOGIN_LOCK, known ? `account:${email}` : `address:${ip}`]);
     const [{ n }] = known
       ? await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM login_attempts
+          `SELECT count(*)::int AS n FROM login_attempts
           WHERE email = $1 AND NOT ok AND at > now() - make_interval(mins => $2)
             AND at > COALESCE((SELECT max(at) FROM login_attempts WHERE email = $1 AND ok), '-infinity')`,
-        [email, LOGIN_WINDOW_MINUTES])
+          [email, LOGIN_WINDOW_MINUTES],
+        )
       : await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM login_attempts WHERE ip = $1 AND NOT ok AND at > now() - make_interval(mins => $2)`,
-        [ip, LOGIN_WINDOW_MINUTES]);
+          `SELECT count(*)::int AS n FROM login_attempts WHERE ip = $1 AND NOT ok AND at > now() - make_interval(mins => $2)`,
+          [ip, LOGIN_WINDOW_MINUTES],
+        );
     if (n >= (known ? LOGIN_MAX_PER_ACCOUNT : LOGIN_MAX_PER_ADDRESS)) return null;
-    const [{ id }] = await tx.query<{ id: number }>('INSERT INTO login_attempts (email, ip, ok) VALUES ($1, $2, false) RETURNING id', [email, ip]);
+    const [{ id }] = await tx.query<{ id: number }>(
+      'INSERT INTO login_attempts (email, ip, ok) VALUES ($1, $2, false) RETURNING id',
+      [email, ip],
+    );
     return id;
   });
 }
@@ -105,7 +110,8 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
 
   register(r, db, contract.signIn, async (c) => {
     const b = c.req.valid('json');
-    const failed = (outcome: string) => audit(db, { email: b.email, via: 'anonymous' }, ip(c), { action: 'login_failed', resource: 'session', outcome });
+    const failed = (outcome: string) =>
+      audit(db, { email: b.email, via: 'anonymous' }, ip(c), { action: 'login_failed', resource: 'session', outcome });
     const user = await findUser(db, { email: b.email });
     const attempt = await reserveAttempt(db, b.email, ip(c), user !== null);
     if (attempt === null) {
@@ -121,7 +127,11 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
     }
     if (user.demo && (await holdsRealData(db))) {
       await failed('demo_account_with_real_data');
-      throw new ApiError(403, 'demo_disabled', 'The demo account only works on a database that holds nothing but the synthetic demo.');
+      throw new ApiError(
+        403,
+        'demo_disabled',
+        'The demo account only works on a database that holds nothing but the synthetic demo.',
+      );
     }
     const { password_hash: _, ...clean } = user;
     const out = await startSession(c, clean);
@@ -167,19 +177,48 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
   register(r, db, contract.setup, async (c) => {
     const b = c.req.valid('json');
     if (b.analyst_email !== undefined && b.analyst_email === b.email) {
-      throw new ApiError(400, 'invalid_body', 'The analyst account needs its own email address (e.g. you+analyst@example.org).', [{ path: 'analyst_email', message: 'same as the administrator email' }]);
+      throw new ApiError(400, 'invalid_body', 'The analyst account needs its own email address (e.g. you+analyst@example.org).', [
+        { path: 'analyst_email', message: 'same as the administrator email' },
+      ]);
     }
     const { admin: user, analyst } = await db.transaction(async (tx) => {
-      if ((await userCount(tx)) > 0) throw new ApiError(409, 'already_set_up', 'An administrator already exists; sign in instead.');
-      if (!(await consumeSetupToken(tx, b.token))) throw new ApiError(403, 'bad_setup_token', 'The setup link is not valid (used, expired or mistyped). Restart the app for a new one.');
-      const admin = await createUser(tx, { email: b.email, name: b.name, role: 'admin', password: b.password, createdBy: 'setup' });
+      if ((await userCount(tx)) > 0)
+        throw new ApiError(409, 'already_set_up', 'An administrator already exists; sign in instead.');
+      if (!(await consumeSetupToken(tx, b.token)))
+        throw new ApiError(
+          403,
+          'bad_setup_token',
+          'The setup link is not valid (used, expired or mistyped). Restart the app for a new one.',
+        );
+      const admin = await createUser(tx, {
+        email: b.email,
+        name: b.name,
+        role: 'admin',
+        password: b.password,
+        createdBy: 'setup',
+      });
       const analyst = b.analyst_email
-        ? await createUser(tx, { email: b.analyst_email, name: b.name, role: 'analyst', password: b.password, createdBy: 'setup' })
+        ? await createUser(tx, {
+            email: b.analyst_email,
+            name: b.name,
+            role: 'analyst',
+            password: b.password,
+            createdBy: 'setup',
+          })
         : null;
       return { admin, analyst };
     });
-    await audit(db, { user, via: 'session', scopes: null }, ip(c), { action: 'setup', resource: 'users', query: { email: user.email, role: 'admin' } });
-    if (analyst) await audit(db, { user, via: 'session', scopes: null }, ip(c), { action: 'setup', resource: 'users', query: { email: analyst.email, role: 'analyst' } });
+    await audit(db, { user, via: 'session', scopes: null }, ip(c), {
+      action: 'setup',
+      resource: 'users',
+      query: { email: user.email, role: 'admin' },
+    });
+    if (analyst)
+      await audit(db, { user, via: 'session', scopes: null }, ip(c), {
+        action: 'setup',
+        resource: 'users',
+        query: { email: analyst.email, role: 'analyst' },
+      });
     // Signed in as the account that can load data when there is one, so the next step is the Import page.
     return c.json({ ...(await startSession(c, analyst ?? user)), admin_email: user.email }, 201);
   });
@@ -191,8 +230,19 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
   register(r, db, contract.addUser, async (c) => {
     const p = principal(c);
     const b = c.req.valid('json');
-    const u = await createUser(db, { email: b.email, name: b.name, role: b.role, password: b.password ?? null, areaCodes: b.area_codes ?? null, createdBy: p.user.email });
-    await audit(db, p, ip(c), { action: 'change', resource: 'users', query: { op: 'add', email: u.email, role: u.role, area_codes: u.area_codes } });
+    const u = await createUser(db, {
+      email: b.email,
+      name: b.name,
+      role: b.role,
+      password: b.password ?? null,
+      areaCodes: b.area_codes ?? null,
+      createdBy: p.user.email,
+    });
+    await audit(db, p, ip(c), {
+      action: 'change',
+      resource: 'users',
+      query: { op: 'add', email: u.email, role: u.role, area_codes: u.area_codes },
+    });
     return c.json(publicUser(u), 201);
   });
 
@@ -203,9 +253,19 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
     if (id === p.user.id && (b.disabled || (b.role && b.role !== 'admin'))) {
       throw new ApiError(400, 'self_lockout', 'You cannot disable yourself or remove your own admin role.');
     }
-    const u = await updateUser(db, id, { name: b.name, role: b.role, areaCodes: b.area_codes, disabled: b.disabled, password: b.password });
+    const u = await updateUser(db, id, {
+      name: b.name,
+      role: b.role,
+      areaCodes: b.area_codes,
+      disabled: b.disabled,
+      password: b.password,
+    });
     const { password: _, ...logged } = b;
-    await audit(db, p, ip(c), { action: 'change', resource: `users/${id}`, query: { op: 'update', ...logged, password_changed: b.password !== undefined } });
+    await audit(db, p, ip(c), {
+      action: 'change',
+      resource: `users/${id}`,
+      query: { op: 'update', ...logged, password_changed: b.password !== undefined },
+    });
     return c.json(publicUser(u), 200);
   });
 
@@ -228,7 +288,11 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
     const b = c.req.valid('json');
     if (!(await findUser(db, { id }))) throw new ApiError(404, 'not_found', `No user ${id}.`);
     const t = await createToken(db, id, b.scopes, b.label ?? null, b.days ?? null);
-    await audit(db, p, ip(c), { action: 'change', resource: `users/${id}/tokens`, query: { op: 'create_token', id: t.id, scopes: t.scopes } });
+    await audit(db, p, ip(c), {
+      action: 'change',
+      resource: `users/${id}/tokens`,
+      query: { op: 'create_token', id: t.id, scopes: t.scopes },
+    });
     return c.json(t, 201); // the only time the token is shown
   });
 
@@ -267,11 +331,27 @@ export function authRoutes(db: Db, opts: { trustProxy: boolean }) {
     const b = c.req.valid('json');
     const { purpose, recipient, ...filter } = b;
     const out = await searchAudit(db, { ...filter, limit: 1_000_000, offset: 0 });
-    await audit(db, p, ip(c), { action: 'export', resource: 'audit', query: filter, recordCount: out.rows.length, purpose, recipient });
-    const csv = stringify(out.rows.map((row) => AUDIT_COLUMNS.map((k) => {
-      const v = (row as Record<string, unknown>)[k];
-      return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : v;
-    })), { header: true, columns: [...AUDIT_COLUMNS] });
+    await audit(db, p, ip(c), {
+      action: 'export',
+      resource: 'audit',
+      query: filter,
+      recordCount: out.rows.length,
+      purpose,
+      recipient,
+    });
+    const csv = stringify(
+      out.rows.map((row) =>
+        AUDIT_COLUMNS.map((k) => {
+          const v = (row as Record<string, unknown>)[k];
+          return v !== null && typeof v === 'object' && !(v instanceof Date)
+            ? JSON.stringify(v)
+            : v instanceof Date
+              ? v.toISOString()
+              : v;
+        }),
+      ),
+      { header: true, columns: [...AUDIT_COLUMNS] },
+    );
     return c.body(csv, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="saferplaces-audit-${new Date().toISOString().slice(0, 10)}.csv"`,

@@ -7,7 +7,9 @@ import type { ApiToken } from '../../contract/auth.js';
 
 const USER_COLUMNS = 'id, email, name, role, area_codes, demo, disabled_at, created_at';
 /** USER_COLUMNS qualified with `u.`, for queries that join users as u. */
-const U_USER_COLUMNS = USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ');
+const U_USER_COLUMNS = USER_COLUMNS.split(', ')
+  .map((c) => `u.${c}`)
+  .join(', ');
 
 export const SESSION_HOURS = 12; // absolute lifetime
 export const SESSION_IDLE_MINUTES = 120; // signed out after this long without a request
@@ -23,16 +25,34 @@ export async function userCount(db: Queryable): Promise<number> {
   return r.n;
 }
 
-export async function findUser(db: Queryable, by: { id?: number; email?: string }): Promise<(User & { password_hash: string | null }) | null> {
-  const [u] = by.id !== undefined
-    ? await db.query<User & { password_hash: string | null }>(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE id = $1`, [by.id])
-    : await db.query<User & { password_hash: string | null }>(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = $1`, [by.email]);
+export async function findUser(
+  db: Queryable,
+  by: { id?: number; email?: string },
+): Promise<(User & { password_hash: string | null }) | null> {
+  const [u] =
+    by.id !== undefined
+      ? await db.query<User & { password_hash: string | null }>(
+          `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE id = $1`,
+          [by.id],
+        )
+      : await db.query<User & { password_hash: string | null }>(
+          `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = $1`,
+          [by.email],
+        );
   return u ?? null;
 }
 
 export async function createUser(
   db: Queryable,
-  u: { email: string; name?: string; role: Role; password?: string | null; areaCodes?: string[] | null; demo?: boolean; createdBy: string },
+  u: {
+    email: string;
+    name?: string;
+    role: Role;
+    password?: string | null;
+    areaCodes?: string[] | null;
+    demo?: boolean;
+    createdBy: string;
+  },
 ): Promise<User> {
   if (u.password != null) checkPassword(u.password);
   const hash = u.password != null ? await hashPassword(u.password) : null;
@@ -60,7 +80,15 @@ export async function updateUser(
        disabled_at = CASE WHEN $6::boolean IS NULL THEN disabled_at WHEN $6 THEN COALESCE(disabled_at, now()) ELSE NULL END,
        password_hash = COALESCE($7, password_hash)
      WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-    [id, patch.name ?? null, patch.role ?? null, patch.areaCodes !== undefined, patch.areaCodes ?? null, patch.disabled ?? null, hash],
+    [
+      id,
+      patch.name ?? null,
+      patch.role ?? null,
+      patch.areaCodes !== undefined,
+      patch.areaCodes ?? null,
+      patch.disabled ?? null,
+      hash,
+    ],
   );
   if (!rows.length) throw new ApiError(404, 'not_found', `No user ${id}.`);
   // A disabled account, a new role or a new password ends every session and token use at once.
@@ -105,7 +133,9 @@ export async function revokeSession(db: Queryable, idHash: string) {
 
 /** Sign out everywhere: every session of the user. Returns how many were live. */
 export async function revokeSessions(db: Queryable, userId: number): Promise<number> {
-  const rows = await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1', [userId]);
+  const rows = await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1', [
+    userId,
+  ]);
   return rows.length;
 }
 
@@ -113,7 +143,14 @@ export async function revokeSessions(db: Queryable, userId: number): Promise<num
 
 export async function createToken(db: Queryable, userId: number, scopes: Scope[], label: string | null, days: number | null) {
   const token = newSecret('spt');
-  const [row] = await db.query<{ id: number; prefix: string; scopes: Scope[]; label: string | null; created_at: string; expires_at: string | null }>(
+  const [row] = await db.query<{
+    id: number;
+    prefix: string;
+    scopes: Scope[];
+    label: string | null;
+    created_at: string;
+    expires_at: string | null;
+  }>(
     `INSERT INTO api_tokens (user_id, token_hash, prefix, scopes, label, expires_at)
      VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(days => $6::int) END)
      RETURNING id, prefix, scopes, label, created_at, expires_at`,
@@ -154,7 +191,10 @@ export async function revokeToken(db: Queryable, id: number): Promise<boolean> {
 export async function createSetupToken(db: Queryable): Promise<string | null> {
   if ((await userCount(db)) > 0) return null;
   const token = newSecret('setup', 24);
-  await db.query(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + make_interval(hours => $2))`, [sha256(token), SETUP_TOKEN_HOURS]);
+  await db.query(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + make_interval(hours => $2))`, [
+    sha256(token),
+    SETUP_TOKEN_HOURS,
+  ]);
   return token;
 }
 

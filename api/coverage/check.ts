@@ -42,7 +42,12 @@ const dayMs = 86_400_000;
 const days = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / dayMs);
 
 /** Merged covered intervals per category overlapping [from, to). */
-export async function coveredIntervals(db: Queryable, categories: string[] | null, from: string, to: string): Promise<Map<string, Gap[]>> {
+export async function coveredIntervals(
+  db: Queryable,
+  categories: string[] | null,
+  from: string,
+  to: string,
+): Promise<Map<string, Gap[]>> {
   const rows = await db.query<Row>(
     `SELECT category, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end
      FROM coverage
@@ -113,7 +118,12 @@ function monthsOf(g: Gap): string[] {
  * any coverage in `scopeWindows` (default: this window), so a category with data in neither of two compared
  * windows is left out of both rather than counted as zero in both.
  */
-export async function windowCoverage(db: Queryable, categories: string[] | null, w: Window, scopeWindows: Window[] = [w]): Promise<WindowCoverage> {
+export async function windowCoverage(
+  db: Queryable,
+  categories: string[] | null,
+  w: Window,
+  scopeWindows: Window[] = [w],
+): Promise<WindowCoverage> {
   return (await windowsCoverage(db, categories, [w], scopeWindows))[0];
 }
 
@@ -121,7 +131,12 @@ export async function windowCoverage(db: Queryable, categories: string[] | null,
  * Coverage of several windows from one read of the coverage table (the span of all of them). With all
  * categories the scope is every category with coverage in some `scopeWindows` window (default: the windows).
  */
-export async function windowsCoverage(db: Queryable, categories: string[] | null, windows: Window[], scopeWindows: Window[] = windows): Promise<WindowCoverage[]> {
+export async function windowsCoverage(
+  db: Queryable,
+  categories: string[] | null,
+  windows: Window[],
+  scopeWindows: Window[] = windows,
+): Promise<WindowCoverage[]> {
   const all = [...windows, ...scopeWindows];
   const from = all.reduce((m, x) => (x.from < m ? x.from : m), all[0].from);
   const to = all.reduce((m, x) => (x.to > m ? x.to : m), all[0].to);
@@ -129,7 +144,10 @@ export async function windowsCoverage(db: Queryable, categories: string[] | null
   const overlaps = (list: Gap[], sw: Window) => list.some((g) => g.from < sw.to && g.to > sw.from);
   const scope = categories?.length
     ? [...categories].sort()
-    : [...intervals].filter(([, list]) => scopeWindows.some((sw) => overlaps(list, sw))).map(([c]) => c).sort();
+    : [...intervals]
+        .filter(([, list]) => scopeWindows.some((sw) => overlaps(list, sw)))
+        .map(([c]) => c)
+        .sort();
   return windows.map((w) => {
     const total = days(w.from, w.to);
     const cats: CategoryCoverage[] = scope.map((category) => {
@@ -141,7 +159,14 @@ export async function windowsCoverage(db: Queryable, categories: string[] | null
     const anyCovered = cats.some((c) => c.covered_days > 0);
     const full = cats.length > 0 && cats.every((c) => c.gaps.length === 0);
     const status = full ? 'full' : anyCovered ? 'partial' : 'none';
-    return { from: w.from, to: w.to, status, categories: cats, missing_months: [...missing].sort(), reason: full ? null : reasonText(cats, w) };
+    return {
+      from: w.from,
+      to: w.to,
+      status,
+      categories: cats,
+      missing_months: [...missing].sort(),
+      reason: full ? null : reasonText(cats, w),
+    };
   });
 }
 
@@ -160,7 +185,8 @@ export async function monthlyCoverage(db: Queryable, categories: string[] | null
   const scope = categories?.length ? [...categories].sort() : [...intervals.keys()].sort();
   const missing = new Map<string, string[]>();
   for (const m of months) {
-    const ms = `${m}-01`, me = addMonths(ms, 1);
+    const ms = `${m}-01`,
+      me = addMonths(ms, 1);
     const out = scope.filter((c) => gapsIn(intervals.get(c) ?? [], ms, me).length > 0);
     missing.set(m, out);
   }
@@ -207,9 +233,16 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
      ORDER BY p.category, p.period_start, p.dataset`,
     [q.category?.length ? q.category : null, q.from ?? null, q.to ?? null],
   );
-  const byCat = new Map<string, { label: string; months: Map<string, { covered_days: number; days: number; rows: number; sources: Map<string, number> }> }>();
-  const datasets = new Map<string, { first: string; last: string; categories: Set<string>; published: Set<string>; points: boolean }>();
-  let first: string | null = null, last: string | null = null;
+  const byCat = new Map<
+    string,
+    { label: string; months: Map<string, { covered_days: number; days: number; rows: number; sources: Map<string, number> }> }
+  >();
+  const datasets = new Map<
+    string,
+    { first: string; last: string; categories: Set<string>; published: Set<string>; points: boolean }
+  >();
+  let first: string | null = null,
+    last: string | null = null;
   for (const r of rows) {
     const month = r.period_start.slice(0, 7);
     let cat = byCat.get(r.category);
@@ -221,7 +254,8 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
     m.rows += r.rows;
     m.sources.set(r.dataset, (m.sources.get(r.dataset) ?? 0) + r.rows);
     let d = datasets.get(r.dataset);
-    if (!d) datasets.set(r.dataset, (d = { first: month, last: month, categories: new Set(), published: new Set(), points: r.points }));
+    if (!d)
+      datasets.set(r.dataset, (d = { first: month, last: month, categories: new Set(), published: new Set(), points: r.points }));
     if (month < d.first) d.first = month;
     if (month > d.last) d.last = month;
     d.categories.add(r.category);
@@ -264,7 +298,10 @@ export async function coverageReport(db: Queryable, q: { category?: string[] | n
     })),
     rule: COVERAGE_RULE,
     // police.uk's known breaks inside the months shown (for the forces the data were published for)
-    notes: knownBreaks(months, [...datasets.values()].flatMap((d) => [...d.published])),
+    notes: knownBreaks(
+      months,
+      [...datasets.values()].flatMap((d) => [...d.published]),
+    ),
   };
 }
 

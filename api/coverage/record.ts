@@ -56,7 +56,8 @@ export class CoverageTracker {
       const next = addMonths(monthStart, 1);
       const start = m.whole ? monthStart : maxStr(monthStart, this.firstDay!);
       const end = m.whole ? next : minStr(next, after!);
-      for (const category of [...this.categories].sort()) out.push({ category, start, end, rows: m.perCategory.get(category) ?? 0 });
+      for (const category of [...this.categories].sort())
+        out.push({ category, start, end, rows: m.perCategory.get(category) ?? 0 });
     }
     return out;
   }
@@ -74,7 +75,15 @@ export class CoverageTracker {
       await tx.query(
         `INSERT INTO coverage (batch_id, dataset, category, period_start, period_end, rows, published_for)
          SELECT $1, $2, c, s::date, e::date, n, $7 FROM unnest($3::text[], $4::text[], $5::text[], $6::int[]) AS t(c, s, e, n)`,
-        [batchId, dataset, part.map((p) => p.category), part.map((p) => p.start), part.map((p) => p.end), part.map((p) => p.rows), this.publishedLabel],
+        [
+          batchId,
+          dataset,
+          part.map((p) => p.category),
+          part.map((p) => p.start),
+          part.map((p) => p.end),
+          part.map((p) => p.rows),
+          this.publishedLabel,
+        ],
       );
     }
   }

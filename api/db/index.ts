@@ -63,10 +63,21 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-const LOST_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOENT']);
+const LOST_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOENT',
+]);
 // SQLSTATE 57P01 admin_shutdown (also pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now.
 const LOST_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
-const LOST_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|Client was closed|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command/i;
+const LOST_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|Client was closed|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command/i;
 
 /** True for errors that mean "no database connection", as opposed to an error of the statement. */
 export function isDatabaseUnavailable(e: unknown): boolean {
@@ -79,7 +90,8 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   return e instanceof AggregateError && e.errors.some(isDatabaseUnavailable);
 }
 
-const unavailable = (e: unknown) => (isDatabaseUnavailable(e) && !(e instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(e) : e);
+const unavailable = (e: unknown) =>
+  isDatabaseUnavailable(e) && !(e instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(e) : e;
 
 /** NOTIFY `channel` (delivered to listeners when the current transaction commits; at once outside one). */
 export async function notify(q: Queryable, channel: string, payload: string): Promise<void> {
@@ -163,7 +175,13 @@ async function openPostgres(url: string): Promise<Db> {
     getTypeParser: (oid: number, format?: string) =>
       oid === INT8 || oid === NUMERIC ? toNum : pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString: url, max: 8, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 8,
+    types,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
   // Idle clients that lose their connection are dropped by the pool, which then emits this; the next
   // query opens a new connection.
   pool.on('error', (e) => console.error('postgres pool: an idle connection was lost:', e.message));
@@ -227,7 +245,9 @@ async function openPostgres(url: string): Promise<Db> {
   // Fail fast with a clear message when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
-  const session = new PgSession(() => new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true }));
+  const session = new PgSession(
+    () => new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true }),
+  );
   return {
     driver: 'postgres',
     ...wrap(pool),
@@ -322,7 +342,8 @@ class PgSession {
     try {
       const c = await this.connection();
       // Taken on connect when the connection was opened for it, else here.
-      if (this.held.get(id)?.n && !(await this.isHeld(c, ns, key))) await c.query('SELECT pg_advisory_lock_shared($1, $2)', [ns, key]);
+      if (this.held.get(id)?.n && !(await this.isHeld(c, ns, key)))
+        await c.query('SELECT pg_advisory_lock_shared($1, $2)', [ns, key]);
     } catch (e) {
       this.held.delete(id);
       throw unavailable(e);
@@ -429,7 +450,10 @@ export async function migrate(db: Db): Promise<string[]> {
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });
   const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
-  const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = fs
+    .readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
   const applied: string[] = [];
   for (const f of files) {
     const version = Number(f.slice(0, 3));

@@ -24,7 +24,10 @@ export function statesCategorySets(): MiddlewareHandler<AppEnv> {
       const set = sets.length === 1 ? sets[0] : sets;
       const type = c.res.headers.get('content-type') ?? '';
       if (/attachment/i.test(c.res.headers.get('content-disposition') ?? '') || !/^application\/json\b/i.test(type)) {
-        c.res.headers.set('x-saferplaces-category-set', sets.map((s) => `${s.token} v${s.version}: ${s.categories.join(' ')}`).join('; '));
+        c.res.headers.set(
+          'x-saferplaces-category-set',
+          sets.map((s) => `${s.token} v${s.version}: ${s.categories.join(' ')}`).join('; '),
+        );
         return;
       }
       const body = (await c.res.clone().json()) as Record<string, unknown>;

@@ -11,13 +11,19 @@ export function definitionRoutes({ db }: Deps) {
 
   register(r, db, contract.getDefinition, async (c) => c.json({ definition: definitionMeta(await currentDefinition(db)) }, 200));
 
-  register(r, db, contract.definitionHistory, async (c) => c.json({ versions: (await definitionHistory(db)).map(definitionMeta) }, 200));
+  register(r, db, contract.definitionHistory, async (c) =>
+    c.json({ versions: (await definitionHistory(db)).map(definitionMeta) }, 200),
+  );
 
   register(r, db, contract.putDefinition, async (c) => {
     const p = principal(c);
     const body = c.req.valid('json');
     const saved = await saveDefinition(db, body, p.user.email);
-    await audit(db, p, c.get('ip'), { action: 'change', resource: 'definitions.serious-violence', query: { version: saved.version, ...body } });
+    await audit(db, p, c.get('ip'), {
+      action: 'change',
+      resource: 'definitions.serious-violence',
+      query: { version: saved.version, ...body },
+    });
     return c.json({ definition: definitionMeta(saved) }, 200);
   });
 

@@ -52,9 +52,16 @@ export async function definitionHistory(db: Queryable): Promise<DefinitionVersio
 
 /** Appends a new version (categories must exist); concurrent saves get distinct versions or a 409. */
 export async function saveDefinition(db: Queryable, d: Definition, by: string): Promise<DefinitionVersion> {
-  const known = new Set((await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [d.categories])).map((r) => r.slug));
+  const known = new Set(
+    (await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [d.categories])).map(
+      (r) => r.slug,
+    ),
+  );
   const unknown = d.categories.filter((c) => !known.has(c));
-  if (unknown.length) throw new ApiError(400, 'invalid_body', `categories: unknown ${unknown.join(', ')} (see GET /api/categories)`, [{ path: 'categories', message: 'unknown category', unknown }]);
+  if (unknown.length)
+    throw new ApiError(400, 'invalid_body', `categories: unknown ${unknown.join(', ')} (see GET /api/categories)`, [
+      { path: 'categories', message: 'unknown category', unknown },
+    ]);
   try {
     const [row] = await db.query<DefinitionVersion>(
       `INSERT INTO category_set_versions (name, version, definition, changed_by)
@@ -64,7 +71,8 @@ export async function saveDefinition(db: Queryable, d: Definition, by: string): 
     );
     return row;
   } catch (e) {
-    if ((e as { code?: string }).code === '23505') throw new ApiError(409, 'conflict', 'The definition was changed at the same moment by someone else; reload and try again.');
+    if ((e as { code?: string }).code === '23505')
+      throw new ApiError(409, 'conflict', 'The definition was changed at the same moment by someone else; reload and try again.');
     throw e;
   }
 }

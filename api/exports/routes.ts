@@ -27,15 +27,47 @@ export function exportRoutes({ db }: Deps) {
     const { limit: _ignored, ...q } = b.filters;
     const out = await h.incidents(db, { ...q, limit: MAX_EXPORT_ROWS });
     if (out.truncated) {
-      throw new ApiError(413, 'too_many_records', `The export would hold ${out.total} records; the limit is ${MAX_EXPORT_ROWS}. Narrow the dates, categories or area.`);
+      throw new ApiError(
+        413,
+        'too_many_records',
+        `The export would hold ${out.total} records; the limit is ${MAX_EXPORT_ROWS}. Narrow the dates, categories or area.`,
+      );
     }
-    await audit(db, p, c.get('ip'), { action: 'export', resource: `incidents.${b.format}`, query: q, recordCount: out.features.length, purpose: b.purpose, recipient: b.recipient });
+    await audit(db, p, c.get('ip'), {
+      action: 'export',
+      resource: `incidents.${b.format}`,
+      query: q,
+      recordCount: out.features.length,
+      purpose: b.purpose,
+      recipient: b.recipient,
+    });
     if (b.format === 'geojson') {
-      return c.body(JSON.stringify(out), 200, { 'content-type': 'application/geo+json; charset=utf-8', 'content-disposition': attachment(`incidents-${stamp()}.geojson`) });
+      return c.body(JSON.stringify(out), 200, {
+        'content-type': 'application/geo+json; charset=utf-8',
+        'content-disposition': attachment(`incidents-${stamp()}.geojson`),
+      });
     }
-    const cols = ['id', 'category', 'category_label', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision', 'location_text', 'ward_code', 'outcome', 'age_band'] as const;
-    const rows = out.features.map((f) => cols.map((k) => (k === 'lon' ? f.geometry.coordinates[0] : k === 'lat' ? f.geometry.coordinates[1] : f.properties[k])));
-    return c.body(stringify(rows, { header: true, columns: [...cols] }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': attachment(`incidents-${stamp()}.csv`) });
+    const cols = [
+      'id',
+      'category',
+      'category_label',
+      'occurred_at',
+      'time_precision',
+      'lon',
+      'lat',
+      'location_precision',
+      'location_text',
+      'ward_code',
+      'outcome',
+      'age_band',
+    ] as const;
+    const rows = out.features.map((f) =>
+      cols.map((k) => (k === 'lon' ? f.geometry.coordinates[0] : k === 'lat' ? f.geometry.coordinates[1] : f.properties[k])),
+    );
+    return c.body(stringify(rows, { header: true, columns: [...cols] }), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': attachment(`incidents-${stamp()}.csv`),
+    });
   });
 
   register(
@@ -48,9 +80,25 @@ export function exportRoutes({ db }: Deps) {
       const q = b.filters;
       // Partners: the same mask as GET /stats/areas, applied to the data before it becomes a file.
       const out = disclosed<AreaStats>(c)(await h.areaStats(db, q));
-      await audit(db, p, c.get('ip'), { action: 'export', resource: `areas.${b.format}`, query: q, recordCount: out.areas.length, purpose: b.purpose, recipient: b.recipient });
+      await audit(db, p, c.get('ip'), {
+        action: 'export',
+        resource: `areas.${b.format}`,
+        query: q,
+        recordCount: out.areas.length,
+        purpose: b.purpose,
+        recipient: b.recipient,
+      });
       if (b.format === 'json') return c.json(out, 200);
-      const cols = ['code', 'name', 'count', 'population', 'population_rule', 'rate_per_1000', 'previous_count', 'change'] as const;
+      const cols = [
+        'code',
+        'name',
+        'count',
+        'population',
+        'population_rule',
+        'rate_per_1000',
+        'previous_count',
+        'change',
+      ] as const;
       // Missing data is said in words, never written as 0 (issue 11); withheld counts likewise.
       const noData = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
       const cell = (k: (typeof cols)[number], a: (typeof out.areas)[number]) => {
@@ -63,7 +111,9 @@ export function exportRoutes({ db }: Deps) {
         return v;
       };
       const rows = out.areas.map((a) => cols.map((k) => cell(k, a)));
-      const notes = [out.coverage.count_reason, out.coverage.count_note, out.coverage.previous_reason].filter((n): n is string => n !== null);
+      const notes = [out.coverage.count_reason, out.coverage.count_note, out.coverage.previous_reason].filter(
+        (n): n is string => n !== null,
+      );
       const csv =
         stringify(rows, { header: true, columns: [...cols] }) +
         stringify([
@@ -72,7 +122,10 @@ export function exportRoutes({ db }: Deps) {
           ...notes.map((n) => ['note', '', n]),
           ['coverage_rule', '', out.coverage.rule],
         ]);
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': attachment(`${q.level}-${out.from}-${out.to}.csv`) });
+      return c.body(csv, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': attachment(`${q.level}-${out.from}-${out.to}.csv`),
+      });
     },
     { partnerData: dataMask<AreaStats>(partnerAreaStats) },
   );

@@ -18,7 +18,10 @@ export function labelSyntheticFiles(db: Queryable): MiddlewareHandler<AppEnv> {
     const cd = c.res.headers.get('content-disposition');
     if (!cd || !/^attachment/i.test(cd) || !(await holdsSynthetic(db))) return;
     // In place: assigning a new c.res would have Hono copy the old headers back over the new ones.
-    c.res.headers.set('content-disposition', cd.replace(/filename="(?!synthetic-demo-)([^"]*)"/, `filename="${SYNTHETIC_PREFIX}$1"`));
+    c.res.headers.set(
+      'content-disposition',
+      cd.replace(/filename="(?!synthetic-demo-)([^"]*)"/, `filename="${SYNTHETIC_PREFIX}$1"`),
+    );
     c.res.headers.set('x-saferplaces-data', 'synthetic');
   };
 }

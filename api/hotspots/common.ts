@@ -22,7 +22,12 @@ export interface Totals {
 }
 
 export function emptyTotals(n: number): Totals {
-  return { count: new Array<number>(n).fill(0), value: new Array<number>(n).fill(0), outside: { count: 0, value: 0 }, unweighted: 0 };
+  return {
+    count: new Array<number>(n).fill(0),
+    value: new Array<number>(n).fill(0),
+    outside: { count: 0, value: 0 },
+    unweighted: 0,
+  };
 }
 
 /** Adds one grouped row (count n, harm value, unweighted count) of `unit` into `t`. */
@@ -49,13 +54,21 @@ export function totalsOf(units: Units, rows: readonly UnitCountRow[]): Totals {
 export const sqlWeights = (s: HarmScheme): SqlWeights | null =>
   s.name === 'count'
     ? null
-    : { categories: Object.keys(s.weights), weights: Object.values(s.weights), codes: Object.keys(s.codeWeights ?? {}), codeWeights: Object.values(s.codeWeights ?? {}) };
+    : {
+        categories: Object.keys(s.weights),
+        weights: Object.values(s.weights),
+        codes: Object.keys(s.codeWeights ?? {}),
+        codeWeights: Object.values(s.codeWeights ?? {}),
+      };
 
 /** Categories (of those requested, or of all known) that the scheme does not weigh: their incidents count 0
  *  in `value` unless they carry an offence code the scheme weighs. */
 export async function unweightedCategories(db: Queryable, s: HarmScheme, categories: string[] | null): Promise<string[]> {
   if (s.name === 'count') return [];
-  const rows = await db.query<{ slug: string }>('SELECT slug FROM categories WHERE ($1::text[] IS NULL OR slug = ANY($1::text[])) ORDER BY slug', [categories]);
+  const rows = await db.query<{ slug: string }>(
+    'SELECT slug FROM categories WHERE ($1::text[] IS NULL OR slug = ANY($1::text[])) ORDER BY slug',
+    [categories],
+  );
   return rows.map((r) => r.slug).filter((c) => !Object.hasOwn(s.weights, c));
 }
 

@@ -13,7 +13,17 @@ import type { H3Res } from '../../geodata/h3.js';
 import { incidentWhere, Params } from '../aggregates/sql.js';
 import { addMonths, daysBetween, previousWindow, type Window } from '../aggregates/window.js';
 import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';
-import { addRow, emptyTotals, finiteOrNull, sqlWeights, totalsOf, unitKey, unweightedCategories, type Totals, type UnitCountRow } from './common.js';
+import {
+  addRow,
+  emptyTotals,
+  finiteOrNull,
+  sqlWeights,
+  totalsOf,
+  unitKey,
+  unweightedCategories,
+  type Totals,
+  type UnitCountRow,
+} from './common.js';
 import { resolveScheme, schemeMeta } from './schemes.js';
 import { knoxPointsSql, precisionSql, unitCountsSql, weightedAggregates } from './sql.js';
 import { unitsFor, type Units } from './units.js';
@@ -52,11 +62,18 @@ async function prepare(db: Queryable, q: UnitQuery, windowDefault: 'last12' | 'a
 }
 
 /** What outside_study_area counts, for cells: the ward assigned at import, not the cell. */
-const OUTSIDE_RULE = 'outside_study_area: incidents in no polygon of the study area (wards unless another level is chosen); partial cells count only their incidents inside it';
+const OUTSIDE_RULE =
+  'outside_study_area: incidents in no polygon of the study area (wards unless another level is chosen); partial cells count only their incidents inside it';
 
 const unitMeta = (u: Units) =>
   u.kind === 'h3'
-    ? { res: u.res, study_area_level: u.level, study_area: u.studyArea, partial_cells: u.partial!.filter(Boolean).length, outside_rule: OUTSIDE_RULE }
+    ? {
+        res: u.res,
+        study_area_level: u.level,
+        study_area: u.studyArea,
+        partial_cells: u.partial!.filter(Boolean).length,
+        outside_rule: OUTSIDE_RULE,
+      }
     : { level: u.level };
 
 /** Gi* over every unit of the study area, corrected p-values and hot/cold classes (also the planning
@@ -81,11 +98,19 @@ export async function hotspots(db: Queryable, q: StatQuery) {
   // No data at all in the window is not a map of zeros (issue 11); a partly covered window is said in meta.
   const cov = await windowCoverage(db, categories, window);
   if (cov.status === 'none')
-    throw new ApiError(400, 'not_covered', `No data for ${describeGap(window)}: ${cov.reason}. Choose a period the data cover (GET /api/coverage).`, { missing_months: cov.missing_months });
+    throw new ApiError(
+      400,
+      'not_covered',
+      `No data for ${describeGap(window)}: ${cov.reason}. Choose a period the data cover (GET /api/coverage).`,
+      { missing_months: cov.missing_months },
+    );
   const p = new Params();
   const where = incidentWhere(p, { ...window, categories });
   const weights = sqlWeights(scheme);
-  const counts = await db.query<UnitCountRow>(unitCountsSql(p, q, where, weightedAggregates(weights !== null), { weights }), p.values);
+  const counts = await db.query<UnitCountRow>(
+    unitCountsSql(p, q, where, weightedAggregates(weights !== null), { weights }),
+    p.values,
+  );
   const t = totalsOf(units, counts);
   const { rows, undefinedUnits, mean, sd } = giTable(units, t, q.k, q.correction);
   return {
@@ -93,7 +118,8 @@ export async function hotspots(db: Queryable, q: StatQuery) {
     rows,
     meta: {
       method: GI_METHOD,
-      formula: 'Gi*_i = (Σ_j w_ij x_j − x̄ W_i) / (s √((n W_i − W_i²)/(n − 1))), binary weights, self included; x = harm value; two-sided normal p',
+      formula:
+        'Gi*_i = (Σ_j w_ij x_j − x̄ W_i) / (s √((n W_i − W_i²)/(n − 1))), binary weights, self included; x = harm value; two-sided normal p',
       ...unitMeta(units),
       n: units.ids.length,
       mean,
@@ -108,20 +134,34 @@ export async function hotspots(db: Queryable, q: StatQuery) {
       outside_study_area: t.outside,
       unweighted: { count: t.unweighted, categories: await unweightedCategories(db, scheme, categories) },
       undefined_units: undefinedUnits,
-      coverage: { status: cov.status, categories: cov.categories.map((c) => c.category), missing_months: cov.missing_months, note: cov.reason ? `counts cover only part of the period: ${cov.reason}` : null },
+      coverage: {
+        status: cov.status,
+        categories: cov.categories.map((c) => c.category),
+        missing_months: cov.missing_months,
+        note: cov.reason ? `counts cover only part of the period: ${cov.reason}` : null,
+      },
     },
   };
 }
 
 /** The HTTP body: rows under `cells` (H3) or `areas` (an area level), then `meta`. */
-export const render = <R, M>(b: { kind: Units['kind']; rows: R[]; meta: M }): { cells: R[]; meta: M } | { areas: R[]; meta: M } =>
+export const render = <R, M>(b: {
+  kind: Units['kind'];
+  rows: R[];
+  meta: M;
+}): { cells: R[]; meta: M } | { areas: R[]; meta: M } =>
   b.kind === 'h3' ? { cells: b.rows, meta: b.meta } : { areas: b.rows, meta: b.meta };
 
 /** Highest Gi* z first (ties: higher value first), the first `n`. */
-export function topRows<T extends { gi_z: number | null; value: number | null }>(rows: readonly T[], n: number | undefined): Array<T & { rank: number }> {
+export function topRows<T extends { gi_z: number | null; value: number | null }>(
+  rows: readonly T[],
+  n: number | undefined,
+): Array<T & { rank: number }> {
   // gi_z is always a number here: the partners' mask withholds it only after the cut.
   const z = (r: T) => r.gi_z as number;
-  const sorted = rows.map((r, i) => [r, i] as const).sort((a, b) => z(b[0]) - z(a[0]) || (b[0].value ?? 0) - (a[0].value ?? 0) || a[1] - b[1]);
+  const sorted = rows
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => z(b[0]) - z(a[0]) || (b[0].value ?? 0) - (a[0].value ?? 0) || a[1] - b[1]);
   return sorted.slice(0, n ?? sorted.length).map(([r], i) => ({ ...r, rank: i + 1 }));
 }
 
@@ -131,7 +171,11 @@ const comparison = (c: ChangeResult) => ({ p: c.p, rate_ratio: finiteOrNull(c.ra
 
 const gapDays = (gs: Gap[]) => gs.reduce((s, g) => s + daysBetween(g.from, g.to), 0);
 
-export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse' | 'covered-only' }, opts: { allCells?: boolean } = {}) {
+export async function change(
+  db: Queryable,
+  q: UnitQuery & { uncovered?: 'refuse' | 'covered-only' },
+  opts: { allCells?: boolean } = {},
+) {
   const { scheme, categories, window, units } = await prepare(db, q);
   const previous = previousWindow(window);
   const yearAgo: Window = { from: addMonths(window.from, -12), to: addMonths(window.to, -12) };
@@ -144,11 +188,18 @@ export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse
   const cov = { current: covCurrent, previous: covPrevious, year_ago: covYearAgo };
   const coveredOnly = q.uncovered === 'covered-only';
   if (!coveredOnly && (cov.current.status !== 'full' || cov.previous.status !== 'full')) {
-    const parts = (['current', 'previous'] as const).filter((k) => cov[k].status !== 'full').map((k) => `the ${k} window (${describeGap(windows[k])}) has ${cov[k].reason}`);
-    throw new ApiError(400, 'not_covered', `Change cannot be tested: ${parts.join('; ')}. Missing data are not zeros. Choose covered windows, or ask for the test over covered months only (uncovered=covered-only).`, {
-      current: { status: cov.current.status, missing_months: cov.current.missing_months },
-      previous: { status: cov.previous.status, missing_months: cov.previous.missing_months },
-    });
+    const parts = (['current', 'previous'] as const)
+      .filter((k) => cov[k].status !== 'full')
+      .map((k) => `the ${k} window (${describeGap(windows[k])}) has ${cov[k].reason}`);
+    throw new ApiError(
+      400,
+      'not_covered',
+      `Change cannot be tested: ${parts.join('; ')}. Missing data are not zeros. Choose covered windows, or ask for the test over covered months only (uncovered=covered-only).`,
+      {
+        current: { status: cov.current.status, missing_months: cov.current.missing_months },
+        previous: { status: cov.previous.status, missing_months: cov.previous.missing_months },
+      },
+    );
   }
   // Days left out of each window: none when refusing (both compared windows full); otherwise every day
   // on which some category in scope is not covered, so the two windows compare like with like.
@@ -159,20 +210,44 @@ export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse
     year_ago: daysBetween(yearAgo.from, yearAgo.to) - gapDays(excluded.year_ago),
   };
   if (days.current <= 0 || days.previous <= 0)
-    throw new ApiError(400, 'not_covered', `Change cannot be tested: ${days.current <= 0 ? `the current window has ${cov.current.reason}` : `the previous window has ${cov.previous.reason}`}.`, {});
+    throw new ApiError(
+      400,
+      'not_covered',
+      `Change cannot be tested: ${days.current <= 0 ? `the current window has ${cov.current.reason}` : `the previous window has ${cov.previous.reason}`}.`,
+      {},
+    );
   const yearAgoUsable = coveredOnly ? days.year_ago > 0 : cov.year_ago.status === 'full';
   const p = new Params();
-  const where = incidentWhere(p, { from: previous.from < yearAgo.from ? previous.from : yearAgo.from, to: window.to, categories });
+  const where = incidentWhere(p, {
+    from: previous.from < yearAgo.from ? previous.from : yearAgo.from,
+    to: window.to,
+    categories,
+  });
   const weights = sqlWeights(scheme);
   const inWindow = (k: (typeof keys)[number]) => {
     const w = windows[k];
     const base = `i.occurred_at >= ${p.add(w.from)}::timestamp AND i.occurred_at < ${p.add(w.to)}::timestamp`;
     if (!coveredOnly) return base;
-    return [base, ...excluded[k].map((g) => `NOT (i.occurred_at >= ${p.add(g.from)}::timestamp AND i.occurred_at < ${p.add(g.to)}::timestamp)`)].join(' AND ');
+    return [
+      base,
+      ...excluded[k].map(
+        (g) => `NOT (i.occurred_at >= ${p.add(g.from)}::timestamp AND i.occurred_at < ${p.add(g.to)}::timestamp)`,
+      ),
+    ].join(' AND ');
   };
-  const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(weights !== null, `${k}_`, inWindow(k)))) as Record<string, string>;
-  const rows = await db.query<Record<string, number> & { unit: string | null }>(unitCountsSql(p, q, where, aggs, { weights }), p.values);
-  const per = { current: emptyTotals(units.ids.length), previous: emptyTotals(units.ids.length), year_ago: emptyTotals(units.ids.length) };
+  const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(weights !== null, `${k}_`, inWindow(k)))) as Record<
+    string,
+    string
+  >;
+  const rows = await db.query<Record<string, number> & { unit: string | null }>(
+    unitCountsSql(p, q, where, aggs, { weights }),
+    p.values,
+  );
+  const per = {
+    current: emptyTotals(units.ids.length),
+    previous: emptyTotals(units.ids.length),
+    year_ago: emptyTotals(units.ids.length),
+  };
   for (const r of rows) for (const k of keys) addRow(per[k], units, r.unit, r[`${k}_n`], r[`${k}_value`], r[`${k}_unweighted`]);
   const out = [];
   for (let i = 0; i < units.ids.length; i++) {
@@ -190,8 +265,12 @@ export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse
       value: per.current.value[i],
       value_previous: per.previous.value[i],
       value_year_ago: yearAgoUsable ? per.year_ago.value[i] : null,
-      vs_previous: comparison(poissonChange({ current: c, previous: pr, currentExposure: days.current, previousExposure: days.previous })),
-      vs_year_ago: yearAgoUsable ? comparison(poissonChange({ current: c, previous: ya, currentExposure: days.current, previousExposure: days.year_ago })) : null,
+      vs_previous: comparison(
+        poissonChange({ current: c, previous: pr, currentExposure: days.current, previousExposure: days.previous }),
+      ),
+      vs_year_ago: yearAgoUsable
+        ? comparison(poissonChange({ current: c, previous: ya, currentExposure: days.current, previousExposure: days.year_ago }))
+        : null,
     });
   }
   return {
@@ -201,22 +280,37 @@ export async function change(db: Queryable, q: UnitQuery & { uncovered?: 'refuse
       method: CHANGE_METHOD,
       test_on: 'counts (exposure = window length in days); harm values are shown but are not Poisson counts',
       ...unitMeta(units),
-      units_listed: units.kind === 'h3' && !opts.allCells ? 'study-area cells with at least one incident in one of the three windows' : 'every area of the level',
+      units_listed:
+        units.kind === 'h3' && !opts.allCells
+          ? 'study-area cells with at least one incident in one of the three windows'
+          : 'every area of the level',
       scheme: schemeMeta(scheme),
       categories,
       window,
       previous,
       year_ago: yearAgo,
       exposure_days: { ...days, year_ago: yearAgoUsable ? days.year_ago : null },
-      outside_study_area: { current: per.current.outside.count, previous: per.previous.outside.count, year_ago: yearAgoUsable ? per.year_ago.outside.count : null },
+      outside_study_area: {
+        current: per.current.outside.count,
+        previous: per.previous.outside.count,
+        year_ago: yearAgoUsable ? per.year_ago.outside.count : null,
+      },
       coverage: {
         mode: coveredOnly ? ('covered-only' as const) : ('refuse' as const),
         rule: coveredOnly
           ? 'tested over covered days only: days on which any category in scope has no data are left out of every window, and the exposures are the covered days'
           : 'both compared windows are fully covered by data for every category in scope',
         categories: cov.current.categories.map((c) => c.category),
-        current: { status: cov.current.status, missing_months: cov.current.missing_months, excluded: coveredOnly ? excluded.current.map(describeGap) : [] },
-        previous: { status: cov.previous.status, missing_months: cov.previous.missing_months, excluded: coveredOnly ? excluded.previous.map(describeGap) : [] },
+        current: {
+          status: cov.current.status,
+          missing_months: cov.current.missing_months,
+          excluded: coveredOnly ? excluded.current.map(describeGap) : [],
+        },
+        previous: {
+          status: cov.previous.status,
+          missing_months: cov.previous.missing_months,
+          excluded: coveredOnly ? excluded.previous.map(describeGap) : [],
+        },
         year_ago: {
           status: cov.year_ago.status,
           missing_months: cov.year_ago.missing_months,
@@ -253,8 +347,19 @@ function periodsFor(window: Window, kind: PeriodKind, precision: Precision | nul
     throw new ApiError(400, code, `period: ${msg}`, [{ path: 'period', message: msg }]);
   }
   if (ps.periods.length > MAX_PERIODS)
-    throw new ApiError(400, 'invalid_parameter', `period: the window holds ${ps.periods.length} ${kind} periods; at most ${MAX_PERIODS} (shorten the window or use longer periods)`, [{ path: 'period', message: 'too many periods' }]);
-  if (ps.periods.length < 2) throw new ApiError(400, 'invalid_parameter', `period: the window holds ${ps.periods.length} ${kind} period; a trend needs at least 2`, [{ path: 'period', message: 'too few periods' }]);
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      `period: the window holds ${ps.periods.length} ${kind} periods; at most ${MAX_PERIODS} (shorten the window or use longer periods)`,
+      [{ path: 'period', message: 'too many periods' }],
+    );
+  if (ps.periods.length < 2)
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      `period: the window holds ${ps.periods.length} ${kind} period; a trend needs at least 2`,
+      [{ path: 'period', message: 'too few periods' }],
+    );
   return ps;
 }
 
@@ -266,21 +371,39 @@ function periodsFor(window: Window, kind: PeriodKind, precision: Precision | nul
 async function coveredPeriods(db: Queryable, categories: string[] | null, window: Window, ps: Periods) {
   const cov = await windowCoverage(db, categories, window);
   const gaps = unionGaps(cov);
-  const covered = (x: { start: string; end: string }) => cov.categories.length > 0 && !gaps.some((g) => g.from < x.end && g.to > x.start);
+  const covered = (x: { start: string; end: string }) =>
+    cov.categories.length > 0 && !gaps.some((g) => g.from < x.end && g.to > x.start);
   let a = 0;
   let b = ps.periods.length;
   while (a < b && !covered(ps.periods[a])) a++;
   while (b > a && !covered(ps.periods[b - 1])) b--;
   const inside = ps.periods.slice(a, b).filter((x) => !covered(x));
   if (inside.length)
-    throw new ApiError(400, 'not_covered', `period: ${inside.map((x) => describeGap({ from: x.start, to: x.end })).join(', ')} inside the window ${inside.length === 1 ? 'is' : 'are'} not covered by data (${cov.reason}); a trend cannot run across missing periods. Choose a window on one side of the gap.`, {
-      missing_months: cov.missing_months,
-    });
+    throw new ApiError(
+      400,
+      'not_covered',
+      `period: ${inside.map((x) => describeGap({ from: x.start, to: x.end })).join(', ')} inside the window ${inside.length === 1 ? 'is' : 'are'} not covered by data (${cov.reason}); a trend cannot run across missing periods. Choose a window on one side of the gap.`,
+      {
+        missing_months: cov.missing_months,
+      },
+    );
   const kept = ps.periods.slice(a, b).map((x, i) => ({ ...x, index: i }));
   if (kept.length < 2)
-    throw new ApiError(400, 'not_covered', `period: only ${kept.length} ${ps.kind} period${kept.length === 1 ? '' : 's'} of the window ${kept.length === 1 ? 'is' : 'are'} covered by data (${cov.reason ?? 'no data'}); a trend needs at least 2`, { missing_months: cov.missing_months });
+    throw new ApiError(
+      400,
+      'not_covered',
+      `period: only ${kept.length} ${ps.kind} period${kept.length === 1 ? '' : 's'} of the window ${kept.length === 1 ? 'is' : 'are'} covered by data (${cov.reason ?? 'no data'}); a trend needs at least 2`,
+      { missing_months: cov.missing_months },
+    );
   const end = (from: string, to: string, uncovered: typeof ps.periods) =>
-    from < to ? { from, to, days: daysBetween(from, to), uncovered_periods: uncovered.map((x) => describeGap({ from: x.start, to: x.end })) } : null;
+    from < to
+      ? {
+          from,
+          to,
+          days: daysBetween(from, to),
+          uncovered_periods: uncovered.map((x) => describeGap({ from: x.start, to: x.end })),
+        }
+      : null;
   return {
     kind: ps.kind,
     periods: kept,
@@ -304,10 +427,14 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
   const edges = [...ps.periods.map((x) => x.start), span.to];
   const bucket = `width_bucket(i.occurred_at, ${p.add(edges)}::timestamp[])`;
   const weights = sqlWeights(scheme);
-  const rows = await db.query<UnitCountRow & { bucket: number }>(unitCountsSql(p, q, where, weightedAggregates(weights !== null), { bucket, weights }), p.values);
+  const rows = await db.query<UnitCountRow & { bucket: number }>(
+    unitCountsSql(p, q, where, weightedAggregates(weights !== null), { bucket, weights }),
+    p.values,
+  );
   const T = ps.periods.length;
   const perPeriod = ps.periods.map(() => emptyTotals(units.ids.length));
-  for (const r of rows) if (r.bucket >= 1 && r.bucket <= T) addRow(perPeriod[r.bucket - 1], units, r.unit, r.n, r.value, r.unweighted);
+  for (const r of rows)
+    if (r.bucket >= 1 && r.bucket <= T) addRow(perPeriod[r.bucket - 1], units, r.unit, r.n, r.value, r.unweighted);
   const nb = units.neighbours(q.k);
   const zs: number[][] = [];
   const sig: boolean[][] = [];
@@ -356,7 +483,10 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
       periods: ps.periods,
       dropped_days: ps.droppedDays,
       dropped: ps.dropped,
-      coverage: { categories: ps.categories, rule: 'periods not fully covered by data are dropped at either end of the window (listed in dropped); one inside the series is refused' },
+      coverage: {
+        categories: ps.categories,
+        rule: 'periods not fully covered by data are dropped at either end of the window (listed in dropped); one inside the series is refused',
+      },
       time_precision: prec.by,
       z_range: [zMin, zMax] as [number, number],
       series_included: q.include === 'series',
@@ -379,16 +509,41 @@ export async function knox(
   const where = incidentWhere(p, { ...window, categories, wardCodes: q.wardCodes });
   const prec = await precisions(db, where, p.values);
   if (prec.by.month)
-    throw new ApiError(400, 'month_precision', `${prec.by.month} of the ${prec.total} incidents selected have month precision only (police.uk data): the Knox test needs day or minute times for its time bands. Choose a dataset or window with dated records.`, { month_precision: prec.by.month, total: prec.total });
+    throw new ApiError(
+      400,
+      'month_precision',
+      `${prec.by.month} of the ${prec.total} incidents selected have month precision only (police.uk data): the Knox test needs day or minute times for its time bands. Choose a dataset or window with dated records.`,
+      { month_precision: prec.by.month, total: prec.total },
+    );
   if (prec.total > MAX_KNOX_EVENTS)
-    throw new ApiError(400, 'too_many_events', `The selection holds ${prec.total} incidents; the Knox test takes at most ${MAX_KNOX_EVENTS}. Narrow the window or the categories.`, { events: prec.total, max: MAX_KNOX_EVENTS });
-  const pts = await db.query<{ lon: number; lat: number; day: number }>(knoxPointsSql(where, p.add(MAX_KNOX_EVENTS + 1)), p.values);
+    throw new ApiError(
+      400,
+      'too_many_events',
+      `The selection holds ${prec.total} incidents; the Knox test takes at most ${MAX_KNOX_EVENTS}. Narrow the window or the categories.`,
+      { events: prec.total, max: MAX_KNOX_EVENTS },
+    );
+  const pts = await db.query<{ lon: number; lat: number; day: number }>(
+    knoxPointsSql(where, p.add(MAX_KNOX_EVENTS + 1)),
+    p.values,
+  );
   const events = pts.map((r) => ({ ...lonLatToBng(r.lon, r.lat), day: Number(r.day) }));
-  const r = knoxTest(events, { precision: prec.coarsest === 'day' || prec.coarsest === null ? 'day' : 'minute', distanceBands: q.distance, timeBands: q.time, permutations: q.permutations, seed: q.seed });
+  const r = knoxTest(events, {
+    precision: prec.coarsest === 'day' || prec.coarsest === null ? 'day' : 'minute',
+    distanceBands: q.distance,
+    timeBands: q.time,
+    permutations: q.permutations,
+    seed: q.seed,
+  });
   return {
     cells: r.cells.map((c) => ({
-      distance_from: c.distanceFrom, distance_to: c.distanceTo, time_from: c.timeFrom, time_to: c.timeTo,
-      observed: c.observed, expected: c.expected, ratio: finiteOrNull(c.ratio), p: c.p,
+      distance_from: c.distanceFrom,
+      distance_to: c.distanceTo,
+      time_from: c.timeFrom,
+      time_to: c.timeTo,
+      observed: c.observed,
+      expected: c.expected,
+      ratio: finiteOrNull(c.ratio),
+      p: c.p,
     })),
     meta: {
       method: r.method,
@@ -407,4 +562,3 @@ export async function knox(
     },
   };
 }
-

@@ -8,14 +8,27 @@
 // follows from the boundary alone and says nothing about counts.
 // The routes apply these as their partner masks (api/routing.ts register, option `partner`): each takes
 // the route's full answer and returns what partners may see, in the same response schema.
-import type { ChangeResponse, ChangeRow, EmergingResponse, HotspotMeta, HotspotResponse, HotspotRow, ProfileResponse, TopResponse } from '../../contract/hotspots.js';
+import type {
+  ChangeResponse,
+  ChangeRow,
+  EmergingResponse,
+  HotspotMeta,
+  HotspotResponse,
+  HotspotRow,
+  ProfileResponse,
+  TopResponse,
+} from '../../contract/hotspots.js';
 import { suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { MaskContext } from '../routing.js';
 import { topRows } from './handlers.js';
 
-export const SCORES_WITHHELD = 'Gi* z-scores, p-values, mean and sd are not shown to partners: together they would reveal withheld counts.';
+export const SCORES_WITHHELD =
+  'Gi* z-scores, p-values, mean and sd are not shown to partners: together they would reveal withheld counts.';
 
-export const disclosureMeta = (min: number) => ({ min_count: min, rule: 'counts below min_count withheld, with complementary suppression; harm values withheld with their counts' });
+export const disclosureMeta = (min: number) => ({
+  min_count: min,
+  rule: 'counts below min_count withheld, with complementary suppression; harm values withheld with their counts',
+});
 
 type Counted = { count: number | null; value: number | null };
 
@@ -24,7 +37,10 @@ export function maskHotspotRows(rows: readonly HotspotRow[], outside: Counted, m
   const list: Array<Record<string, unknown> & Counted> = [...rows, { outside: true, ...outside }];
   const masked = suppressRows(list, 'count', min, ['value']);
   const out = masked.pop()!;
-  return { rows: masked as unknown as Array<HotspotRow & { suppressed: boolean }>, outside: { count: out.count, value: out.value } };
+  return {
+    rows: masked as unknown as Array<HotspotRow & { suppressed: boolean }>,
+    outside: { count: out.count, value: out.value },
+  };
 }
 
 /** Partners: class only — z-scores and p-values withheld (see above). */
@@ -55,7 +71,11 @@ export function maskHotspotMeta<M extends Pick<HotspotMeta, 'total' | 'unweighte
 type ChangeCounts = Record<string, unknown> & { current: number | null; previous: number | null; year_ago: number | null };
 
 /** Change rows: each of the three counts masked over the list; tests and values of a masked count withheld. */
-export function maskChangeRows(rows: readonly ChangeCounts[], outside: { current: number | null; previous: number | null; year_ago: number | null }, min: number) {
+export function maskChangeRows(
+  rows: readonly ChangeCounts[],
+  outside: { current: number | null; previous: number | null; year_ago: number | null },
+  min: number,
+) {
   const input: ChangeCounts[] = [...rows, { outside: true, ...outside }];
   let list = input;
   list = suppressRows(list, 'current', min, ['change', 'change_year', 'value', 'vs_previous', 'vs_year_ago']);
@@ -63,7 +83,14 @@ export function maskChangeRows(rows: readonly ChangeCounts[], outside: { current
   list = suppressRows(list, 'year_ago', min, ['change_year', 'value_year_ago', 'vs_year_ago']);
   // Withheld = null now but a count before; a window with no data was null already (issue 11).
   const withheld = (r: ChangeCounts, i: number, k: 'current' | 'previous' | 'year_ago') => r[k] === null && input[i][k] !== null;
-  const flagged = list.map((r, i) => ({ ...r, suppressed: { current: withheld(r, i, 'current'), previous: withheld(r, i, 'previous'), year_ago: withheld(r, i, 'year_ago') } }));
+  const flagged = list.map((r, i) => ({
+    ...r,
+    suppressed: {
+      current: withheld(r, i, 'current'),
+      previous: withheld(r, i, 'previous'),
+      year_ago: withheld(r, i, 'year_ago'),
+    },
+  }));
   const out = flagged.pop()!;
   return { rows: flagged, outside: { current: out.current, previous: out.previous, year_ago: out.year_ago } };
 }
@@ -74,7 +101,11 @@ export const maskTotals = (t: Record<string, number | null>, min: number) =>
 
 /** A 7 × 24 matrix masked as one list of 168 counts. */
 export function maskMatrix(m: (number | null)[][], min: number): Array<Array<number | null>> {
-  const flat = suppressRows(m.flat().map((count) => ({ count })), 'count', min);
+  const flat = suppressRows(
+    m.flat().map((count) => ({ count })),
+    'count',
+    min,
+  );
   return m.map((row, d) => row.map((_, h) => flat[d * row.length + h].count));
 }
 
@@ -82,14 +113,22 @@ export function maskMatrix(m: (number | null)[][], min: number): Array<Array<num
 
 /** Rows of an answer under `cells` or `areas`, and the same answer with other rows and meta. */
 const rowsOf = <R>(b: { cells: R[] } | { areas: R[] }): R[] => ('cells' in b ? b.cells : b.areas);
-const withRows = <R, M>(b: { cells: unknown[] } | { areas: unknown[] }, rows: R[], meta: M) => ('cells' in b ? { cells: rows, meta } : { areas: rows, meta });
+const withRows = <R, M>(b: { cells: unknown[] } | { areas: unknown[] }, rows: R[], meta: M) =>
+  'cells' in b ? { cells: rows, meta } : { areas: rows, meta };
 
 /** Gi* over every unit with counts and values masked, and the meta to go with them. */
 function maskedGi(rows: readonly HotspotRow[], meta: HotspotMeta, min: number) {
   const m = maskHotspotRows(rows, meta.outside_study_area, min);
   return {
     rows: m.rows,
-    meta: { ...maskHotspotMeta(meta, min), mean: null, sd: null, scores_withheld: SCORES_WITHHELD, outside_study_area: m.outside, disclosure: disclosureMeta(min) },
+    meta: {
+      ...maskHotspotMeta(meta, min),
+      mean: null,
+      sd: null,
+      scores_withheld: SCORES_WITHHELD,
+      outside_study_area: m.outside,
+      disclosure: disclosureMeta(min),
+    },
   };
 }
 
@@ -111,12 +150,21 @@ export function maskTop(out: TopResponse, all: readonly HotspotRow[], min: numbe
 /** GET /change: each window's counts masked over the list (partners get every study-area cell listed). */
 export function maskChange(out: ChangeResponse, { min }: MaskContext): ChangeResponse {
   const m = maskChangeRows(rowsOf<ChangeRow>(out) as unknown as ChangeCounts[], out.meta.outside_study_area, min);
-  return withRows(out, m.rows as unknown as ChangeRow[], { ...out.meta, outside_study_area: m.outside, disclosure: disclosureMeta(min) });
+  return withRows(out, m.rows as unknown as ChangeRow[], {
+    ...out.meta,
+    outside_study_area: m.outside,
+    disclosure: disclosureMeta(min),
+  });
 }
 
 /** GET /emerging: no counts except the precision tally; no z-scores. */
 export function maskEmerging(out: EmergingResponse, { min }: MaskContext): EmergingResponse {
-  return withRows(out, emergingWithoutScores(rowsOf(out)), { ...out.meta, z_range: null, time_precision: maskTotals(out.meta.time_precision, min), disclosure: disclosureMeta(min) });
+  return withRows(out, emergingWithoutScores(rowsOf(out)), {
+    ...out.meta,
+    z_range: null,
+    time_precision: maskTotals(out.meta.time_precision, min),
+    disclosure: disclosureMeta(min),
+  });
 }
 
 /** GET /profile: the total, each series and the precision tally masked. */

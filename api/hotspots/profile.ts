@@ -15,8 +15,8 @@ import { profileSql } from './sql.js';
 import { STUDY_AREA_LEVEL } from './units.js';
 import { studyAreaLevel } from '../imports/study-area.js';
 
-
-const invalid = (path: string, message: string) => new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
+const invalid = (path: string, message: string) =>
+  new ApiError(400, 'invalid_parameter', `${path}: ${message}`, [{ path, message }]);
 
 /** The WHERE fragment selecting incidents in the area, cell or polygon (validated against the database). */
 async function selection(db: Queryable, p: Params, q: { level?: string; code?: string; h3?: string; polygon?: Polygon }) {
@@ -25,7 +25,10 @@ async function selection(db: Queryable, p: Params, q: { level?: string; code?: s
     const col = H3_COLUMN[getResolution(q.h3) as H3Res];
     return {
       where: `i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint AND i.study_code IS NOT NULL`,
-      selection: { h3: q.h3, rule: `the cell's incidents inside a ${(await studyAreaLevel(db)) ?? STUDY_AREA_LEVEL} polygon (the study area), as its hotspot count` },
+      selection: {
+        h3: q.h3,
+        rule: `the cell's incidents inside a ${(await studyAreaLevel(db)) ?? STUDY_AREA_LEVEL} polygon (the study area), as its hotspot count`,
+      },
     };
   }
   if (q.polygon) {
@@ -35,9 +38,15 @@ async function selection(db: Queryable, p: Params, q: { level?: string; code?: s
       [text],
     );
     if (!v.valid) throw invalid('polygon', `not a valid polygon (${v.reason})`);
-    return { where: `ST_Intersects(ST_SetSRID(ST_GeomFromGeoJSON(${p.add(text)}), 4326), i.geom)`, selection: { polygon: q.polygon } };
+    return {
+      where: `ST_Intersects(ST_SetSRID(ST_GeomFromGeoJSON(${p.add(text)}), 4326), i.geom)`,
+      selection: { polygon: q.polygon },
+    };
   }
-  const [area] = await db.query<{ id: number; name: string }>('SELECT id, name FROM areas WHERE level = $1 AND code = $2', [q.level, q.code]);
+  const [area] = await db.query<{ id: number; name: string }>('SELECT id, name FROM areas WHERE level = $1 AND code = $2', [
+    q.level,
+    q.code,
+  ]);
   if (!area) throw invalid('code', `no area "${q.code}" at level ${q.level}`);
   const column = levelColumn(q.level!);
   return {
@@ -54,7 +63,10 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
   const p = new Params();
   const sel = await selection(db, p, q);
   const where = `${incidentWhere(p, { ...window, categories })}\n    AND ${sel.where}`;
-  const rows = await db.query<{ month: string; dow: number; hour: number; precision: string; n: number }>(profileSql(where), p.values);
+  const rows = await db.query<{ month: string; dow: number; hour: number; precision: string; n: number }>(
+    profileSql(where),
+    p.values,
+  );
   const byMonth = new Map<string, number>();
   const precision: Record<string, number> = {};
   const dow = new Array<number>(7).fill(0);
@@ -73,7 +85,8 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
   let note: string | null = null;
   if (precision.month)
     note = `${precision.month} of the ${total} incidents have month precision only (police.uk publishes the month, not the day or time), so day-of-week and hour-of-week profiles cannot be drawn; only the monthly series is shown.`;
-  else if (precision.day) note = `${precision.day} of the ${total} incidents have a date but no time, so the hour-of-week profile cannot be drawn; the day-of-week profile is shown.`;
+  else if (precision.day)
+    note = `${precision.day} of the ${total} incidents have a date but no time, so the hour-of-week profile cannot be drawn; the day-of-week profile is shown.`;
   else if (total === 0) note = 'No incidents in the selection.';
   return {
     selection: sel.selection,

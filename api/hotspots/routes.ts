@@ -32,36 +32,68 @@ const allUnits = requestScoped<h.HotspotRow[]>();
 export function hotspotRoutes({ db }: Deps) {
   const r = contractRouter();
 
-  register(r, db, contract.getHarmSchemes, async (c) => c.json({ schemes: await listSchemes(db), default: contract.DEFAULT_SCHEME }, 200));
+  register(r, db, contract.getHarmSchemes, async (c) =>
+    c.json({ schemes: await listSchemes(db), default: contract.DEFAULT_SCHEME }, 200),
+  );
 
   register(r, db, contract.postHarmScheme, async (c) => {
     const p = principal(c);
     const q = c.req.valid('query');
     const type = c.req.header('content-type') ?? '';
     if (type && !/^(text\/csv|text\/plain|application\/octet-stream)\b/i.test(type))
-      throw new ApiError(415, 'unsupported_media_type', 'Send the scheme as CSV (Content-Type text/csv): a header "category,weight", "offence_code,weight" or "offence_code,count" (an offence mix, with base=<scheme>).');
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        'Send the scheme as CSV (Content-Type text/csv): a header "category,weight", "offence_code,weight" or "offence_code,count" (an offence mix, with base=<scheme>).',
+      );
     const text = await c.req.text();
-    if (text.length > contract.MAX_SCHEME_CHARS) throw new ApiError(413, 'too_large', `A harm scheme CSV may hold at most ${contract.MAX_SCHEME_CHARS} characters.`);
-    if (q.base === q.name) throw new ApiError(400, 'invalid_parameter', 'base: a scheme cannot be its own base', [{ path: 'base', message: 'same as name' }]);
+    if (text.length > contract.MAX_SCHEME_CHARS)
+      throw new ApiError(413, 'too_large', `A harm scheme CSV may hold at most ${contract.MAX_SCHEME_CHARS} characters.`);
+    if (q.base === q.name)
+      throw new ApiError(400, 'invalid_parameter', 'base: a scheme cannot be its own base', [
+        { path: 'base', message: 'same as name' },
+      ]);
     const base = q.base ? await resolveScheme(db, q.base) : null;
     let made;
     try {
-      made = userSchemeFromCsv(text, { name: q.name, label: q.label, version: q.version, source: q.source, mixName: q.mix_name }, base);
+      made = userSchemeFromCsv(
+        text,
+        { name: q.name, label: q.label, version: q.version, source: q.source, mixName: q.mix_name },
+        base,
+      );
     } catch (e) {
       if (e instanceof SchemeCsvError) throw new ApiError(400, 'invalid_csv', e.message, { problems: e.problems });
       throw e;
     }
     const { scheme, kind, unknownCodes } = made;
-    if (q.base && kind !== 'offence-mix') throw new ApiError(400, 'invalid_parameter', 'base: only an offence mix (offence_code,count) takes a base scheme', [{ path: 'base', message: 'not a mix' }]);
+    if (q.base && kind !== 'offence-mix')
+      throw new ApiError(400, 'invalid_parameter', 'base: only an offence mix (offence_code,count) takes a base scheme', [
+        { path: 'base', message: 'not a mix' },
+      ]);
     await saveScheme(db, scheme, p.user.email);
     await audit(db, p, c.get('ip'), {
-      action: 'change', resource: 'harm_schemes',
-      query: { name: scheme.name, kind, base: q.base ?? null, version: scheme.version, source: scheme.source, weights: scheme.weights, codes: Object.keys(scheme.codeWeights ?? {}).length, mix: scheme.mix ? { name: scheme.mix.name, total: scheme.mix.total } : null },
+      action: 'change',
+      resource: 'harm_schemes',
+      query: {
+        name: scheme.name,
+        kind,
+        base: q.base ?? null,
+        version: scheme.version,
+        source: scheme.source,
+        weights: scheme.weights,
+        codes: Object.keys(scheme.codeWeights ?? {}).length,
+        mix: scheme.mix ? { name: scheme.mix.name, total: scheme.mix.total } : null,
+      },
     });
-    return c.json({ scheme: { ...scheme, origin: 'user' as const }, kind, meta: schemeMeta(scheme), unknown_codes: unknownCodes }, 201);
+    return c.json(
+      { scheme: { ...scheme, origin: 'user' as const }, kind, meta: schemeMeta(scheme), unknown_codes: unknownCodes },
+      201,
+    );
   });
 
-  register(r, db, contract.getHotspots, async (c) => c.json(h.render(await h.hotspots(db, c.req.valid('query'))), 200), { partner: maskHotspots });
+  register(r, db, contract.getHotspots, async (c) => c.json(h.render(await h.hotspots(db, c.req.valid('query'))), 200), {
+    partner: maskHotspots,
+  });
 
   register(
     r,
@@ -90,7 +122,14 @@ export function hotspotRoutes({ db }: Deps) {
       // A file, not JSON: the list is masked (for partners) before it is written, with the top list's own mask.
       const shown = disclosed<TopData>(c)({ full, rows }).full;
       const { top, meta: m } = shown;
-      await audit(db, p, c.get('ip'), { action: 'export', resource: `hotspots.${b.format}`, query: filters, recordCount: top.length, purpose: b.purpose, recipient: b.recipient });
+      await audit(db, p, c.get('ip'), {
+        action: 'export',
+        resource: `hotspots.${b.format}`,
+        query: filters,
+        recordCount: top.length,
+        purpose: b.purpose,
+        recipient: b.recipient,
+      });
       const stamp = `${q.res !== undefined ? `h3-res${q.res}` : q.level}-${m.window.from}-${m.window.to}`;
       const disposition = (ext: string) => `attachment; filename="hotspots-${stamp}.${ext}"`;
       if (b.format === 'geojson') {
@@ -98,14 +137,28 @@ export function hotspotRoutes({ db }: Deps) {
         const features = top.map((row) => {
           const id = row.h3 ?? row.code!;
           // Cells: the hexagon from h3-js (GeoJSON order, closed); areas: the stored polygon.
-          const geometry = row.h3 ? { type: 'Polygon' as const, coordinates: [cellToBoundary(row.h3, true)] } : units.polygons![units.index.get(id)!];
+          const geometry = row.h3
+            ? { type: 'Polygon' as const, coordinates: [cellToBoundary(row.h3, true)] }
+            : units.polygons![units.index.get(id)!];
           return { type: 'Feature' as const, id, geometry, properties: row };
         });
         const { n: _n, order: _o, ...fileMeta } = m;
         const fc = { type: 'FeatureCollection' as const, meta: fileMeta, features };
-        return c.body(JSON.stringify(fc), 200, { 'content-type': 'application/geo+json; charset=utf-8', 'content-disposition': disposition('geojson') });
+        return c.body(JSON.stringify(fc), 200, {
+          'content-type': 'application/geo+json; charset=utf-8',
+          'content-disposition': disposition('geojson'),
+        });
       }
-      const cols = [...(q.res !== undefined ? ['h3', 'partial'] : ['code', 'name']), 'rank', 'count', 'value', 'gi_z', 'p', 'p_adjusted', 'class'];
+      const cols = [
+        ...(q.res !== undefined ? ['h3', 'partial'] : ['code', 'name']),
+        'rank',
+        'count',
+        'value',
+        'gi_z',
+        'p',
+        'p_adjusted',
+        'class',
+      ];
       const csvRows = top.map((row) =>
         cols.map((k) => {
           const v = (row as Record<string, unknown>)[k];
@@ -115,7 +168,10 @@ export function hotspotRoutes({ db }: Deps) {
       const mix = m.scheme.mix ? `, offence mix ${m.scheme.mix.name}` : '';
       const header = `# ${m.method}; ${JSON.stringify(m.neighbourhood)}; correction ${m.correction}; harm scheme ${m.scheme.name} ${m.scheme.version} (${m.scheme.label}${mix}); window ${m.window.from} to ${m.window.to}\n`;
       // Booleans (partial) as true/false: csv-stringify's default writes false as an empty field.
-      return c.body(header + stringify(csvRows, { header: true, columns: cols, cast: { boolean: (v) => String(v) } }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv') });
+      return c.body(header + stringify(csvRows, { header: true, columns: cols, cast: { boolean: (v) => String(v) } }), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': disposition('csv'),
+      });
     },
     // Partners: the list through maskTop (the GET /hotspots/top mask); counts below the threshold are written "withheld".
     { partnerData: dataMask<TopData>((d, { min }) => ({ ...d, full: maskTop(d.full, d.rows, min) })) },
@@ -133,15 +189,24 @@ export function hotspotRoutes({ db }: Deps) {
     { partner: maskChange },
   );
 
-  register(r, db, contract.getEmerging, async (c) => c.json(h.render(await h.emerging(db, c.req.valid('query'))), 200), { partner: maskEmerging });
+  register(r, db, contract.getEmerging, async (c) => c.json(h.render(await h.emerging(db, c.req.valid('query'))), 200), {
+    partner: maskEmerging,
+  });
 
-  register(r, db, contract.getProfile, async (c) => c.json(await profile(db, c.req.valid('query')), 200), { partner: maskProfile });
+  register(r, db, contract.getProfile, async (c) => c.json(await profile(db, c.req.valid('query')), 200), {
+    partner: maskProfile,
+  });
 
   register(r, db, contract.getKnox, async (c) => {
     const p = principal(c);
     const q = c.req.valid('query');
     const body = await h.knox(db, { ...q, wardCodes: recordScope(p) });
-    await audit(db, p, c.get('ip'), { action: 'view_records', resource: 'knox', query: { ...q, ward_scope: recordScope(p) }, recordCount: body.meta.events });
+    await audit(db, p, c.get('ip'), {
+      action: 'view_records',
+      resource: 'knox',
+      query: { ...q, ward_scope: recordScope(p) },
+      recordCount: body.meta.events,
+    });
     return c.json(body, 200);
   });
 

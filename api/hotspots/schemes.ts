@@ -24,13 +24,23 @@ interface UserRow {
   category_notes: Record<string, string> | null;
 }
 const fromRow = (r: UserRow): HarmScheme => ({
-  name: r.name, label: r.label, version: r.version, source: r.source, weights: r.weights,
-  codeWeights: r.code_weights, mix: r.mix, categoryNotes: r.category_notes, derived: null,
+  name: r.name,
+  label: r.label,
+  version: r.version,
+  source: r.source,
+  weights: r.weights,
+  codeWeights: r.code_weights,
+  mix: r.mix,
+  categoryNotes: r.category_notes,
+  derived: null,
 });
 
 export async function listSchemes(db: Queryable): Promise<SchemeInfo[]> {
   const user = await db.query<UserRow>(`${USER_SQL} ORDER BY name`);
-  return [...SHIPPED_SCHEME_NAMES.map((n) => ({ ...shippedScheme(n), origin: 'shipped' as const })), ...user.map((s) => ({ ...fromRow(s), origin: 'user' as const }))];
+  return [
+    ...SHIPPED_SCHEME_NAMES.map((n) => ({ ...shippedScheme(n), origin: 'shipped' as const })),
+    ...user.map((s) => ({ ...fromRow(s), origin: 'user' as const })),
+  ];
 }
 
 /** The scheme called `name`, or 400 naming the `weights` parameter and the schemes there are. */
@@ -39,20 +49,34 @@ export async function resolveScheme(db: Queryable, name: string): Promise<HarmSc
   const [row] = await db.query<UserRow>(`${USER_SQL} WHERE name = $1`, [name]);
   if (row) return fromRow(row);
   const known = (await listSchemes(db)).map((s) => s.name);
-  throw new ApiError(400, 'invalid_parameter', `weights: no harm scheme "${name}" (available: ${known.join(', ')})`, [{ path: 'weights', message: 'unknown harm scheme', known }]);
+  throw new ApiError(400, 'invalid_parameter', `weights: no harm scheme "${name}" (available: ${known.join(', ')})`, [
+    { path: 'weights', message: 'unknown harm scheme', known },
+  ]);
 }
 
 /** Stores (or replaces) a user scheme. Shipped names are refused. */
 export async function saveScheme(db: Queryable, s: HarmScheme, createdBy: string) {
-  if (isShipped(s.name)) throw new ApiError(400, 'invalid_parameter', `name: "${s.name}" is a shipped scheme and cannot be replaced`, [{ path: 'name', message: 'shipped scheme' }]);
+  if (isShipped(s.name))
+    throw new ApiError(400, 'invalid_parameter', `name: "${s.name}" is a shipped scheme and cannot be replaced`, [
+      { path: 'name', message: 'shipped scheme' },
+    ]);
   await db.query(
     `INSERT INTO harm_schemes (name, label, version, source, weights, code_weights, mix, category_notes, created_by)
      VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9)
      ON CONFLICT (name) DO UPDATE SET label = EXCLUDED.label, version = EXCLUDED.version, source = EXCLUDED.source,
        weights = EXCLUDED.weights, code_weights = EXCLUDED.code_weights, mix = EXCLUDED.mix,
        category_notes = EXCLUDED.category_notes, created_at = now(), created_by = EXCLUDED.created_by`,
-    [s.name, s.label, s.version, s.source, JSON.stringify(s.weights), s.codeWeights ? JSON.stringify(s.codeWeights) : null,
-      s.mix ? JSON.stringify(s.mix) : null, s.categoryNotes ? JSON.stringify(s.categoryNotes) : null, createdBy],
+    [
+      s.name,
+      s.label,
+      s.version,
+      s.source,
+      JSON.stringify(s.weights),
+      s.codeWeights ? JSON.stringify(s.codeWeights) : null,
+      s.mix ? JSON.stringify(s.mix) : null,
+      s.categoryNotes ? JSON.stringify(s.categoryNotes) : null,
+      createdBy,
+    ],
   );
 }
 
@@ -71,7 +95,9 @@ export function schemeMeta(s: HarmScheme) {
     version: s.version,
     source: s.source,
     derived: s.derived ?? null,
-    weighs: codes ? `${codes} Home Office offence codes (incidents that carry one weigh by it), else the incident's category` : 'categories',
+    weighs: codes
+      ? `${codes} Home Office offence codes (incidents that carry one weigh by it), else the incident's category`
+      : 'categories',
     mix: s.mix ? { name: s.mix.name, source: s.mix.source, total: s.mix.total, codes: Object.keys(s.mix.counts).length } : null,
     category_weights: codes ? notes : undefined,
     categories_without_weight: noWeight,

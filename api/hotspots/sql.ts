@@ -34,7 +34,9 @@ export function weightedAggregates(weighted: boolean, prefix = '', filter?: stri
   return {
     [`${prefix}n`]: `count(*)${f}::int`,
     [`${prefix}value`]: weighted ? `COALESCE(sum(COALESCE(wc.weight, wt.weight, 0))${f}, 0)::float8` : `count(*)${f}::float8`,
-    [`${prefix}unweighted`]: weighted ? `count(*) FILTER (WHERE wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''})::int` : '0',
+    [`${prefix}unweighted`]: weighted
+      ? `count(*) FILTER (WHERE wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''})::int`
+      : '0',
   };
 }
 
@@ -47,9 +49,19 @@ export function weightedAggregates(weighted: boolean, prefix = '', filter?: stri
  * unit NULL. For cells, "in no area" means outside the study area: in no ward polygon (the ward assigned at
  * import is NULL), even when the point lies in a partial cell cut by the boundary.
  */
-export function unitCountsSql(p: Params, unit: UnitSpec, where: string, aggregates: Record<string, string>, opts: { bucket?: string; weights: SqlWeights | null }): string {
-  const aggs = Object.entries(aggregates).map(([alias, expr]) => `${expr} AS ${alias}`).join(', ');
-  const aliases = Object.keys(aggregates).map((a) => `g.${a}`).join(', ');
+export function unitCountsSql(
+  p: Params,
+  unit: UnitSpec,
+  where: string,
+  aggregates: Record<string, string>,
+  opts: { bucket?: string; weights: SqlWeights | null },
+): string {
+  const aggs = Object.entries(aggregates)
+    .map(([alias, expr]) => `${expr} AS ${alias}`)
+    .join(', ');
+  const aliases = Object.keys(aggregates)
+    .map((a) => `g.${a}`)
+    .join(', ');
   const bucket = opts.bucket ? `, ${opts.bucket} AS bucket` : '';
   const bucketOut = opts.bucket ? ', g.bucket' : '';
   const groupBy = opts.bucket ? '1, 2' : '1';

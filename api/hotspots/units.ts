@@ -56,7 +56,9 @@ async function stampOf(db: Queryable, level: string): Promise<string | null> {
 }
 
 async function areaFeatures(db: Queryable, level: string): Promise<AreaRow[]> {
-  return db.query<AreaRow>(`SELECT code, name, ST_AsGeoJSON(geom)::text AS geom FROM areas WHERE level = $1 ORDER BY code`, [level]);
+  return db.query<AreaRow>(`SELECT code, name, ST_AsGeoJSON(geom)::text AS geom FROM areas WHERE level = $1 ORDER BY code`, [
+    level,
+  ]);
 }
 
 function memoNeighbours(build: (k: number) => number[][]) {
@@ -74,9 +76,12 @@ async function cached(db: Queryable, level: string, key: string, build: () => Pr
     const known = (await db.query<{ level: string }>('SELECT level FROM area_sets ORDER BY level')).map((r) => r.level);
     const path = key.startsWith('h3') ? 'res' : 'level';
     const what = path === 'res' ? `the H3 study area is the "${level}" area set, which is not loaded` : `no area set "${level}"`;
-    throw new ApiError(400, 'invalid_parameter', `${path}: ${what}${known.length ? ` (loaded: ${known.join(', ')})` : ' (no boundaries loaded yet)'}`, [
-      { path, message: 'area set not loaded', known },
-    ]);
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      `${path}: ${what}${known.length ? ` (loaded: ${known.join(', ')})` : ' (no boundaries loaded yet)'}`,
+      [{ path, message: 'area set not loaded', known }],
+    );
   }
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
@@ -93,18 +98,30 @@ async function cached(db: Queryable, level: string, key: string, build: () => Pr
 }
 
 const tooFew = (path: string, n: number) =>
-  new ApiError(400, 'invalid_parameter', `${path}: the study area has ${n} unit${n === 1 ? '' : 's'}; Gi* needs at least 2`, [{ path, message: 'too few units' }]);
+  new ApiError(400, 'invalid_parameter', `${path}: the study area has ${n} unit${n === 1 ? '' : 's'}; Gi* needs at least 2`, [
+    { path, message: 'too few units' },
+  ]);
 
 export async function h3Units(db: Queryable, res: H3Res): Promise<Units> {
   const level = (await studyAreaLevel(db)) ?? STUDY_AREA_LEVEL;
   return cached(db, level, `h3:${level}:${res}`, async () => {
     const rows = await areaFeatures(db, level);
-    const { cells: ids, partial } = studyArea(rows.map((r) => JSON.parse(r.geom) as MultiPolygon), res);
+    const { cells: ids, partial } = studyArea(
+      rows.map((r) => JSON.parse(r.geom) as MultiPolygon),
+      res,
+    );
     if (ids.length < 2) throw tooFew('res', ids.length);
     const nPartial = partial.filter(Boolean).length;
     const text = `H3 res ${res} cells overlapping a ${level} polygon (${ids.length}); ${nPartial} cut by the boundary of the ${level}s' union are marked partial`;
     return {
-      kind: 'h3', level, res, ids, partial, studyArea: text, names: null, polygons: null,
+      kind: 'h3',
+      level,
+      res,
+      ids,
+      partial,
+      studyArea: text,
+      names: null,
+      polygons: null,
       index: new Map(ids.map((c, i) => [c, i])),
       neighbours: memoNeighbours((k) => h3Neighbours(ids, k)),
       neighbourhood: (k) => ({ type: 'k-ring', k, weights: 'binary', self: true, study_area: text }),
@@ -119,12 +136,25 @@ export function areaUnits(db: Queryable, level: string): Promise<Units> {
     const polygons = rows.map((r) => JSON.parse(r.geom) as MultiPolygon);
     const nb = queenNeighbours(polygons.map((g): Feature<MultiPolygon> => ({ type: 'Feature', properties: {}, geometry: g })));
     return {
-      kind: 'area', level, res: null, ids: rows.map((r) => r.code), partial: null, studyArea: null, names: rows.map((r) => r.name), polygons,
+      kind: 'area',
+      level,
+      res: null,
+      ids: rows.map((r) => r.code),
+      partial: null,
+      studyArea: null,
+      names: rows.map((r) => r.name),
+      polygons,
       index: new Map(rows.map((r, i) => [r.code, i])),
       neighbours: () => nb,
-      neighbourhood: () => ({ type: 'queen contiguity', weights: 'binary', self: true, rule: 'areas sharing at least one boundary point (spdep::poly2nb queen = TRUE)' }),
+      neighbourhood: () => ({
+        type: 'queen contiguity',
+        weights: 'binary',
+        self: true,
+        rule: 'areas sharing at least one boundary point (spdep::poly2nb queen = TRUE)',
+      }),
     };
   });
 }
 
-export const unitsFor = (db: Queryable, q: { res?: H3Res; level?: string }) => (q.res !== undefined ? h3Units(db, q.res) : areaUnits(db, q.level!));
+export const unitsFor = (db: Queryable, q: { res?: H3Res; level?: string }) =>
+  q.res !== undefined ? h3Units(db, q.res) : areaUnits(db, q.level!);

@@ -7,7 +7,8 @@ import { suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { Tally } from '../../geodata/journeys/exposure.js';
 
 const COUNT_DERIVED = ['rate_per_100m', 'harm_per_100m', 'ratio', 'harm_ratio', 'harm'];
-export const PARTNER_RULE = 'counts below min_count withheld with complementary suppression, per measure and list; excluded and all are not shown to partners';
+export const PARTNER_RULE =
+  'counts below min_count withheld with complementary suppression, per measure and list; excluded and all are not shown to partners';
 
 export function suppressTallies<T extends object>(input: readonly T[], min: number): Array<T & { suppressed: boolean }> {
   type R = Record<string, unknown>;
@@ -16,7 +17,11 @@ export function suppressTallies<T extends object>(input: readonly T[], min: numb
   const present = (ks: string[]) => ks.filter((k) => k in rows[0]);
   let out: R[] = rows.map((r) => ({ ...r, excluded: null, all: null }));
   const masks: boolean[][] = [];
-  for (const [key, derived] of [['count', present(COUNT_DERIVED)], ['unknown_time', []], ['unknown_age', []]] as const) {
+  for (const [key, derived] of [
+    ['count', present(COUNT_DERIVED)],
+    ['unknown_time', []],
+    ['unknown_age', []],
+  ] as const) {
     out = suppressRows(out, key, min, derived as string[]);
     masks.push(out.map((r) => r[key] === null));
   }

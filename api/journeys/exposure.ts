@@ -31,10 +31,22 @@ export async function exposure(db: Queryable, q: ExposureQuery): Promise<Exposur
   const times: JourneyTimes = { windows: q.windows, days: q.days, termOnly: q.term_only, terms: termRows };
   const [routeRows, segRows, hits] = [
     await listRoutes(db),
-    await db.query<{ route_id: number; seq: number; start_m: number; end_m: number; length_m: number; geometry: { type: 'LineString'; coordinates: Position[] } }>(SEGMENTS_SQL),
+    await db.query<{
+      route_id: number;
+      seq: number;
+      start_m: number;
+      end_m: number;
+      length_m: number;
+      geometry: { type: 'LineString'; coordinates: Position[] };
+    }>(SEGMENTS_SQL),
     await db.query<SnappedIncident>(SNAP_SQL, [w.from, w.to, categories, q.corridor_m]),
   ];
-  const segs: SegmentGeom[] = segRows.map((s) => ({ route_id: s.route_id, seq: s.seq, length_m: s.length_m, coordinates: s.geometry.coordinates }));
+  const segs: SegmentGeom[] = segRows.map((s) => ({
+    route_id: s.route_id,
+    seq: s.seq,
+    length_m: s.length_m,
+    coordinates: s.geometry.coordinates,
+  }));
   const weight = (c: string, code?: string | null) => weightOf(scheme, c, code);
   const out = computeExposure(
     routeRows.map((r) => ({ id: r.id, name: r.name, school_id: r.school_id, hub_id: r.hub_id, length_m: r.length_m })),
@@ -45,10 +57,14 @@ export async function exposure(db: Queryable, q: ExposureQuery): Promise<Exposur
   const warnings: string[] = [];
   const termsInWindow = termRows.filter((t) => t.ends_on >= w.from && t.starts_on < w.to).length;
   if (q.term_only && !termsInWindow) {
-    warnings.push(`No term dates fall between ${w.from} and ${w.to}: with term_only=true no incident can count as school-journey time. Enter the term calendar (PUT /api/journeys/term-dates) or set term_only=false.`);
+    warnings.push(
+      `No term dates fall between ${w.from} and ${w.to}: with term_only=true no incident can count as school-journey time. Enter the term calendar (PUT /api/journeys/term-dates) or set term_only=false.`,
+    );
   }
   if (out.totals.unknown_time > 0) {
-    warnings.push(`${out.totals.unknown_time} incident(s) near the routes have no time of day (police.uk data gives the month only) and are counted as unknown_time, not as in or out of the windows.`);
+    warnings.push(
+      `${out.totals.unknown_time} incident(s) near the routes have no time of day (police.uk data gives the month only) and are counted as unknown_time, not as in or out of the windows.`,
+    );
   }
   const meta: ExposureMeta = {
     from: w.from,
@@ -66,12 +82,17 @@ export async function exposure(db: Queryable, q: ExposureQuery): Promise<Exposur
     window_hours: Math.round(windowHours(w.from, w.to, times) * 1000) / 1000,
     rules: {
       segments: 'each route is cut into ceil(length / segment_m) pieces of equal length',
-      corridor: 'an incident counts on a route when its geodesic distance to the route is at most corridor_m; it is assigned to the nearest segment of that route (ties: the earlier segment); near two routes it counts once on each',
-      classes: 'count = in a window and age within age_max; unknown_time = no time of day (precision month, or day without time) and age not known to be outside; unknown_age = in a window but no usable age band; excluded = known to be outside; all = the four together',
-      average: 'borough average = sum of counts over every stored segment / their total length x 100; ratio = segment rate / that average',
+      corridor:
+        'an incident counts on a route when its geodesic distance to the route is at most corridor_m; it is assigned to the nearest segment of that route (ties: the earlier segment); near two routes it counts once on each',
+      classes:
+        'count = in a window and age within age_max; unknown_time = no time of day (precision month, or day without time) and age not known to be outside; unknown_age = in a window but no usable age band; excluded = known to be outside; all = the four together',
+      average:
+        'borough average = sum of counts over every stored segment / their total length x 100; ratio = segment rate / that average',
     },
     warnings,
   };
-  const segmentGeoms = new Map(segRows.map((s) => [`${s.route_id}:${s.seq}`, { start_m: s.start_m, end_m: s.end_m, geometry: s.geometry }]));
+  const segmentGeoms = new Map(
+    segRows.map((s) => [`${s.route_id}:${s.seq}`, { start_m: s.start_m, end_m: s.end_m, geometry: s.geometry }]),
+  );
   return { ...out, routeRows, segmentGeoms, meta };
 }

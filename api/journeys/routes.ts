@@ -19,7 +19,17 @@ import { PARTNER_RULE, suppressTallies, suppressTallyTotal } from './disclosure.
 import { exposure, terms, type ExposureResult } from './exposure.js';
 import { proposeRoutes } from './proposals.js';
 import { SITES_SQL } from './sql.js';
-import { checkSites, createRoute, deleteRoute, getRoute, listRoutes, routeFeature, updateRoute, type RouteInput, type RouteRow } from './store.js';
+import {
+  checkSites,
+  createRoute,
+  deleteRoute,
+  getRoute,
+  listRoutes,
+  routeFeature,
+  updateRoute,
+  type RouteInput,
+  type RouteRow,
+} from './store.js';
 
 type SegmentOut = SegmentExposure & { start_m: number; end_m: number; route_name: string; suppressed?: boolean };
 
@@ -30,16 +40,27 @@ function segmentRows(x: ExposureResult, routeId?: number): SegmentOut[] {
     .filter((s) => routeId === undefined || s.route_id === routeId)
     .map((s) => {
       const g = x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!;
-      return { ...s, start_m: Math.round(g.start_m * 1000) / 1000, end_m: Math.round(g.end_m * 1000) / 1000, route_name: names.get(s.route_id) ?? '' };
+      return {
+        ...s,
+        start_m: Math.round(g.start_m * 1000) / 1000,
+        end_m: Math.round(g.end_m * 1000) / 1000,
+        route_name: names.get(s.route_id) ?? '',
+      };
     });
 }
 
 /** Partners: suppressed rows go last (their order would say something about withheld values). */
-const shownFirst = <T extends { suppressed?: boolean }>(rows: T[]) => [...rows.filter((r) => !r.suppressed), ...rows.filter((r) => r.suppressed)];
+const shownFirst = <T extends { suppressed?: boolean }>(rows: T[]) => [
+  ...rows.filter((r) => !r.suppressed),
+  ...rows.filter((r) => r.suppressed),
+];
 
 /** Partners: rank_by=all is refused (`all` and `excluded` are withheld from them). */
 function partnerQuery(q: ExposureQuery) {
-  if (q.rank_by === 'all') throw new ApiError(400, 'invalid_parameter', 'rank_by: "all" is not available to partners (count or harm)', [{ path: 'rank_by', message: 'not available to partners' }]);
+  if (q.rank_by === 'all')
+    throw new ApiError(400, 'invalid_parameter', 'rank_by: "all" is not available to partners (count or harm)', [
+      { path: 'rank_by', message: 'not available to partners' },
+    ]);
 }
 
 const segKey = (s: { route_id: number; seq: number }) => `${s.route_id}:${s.seq}`;
@@ -75,7 +96,9 @@ function worstOf(rows: SegmentOut[], q: ExposureQuery, masked: Map<string, Segme
 function averageFor(x: ExposureResult, min: number | null) {
   if (min === null) return x.average;
   const total = x.segments.reduce((s, r) => s + r.count, 0);
-  return total < min ? { ...x.average, rate_per_100m: null, harm_per_100m: null, suppressed: true } : { ...x.average, suppressed: false };
+  return total < min
+    ? { ...x.average, rate_per_100m: null, harm_per_100m: null, suppressed: true }
+    : { ...x.average, suppressed: false };
 }
 
 /** One route's segments answer (GET .../segments), from an exposure of every route; `min` for partners. */
@@ -96,7 +119,12 @@ function segmentsAnswer(x: ExposureResult, route: RouteRow, q: ExposureQuery, mi
   return {
     type: 'FeatureCollection',
     route: { ...routeProps, ...totals },
-    features: segs.map((s) => ({ type: 'Feature' as const, id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: s })),
+    features: segs.map((s) => ({
+      type: 'Feature' as const,
+      id: `${s.route_id}:${s.seq}`,
+      geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry,
+      properties: s,
+    })),
     worst: worstSegs,
     average: averageFor(x, min),
     meta: x.meta,
@@ -117,14 +145,26 @@ function rankingAnswer(x: ExposureResult, q: ExposureQuery, min: number | null):
   const masked = min === null ? null : maskedAsOnRoutePages(allSegs, min);
   let routes = rankAll(x.routes, q.rank_by).map((t) => {
     const w = worstOf(segsByRoute.get(t.route_id) ?? [], q, masked)[0];
-    return { ...t, school_name: info.get(t.route_id)?.school_name ?? null, hub_name: info.get(t.route_id)?.hub_name ?? null, worst_segment: w ? { seq: w.seq, value: w[q.rank_by], rate_per_100m: w.rate_per_100m, guardian_point: w.guardian_point } : null };
+    return {
+      ...t,
+      school_name: info.get(t.route_id)?.school_name ?? null,
+      hub_name: info.get(t.route_id)?.hub_name ?? null,
+      worst_segment: w
+        ? { seq: w.seq, value: w[q.rank_by], rate_per_100m: w.rate_per_100m, guardian_point: w.guardian_point }
+        : null,
+    };
   });
   const schoolNames = new Map(x.routeRows.filter((r) => r.school_id !== null).map((r) => [r.school_id!, r.school_name]));
   // A school's worst segments: the worst `top` among the segments of all its routes.
-  const schoolSegs = (schoolId: number) => x.routeRows.filter((r) => r.school_id === schoolId).flatMap((r) => segsByRoute.get(r.id) ?? []);
+  const schoolSegs = (schoolId: number) =>
+    x.routeRows.filter((r) => r.school_id === schoolId).flatMap((r) => segsByRoute.get(r.id) ?? []);
   let schools = [...x.schools]
     .sort((a, b) => b[q.rank_by] - a[q.rank_by] || a.school_id - b.school_id)
-    .map((s) => ({ ...s, name: schoolNames.get(s.school_id) ?? null, worst_segments: worstOf(schoolSegs(s.school_id), q, masked) }));
+    .map((s) => ({
+      ...s,
+      name: schoolNames.get(s.school_id) ?? null,
+      worst_segments: worstOf(schoolSegs(s.school_id), q, masked),
+    }));
   let totals: RankingResponse['totals'] = { ...x.totals };
   if (min !== null) {
     routes = shownFirst(suppressTallies(routes, min));
@@ -179,7 +219,9 @@ export function journeyRoutes({ db }: Deps) {
 
   // ---------- routes ----------
 
-  register(r, db, contract.listRoutes, async (c) => c.json({ type: 'FeatureCollection' as const, features: (await listRoutes(db)).map(routeFeature) }, 200));
+  register(r, db, contract.listRoutes, async (c) =>
+    c.json({ type: 'FeatureCollection' as const, features: (await listRoutes(db)).map(routeFeature) }, 200),
+  );
 
   register(r, db, contract.getRoute, async (c) => c.json(routeFeature(await getRoute(db, c.req.valid('param').id)), 200));
 
@@ -188,7 +230,11 @@ export function journeyRoutes({ db }: Deps) {
     const b = c.req.valid('json');
     await checkSites(db, b.school_id, b.hub_id);
     const id = await db.transaction((tx) => createRoute(tx, b as RouteInput, p.user.email));
-    await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'create', name: b.name } });
+    await audit(db, p, c.get('ip'), {
+      action: 'change',
+      resource: `journeys/routes/${id}`,
+      query: { op: 'create', name: b.name },
+    });
     return c.json(routeFeature(await getRoute(db, id)), 201);
   });
 
@@ -197,7 +243,11 @@ export function journeyRoutes({ db }: Deps) {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
     await db.transaction((tx) => updateRoute(tx, id, b as Partial<RouteInput>, p.user.email));
-    await audit(db, p, c.get('ip'), { action: 'change', resource: `journeys/routes/${id}`, query: { op: 'update', fields: Object.keys(b) } });
+    await audit(db, p, c.get('ip'), {
+      action: 'change',
+      resource: `journeys/routes/${id}`,
+      query: { op: 'update', fields: Object.keys(b) },
+    });
     return c.json(routeFeature(await getRoute(db, id)), 200);
   });
 
@@ -217,17 +267,25 @@ export function journeyRoutes({ db }: Deps) {
     const p = principal(c);
     const q = c.req.valid('query');
     const type = c.req.header('content-type') ?? '';
-    if (!/^application\/(geo\+)?json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the GeoJSON as application/json or application/geo+json.');
-    let doc: { type?: string; features?: Array<{ type?: string; properties?: Record<string, unknown> | null; geometry?: unknown }> };
+    if (!/^application\/(geo\+)?json\b/i.test(type))
+      throw new ApiError(415, 'unsupported_media_type', 'Send the GeoJSON as application/json or application/geo+json.');
+    let doc: {
+      type?: string;
+      features?: Array<{ type?: string; properties?: Record<string, unknown> | null; geometry?: unknown }>;
+    };
     try {
       doc = await c.req.json();
     } catch {
       throw new ApiError(400, 'bad_json', 'The body is not valid JSON.');
     }
-    if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new ApiError(400, 'bad_geojson', 'Expected a GeoJSON FeatureCollection of LineStrings.');
+    if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features))
+      throw new ApiError(400, 'bad_geojson', 'Expected a GeoJSON FeatureCollection of LineStrings.');
     if (!doc.features.length) throw new ApiError(400, 'empty_file', 'The FeatureCollection has no features.');
-    if (doc.features.length > contract.MAX_IMPORT_FEATURES) throw new ApiError(400, 'too_many_features', `At most ${contract.MAX_IMPORT_FEATURES} routes per import.`);
-    const sites = await db.query<{ id: number; kind: string; source_id: string }>('SELECT id, kind, source_id FROM journey_sites');
+    if (doc.features.length > contract.MAX_IMPORT_FEATURES)
+      throw new ApiError(400, 'too_many_features', `At most ${contract.MAX_IMPORT_FEATURES} routes per import.`);
+    const sites = await db.query<{ id: number; kind: string; source_id: string }>(
+      'SELECT id, kind, source_id FROM journey_sites',
+    );
     const byId = new Map(sites.map((s) => [s.id, s]));
     const bySource = new Map(sites.map((s) => [`${s.kind}:${s.source_id}`, s.id]));
     const problems: { feature: number; message: string }[] = [];
@@ -244,7 +302,8 @@ export function journeyRoutes({ db }: Deps) {
       const site = (kind: 'school' | 'hub'): number | null | undefined => {
         const id = props[`${kind}_id`];
         if (id !== undefined && id !== null) {
-          if (!Number.isInteger(id) || byId.get(id as number)?.kind !== kind) return void bad(`${kind}_id ${JSON.stringify(id)} is not a ${kind}`);
+          if (!Number.isInteger(id) || byId.get(id as number)?.kind !== kind)
+            return void bad(`${kind}_id ${JSON.stringify(id)} is not a ${kind}`);
           return id as number;
         }
         const src = props[kind];
@@ -253,19 +312,37 @@ export function journeyRoutes({ db }: Deps) {
         if (found === undefined) return void bad(`no ${kind} with source id "${String(src).slice(0, 40)}"`);
         return found;
       };
-      const school_id = site('school'), hub_id = site('hub');
+      const school_id = site('school'),
+        hub_id = site('hub');
       if (school_id === undefined || hub_id === undefined) return;
-      rows.push({ name, school_id, hub_id, segment_m: q.segment_m, geometry: f.geometry as RouteInput['geometry'], origin: 'imported' });
+      rows.push({
+        name,
+        school_id,
+        hub_id,
+        segment_m: q.segment_m,
+        geometry: f.geometry as RouteInput['geometry'],
+        origin: 'imported',
+      });
     });
     if (problems.length) {
-      throw new ApiError(400, 'invalid_routes', `${problems.length} of ${doc.features.length} features cannot be used (nothing was imported); first: feature ${problems[0].feature}: ${problems[0].message}`, problems);
+      throw new ApiError(
+        400,
+        'invalid_routes',
+        `${problems.length} of ${doc.features.length} features cannot be used (nothing was imported); first: feature ${problems[0].feature}: ${problems[0].message}`,
+        problems,
+      );
     }
     const ids = await db.transaction(async (tx) => {
       const out: number[] = [];
       for (const row of rows) out.push(await createRoute(tx, row, p.user.email));
       return out;
     });
-    await audit(db, p, c.get('ip'), { action: 'change', resource: 'journeys/routes/import', query: { routes: ids.length, segment_m: q.segment_m }, recordCount: ids.length });
+    await audit(db, p, c.get('ip'), {
+      action: 'change',
+      resource: 'journeys/routes/import',
+      query: { routes: ids.length, segment_m: q.segment_m },
+      recordCount: ids.length,
+    });
     return c.json({ imported: ids.length, ids }, 201);
   });
 
@@ -350,7 +427,12 @@ export function journeyRoutes({ db }: Deps) {
     const x = await exposure(db, q);
     const rows = worst(segmentRows(x, b.route_id), q.rank_by, q.top);
     await audit(db, p, c.get('ip'), {
-      action: 'export', resource: `journeys/worst-segments.${b.format}`, query: { ...b.filters, route_id: b.route_id ?? null }, recordCount: rows.length, purpose: b.purpose, recipient: b.recipient,
+      action: 'export',
+      resource: `journeys/worst-segments.${b.format}`,
+      query: { ...b.filters, route_id: b.route_id ?? null },
+      recordCount: rows.length,
+      purpose: b.purpose,
+      recipient: b.recipient,
     });
     const stamp = new Date().toISOString().slice(0, 10);
     const file = `worst-segments-${stamp}.${b.format}`;
@@ -364,7 +446,11 @@ export function journeyRoutes({ db }: Deps) {
         description: `Worst school-journey segments by ${q.rank_by}, ${x.meta.from} to ${x.meta.to}. Purpose: ${b.purpose}. Recipient: ${b.recipient}.`,
         time: new Date().toISOString().slice(0, 19) + 'Z',
         waypoints: rows.map((s, i) => ({ position: s.guardian_point, name: label(s, i), description: describe(s) })),
-        tracks: rows.map((s, i) => ({ name: label(s, i), description: describe(s), coordinates: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry.coordinates })),
+        tracks: rows.map((s, i) => ({
+          name: label(s, i),
+          description: describe(s),
+          coordinates: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry.coordinates,
+        })),
       });
       return c.body(gpx, 200, { 'content-type': 'application/gpx+xml; charset=utf-8', 'content-disposition': disposition });
     }
@@ -372,13 +458,57 @@ export function journeyRoutes({ db }: Deps) {
       const fc = {
         type: 'FeatureCollection',
         meta: x.meta,
-        features: rows.map((s, i) => ({ type: 'Feature', id: `${s.route_id}:${s.seq}`, geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry, properties: { rank: i + 1, ...s } })),
+        features: rows.map((s, i) => ({
+          type: 'Feature',
+          id: `${s.route_id}:${s.seq}`,
+          geometry: x.segmentGeoms.get(`${s.route_id}:${s.seq}`)!.geometry,
+          properties: { rank: i + 1, ...s },
+        })),
       };
-      return c.body(JSON.stringify(fc), 200, { 'content-type': 'application/geo+json; charset=utf-8', 'content-disposition': disposition });
+      return c.body(JSON.stringify(fc), 200, {
+        'content-type': 'application/geo+json; charset=utf-8',
+        'content-disposition': disposition,
+      });
     }
-    const cols = ['rank', 'route_id', 'route_name', 'seq', 'start_m', 'end_m', 'length_m', 'count', 'unknown_time', 'unknown_age', 'excluded', 'all', 'harm', 'rate_per_100m', 'ratio', 'guardian_lon', 'guardian_lat'];
+    const cols = [
+      'rank',
+      'route_id',
+      'route_name',
+      'seq',
+      'start_m',
+      'end_m',
+      'length_m',
+      'count',
+      'unknown_time',
+      'unknown_age',
+      'excluded',
+      'all',
+      'harm',
+      'rate_per_100m',
+      'ratio',
+      'guardian_lon',
+      'guardian_lat',
+    ];
     const csv = stringify(
-      rows.map((s, i) => [i + 1, s.route_id, s.route_name, s.seq, s.start_m, s.end_m, s.length_m, s.count, s.unknown_time, s.unknown_age, s.excluded, s.all, s.harm, s.rate_per_100m, s.ratio, s.guardian_point[0], s.guardian_point[1]]),
+      rows.map((s, i) => [
+        i + 1,
+        s.route_id,
+        s.route_name,
+        s.seq,
+        s.start_m,
+        s.end_m,
+        s.length_m,
+        s.count,
+        s.unknown_time,
+        s.unknown_age,
+        s.excluded,
+        s.all,
+        s.harm,
+        s.rate_per_100m,
+        s.ratio,
+        s.guardian_point[0],
+        s.guardian_point[1],
+      ]),
       { header: true, columns: cols },
     );
     return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition });

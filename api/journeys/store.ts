@@ -39,19 +39,34 @@ export const routeFeature = ({ geometry, ...p }: RouteRow) => ({ type: 'Feature'
 export async function checkSites(db: Queryable, schoolId: number | null, hubId: number | null) {
   const ids = [schoolId, hubId].filter((x): x is number => x !== null);
   if (!ids.length) return;
-  const rows = await db.query<{ id: number; kind: string }>('SELECT id, kind FROM journey_sites WHERE id = ANY($1::int[])', [ids]);
+  const rows = await db.query<{ id: number; kind: string }>('SELECT id, kind FROM journey_sites WHERE id = ANY($1::int[])', [
+    ids,
+  ]);
   const kind = new Map(rows.map((r) => [r.id, r.kind]));
   const problems: { path: string; message: string }[] = [];
-  if (schoolId !== null && kind.get(schoolId) !== 'school') problems.push({ path: 'school_id', message: kind.has(schoolId) ? `site ${schoolId} is a hub, not a school` : `no school with id ${schoolId}` });
-  if (hubId !== null && kind.get(hubId) !== 'hub') problems.push({ path: 'hub_id', message: kind.has(hubId) ? `site ${hubId} is a school, not a hub` : `no hub with id ${hubId}` });
-  if (problems.length) throw new ApiError(400, 'invalid_body', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  if (schoolId !== null && kind.get(schoolId) !== 'school')
+    problems.push({
+      path: 'school_id',
+      message: kind.has(schoolId) ? `site ${schoolId} is a hub, not a school` : `no school with id ${schoolId}`,
+    });
+  if (hubId !== null && kind.get(hubId) !== 'hub')
+    problems.push({
+      path: 'hub_id',
+      message: kind.has(hubId) ? `site ${hubId} is a school, not a hub` : `no hub with id ${hubId}`,
+    });
+  if (problems.length)
+    throw new ApiError(400, 'invalid_body', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
 }
 
 async function writeSegments(tx: Queryable, routeId: number, coords: Position[], segmentM: number) {
   await tx.query('DELETE FROM journey_segments WHERE route_id = $1', [routeId]);
   const segs = splitLine(coords, segmentM);
   await tx.query(INSERT_SEGMENTS_SQL, [
-    routeId, segs.map((s) => s.seq), segs.map((s) => s.start_m), segs.map((s) => s.end_m), segs.map((s) => s.length_m),
+    routeId,
+    segs.map((s) => s.seq),
+    segs.map((s) => s.start_m),
+    segs.map((s) => s.end_m),
+    segs.map((s) => s.length_m),
     segs.map((s) => JSON.stringify({ type: 'LineString', coordinates: s.coordinates })),
   ]);
 }
@@ -67,7 +82,14 @@ export const listRoutes = (db: Queryable) => db.query<RouteRow>(ROUTES_SQL, [nul
 export async function createRoute(tx: Queryable, r: RouteInput, by: string): Promise<number> {
   const coords = cleanLine(r.geometry.coordinates);
   const [row] = await tx.query<{ id: number }>(INSERT_ROUTE_SQL, [
-    r.name, r.school_id, r.hub_id, JSON.stringify({ type: 'LineString', coordinates: coords }), lineLength(coords), r.segment_m, r.origin ?? 'drawn', by,
+    r.name,
+    r.school_id,
+    r.hub_id,
+    JSON.stringify({ type: 'LineString', coordinates: coords }),
+    lineLength(coords),
+    r.segment_m,
+    r.origin ?? 'drawn',
+    by,
   ]);
   await writeSegments(tx, row.id, coords, r.segment_m);
   return row.id;
@@ -84,12 +106,22 @@ export async function updateRoute(tx: Queryable, id: number, patch: Partial<Rout
   };
   await checkSites(tx, next.school_id, next.hub_id);
   await tx.query(UPDATE_ROUTE_SQL, [
-    id, next.name, next.school_id, next.hub_id, coords ? JSON.stringify({ type: 'LineString', coordinates: coords }) : null, coords ? lineLength(coords) : null, next.segment_m, by,
+    id,
+    next.name,
+    next.school_id,
+    next.hub_id,
+    coords ? JSON.stringify({ type: 'LineString', coordinates: coords }) : null,
+    coords ? lineLength(coords) : null,
+    next.segment_m,
+    by,
   ]);
   if (coords) await writeSegments(tx, id, coords, next.segment_m);
   else if (next.segment_m !== cur.segment_m) {
     // The stored line at full precision (the API shows 7 decimals).
-    const [g] = await tx.query<{ c: Position[] }>(`SELECT ST_AsGeoJSON(geom, 15)::json->'coordinates' AS c FROM journey_routes WHERE id = $1`, [id]);
+    const [g] = await tx.query<{ c: Position[] }>(
+      `SELECT ST_AsGeoJSON(geom, 15)::json->'coordinates' AS c FROM journey_routes WHERE id = $1`,
+      [id],
+    );
     await writeSegments(tx, id, g.c, next.segment_m);
   }
 }

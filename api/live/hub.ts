@@ -29,10 +29,21 @@ SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at, 
        west, south, east, north
 FROM changes`;
 
-type ChangeRow = Omit<Change, 'months' | 'bbox'> & { first_month: string; last_month: string; west: number; south: number; east: number; north: number };
+type ChangeRow = Omit<Change, 'months' | 'bbox'> & {
+  first_month: string;
+  last_month: string;
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+};
 const toChange = (r: ChangeRow): Change => ({
-  seq: r.seq, at: r.at, batch_id: r.batch_id, count: r.count,
-  months: [r.first_month, r.last_month], bbox: [r.west, r.south, r.east, r.north],
+  seq: r.seq,
+  at: r.at,
+  batch_id: r.batch_id,
+  count: r.count,
+  months: [r.first_month, r.last_month],
+  bbox: [r.west, r.south, r.east, r.north],
 });
 
 /** Committed changes after `seq`, oldest first (seq is NULL only inside the writing transaction). */
@@ -42,7 +53,12 @@ export async function changesAfter(db: Queryable, seq: number, limit = CATCH_UP_
 
 /** Committed changes whose transaction started at or after `at` (an ISO instant). */
 export async function changesFrom(db: Queryable, at: string, limit = CATCH_UP_LIMIT): Promise<Change[]> {
-  return (await db.query<ChangeRow>(`${CHANGE_SELECT} WHERE seq IS NOT NULL AND at >= $1::timestamptz ORDER BY seq LIMIT $2`, [at, limit])).map(toChange);
+  return (
+    await db.query<ChangeRow>(`${CHANGE_SELECT} WHERE seq IS NOT NULL AND at >= $1::timestamptz ORDER BY seq LIMIT $2`, [
+      at,
+      limit,
+    ])
+  ).map(toChange);
 }
 
 export async function currentSeq(db: Queryable): Promise<number> {

@@ -25,12 +25,29 @@ const API_KIND = 'api' as ImportKind;
 
 // Row layout of the CSV handed to the importer, and its mappings (one per coordinate system).
 const COLUMNS = ['id', 'date', 'category', 'x', 'y', 'age_band', 'outcome', 'location', 'offence_code'];
-const common = { id: 'id', date: 'date', category: 'category', ageBand: 'age_band', outcome: 'outcome', location: 'location', offenceCode: 'offence_code', locationPrecision: 'exact' as const };
+const common = {
+  id: 'id',
+  date: 'date',
+  category: 'category',
+  ageBand: 'age_band',
+  outcome: 'outcome',
+  location: 'location',
+  offenceCode: 'offence_code',
+  locationPrecision: 'exact' as const,
+};
 const WGS84: IncidentMapping = { ...common, lon: 'x', lat: 'y' };
 const BNG: IncidentMapping = { ...common, easting: 'x', northing: 'y' };
 const resolved = (m: IncidentMapping) => resolveMapping(m, COLUMNS) as ResolvedMapping;
 const fieldsOf = (r: IncidentIn) => [
-  r.id, r.occurred_at, r.category, String(r.lon ?? r.easting), String(r.lat ?? r.northing), r.age_band ?? '', r.outcome ?? '', r.location ?? '', r.offence_code ?? '',
+  r.id,
+  r.occurred_at,
+  r.category,
+  String(r.lon ?? r.easting),
+  String(r.lat ?? r.northing),
+  r.age_band ?? '',
+  r.outcome ?? '',
+  r.location ?? '',
+  r.offence_code ?? '',
 ];
 
 export interface Rejected {
@@ -46,7 +63,10 @@ export function checkIncidents(items: unknown[], knownCategories: Set<string>): 
   items.forEach((item, index) => {
     const r = incidentSchema.safeParse(item);
     if (!r.success) {
-      rejected.push({ index, reason: r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
+      rejected.push({
+        index,
+        reason: r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+      });
       return;
     }
     if (!knownCategories.has(r.data.category)) {
@@ -70,7 +90,12 @@ export async function ingest(db: Db, items: unknown[], opts: { dataset?: string;
   const known = new Set((await db.query<{ slug: string }>('SELECT slug FROM categories')).map((r) => r.slug));
   const { rows, rejected } = checkIncidents(items, known);
   if (rejected.length) {
-    throw new ApiError(400, 'invalid_incidents', `${rejected.length} of ${items.length} incidents are invalid; nothing was imported. First: #${rejected[0].index}: ${rejected[0].reason}`, { rejected });
+    throw new ApiError(
+      400,
+      'invalid_incidents',
+      `${rejected.length} of ${items.length} incidents are invalid; nothing was imported. First: #${rejected[0].index}: ${rejected[0].reason}`,
+      { rejected },
+    );
   }
   const dataset = opts.dataset ?? DEFAULT_DATASET;
   const fileName = `POST /api/incidents (${rows.length})`;
@@ -89,16 +114,43 @@ async function ingestBatch(db: Db, rows: string[][], batchId: number, fileName: 
   let lost: unknown;
   try {
     fs.writeFileSync(file, stringify(rows, { header: true, columns: COLUMNS }));
-    summary = await importIncidentCsv(db, file, { batchId, kind: API_KIND, fileName, dataset, keyNamespace: `api:${dataset}`, mapping: WGS84 });
+    summary = await importIncidentCsv(db, file, {
+      batchId,
+      kind: API_KIND,
+      fileName,
+      dataset,
+      keyNamespace: `api:${dataset}`,
+      mapping: WGS84,
+    });
   } catch (e) {
     console.error(`ingest batch ${batchId} failed:`, e);
     lost = isDatabaseUnavailable(e) ? e : undefined;
-    summary = { batchId, kind: API_KIND, fileName, status: 'failed', rowsRead: rows.length, imported: 0, duplicates: 0, rejected: 0, outsideStudyArea: 0, details: {}, rejects: [], error: { code: 'internal', message: 'The ingest failed inside the database; nothing was kept.' } };
+    summary = {
+      batchId,
+      kind: API_KIND,
+      fileName,
+      status: 'failed',
+      rowsRead: rows.length,
+      imported: 0,
+      duplicates: 0,
+      rejected: 0,
+      outsideStudyArea: 0,
+      details: {},
+      rejects: [],
+      error: { code: 'internal', message: 'The ingest failed inside the database; nothing was kept.' },
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   await finishBatch(db, summary, (summary.details.sha256 as string) ?? null);
   if (lost) throw lost; // 503: the database went away mid-way
-  if (summary.status !== 'committed') throw new ApiError(500, 'internal', 'The ingest failed inside the database; nothing was kept.');
-  return { batch_id: batchId, imported: summary.imported, duplicates: summary.duplicates, outside_study_area: summary.outsideStudyArea, rejected: [] };
+  if (summary.status !== 'committed')
+    throw new ApiError(500, 'internal', 'The ingest failed inside the database; nothing was kept.');
+  return {
+    batch_id: batchId,
+    imported: summary.imported,
+    duplicates: summary.duplicates,
+    outside_study_area: summary.outsideStudyArea,
+    rejected: [],
+  };
 }

@@ -51,8 +51,12 @@ export async function findMeeting(db: Queryable, idOrCode: string, opts: { live?
   const key = idOrCode.trim();
   let m: MeetingRow | null = null;
   if (UUID.test(key)) m = await meetingById(db, key);
-  else if (JOIN_CODE.test(key.toUpperCase())) [m = null] = await db.query<MeetingRow>(`${MEETING_SELECT} WHERE m.code = $1`, [key.toUpperCase()]);
-  else throw new ApiError(400, 'invalid_parameter', 'id: a meeting id or a 6-character join code', [{ path: 'id', message: 'a meeting id or join code' }]);
+  else if (JOIN_CODE.test(key.toUpperCase()))
+    [m = null] = await db.query<MeetingRow>(`${MEETING_SELECT} WHERE m.code = $1`, [key.toUpperCase()]);
+  else
+    throw new ApiError(400, 'invalid_parameter', 'id: a meeting id or a 6-character join code', [
+      { path: 'id', message: 'a meeting id or join code' },
+    ]);
   if (!m) throw new ApiError(404, 'not_found', 'No such meeting.');
   if (opts.live && m.ended_at) throw new ApiError(410, 'meeting_ended', 'This meeting has ended.');
   return m;
@@ -65,10 +69,10 @@ function mustPresent(m: MeetingRow, userId: number) {
 export async function setView(db: Queryable, idOrCode: string, userId: number, view: MeetingView): Promise<MeetingRow> {
   const m = await findMeeting(db, idOrCode, { live: true });
   mustPresent(m, userId);
-  await db.query(
-    `UPDATE meetings SET view = $2::jsonb, view_version = view_version + 1, view_at = now() WHERE id = $1`,
-    [m.id, JSON.stringify(view)],
-  );
+  await db.query(`UPDATE meetings SET view = $2::jsonb, view_version = view_version + 1, view_at = now() WHERE id = $1`, [
+    m.id,
+    JSON.stringify(view),
+  ]);
   await notify(db, MEETINGS_CHANNEL, m.id);
   return (await meetingById(db, m.id))!;
 }
@@ -98,7 +102,10 @@ export async function sealExpired(db: Queryable): Promise<void> {
 export async function listMeetings(db: Queryable, q: z.output<typeof meetingsQuery>): Promise<MeetingRow[]> {
   await sealExpired(db);
   const where = q.ended === undefined ? '' : q.ended ? 'WHERE m.ended_at IS NOT NULL' : 'WHERE m.ended_at IS NULL';
-  return db.query<MeetingRow>(`${MEETING_SELECT} ${where} ORDER BY m.ended_at DESC NULLS FIRST, m.created_at DESC, m.id LIMIT $1`, [q.limit]);
+  return db.query<MeetingRow>(
+    `${MEETING_SELECT} ${where} ORDER BY m.ended_at DESC NULLS FIRST, m.created_at DESC, m.id LIMIT $1`,
+    [q.limit],
+  );
 }
 
 /** What the meeting list shows of a meeting (no view). */

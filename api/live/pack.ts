@@ -58,15 +58,23 @@ export function registerPackSection<D>(s: PackSection<D>) {
   sections.set(s.id, s);
 }
 
-export type PackSectionOut = { title: string; available: true; data: unknown } | { title: string; available: false; note: string };
+export type PackSectionOut =
+  | { title: string; available: true; data: unknown }
+  | { title: string; available: false; note: string };
 
 async function buildSections(db: Queryable, ctx: PackContext): Promise<Record<string, PackSectionOut>> {
   const out: Record<string, PackSectionOut> = {};
   const ids = [...new Set([...EXPECTED_SECTIONS.map((s) => s.id), ...sections.keys()])];
   for (const id of ids) {
     const s = sections.get(id);
-    if (!s) out[id] = { title: EXPECTED_SECTIONS.find((e) => e.id === id)!.title, available: false, note: 'provided by a module that is not installed yet' };
-    else if (!s.roles.includes(ctx.principal.user.role)) out[id] = { title: s.title, available: false, note: 'not available to your role' };
+    if (!s)
+      out[id] = {
+        title: EXPECTED_SECTIONS.find((e) => e.id === id)!.title,
+        available: false,
+        note: 'provided by a module that is not installed yet',
+      };
+    else if (!s.roles.includes(ctx.principal.user.role))
+      out[id] = { title: s.title, available: false, note: 'not available to your role' };
     else out[id] = { title: s.title, ...(await s.build(db, ctx)) };
   }
   return out;
@@ -116,8 +124,13 @@ export interface PackPeriod {
  * (whole) against the month before; for days, the day after the latest incident. The previous period has
  * the same length, just before.
  */
-export async function packWindow(db: Queryable, q: Pick<PackQuery, 'from' | 'to' | 'compare'>, categories: string[] | null = null): Promise<PackPeriod> {
-  if (q.from && q.to) return { window: resolveWindow(q, { from: q.from, to: q.to }), compare: null, basis: 'the period requested' };
+export async function packWindow(
+  db: Queryable,
+  q: Pick<PackQuery, 'from' | 'to' | 'compare'>,
+  categories: string[] | null = null,
+): Promise<PackPeriod> {
+  if (q.from && q.to)
+    return { window: resolveWindow(q, { from: q.from, to: q.to }), compare: null, basis: 'the period requested' };
   const [latest] = await db.query<{ day: string | null; month_rows: number; rows: number }>(LATEST_SQL, [categories]);
   const monthly = latest.rows > 0 && latest.month_rows * 2 >= latest.rows;
   const compare = q.compare ?? (monthly ? '1m' : '28d');
@@ -128,8 +141,14 @@ export async function packWindow(db: Queryable, q: Pick<PackQuery, 'from' | 'to'
       : '28 days: the data in scope are dated to the day';
   const n = Number(compare.slice(0, -1));
   const unit = compare.slice(-1);
-  const shift = (d: string, sign: 1 | -1) => (unit === 'm' ? addMonths(d, sign * n) : addDays(d, sign * n * (unit === 'w' ? 7 : 1)));
-  if (q.from) return { window: resolveWindow({ from: q.from, to: shift(q.from, 1) }, { from: q.from, to: q.from }), compare, basis: chosen };
+  const shift = (d: string, sign: 1 | -1) =>
+    unit === 'm' ? addMonths(d, sign * n) : addDays(d, sign * n * (unit === 'w' ? 7 : 1));
+  if (q.from)
+    return {
+      window: resolveWindow({ from: q.from, to: shift(q.from, 1) }, { from: q.from, to: q.from }),
+      compare,
+      basis: chosen,
+    };
   let to = q.to;
   let basis = chosen;
   if (!to) {
@@ -200,11 +219,16 @@ const BATCHES_SQL = `SELECT id, kind, dataset FROM import_batches WHERE id = ANY
 /** Which period has no data (issue 11): its count is null, never 0. */
 export type NoData = 'current' | 'previous' | 'both' | null;
 type Counted = Pick<PackRow, 'count' | 'previous_count' | 'change' | 'change_pct'> & { no_data?: NoData };
-const noDataOf = (current: boolean, previous: boolean): NoData => (current && previous ? 'both' : current ? 'current' : previous ? 'previous' : null);
+const noDataOf = (current: boolean, previous: boolean): NoData =>
+  current && previous ? 'both' : current ? 'current' : previous ? 'previous' : null;
 export const noCurrent = (n: NoData) => n === 'current' || n === 'both';
 export const noPrevious = (n: NoData) => n === 'previous' || n === 'both';
 /** Counts with change; a period without data (`noData`) is null, and so is the change. */
-const withChange = <T extends { count: number; previous_count: number }>(r: T, noData: NoData = null, reason: string | null = null) => {
+const withChange = <T extends { count: number; previous_count: number }>(
+  r: T,
+  noData: NoData = null,
+  reason: string | null = null,
+) => {
   const count = noCurrent(noData) ? null : r.count;
   const previous = noPrevious(noData) ? null : r.previous_count;
   return {
@@ -219,10 +243,13 @@ const withChange = <T extends { count: number; previous_count: number }>(r: T, n
 };
 /** Partners: both periods' counts through the disclosure rule (no-data nulls are not counts: skipped); change withheld with either. */
 const suppressBoth = <T extends Counted>(rows: T[], min: number): T[] =>
-  suppressRows(suppressRows(rows, 'count', min, ['change', 'change_pct']), 'previous_count', min, ['change', 'change_pct']).map((r) => ({
-    ...r,
-    suppressed: (r.count === null && !noCurrent(r.no_data ?? null)) || (r.previous_count === null && !noPrevious(r.no_data ?? null)),
-  }));
+  suppressRows(suppressRows(rows, 'count', min, ['change', 'change_pct']), 'previous_count', min, ['change', 'change_pct']).map(
+    (r) => ({
+      ...r,
+      suppressed:
+        (r.count === null && !noCurrent(r.no_data ?? null)) || (r.previous_count === null && !noPrevious(r.no_data ?? null)),
+    }),
+  );
 
 /** Gaps of one category in one period, in words. */
 const gapText = (which: string, slug: string, c: CategoryCoverage | undefined, w: Window) =>
@@ -233,7 +260,12 @@ function packCoverage(current: WindowCoverage, previous: WindowCoverage) {
   const gaps: string[] = [];
   if (current.reason) gaps.push(`This period (${current.from} to ${current.to}, end exclusive): ${current.reason}.`);
   if (previous.reason) gaps.push(`Previous period (${previous.from} to ${previous.to}, end exclusive): ${previous.reason}.`);
-  const brief = (c: WindowCoverage) => ({ status: c.status, missing_months: c.missing_months, reason: c.reason, categories: c.categories });
+  const brief = (c: WindowCoverage) => ({
+    status: c.status,
+    missing_months: c.missing_months,
+    reason: c.reason,
+    categories: c.categories,
+  });
   return { current: brief(current), previous: brief(previous), gaps, rule: COVERAGE_RULE };
 }
 
@@ -266,33 +298,62 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
   // This period against the previous one, by category.
   let pp = new Params();
   let where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats });
-  const byCat = (await db.query<{ slug: string; label: string; count: number; previous_count: number }>(categoriesSql(where, pp.add(w.from), pp.add(cats ?? [])), pp.values)).map((r) => {
+  const byCat = (
+    await db.query<{ slug: string; label: string; count: number; previous_count: number }>(
+      categoriesSql(where, pp.add(w.from), pp.add(cats ?? [])),
+      pp.values,
+    )
+  ).map((r) => {
     const c = covOf(curCov, r.slug);
     const pc = covOf(prevCov, r.slug);
     // As GET /api/stats/areas: this period's count is null when the category has no data in it at all,
     // the previous count when the previous period is not fully covered.
     const none = !c || c.covered_days === 0;
     const notFull = !pc || pc.gaps.length > 0;
-    const reasons = [...(none ? [gapText('this', r.slug, c, w)] : []), ...(notFull ? [gapText('previous', r.slug, pc, prev)] : [])];
+    const reasons = [
+      ...(none ? [gapText('this', r.slug, c, w)] : []),
+      ...(notFull ? [gapText('previous', r.slug, pc, prev)] : []),
+    ];
     const row = withChange(r, noDataOf(none, notFull), reasons.length ? reasons.join('; ') : null);
-    return c && !none && c.gaps.length ? { ...row, note: `counts cover only part of the period (${gapText('this', r.slug, c, w)})` } : row;
+    return c && !none && c.gaps.length
+      ? { ...row, note: `counts cover only part of the period (${gapText('this', r.slug, c, w)})` }
+      : row;
   });
   const sum = (k: 'count' | 'previous_count') => byCat.reduce((s, r) => s + (r[k] ?? 0), 0);
   const totalNoData = noDataOf(curCov.status === 'none', prevCov.status !== 'full');
-  const totalReason = [...(noCurrent(totalNoData) ? [`this period: ${curCov.reason}`] : []), ...(noPrevious(totalNoData) ? [`previous period: ${prevCov.reason}`] : [])];
-  const totalRow = withChange({ count: sum('count'), previous_count: sum('previous_count') }, totalNoData, totalReason.length ? totalReason.join('; ') : null);
-  const totals = curCov.status === 'partial' ? { ...totalRow, note: `counts cover only part of the period (${curCov.reason})` } : totalRow;
+  const totalReason = [
+    ...(noCurrent(totalNoData) ? [`this period: ${curCov.reason}`] : []),
+    ...(noPrevious(totalNoData) ? [`previous period: ${prevCov.reason}`] : []),
+  ];
+  const totalRow = withChange(
+    { count: sum('count'), previous_count: sum('previous_count') },
+    totalNoData,
+    totalReason.length ? totalReason.join('; ') : null,
+  );
+  const totals =
+    curCov.status === 'partial' ? { ...totalRow, note: `counts cover only part of the period (${curCov.reason})` } : totalRow;
 
   // Time precision of this period's incidents (28-day comparisons of month-precision data are approximate).
   pp = new Params();
-  const precision = await db.query<{ precision: string; count: number }>(precisionSql(incidentWhere(pp, { ...w, categories: cats })), pp.values);
+  const precision = await db.query<{ precision: string; count: number }>(
+    precisionSql(incidentWhere(pp, { ...w, categories: cats })),
+    pp.values,
+  );
 
   // Top cells by count this period.
   pp = new Params();
   where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats });
-  const cells = (await db.query<{ h3: string; count: number; previous_count: number; ward_code: string | null; ward_name: string | null }>(
-    topCellsSql(q.res, where, pp.add(w.from), pp.add(q.top)), pp.values)).map((r) =>
-    withChange(r, noDataOf(false, prevCov.status !== 'full'), prevCov.status !== 'full' ? `previous period: ${prevCov.reason}` : null),
+  const cells = (
+    await db.query<{ h3: string; count: number; previous_count: number; ward_code: string | null; ward_name: string | null }>(
+      topCellsSql(q.res, where, pp.add(w.from), pp.add(q.top)),
+      pp.values,
+    )
+  ).map((r) =>
+    withChange(
+      r,
+      noDataOf(false, prevCov.status !== 'full'),
+      prevCov.status !== 'full' ? `previous period: ${prevCov.reason}` : null,
+    ),
   );
 
   // Ward league table (when wards are loaded): counts, rates, change; ranked by count.
@@ -303,20 +364,40 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
     const out = await h.areaStats(db, { level: 'ward', from: w.from, to: w.to, category: cats ?? undefined });
     const nd = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
     const no_data = noDataOf(nd.current, nd.previous);
-    const coverage = { count_reason: out.coverage.count_reason, count_note: out.coverage.count_note, previous_reason: out.coverage.previous_reason };
-    const ranked = [...out.areas].sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name)).map((a, i) => ({ rank: i + 1, ...a, no_data }));
+    const coverage = {
+      count_reason: out.coverage.count_reason,
+      count_note: out.coverage.count_note,
+      previous_reason: out.coverage.previous_reason,
+    };
+    const ranked = [...out.areas]
+      .sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name))
+      .map((a, i) => ({ rank: i + 1, ...a, no_data }));
     wards = { areas: ranked, total: out.total, outside_study_area: out.outside_study_area, no_data, coverage };
   }
 
   // What changed since the last meeting.
   let changes = null;
   if (q.since !== undefined) {
-    const list: Change[] = /^\d+$/.test(q.since) ? await changesAfter(db, Number(q.since)) : await changesFrom(db, new Date(q.since).toISOString());
+    const list: Change[] = /^\d+$/.test(q.since)
+      ? await changesAfter(db, Number(q.since))
+      : await changesFrom(db, new Date(q.since).toISOString());
     const ids = [...new Set(list.map((c) => c.batch_id))];
-    const batches = new Map((await db.query<{ id: number; kind: string; dataset: string | null }>(BATCHES_SQL, [ids])).map((b) => [b.id, b]));
-    const byCategory = ids.length ? await db.query<{ slug: string; label: string; count: number }>(ADDED_BY_CATEGORY_SQL, [ids]) : [];
+    const batches = new Map(
+      (await db.query<{ id: number; kind: string; dataset: string | null }>(BATCHES_SQL, [ids])).map((b) => [b.id, b]),
+    );
+    const byCategory = ids.length
+      ? await db.query<{ slug: string; label: string; count: number }>(ADDED_BY_CATEGORY_SQL, [ids])
+      : [];
     const added = list.reduce((s, c) => s + c.count, 0);
-    const rows = list.map((c) => ({ seq: c.seq, at: c.at, batch_id: c.batch_id, kind: batches.get(c.batch_id)?.kind ?? null, dataset: batches.get(c.batch_id)?.dataset ?? null, count: c.count, months: c.months }));
+    const rows = list.map((c) => ({
+      seq: c.seq,
+      at: c.at,
+      batch_id: c.batch_id,
+      kind: batches.get(c.batch_id)?.kind ?? null,
+      dataset: batches.get(c.batch_id)?.dataset ?? null,
+      count: c.count,
+      months: c.months,
+    }));
     changes = {
       since: q.since,
       to_seq: list.length ? list[list.length - 1].seq : seq,
@@ -331,7 +412,14 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
   return {
     generated_at: new Date().toISOString(),
     seq,
-    period: { from: w.from, to: w.to, previous_from: prev.from, previous_to: prev.to, compare: period.compare, basis: period.basis },
+    period: {
+      from: w.from,
+      to: w.to,
+      previous_from: prev.from,
+      previous_to: prev.to,
+      compare: period.compare,
+      basis: period.basis,
+    },
     categories_filter: cats,
     coverage: packCoverage(curCov, prevCov),
     comparison: {
@@ -355,7 +443,11 @@ export function maskPack(pack: Pack, min: number): Pack {
     const current = wards.coverage.count_reason === null;
     const previous = wards.coverage.previous_reason === null;
     // (maskAreaStats keeps each area's fields; its Omit<> loses them from a type with an index signature)
-    const areas = (m.areas as unknown as PackWard[]).map((a) => ({ ...a, suppressed: current && a.count === null, previous_suppressed: previous && a.previous_count === null }));
+    const areas = (m.areas as unknown as PackWard[]).map((a) => ({
+      ...a,
+      suppressed: current && a.count === null,
+      previous_suppressed: previous && a.previous_count === null,
+    }));
     maskedWards = { ...wards, ...m, areas };
   }
   return {
@@ -384,7 +476,10 @@ export function cellFeatures(cells: Array<Record<string, unknown> & { h3: string
     features: cells.map((c) => ({
       type: 'Feature' as const,
       properties: c,
-      geometry: { type: 'Polygon' as const, coordinates: [cellToBoundary(c.h3, true).map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6])] },
+      geometry: {
+        type: 'Polygon' as const,
+        coordinates: [cellToBoundary(c.h3, true).map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6])],
+      },
     })),
   };
 }

@@ -19,7 +19,17 @@ import * as h from '../aggregates/handlers.js';
 import { CATCH_UP_LIMIT, changesAfter, currentSeq, hubFor, type Change } from './hub.js';
 import { ingest } from './ingest.js';
 import { createMeeting, endMeeting, findMeeting, listed, listMeetings, present, setView } from './meetings.js';
-import { buildPack, cellFeatures, maskPack, noCurrent, noPrevious, packQuery, packSectionFiles, type NoData, type Pack } from './pack.js';
+import {
+  buildPack,
+  cellFeatures,
+  maskPack,
+  noCurrent,
+  noPrevious,
+  packQuery,
+  packSectionFiles,
+  type NoData,
+  type Pack,
+} from './pack.js';
 import { eventStream, RETRY_MS } from './sse.js';
 
 const SEQ = /^\d{1,15}$/;
@@ -32,7 +42,14 @@ const changeFor = (c: Change, p: Principal): LiveChange => (p.user.role === 'ana
 /** Partners: no location, and a small change's count and months withheld. */
 const changeMask = dataMask<LiveChange>((c, { min }) => {
   const small = c.count !== null && c.count < min;
-  return { seq: c.seq, at: c.at, batch_id: c.batch_id, count: small ? null : c.count, months: small ? null : c.months, bbox: null };
+  return {
+    seq: c.seq,
+    at: c.at,
+    batch_id: c.batch_id,
+    count: small ? null : c.count,
+    months: small ? null : c.months,
+    bbox: null,
+  };
 });
 
 /** Partners' pack (GET /api/pack and the zip). */
@@ -43,11 +60,29 @@ const WITHHELD_COLUMNS = new Set(['count', 'previous_count', 'incidents_added'])
 /** A null cell: "no data" when the row's period has none (issue 11: never 0), "withheld" for partners' counts. */
 function nullCell(r: Record<string, unknown>, k: string, partner: boolean): unknown {
   const nd = (r.no_data ?? null) as NoData;
-  if (nd && (((k === 'count' || k === 'rate_per_1000') && noCurrent(nd)) || (k === 'previous_count' && noPrevious(nd)) || k === 'change' || k === 'change_pct')) return NO_DATA;
+  if (
+    nd &&
+    (((k === 'count' || k === 'rate_per_1000') && noCurrent(nd)) ||
+      (k === 'previous_count' && noPrevious(nd)) ||
+      k === 'change' ||
+      k === 'change_pct')
+  )
+    return NO_DATA;
   return partner && WITHHELD_COLUMNS.has(k) ? 'withheld' : null;
 }
 const csv = (rows: Array<Record<string, unknown>>, cols: string[], partner: boolean) =>
-  stringify(rows.map((r) => cols.map((k) => (r[k] === null || r[k] === undefined ? nullCell(r, k, partner) : Array.isArray(r[k]) ? (r[k] as unknown[]).join('..') : r[k]))), { header: true, columns: cols });
+  stringify(
+    rows.map((r) =>
+      cols.map((k) =>
+        r[k] === null || r[k] === undefined
+          ? nullCell(r, k, partner)
+          : Array.isArray(r[k])
+            ? (r[k] as unknown[]).join('..')
+            : r[k],
+      ),
+    ),
+    { header: true, columns: cols },
+  );
 
 /** The pack as files: CSV tables, GeoJSON for a GIS, the JSON itself and a README. */
 async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: string; recipient: string }) {
@@ -56,39 +91,64 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
   const files: Record<string, Uint8Array> = {};
   const put = (name: string, text: string) => (files[name] = strToU8(text));
   put('pack.json', JSON.stringify(pack, null, 2));
-  put('period-comparison.csv', csv([...pack.comparison.categories, { slug: 'total', label: 'All categories', ...pack.comparison.total }], ['slug', 'label', 'count', 'previous_count', 'change', 'change_pct'], partner));
-  put('top-cells.csv', csv(pack.top_cells.cells, ['h3', 'count', 'previous_count', 'change', 'change_pct', 'ward_code', 'ward_name'], partner));
+  put(
+    'period-comparison.csv',
+    csv(
+      [...pack.comparison.categories, { slug: 'total', label: 'All categories', ...pack.comparison.total }],
+      ['slug', 'label', 'count', 'previous_count', 'change', 'change_pct'],
+      partner,
+    ),
+  );
+  put(
+    'top-cells.csv',
+    csv(pack.top_cells.cells, ['h3', 'count', 'previous_count', 'change', 'change_pct', 'ward_code', 'ward_name'], partner),
+  );
   put('top-cells.geojson', JSON.stringify(cellFeatures(pack.top_cells.cells)));
   if (pack.wards) {
     const nd = pack.wards.no_data;
-    const rows = [...pack.wards.areas, { rank: '', code: 'outside_study_area', name: '', count: pack.wards.outside_study_area, no_data: nd }, { rank: '', code: 'total', name: '', count: pack.wards.total, no_data: nd }];
-    put('ward-league.csv', csv(rows, ['rank', 'code', 'name', 'count', 'population', 'rate_per_1000', 'previous_count', 'change'], partner));
+    const rows = [
+      ...pack.wards.areas,
+      { rank: '', code: 'outside_study_area', name: '', count: pack.wards.outside_study_area, no_data: nd },
+      { rank: '', code: 'total', name: '', count: pack.wards.total, no_data: nd },
+    ];
+    put(
+      'ward-league.csv',
+      csv(rows, ['rank', 'code', 'name', 'count', 'population', 'rate_per_1000', 'previous_count', 'change'], partner),
+    );
     const fc = JSON.parse(await h.areasGeoJson(deps.db, 'ward')) as { features: Array<{ properties: Record<string, unknown> }> };
     const byCode = new Map(pack.wards.areas.map((a) => [a.code, a]));
     for (const f of fc.features) Object.assign(f.properties, byCode.get(f.properties.code as string) ?? {});
     put('wards.geojson', JSON.stringify(fc));
   }
-  if (pack.changes) put('changes-since.csv', csv(pack.changes.batches, ['seq', 'at', 'batch_id', 'kind', 'dataset', 'count', 'months'], partner));
+  if (pack.changes)
+    put('changes-since.csv', csv(pack.changes.batches, ['seq', 'at', 'batch_id', 'kind', 'dataset', 'count', 'months'], partner));
   // The planning sections (patrol and outreach proposals, active CHB areas), as their modules write them.
   const extra = await packSectionFiles(deps.db, pack, partner);
   for (const [name, text] of Object.entries(extra.files)) put(name, text);
-  put('README.txt', [
-    'Saferplaces tasking pack',
-    `Generated ${pack.generated_at} for ${p.user.email} (${p.user.role}).`,
-    `Purpose: ${meta.purpose}`,
-    `Recipient: ${meta.recipient}`,
-    `Period: ${pack.period.from} to ${pack.period.to} (exclusive), compared with ${pack.period.previous_from} to ${pack.period.previous_to} (${pack.period.basis}).`,
-    `Categories: ${pack.categories_filter?.join(', ') ?? 'all'}.`,
-    partner ? `Disclosure control: counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.` : 'No disclosure control applied (record-level role); handle as OFFICIAL-SENSITIVE.',
-    `Coverage: ${pack.coverage.rule}`,
-    ...(pack.coverage.gaps.length ? ['Coverage gaps:', ...pack.coverage.gaps.map((g) => `- ${g}`)] : ['Both periods are fully covered for the categories in scope.']),
-    '"no data" in the CSVs (null in JSON/GeoJSON, with no_data saying which period) marks a period without data for the category: it is not 0, and no change is computed from it.',
-    'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
-    'Planning sections:',
-    ...extra.readme,
-    'Contains public sector information licensed under the Open Government Licence v3.0.',
-    '',
-  ].join('\n'));
+  put(
+    'README.txt',
+    [
+      'Saferplaces tasking pack',
+      `Generated ${pack.generated_at} for ${p.user.email} (${p.user.role}).`,
+      `Purpose: ${meta.purpose}`,
+      `Recipient: ${meta.recipient}`,
+      `Period: ${pack.period.from} to ${pack.period.to} (exclusive), compared with ${pack.period.previous_from} to ${pack.period.previous_to} (${pack.period.basis}).`,
+      `Categories: ${pack.categories_filter?.join(', ') ?? 'all'}.`,
+      partner
+        ? `Disclosure control: counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.`
+        : 'No disclosure control applied (record-level role); handle as OFFICIAL-SENSITIVE.',
+      `Coverage: ${pack.coverage.rule}`,
+      ...(pack.coverage.gaps.length
+        ? ['Coverage gaps:', ...pack.coverage.gaps.map((g) => `- ${g}`)]
+        : ['Both periods are fully covered for the categories in scope.']),
+      '"no data" in the CSVs (null in JSON/GeoJSON, with no_data saying which period) marks a period without data for the category: it is not 0, and no change is computed from it.',
+      'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
+      'Planning sections:',
+      ...extra.readme,
+      'Contains public sector information licensed under the Open Government Licence v3.0.',
+      '',
+    ].join('\n'),
+  );
   return { files, records: extra.records };
 }
 
@@ -98,46 +158,57 @@ export function liveRoutes(deps: Deps) {
   const hub = hubFor(db);
 
   // ---------- change feed ----------
-  register(r, db, contract.getLive, async (c) => {
-    const p = principal(c);
-    const q = c.req.valid('query');
-    const header = c.req.header('last-event-id');
-    if (header !== undefined && !SEQ.test(header.trim())) throw new ApiError(400, 'invalid_parameter', 'Last-Event-ID must be a change seq');
-    const after = header !== undefined ? Number(header.trim()) : q.after;
-    const disclose = disclosed<LiveChange>(c);
-    return eventStream(c, db, p, async (out) => {
-      let last = 0;
-      let caughtUp = false;
-      const early: Change[] = [];
-      const emit = (ch: Change) => {
-        if (ch.seq <= last) return;
-        last = ch.seq;
-        out.send({ event: 'incidents', id: ch.seq, data: disclose(changeFor(ch, p)) });
-      };
-      // Subscribe first, then catch up: nothing committed in between is lost, nothing is sent twice.
-      const stop = await hub.onChange((ch) => (caughtUp ? emit(ch) : early.push(ch)));
-      try {
-        if (after === undefined) last = await currentSeq(db);
-        else {
-          const missed = await changesAfter(db, after, CATCH_UP_LIMIT + 1);
-          if (missed.length > CATCH_UP_LIMIT) {
-            last = await currentSeq(db);
-            out.send({ event: 'reset', id: last, data: { seq: last, reason: `more than ${CATCH_UP_LIMIT} changes missed: reload everything` } });
-          } else {
-            last = after;
-            missed.forEach(emit);
+  register(
+    r,
+    db,
+    contract.getLive,
+    async (c) => {
+      const p = principal(c);
+      const q = c.req.valid('query');
+      const header = c.req.header('last-event-id');
+      if (header !== undefined && !SEQ.test(header.trim()))
+        throw new ApiError(400, 'invalid_parameter', 'Last-Event-ID must be a change seq');
+      const after = header !== undefined ? Number(header.trim()) : q.after;
+      const disclose = disclosed<LiveChange>(c);
+      return eventStream(c, db, p, async (out) => {
+        let last = 0;
+        let caughtUp = false;
+        const early: Change[] = [];
+        const emit = (ch: Change) => {
+          if (ch.seq <= last) return;
+          last = ch.seq;
+          out.send({ event: 'incidents', id: ch.seq, data: disclose(changeFor(ch, p)) });
+        };
+        // Subscribe first, then catch up: nothing committed in between is lost, nothing is sent twice.
+        const stop = await hub.onChange((ch) => (caughtUp ? emit(ch) : early.push(ch)));
+        try {
+          if (after === undefined) last = await currentSeq(db);
+          else {
+            const missed = await changesAfter(db, after, CATCH_UP_LIMIT + 1);
+            if (missed.length > CATCH_UP_LIMIT) {
+              last = await currentSeq(db);
+              out.send({
+                event: 'reset',
+                id: last,
+                data: { seq: last, reason: `more than ${CATCH_UP_LIMIT} changes missed: reload everything` },
+              });
+            } else {
+              last = after;
+              missed.forEach(emit);
+            }
           }
+        } catch (e) {
+          stop();
+          throw e;
         }
-      } catch (e) {
-        stop();
-        throw e;
-      }
-      out.send({ event: 'ready', id: last, retry: RETRY_MS, data: { seq: last } });
-      caughtUp = true;
-      early.forEach(emit);
-      return stop;
-    });
-  }, { partnerData: changeMask });
+        out.send({ event: 'ready', id: last, retry: RETRY_MS, data: { seq: last } });
+        caughtUp = true;
+        early.forEach(emit);
+        return stop;
+      });
+    },
+    { partnerData: changeMask },
+  );
 
   // ---------- ingest ----------
   register(r, db, contract.ingestIncidents, async (c) => {
@@ -146,7 +217,12 @@ export function liveRoutes(deps: Deps) {
     const items = Array.isArray(body) ? body : Array.isArray(body.incidents) ? body.incidents : [body];
     const dataset = !Array.isArray(body) && Array.isArray(body.incidents) ? (body.dataset as string | undefined) : undefined;
     const out = await ingest(db, items, { dataset, createdBy: p.user.email });
-    await audit(db, p, c.get('ip'), { action: 'import', resource: 'incidents.api', query: { batch_id: out.batch_id, dataset: dataset ?? null, incidents: items.length }, recordCount: out.imported });
+    await audit(db, p, c.get('ip'), {
+      action: 'import',
+      resource: 'incidents.api',
+      query: { batch_id: out.batch_id, dataset: dataset ?? null, incidents: items.length },
+      recordCount: out.imported,
+    });
     return c.json(out, 200);
   });
 
@@ -157,7 +233,9 @@ export function liveRoutes(deps: Deps) {
     return c.json(present(await createMeeting(db, p.user.id, b.title)), 201);
   });
 
-  register(r, db, contract.listMeetings, async (c) => c.json({ meetings: (await listMeetings(db, c.req.valid('query'))).map(listed) }, 200));
+  register(r, db, contract.listMeetings, async (c) =>
+    c.json({ meetings: (await listMeetings(db, c.req.valid('query'))).map(listed) }, 200),
+  );
 
   register(r, db, contract.getMeeting, async (c) => c.json(present(await findMeeting(db, c.req.valid('param').id)), 200));
 
@@ -185,7 +263,12 @@ export function liveRoutes(deps: Deps) {
         }
         if (row.view_version <= version) return;
         version = row.view_version;
-        if (row.view) out.send({ event: 'view', id: row.view_version, data: { view: row.view, view_version: row.view_version, view_at: row.view_at } });
+        if (row.view)
+          out.send({
+            event: 'view',
+            id: row.view_version,
+            data: { view: row.view, view_version: row.view_version, view_at: row.view_at },
+          });
       };
       const stop = await hub.onMeeting(m.id, send);
       // The latest view on connect (read after subscribing, so no change is missed).
@@ -196,25 +279,37 @@ export function liveRoutes(deps: Deps) {
   });
 
   // ---------- tasking pack ----------
-  register(r, db, contract.getPack, async (c) => c.json(await buildPack(db, principal(c), c.req.valid('query')), 200), { partner: packMask });
+  register(r, db, contract.getPack, async (c) => c.json(await buildPack(db, principal(c), c.req.valid('query')), 200), {
+    partner: packMask,
+  });
 
-  register(r, db, contract.exportPack, async (c) => {
-    const p = principal(c);
-    const b = c.req.valid('json');
-    // The filters are GET /api/pack's query string (400 invalid_parameter `filters.<name>` like it).
-    const filters = parseFilters(packQuery, b.filters);
-    const pack = disclosed<Pack>(c)(await buildPack(db, p, filters));
-    const { files, records } = await packFiles(deps, pack, p, b);
-    const zip = zipSync(files, { level: 6, mtime: new Date() });
-    await audit(db, p, c.get('ip'), {
-      action: 'export', resource: 'pack.zip', query: filters, purpose: b.purpose, recipient: b.recipient,
-      recordCount: pack.comparison.categories.length + pack.top_cells.cells.length + (pack.wards?.areas.length ?? 0) + records,
-    });
-    return c.body(zip, 200, {
-      'content-type': 'application/zip',
-      'content-disposition': `attachment; filename="tasking-pack-${pack.period.from}-${pack.period.to}.zip"`,
-    });
-  }, { partnerData: dataMask<Pack>(packMask) });
+  register(
+    r,
+    db,
+    contract.exportPack,
+    async (c) => {
+      const p = principal(c);
+      const b = c.req.valid('json');
+      // The filters are GET /api/pack's query string (400 invalid_parameter `filters.<name>` like it).
+      const filters = parseFilters(packQuery, b.filters);
+      const pack = disclosed<Pack>(c)(await buildPack(db, p, filters));
+      const { files, records } = await packFiles(deps, pack, p, b);
+      const zip = zipSync(files, { level: 6, mtime: new Date() });
+      await audit(db, p, c.get('ip'), {
+        action: 'export',
+        resource: 'pack.zip',
+        query: filters,
+        purpose: b.purpose,
+        recipient: b.recipient,
+        recordCount: pack.comparison.categories.length + pack.top_cells.cells.length + (pack.wards?.areas.length ?? 0) + records,
+      });
+      return c.body(zip, 200, {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename="tasking-pack-${pack.period.from}-${pack.period.to}.zip"`,
+      });
+    },
+    { partnerData: dataMask<Pack>(packMask) },
+  );
 
   return r;
 }

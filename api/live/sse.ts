@@ -64,7 +64,15 @@ export function eventStream(c: Context<AppEnv>, db: Db, p: Principal, open: (out
       chain = chain.then(() => (stream.aborted || stream.closed ? undefined : fn())).catch(() => finish());
     };
     const out: Out = {
-      send: (m) => write(() => stream.writeSSE({ event: m.event, data: JSON.stringify(m.data), id: m.id === undefined ? undefined : String(m.id), retry: m.retry })),
+      send: (m) =>
+        write(() =>
+          stream.writeSSE({
+            event: m.event,
+            data: JSON.stringify(m.data),
+            id: m.id === undefined ? undefined : String(m.id),
+            retry: m.retry,
+          }),
+        ),
       end: () => write(async () => finish()),
     };
     stream.onAbort(() => finish());

@@ -12,7 +12,16 @@ import { importFile, type ImportOptions, type ImportSummary } from '../imports/i
 import { FetchError, type HttpOptions, type RateLimiter, type RequestRecord } from './http.js';
 import { lsoaPopulation } from './nomis.js';
 import { boundaries, GSS_CODE, lsoaCentroids, lsoaWardLookup, ONS_LAYERS, wardsOfLads, type OnsOptions } from './ons.js';
-import { crimesCsv, crimesInRing, forceAt, noLocationCount, policeLimiter, streetDates, type PoliceOptions, type Ring } from './police.js';
+import {
+  crimesCsv,
+  crimesInRing,
+  forceAt,
+  noLocationCount,
+  policeLimiter,
+  streetDates,
+  type PoliceOptions,
+  type Ring,
+} from './police.js';
 
 export interface Sources {
   ons: string;
@@ -46,7 +55,14 @@ export interface FetchOptions {
   signal?: AbortSignal;
   onProgress?: (p: StepProgress) => void;
   /** Client tuning (tests): retries, backoff, page sizes, the Nomis cap, the police.uk rate limit. */
-  tuning?: { attempts?: number; backoffMs?: number; onsPageSize?: number; nomisCap?: number; policeLimiter?: RateLimiter; timeoutMs?: number };
+  tuning?: {
+    attempts?: number;
+    backoffMs?: number;
+    onsPageSize?: number;
+    nomisCap?: number;
+    policeLimiter?: RateLimiter;
+    timeoutMs?: number;
+  };
 }
 
 export interface RunResult {
@@ -103,7 +119,12 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
   );
   const runId = run.id;
   const done = new Map(
-    (await db.query<StepRow>(`SELECT step, status, batch_id, detail FROM opendata_steps WHERE run_id = $1 AND status <> 'failed'`, [runId])).map((r) => [r.step, r]),
+    (
+      await db.query<StepRow>(
+        `SELECT step, status, batch_id, detail FROM opendata_steps WHERE run_id = $1 AND status <> 'failed'`,
+        [runId],
+      )
+    ).map((r) => [r.step, r]),
   );
   const t = o.tuning ?? {};
   const http: HttpOptions = { attempts: t.attempts, backoffMs: t.backoffMs, signal: o.signal, timeoutMs: t.timeoutMs };
@@ -114,7 +135,8 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
 
   let total = 8;
   let finished = 0;
-  const progress = (step: string, status: StepProgress['status']) => o.onProgress?.({ runId, step, done: finished, total, status });
+  const progress = (step: string, status: StepProgress['status']) =>
+    o.onProgress?.({ runId, step, done: finished, total, status });
 
   /** Import a fetched file through the pipeline; a failed import fails the step. */
   const importFetched = async (name: string, content: string, opts: ImportOptions): Promise<ImportSummary> => {
@@ -122,7 +144,8 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
     await fsp.writeFile(file, content, { mode: 0o600 });
     try {
       const s = await importFile(db, file, { createdBy: o.createdBy, ...opts });
-      if (s.status !== 'committed') throw new FetchError(s.error?.code ?? 'import_failed', `import of ${opts.fileName}: ${s.error?.message ?? 'failed'}`);
+      if (s.status !== 'committed')
+        throw new FetchError(s.error?.code ?? 'import_failed', `import of ${opts.fileName}: ${s.error?.message ?? 'failed'}`);
       return s;
     } finally {
       await fsp.rm(file, { force: true });
@@ -132,7 +155,9 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
   /** Run one step unless done before. `fn` returns what to record. */
   const step = async (
     name: string,
-    fn: (log: RequestRecord[]) => Promise<{ status: 'done' | 'empty'; batchId?: number | null; provenance?: unknown; detail?: Record<string, unknown> }>,
+    fn: (
+      log: RequestRecord[],
+    ) => Promise<{ status: 'done' | 'empty'; batchId?: number | null; provenance?: unknown; detail?: Record<string, unknown> }>,
   ): Promise<Record<string, unknown>> => {
     const prev = done.get(name);
     if (prev) {
@@ -146,7 +171,12 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
     try {
       r = await fn(log);
     } catch (e) {
-      const err = e instanceof FetchError ? { code: e.code, message: e.message } : o.signal?.aborted ? { code: 'aborted', message: 'The fetch was stopped.' } : { code: 'internal', message: (e as Error).message?.slice(0, 300) ?? 'failed' };
+      const err =
+        e instanceof FetchError
+          ? { code: e.code, message: e.message }
+          : o.signal?.aborted
+            ? { code: 'aborted', message: 'The fetch was stopped.' }
+            : { code: 'internal', message: (e as Error).message?.slice(0, 300) ?? 'failed' };
       await db.query(
         `INSERT INTO opendata_steps (run_id, step, status, provenance, detail) VALUES ($1, $2, 'failed', $3::jsonb, $4::jsonb)
          ON CONFLICT (run_id, step) DO UPDATE SET status = 'failed', provenance = EXCLUDED.provenance, detail = EXCLUDED.detail, finished_at = now(), batch_id = NULL`,
@@ -174,19 +204,36 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
       const missing = lads.filter((l) => !rows.some((r) => r.lad === l));
       if (missing.length) throw new FetchError('unknown_place', `The ONS ward lookup has no wards for ${missing.join(', ')}.`);
       return {
-        status: 'done', provenance: provenance('ONS Open Geography Portal', log, { layer: ONS_LAYERS.wardLad.service, ...ladParam }),
-        detail: { wards: [...new Set(rows.map((r) => r.ward))].sort(), lad_names: Object.fromEntries(rows.map((r) => [r.lad, r.ladName])) },
+        status: 'done',
+        provenance: provenance('ONS Open Geography Portal', log, { layer: ONS_LAYERS.wardLad.service, ...ladParam }),
+        detail: {
+          wards: [...new Set(rows.map((r) => r.ward))].sort(),
+          lad_names: Object.fromEntries(rows.map((r) => [r.lad, r.ladName])),
+        },
       };
     });
     const wards = wardInfo.wards as string[];
 
     // 2–3. District and ward boundaries.
-    const boundaryStep = (name: string, layer: typeof ONS_LAYERS.wards | typeof ONS_LAYERS.districts, codes: string[], level: string, label: string) =>
+    const boundaryStep = (
+      name: string,
+      layer: typeof ONS_LAYERS.wards | typeof ONS_LAYERS.districts,
+      codes: string[],
+      level: string,
+      label: string,
+    ) =>
       step(name, async (log) => {
         const fc = await boundaries(ons(log), layer, codes);
         const prov = provenance('ONS Open Geography Portal', log, { layer: layer.service, codes: codes.length, ...ladParam });
         const s = await importFetched(`${level}.geojson`, JSON.stringify(fc), {
-          kind: 'boundaries', level, label, codeField: layer.code, nameField: layer.name, crs: 'EPSG:4326', fileName: `ONS ${layer.service} (${lads.join(', ')})`, provenance: prov,
+          kind: 'boundaries',
+          level,
+          label,
+          codeField: layer.code,
+          nameField: layer.name,
+          crs: 'EPSG:4326',
+          fileName: `ONS ${layer.service} (${lads.join(', ')})`,
+          provenance: prov,
         });
         return { status: 'done', batchId: s.batchId, provenance: prov, detail: { areas: fc.features.length } };
       });
@@ -197,9 +244,18 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
     const lookup = await step('ons:lsoa_lookup', async (log) => {
       const rows = await lsoaWardLookup(ons(log), lads);
       if (!rows.length) throw new FetchError('unknown_place', `The ONS LSOA lookup has no LSOAs for ${lads.join(', ')}.`);
-      const csv = ['LSOA21CD,LSOA21NM,WD24CD,WD24NM,LAD24CD,LAD24NM', ...rows.map((r) => [r.lsoa, r.lsoaName, r.ward, r.wardName, r.lad, r.ladName].map(csvField).join(','))].join('\n') + '\n';
+      const csv =
+        [
+          'LSOA21CD,LSOA21NM,WD24CD,WD24NM,LAD24CD,LAD24NM',
+          ...rows.map((r) => [r.lsoa, r.lsoaName, r.ward, r.wardName, r.lad, r.ladName].map(csvField).join(',')),
+        ].join('\n') + '\n';
       const prov = provenance('ONS Open Geography Portal', log, { layer: ONS_LAYERS.lsoaWard.service, ...ladParam });
-      const s = await importFetched('lsoa-ward-lookup.csv', csv, { kind: 'population_lookup', level: 'ward', fileName: `ONS ${ONS_LAYERS.lsoaWard.service} (${lads.join(', ')})`, provenance: prov });
+      const s = await importFetched('lsoa-ward-lookup.csv', csv, {
+        kind: 'population_lookup',
+        level: 'ward',
+        fileName: `ONS ${ONS_LAYERS.lsoaWard.service} (${lads.join(', ')})`,
+        provenance: prov,
+      });
       return { status: 'done', batchId: s.batchId, provenance: prov, detail: { lsoas: rows.map((r) => r.lsoa).sort() } };
     });
     const lsoas = lookup.lsoas as string[];
@@ -207,9 +263,19 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
     // 5. LSOA boundaries.
     await step('ons:lsoas', async (log) => {
       const fc = await boundaries(ons(log), ONS_LAYERS.lsoas, lsoas);
-      const prov = provenance('ONS Open Geography Portal', log, { layer: ONS_LAYERS.lsoas.service, codes: lsoas.length, ...ladParam });
+      const prov = provenance('ONS Open Geography Portal', log, {
+        layer: ONS_LAYERS.lsoas.service,
+        codes: lsoas.length,
+        ...ladParam,
+      });
       const s = await importFetched('lsoas.geojson', JSON.stringify(fc), {
-        kind: 'boundaries', level: 'lsoa', codeField: 'LSOA21CD', nameField: 'LSOA21NM', crs: 'EPSG:4326', fileName: `ONS ${ONS_LAYERS.lsoas.service} (${lads.join(', ')})`, provenance: prov,
+        kind: 'boundaries',
+        level: 'lsoa',
+        codeField: 'LSOA21CD',
+        nameField: 'LSOA21NM',
+        crs: 'EPSG:4326',
+        fileName: `ONS ${ONS_LAYERS.lsoas.service} (${lads.join(', ')})`,
+        provenance: prov,
       });
       return { status: 'done', batchId: s.batchId, provenance: prov, detail: { areas: fc.features.length } };
     });
@@ -219,7 +285,12 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
       const rows = await lsoaCentroids(ons(log), lsoas);
       const csv = ['LSOA21CD,x,y', ...rows.map((r) => `${r.lsoa},${r.x},${r.y}`)].join('\n') + '\n';
       const prov = provenance('ONS Open Geography Portal', log, { layer: ONS_LAYERS.centroids.service, codes: lsoas.length });
-      const s = await importFetched('centroids.csv', csv, { kind: 'population_centroids', crs: 'EPSG:27700', fileName: `ONS ${ONS_LAYERS.centroids.service} (${lads.join(', ')})`, provenance: prov });
+      const s = await importFetched('centroids.csv', csv, {
+        kind: 'population_centroids',
+        crs: 'EPSG:27700',
+        fileName: `ONS ${ONS_LAYERS.centroids.service} (${lads.join(', ')})`,
+        provenance: prov,
+      });
       return { status: 'done', batchId: s.batchId, provenance: prov, detail: { centroids: rows.length } };
     });
 
@@ -228,9 +299,24 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
       const rows = await lsoaPopulation({ ...http, baseUrl: o.sources.nomis, cap: t.nomisCap, log }, lads);
       if (!rows.length) throw new FetchError('no_data', 'Nomis returned no LSOA populations.');
       const csv = ['LSOA21CD,population', ...rows.map((r) => `${r.lsoa},${r.population}`)].join('\n') + '\n';
-      const prov = provenance('Nomis (ONS Census 2021, TS001 usual residents)', log, { dataset: 'NM_2021_1', geography: lads.map((l) => `${l}TYPE151`) });
-      const s = await importFetched('population.csv', csv, { kind: 'population', level: 'lsoa', codeField: 'LSOA21CD', valueField: 'population', fileName: `Nomis NM_2021_1 (${lads.join(', ')})`, provenance: prov });
-      return { status: 'done', batchId: s.batchId, provenance: prov, detail: { lsoas: rows.length, residents: rows.reduce((a, r) => a + r.population, 0) } };
+      const prov = provenance('Nomis (ONS Census 2021, TS001 usual residents)', log, {
+        dataset: 'NM_2021_1',
+        geography: lads.map((l) => `${l}TYPE151`),
+      });
+      const s = await importFetched('population.csv', csv, {
+        kind: 'population',
+        level: 'lsoa',
+        codeField: 'LSOA21CD',
+        valueField: 'population',
+        fileName: `Nomis NM_2021_1 (${lads.join(', ')})`,
+        provenance: prov,
+      });
+      return {
+        status: 'done',
+        batchId: s.batchId,
+        provenance: prov,
+        detail: { lsoas: rows.length, residents: rows.reduce((a, r) => a + r.population, 0) },
+      };
     });
 
     // 8. Street crime, one month per step. The area asked for is the authorities' outline (slightly widened).
@@ -241,7 +327,11 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
         [lads],
       );
       const force = await forceAt(police(log), c.lat, c.lon);
-      return { status: 'done', provenance: provenance('police.uk API', log, { endpoint: 'locate-neighbourhood' }), detail: { force } };
+      return {
+        status: 'done',
+        provenance: provenance('police.uk API', log, { endpoint: 'locate-neighbourhood' }),
+        detail: { force },
+      };
     });
     const force = forceInfo.force as string | null;
     const dateLog: RequestRecord[] = [];
@@ -255,14 +345,36 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
         const crimes = new Map<number, Parameters<typeof crimesCsv>[0][number]>();
         for (const ring of rings) for (const [id, c] of await crimesInRing(p, ring, month, stats)) crimes.set(id, c);
         const noLocation = force ? await noLocationCount(p, force, month) : null;
-        const prov = provenance('police.uk API', log, { endpoint: 'crimes-street/all-crime', date: month, polygons: rings.length, vertices: rings.reduce((a, r) => a + r.length, 0), splits: stats.splits, ...ladParam });
+        const prov = provenance('police.uk API', log, {
+          endpoint: 'crimes-street/all-crime',
+          date: month,
+          polygons: rings.length,
+          vertices: rings.reduce((a, r) => a + r.length, 0),
+          splits: stats.splits,
+          ...ladParam,
+        });
         const detail = { crimes: crimes.size, requests: stats.requests, splits: stats.splits, force, no_location: noLocation };
         // No crime at all in a whole local authority means nothing was published (e.g. a force's missing months):
         // recorded as empty, not imported, so the month stays "not covered" instead of a false zero.
-        if (!crimes.size) return { status: 'empty', provenance: prov, detail: { ...detail, note: 'police.uk returned no street crime for this area and month: not covered' } };
+        if (!crimes.size)
+          return {
+            status: 'empty',
+            provenance: prov,
+            detail: { ...detail, note: 'police.uk returned no street crime for this area and month: not covered' },
+          };
         const list = [...crimes.values()].sort((a, b) => a.id - b.id);
-        const s = await importFetched(`street-${month}.csv`, crimesCsv(list), { kind: 'incidents_csv', dataset: POLICE_DATASET, fileName: `police.uk street crime ${month} (${lads.join(', ')})`, provenance: prov });
-        return { status: 'done', batchId: s.batchId, provenance: prov, detail: { ...detail, imported: s.imported, duplicates: s.duplicates, rejected: s.rejected } };
+        const s = await importFetched(`street-${month}.csv`, crimesCsv(list), {
+          kind: 'incidents_csv',
+          dataset: POLICE_DATASET,
+          fileName: `police.uk street crime ${month} (${lads.join(', ')})`,
+          provenance: prov,
+        });
+        return {
+          status: 'done',
+          batchId: s.batchId,
+          provenance: prov,
+          detail: { ...detail, imported: s.imported, duplicates: s.duplicates, rejected: s.rejected },
+        };
       });
     }
     await db.query(`UPDATE opendata_runs SET status = 'done', updated_at = now() WHERE id = $1`, [runId]);
@@ -270,7 +382,10 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
   } catch (e) {
     const info = (e as { info?: { code: string; message: string } }).info ?? { code: 'internal', message: (e as Error).message };
     const stepName = (e as { step?: string }).step ?? '';
-    await db.query(`UPDATE opendata_runs SET status = 'incomplete', updated_at = now(), last_error = $2::jsonb WHERE id = $1`, [runId, JSON.stringify({ ...info, step: stepName })]);
+    await db.query(`UPDATE opendata_runs SET status = 'incomplete', updated_at = now(), last_error = $2::jsonb WHERE id = $1`, [
+      runId,
+      JSON.stringify({ ...info, step: stepName }),
+    ]);
     if (o.signal?.aborted) throw e;
     return { runId, status: 'incomplete', steps: await stepList(db, runId), error: { ...info, step: stepName } };
   }

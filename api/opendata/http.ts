@@ -12,7 +12,11 @@ export interface RequestRecord {
 }
 
 export class FetchError extends Error {
-  constructor(public code: string, message: string, public status?: number) {
+  constructor(
+    public code: string,
+    message: string,
+    public status?: number,
+  ) {
     super(message);
   }
 }
@@ -21,7 +25,10 @@ export class FetchError extends Error {
 export class RateLimiter {
   private tokens: number;
   private last = Date.now();
-  constructor(private rate: number, private burst: number) {
+  constructor(
+    private rate: number,
+    private burst: number,
+  ) {
     this.tokens = burst;
   }
 
@@ -78,7 +85,8 @@ export interface Answer {
 
 async function readLimited(res: Response, maxBytes: number): Promise<string> {
   const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new FetchError('too_large', `The answer is ${declared} bytes, more than the ${maxBytes} allowed.`);
+  if (declared > maxBytes)
+    throw new FetchError('too_large', `The answer is ${declared} bytes, more than the ${maxBytes} allowed.`);
   if (!res.body) return '';
   const reader = res.body.getReader();
   const parts: Uint8Array[] = [];
@@ -126,7 +134,10 @@ export async function request(
       res = await fetch(url, {
         method,
         signal: AbortSignal.any(signals),
-        headers: { accept: 'application/json, text/csv;q=0.9, */*;q=0.5', ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        headers: {
+          accept: 'application/json, text/csv;q=0.9, */*;q=0.5',
+          ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
         body: init.form ? new URLSearchParams(init.form).toString() : undefined,
       });
     } catch (e) {
@@ -136,7 +147,13 @@ export async function request(
       wait = Math.min(wait * 2, 30_000);
       continue;
     }
-    o.log?.push({ url, method, ...(init.form ? { form: shortForm(init.form) } : {}), status: res.status, fetched_at: new Date().toISOString() });
+    o.log?.push({
+      url,
+      method,
+      ...(init.form ? { form: shortForm(init.form) } : {}),
+      status: res.status,
+      fetched_at: new Date().toISOString(),
+    });
     if (init.pass?.includes(res.status) || (res.status < 500 && res.status !== 429)) {
       return { status: res.status, body: await readLimited(res, o.maxBytes ?? DEFAULTS.maxBytes) };
     }

@@ -4,13 +4,26 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/index.js';
-import { checkSpec, fetchOpenData, scopeKey, type FetchOptions, type FetchSpec, type RunResult, type Sources, type StepProgress } from './fetch.js';
+import {
+  checkSpec,
+  fetchOpenData,
+  scopeKey,
+  type FetchOptions,
+  type FetchSpec,
+  type RunResult,
+  type Sources,
+  type StepProgress,
+} from './fetch.js';
 
 export class OpenDataJobs {
   private tail: Promise<unknown> = Promise.resolve();
   private live = new Map<number, Omit<StepProgress, 'status'> & { status: StepProgress['status'] | 'queued' }>();
 
-  constructor(private db: Db, private sources: Sources, private workDir: string) {}
+  constructor(
+    private db: Db,
+    private sources: Sources,
+    private workDir: string,
+  ) {}
 
   /** Queue a fetch; resolves to the run id at once (the run row exists before the fetch starts). */
   async enqueue(spec: FetchSpec, createdBy: string): Promise<{ runId: number; done: Promise<RunResult> }> {
@@ -24,7 +37,11 @@ export class OpenDataJobs {
     this.live.set(runId, { runId, step: '', done: 0, total: 0, status: 'queued' });
     const done = this.tail.then(async () => {
       try {
-        return await fetchOpenData(this.db, s, this.options(createdBy, (p) => this.live.set(runId, p)));
+        return await fetchOpenData(
+          this.db,
+          s,
+          this.options(createdBy, (p) => this.live.set(runId, p)),
+        );
       } finally {
         this.live.delete(runId);
       }
@@ -46,6 +63,7 @@ export class OpenDataJobs {
 export async function refreshAll(db: Db, o: Omit<FetchOptions, 'workDir'> & { workDir?: string }): Promise<RunResult[]> {
   const runs = await db.query<{ id: number; spec: FetchSpec }>(`SELECT id, spec FROM opendata_runs ORDER BY id`);
   const out: RunResult[] = [];
-  for (const r of runs) out.push(await fetchOpenData(db, r.spec, { ...o, workDir: o.workDir ?? path.join(os.tmpdir(), 'saferplaces-opendata') }));
+  for (const r of runs)
+    out.push(await fetchOpenData(db, r.spec, { ...o, workDir: o.workDir ?? path.join(os.tmpdir(), 'saferplaces-opendata') }));
   return out;
 }

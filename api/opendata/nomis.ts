@@ -45,13 +45,21 @@ export async function lsoaPopulation(o: NomisOptions, lads: string[]): Promise<A
       throw new FetchError('bad_answer', `Nomis: the answer is not CSV (${(e as Error).message.slice(0, 100)}).`);
     }
     const header = (records.shift() ?? []).map((h) => h.trim().toUpperCase());
-    const ci = header.indexOf('GEOGRAPHY_CODE'), vi = header.indexOf('OBS_VALUE');
-    if (ci < 0 || vi < 0) throw new FetchError('bad_answer', `Nomis: expected GEOGRAPHY_CODE and OBS_VALUE columns, got ${header.join(', ').slice(0, 120)}.`);
+    const ci = header.indexOf('GEOGRAPHY_CODE'),
+      vi = header.indexOf('OBS_VALUE');
+    if (ci < 0 || vi < 0)
+      throw new FetchError(
+        'bad_answer',
+        `Nomis: expected GEOGRAPHY_CODE and OBS_VALUE columns, got ${header.join(', ').slice(0, 120)}.`,
+      );
     for (const r of records) {
-      const code = (r[ci] ?? '').trim(), v = (r[vi] ?? '').trim();
+      const code = (r[ci] ?? '').trim(),
+        v = (r[vi] ?? '').trim();
       if (!LSOA_CODE.test(code)) throw new FetchError('bad_answer', `Nomis: "${code.slice(0, 20)}" is not an LSOA code.`);
-      if (!/^\d{1,9}$/.test(v)) throw new FetchError('bad_answer', `Nomis: population "${v.slice(0, 20)}" for ${code} is not a whole number.`);
-      if (out.has(code) && out.get(code) !== +v) throw new FetchError('bad_answer', `Nomis: ${code} comes twice with different values.`);
+      if (!/^\d{1,9}$/.test(v))
+        throw new FetchError('bad_answer', `Nomis: population "${v.slice(0, 20)}" for ${code} is not a whole number.`);
+      if (out.has(code) && out.get(code) !== +v)
+        throw new FetchError('bad_answer', `Nomis: ${code} comes twice with different values.`);
       out.set(code, +v);
     }
     offset += records.length;

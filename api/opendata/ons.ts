@@ -68,7 +68,8 @@ async function queryJson(url: string, o: OnsOptions): Promise<Record<string, unk
     const a = await request(url, {}, o);
     if (a.status !== 200) throw new FetchError('remote_error', `ONS ${url.split('?')[0]}: HTTP ${a.status}.`, a.status);
     const body = parseJson(a.body, 'ONS query');
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new FetchError('bad_answer', 'ONS query: the answer is not a JSON object.');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new FetchError('bad_answer', 'ONS query: the answer is not a JSON object.');
     const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } }).error;
     if (!err) return body as Record<string, unknown>;
     const code = Number(err.code);
@@ -98,31 +99,42 @@ export async function queryAll(
   const countUrl = `${url}?${new URLSearchParams({ where, returnCountOnly: 'true', f: 'json' })}`;
   const c = await queryJson(countUrl, o);
   const count = c.count;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw new FetchError('bad_answer', `ONS ${layer.service}: the count is not a number.`);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+    throw new FetchError('bad_answer', `ONS ${layer.service}: the count is not a number.`);
   const pageSize = Math.min(o.pageSize ?? MAX_PAGE, MAX_PAGE);
   const out: Array<Record<string, unknown>> = [];
   const maxPages = Math.ceil(count / 1) + 1; // a server may cap pages below pageSize: at worst one record a page
   for (let page = 0; out.length < count || page === 0; page++) {
     if (page > maxPages) throw new FetchError('bad_answer', `ONS ${layer.service}: paging does not end.`);
     const params = new URLSearchParams({
-      where, outFields: opts.outFields.join(','), orderByFields: layer.code, resultOffset: String(out.length),
-      resultRecordCount: String(pageSize), returnGeometry: String(opts.geometry), f: opts.geometry ? 'geojson' : 'json',
+      where,
+      outFields: opts.outFields.join(','),
+      orderByFields: layer.code,
+      resultOffset: String(out.length),
+      resultRecordCount: String(pageSize),
+      returnGeometry: String(opts.geometry),
+      f: opts.geometry ? 'geojson' : 'json',
       ...(opts.geometry ? { outSR: '4326' } : {}),
     });
     const body = await queryJson(`${url}?${params}`, o);
     const p = opts.geometry ? geojsonPage(body, layer) : jsonPage(body, layer);
     out.push(...p.rows);
-    if (!p.more && out.length < count) throw new FetchError('bad_answer', `ONS ${layer.service}: the pages hold ${out.length} records, the count said ${count}.`);
+    if (!p.more && out.length < count)
+      throw new FetchError('bad_answer', `ONS ${layer.service}: the pages hold ${out.length} records, the count said ${count}.`);
     if (!p.more) break;
     if (p.rows.length === 0) throw new FetchError('bad_answer', `ONS ${layer.service}: an empty page says there are more.`);
   }
-  if (out.length !== count) throw new FetchError('bad_answer', `ONS ${layer.service}: got ${out.length} records, the count said ${count}.`);
+  if (out.length !== count)
+    throw new FetchError('bad_answer', `ONS ${layer.service}: got ${out.length} records, the count said ${count}.`);
   return out;
 }
 
 function geojsonPage(body: Record<string, unknown>, layer: OnsLayer): Page<Record<string, unknown>> {
-  if (body.type !== 'FeatureCollection' || !Array.isArray(body.features)) throw new FetchError('bad_answer', `ONS ${layer.service}: expected a GeoJSON FeatureCollection.`);
-  const more = (body.properties as { exceededTransferLimit?: unknown } | undefined)?.exceededTransferLimit === true || body.exceededTransferLimit === true;
+  if (body.type !== 'FeatureCollection' || !Array.isArray(body.features))
+    throw new FetchError('bad_answer', `ONS ${layer.service}: expected a GeoJSON FeatureCollection.`);
+  const more =
+    (body.properties as { exceededTransferLimit?: unknown } | undefined)?.exceededTransferLimit === true ||
+    body.exceededTransferLimit === true;
   return { rows: body.features as Array<Record<string, unknown>>, more };
 }
 
@@ -137,10 +149,17 @@ function jsonPage(body: Record<string, unknown>, layer: OnsLayer): Page<Record<s
 }
 
 /** Query with a long code list, `CODES_PER_QUERY` codes at a time. */
-export async function queryByCodes(o: OnsOptions, layer: OnsLayer, field: string, codes: string[], opts: { outFields: string[]; geometry: boolean }) {
+export async function queryByCodes(
+  o: OnsOptions,
+  layer: OnsLayer,
+  field: string,
+  codes: string[],
+  opts: { outFields: string[]; geometry: boolean },
+) {
   const out: Array<Record<string, unknown>> = [];
   const sorted = [...new Set(codes)].sort();
-  for (let i = 0; i < sorted.length; i += CODES_PER_QUERY) out.push(...(await queryAll(o, layer, inCodes(field, sorted.slice(i, i + CODES_PER_QUERY)), opts)));
+  for (let i = 0; i < sorted.length; i += CODES_PER_QUERY)
+    out.push(...(await queryAll(o, layer, inCodes(field, sorted.slice(i, i + CODES_PER_QUERY)), opts)));
   return out;
 }
 
@@ -166,13 +185,24 @@ export interface WardRow {
 
 /** Wards of the given local authorities (ward→LAD lookup). */
 export async function wardsOfLads(o: OnsOptions, lads: string[]): Promise<WardRow[]> {
-  const rows = await queryByCodes(o, ONS_LAYERS.wardLad, 'LAD24CD', lads, { outFields: ['WD24CD', 'WD24NM', 'LAD24CD', 'LAD24NM'], geometry: false });
-  return rows.map((r) => ({ ward: codeOf(r, 'WD24CD', 'ward lookup'), wardName: nameOf(r, 'WD24NM'), lad: codeOf(r, 'LAD24CD', 'ward lookup'), ladName: nameOf(r, 'LAD24NM') }));
+  const rows = await queryByCodes(o, ONS_LAYERS.wardLad, 'LAD24CD', lads, {
+    outFields: ['WD24CD', 'WD24NM', 'LAD24CD', 'LAD24NM'],
+    geometry: false,
+  });
+  return rows.map((r) => ({
+    ward: codeOf(r, 'WD24CD', 'ward lookup'),
+    wardName: nameOf(r, 'WD24NM'),
+    lad: codeOf(r, 'LAD24CD', 'ward lookup'),
+    ladName: nameOf(r, 'LAD24NM'),
+  }));
 }
 
 /** Local authority codes for names ("Lewisham", "West Lindsey"), from the ward→LAD lookup. */
 export async function ladsByName(o: OnsOptions, names: string[]): Promise<Array<{ code: string; name: string }>> {
-  const rows = await queryAll(o, ONS_LAYERS.wardLad, inNames('LAD24NM', names), { outFields: ['LAD24CD', 'LAD24NM'], geometry: false });
+  const rows = await queryAll(o, ONS_LAYERS.wardLad, inNames('LAD24NM', names), {
+    outFields: ['LAD24CD', 'LAD24NM'],
+    geometry: false,
+  });
   const seen = new Map<string, string>();
   for (const r of rows) seen.set(codeOf(r, 'LAD24CD', 'ward lookup'), nameOf(r, 'LAD24NM'));
   return [...seen].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
@@ -180,7 +210,10 @@ export async function ladsByName(o: OnsOptions, names: string[]): Promise<Array<
 
 /** Local authorities in a police force area (LAD→CSP→PFA lookup). */
 export async function ladsOfForceArea(o: OnsOptions, pfa: string): Promise<Array<{ code: string; name: string }>> {
-  const rows = await queryAll(o, ONS_LAYERS.ladPfa, inCodes('PFA24CD', [pfa]), { outFields: ['LAD24CD', 'LAD24NM'], geometry: false });
+  const rows = await queryAll(o, ONS_LAYERS.ladPfa, inCodes('PFA24CD', [pfa]), {
+    outFields: ['LAD24CD', 'LAD24NM'],
+    geometry: false,
+  });
   return rows.map((r) => ({ code: codeOf(r, 'LAD24CD', 'force lookup'), name: nameOf(r, 'LAD24NM') }));
 }
 
@@ -208,19 +241,28 @@ export interface LsoaWardRow {
 /** The LSOA→ward best-fit lookup rows of the given local authorities. */
 export async function lsoaWardLookup(o: OnsOptions, lads: string[]): Promise<LsoaWardRow[]> {
   const rows = await queryByCodes(o, ONS_LAYERS.lsoaWard, 'LAD24CD', lads, {
-    outFields: ['LSOA21CD', 'LSOA21NM', 'WD24CD', 'WD24NM', 'LAD24CD', 'LAD24NM'], geometry: false,
+    outFields: ['LSOA21CD', 'LSOA21NM', 'WD24CD', 'WD24NM', 'LAD24CD', 'LAD24NM'],
+    geometry: false,
   });
   return rows.map((r) => ({
-    lsoa: codeOf(r, 'LSOA21CD', 'LSOA lookup'), lsoaName: nameOf(r, 'LSOA21NM'), ward: codeOf(r, 'WD24CD', 'LSOA lookup'),
-    wardName: nameOf(r, 'WD24NM'), lad: codeOf(r, 'LAD24CD', 'LSOA lookup'), ladName: nameOf(r, 'LAD24NM'),
+    lsoa: codeOf(r, 'LSOA21CD', 'LSOA lookup'),
+    lsoaName: nameOf(r, 'LSOA21NM'),
+    ward: codeOf(r, 'WD24CD', 'LSOA lookup'),
+    wardName: nameOf(r, 'WD24NM'),
+    lad: codeOf(r, 'LAD24CD', 'LSOA lookup'),
+    ladName: nameOf(r, 'LAD24NM'),
   }));
 }
 
 /** Population-weighted centroids (British National Grid x, y) of the given LSOAs. */
 export async function lsoaCentroids(o: OnsOptions, lsoas: string[]): Promise<Array<{ lsoa: string; x: number; y: number }>> {
-  const rows = await queryByCodes(o, ONS_LAYERS.centroids, 'LSOA21CD', lsoas, { outFields: ['LSOA21CD', 'x', 'y'], geometry: false });
+  const rows = await queryByCodes(o, ONS_LAYERS.centroids, 'LSOA21CD', lsoas, {
+    outFields: ['LSOA21CD', 'x', 'y'],
+    geometry: false,
+  });
   return rows.map((r) => {
-    const x = Number(r.x), y = Number(r.y);
+    const x = Number(r.x),
+      y = Number(r.y);
     if (!Number.isFinite(x) || !Number.isFinite(y)) throw new FetchError('bad_answer', 'ONS centroids: x or y is not a number.');
     return { lsoa: codeOf(r, 'LSOA21CD', 'centroids'), x, y };
   });

@@ -28,7 +28,8 @@ export async function streetDates(o: PoliceOptions): Promise<string[]> {
   if (!Array.isArray(body)) throw new FetchError('bad_answer', 'police.uk crimes-street-dates: expected a list.');
   const months = body.map((d) => (d as { date?: unknown })?.date);
   const bad = months.find((m) => typeof m !== 'string' || !MONTH.test(m));
-  if (bad !== undefined) throw new FetchError('bad_answer', `police.uk crimes-street-dates: "${String(bad).slice(0, 20)}" is not a month.`);
+  if (bad !== undefined)
+    throw new FetchError('bad_answer', `police.uk crimes-street-dates: "${String(bad).slice(0, 20)}" is not a month.`);
   return [...new Set(months as string[])].sort();
 }
 
@@ -70,28 +71,56 @@ export interface Crime {
   location_subtype: string;
 }
 
-const text = (v: unknown, max = 300) => (typeof v === 'string' ? v.slice(0, max) : v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : '');
+const text = (v: unknown, max = 300) =>
+  typeof v === 'string' ? v.slice(0, max) : v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : '';
 
 /** One crime of the API's JSON, checked; throws on anything that is not one. */
 export function toCrime(raw: unknown, month: string): Crime {
   const c = raw as Record<string, any>;
   if (!c || typeof c !== 'object') throw new FetchError('bad_answer', 'police.uk: a crime is not an object.');
   const id = Number(c.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new FetchError('bad_answer', `police.uk: crime id "${text(c.id, 20)}" is not a positive integer.`);
-  if (c.month !== month) throw new FetchError('bad_answer', `police.uk: crime ${id} is for month "${text(c.month, 10)}", not ${month}.`);
-  if (typeof c.category !== 'string' || !/^[a-z][a-z-]{0,59}$/.test(c.category)) throw new FetchError('bad_answer', `police.uk: crime ${id} has category "${text(c.category, 40)}".`);
-  const lat = Number(c.location?.latitude), lon = Number(c.location?.longitude);
-  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) throw new FetchError('bad_answer', `police.uk: crime ${id} has no usable location.`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new FetchError('bad_answer', `police.uk: crime id "${text(c.id, 20)}" is not a positive integer.`);
+  if (c.month !== month)
+    throw new FetchError('bad_answer', `police.uk: crime ${id} is for month "${text(c.month, 10)}", not ${month}.`);
+  if (typeof c.category !== 'string' || !/^[a-z][a-z-]{0,59}$/.test(c.category))
+    throw new FetchError('bad_answer', `police.uk: crime ${id} has category "${text(c.category, 40)}".`);
+  const lat = Number(c.location?.latitude),
+    lon = Number(c.location?.longitude);
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+    throw new FetchError('bad_answer', `police.uk: crime ${id} has no usable location.`);
   return {
-    month, category: c.category, location_type: text(c.location_type, 40), latitude: lat, longitude: lon,
-    street_id: text(c.location?.street?.id, 20), street_name: text(c.location?.street?.name), context: text(c.context, 1000),
-    outcome_category: text(c.outcome_status?.category), outcome_date: text(c.outcome_status?.date, 10),
-    persistent_id: text(c.persistent_id, 100), id, location_subtype: text(c.location_subtype, 100),
+    month,
+    category: c.category,
+    location_type: text(c.location_type, 40),
+    latitude: lat,
+    longitude: lon,
+    street_id: text(c.location?.street?.id, 20),
+    street_name: text(c.location?.street?.name),
+    context: text(c.context, 1000),
+    outcome_category: text(c.outcome_status?.category),
+    outcome_date: text(c.outcome_status?.date, 10),
+    persistent_id: text(c.persistent_id, 100),
+    id,
+    location_subtype: text(c.location_subtype, 100),
   };
 }
 
-export const API_CSV_HEADER = ['month', 'category', 'location_type', 'latitude', 'longitude', 'street_id', 'street_name', 'context',
-  'outcome_category', 'outcome_date', 'persistent_id', 'id', 'location_subtype'] as const;
+export const API_CSV_HEADER = [
+  'month',
+  'category',
+  'location_type',
+  'latitude',
+  'longitude',
+  'street_id',
+  'street_name',
+  'context',
+  'outcome_category',
+  'outcome_date',
+  'persistent_id',
+  'id',
+  'location_subtype',
+] as const;
 
 const csvField = (v: string | number) => {
   const s = String(v);
@@ -112,8 +141,10 @@ export function clipRing(ring: Ring, axis: 0 | 1, at: number, keepBelow: boolean
   const inside = (p: [number, number]) => (keepBelow ? p[axis] <= at : p[axis] >= at);
   const out: Ring = [];
   for (let i = 0; i < ring.length; i++) {
-    const a = ring[i], b = ring[(i + 1) % ring.length];
-    const ia = inside(a), ib = inside(b);
+    const a = ring[i],
+      b = ring[(i + 1) % ring.length];
+    const ia = inside(a),
+      ib = inside(b);
     if (ia) out.push(a);
     if (ia !== ib) {
       const t = (at - a[axis]) / (b[axis] - a[axis]);
@@ -127,7 +158,8 @@ export function clipRing(ring: Ring, axis: 0 | 1, at: number, keepBelow: boolean
 
 /** Two halves of a ring, cut across the longer side of its bounding box. */
 export function splitRing(ring: Ring): [Ring, Ring] {
-  const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+  const xs = ring.map((p) => p[0]),
+    ys = ring.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const axis: 0 | 1 = x1 - x0 >= y1 - y0 ? 0 : 1;
   const mid = axis === 0 ? (x0 + x1) / 2 : (y0 + y1) / 2;
@@ -138,16 +170,31 @@ export function splitRing(ring: Ring): [Ring, Ring] {
  * Every street crime of `month` inside the ring: 503 (too many) → the two halves, recursively. Crimes on a
  * cut line may come back from both halves: kept once, by id.
  */
-export async function crimesInRing(o: PoliceOptions, ring: Ring, month: string, stats = { requests: 0, splits: 0 }, depth = 0): Promise<Map<number, Crime>> {
+export async function crimesInRing(
+  o: PoliceOptions,
+  ring: Ring,
+  month: string,
+  stats = { requests: 0, splits: 0 },
+  depth = 0,
+): Promise<Map<number, Crime>> {
   if (!MONTH.test(month)) throw new FetchError('bad_parameter', `bad month ${month}`);
   const out = new Map<number, Crime>();
   if (ring.length < 3) return out;
   stats.requests++;
-  const a = await request(`${o.baseUrl}/crimes-street/all-crime`, { method: 'POST', form: { poly: polyParam(ring), date: month }, pass: [503] }, o);
+  const a = await request(
+    `${o.baseUrl}/crimes-street/all-crime`,
+    { method: 'POST', form: { poly: polyParam(ring), date: month }, pass: [503] },
+    o,
+  );
   if (a.status === 503) {
-    if (depth >= MAX_SPLIT_DEPTH) throw new FetchError('too_many_crimes', `police.uk: still more than 10,000 crimes after splitting the area ${depth} times (${month}).`);
+    if (depth >= MAX_SPLIT_DEPTH)
+      throw new FetchError(
+        'too_many_crimes',
+        `police.uk: still more than 10,000 crimes after splitting the area ${depth} times (${month}).`,
+      );
     stats.splits++;
-    for (const half of splitRing(ring)) for (const [id, c] of await crimesInRing(o, half, month, stats, depth + 1)) out.set(id, c);
+    for (const half of splitRing(ring))
+      for (const [id, c] of await crimesInRing(o, half, month, stats, depth + 1)) out.set(id, c);
     return out;
   }
   if (a.status !== 200) throw new FetchError('remote_error', `police.uk crimes-street: HTTP ${a.status} (${month}).`, a.status);

@@ -35,12 +35,18 @@ export function openDataRoutes({ db, config }: Deps) {
     try {
       if (b.names) {
         const found = await ladsByName({ baseUrl: sources.ons, attempts: 3 }, b.names);
-        if (found.length !== b.names.length) throw new ApiError(400, 'unknown_place', `Found ${found.map((f) => f.name).join(', ') || 'no local authority'} for ${b.names.join(', ')}; give the names as ONS spells them, or the codes.`);
+        if (found.length !== b.names.length)
+          throw new ApiError(
+            400,
+            'unknown_place',
+            `Found ${found.map((f) => f.name).join(', ') || 'no local authority'} for ${b.names.join(', ')}; give the names as ONS spells them, or the codes.`,
+          );
         lads = found.map((f) => f.code);
         label ??= found.map((f) => f.name).join(', ');
       } else if (b.force_area) {
         const found = await ladsOfForceArea({ baseUrl: sources.ons, attempts: 3 }, b.force_area);
-        if (!found.length) throw new ApiError(400, 'unknown_place', `No local authorities found for police force area ${b.force_area}.`);
+        if (!found.length)
+          throw new ApiError(400, 'unknown_place', `No local authorities found for police force area ${b.force_area}.`);
         lads = found.map((f) => f.code);
       }
     } catch (e) {
@@ -49,7 +55,12 @@ export function openDataRoutes({ db, config }: Deps) {
     }
     const chosen = lads!; // exactly one of lads, names, force_area (the body's schema), each giving codes
     const { runId, done } = await jobs.enqueue({ lads: chosen, months: b.months, label }, p.user.email);
-    await audit(db, p, c.get('ip'), { action: 'import', resource: `opendata/${runId}`, query: { lads, months: b.months }, outcome: 'queued' });
+    await audit(db, p, c.get('ip'), {
+      action: 'import',
+      resource: `opendata/${runId}`,
+      query: { lads, months: b.months },
+      outcome: 'queued',
+    });
     void done.catch((e) => console.error(`open data fetch ${runId} failed:`, e));
     return c.json({ id: runId, lads: chosen }, 202);
   });
@@ -72,10 +83,19 @@ export function openDataRoutes({ db, config }: Deps) {
 
   register(r, db, contract.getRun, async (c) => {
     const { id } = c.req.valid('param');
-    const [run] = await db.query<Run>(`SELECT id, label, spec, status, created_by, created_at, updated_at, last_error FROM opendata_runs WHERE id = $1`, [id]);
+    const [run] = await db.query<Run>(
+      `SELECT id, label, spec, status, created_by, created_at, updated_at, last_error FROM opendata_runs WHERE id = $1`,
+      [id],
+    );
     if (!run) throw new ApiError(404, 'not_found', `No open data fetch ${id}.`);
-    const steps = await db.query<Step>(`SELECT step, status, batch_id, provenance, detail, finished_at FROM opendata_steps WHERE run_id = $1 ORDER BY finished_at, step`, [id]);
-    const months = steps.filter((s) => s.step.startsWith('police:20')).map((s) => s.step.slice(7)).sort();
+    const steps = await db.query<Step>(
+      `SELECT step, status, batch_id, provenance, detail, finished_at FROM opendata_steps WHERE run_id = $1 ORDER BY finished_at, step`,
+      [id],
+    );
+    const months = steps
+      .filter((s) => s.step.startsWith('police:20'))
+      .map((s) => s.step.slice(7))
+      .sort();
     const force = (steps.find((s) => s.step === 'police:force')?.detail as { force?: string | null } | undefined)?.force ?? null;
     return c.json({ ...run, live: jobs.progress(id) ?? null, steps, notes: knownBreaks(months, force ? [force] : []) }, 200);
   });
@@ -88,7 +108,10 @@ export function openDataRoutes({ db, config }: Deps) {
     const p = principal(c);
     if (b.level !== null) {
       const [set] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = $1`, [b.level]);
-      if (!set.n) throw new ApiError(400, 'invalid_parameter', `level: no area set "${b.level}" is loaded`, [{ path: 'level', message: 'area set not loaded' }]);
+      if (!set.n)
+        throw new ApiError(400, 'invalid_parameter', `level: no area set "${b.level}" is loaded`, [
+          { path: 'level', message: 'area set not loaded' },
+        ]);
     }
     const out = await db.transaction((tx) => chooseStudyArea(tx, b.level, p.user.email));
     await audit(db, p, c.get('ip'), { action: 'change', resource: 'study-area', query: b });

@@ -28,7 +28,11 @@ import {
 } from '../../contract/planning.js';
 
 /** A region as GeoJSON text (MultiPolygon or Polygon, WGS84), checked. */
-async function regionGeoJson(db: Queryable, spec: RegionSpec, path: string): Promise<{ geojson: string; source: Record<string, unknown> }> {
+async function regionGeoJson(
+  db: Queryable,
+  spec: RegionSpec,
+  path: string,
+): Promise<{ geojson: string; source: Record<string, unknown> }> {
   let geojson: string;
   let source: Record<string, unknown>;
   if ('geometry' in spec) {
@@ -41,7 +45,10 @@ async function regionGeoJson(db: Queryable, spec: RegionSpec, path: string): Pro
       [STUDY_LEVEL, codes],
     );
     const missing = codes.filter((c) => !(r.found ?? []).includes(c));
-    if (missing.length) throw new ApiError(400, 'invalid_body', `${path}.wards: no ward ${missing.join(', ')}`, [{ path: `${path}.wards`, message: 'unknown ward', missing }]);
+    if (missing.length)
+      throw new ApiError(400, 'invalid_body', `${path}.wards: no ward ${missing.join(', ')}`, [
+        { path: `${path}.wards`, message: 'unknown ward', missing },
+      ]);
     geojson = r.g!;
     source = { kind: 'wards', codes };
   } else {
@@ -54,7 +61,8 @@ async function regionGeoJson(db: Queryable, spec: RegionSpec, path: string): Pro
     [geojson],
   );
   if (!v.valid) throw new ApiError(400, 'invalid_body', `${path}: invalid geometry (${v.reason})`, [{ path, message: v.reason }]);
-  if (v.kind !== 'POLYGON' && v.kind !== 'MULTIPOLYGON') throw new ApiError(400, 'invalid_body', `${path}: the region is not a polygon`, [{ path, message: 'not a polygon' }]);
+  if (v.kind !== 'POLYGON' && v.kind !== 'MULTIPOLYGON')
+    throw new ApiError(400, 'invalid_body', `${path}: the region is not a polygon`, [{ path, message: 'not a polygon' }]);
   return { geojson, source };
 }
 
@@ -63,7 +71,6 @@ const COLUMNS = `c.id, c.name, c.area_source, c.control_source, c.buffer_m,
   to_char(c.build_start, 'YYYY-MM-DD') AS build_start, to_char(c.build_end, 'YYYY-MM-DD') AS build_end,
   to_char(c.baseline_from, 'YYYY-MM-DD') AS baseline_from, to_char(c.baseline_to, 'YYYY-MM-DD') AS baseline_to,
   c.notes, c.created_by, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at`;
-
 
 export async function createChb(db: Db, b: ChbBody, by: string) {
   const area = await regionGeoJson(db, b.area, 'area');
@@ -81,9 +88,12 @@ SELECT ST_Area(ST_Intersection(c.g, a.g)::geography) AS area_m2, ST_Area(ST_Inte
   );
   // The control must be uncontaminated by the intervention (Bowers & Johnson's third criterion).
   if (overlap.area_m2 > 1 || overlap.buffer_m2 > 1)
-    throw new ApiError(400, 'invalid_body', `control: the control area overlaps the ${overlap.area_m2 > 1 ? 'area' : 'displacement buffer'} (${Math.round(Math.max(overlap.area_m2, overlap.buffer_m2))} m²); choose a control outside both`, [
-      { path: 'control', message: 'overlaps area or buffer' },
-    ]);
+    throw new ApiError(
+      400,
+      'invalid_body',
+      `control: the control area overlaps the ${overlap.area_m2 > 1 ? 'area' : 'displacement buffer'} (${Math.round(Math.max(overlap.area_m2, overlap.buffer_m2))} m²); choose a control outside both`,
+      [{ path: 'control', message: 'overlaps area or buffer' }],
+    );
   const [{ id }] = await db.query<{ id: number }>(
     `${geoms}
 INSERT INTO chb_areas (name, area_geom, area_source, buffer_m, buffer_geom, control_geom, control_source,
@@ -91,8 +101,22 @@ INSERT INTO chb_areas (name, area_geom, area_source, buffer_m, buffer_geom, cont
 SELECT $4, a.g, $5::jsonb, $2::int, b.g, c.g, $6::jsonb, $7::date, $8::date, $9::date, $10::date, $11::date, $12::date, $13, $14
 FROM a, b, c
 RETURNING id`,
-    [area.geojson, b.buffer_m, control.geojson, b.name, JSON.stringify(area.source), JSON.stringify(control.source),
-      b.clear_start, b.hold_start, b.build_start, b.build_end, b.baseline?.from ?? null, b.baseline?.to ?? null, b.notes, by],
+    [
+      area.geojson,
+      b.buffer_m,
+      control.geojson,
+      b.name,
+      JSON.stringify(area.source),
+      JSON.stringify(control.source),
+      b.clear_start,
+      b.hold_start,
+      b.build_start,
+      b.build_end,
+      b.baseline?.from ?? null,
+      b.baseline?.to ?? null,
+      b.notes,
+      by,
+    ],
   );
   return getChb(db, id);
 }
@@ -126,11 +150,13 @@ interface Win {
 }
 
 const monthStart = (d: string) => d.endsWith('-01');
-const monthsBetween = (a: string, b: string) => (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
+const monthsBetween = (a: string, b: string) =>
+  (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
 
 /** The equal-length window just before `clearStart`: whole months when the phase runs month start to month start, else days. */
 export function equalBaseline(phase: Win, clearStart: string): Win {
-  if (monthStart(phase.from) && monthStart(phase.to) && monthStart(clearStart)) return { from: addMonths(clearStart, -monthsBetween(phase.from, phase.to)), to: clearStart };
+  if (monthStart(phase.from) && monthStart(phase.to) && monthStart(clearStart))
+    return { from: addMonths(clearStart, -monthsBetween(phase.from, phase.to)), to: clearStart };
   return { from: addDays(clearStart, -daysBetween(phase.from, phase.to)), to: clearStart };
 }
 
@@ -158,7 +184,11 @@ JOIN chb_areas c ON c.id = $1 AND ST_Intersects(v.geom, c.area_geom)
 WHERE v.deleted_at IS NULL AND v.starts_on < $3::date AND (v.ends_on IS NULL OR v.ends_on >= $2::date)
 ORDER BY v.starts_on, v.id`;
 
-export async function evaluateChb(db: Queryable, id: number, q: { weights: string; category?: string[] }): Promise<ChbEvaluation> {
+export async function evaluateChb(
+  db: Queryable,
+  id: number,
+  q: { weights: string; category?: string[] },
+): Promise<ChbEvaluation> {
   const chb = await getChb(db, id);
   const scheme = await resolveScheme(db, q.weights);
   const categories = await requestCategories(db, q.category);
@@ -173,9 +203,10 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
     { name: ph, ...phaseWin[ph] },
     { name: `${ph}_baseline`, ...baseOf(ph) },
   ]);
-  const rows = await db.query<{ region: Region; period: string; category: string; offence_code: string | null; n: number }>(COUNTS_SQL, [
-    id, periods.map((p) => p.name), periods.map((p) => p.from), periods.map((p) => p.to), categories,
-  ]);
+  const rows = await db.query<{ region: Region; period: string; category: string; offence_code: string | null; n: number }>(
+    COUNTS_SQL,
+    [id, periods.map((p) => p.name), periods.map((p) => p.from), periods.map((p) => p.to), categories],
+  );
   const count = new Map<string, number>();
   const harm = new Map<string, number>();
   for (const r of rows) {
@@ -195,16 +226,23 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
     let c = covers.get(key);
     if (!c) {
       const wc = await windowCoverage(db, categories, w, allWins);
-      covers.set(key, (c = { status: wc.status, missing_months: wc.missing_months, categories: wc.categories, reason: wc.reason }));
+      covers.set(
+        key,
+        (c = { status: wc.status, missing_months: wc.missing_months, categories: wc.categories, reason: wc.reason }),
+      );
     }
     return c;
   };
   const gapWindows = new Map<string, { w: Win; labels: string[]; reason: string }>();
 
   const warnings: string[] = [];
-  const [range] = await db.query<{ month_only: boolean }>(`SELECT bool_or(time_precision = 'month') AS month_only FROM incidents`);
+  const [range] = await db.query<{ month_only: boolean }>(
+    `SELECT bool_or(time_precision = 'month') AS month_only FROM incidents`,
+  );
   if (range.month_only && periods.some((p) => !monthStart(p.from) || !monthStart(p.to)))
-    warnings.push('Some incidents are known only to the month (police.uk: dated the 1st), and some phase or baseline dates are not month starts: those incidents fall wholly into the period holding the 1st.');
+    warnings.push(
+      'Some incidents are known only to the month (police.uk: dated the 1st), and some phase or baseline dates are not month starts: those incidents fall wholly into the period holding the 1st.',
+    );
 
   const phases: PhaseEvaluation[] = [];
   for (const ph of PHASES) {
@@ -213,7 +251,10 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
     const cov = { baseline: await coverOf(base), phase: await coverOf(phaseWin[ph]) };
     const uncovered: string[] = [];
     const name = ph[0].toUpperCase() + ph.slice(1);
-    for (const [which, w, label] of [['baseline', base, `${name} baseline`], ['phase', phaseWin[ph], `${name} phase`]] as const) {
+    for (const [which, w, label] of [
+      ['baseline', base, `${name} baseline`],
+      ['phase', phaseWin[ph], `${name} phase`],
+    ] as const) {
       const c = cov[which];
       if (c.status === 'full') continue;
       uncovered.push(`the ${which} ${w.from} to ${w.to} is not fully covered by the data (${c.reason})`);
@@ -237,9 +278,19 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
         const r = regions.find((x) => x.region === rg)!;
         return { before: r[`baseline_${key}`], after: r[`phase_${key}`] };
       };
-      return { area: ba('area'), buffer: ba('buffer'), control: ba('control'), lengthRatio: s, unit: key === 'count' ? 'crimes' : 'harm', notCovered: noData };
+      return {
+        area: ba('area'),
+        buffer: ba('buffer'),
+        control: ba('control'),
+        lengthRatio: s,
+        unit: key === 'count' ? 'crimes' : 'harm',
+        notCovered: noData,
+      };
     };
-    const logged = await db.query<{ id: number; name: string; type: string; starts_on: string; ends_on: string | null }>(LOGGED_SQL, [id, phaseWin[ph].from, phaseWin[ph].to]);
+    const logged = await db.query<{ id: number; name: string; type: string; starts_on: string; ends_on: string | null }>(
+      LOGGED_SQL,
+      [id, phaseWin[ph].from, phaseWin[ph].to],
+    );
     const byType: Record<string, number> = {};
     for (const l of logged) byType[l.type] = (byType[l.type] ?? 0) + 1;
     phases.push({
@@ -265,7 +316,13 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
     ),
   );
   return {
-    area: { id: chb.id, name: chb.name, buffer_m: chb.buffer_m, area_source: chb.area_source, control_source: chb.control_source },
+    area: {
+      id: chb.id,
+      name: chb.name,
+      buffer_m: chb.buffer_m,
+      area_source: chb.area_source,
+      control_source: chb.control_source,
+    },
     phases,
     warnings,
     meta: {
@@ -274,7 +331,8 @@ export async function evaluateChb(db: Queryable, id: number, q: { weights: strin
       baseline_rule: chosen
         ? `the chosen baseline ${chosen.from} to ${chosen.to} for every phase; DiD scales it by each phase's length (length_ratio)`
         : 'for each phase, the window of equal length ending when Clear starts (whole months when the dates are month starts, else days)',
-      regions: 'area = the CHB polygon; buffer = the ring within buffer_m metres of it (national grid), area excluded; control = the comparison polygon (checked not to overlap area or buffer). A point on a shared edge counts in both regions.',
+      regions:
+        'area = the CHB polygon; buffer = the ring within buffer_m metres of it (national grid), area excluded; control = the comparison polygon (checked not to overlap area or buffer). A point on a shared edge counts in both regions.',
       formulas:
         'WDQ = (Da/Ca − Db/Cb) / (Ra/Ca − Rb/Cb); TNE = [Rb·(Ca/Cb) − Ra] + [Db·(Ca/Cb) − Da] (Bowers & Johnson 2003; Guerette 2009 App. B). DiD = (Ra − s·Rb) − (Ca − s·Cb), s = phase length / baseline length, SE from Poisson variances (Wheeler & Ratcliffe 2018). b = baseline, a = phase; R area, D buffer, C control.',
       interventions: 'interventions whose geometry meets the area and whose dates overlap the phase',
@@ -317,6 +375,9 @@ export function chbEvaluationMask(ev: ChbEvaluation, min: number): ChbEvaluation
         interventions: null,
       };
     }),
-    disclosure: { min_count: min, rule: 'counts below min_count withheld with complementary suppression; figures derived from them withheld' },
+    disclosure: {
+      min_count: min,
+      rule: 'counts below min_count withheld with complementary suppression; figures derived from them withheld',
+    },
   };
 }

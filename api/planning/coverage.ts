@@ -9,7 +9,15 @@
 //   active        = the intervention's dates overlap the window (starts_on < to, ends_on empty or >= from).
 import { cellToLatLng } from 'h3-js';
 import type { Queryable } from '../db/index.js';
-import { STRAIGHT_LINE_NOTE, WALKING_NOTE, distanceTo, lonLatToBng, toGrid, type GridShape, type XY } from '../../geodata/planning/geometry.js';
+import {
+  STRAIGHT_LINE_NOTE,
+  WALKING_NOTE,
+  distanceTo,
+  lonLatToBng,
+  toGrid,
+  type GridShape,
+  type XY,
+} from '../../geodata/planning/geometry.js';
 import { coverShares, type Reach } from '../../geodata/planning/coverage.js';
 import { walkingDistances, type NetworkGraph } from '../../geodata/network/index.js';
 import { analyse, STUDY_LEVEL, type AnalysisQuery } from './data.js';
@@ -32,18 +40,31 @@ export async function coverage(db: Queryable, q: CoverageQuery) {
     ? (points, sites, d) => Array.from(walkingDistances(net.graph, points, sites, d), (w) => w <= d)
     : undefined;
   const cover = coverShares(
-    a.places.map((pl) => ({ xy: pl.xy, harm: pl.harm, count: pl.count, group: pl.ward_code, cell: pl.cell, hot: a.significant.has(pl.cell) })),
+    a.places.map((pl) => ({
+      xy: pl.xy,
+      harm: pl.harm,
+      count: pl.count,
+      group: pl.ward_code,
+      cell: pl.cell,
+      hot: a.significant.has(pl.cell),
+    })),
     shapes,
     q.distance,
     reach,
   );
-  const wards = await db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE level = $1 ORDER BY code', [STUDY_LEVEL]);
+  const wards = await db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE level = $1 ORDER BY code', [
+    STUDY_LEVEL,
+  ]);
   const byWard = wards.map((w) => ({ code: w.code, name: w.name, ...cover.group(w.code) }));
 
   const index = new Map(a.cells.map((c, i) => [c, i]));
   const hotCells = [...a.significant];
   const centres = hotCells.map((cell) => cellToLatLng(cell));
-  const nearestOf = nearestFrom(net?.graph ?? null, shapes, centres.map(([lat, lon]) => lonLatToBng(lon, lat)));
+  const nearestOf = nearestFrom(
+    net?.graph ?? null,
+    shapes,
+    centres.map(([lat, lon]) => lonLatToBng(lon, lat)),
+  );
   const hotspots = hotCells
     .map((cell, n) => {
       const i = index.get(cell)!;
@@ -80,12 +101,14 @@ export async function coverage(db: Queryable, q: CoverageQuery) {
       distance_note: net ? WALKING_NOTE : STRAIGHT_LINE_NOTE,
       network: networkMeta(net?.info ?? null),
       types: q.types ?? null,
-      active_rule: 'interventions whose dates overlap the window (starts_on < to and ends_on empty or on/after from), not deleted',
+      active_rule:
+        'interventions whose dates overlap the window (starts_on < to and ends_on empty or on/after from), not deleted',
       covered_rule: `an incident is covered when its recorded location lies within distance_m (${net ? 'walking along the network' : 'straight line'}) of an active intervention's point or polygon; a hotspot cell is uncovered when none of its harm is covered`,
       nearest_rule: net
         ? `nearest_intervention_m: walking distance from the hotspot cell's centre to the nearest active intervention, null when none is within ${NEAREST_WALK_LIMIT} m`
         : "nearest_intervention_m: straight-line distance from the hotspot cell's centre to the nearest active intervention",
-      location_note: 'police.uk locations are snapped to anonymised map points, so coverage near the distance limit is approximate',
+      location_note:
+        'police.uk locations are snapped to anonymised map points, so coverage near the distance limit is approximate',
     },
   };
 }
@@ -94,7 +117,11 @@ export async function coverage(db: Queryable, q: CoverageQuery) {
 export const NEAREST_WALK_LIMIT = 5000;
 
 /** Distance from each cell centre to the nearest site: walking (up to NEAREST_WALK_LIMIT) or straight line; null without sites. */
-function nearestFrom(graph: NetworkGraph | null, shapes: ReadonlyArray<ReadonlyArray<GridShape>>, centres: ReadonlyArray<XY>): Array<number | null> {
+function nearestFrom(
+  graph: NetworkGraph | null,
+  shapes: ReadonlyArray<ReadonlyArray<GridShape>>,
+  centres: ReadonlyArray<XY>,
+): Array<number | null> {
   if (!shapes.length) return centres.map(() => null);
   if (graph) return Array.from(walkingDistances(graph, centres, shapes, NEAREST_WALK_LIMIT));
   const all = shapes.flat();

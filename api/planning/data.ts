@@ -111,7 +111,20 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
     if (!isWeighted(scheme, r.category, r.offence_code)) unweighted.add(r.category);
     const key = `${r.lon},${r.lat},${r.ward_code},${r.cell}`;
     let pl = byKey.get(key);
-    if (!pl) byKey.set(key, (pl = { lon: r.lon, lat: r.lat, xy: lonLatToBng(r.lon, r.lat), ward_code: r.ward_code, cell: r.cell, harm: 0, count: 0, timed: [] }));
+    if (!pl)
+      byKey.set(
+        key,
+        (pl = {
+          lon: r.lon,
+          lat: r.lat,
+          xy: lonLatToBng(r.lon, r.lat),
+          ward_code: r.ward_code,
+          cell: r.cell,
+          harm: 0,
+          count: 0,
+          timed: [],
+        }),
+      );
     pl.harm += w * r.n;
     pl.count += r.n;
     pl.timed.push({ precision: r.precision, dow: r.dow, hour: r.hour, month: r.month, count: r.n });
@@ -132,7 +145,17 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
   const classes = gi.map((r) => r.class);
   const significant = new Set(cells.filter((_, i) => SIGNIFICANT.has(classes[i])));
   return {
-    window, categories, scheme, res, places, cells, z, pAdjusted, classes, harmByCell, significant,
+    window,
+    categories,
+    scheme,
+    res,
+    places,
+    cells,
+    z,
+    pAdjusted,
+    classes,
+    harmByCell,
+    significant,
     unweighted: [...unweighted].sort(),
     meta: {
       from: window.from,

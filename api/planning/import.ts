@@ -13,12 +13,22 @@ const FIELDS = ['type', 'name', 'starts_on', 'ends_on', 'owner', 'partner', 'not
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 function fail(problems: Problem[]): never {
-  throw new ApiError(400, 'invalid_rows', `${problems.length} row(s) are not valid; nothing was imported.`, problems.slice(0, 100));
+  throw new ApiError(
+    400,
+    'invalid_rows',
+    `${problems.length} row(s) are not valid; nothing was imported.`,
+    problems.slice(0, 100),
+  );
 }
 
-function toRow(props: Record<string, unknown>, geometry: unknown, d: ImportRequest['defaults']): { value?: NewIntervention; error?: string } {
+function toRow(
+  props: Record<string, unknown>,
+  geometry: unknown,
+  d: ImportRequest['defaults'],
+): { value?: NewIntervention; error?: string } {
   const raw: Record<string, unknown> = { geometry };
-  for (const f of FIELDS) raw[f] = blank(props[f]) ? undefined : typeof props[f] === 'string' ? (props[f] as string).trim() : props[f];
+  for (const f of FIELDS)
+    raw[f] = blank(props[f]) ? undefined : typeof props[f] === 'string' ? (props[f] as string).trim() : props[f];
   raw.type ??= d.type;
   raw.owner ??= d.owner;
   raw.partner ??= d.partner;
@@ -39,16 +49,27 @@ const reproject = (g: { type: string; coordinates: unknown }, crs: Crs): unknown
 function fromCsv(req: ImportRequest): NewIntervention[] {
   let records: Record<string, string>[];
   try {
-    records = parse(req.text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, bom: true, trim: true });
+    records = parse(req.text, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      trim: true,
+    });
   } catch (e) {
     throw new ApiError(400, 'bad_file', `The CSV cannot be read: ${(e as Error).message}`);
   }
   if (records.length === 0) throw new ApiError(400, 'bad_file', 'The CSV has no rows.');
-  if (records.length > MAX_IMPORT_ROWS) throw new ApiError(400, 'bad_file', `The CSV has ${records.length} rows; at most ${MAX_IMPORT_ROWS}.`);
+  if (records.length > MAX_IMPORT_ROWS)
+    throw new ApiError(400, 'bad_file', `The CSV has ${records.length} rows; at most ${MAX_IMPORT_ROWS}.`);
   const cols = Object.keys(records[0]);
   const lonlat = cols.includes('lon') && cols.includes('lat');
   const en = cols.includes('easting') && cols.includes('northing');
-  if (!lonlat && !en) throw new ApiError(400, 'bad_file', 'The CSV needs lon and lat columns (WGS84) or easting and northing columns (British National Grid).');
+  if (!lonlat && !en)
+    throw new ApiError(
+      400,
+      'bad_file',
+      'The CSV needs lon and lat columns (WGS84) or easting and northing columns (British National Grid).',
+    );
   const crs: Crs = req.crs ?? (lonlat ? 'EPSG:4326' : 'EPSG:27700');
   const problems: Problem[] = [];
   const out: NewIntervention[] = [];
@@ -77,16 +98,22 @@ function fromGeoJson(req: ImportRequest): NewIntervention[] {
   } catch {
     throw new ApiError(400, 'bad_file', 'The GeoJSON is not valid JSON.');
   }
-  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new ApiError(400, 'bad_file', 'The GeoJSON must be a FeatureCollection.');
+  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+    throw new ApiError(400, 'bad_file', 'The GeoJSON must be a FeatureCollection.');
   if (fc.features.length === 0) throw new ApiError(400, 'bad_file', 'The FeatureCollection has no features.');
-  if (fc.features.length > MAX_IMPORT_ROWS) throw new ApiError(400, 'bad_file', `The file has ${fc.features.length} features; at most ${MAX_IMPORT_ROWS}.`);
+  if (fc.features.length > MAX_IMPORT_ROWS)
+    throw new ApiError(400, 'bad_file', `The file has ${fc.features.length} features; at most ${MAX_IMPORT_ROWS}.`);
   const named = fc.crs?.properties?.name;
   const crs = req.crs ?? (named ? parseCrsName(named) : 'EPSG:4326');
   if (!crs) throw new ApiError(400, 'bad_file', `Unknown crs "${named}": use WGS84 or EPSG:27700.`);
   const problems: Problem[] = [];
   const out: NewIntervention[] = [];
   fc.features.forEach((f, i) => {
-    const feat = f as { type?: string; properties?: Record<string, unknown> | null; geometry?: { type: string; coordinates: unknown } | null };
+    const feat = f as {
+      type?: string;
+      properties?: Record<string, unknown> | null;
+      geometry?: { type: string; coordinates: unknown } | null;
+    };
     if (!feat || feat.type !== 'Feature' || !feat.geometry) {
       problems.push({ row: i + 1, message: 'not a Feature with a geometry' });
       return;

@@ -37,16 +37,24 @@ export async function loadNetwork(db: Db, doc: unknown, name: string, by: string
   try {
     buildNetwork(lines);
   } catch (e) {
-    throw new ApiError(400, 'invalid_body', `network: ${(e as Error).message}`, [{ path: 'network', message: (e as Error).message }]);
+    throw new ApiError(400, 'invalid_body', `network: ${(e as Error).message}`, [
+      { path: 'network', message: (e as Error).message },
+    ]);
   }
   const vertices = lines.reduce((s, l) => s + l.length, 0);
   return db.transaction(async (tx) => {
     await tx.query('DELETE FROM walking_network');
-    const [row] = await tx.query<{ id: number }>('INSERT INTO walking_network (name, lines, vertices, loaded_by) VALUES ($1, $2, $3, $4) RETURNING id', [name, lines.length, vertices, by]);
+    const [row] = await tx.query<{ id: number }>(
+      'INSERT INTO walking_network (name, lines, vertices, loaded_by) VALUES ($1, $2, $3, $4) RETURNING id',
+      [name, lines.length, vertices, by],
+    );
     // In chunks: one text[] parameter of GeoJSON lines each.
     for (let i = 0; i < lines.length; i += 20_000) {
       const chunk = lines.slice(i, i + 20_000).map((c) => JSON.stringify({ type: 'LineString', coordinates: c }));
-      await tx.query('INSERT INTO walking_network_lines (network_id, geom) SELECT $1, ST_SetSRID(ST_GeomFromGeoJSON(g), 4326) FROM unnest($2::text[]) AS g', [row.id, chunk]);
+      await tx.query(
+        'INSERT INTO walking_network_lines (network_id, geom) SELECT $1, ST_SetSRID(ST_GeomFromGeoJSON(g), 4326) FROM unnest($2::text[]) AS g',
+        [row.id, chunk],
+      );
     }
     const [info] = await tx.query<NetworkInfo>(INFO_SQL);
     return { ...info, loaded_at: new Date(info.loaded_at).toISOString() };
@@ -68,7 +76,10 @@ export async function walkingNetwork(db: Queryable): Promise<{ info: NetworkInfo
   let hit = cache.get(db);
   if (!hit || hit.id !== info.id) {
     const graph = db
-      .query<{ c: number[][] }>(`SELECT ST_AsGeoJSON(geom, 9)::json->'coordinates' AS c FROM walking_network_lines WHERE network_id = $1 ORDER BY id`, [info.id])
+      .query<{ c: number[][] }>(
+        `SELECT ST_AsGeoJSON(geom, 9)::json->'coordinates' AS c FROM walking_network_lines WHERE network_id = $1 ORDER BY id`,
+        [info.id],
+      )
       .then((rows) => buildNetwork(rows.map((r) => r.c)));
     cache.set(db, (hit = { id: info.id, graph }));
     graph.catch(() => cache.get(db) === hit && cache.delete(db));

@@ -43,7 +43,8 @@ export function coverSets(cands: ReadonlyArray<XY>, demand: ReadonlyArray<XY>, d
     const out: number[] = [];
     for (let dx = -1; dx <= 1; dx++)
       for (let dy = -1; dy <= 1; dy++)
-        for (const i of grid.get(`${gx + dx},${gy + dy}`) ?? []) if (Math.hypot(demand[i][0] - cx, demand[i][1] - cy) <= d) out.push(i);
+        for (const i of grid.get(`${gx + dx},${gy + dy}`) ?? [])
+          if (Math.hypot(demand[i][0] - cx, demand[i][1] - cy) <= d) out.push(i);
     return out.sort((a, b) => a - b);
   });
 }
@@ -92,7 +93,13 @@ export async function outreach(db: Queryable, q: OutreachQuery) {
     share: totalHarm > 0 ? best.covered / totalHarm : null,
     greedy: { sites: describe(greedy), covered: greedy.covered },
     exact: exact
-      ? { sites: describe(exact), covered: exact.covered, status: exact.status, optimal: exact.optimal, seconds: Math.round(exact.seconds * 1000) / 1000 }
+      ? {
+          sites: describe(exact),
+          covered: exact.covered,
+          status: exact.status,
+          optimal: exact.optimal,
+          seconds: Math.round(exact.seconds * 1000) / 1000,
+        }
       : { skipped: exactSkipped },
     greedy_over_exact: exact && exact.covered > 0 ? greedy.covered / exact.covered : null,
     meta: {
@@ -102,11 +109,15 @@ export async function outreach(db: Queryable, q: OutreachQuery) {
       distance: net ? 'walking' : 'straight-line',
       distance_note: net ? WALKING_NOTE : STRAIGHT_LINE_NOTE,
       network: networkMeta(net?.info ?? null),
-      candidates: q.candidates ? `${candidates.length} given venues` : `${candidates.length} res-9 cell centres of the study area`,
+      candidates: q.candidates
+        ? `${candidates.length} given venues`
+        : `${candidates.length} res-9 cell centres of the study area`,
       demand: `${places.length} incident locations with harm > 0${q.demand === 'hotspots' ? ' in significant hotspot cells' : ''}`,
       guarantee: `Greedy adds the site with the largest marginal gain each time; coverage is monotone submodular, so greedy reaches at least 1 − (1 − 1/K)^K = ${greedyBound(q.k).toFixed(4)} (≥ 1 − 1/e ≈ 0.632) of the optimum (Nemhauser, Wolsey & Fisher 1978).`,
-      exact_method: 'Maximal covering integer programme (Church & ReVelle 1974) solved by HiGHS branch-and-cut with relative gap 0; "optimal" means proven optimal.',
-      fewer_sites: best.steps.length < q.k ? `only ${best.steps.length} site(s) add any harm; more sites would reach nothing new` : null,
+      exact_method:
+        'Maximal covering integer programme (Church & ReVelle 1974) solved by HiGHS branch-and-cut with relative gap 0; "optimal" means proven optimal.',
+      fewer_sites:
+        best.steps.length < q.k ? `only ${best.steps.length} site(s) add any harm; more sites would reach nothing new` : null,
     },
   };
 }

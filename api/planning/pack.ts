@@ -20,14 +20,25 @@ import { registerPackSection, type PackContext, type SectionOutcome } from '../l
 import { patrolCsv, patrolGeoJson } from '../../geodata/planning/formats.js';
 import * as chb from './chb.js';
 import { outreach } from './outreach.js';
-import { evaluationQuery, outreachBody, patrolQuery, type ChbArea, type ChbEvaluation, type ChbPhase } from '../../contract/planning.js';
+import {
+  evaluationQuery,
+  outreachBody,
+  patrolQuery,
+  type ChbArea,
+  type ChbEvaluation,
+  type ChbPhase,
+} from '../../contract/planning.js';
 import { patrolPlan } from './patrol.js';
 import { listInterventions } from './register.js';
 
 /** The register type whose entries are the pack's candidate venues for outreach. */
 export const VENUE_TYPE = 'outreach_site';
 
-const windowOf = (ctx: PackContext) => ({ from: ctx.window.from, to: ctx.window.to, ...(ctx.categories ? { category: ctx.categories } : {}) });
+const windowOf = (ctx: PackContext) => ({
+  from: ctx.window.from,
+  to: ctx.window.to,
+  ...(ctx.categories ? { category: ctx.categories } : {}),
+});
 const withheld = (v: unknown) => (v === null ? 'withheld' : v);
 const NO_DATA = 'no data';
 
@@ -45,7 +56,10 @@ registerPackSection<PatrolData>({
     return { available: true, data: await patrolPlan(db, q) };
   },
   async files(_db, plan) {
-    return { files: { 'patrol-boxes.csv': patrolCsv(plan), 'patrol-boxes.geojson': JSON.stringify(patrolGeoJson(plan)) }, records: plan.boxes.length };
+    return {
+      files: { 'patrol-boxes.csv': patrolCsv(plan), 'patrol-boxes.geojson': JSON.stringify(patrolGeoJson(plan)) },
+      records: plan.boxes.length,
+    };
   },
 });
 
@@ -82,11 +96,22 @@ registerPackSection<OutreachData>({
         available: false,
         note: `no candidate venues loaded: register outreach sites (type ${VENUE_TYPE}) active in the period, by hand or by CSV/GeoJSON import, or choose sites from any cell on the planning page`,
       };
-    const q = { ...outreachBody.parse({}), ...windowOf(ctx), candidates: venues.map(({ name, lon, lat }) => ({ name, lon, lat })) };
+    const q = {
+      ...outreachBody.parse({}),
+      ...windowOf(ctx),
+      candidates: venues.map(({ name, lon, lat }) => ({ name, lon, lat })),
+    };
     const out = await outreach(db, q);
     return {
       available: true,
-      data: { ...out, venues: { source: `the register's outreach sites (type ${VENUE_TYPE}) active at some time in the period`, count: venues.length, list: venues } },
+      data: {
+        ...out,
+        venues: {
+          source: `the register's outreach sites (type ${VENUE_TYPE}) active at some time in the period`,
+          count: venues.length,
+          list: venues,
+        },
+      },
     };
   },
   async files(_db, out) {
@@ -96,12 +121,27 @@ registerPackSection<OutreachData>({
       type: 'FeatureCollection',
       features: rows.map((r) => ({
         type: 'Feature',
-        properties: { order: r.order, intervention_id: r.intervention_id, name: r.name, gain: r.gain, cumulative: r.cumulative, cumulative_share: r.cumulative_share, method: out.method, distance_m: out.meta.distance_m },
+        properties: {
+          order: r.order,
+          intervention_id: r.intervention_id,
+          name: r.name,
+          gain: r.gain,
+          cumulative: r.cumulative,
+          cumulative_share: r.cumulative_share,
+          method: out.method,
+          distance_m: out.meta.distance_m,
+        },
         geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
       })),
     };
     return {
-      files: { 'outreach-sites.csv': stringify(rows.map((r) => cols.map((k) => (r as Record<string, unknown>)[k])), { header: true, columns: cols }), 'outreach-sites.geojson': JSON.stringify(geo) },
+      files: {
+        'outreach-sites.csv': stringify(
+          rows.map((r) => cols.map((k) => (r as Record<string, unknown>)[k])),
+          { header: true, columns: cols },
+        ),
+        'outreach-sites.geojson': JSON.stringify(geo),
+      },
       records: rows.length,
     };
   },
@@ -115,7 +155,13 @@ interface ChbHeadline {
   phase: PhaseName;
   window: { from: string; to: string };
   baseline: { from: string; to: string };
-  regions: Array<{ region: string; baseline_count: number | null; phase_count: number | null; baseline_harm: number | null; phase_harm: number | null }>;
+  regions: Array<{
+    region: string;
+    baseline_count: number | null;
+    phase_count: number | null;
+    baseline_harm: number | null;
+    phase_harm: number | null;
+  }>;
   wdq: { value: number | null; reason: string | null } | null;
   tne: { value: number | null; reason: string | null } | null;
   did: { value: number | null; reason: string | null; ci95: [number, number] | null } | null;
@@ -159,7 +205,8 @@ const phaseWindows = (a: ChbArea) => [
 ];
 
 /** Active at some time in [from, to): the scheme (Clear start to Build end) overlaps the period. */
-export const activeIn = (a: Pick<ChbArea, 'clear_start' | 'build_end'>, w: { from: string; to: string }) => a.clear_start < w.to && a.build_end > w.from;
+export const activeIn = (a: Pick<ChbArea, 'clear_start' | 'build_end'>, w: { from: string; to: string }) =>
+  a.clear_start < w.to && a.build_end > w.from;
 
 function headlineOf(ev: ChbEvaluation, phase: PhaseName): ChbHeadline {
   const ph = ev.phases.find((p) => p.phase === phase)!;
@@ -168,7 +215,13 @@ function headlineOf(ev: ChbEvaluation, phase: PhaseName): ChbHeadline {
     phase,
     window: ph.window,
     baseline: ph.baseline,
-    regions: ph.regions.map((r) => ({ region: r.region, baseline_count: r.baseline_count, phase_count: r.phase_count, baseline_harm: r.baseline_harm, phase_harm: r.phase_harm })),
+    regions: ph.regions.map((r) => ({
+      region: r.region,
+      baseline_count: r.baseline_count,
+      phase_count: r.phase_count,
+      baseline_harm: r.baseline_harm,
+      phase_harm: r.phase_harm,
+    })),
     wdq: counts ? counts.wdq : null,
     tne: counts ? counts.tne : null,
     did: counts ? { value: counts.did.value, reason: counts.did.reason, ci95: counts.did.ci95 } : null,
@@ -198,8 +251,13 @@ registerPackSection<ChbData>({
       scheme = full.meta.scheme;
       const ev = chb.chbEvaluationMask(full, ctx.min);
       areas.push({
-        id: a.id, name: a.name, buffer_m: a.buffer_m,
-        clear_start: a.clear_start, hold_start: a.hold_start, build_start: a.build_start, build_end: a.build_end,
+        id: a.id,
+        name: a.name,
+        buffer_m: a.buffer_m,
+        clear_start: a.clear_start,
+        hold_start: a.hold_start,
+        build_start: a.build_start,
+        build_end: a.build_end,
         phases_in_period: met.map((p) => p.phase),
         phase_at_end: atEnd,
         headline: headlineOf(ev, met[met.length - 1].phase),
@@ -220,12 +278,37 @@ registerPackSection<ChbData>({
   },
   async files(db, data, { partner }) {
     const cols = [
-      'id', 'name', 'phase_at_end', 'phases_in_period', 'clear_start', 'hold_start', 'build_start', 'build_end', 'buffer_m',
-      'headline_phase', 'phase_from', 'phase_to', 'baseline_from', 'baseline_to',
-      'area_baseline', 'area_phase', 'buffer_baseline', 'buffer_phase', 'control_baseline', 'control_phase',
-      'wdq', 'wdq_note', 'tne', 'did', 'did_ci95', 'reading', 'withheld', 'no_data',
+      'id',
+      'name',
+      'phase_at_end',
+      'phases_in_period',
+      'clear_start',
+      'hold_start',
+      'build_start',
+      'build_end',
+      'buffer_m',
+      'headline_phase',
+      'phase_from',
+      'phase_to',
+      'baseline_from',
+      'baseline_to',
+      'area_baseline',
+      'area_phase',
+      'buffer_baseline',
+      'buffer_phase',
+      'control_baseline',
+      'control_phase',
+      'wdq',
+      'wdq_note',
+      'tne',
+      'did',
+      'did_ci95',
+      'reading',
+      'withheld',
+      'no_data',
     ];
-    const count = (a: ChbPackArea, region: string, k: 'baseline_count' | 'phase_count') => a.headline.regions.find((r) => r.region === region)?.[k] ?? null;
+    const count = (a: ChbPackArea, region: string, k: 'baseline_count' | 'phase_count') =>
+      a.headline.regions.find((r) => r.region === region)?.[k] ?? null;
     // A null count in the CSV: "no data" when its window is not covered (issue 11: never 0), else "withheld" (partners).
     const countCell = (a: ChbPackArea, k: string, v: unknown) => {
       if (v !== null || !countCols.has(k)) return v;
@@ -236,15 +319,34 @@ registerPackSection<ChbData>({
     const rows = data.areas.map((a) => {
       const h = a.headline;
       return {
-        id: a.id, name: a.name, phase_at_end: a.phase_at_end ?? `ended ${a.build_end}`, phases_in_period: a.phases_in_period.join(' '),
-        clear_start: a.clear_start, hold_start: a.hold_start, build_start: a.build_start, build_end: a.build_end, buffer_m: a.buffer_m,
-        headline_phase: h.phase, phase_from: h.window.from, phase_to: h.window.to, baseline_from: h.baseline.from, baseline_to: h.baseline.to,
-        area_baseline: count(a, 'area', 'baseline_count'), area_phase: count(a, 'area', 'phase_count'),
-        buffer_baseline: count(a, 'buffer', 'baseline_count'), buffer_phase: count(a, 'buffer', 'phase_count'),
-        control_baseline: count(a, 'control', 'baseline_count'), control_phase: count(a, 'control', 'phase_count'),
-        wdq: h.wdq?.value ?? null, wdq_note: h.wdq?.reason ?? null, tne: h.tne?.value ?? null,
-        did: h.did?.value ?? null, did_ci95: h.did?.ci95 ? h.did.ci95.join('..') : null,
-        reading: h.reading, withheld: h.withheld, no_data: h.no_data,
+        id: a.id,
+        name: a.name,
+        phase_at_end: a.phase_at_end ?? `ended ${a.build_end}`,
+        phases_in_period: a.phases_in_period.join(' '),
+        clear_start: a.clear_start,
+        hold_start: a.hold_start,
+        build_start: a.build_start,
+        build_end: a.build_end,
+        buffer_m: a.buffer_m,
+        headline_phase: h.phase,
+        phase_from: h.window.from,
+        phase_to: h.window.to,
+        baseline_from: h.baseline.from,
+        baseline_to: h.baseline.to,
+        area_baseline: count(a, 'area', 'baseline_count'),
+        area_phase: count(a, 'area', 'phase_count'),
+        buffer_baseline: count(a, 'buffer', 'baseline_count'),
+        buffer_phase: count(a, 'buffer', 'phase_count'),
+        control_baseline: count(a, 'control', 'baseline_count'),
+        control_phase: count(a, 'control', 'phase_count'),
+        wdq: h.wdq?.value ?? null,
+        wdq_note: h.wdq?.reason ?? null,
+        tne: h.tne?.value ?? null,
+        did: h.did?.value ?? null,
+        did_ci95: h.did?.ci95 ? h.did.ci95.join('..') : null,
+        reading: h.reading,
+        withheld: h.withheld,
+        no_data: h.no_data,
       };
     });
     // The areas' outlines (each area's polygon as stored), with the same figures.
@@ -257,7 +359,10 @@ registerPackSection<ChbData>({
       files: {
         // Partners: a withheld count is "withheld" in the CSV (null in the GeoJSON), as the pack's other files;
         // a count of a window without data is "no data" (null in the GeoJSON, with no_data saying why).
-        'chb-areas.csv': stringify(rows.map((r, i) => cols.map((k) => countCell(data.areas[i], k, (r as Record<string, unknown>)[k]))), { header: true, columns: cols }),
+        'chb-areas.csv': stringify(
+          rows.map((r, i) => cols.map((k) => countCell(data.areas[i], k, (r as Record<string, unknown>)[k]))),
+          { header: true, columns: cols },
+        ),
         'chb-areas.geojson': JSON.stringify({ type: 'FeatureCollection', features }),
       },
       records: rows.length,

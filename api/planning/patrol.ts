@@ -3,7 +3,15 @@
 import type { Polygon } from 'geojson';
 import type { Queryable } from '../db/index.js';
 import { DISTANCE_NOTE, bngToLonLat } from '../../geodata/planning/geometry.js';
-import { KOPER_RULE, boxRing, clock, koperPlan, peakTimes, proposeBoxes, type TimedCount } from '../../geodata/planning/patrol.js';
+import {
+  KOPER_RULE,
+  boxRing,
+  clock,
+  koperPlan,
+  peakTimes,
+  proposeBoxes,
+  type TimedCount,
+} from '../../geodata/planning/patrol.js';
 import type { PatrolBox, PatrolPlan } from '../../contract/planning.js';
 import { analyse, STUDY_LEVEL, type AnalysisQuery } from './data.js';
 
@@ -39,7 +47,10 @@ export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolP
   const points = a.places.map((pl) => ({ xy: pl.xy, harm: pl.harm, count: pl.count, candidate: a.significant.has(pl.cell) }));
   const boxes = proposeBoxes(points, { n: q.n, size: q.size, minSeparation: q.separation });
   const wardNames = new Map(
-    (await db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE level = $1', [STUDY_LEVEL])).map((w) => [w.code, w.name]),
+    (await db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE level = $1', [STUDY_LEVEL])).map((w) => [
+      w.code,
+      w.name,
+    ]),
   );
   const [sh, sm] = q.shift_start.split(':').map(Number);
   const out: PatrolBox[] = boxes.map((b) => {
@@ -61,7 +72,10 @@ export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolP
     const [lon, lat] = bngToLonLat(b.centre[0], b.centre[1]);
     const centrePlace = members.find((m) => m.xy[0] === b.centre[0] && m.xy[1] === b.centre[1]);
     const ward = centrePlace?.ward_code ?? null;
-    const polygon: Polygon = { type: 'Polygon', coordinates: [boxRing(b.centre, q.size).map(([x, y]) => bngToLonLat(x, y).map(r6))] };
+    const polygon: Polygon = {
+      type: 'Polygon',
+      coordinates: [boxRing(b.centre, q.size).map(([x, y]) => bngToLonLat(x, y).map(r6))],
+    };
     return {
       id: `P${b.rank}`,
       rank: b.rank,

@@ -6,7 +6,13 @@ import type { Db, Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import type { Principal } from '../auth/roles.js';
 import type { SiteGeometry } from '../../geodata/planning/geometry.js';
-import type { HistoryEntry, Intervention, InterventionPatch, InterventionType, NewIntervention } from '../../contract/planning.js';
+import type {
+  HistoryEntry,
+  Intervention,
+  InterventionPatch,
+  InterventionType,
+  NewIntervention,
+} from '../../contract/planning.js';
 
 export type { Intervention, NewIntervention } from '../../contract/planning.js';
 
@@ -36,13 +42,20 @@ WHERE ($1::boolean OR v.deleted_at IS NULL)
   AND ($3::date IS NULL OR (v.starts_on <= $3::date AND (v.ends_on IS NULL OR v.ends_on >= $3::date)))
   AND ($4::date IS NULL OR (v.starts_on < $5::date AND (v.ends_on IS NULL OR v.ends_on >= $4::date)))
 ORDER BY v.id`,
-    [f.includeDeleted ?? false, f.types?.length ? f.types : null, f.activeOn ?? null, f.overlaps?.from ?? null, f.overlaps?.to ?? null],
+    [
+      f.includeDeleted ?? false,
+      f.types?.length ? f.types : null,
+      f.activeOn ?? null,
+      f.overlaps?.from ?? null,
+      f.overlaps?.to ?? null,
+    ],
   );
 }
 
 export async function getIntervention(db: Queryable, id: number, opts: { includeDeleted?: boolean } = {}): Promise<Intervention> {
   const [row] = await db.query<Intervention>(`${SELECT} WHERE v.id = $1`, [id]);
-  if (!row || (row.deleted_at && !opts.includeDeleted)) throw new ApiError(404, 'not_found', `No intervention ${id}${row ? ' (it was deleted; its history remains)' : ''}.`);
+  if (!row || (row.deleted_at && !opts.includeDeleted))
+    throw new ApiError(404, 'not_found', `No intervention ${id}${row ? ' (it was deleted; its history remains)' : ''}.`);
   return row;
 }
 
@@ -71,7 +84,10 @@ export async function addType(db: Queryable, slug: string, label: string, by: st
 
 async function checkType(db: Queryable, type: string) {
   const known = (await types(db)).map((t) => t.slug);
-  if (!known.includes(type)) throw new ApiError(400, 'invalid_body', `type: unknown intervention type "${type}" (known: ${known.join(', ')})`, [{ path: 'type', message: 'unknown type', known }]);
+  if (!known.includes(type))
+    throw new ApiError(400, 'invalid_body', `type: unknown intervention type "${type}" (known: ${known.join(', ')})`, [
+      { path: 'type', message: 'unknown type', known },
+    ]);
 }
 
 /** PostGIS validity (self-intersections, spikes): a 400 with PostGIS's reason, never a constraint error. */
@@ -101,7 +117,17 @@ async function insertOne(tx: Queryable, b: NewIntervention, p: Principal, action
   const [{ id }] = await tx.query<{ id: number }>(
     `INSERT INTO interventions (type, name, geom, starts_on, ends_on, owner, partner, notes, created_by, updated_by)
      VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), $4::date, $5::date, $6, $7, $8, $9, $9) RETURNING id`,
-    [b.type, b.name, JSON.stringify(b.geometry), b.starts_on, b.ends_on, b.owner || null, b.partner || null, b.notes || null, who(p)],
+    [
+      b.type,
+      b.name,
+      JSON.stringify(b.geometry),
+      b.starts_on,
+      b.ends_on,
+      b.owner || null,
+      b.partner || null,
+      b.notes || null,
+      who(p),
+    ],
   );
   await appendHistory(tx, id, action, p);
   return id;
@@ -128,7 +154,13 @@ export async function importInterventions(db: Db, rows: NewIntervention[], p: Pr
       problems.push({ row: i + firstRow, message: (e as Error).message });
     }
   }
-  if (problems.length) throw new ApiError(400, 'invalid_rows', `${problems.length} row(s) are not valid; nothing was imported.`, problems.slice(0, 100));
+  if (problems.length)
+    throw new ApiError(
+      400,
+      'invalid_rows',
+      `${problems.length} row(s) are not valid; nothing was imported.`,
+      problems.slice(0, 100),
+    );
   return db.transaction(async (tx) => {
     const ids: number[] = [];
     for (const r of rows) ids.push(await insertOne(tx, r, p, 'import'));
@@ -137,7 +169,14 @@ export async function importInterventions(db: Db, rows: NewIntervention[], p: Pr
 }
 
 /** Edit (or end, or delete): the row is locked, the version checked, changed, and the new version appended to history. */
-async function change(db: Db, id: number, p: Principal, action: 'edit' | 'end' | 'delete', expected: number | undefined, apply: (tx: Queryable, cur: { starts_on: string; ends_on: string | null }) => Promise<void>) {
+async function change(
+  db: Db,
+  id: number,
+  p: Principal,
+  action: 'edit' | 'end' | 'delete',
+  expected: number | undefined,
+  apply: (tx: Queryable, cur: { starts_on: string; ends_on: string | null }) => Promise<void>,
+) {
   await db.transaction(async (tx) => {
     const [cur] = await tx.query<{ version: number; deleted_at: string | null; starts_on: string; ends_on: string | null }>(
       `SELECT version, deleted_at::text, to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ends_on, 'YYYY-MM-DD') AS ends_on
@@ -146,7 +185,12 @@ async function change(db: Db, id: number, p: Principal, action: 'edit' | 'end' |
     );
     if (!cur || cur.deleted_at) throw new ApiError(404, 'not_found', `No intervention ${id}.`);
     if (expected !== undefined && expected !== cur.version)
-      throw new ApiError(409, 'conflict', `Intervention ${id} is at version ${cur.version}, not ${expected}: someone changed it since. Reload and try again.`, { version: cur.version });
+      throw new ApiError(
+        409,
+        'conflict',
+        `Intervention ${id} is at version ${cur.version}, not ${expected}: someone changed it since. Reload and try again.`,
+        { version: cur.version },
+      );
     await apply(tx, cur);
     await tx.query(
       `UPDATE interventions SET version = version + 1, updated_at = now(), updated_by = $2,
@@ -164,7 +208,10 @@ export async function editIntervention(db: Db, id: number, b: InterventionPatch,
   await change(db, id, p, 'edit', b.version, async (tx, cur) => {
     const starts = b.starts_on ?? cur.starts_on;
     const ends = b.ends_on === undefined ? cur.ends_on : b.ends_on;
-    if (ends !== null && ends < starts) throw new ApiError(400, 'invalid_body', `ends_on (${ends}) must not be before starts_on (${starts})`, [{ path: 'ends_on', message: 'before starts_on' }]);
+    if (ends !== null && ends < starts)
+      throw new ApiError(400, 'invalid_body', `ends_on (${ends}) must not be before starts_on (${starts})`, [
+        { path: 'ends_on', message: 'before starts_on' },
+      ]);
     // Only the fields given change; `null` clears an optional field.
     await tx.query(
       `UPDATE interventions SET
@@ -175,16 +222,37 @@ export async function editIntervention(db: Db, id: number, b: InterventionPatch,
          partner = CASE WHEN $9 THEN $10 ELSE partner END,
          notes = CASE WHEN $11 THEN $12 ELSE notes END
        WHERE id = $1`,
-      [id, b.type ?? null, b.name ?? null, b.geometry ? JSON.stringify(b.geometry) : null, starts, ends,
-        b.owner !== undefined, b.owner || null, b.partner !== undefined, b.partner || null, b.notes !== undefined, b.notes || null],
+      [
+        id,
+        b.type ?? null,
+        b.name ?? null,
+        b.geometry ? JSON.stringify(b.geometry) : null,
+        starts,
+        ends,
+        b.owner !== undefined,
+        b.owner || null,
+        b.partner !== undefined,
+        b.partner || null,
+        b.notes !== undefined,
+        b.notes || null,
+      ],
     );
   });
   return getIntervention(db, id);
 }
 
-export async function endIntervention(db: Db, id: number, endsOn: string, expected: number | undefined, p: Principal): Promise<Intervention> {
+export async function endIntervention(
+  db: Db,
+  id: number,
+  endsOn: string,
+  expected: number | undefined,
+  p: Principal,
+): Promise<Intervention> {
   await change(db, id, p, 'end', expected, async (tx, cur) => {
-    if (endsOn < cur.starts_on) throw new ApiError(400, 'invalid_body', `ends_on (${endsOn}) must not be before starts_on (${cur.starts_on})`, [{ path: 'ends_on', message: 'before starts_on' }]);
+    if (endsOn < cur.starts_on)
+      throw new ApiError(400, 'invalid_body', `ends_on (${endsOn}) must not be before starts_on (${cur.starts_on})`, [
+        { path: 'ends_on', message: 'before starts_on' },
+      ]);
     await tx.query('UPDATE interventions SET ends_on = $2::date WHERE id = $1', [id, endsOn]);
   });
   return getIntervention(db, id);

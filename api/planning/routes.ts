@@ -31,8 +31,15 @@ function coverageForPartner(out: contract.Coverage, min: number): contract.Cover
   const rows: Row[] = [...out.wards, { code: null, name: null, ...out.outside_wards }];
   const step1 = suppressRows<Row>(rows, 'hotspot_incidents', min, ['hotspot_harm', 'covered_harm', 'share', 'covered_incidents']);
   // Then the covered counts of the rows still shown (withheld rows take part as 0 and stay withheld).
-  const step2 = suppressRows<Row>(step1.map((r) => ({ ...r, covered_incidents: r.covered_incidents ?? 0 })), 'covered_incidents', min, ['covered_harm', 'share']).map((r, i) =>
-    step1[i].suppressed ? { ...step1[i], covered_incidents: null, covered_suppressed: true } : { ...r, covered_suppressed: r.suppressed, suppressed: false },
+  const step2 = suppressRows<Row>(
+    step1.map((r) => ({ ...r, covered_incidents: r.covered_incidents ?? 0 })),
+    'covered_incidents',
+    min,
+    ['covered_harm', 'share'],
+  ).map((r, i) =>
+    step1[i].suppressed
+      ? { ...step1[i], covered_incidents: null, covered_suppressed: true }
+      : { ...r, covered_suppressed: r.suppressed, suppressed: false },
   );
   const borough = out.borough;
   const hotspotN = borough.hotspot_incidents ?? 0;
@@ -51,7 +58,10 @@ function coverageForPartner(out: contract.Coverage, min: number): contract.Cover
     outside_wards: step2[step2.length - 1] as contract.Coverage['outside_wards'],
     interventions_used: out.interventions?.length ?? 0,
     meta: out.meta,
-    disclosure: { min_count: min, rule: 'incident counts below min_count withheld with complementary suppression; harm and shares derived from them withheld; no hotspot lists' },
+    disclosure: {
+      min_count: min,
+      rule: 'incident counts below min_count withheld with complementary suppression; harm and shares derived from them withheld; no hotspot lists',
+    },
   };
 }
 
@@ -68,7 +78,11 @@ export function planningRoutes({ db }: Deps) {
     if (path.endsWith('/export') || path === 'planning/outreach') return; // exports audit themselves; outreach changes nothing
     const p = c.get('principal');
     if (!p) return;
-    await audit(db, p, c.get('ip'), { action: path === 'interventions/import' ? 'import' : 'change', resource: path, query: { method: m } });
+    await audit(db, p, c.get('ip'), {
+      action: path === 'interventions/import' ? 'import' : 'change',
+      resource: path,
+      query: { method: m },
+    });
   });
 
   // ---------- intervention register ----------
@@ -82,12 +96,18 @@ export function planningRoutes({ db }: Deps) {
 
   register(r, db, contract.listInterventions, async (c) => {
     const q = c.req.valid('query');
-    const rows = await reg.listInterventions(db, { types: q.type ?? null, activeOn: q.active_on ?? null, includeDeleted: q.include_deleted });
+    const rows = await reg.listInterventions(db, {
+      types: q.type ?? null,
+      activeOn: q.active_on ?? null,
+      includeDeleted: q.include_deleted,
+    });
     // GeoJSON, typed by the contract ('Content-Type' spelt so, to replace c.json's default).
     return c.json(reg.asFeatureCollection(rows), 200, { 'Content-Type': 'application/geo+json; charset=utf-8' });
   });
 
-  register(r, db, contract.createIntervention, async (c) => c.json(await reg.createIntervention(db, c.req.valid('json'), principal(c)), 201));
+  register(r, db, contract.createIntervention, async (c) =>
+    c.json(await reg.createIntervention(db, c.req.valid('json'), principal(c)), 201),
+  );
 
   register(r, db, contract.importInterventions, async (c) => {
     const b = c.req.valid('json');
@@ -97,14 +117,18 @@ export function planningRoutes({ db }: Deps) {
 
   register(r, db, contract.getIntervention, async (c) => c.json(await reg.getIntervention(db, c.req.valid('param').id), 200));
 
-  register(r, db, contract.editIntervention, async (c) => c.json(await reg.editIntervention(db, c.req.valid('param').id, c.req.valid('json'), principal(c)), 200));
+  register(r, db, contract.editIntervention, async (c) =>
+    c.json(await reg.editIntervention(db, c.req.valid('param').id, c.req.valid('json'), principal(c)), 200),
+  );
 
   register(r, db, contract.endIntervention, async (c) => {
     const b = c.req.valid('json');
     return c.json(await reg.endIntervention(db, c.req.valid('param').id, b.ends_on, b.version, principal(c)), 200);
   });
 
-  register(r, db, contract.deleteIntervention, async (c) => c.json(await reg.deleteIntervention(db, c.req.valid('param').id, principal(c)), 200));
+  register(r, db, contract.deleteIntervention, async (c) =>
+    c.json(await reg.deleteIntervention(db, c.req.valid('param').id, principal(c)), 200),
+  );
 
   register(r, db, contract.interventionHistory, async (c) => {
     const { id } = c.req.valid('param');
@@ -124,15 +148,31 @@ export function planningRoutes({ db }: Deps) {
     const b = c.req.valid('json');
     const filters = parseFilters(contract.patrolQuery, b.filters);
     const plan = await patrolPlan(db, filters);
-    await audit(db, who, c.get('ip'), { action: 'export', resource: `patrol.${b.format}`, query: filters, recordCount: plan.boxes.length, purpose: b.purpose, recipient: b.recipient });
+    await audit(db, who, c.get('ip'), {
+      action: 'export',
+      resource: `patrol.${b.format}`,
+      query: filters,
+      recordCount: plan.boxes.length,
+      purpose: b.purpose,
+      recipient: b.recipient,
+    });
     const name = `patrol-boxes-${plan.meta.from}-${plan.meta.to}`;
     switch (b.format) {
       case 'csv':
-        return c.body(patrolCsv(plan), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': attachment(`${name}.csv`) });
+        return c.body(patrolCsv(plan), 200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': attachment(`${name}.csv`),
+        });
       case 'geojson':
-        return c.body(JSON.stringify(patrolGeoJson(plan)), 200, { 'content-type': 'application/geo+json; charset=utf-8', 'content-disposition': attachment(`${name}.geojson`) });
+        return c.body(JSON.stringify(patrolGeoJson(plan)), 200, {
+          'content-type': 'application/geo+json; charset=utf-8',
+          'content-disposition': attachment(`${name}.geojson`),
+        });
       case 'gpx':
-        return c.body(patrolGpx(plan), 200, { 'content-type': 'application/gpx+xml; charset=utf-8', 'content-disposition': attachment(`${name}.gpx`) });
+        return c.body(patrolGpx(plan), 200, {
+          'content-type': 'application/gpx+xml; charset=utf-8',
+          'content-disposition': attachment(`${name}.gpx`),
+        });
       default:
         return c.body(patrolBriefingHtml(plan, { purpose: b.purpose, recipient: b.recipient, preparedBy: who.user.email }), 200, {
           'content-type': 'text/html; charset=utf-8',
@@ -151,15 +191,23 @@ export function planningRoutes({ db }: Deps) {
 
   register(r, db, contract.chbList, async (c) => c.json({ areas: await chb.listChb(db) }, 200));
 
-  register(r, db, contract.createChb, async (c) => c.json(await chb.createChb(db, c.req.valid('json'), principal(c).user.email), 201));
+  register(r, db, contract.createChb, async (c) =>
+    c.json(await chb.createChb(db, c.req.valid('json'), principal(c).user.email), 201),
+  );
 
   register(r, db, contract.getChb, async (c) => c.json(await chb.getChb(db, c.req.valid('param').id), 200));
 
   register(r, db, contract.deleteChb, async (c) => c.json(await chb.deleteChb(db, c.req.valid('param').id), 200));
 
-  register(r, db, contract.chbEvaluation, async (c) => c.json(await chb.evaluateChb(db, c.req.valid('param').id, c.req.valid('query')), 200), {
-    partner: (out, { min }) => chb.chbEvaluationMask(out, min),
-  });
+  register(
+    r,
+    db,
+    contract.chbEvaluation,
+    async (c) => c.json(await chb.evaluateChb(db, c.req.valid('param').id, c.req.valid('query')), 200),
+    {
+      partner: (out, { min }) => chb.chbEvaluationMask(out, min),
+    },
+  );
 
   return r;
 }

@@ -39,7 +39,12 @@ export function healthRoutes({ db, config }: Deps) {
     let disk: Disk;
     if (db.driver === 'pglite') {
       const pgdata = directoryBytes(path.join(config.dataDir, 'pgdata'));
-      disk = { data_dir: config.dataDir, data_dir_bytes: directoryBytes(config.dataDir), pgdata_bytes: pgdata, uploads_bytes: uploads };
+      disk = {
+        data_dir: config.dataDir,
+        data_dir_bytes: directoryBytes(config.dataDir),
+        pgdata_bytes: pgdata,
+        uploads_bytes: uploads,
+      };
     } else {
       const [row] = await db.query<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes');
       disk = { database_bytes: row.bytes, uploads_bytes: uploads };

@@ -51,7 +51,8 @@ export function App() {
   if (view.page === 'setup') page = <SetupPage signedInAs={user?.email ?? null} />;
   else if (loadError) page = <ErrorScreen message={loadError} onRetry={() => setAttempt((n) => n + 1)} />;
   else if (session.status === 'loading') page = <p className="page-loading">Loading…</p>;
-  else if (session.status === 'signed-out') page = <SignInPage setupNeeded={session.setupNeeded} demoLogin={!!session.demoLogin} notice={session.notice} />;
+  else if (session.status === 'signed-out')
+    page = <SignInPage setupNeeded={session.setupNeeded} demoLogin={!!session.demoLogin} notice={session.notice} />;
   else return <SignedInApp key={session.user.id} user={session.user} />;
 
   return (
@@ -85,9 +86,11 @@ function SignedInApp({ user }: { user: PublicUser }) {
   else if (view.page === 'users') page = <UsersPage me={user} />;
   else if (view.page === 'settings') page = <SettingsPage />;
   else if (view.page === 'audit') page = <AuditPage />;
-  else if (summary.error && !summary.data) page = <ErrorScreen message={errorMessage(summary.error)} onRetry={() => void reloadSummary()} />;
+  else if (summary.error && !summary.data)
+    page = <ErrorScreen message={errorMessage(summary.error)} onRetry={() => void reloadSummary()} />;
   else if (!summary.data || (!config.data && !config.error)) page = <p className="page-loading">Loading…</p>;
-  else if (view.page === 'import') page = (
+  else if (view.page === 'import')
+    page = (
       <ImportPage
         onImported={() => {
           void reloadSummary();
@@ -96,9 +99,12 @@ function SignedInApp({ user }: { user: PublicUser }) {
       />
     );
   else if (view.page === 'journeys') page = <JourneysPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
-  else if (view.page === 'present') page = <PresentPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
-  else if (view.page === 'pack') page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
-  else if (isEmptyDatabase(summary.data)) page = <FirstRun canImport={can(session, 'imports.write')} isAdmin={can(session, 'admin')} />;
+  else if (view.page === 'present')
+    page = <PresentPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
+  else if (view.page === 'pack')
+    page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
+  else if (isEmptyDatabase(summary.data))
+    page = <FirstRun canImport={can(session, 'imports.write')} isAdmin={can(session, 'admin')} />;
   else if (view.page === 'planning') page = <PlanningPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'chb') page = <ChbPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else page = <MapPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;

@@ -8,6 +8,9 @@ export type AuditFilter = Omit<NonNullable<QueryOf<typeof searchAudit>>, 'limit'
 
 /** "E05013714, E05013715" or one per line -> codes; empty -> null (no limit). */
 export function parseAreaCodes(text: string): string[] | null {
-  const codes = text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  const codes = text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return codes.length ? [...new Set(codes)] : null;
 }

@@ -23,7 +23,11 @@ export function routeUrl(route: Pick<ContractRoute, 'path'>, input: { query?: ob
 }
 
 /** Calls a contract route and returns its JSON answer, typed. */
-export async function call<R extends ContractRoute>(route: R, input: CallInput<R>, opts: { signal?: AbortSignal; authFlow?: boolean } = {}): Promise<ResponseOf<R>> {
+export async function call<R extends ContractRoute>(
+  route: R,
+  input: CallInput<R>,
+  opts: { signal?: AbortSignal; authFlow?: boolean } = {},
+): Promise<ResponseOf<R>> {
   const res = await request(routeUrl(route, input), {
     method: route.method.toUpperCase(),
     body: input.body,

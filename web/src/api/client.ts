@@ -93,7 +93,10 @@ export function requestHeaders(method: string, extra: Record<string, string> = {
  * fetch with the app's headers. A 401 ends the session in the UI (sign-in screen) unless `authFlow`
  * (sign-in and setup answer 401 for a wrong password, which is not an ended session).
  */
-export async function request(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; authFlow?: boolean } = {}): Promise<Response> {
+export async function request(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal; authFlow?: boolean } = {},
+): Promise<Response> {
   const method = init.method ?? 'GET';
   const json = init.body !== undefined;
   let res: Response;
@@ -119,7 +122,12 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 }
 
 /** A JSON request that changes something (POST, PUT, PATCH, DELETE). */
-export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts: { authFlow?: boolean } = {}): Promise<T> {
+export async function sendJson<T>(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  opts: { authFlow?: boolean } = {},
+): Promise<T> {
   return (await (await request(path, { method, body, authFlow: opts.authFlow })).json()) as T;
 }
 
@@ -145,7 +153,6 @@ export async function downloadFile(path: string, body: unknown, fallbackName: st
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return name;
 }
-
 
 export function isAbort(e: unknown): boolean {
   return (e as Error)?.name === 'AbortError';

@@ -21,7 +21,11 @@ export interface StatParams {
 type Res = NonNullable<QueryOf<typeof getHotspots>['res']>;
 
 /** The window and categories as the query strings take them. */
-export const filterQuery = (f: Filters) => ({ from: f.from, to: f.to, category: f.categories?.length ? f.categories.join(',') : undefined });
+export const filterQuery = (f: Filters) => ({
+  from: f.from,
+  to: f.to,
+  category: f.categories?.length ? f.categories.join(',') : undefined,
+});
 
 /** The units, window and categories as the hotspot routes' query strings. */
 export function unitQuery(u: UnitQuery, f: Filters) {
@@ -29,7 +33,12 @@ export function unitQuery(u: UnitQuery, f: Filters) {
 }
 
 /** …plus the Gi* parameters (scheme, k-ring size, correction). */
-export const statQuery = (u: UnitQuery, f: Filters, s: StatParams) => ({ ...unitQuery(u, f), weights: s.weights, k: String(s.k), correction: s.correction });
+export const statQuery = (u: UnitQuery, f: Filters, s: StatParams) => ({
+  ...unitQuery(u, f),
+  weights: s.weights,
+  k: String(s.k),
+  correction: s.correction,
+});
 
 /** What identifies a loaded scheme: `name` (lower-case letters, digits, hyphens) and its optional statement. */
 export type SchemeUploadMeta = Pick<QueryOf<typeof postHarmScheme>, 'name' | 'label' | 'version' | 'source'>;
@@ -64,7 +73,14 @@ export function schemeProblems(e: unknown): string[] {
 }
 
 /** The top-N list (or every unit without `n`) as CSV or GeoJSON, with purpose and recipient (audited). */
-export function exportHotspotList(u: UnitQuery, f: Filters, s: StatParams, n: number | null, format: BodyOf<typeof exportHotspots>['format'], stated: Stated): Promise<string> {
+export function exportHotspotList(
+  u: UnitQuery,
+  f: Filters,
+  s: StatParams,
+  n: number | null,
+  format: BodyOf<typeof exportHotspots>['format'],
+  stated: Stated,
+): Promise<string> {
   const extra: Record<string, string | undefined> = {
     ...('res' in u ? { res: String(u.res) } : { level: u.level }),
     weights: s.weights,

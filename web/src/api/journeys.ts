@@ -86,7 +86,10 @@ export function useSites(): UseQueryResult<SiteCollection, Error> {
 
 /** POSTs a GeoJSON FeatureCollection as it is (the route reads the body itself: application/json or geo+json). */
 export async function importRoutes(fc: unknown, segmentM: number): Promise<ResponseOf<typeof importRoutesRoute>> {
-  const res = await request(routeUrl(importRoutesRoute, { query: { segment_m: String(segmentM) } }), { method: 'POST', body: fc });
+  const res = await request(routeUrl(importRoutesRoute, { query: { segment_m: String(segmentM) } }), {
+    method: 'POST',
+    body: fc,
+  });
   return (await res.json()) as ResponseOf<typeof importRoutesRoute>;
 }
 
@@ -96,7 +99,17 @@ export async function deleteRoute(id: number): Promise<void> {
 }
 
 /** Worst segments with guardian points (one route, or across all routes), audited with purpose and recipient. */
-export function downloadWorstSegments(f: JourneyFilters, routeId: number | null, format: JourneyExportFormat, stated: Stated): Promise<string> {
-  const body: BodyOf<typeof exportWorstSegments> = { ...stated, format, ...(routeId !== null ? { route_id: routeId } : {}), filters: journeyQuery(f) };
+export function downloadWorstSegments(
+  f: JourneyFilters,
+  routeId: number | null,
+  format: JourneyExportFormat,
+  stated: Stated,
+): Promise<string> {
+  const body: BodyOf<typeof exportWorstSegments> = {
+    ...stated,
+    format,
+    ...(routeId !== null ? { route_id: routeId } : {}),
+    filters: journeyQuery(f),
+  };
   return downloadFile(routeUrl(exportWorstSegments), body, `worst-segments.${format}`);
 }

@@ -17,7 +17,15 @@ export interface PackRequest {
 export type PackParams = NonNullable<QueryOf<typeof getPack>>;
 
 export function packParams(q: PackRequest): PackParams {
-  const all = { from: q.from, to: q.to, compare: q.compare, category: q.categories?.length ? q.categories.join(',') : undefined, res: q.res, top: q.top, since: q.since };
+  const all = {
+    from: q.from,
+    to: q.to,
+    compare: q.compare,
+    category: q.categories?.length ? q.categories.join(',') : undefined,
+    res: q.res,
+    top: q.top,
+    since: q.since,
+  };
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(all)) if (v !== undefined && v !== '') out[k] = String(v);
   return out as PackParams;

@@ -3,7 +3,10 @@ import type { FetchBody } from '../../../contract/opendata';
 
 /** "Lewisham" / "E09000023" / "West Lindsey, Lincoln": codes when every entry is a code, else names. */
 export function fetchRequest(place: string, months: number): FetchBody {
-  const parts = place.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = place
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const codes = parts.every((p) => /^[EW]\d{8}$/i.test(p));
   if (codes && parts.length === 1 && /^E23/i.test(parts[0])) return { force_area: parts[0].toUpperCase(), months };
   return codes ? { lads: parts.map((p) => p.toUpperCase()), months } : { names: parts, months };

@@ -52,7 +52,11 @@ function subscribe(cb: () => void) {
 }
 
 export function useSession(): SessionState {
-  return useSyncExternalStore(subscribe, () => state, () => state);
+  return useSyncExternalStore(
+    subscribe,
+    () => state,
+    () => state,
+  );
 }
 
 /** The signed-in session; only for components rendered inside the signed-in app. */

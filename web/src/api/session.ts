@@ -26,7 +26,13 @@ export async function signOut(everywhere = false): Promise<void> {
 }
 
 /** Creates the first administrator (and, with `analyst_email`, a paired analyst account); signs in as the analyst when there is one. */
-export async function completeSetup(body: { token: string; email: string; password: string; name?: string; analyst_email?: string }) {
+export async function completeSetup(body: {
+  token: string;
+  email: string;
+  password: string;
+  name?: string;
+  analyst_email?: string;
+}) {
   const r = await call(auth.setup, { body }, { authFlow: true });
   setSignedIn(r);
   return r.user;

@@ -21,7 +21,8 @@ export function uploadImport(file: File, opts: UploadOptions, onProgress: (loade
   const xhr = new XMLHttpRequest();
   const promise = new Promise<{ id: string }>((resolve, reject) => {
     xhr.open('POST', importUrl(file.name, opts));
-    for (const [k, v] of Object.entries(requestHeaders('POST', { 'content-type': 'application/octet-stream' }))) xhr.setRequestHeader(k, v);
+    for (const [k, v] of Object.entries(requestHeaders('POST', { 'content-type': 'application/octet-stream' })))
+      xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: the server could not be reached.'));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'));
@@ -37,7 +38,14 @@ export function uploadImport(file: File, opts: UploadOptions, onProgress: (loade
         resolve({ id: String(body.id) });
       } else {
         const err = body?.error;
-        reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? `Upload failed (${xhr.status} ${xhr.statusText})`, err?.details));
+        reject(
+          new ApiError(
+            xhr.status,
+            err?.code ?? `http_${xhr.status}`,
+            err?.message ?? `Upload failed (${xhr.status} ${xhr.statusText})`,
+            err?.details,
+          ),
+        );
       }
     };
     xhr.send(file);

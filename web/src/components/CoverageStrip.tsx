@@ -54,7 +54,12 @@ export function CoverageStrip({
   }, [report.data, catKey, pFrom, pTo, prevFrom, prevTo]);
   const [picked, setPicked] = useState<string | null>(null);
 
-  if (report.error) return <p className="hint" data-testid={testId}>Coverage: {errorMessage(report.error)}</p>;
+  if (report.error)
+    return (
+      <p className="hint" data-testid={testId}>
+        Coverage: {errorMessage(report.error)}
+      </p>
+    );
   if (!model) return <div className="coverage-strip coverage-loading" data-testid={testId} data-ready="false" />;
   const n = model.months.length;
   const pickedTitle = picked ? model.months.find((m) => m.month === picked)?.title : null;
@@ -113,7 +118,11 @@ export function CoverageStrip({
               />
             )}
             {model.period && (
-              <span className="cov-window cov-period" data-testid={`${testId}-period`} style={{ left: pct(model.period.start, n), width: pct(model.period.length, n) }} />
+              <span
+                className="cov-window cov-period"
+                data-testid={`${testId}-period`}
+                style={{ left: pct(model.period.start, n), width: pct(model.period.length, n) }}
+              />
             )}
           </div>
           <div className="cov-ticks" aria-hidden="true">

@@ -50,10 +50,19 @@ export function ExportDialog({
 
   return (
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form className="modal" role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-dialog" onSubmit={submit}>
+      <form
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="export-title"
+        data-testid="export-dialog"
+        onSubmit={submit}
+      >
         <h2 id="export-title">{title}</h2>
         <div className="hint">{description}</div>
-        <p className="hint">The export is recorded in the audit log with its purpose, recipient, filters and number of records.</p>
+        <p className="hint">
+          The export is recorded in the audit log with its purpose, recipient, filters and number of records.
+        </p>
         <label className="field">
           Purpose
           <textarea

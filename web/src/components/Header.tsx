@@ -11,7 +11,17 @@ import { PAGE_PATHS, type Page } from '../state/url-state';
 import { UserMenu } from './UserMenu';
 import { withPath } from '../lib/live-view';
 
-function NavLink({ href, active, children, testId }: { href: string; active: boolean; children: React.ReactNode; testId: string }) {
+function NavLink({
+  href,
+  active,
+  children,
+  testId,
+}: {
+  href: string;
+  active: boolean;
+  children: React.ReactNode;
+  testId: string;
+}) {
   return (
     <a
       href={href}
@@ -66,7 +76,9 @@ export function Header({ summary, page, user }: { summary: Summary | null; page:
       {summary && summary.incidents !== null && summary.incidents > 0 && (
         <span className="data-extent" data-testid="data-extent">
           {formatCount(summary.incidents)} incidents
-          {summary.first_month && summary.last_month && ` · ${monthLabel(summary.first_month)} – ${monthLabel(summary.last_month)}`}
+          {summary.first_month &&
+            summary.last_month &&
+            ` · ${monthLabel(summary.first_month)} – ${monthLabel(summary.last_month)}`}
         </span>
       )}
       {user && <UserMenu user={user} />}

@@ -22,7 +22,8 @@ export function OpenDataStart({ onDone }: { onDone: () => void }) {
   const polled = useRoute(getRun, runId === null ? null : { params: { id: String(runId) } }, {
     staleTime: 0,
     retry: false,
-    refetchInterval: (q) => (q.state.error ? false : q.state.data && q.state.data.status !== 'running' && !q.state.data.live ? false : POLL_MS),
+    refetchInterval: (q) =>
+      q.state.error ? false : q.state.data && q.state.data.status !== 'running' && !q.state.data.live ? false : POLL_MS,
   });
   const run = polled.data ?? null;
   const finished = run?.status === 'done' && !run.live;
@@ -49,28 +50,59 @@ export function OpenDataStart({ onDone }: { onDone: () => void }) {
     <section data-testid="opendata-start">
       <h2>Start from open data</h2>
       <p>
-        Name your local authority — or several districts separated by commas, or a police force area code (E23…) — and
-        Saferplaces fetches its wards, LSOAs, Census 2021 population and {months} months of police.uk street crime.
+        Name your local authority — or several districts separated by commas, or a police force area code (E23…) — and Saferplaces
+        fetches its wards, LSOAs, Census 2021 population and {months} months of police.uk street crime.
       </p>
       <form onSubmit={submit} className="opendata-form">
         <label>
           My local authority is{' '}
-          <input value={place} onChange={(e) => setPlace(e.target.value)} placeholder="Lewisham" required maxLength={400} data-testid="opendata-place" />
+          <input
+            value={place}
+            onChange={(e) => setPlace(e.target.value)}
+            placeholder="Lewisham"
+            required
+            maxLength={400}
+            data-testid="opendata-place"
+          />
         </label>
         <label>
           Months{' '}
-          <input type="number" min={1} max={120} value={months} onChange={(e) => setMonths(Number(e.target.value))} data-testid="opendata-months" />
+          <input
+            type="number"
+            min={1}
+            max={120}
+            value={months}
+            onChange={(e) => setMonths(Number(e.target.value))}
+            data-testid="opendata-months"
+          />
         </label>
-        <button type="submit" disabled={runId !== null && run?.status !== 'incomplete'}>Fetch</button>
+        <button type="submit" disabled={runId !== null && run?.status !== 'incomplete'}>
+          Fetch
+        </button>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {run && (
         <>
-          <ProgressBar value={done} max={total} label={run.live ? `${run.live.step || 'waiting'} (${done} of ${total} steps)` : `${run.status}: ${done} steps`} testId="opendata-progress" />
-          {run.last_error && <p className="error">Stopped at {run.last_error.step}: {run.last_error.message} Fetch again to continue where it stopped.</p>}
+          <ProgressBar
+            value={done}
+            max={total}
+            label={run.live ? `${run.live.step || 'waiting'} (${done} of ${total} steps)` : `${run.status}: ${done} steps`}
+            testId="opendata-progress"
+          />
+          {run.last_error && (
+            <p className="error">
+              Stopped at {run.last_error.step}: {run.last_error.message} Fetch again to continue where it stopped.
+            </p>
+          )}
           {run.notes.length > 0 && (
             <ul className="hint">
-              {run.notes.map((n) => <li key={n.from + n.note}>{n.note}</li>)}
+              {run.notes.map((n) => (
+                <li key={n.from + n.note}>{n.note}</li>
+              ))}
             </ul>
           )}
         </>

@@ -19,7 +19,13 @@ export function UserMenu({ user }: { user: PublicUser }) {
       <button type="button" className="link-button" onClick={() => out(false)} data-testid="sign-out">
         Sign out
       </button>
-      <button type="button" className="link-button" onClick={() => out(true)} title="End every session of this account, on every device" data-testid="sign-out-everywhere">
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => out(true)}
+        title="End every session of this account, on every device"
+        data-testid="sign-out-everywhere"
+      >
         Sign out everywhere
       </button>
       {error && <span className="error-text">{error}</span>}

@@ -80,7 +80,11 @@ function scope(report: CoverageReport, categories: readonly string[] | null | un
 const monthStatus = (cats: Lookup, month: string) => combineStatus(cats.map((c) => c.byMonth.get(month)?.covered ?? 'none'));
 
 /** Coverage of a window for the categories (all in the report when none are given). */
-export function windowStatus(report: CoverageReport, categories: readonly string[] | null | undefined, window: MonthWindow): CoverageStatus {
+export function windowStatus(
+  report: CoverageReport,
+  categories: readonly string[] | null | undefined,
+  window: MonthWindow,
+): CoverageStatus {
   const w = normalise(window);
   if (!w) return 'none';
   const cats = scope(report, categories);
@@ -171,8 +175,11 @@ export function coverageStrip(
   const p = normalise(opts.period);
   const prev = normalise(opts.previous);
   const starts = [report.first_month, p?.from, prev?.from].filter((m): m is string => !!m).sort();
-  const ends = [report.last_month ? addMonths(report.last_month, 1) : null, p?.to, prev?.to].filter((m): m is string => !!m).sort();
-  if (!starts.length || !ends.length) return { months: [], runs: [], period: null, previous: null, ticks: [], summary: 'No data is loaded.' };
+  const ends = [report.last_month ? addMonths(report.last_month, 1) : null, p?.to, prev?.to]
+    .filter((m): m is string => !!m)
+    .sort();
+  if (!starts.length || !ends.length)
+    return { months: [], runs: [], period: null, previous: null, ticks: [], summary: 'No data is loaded.' };
   const cats = scope(report, opts.categories);
   const inside = (w: MonthWindow | null, m: string) => !!w && monthsBetween(w.from, m) >= 0 && monthsBetween(m, w.to) > 0;
   const months = monthRange(starts[0], ends.at(-1)!).map((month): StripMonth => {
@@ -199,7 +206,9 @@ export interface AreaCoverage {
 export function areaCoverage(stats: Pick<AreaStats, 'coverage'> | null | undefined): AreaCoverage {
   const c = stats?.coverage;
   if (!c) return { noCurrent: false, noPrevious: false, notes: [] };
-  const notes = [c.count_reason, c.count_note].filter((n): n is string => !!n).map((n) => n.charAt(0).toUpperCase() + n.slice(1) + '.');
+  const notes = [c.count_reason, c.count_note]
+    .filter((n): n is string => !!n)
+    .map((n) => n.charAt(0).toUpperCase() + n.slice(1) + '.');
   return { noCurrent: c.count_reason !== null, noPrevious: c.previous_reason !== null, notes };
 }
 
@@ -233,8 +242,14 @@ export interface ComparisonCoverage {
  * Coverage of a period and the previous one. With no categories chosen the scope is, as the API's, every
  * category with data in either period, so a category held in neither is not a gap in both.
  */
-export function comparisonCoverage(report: CoverageReport, categories: readonly string[] | null | undefined, period: MonthWindow, previous: MonthWindow): ComparisonCoverage {
-  const held = (slug: string) => windowStatus(report, [slug], period) !== 'none' || windowStatus(report, [slug], previous) !== 'none';
+export function comparisonCoverage(
+  report: CoverageReport,
+  categories: readonly string[] | null | undefined,
+  period: MonthWindow,
+  previous: MonthWindow,
+): ComparisonCoverage {
+  const held = (slug: string) =>
+    windowStatus(report, [slug], period) !== 'none' || windowStatus(report, [slug], previous) !== 'none';
   const slugs = categories?.length ? [...categories] : report.categories.map((c) => c.slug).filter(held);
   return {
     current: slugs.length ? windowStatus(report, slugs, period) : 'none',

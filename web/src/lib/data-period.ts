@@ -7,7 +7,9 @@ import { addMonths, monthsBetween, windowLabel } from './months';
 export const DEFAULT_MONTHS = 12;
 
 /** The default window (`to` exclusive) for a coverage report of the selected categories; null when it holds nothing. */
-export function dataDefaultWindow(report: Pick<CoverageReport, 'first_month' | 'last_month'>): { from: string; to: string } | null {
+export function dataDefaultWindow(
+  report: Pick<CoverageReport, 'first_month' | 'last_month'>,
+): { from: string; to: string } | null {
   if (!report.first_month || !report.last_month) return null;
   const to = addMonths(report.last_month, 1);
   const from = addMonths(to, -DEFAULT_MONTHS);
@@ -17,7 +19,12 @@ export function dataDefaultWindow(report: Pick<CoverageReport, 'first_month' | '
 /** The same, in the shape `resolveWindow` takes (a Summary's default bounds). */
 export function coverageDefaults(report: Pick<CoverageReport, 'first_month' | 'last_month'>) {
   const w = dataDefaultWindow(report);
-  return { default_from: w?.from ?? null, default_to: w?.to ?? null, first_month: report.first_month, last_month: report.last_month };
+  return {
+    default_from: w?.from ?? null,
+    default_to: w?.to ?? null,
+    first_month: report.first_month,
+    last_month: report.last_month,
+  };
 }
 
 export interface DataElsewhere {
@@ -34,7 +41,10 @@ export interface DataElsewhere {
  * span of covered months, each with a sentence ("Robbery, Violence and sexual offences: data Jan 2016 –
  * Jun 2018 only"). Empty when every category has data in the period.
  */
-export function dataElsewhere(report: Pick<CoverageReport, 'categories'>, period: { from: string; to: string } | null): DataElsewhere[] {
+export function dataElsewhere(
+  report: Pick<CoverageReport, 'categories'>,
+  period: { from: string; to: string } | null,
+): DataElsewhere[] {
   if (!period) return [];
   const groups = new Map<string, DataElsewhere>();
   for (const c of report.categories) {
@@ -49,7 +59,10 @@ export function dataElsewhere(report: Pick<CoverageReport, 'categories'>, period
     g.slugs.push(c.slug);
     g.labels.push(c.label);
   }
-  return [...groups.values()].map((g) => ({ ...g, text: `${g.labels.join(', ')}: data ${windowLabel(g.from, g.to)} only, none in this period` }));
+  return [...groups.values()].map((g) => ({
+    ...g,
+    text: `${g.labels.join(', ')}: data ${windowLabel(g.from, g.to)} only, none in this period`,
+  }));
 }
 
 /** The window to jump to for a category group: its last 12 months with data. */

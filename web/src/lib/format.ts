@@ -51,7 +51,11 @@ export const NO_DATA = 'no data';
 export const NO_PREVIOUS_DATA = 'no data for the previous period';
 
 /** A figure that may be withheld (partners) or missing for want of data: says which, else formats the number. */
-export function formatFigure(n: number | null | undefined, why: { withheld?: boolean; noData?: boolean }, fmt: (n: number | null | undefined) => string = formatCount): string {
+export function formatFigure(
+  n: number | null | undefined,
+  why: { withheld?: boolean; noData?: boolean },
+  fmt: (n: number | null | undefined) => string = formatCount,
+): string {
   if (why.withheld) return WITHHELD;
   if ((n === null || n === undefined) && why.noData) return NO_DATA;
   return fmt(n);

@@ -99,7 +99,12 @@ export class EventStream {
 
 // ---------- the shared change feed ----------
 
-export type LiveMessage = { type: 'incidents'; change: LiveChange } | { type: 'ready'; seq: number } | { type: 'reset'; seq: number } | { type: 'signed-out' } | { type: 'status'; status: StreamStatus };
+export type LiveMessage =
+  | { type: 'incidents'; change: LiveChange }
+  | { type: 'ready'; seq: number }
+  | { type: 'reset'; seq: number }
+  | { type: 'signed-out' }
+  | { type: 'status'; status: StreamStatus };
 export type LiveListener = (m: LiveMessage) => void;
 
 /** URL of the change feed, resuming after `after` when known. */
@@ -185,7 +190,11 @@ export class LiveFeed {
 }
 
 /** Calls `fn` at most once per `ms`: at once when idle, else once more at the end of the wait (leading + trailing). */
-export function coalesce(fn: () => void, ms: number, clock: { now(): number; set(f: () => void, ms: number): unknown } = { now: () => Date.now(), set: (f, t) => setTimeout(f, t) }) {
+export function coalesce(
+  fn: () => void,
+  ms: number,
+  clock: { now(): number; set(f: () => void, ms: number): unknown } = { now: () => Date.now(), set: (f, t) => setTimeout(f, t) },
+) {
   let last = -Infinity;
   let pending = false;
   return () => {

@@ -12,7 +12,11 @@ export const REFRESH_MS = 400;
 const TOAST_MS = 8000;
 
 export const liveFeed = new LiveFeed({
-  stillSignedIn: () => call(getSession, { query: {} }).then((s) => !!s.user, () => true),
+  stillSignedIn: () =>
+    call(getSession, { query: {} }).then(
+      (s) => !!s.user,
+      () => true,
+    ),
   signedOut: () => sessionExpired(),
   // For the browser tests (and anyone curious): whether this tab is receiving changes.
   onStatus: (s) => {

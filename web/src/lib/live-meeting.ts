@@ -34,7 +34,11 @@ function set(next: MeetingState) {
   state = next;
   try {
     if (next.mode === 'none') sessionStorage.removeItem(SESSION_KEY);
-    else sessionStorage.setItem(SESSION_KEY, JSON.stringify({ mode: next.mode, id: next.meeting.id, savedUrl: next.mode === 'following' ? next.savedUrl : null }));
+    else
+      sessionStorage.setItem(
+        SESSION_KEY,
+        JSON.stringify({ mode: next.mode, id: next.meeting.id, savedUrl: next.mode === 'following' ? next.savedUrl : null }),
+      );
   } catch {
     // storage unavailable: the meeting lasts until reload
   }
@@ -156,7 +160,8 @@ function follow(m: Meeting, savedUrl: string) {
   stream = new EventStream({
     url: () => `/api/meetings/${encodeURIComponent(m.id)}/events`,
     onStatus: (s) => {
-      if (state.mode === 'following' && state.meeting.id === m.id && state.connected !== (s === 'open')) set({ ...state, connected: s === 'open' });
+      if (state.mode === 'following' && state.meeting.id === m.id && state.connected !== (s === 'open'))
+        set({ ...state, connected: s === 'open' });
     },
     on: {
       view: (data) => applyView((data as MeetingViewEvent).view),

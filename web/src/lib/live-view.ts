@@ -36,7 +36,10 @@ export function viewToMeeting(v: ViewState, shown: MonthWindow | null = null): M
       classes: v.classMethod,
       hex: v.hexRes === 'auto' ? 'auto' : v.hexRes,
     },
-    window: shown && isMonth(shown.from) && isMonth(shown.to) && shown.from < shown.to ? { from: shown.from, to: shown.to } : { from: v.from, to: v.to },
+    window:
+      shown && isMonth(shown.from) && isMonth(shown.to) && shown.from < shown.to
+        ? { from: shown.from, to: shown.to }
+        : { from: v.from, to: v.to },
   };
 }
 
@@ -126,7 +129,11 @@ export function comparisonText(p: Omit<Pack['period'], 'basis'>, monthPrecision:
 
 /** The toast after a change on the feed. Partners may get the count withheld. */
 export function newIncidentsText(c: LiveChange): string {
-  const months = c.months ? (c.months[0] === c.months[1] ? monthLabel(c.months[0]) : `${monthLabel(c.months[0])} – ${monthLabel(c.months[1])}`) : null;
+  const months = c.months
+    ? c.months[0] === c.months[1]
+      ? monthLabel(c.months[0])
+      : `${monthLabel(c.months[0])} – ${monthLabel(c.months[1])}`
+    : null;
   const n = c.count === null ? 'New incidents' : `${formatCount(c.count)} new incident${c.count === 1 ? '' : 's'}`;
   return `${n} (batch ${c.batch_id}${months ? `, ${months}` : ''})`;
 }
@@ -178,11 +185,20 @@ export interface SinceMeeting {
  * Where "since the last meeting" counts from: the last meeting ended on the server (its end seq), else
  * the last one recorded in this browser, else nothing (the page asks for a date).
  */
-export function sinceLastMeeting(server: EndedMeeting | null, browser: HeldMeeting | null, now: Date = new Date()): SinceMeeting | null {
+export function sinceLastMeeting(
+  server: EndedMeeting | null,
+  browser: HeldMeeting | null,
+  now: Date = new Date(),
+): SinceMeeting | null {
   if (server && server.end_seq !== null && Number.isFinite(server.end_seq)) {
     return { seq: server.end_seq, label: `the meeting of ${meetingTimeLabel(server.created_at, now)}`, from: 'server' };
   }
-  if (browser) return { seq: browser.seq, label: `the meeting of ${meetingTimeLabel(browser.at, now)} (${browser.code}, recorded in this browser)`, from: 'browser' };
+  if (browser)
+    return {
+      seq: browser.seq,
+      label: `the meeting of ${meetingTimeLabel(browser.at, now)} (${browser.code}, recorded in this browser)`,
+      from: 'browser',
+    };
   return null;
 }
 

@@ -15,7 +15,11 @@ export interface MonthCount {
  * Every month of [from, to), with 0 where the API returned nothing. A null month stays null, marked as
  * withheld (partners: `suppressed`) or no data (the month is not covered: a gap, never 0).
  */
-export function fillMonths(months: readonly { month: string; count: number | null; suppressed?: boolean }[], from: string, to: string): MonthCount[] {
+export function fillMonths(
+  months: readonly { month: string; count: number | null; suppressed?: boolean }[],
+  from: string,
+  to: string,
+): MonthCount[] {
   const byMonth = new Map(months.map((m) => [m.month.slice(0, 7), m]));
   return monthRange(from, to).map((month) => {
     const m = byMonth.get(month);
@@ -71,7 +75,7 @@ export function lineRuns(coords: readonly (Point2 | null)[]): Point2[][] {
   let run: Point2[] = [];
   for (const c of coords) {
     if (c) run.push(c);
-    else if (run.length) (runs.push(run), (run = []));
+    else if (run.length) runs.push(run), (run = []);
   }
   if (run.length) runs.push(run);
   return runs;

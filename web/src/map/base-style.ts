@@ -23,7 +23,10 @@ export function looksLikeStyle(x: unknown): x is StyleSpecification {
  * Fetches the basemap style JSON; resolves to the fallback style (and a reason) when it is not set,
  * unreachable (no internet), slow or not a style.
  */
-export async function loadBaseStyle(url: string | null, timeoutMs = 6000): Promise<{ style: StyleSpecification; fallbackReason: string | null }> {
+export async function loadBaseStyle(
+  url: string | null,
+  timeoutMs = 6000,
+): Promise<{ style: StyleSpecification; fallbackReason: string | null }> {
   if (!url) return { style: fallbackStyle(), fallbackReason: 'no basemap configured' };
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

@@ -29,7 +29,12 @@ function niceBound(v: number, prev: number, sorted: readonly number[], kind: Val
  * labels match the data.
  * Returns null when there is no value to classify.
  */
-export function classBreaks(values: readonly (number | null | undefined)[], method: ClassMethod, kind: ValueKind, k = 5): Classes | null {
+export function classBreaks(
+  values: readonly (number | null | undefined)[],
+  method: ClassMethod,
+  kind: ValueKind,
+  k = 5,
+): Classes | null {
   const sorted = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const min = sorted[0];
@@ -106,7 +111,11 @@ export function classIndex(classes: Classes, v: number): number {
 }
 
 /** MapLibre `step` expression colouring `input` by class. */
-export function stepColour(input: ExpressionSpecification, classes: Classes, colours: readonly string[]): ExpressionSpecification | string {
+export function stepColour(
+  input: ExpressionSpecification,
+  classes: Classes,
+  colours: readonly string[],
+): ExpressionSpecification | string {
   if (classes.thresholds.length === 0) return colours[0];
   const stops: (number | string)[] = [];
   classes.thresholds.forEach((t, i) => stops.push(t, colours[i + 1]));

@@ -7,7 +7,14 @@ import type { Camera } from '../state/url-state';
 import { maplibregl } from './maplibre';
 
 /** Layer-diff commands applied one to one as Map methods. */
-const LAYER_COMMANDS = new Set(['addLayer', 'removeLayer', 'setPaintProperty', 'setLayoutProperty', 'setFilter', 'setLayerZoomRange']);
+const LAYER_COMMANDS = new Set([
+  'addLayer',
+  'removeLayer',
+  'setPaintProperty',
+  'setLayoutProperty',
+  'setFilter',
+  'setLayerZoomRange',
+]);
 
 export abstract class MapControllerBase {
   readonly map: maplibregl.Map;

@@ -225,7 +225,8 @@ export class MapController extends MapControllerBase {
 
   jumpTo(c: Camera) {
     const cur = this.map.getCenter();
-    if (Math.abs(cur.lng - c.lng) < 1e-5 && Math.abs(cur.lat - c.lat) < 1e-5 && Math.abs(this.map.getZoom() - c.zoom) < 0.01) return;
+    if (Math.abs(cur.lng - c.lng) < 1e-5 && Math.abs(cur.lat - c.lat) < 1e-5 && Math.abs(this.map.getZoom() - c.zoom) < 0.01)
+      return;
     this.map.jumpTo({ center: [c.lng, c.lat], zoom: c.zoom });
   }
 
@@ -264,7 +265,9 @@ export class MapController extends MapControllerBase {
     if (cluster) {
       const src = this.map.getSource(INCIDENT_SOURCE) as maplibregl.GeoJSONSource;
       const center = (cluster.geometry as Point).coordinates as [number, number];
-      void src.getClusterExpansionZoom(cluster.properties.cluster_id).then((zoom) => this.map.easeTo({ center, zoom: zoom + 0.1 }));
+      void src
+        .getClusterExpansionZoom(cluster.properties.cluster_id)
+        .then((zoom) => this.map.easeTo({ center, zoom: zoom + 0.1 }));
       return;
     }
     const unit = hits.find((f) => HOTSPOT_FILLS.includes(f.layer.id));
@@ -302,7 +305,8 @@ export class MapController extends MapControllerBase {
 
   private setHover(id: number | string | null) {
     if (id === this.hoveredId) return;
-    if (this.hoveredId !== null && this.map.getSource(AREA_SOURCE)) this.map.setFeatureState({ source: AREA_SOURCE, id: this.hoveredId }, { hover: false });
+    if (this.hoveredId !== null && this.map.getSource(AREA_SOURCE))
+      this.map.setFeatureState({ source: AREA_SOURCE, id: this.hoveredId }, { hover: false });
     this.hoveredId = id;
     if (id !== null) this.map.setFeatureState({ source: AREA_SOURCE, id }, { hover: true });
   }
@@ -311,7 +315,10 @@ export class MapController extends MapControllerBase {
 
   private async drawTool(): Promise<TerraDraw> {
     if (this.draw) return this.draw;
-    const [{ TerraDraw, TerraDrawPolygonMode }, { TerraDrawMapLibreGLAdapter }] = await Promise.all([import('terra-draw'), import('terra-draw-maplibre-gl-adapter')]);
+    const [{ TerraDraw, TerraDrawPolygonMode }, { TerraDrawMapLibreGLAdapter }] = await Promise.all([
+      import('terra-draw'),
+      import('terra-draw-maplibre-gl-adapter'),
+    ]);
     // Not map.isStyleLoaded(): it is false while any tile or source is loading, after `style.load` has
     // fired, so waiting for `style.load` then would wait for ever. `styleReady` is set by install().
     if (!this.styleReady) await this.map.once('style.load');
@@ -320,7 +327,15 @@ export class MapController extends MapControllerBase {
       adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
       modes: [
         new TerraDrawPolygonMode({
-          styles: { fillColor: '#6a3d9a', fillOpacity: 0.12, outlineColor: '#6a3d9a', outlineWidth: 3, closingPointColor: '#ffffff', closingPointOutlineColor: '#6a3d9a', closingPointWidth: 6 },
+          styles: {
+            fillColor: '#6a3d9a',
+            fillOpacity: 0.12,
+            outlineColor: '#6a3d9a',
+            outlineWidth: 3,
+            closingPointColor: '#ffffff',
+            closingPointOutlineColor: '#6a3d9a',
+            closingPointWidth: 6,
+          },
         }),
       ],
     });

@@ -18,7 +18,11 @@ export function popupElement(content: PopupContent, others: { count: number; cat
   for (const n of content.notes) root.append(el('p', 'incident-popup-note', n));
   if (others.count > 0) {
     root.append(
-      el('p', 'incident-popup-more', `…and ${others.count} more incident${others.count === 1 ? '' : 's'} at this point: ${others.categories.join(', ')}`),
+      el(
+        'p',
+        'incident-popup-more',
+        `…and ${others.count} more incident${others.count === 1 ? '' : 's'} at this point: ${others.categories.join(', ')}`,
+      ),
     );
   }
   return root;

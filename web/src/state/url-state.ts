@@ -6,7 +6,18 @@ import type { AreaMetric } from '../map/layers/areas';
 import { isMonth } from '../lib/months';
 import { DEFAULT_HOTSPOT_VIEW, parseHotspotView, writeHotspotView, type HotspotView } from '../pages/map/hotspots/hotspot-url';
 
-export type Page = 'map' | 'present' | 'pack' | 'import' | 'journeys' | 'users' | 'settings' | 'audit' | 'setup' | 'planning' | 'chb';
+export type Page =
+  | 'map'
+  | 'present'
+  | 'pack'
+  | 'import'
+  | 'journeys'
+  | 'users'
+  | 'settings'
+  | 'audit'
+  | 'setup'
+  | 'planning'
+  | 'chb';
 
 /** Paths of the pages other than the map (which is `/`). */
 export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
@@ -138,9 +149,7 @@ export function parseView(pathname: string, search: string): ViewState {
     level: level && SLUG.test(level) ? level : DEFAULT_VIEW.level,
     from: isMonth(from) ? from : null,
     to: isMonth(to) ? to : null,
-    categories: (q.get('cat') ?? '')
-      .split(',')
-      .filter((c) => SLUG.test(c) || c === '@serious-violence'),
+    categories: (q.get('cat') ?? '').split(',').filter((c) => SLUG.test(c) || c === '@serious-violence'),
     metric: q.get('metric') === 'rate' ? 'rate' : 'count',
     classMethod: q.get('classes') === 'quantile' ? 'quantile' : 'jenks',
     layers: layers === null ? [...DEFAULT_LAYERS] : canonicalLayers(layers.split(',')),
@@ -176,7 +185,8 @@ export function formatView(v: ViewState): string {
     if (v.hexRes !== 'auto') q.set('hex', String(v.hexRes));
     writeHotspotView(q, v.hotspot);
     if (v.selected) q.set('sel', v.selected.kind === 'area' ? `area:${v.selected.code}` : `hex:${v.selected.h3}`);
-    if (v.sort.key !== DEFAULT_VIEW.sort.key || v.sort.dir !== DEFAULT_VIEW.sort.dir) q.set('sort', `${v.sort.key}-${v.sort.dir}`);
+    if (v.sort.key !== DEFAULT_VIEW.sort.key || v.sort.dir !== DEFAULT_VIEW.sort.dir)
+      q.set('sort', `${v.sort.key}-${v.sort.dir}`);
     if (v.camera) q.set('at', formatCamera(v.camera));
   } else if (v.page === 'import' && v.importId) {
     q.set('import', v.importId);

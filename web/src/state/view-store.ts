@@ -39,7 +39,10 @@ export function mapPageUrl(): string {
  * Applies a change to the view and writes the URL. `push` adds a history entry (page changes,
  * selections); otherwise the entry is replaced (camera moves, typing).
  */
-export function updateView(change: Partial<ViewState> | ((v: ViewState) => ViewState), opts: { source?: ChangeSource; push?: boolean } = {}) {
+export function updateView(
+  change: Partial<ViewState> | ((v: ViewState) => ViewState),
+  opts: { source?: ChangeSource; push?: boolean } = {},
+) {
   const next = typeof change === 'function' ? change(snapshot.view) : { ...snapshot.view, ...change };
   const url = formatView(next);
   const here = window.location.pathname + window.location.search;
@@ -62,7 +65,11 @@ function subscribe(cb: () => void) {
 }
 
 export function useViewSnapshot(): ViewSnapshot {
-  return useSyncExternalStore(subscribe, () => snapshot, () => snapshot);
+  return useSyncExternalStore(
+    subscribe,
+    () => snapshot,
+    () => snapshot,
+  );
 }
 
 export function useView(): ViewState {

@@ -1,11 +1,7 @@
 // Area (ward, LSOA...) layers: choropleth fill, outlines, selection outline and name labels.
 // Values arrive as feature state (`count`, `rate`) keyed by the API's numeric feature id, so switching
 // metric or filters never re-uploads the polygons.
-import type {
-  ExpressionSpecification,
-  GeoJSONSourceSpecification,
-  LayerSpecification,
-} from '@maplibre/maplibre-gl-style-spec';
+import type { ExpressionSpecification, GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { stepColour, type Classes } from '../classify';
 import { EMPTY_FC, LABEL_FONT, NO_DATA_COLOUR, visibility } from './common';
@@ -31,7 +27,10 @@ export interface AreaLayerParams {
   selectedCode: string | null;
 }
 
-export function areaSources(areas: FeatureCollection = EMPTY_FC, labels: FeatureCollection = EMPTY_FC): Record<string, GeoJSONSourceSpecification> {
+export function areaSources(
+  areas: FeatureCollection = EMPTY_FC,
+  labels: FeatureCollection = EMPTY_FC,
+): Record<string, GeoJSONSourceSpecification> {
   return {
     [AREA_SOURCE]: { type: 'geojson', data: areas as GeoJSONSourceSpecification['data'] },
     [AREA_LABEL_SOURCE]: { type: 'geojson', data: labels as GeoJSONSourceSpecification['data'] },

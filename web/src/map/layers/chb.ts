@@ -25,8 +25,13 @@ export interface ChbLayerParams {
   showRegions: boolean;
 }
 
-export function chbSources(data: { wards?: FeatureCollection; wardLabels?: FeatureCollection; regions?: FeatureCollection } = {}): Record<string, GeoJSONSourceSpecification> {
-  const src = (fc?: FeatureCollection): GeoJSONSourceSpecification => ({ type: 'geojson', data: (fc ?? EMPTY_FC) as GeoJSONSourceSpecification['data'] });
+export function chbSources(
+  data: { wards?: FeatureCollection; wardLabels?: FeatureCollection; regions?: FeatureCollection } = {},
+): Record<string, GeoJSONSourceSpecification> {
+  const src = (fc?: FeatureCollection): GeoJSONSourceSpecification => ({
+    type: 'geojson',
+    data: (fc ?? EMPTY_FC) as GeoJSONSourceSpecification['data'],
+  });
   return { [PLAN_WARD_SOURCE]: src(data.wards), [PLAN_WARD_LABEL_SOURCE]: src(data.wardLabels), [CHB_SOURCE]: src(data.regions) };
 }
 
@@ -42,7 +47,15 @@ export function wardPickColour(p: Pick<ChbLayerParams, 'areaWards' | 'controlWar
   ] as ExpressionSpecification;
 }
 
-const regionColour: ExpressionSpecification = ['match', ['get', 'region'], 'area', CHB_COLOURS.area, 'buffer', CHB_COLOURS.buffer, CHB_COLOURS.control];
+const regionColour: ExpressionSpecification = [
+  'match',
+  ['get', 'region'],
+  'area',
+  CHB_COLOURS.area,
+  'buffer',
+  CHB_COLOURS.buffer,
+  CHB_COLOURS.control,
+];
 
 /** Ward fill and outlines (bottom), drawn under everything else. */
 export function wardLayers(p: ChbLayerParams): LayerSpecification[] {
@@ -91,7 +104,10 @@ export function chbRegionLayers(p: ChbLayerParams): LayerSpecification[] {
       type: 'fill',
       source: CHB_SOURCE,
       layout: { visibility: visibility(p.showRegions) },
-      paint: { 'fill-color': regionColour, 'fill-opacity': ['match', ['get', 'region'], 'buffer', 0.25, 0.35] as ExpressionSpecification },
+      paint: {
+        'fill-color': regionColour,
+        'fill-opacity': ['match', ['get', 'region'], 'buffer', 0.25, 0.35] as ExpressionSpecification,
+      },
     },
     {
       id: CHB_LINE_LAYER,

@@ -1,9 +1,5 @@
 // H3 hexagon layers: hexagons coloured by incident count, thin outlines and the selected hexagon.
-import type {
-  ExpressionSpecification,
-  GeoJSONSourceSpecification,
-  LayerSpecification,
-} from '@maplibre/maplibre-gl-style-spec';
+import type { ExpressionSpecification, GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { stepColour, type Classes } from '../classify';
 import { EMPTY_FC, NO_DATA_COLOUR, visibility } from './common';
@@ -28,7 +24,12 @@ export function hexLayers(p: HexLayerParams): LayerSpecification[] {
   // Withheld counts (partners) have count null: the no-data grey, never a class colour.
   const count: ExpressionSpecification = ['get', 'count'];
   const fill = p.classes
-    ? (['case', ['==', ['typeof', count], 'number'], stepColour(['to-number', count], p.classes, p.colours), NO_DATA_COLOUR] as ExpressionSpecification)
+    ? ([
+        'case',
+        ['==', ['typeof', count], 'number'],
+        stepColour(['to-number', count], p.classes, p.colours),
+        NO_DATA_COLOUR,
+      ] as ExpressionSpecification)
     : NO_DATA_COLOUR;
   return [
     {

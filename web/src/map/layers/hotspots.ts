@@ -100,7 +100,12 @@ export function hotspotLineLayers(p: HotspotLayerParams): LayerSpecification[] {
       source: HOTSPOT_SOURCE,
       filter: partial,
       layout: { visibility: visibility(p.mode !== null) },
-      paint: { 'line-color': PARTIAL_OUTLINE.colour, 'line-opacity': 0.8, 'line-width': PARTIAL_OUTLINE.width, 'line-dasharray': PARTIAL_OUTLINE.dash },
+      paint: {
+        'line-color': PARTIAL_OUTLINE.colour,
+        'line-opacity': 0.8,
+        'line-width': PARTIAL_OUTLINE.width,
+        'line-dasharray': PARTIAL_OUTLINE.dash,
+      },
     },
     {
       id: HOTSPOT_SELECTED_LAYER,

@@ -1,9 +1,5 @@
 // Incident points, clustered by MapLibre: cluster circles with counts, and single points.
-import type {
-  ExpressionSpecification,
-  GeoJSONSourceSpecification,
-  LayerSpecification,
-} from '@maplibre/maplibre-gl-style-spec';
+import type { ExpressionSpecification, GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { EMPTY_FC, LABEL_FONT, visibility } from './common';
 

@@ -27,7 +27,14 @@ export function overlayLayers(p: OverlayParams): LayerSpecification[] {
   return [
     ...areaFillLayers(p.areas),
     ...hexLayers(p.hexes),
-    ...(p.hotspots ? [...hotspotFillLayers(p.hotspots), ...emergingFillLayers(p.hotspots), ...changeFillLayers(p.hotspots), ...hotspotLineLayers(p.hotspots)] : []),
+    ...(p.hotspots
+      ? [
+          ...hotspotFillLayers(p.hotspots),
+          ...emergingFillLayers(p.hotspots),
+          ...changeFillLayers(p.hotspots),
+          ...hotspotLineLayers(p.hotspots),
+        ]
+      : []),
     ...areaLineLayers(p.areas),
     ...incidentLayers(p.incidents),
     ...areaLabelLayers(p.areas),

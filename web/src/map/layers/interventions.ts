@@ -37,7 +37,12 @@ export function interventionSources(data: FeatureCollection = EMPTY_FC): Record<
 /** `['match', type, slug, colour, ..., fallback]`, or the fallback alone when no types are known. */
 export function typeColour(types: readonly TypeStyle[]): ExpressionSpecification | string {
   if (types.length === 0) return UNKNOWN_TYPE_COLOUR;
-  return ['match', ['get', 'type'], ...types.flatMap((t) => [t.slug, t.colour]), UNKNOWN_TYPE_COLOUR] as unknown as ExpressionSpecification;
+  return [
+    'match',
+    ['get', 'type'],
+    ...types.flatMap((t) => [t.slug, t.colour]),
+    UNKNOWN_TYPE_COLOUR,
+  ] as unknown as ExpressionSpecification;
 }
 
 const isPolygon: ExpressionSpecification = ['==', ['geometry-type'], 'Polygon'];
@@ -60,7 +65,10 @@ export function interventionLayers(p: InterventionLayerParams): LayerSpecificati
       source: INTERVENTION_SOURCE,
       filter: statusFilter(p, isPolygon),
       layout: { visibility: visibility(p.visible) },
-      paint: { 'fill-color': colour, 'fill-opacity': ['case', ended, 0.08 * fade, planned, 0.12 * fade, 0.3 * fade] as ExpressionSpecification },
+      paint: {
+        'fill-color': colour,
+        'fill-opacity': ['case', ended, 0.08 * fade, planned, 0.12 * fade, 0.3 * fade] as ExpressionSpecification,
+      },
     },
     {
       id: INTERVENTION_LINE_LAYER,

@@ -27,8 +27,13 @@ export interface PlanOutputParams {
   showOutreach: boolean;
 }
 
-export function planOutputSources(data: { gaps?: FeatureCollection; patrol?: FeatureCollection; outreach?: FeatureCollection } = {}): Record<string, GeoJSONSourceSpecification> {
-  const src = (fc?: FeatureCollection): GeoJSONSourceSpecification => ({ type: 'geojson', data: (fc ?? EMPTY_FC) as GeoJSONSourceSpecification['data'] });
+export function planOutputSources(
+  data: { gaps?: FeatureCollection; patrol?: FeatureCollection; outreach?: FeatureCollection } = {},
+): Record<string, GeoJSONSourceSpecification> {
+  const src = (fc?: FeatureCollection): GeoJSONSourceSpecification => ({
+    type: 'geojson',
+    data: (fc ?? EMPTY_FC) as GeoJSONSourceSpecification['data'],
+  });
   return { [GAP_SOURCE]: src(data.gaps), [PATROL_SOURCE]: src(data.patrol), [OUTREACH_SOURCE]: src(data.outreach) };
 }
 
@@ -68,7 +73,10 @@ export function planOutputLayers(p: PlanOutputParams): LayerSpecification[] {
       type: 'line',
       source: PATROL_SOURCE,
       layout: { visibility: visibility(p.showPatrol), 'line-join': 'miter' },
-      paint: { 'line-color': PATROL_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.5, 16, 3] as ExpressionSpecification },
+      paint: {
+        'line-color': PATROL_COLOUR,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.5, 16, 3] as ExpressionSpecification,
+      },
     },
     {
       id: PATROL_LABEL_LAYER,

@@ -39,9 +39,17 @@ export interface RouteLayerParams {
 }
 
 export function routeSources(
-  data: { routes?: FeatureCollection; segments?: FeatureCollection; guardians?: FeatureCollection; proposals?: FeatureCollection } = {},
+  data: {
+    routes?: FeatureCollection;
+    segments?: FeatureCollection;
+    guardians?: FeatureCollection;
+    proposals?: FeatureCollection;
+  } = {},
 ): Record<string, GeoJSONSourceSpecification> {
-  const src = (fc: FeatureCollection | undefined): GeoJSONSourceSpecification => ({ type: 'geojson', data: (fc ?? EMPTY_FC) as GeoJSONSourceSpecification['data'] });
+  const src = (fc: FeatureCollection | undefined): GeoJSONSourceSpecification => ({
+    type: 'geojson',
+    data: (fc ?? EMPTY_FC) as GeoJSONSourceSpecification['data'],
+  });
   return {
     [ROUTE_SOURCE]: src(data.routes),
     [SEGMENT_SOURCE]: src(data.segments),
@@ -57,7 +65,11 @@ export function segmentColour(p: Pick<RouteLayerParams, 'classes' | 'colours'>):
   return ['case', ['>', v, 0], stepColour(v, p.classes, p.colours), ZERO_COLOUR] as ExpressionSpecification;
 }
 
-const hoverOrSelected: ExpressionSpecification = ['any', ['boolean', ['feature-state', 'hover'], false], ['boolean', ['feature-state', 'selected'], false]];
+const hoverOrSelected: ExpressionSpecification = [
+  'any',
+  ['boolean', ['feature-state', 'hover'], false],
+  ['boolean', ['feature-state', 'selected'], false],
+];
 const lineWidth = (z12: number, z17: number): ExpressionSpecification => ['interpolate', ['linear'], ['zoom'], 12, z12, 17, z17];
 
 export function routeLayers(p: RouteLayerParams): LayerSpecification[] {

@@ -10,7 +10,10 @@ export interface AreaState {
 }
 
 /** Feature state for every area (by numeric feature id); areas missing from the statistics get nulls. */
-export function areaFeatureStates(areas: AreaCollection, stats: readonly AreaStat[]): { id: number | string; state: AreaState }[] {
+export function areaFeatureStates(
+  areas: AreaCollection,
+  stats: readonly AreaStat[],
+): { id: number | string; state: AreaState }[] {
   const byCode = new Map(stats.map((s) => [s.code, s]));
   const out: { id: number | string; state: AreaState }[] = [];
   for (const f of areas.features) {

@@ -5,10 +5,20 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from
 import type { Bbox } from '../../api/client';
 import type { AreaCollection } from '../../../../contract/aggregates';
 import type { CategorySetMeta } from '../../../../contract/definitions';
-import type { ChangeRow, Comparison, EmergingRow, HotspotRow, Neighbourhood, Period, SchemeMeta as FullSchemeMeta, UnitKey } from '../../../../contract/hotspots';
+import type {
+  ChangeRow,
+  Comparison,
+  EmergingRow,
+  HotspotRow,
+  Neighbourhood,
+  Period,
+  SchemeMeta as FullSchemeMeta,
+  UnitKey,
+} from '../../../../contract/hotspots';
 
 /** What legends read of a scheme's statement (the answers' `scheme` meta). */
-type SchemeMeta = Pick<FullSchemeMeta, 'name' | 'label' | 'version' | 'source'> & Partial<Pick<FullSchemeMeta, 'derived' | 'mix' | 'categories_without_weight'>>;
+type SchemeMeta = Pick<FullSchemeMeta, 'name' | 'label' | 'version' | 'source'> &
+  Partial<Pick<FullSchemeMeta, 'derived' | 'mix' | 'categories_without_weight'>>;
 
 /** Area polygons by code (for area-level statistics). */
 export type AreaGeometries = ReadonlyMap<string, Polygon | MultiPolygon>;
@@ -28,7 +38,11 @@ export function unitGeometry(u: UnitKey, areas: AreaGeometries): Polygon | Multi
   return u.code ? (areas.get(u.code) ?? null) : null;
 }
 
-function collect<R extends UnitKey>(rows: readonly R[], areas: AreaGeometries, props: (r: R) => Record<string, unknown>): FeatureCollection {
+function collect<R extends UnitKey>(
+  rows: readonly R[],
+  areas: AreaGeometries,
+  props: (r: R) => Record<string, unknown>,
+): FeatureCollection {
   const features: Feature[] = [];
   for (const r of rows) {
     const geometry = unitGeometry(r, areas);
@@ -136,14 +150,22 @@ export function schemeDetails(s: SchemeMeta): string[] {
 
 /** The partnership's definition a result used (category=@serious-violence). */
 export function describeCategorySet(c: CategorySetMeta): string[] {
-  const out = [`Categories: ${c.label} (version ${c.version}${c.default ? ', built-in default' : ''}): ${c.categories.join(', ')}`];
+  const out = [
+    `Categories: ${c.label} (version ${c.version}${c.default ? ', built-in default' : ''}): ${c.categories.join(', ')}`,
+  ];
   out.push(c.approximation);
   if (c.not_applied) out.push(c.not_applied);
   return out;
 }
 
 /** The method statement every hotspot legend and figure carries. */
-export function methodStatement(meta: { method: string; neighbourhood?: Neighbourhood; correction?: string; scheme: SchemeMeta; category_set?: CategorySetMeta }): string[] {
+export function methodStatement(meta: {
+  method: string;
+  neighbourhood?: Neighbourhood;
+  correction?: string;
+  scheme: SchemeMeta;
+  category_set?: CategorySetMeta;
+}): string[] {
   const lines = [`Method: ${meta.method}`];
   if (meta.neighbourhood) lines.push(`Neighbourhood: ${describeNeighbourhood(meta.neighbourhood)}`);
   if (meta.neighbourhood?.study_area) lines.push(`Study area: ${meta.neighbourhood.study_area}`);
@@ -182,7 +204,8 @@ export function unitBbox(u: UnitKey, areas: AreaGeometries): Bbox | null {
   if (!g) return null;
   const rings = g.type === 'Polygon' ? g.coordinates : g.coordinates.flat();
   let b: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const ring of rings) for (const [x, y] of ring) b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)];
+  for (const ring of rings)
+    for (const [x, y] of ring) b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)];
   return Number.isFinite(b[0]) ? b : null;
 }
 
@@ -198,7 +221,11 @@ export interface Bar {
 }
 
 /** Bars of a monthly series in a width × height box (withheld months: no bar, flagged). */
-export function monthlyBars(months: readonly { month: string; count: number | null }[], width: number, height: number): { bars: Bar[]; max: number | null } {
+export function monthlyBars(
+  months: readonly { month: string; count: number | null }[],
+  width: number,
+  height: number,
+): { bars: Bar[]; max: number | null } {
   const shown = months.map((m) => m.count).filter(finite);
   const max = shown.length ? Math.max(...shown) : null;
   const w = months.length ? width / months.length : 0;
@@ -210,8 +237,12 @@ export function monthlyBars(months: readonly { month: string; count: number | nu
 }
 
 /** Hour-of-week matrix (7 × 24) -> cells with a 0..1 shade (withheld cells null). */
-export function heatCells(matrix: readonly (readonly (number | null)[])[]): { day: number; hour: number; count: number | null; shade: number | null }[] {
+export function heatCells(
+  matrix: readonly (readonly (number | null)[])[],
+): { day: number; hour: number; count: number | null; shade: number | null }[] {
   const all = matrix.flat().filter(finite);
   const max = all.length ? Math.max(...all) : 0;
-  return matrix.flatMap((row, d) => row.map((count, h) => ({ day: d, hour: h, count, shade: finite(count) ? (max > 0 ? count / max : 0) : null })));
+  return matrix.flatMap((row, d) =>
+    row.map((count, h) => ({ day: d, hour: h, count, shade: finite(count) ? (max > 0 ? count / max : 0) : null })),
+  );
 }

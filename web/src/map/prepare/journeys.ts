@@ -5,7 +5,17 @@
 import { bbox } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, Point } from 'geojson';
 import type { ExpressionSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { ExposureMeta, Position, Proposal, RankingResponse, RankKey as RankBy, SegmentRow, SegmentsResponse, SiteCollection, TermInput as Term } from '../../../../contract/journeys';
+import type {
+  ExposureMeta,
+  Position,
+  Proposal,
+  RankingResponse,
+  RankKey as RankBy,
+  SegmentRow,
+  SegmentsResponse,
+  SiteCollection,
+  TermInput as Term,
+} from '../../../../contract/journeys';
 import { classBreaks, legendRows, type Classes, type LegendRow } from '../classify';
 
 // ---------- segments ----------
@@ -25,7 +35,10 @@ export function segmentValue(s: Pick<SegmentRow, RankBy | 'suppressed'>, measure
 }
 
 /** Every fetched route's segments in one collection, with the measure as `value`. */
-export function segmentCollection(responses: readonly Pick<SegmentsResponse, 'features'>[], measure: RankBy): FeatureCollection<LineString, SegmentProps> {
+export function segmentCollection(
+  responses: readonly Pick<SegmentsResponse, 'features'>[],
+  measure: RankBy,
+): FeatureCollection<LineString, SegmentProps> {
   const features: Feature<LineString, SegmentProps>[] = [];
   for (const r of responses) {
     for (const f of r.features) {
@@ -98,7 +111,9 @@ export interface GuardianProps {
 }
 
 /** The worst segments' midpoints, numbered as in the side list. */
-export function guardianPoints(worst: readonly Pick<SegmentRow, 'route_id' | 'seq' | 'guardian_point'>[]): FeatureCollection<Point, GuardianProps> {
+export function guardianPoints(
+  worst: readonly Pick<SegmentRow, 'route_id' | 'seq' | 'guardian_point'>[],
+): FeatureCollection<Point, GuardianProps> {
   return {
     type: 'FeatureCollection',
     features: worst.map((s, i) => ({
@@ -118,7 +133,10 @@ export function formatPoint(p: Position): string {
 // ---------- proposals ----------
 
 export function proposalCollection(ps: readonly Proposal[]): FeatureCollection<LineString, { index: number; name: string }> {
-  return { type: 'FeatureCollection', features: ps.map((p, i) => ({ type: 'Feature', id: i + 1, geometry: p.geometry, properties: { index: i, name: p.name } })) };
+  return {
+    type: 'FeatureCollection',
+    features: ps.map((p, i) => ({ type: 'Feature', id: i + 1, geometry: p.geometry, properties: { index: i, name: p.name } })),
+  };
 }
 
 // ---------- sites ----------
@@ -252,7 +270,10 @@ export function legendLines(meta: ExposureMeta, categoryLabel: (slug: string) =>
   return [
     { label: 'Measure', value: `${MEASURE_LABELS[meta.rank_by]}${harm}, per segment` },
     { label: 'Categories', value: meta.categories.map(categoryLabel).join(', ') },
-    { label: 'Windows', value: `${meta.windows.replace(/,/g, ', ').replace(/-/g, '–')} · ${daysLabel(meta.days)}${meta.term_only ? ' · term time only' : ''}` },
+    {
+      label: 'Windows',
+      value: `${meta.windows.replace(/,/g, ', ').replace(/-/g, '–')} · ${daysLabel(meta.days)}${meta.term_only ? ' · term time only' : ''}`,
+    },
     { label: 'Ages', value: meta.age_max === null ? 'any age' : `${meta.age_max} and under (where the data has ages)` },
     { label: 'Corridor', value: `${meta.corridor_m} m either side of the route` },
     { label: 'Dates', value: `${meta.from} to ${meta.to} (end exclusive)` },
@@ -287,9 +308,12 @@ export function termProblems(terms: readonly Term[]): string[] {
     if (!day.test(t.starts_on) || !day.test(t.ends_on)) out.push(`${n}: give both dates`);
     else if (t.ends_on < t.starts_on) out.push(`${n}: ends before it starts`);
   });
-  const sorted = terms.filter((t) => day.test(t.starts_on) && day.test(t.ends_on)).sort((a, b) => a.starts_on.localeCompare(b.starts_on));
+  const sorted = terms
+    .filter((t) => day.test(t.starts_on) && day.test(t.ends_on))
+    .sort((a, b) => a.starts_on.localeCompare(b.starts_on));
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].starts_on <= sorted[i - 1].ends_on) out.push(`${sorted[i].name || sorted[i].starts_on} overlaps ${sorted[i - 1].name || sorted[i - 1].starts_on}`);
+    if (sorted[i].starts_on <= sorted[i - 1].ends_on)
+      out.push(`${sorted[i].name || sorted[i].starts_on} overlaps ${sorted[i - 1].name || sorted[i - 1].starts_on}`);
   }
   return out;
 }

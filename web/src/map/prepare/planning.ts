@@ -59,7 +59,12 @@ export function interventionFeatures(fc: InterventionCollection, today: string):
       type: 'Feature',
       id: f.properties.id,
       geometry: f.geometry,
-      properties: { id: f.properties.id, type: f.properties.type, name: f.properties.name, status: interventionStatus(f.properties, today) },
+      properties: {
+        id: f.properties.id,
+        type: f.properties.type,
+        name: f.properties.name,
+        status: interventionStatus(f.properties, today),
+      },
     })),
   };
 }
@@ -122,7 +127,11 @@ export function historyChanges(history: readonly HistoryEntry[]): Array<HistoryE
       const now = h.snapshot[f];
       const before = prev ? prev[f] : undefined;
       if (prev === null ? now !== null && now !== undefined && now !== '' : JSON.stringify(now) !== JSON.stringify(before)) {
-        changes.push({ field: f === 'starts_on' ? 'starts' : f === 'ends_on' ? 'ends' : f, from: prev === null ? '' : shown(f, before), to: shown(f, now) });
+        changes.push({
+          field: f === 'starts_on' ? 'starts' : f === 'ends_on' ? 'ends' : f,
+          from: prev === null ? '' : shown(f, before),
+          to: shown(f, now),
+        });
       }
     }
     if (h.action === 'delete') changes.push({ field: 'deleted', from: '', to: 'yes' });
@@ -188,7 +197,8 @@ export function parseVenuesCsv(text: string): VenueParse {
   const head = rows[0].map((h) => h.trim().toLowerCase());
   const col = (...names: string[]) => head.findIndex((h) => names.includes(h));
   const [iName, iLon, iLat] = [col('name', 'venue', 'site'), col('lon', 'lng', 'longitude'), col('lat', 'latitude')];
-  if (iLon < 0 || iLat < 0) return { venues: [], problems: ['The CSV needs lon and lat (or longitude and latitude) columns in WGS84 degrees.'] };
+  if (iLon < 0 || iLat < 0)
+    return { venues: [], problems: ['The CSV needs lon and lat (or longitude and latitude) columns in WGS84 degrees.'] };
   const venues: Venue[] = [];
   const problems: string[] = [];
   rows.slice(1).forEach((r, i) => {
@@ -196,8 +206,10 @@ export function parseVenuesCsv(text: string): VenueParse {
     const lon = Number(r[iLon]);
     const lat = Number(r[iLat]);
     const name = (iName >= 0 ? r[iName]?.trim() : '') || `venue ${line - 1}`;
-    if (r[iLon]?.trim() === '' || r[iLat]?.trim() === '' || !Number.isFinite(lon) || !Number.isFinite(lat)) problems.push(`line ${line}: lon/lat are not numbers`);
-    else if (lon < -9 || lon > 2.5 || lat < 49 || lat > 61.5) problems.push(`line ${line}: ${lat}, ${lon} is not in Great Britain`);
+    if (r[iLon]?.trim() === '' || r[iLat]?.trim() === '' || !Number.isFinite(lon) || !Number.isFinite(lat))
+      problems.push(`line ${line}: lon/lat are not numbers`);
+    else if (lon < -9 || lon > 2.5 || lat < 49 || lat > 61.5)
+      problems.push(`line ${line}: ${lat}, ${lon} is not in Great Britain`);
     else venues.push({ name: name.slice(0, 200), lon, lat });
   });
   return { venues, problems };
@@ -210,7 +222,8 @@ const num1 = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 
 /** A share for display: the percentage, "withheld" for partners, or why it is undefined (never a made-up 0). */
 export function shareDisplay(s: Share): { text: string; value: number | null; withheld: boolean; reason: string | null } {
-  if (s.suppressed || s.covered_suppressed || (s.share === null && !s.share_undefined)) return { text: WITHHELD, value: null, withheld: true, reason: null };
+  if (s.suppressed || s.covered_suppressed || (s.share === null && !s.share_undefined))
+    return { text: WITHHELD, value: null, withheld: true, reason: null };
   if (s.share === null) return { text: 'undefined', value: null, withheld: false, reason: s.share_undefined ?? null };
   return { text: pct.format(s.share), value: s.share, withheld: false, reason: null };
 }
@@ -239,14 +252,24 @@ export function hotspotFeatures(hotspots: readonly Hotspot[]): FeatureCollection
 export function patrolFeatures(plan: PatrolPlan): FeatureCollection<Polygon> {
   return {
     type: 'FeatureCollection',
-    features: plan.boxes.map((b) => ({ type: 'Feature', id: b.rank, geometry: b.polygon, properties: { id: b.id, rank: b.rank, label: String(b.rank), harm: b.harm } })),
+    features: plan.boxes.map((b) => ({
+      type: 'Feature',
+      id: b.rank,
+      geometry: b.polygon,
+      properties: { id: b.id, rank: b.rank, label: String(b.rank), harm: b.harm },
+    })),
   };
 }
 
 export function outreachFeatures(sites: readonly OutreachSite[]): FeatureCollection<Point> {
   return {
     type: 'FeatureCollection',
-    features: sites.map((s) => ({ type: 'Feature', id: s.order, geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { order: s.order, label: String(s.order), name: s.name, gain: s.gain } })),
+    features: sites.map((s) => ({
+      type: 'Feature',
+      id: s.order,
+      geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
+      properties: { order: s.order, label: String(s.order), name: s.name, gain: s.gain },
+    })),
   };
 }
 
@@ -272,7 +295,11 @@ export function cycleWardPick(cur: WardPick | undefined): WardPick | undefined {
 
 /** A CHB area's three regions for the map. */
 export function chbFeatures(d: Pick<ChbAreaDetail, 'area' | 'buffer' | 'control'>): FeatureCollection<Polygon | MultiPolygon> {
-  const f = (region: ChbRegion, g: Polygon | MultiPolygon): Feature<Polygon | MultiPolygon> => ({ type: 'Feature', geometry: g, properties: { region } });
+  const f = (region: ChbRegion, g: Polygon | MultiPolygon): Feature<Polygon | MultiPolygon> => ({
+    type: 'Feature',
+    geometry: g,
+    properties: { region },
+  });
   return { type: 'FeatureCollection', features: [f('buffer', d.buffer), f('control', d.control), f('area', d.area)] };
 }
 
@@ -280,7 +307,10 @@ export function chbFeatures(d: Pick<ChbAreaDetail, 'area' | 'buffer' | 'control'
  * A ratio or estimate for display: the number, or — when the API left it undefined — the word "undefined"
  * and the reason; when withheld (partners) the word "withheld". Never a number standing in for either.
  */
-export function figureDisplay(f: Figure | null | undefined, digits = 2): { text: string; reason: string | null; defined: boolean } {
+export function figureDisplay(
+  f: Figure | null | undefined,
+  digits = 2,
+): { text: string; reason: string | null; defined: boolean } {
   if (!f) return { text: WITHHELD, reason: null, defined: false };
   if (f.value === null) return { text: 'undefined', reason: f.reason, defined: false };
   return { text: f.value.toFixed(digits), reason: null, defined: true };

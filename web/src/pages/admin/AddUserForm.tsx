@@ -55,13 +55,24 @@ export function AddUserForm() {
         <RoleSelect value={role} onChange={setRole} testId="add-user-role" hints />
         <label className="field">
           Password (12+ characters, optional)
-          <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="add-user-password" />
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="add-user-password"
+          />
         </label>
       </div>
       {role === 'officer' && (
         <label className="field">
           Wards where this officer sees incident points (codes, comma-separated; empty = the whole study area)
-          <input value={codes} placeholder="E05013714, E05013715" onChange={(e) => setCodes(e.target.value)} data-testid="add-user-areas" />
+          <input
+            value={codes}
+            placeholder="E05013714, E05013715"
+            onChange={(e) => setCodes(e.target.value)}
+            data-testid="add-user-areas"
+          />
         </label>
       )}
       {action.error && (
@@ -69,7 +80,11 @@ export function AddUserForm() {
           {action.error}
         </p>
       )}
-      {action.note && <p className="ok-text" role="status">{action.note}</p>}
+      {action.note && (
+        <p className="ok-text" role="status">
+          {action.note}
+        </p>
+      )}
       <button type="submit" className="primary" disabled={action.busy} data-testid="add-user-submit">
         Add user
       </button>

@@ -30,7 +30,13 @@ interface Form {
 }
 const EMPTY: Form = { from: '', until: '', user: '', action: '', q: '' };
 
-const toFilter = (f: Form): AuditFilter => ({ from: f.from || undefined, to: untilToExclusive(f.until), user: f.user.trim() || undefined, action: (f.action as AuditAction) || undefined, q: f.q.trim() || undefined });
+const toFilter = (f: Form): AuditFilter => ({
+  from: f.from || undefined,
+  to: untilToExclusive(f.until),
+  user: f.user.trim() || undefined,
+  action: (f.action as AuditAction) || undefined,
+  q: f.q.trim() || undefined,
+});
 
 export function AuditPage() {
   const [form, setForm] = useState<Form>(EMPTY);
@@ -38,7 +44,8 @@ export function AuditPage() {
   const [offset, setOffset] = useState(0);
   const [exporting, setExporting] = useState(false);
   const page = useRoute(auth.searchAudit, { query: { ...filter, limit: AUDIT_PAGE_SIZE, offset } });
-  const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    setForm({ ...form, [k]: e.target.value });
   const total = page.data?.total ?? 0;
 
   return (
@@ -104,12 +111,26 @@ export function AuditPage() {
         {page.error && <p className="error-text">{page.error.message}</p>}
         <div className="pager">
           <span data-testid="audit-total">
-            {page.data ? (total === 0 ? 'No entries' : `${formatCount(offset + 1)}–${formatCount(Math.min(offset + AUDIT_PAGE_SIZE, total))} of ${formatCount(total)}`) : 'Loading…'}
+            {page.data
+              ? total === 0
+                ? 'No entries'
+                : `${formatCount(offset + 1)}–${formatCount(Math.min(offset + AUDIT_PAGE_SIZE, total))} of ${formatCount(total)}`
+              : 'Loading…'}
           </span>
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - AUDIT_PAGE_SIZE))} data-testid="audit-newer">
+          <button
+            type="button"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - AUDIT_PAGE_SIZE))}
+            data-testid="audit-newer"
+          >
             ← Newer
           </button>
-          <button type="button" disabled={offset + AUDIT_PAGE_SIZE >= total} onClick={() => setOffset(offset + AUDIT_PAGE_SIZE)} data-testid="audit-older">
+          <button
+            type="button"
+            disabled={offset + AUDIT_PAGE_SIZE >= total}
+            onClick={() => setOffset(offset + AUDIT_PAGE_SIZE)}
+            data-testid="audit-older"
+          >
             Older →
           </button>
         </div>

@@ -31,7 +31,12 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
               <td className="nowrap">{when(r.at)}</td>
               <td>
                 {r.user_email ?? <span className="hint">anonymous</span>}
-                {r.role && <span className="hint"> ({r.role}, {r.via})</span>}
+                {r.role && (
+                  <span className="hint">
+                    {' '}
+                    ({r.role}, {r.via})
+                  </span>
+                )}
               </td>
               <td>{r.action}</td>
               <td>{r.resource}</td>

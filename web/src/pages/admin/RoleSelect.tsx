@@ -1,7 +1,17 @@
 // The role picker of the add-user form and the user editor.
 import { ROLE_HINTS, ROLE_LABELS, ROLES, type Role } from '../../../../contract/capabilities';
 
-export function RoleSelect({ value, onChange, testId, hints = false }: { value: Role; onChange: (r: Role) => void; testId: string; hints?: boolean }) {
+export function RoleSelect({
+  value,
+  onChange,
+  testId,
+  hints = false,
+}: {
+  value: Role;
+  onChange: (r: Role) => void;
+  testId: string;
+  hints?: boolean;
+}) {
   return (
     <label className="field">
       Role

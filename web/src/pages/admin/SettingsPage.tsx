@@ -15,7 +15,10 @@ export function SettingsPage() {
 
   const save = (e: React.FormEvent) => {
     e.preventDefault();
-    void action.run(() => put.mutateAsync({ body: { partner_min_count: Number(min) } }), (s) => `Saved: partners see counts of ${s.partner_min_count} or more.`);
+    void action.run(
+      () => put.mutateAsync({ body: { partner_min_count: Number(min) } }),
+      (s) => `Saved: partners see counts of ${s.partner_min_count} or more.`,
+    );
   };
 
   return (
@@ -25,12 +28,20 @@ export function SettingsPage() {
       <form className="panel admin-form" onSubmit={save}>
         <h2 className="panel-title">Partner disclosure threshold</h2>
         <p className="hint">
-          Partners see aggregates only. Counts below this number are withheld, together with enough other counts that the
-          withheld ones cannot be worked out from totals. Derived values (rates, change) are withheld with them.
+          Partners see aggregates only. Counts below this number are withheld, together with enough other counts that the withheld
+          ones cannot be worked out from totals. Derived values (rates, change) are withheld with them.
         </p>
         <label className="field field-narrow">
           Smallest count shown to partners
-          <input type="number" min={2} max={100} required value={min} onChange={(e) => setMin(e.target.value)} data-testid="settings-min-count" />
+          <input
+            type="number"
+            min={2}
+            max={100}
+            required
+            value={min}
+            onChange={(e) => setMin(e.target.value)}
+            data-testid="settings-min-count"
+          />
         </label>
         {action.error && (
           <p className="error-text" role="alert">

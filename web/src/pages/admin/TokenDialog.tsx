@@ -23,7 +23,12 @@ export function TokenDialog({ user, onClose }: { user: auth.PublicUser; onClose:
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    const t = await action.run(() => create.mutateAsync({ params: { id: String(user.id) }, body: { scopes, label: label.trim() || undefined, days: days ? Number(days) : undefined } }));
+    const t = await action.run(() =>
+      create.mutateAsync({
+        params: { id: String(user.id) },
+        body: { scopes, label: label.trim() || undefined, days: days ? Number(days) : undefined },
+      }),
+    );
     if (t) setCreated(t);
   };
   const copy = async () => {
@@ -38,18 +43,30 @@ export function TokenDialog({ user, onClose }: { user: auth.PublicUser; onClose:
 
   return (
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose(!!created)}>
-      <form className="modal" role="dialog" aria-modal="true" aria-labelledby="token-title" onSubmit={submit} data-testid="token-dialog">
+      <form
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="token-title"
+        onSubmit={submit}
+        data-testid="token-dialog"
+      >
         <h2 id="token-title">API token for {user.email}</h2>
         {created ? (
           <>
-            <p>Copy the token now: it is shown only once. It acts as {user.email} with the scopes {created.scopes.join(', ')}.</p>
+            <p>
+              Copy the token now: it is shown only once. It acts as {user.email} with the scopes {created.scopes.join(', ')}.
+            </p>
             <div className="token-once">
               <code data-testid="token-value">{created.token}</code>
               <button type="button" onClick={copy} data-testid="token-copy">
                 {copied ? 'Copied' : 'Copy'}
               </button>
             </div>
-            <p className="hint">Use it as <code>Authorization: Bearer {created.prefix}…</code>.{created.expires_at ? ` Expires ${created.expires_at.slice(0, 10)}.` : ' Does not expire.'}</p>
+            <p className="hint">
+              Use it as <code>Authorization: Bearer {created.prefix}…</code>.
+              {created.expires_at ? ` Expires ${created.expires_at.slice(0, 10)}.` : ' Does not expire.'}
+            </p>
           </>
         ) : (
           <>
@@ -69,11 +86,24 @@ export function TokenDialog({ user, onClose }: { user: auth.PublicUser; onClose:
             </fieldset>
             <label className="field">
               Label
-              <input value={label} maxLength={100} placeholder="e.g. nightly import job" onChange={(e) => setLabel(e.target.value)} data-testid="token-label" />
+              <input
+                value={label}
+                maxLength={100}
+                placeholder="e.g. nightly import job"
+                onChange={(e) => setLabel(e.target.value)}
+                data-testid="token-label"
+              />
             </label>
             <label className="field">
               Valid for (days; empty = no expiry)
-              <input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} data-testid="token-days" />
+              <input
+                type="number"
+                min={1}
+                max={3650}
+                value={days}
+                onChange={(e) => setDays(e.target.value)}
+                data-testid="token-days"
+              />
             </label>
           </>
         )}

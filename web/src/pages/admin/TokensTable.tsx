@@ -48,7 +48,12 @@ export function TokensTable({ tokens }: { tokens: ApiToken[] }) {
                 <td data-testid="token-status">{status(t)}</td>
                 <td>
                   {!t.revoked_at && (
-                    <button type="button" disabled={action.busy} onClick={() => action.run(() => revoke.mutateAsync({ params: { id: String(t.id) } }))} data-testid="token-revoke">
+                    <button
+                      type="button"
+                      disabled={action.busy}
+                      onClick={() => action.run(() => revoke.mutateAsync({ params: { id: String(t.id) } }))}
+                      data-testid="token-revoke"
+                    >
                       Revoke
                     </button>
                   )}

@@ -51,7 +51,13 @@ function UserEditor({ user, onSaved, onCancel }: { user: auth.PublicUser; onSave
           )}
           <label className="field">
             Reset password (12+ characters)
-            <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="edit-password" />
+            <input
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="edit-password"
+            />
           </label>
           <div className="form-actions">
             <button type="submit" className="primary" disabled={action.busy} data-testid="edit-save">
@@ -72,7 +78,15 @@ function UserEditor({ user, onSaved, onCancel }: { user: auth.PublicUser; onSave
   );
 }
 
-export function UserRow({ user, isMe, onNewToken }: { user: auth.PublicUser; isMe: boolean; onNewToken: (u: auth.PublicUser) => void }) {
+export function UserRow({
+  user,
+  isMe,
+  onNewToken,
+}: {
+  user: auth.PublicUser;
+  isMe: boolean;
+  onNewToken: (u: auth.PublicUser) => void;
+}) {
   const [editing, setEditing] = useState(false);
   const action = useAction();
   const update = useUpdateUser();
@@ -98,7 +112,9 @@ export function UserRow({ user, isMe, onNewToken }: { user: auth.PublicUser; isM
             <button
               type="button"
               disabled={action.busy}
-              onClick={() => action.run(() => update.mutateAsync({ params: { id: String(user.id) }, body: { disabled: !user.disabled } }))}
+              onClick={() =>
+                action.run(() => update.mutateAsync({ params: { id: String(user.id) }, body: { disabled: !user.disabled } }))
+              }
               data-testid="user-toggle-disabled"
             >
               {user.disabled ? 'Enable' : 'Disable'}
@@ -108,7 +124,12 @@ export function UserRow({ user, isMe, onNewToken }: { user: auth.PublicUser; isM
             type="button"
             disabled={action.busy}
             title="End every session of this account"
-            onClick={() => action.run(() => revoke.mutateAsync({ params: { id: String(user.id) } }), (r) => `${r.revoked} session${r.revoked === 1 ? '' : 's'} ended.`)}
+            onClick={() =>
+              action.run(
+                () => revoke.mutateAsync({ params: { id: String(user.id) } }),
+                (r) => `${r.revoked} session${r.revoked === 1 ? '' : 's'} ended.`,
+              )
+            }
             data-testid="user-revoke-sessions"
           >
             Sign out sessions
@@ -124,13 +145,7 @@ export function UserRow({ user, isMe, onNewToken }: { user: auth.PublicUser; isM
           )}
         </td>
       </tr>
-      {editing && (
-        <UserEditor
-          user={user}
-          onCancel={() => setEditing(false)}
-          onSaved={() => setEditing(false)}
-        />
-      )}
+      {editing && <UserEditor user={user} onCancel={() => setEditing(false)} onSaved={() => setEditing(false)} />}
     </>
   );
 }

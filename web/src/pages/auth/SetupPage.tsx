@@ -49,11 +49,15 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
     setError(null);
     if (password.length < PASSWORD_MIN) return setError(`The password needs at least ${PASSWORD_MIN} characters.`);
     if (password !== confirm) return setError('The two passwords differ.');
-    if (alsoAnalyst && analyst.trim().toLowerCase() === email.trim().toLowerCase()) return setError('The analyst account needs its own email address.');
+    if (alsoAnalyst && analyst.trim().toLowerCase() === email.trim().toLowerCase())
+      return setError('The analyst account needs its own email address.');
     setBusy(true);
     try {
       const user = await completeSetup({
-        token: token.trim(), email: email.trim(), password, name: name.trim() || undefined,
+        token: token.trim(),
+        email: email.trim(),
+        password,
+        name: name.trim() || undefined,
         analyst_email: alsoAnalyst ? analyst.trim() : undefined,
       });
       // The analyst's next step is loading data; an administrator alone starts on the map (every role's page),
@@ -71,7 +75,10 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
       <div className="auth-page">
         <div className="auth-card" data-testid="setup-done">
           <h1>Saferplaces is set up</h1>
-          <p>An administrator account exists already{signedInAs ? ` (you are signed in as ${signedInAs})` : ''}. New accounts are added by an administrator on the Users page.</p>
+          <p>
+            An administrator account exists already{signedInAs ? ` (you are signed in as ${signedInAs})` : ''}. New accounts are
+            added by an administrator on the Users page.
+          </p>
           <button type="button" className="primary" onClick={() => navigate('/')}>
             {signedInAs ? 'Go to the map' : 'Sign in'}
           </button>
@@ -84,11 +91,19 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
     <div className="auth-page">
       <form className="auth-card" onSubmit={submit} data-testid="setup-form">
         <h1>Set up Saferplaces</h1>
-        <p className="hint">Create the first administrator. Administrators add the other accounts (analysts, officers, partners).</p>
+        <p className="hint">
+          Create the first administrator. Administrators add the other accounts (analysts, officers, partners).
+        </p>
         {!token && (
           <label className="field">
             Setup token
-            <input required value={token} onChange={(e) => setToken(e.target.value)} placeholder="from the link the server printed" data-testid="setup-token" />
+            <input
+              required
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              placeholder="from the link the server printed"
+              data-testid="setup-token"
+            />
           </label>
         )}
         {token && (
@@ -102,30 +117,62 @@ export function SetupPage({ signedInAs }: { signedInAs: string | null }) {
         </label>
         <label className="field">
           Email
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} data-testid="setup-email" />
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            data-testid="setup-email"
+          />
         </label>
         <label className="field">
           Password (at least {PASSWORD_MIN} characters)
-          <input type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} data-testid="setup-password" />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="setup-password"
+          />
         </label>
         <label className="field">
           Password again
-          <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="setup-confirm" />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            data-testid="setup-confirm"
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={alsoAnalyst} onChange={(e) => setAlsoAnalyst(e.target.checked)} data-testid="setup-also-analyst" />
+          <input
+            type="checkbox"
+            checked={alsoAnalyst}
+            onChange={(e) => setAlsoAnalyst(e.target.checked)}
+            data-testid="setup-also-analyst"
+          />
           I will also analyse data (import files, see incident points)
         </label>
         {alsoAnalyst && (
           <>
             <label className="field">
               Analyst sign-in email
-              <input type="email" required value={analyst} onChange={(e) => setAnalystEmail(e.target.value)} data-testid="setup-analyst-email" />
+              <input
+                type="email"
+                required
+                value={analyst}
+                onChange={(e) => setAnalystEmail(e.target.value)}
+                data-testid="setup-analyst-email"
+              />
             </label>
             <p className="hint" data-testid="setup-analyst-hint">
-              Each account has one role, so administration and record-level access stay apart in the audit log. This
-              makes a second account, an analyst, with the same password, and signs you in as it. Sign in with the
-              administrator email to manage users.
+              Each account has one role, so administration and record-level access stay apart in the audit log. This makes a
+              second account, an analyst, with the same password, and signs you in as it. Sign in with the administrator email to
+              manage users.
             </p>
           </>
         )}

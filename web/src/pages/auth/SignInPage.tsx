@@ -21,7 +21,15 @@ export function signInErrorText(e: unknown): string {
   }
 }
 
-export function SignInPage({ setupNeeded, demoLogin = false, notice }: { setupNeeded: boolean; demoLogin?: boolean; notice: string | null }) {
+export function SignInPage({
+  setupNeeded,
+  demoLogin = false,
+  notice,
+}: {
+  setupNeeded: boolean;
+  demoLogin?: boolean;
+  notice: string | null;
+}) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -52,20 +60,27 @@ export function SignInPage({ setupNeeded, demoLogin = false, notice }: { setupNe
         )}
         {setupNeeded && demoLogin && (
           <p className="hint" data-testid="demo-hint">
-            This database holds the synthetic demo: sign in with the demo login <code>npm run demo</code> printed
-            (<code>demo@saferplaces.invalid</code>). To set up your own accounts, open the setup link the server printed
-            when it started (<code>/setup#token=…</code>).
+            This database holds the synthetic demo: sign in with the demo login <code>npm run demo</code> printed (
+            <code>demo@saferplaces.invalid</code>). To set up your own accounts, open the setup link the server printed when it
+            started (<code>/setup#token=…</code>).
           </p>
         )}
         {setupNeeded && !demoLogin && (
           <p className="hint" data-testid="setup-hint">
-            No accounts exist yet. Open the setup link the server printed when it started (<code>/setup#token=…</code>) to
-            create the first administrator.
+            No accounts exist yet. Open the setup link the server printed when it started (<code>/setup#token=…</code>) to create
+            the first administrator.
           </p>
         )}
         <label className="field">
           Email
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} data-testid="sign-in-email" />
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            data-testid="sign-in-email"
+          />
         </label>
         <label className="field">
           Password

@@ -21,7 +21,14 @@ export function ChbChart({ ev, measure }: { ev: ChbEvaluation; measure: 'count' 
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top);
   const fmt = (v: number) => (top >= 10 ? Math.round(v).toLocaleString('en-GB') : v.toFixed(1));
   return (
-    <svg className="chb-chart" viewBox={`0 0 ${W} ${H + 24}`} width="100%" role="img" aria-label={`${measure === 'count' ? 'Counts' : 'Harm'} per phase: baseline and phase, in area, buffer and control`} data-testid="chb-chart">
+    <svg
+      className="chb-chart"
+      viewBox={`0 0 ${W} ${H + 24}`}
+      width="100%"
+      role="img"
+      aria-label={`${measure === 'count' ? 'Counts' : 'Harm'} per phase: baseline and phase, in area, buffer and control`}
+      data-testid="chb-chart"
+    >
       {ticks.map((t) => (
         <g key={t}>
           <line x1={PAD.l} x2={W - PAD.r} y1={y(t)} y2={y(t)} stroke="#d6dbe0" />
@@ -40,14 +47,38 @@ export function ChbChart({ ev, measure }: { ev: ChbEvaluation; measure: 'count' 
               if (b.withheld || b.noData || b.value === null)
                 return (
                   <g key={bi}>
-                    <rect x={x + 1} y={y(top) } width={barW - 2} height={plotH} fill="none" stroke={colour} strokeDasharray="2 2" />
-                    <text x={x + barW / 2} y={PAD.t + plotH - 4} fontSize={8} textAnchor="middle" transform={`rotate(-90 ${x + barW / 2} ${PAD.t + plotH - 4})`} fill="#5b6670">
+                    <rect
+                      x={x + 1}
+                      y={y(top)}
+                      width={barW - 2}
+                      height={plotH}
+                      fill="none"
+                      stroke={colour}
+                      strokeDasharray="2 2"
+                    />
+                    <text
+                      x={x + barW / 2}
+                      y={PAD.t + plotH - 4}
+                      fontSize={8}
+                      textAnchor="middle"
+                      transform={`rotate(-90 ${x + barW / 2} ${PAD.t + plotH - 4})`}
+                      fill="#5b6670"
+                    >
                       {b.noData ? 'no data' : 'withheld'}
                     </text>
                   </g>
                 );
               return (
-                <rect key={bi} x={x + 1} y={y(b.value)} width={barW - 2} height={Math.max(0, PAD.t + plotH - y(b.value))} fill={colour} fillOpacity={b.kind === 'baseline' ? 0.4 : 1} stroke={colour}>
+                <rect
+                  key={bi}
+                  x={x + 1}
+                  y={y(b.value)}
+                  width={barW - 2}
+                  height={Math.max(0, PAD.t + plotH - y(b.value))}
+                  fill={colour}
+                  fillOpacity={b.kind === 'baseline' ? 0.4 : 1}
+                  stroke={colour}
+                >
                   <title>{`${PHASE_LABELS[g.phase]}, ${REGION_LABELS[b.region]}, ${b.kind}: ${fmt(b.value)}`}</title>
                 </rect>
               );

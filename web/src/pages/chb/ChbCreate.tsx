@@ -32,7 +32,19 @@ function nextPick(cur: WardPick | undefined, allowed: readonly WardPick[]): Ward
   return undefined;
 }
 
-function DrawControls({ target, shape, drawing, onDraw, onDone }: { target: Target; shape: Polygon | null; drawing: Target | null; onDraw: () => void; onDone: () => void }) {
+function DrawControls({
+  target,
+  shape,
+  drawing,
+  onDraw,
+  onDone,
+}: {
+  target: Target;
+  shape: Polygon | null;
+  drawing: Target | null;
+  onDraw: () => void;
+  onDone: () => void;
+}) {
   const active = drawing === target;
   return (
     <div className="button-row">
@@ -56,20 +68,41 @@ function DrawControls({ target, shape, drawing, onDraw, onDone }: { target: Targ
   );
 }
 
-export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; wards: WardChoice[]; onCreated: (id: number) => void }) {
+export function ChbCreate({
+  config,
+  wards,
+  onCreated,
+}: {
+  config: AppConfig;
+  wards: WardChoice[];
+  onCreated: (id: number) => void;
+}) {
   const [picks, setPicks] = useState<Record<string, WardPick>>({});
   const [areaMode, setAreaModeState] = useState<AreaMode>('wards');
   const [controlMode, setControlModeState] = useState<ControlMode>('wards');
   const [cells, setCells] = useState<string[]>([]);
   const [shapes, setShapes] = useState<Record<Target, Polygon | null>>({ area: null, control: null });
   const [drawing, setDrawing] = useState<Target | null>(null);
-  const [form, setForm] = useState({ name: '', buffer_m: 500, clear_start: '', hold_start: '', build_start: '', build_end: '', baseline_from: '', baseline_to: '', notes: '' });
+  const [form, setForm] = useState({
+    name: '',
+    buffer_m: 500,
+    clear_start: '',
+    hold_start: '',
+    build_start: '',
+    build_end: '',
+    baseline_from: '',
+    baseline_to: '',
+    notes: '',
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const create = useRouteMutation(contract.createChb, [contract.chbList]);
   const container = useRef<HTMLDivElement>(null);
 
-  const wardPicksAllowed: WardPick[] = [...(areaMode === 'wards' ? ['area' as const] : []), ...(controlMode === 'wards' ? ['control' as const] : [])];
+  const wardPicksAllowed: WardPick[] = [
+    ...(areaMode === 'wards' ? ['area' as const] : []),
+    ...(controlMode === 'wards' ? ['control' as const] : []),
+  ];
   const { controller } = usePlanningMap(container, config, {
     onInterventionClick: () => undefined,
     onMapClick: (ll) => {
@@ -118,7 +151,12 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
 
   useEffect(() => {
     controller?.setParams({
-      wards: { showWardLabels: true, areaWards: areaMode === 'wards' ? areaWards : [], controlWards: controlMode === 'wards' ? controlWards : [], showRegions: true },
+      wards: {
+        showWardLabels: true,
+        areaWards: areaMode === 'wards' ? areaWards : [],
+        controlWards: controlMode === 'wards' ? controlWards : [],
+        showRegions: true,
+      },
       interventions: { visible: false, types: [], showEnded: false, selectedId: null, dimmed: false },
       outputs: { showGaps: false, showPatrol: false, showOutreach: false },
     });
@@ -147,33 +185,58 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
     if (drawing === 'control') stopDraw();
     if (m === 'drawn' && !shapes.control) startDraw('control');
   };
-  const field = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setForm({ ...form, [k]: k === 'buffer_m' ? Number(e.target.value) : e.target.value });
+  const field = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+    setForm({ ...form, [k]: k === 'buffer_m' ? Number(e.target.value) : e.target.value });
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
     const areaSpec: RegionSpec | null =
-      areaMode === 'wards' ? (areaWards.length ? { wards: areaWards } : null) : areaMode === 'cells' ? (cells.length ? { cells } : null) : shapes.area ? { geometry: shapes.area } : null;
+      areaMode === 'wards'
+        ? areaWards.length
+          ? { wards: areaWards }
+          : null
+        : areaMode === 'cells'
+          ? cells.length
+            ? { cells }
+            : null
+          : shapes.area
+            ? { geometry: shapes.area }
+            : null;
     if (!areaSpec)
       return setError(
-        areaMode === 'wards' ? 'Choose at least one ward for the area (click it on the map or pick it in the list).' : areaMode === 'cells' ? 'Click at least one cell on the map for the area.' : 'Draw the area on the map first.',
+        areaMode === 'wards'
+          ? 'Choose at least one ward for the area (click it on the map or pick it in the list).'
+          : areaMode === 'cells'
+            ? 'Click at least one cell on the map for the area.'
+            : 'Draw the area on the map first.',
       );
-    const controlSpec: RegionSpec | null = controlMode === 'wards' ? (controlWards.length ? { wards: controlWards } : null) : shapes.control ? { geometry: shapes.control } : null;
-    if (!controlSpec) return setError(controlMode === 'wards' ? 'Choose at least one ward for the control area.' : 'Draw the control area on the map first.');
+    const controlSpec: RegionSpec | null =
+      controlMode === 'wards'
+        ? controlWards.length
+          ? { wards: controlWards }
+          : null
+        : shapes.control
+          ? { geometry: shapes.control }
+          : null;
+    if (!controlSpec)
+      return setError(
+        controlMode === 'wards' ? 'Choose at least one ward for the control area.' : 'Draw the control area on the map first.',
+      );
     setBusy(true);
     try {
       const created = await create.mutateAsync({
         body: {
-        name: form.name.trim(),
-        area: areaSpec,
-        control: controlSpec,
-        buffer_m: form.buffer_m,
-        clear_start: form.clear_start,
-        hold_start: form.hold_start,
-        build_start: form.build_start,
-        build_end: form.build_end,
-        baseline: form.baseline_from && form.baseline_to ? { from: form.baseline_from, to: form.baseline_to } : null,
-        notes: form.notes.trim() || null,
+          name: form.name.trim(),
+          area: areaSpec,
+          control: controlSpec,
+          buffer_m: form.buffer_m,
+          clear_start: form.clear_start,
+          hold_start: form.hold_start,
+          build_start: form.build_start,
+          build_end: form.build_end,
+          baseline: form.baseline_from && form.baseline_to ? { from: form.baseline_from, to: form.baseline_to } : null,
+          notes: form.notes.trim() || null,
         },
       });
       controller?.stopDrawing();
@@ -205,13 +268,26 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
         <fieldset className="field">
           <legend>Area</legend>
           <label>
-            <input type="radio" checked={areaMode === 'wards'} onChange={() => setAreaMode('wards')} data-testid="chb-area-wards" /> From wards
+            <input
+              type="radio"
+              checked={areaMode === 'wards'}
+              onChange={() => setAreaMode('wards')}
+              data-testid="chb-area-wards"
+            />{' '}
+            From wards
           </label>
           <label>
-            <input type="radio" checked={areaMode === 'cells'} onChange={() => setAreaMode('cells')} data-testid="chb-area-cells" /> From H3 cells clicked on the map
+            <input
+              type="radio"
+              checked={areaMode === 'cells'}
+              onChange={() => setAreaMode('cells')}
+              data-testid="chb-area-cells"
+            />{' '}
+            From H3 cells clicked on the map
           </label>
           <label>
-            <input type="radio" checked={areaMode === 'drawn'} onChange={() => setAreaMode('drawn')} data-testid="chb-draw" /> Draw a polygon on the map
+            <input type="radio" checked={areaMode === 'drawn'} onChange={() => setAreaMode('drawn')} data-testid="chb-draw" />{' '}
+            Draw a polygon on the map
           </label>
           {areaMode === 'cells' && (
             <div className="button-row">
@@ -225,18 +301,49 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
               )}
             </div>
           )}
-          {areaMode === 'drawn' && <DrawControls target="area" shape={shapes.area} drawing={drawing} onDraw={() => startDraw('area')} onDone={stopDraw} />}
+          {areaMode === 'drawn' && (
+            <DrawControls
+              target="area"
+              shape={shapes.area}
+              drawing={drawing}
+              onDraw={() => startDraw('area')}
+              onDone={stopDraw}
+            />
+          )}
         </fieldset>
         <fieldset className="field">
           <legend>Control (comparison) area</legend>
           <label>
-            <input type="radio" checked={controlMode === 'wards'} onChange={() => setControlMode('wards')} data-testid="chb-control-wards" /> From wards
+            <input
+              type="radio"
+              checked={controlMode === 'wards'}
+              onChange={() => setControlMode('wards')}
+              data-testid="chb-control-wards"
+            />{' '}
+            From wards
           </label>
           <label>
-            <input type="radio" checked={controlMode === 'drawn'} onChange={() => setControlMode('drawn')} data-testid="chb-control-draw" /> Draw a polygon on the map
+            <input
+              type="radio"
+              checked={controlMode === 'drawn'}
+              onChange={() => setControlMode('drawn')}
+              data-testid="chb-control-draw"
+            />{' '}
+            Draw a polygon on the map
           </label>
-          {controlMode === 'drawn' && <DrawControls target="control" shape={shapes.control} drawing={drawing} onDraw={() => startDraw('control')} onDone={stopDraw} />}
-          <p className="hint">The control must lie outside the area and its buffer ring (orange on the map; a preview — the server builds the ring on the national grid).</p>
+          {controlMode === 'drawn' && (
+            <DrawControls
+              target="control"
+              shape={shapes.control}
+              drawing={drawing}
+              onDraw={() => startDraw('control')}
+              onDone={stopDraw}
+            />
+          )}
+          <p className="hint">
+            The control must lie outside the area and its buffer ring (orange on the map; a preview — the server builds the ring
+            on the national grid).
+          </p>
         </fieldset>
         {mapHint && <p className="hint">{mapHint}</p>}
         {wardPicksAllowed.length > 0 && (
@@ -302,7 +409,15 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
         <p className="hint">Without a baseline, each phase is compared with the window of the same length just before Clear.</p>
         <label className="field field-narrow">
           <span>Displacement buffer (m)</span>
-          <input type="number" min={50} max={5000} required value={form.buffer_m} onChange={field('buffer_m')} data-testid="chb-buffer" />
+          <input
+            type="number"
+            min={50}
+            max={5000}
+            required
+            value={form.buffer_m}
+            onChange={field('buffer_m')}
+            data-testid="chb-buffer"
+          />
         </label>
         <label className="field">
           <span>Notes</span>
@@ -318,7 +433,13 @@ export function ChbCreate({ config, wards, onCreated }: { config: AppConfig; war
         </button>
       </form>
       <div className="chb-create-map map-wrap">
-        <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Choose wards or cells, or draw the area and the control" />
+        <div
+          ref={container}
+          className="map-container"
+          data-testid="map"
+          role="region"
+          aria-label="Choose wards or cells, or draw the area and the control"
+        />
       </div>
     </div>
   );

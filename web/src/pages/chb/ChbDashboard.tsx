@@ -24,9 +24,21 @@ import { CoverageStrip } from '../../components/CoverageStrip';
 import { chbUrl } from './chb-url';
 
 const FIGURES: Array<{ key: keyof Omit<Displacement, 'reading' | 'did'> | 'did'; label: string; hint: string }> = [
-  { key: 'wdq', label: 'WDQ', hint: 'Weighted Displacement Quotient: > 0 diffusion of benefits, < 0 displacement (read only when the area improved)' },
-  { key: 'tne', label: 'TNE', hint: 'Total Net Effect: crimes (or harm) prevented in area and buffer together, net of the control trend' },
-  { key: 'did', label: 'DiD', hint: 'Difference in differences (area change minus control change); negative = fewer than the control trend' },
+  {
+    key: 'wdq',
+    label: 'WDQ',
+    hint: 'Weighted Displacement Quotient: > 0 diffusion of benefits, < 0 displacement (read only when the area improved)',
+  },
+  {
+    key: 'tne',
+    label: 'TNE',
+    hint: 'Total Net Effect: crimes (or harm) prevented in area and buffer together, net of the control trend',
+  },
+  {
+    key: 'did',
+    label: 'DiD',
+    hint: 'Difference in differences (area change minus control change); negative = fewer than the control trend',
+  },
   { key: 'did_relative', label: 'Relative DiD', hint: "the area's change relative to the control's" },
   { key: 'success_measure', label: 'Success measure', hint: 'Ra/Ca − Rb/Cb (< 0: the area improved relative to the control)' },
   { key: 'buffer_measure', label: 'Buffer measure', hint: 'Da/Ca − Db/Cb (> 0 possible displacement, < 0 possible diffusion)' },
@@ -35,7 +47,8 @@ const FIGURES: Array<{ key: keyof Omit<Displacement, 'reading' | 'did'> | 'did';
 
 /** A count or harm total: a number, "withheld" (partners), or "no data" / "incomplete data" when its window is not covered. */
 function num(v: number | null | undefined, withheld: boolean | undefined, cover: WindowCover | undefined, digits = 0) {
-  if (v !== null && v !== undefined) return v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  if (v !== null && v !== undefined)
+    return v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   if (!withheld && cover && cover.status !== 'full') return cover.status === 'none' ? 'no data' : 'incomplete data';
   return WITHHELD;
 }
@@ -59,12 +72,16 @@ function PhaseSection({ ph, typeLabels }: { ph: PhaseEvaluation; typeLabels: Map
     <section className="chb-phase" data-testid={`chb-phase-${ph.phase}`}>
       <h3>
         {PHASE_LABELS[ph.phase]}: {ph.window.from} to {ph.window.to}
-        <span className="hint"> · baseline {ph.baseline.from} to {ph.baseline.to} (end dates exclusive)</span>
+        <span className="hint">
+          {' '}
+          · baseline {ph.baseline.from} to {ph.baseline.to} (end dates exclusive)
+        </span>
       </h3>
       {ph.withheld && <p className="note">{ph.withheld}</p>}
       {ph.no_data && (
         <p className="note" data-testid="chb-no-data">
-          No figures for this phase: {ph.no_data}. A month no file covered is missing data, not zero crimes, so the WDQ, TNE and DiD are not computed.
+          No figures for this phase: {ph.no_data}. A month no file covered is missing data, not zero crimes, so the WDQ, TNE and
+          DiD are not computed.
         </p>
       )}
       <div className="chb-phase-grid">
@@ -159,7 +176,13 @@ function chbBaseline(d: ChbAreaDetail, e: ChbEvaluation | null): { from: string;
   if (d.baseline_from && d.baseline_to) return { from: d.baseline_from, to: d.baseline_to };
   const bs = e?.phases.map((p) => p.baseline) ?? [];
   if (!bs.length) return null;
-  return { from: bs.map((b) => b.from).sort()[0], to: bs.map((b) => b.to).sort().at(-1)! };
+  return {
+    from: bs.map((b) => b.from).sort()[0],
+    to: bs
+      .map((b) => b.to)
+      .sort()
+      .at(-1)!,
+  };
 }
 
 export function ChbDashboard({ id, config, wardNames }: { id: number; config: AppConfig; wardNames: Map<string, string> }) {
@@ -223,11 +246,16 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
             Clear {d.clear_start} · Hold {d.hold_start} · Build {d.build_start} to {d.build_end} · buffer {d.buffer_m} m
           </p>
           <p className="hint">
-            Area: {describeSource(d.area_source, wardNames)}. Control: {describeSource(d.control_source, wardNames)}. Created by {d.created_by}.
+            Area: {describeSource(d.area_source, wardNames)}. Control: {describeSource(d.control_source, wardNames)}. Created by{' '}
+            {d.created_by}.
           </p>
           {d.notes && <p>{d.notes}</p>}
           <div className="chb-coverage">
-            <CoverageStrip categories={e?.meta.category ?? null} period={{ from: d.clear_start, to: d.build_end }} previous={chbBaseline(d, e)} />
+            <CoverageStrip
+              categories={e?.meta.category ?? null}
+              period={{ from: d.clear_start, to: d.build_end }}
+              previous={chbBaseline(d, e)}
+            />
           </div>
         </header>
       )}
@@ -261,7 +289,9 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
             <p>Interventions: {e.meta.interventions}.</p>
             {e.meta.coverage_rule && <p data-testid="chb-coverage-rule">Data coverage: {e.meta.coverage_rule}</p>}
             <p data-testid="chb-attribution">Map and data: {config.attribution.join(' ')}</p>
-            {e.disclosure && <p>Counts below {e.disclosure.min_count} are withheld (with some others); figures built on them are withheld.</p>}
+            {e.disclosure && (
+              <p>Counts below {e.disclosure.min_count} are withheld (with some others); figures built on them are withheld.</p>
+            )}
           </footer>
         </>
       )}

@@ -28,7 +28,10 @@ export function ChbPage({ config }: { config: AppConfig }) {
   const areas = useWardAreas();
   const wardAreas = areas.data;
   const wards = useMemo(
-    () => (wardAreas?.features ?? []).map((f) => ({ code: f.properties.code, name: f.properties.name, geometry: f.geometry })).sort((a, b) => a.name.localeCompare(b.name)),
+    () =>
+      (wardAreas?.features ?? [])
+        .map((f) => ({ code: f.properties.code, name: f.properties.name, geometry: f.geometry }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
     [wardAreas],
   );
   const wardNames = useMemo(() => new Map(wards.map((w) => [w.code, w.name])), [wards]);

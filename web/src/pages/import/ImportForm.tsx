@@ -10,15 +10,43 @@ import { ProgressBar } from './ProgressBar';
 import { detectFileFields, type DetectedFields } from './detect-level';
 
 export const KINDS: { value: ImportKind | ''; label: string; help: string }[] = [
-  { value: '', label: 'Detect from the file', help: 'police.uk CSVs and GeoJSON/TopoJSON boundaries are recognised from their contents.' },
-  { value: 'police_uk_street', label: 'police.uk street CSV', help: 'Monthly street-level file as downloaded from data.police.uk.' },
+  {
+    value: '',
+    label: 'Detect from the file',
+    help: 'police.uk CSVs and GeoJSON/TopoJSON boundaries are recognised from their contents.',
+  },
+  {
+    value: 'police_uk_street',
+    label: 'police.uk street CSV',
+    help: 'Monthly street-level file as downloaded from data.police.uk.',
+  },
   { value: 'incidents_csv', label: 'Incident CSV', help: 'police.uk API layout, or your own columns with a saved mapping.' },
-  { value: 'boundaries', label: 'Area boundaries', help: 'GeoJSON or TopoJSON polygons (wards, LSOAs…), in WGS84 or British National Grid.' },
+  {
+    value: 'boundaries',
+    label: 'Area boundaries',
+    help: 'GeoJSON or TopoJSON polygons (wards, LSOAs…), in WGS84 or British National Grid.',
+  },
   { value: 'population', label: 'Population CSV', help: 'Residents per area code, used for rates per 1,000.' },
-  { value: 'population_lookup', label: 'LSOA→ward best-fit lookup', help: 'ONS lookup (LSOA21CD, WD24CD, …): ward populations are the sums of their LSOAs, the official rule.' },
-  { value: 'population_centroids', label: 'LSOA population-weighted centroids', help: 'ONS centroids (LSOA21CD, x, y in British National Grid, or longitude/latitude): used for ward populations when no lookup is loaded.' },
-  { value: 'schools', label: 'Schools', help: 'DfE "Get Information About Schools" CSV (URN, EstablishmentName, Easting/Northing), or point GeoJSON.' },
-  { value: 'hubs', label: 'Stations and hubs', help: 'NaPTAN stops CSV (AtcoCode, names, Easting/Northing or Longitude/Latitude), or point GeoJSON.' },
+  {
+    value: 'population_lookup',
+    label: 'LSOA→ward best-fit lookup',
+    help: 'ONS lookup (LSOA21CD, WD24CD, …): ward populations are the sums of their LSOAs, the official rule.',
+  },
+  {
+    value: 'population_centroids',
+    label: 'LSOA population-weighted centroids',
+    help: 'ONS centroids (LSOA21CD, x, y in British National Grid, or longitude/latitude): used for ward populations when no lookup is loaded.',
+  },
+  {
+    value: 'schools',
+    label: 'Schools',
+    help: 'DfE "Get Information About Schools" CSV (URN, EstablishmentName, Easting/Northing), or point GeoJSON.',
+  },
+  {
+    value: 'hubs',
+    label: 'Stations and hubs',
+    help: 'NaPTAN stops CSV (AtcoCode, names, Easting/Northing or Longitude/Latitude), or point GeoJSON.',
+  },
 ];
 
 function guessKind(name: string): ImportKind | '' {
@@ -49,7 +77,8 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
   const areaSets = useRoute(getAreaSets, { query: {} });
 
   const needsLevel = kind === 'boundaries' || kind === 'population';
-  const loadedCount = (l: string) => (kind === 'boundaries' ? areaSets.data?.sets.find((x) => x.level === l)?.count ?? null : null);
+  const loadedCount = (l: string) =>
+    kind === 'boundaries' ? (areaSets.data?.sets.find((x) => x.level === l)?.count ?? null) : null;
   const isIncidents = kind === '' || kind === 'incidents_csv' || kind === 'police_uk_street';
   const busy = progress !== null;
 
@@ -105,11 +134,20 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
             );
           }}
         />
-        {file && <span className="hint">{file.name} · {formatBytes(file.size)}</span>}
+        {file && (
+          <span className="hint">
+            {file.name} · {formatBytes(file.size)}
+          </span>
+        )}
       </label>
       <label className="field">
         <span>Kind</span>
-        <select value={kind} onChange={(e) => setKind(e.target.value as ImportKind | '')} disabled={busy} data-testid="import-kind">
+        <select
+          value={kind}
+          onChange={(e) => setKind(e.target.value as ImportKind | '')}
+          disabled={busy}
+          data-testid="import-kind"
+        >
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
               {k.label}
@@ -122,28 +160,51 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
         <div className="field-row">
           <label className="field">
             <span>Area level</span>
-            <input value={level} onChange={(e) => setLevel(e.target.value)} list="area-levels" disabled={busy} data-testid="import-level" required />
+            <input
+              value={level}
+              onChange={(e) => setLevel(e.target.value)}
+              list="area-levels"
+              disabled={busy}
+              data-testid="import-level"
+              required
+            />
             {detected?.code && (
               <span className="hint" data-testid="import-level-detected">
-                {detected.level ? `From the file's ${detected.code} field: ${detected.level}` : `Code field ${detected.code}: give the level`}
-                {loadedCount(level) ? ` · ${formatCount(loadedCount(level)!)} areas at this level are loaded; any the file lacks are removed only after you confirm` : ''}
+                {detected.level
+                  ? `From the file's ${detected.code} field: ${detected.level}`
+                  : `Code field ${detected.code}: give the level`}
+                {loadedCount(level)
+                  ? ` · ${formatCount(loadedCount(level)!)} areas at this level are loaded; any the file lacks are removed only after you confirm`
+                  : ''}
               </span>
             )}
             <datalist id="area-levels">
-              {['ward', 'lsoa', 'msoa', ...(areaSets.data?.sets.map((s) => s.level) ?? [])].filter((v, i, a) => a.indexOf(v) === i).map((l) => (
-                <option key={l} value={l} />
-              ))}
+              {['ward', 'lsoa', 'msoa', ...(areaSets.data?.sets.map((s) => s.level) ?? [])]
+                .filter((v, i, a) => a.indexOf(v) === i)
+                .map((l) => (
+                  <option key={l} value={l} />
+                ))}
             </datalist>
           </label>
           <label className="field">
             <span>Code field (optional)</span>
-            <input value={codeField} onChange={(e) => setCodeField(e.target.value)} placeholder={detected?.code ?? 'e.g. WD22CD'} disabled={busy} />
+            <input
+              value={codeField}
+              onChange={(e) => setCodeField(e.target.value)}
+              placeholder={detected?.code ?? 'e.g. WD22CD'}
+              disabled={busy}
+            />
           </label>
 
           {kind === 'boundaries' && (
             <label className="field">
               <span>Name field (optional)</span>
-              <input value={nameField} onChange={(e) => setNameField(e.target.value)} placeholder={detected?.name ?? 'e.g. WD22NM'} disabled={busy} />
+              <input
+                value={nameField}
+                onChange={(e) => setNameField(e.target.value)}
+                placeholder={detected?.name ?? 'e.g. WD22NM'}
+                disabled={busy}
+              />
             </label>
           )}
           <label className="field">
@@ -151,7 +212,11 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
             <input
               value={source}
               onChange={(e) => setSource(e.target.value)}
-              placeholder={/^[A-Z]+\d{2}CD$/i.test(detected?.code ?? '') ? 'Office for National Statistics' : 'e.g. London Borough of Hackney'}
+              placeholder={
+                /^[A-Z]+\d{2}CD$/i.test(detected?.code ?? '')
+                  ? 'Office for National Statistics'
+                  : 'e.g. London Borough of Hackney'
+              }
               disabled={busy}
               data-testid="import-source"
             />
@@ -162,7 +227,13 @@ export function ImportForm({ onUploaded }: { onUploaded: (u: Uploaded) => void }
         <div className="field-row">
           <label className="field">
             <span>Dataset name (optional)</span>
-            <input value={dataset} onChange={(e) => setDataset(e.target.value)} placeholder="e.g. police.uk Lewisham" disabled={busy} data-testid="import-dataset" />
+            <input
+              value={dataset}
+              onChange={(e) => setDataset(e.target.value)}
+              placeholder="e.g. police.uk Lewisham"
+              disabled={busy}
+              data-testid="import-dataset"
+            />
           </label>
           {kind === 'incidents_csv' && (
             <label className="field">

@@ -6,7 +6,15 @@ import { useRoute } from '../../api/query';
 import { formatCount } from '../../lib/format';
 import { isFinished as finished } from './use-import-job';
 
-export function ImportHistory({ version, selectedId, onSelect }: { version: number; selectedId: string | null; onSelect: (id: string) => void }) {
+export function ImportHistory({
+  version,
+  selectedId,
+  onSelect,
+}: {
+  version: number;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}) {
   const list = useRoute(listImports, { query: {} });
   // `version` changes when an import started or ended here: the list is out of date.
   const { refetch } = list;

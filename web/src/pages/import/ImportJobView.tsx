@@ -14,14 +14,20 @@ export function jobErrorMessage(job: ImportJob): string | null {
   return typeof job.error === 'string' ? job.error : (job.error.message ?? job.error.code ?? 'The import failed.');
 }
 
-const PHASE_LABEL: Record<string, string> = { reading: 'reading and checking rows', assigning: 'storing rows and assigning them to areas', finishing: 'finishing' };
+const PHASE_LABEL: Record<string, string> = {
+  reading: 'reading and checking rows',
+  assigning: 'storing rows and assigning them to areas',
+  finishing: 'finishing',
+};
 
 export function progressLabel(job: Pick<ImportJob, 'status' | 'phase' | 'rows_read' | 'bytes_read' | 'bytes_total'>): string {
   const status = STATUS_LABEL[job.status] ?? job.status;
   const parts = [job.phase && job.status !== 'queued' ? `${status}: ${PHASE_LABEL[job.phase] ?? job.phase}` : status];
   // Rows during the whole import, not only bytes: "12,000 rows so far", then the total being stored.
-  if (job.status === 'running') parts.push(`${formatCount(job.rows_read ?? 0)} rows ${job.phase === 'reading' ? 'so far' : 'read'}`);
-  if (job.bytes_total && job.phase === 'reading') parts.push(`${formatBytes(job.bytes_read ?? 0)} of ${formatBytes(job.bytes_total)}`);
+  if (job.status === 'running')
+    parts.push(`${formatCount(job.rows_read ?? 0)} rows ${job.phase === 'reading' ? 'so far' : 'read'}`);
+  if (job.bytes_total && job.phase === 'reading')
+    parts.push(`${formatBytes(job.bytes_read ?? 0)} of ${formatBytes(job.bytes_total)}`);
   return parts.join(' · ');
 }
 
@@ -37,14 +43,19 @@ interface CoverageAdded {
 /** What an incident file covers (issue 11), from its summary: the months it added and the gaps in its range. */
 export function coverageSentences(summary: unknown): string[] {
   const details = summary && typeof summary === 'object' ? ((summary as Record<string, unknown>).details ?? summary) : null;
-  const c = details && typeof details === 'object' ? ((details as Record<string, unknown>).coverage as CoverageAdded | undefined) : undefined;
+  const c =
+    details && typeof details === 'object'
+      ? ((details as Record<string, unknown>).coverage as CoverageAdded | undefined)
+      : undefined;
   if (!c || !c.months_added?.length) return [];
   const n = c.months_added.length;
   const out = [
     `Months added: ${c.first_month === c.last_month ? c.first_month : `${c.first_month} to ${c.last_month}`} (${n} month${n === 1 ? '' : 's'}), for ${c.categories.length} categor${c.categories.length === 1 ? 'y' : 'ies'}${c.published_for ? `, published for ${c.published_for}` : ''}.`,
   ];
   if (c.months_without_rows.length)
-    out.push(`No rows at all in ${c.months_without_rows.join(', ')}: ${c.months_without_rows.length === 1 ? 'that month is' : 'those months are'} not covered by this file, and analyses treat ${c.months_without_rows.length === 1 ? 'it' : 'them'} as missing data, not zero.`);
+    out.push(
+      `No rows at all in ${c.months_without_rows.join(', ')}: ${c.months_without_rows.length === 1 ? 'that month is' : 'those months are'} not covered by this file, and analyses treat ${c.months_without_rows.length === 1 ? 'it' : 'them'} as missing data, not zero.`,
+    );
   return out;
 }
 
@@ -61,7 +72,10 @@ export function ImportJobView({
   replaceStatus?: string | null;
 }) {
   const { job, error } = useImportJob(id, onFinished);
-  if (!job) return <div className="panel">{error ? <p className="error-text">{error}</p> : <p className="hint">Loading import {id}…</p>}</div>;
+  if (!job)
+    return (
+      <div className="panel">{error ? <p className="error-text">{error}</p> : <p className="hint">Loading import {id}…</p>}</div>
+    );
   const done = isFinished(job);
   const err = jobErrorMessage(job);
   const removal = pendingRemoval(job.error);
@@ -69,7 +83,8 @@ export function ImportJobView({
   return (
     <div className="panel import-job" data-testid="import-job" data-status={job.status}>
       <h2 className="job-title">
-        {job.file_name ?? `Import ${job.id}`} <span className={`status status-${job.status}`}>{STATUS_LABEL[job.status] ?? job.status}</span>
+        {job.file_name ?? `Import ${job.id}`}{' '}
+        <span className={`status status-${job.status}`}>{STATUS_LABEL[job.status] ?? job.status}</span>
       </h2>
       {!done && (
         <ProgressBar
@@ -134,12 +149,21 @@ export function ImportJobView({
 }
 
 /** The confirm step of a boundary import that would remove loaded areas: what goes, and a button to go ahead. */
-function ReplaceConfirm({ removal, onConfirm, status }: { removal: NonNullable<ReturnType<typeof pendingRemoval>>; onConfirm?: () => void; status: string | null }) {
+function ReplaceConfirm({
+  removal,
+  onConfirm,
+  status,
+}: {
+  removal: NonNullable<ReturnType<typeof pendingRemoval>>;
+  onConfirm?: () => void;
+  status: string | null;
+}) {
   return (
     <div className="replace-confirm" role="alert" data-testid="replace-confirm">
       <p>
-        <strong>Nothing was changed.</strong> This file holds {formatCount(removal.in_file)} areas; importing it as level “{removal.level}” would
-        replace the {formatCount(removal.loaded)} loaded {removal.label.toLowerCase()} and remove {formatCount(removal.remove_count)} of them:
+        <strong>Nothing was changed.</strong> This file holds {formatCount(removal.in_file)} areas; importing it as level “
+        {removal.level}” would replace the {formatCount(removal.loaded)} loaded {removal.label.toLowerCase()} and remove{' '}
+        {formatCount(removal.remove_count)} of them:
       </p>
       <ul className="replace-list" data-testid="replace-list">
         {removal.remove.map((a) => (
@@ -147,11 +171,19 @@ function ReplaceConfirm({ removal, onConfirm, status }: { removal: NonNullable<R
             {a.code} {a.name !== a.code ? a.name : ''}
           </li>
         ))}
-        {removal.remove_count > removal.remove.length && <li>… and {formatCount(removal.remove_count - removal.remove.length)} more</li>}
+        {removal.remove_count > removal.remove.length && (
+          <li>… and {formatCount(removal.remove_count - removal.remove.length)} more</li>
+        )}
       </ul>
       <p className="hint">If the file holds another level (LSOAs, say), choose the file again and give that level instead.</p>
       {onConfirm && (
-        <button type="button" className="danger" onClick={onConfirm} disabled={status !== null && status.startsWith('Uploading')} data-testid="replace-confirm-button">
+        <button
+          type="button"
+          className="danger"
+          onClick={onConfirm}
+          disabled={status !== null && status.startsWith('Uploading')}
+          data-testid="replace-confirm-button"
+        >
           Replace them with this file
         </button>
       )}

@@ -49,7 +49,11 @@ export function ImportPage({ onImported }: { onImported: () => void }) {
         )}
       </section>
       <aside className="import-side">
-        <ImportHistory version={historyVersion} selectedId={view.importId} onSelect={(id) => updateView({ importId: id }, { push: true })} />
+        <ImportHistory
+          version={historyVersion}
+          selectedId={view.importId}
+          onSelect={(id) => updateView({ importId: id }, { push: true })}
+        />
       </aside>
     </div>
   );

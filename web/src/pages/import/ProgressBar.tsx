@@ -1,4 +1,14 @@
-export function ProgressBar({ value, max, label, testId }: { value: number | null; max: number | null; label: string; testId: string }) {
+export function ProgressBar({
+  value,
+  max,
+  label,
+  testId,
+}: {
+  value: number | null;
+  max: number | null;
+  label: string;
+  testId: string;
+}) {
   const known = value !== null && max !== null && max > 0;
   const pct = known ? Math.min(100, Math.round((value! / max!) * 100)) : null;
   return (

@@ -42,7 +42,9 @@ export function RejectsTable({ id, total }: { id: string; total: number }) {
           ← Previous
         </button>
         <span>
-          {count === 0 ? 'none' : `${formatCount(offset + 1)}–${formatCount(Math.min(offset + REJECTS_PAGE, count))} of ${formatCount(count)}`}
+          {count === 0
+            ? 'none'
+            : `${formatCount(offset + 1)}–${formatCount(Math.min(offset + REJECTS_PAGE, count))} of ${formatCount(count)}`}
         </span>
         <button type="button" disabled={offset + REJECTS_PAGE >= count} onClick={() => setOffset(offset + REJECTS_PAGE)}>
           Next →

@@ -26,8 +26,9 @@ export function JourneyExportDialog({
       description={
         <p>
           The {filters.top} worst segments by {MEASURE_LABELS[filters.rankBy]}
-          {meta && `, ${meta.categories.map(categoryLabel).join(', ')}, ${meta.from} to ${meta.to}, ${meta.corridor_m} m corridor`}, with a guardian point (the segment's midpoint) each.
-          GPX opens on most phones and GPS units.
+          {meta &&
+            `, ${meta.categories.map(categoryLabel).join(', ')}, ${meta.from} to ${meta.to}, ${meta.corridor_m} m corridor`}
+          , with a guardian point (the segment's midpoint) each. GPX opens on most phones and GPS units.
         </p>
       }
       formats={[

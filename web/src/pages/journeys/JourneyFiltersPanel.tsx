@@ -11,7 +11,17 @@ import { CoverageStrip } from '../../components/CoverageStrip';
 import { MEASURE_LABELS } from '../../map/prepare/journeys';
 
 /** A text field that reports on blur or Enter (windows and days are checked by the server). */
-function LazyInput({ value, onCommit, testId, placeholder }: { value: string; onCommit: (v: string) => void; testId: string; placeholder?: string }) {
+function LazyInput({
+  value,
+  onCommit,
+  testId,
+  placeholder,
+}: {
+  value: string;
+  onCommit: (v: string) => void;
+  testId: string;
+  placeholder?: string;
+}) {
   const [v, setV] = useState(value);
   useEffect(() => setV(value), [value]);
   return (
@@ -51,28 +61,51 @@ export function JourneyFiltersPanel({
       <div className="month-range">
         <label>
           From
-          <input type="month" value={from} data-testid="jf-from" onChange={(e) => isMonth(e.target.value) && onChange({ from: e.target.value })} />
+          <input
+            type="month"
+            value={from}
+            data-testid="jf-from"
+            onChange={(e) => isMonth(e.target.value) && onChange({ from: e.target.value })}
+          />
         </label>
         <label>
           To (incl.)
-          <input type="month" value={to ? addMonths(to, -1) : ''} data-testid="jf-to" onChange={(e) => isMonth(e.target.value) && onChange({ to: addMonths(e.target.value, 1) })} />
+          <input
+            type="month"
+            value={to ? addMonths(to, -1) : ''}
+            data-testid="jf-to"
+            onChange={(e) => isMonth(e.target.value) && onChange({ to: addMonths(e.target.value, 1) })}
+          />
         </label>
       </div>
-      <CoverageStrip categories={filters.categories.length ? filters.categories : DEFAULT_CATEGORIES} period={from && to ? { from, to } : null} />
+      <CoverageStrip
+        categories={filters.categories.length ? filters.categories : DEFAULT_CATEGORIES}
+        period={from && to ? { from, to } : null}
+      />
       <h2 className="panel-title">Categories</h2>
       <CategoryPicker categories={categories} selected={filters.categories} onChange={(c) => onChange({ categories: c })} />
       <p className="hint">None ticked: robbery (the default for school journeys).</p>
       <h2 className="panel-title">School-journey time</h2>
       <label className="field">
         <span>Time windows</span>
-        <LazyInput value={filters.windows} onCommit={(windows) => onChange({ windows })} testId="jf-windows" placeholder="07:30-09:30,14:30-18:30" />
+        <LazyInput
+          value={filters.windows}
+          onCommit={(windows) => onChange({ windows })}
+          testId="jf-windows"
+          placeholder="07:30-09:30,14:30-18:30"
+        />
       </label>
       <label className="field">
         <span>Days</span>
         <LazyInput value={filters.days} onCommit={(days) => onChange({ days })} testId="jf-days" placeholder="mon-fri" />
       </label>
       <label className="check">
-        <input type="checkbox" checked={filters.termOnly} data-testid="jf-term" onChange={(e) => onChange({ termOnly: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={filters.termOnly}
+          data-testid="jf-term"
+          onChange={(e) => onChange({ termOnly: e.target.checked })}
+        />
         Term time only
       </label>
       <label className="field">

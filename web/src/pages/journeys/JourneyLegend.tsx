@@ -52,10 +52,14 @@ export function JourneyLegend({
         )}
         {totalRoutes > segmentRoutes && (
           <p className="hint">
-            Segments coloured on {segmentRoutes} of {totalRoutes} routes (the selected one and the highest ranked); select a route to see its segments.
+            Segments coloured on {segmentRoutes} of {totalRoutes} routes (the selected one and the highest ranked); select a route
+            to see its segments.
           </p>
         )}
-        <p className="hint">The shaded band around the route under the pointer is its corridor: incidents inside it count on the route's nearest segment.</p>
+        <p className="hint">
+          The shaded band around the route under the pointer is its corridor: incidents inside it count on the route's nearest
+          segment.
+        </p>
       </section>
       <section>
         <h3>Symbols</h3>

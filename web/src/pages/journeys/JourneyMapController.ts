@@ -11,7 +11,16 @@ import { DrawEditor } from '../../map/draw-editor';
 import { maplibregl } from '../../map/maplibre';
 import { MapControllerBase } from '../../map/controller-base';
 import { EMPTY_FC } from '../../map/layers/common';
-import { ROUTE_INTERACTIVE_LAYERS, ROUTE_SOURCE, routeLayers, routeSources, GUARDIAN_SOURCE, PROPOSAL_SOURCE, SEGMENT_SOURCE, type RouteLayerParams } from '../../map/layers/routes';
+import {
+  ROUTE_INTERACTIVE_LAYERS,
+  ROUTE_SOURCE,
+  routeLayers,
+  routeSources,
+  GUARDIAN_SOURCE,
+  PROPOSAL_SOURCE,
+  SEGMENT_SOURCE,
+  type RouteLayerParams,
+} from '../../map/layers/routes';
 import { SITE_ICONS, SITE_SOURCE, siteLayers, siteSources, type SiteLayerParams } from '../../map/layers/sites';
 import { drawnLine, siteIcon } from '../../map/prepare/journeys';
 import type { Camera } from '../../state/url-state';
@@ -28,7 +37,12 @@ export interface JourneyLayerParams {
   sites: SiteLayerParams;
 }
 
-type SourceKey = typeof ROUTE_SOURCE | typeof SEGMENT_SOURCE | typeof GUARDIAN_SOURCE | typeof PROPOSAL_SOURCE | typeof SITE_SOURCE;
+type SourceKey =
+  | typeof ROUTE_SOURCE
+  | typeof SEGMENT_SOURCE
+  | typeof GUARDIAN_SOURCE
+  | typeof PROPOSAL_SOURCE
+  | typeof SITE_SOURCE;
 
 declare global {
   interface Window {
@@ -57,7 +71,10 @@ export class JourneyMapController extends MapControllerBase {
     canvas: () => this.map.getCanvas(),
   });
 
-  constructor(container: HTMLElement, opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; events: JourneyMapEvents }) {
+  constructor(
+    container: HTMLElement,
+    opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; events: JourneyMapEvents },
+  ) {
     super(container, { style: opts.style, camera: opts.camera, zoom: 12 });
     this.events = opts.events;
     this.setAttribution(opts.attribution);
@@ -86,28 +103,50 @@ export class JourneyMapController extends MapControllerBase {
   private install() {
     for (const id of SITE_ICONS) {
       const icon = siteIcon(id, 2);
-      if (!this.map.hasImage(id)) this.map.addImage(id, { width: icon.width, height: icon.height, data: icon.data }, { pixelRatio: 2 });
+      if (!this.map.hasImage(id))
+        this.map.addImage(id, { width: icon.width, height: icon.height, data: icon.data }, { pixelRatio: 2 });
     }
     const sources = {
-      ...routeSources({ routes: this.data.get(ROUTE_SOURCE), segments: this.data.get(SEGMENT_SOURCE), guardians: this.data.get(GUARDIAN_SOURCE), proposals: this.data.get(PROPOSAL_SOURCE) }),
+      ...routeSources({
+        routes: this.data.get(ROUTE_SOURCE),
+        segments: this.data.get(SEGMENT_SOURCE),
+        guardians: this.data.get(GUARDIAN_SOURCE),
+        proposals: this.data.get(PROPOSAL_SOURCE),
+      }),
       ...siteSources(this.data.get(SITE_SOURCE)),
     };
     for (const [id, spec] of Object.entries(sources)) this.map.addSource(id, spec as maplibregl.SourceSpecification);
     this.onMap = [];
     this.applyLayers();
     this.applyRouteStates();
-    this.editor.attach(new TerraDraw({
-      adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
-      modes: [
-        new TerraDrawLineStringMode({
-          styles: { lineStringColor: '#6a3d9a', lineStringWidth: 4, closingPointColor: '#ffffff', closingPointOutlineColor: '#6a3d9a', closingPointWidth: 6 },
-        }),
-        new TerraDrawSelectMode({
-          flags: { [DRAW_MODE]: { feature: { draggable: false, coordinates: { midpoints: true, draggable: true, deletable: true } } } },
-          styles: { selectedLineStringColor: '#6a3d9a', selectedLineStringWidth: 4, selectionPointColor: '#ffffff', selectionPointOutlineColor: '#6a3d9a', selectionPointWidth: 6 },
-        }),
-      ],
-    }));
+    this.editor.attach(
+      new TerraDraw({
+        adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
+        modes: [
+          new TerraDrawLineStringMode({
+            styles: {
+              lineStringColor: '#6a3d9a',
+              lineStringWidth: 4,
+              closingPointColor: '#ffffff',
+              closingPointOutlineColor: '#6a3d9a',
+              closingPointWidth: 6,
+            },
+          }),
+          new TerraDrawSelectMode({
+            flags: {
+              [DRAW_MODE]: { feature: { draggable: false, coordinates: { midpoints: true, draggable: true, deletable: true } } },
+            },
+            styles: {
+              selectedLineStringColor: '#6a3d9a',
+              selectedLineStringWidth: 4,
+              selectionPointColor: '#ffffff',
+              selectionPointOutlineColor: '#6a3d9a',
+              selectionPointWidth: 6,
+            },
+          }),
+        ],
+      }),
+    );
   }
 
   // ---- layers and data ----------------------------------------------------------------------

@@ -28,9 +28,10 @@ export function JourneyNotices({
     <div className="map-notices journey-notices" role="status" data-testid="journey-notices">
       {ut && (
         <div className="notice notice-unknown-time" data-testid="unknown-time-notice">
-          <strong>{ut.unknownTime === null ? WITHHELD : formatCount(ut.unknownTime)}</strong> incident{ut.unknownTime === 1 ? '' : 's'} near the routes have no time of
-          day (police.uk publishes the month only), so they cannot be placed in or out of the school-journey windows. They are counted as
-          "unknown time", not as school-journey incidents{ut.nothingCounted ? ': nothing here counts in the windows' : ''}.
+          <strong>{ut.unknownTime === null ? WITHHELD : formatCount(ut.unknownTime)}</strong> incident
+          {ut.unknownTime === 1 ? '' : 's'} near the routes have no time of day (police.uk publishes the month only), so they
+          cannot be placed in or out of the school-journey windows. They are counted as "unknown time", not as school-journey
+          incidents{ut.nothingCounted ? ': nothing here counts in the windows' : ''}.
           {ut.offerAll && (
             <>
               {' '}
@@ -45,7 +46,9 @@ export function JourneyNotices({
         <p key={w}>{w.replace(/ \(PUT \/api\/journeys\/term-dates\)/, ' (Term dates, right)')}</p>
       ))}
       {note && <p>{note}</p>}
-      {noSites && <p>No schools or hubs yet: an analyst imports them on the Import page (GIAS schools CSV, NaPTAN stops CSV or GeoJSON).</p>}
+      {noSites && (
+        <p>No schools or hubs yet: an analyst imports them on the Import page (GIAS schools CSV, NaPTAN stops CSV or GeoJSON).</p>
+      )}
       {errors
         .filter((e): e is string => !!e)
         .map((e) => (

@@ -46,7 +46,8 @@ function useJourneyView(): [JourneyView, (change: Partial<JourneyView>, push?: b
     setView((v) => {
       const next = { ...v, ...change };
       const url = PATH + formatJourneyView(next);
-      if (url !== window.location.pathname + window.location.search) window.history[push ? 'pushState' : 'replaceState'](null, '', url);
+      if (url !== window.location.pathname + window.location.search)
+        window.history[push ? 'pushState' : 'replaceState'](null, '', url);
       return next;
     });
   }, []);
@@ -84,7 +85,10 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   const categories = useRoute(getCategories, { query: {} });
   const schemesQ = useRoute(getHarmSchemes, { query: {} });
   // Without the scheme list (an error), the shipped schemes by name.
-  const schemes = useMemo(() => schemesQ.data?.schemes ?? (schemesQ.error ? SHIPPED_SCHEME_NAMES.map((name) => ({ name, label: name })) : []), [schemesQ.data, schemesQ.error]);
+  const schemes = useMemo(
+    () => schemesQ.data?.schemes ?? (schemesQ.error ? SHIPPED_SCHEME_NAMES.map((name) => ({ name, label: name })) : []),
+    [schemesQ.data, schemesQ.error],
+  );
   const routeOrder = useMemo(() => ranking.data?.routes.map((r) => r.route_id) ?? null, [ranking.data]);
   const routeIds = new Set(base.routes?.list.map((r) => r.id) ?? []);
   const selectedId = view.routeId !== null && (!base.routes || routeIds.has(view.routeId)) ? view.routeId : null;
@@ -173,7 +177,16 @@ export function JourneysPage({ config }: { config: AppConfig }) {
     const f = base.routes?.fc.features.find((x) => x.id === selectedId);
     if (!f || !selectedRoute) return;
     setMessage(null);
-    setMode({ kind: 'edit', draft: { id: selectedRoute.id, name: selectedRoute.name, school_id: selectedRoute.school_id, hub_id: selectedRoute.hub_id, segment_m: selectedRoute.segment_m } });
+    setMode({
+      kind: 'edit',
+      draft: {
+        id: selectedRoute.id,
+        name: selectedRoute.name,
+        school_id: selectedRoute.school_id,
+        hub_id: selectedRoute.hub_id,
+        segment_m: selectedRoute.segment_m,
+      },
+    });
     setLine(null);
     controller?.editLine(f.geometry);
   };
@@ -183,7 +196,12 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   };
   const siteName = (id: number) => base.sites?.list.find((s) => s.id === id)?.name ?? `site ${id}`;
   const categoryLabel = (slug: string) => categories.data?.categories.find((c) => c.slug === slug)?.label ?? slug;
-  const worstRows = selectedId !== null ? (segs.selected?.route.id === selectedId ? segs.selected.worst : null) : (ranking.data?.worst_segments ?? null);
+  const worstRows =
+    selectedId !== null
+      ? segs.selected?.route.id === selectedId
+        ? segs.selected.worst
+        : null
+      : (ranking.data?.worst_segments ?? null);
   const total = segs.selected?.route;
 
   return (
@@ -208,7 +226,13 @@ export function JourneysPage({ config }: { config: AppConfig }) {
         />
       </aside>
       <div className="map-wrap">
-        <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Map of school-journey routes" />
+        <div
+          ref={container}
+          className="map-container"
+          data-testid="map"
+          role="region"
+          aria-label="Map of school-journey routes"
+        />
         <LiveToast />
         <JourneyNotices
           ranking={ranking.data}
@@ -224,7 +248,13 @@ export function JourneysPage({ config }: { config: AppConfig }) {
                 Draw a route
               </button>
             ) : (
-              <span className="draw-status">{mode.kind === 'draw' ? (line ? 'Line finished — name it and save' : 'Click points; click the last one again to finish') : 'Editing the line'}</span>
+              <span className="draw-status">
+                {mode.kind === 'draw'
+                  ? line
+                    ? 'Line finished — name it and save'
+                    : 'Click points; click the last one again to finish'
+                  : 'Editing the line'}
+              </span>
             )}
           </div>
         )}
@@ -260,14 +290,17 @@ export function JourneysPage({ config }: { config: AppConfig }) {
               </button>
             </h2>
             <p className="hint">
-              {[selectedRoute.school_name, selectedRoute.hub_name].filter(Boolean).join(' → ') || 'No school or hub linked'} · {formatCount(Math.round(selectedRoute.length_m))} m in{' '}
-              {selectedRoute.segments} segments of {selectedRoute.segment_m} m
+              {[selectedRoute.school_name, selectedRoute.hub_name].filter(Boolean).join(' → ') || 'No school or hub linked'} ·{' '}
+              {formatCount(Math.round(selectedRoute.length_m))} m in {selectedRoute.segments} segments of{' '}
+              {selectedRoute.segment_m} m
             </p>
             {total && (
               <p data-testid="route-totals">
-                In windows {formatCountOrWithheld(total.count, total.count === null)} · unknown time {formatCountOrWithheld(total.unknown_time, total.unknown_time === null)}
+                In windows {formatCountOrWithheld(total.count, total.count === null)} · unknown time{' '}
+                {formatCountOrWithheld(total.unknown_time, total.unknown_time === null)}
                 {total.unknown_age !== null && ` · unknown age ${formatCount(total.unknown_age)}`}
-                {total.all !== null && ` · all ${formatCount(total.all)}`} · {total.rate_per_100m === null ? `per 100 m ${WITHHELD}` : `${formatRate(total.rate_per_100m)} per 100 m`}
+                {total.all !== null && ` · all ${formatCount(total.all)}`} ·{' '}
+                {total.rate_per_100m === null ? `per 100 m ${WITHHELD}` : `${formatRate(total.rate_per_100m)} per 100 m`}
               </p>
             )}
             {editor && (
@@ -283,7 +316,13 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           </section>
         )}
         {!drawing && (
-          <WorstSegments rows={worstRows} rankBy={filters.rankBy} average={ranking.data?.average ?? null} scope={selectedRoute?.name ?? null} onFocus={focusSegment} />
+          <WorstSegments
+            rows={worstRows}
+            rankBy={filters.rankBy}
+            average={ranking.data?.average ?? null}
+            scope={selectedRoute?.name ?? null}
+            onFocus={focusSegment}
+          />
         )}
         {!drawing && editor && !selectedRoute && (
           <div className="form-actions">

@@ -17,7 +17,19 @@ export interface RouteDraft {
   segment_m: number;
 }
 
-function SitePicker({ label, value, options, onChange, testId }: { label: string; value: number | null; options: SiteOption[]; onChange: (v: number | null) => void; testId: string }) {
+function SitePicker({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number | null;
+  options: SiteOption[];
+  onChange: (v: number | null) => void;
+  testId: string;
+}) {
   return (
     <label className="field">
       <span>{label}</span>
@@ -65,7 +77,13 @@ export function RouteForm({
     action.run(async () => {
       if (isNew) {
         if (!line) throw new Error('Draw the line first: click points on the map and click the last one again to finish.');
-        const body: RouteBody = { name: d.name.trim(), school_id: d.school_id, hub_id: d.hub_id, segment_m: d.segment_m, geometry: line };
+        const body: RouteBody = {
+          name: d.name.trim(),
+          school_id: d.school_id,
+          hub_id: d.hub_id,
+          segment_m: d.segment_m,
+          geometry: line,
+        };
         const f = await call(createRoute, { query: {}, body });
         onSaved(f.id, `Saved "${f.properties.name}": ${f.properties.segments} segments.`);
       } else {
@@ -99,10 +117,28 @@ export function RouteForm({
       </p>
       <label className="field">
         <span>Name</span>
-        <input required maxLength={200} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} data-testid="route-name" />
+        <input
+          required
+          maxLength={200}
+          value={d.name}
+          onChange={(e) => setD({ ...d, name: e.target.value })}
+          data-testid="route-name"
+        />
       </label>
-      <SitePicker label="School" value={d.school_id} options={schools} onChange={(school_id) => setD({ ...d, school_id })} testId="route-school" />
-      <SitePicker label="Station or hub" value={d.hub_id} options={hubs} onChange={(hub_id) => setD({ ...d, hub_id })} testId="route-hub" />
+      <SitePicker
+        label="School"
+        value={d.school_id}
+        options={schools}
+        onChange={(school_id) => setD({ ...d, school_id })}
+        testId="route-school"
+      />
+      <SitePicker
+        label="Station or hub"
+        value={d.hub_id}
+        options={hubs}
+        onChange={(hub_id) => setD({ ...d, hub_id })}
+        testId="route-hub"
+      />
       <label className="field">
         <span>Segment length (m)</span>
         <input
@@ -116,7 +152,12 @@ export function RouteForm({
         />
       </label>
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={action.busy || !d.name.trim() || (isNew && !line)} data-testid="route-save">
+        <button
+          type="submit"
+          className="primary"
+          disabled={action.busy || !d.name.trim() || (isNew && !line)}
+          data-testid="route-save"
+        >
           {action.busy ? 'Saving…' : 'Save route'}
         </button>
         <button type="button" onClick={onCancel} data-testid="route-cancel">

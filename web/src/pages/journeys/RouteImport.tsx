@@ -12,7 +12,10 @@ import { useAction } from '../../lib/use-action';
 export const MAX_JSON_BYTES = 1024 * 1024;
 
 async function readJson(file: File): Promise<unknown> {
-  if (file.size > MAX_JSON_BYTES) throw new Error(`${file.name} is ${formatBytes(file.size)}; the server takes at most ${formatBytes(MAX_JSON_BYTES)} here. Clip it to the study area or simplify it first.`);
+  if (file.size > MAX_JSON_BYTES)
+    throw new Error(
+      `${file.name} is ${formatBytes(file.size)}; the server takes at most ${formatBytes(MAX_JSON_BYTES)} here. Clip it to the study area or simplify it first.`,
+    );
   try {
     return JSON.parse(await file.text());
   } catch {
@@ -22,7 +25,9 @@ async function readJson(file: File): Promise<unknown> {
 
 function problemList(e: unknown): string[] {
   if (!(e instanceof ApiError) || !Array.isArray(e.details)) return [];
-  return (e.details as { feature?: number; path?: string; message: string }[]).slice(0, 20).map((d) => (d.feature ? `feature ${d.feature}: ${d.message}` : d.message));
+  return (e.details as { feature?: number; path?: string; message: string }[])
+    .slice(0, 20)
+    .map((d) => (d.feature ? `feature ${d.feature}: ${d.message}` : d.message));
 }
 
 export function RouteImport({ onImported }: { onImported: (message: string) => void }) {
@@ -51,10 +56,22 @@ export function RouteImport({ onImported }: { onImported: (message: string) => v
       }}
     >
       <p className="hint">GeoJSON LineStrings (WGS84) with a name; optional school (URN) and hub (AtcoCode) properties.</p>
-      <input type="file" accept=".geojson,.json,application/geo+json,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="route-import-file" />
+      <input
+        type="file"
+        accept=".geojson,.json,application/geo+json,application/json"
+        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        data-testid="route-import-file"
+      />
       <label className="field field-narrow">
         <span>Segment length (m)</span>
-        <input type="number" min={10} max={1000} step={10} value={segmentM} onChange={(e) => setSegmentM(Number(e.target.value))} />
+        <input
+          type="number"
+          min={10}
+          max={1000}
+          step={10}
+          value={segmentM}
+          onChange={(e) => setSegmentM(Number(e.target.value))}
+        />
       </label>
       <button type="submit" disabled={!file || action.busy} data-testid="route-import-submit">
         {action.busy ? 'Importing…' : 'Import routes'}
@@ -100,7 +117,10 @@ export function RouteProposals({
 
   return (
     <div className="route-proposals" data-testid="route-proposals">
-      <p className="hint">The shortest walk from each school to its nearest hubs along the stored walking network (the one planning coverage uses; an analyst loads it on the planning page). Nothing is saved until you choose.</p>
+      <p className="hint">
+        The shortest walk from each school to its nearest hubs along the stored walking network (the one planning coverage uses;
+        an analyst loads it on the planning page). Nothing is saved until you choose.
+      </p>
       <div className="field-row">
         <label className="field field-narrow">
           <span>Hubs per school</span>
@@ -142,7 +162,8 @@ export function RouteProposals({
       {result && (
         <>
           <p className="hint" data-testid="proposal-summary">
-            {result.proposals.length} candidate route{result.proposals.length === 1 ? '' : 's'} along the walking network “{result.network?.name}” ({result.network?.lines} lines)
+            {result.proposals.length} candidate route{result.proposals.length === 1 ? '' : 's'} along the walking network “
+            {result.network?.name}” ({result.network?.lines} lines)
             {result.problems.length ? `; ${result.problems.length} pair(s) without a route` : ''}.
           </p>
           <ul className="proposal-list">
@@ -182,7 +203,11 @@ export function RouteProposals({
             onClick={() =>
               save.run(async () => {
                 const ps = result.proposals.filter((_, i) => chosen.has(i));
-                for (const p of ps) await call(createRoute, { query: {}, body: { name: p.name, school_id: p.school_id, hub_id: p.hub_id, segment_m: 100, geometry: p.geometry } });
+                for (const p of ps)
+                  await call(createRoute, {
+                    query: {},
+                    body: { name: p.name, school_id: p.school_id, hub_id: p.hub_id, segment_m: 100, geometry: p.geometry },
+                  });
                 clear();
                 onSaved(`Saved ${ps.length} candidate route${ps.length === 1 ? '' : 's'}.`);
               })

@@ -3,7 +3,8 @@
 import type { RankKey as RankBy, RankedRoute, RankingResponse } from '../../../../contract/journeys';
 import { formatCount, formatRate, WITHHELD, withheldNote } from '../../lib/format';
 
-const cell = (v: number | null, r: { suppressed?: boolean }, f: (n: number | null) => string = formatCount) => (v === null && r.suppressed ? WITHHELD : f(v));
+const cell = (v: number | null, r: { suppressed?: boolean }, f: (n: number | null) => string = formatCount) =>
+  v === null && r.suppressed ? WITHHELD : f(v);
 
 export function RouteRanking({
   ranking,
@@ -65,7 +66,11 @@ export function RouteRanking({
           </table>
         </div>
       )}
-      {partner && ranking.disclosure && <p className="hint">{withheldNote(ranking.disclosure.min_count)} Excluded and all-incident counts are not shown to partners.</p>}
+      {partner && ranking.disclosure && (
+        <p className="hint">
+          {withheldNote(ranking.disclosure.min_count)} Excluded and all-incident counts are not shown to partners.
+        </p>
+      )}
     </section>
   );
 }

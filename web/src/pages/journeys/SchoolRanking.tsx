@@ -5,7 +5,8 @@ import { formatCount, formatRate, WITHHELD } from '../../lib/format';
 import { MEASURE_LABELS } from '../../map/prepare/journeys';
 import { WorstList } from './WorstSegments';
 
-const cell = (v: number | null, r: { suppressed?: boolean }, f: (n: number | null) => string = formatCount) => (v === null && r.suppressed ? WITHHELD : f(v));
+const cell = (v: number | null, r: { suppressed?: boolean }, f: (n: number | null) => string = formatCount) =>
+  v === null && r.suppressed ? WITHHELD : f(v);
 
 export function SchoolRanking({ ranking, onFocus }: { ranking: RankingResponse | null; onFocus: (s: SegmentRow) => void }) {
   if (!ranking) return null;
@@ -17,7 +18,9 @@ export function SchoolRanking({ ranking, onFocus }: { ranking: RankingResponse |
         <p className="hint">No route is linked to a school yet.</p>
       ) : (
         <>
-          <p className="hint">By {MEASURE_LABELS[rankBy]}, over all of each school's routes. Open a school for its worst segments.</p>
+          <p className="hint">
+            By {MEASURE_LABELS[rankBy]}, over all of each school's routes. Open a school for its worst segments.
+          </p>
           <ol className="school-list">
             {ranking.schools.map((s: RankedSchool) => (
               <li key={s.school_id} data-testid="school-row" data-school-id={s.school_id}>
@@ -25,7 +28,8 @@ export function SchoolRanking({ ranking, onFocus }: { ranking: RankingResponse |
                   <summary>
                     <span className="school-name">{s.name ?? `school ${s.school_id}`}</span>
                     <span className="school-figures">
-                      {s.routes} route{s.routes === 1 ? '' : 's'} · in windows {cell(s.count, s)} · unknown time {cell(s.unknown_time, s)}
+                      {s.routes} route{s.routes === 1 ? '' : 's'} · in windows {cell(s.count, s)} · unknown time{' '}
+                      {cell(s.unknown_time, s)}
                       {rankBy === 'harm' && ` · harm ${cell(s.harm, s, formatRate)}`}
                       {rankBy === 'all' && ` · all ${cell(s.all, s)}`}
                     </span>
@@ -36,7 +40,13 @@ export function SchoolRanking({ ranking, onFocus }: { ranking: RankingResponse |
                       {ranking.disclosure ? ' shown (small counts are withheld)' : ''} with these filters.
                     </p>
                   ) : (
-                    <WorstList rows={s.worst_segments} rankBy={rankBy} onFocus={onFocus} numbered={false} testId="school-worst-segment" />
+                    <WorstList
+                      rows={s.worst_segments}
+                      rankBy={rankBy}
+                      onFocus={onFocus}
+                      numbered={false}
+                      testId="school-worst-segment"
+                    />
                   )}
                 </details>
               </li>

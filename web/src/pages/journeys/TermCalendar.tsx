@@ -9,7 +9,8 @@ import { termProblems } from '../../map/prepare/journeys';
 
 /** The same terms in the same order (names and dates). */
 const sameTerms = (a: readonly Term[], b: readonly Term[]) =>
-  a.length === b.length && a.every((t, i) => t.name === b[i].name && t.starts_on === b[i].starts_on && t.ends_on === b[i].ends_on);
+  a.length === b.length &&
+  a.every((t, i) => t.name === b[i].name && t.starts_on === b[i].starts_on && t.ends_on === b[i].ends_on);
 
 export function TermCalendar({ canEdit, onSaved }: { canEdit: boolean; onSaved: () => void }) {
   const loaded = useRoute(getTermDates, { query: {} });
@@ -26,7 +27,9 @@ export function TermCalendar({ canEdit, onSaved }: { canEdit: boolean; onSaved: 
     <details className="panel term-calendar" data-testid="term-calendar">
       <summary className="panel-title">Term dates {terms ? `(${terms.length})` : ''}</summary>
       {loaded.error && <p className="error-text">{loaded.error.message}</p>}
-      {terms && terms.length === 0 && <p className="hint">No terms entered: with "term time only" nothing can count as school-journey time.</p>}
+      {terms && terms.length === 0 && (
+        <p className="hint">No terms entered: with "term time only" nothing can count as school-journey time.</p>
+      )}
       {terms && terms.length > 0 && (
         <table className="term-table">
           <thead>
@@ -40,12 +43,51 @@ export function TermCalendar({ canEdit, onSaved }: { canEdit: boolean; onSaved: 
           <tbody>
             {terms.map((t, i) => (
               <tr key={i} data-testid="term-row">
-                <td>{canEdit ? <input value={t.name} maxLength={100} onChange={(e) => set(i, { name: e.target.value })} data-testid="term-name" /> : t.name}</td>
-                <td>{canEdit ? <input type="date" value={t.starts_on} onChange={(e) => set(i, { starts_on: e.target.value })} data-testid="term-start" /> : t.starts_on}</td>
-                <td>{canEdit ? <input type="date" value={t.ends_on} onChange={(e) => set(i, { ends_on: e.target.value })} data-testid="term-end" /> : t.ends_on}</td>
+                <td>
+                  {canEdit ? (
+                    <input
+                      value={t.name}
+                      maxLength={100}
+                      onChange={(e) => set(i, { name: e.target.value })}
+                      data-testid="term-name"
+                    />
+                  ) : (
+                    t.name
+                  )}
+                </td>
+                <td>
+                  {canEdit ? (
+                    <input
+                      type="date"
+                      value={t.starts_on}
+                      onChange={(e) => set(i, { starts_on: e.target.value })}
+                      data-testid="term-start"
+                    />
+                  ) : (
+                    t.starts_on
+                  )}
+                </td>
+                <td>
+                  {canEdit ? (
+                    <input
+                      type="date"
+                      value={t.ends_on}
+                      onChange={(e) => set(i, { ends_on: e.target.value })}
+                      data-testid="term-end"
+                    />
+                  ) : (
+                    t.ends_on
+                  )}
+                </td>
                 {canEdit && (
                   <td>
-                    <button type="button" className="link-button" onClick={() => setTerms((ts) => ts!.filter((_, j) => j !== i))} aria-label={`Remove ${t.name || 'term'}`} data-testid="term-remove">
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => setTerms((ts) => ts!.filter((_, j) => j !== i))}
+                      aria-label={`Remove ${t.name || 'term'}`}
+                      data-testid="term-remove"
+                    >
                       remove
                     </button>
                   </td>
@@ -57,7 +99,11 @@ export function TermCalendar({ canEdit, onSaved }: { canEdit: boolean; onSaved: 
       )}
       {canEdit && terms && (
         <div className="form-actions">
-          <button type="button" onClick={() => setTerms((ts) => [...ts!, { name: '', starts_on: '', ends_on: '' }])} data-testid="term-add">
+          <button
+            type="button"
+            onClick={() => setTerms((ts) => [...ts!, { name: '', starts_on: '', ends_on: '' }])}
+            data-testid="term-add"
+          >
             Add term
           </button>
           <button
@@ -67,7 +113,11 @@ export function TermCalendar({ canEdit, onSaved }: { canEdit: boolean; onSaved: 
             data-testid="term-save"
             onClick={() =>
               save.run(
-                () => call(putTermDates, { query: {}, body: { terms: terms.map((t) => ({ name: t.name, starts_on: t.starts_on, ends_on: t.ends_on })) } }),
+                () =>
+                  call(putTermDates, {
+                    query: {},
+                    body: { terms: terms.map((t) => ({ name: t.name, starts_on: t.starts_on, ends_on: t.ends_on })) },
+                  }),
                 (r) => {
                   setTerms(r.terms);
                   onSaved();

@@ -4,14 +4,27 @@ import type { Average, RankKey as RankBy, SegmentRow } from '../../../../contrac
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { formatPoint, MEASURE_LABELS } from '../../map/prepare/journeys';
 
-const num = (v: number | null, withheld: boolean | undefined, harm = false) => (withheld && v === null ? WITHHELD : harm ? formatRate(v) : formatCount(v));
+const num = (v: number | null, withheld: boolean | undefined, harm = false) =>
+  withheld && v === null ? WITHHELD : harm ? formatRate(v) : formatCount(v);
 
 /**
  * A list of segments, worst first, each with its figures and guardian point; clicking one focuses the
  * map on it. `numbered`: the circled numbers match the guardian points on the map; otherwise the
  * ranks are plain (the list is not the one drawn on the map).
  */
-export function WorstList({ rows, rankBy, onFocus, numbered = true, testId = 'worst-segment' }: { rows: SegmentRow[]; rankBy: RankBy; onFocus: (s: SegmentRow) => void; numbered?: boolean; testId?: string }) {
+export function WorstList({
+  rows,
+  rankBy,
+  onFocus,
+  numbered = true,
+  testId = 'worst-segment',
+}: {
+  rows: SegmentRow[];
+  rankBy: RankBy;
+  onFocus: (s: SegmentRow) => void;
+  numbered?: boolean;
+  testId?: string;
+}) {
   return (
     <ol className="worst-list">
       {rows.map((s, i) => (
@@ -24,7 +37,8 @@ export function WorstList({ rows, rankBy, onFocus, numbered = true, testId = 'wo
               <span className="worst-figures">
                 {rankBy === 'harm' ? `harm ${num(s.harm, s.suppressed, true)} · ` : ''}
                 {rankBy === 'all' ? `all ${num(s.all, s.suppressed)} · ` : ''}
-                in windows {formatCountOrWithheld(s.count, s.count === null)} · unknown time {formatCountOrWithheld(s.unknown_time, s.unknown_time === null)}
+                in windows {formatCountOrWithheld(s.count, s.count === null)} · unknown time{' '}
+                {formatCountOrWithheld(s.unknown_time, s.unknown_time === null)}
                 {s.ratio !== null && ` · ${formatRate(s.ratio)}× average`}
               </span>
               <br />
@@ -55,7 +69,8 @@ export function WorstSegments({
     <section className="panel worst-segments" data-testid="worst-segments">
       <h2 className="panel-title">Worst segments {scope ? `· ${scope}` : '· all routes'}</h2>
       <p className="hint">
-        By {MEASURE_LABELS[rankBy]}. Borough average: {average?.suppressed ? WITHHELD : `${formatRate(average?.rate_per_100m ?? null)} per 100 m`}.
+        By {MEASURE_LABELS[rankBy]}. Borough average:{' '}
+        {average?.suppressed ? WITHHELD : `${formatRate(average?.rate_per_100m ?? null)} per 100 m`}.
       </p>
       {rows === null ? (
         <p className="hint">Loading…</p>

@@ -5,7 +5,15 @@
 // filters load, the previous answer stays on the map.
 import { useEffect, useMemo, useRef } from 'react';
 import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
-import { listRoutes, ranking, segmentsBatch, type RankingResponse, type RouteProperties, type SegmentsResponse, type SiteProperties } from '../../../../contract/journeys';
+import {
+  listRoutes,
+  ranking,
+  segmentsBatch,
+  type RankingResponse,
+  type RouteProperties,
+  type SegmentsResponse,
+  type SiteProperties,
+} from '../../../../contract/journeys';
 import { journeyQuery, useSites, type JourneyFilters } from '../../api/journeys';
 import { useRoute } from '../../api/query';
 import { useTrackedFetching } from '../../lib/use-tracked';
@@ -51,7 +59,16 @@ export function useJourneyBase(controller: JourneyMapController | null, fit: boo
     if (b) controller.fitBounds(b);
   }, [controller, s, r]);
 
-  const sites = useMemo(() => (s ? { fc: s, list: s.features.map((f): SiteOption => ({ id: f.properties.id, name: f.properties.name, kind: f.properties.kind })) } : null), [s]);
+  const sites = useMemo(
+    () =>
+      s
+        ? {
+            fc: s,
+            list: s.features.map((f): SiteOption => ({ id: f.properties.id, name: f.properties.name, kind: f.properties.kind })),
+          }
+        : null,
+    [s],
+  );
   const routes = useMemo(() => (r ? { fc: r, list: r.features.map((f): RouteOption => ({ ...f.properties })) } : null), [r]);
   const error = sitesQ.error ?? routesQ.error;
   return { sites, routes, error: error ? error.message : null };
@@ -81,11 +98,23 @@ const NO_COLOURS: string[] = [];
  * Segments of the selected route and of the highest-ranked routes (up to MAX_SEGMENT_ROUTES), coloured
  * by the ranking measure; guardian points of the worst list (the selected route's, or across routes).
  */
-export function useSegments(controller: JourneyMapController | null, filters: JourneyFilters, routeOrder: number[] | null, selectedId: number | null, worstAcross: RankingResponse['worst_segments'] | null): SegmentInfo {
-  const ids = routeOrder ? [...new Set([...(selectedId !== null ? [selectedId] : []), ...routeOrder])].slice(0, MAX_SEGMENT_ROUTES) : null;
+export function useSegments(
+  controller: JourneyMapController | null,
+  filters: JourneyFilters,
+  routeOrder: number[] | null,
+  selectedId: number | null,
+  worstAcross: RankingResponse['worst_segments'] | null,
+): SegmentInfo {
+  const ids = routeOrder
+    ? [...new Set([...(selectedId !== null ? [selectedId] : []), ...routeOrder])].slice(0, MAX_SEGMENT_ROUTES)
+    : null;
   // One request for all of them: the server computes the exposure of every route once (the borough
   // average needs them all).
-  const q = useRoute(segmentsBatch, controller && ids?.length ? { query: { ...journeyQuery(filters), routes: ids.join(',') } } : null, { placeholderData: keepPreviousData });
+  const q = useRoute(
+    segmentsBatch,
+    controller && ids?.length ? { query: { ...journeyQuery(filters), routes: ids.join(',') } } : null,
+    { placeholderData: keepPreviousData },
+  );
   useTrackedFetching(controller, q.isFetching);
   // No route to draw: nothing coloured.
   const answers = ids?.length === 0 ? NO_ANSWERS : q.data?.routes;

@@ -3,7 +3,16 @@
 import { errorMessage, filterQuery, type ResolvedFilters } from '../../api/client';
 import { useRoute } from '../../api/query';
 import { getSeries, type AreaStats } from '../../../../contract/aggregates';
-import { change, formatChange, formatCount, formatFigure, formatRate, NO_DATA, NO_PREVIOUS_DATA, WITHHELD } from '../../lib/format';
+import {
+  change,
+  formatChange,
+  formatCount,
+  formatFigure,
+  formatRate,
+  NO_DATA,
+  NO_PREVIOUS_DATA,
+  WITHHELD,
+} from '../../lib/format';
 import { previousWindow, windowLabel } from '../../lib/months';
 import { areaCoverage } from '../../lib/coverage';
 import { fillMonths, sumWindow, windowGap } from '../../lib/series';
@@ -44,7 +53,13 @@ export function DetailPanel({
   // A null without that is no data: the period (or a month of it) is not covered.
   const cov = areaCoverage(stats);
   const countGap = row ? (cov.noCurrent ? 'no_data' : row.suppressed ? 'withheld' : null) : windowGap(months, from, to);
-  const previousGap = row ? (cov.noPrevious ? 'no_data' : row.previous_suppressed ? 'withheld' : null) : windowGap(months, prev.from, prev.to);
+  const previousGap = row
+    ? cov.noPrevious
+      ? 'no_data'
+      : row.previous_suppressed
+        ? 'withheld'
+        : null
+    : windowGap(months, prev.from, prev.to);
   const countWithheld = count === null && countGap === 'withheld';
   const previousWithheld = previous === null && previousGap === 'withheld';
   const countNoData = count === null && !countWithheld;
@@ -68,30 +83,54 @@ export function DetailPanel({
       <dl className="detail-figures">
         <div>
           <dt>{windowLabel(from, to)}</dt>
-          <dd data-testid="detail-count">{pending ? '…' : formatFigure(count, { withheld: countWithheld, noData: countNoData })}</dd>
+          <dd data-testid="detail-count">
+            {pending ? '…' : formatFigure(count, { withheld: countWithheld, noData: countNoData })}
+          </dd>
         </div>
         <div>
           <dt>Previous ({windowLabel(prev.from, prev.to)})</dt>
           <dd data-testid="detail-previous">
-            {pending ? '…' : previousNoData ? <span className="hint no-data">{NO_PREVIOUS_DATA}</span> : formatFigure(previous, { withheld: previousWithheld })}
+            {pending ? (
+              '…'
+            ) : previousNoData ? (
+              <span className="hint no-data">{NO_PREVIOUS_DATA}</span>
+            ) : (
+              formatFigure(previous, { withheld: previousWithheld })
+            )}
           </dd>
         </div>
         <div>
           <dt>Change</dt>
           <dd className={ch.diff === null ? '' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''} data-testid="detail-change">
-            {pending ? '…' : countNoData || previousNoData ? <span className="hint no-data">{NO_DATA}</span> : countWithheld || previousWithheld ? WITHHELD : formatChange(ch)}
+            {pending ? (
+              '…'
+            ) : countNoData || previousNoData ? (
+              <span className="hint no-data">{NO_DATA}</span>
+            ) : countWithheld || previousWithheld ? (
+              WITHHELD
+            ) : (
+              formatChange(ch)
+            )}
           </dd>
         </div>
         <div>
           <dt>Per 1,000 residents</dt>
           <dd>
-            {selection.kind === 'hex' ? <span className="hint">n/a for hexagons</span> : row?.population == null ? <span className="hint">no population data</span> : formatFigure(row.rate_per_1000, { withheld: countWithheld, noData: countNoData }, formatRate)}
+            {selection.kind === 'hex' ? (
+              <span className="hint">n/a for hexagons</span>
+            ) : row?.population == null ? (
+              <span className="hint">no population data</span>
+            ) : (
+              formatFigure(row.rate_per_1000, { withheld: countWithheld, noData: countNoData }, formatRate)
+            )}
           </dd>
         </div>
       </dl>
       {series.error && <p className="error-text">{errorMessage(series.error)}</p>}
       {series.data && <Sparkline months={months} currentFrom={from} />}
-      {selection.kind === 'area' && row && row.population !== null && <p className="hint">Population {formatCount(row.population)}</p>}
+      {selection.kind === 'area' && row && row.population !== null && (
+        <p className="hint">Population {formatCount(row.population)}</p>
+      )}
     </div>
   );
 }

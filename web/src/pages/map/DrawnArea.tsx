@@ -70,7 +70,12 @@ export function DrawAreaTool({ drawn, disabled }: { drawn: DrawnArea; disabled: 
         <p className="hint">Draw any area to see its incidents by month (and by hour of week where records have times).</p>
       )}
       <div className="button-row">
-        <button type="button" onClick={drawn.start} disabled={disabled || drawn.drawing || drawn.preparing} data-testid="draw-area">
+        <button
+          type="button"
+          onClick={drawn.start}
+          disabled={disabled || drawn.drawing || drawn.preparing}
+          data-testid="draw-area"
+        >
           Draw an area
         </button>
         {(drawn.drawing || drawn.polygon) && (

@@ -70,7 +70,12 @@ export function FilterPanel({
         </p>
       )}
 
-      <CoverageStrip categories={view.categories} period={period} previous={period ? previousWindow(period.from, period.to) : null} report={coverageReport} />
+      <CoverageStrip
+        categories={view.categories}
+        period={period}
+        previous={period ? previousWindow(period.from, period.to) : null}
+        report={coverageReport}
+      />
       {coverageReport?.data &&
         dataElsewhere(coverageReport.data, period).map((g) => (
           <p className="hint data-elsewhere" key={g.slugs.join(',')} data-testid="data-elsewhere">
@@ -81,7 +86,7 @@ export function FilterPanel({
               data-testid="data-elsewhere-jump"
               onClick={() => updateView({ ...jumpWindow(g), categories: g.slugs }, { push: true })}
             >
-              Show {g.slugs.length === 1 ? "it" : "them"}: {windowLabel(jumpWindow(g).from, jumpWindow(g).to)}
+              Show {g.slugs.length === 1 ? 'it' : 'them'}: {windowLabel(jumpWindow(g).from, jumpWindow(g).to)}
             </button>
           </p>
         ))}
@@ -110,7 +115,13 @@ export function FilterPanel({
       <h2 className="panel-title">Measure</h2>
       <div className="segmented" role="radiogroup" aria-label="Measure">
         <label>
-          <input type="radio" name="metric" checked={view.metric === 'count' || !hasPopulation} onChange={() => updateView({ metric: 'count' })} data-testid="metric-count" />
+          <input
+            type="radio"
+            name="metric"
+            checked={view.metric === 'count' || !hasPopulation}
+            onChange={() => updateView({ metric: 'count' })}
+            data-testid="metric-count"
+          />
           Count
         </label>
         <label title={hasPopulation ? '' : 'No population loaded for these areas'}>

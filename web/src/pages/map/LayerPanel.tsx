@@ -13,7 +13,15 @@ const LABELS: Record<LayerKey, string> = {
 
 const HEX_SIZES: Record<HexRes, string> = { 7: '~2.8 km', 8: '~1 km', 9: '~400 m', 10: '~150 m' };
 
-export function LayerPanel({ view, autoRes, pointsLabel }: { view: ViewState; autoRes: number | null; pointsLabel: string | null }) {
+export function LayerPanel({
+  view,
+  autoRes,
+  pointsLabel,
+}: {
+  view: ViewState;
+  autoRes: number | null;
+  pointsLabel: string | null;
+}) {
   // Incident points only for roles that may see record-level data (pointsLabel null: not offered).
   const keys = (Object.keys(LABELS) as LayerKey[]).filter((k) => k !== 'incidents' || pointsLabel !== null);
   return (

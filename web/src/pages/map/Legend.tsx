@@ -54,7 +54,13 @@ export function Legend(p: {
       {p.showHexes && (
         <section>
           <h3>Incidents per hexagon{p.hexRes ? ` (H3 res ${p.hexRes})` : ''}</h3>
-          {p.hexClasses ? <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" /> : <p className="hint">{p.noCurrentData ? 'No data for this period' : p.hexWithheld ? 'All counts withheld' : 'No incidents in view'}</p>}
+          {p.hexClasses ? (
+            <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" />
+          ) : (
+            <p className="hint">
+              {p.noCurrentData ? 'No data for this period' : p.hexWithheld ? 'All counts withheld' : 'No incidents in view'}
+            </p>
+          )}
           {p.hexWithheld && (
             <ul className="legend-rows">
               <li>
@@ -70,7 +76,11 @@ export function Legend(p: {
           <h3>
             {p.metric === 'rate' ? 'Incidents per 1,000 residents' : 'Incidents per area'} ({p.levelLabel.toLowerCase()})
           </h3>
-          {p.areaClasses ? <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" /> : !p.noCurrentData && <p className="hint">Loading…</p>}
+          {p.areaClasses ? (
+            <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" />
+          ) : (
+            !p.noCurrentData && <p className="hint">Loading…</p>
+          )}
           {p.metric === 'rate' && populationRuleNote(p.population) && (
             <p className="hint" data-testid="legend-population-rule" title={p.population?.description}>
               {populationRuleNote(p.population)}
@@ -115,7 +125,11 @@ export function Legend(p: {
       {(p.showAreas || p.showHexes) && (
         <label className="legend-method">
           Classes
-          <select value={p.method} onChange={(e) => updateView({ classMethod: e.target.value as ClassMethod })} data-testid="class-method">
+          <select
+            value={p.method}
+            onChange={(e) => updateView({ classMethod: e.target.value as ClassMethod })}
+            data-testid="class-method"
+          >
             <option value="jenks">Natural breaks</option>
             <option value="quantile">Quantiles</option>
           </select>

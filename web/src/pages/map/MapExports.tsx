@@ -49,7 +49,11 @@ export function MapExportDialog({
           { value: 'json', label: 'JSON' },
         ]}
         onExport={(stated, format) =>
-          downloadRoute(exportAreas, { ...stated, format: format as 'csv' | 'json', filters: { level, ...filterQuery(filters) } }, `${level}.${format}`)
+          downloadRoute(
+            exportAreas,
+            { ...stated, format: format as 'csv' | 'json', filters: { level, ...filterQuery(filters) } },
+            `${level}.${format}`,
+          )
         }
         onClose={onClose}
       />
@@ -58,7 +62,12 @@ export function MapExportDialog({
   return (
     <ExportDialog
       title="Export incident records"
-      description={<p>Record-level incidents for {filterWords(filters, categoryLabel)}. Personal data: share only under an information-sharing agreement.</p>}
+      description={
+        <p>
+          Record-level incidents for {filterWords(filters, categoryLabel)}. Personal data: share only under an information-sharing
+          agreement.
+        </p>
+      }
       formats={[
         { value: 'csv', label: 'CSV (spreadsheet)' },
         { value: 'geojson', label: 'GeoJSON (GIS)' },
@@ -66,14 +75,24 @@ export function MapExportDialog({
       onExport={(stated, format) =>
         downloadRoute(
           exportIncidents,
-          { ...stated, format: format as 'csv' | 'geojson', filters: { ...filterQuery(filters), bbox: inView && viewBbox ? bboxParam(viewBbox) : undefined } },
+          {
+            ...stated,
+            format: format as 'csv' | 'geojson',
+            filters: { ...filterQuery(filters), bbox: inView && viewBbox ? bboxParam(viewBbox) : undefined },
+          },
           `incidents.${format}`,
         )
       }
       onClose={onClose}
     >
       <label className="check">
-        <input type="checkbox" checked={inView} disabled={!viewBbox} onChange={(e) => setInView(e.target.checked)} data-testid="export-in-view" />
+        <input
+          type="checkbox"
+          checked={inView}
+          disabled={!viewBbox}
+          onChange={(e) => setInView(e.target.checked)}
+          data-testid="export-in-view"
+        />
         Only incidents in the current map view
       </label>
     </ExportDialog>

@@ -47,7 +47,10 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   // Where the data of the selected categories are (GET /api/coverage): the default period ends at their
   // newest month. Until it answers (and with a period in the URL) the summary's default is used.
   const coverageReport = useCoverageReport(view.categories);
-  const period = resolveWindow(view, !view.from && !view.to && coverageReport.data?.last_month ? coverageDefaults(coverageReport.data) : summary);
+  const period = resolveWindow(
+    view,
+    !view.from && !view.to && coverageReport.data?.last_month ? coverageDefaults(coverageReport.data) : summary,
+  );
   // A meeting presented from this page sends the months this map shows (the default when the URL has none).
   useShownWindow(period);
   const catKey = view.categories.join(',');
@@ -81,7 +84,14 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const hasPopulation = !!stats.data?.areas.some((a) => a.rate_per_1000 !== null);
   const metric = view.metric === 'rate' && hasPopulation ? 'rate' : 'count';
   const areaClasses = useMemo(
-    () => (stats.data ? classBreaks(stats.data.areas.map((a) => (metric === 'rate' ? a.rate_per_1000 : a.count)), view.classMethod, metric) : null),
+    () =>
+      stats.data
+        ? classBreaks(
+            stats.data.areas.map((a) => (metric === 'rate' ? a.rate_per_1000 : a.count)),
+            view.classMethod,
+            metric,
+          )
+        : null,
     [stats.data, metric, view.classMethod],
   );
   const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
@@ -106,11 +116,29 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         dimmed: showHexes,
         selectedCode: selected?.kind === 'area' ? selected.code : null,
       },
-      hexes: { visible: showHexes, classes: hexes?.classes ?? null, colours: hexColours, selectedH3: selected?.kind === 'hex' ? selected.h3 : null },
+      hexes: {
+        visible: showHexes,
+        classes: hexes?.classes ?? null,
+        colours: hexColours,
+        selectedH3: selected?.kind === 'hex' ? selected.h3 : null,
+      },
       incidents: { visible: showIncidents },
       hotspots: hot.layer,
     }),
-    [metric, areaClasses, areaColours, showFill, showOutlines, showLabels, showHexes, showIncidents, selected, hexes?.classes, hexColours, hot.layer],
+    [
+      metric,
+      areaClasses,
+      areaColours,
+      showFill,
+      showOutlines,
+      showLabels,
+      showHexes,
+      showIncidents,
+      selected,
+      hexes?.classes,
+      hexColours,
+      hot.layer,
+    ],
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
 
@@ -161,28 +189,36 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
         {/* The legend before the drawing tool and layer list, so it stays on a 1366×768 screen. */}
-        {!hot.active && <Legend
-          levelLabel={levelLabel}
-          metric={metric}
-          method={view.classMethod}
-          showAreas={hasLayer(view, 'choropleth')}
-          areaClasses={areaClasses}
-          areaColours={areaColours}
-          areaNoDataLabel={areaNoDataLabel(stats.data ?? null, metric, seesWithheld(session))}
-          noCurrentData={coverage.noCurrent}
-          coverageNotes={coverage.notes}
-          coverageRule={stats.data?.coverage.rule ?? null}
-          population={stats.data?.population}
-          showHexes={showHexes}
-          hexClasses={hexes?.classes ?? null}
-          hexColours={hexColours}
-          hexRes={hexes?.res ?? null}
-          showIncidents={showIncidents}
-          withheldMin={seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null}
-          hexWithheld={!!hexes?.withheld}
-        />}
+        {!hot.active && (
+          <Legend
+            levelLabel={levelLabel}
+            metric={metric}
+            method={view.classMethod}
+            showAreas={hasLayer(view, 'choropleth')}
+            areaClasses={areaClasses}
+            areaColours={areaColours}
+            areaNoDataLabel={areaNoDataLabel(stats.data ?? null, metric, seesWithheld(session))}
+            noCurrentData={coverage.noCurrent}
+            coverageNotes={coverage.notes}
+            coverageRule={stats.data?.coverage.rule ?? null}
+            population={stats.data?.population}
+            showHexes={showHexes}
+            hexClasses={hexes?.classes ?? null}
+            hexColours={hexColours}
+            hexRes={hexes?.res ?? null}
+            showIncidents={showIncidents}
+            withheldMin={
+              seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null
+            }
+            hexWithheld={!!hexes?.withheld}
+          />
+        )}
         <DrawAreaTool drawn={drawn} disabled={!controller} />
-        <LayerPanel view={view} autoRes={hexes?.res ?? null} pointsLabel={can(session, 'records.read') ? pointsLayerLabel(session.user) : null} />
+        <LayerPanel
+          view={view}
+          autoRes={hexes?.res ?? null}
+          pointsLabel={can(session, 'records.read') ? pointsLayerLabel(session.user) : null}
+        />
         {can(session, 'records.export') && filters && (
           <div className="panel">
             <h2 className="panel-title">Export</h2>
@@ -213,7 +249,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       </section>
       <aside className="sidebar sidebar-right" aria-label="Ranking and details">
         {drawn.polygon && filters && <DrawnAreaDetail polygon={drawn.polygon} filters={filters} onClear={drawn.clear} />}
-        {hot.active && filters && <HotspotRight hot={hot} view={view} filters={filters} levelLabel={levelLabel} controller={controller} />}
+        {hot.active && filters && (
+          <HotspotRight hot={hot} view={view} filters={filters} levelLabel={levelLabel} controller={controller} />
+        )}
         {selected && filters && !hot.active && (
           <DetailPanel
             selection={selected}

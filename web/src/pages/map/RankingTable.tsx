@@ -2,7 +2,17 @@
 // Partners see withheld counts as "withheld" (never 0), with the disclosure rule under the table; a
 // period the data do not cover says "no data" (issue 11), and change is not shown without the previous period.
 import type { AreaStats } from '../../../../contract/aggregates';
-import { change, formatChange, formatCountOrWithheld, formatFigure, formatRate, NO_DATA, NO_PREVIOUS_DATA, WITHHELD, withheldNote } from '../../lib/format';
+import {
+  change,
+  formatChange,
+  formatCountOrWithheld,
+  formatFigure,
+  formatRate,
+  NO_DATA,
+  NO_PREVIOUS_DATA,
+  WITHHELD,
+  withheldNote,
+} from '../../lib/format';
 import { areaCoverage } from '../../lib/coverage';
 import { windowLabel } from '../../lib/months';
 import { rankedTotal, sortAreaStats } from '../../lib/ranking';
@@ -90,7 +100,12 @@ export function RankingTable({
                     <button
                       type="button"
                       data-testid={`sort-${c.key}`}
-                      onClick={() => onSort({ key: c.key, dir: active ? (sort.dir === 'asc' ? 'desc' : 'asc') : c.key === 'name' ? 'asc' : 'desc' })}
+                      onClick={() =>
+                        onSort({
+                          key: c.key,
+                          dir: active ? (sort.dir === 'asc' ? 'desc' : 'asc') : c.key === 'name' ? 'asc' : 'desc',
+                        })
+                      }
                     >
                       {c.label}
                       <span className="sort-arrow">{active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}</span>
@@ -116,12 +131,21 @@ export function RankingTable({
                 >
                   <td className="rank">{i + 1}</td>
                   <td className="name">{r.name}</td>
-                  <td className={r.suppressed ? 'num withheld' : cov.noCurrent ? 'num no-data' : 'num'} data-testid={r.suppressed ? 'withheld-count' : undefined}>
+                  <td
+                    className={r.suppressed ? 'num withheld' : cov.noCurrent ? 'num no-data' : 'num'}
+                    data-testid={r.suppressed ? 'withheld-count' : undefined}
+                  >
                     {formatFigure(r.count, { withheld: r.suppressed, noData: cov.noCurrent })}
                   </td>
-                  {showRate && <td className={r.suppressed ? 'num withheld' : 'num'}>{formatFigure(r.rate_per_1000, { withheld: r.suppressed, noData: cov.noCurrent }, formatRate)}</td>}
+                  {showRate && (
+                    <td className={r.suppressed ? 'num withheld' : 'num'}>
+                      {formatFigure(r.rate_per_1000, { withheld: r.suppressed, noData: cov.noCurrent }, formatRate)}
+                    </td>
+                  )}
                   {previousCovered && (
-                    <td className={`num change ${changeWithheld ? 'withheld' : ch.diff === null ? 'no-data' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}>
+                    <td
+                      className={`num change ${changeWithheld ? 'withheld' : ch.diff === null ? 'no-data' : ch.diff > 0 ? 'up' : ch.diff < 0 ? 'down' : ''}`}
+                    >
                       {changeWithheld ? WITHHELD : ch.diff === null ? NO_DATA : formatChange(ch)}
                     </td>
                   )}
@@ -134,7 +158,9 @@ export function RankingTable({
               <tr>
                 <td />
                 <td>Total</td>
-                <td className="num" data-testid="ranking-total">{cov.noCurrent ? NO_DATA : formatCountOrWithheld(rankedTotal(stats), rankedTotal(stats) === null)}</td>
+                <td className="num" data-testid="ranking-total">
+                  {cov.noCurrent ? NO_DATA : formatCountOrWithheld(rankedTotal(stats), rankedTotal(stats) === null)}
+                </td>
                 {columns.length > 2 && <td colSpan={columns.length - 2} />}
               </tr>
             </tfoot>
@@ -143,8 +169,8 @@ export function RankingTable({
       </div>
       {stats && !cov.noCurrent && (stats.outside_study_area === null || stats.outside_study_area > 0) && (
         <p className="hint" data-testid="outside-study-area">
-          Plus {formatCountOrWithheld(stats.outside_study_area, stats.outside_study_area === null)} incidents outside the study area (
-          {formatCountOrWithheld(stats.total, stats.total === null)} in all), not ranked.
+          Plus {formatCountOrWithheld(stats.outside_study_area, stats.outside_study_area === null)} incidents outside the study
+          area ({formatCountOrWithheld(stats.total, stats.total === null)} in all), not ranked.
         </p>
       )}
       {stats?.disclosure && (

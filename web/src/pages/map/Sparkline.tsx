@@ -6,7 +6,17 @@ import { gapRuns, lineRuns, sparklineCoords, type MonthCount, type Point2 } from
 
 const path = (p: Point2[]) => p.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
 
-export function Sparkline({ months, currentFrom, width = 360, height = 56 }: { months: MonthCount[]; currentFrom: string; width?: number; height?: number }) {
+export function Sparkline({
+  months,
+  currentFrom,
+  width = 360,
+  height = 56,
+}: {
+  months: MonthCount[];
+  currentFrom: string;
+  width?: number;
+  height?: number;
+}) {
   if (months.length === 0) return null;
   const coords = sparklineCoords(
     months.map((m) => m.count),
@@ -14,7 +24,10 @@ export function Sparkline({ months, currentFrom, width = 360, height = 56 }: { m
     height,
     3,
   );
-  const split = Math.max(0, months.findIndex((m) => m.month >= currentFrom));
+  const split = Math.max(
+    0,
+    months.findIndex((m) => m.month >= currentFrom),
+  );
   const shown = months.map((m) => m.count).filter((c): c is number => c !== null);
   const max = shown.length ? Math.max(...shown) : null;
   const gaps = gapRuns(months);
@@ -25,14 +38,32 @@ export function Sparkline({ months, currentFrom, width = 360, height = 56 }: { m
   const gapX = (i: number) => Math.min(width, Math.max(0, 3 + (i - 0.5) * step));
   return (
     <figure className="sparkline" data-testid="sparkline">
-      <svg width="100%" height={height} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`Monthly counts, maximum ${max ?? 'withheld'}`}>
+      <svg
+        width="100%"
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`Monthly counts, maximum ${max ?? 'withheld'}`}
+      >
         <rect x={x0} y={0} width={width - x0} height={height} className="sparkline-current" />
         {gaps
           .filter((g) => g.gap === 'no_data')
           .map((g) => (
-            <rect key={`g${g.start}`} x={gapX(g.start)} y={0} width={gapX(g.end + 1) - gapX(g.start)} height={height} className="sparkline-gap" data-testid="sparkline-gap">
+            <rect
+              key={`g${g.start}`}
+              x={gapX(g.start)}
+              y={0}
+              width={gapX(g.end + 1) - gapX(g.start)}
+              height={height}
+              className="sparkline-gap"
+              data-testid="sparkline-gap"
+            >
               <title>
-                {g.start === g.end ? monthLabel(months[g.start].month) : `${monthLabel(months[g.start].month)} – ${monthLabel(months[g.end].month)}`}: no data
+                {g.start === g.end
+                  ? monthLabel(months[g.start].month)
+                  : `${monthLabel(months[g.start].month)} – ${monthLabel(months[g.end].month)}`}
+                : no data
               </title>
             </rect>
           ))}
@@ -46,8 +77,16 @@ export function Sparkline({ months, currentFrom, width = 360, height = 56 }: { m
       <figcaption>
         <span>{monthLabel(months[0].month)}</span>
         <span>
-          {max === null ? (noData && !withheld ? 'no data' : noData ? 'no data or withheld' : 'all months withheld') : `max ${max}/month`}
-          {max !== null && (noData || withheld) ? ` · gaps: ${[noData && 'no data', withheld && 'withheld'].filter(Boolean).join(', ')}` : ''}
+          {max === null
+            ? noData && !withheld
+              ? 'no data'
+              : noData
+                ? 'no data or withheld'
+                : 'all months withheld'
+            : `max ${max}/month`}
+          {max !== null && (noData || withheld)
+            ? ` · gaps: ${[noData && 'no data', withheld && 'withheld'].filter(Boolean).join(', ')}`
+            : ''}
         </span>
         <span>{monthLabel(months[months.length - 1].month)}</span>
       </figcaption>

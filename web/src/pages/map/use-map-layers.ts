@@ -2,13 +2,28 @@
 // map controller. Only small derived values (class breaks, counts) reach React state.
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { getAreas, getAreaStats, getHexes, getIncidents, type AreaCollection, type AreaStats, type IncidentCollection } from '../../../../contract/aggregates';
+import {
+  getAreas,
+  getAreaStats,
+  getHexes,
+  getIncidents,
+  type AreaCollection,
+  type AreaStats,
+  type IncidentCollection,
+} from '../../../../contract/aggregates';
 import { bboxParam, errorMessage, filterQuery, isAbort, type Bbox, type Filters } from '../../api/client';
 import { call, routeKey } from '../../api/call';
 import { classBreaks, type ClassMethod, type Classes } from '../../map/classify';
 import type { MapController } from '../../map/map-controller';
 import { areaBounds } from '../../map/prepare/areas';
-import { cellsToFeatureCollection, hexResolutionForZoom, needsRefetch, padBbox, type FetchExtent, type HexRes } from '../../map/prepare/hexes';
+import {
+  cellsToFeatureCollection,
+  hexResolutionForZoom,
+  needsRefetch,
+  padBbox,
+  type FetchExtent,
+  type HexRes,
+} from '../../map/prepare/hexes';
 import { EMPTY_FC } from '../../map/layers/common';
 
 /** The filters (and live refresh count) a layer's fetched extent belongs to. */
@@ -24,7 +39,11 @@ export interface Viewport {
  * (with the level they belong to) for the hotspot statistic on areas, so it does not fetch them again.
  */
 export function useAreaBoundaries(controller: MapController | null, level: string, fitOnLoad: boolean) {
-  const [state, setState] = useState<{ count: number | null; error: string | null; loaded: { level: string; areas: AreaCollection } | null }>({
+  const [state, setState] = useState<{
+    count: number | null;
+    error: string | null;
+    loaded: { level: string; areas: AreaCollection } | null;
+  }>({
     count: null,
     error: null,
     loaded: null,
@@ -108,12 +127,22 @@ export function useHexLayer(
     const ac = new AbortController();
     controller
       .track(
-        call(getHexes, { query: { res: String(res) as '7' | '8' | '9' | '10', bbox: bboxParam(bbox), ...filterQuery(filters) } }, { signal: ac.signal }).then((r) => {
+        call(
+          getHexes,
+          { query: { res: String(res) as '7' | '8' | '9' | '10', bbox: bboxParam(bbox), ...filterQuery(filters) } },
+          { signal: ac.signal },
+        ).then((r) => {
           last.current = { key, bbox };
           counts.current = r.cells.map((c) => c.count);
           controller.setHexes(cellsToFeatureCollection(r.cells));
           const withheld = r.cells.filter((c) => c.count === null).length;
-          setInfo({ res: r.res, cells: r.cells.length, classes: classBreaks(counts.current, methodRef.current, 'count'), error: null, withheld });
+          setInfo({
+            res: r.res,
+            cells: r.cells.length,
+            classes: classBreaks(counts.current, methodRef.current, 'count'),
+            error: null,
+            withheld,
+          });
         }),
       )
       .catch((e) => {
@@ -139,7 +168,13 @@ export interface IncidentInfo {
 export const INCIDENT_LIMIT = 10000;
 
 /** Incident points for the view, fetched only while the layer is on. */
-export function useIncidentLayer(controller: MapController | null, filters: Filters | null, viewport: Viewport | null, enabled: boolean, refresh = 0): IncidentInfo | null {
+export function useIncidentLayer(
+  controller: MapController | null,
+  filters: Filters | null,
+  viewport: Viewport | null,
+  enabled: boolean,
+  refresh = 0,
+): IncidentInfo | null {
   const [info, setInfo] = useState<IncidentInfo | null>(null);
   const last = useRef<FetchExtent | null>(null);
   const key = fetchKey(filters, refresh);
@@ -152,7 +187,13 @@ export function useIncidentLayer(controller: MapController | null, filters: Filt
     const ac = new AbortController();
     controller
       .track(
-        (call(getIncidents, { query: { bbox: bboxParam(bbox), ...filterQuery(filters), limit: String(INCIDENT_LIMIT) } }, { signal: ac.signal }) as Promise<IncidentCollection>).then((fc) => {
+        (
+          call(
+            getIncidents,
+            { query: { bbox: bboxParam(bbox), ...filterQuery(filters), limit: String(INCIDENT_LIMIT) } },
+            { signal: ac.signal },
+          ) as Promise<IncidentCollection>
+        ).then((fc) => {
           const truncated = !!fc.truncated;
           last.current = truncated ? null : { key, bbox };
           controller.setIncidents(fc);

@@ -22,7 +22,15 @@ function LegendLine({ label, rows }: { label: string; rows: LegendRow[] }) {
 
 const NO_EVENTS = { onSelect: () => undefined, onCamera: () => undefined, onViewport: () => undefined };
 
-export function MapImages({ views, period, onDone }: { views: PackView[]; period: { from: string; to: string } | null; onDone: (done: boolean) => void }) {
+export function MapImages({
+  views,
+  period,
+  onDone,
+}: {
+  views: PackView[];
+  period: { from: string; to: string } | null;
+  onDone: (done: boolean) => void;
+}) {
   const [controller, setController] = useState<MapController | null>(null);
   const [images, setImages] = useState<RenderedView[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -67,7 +75,11 @@ export function MapImages({ views, period, onDone }: { views: PackView[]; period
             </figcaption>
           </figure>
         ))}
-        {images.length < views.length && !error && <p className="hint">Drawing map {images.length + 1} of {views.length}…</p>}
+        {images.length < views.length && !error && (
+          <p className="hint">
+            Drawing map {images.length + 1} of {views.length}…
+          </p>
+        )}
       </div>
     </section>
   );

@@ -75,8 +75,11 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
             <CoverageStrip categories={cov.categories} period={cov.period} previous={cov.previous} report={cov.report} />
           </div>
           <p className="pack-meta">
-            Prepared {new Date(pack.generated_at).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })} by {user.email} ({ROLE_LABELS[user.role]}).{' '}
-            {pack.disclosure ? withheldNote(pack.disclosure.min_count) : 'OFFICIAL-SENSITIVE: do not share beyond the meeting without the analyst\'s agreement.'}
+            Prepared {new Date(pack.generated_at).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })} by{' '}
+            {user.email} ({ROLE_LABELS[user.role]}).{' '}
+            {pack.disclosure
+              ? withheldNote(pack.disclosure.min_count)
+              : "OFFICIAL-SENSITIVE: do not share beyond the meeting without the analyst's agreement."}
           </p>
         </>
       )}
@@ -88,7 +91,13 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
           Download zip…
         </button>
         <form onSubmit={addView} className="pack-add">
-          <input value={addUrl} onChange={(e) => setAddUrl(e.target.value)} placeholder="add a map view: paste its link" aria-label="Map view link" size={40} />
+          <input
+            value={addUrl}
+            onChange={(e) => setAddUrl(e.target.value)}
+            placeholder="add a map view: paste its link"
+            aria-label="Map view link"
+            size={40}
+          />
           <button type="submit">Add view</button>
         </form>
         {addError && <span className="error-text">{addError}</span>}
@@ -124,7 +133,13 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
       {exporting && pack && (
         <ExportDialog
           title="Download the tasking pack (zip)"
-          description={<p>CSV tables (period comparison, top cells, ward league, changes since, and the planning sections shown below: patrol boxes, outreach sites, CHB areas), GeoJSON of the hotspot cells, wards, patrol boxes, outreach sites and CHB areas, and a README. {pack.disclosure ? 'Withheld counts stay withheld.' : ''}</p>}
+          description={
+            <p>
+              CSV tables (period comparison, top cells, ward league, changes since, and the planning sections shown below: patrol
+              boxes, outreach sites, CHB areas), GeoJSON of the hotspot cells, wards, patrol boxes, outreach sites and CHB areas,
+              and a README. {pack.disclosure ? 'Withheld counts stay withheld.' : ''}
+            </p>
+          }
           formats={[{ value: 'zip', label: 'ZIP' }]}
           onExport={(stated) => downloadFile(routeUrl(exportPack), { ...stated, filters: packParams(query) }, 'tasking-pack.zip')}
           onClose={() => setExporting(false)}

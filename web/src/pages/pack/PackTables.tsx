@@ -10,8 +10,10 @@ const count = (n: number | null) => formatCountOrWithheld(n, n === null);
 const noCurrent = (nd: NoData | undefined) => nd === 'current' || nd === 'both';
 const noPrevious = (nd: NoData | undefined) => nd === 'previous' || nd === 'both';
 /** This period's / the previous period's count: a number, "no data" or "withheld". */
-const current = (r: { count: number | null; no_data?: NoData }) => formatCountOrMissing(r.count, noCurrent(r.no_data), r.count === null);
-const previous = (r: { previous_count: number | null; no_data?: NoData }) => formatCountOrMissing(r.previous_count, noPrevious(r.no_data), r.previous_count === null);
+const current = (r: { count: number | null; no_data?: NoData }) =>
+  formatCountOrMissing(r.count, noCurrent(r.no_data), r.count === null);
+const previous = (r: { previous_count: number | null; no_data?: NoData }) =>
+  formatCountOrMissing(r.previous_count, noPrevious(r.no_data), r.previous_count === null);
 
 function Change({ r }: { r: Pick<PackRow, 'change' | 'change_pct' | 'suppressed' | 'no_data' | 'no_data_reason'> }) {
   if (r.change === null && r.no_data)
@@ -62,9 +64,15 @@ export function CategoryTable({ pack, limit }: { pack: Pack; limit?: number }) {
       <thead>
         <tr>
           <th scope="col">Category</th>
-          <th scope="col" className="num">{periodLabel(p.from, p.to)}</th>
-          <th scope="col" className="num">{periodLabel(p.previous_from, p.previous_to)}</th>
-          <th scope="col" className="num">Change</th>
+          <th scope="col" className="num">
+            {periodLabel(p.from, p.to)}
+          </th>
+          <th scope="col" className="num">
+            {periodLabel(p.previous_from, p.previous_to)}
+          </th>
+          <th scope="col" className="num">
+            Change
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -82,7 +90,14 @@ export function CategoryTable({ pack, limit }: { pack: Pack; limit?: number }) {
           <th scope="row">All categories{more > 0 ? ` (${more} more not listed)` : ''}</th>
           <td className="num">{current(pack.comparison.total)}</td>
           <td className="num">{previous(pack.comparison.total)}</td>
-          <Change r={{ ...pack.comparison.total, suppressed: pack.comparison.total.suppressed ?? (pack.comparison.total.count === null || pack.comparison.total.previous_count === null) }} />
+          <Change
+            r={{
+              ...pack.comparison.total,
+              suppressed:
+                pack.comparison.total.suppressed ??
+                (pack.comparison.total.count === null || pack.comparison.total.previous_count === null),
+            }}
+          />
         </tr>
       </tfoot>
     </table>
@@ -96,10 +111,16 @@ export function HotspotTable({ pack, limit, showCell = true }: { pack: Pack; lim
       <caption>Top hotspots: hexagons (H3 resolution {pack.top_cells.res}) with the most incidents this period</caption>
       <thead>
         <tr>
-          <th scope="col" className="num">#</th>
+          <th scope="col" className="num">
+            #
+          </th>
           <th scope="col">Ward</th>
-          <th scope="col" className="num">Incidents</th>
-          <th scope="col" className="num">Change</th>
+          <th scope="col" className="num">
+            Incidents
+          </th>
+          <th scope="col" className="num">
+            Change
+          </th>
           {showCell && <th scope="col">Cell</th>}
         </tr>
       </thead>
@@ -135,11 +156,21 @@ export function WardLeague({ pack, limit }: { pack: Pack; limit?: number }) {
       <caption>Ward league table (ranked by incidents this period)</caption>
       <thead>
         <tr>
-          <th scope="col" className="num">#</th>
+          <th scope="col" className="num">
+            #
+          </th>
           <th scope="col">Ward</th>
-          <th scope="col" className="num">Incidents</th>
-          {hasRate && <th scope="col" className="num">per 1,000</th>}
-          <th scope="col" className="num">Change</th>
+          <th scope="col" className="num">
+            Incidents
+          </th>
+          {hasRate && (
+            <th scope="col" className="num">
+              per 1,000
+            </th>
+          )}
+          <th scope="col" className="num">
+            Change
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -148,7 +179,11 @@ export function WardLeague({ pack, limit }: { pack: Pack; limit?: number }) {
             <td className="num">{a.rank}</td>
             <th scope="row">{a.name}</th>
             <td className="num">{current(a)}</td>
-            {hasRate && <td className="num">{a.count === null ? (noCurrent(a.no_data) ? NO_DATA : WITHHELD) : formatRate(a.rate_per_1000)}</td>}
+            {hasRate && (
+              <td className="num">
+                {a.count === null ? (noCurrent(a.no_data) ? NO_DATA : WITHHELD) : formatRate(a.rate_per_1000)}
+              </td>
+            )}
             <Change
               r={{
                 change: a.change,
@@ -187,7 +222,8 @@ export function ChangesSince({ pack, sinceLabel }: { pack: Pack; sinceLabel: str
   return (
     <div data-testid="pack-changes">
       <p className="changes-headline">
-        <strong>{count(c.incidents_added)}</strong> incidents added since {sinceLabel ?? c.since} in {c.batches.length} import{c.batches.length === 1 ? '' : 's'}
+        <strong>{count(c.incidents_added)}</strong> incidents added since {sinceLabel ?? c.since} in {c.batches.length} import
+        {c.batches.length === 1 ? '' : 's'}
       </p>
       {c.by_category.length > 0 && (
         <table className="pack-table">

@@ -44,10 +44,23 @@ export interface PackChb {
 type OutreachSection = Outreach & { venues: { source: string; count: number } };
 
 const PHASE_LABEL: Record<ChbPhase, string> = { clear: 'Clear', hold: 'Hold', build: 'Build' };
-const figure = (f: Figure | null, digits: number) => (f === null ? '—' : f.value === null ? 'undefined' : f.value.toFixed(digits));
+const figure = (f: Figure | null, digits: number) =>
+  f === null ? '—' : f.value === null ? 'undefined' : f.value.toFixed(digits);
 
 /** A section: its title, then why it is not available, or its content. */
-function Section<T>({ id, title, what, s, children }: { id: string; title: string; what: string; s: PackSection | undefined; children: (data: T) => React.ReactNode }) {
+function Section<T>({
+  id,
+  title,
+  what,
+  s,
+  children,
+}: {
+  id: string;
+  title: string;
+  what: string;
+  s: PackSection | undefined;
+  children: (data: T) => React.ReactNode;
+}) {
   return (
     <section className="pack-section" data-testid={id}>
       <h2>{title}</h2>
@@ -63,7 +76,8 @@ function Section<T>({ id, title, what, s, children }: { id: string; title: strin
 }
 
 function PatrolTable({ plan }: { plan: PatrolPlan }) {
-  if (!plan.boxes.length) return <p className="hint">No patrol box: no significant hotspot in the period ({plan.meta.hotspots.method}).</p>;
+  if (!plan.boxes.length)
+    return <p className="hint">No patrol box: no significant hotspot in the period ({plan.meta.hotspots.method}).</p>;
   return (
     <>
       <p className="pack-meta">
@@ -73,10 +87,16 @@ function PatrolTable({ plan }: { plan: PatrolPlan }) {
       <table className="pack-table">
         <thead>
           <tr>
-            <th scope="col" className="num">#</th>
+            <th scope="col" className="num">
+              #
+            </th>
             <th scope="col">Ward</th>
-            <th scope="col" className="num">Incidents</th>
-            <th scope="col" className="num">Harm</th>
+            <th scope="col" className="num">
+              Incidents
+            </th>
+            <th scope="col" className="num">
+              Harm
+            </th>
             <th scope="col">Grid ref (E, N)</th>
             <th scope="col">When</th>
           </tr>
@@ -105,17 +125,24 @@ function OutreachTable({ out }: { out: OutreachSection }) {
     <>
       <p className="pack-meta">
         {out.sites.length} of {out.venues.count} candidate venues ({out.venues.source}) within {out.meta.distance_m} m reach{' '}
-        {out.share === null ? 'no harm' : `${Math.round(out.share * 100)}% of the harm`} ({out.method === 'exact' ? 'exact optimum' : `greedy; ${out.meta.guarantee}`}).
+        {out.share === null ? 'no harm' : `${Math.round(out.share * 100)}% of the harm`} (
+        {out.method === 'exact' ? 'exact optimum' : `greedy; ${out.meta.guarantee}`}).
         {out.meta.fewer_sites ? ` ${out.meta.fewer_sites}.` : ''}
       </p>
       <table className="pack-table">
         <thead>
           <tr>
-            <th scope="col" className="num">#</th>
+            <th scope="col" className="num">
+              #
+            </th>
             <th scope="col">Site</th>
             <th scope="col">Lon, lat</th>
-            <th scope="col" className="num">Harm added</th>
-            <th scope="col" className="num">Cumulative share of harm</th>
+            <th scope="col" className="num">
+              Harm added
+            </th>
+            <th scope="col" className="num">
+              Cumulative share of harm
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -150,9 +177,15 @@ function ChbTable({ chb }: { chb: PackChb }) {
             <th scope="col">Phase at period end</th>
             <th scope="col">Clear · Hold · Build (to)</th>
             <th scope="col">Headline phase</th>
-            <th scope="col" className="num">In area: baseline → phase</th>
-            <th scope="col" className="num">WDQ</th>
-            <th scope="col" className="num">TNE</th>
+            <th scope="col" className="num">
+              In area: baseline → phase
+            </th>
+            <th scope="col" className="num">
+              WDQ
+            </th>
+            <th scope="col" className="num">
+              TNE
+            </th>
             <th scope="col">Reading</th>
           </tr>
         </thead>
@@ -168,7 +201,8 @@ function ChbTable({ chb }: { chb: PackChb }) {
                 {PHASE_LABEL[a.headline.phase]} {a.headline.window.from}–{a.headline.window.to}
               </td>
               <td className="num">
-                {formatCountOrMissing(area(a)?.baseline_count ?? null, uncovered(a, 'baseline'), true)} → {formatCountOrMissing(area(a)?.phase_count ?? null, uncovered(a, 'phase'), true)}
+                {formatCountOrMissing(area(a)?.baseline_count ?? null, uncovered(a, 'baseline'), true)} →{' '}
+                {formatCountOrMissing(area(a)?.phase_count ?? null, uncovered(a, 'phase'), true)}
               </td>
               <td className="num">{figure(a.headline.wdq, 2)}</td>
               <td className="num">{figure(a.headline.tne, 1)}</td>
@@ -179,7 +213,13 @@ function ChbTable({ chb }: { chb: PackChb }) {
       </table>
       {chb.areas.some((a) => a.warnings.length > 0) && (
         <ul className="pack-meta">
-          {chb.areas.flatMap((a) => a.warnings.map((w, i) => <li key={`${a.id}-${i}`}>{a.name}: {w}</li>))}
+          {chb.areas.flatMap((a) =>
+            a.warnings.map((w, i) => (
+              <li key={`${a.id}-${i}`}>
+                {a.name}: {w}
+              </li>
+            )),
+          )}
         </ul>
       )}
     </>

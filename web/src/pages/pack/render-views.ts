@@ -24,13 +24,20 @@ export interface RenderedView {
   hexRes: number | null;
 }
 
-export async function renderView(ctrl: MapController, v: PackView, period: { from: string; to: string }, signal: AbortSignal): Promise<RenderedView> {
+export async function renderView(
+  ctrl: MapController,
+  v: PackView,
+  period: { from: string; to: string },
+  signal: AbortSignal,
+): Promise<RenderedView> {
   const view = v.view;
   const filters: Filters = { from: period.from, to: period.to, categories: view.categories };
-  const [areas, stats] = await ctrl.track(Promise.all([
+  const [areas, stats] = await ctrl.track(
+    Promise.all([
       call(getAreas, { query: { level: view.level } }, { signal }) as Promise<AreaCollection>,
       call(getAreaStats, { query: { level: view.level, ...filterQuery(filters) } }, { signal }),
-    ]));
+    ]),
+  );
   ctrl.setAreas(areas);
   ctrl.setAreaStats(stats.areas);
   if (view.camera) ctrl.jumpTo(view.camera);
@@ -42,14 +49,43 @@ export async function renderView(ctrl: MapController, v: PackView, period: { fro
   const showFill = hasLayer(view, 'choropleth');
   const { bbox, zoom } = ctrl.viewport();
   const res = view.hexRes === 'auto' ? hexResolutionForZoom(zoom) : view.hexRes;
-  const hexes = showHexes ? await ctrl.track(call(getHexes, { query: { res: String(res) as '7' | '8' | '9' | '10', bbox: bboxParam(bbox), ...filterQuery(filters) } }, { signal })) : null;
+  const hexes = showHexes
+    ? await ctrl.track(
+        call(
+          getHexes,
+          { query: { res: String(res) as '7' | '8' | '9' | '10', bbox: bboxParam(bbox), ...filterQuery(filters) } },
+          { signal },
+        ),
+      )
+    : null;
   ctrl.setHexes(cellsToFeatureCollection(hexes?.cells ?? []));
-  const hexClasses = hexes ? classBreaks(hexes.cells.map((c) => c.count), view.classMethod, 'count') : null;
-  const areaClasses = showFill ? classBreaks(stats.areas.map((a) => a.count), view.classMethod, 'count') : null;
+  const hexClasses = hexes
+    ? classBreaks(
+        hexes.cells.map((c) => c.count),
+        view.classMethod,
+        'count',
+      )
+    : null;
+  const areaClasses = showFill
+    ? classBreaks(
+        stats.areas.map((a) => a.count),
+        view.classMethod,
+        'count',
+      )
+    : null;
   const hexColours = hexClasses ? classColours(hexClasses, 'YlOrRd') : [];
   const areaColours = areaClasses ? classColours(areaClasses, 'Blues') : [];
   const overlay: OverlayParams = {
-    areas: { metric: 'count', classes: areaClasses, colours: areaColours, showFill, showOutlines: true, showLabels: true, dimmed: showHexes, selectedCode: null },
+    areas: {
+      metric: 'count',
+      classes: areaClasses,
+      colours: areaColours,
+      showFill,
+      showOutlines: true,
+      showLabels: true,
+      dimmed: showHexes,
+      selectedCode: null,
+    },
     hexes: { visible: showHexes, classes: hexClasses, colours: hexColours, selectedH3: null },
     incidents: { visible: false },
   };

@@ -47,7 +47,14 @@ export function usePack(view: ViewState, top = 10): PackState {
   const state = useRoute(live.getPack, waiting ? null : { query: packParams(query) });
   const pack = state.data ?? null;
   const monthPrecision = !!pack && chooseCompare(pack.comparison.time_precision) === '1m';
-  return { pack, error: state.error ? state.error.message : null, loading: waiting || state.isLoading, query, sinceLabel, monthPrecision };
+  return {
+    pack,
+    error: state.error ? state.error.message : null,
+    loading: waiting || state.isLoading,
+    query,
+    sinceLabel,
+    monthPrecision,
+  };
 }
 
 /**
@@ -61,8 +68,17 @@ export function usePackCoverage(pack: Pack | null, refresh: number) {
   const p = pack?.period;
   // (The pack's objects keep their identity between refetches that change nothing: TanStack Query's structural sharing.)
   const coverage = useMemo(
-    () => (p && report.data ? comparisonCoverage(report.data, categories, { from: p.from, to: p.to }, { from: p.previous_from, to: p.previous_to }) : null),
+    () =>
+      p && report.data
+        ? comparisonCoverage(report.data, categories, { from: p.from, to: p.to }, { from: p.previous_from, to: p.previous_to })
+        : null,
     [report.data, p, categories],
   );
-  return { report, coverage, categories, period: p ? { from: p.from, to: p.to } : null, previous: p ? { from: p.previous_from, to: p.previous_to } : null };
+  return {
+    report,
+    coverage,
+    categories,
+    period: p ? { from: p.from, to: p.to } : null,
+    previous: p ? { from: p.previous_from, to: p.previous_to } : null,
+  };
 }

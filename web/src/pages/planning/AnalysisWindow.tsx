@@ -17,24 +17,46 @@ export const HARM_SCHEMES = [
   { name: 'cambridge-chi', label: 'Cambridge Crime Harm Index' },
 ] as const;
 
-export function AnalysisWindow({ value, onChange, shown }: { value: WindowState; onChange: (w: WindowState) => void; shown: { from: string; to: string } | null }) {
+export function AnalysisWindow({
+  value,
+  onChange,
+  shown,
+}: {
+  value: WindowState;
+  onChange: (w: WindowState) => void;
+  shown: { from: string; to: string } | null;
+}) {
   return (
     <fieldset className="field plan-window" data-testid="plan-window">
       <legend>Window and harm</legend>
       <div className="field-row">
         <label className="field">
           <span>From month</span>
-          <input type="month" value={value.from} onChange={(e) => onChange({ ...value, from: e.target.value })} data-testid="plan-from" />
+          <input
+            type="month"
+            value={value.from}
+            onChange={(e) => onChange({ ...value, from: e.target.value })}
+            data-testid="plan-from"
+          />
         </label>
         <label className="field">
           <span>To (exclusive)</span>
-          <input type="month" value={value.to} onChange={(e) => onChange({ ...value, to: e.target.value })} data-testid="plan-to" />
+          <input
+            type="month"
+            value={value.to}
+            onChange={(e) => onChange({ ...value, to: e.target.value })}
+            data-testid="plan-to"
+          />
         </label>
       </div>
       <CoverageStrip categories={null} period={value.from && value.to ? { from: value.from, to: value.to } : shown} />
       <label className="field">
         <span>Harm scheme</span>
-        <select value={value.weights} onChange={(e) => onChange({ ...value, weights: e.target.value })} data-testid="plan-weights">
+        <select
+          value={value.weights}
+          onChange={(e) => onChange({ ...value, weights: e.target.value })}
+          data-testid="plan-weights"
+        >
           {HARM_SCHEMES.map((s) => (
             <option key={s.name} value={s.name}>
               {s.label}

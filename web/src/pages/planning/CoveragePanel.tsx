@@ -52,7 +52,16 @@ export function CoveragePanel({
       <form className="plan-form" onSubmit={run}>
         <label className="field field-narrow">
           <span>Distance (m{walking === null ? '' : `, ${distanceKind(walking)}`})</span>
-          <input type="number" min={25} max={5000} step={25} required value={distance} onChange={(e) => setDistance(Number(e.target.value))} data-testid="coverage-distance" />
+          <input
+            type="number"
+            min={25}
+            max={5000}
+            step={25}
+            required
+            value={distance}
+            onChange={(e) => setDistance(Number(e.target.value))}
+            data-testid="coverage-distance"
+          />
         </label>
         {types.length > 0 && (
           <fieldset className="field">
@@ -60,7 +69,8 @@ export function CoveragePanel({
             <div className="check-grid">
               {types.map((t) => (
                 <label key={t.slug}>
-                  <input type="checkbox" checked={chosen.includes(t.slug)} onChange={(e) => toggle(t.slug, e.target.checked)} /> {t.label}
+                  <input type="checkbox" checked={chosen.includes(t.slug)} onChange={(e) => toggle(t.slug, e.target.checked)} />{' '}
+                  {t.label}
                 </label>
               ))}
             </div>
@@ -87,8 +97,10 @@ export function CoveragePanel({
           </p>
           {borough.reason && <p className="hint">Undefined: {borough.reason}.</p>}
           <p className="hint" data-testid="coverage-amounts">
-            {amountDisplay(result.borough.covered_harm)} of {amountDisplay(result.borough.hotspot_harm)} harm ({result.meta.scheme.label}); {result.meta.hotspots.significant} significant hotspot cells;{' '}
-            {result.interventions?.length ?? result.interventions_used ?? 0} active interventions in {result.meta.from} – {result.meta.to}.
+            {amountDisplay(result.borough.covered_harm)} of {amountDisplay(result.borough.hotspot_harm)} harm (
+            {result.meta.scheme.label}); {result.meta.hotspots.significant} significant hotspot cells;{' '}
+            {result.interventions?.length ?? result.interventions_used ?? 0} active interventions in {result.meta.from} –{' '}
+            {result.meta.to}.
           </p>
           <p className="note" data-testid="coverage-distance-note">
             {result.meta.distance_note}
@@ -108,7 +120,8 @@ export function CoveragePanel({
                   <tr key={w.code ?? 'outside'} data-testid="coverage-ward">
                     <td>{w.name}</td>
                     <td title={s.reason ?? undefined}>
-                      <ShareBar value={s.value} label={`${w.name}: ${s.text}`} /> <span className={s.withheld ? 'withheld' : s.reason ? 'undefined-value' : ''}>{s.text}</span>
+                      <ShareBar value={s.value} label={`${w.name}: ${s.text}`} />{' '}
+                      <span className={s.withheld ? 'withheld' : s.reason ? 'undefined-value' : ''}>{s.text}</span>
                     </td>
                     <td className="num">{w.suppressed ? 'withheld' : amountDisplay(w.hotspot_harm)}</td>
                   </tr>
@@ -130,21 +143,34 @@ export function CoveragePanel({
                     <button
                       type="button"
                       className="link-button"
-                      onClick={() => controller?.fitBounds([h.centre.lon - 0.004, h.centre.lat - 0.0025, h.centre.lon + 0.004, h.centre.lat + 0.0025], true)}
+                      onClick={() =>
+                        controller?.fitBounds(
+                          [h.centre.lon - 0.004, h.centre.lat - 0.0025, h.centre.lon + 0.004, h.centre.lat + 0.0025],
+                          true,
+                        )
+                      }
                     >
                       {result.wards.find((w) => w.code === h.ward_code)?.name ?? 'outside the wards'}
                     </button>{' '}
                     harm {amountDisplay(h.harm)}, {h.incidents} incidents
-                    {h.nearest_intervention_m !== null ? `, nearest intervention ${h.nearest_intervention_m} m${result.meta.distance === 'walking' ? ' walk' : ''}` : ''}
+                    {h.nearest_intervention_m !== null
+                      ? `, nearest intervention ${h.nearest_intervention_m} m${result.meta.distance === 'walking' ? ' walk' : ''}`
+                      : ''}
                   </li>
                 ))}
               </ol>
-              {result.uncovered.length > 50 && <p className="hint">First 50 of {result.uncovered.length} shown (all are on the map).</p>}
+              {result.uncovered.length > 50 && (
+                <p className="hint">First 50 of {result.uncovered.length} shown (all are on the map).</p>
+              )}
             </>
           )}
           <p className="hint">{result.meta.covered_rule}.</p>
           <p className="hint">{result.meta.location_note}.</p>
-          {result.disclosure && <p className="hint disclosure-note">Counts below {result.disclosure.min_count} are withheld (with some others), so shares built on them show “withheld”.</p>}
+          {result.disclosure && (
+            <p className="hint disclosure-note">
+              Counts below {result.disclosure.min_count} are withheld (with some others), so shares built on them show “withheld”.
+            </p>
+          )}
         </div>
       )}
     </div>

@@ -92,8 +92,22 @@ export function InterventionDetail({
           </button>
           {!iv.ends_on && (
             <span className="end-control">
-              <input type="date" value={endOn} min={iv.starts_on} onChange={(e) => setEndOn(e.target.value)} aria-label="End date" data-testid="iv-end-date" />
-              <button type="button" disabled={busy || !endOn} onClick={() => act(() => end.mutateAsync({ params: { id: iv.id }, body: { ends_on: endOn, version: iv.version } }))} data-testid="iv-end">
+              <input
+                type="date"
+                value={endOn}
+                min={iv.starts_on}
+                onChange={(e) => setEndOn(e.target.value)}
+                aria-label="End date"
+                data-testid="iv-end-date"
+              />
+              <button
+                type="button"
+                disabled={busy || !endOn}
+                onClick={() =>
+                  act(() => end.mutateAsync({ params: { id: iv.id }, body: { ends_on: endOn, version: iv.version } }))
+                }
+                data-testid="iv-end"
+              >
                 End
               </button>
             </span>
@@ -103,7 +117,10 @@ export function InterventionDetail({
               type="button"
               className="danger"
               disabled={busy}
-              onClick={() => window.confirm(`Delete “${iv.name}”? Its history is kept.`) && act(() => remove.mutateAsync({ params: { id: iv.id } }), true)}
+              onClick={() =>
+                window.confirm(`Delete “${iv.name}”? Its history is kept.`) &&
+                act(() => remove.mutateAsync({ params: { id: iv.id } }), true)
+              }
               data-testid="iv-delete"
             >
               Delete

@@ -55,9 +55,22 @@ export function InterventionForm({
     setBusy(true);
     setError(null);
     setConflict(false);
-    const body = { type, name: name.trim(), geometry, starts_on: starts, ends_on: ends || null, owner: owner.trim() || null, partner: partner.trim() || null, notes: notes.trim() || null };
+    const body = {
+      type,
+      name: name.trim(),
+      geometry,
+      starts_on: starts,
+      ends_on: ends || null,
+      owner: owner.trim() || null,
+      partner: partner.trim() || null,
+      notes: notes.trim() || null,
+    };
     try {
-      onSaved(cur ? await change.mutateAsync({ params: { id: cur.id }, body: { ...body, version: cur.version } }) : await create.mutateAsync({ body }));
+      onSaved(
+        cur
+          ? await change.mutateAsync({ params: { id: cur.id }, body: { ...body, version: cur.version } })
+          : await create.mutateAsync({ body }),
+      );
     } catch (err) {
       setConflict(err instanceof ApiError && err.status === 409);
       setError(errorMessage(err));
@@ -72,10 +85,20 @@ export function InterventionForm({
       <div className="field">
         <span>Where</span>
         <div className="button-row">
-          <button type="button" className={drawing === 'point' ? 'active' : ''} onClick={() => onDraw('point')} data-testid="draw-point">
+          <button
+            type="button"
+            className={drawing === 'point' ? 'active' : ''}
+            onClick={() => onDraw('point')}
+            data-testid="draw-point"
+          >
             Point
           </button>
-          <button type="button" className={drawing === 'polygon' ? 'active' : ''} onClick={() => onDraw('polygon')} data-testid="draw-polygon">
+          <button
+            type="button"
+            className={drawing === 'polygon' ? 'active' : ''}
+            onClick={() => onDraw('polygon')}
+            data-testid="draw-polygon"
+          >
             Polygon
           </button>
         </div>

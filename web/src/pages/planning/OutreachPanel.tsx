@@ -72,28 +72,56 @@ export function OutreachPanel({
         <div className="field-row">
           <label className="field field-narrow">
             <span>Sites (K)</span>
-            <input type="number" min={1} max={50} required value={k} onChange={(e) => setK(Number(e.target.value))} data-testid="outreach-k" />
+            <input
+              type="number"
+              min={1}
+              max={50}
+              required
+              value={k}
+              onChange={(e) => setK(Number(e.target.value))}
+              data-testid="outreach-k"
+            />
           </label>
           <label className="field field-narrow">
             <span>Distance (m{walking === null ? '' : `, ${distanceKind(walking)}`})</span>
-            <input type="number" min={25} max={5000} required value={distance} onChange={(e) => setDistance(Number(e.target.value))} />
+            <input
+              type="number"
+              min={25}
+              max={5000}
+              required
+              value={distance}
+              onChange={(e) => setDistance(Number(e.target.value))}
+            />
           </label>
         </div>
         <fieldset className="field">
           <legend>Candidate sites</legend>
           <label>
-            <input type="radio" checked={source === 'cells'} onChange={() => setSource('cells')} /> Any cell (centres of the res-9 hexagons)
+            <input type="radio" checked={source === 'cells'} onChange={() => setSource('cells')} /> Any cell (centres of the res-9
+            hexagons)
           </label>
           <label>
-            <input type="radio" checked={source === 'venues'} onChange={() => setSource('venues')} data-testid="outreach-venues" /> Venues from a CSV (name, lon, lat)
+            <input
+              type="radio"
+              checked={source === 'venues'}
+              onChange={() => setSource('venues')}
+              data-testid="outreach-venues"
+            />{' '}
+            Venues from a CSV (name, lon, lat)
           </label>
           {source === 'venues' && (
             <>
-              <input type="file" accept=".csv,text/csv" onChange={(e) => void loadVenues(e.target.files?.[0])} data-testid="outreach-venue-file" />
+              <input
+                type="file"
+                accept=".csv,text/csv"
+                onChange={(e) => void loadVenues(e.target.files?.[0])}
+                data-testid="outreach-venue-file"
+              />
               {venues && (
                 <p className="hint" data-testid="outreach-venue-count">
                   {venues.list.length} venues from {venues.file}
-                  {venues.problems.length > 0 && `; ${venues.problems.length} rows left out (${venues.problems.slice(0, 3).join('; ')}${venues.problems.length > 3 ? '; …' : ''})`}
+                  {venues.problems.length > 0 &&
+                    `; ${venues.problems.length} rows left out (${venues.problems.slice(0, 3).join('; ')}${venues.problems.length > 3 ? '; …' : ''})`}
                 </p>
               )}
             </>
@@ -148,13 +176,23 @@ export function OutreachPanel({
                 <tr key={s.order}>
                   <td>{s.order}</td>
                   <td>
-                    <button type="button" className="link-button" onClick={() => controller?.fitBounds([s.lon - 0.004, s.lat - 0.0025, s.lon + 0.004, s.lat + 0.0025], true)}>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => controller?.fitBounds([s.lon - 0.004, s.lat - 0.0025, s.lon + 0.004, s.lat + 0.0025], true)}
+                    >
                       {s.h3 ? `cell ${s.h3.slice(0, 9)}…` : s.name}
                     </button>
                   </td>
                   <td className="num">+{amountDisplay(s.gain)}</td>
                   <td>
-                    <ShareBar value={s.cumulative_share} width={70} colour="#7a0177" label={`cumulative ${pct(s.cumulative_share)}`} /> {pct(s.cumulative_share)}
+                    <ShareBar
+                      value={s.cumulative_share}
+                      width={70}
+                      colour="#7a0177"
+                      label={`cumulative ${pct(s.cumulative_share)}`}
+                    />{' '}
+                    {pct(s.cumulative_share)}
                   </td>
                 </tr>
               ))}

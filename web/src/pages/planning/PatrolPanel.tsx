@@ -20,9 +20,20 @@ const FORMAT_LABELS: Record<PatrolFormat, string> = {
   geojson: 'GeoJSON',
   gpx: 'GPX (for GPS devices)',
 };
-const FORMATS = (['html', 'csv', 'geojson', 'gpx'] as const satisfies readonly PatrolFormat[]).map((value) => ({ value, label: FORMAT_LABELS[value] }));
+const FORMATS = (['html', 'csv', 'geojson', 'gpx'] as const satisfies readonly PatrolFormat[]).map((value) => ({
+  value,
+  label: FORMAT_LABELS[value],
+}));
 
-export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMapController | null; win: WindowState; onRan: (w: { from: string; to: string }) => void }) {
+export function PatrolPanel({
+  controller,
+  win,
+  onRan,
+}: {
+  controller: PlanningMapController | null;
+  win: WindowState;
+  onRan: (w: { from: string; to: string }) => void;
+}) {
   const [form, setForm] = useState({ n: 10, size: 150, separation: 500, shift_start: '16:00', shift_hours: 8 });
   const [exporting, setExporting] = useState(false);
   const { result, input, run: runWith } = useRun(contract.patrol, controller);
@@ -38,9 +49,19 @@ export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMa
   const run = (e: React.FormEvent) => {
     e.preventDefault();
     const { n, size, separation, shift_start, shift_hours } = form;
-    runWith({ query: { ...windowParams(win), n: String(n), size: String(size), separation: String(separation), shift_start, shift_hours: String(shift_hours) } });
+    runWith({
+      query: {
+        ...windowParams(win),
+        n: String(n),
+        size: String(size),
+        separation: String(separation),
+        shift_start,
+        shift_hours: String(shift_hours),
+      },
+    });
   };
-  const num = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: k === 'shift_start' ? e.target.value : Number(e.target.value) });
+  const num = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setForm({ ...form, [k]: k === 'shift_start' ? e.target.value : Number(e.target.value) });
 
   const meta = plan?.plan.meta;
   return (
@@ -57,7 +78,15 @@ export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMa
           </label>
           <label className="field field-narrow">
             <span>Apart (m)</span>
-            <input type="number" min={0} max={10000} required value={form.separation} onChange={num('separation')} data-testid="patrol-separation" />
+            <input
+              type="number"
+              min={0}
+              max={10000}
+              required
+              value={form.separation}
+              onChange={num('separation')}
+              data-testid="patrol-separation"
+            />
           </label>
         </div>
         <div className="field-row">
@@ -88,14 +117,24 @@ export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMa
       {plan && meta && (
         <div className="plan-results" data-testid="patrol-results">
           <p>
-            <strong data-testid="patrol-count">{meta.n_found}</strong> box{meta.n_found === 1 ? '' : 'es'} ({meta.from} – {meta.to}, {meta.scheme.label}).
+            <strong data-testid="patrol-count">{meta.n_found}</strong> box{meta.n_found === 1 ? '' : 'es'} ({meta.from} –{' '}
+            {meta.to}, {meta.scheme.label}).
           </p>
           {meta.shortfall && <p className="note">{meta.shortfall}.</p>}
           <p className="hint">{meta.box}</p>
           <ol className="patrol-list" data-testid="patrol-boxes">
             {plan.plan.boxes.map((b) => (
               <li key={b.id} data-testid="patrol-box">
-                <button type="button" className="link-button" onClick={() => controller?.fitBounds([b.centre.lon - 0.003, b.centre.lat - 0.002, b.centre.lon + 0.003, b.centre.lat + 0.002], true)}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() =>
+                    controller?.fitBounds(
+                      [b.centre.lon - 0.003, b.centre.lat - 0.002, b.centre.lon + 0.003, b.centre.lat + 0.002],
+                      true,
+                    )
+                  }
+                >
                   Box {b.rank}
                 </button>{' '}
                 {b.ward_name ?? 'outside the wards'} · harm {b.harm} · {b.count} incidents
@@ -103,7 +142,8 @@ export function PatrolPanel({ controller, win, onRan }: { controller: PlanningMa
                   {b.peaks.precision === 'month' ? b.peaks.note : `Peaks — ${peaksText(b.peaks)}. ${b.peaks.note}`}
                 </div>
                 <div className="dosage">
-                  Visits ({b.dosage.window}, {b.dosage.window_source}): {b.dosage.visits.map((v) => `${v.start}–${v.end}`).join(', ')}
+                  Visits ({b.dosage.window}, {b.dosage.window_source}):{' '}
+                  {b.dosage.visits.map((v) => `${v.start}–${v.end}`).join(', ')}
                 </div>
               </li>
             ))}

@@ -50,7 +50,16 @@ export function PlanningLegend({
             {gaps && (
               <li>
                 <svg width={14} height={14} aria-hidden="true">
-                  <rect x={1} y={1} width={12} height={12} fill={GAP_COLOUR} fillOpacity={0.35} stroke={GAP_COLOUR} strokeDasharray="3 2" />
+                  <rect
+                    x={1}
+                    y={1}
+                    width={12}
+                    height={12}
+                    fill={GAP_COLOUR}
+                    fillOpacity={0.35}
+                    stroke={GAP_COLOUR}
+                    strokeDasharray="3 2"
+                  />
                 </svg>
                 uncovered significant hotspot
               </li>
@@ -58,7 +67,16 @@ export function PlanningLegend({
             {patrol && (
               <li>
                 <svg width={14} height={14} aria-hidden="true">
-                  <rect x={1} y={1} width={12} height={12} fill={PATROL_COLOUR} fillOpacity={0.3} stroke={PATROL_COLOUR} strokeWidth={2} />
+                  <rect
+                    x={1}
+                    y={1}
+                    width={12}
+                    height={12}
+                    fill={PATROL_COLOUR}
+                    fillOpacity={0.3}
+                    stroke={PATROL_COLOUR}
+                    strokeWidth={2}
+                  />
                 </svg>
                 patrol box (number = rank)
               </li>
@@ -74,7 +92,8 @@ export function PlanningLegend({
           </ul>
           {distance && (
             <p className="legend-note" data-testid="legend-distance">
-              Distances: {distance === 'walking' ? 'walking, along the walking network' : 'straight line (no walking network loaded)'}
+              Distances:{' '}
+              {distance === 'walking' ? 'walking, along the walking network' : 'straight line (no walking network loaded)'}
             </p>
           )}
         </section>

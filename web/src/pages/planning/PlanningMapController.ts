@@ -30,7 +30,6 @@ export interface PlanningMapEvents {
   onDrawn(g: SiteGeometry | null, finished: boolean): void;
 }
 
-
 export type DrawKind = 'point' | 'polygon';
 export type { PlanningLayerParams };
 
@@ -59,7 +58,16 @@ export class PlanningMapController extends MapControllerBase {
   });
   private readonly attributionInMap: boolean;
 
-  constructor(container: HTMLElement, opts: { style: StyleSpecification; camera: Camera | null; attribution: string[]; attributionInMap?: boolean; events: PlanningMapEvents }) {
+  constructor(
+    container: HTMLElement,
+    opts: {
+      style: StyleSpecification;
+      camera: Camera | null;
+      attribution: string[];
+      attributionInMap?: boolean;
+      events: PlanningMapEvents;
+    },
+  ) {
     super(container, { style: opts.style, camera: opts.camera, zoom: 11.5 });
     this.events = opts.events;
     // Small maps (the CHB dashboard) show the attribution beside the map instead, so it does not cover it.
@@ -93,34 +101,44 @@ export class PlanningMapController extends MapControllerBase {
     this.applyLayers();
     const styles = {
       point: { pointColor: DRAW_COLOUR, pointWidth: 7, pointOutlineColor: '#ffffff', pointOutlineWidth: 2 },
-      polygon: { fillColor: DRAW_COLOUR, fillOpacity: 0.2, outlineColor: DRAW_COLOUR, outlineWidth: 3, closingPointColor: '#ffffff', closingPointOutlineColor: DRAW_COLOUR, closingPointWidth: 6 },
+      polygon: {
+        fillColor: DRAW_COLOUR,
+        fillOpacity: 0.2,
+        outlineColor: DRAW_COLOUR,
+        outlineWidth: 3,
+        closingPointColor: '#ffffff',
+        closingPointOutlineColor: DRAW_COLOUR,
+        closingPointWidth: 6,
+      },
     } as const;
-    this.editor.attach(new TerraDraw({
-      adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
-      modes: [
-        new TerraDrawPointMode({ styles: styles.point }),
-        new TerraDrawPolygonMode({ styles: styles.polygon }),
-        new TerraDrawSelectMode({
-          flags: {
-            point: { feature: { draggable: true } },
-            polygon: { feature: { draggable: true, coordinates: { midpoints: true, draggable: true, deletable: true } } },
-          },
-          styles: {
-            selectedPointColor: DRAW_COLOUR,
-            selectedPointWidth: 8,
-            selectedPointOutlineColor: '#ffffff',
-            selectedPolygonColor: DRAW_COLOUR,
-            selectedPolygonFillOpacity: 0.2,
-            selectedPolygonOutlineColor: DRAW_COLOUR,
-            selectedPolygonOutlineWidth: 3,
-            selectionPointColor: '#ffffff',
-            selectionPointOutlineColor: DRAW_COLOUR,
-            selectionPointWidth: 6,
-            midPointColor: DRAW_COLOUR,
-          },
-        }),
-      ],
-    }));
+    this.editor.attach(
+      new TerraDraw({
+        adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, coordinatePrecision: 9 }),
+        modes: [
+          new TerraDrawPointMode({ styles: styles.point }),
+          new TerraDrawPolygonMode({ styles: styles.polygon }),
+          new TerraDrawSelectMode({
+            flags: {
+              point: { feature: { draggable: true } },
+              polygon: { feature: { draggable: true, coordinates: { midpoints: true, draggable: true, deletable: true } } },
+            },
+            styles: {
+              selectedPointColor: DRAW_COLOUR,
+              selectedPointWidth: 8,
+              selectedPointOutlineColor: '#ffffff',
+              selectedPolygonColor: DRAW_COLOUR,
+              selectedPolygonFillOpacity: 0.2,
+              selectedPolygonOutlineColor: DRAW_COLOUR,
+              selectedPolygonOutlineWidth: 3,
+              selectionPointColor: '#ffffff',
+              selectionPointOutlineColor: DRAW_COLOUR,
+              selectionPointWidth: 6,
+              midPointColor: DRAW_COLOUR,
+            },
+          }),
+        ],
+      }),
+    );
   }
 
   // ---- layers and data ----------------------------------------------------------------------

@@ -28,7 +28,12 @@ import { PlanningLegend } from './PlanningLegend';
 import { WalkingNetwork } from './WalkingNetwork';
 import './planning.css';
 
-const TAB_LABELS: Record<PlanningTab, string> = { register: 'Register', coverage: 'Coverage', patrol: 'Patrol', outreach: 'Outreach' };
+const TAB_LABELS: Record<PlanningTab, string> = {
+  register: 'Register',
+  coverage: 'Coverage',
+  patrol: 'Patrol',
+  outreach: 'Outreach',
+};
 const NO_WARDS: string[] = [];
 
 export function PlanningPage({ config }: { config: AppConfig }) {
@@ -36,7 +41,11 @@ export function PlanningPage({ config }: { config: AppConfig }) {
   const readRegister = can(session, 'register.read');
   const edit = can(session, 'register.write');
   const plan = can(session, 'planning.write');
-  const allowed: PlanningTab[] = [...(readRegister ? (['register'] as const) : []), 'coverage', ...(plan ? (['patrol', 'outreach'] as const) : [])];
+  const allowed: PlanningTab[] = [
+    ...(readRegister ? (['register'] as const) : []),
+    'coverage',
+    ...(plan ? (['patrol', 'outreach'] as const) : []),
+  ];
   const [view, setView] = usePlanningView();
   const tab = allowed.includes(view.tab) ? view.tab : allowed[0];
   const [win, setWin] = useState<WindowState>(DEFAULT_WINDOW);
@@ -63,7 +72,10 @@ export function PlanningPage({ config }: { config: AppConfig }) {
   const types = useRoute(contract.interventionTypes, readRegister ? { query: {} } : null);
   const register = useRoute(contract.listInterventions, readRegister ? { query: {} } : null);
   const selectedId = view.interventionId;
-  const detail = useRoute(contract.getIntervention, readRegister && selectedId !== null ? { params: { id: selectedId }, query: {} } : null);
+  const detail = useRoute(
+    contract.getIntervention,
+    readRegister && selectedId !== null ? { params: { id: selectedId }, query: {} } : null,
+  );
   const typeList = types.data?.types;
   const styles = useMemo(() => typeStyles(typeList ?? []), [typeList]);
   // The walking network (partners may not read it: their results' meta says which distance was used).
@@ -81,7 +93,13 @@ export function PlanningPage({ config }: { config: AppConfig }) {
   const params: PlanningLayerParams = useMemo(
     () => ({
       wards: { showWardLabels: true, areaWards: NO_WARDS, controlWards: NO_WARDS, showRegions: false },
-      interventions: { visible: readRegister, types: styles, showEnded: true, selectedId: editing ? null : selectedId, dimmed: editing !== null },
+      interventions: {
+        visible: readRegister,
+        types: styles,
+        showEnded: true,
+        selectedId: editing ? null : selectedId,
+        dimmed: editing !== null,
+      },
       outputs: { showGaps: tab === 'coverage', showPatrol: tab === 'patrol', showOutreach: tab === 'outreach' },
     }),
     [readRegister, styles, selectedId, editing, tab],
@@ -122,7 +140,15 @@ export function PlanningPage({ config }: { config: AppConfig }) {
       <aside className="sidebar sidebar-left">
         <nav className="tabs" role="tablist">
           {allowed.map((t) => (
-            <button key={t} type="button" role="tab" aria-selected={t === tab} className={t === tab ? 'tab active' : 'tab'} onClick={() => setView({ tab: t })} data-testid={`tab-${t}`}>
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={t === tab}
+              className={t === tab ? 'tab active' : 'tab'}
+              onClick={() => setView({ tab: t })}
+              data-testid={`tab-${t}`}
+            >
               {TAB_LABELS[t]}
             </button>
           ))}
@@ -168,7 +194,9 @@ export function PlanningPage({ config }: { config: AppConfig }) {
             {types.error && <p className="error-text">{errorMessage(types.error)}</p>}
           </div>
         )}
-        {tab === 'coverage' && <CoveragePanel controller={controller} win={win} types={typeList ?? []} walking={walking} onRan={setLastRun} />}
+        {tab === 'coverage' && (
+          <CoveragePanel controller={controller} win={win} types={typeList ?? []} walking={walking} onRan={setLastRun} />
+        )}
         {tab === 'patrol' && <PatrolPanel controller={controller} win={win} onRan={setLastRun} />}
         {tab === 'outreach' && <OutreachPanel controller={controller} win={win} walking={walking} onRan={setLastRun} />}
       </aside>
@@ -203,13 +231,18 @@ export function PlanningPage({ config }: { config: AppConfig }) {
             <section className="panel">
               <h2 className="panel-title">Register ({register.data?.features.length ?? '…'})</h2>
               {register.error && <p className="error-text">{errorMessage(register.error)}</p>}
-              {register.data && <RegisterList register={register.data} styles={styles} today={today} selectedId={selectedId} onSelect={select} />}
+              {register.data && (
+                <RegisterList register={register.data} styles={styles} today={today} selectedId={selectedId} onSelect={select} />
+              )}
             </section>
           </>
         ) : (
           <section className="panel">
             <h2 className="panel-title">Coverage</h2>
-            <p className="hint">Your role sees the share of hotspot harm near interventions, per ward and borough-wide; small counts are withheld. The register and the hotspot list are not shown.</p>
+            <p className="hint">
+              Your role sees the share of hotspot harm near interventions, per ward and borough-wide; small counts are withheld.
+              The register and the hotspot list are not shown.
+            </p>
           </section>
         )}
       </aside>

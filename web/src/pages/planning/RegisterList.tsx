@@ -4,7 +4,19 @@ import type { InterventionCollection } from '../../../../contract/planning';
 import { interventionStatus, type TypeStyle } from '../../map/prepare/planning';
 import { UNKNOWN_TYPE_COLOUR } from '../../map/layers/interventions';
 
-export function RegisterList({ register, styles, today, selectedId, onSelect }: { register: InterventionCollection; styles: TypeStyle[]; today: string; selectedId: number | null; onSelect: (id: number) => void }) {
+export function RegisterList({
+  register,
+  styles,
+  today,
+  selectedId,
+  onSelect,
+}: {
+  register: InterventionCollection;
+  styles: TypeStyle[];
+  today: string;
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+}) {
   const colour = new Map(styles.map((s) => [s.slug, s.colour]));
   if (register.features.length === 0) return <p className="hint">The register is empty: add an intervention or import a file.</p>;
   return (
@@ -13,9 +25,22 @@ export function RegisterList({ register, styles, today, selectedId, onSelect }: 
         const status = interventionStatus(p, today);
         return (
           <li key={p.id}>
-            <button type="button" className={p.id === selectedId ? 'register-item selected' : 'register-item'} onClick={() => onSelect(p.id)} data-testid="register-item" data-id={p.id}>
+            <button
+              type="button"
+              className={p.id === selectedId ? 'register-item selected' : 'register-item'}
+              onClick={() => onSelect(p.id)}
+              data-testid="register-item"
+              data-id={p.id}
+            >
               <svg width={12} height={12} aria-hidden="true" className="type-dot">
-                <circle cx={6} cy={6} r={5} fill={status === 'ended' ? '#ffffff' : (colour.get(p.type) ?? UNKNOWN_TYPE_COLOUR)} stroke={colour.get(p.type) ?? UNKNOWN_TYPE_COLOUR} strokeWidth={2} />
+                <circle
+                  cx={6}
+                  cy={6}
+                  r={5}
+                  fill={status === 'ended' ? '#ffffff' : (colour.get(p.type) ?? UNKNOWN_TYPE_COLOUR)}
+                  stroke={colour.get(p.type) ?? UNKNOWN_TYPE_COLOUR}
+                  strokeWidth={2}
+                />
               </svg>
               <span className="register-name">{p.name}</span>
               <span className="register-meta">

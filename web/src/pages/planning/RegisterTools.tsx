@@ -9,7 +9,9 @@ import { importFormat } from '../../map/prepare/planning';
 
 function rowProblems(e: unknown): string[] {
   if (!(e instanceof ApiError) || !Array.isArray(e.details)) return [];
-  return (e.details as Array<{ row?: number; message?: string }>).slice(0, 8).map((d) => `row ${d.row ?? '?'}: ${d.message ?? ''}`);
+  return (e.details as Array<{ row?: number; message?: string }>)
+    .slice(0, 8)
+    .map((d) => `row ${d.row ?? '?'}: ${d.message ?? ''}`);
 }
 
 export function ImportInterventions({ types }: { types: InterventionType[] }) {
@@ -28,7 +30,9 @@ export function ImportInterventions({ types }: { types: InterventionType[] }) {
     setNote(null);
     try {
       const text = await file.text();
-      const r = await importFile.mutateAsync({ body: { format: importFormat(file.name, text), text, defaults: defaultType ? { type: defaultType } : {} } });
+      const r = await importFile.mutateAsync({
+        body: { format: importFormat(file.name, text), text, defaults: defaultType ? { type: defaultType } : {} },
+      });
       setNote(`Imported ${r.imported} intervention${r.imported === 1 ? '' : 's'}.`);
     } catch (err) {
       setError({ message: errorMessage(err), rows: rowProblems(err) });
@@ -41,10 +45,16 @@ export function ImportInterventions({ types }: { types: InterventionType[] }) {
     <form className="plan-form" onSubmit={run} data-testid="iv-import">
       <h3>Import</h3>
       <p className="hint">
-        CSV with <code>name, type, starts_on</code> (and optional <code>ends_on, owner, partner, notes</code>) and <code>lon, lat</code> or{' '}
-        <code>easting, northing</code>; or GeoJSON points/polygons with those properties. One bad row and nothing is imported.
+        CSV with <code>name, type, starts_on</code> (and optional <code>ends_on, owner, partner, notes</code>) and{' '}
+        <code>lon, lat</code> or <code>easting, northing</code>; or GeoJSON points/polygons with those properties. One bad row and
+        nothing is imported.
       </p>
-      <input type="file" accept=".csv,.geojson,.json,text/csv,application/geo+json,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="iv-import-file" />
+      <input
+        type="file"
+        accept=".csv,.geojson,.json,text/csv,application/geo+json,application/json"
+        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        data-testid="iv-import-file"
+      />
       <label className="field">
         <span>Type for rows without one</span>
         <select value={defaultType} onChange={(e) => setDefaultType(e.target.value)}>
@@ -108,7 +118,14 @@ export function AddType() {
     <form className="plan-form" onSubmit={run} data-testid="iv-add-type">
       <h3>New intervention type</h3>
       <div className="field-row">
-        <input required maxLength={100} placeholder="e.g. Street lighting" value={label} onChange={(e) => setLabel(e.target.value)} aria-label="Type label" />
+        <input
+          required
+          maxLength={100}
+          placeholder="e.g. Street lighting"
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          aria-label="Type label"
+        />
         <button type="submit" disabled={busy || !slug}>
           Add
         </button>

@@ -25,7 +25,8 @@ export function WalkingNetwork({ network, canManage }: { network: NetworkInfo | 
   const load = async (e: React.FormEvent) => {
     e.preventDefault();
     if (!file) return action.setError('Choose a GeoJSON file of walking network lines first.');
-    if (file.size > MAX_MB * 1024 * 1024) return action.setError(`The file is ${(file.size / 1024 / 1024).toFixed(1)} MB; at most ${MAX_MB} MB.`);
+    if (file.size > MAX_MB * 1024 * 1024)
+      return action.setError(`The file is ${(file.size / 1024 / 1024).toFixed(1)} MB; at most ${MAX_MB} MB.`);
     await action.run(
       async () => {
         let doc: unknown;
@@ -34,14 +35,19 @@ export function WalkingNetwork({ network, canManage }: { network: NetworkInfo | 
         } catch {
           throw new Error('The file is not valid JSON (GeoJSON expected).');
         }
-        return put.mutateAsync({ body: { name: file.name.replace(/\.(geo)?json$/i, '').slice(0, 200) || 'walking network', network: doc } });
+        return put.mutateAsync({
+          body: { name: file.name.replace(/\.(geo)?json$/i, '').slice(0, 200) || 'walking network', network: doc },
+        });
       },
       (r) => `Loaded “${r.network.name}”: ${r.network.lines.toLocaleString('en-GB')} lines.`,
     );
   };
 
   const remove = async () => {
-    await action.run(() => del.mutateAsync({}), () => 'Removed: coverage and outreach use straight lines.');
+    await action.run(
+      () => del.mutateAsync({}),
+      () => 'Removed: coverage and outreach use straight lines.',
+    );
   };
 
   return (
@@ -50,19 +56,29 @@ export function WalkingNetwork({ network, canManage }: { network: NetworkInfo | 
         <p className="hint">Distances: …</p>
       ) : network ? (
         <p className="hint" data-testid="walking-network-status">
-          <strong>Walking distances</strong> along “{network.name}” ({network.lines.toLocaleString('en-GB')} lines, loaded {network.loaded_at.slice(0, 10)}).
+          <strong>Walking distances</strong> along “{network.name}” ({network.lines.toLocaleString('en-GB')} lines, loaded{' '}
+          {network.loaded_at.slice(0, 10)}).
         </p>
       ) : (
         <p className="hint" data-testid="walking-network-status">
-          <strong>Straight-line distances</strong>: no walking network is loaded{canManage ? '; load one below' : ' (an analyst can load one)'}. A walk of the same length reaches less.
+          <strong>Straight-line distances</strong>: no walking network is loaded
+          {canManage ? '; load one below' : ' (an analyst can load one)'}. A walk of the same length reaches less.
         </p>
       )}
       {canManage && (
         <details>
           <summary>{network ? 'Replace or remove the walking network' : 'Load a walking network'}</summary>
           <form className="plan-form" onSubmit={load}>
-            <p className="hint">GeoJSON lines in WGS84 (e.g. footways and streets exported from OpenStreetMap); lines join where they share a vertex. Up to {MAX_MB} MB.</p>
-            <input type="file" accept=".geojson,.json,application/geo+json,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="walking-network-file" />
+            <p className="hint">
+              GeoJSON lines in WGS84 (e.g. footways and streets exported from OpenStreetMap); lines join where they share a
+              vertex. Up to {MAX_MB} MB.
+            </p>
+            <input
+              type="file"
+              accept=".geojson,.json,application/geo+json,application/json"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              data-testid="walking-network-file"
+            />
             <div className="field-row">
               <button type="submit" className="primary" disabled={action.busy} data-testid="walking-network-load">
                 {action.busy ? 'Working…' : network ? 'Replace' : 'Load'}

@@ -2,9 +2,30 @@
 // Pure (no MapLibre import), so the whole style is validated in Node (test/web-planning.test.ts).
 import type { LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
-import { CHB_SOURCE, PLAN_WARD_LABEL_SOURCE, PLAN_WARD_SOURCE, chbRegionLayers, chbSources, wardLabelLayers, wardLayers, type ChbLayerParams } from '../../map/layers/chb';
-import { INTERVENTION_SOURCE, interventionLayers, interventionSources, type InterventionLayerParams } from '../../map/layers/interventions';
-import { GAP_SOURCE, OUTREACH_SOURCE, PATROL_SOURCE, planOutputLayers, planOutputSources, type PlanOutputParams } from '../../map/layers/patrol';
+import {
+  CHB_SOURCE,
+  PLAN_WARD_LABEL_SOURCE,
+  PLAN_WARD_SOURCE,
+  chbRegionLayers,
+  chbSources,
+  wardLabelLayers,
+  wardLayers,
+  type ChbLayerParams,
+} from '../../map/layers/chb';
+import {
+  INTERVENTION_SOURCE,
+  interventionLayers,
+  interventionSources,
+  type InterventionLayerParams,
+} from '../../map/layers/interventions';
+import {
+  GAP_SOURCE,
+  OUTREACH_SOURCE,
+  PATROL_SOURCE,
+  planOutputLayers,
+  planOutputSources,
+  type PlanOutputParams,
+} from '../../map/layers/patrol';
 
 export interface PlanningLayerParams {
   wards: ChbLayerParams;
@@ -26,7 +47,15 @@ export function planningLayers(p: PlanningLayerParams): LayerSpecification[] {
   const out = planOutputLayers(p.outputs);
   const from = (src: string) => out.filter((l) => 'source' in l && l.source === src);
   const [gaps, patrol, outreach] = [from(GAP_SOURCE), from(PATROL_SOURCE), from(OUTREACH_SOURCE)];
-  return [...wardLayers(p.wards), ...chbRegionLayers(p.wards), ...gaps, ...patrol, ...wardLabelLayers(p.wards), ...interventionLayers(p.interventions), ...outreach];
+  return [
+    ...wardLayers(p.wards),
+    ...chbRegionLayers(p.wards),
+    ...gaps,
+    ...patrol,
+    ...wardLabelLayers(p.wards),
+    ...interventionLayers(p.interventions),
+    ...outreach,
+  ];
 }
 
 export function planningSources(data: Partial<Record<SourceKey, FeatureCollection>> = {}) {
@@ -36,4 +65,3 @@ export function planningSources(data: Partial<Record<SourceKey, FeatureCollectio
     ...planOutputSources({ gaps: data[GAP_SOURCE], patrol: data[PATROL_SOURCE], outreach: data[OUTREACH_SOURCE] }),
   };
 }
-

@@ -16,7 +16,10 @@ export function parsePlanningView(search: string): PlanningView {
   const tab = q.get('tab');
   const iv = q.get('iv');
   const id = iv && /^\d{1,9}$/.test(iv) ? Number(iv) : null;
-  return { tab: PLANNING_TABS.includes(tab as PlanningTab) ? (tab as PlanningTab) : 'register', interventionId: id && id > 0 ? id : null };
+  return {
+    tab: PLANNING_TABS.includes(tab as PlanningTab) ? (tab as PlanningTab) : 'register',
+    interventionId: id && id > 0 ? id : null,
+  };
 }
 
 export function formatPlanningView(v: PlanningView): string {
@@ -50,7 +53,8 @@ export function usePlanningView(): [PlanningView, (change: Partial<PlanningView>
   const view = useSyncExternalStore(subscribe, snapshot, snapshot);
   const set = useCallback((change: Partial<PlanningView>, push = false) => {
     const next = formatPlanningView({ ...snapshot(), ...change });
-    if (next !== window.location.search) window.history[push ? 'pushState' : 'replaceState'](null, '', `${window.location.pathname}${next}`);
+    if (next !== window.location.search)
+      window.history[push ? 'pushState' : 'replaceState'](null, '', `${window.location.pathname}${next}`);
     listeners.forEach((l) => l());
   }, []);
   return [view, set];

@@ -37,19 +37,30 @@ export function useMapBusy(controller: PlanningMapController | null, busy: boole
   }, [controller, busy]);
 }
 
-export function usePlanningMap(container: React.RefObject<HTMLDivElement | null>, config: AppConfig, handlers: PlanningMapEvents, opts: { attributionInMap?: boolean; fitWards?: boolean } = {}) {
+export function usePlanningMap(
+  container: React.RefObject<HTMLDivElement | null>,
+  config: AppConfig,
+  handlers: PlanningMapEvents,
+  opts: { attributionInMap?: boolean; fitWards?: boolean } = {},
+) {
   const [style, setStyle] = useState<{ style: StyleSpecification; note: string | null } | null>(null);
   const [controller, setController] = useState<PlanningMapController | null>(null);
   const events = useRef(handlers);
   events.current = handlers;
   // Read when the map is created: the page's choices for its lifetime.
-  const created = useRef({ attribution: config.attribution, attributionInMap: opts.attributionInMap, fitWards: opts.fitWards !== false });
+  const created = useRef({
+    attribution: config.attribution,
+    attributionInMap: opts.attributionInMap,
+    fitWards: opts.fitWards !== false,
+  });
   const wards = useWardAreas();
   const wardData = wards.data;
 
   useEffect(() => {
     let live = true;
-    void loadBaseStyle(config.basemapStyleUrl).then((r) => live && setStyle({ style: r.style, note: config.basemapStyleUrl ? r.fallbackReason : null }));
+    void loadBaseStyle(config.basemapStyleUrl).then(
+      (r) => live && setStyle({ style: r.style, note: config.basemapStyleUrl ? r.fallbackReason : null }),
+    );
     return () => {
       live = false;
     };

@@ -5,7 +5,15 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { useSignedIn } from '../../api/session-store';
 import { can } from '../../lib/can';
-import { dismissNotice, joinMeeting, leaveMeeting, resumeMeeting, startMeeting, useMeeting, viewChanged } from '../../lib/live-meeting';
+import {
+  dismissNotice,
+  joinMeeting,
+  leaveMeeting,
+  resumeMeeting,
+  startMeeting,
+  useMeeting,
+  viewChanged,
+} from '../../lib/live-meeting';
 import { useView } from '../../state/view-store';
 import './live.css';
 
@@ -46,7 +54,10 @@ export function MeetingBar({ large = false }: { large?: boolean }) {
     return (
       <div className={cls} data-testid="meeting-bar" role="status">
         <span>
-          Presenting · join code <strong className="join-code" data-testid="meeting-code">{meeting.meeting.code}</strong>
+          Presenting · join code{' '}
+          <strong className="join-code" data-testid="meeting-code">
+            {meeting.meeting.code}
+          </strong>
         </span>
         {meeting.error && <span className="error-text">Not sent: {meeting.error}</span>}
         <button type="button" onClick={() => run(() => leaveMeeting())} disabled={busy} data-testid="meeting-end">

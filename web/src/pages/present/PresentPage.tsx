@@ -59,14 +59,33 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
   const showHexes = hasLayer(view, 'hexes');
   const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
 
-  const areaClasses = useMemo(() => (stats.data ? classBreaks(stats.data.areas.map((a) => a.count), view.classMethod, 'count') : null), [stats.data, view.classMethod]);
+  const areaClasses = useMemo(
+    () =>
+      stats.data
+        ? classBreaks(
+            stats.data.areas.map((a) => a.count),
+            view.classMethod,
+            'count',
+          )
+        : null,
+    [stats.data, view.classMethod],
+  );
   const areaColours = useMemo(() => (areaClasses ? presentAreaColours(areaClasses.thresholds.length + 1) : []), [areaClasses]);
   const hexColours = useMemo(() => (hexes?.classes ? presentColours(hexes.classes.thresholds.length + 1) : []), [hexes?.classes]);
   const showFill = hasLayer(view, 'choropleth');
   const overlay: OverlayParams = useMemo(
     () => ({
       // Ward names are always drawn in presentation mode (nothing is hover-only).
-      areas: { metric: 'count', classes: areaClasses, colours: areaColours, showFill, showOutlines: true, showLabels: true, dimmed: showHexes, selectedCode: null },
+      areas: {
+        metric: 'count',
+        classes: areaClasses,
+        colours: areaColours,
+        showFill,
+        showOutlines: true,
+        showLabels: true,
+        dimmed: showHexes,
+        selectedCode: null,
+      },
       hexes: { visible: showHexes, classes: hexes?.classes ?? null, colours: hexColours, selectedH3: null },
       incidents: { visible: false },
     }),
@@ -76,7 +95,9 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
   useEffect(() => {
     if (!controller) return;
     let on = true;
-    void controller.track(loadBaseStyle(config.basemapStyleUrl)).then((r) => on && !r.fallbackReason && controller.setBaseStyle(r.style));
+    void controller
+      .track(loadBaseStyle(config.basemapStyleUrl))
+      .then((r) => on && !r.fallbackReason && controller.setBaseStyle(r.style));
     return () => {
       on = false;
     };

@@ -15,8 +15,10 @@ import type { HotspotInfo } from './use-hotspots';
 import type { HotspotView } from './hotspot-url';
 import { TimeProfile } from './TimeProfile';
 
-const value = (v: number | null | undefined, withheld: boolean) => (withheld || v === null ? WITHHELD : v === undefined ? '—' : formatCount(v));
-const harm = (v: number | null, withheld: boolean) => (withheld || v === null ? WITHHELD : v.toLocaleString('en-GB', { maximumFractionDigits: 1 }));
+const value = (v: number | null | undefined, withheld: boolean) =>
+  withheld || v === null ? WITHHELD : v === undefined ? '—' : formatCount(v);
+const harm = (v: number | null, withheld: boolean) =>
+  withheld || v === null ? WITHHELD : v.toLocaleString('en-GB', { maximumFractionDigits: 1 });
 
 function Figure({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -31,12 +33,30 @@ function GiFigures({ r, scores }: { r: HotspotRow; scores: boolean }) {
   const w = r.count === null || !!r.suppressed;
   return (
     <dl className="detail-figures" data-testid="hotspot-figures">
-      <Figure label="Incidents" testId="hs-count">{value(r.count, w)}</Figure>
-      <Figure label="Harm value" testId="hs-value">{harm(r.value, w)}</Figure>
-      {scores && <Figure label="Gi* z" testId="hs-z">{formatZ(r.gi_z)}</Figure>}
-      {scores && <Figure label="p (two-sided)" testId="hs-p">{formatP(r.p)}</Figure>}
-      {scores && <Figure label="Adjusted p" testId="hs-padj">{formatP(r.p_adjusted)}</Figure>}
-      <Figure label="Class" testId="hs-class">{HOT_COLD_LABELS[r.class]}</Figure>
+      <Figure label="Incidents" testId="hs-count">
+        {value(r.count, w)}
+      </Figure>
+      <Figure label="Harm value" testId="hs-value">
+        {harm(r.value, w)}
+      </Figure>
+      {scores && (
+        <Figure label="Gi* z" testId="hs-z">
+          {formatZ(r.gi_z)}
+        </Figure>
+      )}
+      {scores && (
+        <Figure label="p (two-sided)" testId="hs-p">
+          {formatP(r.p)}
+        </Figure>
+      )}
+      {scores && (
+        <Figure label="Adjusted p" testId="hs-padj">
+          {formatP(r.p_adjusted)}
+        </Figure>
+      )}
+      <Figure label="Class" testId="hs-class">
+        {HOT_COLD_LABELS[r.class]}
+      </Figure>
     </dl>
   );
 }
@@ -46,10 +66,20 @@ function EmergingFigures({ r, step }: { r: EmergingRow; step: number | null }) {
   const cls = step !== null ? r.class?.[step] : r.final.class;
   return (
     <dl className="detail-figures" data-testid="hotspot-figures">
-      <Figure label="Pattern" testId="hs-pattern">{EMERGING_LABELS[r.pattern]}</Figure>
-      <Figure label="Trend (Mann–Kendall)">{r.trend.z === null ? `p ${formatP(r.trend.p)}` : `z ${formatZ(r.trend.z)}, p ${formatP(r.trend.p)}`}</Figure>
-      <Figure label={step !== null ? 'Class this period' : 'Class, last period'} testId="hs-class">{cls ? HOT_COLD_LABELS[cls] : '—'}</Figure>
-      {z !== null && z !== undefined && <Figure label="Gi* z" testId="hs-z">{formatZ(z)}</Figure>}
+      <Figure label="Pattern" testId="hs-pattern">
+        {EMERGING_LABELS[r.pattern]}
+      </Figure>
+      <Figure label="Trend (Mann–Kendall)">
+        {r.trend.z === null ? `p ${formatP(r.trend.p)}` : `z ${formatZ(r.trend.z)}, p ${formatP(r.trend.p)}`}
+      </Figure>
+      <Figure label={step !== null ? 'Class this period' : 'Class, last period'} testId="hs-class">
+        {cls ? HOT_COLD_LABELS[cls] : '—'}
+      </Figure>
+      {z !== null && z !== undefined && (
+        <Figure label="Gi* z" testId="hs-z">
+          {formatZ(z)}
+        </Figure>
+      )}
       <Figure label="Periods hot / cold">{`${Math.round(r.hot_share * 100)}% / ${Math.round(r.cold_share * 100)}%`}</Figure>
     </dl>
   );
@@ -63,7 +93,9 @@ function ChangeFigures({ r, vs }: { r: ChangeRow; vs: HotspotView['vs'] }) {
   const cls = changeClass(cmp, r.current === null || other === null);
   return (
     <dl className="detail-figures" data-testid="hotspot-figures">
-      <Figure label="This window" testId="hs-count">{value(r.current, !!s?.current)}</Figure>
+      <Figure label="This window" testId="hs-count">
+        {value(r.current, !!s?.current)}
+      </Figure>
       <Figure label={vs === 'year_ago' ? 'A year earlier' : 'Previous window'}>{value(other, otherWithheld)}</Figure>
       <Figure label="Change">{CHANGE_LABELS[cls]}</Figure>
       <Figure label="p (C-test)">{cls === 'withheld' ? WITHHELD : formatP(cmp?.p)}</Figure>

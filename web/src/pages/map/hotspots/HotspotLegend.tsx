@@ -11,7 +11,19 @@ import { withheldNote } from '../../../lib/format';
 import type { HotspotInfo } from './use-hotspots';
 import type { HotspotView } from './hotspot-url';
 
-function Rows({ order, colours, labels, counts, testId }: { order: readonly string[]; colours: Record<string, string>; labels: Record<string, string>; counts: Record<string, number>; testId: string }) {
+function Rows({
+  order,
+  colours,
+  labels,
+  counts,
+  testId,
+}: {
+  order: readonly string[];
+  colours: Record<string, string>;
+  labels: Record<string, string>;
+  counts: Record<string, number>;
+  testId: string;
+}) {
   return (
     <ul className="legend-rows" data-testid={testId}>
       {order.map((k) => (
@@ -33,11 +45,19 @@ export function HotspotLegend({ info, hs, unitLabel }: { info: HotspotInfo; hs: 
   return (
     <div className="panel legend hotspot-legend" data-testid="hotspot-legend">
       <h2 className="panel-title">Legend</h2>
-      {!d && <p className="hint">{info.loading ? 'Computing…' : info.error ? 'No statistic (see the message on the map).' : ''}</p>}
+      {!d && (
+        <p className="hint">{info.loading ? 'Computing…' : info.error ? 'No statistic (see the message on the map).' : ''}</p>
+      )}
       {d?.mode === 'gi' && (
         <section>
           <h3>Gi* hot and cold spots ({unitLabel})</h3>
-          <Rows order={HOT_COLD_ORDER} colours={HOT_COLD_COLOURS} labels={HOT_COLD_LABELS} counts={info.tally} testId="legend-gi-classes" />
+          <Rows
+            order={HOT_COLD_ORDER}
+            colours={HOT_COLD_COLOURS}
+            labels={HOT_COLD_LABELS}
+            counts={info.tally}
+            testId="legend-gi-classes"
+          />
           <p className="hint">Confidence from the adjusted p-value (&lt; 0.01 / 0.05 / 0.10) and the sign of z.</p>
         </section>
       )}
@@ -52,7 +72,8 @@ export function HotspotLegend({ info, hs, unitLabel }: { info: HotspotInfo; hs: 
             testId="legend-emerging-patterns"
           />
           <p className="hint">
-            {d.meta.periods.length} {d.meta.period === '28d' ? '28-day' : d.meta.period} periods; trend: Mann–Kendall on each unit's z series (α = {d.meta.alpha}).
+            {d.meta.periods.length} {d.meta.period === '28d' ? '28-day' : d.meta.period} periods; trend: Mann–Kendall on each
+            unit's z series (α = {d.meta.alpha}).
           </p>
         </section>
       )}
@@ -63,17 +84,29 @@ export function HotspotLegend({ info, hs, unitLabel }: { info: HotspotInfo; hs: 
           </h3>
           {info.zScale ? (
             <div className="z-scale" data-testid="legend-z-scale">
-              <div className="z-ramp" style={{ background: `linear-gradient(to right, ${Z_RAMP.map(([, c]) => c).join(', ')})` }} />
+              <div
+                className="z-ramp"
+                style={{ background: `linear-gradient(to right, ${Z_RAMP.map(([, c]) => c).join(', ')})` }}
+              />
               <div className="z-ticks">
                 <span>z −{Math.abs(info.zScale[0]).toFixed(1)} (cold)</span>
                 <span>0</span>
                 <span>+{info.zScale[1].toFixed(1)} (hot)</span>
               </div>
-              <p className="hint">One fixed scale for all {d.meta.periods.length} periods (the largest |z| in the whole series), so a colour means the same z in every period.</p>
+              <p className="hint">
+                One fixed scale for all {d.meta.periods.length} periods (the largest |z| in the whole series), so a colour means
+                the same z in every period.
+              </p>
             </div>
           ) : (
             <>
-              <Rows order={HOT_COLD_ORDER} colours={HOT_COLD_COLOURS} labels={HOT_COLD_LABELS} counts={info.tally} testId="legend-gi-classes" />
+              <Rows
+                order={HOT_COLD_ORDER}
+                colours={HOT_COLD_COLOURS}
+                labels={HOT_COLD_LABELS}
+                counts={info.tally}
+                testId="legend-gi-classes"
+              />
               <p className="hint">Classes are the same in every period (z-scores are not shown to partners).</p>
             </>
           )}
@@ -82,7 +115,8 @@ export function HotspotLegend({ info, hs, unitLabel }: { info: HotspotInfo; hs: 
       {d?.mode === 'change' && (
         <section>
           <h3>
-            Change ({unitLabel}), {win(d.meta.window)} vs {hs.vs === 'year_ago' ? `a year earlier (${win(d.meta.year_ago)})` : `the previous window (${win(d.meta.previous)})`}
+            Change ({unitLabel}), {win(d.meta.window)} vs{' '}
+            {hs.vs === 'year_ago' ? `a year earlier (${win(d.meta.year_ago)})` : `the previous window (${win(d.meta.previous)})`}
           </h3>
           <Rows
             order={CHANGE_ORDER.filter((c) => c !== 'withheld' || info.tally.withheld)}
@@ -104,7 +138,9 @@ export function HotspotLegend({ info, hs, unitLabel }: { info: HotspotInfo; hs: 
         <div className="method-statement" data-testid="hotspot-method">
           {d.mode === 'change' ? (
             <>
-              <p>Test: {d.meta.method}, on {d.meta.test_on}</p>
+              <p>
+                Test: {d.meta.method}, on {d.meta.test_on}
+              </p>
               <p>Harm scheme: {describeScheme(d.meta.scheme)}</p>
             </>
           ) : (

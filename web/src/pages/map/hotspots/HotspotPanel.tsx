@@ -45,7 +45,8 @@ export function HotspotPanel({
   const hs = view.hotspot;
   const mode: Mode = hs.mode ?? (view.metric === 'rate' && hasPopulation ? 'rate' : 'count');
   const pick = (m: Mode) => {
-    if (m === 'count' || m === 'rate') updateView((v) => ({ ...v, metric: m, hotspot: { ...v.hotspot, mode: null, step: null } }), { push: true });
+    if (m === 'count' || m === 'rate')
+      updateView((v) => ({ ...v, metric: m, hotspot: { ...v.hotspot, mode: null, step: null } }), { push: true });
     else setHotspot({ mode: m }, true);
   };
   const scheme = schemes.find((s) => s.name === hs.weights);
@@ -73,7 +74,20 @@ export function HotspotPanel({
         <div className="hotspot-controls">
           <label className="field-inline">
             Units
-            <select value={hs.unit} onChange={(e) => updateView((v) => ({ ...v, selected: null, hotspot: { ...v.hotspot, step: null, unit: e.target.value as HotspotView['unit'] } }), { push: true })} data-testid="hotspot-unit">
+            <select
+              value={hs.unit}
+              onChange={(e) =>
+                updateView(
+                  (v) => ({
+                    ...v,
+                    selected: null,
+                    hotspot: { ...v.hotspot, step: null, unit: e.target.value as HotspotView['unit'] },
+                  }),
+                  { push: true },
+                )
+              }
+              data-testid="hotspot-unit"
+            >
               <option value="h3">H3 cells</option>
               <option value="area">{levelLabel}</option>
             </select>
@@ -98,7 +112,11 @@ export function HotspotPanel({
           {hs.mode !== 'change' && hs.unit === 'h3' && (
             <label className="field-inline">
               Neighbours
-              <select value={hs.k} onChange={(e) => setHotspot({ k: Number(e.target.value) as HotspotView['k'] })} data-testid="hotspot-k">
+              <select
+                value={hs.k}
+                onChange={(e) => setHotspot({ k: Number(e.target.value) as HotspotView['k'] })}
+                data-testid="hotspot-k"
+              >
                 {[1, 2, 3].map((k) => (
                   <option key={k} value={k}>
                     k-ring k = {k}
@@ -107,11 +125,17 @@ export function HotspotPanel({
               </select>
             </label>
           )}
-          {hs.mode !== 'change' && hs.unit === 'area' && <p className="hint">Neighbours: areas sharing a boundary (queen contiguity), self included.</p>}
+          {hs.mode !== 'change' && hs.unit === 'area' && (
+            <p className="hint">Neighbours: areas sharing a boundary (queen contiguity), self included.</p>
+          )}
           {hs.mode !== 'change' && (
             <label className="field-inline">
               Correction
-              <select value={hs.correction} onChange={(e) => setHotspot({ correction: e.target.value as HotspotView['correction'] })} data-testid="hotspot-correction">
+              <select
+                value={hs.correction}
+                onChange={(e) => setHotspot({ correction: e.target.value as HotspotView['correction'] })}
+                data-testid="hotspot-correction"
+              >
                 {CORRECTIONS.map((c) => (
                   <option key={c} value={c}>
                     {describeCorrection(c)}
@@ -123,7 +147,11 @@ export function HotspotPanel({
           {hs.mode === 'emerging' && (
             <label className="field-inline">
               Periods
-              <select value={hs.period} onChange={(e) => setHotspot({ period: e.target.value as PeriodKind })} data-testid="hotspot-period">
+              <select
+                value={hs.period}
+                onChange={(e) => setHotspot({ period: e.target.value as PeriodKind })}
+                data-testid="hotspot-period"
+              >
                 {PERIOD_KINDS.map((p) => (
                   <option key={p} value={p} disabled={monthOnly && (p === '28d' || p === 'week')}>
                     {PERIOD_LABELS[p]}
@@ -136,7 +164,11 @@ export function HotspotPanel({
           {hs.mode === 'change' && (
             <label className="field-inline">
               Compared with
-              <select value={hs.vs} onChange={(e) => setHotspot({ vs: e.target.value as HotspotView['vs'] })} data-testid="hotspot-vs">
+              <select
+                value={hs.vs}
+                onChange={(e) => setHotspot({ vs: e.target.value as HotspotView['vs'] })}
+                data-testid="hotspot-vs"
+              >
                 <option value="previous">the previous window</option>
                 <option value="year_ago">the same window a year earlier</option>
               </select>

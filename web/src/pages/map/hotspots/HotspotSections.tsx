@@ -46,7 +46,10 @@ export function useHotspots(
 ): Hotspots {
   const hs = view.hotspot;
   const res = view.hexRes === 'auto' ? (zoom === null ? null : hexResolutionForZoom(zoom)) : view.hexRes;
-  const unit = useMemo<UnitQuery | null>(() => (hs.unit === 'area' ? { level: view.level } : res === null ? null : { res }), [hs.unit, view.level, res]);
+  const unit = useMemo<UnitQuery | null>(
+    () => (hs.unit === 'area' ? { level: view.level } : res === null ? null : { res }),
+    [hs.unit, view.level, res],
+  );
   const info = useHotspotLayer(controller, hs, unit, filters, boundaries);
   const [monthOnly, setMonthOnly] = useState(false);
   useEffect(() => {
@@ -58,7 +61,10 @@ export function useHotspots(
   const sel = view.selected;
   const selectedId = sel ? (sel.kind === 'area' ? sel.code : sel.h3) : null;
   const z = info.zScale;
-  const layer = useMemo<HotspotLayerParams>(() => ({ mode: hs.mode, step, zScale: z, vs: hs.vs, selectedId }), [hs.mode, step, z, hs.vs, selectedId]);
+  const layer = useMemo<HotspotLayerParams>(
+    () => ({ mode: hs.mode, step, zScale: z, vs: hs.vs, selectedId }),
+    [hs.mode, step, z, hs.vs, selectedId],
+  );
   const unitLabel = hs.unit === 'area' ? levelLabel.toLowerCase() : res ? `H3 res ${res} cells` : 'H3 cells';
   const notice = info.errorCode === 'month_precision' ? null : info.error;
   return { active: hs.mode !== null, unit, unitLabel, info, layer, monthOnly, notice };
@@ -69,8 +75,8 @@ function MonthPrecision({ message }: { message: string }) {
   return (
     <div className="panel notice-panel" role="alert" data-testid="month-precision">
       <p>
-        <strong>28-day and weekly periods need dated records.</strong> These data have the month of each incident only (police.uk publishes the month, not the
-        day), so an incident cannot be placed in a 28-day or weekly period. Use months or quarters.
+        <strong>28-day and weekly periods need dated records.</strong> These data have the month of each incident only (police.uk
+        publishes the month, not the day), so an incident cannot be placed in a 28-day or weekly period. Use months or quarters.
       </p>
       <p className="hint">{message}</p>
       <div className="button-row">
@@ -116,7 +122,9 @@ export function HotspotLeft({
         monthOnly={hot.monthOnly}
         onSchemeLoaded={analyst ? loaded : undefined}
       />
-      {view.hotspot.mode === 'emerging' && hot.info.errorCode === 'month_precision' && <MonthPrecision message={hot.info.error ?? ''} />}
+      {view.hotspot.mode === 'emerging' && hot.info.errorCode === 'month_precision' && (
+        <MonthPrecision message={hot.info.error ?? ''} />
+      )}
       {d?.mode === 'emerging' && <Playback meta={d.meta} step={hot.layer.step} controller={controller} />}
       {hot.active && <HotspotLegend info={hot.info} hs={view.hotspot} unitLabel={hot.unitLabel} />}
     </>
@@ -141,7 +149,11 @@ export function HotspotRight({
   const pick = (u: { h3?: string; code?: string }) => {
     const b = unitBbox(u, hot.info.areas);
     const selected = u.h3 ? ({ kind: 'hex', h3: u.h3 } as const) : ({ kind: 'area', code: u.code! } as const);
-    if (b && u.h3 && view.camera) updateView({ selected, camera: { zoom: view.camera.zoom, lng: (b[0] + b[2]) / 2, lat: (b[1] + b[3]) / 2 } }, { push: true });
+    if (b && u.h3 && view.camera)
+      updateView(
+        { selected, camera: { zoom: view.camera.zoom, lng: (b[0] + b[2]) / 2, lat: (b[1] + b[3]) / 2 } },
+        { push: true },
+      );
     else {
       if (b && controller) controller.fitBounds(b, true);
       updateView({ selected }, { push: true });

@@ -12,7 +12,15 @@ const DWELL_MS = 900;
 
 const setStep = (step: number | null) => updateView((v) => ({ ...v, hotspot: { ...v.hotspot, step } }));
 
-export function Playback({ meta, step, controller }: { meta: EmergingMeta; step: number | null; controller: MapController | null }) {
+export function Playback({
+  meta,
+  step,
+  controller,
+}: {
+  meta: EmergingMeta;
+  step: number | null;
+  controller: MapController | null;
+}) {
   const [playing, setPlaying] = useState(false);
   const n = meta.periods.length;
   const current = step === null ? null : Math.min(step, n - 1);
@@ -42,7 +50,13 @@ export function Playback({ meta, step, controller }: { meta: EmergingMeta; step:
         <button type="button" onClick={() => setPlaying((p) => !p)} data-testid="playback-play" aria-pressed={playing}>
           {playing ? 'Pause' : 'Play'}
         </button>
-        <button type="button" disabled={current === null || current === 0} onClick={() => setStep(current === null ? 0 : current - 1)} data-testid="playback-prev" aria-label="Previous period">
+        <button
+          type="button"
+          disabled={current === null || current === 0}
+          onClick={() => setStep(current === null ? 0 : current - 1)}
+          data-testid="playback-prev"
+          aria-label="Previous period"
+        >
           ‹
         </button>
         <input
@@ -54,12 +68,20 @@ export function Playback({ meta, step, controller }: { meta: EmergingMeta; step:
           aria-label="Period"
           data-testid="playback-slider"
         />
-        <button type="button" disabled={current !== null && current >= n - 1} onClick={() => setStep(current === null ? 0 : current + 1)} data-testid="playback-next" aria-label="Next period">
+        <button
+          type="button"
+          disabled={current !== null && current >= n - 1}
+          onClick={() => setStep(current === null ? 0 : current + 1)}
+          data-testid="playback-next"
+          aria-label="Next period"
+        >
           ›
         </button>
       </div>
       <p className="playback-label" data-testid="playback-label">
-        {current === null ? `Pattern over ${n} periods` : `Period ${current + 1} of ${n}: ${periodLabel(meta.periods[current], meta.period)}`}
+        {current === null
+          ? `Pattern over ${n} periods`
+          : `Period ${current + 1} of ${n}: ${periodLabel(meta.periods[current], meta.period)}`}
       </p>
       {current !== null && (
         <button type="button" className="link" onClick={() => (setPlaying(false), setStep(null))} data-testid="playback-pattern">

@@ -30,16 +30,29 @@ export function SchemeUpload({ schemes, onLoaded }: { schemes: HarmScheme[]; onL
   const [fileKey, setFileKey] = useState(0);
   const action = useAction();
   const existing = schemes.find((s) => s.name === name);
-  const nameError = name && !SCHEME_NAME.test(name) ? 'lower-case letters, digits and hyphens, starting with a letter or digit' : existing?.origin === 'shipped' ? 'a shipped scheme: choose another name' : null;
+  const nameError =
+    name && !SCHEME_NAME.test(name)
+      ? 'lower-case letters, digits and hyphens, starting with a letter or digit'
+      : existing?.origin === 'shipped'
+        ? 'a shipped scheme: choose another name'
+        : null;
 
   const submit = () => {
     if (!file || !name || nameError) return;
     setProblems([]);
     void action.run(
       async () => {
-        if (file.size > MAX_SCHEME_CHARS) throw new Error(`${file.name} is ${formatBytes(file.size)}; a harm scheme CSV may hold at most ${MAX_SCHEME_CHARS.toLocaleString('en-GB')} characters.`);
+        if (file.size > MAX_SCHEME_CHARS)
+          throw new Error(
+            `${file.name} is ${formatBytes(file.size)}; a harm scheme CSV may hold at most ${MAX_SCHEME_CHARS.toLocaleString('en-GB')} characters.`,
+          );
         try {
-          const s = await uploadScheme(await file.text(), { name, label: label.trim() || undefined, version: version.trim() || undefined, source: source.trim() || undefined });
+          const s = await uploadScheme(await file.text(), {
+            name,
+            label: label.trim() || undefined,
+            version: version.trim() || undefined,
+            source: source.trim() || undefined,
+          });
           onLoaded(s);
           // Ready for another file; the note below says what was loaded.
           [setName, setLabel, setVersion, setSource].forEach((set) => set(''));
@@ -66,8 +79,8 @@ export function SchemeUpload({ schemes, onLoaded }: { schemes: HarmScheme[]; onL
         }}
       >
         <p className="hint">
-          A header <code>category,weight</code>, then one row per police.uk category (slug or name, e.g. <code>robbery,3</code>). Weights are numbers ≥ 0;
-          categories left out weigh 0.
+          A header <code>category,weight</code>, then one row per police.uk category (slug or name, e.g. <code>robbery,3</code>).
+          Weights are numbers ≥ 0; categories left out weigh 0.
         </p>
         <input
           key={fileKey}
@@ -84,7 +97,14 @@ export function SchemeUpload({ schemes, onLoaded }: { schemes: HarmScheme[]; onL
         />
         <label className="field">
           <span>Name</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. force-harm-2024" maxLength={64} required data-testid="scheme-name" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. force-harm-2024"
+            maxLength={64}
+            required
+            data-testid="scheme-name"
+          />
         </label>
         {nameError && (
           <p className="error-text" data-testid="scheme-name-error">
@@ -98,11 +118,23 @@ export function SchemeUpload({ schemes, onLoaded }: { schemes: HarmScheme[]; onL
         </label>
         <label className="field">
           <span>Version</span>
-          <input value={version} onChange={(e) => setVersion(e.target.value)} maxLength={64} placeholder="user" data-testid="scheme-version" />
+          <input
+            value={version}
+            onChange={(e) => setVersion(e.target.value)}
+            maxLength={64}
+            placeholder="user"
+            data-testid="scheme-version"
+          />
         </label>
         <label className="field">
           <span>Source</span>
-          <input value={source} onChange={(e) => setSource(e.target.value)} maxLength={500} placeholder="user-supplied CSV" data-testid="scheme-source" />
+          <input
+            value={source}
+            onChange={(e) => setSource(e.target.value)}
+            maxLength={500}
+            placeholder="user-supplied CSV"
+            data-testid="scheme-source"
+          />
         </label>
         <div className="form-actions">
           <button type="submit" disabled={!file || !name || !!nameError || action.busy} data-testid="scheme-submit">

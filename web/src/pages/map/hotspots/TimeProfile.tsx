@@ -16,7 +16,14 @@ export function TimeProfile({ profile }: { profile: ProfileResponse }) {
       <h3>Monthly incidents</h3>
       {bars.length > 0 && (
         <figure className="profile-months" data-testid="profile-months">
-          <svg width="100%" height={H} viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Monthly counts, maximum ${max ?? 'withheld'}`}>
+          <svg
+            width="100%"
+            height={H}
+            viewBox={`0 0 ${W} ${H}`}
+            preserveAspectRatio="none"
+            role="img"
+            aria-label={`Monthly counts, maximum ${max ?? 'withheld'}`}
+          >
             {bars.map((b) =>
               b.count === null ? (
                 <rect key={b.month} x={b.x} y={0} width={b.width} height={H} className="bar-withheld">

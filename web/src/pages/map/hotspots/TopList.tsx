@@ -39,7 +39,12 @@ export function TopList({
     <div className="panel top-list" data-testid="top-list">
       <div className="panel-head">
         <h2 className="panel-title">Top {n} hot spots</h2>
-        <select aria-label="List length" value={n} onChange={(e) => setHotspot({ top: Number(e.target.value) })} data-testid="top-n">
+        <select
+          aria-label="List length"
+          value={n}
+          onChange={(e) => setHotspot({ top: Number(e.target.value) })}
+          data-testid="top-n"
+        >
           {TOP_SIZES.map((s) => (
             <option key={s} value={s}>
               {s}
@@ -66,7 +71,13 @@ export function TopList({
           {rows.map((r) => {
             const id = unitId(r);
             return (
-              <tr key={id} className={id === selectedId ? 'selected' : ''} onClick={() => onPick(r)} data-testid="top-row" data-id={id}>
+              <tr
+                key={id}
+                className={id === selectedId ? 'selected' : ''}
+                onClick={() => onPick(r)}
+                data-testid="top-row"
+                data-id={id}
+              >
                 <td>{r.rank}</td>
                 <td className={cells ? 'top-name mono' : 'top-name'} title={id}>
                   {cells ? id : r.name}
@@ -90,8 +101,9 @@ export function TopList({
           title={`Export the top ${n} hot spots`}
           description={
             <>
-              The {n} {cells ? 'H3 cells (with their h3 index)' : 'areas'} ranked highest by Gi* z with count, harm value, {partner ? 'class (counts below the threshold withheld)' : 'z, p, adjusted p and class'};
-              the file states the method, neighbourhood, correction and harm scheme.
+              The {n} {cells ? 'H3 cells (with their h3 index)' : 'areas'} ranked highest by Gi* z with count, harm value,{' '}
+              {partner ? 'class (counts below the threshold withheld)' : 'z, p, adjusted p and class'}; the file states the
+              method, neighbourhood, correction and harm scheme.
             </>
           }
           formats={[

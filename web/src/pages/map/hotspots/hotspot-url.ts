@@ -2,7 +2,15 @@
 // change) on which units, with which harm scheme, neighbourhood, correction, period, playback step,
 // comparison and list length. Pure: parsed from and written into the map page's query (url-state.ts).
 // Only values that differ from the defaults are written.
-import { CORRECTIONS, DEFAULT_SCHEME, PERIOD_KINDS, SCHEME_NAME, type ChangeComparison, type Correction, type PeriodKind } from '../../../../../contract/hotspots';
+import {
+  CORRECTIONS,
+  DEFAULT_SCHEME,
+  PERIOD_KINDS,
+  SCHEME_NAME,
+  type ChangeComparison,
+  type Correction,
+  type PeriodKind,
+} from '../../../../../contract/hotspots';
 
 export type HotspotMode = 'gi' | 'emerging' | 'change';
 export type HotspotUnit = 'h3' | 'area';

@@ -5,7 +5,17 @@
 // none.
 import { useEffect, useMemo } from 'react';
 import { keepPreviousData } from '@tanstack/react-query';
-import { getChange, getEmerging, getHotspots, type ChangeMeta, type ChangeRow, type EmergingMeta, type EmergingRow, type HotspotMeta, type HotspotRow } from '../../../../../contract/hotspots';
+import {
+  getChange,
+  getEmerging,
+  getHotspots,
+  type ChangeMeta,
+  type ChangeRow,
+  type EmergingMeta,
+  type EmergingRow,
+  type HotspotMeta,
+  type HotspotRow,
+} from '../../../../../contract/hotspots';
 import { ApiError, type Filters } from '../../../api/client';
 import { rowsOf, statQuery, unitQuery, type UnitQuery } from '../../../api/hotspots';
 import { useRoute } from '../../../api/query';
@@ -56,26 +66,43 @@ export interface HotspotInfo {
 const NO_AREAS: AreaGeometries = new Map();
 
 /** `boundaries`: the polygons of the map's area level (null until loaded), the units when the statistic is on areas. */
-export function useHotspotLayer(controller: MapController | null, hs: HotspotView, unit: UnitQuery | null, filters: Filters | null, boundaries: AreaCollection | null): HotspotInfo {
+export function useHotspotLayer(
+  controller: MapController | null,
+  hs: HotspotView,
+  unit: UnitQuery | null,
+  filters: Filters | null,
+  boundaries: AreaCollection | null,
+): HotspotInfo {
   const level = unit && 'level' in unit ? unit.level : null;
   const areas = useMemo(() => (hs.mode && level && boundaries ? areaGeometries(boundaries) : null), [hs.mode, level, boundaries]);
   // Area statistics wait for the polygons.
   const ready = controller && unit && filters && (!level || areas) ? { unit, filters } : null;
   const stat = { weights: hs.weights, k: hs.k, correction: hs.correction };
   const keep = { placeholderData: keepPreviousData };
-  const gi = useRoute(getHotspots, ready && hs.mode === 'gi' ? { query: statQuery(ready.unit, ready.filters, stat) } : null, keep);
-  const emerging = useRoute(
-    getEmerging,
-    ready && hs.mode === 'emerging' ? { query: { ...statQuery(ready.unit, ready.filters, stat), period: hs.period, include: 'series' } } : null,
+  const gi = useRoute(
+    getHotspots,
+    ready && hs.mode === 'gi' ? { query: statQuery(ready.unit, ready.filters, stat) } : null,
     keep,
   );
-  const change = useRoute(getChange, ready && hs.mode === 'change' ? { query: { ...unitQuery(ready.unit, ready.filters), weights: hs.weights } } : null, keep);
+  const emerging = useRoute(
+    getEmerging,
+    ready && hs.mode === 'emerging'
+      ? { query: { ...statQuery(ready.unit, ready.filters, stat), period: hs.period, include: 'series' } }
+      : null,
+    keep,
+  );
+  const change = useRoute(
+    getChange,
+    ready && hs.mode === 'change' ? { query: { ...unitQuery(ready.unit, ready.filters), weights: hs.weights } } : null,
+    keep,
+  );
   const q = hs.mode === 'gi' ? gi : hs.mode === 'emerging' ? emerging : hs.mode === 'change' ? change : null;
   useTrackedFetching(controller, !!q?.isFetching);
 
   const data = useMemo((): HotspotData | null => {
     if (hs.mode === 'gi' && gi.data) return { mode: 'gi', meta: gi.data.meta, rows: rowsOf(gi.data) };
-    if (hs.mode === 'emerging' && emerging.data) return { mode: 'emerging', meta: emerging.data.meta, rows: rowsOf(emerging.data) };
+    if (hs.mode === 'emerging' && emerging.data)
+      return { mode: 'emerging', meta: emerging.data.meta, rows: rowsOf(emerging.data) };
     if (hs.mode === 'change' && change.data) return { mode: 'change', meta: change.data.meta, rows: rowsOf(change.data) };
     return null;
   }, [hs.mode, gi.data, emerging.data, change.data]);
@@ -96,9 +123,12 @@ export function useHotspotLayer(controller: MapController | null, hs: HotspotVie
   const counts = useMemo(() => {
     if (!data) return {};
     if (data.mode === 'gi') return tally(data.rows.map((r) => r.class));
-    if (data.mode === 'emerging') return tally(step === null ? data.rows.map((r) => r.pattern) : data.rows.map((r) => r.class?.[step] ?? 'not_significant'));
+    if (data.mode === 'emerging')
+      return tally(step === null ? data.rows.map((r) => r.pattern) : data.rows.map((r) => r.class?.[step] ?? 'not_significant'));
     const k = changeKey(hs.vs) === 'vs_year' ? 'vs_year_ago' : 'vs_previous';
-    return tally(data.rows.map((r) => changeClass(r[k], r.current === null || (k === 'vs_year_ago' ? r.year_ago : r.previous) === null)));
+    return tally(
+      data.rows.map((r) => changeClass(r[k], r.current === null || (k === 'vs_year_ago' ? r.year_ago : r.previous) === null)),
+    );
   }, [data, step, hs.vs]);
 
   return {
