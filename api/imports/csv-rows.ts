@@ -2,6 +2,7 @@
 // the header goes to `onHeader` (which may throw an ImportError), every data row to `onRow` with its line.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
@@ -21,7 +22,8 @@ export async function readCsvRows(
   const hash = crypto.createHash('sha256');
   const input = fs.createReadStream(file);
   input.on('data', (b) => hash.update(b as Buffer));
-  const parser = input.pipe(textGuard()).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }));
+  // pipeline, not pipe: an error of the guard reaches the parser (and so the loop reading it).
+  const parser = pipeline(input, textGuard(), parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }), () => undefined);
   let header = false;
   let rowsRead = 0;
   try {

@@ -250,6 +250,15 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     async function handle(fields: string[], line: number, last = false) {
       rowsRead++;
       const n = header!.length;
+      if (o.exactHeader) {
+        // police.uk files have no line breaks inside fields: a record spanning lines is two rows joined by
+        // stray quotes (issue 15), not one incident.
+        const breaks = fields.reduce((a, f) => a + (f.includes('\n') ? f.split('\n').length - 1 : 0), 0);
+        if (breaks) {
+          addReject({ line: line - breaks, code: 'quoted_newline', reason: `lines ${line - breaks}–${line} were read as one record: a quote opened on line ${line - breaks} closes on line ${line} (police.uk files have no line breaks inside fields; a stray quote?)`, raw: fields.join(',') });
+          return;
+        }
+      }
       if (fields.length !== n) {
         const truncated = last && fields.length < n;
         addReject({

@@ -8,6 +8,7 @@
 // the borough's school journeys). All or nothing: one transaction.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { GeoJsonSyntaxError, readGeoJson as streamGeoJson, type GeoJsonRead } from './geojson-reader.js';
 import type { Db } from '../db/index.js';
@@ -94,7 +95,8 @@ const isClosed = (s: string | undefined) => /^closed\b/i.test((s ?? '').trim());
 async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects: Reject[]) {
   const input = fs.createReadStream(file);
   input.on('data', (b) => hash.update(b as Buffer));
-  const parser = input.pipe(textGuard()).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }));
+  // pipeline, not pipe: an error of the guard reaches the parser (and so the loop reading it).
+  const parser = pipeline(input, textGuard(), parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }), () => undefined);
   let header: string[] | undefined;
   let idI = -1, nameI = -1, xI = -1, yI = -1, statusI = -1;
   let crs: Crs = 'EPSG:27700';
