@@ -1,8 +1,8 @@
 // Turning one CSV row into an incident record, under a column mapping. Pure: no I/O.
 import { z } from 'zod';
 import { matchCategory, type CategoryMatch } from './categories.js';
-import { bngToWgs84, inBngRange } from './crs.js';
-import { parseWhen, type TimePrecision } from './dates.js';
+import { bngToWgs84, GB_WGS84_BOUNDS, inBngRange, inGreatBritain } from './crs.js';
+import { instantToLondon, parseWhen, type TimePrecision } from './dates.js';
 import { cellsFor } from './h3.js';
 import { normaliseOffenceCode } from './harm/offence-codes.js';
 
@@ -90,23 +90,40 @@ export interface IncidentRecord {
   /** Home Office offence code, normalised ("8N"); null when not mapped or empty. */
   offenceCode: string | null;
   h3: [string, string, string, string];
+  /** Mapped columns whose text was longer than stored and was cut (reported in the import summary). */
+  truncated?: string[];
 }
 
 export type RowResult = { ok: true; rec: IncidentRecord } | { ok: false; code: string; reason: string };
 
 const reject = (code: string, reason: string): RowResult => ({ ok: false, code, reason });
 const NUM = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-const opt = (v: string | undefined, max = 200) => {
-  const t = v?.trim();
-  return t ? t.slice(0, max) : null;
-};
 
-export function toIncident(fields: string[], rm: ResolvedMapping): RowResult {
+/**
+ * The latest date a row may have, for an import on `now` (Europe/London civil time): a day ahead (clocks and
+ * time zones), and for a month-only date the import's own month. A later date is a typing error (2099-01)
+ * that would move every view's default window.
+ */
+export function latestDates(now: Date = new Date()): { civil: string; month: string } {
+  const civil = instantToLondon(now.getTime() + 86_400_000);
+  return { civil, month: `${instantToLondon(now.getTime()).slice(0, 7)}-01 00:00:00` };
+}
+
+export function toIncident(fields: string[], rm: ResolvedMapping, latest = latestDates()): RowResult {
   const { mapping: m, index } = rm;
   const get = (k: keyof IncidentMapping) => (index[k] === undefined ? undefined : fields[index[k]!]);
+  const truncated: string[] = [];
+  const opt = (k: keyof IncidentMapping, max = 200) => {
+    const t = get(k)?.trim();
+    if (t && t.length > max) truncated.push(String(k));
+    return t ? t.slice(0, max) : null;
+  };
 
   const when = parseWhen(get('date') ?? '', get('time'));
   if (typeof when === 'string') return reject('bad_date', when);
+  if (when.precision === 'month' ? when.civil > latest.month : when.civil > latest.civil) {
+    return reject('future_date', `${when.precision === 'month' ? 'month' : 'date'} "${(get('date') ?? '').trim().slice(0, 30)}" is in the future (after ${when.precision === 'month' ? latest.month.slice(0, 7) : latest.civil.slice(0, 10)})`);
+  }
 
   const category = matchCategory(get('category') ?? '');
   if (!category) return reject('no_category', 'empty category');
@@ -119,6 +136,9 @@ export function toIncident(fields: string[], rm: ResolvedMapping): RowResult {
     [lon, lat] = [+xs, +ys];
     if (lon < -180 || lon > 180 || lat < -90 || lat > 90) return reject('bad_coordinates', `coordinates out of range for WGS84 (lon ${lon}, lat ${lat})`);
     if (lon === 0 && lat === 0) return reject('no_location', 'location is 0,0 (a missing location)');
+    if (!inGreatBritain(lon, lat) && inGreatBritain(lat, lon)) {
+      return reject('swapped_coordinates', `longitude ${lon} and latitude ${lat} look swapped (in Great Britain the latitude is ${GB_WGS84_BOUNDS.minLat}–${GB_WGS84_BOUNDS.maxLat} and the longitude ${GB_WGS84_BOUNDS.minLon}–${GB_WGS84_BOUNDS.maxLon}); check the mapping or the file`);
+    }
   } else {
     const es = get('easting')!.trim(), ns = get('northing')!.trim();
     if (!es && !ns) return reject('no_location', 'no location (empty easting and northing)');
@@ -133,11 +153,11 @@ export function toIncident(fields: string[], rm: ResolvedMapping): RowResult {
 
   // An offence code that is not a Home Office code shape is a rejected row: it would otherwise be weighed
   // silently by its category. (Codes of the right shape that no scheme lists are reported by the importer.)
-  const codeText = opt(get('offenceCode'), 20);
+  const codeText = opt('offenceCode', 20);
   const offenceCode = codeText === null ? null : normaliseOffenceCode(codeText);
   if (codeText !== null && offenceCode === null) return reject('bad_offence_code', `"${codeText}" is not a Home Office offence code (e.g. 8N, 008N, 105A, 4.10)`);
 
-  const sourceId = opt(get('id'), 120);
+  const sourceId = opt('id', 120);
   const naturalKey = sourceId !== null ? `id\u001f${sourceId}` : `row\u001f${fields.join('\u001f')}`;
   return {
     ok: true,
@@ -150,12 +170,13 @@ export function toIncident(fields: string[], rm: ResolvedMapping): RowResult {
       lon,
       lat,
       locationPrecision: m.locationPrecision,
-      locationText: opt(get('location')),
-      ageBand: opt(get('ageBand'), 40),
-      outcome: opt(get('outcome')),
-      lsoaGiven: opt(get('lsoa'), 20),
+      locationText: opt('location'),
+      ageBand: opt('ageBand', 40),
+      outcome: opt('outcome'),
+      lsoaGiven: opt('lsoa', 20),
       offenceCode,
       h3: cellsFor(lat, lon),
+      ...(truncated.length ? { truncated } : {}),
     },
   };
 }

@@ -78,12 +78,18 @@ function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean)
   if (x.status === 'failed') {
     console.error(`Import ${x.batchId} FAILED: ${x.error?.message}${x.error?.line ? ` (line ${x.error.line})` : ''}\nNothing was changed.`);
     const removal = removalOf(x);
-    if (removal) {
+    const rejected = (removal as { rejected?: { reason: string }[]; rejected_count?: number } | null)?.rejected;
+    if (rejected?.length) {
+      console.error(`\nFeatures that could not be used (${(removal as { rejected_count?: number }).rejected_count}):`);
+      for (const r of rejected.slice(0, 50)) console.error(`  ${r.reason}`);
+    }
+    if (removal && removal.remove_count) {
       console.error(`\nAreas at level "${removal.level}" that replacing would remove (${removal.remove_count}):`);
       for (const a of removal.remove) console.error(`  ${a.code}  ${a.name}`);
       if (removal.remove_count > removal.remove.length) console.error(`  ... and ${removal.remove_count - removal.remove.length} more`);
       console.error('Run again with --replace to replace them, or give the level this file holds (--level).');
     }
+    if (rejected?.length) console.error('Fix the file, or run again with --replace to load the usable features without them.');
   } else {
     console.log(`Import ${x.batchId} (${x.kind}) of ${x.fileName}: committed.`);
     console.log(`  rows read ${x.rowsRead}, imported ${x.imported}, duplicates ${x.duplicates}, rejected ${x.rejected}` +

@@ -8,9 +8,10 @@ import type { ImportPhase } from '../../contract/imports.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Db, Queryable } from '../db/index.js';
-import { resolveMapping, toIncident, type IncidentMapping, type IncidentRecord } from '../../geodata/incident-rows.js';
+import { latestDates, resolveMapping, toIncident, type IncidentMapping, type IncidentRecord } from '../../geodata/incident-rows.js';
 import { MAX_STORED_REJECTS, ownBatch, type ImportSummary, type Reject } from './batches.js';
-import { fastRecords } from './fast-records.js';
+import { CsvFileError, fastRecords } from './fast-records.js';
+import { describeHeaderDifference } from '../../geodata/csv-header.js';
 import { ImportError } from './errors.js';
 import type { ImportKind } from '../../contract/imports.js';
 import { CoverageTracker } from '../coverage/record.js';
@@ -165,14 +166,17 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   const codesSeen = new Map<string, { rows: number; firstLine: number }>();
   let rowsRead = 0;
   let staged = 0;
+  const truncatedFields = { rows: 0, firstLine: undefined as number | undefined, fields: new Set<string>() };
+  const latest = latestDates();
   // Malformed records (e.g. an unclosed quote where the file was cut off) are rejected, not fatal.
   const parser = fastRecords(hashed(), (e) => {
     rowsRead++;
     const truncated = e.code === 'CSV_QUOTE_NOT_CLOSED';
+    const own = e.code === 'unclosed_quote' || e.code === 'record_too_long' || e.code === 'bad_encoding';
     addReject({
       line: e.lines ?? 0,
-      code: truncated ? 'truncated' : 'bad_csv_row',
-      reason: truncated ? 'truncated last line (an unclosed quote at the end of the file)' : `unreadable CSV record: ${e.message}`,
+      code: truncated ? 'truncated' : own ? e.code! : 'bad_csv_row',
+      reason: truncated ? 'truncated last line (an unclosed quote at the end of the file)' : own ? e.message : `unreadable CSV record: ${e.message}`,
     });
   });
   const coverage = new CoverageTracker();
@@ -224,7 +228,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
           if (!header) {
             header = record.map((h) => h.trim());
             if (o.exactHeader && (header.length !== o.exactHeader.length || header.some((h, i) => h !== o.exactHeader![i]))) {
-              fail('bad_header', `This is not a police.uk street CSV: expected the header "${o.exactHeader.join(',')}" but found "${header.join(',')}".`, 1);
+              fail('bad_header', `This is not a police.uk street CSV: ${describeHeaderDifference(header, o.exactHeader)}`, 1);
             }
             rm = resolveMapping(o.mapping, header);
             if (!o.publishedFor) fallsWithin = header.indexOf('Falls within');
@@ -236,6 +240,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         }
       } catch (e) {
         if (e instanceof ImportError) throw e;
+        if (e instanceof CsvFileError) fail(e.code, e.message, e.lines);
         fail('bad_csv', `The CSV could not be read: ${(e as Error).message}`, (e as { lines?: number }).lines);
       }
       if (!header) fail('empty_file', 'The file has no rows.');
@@ -246,6 +251,15 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     async function handle(fields: string[], line: number, last = false) {
       rowsRead++;
       const n = header!.length;
+      if (o.exactHeader) {
+        // police.uk files have no line breaks inside fields: a record spanning lines is two rows joined by
+        // stray quotes (issue 15), not one incident.
+        const breaks = fields.reduce((a, f) => a + (f.includes('\n') ? f.split('\n').length - 1 : 0), 0);
+        if (breaks) {
+          addReject({ line: line - breaks, code: 'quoted_newline', reason: `lines ${line - breaks}–${line} were read as one record: a quote opened on line ${line - breaks} closes on line ${line} (police.uk files have no line breaks inside fields; a stray quote?)`, raw: fields.join(',') });
+          return;
+        }
+      }
       if (fields.length !== n) {
         const truncated = last && fields.length < n;
         addReject({
@@ -256,12 +270,17 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         });
         return;
       }
-      const r = toIncident(fields, rm as Exclude<typeof rm, string | undefined>);
+      const r = toIncident(fields, rm as Exclude<typeof rm, string | undefined>, latest);
       if (!r.ok) {
         addReject({ line, code: r.code, reason: r.reason, raw: fields.join(',') });
         return;
       }
       const rec = r.rec;
+      if (rec.truncated) {
+        truncatedFields.rows++;
+        truncatedFields.firstLine ??= line;
+        for (const f of rec.truncated) truncatedFields.fields.add(f);
+      }
       coverage.add(rec.occurredAt, rec.precision, rec.category.slug);
       if (fallsWithin >= 0) coverage.publishedFor(fields[fallsWithin]);
       if (!categoriesSeen.has(rec.category.slug)) {
@@ -318,6 +337,8 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       dataset: o.dataset,
       sha256: hash.digest('hex'),
       rejectsByReason: rejectsByCode,
+      // Texts longer than stored are cut (a warning, not a reject): which columns, how many rows, the first line.
+      ...(truncatedFields.rows ? { truncatedFields: { rows: truncatedFields.rows, first_line: truncatedFields.firstLine, columns: [...truncatedFields.fields].sort(), note: 'texts longer than stored (location, outcome 200 characters; id 120; age band 40; LSOA 20) were cut' } } : {}),
       repeatedSourceIds: { ids: result.rep.ids, rows: result.rep.rows, counted: 'each row is counted as a separate offence' },
       categories: [...categoriesSeen.keys()].sort(),
       ...(o.mapping.offenceCode ? { offenceCodes: offenceCodeSummary(codesSeen) } : {}),

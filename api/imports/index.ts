@@ -5,6 +5,7 @@ import { isDatabaseUnavailable, type Db } from '../db/index.js';
 import {
   incidentMappingSchema, parseMappingString, POLICE_UK_API_MAPPING, POLICE_UK_STREET_MAPPING, type IncidentMapping,
 } from '../../geodata/incident-rows.js';
+import { describeHeaderDifference, resemblesHeader } from '../../geodata/csv-header.js';
 import { createBatch, finishBatch, reclaimSpace, releaseBatch, type ImportSummary } from './batches.js';
 import { importWardCounts } from './area-counts.js';
 import { importBoundaries } from './boundaries.js';
@@ -118,9 +119,14 @@ async function runImport(db: Db, file: string, opts: ImportOptions, batchId: num
     if (opts.kind === 'boundaries' && s.format === 'csv') throw new ImportError('wrong_kind', 'Boundaries must be GeoJSON or TopoJSON, but this is a CSV file.');
     if (!opts.kind) {
       if (!s.kind && !opts.mapping) {
+        if (resemblesHeader(s.header!, POLICE_UK_HEADER)) {
+          throw new ImportError('bad_header', `This looks like a police.uk street CSV, but ${describeHeaderDifference(s.header!, POLICE_UK_HEADER) || 'its header differs from the police.uk header'}`, 1);
+        }
         throw new ImportError('unknown_kind', `Cannot tell what this CSV holds from its header (${s.header!.slice(0, 12).join(', ')}). Give the kind, and for incidents a column mapping.`);
       }
       kind = s.kind ?? 'incidents_csv';
+      // A level or code field is said only of boundaries: a file of Points is then not taken for transport hubs.
+      if (kind === 'hubs' && (opts.level || opts.codeField)) kind = 'boundaries';
     }
     if (kind === 'boundaries') {
       summary = await importBoundaries(db, file, { batchId, fileName, level: opts.level, codeField: opts.codeField, nameField: opts.nameField, crs: opts.crs, object: opts.object, label: opts.label, replace: opts.replace, source: opts.source });

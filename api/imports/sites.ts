@@ -8,12 +8,15 @@
 // the borough's school journeys). All or nothing: one transaction.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { GeoJsonSyntaxError, readGeoJson as streamGeoJson, type GeoJsonRead } from './geojson-reader.js';
 import type { Db } from '../db/index.js';
-import { bngToWgs84, inBngRange, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
+import { bngToWgs84, inBngRange, inGreatBritain, inWgs84Range, parseCrsName, type Crs } from '../../geodata/crs.js';
 import { ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { ImportError } from './errors.js';
+import { csvReadError, textGuard } from './csv-rows.js';
+import { MAX_RECORD_BYTES } from './fast-records.js';
 
 export type SiteImportKind = 'schools' | 'hubs';
 
@@ -74,6 +77,7 @@ function locate(x: string, y: string, crs: Crs): { lon: number; lat: number } | 
     return { lon, lat };
   }
   if (!inWgs84Range(a, b)) return { code: 'bad_coordinates', reason: `longitude/latitude ${a}, ${b} are out of range` };
+  if (!inGreatBritain(a, b) && inGreatBritain(b, a)) return { code: 'swapped_coordinates', reason: `longitude ${a} and latitude ${b} look swapped (Great Britain is at latitude 49.8–61, longitude -9–2.1)` };
   return { lon: a, lat: b };
 }
 
@@ -91,7 +95,8 @@ const isClosed = (s: string | undefined) => /^closed\b/i.test((s ?? '').trim());
 async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects: Reject[]) {
   const input = fs.createReadStream(file);
   input.on('data', (b) => hash.update(b as Buffer));
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  // pipeline, not pipe: an error of the guard reaches the parser (and so the loop reading it).
+  const parser = pipeline(input, textGuard(), parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }), () => undefined);
   let header: string[] | undefined;
   let idI = -1, nameI = -1, xI = -1, yI = -1, statusI = -1;
   let crs: Crs = 'EPSG:27700';
@@ -134,8 +139,7 @@ async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects:
       out.push({ line, sourceId, name: name.slice(0, 200), attributes, ...loc, raw });
     }
   } catch (e) {
-    if (e instanceof ImportError) throw e;
-    throw new ImportError('bad_csv', `The CSV could not be read: ${(e as Error).message}`);
+    throw csvReadError(e);
   }
   if (!header) throw new ImportError('empty_file', 'The file has no rows.');
   return { candidates: out, rowsRead };

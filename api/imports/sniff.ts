@@ -77,6 +77,9 @@ export async function sniff(file: string): Promise<Sniffed> {
     for (const [magic, what] of MAGIC) {
       if (magic.every((b, i) => buf[i] === b)) throw new ImportError('binary_file', `This is ${what}, not a CSV or GeoJSON file.`);
     }
+    if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff) || looksUtf16(buf)) {
+      throw new ImportError('utf16', 'This file is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8. Save it as UTF-8 ("CSV UTF-8" in Excel) and try again.');
+    }
     if (buf.includes(0)) throw new ImportError('binary_file', 'This is a binary file (it contains NUL bytes), not a CSV or GeoJSON file.');
     let text: string;
     try {
@@ -86,8 +89,18 @@ export async function sniff(file: string): Promise<Sniffed> {
     }
     text = text.replace(/^\uFEFF/, '');
     const first = text.trimStart()[0];
+    if (first === '"' && size <= buf.length && isJsonString(text.trim())) {
+      throw new ImportError('bad_json', 'This file is a JSON string (its text is in quotes), not a GeoJSON object or a CSV. Was it encoded twice?');
+    }
     // GeoJSON of Points (and no polygons in the first 64 KB): transport hubs; anything else: boundaries.
     if (first === '{' || first === '[') return { format: 'json', size, kind: /"Point"/.test(text) && !/"(Multi)?Polygon"|"Topology"/.test(text) ? 'hubs' : 'boundaries' };
+    if (/^sep=.?\r?$/i.test(text.slice(0, text.search(/\n|$/)))) {
+      throw new ImportError('excel_sep_line', `The first line is Excel's "${text.slice(0, 5)}" hint, not the header. Delete that line (or save the file again as "CSV UTF-8") so that the header comes first.`, 1);
+    }
+    const cr = text.indexOf('\r');
+    if (cr >= 0 && text[cr + 1] !== '\n' && text.indexOf('\n') < 0) {
+      throw new ImportError('cr_line_endings', 'The lines of this file end in CR only (old Mac line endings). Save it again with Windows (CRLF) or Unix (LF) line endings.', 1);
+    }
     const nl = text.search(/\r?\n/);
     if (nl < 0 && size > buf.length) throw new ImportError('bad_header', 'The first line is longer than 64 KB; this does not look like a CSV file.');
     const header = parseHeaderLine(nl < 0 ? text : text.slice(0, nl));
@@ -95,5 +108,25 @@ export async function sniff(file: string): Promise<Sniffed> {
     return { format: 'csv', size, header, kind: detectCsvKind(header) };
   } finally {
     await fh.close();
+  }
+}
+
+/** UTF-16 without a byte order mark: ASCII text with every other byte NUL. */
+function looksUtf16(b: Buffer) {
+  const n = Math.min(b.length, 200) & ~1;
+  if (n < 8) return false;
+  let even = 0, odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) even++;
+    if (b[i + 1] === 0) odd++;
+  }
+  return even > n * 0.4 || odd > n * 0.4;
+}
+
+function isJsonString(t: string) {
+  try {
+    return typeof JSON.parse(t) === 'string';
+  } catch {
+    return false;
   }
 }
