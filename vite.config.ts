@@ -14,6 +14,7 @@ import react from '@vitejs/plugin-react';
 // (opening a database, importing a file, a child process), which takes many times longer on a loaded machine.
 const UNIT = [
   'aggregates-window',
+  'bad-input-properties',
   'csv-reader',
   'demo-synthetic',
   'geodata',
