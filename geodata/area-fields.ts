@@ -1,7 +1,15 @@
 // Recognising ONS-style area code/name fields (WD22CD/WD22NM, LSOA21CD/LSOA21NM, LAD23CD, ...) and the
 // area level they imply. Pure: used by the importer (api/imports) and by the import page (web), which
 // pre-fills the level from what the file holds instead of a fixed default.
-const LEVEL_BY_PREFIX: Record<string, string> = { WD: 'ward', LSOA: 'lsoa', MSOA: 'msoa', LAD: 'lad', OA: 'oa', CTY: 'county', PCON: 'pcon' };
+const LEVEL_BY_PREFIX: Record<string, string> = {
+  WD: 'ward',
+  LSOA: 'lsoa',
+  MSOA: 'msoa',
+  LAD: 'lad',
+  OA: 'oa',
+  CTY: 'county',
+  PCON: 'pcon',
+};
 
 export function detectCodeField(fields: string[]): { code?: string; name?: string; level?: string } {
   for (const f of fields) {
@@ -29,7 +37,8 @@ export function firstFeatureProperties(head: string): string[] | null {
   if (rel < 0) return null;
   const at = Math.max(0, features) + rel;
   const start = head.indexOf('{', at);
-  let depth = 0, inStr = false;
+  let depth = 0,
+    inStr = false;
   for (let i = start; i < head.length; i++) {
     const ch = head[i];
     if (inStr) {

@@ -28,7 +28,8 @@ export function wgs84ToBng(lon: number, lat: number): [number, number] {
 /** Recognise a CRS name as written in GeoJSON `crs` members, .prj-less files and options. */
 export function parseCrsName(name: string): Crs | undefined {
   const n = name.trim().toUpperCase();
-  if (/^(EPSG:+4326|URN:OGC:DEF:CRS:EPSG:[0-9.]*:4326|URN:OGC:DEF:CRS:OGC:1\.3:CRS84|CRS84|WGS84|OGC:CRS84)$/.test(n)) return 'EPSG:4326';
+  if (/^(EPSG:+4326|URN:OGC:DEF:CRS:EPSG:[0-9.]*:4326|URN:OGC:DEF:CRS:OGC:1\.3:CRS84|CRS84|WGS84|OGC:CRS84)$/.test(n))
+    return 'EPSG:4326';
   if (/^(EPSG:+27700|URN:OGC:DEF:CRS:EPSG:[0-9.]*:27700|BNG|OSGB36)$/.test(n)) return 'EPSG:27700';
   return undefined;
 }

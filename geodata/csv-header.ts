@@ -1,7 +1,11 @@
 // How a CSV header differs from the one a format requires (police.uk street files): which columns are
 // missing, extra, renamed, in another case or in another order. Pure: no I/O.
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
 
 /** True when a header shares at least half of `expected`'s columns (ignoring case, spaces and _): "meant to be" that format. */
 export function resemblesHeader(header: string[], expected: string[]): boolean {
@@ -19,7 +23,9 @@ export function describeHeaderDifference(header: string[], expected: string[]): 
   for (const h of header) if (!byNorm.has(norm(h))) byNorm.set(norm(h), h);
   const expNorm = new Set(expected.map(norm));
   const missing = expected.filter((e) => !exact.has(e) && !byNorm.has(norm(e)));
-  const cased = expected.filter((e) => !exact.has(e) && byNorm.has(norm(e))).map((e) => `"${byNorm.get(norm(e))}" should be "${e}"`);
+  const cased = expected
+    .filter((e) => !exact.has(e) && byNorm.has(norm(e)))
+    .map((e) => `"${byNorm.get(norm(e))}" should be "${e}"`);
   const extra = header.filter((h) => !expNorm.has(norm(h)));
   // A missing column where an extra one stands is (probably) renamed.
   const renamed: string[] = [];
@@ -43,6 +49,8 @@ export function describeHeaderDifference(header: string[], expected: string[]): 
     if (order.some((h, i) => h !== expected[i])) parts.push(`the columns are in another order (expected ${list(expected)})`);
   }
   if (!parts.length) return '';
-  return `its header differs from the police.uk header (${header.length} columns, expected ${expected.length}) — ${parts.join('; ')}. ` +
-    'Use the original police.uk file, or import it as incidents with a column mapping.';
+  return (
+    `its header differs from the police.uk header (${header.length} columns, expected ${expected.length}) — ${parts.join('; ')}. ` +
+    'Use the original police.uk file, or import it as incidents with a column mapping.'
+  );
 }

@@ -16,7 +16,13 @@ function validYmd(y: number, m: number, d: number) {
 
 const londonParts = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
-  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
 });
 
 /** An absolute instant → Europe/London civil time. */
@@ -36,12 +42,19 @@ export function parseWhen(dateRaw: string, timeRaw?: string): When | string {
   if (!s) return 'empty date';
   let m = RE_MONTH.exec(s);
   if (m) {
-    const y = +m[1], mo = +m[2];
+    const y = +m[1],
+      mo = +m[2];
     if (!validYmd(y, mo, 1)) return `bad month "${s}"`;
     if (timeRaw?.trim()) return `a time was given with a month-only date "${s}"`;
     return { civil: `${y}-${pad(mo)}-01 00:00:00`, precision: 'month' };
   }
-  let y: number, mo: number, d: number, hh: number | undefined, mi: number | undefined, ss = 0, tz: string | undefined;
+  let y: number,
+    mo: number,
+    d: number,
+    hh: number | undefined,
+    mi: number | undefined,
+    ss = 0,
+    tz: string | undefined;
   if ((m = RE_ISO.exec(s))) {
     [y, mo, d] = [+m[1], +m[2], +m[3]];
     if (m[4] !== undefined) [hh, mi, ss] = [+m[4], +m[5], m[6] ? +m[6] : 0];

@@ -33,13 +33,26 @@ export type IncidentMapping = z.infer<typeof incidentMappingSchema>;
 
 /** The police.uk street CSV (12 columns) as a mapping. */
 export const POLICE_UK_STREET_MAPPING: IncidentMapping = {
-  id: 'Crime ID', date: 'Month', category: 'Crime type', lon: 'Longitude', lat: 'Latitude',
-  location: 'Location', outcome: 'Last outcome category', lsoa: 'LSOA code', locationPrecision: 'snapped',
+  id: 'Crime ID',
+  date: 'Month',
+  category: 'Crime type',
+  lon: 'Longitude',
+  lat: 'Latitude',
+  location: 'Location',
+  outcome: 'Last outcome category',
+  lsoa: 'LSOA code',
+  locationPrecision: 'snapped',
 };
 /** The police.uk API's fields flattened to CSV. */
 export const POLICE_UK_API_MAPPING: IncidentMapping = {
-  id: 'id', date: 'month', category: 'category', lon: 'longitude', lat: 'latitude',
-  location: 'street_name', outcome: 'outcome_category', locationPrecision: 'snapped',
+  id: 'id',
+  date: 'month',
+  category: 'category',
+  lon: 'longitude',
+  lat: 'latitude',
+  location: 'street_name',
+  outcome: 'outcome_category',
+  locationPrecision: 'snapped',
 };
 
 /** Parse `id=Col,date=Col,...` (the CLI/API short form) into a mapping. */
@@ -69,7 +82,8 @@ export function resolveMapping(mapping: IncidentMapping, header: string[]): Reso
     if (j < 0) missing.push(`${k} → "${v}"`);
     else index[k] = j;
   }
-  if (missing.length) return `the mapping names columns that are not in the header: ${missing.join(', ')}. The header has: ${header.join(', ')}`;
+  if (missing.length)
+    return `the mapping names columns that are not in the header: ${missing.join(', ')}. The header has: ${header.join(', ')}`;
   return { mapping, index };
 }
 
@@ -122,7 +136,10 @@ export function toIncident(fields: string[], rm: ResolvedMapping, latest = lates
   const when = parseWhen(get('date') ?? '', get('time'));
   if (typeof when === 'string') return reject('bad_date', when);
   if (when.precision === 'month' ? when.civil > latest.month : when.civil > latest.civil) {
-    return reject('future_date', `${when.precision === 'month' ? 'month' : 'date'} "${(get('date') ?? '').trim().slice(0, 30)}" is in the future (after ${when.precision === 'month' ? latest.month.slice(0, 7) : latest.civil.slice(0, 10)})`);
+    return reject(
+      'future_date',
+      `${when.precision === 'month' ? 'month' : 'date'} "${(get('date') ?? '').trim().slice(0, 30)}" is in the future (after ${when.precision === 'month' ? latest.month.slice(0, 7) : latest.civil.slice(0, 10)})`,
+    );
   }
 
   const category = matchCategory(get('category') ?? '');
@@ -130,22 +147,32 @@ export function toIncident(fields: string[], rm: ResolvedMapping, latest = lates
 
   let lon: number, lat: number;
   if (m.lon) {
-    const xs = get('lon')!.trim(), ys = get('lat')!.trim();
+    const xs = get('lon')!.trim(),
+      ys = get('lat')!.trim();
     if (!xs && !ys) return reject('no_location', 'no location (empty longitude and latitude)');
-    if (!NUM.test(xs) || !NUM.test(ys)) return reject('bad_coordinates', `longitude/latitude are not numbers ("${xs.slice(0, 20)}", "${ys.slice(0, 20)}")`);
+    if (!NUM.test(xs) || !NUM.test(ys))
+      return reject('bad_coordinates', `longitude/latitude are not numbers ("${xs.slice(0, 20)}", "${ys.slice(0, 20)}")`);
     [lon, lat] = [+xs, +ys];
-    if (lon < -180 || lon > 180 || lat < -90 || lat > 90) return reject('bad_coordinates', `coordinates out of range for WGS84 (lon ${lon}, lat ${lat})`);
+    if (lon < -180 || lon > 180 || lat < -90 || lat > 90)
+      return reject('bad_coordinates', `coordinates out of range for WGS84 (lon ${lon}, lat ${lat})`);
     if (lon === 0 && lat === 0) return reject('no_location', 'location is 0,0 (a missing location)');
     if (!inGreatBritain(lon, lat) && inGreatBritain(lat, lon)) {
-      return reject('swapped_coordinates', `longitude ${lon} and latitude ${lat} look swapped (in Great Britain the latitude is ${GB_WGS84_BOUNDS.minLat}–${GB_WGS84_BOUNDS.maxLat} and the longitude ${GB_WGS84_BOUNDS.minLon}–${GB_WGS84_BOUNDS.maxLon}); check the mapping or the file`);
+      return reject(
+        'swapped_coordinates',
+        `longitude ${lon} and latitude ${lat} look swapped (in Great Britain the latitude is ${GB_WGS84_BOUNDS.minLat}–${GB_WGS84_BOUNDS.maxLat} and the longitude ${GB_WGS84_BOUNDS.minLon}–${GB_WGS84_BOUNDS.maxLon}); check the mapping or the file`,
+      );
     }
   } else {
-    const es = get('easting')!.trim(), ns = get('northing')!.trim();
+    const es = get('easting')!.trim(),
+      ns = get('northing')!.trim();
     if (!es && !ns) return reject('no_location', 'no location (empty easting and northing)');
-    if (!NUM.test(es) || !NUM.test(ns)) return reject('bad_coordinates', `easting/northing are not numbers ("${es.slice(0, 20)}", "${ns.slice(0, 20)}")`);
-    const e = +es, n = +ns;
+    if (!NUM.test(es) || !NUM.test(ns))
+      return reject('bad_coordinates', `easting/northing are not numbers ("${es.slice(0, 20)}", "${ns.slice(0, 20)}")`);
+    const e = +es,
+      n = +ns;
     if (e === 0 && n === 0) return reject('no_location', 'location is 0,0 (a missing location)');
-    if (!inBngRange(e, n)) return reject('bad_coordinates', `coordinates out of range for British National Grid (E ${e}, N ${n})`);
+    if (!inBngRange(e, n))
+      return reject('bad_coordinates', `coordinates out of range for British National Grid (E ${e}, N ${n})`);
     [lon, lat] = bngToWgs84(e, n);
     lon = Math.round(lon * 1e7) / 1e7;
     lat = Math.round(lat * 1e7) / 1e7;
@@ -155,7 +182,8 @@ export function toIncident(fields: string[], rm: ResolvedMapping, latest = lates
   // silently by its category. (Codes of the right shape that no scheme lists are reported by the importer.)
   const codeText = opt('offenceCode', 20);
   const offenceCode = codeText === null ? null : normaliseOffenceCode(codeText);
-  if (codeText !== null && offenceCode === null) return reject('bad_offence_code', `"${codeText}" is not a Home Office offence code (e.g. 8N, 008N, 105A, 4.10)`);
+  if (codeText !== null && offenceCode === null)
+    return reject('bad_offence_code', `"${codeText}" is not a Home Office offence code (e.g. 8N, 008N, 105A, 4.10)`);
 
   const sourceId = opt('id', 120);
   const naturalKey = sourceId !== null ? `id\u001f${sourceId}` : `row\u001f${fields.join('\u001f')}`;

@@ -33,11 +33,27 @@ export interface SyntheticExtras {
   routes: { name: string; schoolId: string; hubId: string; coordinates: [number, number][] }[];
   network: FeatureCollection<LineString, { kind: string }>;
   interventions: SyntheticIntervention[];
-  chb: { name: string; areaWards: string[]; controlWards: string[]; clear_start: string; hold_start: string; build_start: string; build_end: string };
+  chb: {
+    name: string;
+    areaWards: string[];
+    controlWards: string[];
+    clear_start: string;
+    hold_start: string;
+    build_start: string;
+    build_end: string;
+  };
 }
 
 /** Every built-in intervention type (migration 007). */
-export const INTERVENTION_TYPES = ['youth_hub', 'safe_haven', 'cctv_camera', 'patrol_point', 'outreach_site', 'enforcement_operation', 'environmental_works'] as const;
+export const INTERVENTION_TYPES = [
+  'youth_hub',
+  'safe_haven',
+  'cctv_camera',
+  'patrol_point',
+  'outreach_site',
+  'enforcement_operation',
+  'environmental_works',
+] as const;
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const addMonthsTo = (month: string, n: number) => {
@@ -51,16 +67,35 @@ export function generateSyntheticExtras(demo: SyntheticDemo, seed = demo.options
   const inside = wards.map((w) => pointOnFeature(w).geometry.coordinates as [number, number]);
   const centres = wards.map((w) => centroid(w).geometry.coordinates as [number, number]);
   // A point between a ward's centroid and an inside point: inside the (convex, Voronoi) ward.
-  const near = (i: number, t: number): [number, number] => [r6(centres[i][0] + (inside[i][0] - centres[i][0]) * t), r6(centres[i][1] + (inside[i][1] - centres[i][1]) * t)];
+  const near = (i: number, t: number): [number, number] => [
+    r6(centres[i][0] + (inside[i][0] - centres[i][0]) * t),
+    r6(centres[i][1] + (inside[i][1] - centres[i][1]) * t),
+  ];
   const pointFc = <P>(items: { p: [number, number]; props: P }[]) => ({
     type: 'FeatureCollection' as const,
-    features: items.map(({ p, props }): Feature<Point, P> => ({ type: 'Feature', properties: props, geometry: { type: 'Point', coordinates: p } })),
+    features: items.map(
+      ({ p, props }): Feature<Point, P> => ({ type: 'Feature', properties: props, geometry: { type: 'Point', coordinates: p } }),
+    ),
   });
 
-  const schoolWards = wards.map((_, i) => i).filter((i) => i % 2 === 0).slice(0, 6);
-  const schools = schoolWards.map((i, k) => ({ id: `X${900001 + k}`, name: `Synthetic Demo School ${k + 1}`, p: near(i, 0.3 + rnd() * 0.4) }));
-  const hubWards = wards.map((_, i) => i).filter((i) => i % 3 === 1).slice(0, 4);
-  const hubs = hubWards.map((i, k) => ({ id: `X9HUB${k + 1}`, name: `Synthetic Demo Station ${k + 1}`, p: centres[i].map(r6) as [number, number] }));
+  const schoolWards = wards
+    .map((_, i) => i)
+    .filter((i) => i % 2 === 0)
+    .slice(0, 6);
+  const schools = schoolWards.map((i, k) => ({
+    id: `X${900001 + k}`,
+    name: `Synthetic Demo School ${k + 1}`,
+    p: near(i, 0.3 + rnd() * 0.4),
+  }));
+  const hubWards = wards
+    .map((_, i) => i)
+    .filter((i) => i % 3 === 1)
+    .slice(0, 4);
+  const hubs = hubWards.map((i, k) => ({
+    id: `X9HUB${k + 1}`,
+    name: `Synthetic Demo Station ${k + 1}`,
+    p: centres[i].map(r6) as [number, number],
+  }));
 
   // Term dates: three terms per school year over the demo's months.
   const first = demo.options.startMonth;
@@ -74,14 +109,28 @@ export function generateSyntheticExtras(demo: SyntheticDemo, seed = demo.options
 
   // Routes: each of the first schools from its nearest hub, with a bend halfway.
   const routes = schools.slice(0, 3).map((s, k) => {
-    const h = hubs.reduce((best, x) => (Math.hypot(x.p[0] - s.p[0], x.p[1] - s.p[1]) < Math.hypot(best.p[0] - s.p[0], best.p[1] - s.p[1]) ? x : best));
-    const mid: [number, number] = [r6((h.p[0] + s.p[0]) / 2 + (rnd() - 0.5) * 0.002), r6((h.p[1] + s.p[1]) / 2 + (rnd() - 0.5) * 0.002)];
-    return { name: `Synthetic route ${k + 1}: ${h.name} to ${s.name}`, schoolId: s.id, hubId: h.id, coordinates: [h.p, mid, s.p] };
+    const h = hubs.reduce((best, x) =>
+      Math.hypot(x.p[0] - s.p[0], x.p[1] - s.p[1]) < Math.hypot(best.p[0] - s.p[0], best.p[1] - s.p[1]) ? x : best,
+    );
+    const mid: [number, number] = [
+      r6((h.p[0] + s.p[0]) / 2 + (rnd() - 0.5) * 0.002),
+      r6((h.p[1] + s.p[1]) / 2 + (rnd() - 0.5) * 0.002),
+    ];
+    return {
+      name: `Synthetic route ${k + 1}: ${h.name} to ${s.name}`,
+      schoolId: s.id,
+      hubId: h.id,
+      coordinates: [h.p, mid, s.p],
+    };
   });
 
   // Walking network: a street grid (~250 m) over the wards' extent, plus each route as a footway.
-  const xs = wards.flatMap((w) => (w.geometry.type === 'Polygon' ? w.geometry.coordinates : w.geometry.coordinates.flat()).flat().map((c) => c[0]));
-  const ys = wards.flatMap((w) => (w.geometry.type === 'Polygon' ? w.geometry.coordinates : w.geometry.coordinates.flat()).flat().map((c) => c[1]));
+  const xs = wards.flatMap((w) =>
+    (w.geometry.type === 'Polygon' ? w.geometry.coordinates : w.geometry.coordinates.flat()).flat().map((c) => c[0]),
+  );
+  const ys = wards.flatMap((w) =>
+    (w.geometry.type === 'Polygon' ? w.geometry.coordinates : w.geometry.coordinates.flat()).flat().map((c) => c[1]),
+  );
   const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const stepY = 0.00225; // ~250 m
   const stepX = stepY / Math.cos((demo.options.centre[1] * Math.PI) / 180);
@@ -89,12 +138,22 @@ export function generateSyntheticExtras(demo: SyntheticDemo, seed = demo.options
   for (let x = minX; x <= maxX; x += stepX) {
     const col: [number, number][] = [];
     for (let y = minY; y <= maxY + 1e-9; y += stepY) col.push([r6(x), r6(y)]);
-    for (let i = 1; i < col.length; i++) lines.push({ type: 'Feature', properties: { kind: 'synthetic street' }, geometry: { type: 'LineString', coordinates: [col[i - 1], col[i]] } });
+    for (let i = 1; i < col.length; i++)
+      lines.push({
+        type: 'Feature',
+        properties: { kind: 'synthetic street' },
+        geometry: { type: 'LineString', coordinates: [col[i - 1], col[i]] },
+      });
   }
   for (let y = minY; y <= maxY; y += stepY) {
     const row: [number, number][] = [];
     for (let x = minX; x <= maxX + 1e-9; x += stepX) row.push([r6(x), r6(y)]);
-    for (let i = 1; i < row.length; i++) lines.push({ type: 'Feature', properties: { kind: 'synthetic street' }, geometry: { type: 'LineString', coordinates: [row[i - 1], row[i]] } });
+    for (let i = 1; i < row.length; i++)
+      lines.push({
+        type: 'Feature',
+        properties: { kind: 'synthetic street' },
+        geometry: { type: 'LineString', coordinates: [row[i - 1], row[i]] },
+      });
   }
 
   // Register: one intervention of every type near the planted hotspots, some ended, some edited.
@@ -106,13 +165,32 @@ export function generateSyntheticExtras(demo: SyntheticDemo, seed = demo.options
     const d = 0.0015;
     const geometry: SyntheticIntervention['geometry'] =
       type === 'environmental_works'
-        ? { type: 'Polygon', coordinates: [[[r6(p[0] - d), r6(p[1] - d / 2)], [r6(p[0] + d), r6(p[1] - d / 2)], [r6(p[0] + d), r6(p[1] + d / 2)], [r6(p[0] - d), r6(p[1] + d / 2)], [r6(p[0] - d), r6(p[1] - d / 2)]]] }
+        ? {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [r6(p[0] - d), r6(p[1] - d / 2)],
+                [r6(p[0] + d), r6(p[1] - d / 2)],
+                [r6(p[0] + d), r6(p[1] + d / 2)],
+                [r6(p[0] - d), r6(p[1] + d / 2)],
+                [r6(p[0] - d), r6(p[1] - d / 2)],
+              ],
+            ],
+          }
         : { type: 'Point', coordinates: p };
-    const edits: SyntheticIntervention['edits'] = [{ notes: `Synthetic demo: reviewed after three months (${h.name}).`, owner: 'Synthetic partnership team' }];
+    const edits: SyntheticIntervention['edits'] = [
+      { notes: `Synthetic demo: reviewed after three months (${h.name}).`, owner: 'Synthetic partnership team' },
+    ];
     if (k % 3 === 2) edits.push({ end: startOf(18) });
     return {
-      type, name: `Synthetic ${type.replace(/_/g, ' ')} (${h.name})`, geometry, starts_on: startOf(6 + (k % 4)), ends_on: null,
-      owner: 'Synthetic community safety team', notes: 'Synthetic demo: invented, not a real intervention.', edits,
+      type,
+      name: `Synthetic ${type.replace(/_/g, ' ')} (${h.name})`,
+      geometry,
+      starts_on: startOf(6 + (k % 4)),
+      ends_on: null,
+      owner: 'Synthetic community safety team',
+      notes: 'Synthetic demo: invented, not a real intervention.',
+      edits,
     };
   });
 
@@ -134,6 +212,10 @@ export function generateSyntheticExtras(demo: SyntheticDemo, seed = demo.options
   return {
     schools: pointFc(schools.map((s) => ({ p: s.p, props: { URN: s.id, EstablishmentName: s.name } }))),
     hubs: pointFc(hubs.map((h) => ({ p: h.p, props: { AtcoCode: h.id, CommonName: h.name } }))),
-    terms, routes, network: { type: 'FeatureCollection', features: lines }, interventions, chb,
+    terms,
+    routes,
+    network: { type: 'FeatureCollection', features: lines },
+    interventions,
+    chb,
   };
 }

@@ -97,7 +97,10 @@ class Rng {
   }
   hex(chars: number) {
     let s = '';
-    while (s.length < chars) s += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
+    while (s.length < chars)
+      s += Math.floor(this.next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return s.slice(0, chars);
   }
 }
@@ -207,10 +210,47 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const wardLetter = (i: number) => (i < 26 ? LETTERS[i] : `${LETTERS[Math.floor(i / 26) - 1]}${LETTERS[i % 26]}`);
 
-const STREET_A = ['Alder', 'Birch', 'Cedar', 'Damson', 'Elm', 'Fern', 'Gorse', 'Hazel', 'Ivy', 'Juniper', 'Kestrel', 'Linden', 'Maple',
-  'Nettle', 'Oak', 'Poplar', 'Quince', 'Rowan', 'Sorrel', 'Thistle', 'Upton', 'Vale', 'Willow', 'Yew', 'Heron', 'Plover', 'Tern', 'Wren'];
+const STREET_A = [
+  'Alder',
+  'Birch',
+  'Cedar',
+  'Damson',
+  'Elm',
+  'Fern',
+  'Gorse',
+  'Hazel',
+  'Ivy',
+  'Juniper',
+  'Kestrel',
+  'Linden',
+  'Maple',
+  'Nettle',
+  'Oak',
+  'Poplar',
+  'Quince',
+  'Rowan',
+  'Sorrel',
+  'Thistle',
+  'Upton',
+  'Vale',
+  'Willow',
+  'Yew',
+  'Heron',
+  'Plover',
+  'Tern',
+  'Wren',
+];
 const STREET_B = ['Road', 'Street', 'Close', 'Lane', 'Avenue', 'Way', 'Grove', 'Place', 'Gardens', 'Crescent', 'Rise', 'Walk'];
-const PLACES = ['Supermarket', 'Petrol Station', 'Parking Area', 'Shopping Area', 'Sports/Recreation Area', 'Nightclub', 'Park/Open Space', 'Further/Higher Educational Building'];
+const PLACES = [
+  'Supermarket',
+  'Petrol Station',
+  'Parking Area',
+  'Shopping Area',
+  'Sports/Recreation Area',
+  'Nightclub',
+  'Park/Open Space',
+  'Further/Higher Educational Building',
+];
 
 // ---------- the generator ----------
 
@@ -224,7 +264,8 @@ export function generateSyntheticDemo(opts: SyntheticOptions = {}): SyntheticDem
 
   // 1. The borough outline: a wobbly closed curve ~3.4 km in radius.
   const phase = [rng.range(0, 2 * Math.PI), rng.range(0, 2 * Math.PI), rng.range(0, 2 * Math.PI)];
-  const radiusAt = (t: number) => 3.4 * (1 + 0.12 * Math.sin(2 * t + phase[0]) + 0.07 * Math.sin(3 * t + phase[1]) + 0.04 * Math.sin(5 * t + phase[2]));
+  const radiusAt = (t: number) =>
+    3.4 * (1 + 0.12 * Math.sin(2 * t + phase[0]) + 0.07 * Math.sin(3 * t + phase[1]) + 0.04 * Math.sin(5 * t + phase[2]));
   const ring: [number, number][] = [];
   const VERTICES = 96;
   for (let k = 0; k < VERTICES; k++) {
@@ -294,7 +335,8 @@ export function generateSyntheticDemo(opts: SyntheticOptions = {}): SyntheticDem
   const streets: StreetPoint[] = [];
   const STREET_POINTS = 2400;
   const OUTSIDE_POINTS = 24;
-  const locationName = () => (rng.next() < 0.12 ? `On or near ${rng.pick(PLACES)}` : `On or near ${rng.pick(STREET_A)} ${rng.pick(STREET_B)}`);
+  const locationName = () =>
+    rng.next() < 0.12 ? `On or near ${rng.pick(PLACES)}` : `On or near ${rng.pick(STREET_A)} ${rng.pick(STREET_B)}`;
   while (streets.length < STREET_POINTS) {
     const t = rng.range(0, 2 * Math.PI);
     const r = radiusAt(t) * Math.sqrt(rng.next());
@@ -329,7 +371,14 @@ export function generateSyntheticDemo(opts: SyntheticOptions = {}): SyntheticDem
     return streets[best];
   };
   const scale = o.incidents / 20_000;
-  const spec: { name: string; ward: number; at: [number, number]; sigma: number; perMonth: Record<string, number>; strength: number[] }[] = [
+  const spec: {
+    name: string;
+    ward: number;
+    at: [number, number];
+    sigma: number;
+    perMonth: Record<string, number>;
+    strength: number[];
+  }[] = [
     {
       name: 'Town centre night-time economy',
       ward: Math.floor(o.wards / 2),
@@ -374,7 +423,15 @@ export function generateSyntheticDemo(opts: SyntheticOptions = {}): SyntheticDem
   const hotspots: SyntheticHotspot[] = spec.map((h) => {
     const s = nearestStreet(Math.min(h.ward, wards.length - 1), h.at[0], h.at[1]);
     const perMonth = Object.fromEntries(Object.entries(h.perMonth).map(([k, v]) => [k, v * scale]));
-    return { name: h.name, ward: wards[s.ward].properties.code, lon: s.lon, lat: s.lat, sigmaMetres: h.sigma, perMonth, strength: h.strength };
+    return {
+      name: h.name,
+      ward: wards[s.ward].properties.code,
+      lon: s.lon,
+      lat: s.lat,
+      sigmaMetres: h.sigma,
+      perMonth,
+      strength: h.strength,
+    };
   });
   // Street-point weights around each hotspot: a Gaussian kernel, cut at 3 sigma.
   const kernels = hotspots.map((h) => {
@@ -404,7 +461,10 @@ export function generateSyntheticDemo(opts: SyntheticOptions = {}): SyntheticDem
   };
   const season = Array.from({ length: M }, (_, m) => 1 + 0.12 * Math.sin((2 * Math.PI * (monthLabel(m).monthOfYear - 3)) / 12));
   const seasonSum = season.reduce((a, b) => a + b, 0);
-  const hotspotExpected = hotspots.reduce((s, h) => s + Object.values(h.perMonth).reduce((a, b) => a + b, 0) * h.strength.reduce((a, b) => a + b, 0), 0);
+  const hotspotExpected = hotspots.reduce(
+    (s, h) => s + Object.values(h.perMonth).reduce((a, b) => a + b, 0) * h.strength.reduce((a, b) => a + b, 0),
+    0,
+  );
   const backgroundTotal = Math.max(0, o.incidents - hotspotExpected);
   const outcomeSampler = new Weighted(OUTCOMES.map(([, w]) => w));
 
@@ -449,7 +509,20 @@ export function toPoliceUkCsv(demo: SyntheticDemo): string {
   const lines = [POLICE_UK_HEADER];
   for (const i of demo.incidents) {
     lines.push(
-      [i.crimeId, i.month, SYNTHETIC_FORCE, SYNTHETIC_FORCE, i.lon.toFixed(6), i.lat.toFixed(6), i.location, '', '', i.crimeType, i.outcome, '']
+      [
+        i.crimeId,
+        i.month,
+        SYNTHETIC_FORCE,
+        SYNTHETIC_FORCE,
+        i.lon.toFixed(6),
+        i.lat.toFixed(6),
+        i.location,
+        '',
+        '',
+        i.crimeType,
+        i.outcome,
+        '',
+      ]
         .map(csvField)
         .join(','),
     );

@@ -29,7 +29,11 @@ function fail(msg: string, code = 2): never {
 
 async function main() {
   const [mode, ...rest] = process.argv.slice(2);
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) return console.log(HELP);
   if ((mode !== 'backup' && mode !== 'restore') || positionals.length !== 1) fail(HELP);
   const file = path.resolve(positionals[0]);
@@ -39,7 +43,11 @@ async function main() {
   if (config.DATABASE_URL) {
     if (mode === 'backup') await dumpServer(config.DATABASE_URL, file);
     else await restoreServer(config.DATABASE_URL, file, values.force);
-    console.log(mode === 'backup' ? `Backed up the server database to ${file} (pg_dump custom format).` : `Restored ${file} into the server database.`);
+    console.log(
+      mode === 'backup'
+        ? `Backed up the server database to ${file} (pg_dump custom format).`
+        : `Restored ${file} into the server database.`,
+    );
     return;
   }
 
@@ -47,7 +55,9 @@ async function main() {
     const held = readLock(config.dataDir);
     if (held?.owner === 'app' && held.port) {
       const host = held.host === '0.0.0.0' || !held.host ? '127.0.0.1' : held.host;
-      const res = await fetch(`http://${host}:${held.port}/api/local/backup`, { headers: { [LOCAL_HEADER]: held.secret, 'x-saferplaces-actor': actor } });
+      const res = await fetch(`http://${host}:${held.port}/api/local/backup`, {
+        headers: { [LOCAL_HEADER]: held.secret, 'x-saferplaces-actor': actor },
+      });
       if (!res.ok) fail(`Backup failed: ${res.status} ${await res.text()}`, 1);
       fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()), { mode: 0o600 });
       console.log(`Backed up the embedded database (through the running app, pid ${held.pid}) to ${file}.`);

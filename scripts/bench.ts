@@ -49,9 +49,15 @@ async function main() {
   try {
     args = parseArgs({
       options: {
-        rows: { type: 'string' }, seed: { type: 'string' }, driver: { type: 'string' }, repeat: { type: 'string' },
-        'pglite-memory': { type: 'boolean' }, 'skip-js': { type: 'boolean' }, wards: { type: 'string' },
-        'skip-hotspots': { type: 'boolean' }, 'only-hotspots': { type: 'boolean' },
+        rows: { type: 'string' },
+        seed: { type: 'string' },
+        driver: { type: 'string' },
+        repeat: { type: 'string' },
+        'pglite-memory': { type: 'boolean' },
+        'skip-js': { type: 'boolean' },
+        wards: { type: 'string' },
+        'skip-hotspots': { type: 'boolean' },
+        'only-hotspots': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -71,7 +77,9 @@ async function main() {
   if (!['pglite', 'postgres', 'both'].includes(driverArg)) die('--driver must be pglite, postgres or both');
   const drivers: DriverName[] = driverArg === 'both' ? ['postgres', 'pglite'] : [driverArg as DriverName];
   if (drivers.includes('postgres') && !databaseUrl) {
-    die('The postgres driver needs DATABASE_URL (e.g. createdb -h 127.0.0.1 -U postgres sp_bench; DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_bench).');
+    die(
+      'The postgres driver needs DATABASE_URL (e.g. createdb -h 127.0.0.1 -U postgres sp_bench; DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_bench).',
+    );
   }
   if (!databaseUrl) console.log('DATABASE_URL is not set: measuring the embedded PGlite only.');
   const logNow = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
@@ -79,8 +87,10 @@ async function main() {
 
   const wardsPath = path.resolve(args.wards ?? path.join(ROOT, '..', 'shared', 'data', 'lewisham_wards_2022.geojson'));
   if (!fs.existsSync(wardsPath)) {
-    die(`Ward polygons not found at ${wardsPath}. The benchmark needs the real Lewisham wards (../shared/data) so ` +
-      'that ward assignment is real work; give another file with --wards.');
+    die(
+      `Ward polygons not found at ${wardsPath}. The benchmark needs the real Lewisham wards (../shared/data) so ` +
+        'that ward assignment is real work; give another file with --wards.',
+    );
   }
 
   const rss = new RssSampler();
@@ -88,7 +98,9 @@ async function main() {
   const log = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
 
   const gen = await policeUkCsv(rows, seed, loadWards(wardsPath));
-  log(`${gen.cached ? 'using cached' : `generated in ${gen.seconds.toFixed(1)} s:`} ${gen.path} (${(gen.bytes / 1048576).toFixed(0)} MB, ${rows} rows)`);
+  log(
+    `${gen.cached ? 'using cached' : `generated in ${gen.seconds.toFixed(1)} s:`} ${gen.path} (${(gen.bytes / 1048576).toFixed(0)} MB, ${rows} rows)`,
+  );
 
   let js: JsPhases | undefined;
   if (!args['skip-js']) {
@@ -96,7 +108,9 @@ async function main() {
     for (let r = 0; r < repeat; r++) {
       runs.push(await measureJsPhases(gen.path));
       const j = runs[runs.length - 1];
-      log(`JS only: parse ${j.parseSeconds.toFixed(2)} s, all JS ${j.fullSeconds.toFixed(2)} s (${Math.round(j.fullRowsPerSec)} rows/s), H3 alone ${j.h3Seconds.toFixed(2)} s`);
+      log(
+        `JS only: parse ${j.parseSeconds.toFixed(2)} s, all JS ${j.fullSeconds.toFixed(2)} s (${Math.round(j.fullRowsPerSec)} rows/s), H3 alone ${j.h3Seconds.toFixed(2)} s`,
+      );
     }
     js = { ...medianRecord(runs as unknown as Record<string, number>[]) } as unknown as JsPhases;
     js.rows = runs[0].rows;
@@ -106,16 +120,33 @@ async function main() {
   const results: Partial<Record<DriverName, DriverResult>> = {};
   for (const driver of drivers) {
     results[driver] = await runDriver({
-      driver, databaseUrl, pgliteMemory: !!args['pglite-memory'], csvPath: gen.path, rows, wardsPath, repeat, rss, log,
+      driver,
+      databaseUrl,
+      pgliteMemory: !!args['pglite-memory'],
+      csvPath: gen.path,
+      rows,
+      wardsPath,
+      repeat,
+      rss,
+      log,
     });
   }
-  const hotspots = drivers.includes('postgres') && !args['skip-hotspots'] ? await runHotspotBench(databaseUrl!, { rows, seed, repeat, log }) : undefined;
+  const hotspots =
+    drivers.includes('postgres') && !args['skip-hotspots']
+      ? await runHotspotBench(databaseUrl!, { rows, seed, repeat, log })
+      : undefined;
   rss.stop();
 
   const cpus = os.cpus();
   const out = {
     when: new Date().toISOString(),
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, totalMemMB: Math.round(os.totalmem() / 1048576) },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      totalMemMB: Math.round(os.totalmem() / 1048576),
+    },
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     rows,
     seed,

@@ -27,7 +27,10 @@ export async function loadDemoExtras(db: Db, demo: SyntheticDemo, password: stri
   const x = generateSyntheticExtras(demo);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-demo-extras-'));
   try {
-    const sites = { schools: path.join(dir, 'synthetic-demo-schools.geojson'), hubs: path.join(dir, 'synthetic-demo-hubs.geojson') };
+    const sites = {
+      schools: path.join(dir, 'synthetic-demo-schools.geojson'),
+      hubs: path.join(dir, 'synthetic-demo-hubs.geojson'),
+    };
     fs.writeFileSync(sites.schools, JSON.stringify(x.schools));
     fs.writeFileSync(sites.hubs, JSON.stringify(x.hubs));
     for (const kind of ['schools', 'hubs'] as const) {
@@ -36,7 +39,11 @@ export async function loadDemoExtras(db: Db, demo: SyntheticDemo, password: stri
     }
 
     const app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 16, BASEMAP_STYLE_URL: undefined } });
-    const login = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_EMAIL, password }) });
+    const login = await app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_EMAIL, password }),
+    });
     if (login.status !== 200) throw new Error(`The demo login could not sign in (${login.status}).`);
     const cookie = (login.headers.getSetCookie().find((c) => c.startsWith('sp_session=')) ?? '').split(';')[0];
     const { csrf } = (await login.json()) as { csrf: string };
@@ -52,11 +59,18 @@ export async function loadDemoExtras(db: Db, demo: SyntheticDemo, password: stri
     };
 
     await call('PUT', '/api/journeys/term-dates', { terms: x.terms });
-    const fc = await call<{ features: { id?: number; properties: { id: number; kind: string; source_id: string } }[] }>('GET', '/api/journeys/sites');
-    const siteId = (kind: string, source: string) => fc.features.find((f) => f.properties.kind === kind && f.properties.source_id === source)?.properties.id ?? null;
+    const fc = await call<{ features: { id?: number; properties: { id: number; kind: string; source_id: string } }[] }>(
+      'GET',
+      '/api/journeys/sites',
+    );
+    const siteId = (kind: string, source: string) =>
+      fc.features.find((f) => f.properties.kind === kind && f.properties.source_id === source)?.properties.id ?? null;
     for (const r of x.routes) {
       await call('POST', '/api/journeys/routes', {
-        name: r.name, school_id: siteId('school', r.schoolId), hub_id: siteId('hub', r.hubId), geometry: { type: 'LineString', coordinates: r.coordinates },
+        name: r.name,
+        school_id: siteId('school', r.schoolId),
+        hub_id: siteId('hub', r.hubId),
+        geometry: { type: 'LineString', coordinates: r.coordinates },
       });
     }
     await call('PUT', '/api/planning/network', { name: 'Synthetic demo street grid (invented)', network: x.network });
@@ -73,14 +87,25 @@ export async function loadDemoExtras(db: Db, demo: SyntheticDemo, password: stri
     }
     const c = x.chb;
     await call('POST', '/api/chb', {
-      name: c.name, area: { wards: c.areaWards }, control: { wards: c.controlWards },
-      clear_start: c.clear_start, hold_start: c.hold_start, build_start: c.build_start, build_end: c.build_end,
+      name: c.name,
+      area: { wards: c.areaWards },
+      control: { wards: c.controlWards },
+      clear_start: c.clear_start,
+      hold_start: c.hold_start,
+      build_start: c.build_start,
+      build_end: c.build_end,
       notes: 'Synthetic demo: an invented operation, for trying the Clear-Hold-Build dashboard.',
     });
     await app.request('/api/session', { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } });
     return {
-      schools: x.schools.features.length, hubs: x.hubs.features.length, terms: x.terms.length, routes: x.routes.length,
-      interventions: x.interventions.length, historyRows, networkEdges: x.network.features.length, chbAreas: 1,
+      schools: x.schools.features.length,
+      hubs: x.hubs.features.length,
+      terms: x.terms.length,
+      routes: x.routes.length,
+      interventions: x.interventions.length,
+      historyRows,
+      networkEdges: x.network.features.length,
+      chbAreas: 1,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -77,7 +77,10 @@ export interface DemoResult {
 }
 
 /** Generate the demo files into a temporary directory and import them. Throws DemoRefused or Error. */
-export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) => void; dataDir?: string } = {}): Promise<DemoResult> {
+export async function loadDemo(
+  db: Db,
+  opts: { seed?: number; log?: (s: string) => void; dataDir?: string } = {},
+): Promise<DemoResult> {
   const log = opts.log ?? (() => {});
   await checkDemoTarget(db);
   const demo = generateSyntheticDemo({ seed: opts.seed ?? DEFAULT_SYNTHETIC_OPTIONS.seed });
@@ -101,8 +104,14 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
     log(`Importing ${demo.boundaries.features.length} synthetic wards ...`);
     const boundaries = ok(
       await importFile(db, files.boundaries, {
-        kind: 'boundaries', level: SYNTHETIC_AREA_LEVEL, codeField: 'code', nameField: 'name',
-        fileName: path.basename(files.boundaries), createdBy, label: SYNTHETIC_AREA_LABEL, source: SYNTHETIC_SOURCE,
+        kind: 'boundaries',
+        level: SYNTHETIC_AREA_LEVEL,
+        codeField: 'code',
+        nameField: 'name',
+        fileName: path.basename(files.boundaries),
+        createdBy,
+        label: SYNTHETIC_AREA_LABEL,
+        source: SYNTHETIC_SOURCE,
       }),
       'boundary',
     );
@@ -110,8 +119,13 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
     log('Importing ward populations ...');
     const population = ok(
       await importFile(db, files.population, {
-        kind: 'population', level: SYNTHETIC_AREA_LEVEL, codeField: 'code', valueField: 'population',
-        fileName: path.basename(files.population), createdBy, source: SYNTHETIC_SOURCE,
+        kind: 'population',
+        level: SYNTHETIC_AREA_LEVEL,
+        codeField: 'code',
+        valueField: 'population',
+        fileName: path.basename(files.population),
+        createdBy,
+        source: SYNTHETIC_SOURCE,
       }),
       'population',
     );
@@ -119,7 +133,10 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
     log(`Importing ${demo.incidents.length} synthetic street crimes (${months[0]} to ${months.at(-1)}) ...`);
     const incidents = ok(
       await importFile(db, files.incidents, {
-        kind: 'police_uk_street', dataset: SYNTHETIC_DATASET, fileName: path.basename(files.incidents), createdBy,
+        kind: 'police_uk_street',
+        dataset: SYNTHETIC_DATASET,
+        fileName: path.basename(files.incidents),
+        createdBy,
       }),
       'incident',
     );
@@ -128,14 +145,18 @@ export async function loadDemo(db: Db, opts: { seed?: number; log?: (s: string) 
     let password = await ensureDemoLogin(db);
     let extras: ExtrasResult | null = null;
     if (!(await db.query('SELECT 1 FROM chb_areas LIMIT 1')).length) {
-      log('Adding synthetic schools, hubs, term dates, routes, a walking network, the intervention register and a Clear-Hold-Build area ...');
+      log(
+        'Adding synthetic schools, hubs, term dates, routes, a walking network, the intervention register and a Clear-Hold-Build area ...',
+      );
       extras = await loadDemoExtras(db, demo, password, opts.dataDir ?? dir);
       password = await ensureDemoLogin(db); // a fresh password: the session used above is gone
     }
     return {
       extras,
       password,
-      boundaries, population, incidents,
+      boundaries,
+      population,
+      incidents,
       wards: demo.boundaries.features.length,
       generated: demo.incidents.length,
       firstMonth: months[0],

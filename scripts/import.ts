@@ -45,9 +45,21 @@ Environment: DATA_DIR (embedded database, default ./.saferplaces), DATABASE_URL 
 SAFERPLACES_TOKEN. Without a running app the CLI opens the database itself (logged as a CLI import).`;
 
 type Args = {
-  kind?: string; level?: string; 'code-field'?: string; 'name-field'?: string; 'value-field'?: string; crs?: string;
-  object?: string; mapping?: string; 'save-mapping'?: string; dataset?: string; json?: boolean; help?: boolean; token?: string;
-  replace?: boolean; source?: string;
+  kind?: string;
+  level?: string;
+  'code-field'?: string;
+  'name-field'?: string;
+  'value-field'?: string;
+  crs?: string;
+  object?: string;
+  mapping?: string;
+  'save-mapping'?: string;
+  dataset?: string;
+  json?: boolean;
+  help?: boolean;
+  token?: string;
+  replace?: boolean;
+  source?: string;
 };
 
 function fail(msg: string, code = 2): never {
@@ -65,7 +77,10 @@ function bar(json: boolean) {
   return {
     update(read: number, total: number, rows: number) {
       const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
-      if (!started) { b.start(mb(total) || 0.1, 0, { rows: 0 }); started = true; }
+      if (!started) {
+        b.start(mb(total) || 0.1, 0, { rows: 0 });
+        started = true;
+      }
       b.update(mb(read), { rows });
     },
     stop: () => started && b.stop(),
@@ -76,7 +91,9 @@ function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean)
   if (json) return console.log(JSON.stringify(s, null, 2));
   const x = s as ImportSummary;
   if (x.status === 'failed') {
-    console.error(`Import ${x.batchId} FAILED: ${x.error?.message}${x.error?.line ? ` (line ${x.error.line})` : ''}\nNothing was changed.`);
+    console.error(
+      `Import ${x.batchId} FAILED: ${x.error?.message}${x.error?.line ? ` (line ${x.error.line})` : ''}\nNothing was changed.`,
+    );
     const removal = removalOf(x);
     const rejected = (removal as { rejected?: { reason: string }[]; rejected_count?: number } | null)?.rejected;
     if (rejected?.length) {
@@ -86,17 +103,26 @@ function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean)
     if (removal && removal.remove_count) {
       console.error(`\nAreas at level "${removal.level}" that replacing would remove (${removal.remove_count}):`);
       for (const a of removal.remove) console.error(`  ${a.code}  ${a.name}`);
-      if (removal.remove_count > removal.remove.length) console.error(`  ... and ${removal.remove_count - removal.remove.length} more`);
+      if (removal.remove_count > removal.remove.length)
+        console.error(`  ... and ${removal.remove_count - removal.remove.length} more`);
       console.error('Run again with --replace to replace them, or give the level this file holds (--level).');
     }
     if (rejected?.length) console.error('Fix the file, or run again with --replace to load the usable features without them.');
   } else {
     console.log(`Import ${x.batchId} (${x.kind}) of ${x.fileName}: committed.`);
-    console.log(`  rows read ${x.rowsRead}, imported ${x.imported}, duplicates ${x.duplicates}, rejected ${x.rejected}` +
-      (x.kind === 'police_uk_street' || x.kind === 'incidents_csv' ? `, outside the study area ${x.outsideStudyArea}` : ''));
+    console.log(
+      `  rows read ${x.rowsRead}, imported ${x.imported}, duplicates ${x.duplicates}, rejected ${x.rejected}` +
+        (x.kind === 'police_uk_street' || x.kind === 'incidents_csv' ? `, outside the study area ${x.outsideStudyArea}` : ''),
+    );
     const d = x.details as Record<string, any>;
-    if (d.repeatedSourceIds?.ids) console.log(`  ${d.repeatedSourceIds.ids} ids appear on more than one row (${d.repeatedSourceIds.rows} rows); ${d.repeatedSourceIds.counted}.`);
-    if (d.level) console.log(`  level ${d.level}: ${d.added ?? ''}${d.added !== undefined ? ' added, ' : ''}${d.changed ?? ''}${d.changed !== undefined ? ' changed, ' : ''}${d.removed !== undefined ? `${d.removed} removed` : ''}`);
+    if (d.repeatedSourceIds?.ids)
+      console.log(
+        `  ${d.repeatedSourceIds.ids} ids appear on more than one row (${d.repeatedSourceIds.rows} rows); ${d.repeatedSourceIds.counted}.`,
+      );
+    if (d.level)
+      console.log(
+        `  level ${d.level}: ${d.added ?? ''}${d.added !== undefined ? ' added, ' : ''}${d.changed ?? ''}${d.changed !== undefined ? ' changed, ' : ''}${d.removed !== undefined ? `${d.removed} removed` : ''}`,
+      );
     if (d.note) console.log(`  note: ${d.note}`);
   }
   const rej = (x.rejects ?? []) as Array<{ line: number; reason: string }>;
@@ -106,7 +132,11 @@ function printSummary(s: ImportSummary | Record<string, unknown>, json: boolean)
   }
 }
 
-interface Removal { level: string; remove_count: number; remove: { code: string; name: string }[] }
+interface Removal {
+  level: string;
+  remove_count: number;
+  remove: { code: string; name: string }[];
+}
 
 /** The areas a refused boundary import would have removed (error code replace_required), if that is why it failed. */
 function removalOf(s: Pick<ImportSummary, 'error'>): Removal | null {
@@ -129,14 +159,26 @@ async function viaApp(file: string, a: Args, port: number, host: string, token: 
   const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const q = new URLSearchParams({ filename: path.basename(file) });
   const map: Record<string, string | undefined> = {
-    kind: a.kind, level: a.level, code_field: a['code-field'], name_field: a['name-field'], value_field: a['value-field'],
-    crs: a.crs, object: a.object, mapping: a.mapping, save_mapping: a['save-mapping'], dataset: a.dataset,
-    replace: a.replace ? 'true' : undefined, source: a.source,
+    kind: a.kind,
+    level: a.level,
+    code_field: a['code-field'],
+    name_field: a['name-field'],
+    value_field: a['value-field'],
+    crs: a.crs,
+    object: a.object,
+    mapping: a.mapping,
+    save_mapping: a['save-mapping'],
+    dataset: a.dataset,
+    replace: a.replace ? 'true' : undefined,
+    source: a.source,
   };
   for (const [k, v] of Object.entries(map)) if (v !== undefined) q.set(k, v);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' };
   const res = await fetch(`${base}/api/imports?${q}`, {
-    method: 'POST', headers, body: fs.createReadStream(file) as unknown as BodyInit, duplex: 'half',
+    method: 'POST',
+    headers,
+    body: fs.createReadStream(file) as unknown as BodyInit,
+    duplex: 'half',
   } as RequestInit);
   const body = (await res.json()) as { id?: number; error?: { message: string } };
   if (!res.ok) fail(`Import failed: ${body.error?.message ?? res.statusText}`, 1);
@@ -145,11 +187,26 @@ async function viaApp(file: string, a: Args, port: number, host: string, token: 
     const p = (await (await fetch(`${base}/api/imports/${body.id}`, { headers })).json()) as Record<string, any>;
     if (p.status === 'committed' || p.status === 'failed') {
       b.stop();
-      const rej = (await (await fetch(`${base}/api/imports/${body.id}/rejects?limit=20`, { headers })).json()) as { rejects: unknown[] };
-      const s = { batchId: p.id, kind: p.kind, fileName: p.file_name, status: p.status, rowsRead: p.rows_read, imported: p.imported,
-        duplicates: p.duplicates, rejected: p.rejected, outsideStudyArea: p.outside_study_area, details: p.summary, rejects: rej.rejects, error: p.error };
+      const rej = (await (await fetch(`${base}/api/imports/${body.id}/rejects?limit=20`, { headers })).json()) as {
+        rejects: unknown[];
+      };
+      const s = {
+        batchId: p.id,
+        kind: p.kind,
+        fileName: p.file_name,
+        status: p.status,
+        rowsRead: p.rows_read,
+        imported: p.imported,
+        duplicates: p.duplicates,
+        rejected: p.rejected,
+        outsideStudyArea: p.outside_study_area,
+        details: p.summary,
+        rejects: rej.rejects,
+        error: p.error,
+      };
       printSummary(s, !!a.json);
-      if (p.status === 'failed' && !a.replace && (await confirmReplace(s, !!a.json))) return viaApp(file, { ...a, replace: true }, port, host, token);
+      if (p.status === 'failed' && !a.replace && (await confirmReplace(s, !!a.json)))
+        return viaApp(file, { ...a, replace: true }, port, host, token);
       return p.status === 'committed';
     }
     if (p.bytes_total) b.update(p.bytes_read ?? 0, p.bytes_total, p.rows_read ?? 0);
@@ -163,10 +220,21 @@ async function main() {
     parsed = parseArgs({
       allowPositionals: true,
       options: {
-        kind: { type: 'string' }, level: { type: 'string' }, 'code-field': { type: 'string' }, 'name-field': { type: 'string' },
-        'value-field': { type: 'string' }, crs: { type: 'string' }, object: { type: 'string' }, mapping: { type: 'string' },
-        'save-mapping': { type: 'string' }, dataset: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        token: { type: 'string' }, replace: { type: 'boolean' }, source: { type: 'string' },
+        kind: { type: 'string' },
+        level: { type: 'string' },
+        'code-field': { type: 'string' },
+        'name-field': { type: 'string' },
+        'value-field': { type: 'string' },
+        crs: { type: 'string' },
+        object: { type: 'string' },
+        mapping: { type: 'string' },
+        'save-mapping': { type: 'string' },
+        dataset: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        token: { type: 'string' },
+        replace: { type: 'boolean' },
+        source: { type: 'string' },
       },
     });
   } catch (e) {
@@ -185,9 +253,11 @@ async function main() {
     if (held?.owner === 'app' && held.port) {
       const token = a.token ?? config.SAFERPLACES_TOKEN;
       if (!token) {
-        fail(`The app is running (pid ${held.pid}) and holds the database, so the import goes through it and needs an API token\n` +
-          'with the import and read scopes: --token <token> or SAFERPLACES_TOKEN. An admin makes one with\n' +
-          '  npm run user -- token <analyst email> --scope import,read');
+        fail(
+          `The app is running (pid ${held.pid}) and holds the database, so the import goes through it and needs an API token\n` +
+            'with the import and read scopes: --token <token> or SAFERPLACES_TOKEN. An admin makes one with\n' +
+            '  npm run user -- token <analyst email> --scope import,read',
+        );
       }
       if (!API_TOKEN_RE.test(token)) fail('--token must be a Saferplaces API token (spt_...).');
       if (!a.json) console.error(`The app is running (pid ${held.pid}); importing through it on port ${held.port}.`);
@@ -200,14 +270,28 @@ async function main() {
   const actor = `cli:${os.userInfo().username}`;
   const run = async (replace: boolean) => {
     const s = await importFile(db, file, {
-      kind: a.kind as ImportKind | undefined, level: a.level, codeField: a['code-field'], nameField: a['name-field'],
-      valueField: a['value-field'], crs: a.crs, object: a.object, mapping: a.mapping, saveMapping: a['save-mapping'],
-      dataset: a.dataset, createdBy: actor, replace, source: a.source,
+      kind: a.kind as ImportKind | undefined,
+      level: a.level,
+      codeField: a['code-field'],
+      nameField: a['name-field'],
+      valueField: a['value-field'],
+      crs: a.crs,
+      object: a.object,
+      mapping: a.mapping,
+      saveMapping: a['save-mapping'],
+      dataset: a.dataset,
+      createdBy: actor,
+      replace,
+      source: a.source,
       onProgress: (p) => p.phase !== 'finishing' && b.update(p.bytesRead, p.bytesTotal, p.rowsRead),
     });
     b.stop();
     await audit(db, { email: actor, via: 'cli' }, null, {
-      action: 'import', resource: `imports/${s.batchId}`, query: { file: path.basename(file), kind: s.kind, replace }, recordCount: s.imported, outcome: s.status,
+      action: 'import',
+      resource: `imports/${s.batchId}`,
+      query: { file: path.basename(file), kind: s.kind, replace },
+      recordCount: s.imported,
+      outcome: s.status,
     });
     printSummary(s, !!a.json);
     return s;

@@ -18,7 +18,9 @@ import type { RunResult } from '../api/opendata/fetch.js';
 function report(runs: RunResult[]) {
   for (const r of runs) {
     const months = r.steps.filter((s) => s.step.startsWith('police:20'));
-    console.log(`fetch ${r.runId}: ${r.status}; ${months.filter((s) => s.status === 'done').length} months imported, ${months.filter((s) => s.status === 'empty').length} with no data${r.error ? `; stopped at ${r.error.step}: ${r.error.message}` : ''}`);
+    console.log(
+      `fetch ${r.runId}: ${r.status}; ${months.filter((s) => s.status === 'done').length} months imported, ${months.filter((s) => s.status === 'empty').length} with no data${r.error ? `; stopped at ${r.error.step}: ${r.error.message}` : ''}`,
+    );
   }
   return runs.every((r) => r.status === 'done');
 }
@@ -26,7 +28,9 @@ function report(runs: RunResult[]) {
 async function main() {
   const { values: a } = parseArgs({ options: { token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (a.help) {
-    console.log('Usage: npm run refresh [-- --token <API token>]\nFetches new police.uk months (and unfinished steps) for every place fetched before.');
+    console.log(
+      'Usage: npm run refresh [-- --token <API token>]\nFetches new police.uk months (and unfinished steps) for every place fetched before.',
+    );
     return;
   }
   const config = configOrExit();
@@ -35,10 +39,15 @@ async function main() {
     if (held?.owner === 'app' && held.port) {
       const token = a.token ?? config.SAFERPLACES_TOKEN;
       if (!token || !API_TOKEN_RE.test(token)) {
-        console.error('The app is running and holds the database: the refresh goes through it and needs an API token with the import scope (--token or SAFERPLACES_TOKEN).');
+        console.error(
+          'The app is running and holds the database: the refresh goes through it and needs an API token with the import scope (--token or SAFERPLACES_TOKEN).',
+        );
         process.exit(2);
       }
-      const res = await fetch(`http://${held.host ?? '127.0.0.1'}:${held.port}/api/opendata/refresh`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`http://${held.host ?? '127.0.0.1'}:${held.port}/api/opendata/refresh`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
       const body = (await res.json()) as { runs?: RunResult[]; error?: { message: string } };
       if (!res.ok || !body.runs) {
         console.error(`Refresh failed: ${body.error?.message ?? res.status}`);
@@ -53,10 +62,17 @@ async function main() {
   try {
     const runs = await refreshAll(db, {
       sources: { ons: config.ONS_ARCGIS_URL, police: config.POLICE_UK_API_URL, nomis: config.NOMIS_URL },
-      createdBy: actor, workDir: path.join(config.dataDir, 'opendata'),
+      createdBy: actor,
+      workDir: path.join(config.dataDir, 'opendata'),
       onProgress: (p) => p.status !== 'skipped' && console.error(`  ${p.step}: ${p.status} (${p.done}/${p.total})`),
     });
-    await audit(db, { email: actor, via: 'cli' }, null, { action: 'import', resource: 'opendata/refresh', query: {}, outcome: 'done', recordCount: runs.length });
+    await audit(db, { email: actor, via: 'cli' }, null, {
+      action: 'import',
+      resource: 'opendata/refresh',
+      query: {},
+      outcome: 'done',
+      recordCount: runs.length,
+    });
     process.exitCode = report(runs) ? 0 : 1;
   } finally {
     await db.close();

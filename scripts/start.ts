@@ -21,7 +21,9 @@ function filesUnder(dir: string): string[] {
 /** A hash of everything the web build reads: web/ (sources, index.html), the Vite config, the lock file. */
 export function webSourceHash(root = ROOT): string {
   const h = crypto.createHash('sha256');
-  const files = [...filesUnder(path.join(root, 'web')), path.join(root, 'vite.config.ts'), path.join(root, 'package-lock.json')].filter((f) => fs.existsSync(f)).sort();
+  const files = [...filesUnder(path.join(root, 'web')), path.join(root, 'vite.config.ts'), path.join(root, 'package-lock.json')]
+    .filter((f) => fs.existsSync(f))
+    .sort();
   for (const f of files) {
     h.update(path.relative(root, f));
     h.update('\0');
@@ -45,7 +47,10 @@ function main() {
   if (reason) {
     console.log(`Building the web app (${reason}) ...`);
     const t = Date.now();
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) {
       console.error('Saferplaces failed to start: the web app did not build (see above).');
       process.exit(1);

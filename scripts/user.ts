@@ -64,8 +64,14 @@ async function parse(): Promise<{ cmd: UserCommand; json: boolean }> {
     parsed = parseArgs({
       allowPositionals: true,
       options: {
-        role: { type: 'string' }, name: { type: 'string' }, area: { type: 'string' }, scope: { type: 'string' },
-        label: { type: 'string' }, days: { type: 'string' }, json: { type: 'boolean' }, 'no-password': { type: 'boolean' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        area: { type: 'string' },
+        scope: { type: 'string' },
+        label: { type: 'string' },
+        days: { type: 'string' },
+        json: { type: 'boolean' },
+        'no-password': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,12 +92,19 @@ async function parse(): Promise<{ cmd: UserCommand; json: boolean }> {
   if (command === 'add') {
     raw.role = v.role;
     if (v.name) raw.name = v.name;
-    if (v.area) raw.area_codes = v.area.split(',').map((s) => s.trim()).filter(Boolean);
+    if (v.area)
+      raw.area_codes = v.area
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (!v['no-password']) raw.password = await readPassword();
   }
   if (command === 'password') raw.password = await readPassword();
   if (command === 'token') {
-    raw.scopes = (v.scope ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    raw.scopes = (v.scope ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (v.label) raw.label = v.label;
     if (v.days) raw.days = Number(v.days);
   }
@@ -109,8 +122,12 @@ function print(cmd: UserCommand, out: Record<string, any>, json: boolean, port: 
     case 'token':
       return console.log(`API token ${out.id} (${out.scopes.join(', ')}) — shown once, store it now:\n${out.token}`);
     case 'list':
-      for (const u of out.users) console.log(`${String(u.id).padStart(4)}  ${u.email.padEnd(36)} ${u.role.padEnd(8)} ${u.disabled_at ? 'disabled' : ''}${u.demo ? ' demo' : ''}`);
-      for (const t of out.tokens) console.log(`token ${t.id} ${t.prefix}… ${t.email} [${t.scopes.join(',')}]${t.revoked_at ? ' revoked' : ''}`);
+      for (const u of out.users)
+        console.log(
+          `${String(u.id).padStart(4)}  ${u.email.padEnd(36)} ${u.role.padEnd(8)} ${u.disabled_at ? 'disabled' : ''}${u.demo ? ' demo' : ''}`,
+        );
+      for (const t of out.tokens)
+        console.log(`token ${t.id} ${t.prefix}… ${t.email} [${t.scopes.join(',')}]${t.revoked_at ? ' revoked' : ''}`);
       return;
     case 'setup-link':
       return console.log(`Create the first admin at: http://localhost:${port}/setup#token=${out.setup_token}`);

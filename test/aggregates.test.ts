@@ -31,10 +31,18 @@ interface Rec {
 }
 
 function readFixtures() {
-  const wards = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
-  const lsoas = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
-  const popRows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21_population_census2021.csv')), { columns: true }) as Record<string, string>[];
-  const crimeRows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv')), { columns: true }) as Record<string, string>[];
+  const wards = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as FeatureCollection<
+    Polygon | MultiPolygon
+  >;
+  const lsoas = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21.geojson'), 'utf8')) as FeatureCollection<
+    Polygon | MultiPolygon
+  >;
+  const popRows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21_population_census2021.csv')), {
+    columns: true,
+  }) as Record<string, string>[];
+  const crimeRows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv')), {
+    columns: true,
+  }) as Record<string, string>[];
   const recs: Rec[] = crimeRows.map((r) => ({
     month: r.month,
     category: r.category,
@@ -45,7 +53,9 @@ function readFixtures() {
     outcome: r.outcome_category,
   }));
   const population = new Map(popRows.map((r) => [r.LSOA21CD, Number(r.usual_residents_total)]));
-  const lookupRows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21_to_ward24_best_fit_lookup_ons.csv')), { columns: true }) as Record<string, string>[];
+  const lookupRows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21_to_ward24_best_fit_lookup_ons.csv')), {
+    columns: true,
+  }) as Record<string, string>[];
   const wardOfLsoa = new Map(lookupRows.map((r) => [r.LSOA21CD, r.WD24CD]));
   return { wards, lsoas, population, wardOfLsoa, recs };
 }
@@ -54,7 +64,9 @@ function readFixtures() {
 function locator(fc: FeatureCollection<Polygon | MultiPolygon>, codeField: string) {
   const areas = fc.features.map((f) => ({ code: String(f.properties![codeField]), f: f as Area, b: turfBbox(f) }));
   return (lon: number, lat: number) =>
-    areas.filter(({ b, f }) => lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3] && booleanPointInPolygon([lon, lat], f)).map((a) => a.code);
+    areas
+      .filter(({ b, f }) => lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3] && booleanPointInPolygon([lon, lat], f))
+      .map((a) => a.code);
 }
 
 /** The area a point belongs to: on a shared boundary, the lowest code (the importer's tie rule). */
@@ -106,7 +118,11 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
   beforeAll(async () => {
     db = await testDb(driver);
     await resetData(db);
-    client = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: 'https://tiles.example.test/style.json' });
+    client = await signedInApp(db, {
+      dataDir: '/nonexistent',
+      MAX_UPLOAD_MB: 10,
+      BASEMAP_STYLE_URL: 'https://tiles.example.test/style.json',
+    });
     fx = readFixtures();
     const inWard = locator(fx.wards, 'WD22CD');
     const inLsoa = locator(fx.lsoas, 'LSOA21CD');
@@ -219,7 +235,14 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     expect(gap.coverage.previous.missing_months).toEqual(['2016-03']);
     const { status, body } = await get('/api/stats/areas?level=ward&from=2017-04&to=2018-04');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ level: 'ward', from: '2017-04-01', to: '2018-04-01', previous_from: '2016-04-01', previous_to: '2017-04-01', categories: null });
+    expect(body).toMatchObject({
+      level: 'ward',
+      from: '2017-04-01',
+      to: '2018-04-01',
+      previous_from: '2016-04-01',
+      previous_to: '2017-04-01',
+      categories: null,
+    });
     const cur = fx.recs.filter((r) => inMonths(r.month, '2017-04', '2018-04'));
     const prev = fx.recs.filter((r) => inMonths(r.month, '2016-04', '2017-04'));
     const curBy = countBy(cur, wardOf);
@@ -324,13 +347,21 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     const bbox = [-0.03, 51.44, 0.0, 51.47];
     const inBox = cur.filter((r) => r.lon >= bbox[0] && r.lon <= bbox[2] && r.lat >= bbox[1] && r.lat <= bbox[3]);
     const boxed = await get(`/api/hexes?res=${res}&from=2017-07&to=2018-07&bbox=${bbox.join(',')}`);
-    expect(Object.fromEntries(boxed.body.cells.map((c: any) => [c.h3, c.count]))).toEqual(Object.fromEntries(countBy(inBox, cellOf)));
+    expect(Object.fromEntries(boxed.body.cells.map((c: any) => [c.h3, c.count]))).toEqual(
+      Object.fromEntries(countBy(inBox, cellOf)),
+    );
   });
 
   it('returns incident points in a bbox with the total and truncation', async () => {
     const bbox = [-0.02, 51.45, -0.01, 51.46];
     const match = fx.recs.filter(
-      (r) => inMonths(r.month, '2017-01', '2018-01') && r.category === 'robbery' && r.lon >= bbox[0] && r.lon <= bbox[2] && r.lat >= bbox[1] && r.lat <= bbox[3],
+      (r) =>
+        inMonths(r.month, '2017-01', '2018-01') &&
+        r.category === 'robbery' &&
+        r.lon >= bbox[0] &&
+        r.lon <= bbox[2] &&
+        r.lat >= bbox[1] &&
+        r.lat <= bbox[3],
     );
     expect(match.length).toBeGreaterThan(3);
     const all = await get(`/api/incidents?from=2017-01&to=2018-01&category=robbery&bbox=${bbox.join(',')}`);
@@ -343,11 +374,32 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     expect(f.geometry.type).toBe('Point');
     expect(f.id).toBe(f.properties.id);
     expect(Object.keys(f.properties).sort()).toEqual(
-      ['id', 'category', 'category_label', 'occurred_at', 'time_precision', 'location_precision', 'location_text', 'ward_code', 'outcome', 'age_band'].sort(),
+      [
+        'id',
+        'category',
+        'category_label',
+        'occurred_at',
+        'time_precision',
+        'location_precision',
+        'location_text',
+        'ward_code',
+        'outcome',
+        'age_band',
+      ].sort(),
     );
-    expect(f.properties).toMatchObject({ category: 'robbery', category_label: 'Robbery', time_precision: 'month', location_precision: 'snapped' });
+    expect(f.properties).toMatchObject({
+      category: 'robbery',
+      category_label: 'Robbery',
+      time_precision: 'month',
+      location_precision: 'snapped',
+    });
     expect(f.properties.occurred_at).toMatch(/^2017-\d\d-01T00:00:00$/);
-    const rec = fx.recs.find((r) => r.lon === f.geometry.coordinates[0] && r.lat === f.geometry.coordinates[1] && `${r.month}-01T00:00:00` === f.properties.occurred_at);
+    const rec = fx.recs.find(
+      (r) =>
+        r.lon === f.geometry.coordinates[0] &&
+        r.lat === f.geometry.coordinates[1] &&
+        `${r.month}-01T00:00:00` === f.properties.occurred_at,
+    );
     expect(rec).toBeDefined();
     expect(f.properties.ward_code).toBe(wardOf(rec!));
 
@@ -366,7 +418,10 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     // 2016-03 is missing from the source data: the series still has the month, as a gap (null), not 0.
     expect(months).not.toContain('2016-03');
     expect(body.months.map((m: any) => m.month)).toEqual([...months.slice(0, 2), '2016-03', ...months.slice(2)]);
-    const by = countBy(fx.recs.filter((r) => wardOf(r) === ward), (r) => r.month);
+    const by = countBy(
+      fx.recs.filter((r) => wardOf(r) === ward),
+      (r) => r.month,
+    );
     for (const m of body.months) expect(m.count).toBe(m.month === '2016-03' ? null : (by.get(m.month) ?? 0));
 
     // The busiest res-9 hexagon, robbery only, in 2017.
@@ -375,7 +430,10 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     const top = [...cells].sort((a, b) => b[1] - a[1])[0][0]!;
     const hex = await get(`/api/series?h3=${top}&from=2017-01&to=2018-01&category=robbery`);
     expect(hex.body.months).toHaveLength(12);
-    const hb = countBy(fx.recs.filter((r) => cellOf(r) === top && r.category === 'robbery'), (r) => r.month);
+    const hb = countBy(
+      fx.recs.filter((r) => cellOf(r) === top && r.category === 'robbery'),
+      (r) => r.month,
+    );
     for (const m of hex.body.months) expect(m.count).toBe(hb.get(m.month) ?? 0);
   });
 
@@ -386,7 +444,9 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
     expect(body.attribution.join('\n')).toMatch(/data\.police\.uk/);
     expect(body.attribution.join('\n')).toMatch(/Office for National Statistics/);
     expect(body.attribution.join('\n')).toMatch(/Population \(lsoa\): Office for National Statistics/);
-    const noMap = await (await signedInApp(db, { dataDir: '/x', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined })).request('/api/config');
+    const noMap = await (await signedInApp(db, { dataDir: '/x', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined })).request(
+      '/api/config',
+    );
     expect((await noMap.json()).basemapStyleUrl).toBeNull();
   });
 

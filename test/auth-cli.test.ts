@@ -13,7 +13,9 @@ import { SERVER_URL, testDb } from './helpers/db.js';
 
 function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/user.ts', ...args], { env: { ...process.env, DATABASE_URL: '', ...env } });
+    const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/user.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -30,11 +32,18 @@ describe('npm run user', () => {
   it('adds an account (password from stdin) and makes a token through the running app', async () => {
     const db = await testDb('pglite');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-user-'));
-    const app = createApp({ db, config: { dataDir, MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined }, localSecret: 'the-lock-secret' });
+    const app = createApp({
+      db,
+      config: { dataDir, MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined },
+      localSecret: 'the-lock-secret',
+    });
     const port: number = await new Promise((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
     });
-    fs.writeFileSync(path.join(dataDir, 'lock.json'), JSON.stringify({ pid: process.pid, owner: 'app', secret: 'the-lock-secret', port, host: '127.0.0.1' }));
+    fs.writeFileSync(
+      path.join(dataDir, 'lock.json'),
+      JSON.stringify({ pid: process.pid, owner: 'app', secret: 'the-lock-secret', port, host: '127.0.0.1' }),
+    );
     const env = { DATA_DIR: dataDir };
     const email = uniqueEmail('cli');
 
@@ -45,7 +54,11 @@ describe('npm run user', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/role must be one of admin, analyst, officer, partner/);
 
-    const add = await cli(['add', email, '--role', 'officer', '--area', 'E05013723,E05013724', '--name', 'PC Test'], env, 'long enough password\n');
+    const add = await cli(
+      ['add', email, '--role', 'officer', '--area', 'E05013723,E05013724', '--name', 'PC Test'],
+      env,
+      'long enough password\n',
+    );
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     expect(add.stdout).toMatch(new RegExp(`Created officer ${email}`));
@@ -62,7 +75,9 @@ describe('npm run user', () => {
     expect(res.status).not.toBe(403);
 
     const [log] = await db.query<{ user_email: string; via: string; action: string }>(
-      `SELECT user_email, via, action FROM audit_log WHERE query->>'email' = $1 ORDER BY id LIMIT 1`, [email]);
+      `SELECT user_email, via, action FROM audit_log WHERE query->>'email' = $1 ORDER BY id LIMIT 1`,
+      [email],
+    );
     expect(log).toMatchObject({ via: 'cli', action: 'change' });
     expect(log.user_email).toMatch(/^cli:/);
   });

@@ -125,19 +125,32 @@ const POLICY: Record<string, Policy> = {
 /** A plausible request for each route (bodies valid enough to get past parsing where that matters). */
 function requestFor(key: string, ids: { user: number; token: number }): { url: string; init: RequestInit } {
   const [method, path] = key.split(' ');
-  const url = path.replace('/api/users/:id', `/api/users/${ids.user}`).replace('/api/tokens/:id', `/api/tokens/${ids.token}`)
-    .replace('/api/imports/:id', '/api/imports/1').replace(':name', 'walk')
-    .replace('/api/journeys/routes/:id', '/api/journeys/routes/999999').replace('/api/routes/:id', '/api/routes/999999') // no such route: 404 past the guard
-    .replace('/api/interventions/:id', '/api/interventions/999999').replace('/api/chb/:id', '/api/chb/999999') // no such record: 404 past the guard
+  const url = path
+    .replace('/api/users/:id', `/api/users/${ids.user}`)
+    .replace('/api/tokens/:id', `/api/tokens/${ids.token}`)
+    .replace('/api/imports/:id', '/api/imports/1')
+    .replace(':name', 'walk')
+    .replace('/api/journeys/routes/:id', '/api/journeys/routes/999999')
+    .replace('/api/routes/:id', '/api/routes/999999') // no such route: 404 past the guard
+    .replace('/api/interventions/:id', '/api/interventions/999999')
+    .replace('/api/chb/:id', '/api/chb/999999') // no such record: 404 past the guard
     .replace('/api/meetings/:id', '/api/meetings/00000000-0000-4000-8000-000000000000') // no such meeting: 404 past the guard
     .replace('/api/opendata/runs/:id', '/api/opendata/runs/999999'); // no such fetch: 404 past the guard
   const q: Record<string, string> = {
-    '/api/areas': '?level=ward', '/api/stats/areas': '?level=ward', '/api/hexes': '?res=8',
-    '/api/series': '?h3=88195da49bfffff', '/api/incidents': '?limit=1',
-    '/api/planning/coverage': '?distance=1', '/api/planning/patrol': '?n=0', // 400 past the guard
+    '/api/areas': '?level=ward',
+    '/api/stats/areas': '?level=ward',
+    '/api/hexes': '?res=8',
+    '/api/series': '?h3=88195da49bfffff',
+    '/api/incidents': '?limit=1',
+    '/api/planning/coverage': '?distance=1',
+    '/api/planning/patrol': '?n=0', // 400 past the guard
     '/api/live': '?after=not-a-seq', // 400 past the guard instead of an endless event stream
-    '/api/hotspots': '?res=8', '/api/hotspots/top': '?res=8&n=5', '/api/change': '?res=8', '/api/emerging': '?res=8&period=month',
-    '/api/profile': '?h3=88195da49bfffff', '/api/knox': '?permutations=99',
+    '/api/hotspots': '?res=8',
+    '/api/hotspots/top': '?res=8&n=5',
+    '/api/change': '?res=8',
+    '/api/emerging': '?res=8&period=month',
+    '/api/profile': '?h3=88195da49bfffff',
+    '/api/knox': '?permutations=99',
     '/api/journeys/segments': '?routes=999999', // no such route: 404 past the guard
     '/api/opendata/refresh': '?now=1', // 400 past the guard: nothing fetched, no network
     '/api/area-counts/series': '?code=E05013714',
@@ -183,7 +196,8 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
   if (key in bodies) init.body = JSON.stringify(bodies[key]);
   if (key in bodies) init.headers = { 'content-type': 'application/json' };
   if (key === 'POST /api/imports') init.body = ''; // answered at once (empty file), nothing queued
-  if (key === 'POST /api/harm-schemes') Object.assign(init, { body: 'category,weight\n', headers: { 'content-type': 'text/csv' } }); // 400: no weights, nothing stored
+  if (key === 'POST /api/harm-schemes')
+    Object.assign(init, { body: 'category,weight\n', headers: { 'content-type': 'text/csv' } }); // 400: no weights, nothing stored
   return { url: url + (q[path] ?? ''), init };
 }
 
@@ -203,9 +217,18 @@ describe.each(drivers())('every route × every role (%s)', (driver) => {
 
   beforeAll(async () => {
     db = await testDb(driver);
-    app = createApp({ db, config: { dataDir: '/nonexistent', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined }, localSecret: 'local-secret-for-tests' });
+    app = createApp({
+      db,
+      config: { dataDir: '/nonexistent', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined },
+      localSecret: 'local-secret-for-tests',
+    });
     for (const role of ROLES) clients.set(role, await clientFor(app, db, role));
-    const target = await createUser(db, { email: uniqueEmail('target'), role: 'officer', password: 'long enough password', createdBy: 'test' });
+    const target = await createUser(db, {
+      email: uniqueEmail('target'),
+      role: 'officer',
+      password: 'long enough password',
+      createdBy: 'test',
+    });
     const token = await createToken(db, target.id, ['read'], 'walk', null);
     ids = { user: target.id, token: token.id };
   });
@@ -235,9 +258,10 @@ describe.each(drivers())('every route × every role (%s)', (driver) => {
 
       for (const role of ROLES) {
         // Session-ending routes get a fresh session, so the shared one survives the walk.
-        const client = key.includes('/api/session') && key !== 'GET /api/session' && key !== 'POST /api/session'
-          ? await clientFor(app, db, role)
-          : clients.get(role)!;
+        const client =
+          key.includes('/api/session') && key !== 'GET /api/session' && key !== 'POST /api/session'
+            ? await clientFor(app, db, role)
+            : clients.get(role)!;
         const { url, init } = requestFor(key, ids);
         const r = await client.request(url, init);
         const c = await code(r);
@@ -278,7 +302,8 @@ describe.each(drivers())('every route × every role (%s)', (driver) => {
     const analyst = clients.get('analyst')!;
     const read = await createToken(db, analyst.userId, ['read'], 'walk', null);
     const imp = await createToken(db, analyst.userId, ['import'], 'walk', null);
-    const bearer = (t: string, url: string, init: RequestInit = {}) => app.request(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${t}` } });
+    const bearer = (t: string, url: string, init: RequestInit = {}) =>
+      app.request(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${t}` } });
     expect((await bearer(read.token, '/api/categories')).status).toBe(200);
     expect(await code(await bearer(imp.token, '/api/categories'))).toBe('token_scope');
     expect(await code(await bearer(read.token, '/api/imports', { method: 'POST', body: '' }))).toBe('token_scope');

@@ -41,7 +41,8 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     await db.exec('DELETE FROM users'); // sessions and tokens go with them
     expect(await (await app.request('/api/session')).json()).toEqual({ user: null, setup_needed: true, demo_login: false });
     const token = (await createSetupToken(db))!;
-    const post = (body: unknown) => app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const weak = await post({ token, email: 'first@test.invalid', password: 'short' });
     expect([weak.status, await codeOf(weak)]).toEqual([400, 'weak_password']);
     const bad = await post({ token: token + 'x', email: 'first@test.invalid', password: TEST_PASSWORD });
@@ -57,26 +58,41 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     const again = await post({ token, email: 'second@test.invalid', password: TEST_PASSWORD });
     expect(again.status).toBe(409);
     expect(await createSetupToken(db)).toBeNull(); // no new links once an account exists
-    const [log] = await db.query<{ action: string; user_email: string }>(`SELECT action, user_email FROM audit_log WHERE action = 'setup' ORDER BY id DESC LIMIT 1`);
+    const [log] = await db.query<{ action: string; user_email: string }>(
+      `SELECT action, user_email FROM audit_log WHERE action = 'setup' ORDER BY id DESC LIMIT 1`,
+    );
     expect(log).toEqual({ action: 'setup', user_email: 'first@test.invalid' });
   });
 
   it('first run for one person: "I will also analyse data" adds a paired analyst account and signs in as it', async () => {
     await db.exec('DELETE FROM users');
     const token = (await createSetupToken(db))!;
-    const post = (body: unknown) => app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      app.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const same = await post({ token, email: 'solo@test.invalid', password: TEST_PASSWORD, analyst_email: 'SOLO@test.invalid' });
     expect([same.status, await codeOf(same)]).toEqual([400, 'invalid_body']);
     const bad = await post({ token, email: 'solo@test.invalid', password: TEST_PASSWORD, analyst_email: 'not an email' });
     expect(bad.status).toBe(400);
-    const ok = await post({ token, email: 'solo@test.invalid', password: TEST_PASSWORD, name: 'Solo', analyst_email: 'solo+analyst@test.invalid' });
+    const ok = await post({
+      token,
+      email: 'solo@test.invalid',
+      password: TEST_PASSWORD,
+      name: 'Solo',
+      analyst_email: 'solo+analyst@test.invalid',
+    });
     expect(ok.status).toBe(201);
     const body = await ok.json();
-    expect(body).toMatchObject({ user: { email: 'solo+analyst@test.invalid', role: 'analyst' }, admin_email: 'solo@test.invalid' });
+    expect(body).toMatchObject({
+      user: { email: 'solo+analyst@test.invalid', role: 'analyst' },
+      admin_email: 'solo@test.invalid',
+    });
     const me = await (await app.request('/api/session', { headers: { cookie: sessionCookie(ok)! } })).json();
     expect(me.user.role).toBe('analyst');
     const users = await db.query<{ email: string; role: string }>('SELECT email, role FROM users ORDER BY email');
-    expect(users).toEqual([{ email: 'solo+analyst@test.invalid', role: 'analyst' }, { email: 'solo@test.invalid', role: 'admin' }]);
+    expect(users).toEqual([
+      { email: 'solo+analyst@test.invalid', role: 'analyst' },
+      { email: 'solo@test.invalid', role: 'admin' },
+    ]);
     // Both accounts sign in with the one password.
     expect((await signIn(app, 'solo@test.invalid')).status).toBe(200);
   });
@@ -99,11 +115,19 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     const body = await ok.json();
     expect(JSON.stringify(body)).not.toMatch(/scrypt|password/);
     const rows = await db.query<{ action: string; outcome: string }>(
-      'SELECT action, outcome FROM audit_log WHERE user_email = $1 ORDER BY id', [email]);
-    expect(rows).toEqual([{ action: 'login_failed', outcome: 'bad_credentials' }, { action: 'login', outcome: 'ok' }]);
+      'SELECT action, outcome FROM audit_log WHERE user_email = $1 ORDER BY id',
+      [email],
+    );
+    expect(rows).toEqual([
+      { action: 'login_failed', outcome: 'bad_credentials' },
+      { action: 'login', outcome: 'ok' },
+    ]);
     // Sessions are stored as hashes only.
     const cookie = sessionCookie(ok)!.split('=')[1];
-    const stored = await db.query<{ id_hash: string }>('SELECT id_hash FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1', [email]);
+    const stored = await db.query<{ id_hash: string }>(
+      'SELECT id_hash FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1',
+      [email],
+    );
     expect(stored).toHaveLength(1);
     expect(stored[0].id_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored[0].id_hash).not.toContain(cookie);
@@ -132,7 +156,8 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     // Per address: made-up emails tried from one address are refused after the limit, but a known
     // account's right password from that address still signs in (test/signin-limits.test.ts).
     const ip = from('192.0.2.77');
-    for (let i = 0; i < LOGIN_MAX_PER_ADDRESS; i++) expect((await signIn(behind, uniqueEmail('spray'), 'wrong password here', ip)).status).toBe(401);
+    for (let i = 0; i < LOGIN_MAX_PER_ADDRESS; i++)
+      expect((await signIn(behind, uniqueEmail('spray'), 'wrong password here', ip)).status).toBe(401);
     expect((await signIn(behind, uniqueEmail('spray'), 'wrong password here', ip)).status).toBe(429);
     const other = uniqueEmail('analyst');
     await createUser(db, { email: other, role: 'analyst', password: TEST_PASSWORD, createdBy: 'test' });
@@ -142,7 +167,12 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
   it('refuses state-changing requests without the CSRF token or from another origin', async () => {
     const admin = await clientFor(app, db, 'admin');
     const body = JSON.stringify({ partner_min_count: 5 });
-    const put = (headers: Record<string, string>) => app.request('/api/settings', { method: 'PUT', body, headers: { cookie: admin.cookie, 'content-type': 'application/json', ...headers } });
+    const put = (headers: Record<string, string>) =>
+      app.request('/api/settings', {
+        method: 'PUT',
+        body,
+        headers: { cookie: admin.cookie, 'content-type': 'application/json', ...headers },
+      });
     const none = await put({});
     expect([none.status, await codeOf(none)]).toEqual([403, 'csrf']);
     const wrong = await put({ 'x-csrf-token': admin.csrf.slice(0, -1) + 'A' });
@@ -151,10 +181,18 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     expect([cross.status, await codeOf(cross)]).toEqual([403, 'bad_origin']);
     expect((await put({ 'x-csrf-token': admin.csrf, origin: 'http://localhost' })).status).toBe(200);
     // A signed-out login attempt from another origin is refused too (login CSRF).
-    const x = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ email: admin.email, password: TEST_PASSWORD }) });
+    const x = await app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ email: admin.email, password: TEST_PASSWORD }),
+    });
     expect(x.status).toBe(403);
     // A form post (no JSON content type) cannot sign in.
-    const form = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${admin.email}&password=x` });
+    const form = await app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `email=${admin.email}&password=x`,
+    });
     expect(form.status).toBe(415);
   });
 
@@ -186,25 +224,40 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     const other = sessionCookie(await signIn(app, b.email))!;
     const r = await b.request('/api/session/revoke-all', { method: 'POST' });
     expect((await r.json()).revoked).toBe(2);
-    for (const cookie of [b.cookie, other]) expect((await app.request('/api/categories', { headers: { cookie } })).status).toBe(401);
+    for (const cookie of [b.cookie, other])
+      expect((await app.request('/api/categories', { headers: { cookie } })).status).toBe(401);
 
     const admin = await clientFor(app, db, 'admin');
     const victim = await clientFor(app, db, 'partner');
-    const patch = (body: unknown) => admin.request(`/api/users/${victim.userId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const patch = (body: unknown) =>
+      admin.request(`/api/users/${victim.userId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await patch({ disabled: true })).status).toBe(200);
     expect((await victim.request('/api/categories')).status).toBe(401);
     expect((await signIn(app, victim.email)).status).toBe(401);
     expect((await patch({ disabled: false, password: 'a brand new long password' })).status).toBe(200);
     expect((await signIn(app, victim.email, 'a brand new long password')).status).toBe(200);
     // An admin cannot lock themselves out.
-    const self = await admin.request(`/api/users/${admin.userId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'analyst' }) });
+    const self = await admin.request(`/api/users/${admin.userId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'analyst' }),
+    });
     expect([self.status, await codeOf(self)]).toEqual([400, 'self_lockout']);
   });
 
   it('lets a user change their own password with the current one, ending their other sessions', async () => {
     const u = await clientFor(app, db, 'officer');
     const other = sessionCookie(await signIn(app, u.email))!;
-    const change = (body: unknown) => u.request('/api/session/password', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const change = (body: unknown) =>
+      u.request('/api/session/password', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const wrong = await change({ current: 'not my password at all', new: 'my new long password' });
     expect([wrong.status, await codeOf(wrong)]).toEqual([400, 'bad_credentials']);
     const weak = await change({ current: TEST_PASSWORD, new: 'short' });
@@ -212,7 +265,8 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     const ok = await change({ current: TEST_PASSWORD, new: 'my new long password' });
     expect(ok.status).toBe(200);
     const fresh = sessionCookie(ok)!;
-    for (const cookie of [u.cookie, other]) expect((await app.request('/api/categories', { headers: { cookie } })).status).toBe(401);
+    for (const cookie of [u.cookie, other])
+      expect((await app.request('/api/categories', { headers: { cookie } })).status).toBe(401);
     expect((await app.request('/api/categories', { headers: { cookie: fresh } })).status).toBe(200);
     expect((await signIn(app, u.email)).status).toBe(401);
     expect((await signIn(app, u.email, 'my new long password')).status).toBe(200);
@@ -220,10 +274,18 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
 
   it('never returns password hashes or token hashes', async () => {
     const admin = await clientFor(app, db, 'admin');
-    const created = await admin.request('/api/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: uniqueEmail('new'), role: 'officer', password: TEST_PASSWORD, area_codes: ['E05013723'] }) });
+    const created = await admin.request('/api/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: uniqueEmail('new'), role: 'officer', password: TEST_PASSWORD, area_codes: ['E05013723'] }),
+    });
     expect(created.status).toBe(201);
     const user = await created.json();
-    const tok = await admin.request(`/api/users/${user.id}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scopes: ['read'] }) });
+    const tok = await admin.request(`/api/users/${user.id}/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scopes: ['read'] }),
+    });
     const t = await tok.json();
     expect(t.token).toMatch(/^spt_/);
     for (const url of ['/api/users', '/api/tokens', '/api/session', '/api/audit?limit=1000']) {
@@ -236,32 +298,51 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
   });
 
   it('keeps the audit log append-only, searchable and exportable with a purpose', async () => {
-    await expect(db.query(`UPDATE audit_log SET action = 'login' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE audit_log SET action = 'login' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     await expect(db.exec('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
     const admin = await clientFor(app, db, 'admin');
     const search = await (await admin.request(`/api/audit?action=login&user=${encodeURIComponent(admin.email)}`)).json();
     expect(search.total).toBe(1);
     expect(search.rows[0]).toMatchObject({ action: 'login', user_email: admin.email, role: 'admin', via: 'session' });
-    const noPurpose = await admin.request('/api/audit/export', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recipient: 'ICO' }) });
+    const noPurpose = await admin.request('/api/audit/export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recipient: 'ICO' }),
+    });
     expect(noPurpose.status).toBe(400);
-    const exp = await admin.request('/api/audit/export', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ purpose: 'ICO audit request 2026/14', recipient: 'Information Commissioner', user: admin.email }) });
+    const exp = await admin.request('/api/audit/export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ purpose: 'ICO audit request 2026/14', recipient: 'Information Commissioner', user: admin.email }),
+    });
     expect(exp.status).toBe(200);
     expect(exp.headers.get('content-type')).toMatch(/text\/csv/);
     const csv = await exp.text();
-    expect(csv.split('\n')[0]).toBe('id,at,user_id,user_email,role,via,action,resource,query,record_count,purpose,recipient,ip,outcome');
+    expect(csv.split('\n')[0]).toBe(
+      'id,at,user_id,user_email,role,via,action,resource,query,record_count,purpose,recipient,ip,outcome',
+    );
     expect(csv).toContain(`,${admin.email},admin,session,login,session,`);
     const [logged] = await db.query<{ purpose: string; recipient: string; action: string }>(
-      `SELECT action, purpose, recipient FROM audit_log WHERE user_email = $1 ORDER BY id DESC LIMIT 1`, [admin.email]);
+      `SELECT action, purpose, recipient FROM audit_log WHERE user_email = $1 ORDER BY id DESC LIMIT 1`,
+      [admin.email],
+    );
     expect(logged).toEqual({ action: 'export', purpose: 'ICO audit request 2026/14', recipient: 'Information Commissioner' });
   });
 
   it('rejects malformed, oversized and wrongly typed bodies, and injection attempts, with clean 4xx answers', async () => {
     const admin = await clientFor(app, db, 'admin');
-    const json = (url: string, method: string, body: string) => admin.request(url, { method, headers: { 'content-type': 'application/json' }, body });
+    const json = (url: string, method: string, body: string) =>
+      admin.request(url, { method, headers: { 'content-type': 'application/json' }, body });
     const malformed = await json('/api/users', 'POST', '{"email": ');
     expect([malformed.status, await codeOf(malformed)]).toEqual([400, 'bad_json']);
-    const big = await json('/api/users', 'POST', JSON.stringify({ email: 'a@b.c', role: 'analyst', name: 'x'.repeat(2 * 1024 * 1024) }));
+    const big = await json(
+      '/api/users',
+      'POST',
+      JSON.stringify({ email: 'a@b.c', role: 'analyst', name: 'x'.repeat(2 * 1024 * 1024) }),
+    );
     expect([big.status, await codeOf(big)]).toEqual([413, 'too_large']);
     const extra = await json('/api/users', 'POST', JSON.stringify({ email: uniqueEmail('x'), role: 'analyst', is_admin: true }));
     expect([extra.status, await codeOf(extra)]).toEqual([400, 'invalid_body']);
@@ -297,7 +378,8 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     const ok = await signIn(app, DEMO_EMAIL, password);
     expect(ok.status).toBe(200);
     expect((await ok.json()).user).toMatchObject({ role: 'analyst', demo: true });
-    const lines = fs.readFileSync(`${SHARED}lewisham_burglary_street_2022-03_2025-02.csv`, 'utf8').split('\n').slice(0, 3).join('\n') + '\n';
+    const lines =
+      fs.readFileSync(`${SHARED}lewisham_burglary_street_2022-03_2025-02.csv`, 'utf8').split('\n').slice(0, 3).join('\n') + '\n';
     expect((await importFile(db, tmpFile('real.csv', lines), {})).status).toBe('committed');
     const refused = await signIn(app, DEMO_EMAIL, password);
     expect([refused.status, await codeOf(refused)]).toEqual([403, 'demo_disabled']);
@@ -318,10 +400,17 @@ describe.each(drivers())('accounts and sessions (%s)', (driver) => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     // A database failure inside a handler: a generic 500, nothing internal in the body.
-    const broken = createApp({ db: { ...db, driver: db.driver, query: async (sql: string, params?: unknown[]) => {
-      if (/postgis_lib_version/.test(sql)) throw new Error('relation "secret_table" does not exist at /srv/app/x.ts:1');
-      return db.query(sql, params);
-    } } as Db, config: CONFIG });
+    const broken = createApp({
+      db: {
+        ...db,
+        driver: db.driver,
+        query: async (sql: string, params?: unknown[]) => {
+          if (/postgis_lib_version/.test(sql)) throw new Error('relation "secret_table" does not exist at /srv/app/x.ts:1');
+          return db.query(sql, params);
+        },
+      } as Db,
+      config: CONFIG,
+    });
     const err = await broken.request('/api/health');
     expect(err.status).toBe(500);
     const text = await err.text();

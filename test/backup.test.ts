@@ -45,7 +45,11 @@ describe.skipIf(!hasData)('backup and restore: embedded (PGlite)', () => {
       expect((await importFile(db, FILE)).status).toBe('committed');
       before = await counts(db);
       expect(before.incidents).toBeGreaterThan(100);
-      const app = createApp({ db, config: { dataDir: path.join(tmp, 'a'), MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined }, localSecret: 'backup-test-secret' });
+      const app = createApp({
+        db,
+        config: { dataDir: path.join(tmp, 'a'), MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined },
+        localSecret: 'backup-test-secret',
+      });
       expect((await app.request('/api/local/backup')).status).toBe(403);
       const res = await app.request('/api/local/backup', { headers: { [LOCAL_HEADER]: 'backup-test-secret' } });
       expect(res.status).toBe(200);
@@ -82,7 +86,9 @@ describe.skipIf(!hasData || why !== null)('backup and restore: server (pg_dump /
   });
 
   const cli = (mode: 'backup' | 'restore', file: string, db: string) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', mode, file], { env: { ...process.env, DATABASE_URL: cluster.url(db) } });
+    run(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', mode, file], {
+      env: { ...process.env, DATABASE_URL: cluster.url(db) },
+    });
 
   it('npm run backup / restore into a new database gives the same counts', async () => {
     await cluster.psql('CREATE DATABASE source');

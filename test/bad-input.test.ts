@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../api/auth/store.js';
 import type { Db } from '../api/db/index.js';
 import { importFile, type ImportSummary } from '../api/imports/index.js';
-import { BASE_POPULATION_CSV, baseWardsGeoJson, CORPUS_TABLES, writeCorpus, type CorpusCase, type CorpusTable } from '../scripts/bad-input-corpus.js';
+import {
+  BASE_POPULATION_CSV,
+  baseWardsGeoJson,
+  CORPUS_TABLES,
+  writeCorpus,
+  type CorpusCase,
+  type CorpusTable,
+} from '../scripts/bad-input-corpus.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
 import { appHoldingDataDir, importCli } from './helpers/cli.js';
 import { drivers, resetData, testDb } from './helpers/db.js';
@@ -37,8 +44,15 @@ interface Outcome {
 }
 
 const fromSummary = (s: ImportSummary): Outcome => ({
-  status: s.status, code: s.error?.code, message: s.error?.message, line: s.error?.line, rejected: s.rejected,
-  rejectCodes: s.rejects.map((r) => r.code), rejectLines: s.rejects.map((r) => r.line), reasons: s.rejects.map((r) => r.reason), details: s.details,
+  status: s.status,
+  code: s.error?.code,
+  message: s.error?.message,
+  line: s.error?.line,
+  rejected: s.rejected,
+  rejectCodes: s.rejects.map((r) => r.code),
+  rejectLines: s.rejects.map((r) => r.line),
+  reasons: s.rejects.map((r) => r.reason),
+  details: s.details,
 });
 
 /** The differences between what a case expects and what happened ([] when none). */
@@ -60,18 +74,23 @@ function problems(c: CorpusCase, o: Outcome, before: Counts, after: Counts, ms?:
   if (e.rejects) {
     check('rejects', () => expect(o.rejected).toBeGreaterThanOrEqual(e.rejects!.min));
     check('rejects', () => expect(o.rejected).toBeLessThanOrEqual(e.rejects!.max));
-    if (e.rejects.codes && o.rejectCodes) for (const code of e.rejects.codes) check('reject code', () => expect(o.rejectCodes).toContain(code));
+    if (e.rejects.codes && o.rejectCodes)
+      for (const code of e.rejects.codes) check('reject code', () => expect(o.rejectCodes).toContain(code));
     if (e.rejects.lines && o.rejectLines) check('reject lines', () => expect(o.rejectLines).toEqual(e.rejects!.lines));
   }
   if (e.details && o.details) check('details', () => expect(o.details).toMatchObject(e.details!));
-  const added = e.status === 'failed' ? {} : e.added ?? {};
+  const added = e.status === 'failed' ? {} : (e.added ?? {});
   for (const t of CORPUS_TABLES) check(`rows added to ${t}`, () => expect(after[t] - before[t]).toBe(added[t] ?? 0));
   if (e.maxMs && ms !== undefined) check('time', () => expect(ms).toBeLessThan(e.maxMs!));
   return out;
 }
 
 /** A varied sample for the slower paths: every case of some categories, and a spread of the rest. */
-const sample = (every: number, offset: number) => cases.filter((c, i) => i % every === offset || ['puk-lone-quote-line-1001', 'geo-18-of-19-null', 'puk-1000-rows-then-8mb-nul'].includes(c.name));
+const sample = (every: number, offset: number) =>
+  cases.filter(
+    (c, i) =>
+      i % every === offset || ['puk-lone-quote-line-1001', 'geo-18-of-19-null', 'puk-1000-rows-then-8mb-nul'].includes(c.name),
+  );
 
 async function setUp(db: Db) {
   await resetData(db);
@@ -116,14 +135,25 @@ describe.each(drivers())('bad input corpus (%s)', (driver) => {
 
   it('a sample through POST /api/imports gives the same outcomes', async () => {
     await setUp(db);
-    const app = await signedInApp(db, { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sp-bad-api-')), MAX_UPLOAD_MB: 100, BASEMAP_STYLE_URL: undefined });
+    const app = await signedInApp(db, {
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sp-bad-api-')),
+      MAX_UPLOAD_MB: 100,
+      BASEMAP_STYLE_URL: undefined,
+    });
     const found: string[] = [];
     const picked = sample(8, 3);
     expect(picked.length).toBeGreaterThanOrEqual(20);
     for (const c of picked) {
       const before = await counts(db);
       const o = await viaApi(app, c);
-      found.push(...problems({ ...c, expected: { ...c.expected, code: c.expected.apiCode ?? c.expected.code } }, o, before, await counts(db)));
+      found.push(
+        ...problems(
+          { ...c, expected: { ...c.expected, code: c.expected.apiCode ?? c.expected.code } },
+          o,
+          before,
+          await counts(db),
+        ),
+      );
     }
     expect(found).toEqual([]);
   }, 900_000);
@@ -143,12 +173,35 @@ describe.each(drivers())('bad input corpus (%s)', (driver) => {
         let o: Outcome;
         try {
           const j = JSON.parse(r.stdout);
-          o = { status: j.status, code: j.error?.code, message: j.error?.message, line: j.error?.line, rejected: j.rejected, reasons: (j.rejects ?? []).map((x: { reason: string }) => x.reason), details: j.details };
+          o = {
+            status: j.status,
+            code: j.error?.code,
+            message: j.error?.message,
+            line: j.error?.line,
+            rejected: j.rejected,
+            reasons: (j.rejects ?? []).map((x: { reason: string }) => x.reason),
+            details: j.details,
+          };
         } catch {
           // Refused at once by the app (the first bytes): only the message on stderr.
           o = { status: 'failed', message: r.stderr, rejected: 0, reasons: [] };
         }
-        found.push(...problems({ ...c, expected: { ...c.expected, code: undefined, line: undefined, rejects: c.expected.rejects && { min: c.expected.rejects.min, max: c.expected.rejects.max } } }, o, before, await counts(db)));
+        found.push(
+          ...problems(
+            {
+              ...c,
+              expected: {
+                ...c.expected,
+                code: undefined,
+                line: undefined,
+                rejects: c.expected.rejects && { min: c.expected.rejects.min, max: c.expected.rejects.max },
+              },
+            },
+            o,
+            before,
+            await counts(db),
+          ),
+        );
         if ((r.code === 0) !== (c.expected.status === 'committed')) found.push(`${c.name}: CLI exit code ${r.code}`);
       }
       expect(found).toEqual([]);
@@ -175,21 +228,33 @@ async function viaApi(app: Client, c: CorpusCase): Promise<Outcome> {
   const o = c.opts;
   const q = new URLSearchParams({ filename: path.basename(c.file) });
   const params: Record<string, string | undefined> = {
-    kind: o.kind, level: o.level, code_field: o.codeField, crs: o.crs, object: o.object,
-    mapping: typeof o.mapping === 'string' ? o.mapping : undefined, replace: o.replace ? 'true' : undefined,
+    kind: o.kind,
+    level: o.level,
+    code_field: o.codeField,
+    crs: o.crs,
+    object: o.object,
+    mapping: typeof o.mapping === 'string' ? o.mapping : undefined,
+    replace: o.replace ? 'true' : undefined,
   };
   for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
   const res = await app.request(`/api/imports?${q}`, { method: 'POST', body: fs.readFileSync(c.file) });
   const body = await res.json();
-  if (res.status === 400) return { status: 'failed', code: body.error.code, message: body.error.message, rejected: 0, reasons: [] };
+  if (res.status === 400)
+    return { status: 'failed', code: body.error.code, message: body.error.message, rejected: 0, reasons: [] };
   expect(res.status, `${c.name}: ${JSON.stringify(body)}`).toBe(202);
   for (let i = 0; i < 1200; i++) {
     const b = await (await app.request(`/api/imports/${body.id}`)).json();
     if (b.status === 'committed' || b.status === 'failed') {
       const rej = await (await app.request(`/api/imports/${body.id}/rejects?limit=100`)).json();
       return {
-        status: b.status, code: b.error?.code, message: b.error?.message, line: b.error?.line, rejected: b.rejected,
-        rejectLines: (rej.rejects as { line: number }[]).map((r) => r.line), reasons: (rej.rejects as { reason: string }[]).map((r) => r.reason), details: b.summary,
+        status: b.status,
+        code: b.error?.code,
+        message: b.error?.message,
+        line: b.error?.line,
+        rejected: b.rejected,
+        rejectLines: (rej.rejects as { line: number }[]).map((r) => r.line),
+        reasons: (rej.rejects as { reason: string }[]).map((r) => r.reason),
+        details: b.summary,
       };
     }
     await new Promise((r) => setTimeout(r, 100)); // polling a background job

@@ -26,9 +26,13 @@ describe('the contract', () => {
   const app = createApp({ db: {} as Db, config: { dataDir: '/nonexistent', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined } });
 
   it('declares exactly the routes the server answers', () => {
-    const served = new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
+    const served = new Set(
+      app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`),
+    );
     const declared = new Set(ROUTES.map(key));
-    expect([...served].filter((k) => !declared.has(k) && !NOT_IN_CONTRACT.has(k)).sort(), 'served but not in contract/').toEqual([]);
+    expect([...served].filter((k) => !declared.has(k) && !NOT_IN_CONTRACT.has(k)).sort(), 'served but not in contract/').toEqual(
+      [],
+    );
     expect([...declared].filter((k) => !served.has(k)).sort(), 'in contract/ but not served').toEqual([]);
     expect(declared.size, 'each route declared once').toBe(ROUTES.length);
   });
@@ -80,9 +84,37 @@ const PARTNER_EXAMPLES: Record<string, string> = {
   'GET /api/pack': `${WINDOW}&res=9&top=100&since=0`,
 };
 /** Keys whose numbers are incident counts (or sums of them) wherever they appear in an answer. */
-const COUNT_KEYS = new Set(['count', 'previous_count', 'incidents', 'total', 'outside_study_area', 'rows', 'n', 'observed', 'in_area', 'count_in', 'count_before', 'count_after',
-  'current', 'previous', 'year_ago', 'value', 'value_previous', 'value_year_ago', 'unknown_time', 'unknown_age', 'excluded', 'all', 'harm', 'month', 'day', 'minute', 'hotspot_incidents', 'covered_incidents', 'incidents_added']);
-
+const COUNT_KEYS = new Set([
+  'count',
+  'previous_count',
+  'incidents',
+  'total',
+  'outside_study_area',
+  'rows',
+  'n',
+  'observed',
+  'in_area',
+  'count_in',
+  'count_before',
+  'count_after',
+  'current',
+  'previous',
+  'year_ago',
+  'value',
+  'value_previous',
+  'value_year_ago',
+  'unknown_time',
+  'unknown_age',
+  'excluded',
+  'all',
+  'harm',
+  'month',
+  'day',
+  'minute',
+  'hotspot_incidents',
+  'covered_incidents',
+  'incidents_added',
+]);
 
 /** Every (path, value) of a count key holding a number in [0, min). */
 function smallCounts(body: unknown, min: number, path = '$'): string[] {
@@ -113,12 +145,31 @@ describe.skipIf(!hasData).each(drivers())('partners get no small count from any 
     const app = createApp({ db, config: { dataDir: '/nonexistent', MAX_UPLOAD_MB: 1, BASEMAP_STYLE_URL: undefined } });
     partner = await clientFor(app, db, 'partner');
     [{ ward }] = await db.query<{ ward: string }>(`SELECT code AS ward FROM areas WHERE level = 'ward' ORDER BY code LIMIT 1`);
-    route = await createRoute(db, { name: 'walk', school_id: null, hub_id: null, segment_m: 100, geometry: { type: 'LineString', coordinates: [[-0.03, 51.45], [-0.01, 51.45]] } }, 'test');
+    route = await createRoute(
+      db,
+      {
+        name: 'walk',
+        school_id: null,
+        hub_id: null,
+        segment_m: 100,
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [-0.03, 51.45],
+            [-0.01, 51.45],
+          ],
+        },
+      },
+      'test',
+    );
   });
 
   // (Event streams never end: their events are masked one by one, which test/live.test.ts checks for partners.)
-  const stream = (r: ContractRoute) => 'text/event-stream' in ((r.responses as Record<number, { content?: object }>)[200]?.content ?? {});
-  const masked = ROUTES.filter((r) => r.method === 'get' && r['x-access'].partner?.kind === 'masked' && !r.path.includes('{') && !stream(r));
+  const stream = (r: ContractRoute) =>
+    'text/event-stream' in ((r.responses as Record<number, { content?: object }>)[200]?.content ?? {});
+  const masked = ROUTES.filter(
+    (r) => r.method === 'get' && r['x-access'].partner?.kind === 'masked' && !r.path.includes('{') && !stream(r),
+  );
   it('has an example for every masked GET route', () => {
     expect(masked.map(key).filter((k) => !(k in PARTNER_EXAMPLES))).toEqual([]);
   });

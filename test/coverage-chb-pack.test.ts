@@ -27,14 +27,22 @@ interface Row {
 }
 
 const rows: Row[] = hasData
-  ? (parse(fs.readFileSync(path.join(SHARED, BURGLARY)), { columns: true }) as Record<string, string>[]).map((r) => ({ month: r.Month, lon: Number(r.Longitude), lat: Number(r.Latitude) }))
+  ? (parse(fs.readFileSync(path.join(SHARED, BURGLARY)), { columns: true }) as Record<string, string>[]).map((r) => ({
+      month: r.Month,
+      lon: Number(r.Longitude),
+      lat: Number(r.Latitude),
+    }))
   : [];
 const wards: Ward[] = hasData ? JSON.parse(fs.readFileSync(path.join(SHARED, WARDS), 'utf8')).features : [];
 const fileMonths = [...new Set(rows.map((r) => r.month))].sort();
 
 function monthRange(from: string, toExclusive: string) {
   const out: string[] = [];
-  for (let [y, m] = from.split('-').map(Number); `${y}-${String(m).padStart(2, '0')}` < toExclusive; m === 12 ? ((y += 1), (m = 1)) : (m += 1))
+  for (
+    let [y, m] = from.split('-').map(Number);
+    `${y}-${String(m).padStart(2, '0')}` < toExclusive;
+    m === 12 ? ((y += 1), (m = 1)) : (m += 1)
+  )
     out.push(`${y}-${String(m).padStart(2, '0')}`);
   return out;
 }
@@ -51,7 +59,10 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
   let partner: Client;
   // The CHB area: the first ward by code; the control: the ward whose centroid is farthest from it.
   const area = [...wards].sort((a, b) => a.properties.WD22CD.localeCompare(b.properties.WD22CD))[0];
-  const control = wards.reduce((best, w) => (distance(centroid(area), centroid(w)) > distance(centroid(area), centroid(best)) ? w : best), area);
+  const control = wards.reduce(
+    (best, w) => (distance(centroid(area), centroid(w)) > distance(centroid(area), centroid(best)) ? w : best),
+    area,
+  );
 
   beforeAll(async () => {
     db = await testDb(driver);
@@ -71,7 +82,11 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
     if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
     return body as any;
   };
-  const createChb = async (name: string, dates: { clear_start: string; hold_start: string; build_start: string; build_end: string }, region: unknown = { wards: [area.properties.WD22CD] }) => {
+  const createChb = async (
+    name: string,
+    dates: { clear_start: string; hold_start: string; build_start: string; build_end: string },
+    region: unknown = { wards: [area.properties.WD22CD] },
+  ) => {
     const res = await analyst.request('/api/chb', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -88,12 +103,22 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
     return d;
   };
   const rawCount = async (from: string, to: string) =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp`, [from, to]))[0].n;
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp`,
+        [from, to],
+      )
+    )[0].n;
 
   // ---------- CHB ----------
 
   it('CHB: baselines before the data start are no data (null, reasons, warnings), not "the control area had no crimes"', async () => {
-    const id = await createChb('Early CHB', { clear_start: '2022-03-01', hold_start: '2022-06-01', build_start: '2022-09-01', build_end: '2023-03-01' });
+    const id = await createChb('Early CHB', {
+      clear_start: '2022-03-01',
+      hold_start: '2022-06-01',
+      build_start: '2022-09-01',
+      build_end: '2023-03-01',
+    });
     // What the old evaluation was computed from: the baselines (2021-12..2022-02, and 2021-09..2022-02 for
     // Build) hold no incident at all, so every baseline count was 0 and the WDQ and TNE said "the control
     // area had no crimes in the baseline (Cb = 0)" while the DiD was a number (Ra − Ca) built on those zeros.
@@ -112,7 +137,11 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
       expect(missing.length).toBeGreaterThan(0);
       expect(ph.coverage.baseline).toMatchObject({ status: 'none', missing_months: missing });
       expect(ph.coverage.phase.status).toBe('full');
-      expect(ph.no_data).toMatch(new RegExp(`baseline ${ph.baseline.from} to ${ph.baseline.to} is not fully covered.*burglary ${missing[0]}\\.\\.${missing.at(-1)}`));
+      expect(ph.no_data).toMatch(
+        new RegExp(
+          `baseline ${ph.baseline.from} to ${ph.baseline.to} is not fully covered.*burglary ${missing[0]}\\.\\.${missing.at(-1)}`,
+        ),
+      );
       // Baseline counts are null (no data); phase counts are the file's.
       const phaseRows = inMonths(ph.window);
       const inWard = (w: Ward) => phaseRows.filter((r) => booleanPointInPolygon(point([r.lon, r.lat]), w)).length;
@@ -121,7 +150,16 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
       expect(ph.regions.find((r: any) => r.region === 'control').phase_count).toBe(inWard(control));
       // Every figure uses the baseline: undefined, with the coverage reason.
       for (const d of [ph.counts, ph.harm]) {
-        for (const k of ['wdq', 'tne', 'did', 'did_relative', 'success_measure', 'buffer_measure', 'gross_effect', 'net_effect']) {
+        for (const k of [
+          'wdq',
+          'tne',
+          'did',
+          'did_relative',
+          'success_measure',
+          'buffer_measure',
+          'gross_effect',
+          'net_effect',
+        ]) {
           expect(d[k].value, `${ph.phase} ${k}`).toBeNull();
           expect(d[k].reason).toMatch(/not fully covered by the data \(no data for burglary/);
         }
@@ -131,8 +169,12 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
     }
     // The warnings name the gaps (category and months), one per window.
     expect(ev.warnings).toEqual([
-      expect.stringMatching(/^Clear baseline, Hold baseline \(2021-12-01 to 2022-03-01, end exclusive\): no data for burglary 2021-12\.\.2022-02\./),
-      expect.stringMatching(/^Build baseline \(2021-09-01 to 2022-03-01, end exclusive\): no data for burglary 2021-09\.\.2022-02\./),
+      expect.stringMatching(
+        /^Clear baseline, Hold baseline \(2021-12-01 to 2022-03-01, end exclusive\): no data for burglary 2021-12\.\.2022-02\./,
+      ),
+      expect.stringMatching(
+        /^Build baseline \(2021-09-01 to 2022-03-01, end exclusive\): no data for burglary 2021-09\.\.2022-02\./,
+      ),
     ]);
     expect(ev.meta.coverage_rule).toContain(COVERAGE_RULE);
 
@@ -145,7 +187,12 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
   });
 
   it('CHB: a requested category the data do not hold makes every window partial: figures undefined naming it', async () => {
-    const id = await createChb('Robbery CHB', { clear_start: '2023-03-01', hold_start: '2023-06-01', build_start: '2023-09-01', build_end: '2024-03-01' });
+    const id = await createChb('Robbery CHB', {
+      clear_start: '2023-03-01',
+      hold_start: '2023-06-01',
+      build_start: '2023-09-01',
+      build_end: '2024-03-01',
+    });
     // The old evaluation counted robbery as zero everywhere (none is held) and reported burglary's figures as both.
     expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents WHERE category = 'robbery'`))[0].n).toBe(0);
     const ev = await get(analyst, `/api/chb/${id}/evaluation?category=burglary,robbery`);
@@ -160,7 +207,12 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
   });
 
   it('CHB fully covered: counts from the CSV, WDQ, TNE and DiD computed here from them; no warnings', async () => {
-    const id = await createChb('Covered CHB', { clear_start: '2023-03-01', hold_start: '2023-06-01', build_start: '2023-09-01', build_end: '2024-03-01' });
+    const id = await createChb('Covered CHB', {
+      clear_start: '2023-03-01',
+      hold_start: '2023-06-01',
+      build_start: '2023-09-01',
+      build_end: '2024-03-01',
+    });
     const ev = await get(analyst, `/api/chb/${id}/evaluation`);
     expect(ev.warnings).toEqual([]);
     for (const ph of ev.phases) {
@@ -170,12 +222,16 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
       for (const region of ['area', 'buffer', 'control'] as const) {
         const got = ph.regions.find((r: any) => r.region === region);
         const counts = { before: 0, after: 0 };
-        for (const [k, w] of [['before', ph.baseline], ['after', ph.window]] as const) {
+        for (const [k, w] of [
+          ['before', ph.baseline],
+          ['after', ph.window],
+        ] as const) {
           const rs = inMonths(w);
           const apiN = got[k === 'before' ? 'baseline_count' : 'phase_count'];
           if (region === 'buffer') {
             // The ring within 500 m of the area (geodesic here; the app buffers on the national grid): bracketed by ±5 m.
-            const within = (m: number) => rs.filter((r) => !booleanPointInPolygon(point([r.lon, r.lat]), area) && metresFromArea(r) <= m).length;
+            const within = (m: number) =>
+              rs.filter((r) => !booleanPointInPolygon(point([r.lon, r.lat]), area) && metresFromArea(r) <= m).length;
             expect(apiN).toBeGreaterThanOrEqual(within(495));
             expect(apiN).toBeLessThanOrEqual(within(505));
             counts[k] = apiN;
@@ -192,9 +248,15 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
       const success = R.after / C.after - R.before / C.before;
       const buffer = D.after / C.after - D.before / C.before;
       expect(ph.counts.wdq.value).toBeCloseTo(buffer / success, 10);
-      expect(ph.counts.tne.value).toBeCloseTo(R.before * (C.after / C.before) - R.after + (D.before * (C.after / C.before) - D.after), 10);
+      expect(ph.counts.tne.value).toBeCloseTo(
+        R.before * (C.after / C.before) - R.after + (D.before * (C.after / C.before) - D.after),
+        10,
+      );
       const s = ph.length_ratio;
-      expect(s).toBeCloseTo((Date.parse(ph.window.to) - Date.parse(ph.window.from)) / (Date.parse(ph.baseline.to) - Date.parse(ph.baseline.from)), 12);
+      expect(s).toBeCloseTo(
+        (Date.parse(ph.window.to) - Date.parse(ph.window.from)) / (Date.parse(ph.baseline.to) - Date.parse(ph.baseline.from)),
+        12,
+      );
       expect(ph.counts.did.value).toBeCloseTo(R.after - s * R.before - (C.after - s * C.before), 10);
     }
   });
@@ -209,17 +271,37 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
     // The old default: 28 days ending the day after the latest incident (dated the 1st), i.e. 2025-01-05..2025-02-02
     // against 2024-12-08..2025-01-05 for counts that are really February against January.
     const old = await get(analyst, '/api/pack?compare=28d');
-    expect(old.period).toMatchObject({ from: '2025-01-05', to: '2025-02-02', previous_from: '2024-12-08', previous_to: '2025-01-05', compare: '28d' });
+    expect(old.period).toMatchObject({
+      from: '2025-01-05',
+      to: '2025-02-02',
+      previous_from: '2024-12-08',
+      previous_to: '2025-01-05',
+      compare: '28d',
+    });
     for (const q of ['', '?category=burglary']) {
       const p = await get(analyst, `/api/pack${q}`);
-      expect(p.period).toMatchObject({ from: `${last}-01`, previous_from: `${before}-01`, previous_to: `${last}-01`, compare: '1m' });
+      expect(p.period).toMatchObject({
+        from: `${last}-01`,
+        previous_from: `${before}-01`,
+        previous_to: `${last}-01`,
+        compare: '1m',
+      });
       expect(p.period.basis).toMatch(/whole calendar months/);
       const b = p.comparison.categories.find((c: any) => c.slug === 'burglary');
-      expect([b.count, b.previous_count, b.change, b.no_data]).toEqual([monthCount(last), monthCount(before), monthCount(last) - monthCount(before), null]);
+      expect([b.count, b.previous_count, b.change, b.no_data]).toEqual([
+        monthCount(last),
+        monthCount(before),
+        monthCount(last) - monthCount(before),
+        null,
+      ]);
       expect(p.coverage.gaps).toEqual([]);
     }
     // A given start with no compare: one month too.
-    expect((await get(analyst, '/api/pack?from=2023-05')).period).toMatchObject({ from: '2023-05-01', to: '2023-06-01', compare: '1m' });
+    expect((await get(analyst, '/api/pack?from=2023-05')).period).toMatchObject({
+      from: '2023-05-01',
+      to: '2023-06-01',
+      compare: '1m',
+    });
   });
 
   it('pack: a previous period without data is "no data" (null with a reason) in categories, totals, top cells and wards, never 0', async () => {
@@ -229,28 +311,67 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
     const n = monthCount('2022-03');
     for (const q of ['from=2022-03&to=2022-04&category=burglary', 'from=2022-03&to=2022-04']) {
       const p = await get(analyst, `/api/pack?${q}`);
-      expect(p.period).toMatchObject({ from: '2022-03-01', to: '2022-04-01', previous_from: '2022-02-01', previous_to: '2022-03-01' });
+      expect(p.period).toMatchObject({
+        from: '2022-03-01',
+        to: '2022-04-01',
+        previous_from: '2022-02-01',
+        previous_to: '2022-03-01',
+      });
       const b = p.comparison.categories.find((c: any) => c.slug === 'burglary');
-      expect(b).toMatchObject({ count: n, previous_count: null, change: null, change_pct: null, no_data: 'previous', no_data_reason: expect.stringMatching(/no burglary data for the previous period \(2022-02\)/) });
+      expect(b).toMatchObject({
+        count: n,
+        previous_count: null,
+        change: null,
+        change_pct: null,
+        no_data: 'previous',
+        no_data_reason: expect.stringMatching(/no burglary data for the previous period \(2022-02\)/),
+      });
       expect(p.comparison.total).toMatchObject({ count: n, previous_count: null, change: null, no_data: 'previous' });
       expect(p.top_cells.cells.length).toBeGreaterThan(0);
-      expect(p.top_cells.cells.every((c: any) => c.count > 0 && c.previous_count === null && c.change === null && c.no_data === 'previous')).toBe(true);
+      expect(
+        p.top_cells.cells.every(
+          (c: any) => c.count > 0 && c.previous_count === null && c.change === null && c.no_data === 'previous',
+        ),
+      ).toBe(true);
       expect(p.wards.areas).toHaveLength(19);
-      expect(p.wards.areas.every((a: any) => a.previous_count === null && a.change === null && a.no_data === 'previous')).toBe(true);
+      expect(p.wards.areas.every((a: any) => a.previous_count === null && a.change === null && a.no_data === 'previous')).toBe(
+        true,
+      );
       expect(p.wards.coverage.previous_reason).toMatch(/burglary 2022-02/);
-      expect(p.coverage).toMatchObject({ rule: COVERAGE_RULE, previous: { status: 'none', missing_months: ['2022-02'] }, current: { status: 'full' } });
-      expect(p.coverage.gaps).toEqual([expect.stringMatching(/^Previous period \(2022-02-01 to 2022-03-01, end exclusive\): no data for burglary 2022-02/)]);
+      expect(p.coverage).toMatchObject({
+        rule: COVERAGE_RULE,
+        previous: { status: 'none', missing_months: ['2022-02'] },
+        current: { status: 'full' },
+      });
+      expect(p.coverage.gaps).toEqual([
+        expect.stringMatching(/^Previous period \(2022-02-01 to 2022-03-01, end exclusive\): no data for burglary 2022-02/),
+      ]);
     }
     // Both periods covered: counts as in the file, no no-data marks.
     const ok = await get(analyst, '/api/pack?from=2023-03&to=2023-04&category=burglary');
     expect(ok.comparison.categories).toEqual([
-      expect.objectContaining({ slug: 'burglary', count: monthCount('2023-03'), previous_count: monthCount('2023-02'), change: monthCount('2023-03') - monthCount('2023-02'), no_data: null }),
+      expect.objectContaining({
+        slug: 'burglary',
+        count: monthCount('2023-03'),
+        previous_count: monthCount('2023-02'),
+        change: monthCount('2023-03') - monthCount('2023-02'),
+        no_data: null,
+      }),
     ]);
     expect(ok.wards.areas.every((a: any) => a.previous_count !== null && a.no_data === null)).toBe(true);
     // A requested category the data do not hold: no data in both periods, not two zeros.
     const rob = await get(analyst, '/api/pack?from=2023-03&to=2023-04&category=burglary,robbery');
-    expect(rob.comparison.categories.find((c: any) => c.slug === 'robbery')).toMatchObject({ count: null, previous_count: null, change: null, no_data: 'both' });
-    expect(rob.comparison.categories.find((c: any) => c.slug === 'burglary')).toMatchObject({ count: monthCount('2023-03'), previous_count: monthCount('2023-02'), no_data: null });
+    expect(rob.comparison.categories.find((c: any) => c.slug === 'robbery')).toMatchObject({
+      count: null,
+      previous_count: null,
+      change: null,
+      no_data: 'both',
+    });
+    expect(rob.comparison.categories.find((c: any) => c.slug === 'burglary')).toMatchObject({
+      count: monthCount('2023-03'),
+      previous_count: monthCount('2023-02'),
+      no_data: null,
+    });
 
     // Partners: no-data is not "withheld".
     const pp = await get(partner, '/api/pack?from=2022-03&to=2022-04&category=burglary');
@@ -261,14 +382,26 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
   });
 
   it('pack zip: the CSVs say "no data" (not 0, not withheld) and the README states the coverage rule and the gaps', async () => {
-    const stated = { purpose: 'coverage test tasking', recipient: 'Lewisham tasking group', filters: { from: '2022-03', to: '2022-04', category: 'burglary' } };
+    const stated = {
+      purpose: 'coverage test tasking',
+      recipient: 'Lewisham tasking group',
+      filters: { from: '2022-03', to: '2022-04', category: 'burglary' },
+    };
     for (const who of [analyst, partner]) {
-      const res = await who.request('/api/exports/pack', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stated) });
+      const res = await who.request('/api/exports/pack', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(stated),
+      });
       expect(res.status).toBe(200);
       const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
       const csvOf = (name: string) => parse(strFromU8(files[name]), { columns: true }) as Record<string, string>[];
       const cmp = csvOf('period-comparison.csv');
-      expect(cmp.find((r) => r.slug === 'burglary')).toMatchObject({ count: String(monthCount('2022-03')), previous_count: 'no data', change: 'no data' });
+      expect(cmp.find((r) => r.slug === 'burglary')).toMatchObject({
+        count: String(monthCount('2022-03')),
+        previous_count: 'no data',
+        change: 'no data',
+      });
       expect(cmp.find((r) => r.slug === 'total')).toMatchObject({ previous_count: 'no data' });
       expect(csvOf('top-cells.csv').every((r) => r.previous_count === 'no data')).toBe(true);
       const league = csvOf('ward-league.csv').filter((r) => r.code.startsWith('E05'));
@@ -283,19 +416,37 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
 
   it('pack: the CHB section and its CSV say "no data" for an uncovered baseline, distinct from "withheld"', async () => {
     const [lon, lat] = pointOnFeature(area).geometry.coordinates;
-    const square = [[lon, lat], [lon + 0.0005, lat], [lon + 0.0005, lat + 0.0003], [lon, lat + 0.0003], [lon, lat]];
-    await createChb('Tiny CHB', { clear_start: '2022-03-01', hold_start: '2022-06-01', build_start: '2022-09-01', build_end: '2023-03-01' }, { geometry: { type: 'Polygon', coordinates: [square] } });
+    const square = [
+      [lon, lat],
+      [lon + 0.0005, lat],
+      [lon + 0.0005, lat + 0.0003],
+      [lon, lat + 0.0003],
+      [lon, lat],
+    ];
+    await createChb(
+      'Tiny CHB',
+      { clear_start: '2022-03-01', hold_start: '2022-06-01', build_start: '2022-09-01', build_end: '2023-03-01' },
+      { geometry: { type: 'Polygon', coordinates: [square] } },
+    );
     // Early CHB (created above) is active in 2022-03; its headline phase (Clear) has no baseline data.
     const p = await get(analyst, '/api/pack?from=2022-03&to=2022-04&category=burglary');
     const a = p.sections.chb_areas.data.areas.find((x: any) => x.name === 'Early CHB');
-    expect(a.headline).toMatchObject({ phase: 'clear', coverage: { baseline: 'none', phase: 'full' }, no_data: expect.stringMatching(/burglary 2021-12\.\.2022-02/) });
+    expect(a.headline).toMatchObject({
+      phase: 'clear',
+      coverage: { baseline: 'none', phase: 'full' },
+      no_data: expect.stringMatching(/burglary 2021-12\.\.2022-02/),
+    });
     expect(a.headline.wdq.value).toBeNull();
     expect(a.headline.did.value).toBeNull();
     expect(a.warnings.join(' ')).toMatch(/no data for burglary 2021-12\.\.2022-02/);
     const res = await partner.request('/api/exports/pack', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ purpose: 'coverage test tasking', recipient: 'Lewisham tasking group', filters: { from: '2022-03', to: '2022-04', category: 'burglary' } }),
+      body: JSON.stringify({
+        purpose: 'coverage test tasking',
+        recipient: 'Lewisham tasking group',
+        filters: { from: '2022-03', to: '2022-04', category: 'burglary' },
+      }),
     });
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
     const csvRows = parse(strFromU8(files['chb-areas.csv']), { columns: true }) as Record<string, string>[];
@@ -304,20 +455,45 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
     expect(row.no_data).toMatch(/not fully covered/);
     // A tiny area (a ~35 m square): its phase count is small and withheld for partners, its baseline no data; the two stay distinct.
     const tiny = csvRows.find((r) => r.name === 'Tiny CHB')!;
-    expect(inMonths({ from: '2022-03-01', to: '2022-06-01' }).filter((r) => booleanPointInPolygon(point([r.lon, r.lat]), { type: 'Polygon', coordinates: [square] })).length).toBeLessThan(5);
+    expect(
+      inMonths({ from: '2022-03-01', to: '2022-06-01' }).filter((r) =>
+        booleanPointInPolygon(point([r.lon, r.lat]), { type: 'Polygon', coordinates: [square] }),
+      ).length,
+    ).toBeLessThan(5);
     expect([tiny.area_baseline, tiny.area_phase]).toEqual(['no data', 'withheld']);
   });
 
   it('pack default period keeps 28-day windows for data dated to the day', async () => {
     // Three robbery incidents dated to the minute (an ingest feed), the latest on 2025-02-20.
-    const incidents = ['2025-02-03T14:25', '2025-02-11T09:00', '2025-02-20T22:10'].map((t, i) => ({ id: `cov-${i}`, category: 'robbery', occurred_at: t, lon: -0.0209, lat: 51.4415 }));
-    const res = await analyst.request('/api/incidents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ incidents }) });
+    const incidents = ['2025-02-03T14:25', '2025-02-11T09:00', '2025-02-20T22:10'].map((t, i) => ({
+      id: `cov-${i}`,
+      category: 'robbery',
+      occurred_at: t,
+      lon: -0.0209,
+      lat: 51.4415,
+    }));
+    const res = await analyst.request('/api/incidents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ incidents }),
+    });
     expect(res.status).toBeLessThan(300);
     const p = await get(analyst, '/api/pack?category=robbery');
-    expect(p.period).toMatchObject({ from: '2025-01-24', to: '2025-02-21', previous_from: '2024-12-27', previous_to: '2025-01-24', compare: '28d' });
+    expect(p.period).toMatchObject({
+      from: '2025-01-24',
+      to: '2025-02-21',
+      previous_from: '2024-12-27',
+      previous_to: '2025-01-24',
+      compare: '28d',
+    });
     expect(p.period.basis).toMatch(/28 days/);
     // The feed covers 2025-02-03..2025-02-20 only: this period partly, the previous one not at all.
     const r = p.comparison.categories.find((c: any) => c.slug === 'robbery');
-    expect(r).toMatchObject({ count: 3, previous_count: null, no_data: 'previous', note: expect.stringMatching(/only part of the period/) });
+    expect(r).toMatchObject({
+      count: 3,
+      previous_count: null,
+      no_data: 'previous',
+      note: expect.stringMatching(/only part of the period/),
+    });
   });
 });

@@ -22,7 +22,11 @@ const rowsOf = (f: string) => parse(fs.readFileSync(path.join(SHARED, f)), { col
 
 function monthRange(from: string, to: string) {
   const out: string[] = [];
-  for (let [y, m] = from.split('-').map(Number); `${y}-${String(m).padStart(2, '0')}` <= to; m === 12 ? ((y += 1), (m = 1)) : (m += 1)) {
+  for (
+    let [y, m] = from.split('-').map(Number);
+    `${y}-${String(m).padStart(2, '0')}` <= to;
+    m === 12 ? ((y += 1), (m = 1)) : (m += 1)
+  ) {
     out.push(`${y}-${String(m).padStart(2, '0')}`);
   }
   return out;
@@ -30,7 +34,10 @@ function monthRange(from: string, to: string) {
 
 interface Cov {
   months: string[];
-  categories: { slug: string; months: { month: string; covered: string; rows: number | null; sources: { dataset: string; rows: number | null }[] }[] }[];
+  categories: {
+    slug: string;
+    months: { month: string; covered: string; rows: number | null; sources: { dataset: string; rows: number | null }[] }[];
+  }[];
   datasets: { dataset: string; first_month: string; last_month: string; published_for: string[] }[];
 }
 
@@ -59,10 +66,9 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
   };
 
   it('the import summary says which months a file added, and the months inside its range without rows', async () => {
-    const [b] = await db.query<{ summary: { coverage: { months_added: string[]; months_without_rows: string[]; published_for: string } } }>(
-      `SELECT summary FROM import_batches WHERE file_name = $1 AND status = 'committed' ORDER BY id DESC LIMIT 1`,
-      [API_VR],
-    );
+    const [b] = await db.query<{
+      summary: { coverage: { months_added: string[]; months_without_rows: string[]; published_for: string } };
+    }>(`SELECT summary FROM import_batches WHERE file_name = $1 AND status = 'committed' ORDER BY id DESC LIMIT 1`, [API_VR]);
     expect(b.summary.coverage.months_added).toEqual(apiMonths);
     const inRange = monthRange(apiMonths[0], apiMonths.at(-1)!);
     expect(b.summary.coverage.months_without_rows).toEqual(inRange.filter((m) => !apiMonths.includes(m)));
@@ -97,7 +103,10 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
     }
     expect(vio.get('2016-03')!.covered).toBe('none');
     expect(vio.get('2022-05')!.covered).toBe('none');
-    expect(cov.datasets.find((d) => d.dataset === 'police.uk street CSV')).toMatchObject({ first_month: burglaryMonths[0], last_month: burglaryMonths.at(-1) });
+    expect(cov.datasets.find((d) => d.dataset === 'police.uk street CSV')).toMatchObject({
+      first_month: burglaryMonths[0],
+      last_month: burglaryMonths.at(-1),
+    });
     // Partners get the covered months without row counts.
     const pc = await get<Cov>(partner, '/api/coverage?category=burglary');
     expect(pc.categories.map((c) => c.slug)).toEqual(['burglary']);
@@ -116,9 +125,20 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
     expect(raw.cur).toBe(burglary.filter((r) => r.Month >= '2022-03' && r.Month < '2022-07').length);
 
     type Stats = {
-      areas: { code: string; count: number | null; previous_count: number | null; change: number | null; rate_per_1000: number | null; previous_suppressed?: boolean }[];
+      areas: {
+        code: string;
+        count: number | null;
+        previous_count: number | null;
+        change: number | null;
+        rate_per_1000: number | null;
+        previous_suppressed?: boolean;
+      }[];
       total: number | null;
-      coverage: { previous_reason: string | null; count_reason: string | null; previous: { status: string; missing_months: string[] } };
+      coverage: {
+        previous_reason: string | null;
+        count_reason: string | null;
+        previous: { status: string; missing_months: string[] };
+      };
     };
     const s = await get<Stats>(analyst, '/api/stats/areas?level=ward&category=burglary&from=2022-03-01&to=2022-07-01');
     expect(s.areas).toHaveLength(19);
@@ -135,7 +155,10 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
     expect(none.total).toBeNull();
     expect(none.coverage.count_reason).toMatch(/no data/);
     // Hexagons list only cells with incidents: the answer says the empty map is no data, not no incidents.
-    const hx = await get<{ cells: unknown[]; coverage: { status: string; missing_months: string[] } }>(analyst, '/api/hexes?res=8&category=burglary&from=2020-01-01&to=2021-01-01');
+    const hx = await get<{ cells: unknown[]; coverage: { status: string; missing_months: string[] } }>(
+      analyst,
+      '/api/hexes?res=8&category=burglary&from=2020-01-01&to=2021-01-01',
+    );
     expect(hx.cells).toEqual([]);
     expect(hx.coverage.status).toBe('none');
     expect(hx.coverage.missing_months).toEqual(monthRange('2020-01', '2020-12'));
@@ -166,13 +189,20 @@ describe.skipIf(!hasData).each(drivers())('data coverage on real data (%s)', (dr
     const s = await get<Series>(analyst, '/api/series?level=ward&code=E05013732&category=burglary&from=2021-01-01&to=2023-01-01');
     const want = new Map<string, number>();
     for (const m of monthRange('2022-03', '2022-12')) want.set(m, 0);
-    const [wardRows] = [await db.query<{ m: string; n: number }>(
-      `SELECT to_char(occurred_at, 'YYYY-MM') AS m, count(*)::int AS n FROM incidents WHERE category = 'burglary' AND ward_code = 'E05013732' GROUP BY 1`,
-    )];
+    const [wardRows] = [
+      await db.query<{ m: string; n: number }>(
+        `SELECT to_char(occurred_at, 'YYYY-MM') AS m, count(*)::int AS n FROM incidents WHERE category = 'burglary' AND ward_code = 'E05013732' GROUP BY 1`,
+      ),
+    ];
     for (const r of wardRows) if (want.has(r.m)) want.set(r.m, r.n);
     for (const { month, count } of s.months) expect(count).toBe(month < '2022-03' ? null : want.get(month));
-    const v = await get<Series>(analyst, '/api/series?level=ward&code=E05013732&category=violent-crime&from=2016-01-01&to=2016-07-01');
-    expect(v.months.map((m) => m.count === null)).toEqual(['2016-01', '2016-02', '2016-03', '2016-04', '2016-05', '2016-06'].map((m) => m === '2016-03'));
+    const v = await get<Series>(
+      analyst,
+      '/api/series?level=ward&code=E05013732&category=violent-crime&from=2016-01-01&to=2016-07-01',
+    );
+    expect(v.months.map((m) => m.count === null)).toEqual(
+      ['2016-01', '2016-02', '2016-03', '2016-04', '2016-05', '2016-06'].map((m) => m === '2016-03'),
+    );
   });
 });
 
@@ -238,7 +268,11 @@ describe.skipIf(!hasData).each(drivers())('statistics on uncovered windows (%s)'
     const m = r.body.meta;
     expect(m.periods[0].start).toBe('2022-04-01');
     expect(m.periods.at(-1).end).toBe('2025-01-01');
-    expect(m.dropped.start).toMatchObject({ from: '2021-10-01', to: '2022-04-01', uncovered_periods: ['2021-10..2021-12', '2022-01..2022-03'] });
+    expect(m.dropped.start).toMatchObject({
+      from: '2021-10-01',
+      to: '2022-04-01',
+      uncovered_periods: ['2021-10..2021-12', '2022-01..2022-03'],
+    });
     expect(m.dropped.end).toMatchObject({ from: '2025-01-01', to: '2025-04-01', uncovered_periods: ['2025-01..2025-03'] });
     // The quarterly analysis of a covered window still reports the months whole quarters leave out at the end.
     const q = await call('/api/emerging?level=ward&category=burglary&period=quarter&from=2022-03-01&to=2025-03-01');

@@ -40,7 +40,9 @@ describe.each(drivers())('the synthetic demo fills every page (%s)', (driver) =>
   it('map, hotspots and coverage', async () => {
     expect((await get('/api/summary')).synthetic).toBe(true);
     expect((await get('/api/stats/areas?level=ward')).areas.some((a: { count: number }) => a.count > 0)).toBe(true);
-    expect((await get('/api/hotspots?res=9')).cells?.length ?? (await get('/api/hotspots?res=9')).units?.length).toBeGreaterThan(0);
+    expect((await get('/api/hotspots?res=9')).cells?.length ?? (await get('/api/hotspots?res=9')).units?.length).toBeGreaterThan(
+      0,
+    );
     expect((await get('/api/coverage')).categories.length).toBeGreaterThan(0);
   });
 
@@ -82,7 +84,8 @@ describe.each(drivers())('the synthetic demo fills every page (%s)', (driver) =>
 
 describe.skipIf(!fs.existsSync(SHARED)).each(drivers())('attribution from provenance (%s)', (driver) => {
   let db: Db;
-  const load = async (file: string, opts: Parameters<typeof importFile>[2] = {}) => expect((await importFile(db, SHARED + file, opts)).status).toBe('committed');
+  const load = async (file: string, opts: Parameters<typeof importFile>[2] = {}) =>
+    expect((await importFile(db, SHARED + file, opts)).status).toBe('committed');
   beforeAll(async () => {
     db = await testDb(driver);
   });
@@ -110,7 +113,11 @@ describe.skipIf(!fs.existsSync(SHARED)).each(drivers())('attribution from proven
     await load('hackney_wards_2024_bng.geojson', { source: 'London Borough of Hackney (OGL v3.0)' });
     await load('hackney_burglary_street_2022-03_2025-02.csv');
     const lines = await attributionFor(db);
-    expect(lines).toEqual([OGL_LINE, 'Crime data: data.police.uk (Metropolitan Police Service).', 'Boundaries (Electoral wards): London Borough of Hackney (OGL v3.0).']);
+    expect(lines).toEqual([
+      OGL_LINE,
+      'Crime data: data.police.uk (Metropolitan Police Service).',
+      'Boundaries (Electoral wards): London Borough of Hackney (OGL v3.0).',
+    ]);
     expect(lines.join(' ')).not.toMatch(/Lewisham|Population|Census/);
   });
 

@@ -1,7 +1,16 @@
 // The synthetic demo generator (geodata/synthetic.ts): deterministic, self-consistent, clearly
 // labelled, and shaped like real police.uk data with hotspots that a hotspot map should show.
 import { parse } from 'csv-parse/sync';
-import { area, bbox as turfBbox, booleanPointInPolygon, booleanValid, distance, pointToLineDistance, polygonToLine, union } from '@turf/turf';
+import {
+  area,
+  bbox as turfBbox,
+  booleanPointInPolygon,
+  booleanValid,
+  distance,
+  pointToLineDistance,
+  polygonToLine,
+  union,
+} from '@turf/turf';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -22,7 +31,9 @@ const demo: SyntheticDemo = generateSyntheticDemo();
 function wardLocator(fc: FeatureCollection<Polygon | MultiPolygon, { code: string }>) {
   const wards = fc.features.map((f) => ({ f, b: turfBbox(f) }));
   return (lon: number, lat: number) =>
-    wards.filter(({ f, b }) => lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3] && booleanPointInPolygon([lon, lat], f)).map(({ f }) => f.properties.code);
+    wards
+      .filter(({ f, b }) => lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3] && booleanPointInPolygon([lon, lat], f))
+      .map(({ f }) => f.properties.code);
 }
 
 describe('synthetic demo generator', () => {
@@ -62,7 +73,9 @@ describe('synthetic demo generator', () => {
       expect(w.properties.name).toMatch(/^Synthetic ward [A-Z]$/);
       expect(w.properties.code.startsWith(SYNTHETIC_CODE_PREFIX)).toBe(true);
       // Coordinates are truncated to 1e-6 degrees.
-      const [lon, lat] = (w.geometry.type === 'Polygon' ? w.geometry.coordinates[0][0] : w.geometry.coordinates[0][0][0]) as number[];
+      const [lon, lat] = (
+        w.geometry.type === 'Polygon' ? w.geometry.coordinates[0][0] : w.geometry.coordinates[0][0][0]
+      ) as number[];
       expect(Math.round(lon * 1e6) / 1e6).toBe(lon);
       expect(Math.round(lat * 1e6) / 1e6).toBe(lat);
     }
@@ -136,7 +149,10 @@ describe('synthetic demo generator', () => {
   it('plants hotspots a map would show, one growing and one fading', () => {
     const near = (h: (typeof demo.hotspots)[number], cats: string[], months: (m: string) => boolean) =>
       demo.incidents.filter(
-        (i) => cats.includes(i.category) && months(i.month) && distance([h.lon, h.lat], [i.lon, i.lat], { units: 'meters' }) <= h.sigmaMetres,
+        (i) =>
+          cats.includes(i.category) &&
+          months(i.month) &&
+          distance([h.lon, h.lat], [i.lon, i.lat], { units: 'meters' }) <= h.sigmaMetres,
       ).length;
     const boroughKm2 = demo.boundaries.features.reduce((s, w) => s + area(w), 0) / 1e6;
     const all = () => true;
@@ -151,7 +167,9 @@ describe('synthetic demo generator', () => {
     const firstYear = (m: string) => m < months[12];
     const secondYear = (m: string) => m >= months[12];
     const growing = demo.hotspots.find((h) => /grows/.test(h.name))!;
-    expect(near(growing, Object.keys(growing.perMonth), secondYear)).toBeGreaterThan(2 * near(growing, Object.keys(growing.perMonth), firstYear));
+    expect(near(growing, Object.keys(growing.perMonth), secondYear)).toBeGreaterThan(
+      2 * near(growing, Object.keys(growing.perMonth), firstYear),
+    );
     const fading = demo.hotspots.find((h) => /fades/.test(h.name))!;
     expect(near(fading, ['burglary'], firstYear)).toBeGreaterThan(1.5 * near(fading, ['burglary'], secondYear));
   });

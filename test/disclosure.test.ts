@@ -22,7 +22,7 @@ describe('suppression mask', () => {
 
   it('holds its guarantees on many random lists', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let t = 0; t < 2000; t++) {
       const min = 2 + Math.floor(rand() * 9);
       const counts = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => Math.floor(rand() ** 2 * 30));
@@ -115,25 +115,51 @@ describe.skipIf(!hasData).each(drivers())('partners and officers on real data (%
 
   it('partners never get record-level data; their area export is suppressed and audited', async () => {
     expect((await partner.request('/api/incidents?limit=5')).status).toBe(403);
-    const ex = (body: unknown, c = partner, kind = 'areas') => c.request(`/api/exports/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ex = (body: unknown, c = partner, kind = 'areas') =>
+      c.request(`/api/exports/${kind}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await ex({ purpose: 'x', recipient: 'y', filters: {} }, partner, 'incidents')).status).toBe(403);
     const noPurpose = await ex({ recipient: 'Youth services', filters: { level: 'ward', from: '2024-06', to: '2024-07' } });
     expect(noPurpose.status).toBe(400);
-    const res = await ex({ purpose: 'Serious violence strategic needs assessment', recipient: 'Lewisham youth services', filters: { level: 'ward', from: '2024-06', to: '2024-07' } });
+    const res = await ex({
+      purpose: 'Serious violence strategic needs assessment',
+      recipient: 'Lewisham youth services',
+      filters: { level: 'ward', from: '2024-06', to: '2024-07' },
+    });
     expect(res.status).toBe(200);
     const csv = await res.text();
-    const rows = csv.trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(csv).toContain('withheld');
-    for (const r of rows) for (const i of [2, 5]) if (r[i] !== undefined && /^\d+$/.test(r[i])) expect(Number(r[i])).toBeGreaterThanOrEqual(5);
-    const [log] = await db.query<any>(`SELECT action, resource, purpose, recipient, record_count FROM audit_log WHERE user_email = $1 ORDER BY id DESC LIMIT 1`, [partner.email]);
-    expect(log).toMatchObject({ action: 'export', resource: 'areas.csv', purpose: 'Serious violence strategic needs assessment', recipient: 'Lewisham youth services', record_count: 19 });
+    for (const r of rows)
+      for (const i of [2, 5]) if (r[i] !== undefined && /^\d+$/.test(r[i])) expect(Number(r[i])).toBeGreaterThanOrEqual(5);
+    const [log] = await db.query<any>(
+      `SELECT action, resource, purpose, recipient, record_count FROM audit_log WHERE user_email = $1 ORDER BY id DESC LIMIT 1`,
+      [partner.email],
+    );
+    expect(log).toMatchObject({
+      action: 'export',
+      resource: 'areas.csv',
+      purpose: 'Serious violence strategic needs assessment',
+      recipient: 'Lewisham youth services',
+      record_count: 19,
+    });
   });
 
   it('every view of record-level incidents is audited with its filters and count; officers see only their wards', async () => {
     const app = analyst.app;
     const res = await analyst.request(`/api/incidents?${WINDOW}&limit=50`);
     const body = await res.json();
-    const [log] = await db.query<any>(`SELECT action, resource, query, record_count FROM audit_log WHERE user_email = $1 ORDER BY id DESC LIMIT 1`, [analyst.email]);
+    const [log] = await db.query<any>(
+      `SELECT action, resource, query, record_count FROM audit_log WHERE user_email = $1 ORDER BY id DESC LIMIT 1`,
+      [analyst.email],
+    );
     expect(log).toMatchObject({ action: 'view_records', resource: 'incidents', record_count: body.features.length });
     expect(log.query).toMatchObject({ from: '2024-06-01', to: '2024-07-01', limit: 50 });
 

@@ -26,7 +26,12 @@ const DB_NAME = 'sp';
 const WAIT_MS = 300_000;
 
 /** Poll `probe` until it returns a value other than undefined, at most `ms`; the value and how long it took. */
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>, every = 50): Promise<{ value: T; ms: number }> {
+async function until<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined>,
+  every = 50,
+): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
   for (;;) {
     const v = await probe().catch(() => undefined);
@@ -44,7 +49,9 @@ function policeCsv(file: string, n: number) {
   for (let i = 0; i < n; i++) {
     const lon = (-0.06 + (i % 997) * 0.00005).toFixed(6);
     const lat = (51.44 + (i % 991) * 0.00004).toFixed(6);
-    buf.push(`fault${i.toString(16).padStart(12, '0')},2024-0${1 + (i % 9)},Metropolitan Police Service,Metropolitan Police Service,${lon},${lat},On or near Test Street,E01003244,Lewisham 001A,Burglary,Under investigation,`);
+    buf.push(
+      `fault${i.toString(16).padStart(12, '0')},2024-0${1 + (i % 9)},Metropolitan Police Service,Metropolitan Police Service,${lon},${lat},On or near Test Street,E01003244,Lewisham 001A,Burglary,Under investigation,`,
+    );
     if (buf.length === 10_000) {
       fs.writeSync(fd, buf.join('\n') + '\n');
       buf = [];
@@ -87,7 +94,12 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     });
     server.stdout!.on('data', (b) => (serverLog += b));
     server.stderr!.on('data', (b) => (serverLog += b));
-    await until('the app to serve', WAIT_MS, async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined), 200);
+    await until(
+      'the app to serve',
+      WAIT_MS,
+      async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined),
+      200,
+    );
   });
 
   afterAll(async () => {
@@ -106,7 +118,9 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     try {
       const mine = await createBatch(db, { kind: 'incidents_csv', fileName: 'queued.csv', createdBy: 'test', status: 'queued' });
       expect(await failAbandonedBatches(other)).not.toContain(mine);
-      expect((await db.query<{ status: string }>('SELECT status FROM import_batches WHERE id = $1', [mine]))[0].status).toBe('queued');
+      expect((await db.query<{ status: string }>('SELECT status FROM import_batches WHERE id = $1', [mine]))[0].status).toBe(
+        'queued',
+      );
       await releaseBatch(db, mine); // the owner lets go without finishing: now it is abandoned
       expect(await failAbandonedBatches(other)).toContain(mine);
     } finally {
@@ -115,38 +129,68 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
   });
 
   it('a CLI import killed with kill -9 leaves no batch running: the sweep fails it, nothing kept', async () => {
-    const cli = spawn(process.execPath, [...NODE_TSX, 'scripts/import.ts', bigCsv, '--json'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+    const cli = spawn(process.execPath, [...NODE_TSX, 'scripts/import.ts', bigCsv, '--json'], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: 'ignore',
+    });
     const { value: id } = await until('the CLI import to run', WAIT_MS, async () => {
       const [b] = await db.query<{ id: number; rows: boolean }>(
         `SELECT b.id, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = $1 AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()) AS rows
-           FROM import_batches b WHERE b.status = 'running' AND b.created_by LIKE 'cli:%'`, [DB_NAME]);
+           FROM import_batches b WHERE b.status = 'running' AND b.created_by LIKE 'cli:%'`,
+        [DB_NAME],
+      );
       return b?.rows ? b.id : undefined;
     });
     expect(await failAbandonedBatches(db)).not.toContain(id); // owned while the CLI lives
     cli.kill('SIGKILL');
-    const { ms } = await until('the sweep to fail the killed batch', WAIT_MS, async () => ((await failAbandonedBatches(db)).includes(id) ? true : undefined), 100);
-    const [b] = await db.query<{ status: string; error: { code: string } }>('SELECT status, error::jsonb AS error FROM import_batches WHERE id = $1', [id]);
+    const { ms } = await until(
+      'the sweep to fail the killed batch',
+      WAIT_MS,
+      async () => ((await failAbandonedBatches(db)).includes(id) ? true : undefined),
+      100,
+    );
+    const [b] = await db.query<{ status: string; error: { code: string } }>(
+      'SELECT status, error::jsonb AS error FROM import_batches WHERE id = $1',
+      [id],
+    );
     expect([b.status, b.error.code]).toEqual(['failed', 'abandoned']);
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE batch_id = $1', [id]))[0].n).toBe(0);
     console.log(`killed CLI import ${id}: failed by the sweep ${ms} ms after the kill`);
   });
 
   it('an import whose connection is terminated mid-way fails with 0 rows kept; the app stays up', async () => {
-    const res = await api('/api/imports?filename=big.csv', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: fs.createReadStream(bigCsv) as unknown as BodyInit, duplex: 'half' } as RequestInit);
+    const res = await api('/api/imports?filename=big.csv', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: fs.createReadStream(bigCsv) as unknown as BodyInit,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: number };
     // Its transaction is the backend that has written something (the staging table).
-    const { value: pids } = await until('the import to be writing', WAIT_MS, async () => {
-      const rows = await db.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()', [DB_NAME]);
-      return rows.length ? rows.map((r) => r.pid) : undefined;
-    }, 20);
+    const { value: pids } = await until(
+      'the import to be writing',
+      WAIT_MS,
+      async () => {
+        const rows = await db.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()',
+          [DB_NAME],
+        );
+        return rows.length ? rows.map((r) => r.pid) : undefined;
+      },
+      20,
+    );
     await db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
-    const { value: b } = await until('the import to end', WAIT_MS, async () => {
-      const r = await api(`/api/imports/${id}`);
-      const body = (await r.json()) as { status: string; error: { code: string } | null };
-      return body.status === 'failed' || body.status === 'committed' ? body : undefined;
-    }, 100);
+    const { value: b } = await until(
+      'the import to end',
+      WAIT_MS,
+      async () => {
+        const r = await api(`/api/imports/${id}`);
+        const body = (await r.json()) as { status: string; error: { code: string } | null };
+        return body.status === 'failed' || body.status === 'committed' ? body : undefined;
+      },
+      100,
+    );
     expect([b.status, b.error?.code]).toEqual(['failed', 'database_unavailable']);
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE batch_id = $1', [id]))[0].n).toBe(0);
     expect(alive()).toBe(true);
@@ -170,22 +214,36 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     await db.close(); // the test's own pool would only log errors during the outage
 
     await cluster.stop();
-    const down = await until('503 from /api/health', WAIT_MS, async () => {
-      const r = await fetch(`${base}/api/health`);
-      return r.status === 503 ? r : undefined;
-    }, 20);
+    const down = await until(
+      '503 from /api/health',
+      WAIT_MS,
+      async () => {
+        const r = await fetch(`${base}/api/health`);
+        return r.status === 503 ? r : undefined;
+      },
+      20,
+    );
     expect(await down.value.json()).toEqual({ error: { code: 'database_unavailable', message: expect.any(String) } });
     expect(Number(down.value.headers.get('retry-after'))).toBeGreaterThan(0);
     for (const p of ['/api/health', '/api/categories', '/api/imports', '/api/stats/areas?level=ward']) {
       for (let i = 0; i < 5; i++) {
         const r = await api(p);
-        expect([p, r.status, ((await r.json()) as { error?: { code: string } }).error?.code]).toEqual([p, 503, 'database_unavailable']);
+        expect([p, r.status, ((await r.json()) as { error?: { code: string } }).error?.code]).toEqual([
+          p,
+          503,
+          'database_unavailable',
+        ]);
       }
     }
     expect(alive()).toBe(true);
 
     await cluster.start();
-    const up = await until('200 from /api/health again', WAIT_MS, async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined), 50);
+    const up = await until(
+      '200 from /api/health again',
+      WAIT_MS,
+      async () => ((await fetch(`${base}/api/health`)).status === 200 ? true : undefined),
+      50,
+    );
     expect((await api('/api/categories')).status).toBe(200);
     expect(alive()).toBe(true);
     db = await openDb({ databaseUrl: url });
@@ -193,13 +251,20 @@ describe.skipIf(why)('faults on a real PostgreSQL (server mode)', () => {
     // The hub listens again: a new incident reaches the feed that stayed open (well before its 15 s poll).
     const before = feed.length;
     const ingest = await api('/api/incidents', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ incidents: [{ id: 'after-outage-1', category: 'burglary', occurred_at: '2024-05', lon: -0.02, lat: 51.45 }] }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        incidents: [{ id: 'after-outage-1', category: 'burglary', occurred_at: '2024-05', lon: -0.02, lat: 51.45 }],
+      }),
     });
     expect(ingest.status).toBe(200);
-    const { ms: feedMs } = await until('the change on the feed', WAIT_MS, async () => (feed.slice(before).includes('event: incidents') ? true : undefined));
+    const { ms: feedMs } = await until('the change on the feed', WAIT_MS, async () =>
+      feed.slice(before).includes('event: incidents') ? true : undefined,
+    );
     await reader.cancel();
     await reading;
-    console.log(`outage: 503 ${down.ms} ms after PostgreSQL stopped; 200 again ${up.ms} ms after it started; feed event ${feedMs} ms after the ingest`);
+    console.log(
+      `outage: 503 ${down.ms} ms after PostgreSQL stopped; 200 again ${up.ms} ms after it started; feed event ${feedMs} ms after the ingest`,
+    );
   });
 });

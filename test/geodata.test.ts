@@ -61,10 +61,15 @@ describe('coordinates and H3', () => {
   // GIAS gives each school's BNG easting/northing and, independently, its LSOA (from its postcode).
   // A wrong projection or datum (OSGB36 vs WGS84 is ~100 m here) would move schools out of them.
   it.skipIf(!haveShared)('puts GIAS schools (BNG) inside, or within 50 m of, the LSOA GIAS names for them', () => {
-    const schools = parse(fs.readFileSync(SHARED + 'lewisham_schools_gias_open_20250524.csv'), { columns: true }) as Record<string, string>[];
+    const schools = parse(fs.readFileSync(SHARED + 'lewisham_schools_gias_open_20250524.csv'), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const lsoas = JSON.parse(fs.readFileSync(SHARED + 'lewisham_lsoa21.geojson', 'utf8'));
     const byCode = new Map(lsoas.features.map((f: any) => [f.properties.LSOA21CD, f]));
-    let checked = 0, inside = 0, exact = 0;
+    let checked = 0,
+      inside = 0,
+      exact = 0;
     for (const s of schools) {
       const f = byCode.get(s.lsoa_code);
       if (!f || s.easting === '0') continue;
@@ -89,7 +94,12 @@ describe('row checks', () => {
   const rm = resolveMapping(POLICE_UK_STREET_MAPPING, POLICE_UK_HEADER);
   if (typeof rm === 'string') throw new Error(rm);
   const row = (over: Partial<Record<string, string>>) =>
-    POLICE_UK_HEADER.map((h) => over[h] ?? ({ Month: '2024-01', Longitude: '-0.02', Latitude: '51.45', 'Crime type': 'Robbery' } as Record<string, string>)[h] ?? '');
+    POLICE_UK_HEADER.map(
+      (h) =>
+        over[h] ??
+        ({ Month: '2024-01', Longitude: '-0.02', Latitude: '51.45', 'Crime type': 'Robbery' } as Record<string, string>)[h] ??
+        '',
+    );
   it('accepts a police.uk row as a month-precision, snapped incident', () => {
     const r = toIncident(row({}), rm);
     expect(r.ok && r.rec).toMatchObject({ precision: 'month', locationPrecision: 'snapped', category: { slug: 'robbery' } });

@@ -21,7 +21,8 @@ const write = (name: string, text: string) => {
 };
 
 describe.skipIf(!haveShared)('readGeoJson', () => {
-  const wards = () => JSON.parse(fs.readFileSync(WARDS, 'utf8')) as { type: string; features: Array<{ properties: Record<string, unknown> }> };
+  const wards = () =>
+    JSON.parse(fs.readFileSync(WARDS, 'utf8')) as { type: string; features: Array<{ properties: Record<string, unknown> }> };
 
   it('hands over every feature in order, equal to JSON.parse, with the other members', async () => {
     const doc = wards();
@@ -36,23 +37,38 @@ describe.skipIf(!haveShared)('readGeoJson', () => {
   it('calls back before the rest of the file is parsed (it streams), and a failing callback stops the read', async () => {
     // 2,000 features, then a member after the array: the first callback runs before that member exists.
     const f = { type: 'Feature', properties: { code: 'x' }, geometry: { type: 'Point', coordinates: [0, 51] } };
-    const big = write('stream.json', `{"type":"FeatureCollection","features":[${Array(2000).fill(JSON.stringify(f)).join(',')}],"name":"after"}`);
+    const big = write(
+      'stream.json',
+      `{"type":"FeatureCollection","features":[${Array(2000).fill(JSON.stringify(f)).join(',')}],"name":"after"}`,
+    );
     const seenBefore: Array<Record<string, unknown>> = [];
     const r = await readGeoJson(big, (_f, i, before) => void (i === 0 && seenBefore.push({ ...before })));
     expect(seenBefore).toEqual([{ type: 'FeatureCollection' }]);
     expect(r.members).toEqual({ type: 'FeatureCollection', name: 'after' });
     let calls = 0;
     const boom = new Error('stop here');
-    await expect(readGeoJson(big, (_f, i) => {
-      calls++;
-      if (i === 9) throw boom;
-    })).rejects.toBe(boom);
+    await expect(
+      readGeoJson(big, (_f, i) => {
+        calls++;
+        if (i === 9) throw boom;
+      }),
+    ).rejects.toBe(boom);
     expect(calls).toBe(10);
   });
 
   it('refuses what is not one JSON object, and truncated files', async () => {
-    for (const text of ['[1,2]', '"x"', '{"type":"FeatureCollection","features":[{"type":"Feature"', '{"a":1} {"b":2}', '{"a":tru}', '']) {
-      await expect(readGeoJson(write('bad.json', text), () => undefined), text).rejects.toBeInstanceOf(GeoJsonSyntaxError);
+    for (const text of [
+      '[1,2]',
+      '"x"',
+      '{"type":"FeatureCollection","features":[{"type":"Feature"',
+      '{"a":1} {"b":2}',
+      '{"a":tru}',
+      '',
+    ]) {
+      await expect(
+        readGeoJson(write('bad.json', text), () => undefined),
+        text,
+      ).rejects.toBeInstanceOf(GeoJsonSyntaxError);
     }
   });
 });
@@ -71,7 +87,12 @@ describe.skipIf(!haveShared)('boundary import through the streaming reader (pgli
       type: 'FeatureCollection',
       features: doc.features.map((f: any) => ({
         ...f,
-        geometry: { type: f.geometry.type, coordinates: JSON.parse(JSON.stringify(f.geometry.coordinates), (_k, v) => (Array.isArray(v) && typeof v[0] === 'number' ? wgs84ToBng(v[0], v[1]) : v)) },
+        geometry: {
+          type: f.geometry.type,
+          coordinates: JSON.parse(JSON.stringify(f.geometry.coordinates), (_k, v) =>
+            Array.isArray(v) && typeof v[0] === 'number' ? wgs84ToBng(v[0], v[1]) : v,
+          ),
+        },
       })),
       crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::27700' } },
     };
@@ -79,10 +100,19 @@ describe.skipIf(!haveShared)('boundary import through the streaming reader (pgli
     expect(ok).toMatchObject({ status: 'committed', rowsRead: 19, rejected: 0 });
     expect(ok.details.crs).toBe('EPSG:27700');
     // The checksum is taken in the same read as the features.
-    expect(ok.details.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, 'bng-crs-last.geojson'))).digest('hex'));
+    expect(ok.details.sha256).toBe(
+      crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(dir, 'bng-crs-last.geojson')))
+        .digest('hex'),
+    );
     // WGS84 coordinates with a BNG crs member after them: refused, nothing changed.
     const before = await db.query('SELECT code, ST_AsText(geom) AS g FROM areas ORDER BY code');
-    const wrong = await importFile(db, write('wgs-crs-last.geojson', JSON.stringify({ type: 'FeatureCollection', features: doc.features, crs: bng.crs })), { kind: 'boundaries', level: 'ward' });
+    const wrong = await importFile(
+      db,
+      write('wgs-crs-last.geojson', JSON.stringify({ type: 'FeatureCollection', features: doc.features, crs: bng.crs })),
+      { kind: 'boundaries', level: 'ward' },
+    );
     expect(wrong.status).toBe('failed');
     expect(wrong.error?.code).toBe('unknown_crs');
     expect(wrong.error?.message).toMatch(/comes after its features/);

@@ -80,7 +80,8 @@ describe.skipIf(!hasData)('the ONS CSS reference table', () => {
     const { rows } = rawTable();
     const s = shippedScheme('ons-css');
     const byCat = new Map<string, number[]>();
-    for (const r of rows) byCat.set(r.policeuk_cat_manual_match, [...(byCat.get(r.policeuk_cat_manual_match) ?? []), Number(r.weight)]);
+    for (const r of rows)
+      byCat.set(r.policeuk_cat_manual_match, [...(byCat.get(r.policeuk_cat_manual_match) ?? []), Number(r.weight)]);
     const invariant = ['Robbery', 'Shoplifting', 'Theft from the Person', 'Bicycle Theft'];
     for (const [label, ws] of byCat) expect(new Set(ws).size === 1, label).toBe(invariant.includes(label));
     expect(s.weights).toEqual({
@@ -105,7 +106,14 @@ describe.skipIf(!hasData).each(drivers())('offence codes and mixes through the A
   // a code the table lacks (999Z) and no code; robbery through 34B and 34A. One row has a malformed code.
   const VIOLENCE_CODES = ['008N', '105A', '8L', '5D', '999Z', ''];
   const ROBBERY_CODES = ['34B', '034A'];
-  interface Row { id: string; month: string; category: string; lat: number; lon: number; code: string }
+  interface Row {
+    id: string;
+    month: string;
+    category: string;
+    lat: number;
+    lon: number;
+    code: string;
+  }
   let rows: Row[] = [];
   const FROM = '2017-07';
   const TO = '2018-07';
@@ -114,31 +122,55 @@ describe.skipIf(!hasData).each(drivers())('offence codes and mixes through the A
     db = await testDb(driver);
     await resetData(db);
     await db.query(`DELETE FROM harm_schemes`);
-    const src = (parse(fs.readFileSync(CRIMES), { columns: true }) as Record<string, string>[]).filter((r) => r.month >= FROM && r.month < TO);
+    const src = (parse(fs.readFileSync(CRIMES), { columns: true }) as Record<string, string>[]).filter(
+      (r) => r.month >= FROM && r.month < TO,
+    );
     let v = 0;
     let b = 0;
     rows = src.slice(0, 3000).map((r) => ({
-      id: r.id, month: r.month, category: r.category, lat: Number(r.latitude), lon: Number(r.longitude),
+      id: r.id,
+      month: r.month,
+      category: r.category,
+      lat: Number(r.latitude),
+      lon: Number(r.longitude),
       code: r.category === 'robbery' ? ROBBERY_CODES[b++ % ROBBERY_CODES.length] : VIOLENCE_CODES[v++ % VIOLENCE_CODES.length],
     }));
-    const csv = ['crime_ref,month,offence,ho_code,longitude,latitude', ...rows.map((r) => `${r.id},${r.month},${r.category},${r.code},${r.lon},${r.lat}`), `bad-1,2018-01,violent-crime,8-N!,-0.02,51.45`].join('\n') + '\n';
+    const csv =
+      [
+        'crime_ref,month,offence,ho_code,longitude,latitude',
+        ...rows.map((r) => `${r.id},${r.month},${r.category},${r.code},${r.lon},${r.lat}`),
+        `bad-1,2018-01,violent-crime,8-N!,-0.02,51.45`,
+      ].join('\n') + '\n';
     const file = tmpFile('force-offence-codes.csv', csv);
     const w = await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' });
     expect(w.status).toBe('committed');
     const summary = await importFile(db, file, {
       dataset: 'force CSV with offence codes',
-      mapping: { id: 'crime_ref', date: 'month', category: 'offence', offenceCode: 'ho_code', lon: 'longitude', lat: 'latitude', locationPrecision: 'snapped' },
+      mapping: {
+        id: 'crime_ref',
+        date: 'month',
+        category: 'offence',
+        offenceCode: 'ho_code',
+        lon: 'longitude',
+        lat: 'latitude',
+        locationPrecision: 'snapped',
+      },
     });
     expect(summary.status).toBe('committed');
     expect(summary.imported).toBe(rows.length);
     expect(summary.details.rejectsByReason).toEqual({ bad_offence_code: 1 });
     const unknownRows = rows.filter((r) => r.code === '999Z').length;
-    expect(summary.details.offenceCodes).toMatchObject({ rows_with_code: rows.filter((r) => r.code).length, unknown: [{ code: '999Z', rows: unknownRows }] });
+    expect(summary.details.offenceCodes).toMatchObject({
+      rows_with_code: rows.filter((r) => r.code).length,
+      unknown: [{ code: '999Z', rows: unknownRows }],
+    });
     analyst = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined }, 'analyst');
   });
 
   it('stores the codes normalised (008N as 8N, 034A as 34A)', async () => {
-    const stored = await db.query<{ offence_code: string | null; n: number }>(`SELECT offence_code, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`);
+    const stored = await db.query<{ offence_code: string | null; n: number }>(
+      `SELECT offence_code, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`,
+    );
     const expected = new Map<string | null, number>();
     for (const r of rows) {
       const c = r.code ? normaliseOffenceCode(r.code) : null;
@@ -152,7 +184,12 @@ describe.skipIf(!hasData).each(drivers())('offence codes and mixes through the A
     const res = await analyst.request(`/api/hotspots?res=8&weights=${scheme}&from=${FROM}&to=${TO}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
-    const ward = new Map((await db.query<{ source_id: string; ward_code: string | null }>(`SELECT source_id, ward_code FROM incidents`)).map((r) => [r.source_id, r.ward_code]));
+    const ward = new Map(
+      (await db.query<{ source_id: string; ward_code: string | null }>(`SELECT source_id, ward_code FROM incidents`)).map((r) => [
+        r.source_id,
+        r.ward_code,
+      ]),
+    );
     const cells: string[] = body.cells.map((c: any) => c.h3);
     const value = new Map<string, number>();
     let unweighted = 0;
@@ -183,9 +220,22 @@ describe.skipIf(!hasData).each(drivers())('offence codes and mixes through the A
 
   it('a loaded offence mix gives the category weights as offence-count-weighted means, and the scheme names it', async () => {
     // A stated mix (offence code -> count), written with leading zeros and one code the table lacks.
-    const mix: Record<string, number> = { '008N': 1200, '105A': 2500, '8L': 900, '1': 3, '19C': 80, '28E': 400, '30C': 150, '29A': 5, '999Z': 7 };
+    const mix: Record<string, number> = {
+      '008N': 1200,
+      '105A': 2500,
+      '8L': 900,
+      '1': 3,
+      '19C': 80,
+      '28E': 400,
+      '30C': 150,
+      '29A': 5,
+      '999Z': 7,
+    };
     const csv = ['offence_code,count', ...Object.entries(mix).map(([c, n]) => `${c},${n}`)].join('\n');
-    const res = await analyst.request('/api/harm-schemes?name=ons-css-test-mix&base=ons-css&mix_name=test%20mix&source=written%20in%20the%20test', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const res = await analyst.request(
+      '/api/harm-schemes?name=ons-css-test-mix&base=ons-css&mix_name=test%20mix&source=written%20in%20the%20test',
+      { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv },
+    );
     expect(res.status).toBe(201);
     const out = (await res.json()) as any;
     expect(out.kind).toBe('offence-mix');
@@ -208,21 +258,42 @@ describe.skipIf(!hasData).each(drivers())('offence codes and mixes through the A
     expect(scheme.weights.burglary).toBeCloseTo(expected('Burglary'), 9);
     expect(scheme.weights.robbery).toBe(shippedScheme('ons-css').weights.robbery); // mix has no robbery: still invariant
     expect(scheme.weights.drugs).toBeUndefined();
-    expect(scheme.mix).toMatchObject({ name: 'test mix', source: 'written in the test', total: Object.values(mix).reduce((a, b) => a + b, 0) });
-    const body = await expectGiOn('ons-css-test-mix', (c) => (c === 'robbery' ? shippedScheme('ons-css').weights.robbery : c === 'violent-crime' ? expected('Violence and Sexual Offences') : undefined));
+    expect(scheme.mix).toMatchObject({
+      name: 'test mix',
+      source: 'written in the test',
+      total: Object.values(mix).reduce((a, b) => a + b, 0),
+    });
+    const body = await expectGiOn('ons-css-test-mix', (c) =>
+      c === 'robbery'
+        ? shippedScheme('ons-css').weights.robbery
+        : c === 'violent-crime'
+          ? expected('Violence and Sexual Offences')
+          : undefined,
+    );
     expect(body.meta.scheme.mix).toMatchObject({ name: 'test mix', total: 5245 });
     expect(body.meta.scheme.category_weights['violent-crime']).toMatch(/offence-count-weighted mean .* "test mix"/);
   });
 
   it('a code-level table (offence code → days) replaces the derived CHI for coded incidents', async () => {
     const csv = 'offence_code,weight\n8N,365\n105A,10\n8L,10\n5D,1095\n34A,365\n34B,365\n';
-    const res = await analyst.request('/api/harm-schemes?name=cchi-primary-test&source=test%20table', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const res = await analyst.request('/api/harm-schemes?name=cchi-primary-test&source=test%20table', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
     expect(res.status).toBe(201);
     const out = (await res.json()) as any;
     expect(out.kind).toBe('offence-codes');
     expect(out.scheme.weights).toEqual({ robbery: 365 }); // violence codes differ: composition unknown without a mix
-    const bad = await analyst.request('/api/harm-schemes?name=x&base=ons-css', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'offence_code,count\n8N,-1\nfoo,2\n' });
+    const bad = await analyst.request('/api/harm-schemes?name=x&base=ons-css', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'offence_code,count\n8N,-1\nfoo,2\n',
+    });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.details.problems).toEqual(['line 2: negative count "-1"', expect.stringMatching(/^line 3: "foo" is not a Home Office offence code/)]);
+    expect(((await bad.json()) as any).error.details.problems).toEqual([
+      'line 2: negative count "-1"',
+      expect.stringMatching(/^line 3: "foo" is not a Home Office offence code/),
+    ]);
   });
 });

@@ -46,11 +46,20 @@ function fixtures() {
     (r): Rec => ({ month: r.month, category: r.category, lon: Number(r.longitude), lat: Number(r.latitude) }),
   );
   // Wards in code order (the API's order), and each record's ward: the lowest code containing it.
-  const byCode = [...wards.features].sort((a, b) => String(a.properties!.WD22CD).localeCompare(String(b.properties!.WD22CD))) as Areal[];
+  const byCode = [...wards.features].sort((a, b) =>
+    String(a.properties!.WD22CD).localeCompare(String(b.properties!.WD22CD)),
+  ) as Areal[];
   const boxes = byCode.map((f) => turfBbox(f));
   const wardOf = new Map<Rec, string | null>();
   for (const r of recs) {
-    const i = byCode.findIndex((f, k) => r.lon >= boxes[k][0] && r.lon <= boxes[k][2] && r.lat >= boxes[k][1] && r.lat <= boxes[k][3] && booleanPointInPolygon([r.lon, r.lat], f));
+    const i = byCode.findIndex(
+      (f, k) =>
+        r.lon >= boxes[k][0] &&
+        r.lon <= boxes[k][2] &&
+        r.lat >= boxes[k][1] &&
+        r.lat <= boxes[k][3] &&
+        booleanPointInPolygon([r.lon, r.lat], f),
+    );
     wardOf.set(r, i < 0 ? null : String(byCode[i].properties!.WD22CD));
   }
   return { wards, byCode, recs, wardOf };
@@ -68,8 +77,15 @@ function rLocalG(values: number[], nb: number[][]): number[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hot-localg-'));
   try {
     fs.writeFileSync(path.join(dir, 'x.txt'), values.join('\n') + '\n');
-    fs.writeFileSync(path.join(dir, 'nb.txt'), withoutSelf(nb).map((l) => l.map((j) => j + 1).join(' ')).join('\n') + '\n');
-    execFileSync(RSCRIPT!, ['test/r/localg.R', path.join(dir, 'x.txt'), path.join(dir, 'nb.txt'), path.join(dir, 'z.txt')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    fs.writeFileSync(
+      path.join(dir, 'nb.txt'),
+      withoutSelf(nb)
+        .map((l) => l.map((j) => j + 1).join(' '))
+        .join('\n') + '\n',
+    );
+    execFileSync(RSCRIPT!, ['test/r/localg.R', path.join(dir, 'x.txt'), path.join(dir, 'nb.txt'), path.join(dir, 'z.txt')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     return fs.readFileSync(path.join(dir, 'z.txt'), 'utf8').trim().split('\n').map(Number);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -94,7 +110,11 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
    *  no ward (Turf) are outside it, even when their cell overlaps a ward. */
   function cellValues(res: number, from = FROM, to = TO, weight: (r: Rec) => number = () => 1) {
     const cells = studyAreaCells(fx.wards, res);
-    const by = counter(fx.recs.filter((r) => inWindow(r, from, to) && fx.wardOf.get(r) !== null), (r) => latLngToCell(r.lat, r.lon, res), weight);
+    const by = counter(
+      fx.recs.filter((r) => inWindow(r, from, to) && fx.wardOf.get(r) !== null),
+      (r) => latLngToCell(r.lat, r.lon, res),
+      weight,
+    );
     return { cells, values: cells.map((c) => by.get(c) ?? 0) };
   }
 
@@ -103,7 +123,10 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     await resetData(db);
     await db.query('DELETE FROM harm_schemes');
     fx = fixtures();
-    for (const [file, opts] of [[WARDS, { kind: 'boundaries' as const, level: 'ward' }], [CRIMES, { dataset: 'hotspots test' }]] as const) {
+    for (const [file, opts] of [
+      [WARDS, { kind: 'boundaries' as const, level: 'ward' }],
+      [CRIMES, { dataset: 'hotspots test' }],
+    ] as const) {
       const r = await importFile(db, file, opts);
       if (r.status !== 'committed') throw new Error(`import of ${file} failed: ${r.error?.message}`);
     }
@@ -131,7 +154,10 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     const n = cells.length;
     const mean = values.reduce((a, b) => a + b, 0) / n;
     expect(body.meta).toMatchObject({
-      method: 'Getis-Ord Gi*', n, res: 9, correction: 'fdr',
+      method: 'Getis-Ord Gi*',
+      n,
+      res: 9,
+      correction: 'fdr',
       neighbourhood: { type: 'k-ring', k: 1, weights: 'binary', self: true },
       scheme: { name: 'count', version: '1' },
       window: { from: '2017-07-01', to: '2018-07-01' },
@@ -155,7 +181,8 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
 
   it('applies FDR, Holm or no correction to the same p-values', async () => {
     const out: Record<Correction, any> = {} as any;
-    for (const corr of ['fdr', 'holm', 'none'] as const) out[corr] = (await get(`/api/hotspots?res=8&correction=${corr}&from=${FROM}&to=${TO}`)).body;
+    for (const corr of ['fdr', 'holm', 'none'] as const)
+      out[corr] = (await get(`/api/hotspots?res=8&correction=${corr}&from=${FROM}&to=${TO}`)).body;
     const p = out.none.cells.map((c: any) => c.p);
     for (const corr of ['fdr', 'holm', 'none'] as const) {
       expect(out[corr].meta.correction).toBe(corr);
@@ -178,7 +205,10 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     expect(status).toBe(200);
     const codes = fx.byCode.map((f) => String(f.properties!.WD22CD));
     expect(body.areas.map((a: any) => a.code)).toEqual(codes);
-    const by = counter(fx.recs.filter((r) => inWindow(r, FROM, TO)), (r) => fx.wardOf.get(r)!);
+    const by = counter(
+      fx.recs.filter((r) => inWindow(r, FROM, TO)),
+      (r) => fx.wardOf.get(r)!,
+    );
     const values = codes.map((c) => by.get(c) ?? 0);
     expect(body.areas.map((a: any) => a.count)).toEqual(values);
     const g = giStar(values, queenNeighbours(fx.byCode));
@@ -194,32 +224,65 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     body.cells.forEach((c: any, i: number) => expect(c.value).toBeCloseTo(values[i], 6));
     const g = giStar(values, h3Neighbours(cells, 1));
     body.cells.forEach((c: any, i: number) => expect(c.gi_z).toBeCloseTo(g.z[i], 8));
-    expect(body.meta.scheme).toMatchObject({ name: 'cambridge-chi', label: chi.label, version: chi.version, source: chi.source, derived: expect.stringMatching(/cchi_weights\.csv/), weighs: 'categories', mix: null });
+    expect(body.meta.scheme).toMatchObject({
+      name: 'cambridge-chi',
+      label: chi.label,
+      version: chi.version,
+      source: chi.source,
+      derived: expect.stringMatching(/cchi_weights\.csv/),
+      weighs: 'categories',
+      mix: null,
+    });
   });
 
   it('lists harm schemes, loads a user scheme from CSV (analysts, audited) and uses it', async () => {
     const list = await get('/api/harm-schemes');
     expect(list.body.schemes.map((s: any) => s.name)).toEqual(['count', 'ons-css', 'cambridge-chi']);
-    for (const s of list.body.schemes) expect(s).toMatchObject({ label: expect.any(String), version: expect.any(String), source: expect.any(String), weights: expect.any(Object) });
-    const post = (name: string, csv: string) => analyst.request(`/api/harm-schemes?name=${name}&version=2024-test`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    for (const s of list.body.schemes)
+      expect(s).toMatchObject({
+        label: expect.any(String),
+        version: expect.any(String),
+        source: expect.any(String),
+        weights: expect.any(Object),
+      });
+    const post = (name: string, csv: string) =>
+      analyst.request(`/api/harm-schemes?name=${name}&version=2024-test`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      });
     const bad = await post('mine', 'category,weight\nrobbery,3\nnot-a-thing,2\nviolent-crime,-1\n');
     expect(bad.status).toBe(400);
     const err = (await bad.json()) as any;
     expect(err.error.code).toBe('invalid_csv');
-    expect(err.error.details.problems).toEqual([expect.stringMatching(/^line 3: unknown category/), expect.stringMatching(/^line 4: negative weight/)]);
+    expect(err.error.details.problems).toEqual([
+      expect.stringMatching(/^line 3: unknown category/),
+      expect.stringMatching(/^line 4: negative weight/),
+    ]);
     expect((await post('count', 'category,weight\nrobbery,3\n')).status).toBe(400); // shipped names are not replaced
     const ok = await post('mine', 'category,weight\nrobbery,3\nViolence and sexual offences,1.5\n');
     expect(ok.status).toBe(201);
-    const [a] = await db.query<{ action: string; query: any }>(`SELECT action, query FROM audit_log WHERE resource = 'harm_schemes' ORDER BY id DESC LIMIT 1`);
+    const [a] = await db.query<{ action: string; query: any }>(
+      `SELECT action, query FROM audit_log WHERE resource = 'harm_schemes' ORDER BY id DESC LIMIT 1`,
+    );
     expect(a).toMatchObject({ action: 'change', query: { name: 'mine', version: '2024-test' } });
-    expect((await get('/api/harm-schemes')).body.schemes.map((s: any) => s.name)).toEqual(['count', 'ons-css', 'cambridge-chi', 'mine']);
+    expect((await get('/api/harm-schemes')).body.schemes.map((s: any) => s.name)).toEqual([
+      'count',
+      'ons-css',
+      'cambridge-chi',
+      'mine',
+    ]);
     const { body } = await get(`/api/hotspots?res=8&weights=mine&from=${FROM}&to=${TO}`);
     const { values } = cellValues(8, FROM, TO, (r) => (r.category === 'robbery' ? 3 : 1.5));
     body.cells.forEach((c: any, i: number) => expect(c.value).toBeCloseTo(values[i], 9));
     expect(body.meta.scheme).toMatchObject({ name: 'mine', version: '2024-test', source: 'user-supplied CSV' });
     expect(body.meta.unweighted.count).toBe(0); // the file holds violence and robbery only
     expect(body.meta.unweighted.categories).toContain('burglary');
-    const partnerPost = await partner.request('/api/harm-schemes?name=p', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'category,weight\nrobbery,1\n' });
+    const partnerPost = await partner.request('/api/harm-schemes?name=p', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'category,weight\nrobbery,1\n',
+    });
     expect(partnerPost.status).toBe(403);
   });
 
@@ -231,7 +294,11 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     expect(body.top.map((c: any) => c.rank)).toEqual([1, 2, 3, 4, 5]);
     expect(body.meta.n).toBe(5);
     const exp = (format: string, filters: Record<string, string>) =>
-      analyst.request('/api/exports/hotspots', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ purpose: 'hotspot briefing', recipient: 'CSP board', format, filters }) });
+      analyst.request('/api/exports/hotspots', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ purpose: 'hotspot briefing', recipient: 'CSP board', format, filters }),
+      });
     const geo = await exp('geojson', { res: '9', n: '5', from: FROM, to: TO });
     expect(geo.status).toBe(200);
     const fc = (await geo.json()) as any;
@@ -246,7 +313,9 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     expect(lines[0]).toMatch(/^# Getis-Ord Gi\*/);
     expect(lines[1]).toBe('code,name,rank,count,value,gi_z,p,p_adjusted,class');
     expect(lines).toHaveLength(2 + fx.byCode.length);
-    const audits = await db.query<{ resource: string; record_count: number; purpose: string }>(`SELECT resource, record_count, purpose FROM audit_log WHERE action = 'export' AND resource LIKE 'hotspots.%' ORDER BY id DESC LIMIT 2`);
+    const audits = await db.query<{ resource: string; record_count: number; purpose: string }>(
+      `SELECT resource, record_count, purpose FROM audit_log WHERE action = 'export' AND resource LIKE 'hotspots.%' ORDER BY id DESC LIMIT 2`,
+    );
     expect(audits).toEqual([
       { resource: 'hotspots.csv', record_count: fx.byCode.length, purpose: 'hotspot briefing' },
       { resource: 'hotspots.geojson', record_count: 5, purpose: 'hotspot briefing' },
@@ -292,7 +361,11 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
       year_ago: { from: '2017-01-01', to: '2017-07-01' },
       exposure_days: { current: 181, previous: 184, year_ago: 181 },
     });
-    const count = (a: string, b: string) => counter(fx.recs.filter((r) => inWindow(r, a, b)), (r) => fx.wardOf.get(r)!);
+    const count = (a: string, b: string) =>
+      counter(
+        fx.recs.filter((r) => inWindow(r, a, b)),
+        (r) => fx.wardOf.get(r)!,
+      );
     const [cur, prev, ya] = [count(from, to), count('2017-07', '2018-01'), count('2017-01', '2017-07')];
     for (const a of body.areas) {
       const c = cur.get(a.code) ?? 0;
@@ -310,7 +383,9 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     expect(cells.every((c: any) => c.current + c.previous + c.year_ago > 0)).toBe(true);
     const pc = (await get(`/api/change?res=9&from=${from}&to=${to}`, partner)).body;
     expect(pc.cells.length).toBe(studyAreaCells(fx.wards, 9).length);
-    for (const c of pc.cells) if (c.current === null) expect([c.vs_previous, c.vs_year_ago, c.change, c.suppressed.current]).toEqual([null, null, null, true]);
+    for (const c of pc.cells)
+      if (c.current === null)
+        expect([c.vs_previous, c.vs_year_ago, c.change, c.suppressed.current]).toEqual([null, null, null, true]);
   });
 
   it('emerging hot spots: refuses 28-day and weekly periods on month-precision data, works by month', async () => {
@@ -333,7 +408,9 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
       expect(c.z[11]).toBeCloseTo(june[i].gi_z, 12);
       expect(c.final.gi_z).toBe(c.z[11]);
       expect(c.class[11]).toBe(june[i].class);
-      expect(c.pattern).toMatch(/^(new|consecutive|intensifying|persistent|diminishing|sporadic|oscillating|historical)_(hot|cold)$|^no_pattern$/);
+      expect(c.pattern).toMatch(
+        /^(new|consecutive|intensifying|persistent|diminishing|sporadic|oscillating|historical)_(hot|cold)$|^no_pattern$/,
+      );
     });
     expect(body.meta.z_range[1]).toBe(Math.max(...body.cells.flatMap((c: any) => c.z)));
     // Real patterns at res 9 (FDR within each month): some persistent and sporadic hot spots.
@@ -341,7 +418,11 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     // 2016-Q1 holds 2016-03, which the source data lack: not a quarter of zeros but dropped and reported (issue 11).
     const quarters = await get('/api/emerging?level=ward&period=quarter&from=2016-01&to=2018-07');
     expect(quarters.body.meta.periods).toHaveLength(9);
-    expect(quarters.body.meta.dropped.start).toMatchObject({ from: '2016-01-01', to: '2016-04-01', uncovered_periods: ['2016-01..2016-03'] });
+    expect(quarters.body.meta.dropped.start).toMatchObject({
+      from: '2016-01-01',
+      to: '2016-04-01',
+      uncovered_periods: ['2016-01..2016-03'],
+    });
     expect(quarters.body.areas[0].z).toBeUndefined(); // series only on request
   });
 
@@ -349,10 +430,15 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     const code = String(fx.byCode[0].properties!.WD22CD);
     const { status, body } = await get(`/api/profile?level=ward&code=${code}&from=2016-01&to=2018-07`);
     expect(status).toBe(200);
-    const by = counter(fx.recs.filter((r) => fx.wardOf.get(r) === code), (r) => r.month);
+    const by = counter(
+      fx.recs.filter((r) => fx.wardOf.get(r) === code),
+      (r) => r.month,
+    );
     expect(body.months).toHaveLength(30);
     // 2016-03 is missing from the source data: null (a gap), not 0 (issue 11).
-    expect(body.months.map((m: any) => m.count)).toEqual(body.months.map((m: any) => (m.month === '2016-03' ? null : (by.get(m.month) ?? 0))));
+    expect(body.months.map((m: any) => m.count)).toEqual(
+      body.months.map((m: any) => (m.month === '2016-03' ? null : (by.get(m.month) ?? 0))),
+    );
     expect(body.hour_of_week).toBeNull();
     expect(body.day_of_week).toBeNull();
     expect(body.precision_note).toMatch(/month precision only \(police\.uk/);
@@ -361,7 +447,18 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     expect(byCell.total).toBe(fx.recs.filter((r) => latLngToCell(r.lat, r.lon, 9) === cell && fx.wardOf.get(r) !== null).length); // in the study area only
     // A drawn polygon: a small square around the first record.
     const { lon, lat } = fx.recs[0];
-    const sq = { type: 'Polygon', coordinates: [[[lon - 0.002, lat - 0.002], [lon + 0.002, lat - 0.002], [lon + 0.002, lat + 0.002], [lon - 0.002, lat + 0.002], [lon - 0.002, lat - 0.002]]] };
+    const sq = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [lon - 0.002, lat - 0.002],
+          [lon + 0.002, lat - 0.002],
+          [lon + 0.002, lat + 0.002],
+          [lon - 0.002, lat + 0.002],
+          [lon - 0.002, lat - 0.002],
+        ],
+      ],
+    };
     const poly = await get(`/api/profile?polygon=${encodeURIComponent(JSON.stringify(sq))}`);
     expect(poly.status).toBe(200);
     expect(poly.body.total).toBe(fx.recs.filter((r) => Math.abs(r.lon - lon) < 0.002 && Math.abs(r.lat - lat) < 0.002).length);
@@ -389,9 +486,51 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
       ['/api/profile?h3=zzz', /^h3: /],
       ['/api/profile', /^level: give exactly one selection/],
       ['/api/profile?polygon=notjson', /^polygon: polygon must be GeoJSON/],
-      ['/api/profile?polygon=' + encodeURIComponent(JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0.5]]] })), /not closed/],
-      ['/api/profile?polygon=' + encodeURIComponent(JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] })), /^polygon: not a valid polygon \(Self-intersection/],
-      ['/api/profile?polygon=' + encodeURIComponent(JSON.stringify({ type: 'Polygon', coordinates: [Array.from({ length: 201 }, (_, i) => [Math.cos((i % 200) / 32), Math.sin((i % 200) / 32)])] })), /201 vertices; at most 200/],
+      [
+        '/api/profile?polygon=' +
+          encodeURIComponent(
+            JSON.stringify({
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, 1],
+                  [0, 0.5],
+                ],
+              ],
+            }),
+          ),
+        /not closed/,
+      ],
+      [
+        '/api/profile?polygon=' +
+          encodeURIComponent(
+            JSON.stringify({
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 1],
+                  [1, 0],
+                  [0, 1],
+                  [0, 0],
+                ],
+              ],
+            }),
+          ),
+        /^polygon: not a valid polygon \(Self-intersection/,
+      ],
+      [
+        '/api/profile?polygon=' +
+          encodeURIComponent(
+            JSON.stringify({
+              type: 'Polygon',
+              coordinates: [Array.from({ length: 201 }, (_, i) => [Math.cos((i % 200) / 32), Math.sin((i % 200) / 32)])],
+            }),
+          ),
+        /201 vertices; at most 200/,
+      ],
       ['/api/knox?permutations=50', /^permutations: must be at least 99/],
       ['/api/knox?distance=10,100', /^distance: must start at 0/],
       ['/api/knox?time=0,7,7', /^time: must be strictly increasing/],
@@ -411,22 +550,43 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     // A synthetic force extract with dates: background burglaries spread over Lewisham in 2019 and a
     // planted near-repeat series (10 within 50 m and 6 days).
     let s = 7;
-    const rnd = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+    const rnd = () => (s = (s * 48271) % 2147483647) / 2147483647;
     const rows = ['Ref,Date,Offence,Lon,Lat'];
     const day = (d: number) => new Date(Date.UTC(2019, 0, 1 + d)).toISOString().slice(0, 10);
-    for (let i = 0; i < 300; i++) rows.push(`B${i},${day(Math.floor(rnd() * 360))},Burglary,${(-0.06 + rnd() * 0.07).toFixed(6)},${(51.42 + rnd() * 0.05).toFixed(6)}`);
-    for (let i = 0; i < 10; i++) rows.push(`N${i},${day(100 + (i % 6))},Burglary,${(-0.03 + i * 0.00005).toFixed(6)},${(51.45 + i * 0.00003).toFixed(6)}`);
-    const imp = await importFile(db, tmpFile('dated-burglary.csv', rows.join('\n') + '\n'), { mapping: 'id=Ref,date=Date,category=Offence,lon=Lon,lat=Lat', dataset: 'dated test' });
+    for (let i = 0; i < 300; i++)
+      rows.push(
+        `B${i},${day(Math.floor(rnd() * 360))},Burglary,${(-0.06 + rnd() * 0.07).toFixed(6)},${(51.42 + rnd() * 0.05).toFixed(6)}`,
+      );
+    for (let i = 0; i < 10; i++)
+      rows.push(`N${i},${day(100 + (i % 6))},Burglary,${(-0.03 + i * 0.00005).toFixed(6)},${(51.45 + i * 0.00003).toFixed(6)}`);
+    const imp = await importFile(db, tmpFile('dated-burglary.csv', rows.join('\n') + '\n'), {
+      mapping: 'id=Ref,date=Date,category=Offence,lon=Lon,lat=Lat',
+      dataset: 'dated test',
+    });
     expect(imp).toMatchObject({ status: 'committed', imported: 310 });
     const url = '/api/knox?category=burglary&from=2019-01&to=2020-01&permutations=199&seed=5';
     const { status, body } = await get(url);
     expect(status).toBe(200);
     // Events in the order the endpoint reads them (incident id), so the seeded permutations coincide.
-    const order = (await db.query<{ source_id: string }>(`SELECT source_id FROM incidents WHERE dataset = 'dated test' ORDER BY id`)).map((x) => x.source_id);
+    const order = (
+      await db.query<{ source_id: string }>(`SELECT source_id FROM incidents WHERE dataset = 'dated test' ORDER BY id`)
+    ).map((x) => x.source_id);
     const byRef = new Map(rows.slice(1).map((l) => [l.split(',')[0], l]));
-    const pts = order.map((ref) => byRef.get(ref)!.split(',')).map(([, d, , lon, lat]) => ({ ...lonLatToBng(Number(lon), Number(lat)), day: Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10)) / 86_400_000 }));
+    const pts = order
+      .map((ref) => byRef.get(ref)!.split(','))
+      .map(([, d, , lon, lat]) => ({
+        ...lonLatToBng(Number(lon), Number(lat)),
+        day: Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10)) / 86_400_000,
+      }));
     const ref = knoxTest(pts, { precision: 'day', permutations: 199, seed: 5 });
-    expect(body.meta).toMatchObject({ events: 310, permutations: 199, seed: 5, close_pairs: ref.closePairs, distance_bands_m: [0, 100, 200, 400], time_bands_days: [0, 7, 14, 28] });
+    expect(body.meta).toMatchObject({
+      events: 310,
+      permutations: 199,
+      seed: 5,
+      close_pairs: ref.closePairs,
+      distance_bands_m: [0, 100, 200, 400],
+      time_bands_days: [0, 7, 14, 28],
+    });
     expect(body.cells.map((c: any) => c.observed)).toEqual(ref.cells.map((c) => c.observed));
     // Same points in the same (id = file) order and the same seed: the same permutations.
     body.cells.forEach((c: any, i: number) => {
@@ -436,7 +596,9 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     const near = body.cells[0];
     expect(near.observed).toBeGreaterThanOrEqual(45);
     expect(near.p).toBeLessThan(0.01);
-    const [a] = await db.query<{ action: string; resource: string; record_count: number }>(`SELECT action, resource, record_count FROM audit_log WHERE resource = 'knox' ORDER BY id DESC LIMIT 1`);
+    const [a] = await db.query<{ action: string; resource: string; record_count: number }>(
+      `SELECT action, resource, record_count FROM audit_log WHERE resource = 'knox' ORDER BY id DESC LIMIT 1`,
+    );
     expect(a).toEqual({ action: 'view_records', resource: 'knox', record_count: 310 });
     // Officers too (their wards only); partners never.
     expect((await get(url, officer)).status).toBe(200);
@@ -467,7 +629,11 @@ const isoDay = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 /** Fixed-length periods counted back from `to` (the issue's 28-day / weekly rule), written out here. */
 function backwardPeriods(from: string, to: string, len: number) {
   const n = Math.floor((dayOf(to) - dayOf(from)) / len);
-  return Array.from({ length: n }, (_, i) => ({ index: i, start: isoDay(dayOf(to) - (n - i) * len), end: isoDay(dayOf(to) - (n - i - 1) * len) }));
+  return Array.from({ length: n }, (_, i) => ({
+    index: i,
+    start: isoDay(dayOf(to) - (n - i) * len),
+    end: isoDay(dayOf(to) - (n - i - 1) * len),
+  }));
 }
 
 /** The planted rows of the profile check: [UTC instant, London weekday (ISO, 1 = Monday), London hour]. */
@@ -503,47 +669,57 @@ function datedFixture(fx: ReturnType<typeof fixtures>, ward: string) {
   });
   // 23:30 UTC on the eve of every 28-day boundary of 2016-01..2018-07 (a row of that month where there is
   // one: the police.uk file has no March 2016).
-  const edges = backwardPeriods('2016-01-01', '2018-07-01', 28).slice(1).map((p) => p.start);
+  const edges = backwardPeriods('2016-01-01', '2018-07-01', 28)
+    .slice(1)
+    .map((p) => p.start);
   for (const e of edges) {
     const eve = isoDay(dayOf(e) - 1);
     const r = recs.find((x) => x.month === eve.slice(0, 7) && !planted.has(x)) ?? recs.find((x) => !planted.has(x))!;
     r.at = `${eve}T23:30:00Z`;
     planted.add(r);
   }
-  const csv = ['Ref,When,Category,Lon,Lat', ...recs.map((r) => `${r.ref},${r.at},${r.category},${r.lon},${r.lat}`)].join('\n') + '\n';
+  const csv =
+    ['Ref,When,Category,Lon,Lat', ...recs.map((r) => `${r.ref},${r.at},${r.category},${r.lon},${r.lat}`)].join('\n') + '\n';
   return { recs, csv, edges };
 }
 
-describe.skipIf(!hasData).each(drivers())('emerging hot spots and the hour-of-week profile on minute-precision incidents (%s)', (driver) => {
-  let db: Db;
-  let fx: ReturnType<typeof fixtures>;
-  let dated: ReturnType<typeof datedFixture>;
-  let ward: string;
-  let analyst: Client;
-  const get = async (url: string) => {
-    const res = await analyst.request(url);
-    return { status: res.status, body: (await res.json()) as any };
-  };
+describe.skipIf(!hasData).each(drivers())(
+  'emerging hot spots and the hour-of-week profile on minute-precision incidents (%s)',
+  (driver) => {
+    let db: Db;
+    let fx: ReturnType<typeof fixtures>;
+    let dated: ReturnType<typeof datedFixture>;
+    let ward: string;
+    let analyst: Client;
+    const get = async (url: string) => {
+      const res = await analyst.request(url);
+      return { status: res.status, body: (await res.json()) as any };
+    };
 
-  beforeAll(async () => {
-    db = await testDb(driver);
-    await resetData(db);
-    fx = fixtures();
-    ward = String(fx.byCode[3].properties!.WD22CD);
-    dated = datedFixture(fx, ward);
-    const w = await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' });
-    expect(w.status).toBe('committed');
-    const imp = await importFile(db, tmpFile('dated-police-uk.csv', dated.csv), { mapping: 'id=Ref,date=When,category=Category,lon=Lon,lat=Lat', dataset: 'dated police.uk' });
-    expect(imp).toMatchObject({ status: 'committed', imported: fx.recs.length });
-    analyst = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined }, 'analyst');
-  });
+    beforeAll(async () => {
+      db = await testDb(driver);
+      await resetData(db);
+      fx = fixtures();
+      ward = String(fx.byCode[3].properties!.WD22CD);
+      dated = datedFixture(fx, ward);
+      const w = await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' });
+      expect(w.status).toBe('committed');
+      const imp = await importFile(db, tmpFile('dated-police-uk.csv', dated.csv), {
+        mapping: 'id=Ref,date=When,category=Category,lon=Lon,lat=Lat',
+        dataset: 'dated police.uk',
+      });
+      expect(imp).toMatchObject({ status: 'committed', imported: fx.recs.length });
+      analyst = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined }, 'analyst');
+    });
 
-  /** Counts per (H3 cell, period) from the raw UTC instants: London civil date, periods counted back from `to`. */
-  async function periodCounts(res: number, from: string, to: string, len: number, zone = 'Europe/London') {
-    // Records in no ward are outside the study area (no cell), even where their cell overlaps a ward.
-    const cells = dated.recs.map((r) => (fx.wardOf.get(fx.recs[Number(r.ref.slice(1))]) === null ? null : latLngToCell(r.lat, r.lon, res)));
-    const rows = await db.query<{ cell: string; back: number; n: number }>(
-      `WITH raw AS (
+    /** Counts per (H3 cell, period) from the raw UTC instants: London civil date, periods counted back from `to`. */
+    async function periodCounts(res: number, from: string, to: string, len: number, zone = 'Europe/London') {
+      // Records in no ward are outside the study area (no cell), even where their cell overlaps a ward.
+      const cells = dated.recs.map((r) =>
+        fx.wardOf.get(fx.recs[Number(r.ref.slice(1))]) === null ? null : latLngToCell(r.lat, r.lon, res),
+      );
+      const rows = await db.query<{ cell: string; back: number; n: number }>(
+        `WITH raw AS (
          -- each record's civil time in the zone (London: GMT or BST as the instant falls)
          SELECT cell, (at AT TIME ZONE $5) AS local FROM unnest($1::text[], $2::timestamptz[]) AS r(cell, at)
        )
@@ -551,147 +727,159 @@ describe.skipIf(!hasData).each(drivers())('emerging hot spots and the hour-of-we
        FROM raw
        WHERE local >= $3::date AND local < $4::date
        GROUP BY 1, 2`,
-      [cells, dated.recs.map((r) => r.at), from, to, zone, len],
-    );
-    return rows;
-  }
-
-  /** Per-period values over the study area, oldest period first (periods whose `back` ≥ T are dropped days). */
-  function perPeriod(rows: { cell: string; back: number; n: number }[], cells: string[], T: number) {
-    const index = new Map(cells.map((c, i) => [c, i]));
-    const out = Array.from({ length: T }, () => new Array<number>(cells.length).fill(0));
-    for (const r of rows) {
-      const i = index.get(r.cell);
-      if (i !== undefined && r.back < T) out[T - 1 - r.back][i] += r.n;
+        [cells, dated.recs.map((r) => r.at), from, to, zone, len],
+      );
+      return rows;
     }
-    return out;
-  }
 
-  async function checkEmerging(period: '28d' | 'week', from: string, to: string, len: number, res: number) {
-    const url = `/api/emerging?res=${res}&from=${from}&to=${to}&include=series${period === '28d' ? '' : `&period=${period}`}`; // 28d: the default
-    const { status, body } = await get(url);
-    expect(status, JSON.stringify(body.error)).toBe(200);
-    const [first, end] = [`${from}-01`, `${to}-01`]; // YYYY-MM: the first day of the month
-    const periods = backwardPeriods(first, end, len);
-    expect(body.meta.period).toBe(period);
-    expect(body.meta.periods).toEqual(periods);
-    expect(body.meta.dropped_days).toBe(dayOf(periods[0].start) - dayOf(first));
-    expect(Object.keys(body.meta.time_precision)).toEqual(['minute']);
-    const T = periods.length;
-    const cells = studyAreaCells(fx.wards, res);
-    expect(body.cells.map((c: any) => c.h3)).toEqual(cells);
-    const counts = perPeriod(await periodCounts(res, first, end, len), cells, T);
-    // The fixture does test the time zone: bucketing by the UTC date would move some rows to another period.
-    const utc = perPeriod(await periodCounts(res, first, end, len, 'UTC'), cells, T);
-    expect(utc).not.toEqual(counts);
-    const nb = h3Neighbours(cells, 1);
-    const z: number[][] = [];
-    const sig: boolean[][] = [];
-    for (const values of counts) {
-      const g = giStar(values, nb);
-      z.push(g.z);
-      sig.push(adjustP(g.p, 'fdr').map((p) => p < 0.05));
+    /** Per-period values over the study area, oldest period first (periods whose `back` ≥ T are dropped days). */
+    function perPeriod(rows: { cell: string; back: number; n: number }[], cells: string[], T: number) {
+      const index = new Map(cells.map((c, i) => [c, i]));
+      const out = Array.from({ length: T }, () => new Array<number>(cells.length).fill(0));
+      for (const r of rows) {
+        const i = index.get(r.cell);
+        if (i !== undefined && r.back < T) out[T - 1 - r.back][i] += r.n;
+      }
+      return out;
     }
-    const patterns: Record<string, number> = {};
-    body.cells.forEach((c: any, i: number) => {
-      const zi = z.map((row) => row[i]);
-      expect(c.z).toHaveLength(T);
-      c.z.forEach((v: number, t: number) => expect(v).toBeCloseTo(zi[t], 9));
-      // Mann–Kendall S written out: Σ_{s<t} sign(z_t − z_s).
-      let S = 0;
-      for (let a = 0; a < T; a++) for (let b = a + 1; b < T; b++) S += Math.sign(zi[b] - zi[a]);
-      expect(c.trend.s).toBe(S);
-      const e = classifyEmerging({ z: zi, significant: sig.map((row) => row[i]), trendAlpha: 0.05 });
-      expect(c.pattern).toBe(e.pattern);
-      patterns[c.pattern] = (patterns[c.pattern] ?? 0) + 1;
-    });
-    return { body, counts, periods, patterns };
-  }
 
-  it('28-day periods (the default): 32 periods counted back from the window end, per-period counts and patterns as computed here', async () => {
-    const { body, counts, periods, patterns } = await checkEmerging('28d', '2016-01', '2018-07', 28, 9);
-    expect(periods).toHaveLength(32); // 912 days: 32 × 28 and 16 days dropped at the start
-    expect(body.meta.dropped_days).toBe(16);
-    expect(periods[31]).toEqual({ index: 31, start: '2018-06-03', end: '2018-07-01' });
-    // The planted 23:30 UTC rows: in BST (April..October) they open the later period, in GMT they close the earlier one.
-    const [moved] = await db.query<{ bst: number; gmt: number }>(
-      `SELECT count(*) FILTER (WHERE (t AT TIME ZONE 'Europe/London')::date > (t AT TIME ZONE 'UTC')::date)::int AS bst,
+    async function checkEmerging(period: '28d' | 'week', from: string, to: string, len: number, res: number) {
+      const url = `/api/emerging?res=${res}&from=${from}&to=${to}&include=series${period === '28d' ? '' : `&period=${period}`}`; // 28d: the default
+      const { status, body } = await get(url);
+      expect(status, JSON.stringify(body.error)).toBe(200);
+      const [first, end] = [`${from}-01`, `${to}-01`]; // YYYY-MM: the first day of the month
+      const periods = backwardPeriods(first, end, len);
+      expect(body.meta.period).toBe(period);
+      expect(body.meta.periods).toEqual(periods);
+      expect(body.meta.dropped_days).toBe(dayOf(periods[0].start) - dayOf(first));
+      expect(Object.keys(body.meta.time_precision)).toEqual(['minute']);
+      const T = periods.length;
+      const cells = studyAreaCells(fx.wards, res);
+      expect(body.cells.map((c: any) => c.h3)).toEqual(cells);
+      const counts = perPeriod(await periodCounts(res, first, end, len), cells, T);
+      // The fixture does test the time zone: bucketing by the UTC date would move some rows to another period.
+      const utc = perPeriod(await periodCounts(res, first, end, len, 'UTC'), cells, T);
+      expect(utc).not.toEqual(counts);
+      const nb = h3Neighbours(cells, 1);
+      const z: number[][] = [];
+      const sig: boolean[][] = [];
+      for (const values of counts) {
+        const g = giStar(values, nb);
+        z.push(g.z);
+        sig.push(adjustP(g.p, 'fdr').map((p) => p < 0.05));
+      }
+      const patterns: Record<string, number> = {};
+      body.cells.forEach((c: any, i: number) => {
+        const zi = z.map((row) => row[i]);
+        expect(c.z).toHaveLength(T);
+        c.z.forEach((v: number, t: number) => expect(v).toBeCloseTo(zi[t], 9));
+        // Mann–Kendall S written out: Σ_{s<t} sign(z_t − z_s).
+        let S = 0;
+        for (let a = 0; a < T; a++) for (let b = a + 1; b < T; b++) S += Math.sign(zi[b] - zi[a]);
+        expect(c.trend.s).toBe(S);
+        const e = classifyEmerging({ z: zi, significant: sig.map((row) => row[i]), trendAlpha: 0.05 });
+        expect(c.pattern).toBe(e.pattern);
+        patterns[c.pattern] = (patterns[c.pattern] ?? 0) + 1;
+      });
+      return { body, counts, periods, patterns };
+    }
+
+    it('28-day periods (the default): 32 periods counted back from the window end, per-period counts and patterns as computed here', async () => {
+      const { body, counts, periods, patterns } = await checkEmerging('28d', '2016-01', '2018-07', 28, 9);
+      expect(periods).toHaveLength(32); // 912 days: 32 × 28 and 16 days dropped at the start
+      expect(body.meta.dropped_days).toBe(16);
+      expect(periods[31]).toEqual({ index: 31, start: '2018-06-03', end: '2018-07-01' });
+      // The planted 23:30 UTC rows: in BST (April..October) they open the later period, in GMT they close the earlier one.
+      const [moved] = await db.query<{ bst: number; gmt: number }>(
+        `SELECT count(*) FILTER (WHERE (t AT TIME ZONE 'Europe/London')::date > (t AT TIME ZONE 'UTC')::date)::int AS bst,
               count(*) FILTER (WHERE (t AT TIME ZONE 'Europe/London')::date = (t AT TIME ZONE 'UTC')::date)::int AS gmt
        FROM unnest($1::timestamptz[]) AS r(t)`,
-      [dated.edges.map((e) => `${isoDay(dayOf(e) - 1)}T23:30:00Z`)],
-    );
-    expect(moved.bst).toBeGreaterThan(5);
-    expect(moved.gmt).toBeGreaterThan(5);
-    // Each period's counts per cell, as the hotspot endpoint counts that window alone.
-    for (const [t, p] of periods.entries()) {
-      const cellsOf = (await get(`/api/hotspots?res=9&from=${p.start}&to=${p.end}`)).body.cells;
-      expect(cellsOf.map((c: any) => c.count), `period ${t}`).toEqual(counts[t]);
-    }
-    // Real patterns, more than one kind.
-    expect(Object.keys(patterns).length).toBeGreaterThan(2);
-    expect(patterns.no_pattern).toBeLessThan(body.cells.length);
-  });
+        [dated.edges.map((e) => `${isoDay(dayOf(e) - 1)}T23:30:00Z`)],
+      );
+      expect(moved.bst).toBeGreaterThan(5);
+      expect(moved.gmt).toBeGreaterThan(5);
+      // Each period's counts per cell, as the hotspot endpoint counts that window alone.
+      for (const [t, p] of periods.entries()) {
+        const cellsOf = (await get(`/api/hotspots?res=9&from=${p.start}&to=${p.end}`)).body.cells;
+        expect(
+          cellsOf.map((c: any) => c.count),
+          `period ${t}`,
+        ).toEqual(counts[t]);
+      }
+      // Real patterns, more than one kind.
+      expect(Object.keys(patterns).length).toBeGreaterThan(2);
+      expect(patterns.no_pattern).toBeLessThan(body.cells.length);
+    });
 
-  it('weekly periods: 52 weeks of the year to the window end, per-period patterns as computed here', async () => {
-    const { body, counts, periods, patterns } = await checkEmerging('week', '2017-07', '2018-07', 7, 9);
-    expect(periods).toHaveLength(52);
-    expect(body.meta.dropped_days).toBe(1);
-    expect(periods[0]).toEqual({ index: 0, start: '2017-07-02', end: '2017-07-09' });
-    for (const t of [0, 17, 51]) {
-      const p = periods[t];
-      expect((await get(`/api/hotspots?res=9&from=${p.start}&to=${p.end}`)).body.cells.map((c: any) => c.count), `week ${t}`).toEqual(counts[t]);
-    }
-    expect(Object.keys(patterns).length).toBeGreaterThan(1);
-    // Too many weeks for one analysis: a 400 naming the period.
-    const long = await get('/api/emerging?res=8&period=week&from=2016-01&to=2018-07');
-    expect(long.status).toBe(400);
-    expect(long.body.error.message).toMatch(/^period: the window holds 130 week periods; at most 120/);
-  });
+    it('weekly periods: 52 weeks of the year to the window end, per-period patterns as computed here', async () => {
+      const { body, counts, periods, patterns } = await checkEmerging('week', '2017-07', '2018-07', 7, 9);
+      expect(periods).toHaveLength(52);
+      expect(body.meta.dropped_days).toBe(1);
+      expect(periods[0]).toEqual({ index: 0, start: '2017-07-02', end: '2017-07-09' });
+      for (const t of [0, 17, 51]) {
+        const p = periods[t];
+        expect(
+          (await get(`/api/hotspots?res=9&from=${p.start}&to=${p.end}`)).body.cells.map((c: any) => c.count),
+          `week ${t}`,
+        ).toEqual(counts[t]);
+      }
+      expect(Object.keys(patterns).length).toBeGreaterThan(1);
+      // Too many weeks for one analysis: a 400 naming the period.
+      const long = await get('/api/emerging?res=8&period=week&from=2016-01&to=2018-07');
+      expect(long.status).toBe(400);
+      expect(long.body.error.message).toMatch(/^period: the window holds 130 week periods; at most 120/);
+    });
 
-  it('hour of week: the 7 × 24 matrix of a ward equals a count in London time from the raw instants (GMT, BST and both clock changes)', async () => {
-    const [from, to] = ['2016-01', '2018-07'];
-    const { status, body } = await get(`/api/profile?level=ward&code=${ward}&from=${from}&to=${to}`);
-    expect(status).toBe(200);
-    // The reference SQL reads the planted instants as the calendar says.
-    const planted = await db.query<{ dow: number; hour: number }>(
-      `SELECT extract(isodow FROM t AT TIME ZONE 'Europe/London')::int AS dow, extract(hour FROM t AT TIME ZONE 'Europe/London')::int AS hour
+    it('hour of week: the 7 × 24 matrix of a ward equals a count in London time from the raw instants (GMT, BST and both clock changes)', async () => {
+      const [from, to] = ['2016-01', '2018-07'];
+      const { status, body } = await get(`/api/profile?level=ward&code=${ward}&from=${from}&to=${to}`);
+      expect(status).toBe(200);
+      // The reference SQL reads the planted instants as the calendar says.
+      const planted = await db.query<{ dow: number; hour: number }>(
+        `SELECT extract(isodow FROM t AT TIME ZONE 'Europe/London')::int AS dow, extract(hour FROM t AT TIME ZONE 'Europe/London')::int AS hour
        FROM unnest($1::timestamptz[]) WITH ORDINALITY AS r(t, k) ORDER BY k`,
-      [CLOCK_ROWS.map((c) => c[0])],
-    );
-    expect(planted.map((p) => [p.dow, p.hour])).toEqual(CLOCK_ROWS.map((c) => [c[1], c[2]]));
-    const mine = dated.recs.filter((r) => fx.wardOf.get(fx.recs[Number(r.ref.slice(1))]) === ward).map((r) => r.at);
-    const expected = await londonMatrix(mine, `${from}-01`, `${to}-01`);
-    expect(body.hour_of_week).toEqual(expected);
-    const total = expected.flat().reduce((a, b) => a + b, 0);
-    expect(body.total).toBe(total);
-    expect(total).toBeGreaterThan(500);
-    expect(body.day_of_week).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((day, d) => ({ day, count: expected[d].reduce((a, b) => a + b, 0) })));
-    expect(body.time_precision).toEqual({ minute: total });
-    expect(body.precision_note).toBeNull();
-    // Converting in UTC instead would give another matrix (most rows fall in BST).
-    expect(await londonMatrix(mine, `${from}-01`, `${to}-01`, 'UTC')).not.toEqual(expected);
-    // The day of the autumn change alone: both 01:30s (BST, then GMT) in Sunday 01:00.
-    const autumn = (await get(`/api/profile?level=ward&code=${ward}&from=2017-10-29&to=2017-10-30`)).body;
-    const day = await londonMatrix(mine, '2017-10-29', '2017-10-30');
-    expect(day[6][1]).toBeGreaterThanOrEqual(2);
-    expect(autumn.hour_of_week).toEqual(day);
-    // And the spring one: 00:30 GMT and 02:30 BST, nothing at 01:00 (that hour does not exist in London).
-    const spring = (await get(`/api/profile?level=ward&code=${ward}&from=2017-03-26&to=2017-03-27`)).body;
-    const sday = await londonMatrix(mine, '2017-03-26', '2017-03-27');
-    expect([sday[6][0] >= 1, sday[6][1], sday[6][2] >= 1]).toEqual([true, 0, true]);
-    expect(spring.hour_of_week).toEqual(sday);
-  });
+        [CLOCK_ROWS.map((c) => c[0])],
+      );
+      expect(planted.map((p) => [p.dow, p.hour])).toEqual(CLOCK_ROWS.map((c) => [c[1], c[2]]));
+      const mine = dated.recs.filter((r) => fx.wardOf.get(fx.recs[Number(r.ref.slice(1))]) === ward).map((r) => r.at);
+      const expected = await londonMatrix(mine, `${from}-01`, `${to}-01`);
+      expect(body.hour_of_week).toEqual(expected);
+      const total = expected.flat().reduce((a, b) => a + b, 0);
+      expect(body.total).toBe(total);
+      expect(total).toBeGreaterThan(500);
+      expect(body.day_of_week).toEqual(
+        ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((day, d) => ({
+          day,
+          count: expected[d].reduce((a, b) => a + b, 0),
+        })),
+      );
+      expect(body.time_precision).toEqual({ minute: total });
+      expect(body.precision_note).toBeNull();
+      // Converting in UTC instead would give another matrix (most rows fall in BST).
+      expect(await londonMatrix(mine, `${from}-01`, `${to}-01`, 'UTC')).not.toEqual(expected);
+      // The day of the autumn change alone: both 01:30s (BST, then GMT) in Sunday 01:00.
+      const autumn = (await get(`/api/profile?level=ward&code=${ward}&from=2017-10-29&to=2017-10-30`)).body;
+      const day = await londonMatrix(mine, '2017-10-29', '2017-10-30');
+      expect(day[6][1]).toBeGreaterThanOrEqual(2);
+      expect(autumn.hour_of_week).toEqual(day);
+      // And the spring one: 00:30 GMT and 02:30 BST, nothing at 01:00 (that hour does not exist in London).
+      const spring = (await get(`/api/profile?level=ward&code=${ward}&from=2017-03-26&to=2017-03-27`)).body;
+      const sday = await londonMatrix(mine, '2017-03-26', '2017-03-27');
+      expect([sday[6][0] >= 1, sday[6][1], sday[6][2] >= 1]).toEqual([true, 0, true]);
+      expect(spring.hour_of_week).toEqual(sday);
+    });
 
-  /** 7 × 24 counts (ISO weekday × hour) of UTC instants as civil time in `zone`, within [from, to) of that civil time. */
-  async function londonMatrix(instants: string[], from: string, to: string, zone = 'Europe/London') {
-    const rows = await db.query<{ dow: number; hour: number; n: number }>(
-      `WITH raw AS (SELECT (t AT TIME ZONE $4) AS local FROM unnest($1::timestamptz[]) AS r(t))
+    /** 7 × 24 counts (ISO weekday × hour) of UTC instants as civil time in `zone`, within [from, to) of that civil time. */
+    async function londonMatrix(instants: string[], from: string, to: string, zone = 'Europe/London') {
+      const rows = await db.query<{ dow: number; hour: number; n: number }>(
+        `WITH raw AS (SELECT (t AT TIME ZONE $4) AS local FROM unnest($1::timestamptz[]) AS r(t))
        SELECT extract(isodow FROM local)::int AS dow, extract(hour FROM local)::int AS hour, count(*)::int AS n
        FROM raw WHERE local >= $2::date AND local < $3::date GROUP BY 1, 2`,
-      [instants, from, to, zone],
-    );
-    const m = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-    for (const r of rows) m[r.dow - 1][r.hour] = r.n;
-    return m;
-  }
-});
+        [instants, from, to, zone],
+      );
+      const m = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+      for (const r of rows) m[r.dow - 1][r.hour] = r.n;
+      return m;
+    }
+  },
+);

@@ -41,7 +41,13 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
     expect(res.status).toBe(202);
     const { id } = await res.json();
     const done = await waitForImport(app, id);
-    expect(done).toMatchObject({ status: 'committed', kind: 'boundaries', file_name: 'wards.geojson', imported: 19, created_by: app.email });
+    expect(done).toMatchObject({
+      status: 'committed',
+      kind: 'boundaries',
+      file_name: 'wards.geojson',
+      imported: 19,
+      created_by: app.email,
+    });
     const r2 = await app.request('/api/imports?filename=burglary.csv', { method: 'POST', body: fs.readFileSync(BURGLARY) });
     const b = await waitForImport(app, (await r2.json()).id);
     expect(b).toMatchObject({ status: 'committed', kind: 'police_uk_street', imported: 5562, outside_study_area: 39 });
@@ -49,7 +55,10 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
     // Audited twice: when queued, and when it ends with the number of records stored.
     // Audit rows of this run only (the log is append-only and batch ids restart after resetData).
     const auditRows = () =>
-      db.query<{ outcome: string; record_count: number | null; user_email: string }>(`SELECT outcome, record_count, user_email FROM audit_log WHERE action = 'import' AND resource = $1 AND id > $2 ORDER BY id`, [`imports/${b.id}`, auditFrom]);
+      db.query<{ outcome: string; record_count: number | null; user_email: string }>(
+        `SELECT outcome, record_count, user_email FROM audit_log WHERE action = 'import' AND resource = $1 AND id > $2 ORDER BY id`,
+        [`imports/${b.id}`, auditFrom],
+      );
     await expect.poll(async () => (await auditRows()).length).toBe(2);
     expect(await auditRows()).toEqual([
       { outcome: 'queued', record_count: null, user_email: app.email },
@@ -94,10 +103,17 @@ describe.skipIf(!haveShared).each(drivers())('import API (%s)', (driver) => {
   });
 
   it('saves and lists column mappings, refusing invalid ones', async () => {
-    const put = (name: string, body: unknown) => app.request(`/api/mappings/${encodeURIComponent(name)}`, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const put = (name: string, body: unknown) =>
+      app.request(`/api/mappings/${encodeURIComponent(name)}`, {
+        method: 'PUT',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
     expect((await put('force A', { date: 'Date', category: 'Offence', easting: 'E', northing: 'N' })).status).toBe(200);
     expect((await put('bad', { date: 'Date', category: 'Offence', lon: 'x', easting: 'E', northing: 'N' })).status).toBe(400);
-    expect((await put('bad', { date: 'Date', category: 'Offence', lon: 'x', lat: 'y', sql: 'DROP TABLE incidents' })).status).toBe(400);
+    expect(
+      (await put('bad', { date: 'Date', category: 'Offence', lon: 'x', lat: 'y', sql: 'DROP TABLE incidents' })).status,
+    ).toBe(400);
     expect((await put("x'; DROP TABLE incidents; --", { date: 'Date', category: 'C', lon: 'x', lat: 'y' })).status).toBe(400);
     const { mappings } = await (await app.request('/api/mappings')).json();
     expect(mappings.map((m: { name: string }) => m.name)).toEqual(['force A']);

@@ -39,7 +39,8 @@ async function waitForImport(app: Client, id: number) {
   throw new Error(`import ${id} did not finish`);
 }
 
-const wardCount = async (db: Db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`))[0].n;
+const wardCount = async (db: Db) =>
+  (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`))[0].n;
 
 describe.skipIf(!haveShared)('the import page detects the level from the file', () => {
   const head = (f: string) => fs.readFileSync(f).subarray(0, 65536).toString('utf8');
@@ -49,21 +50,64 @@ describe.skipIf(!haveShared)('the import page detects the level from the file', 
     expect(detectFromHead(head(HACKNEY))).toMatchObject({ code: 'WD24CD', level: 'ward' });
     expect(detectFromHead(head(POPULATION))).toMatchObject({ code: 'LSOA21CD', level: 'lsoa' });
     expect(detectFromHead('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"LAD23CD":"E0900')).toBeNull(); // incomplete
-    expect(detectFromHead('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"LAD23CD":"E09000023","LAD23NM":"x"},')).toEqual({ code: 'LAD23CD', name: 'LAD23NM', level: 'lad' });
-    expect(detectFromHead('{"features":[{"properties":{"name":"a \\"}\\" b","id":1}}]}')).toEqual({ code: undefined, name: 'name' });
+    expect(
+      detectFromHead(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"LAD23CD":"E09000023","LAD23NM":"x"},',
+      ),
+    ).toEqual({ code: 'LAD23CD', name: 'LAD23NM', level: 'lad' });
+    expect(detectFromHead('{"features":[{"properties":{"name":"a \\"}\\" b","id":1}}]}')).toEqual({
+      code: undefined,
+      name: 'name',
+    });
   });
 
   it('says summaries and progress in words', () => {
-    const facts = Object.fromEntries(summaryFacts('boundaries', { details: { level: 'lsoa', label: 'Lower layer super output areas', added: 175, changed: 0, unchanged: 0, removed: 0, areaKm2: 35.153, codeField: 'LSOA21CD', nameField: 'LSOA21NM', crs: 'EPSG:4326', source: null } }));
-    expect(facts).toMatchObject({ 'Area level': 'Lower layer super output areas (lsoa)', Areas: '175 new, 0 changed, 0 unchanged, 0 removed', 'Area covered': '35.15 km²', 'Codes and names': 'codes from the LSOA21CD property, names from LSOA21NM' });
+    const facts = Object.fromEntries(
+      summaryFacts('boundaries', {
+        details: {
+          level: 'lsoa',
+          label: 'Lower layer super output areas',
+          added: 175,
+          changed: 0,
+          unchanged: 0,
+          removed: 0,
+          areaKm2: 35.153,
+          codeField: 'LSOA21CD',
+          nameField: 'LSOA21NM',
+          crs: 'EPSG:4326',
+          source: null,
+        },
+      }),
+    );
+    expect(facts).toMatchObject({
+      'Area level': 'Lower layer super output areas (lsoa)',
+      Areas: '175 new, 0 changed, 0 unchanged, 0 removed',
+      'Area covered': '35.15 km²',
+      'Codes and names': 'codes from the LSOA21CD property, names from LSOA21NM',
+    });
     expect(facts.Source).toMatch(/not stated/);
-    const inc = Object.fromEntries(summaryFacts('police_uk_street', { details: { wardsLoaded: true, dataset: 'police.uk street CSV', categories: ['burglary'] } }));
-    expect(inc).toEqual({ Dataset: 'police.uk street CSV', Categories: 'burglary', Wards: 'incidents assigned to the loaded wards' });
-    for (const [k, v] of [...summaryFacts('boundaries', { details: { areaKm2: 1, wardsLoaded: true } }), ...summaryFacts('police_uk_street', { details: { wardsLoaded: false } })]) {
+    const inc = Object.fromEntries(
+      summaryFacts('police_uk_street', {
+        details: { wardsLoaded: true, dataset: 'police.uk street CSV', categories: ['burglary'] },
+      }),
+    );
+    expect(inc).toEqual({
+      Dataset: 'police.uk street CSV',
+      Categories: 'burglary',
+      Wards: 'incidents assigned to the loaded wards',
+    });
+    for (const [k, v] of [
+      ...summaryFacts('boundaries', { details: { areaKm2: 1, wardsLoaded: true } }),
+      ...summaryFacts('police_uk_street', { details: { wardsLoaded: false } }),
+    ]) {
       expect(`${k} ${v}`).not.toMatch(/km2|wards loaded|code field|true|false/);
     }
-    expect(progressLabel({ status: 'running', phase: 'reading', rows_read: 4000, bytes_read: 1000, bytes_total: 3000 })).toMatch(/4,000 rows so far/);
-    expect(progressLabel({ status: 'running', phase: 'assigning', rows_read: 20512, bytes_read: 3000, bytes_total: 3000 })).toMatch(/storing rows.*20,512 rows read/);
+    expect(progressLabel({ status: 'running', phase: 'reading', rows_read: 4000, bytes_read: 1000, bytes_total: 3000 })).toMatch(
+      /4,000 rows so far/,
+    );
+    expect(
+      progressLabel({ status: 'running', phase: 'assigning', rows_read: 20512, bytes_read: 3000, bytes_total: 3000 }),
+    ).toMatch(/storing rows.*20,512 rows read/);
   });
 });
 
@@ -72,7 +116,10 @@ describe.skipIf(!haveShared).each(drivers())('boundary imports keep loaded level
   let app: Client;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-replace-'));
   const upload = async (file: string, query = '') => {
-    const res = await app.request(`/api/imports?filename=${path.basename(file)}${query}`, { method: 'POST', body: fs.readFileSync(file) });
+    const res = await app.request(`/api/imports?filename=${path.basename(file)}${query}`, {
+      method: 'POST',
+      body: fs.readFileSync(file),
+    });
     expect(res.status).toBe(202);
     return waitForImport(app, (await res.json()).id);
   };
@@ -86,7 +133,12 @@ describe.skipIf(!haveShared).each(drivers())('boundary imports keep loaded level
     expect(await upload(WARDS)).toMatchObject({ status: 'committed', imported: 19 });
     const lsoa = await upload(LSOAS);
     expect(lsoa).toMatchObject({ status: 'committed', imported: 175 });
-    expect(lsoa.summary).toMatchObject({ level: 'lsoa', codeField: 'LSOA21CD', removed: 0, source: 'Office for National Statistics (OGL v3.0)' });
+    expect(lsoa.summary).toMatchObject({
+      level: 'lsoa',
+      codeField: 'LSOA21CD',
+      removed: 0,
+      source: 'Office for National Statistics (OGL v3.0)',
+    });
     expect(await wardCount(db)).toBe(19);
   });
 
@@ -106,13 +158,18 @@ describe.skipIf(!haveShared).each(drivers())('boundary imports keep loaded level
     expect(removal.remove[0]).toEqual({ code: expect.stringMatching(/^E05/), name: expect.any(String) });
     expect(await wardCount(db)).toBe(19); // nothing changed
     // An invalid confirmation value is refused before anything is read.
-    expect((await app.request('/api/imports?filename=x.geojson&replace=yes', { method: 'POST', body: fs.readFileSync(three) })).status).toBe(400);
+    expect(
+      (await app.request('/api/imports?filename=x.geojson&replace=yes', { method: 'POST', body: fs.readFileSync(three) })).status,
+    ).toBe(400);
     const confirmed = await upload(three, '&replace=true');
     expect(confirmed).toMatchObject({ status: 'committed' });
     expect(confirmed.summary.removed).toBe(16);
     expect(await wardCount(db)).toBe(3);
     // The newest row: batch ids restart with each test file's reset, and the audit log is append-only.
-    const [audit] = await db.query<{ query: { replace: boolean } }>(`SELECT query FROM audit_log WHERE action = 'import' AND resource = $1 ORDER BY id DESC LIMIT 1`, [`imports/${confirmed.id}`]);
+    const [audit] = await db.query<{ query: { replace: boolean } }>(
+      `SELECT query FROM audit_log WHERE action = 'import' AND resource = $1 ORDER BY id DESC LIMIT 1`,
+      [`imports/${confirmed.id}`],
+    );
     expect(audit.query.replace).toBe(true);
   });
 });

@@ -22,9 +22,16 @@ const NAMES = `action active_on alpha area_codes baseline bearing buffer_m categ
   incidents include include_deleted k kind label lat layers level limit lon mapping max_snap_m name name_field network northing
   object occurred_at offset password period pitch purpose q rank_by raw recipient res role save_mapping school_ids scopes
   segment_m shift_start source term_only text to top type types user value_field version window zoom after since weights
-  polygon h3 ward bbox step n separation size`.split(/\s+/).filter(Boolean);
+  polygon h3 ward bbox step n separation size`
+  .split(/\s+/)
+  .filter(Boolean);
 
-const PAYLOADS = ["' OR '1'='1", "x'); DROP TABLE users; --", "1; SELECT pg_sleep(0); --", 'E05013714\' UNION SELECT password_hash FROM users --'];
+const PAYLOADS = [
+  "' OR '1'='1",
+  "x'); DROP TABLE users; --",
+  '1; SELECT pg_sleep(0); --',
+  "E05013714' UNION SELECT password_hash FROM users --",
+];
 
 /** Streams (server-sent events) are not requests that end: left out here, tested in test/live.test.ts. */
 const STREAMS = new Set(['/api/live']);
@@ -46,21 +53,37 @@ describe.skipIf(!haveShared).each(drivers())('SQL injection on every text parame
     await resetData(db);
     expect((await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' })).status).toBe('committed');
     expect((await importFile(db, BURGLARY)).status).toBe('committed');
-    const app = createApp({ db, config: { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sp-inject-')), MAX_UPLOAD_MB: 2, BASEMAP_STYLE_URL: undefined } });
+    const app = createApp({
+      db,
+      config: { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sp-inject-')), MAX_UPLOAD_MB: 2, BASEMAP_STYLE_URL: undefined },
+    });
     admin = await clientFor(app, db, 'admin');
     analyst = await clientFor(app, db, 'analyst');
     before = await counts();
   });
 
   it('answers every attempt with 2xx/4xx, never 500, and changes nothing', async () => {
-    const routes = [...new Set(admin.app.routes.filter((r) => r.method === 'GET' && r.path.startsWith('/api/') && !STREAMS.has(r.path)).map((r) => r.path))];
+    const routes = [
+      ...new Set(
+        admin.app.routes
+          .filter((r) => r.method === 'GET' && r.path.startsWith('/api/') && !STREAMS.has(r.path))
+          .map((r) => r.path),
+      ),
+    ];
     expect(routes.length).toBeGreaterThan(30);
     const failures: string[] = [];
     let tried = 0;
     let pairs = 0;
     const send = async (url: string) => {
       // Admin routes need an admin; everything else is tried as an analyst (who may use every analytical route).
-      const who = url.startsWith('/api/admin') || url.startsWith('/api/users') || url.startsWith('/api/tokens') || url.startsWith('/api/audit') || url.startsWith('/api/settings') ? admin : analyst;
+      const who =
+        url.startsWith('/api/admin') ||
+        url.startsWith('/api/users') ||
+        url.startsWith('/api/tokens') ||
+        url.startsWith('/api/audit') ||
+        url.startsWith('/api/settings')
+          ? admin
+          : analyst;
       const res = await who.request(url);
       const body = await res.text();
       tried++;
@@ -70,7 +93,8 @@ describe.skipIf(!haveShared).each(drivers())('SQL injection on every text parame
     for (const route of routes) {
       // Path parameters: the payload itself, then a valid-looking id so the query string is reached.
       const params = route.match(/:[a-zA-Z_]+/g) ?? [];
-      for (const pl of PAYLOADS) if (params.length) await send(params.reduce((u, p) => u.replace(p, encodeURIComponent(pl)), route));
+      for (const pl of PAYLOADS)
+        if (params.length) await send(params.reduce((u, p) => u.replace(p, encodeURIComponent(pl)), route));
       const base = params.reduce((u) => u.replace(/:[a-zA-Z_]+/, '1'), route);
       // Which parameters does this route accept? (An unknown one is refused with its name.)
       const accepted: string[] = [];

@@ -15,24 +15,44 @@ import { proposeRoutes } from '../geodata/journeys/proposals.js';
 import { buildNetwork, networkLines } from '../geodata/network/index.js';
 import { lonLatToBng } from '../geodata/planning/geometry.js';
 import { cleanLine, lineLength, lineProblems, midpoint, splitLine, type Position } from '../geodata/journeys/segment.js';
-import { classifyTime, londonToInstant, parseDays, parseWindows, toLondonCivil, windowHours, weekdayOf, type JourneyTimes } from '../geodata/journeys/time.js';
+import {
+  classifyTime,
+  londonToInstant,
+  parseDays,
+  parseWindows,
+  toLondonCivil,
+  windowHours,
+  weekdayOf,
+  type JourneyTimes,
+} from '../geodata/journeys/time.js';
 import { SHARED } from './helpers/shared.js';
 
 const hasData = fs.existsSync(path.join(SHARED, 'lewisham_wards_2022.geojson'));
 const turfM = (c: Position[]) => turfLength(lineString(c), { units: 'meters' });
 
 describe.skipIf(!hasData)('segmenting real geometry', () => {
-  const wards = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
+  const wards = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as FeatureCollection<
+    Polygon | MultiPolygon
+  >;
   // Real lines: every ward's outer ring (up to 5000 vertices), and school → nearest station legs.
   const rings = wards.features.map((f) => {
     const ring = (f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0]) as Position[];
     return cleanLine(ring.slice(0, 5000));
   });
-  const schools = (parse(fs.readFileSync(path.join(SHARED, 'lewisham_schools_gias_open_20250524.csv')), { columns: true }) as Record<string, string>[])
-    .filter((r) => +r.easting > 0).map((r) => bngToWgs84(+r.easting, +r.northing) as Position);
-  const stations = (parse(fs.readFileSync(path.join(SHARED, 'lewisham_rail_stations_naptan.csv')), { columns: true }) as Record<string, string>[])
-    .map((r) => bngToWgs84(+r.Easting, +r.Northing) as Position);
-  const legs = schools.slice(0, 20).map((s) => [s, stations.reduce((a, b) => (turfM([s, a]) <= turfM([s, b]) ? a : b))] as Position[]);
+  const schools = (
+    parse(fs.readFileSync(path.join(SHARED, 'lewisham_schools_gias_open_20250524.csv')), { columns: true }) as Record<
+      string,
+      string
+    >[]
+  )
+    .filter((r) => +r.easting > 0)
+    .map((r) => bngToWgs84(+r.easting, +r.northing) as Position);
+  const stations = (
+    parse(fs.readFileSync(path.join(SHARED, 'lewisham_rail_stations_naptan.csv')), { columns: true }) as Record<string, string>[]
+  ).map((r) => bngToWgs84(+r.Easting, +r.Northing) as Position);
+  const legs = schools
+    .slice(0, 20)
+    .map((s) => [s, stations.reduce((a, b) => (turfM([s, a]) <= turfM([s, b]) ? a : b))] as Position[]);
 
   for (const seg of [100, 37, 250]) {
     it(`splits ${rings.length} ward rings and ${legs.length} school→station legs into equal pieces of at most ${seg} m`, () => {
@@ -69,16 +89,55 @@ describe.skipIf(!hasData)('segmenting real geometry', () => {
 });
 
 describe('route geometry validation', () => {
-  const ok: Position[] = [[-0.02, 51.45], [-0.01, 51.45]];
+  const ok: Position[] = [
+    [-0.02, 51.45],
+    [-0.01, 51.45],
+  ];
   it.each([
     [null, /missing/],
     [{ type: 'Point', coordinates: [0, 51] }, /Point, expected LineString/],
     [{ type: 'LineString', coordinates: [[0, 51]] }, /at least 2/],
     [{ type: 'LineString', coordinates: Array.from({ length: 5001 }, (_, i) => [i * 1e-6, 51]) }, /at most 5000/],
-    [{ type: 'LineString', coordinates: [[537000, 175000], [537100, 175000]] }, /WGS84/],
-    [{ type: 'LineString', coordinates: [[0, 51], [0, 51]] }, /zero length/],
-    [{ type: 'LineString', coordinates: [[-0.1, 51.4], [0.2, 51.4]] }, /km long/],
-    [{ type: 'LineString', coordinates: [[0, 51], ['x', 51]] }, /not a \[lon, lat\]/],
+    [
+      {
+        type: 'LineString',
+        coordinates: [
+          [537000, 175000],
+          [537100, 175000],
+        ],
+      },
+      /WGS84/,
+    ],
+    [
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 51],
+          [0, 51],
+        ],
+      },
+      /zero length/,
+    ],
+    [
+      {
+        type: 'LineString',
+        coordinates: [
+          [-0.1, 51.4],
+          [0.2, 51.4],
+        ],
+      },
+      /km long/,
+    ],
+    [
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 51],
+          ['x', 51],
+        ],
+      },
+      /not a \[lon, lat\]/,
+    ],
   ])('%j is refused', (g, msg) => {
     expect(lineProblems(g).join()).toMatch(msg);
   });
@@ -92,22 +151,33 @@ const times = (over: Partial<JourneyTimes> = {}): JourneyTimes => ({
   days: parseDays('mon-fri'),
   termOnly: true,
   // Edges on purpose: a term ending on the Friday before the March clock change and one starting the Monday after.
-  terms: [{ starts_on: '2024-02-19', ends_on: '2024-03-29' }, { starts_on: '2024-04-01', ends_on: '2024-07-19' }, { starts_on: '2024-09-02', ends_on: '2024-10-25' }, { starts_on: '2024-11-04', ends_on: '2024-12-20' }],
+  terms: [
+    { starts_on: '2024-02-19', ends_on: '2024-03-29' },
+    { starts_on: '2024-04-01', ends_on: '2024-07-19' },
+    { starts_on: '2024-09-02', ends_on: '2024-10-25' },
+    { starts_on: '2024-11-04', ends_on: '2024-12-20' },
+  ],
   ...over,
 });
 
 describe('time windows, terms and clock changes', () => {
   it('parses windows and days, refusing bad ones', () => {
-    expect(parseWindows('14:30-18:30, 07:30-09:30')).toEqual([{ start: 450, end: 570 }, { start: 870, end: 1110 }]);
+    expect(parseWindows('14:30-18:30, 07:30-09:30')).toEqual([
+      { start: 450, end: 570 },
+      { start: 870, end: 1110 },
+    ]);
     expect(parseWindows('22:00-24:00')).toEqual([{ start: 1320, end: 1440 }]);
-    for (const bad of ['', '7:30-9:30', '09:30-07:30', '07:00-09:00,08:00-10:00', '25:00-26:00', '07:30']) expect(() => parseWindows(bad)).toThrow();
+    for (const bad of ['', '7:30-9:30', '09:30-07:30', '07:00-09:00,08:00-10:00', '25:00-26:00', '07:30'])
+      expect(() => parseWindows(bad)).toThrow();
     expect(parseDays('mon-fri')).toEqual(['mon', 'tue', 'wed', 'thu', 'fri']);
     expect(parseDays('sun,mon,wed-thu')).toEqual(['mon', 'wed', 'thu', 'sun']);
     for (const bad of ['', 'fri-mon', 'monday', 'mon-tue-wed']) expect(() => parseDays(bad)).toThrow();
   });
 
   it('knows the weekdays around the 2024 clock changes', () => {
-    expect(['2024-03-29', '2024-03-30', '2024-03-31', '2024-04-01', '2024-10-25', '2024-10-27', '2024-10-28'].map(weekdayOf)).toEqual(['fri', 'sat', 'sun', 'mon', 'fri', 'sun', 'mon']);
+    expect(
+      ['2024-03-29', '2024-03-30', '2024-03-31', '2024-04-01', '2024-10-25', '2024-10-27', '2024-10-28'].map(weekdayOf),
+    ).toEqual(['fri', 'sat', 'sun', 'mon', 'fri', 'sun', 'mon']);
   });
 
   it('classifies civil times the same in GMT and BST, with term edges inclusive and window ends exclusive', () => {
@@ -165,9 +235,20 @@ describe('time windows, terms and clock changes', () => {
 
 describe('age bands', () => {
   it.each([
-    ['15', 17, 'in'], ['10-17', 17, 'in'], ['Under 18', 17, 'in'], ['0 to 17 years', 17, 'in'], ['<16', 17, 'in'],
-    ['18-24', 17, 'out'], ['65+', 17, 'out'], ['over 17', 17, 'out'], ['18', 17, 'out'],
-    ['16-24', 17, 'unknown'], ['', 17, 'unknown'], [null, 17, 'unknown'], ['adult', 17, 'unknown'], ['24-18', 17, 'unknown'],
+    ['15', 17, 'in'],
+    ['10-17', 17, 'in'],
+    ['Under 18', 17, 'in'],
+    ['0 to 17 years', 17, 'in'],
+    ['<16', 17, 'in'],
+    ['18-24', 17, 'out'],
+    ['65+', 17, 'out'],
+    ['over 17', 17, 'out'],
+    ['18', 17, 'out'],
+    ['16-24', 17, 'unknown'],
+    ['', 17, 'unknown'],
+    [null, 17, 'unknown'],
+    ['adult', 17, 'unknown'],
+    ['24-18', 17, 'unknown'],
     ['adult', null, 'in'],
   ])('%j against age_max %j is %s', (band, max, want) => {
     expect(classifyAge(band as string | null, max as number | null)).toBe(want);
@@ -179,14 +260,48 @@ describe('age bands', () => {
 
 describe('exposure sums', () => {
   const t = times();
-  const inc = (id: number, route: number, seq: number, occurred_at: string, p: 'minute' | 'day' | 'month', age: string | null, category = 'robbery'): SnappedIncident =>
-    ({ incident_id: id, route_id: route, seq, occurred_at, time_precision: p, age_band: age, category });
+  const inc = (
+    id: number,
+    route: number,
+    seq: number,
+    occurred_at: string,
+    p: 'minute' | 'day' | 'month',
+    age: string | null,
+    category = 'robbery',
+  ): SnappedIncident => ({ incident_id: id, route_id: route, seq, occurred_at, time_precision: p, age_band: age, category });
   // Two routes of one school: route 1 = 2 segments of 100 m, route 2 = 1 segment of 50 m.
-  const routes = [{ id: 1, name: 'A', school_id: 7, hub_id: null, length_m: 200 }, { id: 2, name: 'B', school_id: 7, hub_id: null, length_m: 50 }];
+  const routes = [
+    { id: 1, name: 'A', school_id: 7, hub_id: null, length_m: 200 },
+    { id: 2, name: 'B', school_id: 7, hub_id: null, length_m: 50 },
+  ];
   const segs = [
-    { route_id: 1, seq: 1, length_m: 100, coordinates: [[0, 51], [0.001, 51]] as Position[] },
-    { route_id: 1, seq: 2, length_m: 100, coordinates: [[0.001, 51], [0.002, 51]] as Position[] },
-    { route_id: 2, seq: 1, length_m: 50, coordinates: [[0.002, 51], [0.002, 51.0005]] as Position[] },
+    {
+      route_id: 1,
+      seq: 1,
+      length_m: 100,
+      coordinates: [
+        [0, 51],
+        [0.001, 51],
+      ] as Position[],
+    },
+    {
+      route_id: 1,
+      seq: 2,
+      length_m: 100,
+      coordinates: [
+        [0.001, 51],
+        [0.002, 51],
+      ] as Position[],
+    },
+    {
+      route_id: 2,
+      seq: 1,
+      length_m: 50,
+      coordinates: [
+        [0.002, 51],
+        [0.002, 51.0005],
+      ] as Position[],
+    },
   ];
   const hits = [
     inc(1, 1, 1, '2024-04-01 08:00:00', 'minute', '15'), // count
@@ -199,7 +314,14 @@ describe('exposure sums', () => {
   const x = computeExposure(routes, segs, hits, { times: t, ageMax: 17, weight: (c) => (c === 'robbery' ? 1 : 3) });
 
   it('classifies each incident into one class', () => {
-    expect(hits.map((h) => classifyIncident(h, { times: t, ageMax: 17 }))).toEqual(['count', 'count', 'unknown_age', 'unknown_time', 'excluded', 'count']);
+    expect(hits.map((h) => classifyIncident(h, { times: t, ageMax: 17 }))).toEqual([
+      'count',
+      'count',
+      'unknown_age',
+      'unknown_time',
+      'excluded',
+      'count',
+    ]);
   });
   it('sums per segment, with rates and the length-weighted borough average', () => {
     const s = (r: number, q: number) => x.segments.find((v) => v.route_id === r && v.seq === q)!;
@@ -213,8 +335,22 @@ describe('exposure sums', () => {
     expect(s(1, 1).guardian_point).toEqual([0.0005, 51]);
   });
   it('counts an incident once per route, and once per school', () => {
-    expect(x.routes.map((r) => [r.route_id, r.count, r.all])).toEqual([[1, 2, 5], [2, 1, 1]]);
-    expect(x.schools).toEqual([expect.objectContaining({ school_id: 7, routes: 2, count: 2, all: 5, unknown_time: 1, unknown_age: 1, excluded: 1, harm: 4 })]);
+    expect(x.routes.map((r) => [r.route_id, r.count, r.all])).toEqual([
+      [1, 2, 5],
+      [2, 1, 1],
+    ]);
+    expect(x.schools).toEqual([
+      expect.objectContaining({
+        school_id: 7,
+        routes: 2,
+        count: 2,
+        all: 5,
+        unknown_time: 1,
+        unknown_age: 1,
+        excluded: 1,
+        harm: 4,
+      }),
+    ]);
     expect(x.totals).toEqual({ count: 2, unknown_time: 1, unknown_age: 1, excluded: 1, all: 5, harm: 4 });
   });
   it('ranks the worst segments, leaving out empty ones', () => {
@@ -226,7 +362,19 @@ describe('exposure sums', () => {
 
 describe('GPX', () => {
   it('writes waypoints and tracks, escaping text', () => {
-    const gpx = toGpx({ name: 'A & B', waypoints: [{ position: [-0.0123456789, 51.5], name: '#1 <Catford> "Rd"' }], tracks: [{ name: 'seg', coordinates: [[0, 51], [0.001, 51]] }] });
+    const gpx = toGpx({
+      name: 'A & B',
+      waypoints: [{ position: [-0.0123456789, 51.5], name: '#1 <Catford> "Rd"' }],
+      tracks: [
+        {
+          name: 'seg',
+          coordinates: [
+            [0, 51],
+            [0.001, 51],
+          ],
+        },
+      ],
+    });
     expect(gpx).toContain('<gpx version="1.1" creator="Saferplaces" xmlns="http://www.topografix.com/GPX/1/1"');
     expect(gpx).toContain('<wpt lat="51.5000000" lon="-0.0123457">');
     expect(gpx).toContain('<name>#1 &lt;Catford&gt; &quot;Rd&quot;</name>');
@@ -250,15 +398,21 @@ describe('network proposals', () => {
     return Math.hypot(q[0] - p[0], q[1] - p[1]);
   };
   it('finds the shortest walk to the k nearest hubs', () => {
-    const out = proposeRoutes(network, [{ id: 1, name: 'School', position: [0, 51] }], [
-      { id: 10, name: 'Near', position: [0.002, 51.001] },
-      { id: 11, name: 'Far', position: [0.003, 51.003] },
-      { id: 12, name: 'Farthest', position: [0.05, 51.05] },
-    ], { k: 2, maxSnapM: 50 });
+    const out = proposeRoutes(
+      network,
+      [{ id: 1, name: 'School', position: [0, 51] }],
+      [
+        { id: 10, name: 'Near', position: [0.002, 51.001] },
+        { id: 11, name: 'Far', position: [0.003, 51.003] },
+        { id: 12, name: 'Farthest', position: [0.05, 51.05] },
+      ],
+      { k: 2, maxSnapM: 50 },
+    );
     expect(out.problems).toEqual([]);
     expect(out.proposals.map((p) => p.hub_id)).toEqual([10, 11]);
     // Manhattan distance along the grid: 3 and 6 blocks.
-    const block = grid([0, 51], [0.001, 51]), up = grid([0, 51], [0, 51.001]);
+    const block = grid([0, 51], [0.001, 51]),
+      up = grid([0, 51], [0, 51.001]);
     // Two blocks east and one north (east along the northern street is a few mm shorter).
     expect(out.proposals[0].length_m).toBeCloseTo(2 * block + up, 1);
     expect(out.proposals[0].length_m).toBeLessThanOrEqual(2 * block + up);
@@ -273,18 +427,33 @@ describe('network proposals', () => {
     // Halfway along the southern street's first block, 20 m south of it: 20 m to the street, half a block
     // east to the corner at 0.001, then north to the hub at [0.001, 51.001] (and 0 m from the hub).
     const school: Position = [0.0005, 51 - 20 / 111_200];
-    const out = proposeRoutes(network, [{ id: 1, name: 'School', position: school }], [{ id: 10, name: 'Hub', position: [0.001, 51.001] }], { k: 1, maxSnapM: 50 });
+    const out = proposeRoutes(
+      network,
+      [{ id: 1, name: 'School', position: school }],
+      [{ id: 10, name: 'Hub', position: [0.001, 51.001] }],
+      { k: 1, maxSnapM: 50 },
+    );
     expect(out.problems).toEqual([]);
     const onStreet: Position = [0.0005, 51];
     const expected = grid(school, onStreet) + grid(onStreet, [0.001, 51]) + grid([0.001, 51], [0.001, 51.001]);
     expect(out.proposals[0].length_m).toBeCloseTo(expected, 1);
     expect(out.proposals[0].geometry.coordinates[1][0]).toBeCloseTo(0.0005, 6);
     // Too far from the network: a problem, no proposal.
-    const far = proposeRoutes(network, [{ id: 1, name: 'School', position: [0.0015, 50.99] }], [{ id: 10, name: 'Hub', position: [0.001, 51.001] }], { k: 1, maxSnapM: 50 });
+    const far = proposeRoutes(
+      network,
+      [{ id: 1, name: 'School', position: [0.0015, 50.99] }],
+      [{ id: 10, name: 'Hub', position: [0.001, 51.001] }],
+      { k: 1, maxSnapM: 50 },
+    );
     expect(far.proposals).toEqual([]);
     expect(far.problems[0].message).toMatch(/the school is 1\d\d\d m from the network \(at most 50 m\)/);
   });
   it('refuses non-line networks', () => {
-    expect(networkLines({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [0, 0] } }] })).toMatch(/expected LineString/);
+    expect(
+      networkLines({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [0, 0] } }],
+      }),
+    ).toMatch(/expected LineString/);
   });
 });

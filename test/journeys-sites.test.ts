@@ -24,8 +24,13 @@ type Station = { AtcoCode: string; StationName: string; Easting: string; Northin
 const stations = hasData ? (parse(fs.readFileSync(STATIONS), { columns: true }) as Station[]) : [];
 const wards = hasData ? (JSON.parse(fs.readFileSync(WARDS, 'utf8')) as FeatureCollection<Polygon | MultiPolygon>) : null;
 
-const pointFeature = (props: Record<string, unknown>, coordinates: number[]) => ({ type: 'Feature', properties: props, geometry: { type: 'Point', coordinates } });
-const csv = (header: string[], rows: (string | number)[][]) => [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
+const pointFeature = (props: Record<string, unknown>, coordinates: number[]) => ({
+  type: 'Feature',
+  properties: props,
+  geometry: { type: 'Point', coordinates },
+});
+const csv = (header: string[], rows: (string | number)[][]) =>
+  [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
 
 /** Points `km` east of the borough's easternmost vertex: outside, and exactly that far from the borough. */
 function eastOfBorough(km: number): [number, number] {
@@ -38,9 +43,11 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
   let db: Db;
   const stored = async () =>
     new Map(
-      (await db.query<{ source_id: string; name: string; lon: number; lat: number }>(`SELECT source_id, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM journey_sites WHERE kind = 'hub'`)).map(
-        (r) => [r.source_id, r] as const,
-      ),
+      (
+        await db.query<{ source_id: string; name: string; lon: number; lat: number }>(
+          `SELECT source_id, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM journey_sites WHERE kind = 'hub'`,
+        )
+      ).map((r) => [r.source_id, r] as const),
     );
 
   beforeAll(async () => {
@@ -53,10 +60,25 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
   });
 
   it('imports hubs from GeoJSON in British National Grid, with the CRS declared or detected from the numbers', async () => {
-    const features = stations.map((s) => pointFeature({ AtcoCode: s.AtcoCode, StationName: s.StationName }, [Number(s.Easting), Number(s.Northing)]));
-    const declared = tmpFile('stations-bng-declared.geojson', JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::27700' } }, features }));
+    const features = stations.map((s) =>
+      pointFeature({ AtcoCode: s.AtcoCode, StationName: s.StationName }, [Number(s.Easting), Number(s.Northing)]),
+    );
+    const declared = tmpFile(
+      'stations-bng-declared.geojson',
+      JSON.stringify({
+        type: 'FeatureCollection',
+        crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::27700' } },
+        features,
+      }),
+    );
     const s = await importFile(db, declared);
-    expect(s).toMatchObject({ status: 'committed', kind: 'hubs', rowsRead: stations.length, imported: stations.length, rejected: 0 });
+    expect(s).toMatchObject({
+      status: 'committed',
+      kind: 'hubs',
+      rowsRead: stations.length,
+      imported: stations.length,
+      rejected: 0,
+    });
     const got = await stored();
     expect(got.size).toBe(stations.length);
     for (const st of stations) {
@@ -70,7 +92,10 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
       expect(Math.hypot(e - Number(st.Easting), n - Number(st.Northing))).toBeLessThan(0.01);
     }
     // Without the crs member the numbers (out of degree range) say BNG: the same points, so nothing changes.
-    const detected = await importFile(db, tmpFile('stations-bng.geojson', JSON.stringify({ type: 'FeatureCollection', features })));
+    const detected = await importFile(
+      db,
+      tmpFile('stations-bng.geojson', JSON.stringify({ type: 'FeatureCollection', features })),
+    );
     expect(detected).toMatchObject({ status: 'committed', kind: 'hubs', imported: 0, duplicates: stations.length, rejected: 0 });
   });
 
@@ -79,8 +104,17 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
       const [lon, lat] = bngToWgs84(Number(s.Easting), Number(s.Northing));
       return [s.AtcoCode, `"${s.StationName}"`, lon.toFixed(7), lat.toFixed(7)];
     });
-    const s = await importFile(db, tmpFile('stations-wgs84.csv', csv(['AtcoCode', 'StationName', 'Longitude', 'Latitude'], rows)));
-    expect(s).toMatchObject({ status: 'committed', kind: 'hubs', rowsRead: stations.length, imported: stations.length, rejected: 0 });
+    const s = await importFile(
+      db,
+      tmpFile('stations-wgs84.csv', csv(['AtcoCode', 'StationName', 'Longitude', 'Latitude'], rows)),
+    );
+    expect(s).toMatchObject({
+      status: 'committed',
+      kind: 'hubs',
+      rowsRead: stations.length,
+      imported: stations.length,
+      rejected: 0,
+    });
     const got = await stored();
     for (const [id, , lon, lat] of rows) {
       expect(got.get(id)!.lon).toBeCloseTo(Number(lon), 7);
@@ -88,8 +122,13 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
     }
     // The BNG GeoJSON of the same stations lands within a centimetre or so (7 decimals of a degree): unchanged
     // except for that rounding, so every row is an update, none new.
-    const bng = stations.map((st) => pointFeature({ AtcoCode: st.AtcoCode, StationName: st.StationName }, [Number(st.Easting), Number(st.Northing)]));
-    const again = await importFile(db, tmpFile('stations-bng-2.geojson', JSON.stringify({ type: 'FeatureCollection', features: bng })));
+    const bng = stations.map((st) =>
+      pointFeature({ AtcoCode: st.AtcoCode, StationName: st.StationName }, [Number(st.Easting), Number(st.Northing)]),
+    );
+    const again = await importFile(
+      db,
+      tmpFile('stations-bng-2.geojson', JSON.stringify({ type: 'FeatureCollection', features: bng })),
+    );
     expect(again).toMatchObject({ status: 'committed', rejected: 0 });
     const after = await stored();
     expect(after.size).toBe(stations.length);
@@ -115,10 +154,24 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
     // WGS84 CSV: header line 1, then the real station (2), near (3), far (4), 0,0 (5).
     const c = await importFile(
       db,
-      tmpFile('hubs-margin.csv', csv(['AtcoCode', 'CommonName', 'Longitude', 'Latitude'], [[real.AtcoCode, `"${real.StationName}"`, rLon.toFixed(7), rLat.toFixed(7)], ['NEAR1', 'Just over', ...near.map((v) => v.toFixed(7))], ['FAR1', 'Too far', ...far.map((v) => v.toFixed(7))], ['ZERO1', 'Nowhere', 0, 0]])),
+      tmpFile(
+        'hubs-margin.csv',
+        csv(
+          ['AtcoCode', 'CommonName', 'Longitude', 'Latitude'],
+          [
+            [real.AtcoCode, `"${real.StationName}"`, rLon.toFixed(7), rLat.toFixed(7)],
+            ['NEAR1', 'Just over', ...near.map((v) => v.toFixed(7))],
+            ['FAR1', 'Too far', ...far.map((v) => v.toFixed(7))],
+            ['ZERO1', 'Nowhere', 0, 0],
+          ],
+        ),
+      ),
     );
     expect(c).toMatchObject({ status: 'committed', kind: 'hubs', rowsRead: 4, imported: 2, rejected: 2, outsideStudyArea: 1 });
-    expect(c.rejects.map((r) => [r.line, r.code])).toEqual([[4, 'outside_study_area'], [5, 'no_location']]);
+    expect(c.rejects.map((r) => [r.line, r.code])).toEqual([
+      [4, 'outside_study_area'],
+      [5, 'no_location'],
+    ]);
     expect(c.rejects[0].reason).toContain('FAR1');
     expect([...(await stored()).keys()].sort()).toEqual([real.AtcoCode, 'NEAR1'].sort());
 
@@ -127,18 +180,27 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
     const bng = (p: [number, number]) => wgs84ToBng(p[0], p[1]);
     const g = await importFile(
       db,
-      tmpFile('hubs-margin-bng.geojson', JSON.stringify({
-        type: 'FeatureCollection',
-        features: [
-          pointFeature({ AtcoCode: real.AtcoCode, StationName: real.StationName }, [Number(real.Easting), Number(real.Northing)]),
-          pointFeature({ AtcoCode: 'NEAR2' }, bng(near)),
-          pointFeature({ AtcoCode: 'FAR2' }, bng(far)),
-          pointFeature({ AtcoCode: 'ZERO2' }, [0, 0]),
-        ],
-      })),
+      tmpFile(
+        'hubs-margin-bng.geojson',
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            pointFeature({ AtcoCode: real.AtcoCode, StationName: real.StationName }, [
+              Number(real.Easting),
+              Number(real.Northing),
+            ]),
+            pointFeature({ AtcoCode: 'NEAR2' }, bng(near)),
+            pointFeature({ AtcoCode: 'FAR2' }, bng(far)),
+            pointFeature({ AtcoCode: 'ZERO2' }, [0, 0]),
+          ],
+        }),
+      ),
     );
     expect(g).toMatchObject({ status: 'committed', kind: 'hubs', rowsRead: 4, imported: 2, rejected: 2, outsideStudyArea: 1 });
-    expect(g.rejects.map((r) => [r.line, r.code])).toEqual([[3, 'outside_study_area'], [4, 'no_location']]);
+    expect(g.rejects.map((r) => [r.line, r.code])).toEqual([
+      [3, 'outside_study_area'],
+      [4, 'no_location'],
+    ]);
     const nearStored = (await stored()).get('NEAR2')!;
     expect(nearStored.lon).toBeCloseTo(near[0], 6);
     expect(nearStored.lat).toBeCloseTo(near[1], 6);
@@ -147,7 +209,16 @@ describe.skipIf(!hasData).each(drivers())('school and hub sites in other formats
     const [e, n] = bng(near);
     const schools = await importFile(
       db,
-      tmpFile('schools-margin.csv', csv(['URN', 'EstablishmentName', 'Easting', 'Northing'], [['900001', 'Inside school', real.Easting, real.Northing], ['900002', 'Over the boundary school', e.toFixed(0), n.toFixed(0)]])),
+      tmpFile(
+        'schools-margin.csv',
+        csv(
+          ['URN', 'EstablishmentName', 'Easting', 'Northing'],
+          [
+            ['900001', 'Inside school', real.Easting, real.Northing],
+            ['900002', 'Over the boundary school', e.toFixed(0), n.toFixed(0)],
+          ],
+        ),
+      ),
     );
     expect(schools).toMatchObject({ status: 'committed', kind: 'schools', imported: 1, rejected: 1, outsideStudyArea: 1 });
     expect(schools.rejects.map((r) => [r.line, r.code, r.reason.split(':')[0]])).toEqual([[3, 'outside_study_area', '900002']]);

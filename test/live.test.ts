@@ -152,8 +152,10 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     // database, delete what an earlier run left, through the API.
     const analyst = as.get('analyst')!;
     const left = await (await analyst.request('/api/interventions?type=outreach_site')).json();
-    for (const f of left.features) expect((await analyst.request(`/api/interventions/${f.id}`, { method: 'DELETE' })).status).toBe(200);
-    for (const a of (await (await analyst.request('/api/chb')).json()).areas) expect((await analyst.request(`/api/chb/${a.id}`, { method: 'DELETE' })).status).toBe(200);
+    for (const f of left.features)
+      expect((await analyst.request(`/api/interventions/${f.id}`, { method: 'DELETE' })).status).toBe(200);
+    for (const a of (await (await analyst.request('/api/chb')).json()).areas)
+      expect((await analyst.request(`/api/chb/${a.id}`, { method: 'DELETE' })).status).toBe(200);
     const port = await new Promise<number>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
     });
@@ -183,8 +185,15 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(Number(e.id)).toBe(e.json.seq);
     expect(e.json.seq).toBeGreaterThan(ready.json.seq);
     const [ex] = await db.query<{ w: number; s: number; e: number; n: number }>(
-      'SELECT min(lon) AS w, min(lat) AS s, max(lon) AS e, max(lat) AS n FROM incidents WHERE batch_id = $1', [s.batchId]);
-    expect(e.json).toMatchObject({ batch_id: s.batchId, count: 20, months: ['2022-03', '2022-03'], bbox: [ex.w, ex.s, ex.e, ex.n] });
+      'SELECT min(lon) AS w, min(lat) AS s, max(lon) AS e, max(lat) AS n FROM incidents WHERE batch_id = $1',
+      [s.batchId],
+    );
+    expect(e.json).toMatchObject({
+      batch_id: s.batchId,
+      count: 20,
+      months: ['2022-03', '2022-03'],
+      bbox: [ex.w, ex.s, ex.e, ex.n],
+    });
     const p = await partner.next('incidents');
     expect(p.json).toMatchObject({ seq: e.json.seq, batch_id: s.batchId, count: 20, bbox: null });
     // Officers see record-level data in their area only: counts and months, not where the new rows lie.
@@ -207,8 +216,15 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     const a = await importFile(db, slice(21, 31));
     const token = await createToken(db, as.get('analyst')!.userId, ['ingest'], 'live test', null);
     const ing = await fetch(`${base}/api/incidents`, {
-      method: 'POST', headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'RECONNECT-1', category: 'robbery', occurred_at: '2025-01-15T21:40:00Z', lon: -0.0203, lat: 51.4571 }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'RECONNECT-1',
+        category: 'robbery',
+        occurred_at: '2025-01-15T21:40:00Z',
+        lon: -0.0203,
+        lat: 51.4571,
+      }),
     });
     expect(ing.status).toBe(200);
     const b = (await ing.json()).batch_id;
@@ -232,21 +248,33 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
 
   // ---------- ingest ----------
 
-  const good = (id: string, extra: Record<string, unknown> = {}) => ({ id, category: 'robbery', occurred_at: '2025-02-03T14:25', lon: -0.0209, lat: 51.4415, ...extra });
+  const good = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    category: 'robbery',
+    occurred_at: '2025-02-03T14:25',
+    lon: -0.0209,
+    lat: 51.4415,
+    ...extra,
+  });
 
   it('ingest refuses the whole request when any incident is invalid, with index and reason', async () => {
     const [{ n: before }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
     const [{ n: batches }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_batches');
-    const res = await http('analyst', '/api/incidents', { method: 'POST', ...json({ incidents: [
-      good('V-1'),
-      good('V-2', { occurred_at: '2025-02-30' }),
-      good('V-3', { category: 'not-a-category' }),
-      good('V-4', { lon: undefined, lat: undefined, easting: 537000, northing: 175000 }),
-      { ...good('V-5'), colour: 'red' },
-      good('V-6', { lat: 95 }),
-      good('V-7', { lon: 0, lat: 0 }),
-      good('V-8', { easting: 537000, northing: 175000 }),
-    ] }) });
+    const res = await http('analyst', '/api/incidents', {
+      method: 'POST',
+      ...json({
+        incidents: [
+          good('V-1'),
+          good('V-2', { occurred_at: '2025-02-30' }),
+          good('V-3', { category: 'not-a-category' }),
+          good('V-4', { lon: undefined, lat: undefined, easting: 537000, northing: 175000 }),
+          { ...good('V-5'), colour: 'red' },
+          good('V-6', { lat: 95 }),
+          good('V-7', { lon: 0, lat: 0 }),
+          good('V-8', { easting: 537000, northing: 175000 }),
+        ],
+      }),
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error.code).toBe('invalid_incidents');
@@ -268,19 +296,33 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect((await http('analyst', '/api/incidents', { method: 'POST', body: 'id=1' })).status).toBe(415);
   });
 
-  it('ingest: token scopes, the importer\'s normalisation, dedup on repeat, a batch, an audit row and an event', async () => {
+  it("ingest: token scopes, the importer's normalisation, dedup on repeat, a batch, an audit row and an event", async () => {
     const analystId = as.get('analyst')!.userId;
     const read = await createToken(db, analystId, ['read'], 'live test', null);
     const imp = await createToken(db, analystId, ['import'], 'live test', null);
     const ingestTok = await createToken(db, analystId, ['ingest'], 'live test', null);
     const partnerTok = await createToken(db, as.get('partner')!.userId, ['ingest'], 'live test', null);
-    const post = (token: string, body: unknown) => fetch(`${base}/api/incidents`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
+    const post = (token: string, body: unknown) =>
+      fetch(`${base}/api/incidents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const items = [
       good('ING-1'),
-      good('ING-2', { occurred_at: '2025-02', age_band: '18-24', outcome: 'Under investigation', location: 'On or near Rushey Green' }),
-      good('ING-3', { lon: undefined, lat: undefined, easting: 537950, northing: 174120, occurred_at: '2025-02-03T14:25:00+00:00' }),
+      good('ING-2', {
+        occurred_at: '2025-02',
+        age_band: '18-24',
+        outcome: 'Under investigation',
+        location: 'On or near Rushey Green',
+      }),
+      good('ING-3', {
+        lon: undefined,
+        lat: undefined,
+        easting: 537950,
+        northing: 174120,
+        occurred_at: '2025-02-03T14:25:00+00:00',
+      }),
       good('ING-4', { occurred_at: '2025-07-01T08:00:00Z' }),
     ];
     expect((await (await post(read.token, items)).json()).error.code).toBe('token_scope');
@@ -299,23 +341,43 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
 
     const rows = await db.query<Record<string, unknown>>(
       `SELECT source_id, dataset, to_char(occurred_at, 'YYYY-MM-DD HH24:MI') AS at, time_precision, lon, lat, location_precision, ward_code, age_band, outcome, location_text
-         FROM incidents WHERE batch_id = $1 ORDER BY source_id`, [out.batch_id]);
+         FROM incidents WHERE batch_id = $1 ORDER BY source_id`,
+      [out.batch_id],
+    );
     expect(rows.map((r) => [r.source_id, r.at, r.time_precision])).toEqual([
       ['ING-1', '2025-02-03 14:25', 'minute'],
       ['ING-2', '2025-02-01 00:00', 'month'],
       ['ING-3', '2025-02-03 14:25', 'minute'],
       ['ING-4', '2025-07-01 09:00', 'minute'], // 08:00Z is 09:00 BST
     ]);
-    expect(rows[1]).toMatchObject({ dataset: 'Force RMS', location_precision: 'exact', age_band: '18-24', outcome: 'Under investigation', location_text: 'On or near Rushey Green' });
+    expect(rows[1]).toMatchObject({
+      dataset: 'Force RMS',
+      location_precision: 'exact',
+      age_band: '18-24',
+      outcome: 'Under investigation',
+      location_text: 'On or near Rushey Green',
+    });
     // BNG reprojected (the importer's proj4 path) and every point assigned a Lewisham ward.
     const [pg] = await db.query<{ x: number; y: number }>(
-      'SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint(537950, 174120), 27700), 4326) p');
+      'SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint(537950, 174120), 27700), 4326) p',
+    );
     expect(rows[2].lon as number).toBeCloseTo(pg.x, 3);
     expect(rows[2].lat as number).toBeCloseTo(pg.y, 3);
     expect(rows.every((r) => typeof r.ward_code === 'string' && (r.ward_code as string).startsWith('E05'))).toBe(true);
-    const [batch] = await db.query<Record<string, unknown>>('SELECT kind, status, dataset, created_by, imported FROM import_batches WHERE id = $1', [out.batch_id]);
-    expect(batch).toMatchObject({ kind: 'api', status: 'committed', dataset: 'Force RMS', created_by: as.get('analyst')!.email, imported: 4 });
-    const [log] = await db.query<Record<string, unknown>>(`SELECT action, resource, via, record_count FROM audit_log WHERE resource = 'incidents.api' ORDER BY id DESC LIMIT 1`);
+    const [batch] = await db.query<Record<string, unknown>>(
+      'SELECT kind, status, dataset, created_by, imported FROM import_batches WHERE id = $1',
+      [out.batch_id],
+    );
+    expect(batch).toMatchObject({
+      kind: 'api',
+      status: 'committed',
+      dataset: 'Force RMS',
+      created_by: as.get('analyst')!.email,
+      imported: 4,
+    });
+    const [log] = await db.query<Record<string, unknown>>(
+      `SELECT action, resource, via, record_count FROM audit_log WHERE resource = 'incidents.api' ORDER BY id DESC LIMIT 1`,
+    );
     expect(log).toMatchObject({ action: 'import', via: 'token', record_count: 4 });
 
     // The same push again: nothing new (dedup keys as the importer's); a new one alongside is added.
@@ -324,20 +386,35 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     // A single incident as the body, from an analyst's session (CSRF token required).
     const single = await http('analyst', '/api/incidents', { method: 'POST', ...json(good('ING-6')) });
     expect(await single.json()).toMatchObject({ imported: 1, duplicates: 0 });
-    const noCsrf = await fetch(`${base}/api/incidents`, { method: 'POST', headers: { cookie: as.get('analyst')!.cookie, 'content-type': 'application/json' }, body: JSON.stringify(good('ING-7')) });
+    const noCsrf = await fetch(`${base}/api/incidents`, {
+      method: 'POST',
+      headers: { cookie: as.get('analyst')!.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(good('ING-7')),
+    });
     expect(noCsrf.status).toBe(403);
     expect((await http('officer', '/api/incidents', { method: 'POST', ...json(good('ING-8')) })).status).toBe(403);
   });
 
   // ---------- meetings ----------
 
-  const view = (lng: number) => ({ center: [lng, 51.45], zoom: 13.5, layers: ['outlines', 'hexes'], filters: { categories: ['robbery'], level: 'ward' }, window: { from: '2024-03', to: '2025-03' } });
+  const view = (lng: number) => ({
+    center: [lng, 51.45],
+    zoom: 13.5,
+    layers: ['outlines', 'hexes'],
+    filters: { categories: ['robbery'], level: 'ward' },
+    window: { from: '2024-03', to: '2025-03' },
+  });
 
-  it('followers receive the presenter\'s view; only the presenter may change or end the meeting', async () => {
+  it("followers receive the presenter's view; only the presenter may change or end the meeting", async () => {
     const created = await http('analyst', '/api/meetings', { method: 'POST', ...json({ title: 'Weekly tasking' }) });
     expect(created.status).toBe(201);
     const m = await created.json();
-    expect(m).toMatchObject({ title: 'Weekly tasking', code: expect.stringMatching(/^[A-Z2-9]{6}$/), view: null, ended_at: null });
+    expect(m).toMatchObject({
+      title: 'Weekly tasking',
+      code: expect.stringMatching(/^[A-Z2-9]{6}$/),
+      view: null,
+      ended_at: null,
+    });
     const follower = await openStream(`${base}/api/meetings/${m.code}/events`, cookieOf('officer'));
     const partner = await openStream(`${base}/api/meetings/${m.id}/events`, cookieOf('partner'));
     expect((await follower.next('meeting')).json.id).toBe(m.id);
@@ -355,7 +432,12 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     const other = await http('analyst2', `/api/meetings/${m.id}/view`, { method: 'PUT', ...json(view(1)) });
     expect([other.status, (await other.json()).error.code]).toEqual([403, 'not_presenter']);
     expect((await http('analyst2', `/api/meetings/${m.id}`, { method: 'DELETE' })).status).toBe(403);
-    for (const bad of [{ ...view(0), zoom: 40 }, { ...view(0), center: [0] }, { ...view(0), extra: 1 }, { ...view(0), window: { from: '2025-03', to: '2024-03' } }]) {
+    for (const bad of [
+      { ...view(0), zoom: 40 },
+      { ...view(0), center: [0] },
+      { ...view(0), extra: 1 },
+      { ...view(0), window: { from: '2025-03', to: '2024-03' } },
+    ]) {
       expect((await http('analyst', `/api/meetings/${m.id}/view`, { method: 'PUT', ...json(bad) })).status).toBe(400);
     }
     expect((await (await http('partner', `/api/meetings/${m.code}`)).json()).view_version).toBe(1);
@@ -387,7 +469,8 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
       return res.json();
     };
     const end = async (role: string, id: string) => (await http(role, `/api/meetings/${id}`, { method: 'DELETE' })).json();
-    const ingestOne = async (id: string) => expect((await http('analyst', '/api/incidents', { method: 'POST', ...json(good(id)) })).status).toBe(200);
+    const ingestOne = async (id: string) =>
+      expect((await http('analyst', '/api/incidents', { method: 'POST', ...json(good(id)) })).status).toBe(200);
     const list = async (role: string, q: string) => {
       const res = await http(role, `/api/meetings${q}`);
       expect(res.status).toBe(200);
@@ -413,20 +496,35 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
 
     // A meeting that expired unended ends at expires_at, with the last change committed by then.
     const c = await start('analyst', 'Seq C');
-    const [{ t }] = await db.query<{ t: string }>(`SELECT (committed_at + interval '1 millisecond')::text AS t FROM changes WHERE seq = $1`, [seq1]);
-    await db.query(`UPDATE meetings SET created_at = $2::timestamptz - interval '1 hour', start_seq = 0, expires_at = $2::timestamptz WHERE id = $1`, [c.id, t]);
+    const [{ t }] = await db.query<{ t: string }>(
+      `SELECT (committed_at + interval '1 millisecond')::text AS t FROM changes WHERE seq = $1`,
+      [seq1],
+    );
+    await db.query(
+      `UPDATE meetings SET created_at = $2::timestamptz - interval '1 hour', start_seq = 0, expires_at = $2::timestamptz WHERE id = $1`,
+      [c.id, t],
+    );
     expect(await (await http('partner', `/api/meetings/${c.id}`)).json()).toMatchObject({ end_seq: seq1 });
     const d = await start('analyst', 'Seq D (running)');
 
     const ended = await list('partner', '?ended=true&limit=3');
     expect(ended.map((m) => m.title)).toEqual(['Seq B', 'Seq A', 'Seq C']);
     expect(ended[0]).toEqual({
-      id: b.id, code: b.code, title: 'Seq B', presenter: { email: as.get('officer')!.email },
-      created_at: b.created_at, ended_at: expect.any(String), start_seq: b.start_seq, end_seq: seq3,
+      id: b.id,
+      code: b.code,
+      title: 'Seq B',
+      presenter: { email: as.get('officer')!.email },
+      created_at: b.created_at,
+      ended_at: expect.any(String),
+      start_seq: b.start_seq,
+      end_seq: seq3,
     });
     expect(ended[2]).toMatchObject({ start_seq: 0, end_seq: seq1 });
     // Stored, not just computed: the list sealed the expired meeting.
-    const [sealed] = await db.query<{ end_seq: number; ended: boolean }>('SELECT end_seq, ended_at = expires_at AS ended FROM meetings WHERE id = $1', [c.id]);
+    const [sealed] = await db.query<{ end_seq: number; ended: boolean }>(
+      'SELECT end_seq, ended_at = expires_at AS ended FROM meetings WHERE id = $1',
+      [c.id],
+    );
     expect(sealed).toEqual({ end_seq: seq1, ended: true });
     expect((await list('officer', '?ended=true&limit=1')).map((m) => m.id)).toEqual([b.id]);
     expect((await list('analyst', '?ended=false')).map((m) => m.id)).toEqual([d.id]);
@@ -446,23 +544,41 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     const res = await http('analyst', '/api/pack?compare=3m&to=2025-03&top=5');
     expect(res.status).toBe(200);
     const pack = await res.json();
-    expect(pack.period).toEqual({ from: '2024-12-01', to: '2025-03-01', previous_from: '2024-09-01', previous_to: '2024-12-01', compare: '3m', basis: 'compare=3m' });
-    const count = async (from: string, to: string, extra = '') => (await db.query<{ category: string; n: number }>(
-      `SELECT category, count(*)::int AS n FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp ${extra} GROUP BY 1 ORDER BY 1`, [from, to]));
+    expect(pack.period).toEqual({
+      from: '2024-12-01',
+      to: '2025-03-01',
+      previous_from: '2024-09-01',
+      previous_to: '2024-12-01',
+      compare: '3m',
+      basis: 'compare=3m',
+    });
+    const count = async (from: string, to: string, extra = '') =>
+      await db.query<{ category: string; n: number }>(
+        `SELECT category, count(*)::int AS n FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp ${extra} GROUP BY 1 ORDER BY 1`,
+        [from, to],
+      );
     const cur = await count('2024-12-01', '2025-03-01');
     const prev = await count('2024-09-01', '2024-12-01');
-    const byCat = Object.fromEntries(pack.comparison.categories.map((c: { slug: string; count: number; previous_count: number }) => [c.slug, [c.count, c.previous_count]]));
+    const byCat = Object.fromEntries(
+      pack.comparison.categories.map((c: { slug: string; count: number; previous_count: number }) => [
+        c.slug,
+        [c.count, c.previous_count],
+      ]),
+    );
     for (const r of cur) expect(byCat[r.category][0]).toBe(r.n);
     for (const r of prev) expect(byCat[r.category][1]).toBe(r.n);
     expect(pack.comparison.total.count).toBe(cur.reduce((a, r) => a + r.n, 0));
     // Ward league: sums to the total; ranked by count; top cells as counted directly.
-    expect(pack.wards.areas.reduce((a: number, w: { count: number }) => a + w.count, 0) + pack.wards.outside_study_area).toBe(pack.comparison.total.count);
+    expect(pack.wards.areas.reduce((a: number, w: { count: number }) => a + w.count, 0) + pack.wards.outside_study_area).toBe(
+      pack.comparison.total.count,
+    );
     const counts = pack.wards.areas.map((w: { count: number }) => w.count);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(pack.wards.areas[0].rank).toBe(1);
     const top = await db.query<{ h3: string; n: number }>(
       `SELECT lpad(to_hex(h3_8), 15, '0') AS h3, count(*)::int AS n FROM incidents WHERE occurred_at >= '2024-12-01' AND occurred_at < '2025-03-01'
-        GROUP BY h3_8 ORDER BY n DESC, h3_8 LIMIT 5`);
+        GROUP BY h3_8 ORDER BY n DESC, h3_8 LIMIT 5`,
+    );
     expect(pack.top_cells.cells.map((c: { h3: string; count: number }) => [c.h3, c.count])).toEqual(top.map((t) => [t.h3, t.n]));
     expect(Object.keys(pack.sections)).toEqual(['patrol_proposals', 'outreach_proposals', 'chb_areas']);
 
@@ -484,27 +600,52 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
 
   it('pack: what changed since a seq', async () => {
     const [{ seq }] = await db.query<{ seq: number }>('SELECT max(seq) AS seq FROM changes');
-    const out = await (await http('analyst', '/api/incidents', { method: 'POST', ...json([good('SINCE-1'), good('SINCE-2', { category: 'burglary' }), good('SINCE-3')]) })).json();
+    const out = await (
+      await http('analyst', '/api/incidents', {
+        method: 'POST',
+        ...json([good('SINCE-1'), good('SINCE-2', { category: 'burglary' }), good('SINCE-3')]),
+      })
+    ).json();
     const pack = await (await http('analyst', `/api/pack?since=${seq}`)).json();
     expect(pack.changes).toMatchObject({ since: String(seq), to_seq: seq + 1, incidents_added: 3 });
-    expect(pack.changes.batches).toEqual([expect.objectContaining({ seq: seq + 1, batch_id: out.batch_id, kind: 'api', dataset: 'API ingest', count: 3 })]);
-    expect(pack.changes.by_category).toEqual([{ slug: 'robbery', label: 'Robbery', count: 2 }, { slug: 'burglary', label: 'Burglary', count: 1 }]);
+    expect(pack.changes.batches).toEqual([
+      expect.objectContaining({ seq: seq + 1, batch_id: out.batch_id, kind: 'api', dataset: 'API ingest', count: 3 }),
+    ]);
+    expect(pack.changes.by_category).toEqual([
+      { slug: 'robbery', label: 'Robbery', count: 2 },
+      { slug: 'burglary', label: 'Burglary', count: 1 },
+    ]);
     const partner = await (await http('partner', `/api/pack?since=${seq}`)).json();
     expect(partner.changes.incidents_added).toBeNull();
-    const byTime = await (await http('analyst', `/api/pack?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).json();
+    const byTime = await (
+      await http('analyst', `/api/pack?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)
+    ).json();
     expect(byTime.changes.batches.map((b: { batch_id: number }) => b.batch_id)).toContain(out.batch_id);
     expect((await http('analyst', '/api/pack?since=yesterday')).status).toBe(400);
   });
 
   it('the pack zip holds the tables and GeoJSON, is audited, and withholds small counts for partners', async () => {
     const filters = { from: '2025-01', to: '2025-02', category: 'robbery' };
-    const res = await http('analyst', '/api/exports/pack', { method: 'POST', ...json({ purpose: 'weekly tasking meeting', recipient: 'Lewisham tasking group', filters }) });
+    const res = await http('analyst', '/api/exports/pack', {
+      method: 'POST',
+      ...json({ purpose: 'weekly tasking meeting', recipient: 'Lewisham tasking group', filters }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
     expect(res.headers.get('content-disposition')).toMatch(/tasking-pack-2025-01-01-2025-02-01\.zip/);
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
     expect(Object.keys(files).sort()).toEqual([
-      'README.txt', 'chb-areas.csv', 'chb-areas.geojson', 'pack.json', 'patrol-boxes.csv', 'patrol-boxes.geojson', 'period-comparison.csv', 'top-cells.csv', 'top-cells.geojson', 'ward-league.csv', 'wards.geojson',
+      'README.txt',
+      'chb-areas.csv',
+      'chb-areas.geojson',
+      'pack.json',
+      'patrol-boxes.csv',
+      'patrol-boxes.geojson',
+      'period-comparison.csv',
+      'top-cells.csv',
+      'top-cells.geojson',
+      'ward-league.csv',
+      'wards.geojson',
     ]);
     expect(strFromU8(files['README.txt'])).toMatch(/Outreach proposals: not available \(no candidate venues loaded/);
     const league = strFromU8(files['ward-league.csv']).trim().split('\n');
@@ -515,10 +656,15 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(wards.features).toHaveLength(19);
     const cells = JSON.parse(strFromU8(files['top-cells.geojson']));
     expect(cells.features[0].geometry.coordinates[0]).toHaveLength(7); // hexagon, closed ring
-    const [log] = await db.query<Record<string, unknown>>(`SELECT action, resource, purpose, recipient FROM audit_log WHERE resource = 'pack.zip' ORDER BY id DESC LIMIT 1`);
+    const [log] = await db.query<Record<string, unknown>>(
+      `SELECT action, resource, purpose, recipient FROM audit_log WHERE resource = 'pack.zip' ORDER BY id DESC LIMIT 1`,
+    );
     expect(log).toMatchObject({ action: 'export', purpose: 'weekly tasking meeting', recipient: 'Lewisham tasking group' });
 
-    const pr = await http('partner', '/api/exports/pack', { method: 'POST', ...json({ purpose: 'weekly tasking meeting', recipient: 'Lewisham tasking group', filters }) });
+    const pr = await http('partner', '/api/exports/pack', {
+      method: 'POST',
+      ...json({ purpose: 'weekly tasking meeting', recipient: 'Lewisham tasking group', filters }),
+    });
     const pf = unzipSync(new Uint8Array(await pr.arrayBuffer()));
     expect(Object.keys(pf).filter((n) => /^(patrol|outreach)/.test(n))).toEqual([]);
     const pl = strFromU8(pf['ward-league.csv']).trim().split('\n').slice(1);
@@ -527,22 +673,40 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(strFromU8(pf['README.txt'])).toMatch(/counts below 5 are withheld/);
     const pj = JSON.parse(strFromU8(pf['pack.json']));
     expect(pj.comparison.total.count).toBeNull();
-    expect(JSON.parse(strFromU8(pf['wards.geojson'])).features.every((f: { properties: { count: unknown } }) => f.properties.count === null)).toBe(true);
+    expect(
+      JSON.parse(strFromU8(pf['wards.geojson'])).features.every(
+        (f: { properties: { count: unknown } }) => f.properties.count === null,
+      ),
+    ).toBe(true);
 
     // Purpose and recipient are required; bad filters are 400 and nothing is audited.
     expect((await http('analyst', '/api/exports/pack', { method: 'POST', ...json({ filters }) })).status).toBe(400);
-    expect((await http('analyst', '/api/exports/pack', { method: 'POST', ...json({ purpose: 'x'.repeat(5), recipient: 'me', filters: { compare: 'soon' } }) })).status).toBe(400);
+    expect(
+      (
+        await http('analyst', '/api/exports/pack', {
+          method: 'POST',
+          ...json({ purpose: 'x'.repeat(5), recipient: 'me', filters: { compare: 'soon' } }),
+        })
+      ).status,
+    ).toBe(400);
   });
 
-  it('the pack\'s planning sections: the planning API\'s patrol boxes, outreach over registered venues, CHB areas active in the period; partners get neither plan and withheld counts', async () => {
+  it("the pack's planning sections: the planning API's patrol boxes, outreach over registered venues, CHB areas active in the period; partners get neither plan and withheld counts", async () => {
     const W = { from: '2024-12', to: '2025-03' };
     const [ward] = await db.query<{ code: string }>(`SELECT code FROM areas WHERE level = 'ward' ORDER BY code LIMIT 1`);
     const [control] = await db.query<{ code: string }>(
       `SELECT b.code FROM areas a JOIN areas b ON b.level = 'ward' AND NOT ST_DWithin(a.geom::geography, b.geom::geography, 1000)
-        WHERE a.level = 'ward' AND a.code = $1 ORDER BY b.code LIMIT 1`, [ward.code]);
+        WHERE a.level = 'ward' AND a.code = $1 ORDER BY b.code LIMIT 1`,
+      [ward.code],
+    );
     const chbBody = (name: string, dates: [string, string, string, string]) => ({
-      name, area: { wards: [ward.code] }, control: { wards: [control.code] },
-      clear_start: dates[0], hold_start: dates[1], build_start: dates[2], build_end: dates[3],
+      name,
+      area: { wards: [ward.code] },
+      control: { wards: [control.code] },
+      clear_start: dates[0],
+      hold_start: dates[1],
+      build_start: dates[2],
+      build_end: dates[3],
     });
     const create = async (url: string, body: unknown, role = 'analyst') => {
       const res = await http(role, url, { method: 'POST', ...json(body) });
@@ -566,7 +730,10 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(patrol.data.meta).toMatchObject({ from: '2024-12-01', to: '2025-03-01', n_requested: 10, min_separation_m: 500 });
 
     // Outreach: no venues in the register yet, and the pack says so.
-    expect(pack.sections.outreach_proposals).toMatchObject({ available: false, note: expect.stringMatching(/no candidate venues loaded/) });
+    expect(pack.sections.outreach_proposals).toMatchObject({
+      available: false,
+      note: expect.stringMatching(/no candidate venues loaded/),
+    });
 
     // CHB: the active area, with the phases the period meets; not the one that ended before it, nor the later one.
     const chb = pack.sections.chb_areas;
@@ -578,13 +745,22 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     // Headline: the Build phase as GET /api/chb/:id/evaluation gives it.
     const ev = await (await http('analyst', `/api/chb/${active.id}/evaluation`)).json();
     const build = ev.phases.find((p: { phase: string }) => p.phase === 'build');
-    expect(a.headline).toMatchObject({ phase: 'build', window: build.window, baseline: build.baseline, regions: build.regions, wdq: build.counts.wdq, tne: build.counts.tne });
+    expect(a.headline).toMatchObject({
+      phase: 'build',
+      window: build.window,
+      baseline: build.baseline,
+      regions: build.regions,
+      wdq: build.counts.wdq,
+      tne: build.counts.tne,
+    });
     // Build runs to 2025-07 but the data end with 2025-02 (issue 11): the incidents of 2025-01..2025-02 in
     // the area are not the phase's count (this test used to expect them as if 2025-03..2025-06 were zeros);
     // the phase has no count and its figures are undefined, naming the months not covered.
     const [{ n }] = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM incidents i JOIN areas w ON w.level = 'ward' AND w.code = $1 AND ST_Intersects(w.geom, i.geom)
-        WHERE i.occurred_at >= '2025-01-01' AND i.occurred_at < '2025-07-01'`, [ward.code]);
+        WHERE i.occurred_at >= '2025-01-01' AND i.occurred_at < '2025-07-01'`,
+      [ward.code],
+    );
     expect(n).toBeGreaterThan(0);
     expect(a.headline.regions.find((r: { region: string }) => r.region === 'area').phase_count).toBeNull();
     expect(a.headline.coverage.phase).not.toBe('full');
@@ -593,22 +769,46 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(ended.id).not.toBe(later.id);
 
     // Outreach venues: outreach sites in the register active in the period (a point, a polygon); one ended before is not one.
-    const site = (name: string, geometry: unknown, starts_on: string, ends_on: string | null = null) => create('/api/interventions', { type: 'outreach_site', name, geometry, starts_on, ends_on }, 'officer');
+    const site = (name: string, geometry: unknown, starts_on: string, ends_on: string | null = null) =>
+      create('/api/interventions', { type: 'outreach_site', name, geometry, starts_on, ends_on }, 'officer');
     const s1 = await site('Catford youth outreach', { type: 'Point', coordinates: [-0.0209, 51.4452] }, '2024-01-01');
-    const s2 = await site('Lewisham centre outreach', { type: 'Polygon', coordinates: [[[-0.0150, 51.4600], [-0.0120, 51.4600], [-0.0120, 51.4620], [-0.0150, 51.4620], [-0.0150, 51.4600]]] }, '2025-02-01');
-    const s3 = await site('Closed outreach', { type: 'Point', coordinates: [-0.0330, 51.4740] }, '2023-01-01', '2024-11-30');
+    const s2 = await site(
+      'Lewisham centre outreach',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [-0.015, 51.46],
+            [-0.012, 51.46],
+            [-0.012, 51.462],
+            [-0.015, 51.462],
+            [-0.015, 51.46],
+          ],
+        ],
+      },
+      '2025-02-01',
+    );
+    const s3 = await site('Closed outreach', { type: 'Point', coordinates: [-0.033, 51.474] }, '2023-01-01', '2024-11-30');
     const withVenues = await (await http('analyst', `/api/pack?from=${W.from}&to=${W.to}`)).json();
     const out = withVenues.sections.outreach_proposals;
     expect(out.available).toBe(true);
     expect(out.data.venues.list.map((v: { intervention_id: number }) => v.intervention_id)).toEqual([s1.id, s2.id]);
     expect(out.data.venues.list.map((v: { intervention_id: number }) => v.intervention_id)).not.toContain(s3.id);
     // The polygon's venue point lies in the polygon (PostGIS).
-    const [inside] = await db.query<{ ok: boolean }>(`SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)) AS ok FROM interventions WHERE id = $1`,
-      [s2.id, out.data.venues.list[1].lon, out.data.venues.list[1].lat]);
+    const [inside] = await db.query<{ ok: boolean }>(
+      `SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)) AS ok FROM interventions WHERE id = $1`,
+      [s2.id, out.data.venues.list[1].lon, out.data.venues.list[1].lat],
+    );
     expect(inside.ok).toBe(true);
     // The same sites POST /api/planning/outreach gives for those venues and window.
-    const candidates = out.data.venues.list.map(({ name, lon, lat }: { name: string; lon: number; lat: number }) => ({ name, lon, lat }));
-    const planned = await (await http('officer', '/api/planning/outreach', { method: 'POST', ...json({ from: W.from, to: W.to, candidates }) })).json();
+    const candidates = out.data.venues.list.map(({ name, lon, lat }: { name: string; lon: number; lat: number }) => ({
+      name,
+      lon,
+      lat,
+    }));
+    const planned = await (
+      await http('officer', '/api/planning/outreach', { method: 'POST', ...json({ from: W.from, to: W.to, candidates }) })
+    ).json();
     expect(out.data.sites).toEqual(planned.sites);
     expect(out.data.covered).toBe(planned.covered);
     expect(out.data.sites.length).toBeGreaterThan(0);
@@ -618,7 +818,15 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     const res = await http('officer', '/api/exports/pack', { method: 'POST', ...json({ ...stated, filters: W }) });
     expect(res.status).toBe(200);
     const zip = unzipSync(new Uint8Array(await res.arrayBuffer()));
-    for (const f of ['patrol-boxes.csv', 'patrol-boxes.geojson', 'outreach-sites.csv', 'outreach-sites.geojson', 'chb-areas.csv', 'chb-areas.geojson']) expect(Object.keys(zip)).toContain(f);
+    for (const f of [
+      'patrol-boxes.csv',
+      'patrol-boxes.geojson',
+      'outreach-sites.csv',
+      'outreach-sites.geojson',
+      'chb-areas.csv',
+      'chb-areas.geojson',
+    ])
+      expect(Object.keys(zip)).toContain(f);
     const boxes = JSON.parse(strFromU8(zip['patrol-boxes.geojson'])).features;
     expect(boxes.map((f: { properties: { id: string } }) => f.properties.id)).toEqual(api.boxes.map((b: { id: string }) => b.id));
     expect(boxes.map((f: { geometry: unknown }) => f.geometry)).toEqual(api.boxes.map((b: { polygon: unknown }) => b.polygon));
@@ -633,20 +841,35 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(chbCsv[1]).toMatch(new RegExp(`^${active.id},Active CHB,build,hold build,2024-06-01,`));
     const chbGeo = JSON.parse(strFromU8(zip['chb-areas.geojson'])).features;
     expect(chbGeo.map((f: { properties: { id: number } }) => f.properties.id)).toEqual([active.id]);
-    const [same] = await db.query<{ ok: boolean }>(`SELECT ST_HausdorffDistance(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), w.geom) < 1e-5 AS ok FROM areas w WHERE w.level = 'ward' AND w.code = $2`,
-      [JSON.stringify(chbGeo[0].geometry), ward.code]);
+    const [same] = await db.query<{ ok: boolean }>(
+      `SELECT ST_HausdorffDistance(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), w.geom) < 1e-5 AS ok FROM areas w WHERE w.level = 'ward' AND w.code = $2`,
+      [JSON.stringify(chbGeo[0].geometry), ward.code],
+    );
     expect(same.ok).toBe(true);
     const readme = strFromU8(zip['README.txt']);
     expect(readme).toContain('- Patrol proposals: patrol-boxes.csv, patrol-boxes.geojson');
     expect(readme).toContain('- Outreach proposals: outreach-sites.csv, outreach-sites.geojson');
     expect(readme).toContain('- Active Clear-Hold-Build areas: chb-areas.csv, chb-areas.geojson (1 row)');
     const zipped = JSON.parse(strFromU8(zip['pack.json']));
-    const [log] = await db.query<{ record_count: number }>(`SELECT record_count FROM audit_log WHERE resource = 'pack.zip' ORDER BY id DESC LIMIT 1`);
-    expect(log.record_count).toBe(zipped.comparison.categories.length + zipped.top_cells.cells.length + zipped.wards.areas.length + api.boxes.length + planned.sites.length + 1);
+    const [log] = await db.query<{ record_count: number }>(
+      `SELECT record_count FROM audit_log WHERE resource = 'pack.zip' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(log.record_count).toBe(
+      zipped.comparison.categories.length +
+        zipped.top_cells.cells.length +
+        zipped.wards.areas.length +
+        api.boxes.length +
+        planned.sites.length +
+        1,
+    );
 
     // Admins read CHB areas but get no plans (as the planning routes).
     const admin = await (await http('admin', `/api/pack?from=${W.from}&to=${W.to}`)).json();
-    expect(admin.sections.patrol_proposals).toEqual({ title: 'Patrol proposals', available: false, note: 'not available to your role' });
+    expect(admin.sections.patrol_proposals).toEqual({
+      title: 'Patrol proposals',
+      available: false,
+      note: 'not available to your role',
+    });
     expect(admin.sections.chb_areas.data.areas).toHaveLength(1);
 
     // Partners: no patrol or outreach. The CHB figures: robbery is held only for the few days ingested, so
@@ -656,9 +879,14 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     const small = { from: '2025-01', to: '2025-02', category: 'robbery' };
     const q = new URLSearchParams(small).toString();
     const an = await (await http('analyst', `/api/pack?${q}`)).json();
-    expect(an.sections.chb_areas.data.areas[0].headline.regions.every((r: { baseline_count: number | null; phase_count: number | null }) => r.baseline_count === null && r.phase_count === null)).toBe(true);
+    expect(
+      an.sections.chb_areas.data.areas[0].headline.regions.every(
+        (r: { baseline_count: number | null; phase_count: number | null }) => r.baseline_count === null && r.phase_count === null,
+      ),
+    ).toBe(true);
     const pr = await (await http('partner', `/api/pack?${q}`)).json();
-    for (const id of ['patrol_proposals', 'outreach_proposals']) expect(pr.sections[id]).toMatchObject({ available: false, note: 'not available to your role' });
+    for (const id of ['patrol_proposals', 'outreach_proposals'])
+      expect(pr.sections[id]).toMatchObject({ available: false, note: 'not available to your role' });
     const ph = pr.sections.chb_areas.data.areas[0].headline;
     expect(ph.withheld).toBeNull();
     expect(ph.no_data).toMatch(/no data for robbery/);

@@ -42,18 +42,46 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     expect(r.error).toBeUndefined();
     const nomis = server.log.find((l) => l.path.endsWith('NM_2021_1.data.csv'));
     expect(nomis?.params.geography).toBe('E07000901TYPE151,E07000902TYPE151');
-    const areas = await db.query<{ level: string; n: number }>(`SELECT level, count(*)::int AS n FROM areas GROUP BY 1 ORDER BY 1`);
-    expect(areas).toEqual([{ level: 'district', n: 2 }, { level: 'lsoa', n: 175 }, { level: 'ward', n: 19 }]);
-    const lads = await db.query<{ lad_code: string; n: number }>(`SELECT lad_code, count(*)::int AS n FROM population_lookup GROUP BY 1 ORDER BY 1`);
+    const areas = await db.query<{ level: string; n: number }>(
+      `SELECT level, count(*)::int AS n FROM areas GROUP BY 1 ORDER BY 1`,
+    );
+    expect(areas).toEqual([
+      { level: 'district', n: 2 },
+      { level: 'lsoa', n: 175 },
+      { level: 'ward', n: 19 },
+    ]);
+    const lads = await db.query<{ lad_code: string; n: number }>(
+      `SELECT lad_code, count(*)::int AS n FROM population_lookup GROUP BY 1 ORDER BY 1`,
+    );
     expect(lads.map((x) => x.lad_code)).toEqual(['E07000901', 'E07000902']);
     const fetched = await snapshot(db);
 
     await resetOpenData(db);
-    for (const f of ['lewisham_wards_2022.geojson', 'lewisham_lsoa21.geojson', 'lewisham_lsoa21_to_ward24_best_fit_lookup_ons.csv',
-      'lewisham_lsoa21_population_weighted_centroids_ons_bng.csv', 'lewisham_burglary_street_2022-03_2025-02.csv']) {
-      expect((await importFile(db, path.join(SHARED, f), f.endsWith('.geojson') ? { level: f.includes('lsoa') ? 'lsoa' : 'ward' } : {})).status).toBe('committed');
+    for (const f of [
+      'lewisham_wards_2022.geojson',
+      'lewisham_lsoa21.geojson',
+      'lewisham_lsoa21_to_ward24_best_fit_lookup_ons.csv',
+      'lewisham_lsoa21_population_weighted_centroids_ons_bng.csv',
+      'lewisham_burglary_street_2022-03_2025-02.csv',
+    ]) {
+      expect(
+        (
+          await importFile(
+            db,
+            path.join(SHARED, f),
+            f.endsWith('.geojson') ? { level: f.includes('lsoa') ? 'lsoa' : 'ward' } : {},
+          )
+        ).status,
+      ).toBe('committed');
     }
-    expect((await importFile(db, path.join(SHARED, 'lewisham_lsoa21_population_census2021.csv'), { level: 'lsoa', valueField: 'usual_residents_total' })).status).toBe('committed');
+    expect(
+      (
+        await importFile(db, path.join(SHARED, 'lewisham_lsoa21_population_census2021.csv'), {
+          level: 'lsoa',
+          valueField: 'usual_residents_total',
+        })
+      ).status,
+    ).toBe('committed');
     const files = await snapshot(db);
     expect(fetched.counts).toEqual(files.counts);
     expect(fetched.population).toEqual(files.population);
@@ -76,7 +104,9 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     expect(cmp.outside).toBe(cmp.outside_wards);
     expect((await h3Units(db, 8)).level).toBe('district');
     // A database with only district boundaries: the default rule takes the finest loaded level.
-    await db.exec(`DELETE FROM areas WHERE level IN ('ward', 'lsoa'); DELETE FROM area_sets WHERE level IN ('ward', 'lsoa'); DELETE FROM settings WHERE key = 'study_area_level';`);
+    await db.exec(
+      `DELETE FROM areas WHERE level IN ('ward', 'lsoa'); DELETE FROM area_sets WHERE level IN ('ward', 'lsoa'); DELETE FROM settings WHERE key = 'study_area_level';`,
+    );
     await db.transaction((tx) => assignStudyArea(tx));
     expect((await studyArea(db)).level).toBe('district');
     const [outside] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents WHERE study_code IS NULL`);
@@ -94,14 +124,22 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     const hot = await getJson(client, '/api/hotspots?res=8&from=2022-03&to=2025-03');
     expect(hot.status).toBe(200);
     expect(hot.body.meta.outside_study_area.count).toBe(s.outsideStudyArea);
-    const put = await client.request('/api/study-area', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ level: 'ward' }) });
+    const put = await client.request('/api/study-area', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ level: 'ward' }),
+    });
     expect(put.status).toBe(400); // wards are not loaded
   });
 
   it('imports MPS ward-level monthly counts as aggregates: recognised by header, latest file wins, a practically empty month left out', async () => {
     await resetOpenData(db);
     await importFile(db, path.join(SHARED, 'lewisham_wards_2022.geojson'), { level: 'ward' });
-    const files = ['mps_ward_level_crime_lewisham_2021-12_2023-11.csv', 'mps_ward_level_crime_lewisham_2023-07_2025-06.csv', 'mps_ward_level_crime_lewisham_2024-03_2026-03.csv'];
+    const files = [
+      'mps_ward_level_crime_lewisham_2021-12_2023-11.csv',
+      'mps_ward_level_crime_lewisham_2023-07_2025-06.csv',
+      'mps_ward_level_crime_lewisham_2024-03_2026-03.csv',
+    ];
     const sums: Array<Record<string, unknown>> = [];
     for (const f of files) {
       const s = await importFile(db, path.join(SHARED, f));
@@ -111,10 +149,15 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     }
     // File 13's first month (2024-03) sums to 1 offence for the borough: reported, not stored, not covered.
     expect(sums[2].months_practically_empty).toEqual(['2024-03']);
-    const total = async (month: string) => (await db.query<{ n: number }>(`SELECT sum(count)::int AS n FROM area_counts WHERE month = $1::date`, [month]))[0].n;
+    const total = async (month: string) =>
+      (await db.query<{ n: number }>(`SELECT sum(count)::int AS n FROM area_counts WHERE month = $1::date`, [month]))[0].n;
     // A month in two files: the file imported last replaces it (the MPS revises figures); 2024-03 comes from file 12.
     const column = (f: string, month: string) => {
-      const lines = fs.readFileSync(path.join(SHARED, f), 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+      const lines = fs
+        .readFileSync(path.join(SHARED, f), 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .map((l) => l.split(','));
       const i = lines[0].indexOf(month);
       return lines.slice(1).reduce((a, l) => a + Number(l[i]), 0);
     };
@@ -135,7 +178,9 @@ describe.skipIf(!hasData).each(drivers())('open data for a partnership of distri
     expect(series.body.months.at(-1).month).toBe('2026-03');
     expect(series.body.months.every((m: { count: number | null }) => typeof m.count === 'number')).toBe(true);
     const cov = await getJson(client, '/api/coverage');
-    expect(cov.body.datasets.find((d: { dataset: string }) => d.dataset.startsWith('MPS ward-level'))).toMatchObject({ points: false });
+    expect(cov.body.datasets.find((d: { dataset: string }) => d.dataset.startsWith('MPS ward-level'))).toMatchObject({
+      points: false,
+    });
     const inc = await getJson(client, '/api/series?level=ward&code=E05013714&from=2024-01&to=2024-03');
     expect(inc.body.months.map((m: { count: number | null }) => m.count)).toEqual([null, null]);
   });

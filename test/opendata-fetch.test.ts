@@ -33,10 +33,17 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
   it('fetches wards, LSOAs, lookup, centroids, population and 36 months of street crime through the import pipeline', async () => {
     await resetOpenData(db);
     server.faults.policeMax = 120; // most months answer 503 for the whole borough: split and asked again
-    server.faults.onsErrorOnce.set('Wards_December_2024_Boundaries_UK_BGC', { code: 500, message: 'Error performing query operation' });
+    server.faults.onsErrorOnce.set('Wards_December_2024_Boundaries_UK_BGC', {
+      code: 500,
+      message: 'Error performing query operation',
+    });
     server.faults.police429 = 3;
     const progress: string[] = [];
-    const r = await fetchOpenData(db, { lads: [LEWISHAM], months: 36 }, options(server, { onProgress: (p) => progress.push(`${p.step}:${p.status}`) }));
+    const r = await fetchOpenData(
+      db,
+      { lads: [LEWISHAM], months: 36 },
+      options(server, { onProgress: (p) => progress.push(`${p.step}:${p.status}`) }),
+    );
     expect(r.error).toBeUndefined();
     expect(r.status).toBe('done');
     const [areas] = await db.query<{ wards: number; lsoas: number; districts: number }>(
@@ -45,17 +52,33 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     );
     expect(areas).toEqual({ wards: 19, lsoas: 175, districts: 1 });
     // Population: every LSOA, the sum of the Census file (read by Nomis in pages of 100: the silent cap).
-    const [pop] = await db.query<{ n: number; total: number }>(`SELECT count(*)::int AS n, sum(population)::int AS total FROM area_population WHERE level = 'lsoa'`);
-    const file = fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21_population_census2021.csv'), 'utf8').trim().split('\n').slice(1);
+    const [pop] = await db.query<{ n: number; total: number }>(
+      `SELECT count(*)::int AS n, sum(population)::int AS total FROM area_population WHERE level = 'lsoa'`,
+    );
+    const file = fs
+      .readFileSync(path.join(SHARED, 'lewisham_lsoa21_population_census2021.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     expect(pop).toEqual({ n: 175, total: file.reduce((a, l) => a + Number(l.split(',')[2]), 0) });
     const nomisPages = server.log.filter((l) => l.path.endsWith('NM_2021_1.data.csv'));
     expect(nomisPages.map((l) => l.params.RecordOffset)).toEqual(['0', '100']);
     // ONS paging: 100 codes a query (175 LSOAs: two), each counted first, then pages of at most 40 (the
     // server's cap) until the more-pages flag stops.
     const lsoaPages = server.log.filter((l) => l.path.includes('Lower_layer'));
-    expect(lsoaPages.map((l) => l.params.returnCountOnly ?? l.params.resultOffset)).toEqual(['true', '0', '40', '80', 'true', '0', '40']);
+    expect(lsoaPages.map((l) => l.params.returnCountOnly ?? l.params.resultOffset)).toEqual([
+      'true',
+      '0',
+      '40',
+      '80',
+      'true',
+      '0',
+      '40',
+    ]);
     // Steps: 8 + 36 months, each month its own committed batch with its provenance.
-    const steps = await db.query<{ step: string; status: string; batch_id: number | null }>(`SELECT step, status, batch_id FROM opendata_steps ORDER BY step`);
+    const steps = await db.query<{ step: string; status: string; batch_id: number | null }>(
+      `SELECT step, status, batch_id FROM opendata_steps ORDER BY step`,
+    );
     expect(steps.filter((s) => s.step.startsWith('police:20')).length).toBe(36);
     expect(steps.every((s) => s.status === 'done')).toBe(true);
     const [b] = await db.query<{ n: number; with_prov: number }>(
@@ -63,7 +86,9 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
        FROM import_batches WHERE status = 'committed'`,
     );
     expect(b).toEqual({ n: 6 + 36, with_prov: 6 + 36 });
-    const splits = await db.query<{ n: number }>(`SELECT (detail->>'splits')::int AS n FROM opendata_steps WHERE step LIKE 'police:20%'`);
+    const splits = await db.query<{ n: number }>(
+      `SELECT (detail->>'splits')::int AS n FROM opendata_steps WHERE step LIKE 'police:20%'`,
+    );
     expect(splits.some((s) => s.n > 0)).toBe(true);
     expect(progress.at(-1)).toBe('police:2025-02:done');
     fetched = await snapshot(db);
@@ -95,14 +120,20 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     await resetOpenData(db);
     server.faults.policeMax = 10_000;
     const stop = new AbortController();
-    const first = fetchOpenData(db, { lads: [LEWISHAM], months: 36 }, options(server, {
-      signal: stop.signal,
-      onProgress: (p) => {
-        if (p.step === 'police:2023-02' && p.status === 'done') stop.abort(new Error('killed'));
-      },
-    }));
+    const first = fetchOpenData(
+      db,
+      { lads: [LEWISHAM], months: 36 },
+      options(server, {
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.step === 'police:2023-02' && p.status === 'done') stop.abort(new Error('killed'));
+        },
+      }),
+    );
     await expect(first).rejects.toThrow('killed');
-    const months = await db.query<{ month: string }>(`SELECT DISTINCT to_char(occurred_at, 'YYYY-MM') AS month FROM incidents ORDER BY 1`);
+    const months = await db.query<{ month: string }>(
+      `SELECT DISTINCT to_char(occurred_at, 'YYYY-MM') AS month FROM incidents ORDER BY 1`,
+    );
     expect(months.at(-1)?.month).toBe('2023-02');
     expect(months.length).toBe(12);
     const before = server.log.length;
@@ -123,7 +154,9 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     const r = await fetchOpenData(db, { lads: [LEWISHAM], months: 36 }, options(server));
     expect(r.status).toBe('incomplete');
     expect(r.error).toMatchObject({ step: 'police:2024-01', code: 'remote_error' });
-    const [n] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents WHERE occurred_at >= '2024-01-01' AND occurred_at < '2024-02-01'`);
+    const [n] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incidents WHERE occurred_at >= '2024-01-01' AND occurred_at < '2024-02-01'`,
+    );
     expect(n.n).toBe(0);
     const [cov] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM coverage WHERE period_start = '2024-01-01'`);
     expect(cov.n).toBe(0);
@@ -147,7 +180,9 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     expect(r2.status).toBe('done');
     const [s] = await db.query<{ status: string }>(`SELECT status FROM opendata_steps WHERE step = 'police:2025-01'`);
     expect(s.status).toBe('empty');
-    const months = await db.query<{ m: string }>(`SELECT DISTINCT to_char(period_start, 'YYYY-MM') AS m FROM coverage ORDER BY 1`);
+    const months = await db.query<{ m: string }>(
+      `SELECT DISTINCT to_char(period_start, 'YYYY-MM') AS m FROM coverage ORDER BY 1`,
+    );
     expect(months.map((x) => x.m)).toEqual(['2024-12', '2025-02']);
     server.faults.emptyMonths.clear();
   });

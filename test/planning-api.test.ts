@@ -39,7 +39,8 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     return { status: res.status, body: parsed, headers: res.headers };
   };
   const get = (who: Client, url: string) => send(who, 'GET', url);
-  const registerCount = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM interventions WHERE type = $1', [type]))[0].n;
+  const registerCount = async () =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM interventions WHERE type = $1', [type]))[0].n;
 
   beforeAll(async () => {
     db = await testDb(driver);
@@ -61,11 +62,21 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
 
   it('keeps every version: create, edit, end, delete, each with who and when', async () => {
     const created = await send(as.officer, 'POST', '/api/interventions', {
-      type, name: 'Youth hub (old name)', geometry: { type: 'Point', coordinates: [-0.0209, 51.4627] }, starts_on: '2017-01-01', owner: 'LB Lewisham',
+      type,
+      name: 'Youth hub (old name)',
+      geometry: { type: 'Point', coordinates: [-0.0209, 51.4627] },
+      starts_on: '2017-01-01',
+      owner: 'LB Lewisham',
     });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    expect(created.body).toMatchObject({ version: 1, name: 'Youth hub (old name)', ends_on: null, created_by: as.officer.email, geometry: { type: 'Point' } });
+    expect(created.body).toMatchObject({
+      version: 1,
+      name: 'Youth hub (old name)',
+      ends_on: null,
+      created_by: as.officer.email,
+      geometry: { type: 'Point' },
+    });
     const edited = await send(as.officer, 'PATCH', `/api/interventions/${id}`, { name: 'Youth hub', notes: 'moved', version: 1 });
     expect(edited.body).toMatchObject({ version: 2, name: 'Youth hub', notes: 'moved', owner: 'LB Lewisham' });
     // A stale version is refused and changes nothing.
@@ -84,18 +95,26 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       [3, 'end', as.officer.email],
       [4, 'delete', as.analyst.email],
     ]);
-    expect(h.body.history[0].snapshot).toMatchObject({ name: 'Youth hub (old name)', notes: null, geometry: { type: 'Point', coordinates: [-0.0209, 51.4627] } });
+    expect(h.body.history[0].snapshot).toMatchObject({
+      name: 'Youth hub (old name)',
+      notes: null,
+      geometry: { type: 'Point', coordinates: [-0.0209, 51.4627] },
+    });
     expect(h.body.history[1].snapshot).toMatchObject({ name: 'Youth hub', notes: 'moved', ends_on: null });
     expect(h.body.history[3].snapshot.deleted_at).not.toBeNull();
     expect(h.body.history.every((v: any) => /^\d{4}-\d\d-\d\dT/.test(v.changed_at))).toBe(true);
     // History is append-only in the database itself.
-    await expect(db.query('UPDATE intervention_history SET action = $1 WHERE intervention_id = $2', ['edit', id])).rejects.toThrow(/append-only/);
+    await expect(
+      db.query('UPDATE intervention_history SET action = $1 WHERE intervention_id = $2', ['edit', id]),
+    ).rejects.toThrow(/append-only/);
     await expect(db.query('DELETE FROM intervention_history WHERE intervention_id = $1', [id])).rejects.toThrow(/append-only/);
     // Partners see no register.
     expect((await get(as.partner, '/api/interventions')).status).toBe(403);
     // Each change is in the audit log too, with who made it; the refused stale edit is not.
     const log = await db.query<{ user_email: string; action: string; resource: string }>(
-      `SELECT user_email, action, resource FROM audit_log WHERE resource LIKE $1 ORDER BY id`, [`interventions/${id}%`]);
+      `SELECT user_email, action, resource FROM audit_log WHERE resource LIKE $1 ORDER BY id`,
+      [`interventions/${id}%`],
+    );
     expect(log).toEqual([
       { user_email: as.officer.email, action: 'change', resource: `interventions/${id}` },
       { user_email: as.officer.email, action: 'change', resource: `interventions/${id}/end` },
@@ -111,12 +130,72 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       [{ ...base, name: '' }, /name/],
       [{ ...base, starts_on: '2017-02-30' }, /not a real date/],
       [{ ...base, ends_on: '2016-12-31' }, /ends_on must not be before starts_on/],
-      [{ ...base, geometry: { type: 'LineString', coordinates: [[-0.02, 51.46], [-0.03, 51.47]] } }, /Point or Polygon/],
+      [
+        {
+          ...base,
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [-0.02, 51.46],
+              [-0.03, 51.47],
+            ],
+          },
+        },
+        /Point or Polygon/,
+      ],
       [{ ...base, geometry: { type: 'Point', coordinates: [151.2, -33.9] } }, /Great Britain/],
-      [{ ...base, geometry: { type: 'Polygon', coordinates: [[[-0.02, 51.46], [-0.01, 51.46], [-0.01, 51.47]]] } }, /at least 4 positions/],
-      [{ ...base, geometry: { type: 'Polygon', coordinates: [[[-0.02, 51.46], [-0.01, 51.46], [-0.01, 51.47], [-0.02, 51.471]]] } }, /closed/],
+      [
+        {
+          ...base,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [-0.02, 51.46],
+                [-0.01, 51.46],
+                [-0.01, 51.47],
+              ],
+            ],
+          },
+        },
+        /at least 4 positions/,
+      ],
+      [
+        {
+          ...base,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [-0.02, 51.46],
+                [-0.01, 51.46],
+                [-0.01, 51.47],
+                [-0.02, 51.471],
+              ],
+            ],
+          },
+        },
+        /closed/,
+      ],
       // A bow tie: closed but self-intersecting; PostGIS says why.
-      [{ ...base, geometry: { type: 'Polygon', coordinates: [[[-0.02, 51.46], [-0.01, 51.47], [-0.01, 51.46], [-0.02, 51.47], [-0.02, 51.46]]] } }, /invalid geometry \(Self-intersection/],
+      [
+        {
+          ...base,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [-0.02, 51.46],
+                [-0.01, 51.47],
+                [-0.01, 51.46],
+                [-0.02, 51.47],
+                [-0.02, 51.46],
+              ],
+            ],
+          },
+        },
+        /invalid geometry \(Self-intersection/,
+      ],
       [{ ...base, colour: 'red' }, /colour/],
     ];
     for (const [body, msg] of bad) {
@@ -141,21 +220,50 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
   let stations: Array<{ id: number; name: string; lon: number; lat: number }> = [];
   it('imports interventions from CSV (easting/northing) and GeoJSON (polygons)', async () => {
     const raw = fs.readFileSync(path.join(SHARED, 'lewisham_rail_stations_naptan.csv'), 'utf8').trim().split('\n');
-    const csv = ['name,easting,northing', ...raw.slice(1).map((l) => {
-      const c = l.split(',');
-      return `"${c[3]}",${c[6]},${c[7]}`;
-    })].join('\n');
-    const r = await send(as.officer, 'POST', '/api/interventions/import', { format: 'csv', text: csv, defaults: { type, starts_on: '2017-01-01', owner: 'BTP' } });
+    const csv = [
+      'name,easting,northing',
+      ...raw.slice(1).map((l) => {
+        const c = l.split(',');
+        return `"${c[3]}",${c[6]},${c[7]}`;
+      }),
+    ].join('\n');
+    const r = await send(as.officer, 'POST', '/api/interventions/import', {
+      format: 'csv',
+      text: csv,
+      defaults: { type, starts_on: '2017-01-01', owner: 'BTP' },
+    });
     expect(r.status).toBe(201);
     expect(r.body.imported).toBe(raw.length - 1);
     const fc = await get(as.officer, `/api/interventions?type=${type}`);
-    stations = fc.body.features.filter((f: any) => f.properties.owner === 'BTP').map((f: any) => ({ id: f.id, name: f.properties.name, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
+    stations = fc.body.features
+      .filter((f: any) => f.properties.owner === 'BTP')
+      .map((f: any) => ({ id: f.id, name: f.properties.name, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
     expect(stations.length).toBe(raw.length - 1);
     // Sydenham station: 535370 E, 171600 N is about 51.4272 N, 0.0543 W.
     const syd = stations.find((s) => s.name === 'Sydenham Rail Station')!;
     expect(syd.lat).toBeCloseTo(51.4272, 3);
     expect(syd.lon).toBeCloseTo(-0.0543, 3);
-    const gj = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Estate works', type, starts_on: '2030-01-01' }, geometry: { type: 'Polygon', coordinates: [[[-0.03, 51.45], [-0.029, 51.45], [-0.029, 51.451], [-0.03, 51.451], [-0.03, 51.45]]] } }] };
+    const gj = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: 'Estate works', type, starts_on: '2030-01-01' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [-0.03, 51.45],
+                [-0.029, 51.45],
+                [-0.029, 51.451],
+                [-0.03, 51.451],
+                [-0.03, 51.45],
+              ],
+            ],
+          },
+        },
+      ],
+    };
     const g = await send(as.analyst, 'POST', '/api/interventions/import', { format: 'geojson', text: JSON.stringify(gj) });
     expect([g.status, g.body.imported]).toEqual([201, 1]);
     const hist = await get(as.analyst, `/api/interventions/${g.body.ids[0]}/history`);
@@ -251,12 +359,15 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       if (i > 0) expect(b.harm).toBeLessThanOrEqual(boxes[i - 1].harm);
       // The centre is an incident location in a significant cell.
       const [c] = await db.query<{ h3: string }>(
-        `SELECT lpad(to_hex(h3_9), 15, '0') AS h3 FROM incidents WHERE lon = $1 AND lat = $2 LIMIT 1`, [b.centre.lon, b.centre.lat]);
+        `SELECT lpad(to_hex(h3_9), 15, '0') AS h3 FROM incidents WHERE lon = $1 AND lat = $2 LIMIT 1`,
+        [b.centre.lon, b.centre.lat],
+      );
       expect(hot.has(c.h3)).toBe(true);
       // Incidents in the box polygon, counted by PostGIS.
       const [n] = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM incidents WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp AND ST_Intersects(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326), geom)`,
-        [`${WINDOW.from}-01`, `${WINDOW.to}-01`, JSON.stringify(b.polygon)]);
+        [`${WINDOW.from}-01`, `${WINDOW.to}-01`, JSON.stringify(b.polygon)],
+      );
       expect(b.count).toBe(n.n);
       // police.uk: month precision only, said plainly.
       expect(b.peaks.precision).toBe('month');
@@ -275,10 +386,16 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
 
   it('patrol exports: CSV, GeoJSON, GPX and HTML briefing, each audited with purpose and recipient', async () => {
     const filters = { from: WINDOW.from, to: WINDOW.to, n: '4' };
-    const before = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE resource LIKE 'patrol.%'`))[0].n;
+    const before = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE resource LIKE 'patrol.%'`))[0]
+      .n;
     const out: Record<string, string> = {};
     for (const format of ['csv', 'geojson', 'gpx', 'html']) {
-      const r = await send(as.officer, 'POST', '/api/planning/patrol/export', { purpose: 'Operation test briefing', recipient: 'Lewisham SNT', format, filters });
+      const r = await send(as.officer, 'POST', '/api/planning/patrol/export', {
+        purpose: 'Operation test briefing',
+        recipient: 'Lewisham SNT',
+        format,
+        filters,
+      });
       expect(r.status, format).toBe(200);
       expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="patrol-boxes-/);
       out[format] = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
@@ -288,13 +405,33 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     expect(out.gpx.match(/<wpt /g)?.length).toBe(4);
     expect(out.html).toMatch(/Lewisham SNT/);
     expect(out.html).not.toMatch(/<script/i);
-    const rows = await db.query<{ resource: string; purpose: string; recipient: string; user_email: string; record_count: number }>(
-      `SELECT resource, purpose, recipient, user_email, record_count FROM audit_log WHERE resource LIKE 'patrol.%' ORDER BY id DESC LIMIT 4`);
+    const rows = await db.query<{
+      resource: string;
+      purpose: string;
+      recipient: string;
+      user_email: string;
+      record_count: number;
+    }>(
+      `SELECT resource, purpose, recipient, user_email, record_count FROM audit_log WHERE resource LIKE 'patrol.%' ORDER BY id DESC LIMIT 4`,
+    );
     expect(rows.map((x) => x.resource).sort()).toEqual(['patrol.csv', 'patrol.geojson', 'patrol.gpx', 'patrol.html']);
-    expect(rows.every((x) => x.purpose === 'Operation test briefing' && x.recipient === 'Lewisham SNT' && x.user_email === as.officer.email && x.record_count === 4)).toBe(true);
+    expect(
+      rows.every(
+        (x) =>
+          x.purpose === 'Operation test briefing' &&
+          x.recipient === 'Lewisham SNT' &&
+          x.user_email === as.officer.email &&
+          x.record_count === 4,
+      ),
+    ).toBe(true);
     // No purpose: 400 and nothing audited; partners and admins may not export plans.
-    expect((await send(as.officer, 'POST', '/api/planning/patrol/export', { recipient: 'x', format: 'csv', filters })).status).toBe(400);
-    expect((await send(as.partner, 'POST', '/api/planning/patrol/export', { purpose: 'xyz', recipient: 'x', format: 'csv', filters })).status).toBe(403);
+    expect(
+      (await send(as.officer, 'POST', '/api/planning/patrol/export', { recipient: 'x', format: 'csv', filters })).status,
+    ).toBe(400);
+    expect(
+      (await send(as.partner, 'POST', '/api/planning/patrol/export', { purpose: 'xyz', recipient: 'x', format: 'csv', filters }))
+        .status,
+    ).toBe(403);
     const after = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE resource LIKE 'patrol.%'`))[0].n;
     expect(after).toBe(before + 4);
   });
@@ -303,7 +440,11 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
 
   it('outreach sites among the stations: exact ≥ greedy ≥ bound × exact, coverage checked in PostGIS', async () => {
     const r = await send(as.officer, 'POST', '/api/planning/outreach', {
-      from: `${WINDOW.from}-01`, to: `${WINDOW.to}-01`, k: 4, distance: 400, candidates: stations.map((s) => ({ name: s.name, lon: s.lon, lat: s.lat })),
+      from: `${WINDOW.from}-01`,
+      to: `${WINDOW.to}-01`,
+      k: 4,
+      distance: 400,
+      candidates: stations.map((s) => ({ name: s.name, lon: s.lon, lat: s.lat })),
     });
     expect(r.status).toBe(200);
     const o = r.body;
@@ -330,7 +471,12 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
   });
 
   it('outreach over every res-9 cell centre, solved exactly', async () => {
-    const r = await send(as.analyst, 'POST', '/api/planning/outreach', { from: `${WINDOW.from}-01`, to: `${WINDOW.to}-01`, k: 5, demand: 'hotspots' });
+    const r = await send(as.analyst, 'POST', '/api/planning/outreach', {
+      from: `${WINDOW.from}-01`,
+      to: `${WINDOW.to}-01`,
+      k: 5,
+      demand: 'hotspots',
+    });
     expect(r.status).toBe(200);
     expect(r.body.meta.candidates).toMatch(/res-9 cell centres/);
     expect(r.body.exact.status).toBe('Optimal');
@@ -348,12 +494,19 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     const lsoa = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21.geojson'), 'utf8'));
     const network = {
       type: 'FeatureCollection',
-      features: lsoa.features.flatMap((f: any) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(1))
+      features: lsoa.features
+        .flatMap((f: any) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(1))
         .map((ring: number[][]) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } })),
     };
     const covUrl = `/api/planning/coverage?${W}&types=${type}&distance=400`;
-    const outBody = { from: `${WINDOW.from}-01`, to: `${WINDOW.to}-01`, k: 4, distance: 400, candidates: stations.map((s) => ({ name: s.name, lon: s.lon, lat: s.lat })) };
-    const timed = async <T,>(f: () => Promise<T>) => {
+    const outBody = {
+      from: `${WINDOW.from}-01`,
+      to: `${WINDOW.to}-01`,
+      k: 4,
+      distance: 400,
+      candidates: stations.map((s) => ({ name: s.name, lon: s.lon, lat: s.lat })),
+    };
+    const timed = async <T>(f: () => Promise<T>) => {
       const t0 = performance.now();
       const out = await f();
       return { out, ms: Math.round(performance.now() - t0) };
@@ -362,7 +515,13 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       expect((await get(as.officer, '/api/planning/network')).body).toEqual({ network: null });
       // Only analysts load one; a bad network is refused and nothing is stored.
       expect((await send(as.officer, 'PUT', '/api/planning/network', { name: 'LSOA', network })).status).toBe(403);
-      const bad = await send(as.analyst, 'PUT', '/api/planning/network', { name: 'bad', network: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [0, 51] } }] } });
+      const bad = await send(as.analyst, 'PUT', '/api/planning/network', {
+        name: 'bad',
+        network: {
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [0, 51] } }],
+        },
+      });
       expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_body']);
       expect((await get(as.analyst, '/api/planning/network')).body.network).toBeNull();
 
@@ -370,17 +529,24 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       const straightCov = await timed(() => get(as.analyst, covUrl));
       const straightOut = await timed(() => send(as.officer, 'POST', '/api/planning/outreach', outBody));
       expect(straightCov.out.body.meta.distance).toBe('straight-line');
-      const put = await timed(() => send(as.analyst, 'PUT', '/api/planning/network', { name: 'Lewisham LSOA 2021 boundaries as lines', network }));
+      const put = await timed(() =>
+        send(as.analyst, 'PUT', '/api/planning/network', { name: 'Lewisham LSOA 2021 boundaries as lines', network }),
+      );
       expect(put.out.status).toBe(200);
-      expect(put.out.body.network).toMatchObject({ name: 'Lewisham LSOA 2021 boundaries as lines', lines: network.features.length });
+      expect(put.out.body.network).toMatchObject({
+        name: 'Lewisham LSOA 2021 boundaries as lines',
+        lines: network.features.length,
+      });
       const [stored] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM walking_network_lines');
       expect(stored.n).toBe(network.features.length);
 
       const first = await timed(() => get(as.analyst, covUrl)); // builds the graph
       const walkCov = await timed(() => get(as.analyst, covUrl));
       const walkOut = await timed(() => send(as.officer, 'POST', '/api/planning/outreach', outBody));
-      console.log(`[${driver}] coverage straight ${straightCov.ms} ms, walking ${walkCov.ms} ms (first, with graph build: ${first.ms} ms); ` +
-        `outreach (${stations.length} stations, exact) straight ${straightOut.ms} ms, walking ${walkOut.ms} ms; network load ${put.ms} ms`);
+      console.log(
+        `[${driver}] coverage straight ${straightCov.ms} ms, walking ${walkCov.ms} ms (first, with graph build: ${first.ms} ms); ` +
+          `outreach (${stations.length} stations, exact) straight ${straightOut.ms} ms, walking ${walkOut.ms} ms; network load ${put.ms} ms`,
+      );
       const w = walkCov.out.body;
       const st = straightCov.out.body;
       expect(w.meta.distance).toBe('walking');
@@ -392,12 +558,14 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       expect(w.borough.covered_incidents).toBeLessThanOrEqual(st.borough.covered_incidents);
       expect(w.borough.covered_incidents).toBeLessThan(st.borough.covered_incidents); // the detours bite
       expect(w.borough.covered_incidents).toBeGreaterThan(0);
-      for (const ward of w.wards) expect(ward.covered_incidents).toBeLessThanOrEqual(st.wards.find((x: any) => x.code === ward.code).covered_incidents);
+      for (const ward of w.wards)
+        expect(ward.covered_incidents).toBeLessThanOrEqual(st.wards.find((x: any) => x.code === ward.code).covered_incidents);
       const stCell = new Map(st.hotspots.map((h: any) => [h.h3, h]));
       for (const h of w.hotspots) {
         const s: any = stCell.get(h.h3);
         expect(h.covered_harm).toBeLessThanOrEqual(s.covered_harm);
-        if (h.nearest_intervention_m !== null) expect(h.nearest_intervention_m).toBeGreaterThanOrEqual(s.nearest_intervention_m - 1);
+        if (h.nearest_intervention_m !== null)
+          expect(h.nearest_intervention_m).toBeGreaterThanOrEqual(s.nearest_intervention_m - 1);
       }
       expect(w.uncovered.length).toBeGreaterThanOrEqual(st.uncovered.length);
 
@@ -425,7 +593,12 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
         [`${WINDOW.from}-01`, `${WINDOW.to}-01`, type],
       );
       const sites = stations.map((s) => [{ kind: 'point' as const, xy: lonLatToBng(s.lon, s.lat) }]);
-      const walk = walkingDistances(net.graph, places.map((p) => lonLatToBng(p.lon, p.lat)), sites, 400);
+      const walk = walkingDistances(
+        net.graph,
+        places.map((p) => lonLatToBng(p.lon, p.lat)),
+        sites,
+        400,
+      );
       let coveredPlaces = 0;
       places.forEach((p, i) => {
         if (walk[i] <= 400) {
@@ -462,15 +635,27 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     // Area: one ward; control: the ward farthest from it (so it cannot touch the 500 m buffer).
     const [pick] = await db.query<{ a: string; c: string }>(
       `SELECT a.code AS a, c.code AS c FROM areas a, areas c WHERE a.level = 'ward' AND c.level = 'ward' AND a.code = (SELECT min(code) FROM areas WHERE level = 'ward')
-       ORDER BY ST_Distance(a.geom::geography, c.geom::geography) DESC LIMIT 1`);
+       ORDER BY ST_Distance(a.geom::geography, c.geom::geography) DESC LIMIT 1`,
+    );
     const body = {
-      name: 'Test CHB', area: { wards: [pick.a] }, control: { wards: [pick.c] },
-      clear_start: '2017-07-01', hold_start: '2017-10-01', build_start: '2018-01-01', build_end: '2018-07-01',
+      name: 'Test CHB',
+      area: { wards: [pick.a] },
+      control: { wards: [pick.c] },
+      clear_start: '2017-07-01',
+      hold_start: '2017-10-01',
+      build_start: '2018-01-01',
+      build_end: '2018-07-01',
     };
     // Validation: phases out of order, an unknown ward, a control overlapping the area.
-    expect((await send(as.analyst, 'POST', '/api/chb', { ...body, hold_start: '2017-06-01' })).body.error.message).toMatch(/phase dates must be in order/);
-    expect((await send(as.analyst, 'POST', '/api/chb', { ...body, control: { wards: ['E05999999'] } })).body.error.message).toMatch(/no ward E05999999/);
-    expect((await send(as.analyst, 'POST', '/api/chb', { ...body, control: { wards: [pick.a] } })).body.error.message).toMatch(/overlaps the area/);
+    expect((await send(as.analyst, 'POST', '/api/chb', { ...body, hold_start: '2017-06-01' })).body.error.message).toMatch(
+      /phase dates must be in order/,
+    );
+    expect(
+      (await send(as.analyst, 'POST', '/api/chb', { ...body, control: { wards: ['E05999999'] } })).body.error.message,
+    ).toMatch(/no ward E05999999/);
+    expect((await send(as.analyst, 'POST', '/api/chb', { ...body, control: { wards: [pick.a] } })).body.error.message).toMatch(
+      /overlaps the area/,
+    );
     expect((await send(as.officer, 'POST', '/api/chb', body)).status).toBe(403);
     const created = await send(as.analyst, 'POST', '/api/chb', body);
     expect(created.status).toBe(201);
@@ -478,8 +663,16 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     expect(created.body).toMatchObject({ buffer_m: 500, area: { type: 'MultiPolygon' }, buffer: { type: 'MultiPolygon' } });
     // An intervention inside the area during Hold only.
     const [inside] = await db.query<{ lon: number; lat: number }>(
-      `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE level = 'ward' AND code = $1`, [pick.a]);
-    const iv = await send(as.officer, 'POST', '/api/interventions', { type, name: 'Hold patrols', geometry: { type: 'Point', coordinates: [inside.lon, inside.lat] }, starts_on: '2017-10-01', ends_on: '2017-12-31' });
+      `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE level = 'ward' AND code = $1`,
+      [pick.a],
+    );
+    const iv = await send(as.officer, 'POST', '/api/interventions', {
+      type,
+      name: 'Hold patrols',
+      geometry: { type: 'Point', coordinates: [inside.lon, inside.lat] },
+      starts_on: '2017-10-01',
+      ends_on: '2017-12-31',
+    });
     expect(iv.status).toBe(201);
 
     const ev = await get(as.officer, `/api/chb/${id}/evaluation`);
@@ -492,20 +685,35 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     ]);
     for (const ph of phases) {
       const count = async (sql: string, from: string, to: string) =>
-        (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents i WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp AND $3::text <> $4::text AND ${sql}`, [from, to, pick.a, pick.c]))[0].n;
-      const inWard = (param: string) => `EXISTS (SELECT 1 FROM areas w WHERE w.level = 'ward' AND w.code = ${param} AND ST_Covers(w.geom, i.geom))`;
+        (
+          await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM incidents i WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp AND $3::text <> $4::text AND ${sql}`,
+            [from, to, pick.a, pick.c],
+          )
+        )[0].n;
+      const inWard = (param: string) =>
+        `EXISTS (SELECT 1 FROM areas w WHERE w.level = 'ward' AND w.code = ${param} AND ST_Covers(w.geom, i.geom))`;
       const region = (name: string) => ph.regions.find((x: any) => x.region === name);
-      for (const [which, from, to] of [['baseline', ph.baseline.from, ph.baseline.to], ['phase', ph.window.from, ph.window.to]] as const) {
+      for (const [which, from, to] of [
+        ['baseline', ph.baseline.from, ph.baseline.to],
+        ['phase', ph.window.from, ph.window.to],
+      ] as const) {
         expect(region('area')[`${which}_count`]).toBe(await count(inWard('$3'), from, to));
         expect(region('control')[`${which}_count`]).toBe(await count(inWard('$4'), from, to));
         // The buffer ring: within 500 m of the ward on the spheroid, outside it; bracketed by ±5 m for the grid buffer's segments.
-        const ring = (m: number) => `NOT ${inWard('$3')} AND EXISTS (SELECT 1 FROM areas w WHERE w.level = 'ward' AND w.code = $3 AND ST_DWithin(w.geom::geography, i.geom::geography, ${m}))`;
+        const ring = (m: number) =>
+          `NOT ${inWard('$3')} AND EXISTS (SELECT 1 FROM areas w WHERE w.level = 'ward' AND w.code = $3 AND ST_DWithin(w.geom::geography, i.geom::geography, ${m}))`;
         const b = region('buffer')[`${which}_count`];
         expect(b).toBeGreaterThanOrEqual(await count(ring(495), from, to));
         expect(b).toBeLessThanOrEqual(await count(ring(505), from, to));
       }
       const ba = (name: string) => ({ before: region(name).baseline_count, after: region(name).phase_count });
-      const expected = displacement({ area: ba('area'), buffer: ba('buffer'), control: ba('control'), lengthRatio: ph.length_ratio });
+      const expected = displacement({
+        area: ba('area'),
+        buffer: ba('buffer'),
+        control: ba('control'),
+        lengthRatio: ph.length_ratio,
+      });
       expect(ph.counts.wdq).toEqual(expected.wdq);
       expect(ph.counts.tne).toEqual(expected.tne);
       expect(ph.counts.did.value).toBe(expected.did.value);
@@ -526,7 +734,22 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     }
     // A CHB with a tiny area forces suppression.
     const tiny = await send(as.analyst, 'POST', '/api/chb', {
-      ...body, name: 'Tiny', area: { geometry: { type: 'Polygon', coordinates: [[[inside.lon, inside.lat], [inside.lon + 0.0005, inside.lat], [inside.lon + 0.0005, inside.lat + 0.0005], [inside.lon, inside.lat + 0.0005], [inside.lon, inside.lat]]] } },
+      ...body,
+      name: 'Tiny',
+      area: {
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [inside.lon, inside.lat],
+              [inside.lon + 0.0005, inside.lat],
+              [inside.lon + 0.0005, inside.lat + 0.0005],
+              [inside.lon, inside.lat + 0.0005],
+              [inside.lon, inside.lat],
+            ],
+          ],
+        },
+      },
     });
     expect(tiny.status).toBe(201);
     const pt = await get(as.partner, `/api/chb/${tiny.body.id}/evaluation`);
@@ -548,26 +771,49 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
       `SELECT ST_X(ST_PointOnSurface(a.geom)) AS alon, ST_Y(ST_PointOnSurface(a.geom)) AS alat,
               ST_X(ST_PointOnSurface(c.geom)) AS clon, ST_Y(ST_PointOnSurface(c.geom)) AS clat
        FROM areas a, areas c WHERE a.level = 'ward' AND c.level = 'ward' AND a.code = (SELECT max(code) FROM areas WHERE level = 'ward')
-       ORDER BY ST_Distance(a.geom::geography, c.geom::geography) DESC LIMIT 1`);
+       ORDER BY ST_Distance(a.geom::geography, c.geom::geography) DESC LIMIT 1`,
+    );
     const cells = gridDisk(latLngToCell(pick.alat, pick.alon, 9), 2);
     expect(cells).toHaveLength(19);
     const square = (lon: number, lat: number, d: number) => ({
-      type: 'Polygon', coordinates: [[[lon - d, lat - d * 0.62], [lon + d, lat - d * 0.62], [lon + d, lat + d * 0.62], [lon - d, lat + d * 0.62], [lon - d, lat - d * 0.62]]],
+      type: 'Polygon',
+      coordinates: [
+        [
+          [lon - d, lat - d * 0.62],
+          [lon + d, lat - d * 0.62],
+          [lon + d, lat + d * 0.62],
+          [lon - d, lat + d * 0.62],
+          [lon - d, lat - d * 0.62],
+        ],
+      ],
     });
     const drawn = square(pick.clon, pick.clat, 0.005);
     const body = {
-      name: 'Cells CHB', area: { cells }, control: { geometry: drawn },
-      clear_start: '2017-07-01', hold_start: '2017-10-01', build_start: '2018-01-01', build_end: '2018-07-01',
+      name: 'Cells CHB',
+      area: { cells },
+      control: { geometry: drawn },
+      clear_start: '2017-07-01',
+      hold_start: '2017-10-01',
+      build_start: '2018-01-01',
+      build_end: '2018-07-01',
     };
     const stored = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM chb_areas'))[0].n;
     const before = await stored();
     // Refused, nothing stored: cells of two resolutions; a bad id; a drawn control inside the 500 m buffer.
-    const mixed = await send(as.analyst, 'POST', '/api/chb', { ...body, area: { cells: [...cells.slice(1), cellToParent(cells[0], 8)] } });
+    const mixed = await send(as.analyst, 'POST', '/api/chb', {
+      ...body,
+      area: { cells: [...cells.slice(1), cellToParent(cells[0], 8)] },
+    });
     expect([mixed.status, mixed.body.error.message]).toEqual([400, expect.stringMatching(/one resolution/)]);
-    expect((await send(as.analyst, 'POST', '/api/chb', { ...body, area: { cells: ['8f2830828052d25'] } })).body.error.message).toMatch(/valid H3 cell at resolution 7\.\.10/);
+    expect(
+      (await send(as.analyst, 'POST', '/api/chb', { ...body, area: { cells: ['8f2830828052d25'] } })).body.error.message,
+    ).toMatch(/valid H3 cell at resolution 7\.\.10/);
     const near = square(pick.alon, pick.alat + 0.009, 0.002); // 860–1140 m north of the centre: clear of the cells (~500 m), in the 500 m ring
     const overlap = await send(as.analyst, 'POST', '/api/chb', { ...body, control: { geometry: near } });
-    expect([overlap.status, overlap.body.error.message]).toEqual([400, expect.stringMatching(/overlaps the displacement buffer/)]);
+    expect([overlap.status, overlap.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(/overlaps the displacement buffer/),
+    ]);
     expect(await stored()).toBe(before);
 
     const created = await send(as.analyst, 'POST', '/api/chb', body);
@@ -604,7 +850,10 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     expect(ev.body.area.area_source.kind).toBe('cells');
     let inArea = 0;
     for (const ph of ev.body.phases) {
-      for (const [which, w] of [['baseline', ph.baseline], ['phase', ph.window]] as const) {
+      for (const [which, w] of [
+        ['baseline', ph.baseline],
+        ['phase', ph.window],
+      ] as const) {
         const [n] = await db.query<{ area: number; control: number }>(
           `SELECT count(*) FILTER (WHERE lpad(to_hex(h3_9), 15, '0') = ANY($3::text[]))::int AS area,
                   count(*) FILTER (WHERE ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON($4), 4326), geom))::int AS control

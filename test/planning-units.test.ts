@@ -58,7 +58,7 @@ describe('WDQ, TNE and DiD', () => {
     expect(r.reading).toMatch(/about 131 fewer crimes/);
   });
 
-  it('Wheeler & Ratcliffe (2018) on the same counts: our DiD is the WDD\'s local term, and local + displacement terms give the printed WDD and SE', () => {
+  it("Wheeler & Ratcliffe (2018) on the same counts: our DiD is the WDD's local term, and local + displacement terms give the printed WDD and SE", () => {
     // WDD = (ΔT − ΔCt) + (ΔD − ΔCd). Our DiD (area vs control) is the first term; the second is the same
     // statistic with the buffer as the "area" and the displacement-control area as the "control".
     const local = displacement({ area: ba(207, 110), buffer: ba(0, 0), control: ba(308, 318) });
@@ -138,7 +138,14 @@ describe('WDQ, TNE and DiD', () => {
 describe('maximal covering', () => {
   // Demand 0..3 weigh 4, 4, 3, 3. Site 0 reaches {0, 1} (8); site 1 reaches {0, 2} (7); site 2 reaches {1, 3} (7).
   // Greedy for K = 2 takes site 0 (8), then site 1 or 2 adds 3: 11. The optimum is sites 1 + 2: 14.
-  const trap: CoverInstance = { weights: [4, 4, 3, 3], covers: [[0, 1], [0, 2], [1, 3]] };
+  const trap: CoverInstance = {
+    weights: [4, 4, 3, 3],
+    covers: [
+      [0, 1],
+      [0, 2],
+      [1, 3],
+    ],
+  };
 
   it('greedy on a hand-checked instance, with marginal gains', () => {
     const g = greedyCover(trap, 2);
@@ -222,7 +229,10 @@ describe('patrol boxes', () => {
       expect(boxes.length).toBeLessThanOrEqual(12);
       for (let i = 0; i < boxes.length; i++) {
         if (i > 0) expect(boxes[i].harm).toBeLessThanOrEqual(boxes[i - 1].harm);
-        for (let j = 0; j < i; j++) expect(Math.hypot(boxes[i].centre[0] - boxes[j].centre[0], boxes[i].centre[1] - boxes[j].centre[1])).toBeGreaterThanOrEqual(sep);
+        for (let j = 0; j < i; j++)
+          expect(
+            Math.hypot(boxes[i].centre[0] - boxes[j].centre[0], boxes[i].centre[1] - boxes[j].centre[1]),
+          ).toBeGreaterThanOrEqual(sep);
         // Box harm = the harm of every point within 75 m on both axes (brute force).
         const [cx, cy] = boxes[i].centre;
         const h = pts.filter((p) => Math.abs(p.xy[0] - cx) <= 75 && Math.abs(p.xy[1] - cy) <= 75).reduce((s, p) => s + p.harm, 0);
@@ -241,8 +251,14 @@ describe('patrol boxes', () => {
       { precision: 'day', dow: 6, hour: null, month: '2017-06', count: 4 },
     ]);
     expect(minute.precision).toBe('minute');
-    expect(minute.days).toEqual([{ dow: 6, day: 'Saturday', count: 7 }, { dow: 5, day: 'Friday', count: 6 }]);
-    expect(minute.hours).toEqual([{ hour: 22, count: 6 }, { hour: 23, count: 3 }]);
+    expect(minute.days).toEqual([
+      { dow: 6, day: 'Saturday', count: 7 },
+      { dow: 5, day: 'Friday', count: 6 },
+    ]);
+    expect(minute.hours).toEqual([
+      { hour: 22, count: 6 },
+      { hour: 23, count: 3 },
+    ]);
   });
 
   it('Koper dosage plan: 15-minute visits, irregular 60–120 minute gaps, inside the window, reproducible', () => {
@@ -265,12 +281,45 @@ describe('patrol boxes', () => {
 
   it('GPX escapes text and has one waypoint and one track per box', () => {
     const box = {
-      id: 'P1', rank: 1, centre: { lon: -0.02, lat: 51.45 }, easting: 1, northing: 2, size_m: 150, harm: 3, count: 3, ward_code: 'E1', ward_name: 'A & B <ward>',
-      polygon: { type: 'Polygon' as const, coordinates: [[[-0.021, 51.449], [-0.019, 51.449], [-0.019, 51.451], [-0.021, 51.451], [-0.021, 51.449]]] },
+      id: 'P1',
+      rank: 1,
+      centre: { lon: -0.02, lat: 51.45 },
+      easting: 1,
+      northing: 2,
+      size_m: 150,
+      harm: 3,
+      count: 3,
+      ward_code: 'E1',
+      ward_name: 'A & B <ward>',
+      polygon: {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [-0.021, 51.449],
+            [-0.019, 51.449],
+            [-0.019, 51.451],
+            [-0.021, 51.451],
+            [-0.021, 51.449],
+          ],
+        ],
+      },
       peaks: peakTimes([{ precision: 'month', dow: null, hour: null, month: '2017-05', count: 3 }]),
       dosage: { window: '16:00–24:00', window_source: 'x', visits: [] },
     };
-    const gpx = patrolGpx({ boxes: [box], meta: { from: '2017-01-01', to: '2018-01-01', scheme: { name: 'count', label: 'Count' }, res: 9, min_separation_m: 500, box: '', dosage_rule: '', distance_note: '', generated_at: '2024-01-01T00:00:00Z' } });
+    const gpx = patrolGpx({
+      boxes: [box],
+      meta: {
+        from: '2017-01-01',
+        to: '2018-01-01',
+        scheme: { name: 'count', label: 'Count' },
+        res: 9,
+        min_separation_m: 500,
+        box: '',
+        dosage_rule: '',
+        distance_note: '',
+        generated_at: '2024-01-01T00:00:00Z',
+      },
+    });
     expect(gpx.match(/<wpt /g)).toHaveLength(1);
     expect(gpx.match(/<trk>/g)).toHaveLength(1);
     expect(gpx.match(/<trkpt /g)).toHaveLength(5);
@@ -281,7 +330,10 @@ describe('patrol boxes', () => {
 describe('grid distances and coverage shares', () => {
   const base = lonLatToBng(-0.02, 51.45);
   const at = (dx: number, dy: number): XY => [base[0] + dx, base[1] + dy];
-  const square = (x0: number, y0: number, s: number): GridShape => ({ kind: 'polygon', rings: [[at(x0, y0), at(x0 + s, y0), at(x0 + s, y0 + s), at(x0, y0 + s), at(x0, y0)]] });
+  const square = (x0: number, y0: number, s: number): GridShape => ({
+    kind: 'polygon',
+    rings: [[at(x0, y0), at(x0 + s, y0), at(x0 + s, y0 + s), at(x0, y0 + s), at(x0, y0)]],
+  });
 
   it('distance to a point and to a polygon (0 inside)', () => {
     expect(distanceTo(at(300, 400), [{ kind: 'point', xy: at(0, 0) }])).toBeCloseTo(500, 9);
@@ -300,10 +352,23 @@ describe('grid distances and coverage shares', () => {
       { xy: at(0, 1000), harm: 7, count: 1, group: null, cell: 'c4', hot: true }, // outside wards, not covered
     ];
     const s = coverShares(places, [site], 400);
-    expect(s.group('W1')).toEqual({ hotspot_harm: 40, covered_harm: 10, share: 0.25, share_undefined: null, hotspot_incidents: 5, covered_incidents: 2 });
+    expect(s.group('W1')).toEqual({
+      hotspot_harm: 40,
+      covered_harm: 10,
+      share: 0.25,
+      share_undefined: null,
+      hotspot_incidents: 5,
+      covered_incidents: 2,
+    });
     expect(s.group('W2')).toMatchObject({ hotspot_harm: 5, covered_harm: 5, share: 1 });
     expect(s.group('W3')).toMatchObject({ hotspot_harm: 0, share: null, share_undefined: expect.any(String) });
-    expect(s.total).toMatchObject({ hotspot_harm: 52, covered_harm: 15, share: 15 / 52, hotspot_incidents: 7, covered_incidents: 3 });
+    expect(s.total).toMatchObject({
+      hotspot_harm: 52,
+      covered_harm: 15,
+      share: 15 / 52,
+      hotspot_incidents: 7,
+      covered_incidents: 3,
+    });
     expect(s.cell('c1')).toEqual({ harm: 40, covered: 10, incidents: 5, group: 'W1' });
     expect(s.cell('c4').covered).toBe(0);
     // No sites: nothing covered.
@@ -337,7 +402,10 @@ describe('CHB form draft (web/src/pages/chb/chb-draft.ts)', () => {
     const c = latLngToCell(at[1], at[0], PICK_RES);
     const cell = cellsGeometry([c])!;
     const ring = bufferRing(cell, 500)!;
-    const perimeter = turfLength({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: cellToBoundary(c, true) } }, { units: 'meters' });
+    const perimeter = turfLength(
+      { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: cellToBoundary(c, true) } },
+      { units: 'meters' },
+    );
     const expected = perimeter * 500 + Math.PI * 500 ** 2;
     expect(Math.abs(turfArea(ring) - expected) / expected).toBeLessThan(0.02); // 8 steps per quarter circle
     expect(booleanPointInPolygon([at[0], at[1]], ring)).toBe(false);
@@ -347,7 +415,18 @@ describe('CHB form draft (web/src/pages/chb/chb-draft.ts)', () => {
   });
 
   it('wards dissolve into one area; features carry the region, bottom to top', () => {
-    const sq = (x: number, y: number) => ({ type: 'Polygon' as const, coordinates: [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]] });
+    const sq = (x: number, y: number) => ({
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [x, y],
+          [x + 0.01, y],
+          [x + 0.01, y + 0.01],
+          [x, y + 0.01],
+          [x, y],
+        ],
+      ],
+    });
     const u = unionOf([sq(0, 51), sq(0.01, 51)])!;
     expect(turfArea(u)).toBeCloseTo(turfArea(sq(0, 51)) + turfArea(sq(0.01, 51)), -2);
     expect(u.type).toBe('Polygon'); // neighbours share an edge: one piece

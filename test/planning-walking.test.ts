@@ -87,11 +87,17 @@ describe('coverage shares and outreach cover sets, walking vs straight line', ()
     { xy: at(250, 250), harm: 5, count: 1, group: 'W1', cell: 'c1', hot: true }, // L: 354 m straight, 600 m walk
     { xy: at(200, 30), harm: 3, count: 1, group: 'W1', cell: 'c2', hot: true }, // M: 202 m straight, 230 m walk
   ];
-  const walk = (pts: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, d: number) => Array.from(walkingDistances(g, pts, sites, d), (w) => w <= d);
+  const walk = (pts: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, d: number) =>
+    Array.from(walkingDistances(g, pts, sites, d), (w) => w <= d);
 
   it('coverage: straight line covers both, walking only M', () => {
     expect(coverShares(places, [point(0, 0)], 400).total).toMatchObject({ hotspot_harm: 8, covered_harm: 8, share: 1 });
-    expect(coverShares(places, [point(0, 0)], 400, walk).total).toMatchObject({ hotspot_harm: 8, covered_harm: 3, share: 3 / 8, covered_incidents: 1 });
+    expect(coverShares(places, [point(0, 0)], 400, walk).total).toMatchObject({
+      hotspot_harm: 8,
+      covered_harm: 3,
+      share: 3 / 8,
+      covered_incidents: 1,
+    });
     expect(coverShares(places, [point(0, 0)], 400, walk).cell('c1').covered).toBe(0);
   });
 

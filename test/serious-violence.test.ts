@@ -25,7 +25,11 @@ describe.skipIf(!hasData).each(drivers())('category=@serious-violence (%s)', (dr
     return { status: res.status, body: (await res.json()) as any };
   };
   const put = (who: Client, body: unknown) =>
-    who.request('/api/definitions/serious-violence', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    who.request('/api/definitions/serious-violence', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   /** The body without the stated category set (in meta, or at the top where a response has no meta). */
   const without = (b: any) => {
     const { category_set: _top, ...rest } = b;
@@ -39,8 +43,14 @@ describe.skipIf(!hasData).each(drivers())('category=@serious-violence (%s)', (dr
     await resetData(db);
     // 2018 rows of every category (real police.uk API rows for Lewisham), as the file gives them.
     const lines = fs.readFileSync(ALL, 'utf8').split('\n');
-    const file = tmpFile('lewisham-all-2018.csv', [lines[0], ...lines.slice(1).filter((l) => l.startsWith('2018-'))].join('\n') + '\n');
-    for (const [f, opts] of [[WARDS, { kind: 'boundaries' as const, level: 'ward' }], [file, { dataset: 'serious violence test' }]] as const) {
+    const file = tmpFile(
+      'lewisham-all-2018.csv',
+      [lines[0], ...lines.slice(1).filter((l) => l.startsWith('2018-'))].join('\n') + '\n',
+    );
+    for (const [f, opts] of [
+      [WARDS, { kind: 'boundaries' as const, level: 'ward' }],
+      [file, { dataset: 'serious violence test' }],
+    ] as const) {
       const r = await importFile(db, f, opts);
       if (r.status !== 'committed') throw new Error(`import of ${f} failed: ${r.error?.message}`);
     }
@@ -54,20 +64,36 @@ describe.skipIf(!hasData).each(drivers())('category=@serious-violence (%s)', (dr
     expect(DEFAULT_DEFINITION.categories).toEqual(['possession-of-weapons', 'robbery', 'violent-crime']);
     const { body } = await get(partner, '/api/definitions/serious-violence/history');
     const v0 = body.versions.at(-1);
-    expect(v0).toMatchObject({ version: 0, default: true, categories: DEFAULT_DEFINITION.categories, approximation: APPROXIMATION_NOTE, token: '@serious-violence' });
+    expect(v0).toMatchObject({
+      version: 0,
+      default: true,
+      categories: DEFAULT_DEFINITION.categories,
+      approximation: APPROXIMATION_NOTE,
+      token: '@serious-violence',
+    });
     expect(APPROXIMATION_NOTE).toMatch(/approximation/);
   });
 
   it('equals the explicit category list on aggregates, hexes and hotspots, and states the definition', async () => {
     const { body: cur } = await get(analyst, '/api/definitions/serious-violence');
     const list = cur.definition.categories.join(',');
-    for (const route of ['/api/stats/areas?level=ward&from=2018-01&to=2018-07', '/api/hexes?res=8&from=2018-01&to=2018-07', '/api/hotspots?res=8&from=2018-01&to=2018-07', '/api/series?h3=88195da49bfffff']) {
+    for (const route of [
+      '/api/stats/areas?level=ward&from=2018-01&to=2018-07',
+      '/api/hexes?res=8&from=2018-01&to=2018-07',
+      '/api/hotspots?res=8&from=2018-01&to=2018-07',
+      '/api/series?h3=88195da49bfffff',
+    ]) {
       const viaSet = await get(analyst, `${route}&category=@serious-violence`);
       const explicit = await get(analyst, `${route}&category=${list}`);
       expect(viaSet.status, route).toBe(200);
       expect(without(viaSet.body), route).toEqual(explicit.body);
       const stated = viaSet.body.meta?.category_set ?? viaSet.body.category_set;
-      expect(stated, route).toMatchObject({ name: 'serious-violence', version: cur.definition.version, categories: cur.definition.categories, approximation: APPROXIMATION_NOTE });
+      expect(stated, route).toMatchObject({
+        name: 'serious-violence',
+        version: cur.definition.version,
+        categories: cur.definition.categories,
+        approximation: APPROXIMATION_NOTE,
+      });
     }
     // The set selects a strict subset of the data: the file holds every category.
     const all = await get(analyst, '/api/stats/areas?level=ward&from=2018-01&to=2018-07');
@@ -82,16 +108,36 @@ describe.skipIf(!hasData).each(drivers())('category=@serious-violence (%s)', (dr
     const before = (await get(analyst, '/api/definitions/serious-violence/history')).body.versions;
     const top = before[0].version;
     expect((await put(partner, { label: 'x', categories: ['robbery'] })).status).toBe(403);
-    const bad = await put(analyst, { label: 'x', categories: ['robbery'], offence_codes: ['not-a-code'], victim_age: { min: 30, max: 20 } });
+    const bad = await put(analyst, {
+      label: 'x',
+      categories: ['robbery'],
+      offence_codes: ['not-a-code'],
+      victim_age: { min: 30, max: 20 },
+    });
     expect(bad.status).toBe(400);
     expect((await put(analyst, { label: 'x', categories: ['no-such-category'] })).status).toBe(400);
-    const mine = { label: 'Lewisham SV 2024', categories: ['violent-crime', 'robbery'], offence_codes: ['005D', '8N'], victim_age: { max: 24 }, location_types: ['public space'], note: 'CSP board, March 2024' };
+    const mine = {
+      label: 'Lewisham SV 2024',
+      categories: ['violent-crime', 'robbery'],
+      offence_codes: ['005D', '8N'],
+      victim_age: { max: 24 },
+      location_types: ['public space'],
+      note: 'CSP board, March 2024',
+    };
     const ok = await put(analyst, mine);
     expect(ok.status).toBe(200);
     const saved = ((await ok.json()) as any).definition;
-    expect(saved).toMatchObject({ version: top + 1, categories: ['robbery', 'violent-crime'], offence_codes: ['5D', '8N'], victim_age: { max: 24 }, default: false });
+    expect(saved).toMatchObject({
+      version: top + 1,
+      categories: ['robbery', 'violent-crime'],
+      offence_codes: ['5D', '8N'],
+      victim_age: { max: 24 },
+      default: false,
+    });
     expect(saved.not_applied).toMatch(/offence codes 5D, 8N; victim age 0–24; location types public space/);
-    const [a] = await db.query<{ action: string; query: any }>(`SELECT action, query FROM audit_log WHERE resource = 'definitions.serious-violence' ORDER BY id DESC LIMIT 1`);
+    const [a] = await db.query<{ action: string; query: any }>(
+      `SELECT action, query FROM audit_log WHERE resource = 'definitions.serious-violence' ORDER BY id DESC LIMIT 1`,
+    );
     expect(a).toMatchObject({ action: 'change', query: { version: top + 1, label: 'Lewisham SV 2024' } });
     // The new definition applies at once, everywhere.
     const viaSet = await get(analyst, '/api/hotspots?res=8&from=2018-01&to=2018-07&category=@serious-violence');

@@ -45,8 +45,12 @@ describe.each(drivers())('sign-in limits under concurrency (%s)', (driver) => {
 
   it('a correct password sent among 40 concurrent wrong ones is refused while the account is locked', async () => {
     const email = await account();
-    for (let i = 0; i < LOGIN_MAX_PER_ACCOUNT; i++) expect((await signIn(app, email, WRONG, from('203.0.113.1'))).status).toBe(401);
-    const reqs = Array.from({ length: 41 }, (_, i) => () => signIn(app, email, i === 20 ? TEST_PASSWORD : WRONG, from(`203.0.113.${i + 2}`)));
+    for (let i = 0; i < LOGIN_MAX_PER_ACCOUNT; i++)
+      expect((await signIn(app, email, WRONG, from('203.0.113.1'))).status).toBe(401);
+    const reqs = Array.from(
+      { length: 41 },
+      (_, i) => () => signIn(app, email, i === 20 ? TEST_PASSWORD : WRONG, from(`203.0.113.${i + 2}`)),
+    );
     const r = await burst(reqs);
     expect(r.checks).toBe(0);
     expect(r.statuses.every((s) => s === 429)).toBe(true);
@@ -54,7 +58,10 @@ describe.each(drivers())('sign-in limits under concurrency (%s)', (driver) => {
 
   it('from a fresh account, 40 concurrent wrong passwords plus the right one: at most 5 checks, and the right one signs in only if it got one of them', async () => {
     const email = await account();
-    const reqs = Array.from({ length: 41 }, (_, i) => () => signIn(app, email, i === 40 ? TEST_PASSWORD : WRONG, from(`192.0.2.${i + 1}`)));
+    const reqs = Array.from(
+      { length: 41 },
+      (_, i) => () => signIn(app, email, i === 40 ? TEST_PASSWORD : WRONG, from(`192.0.2.${i + 1}`)),
+    );
     const r = await burst(reqs);
     expect(r.checks).toBeLessThanOrEqual(LOGIN_MAX_PER_ACCOUNT);
     const t = tally(r.statuses);

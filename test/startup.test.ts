@@ -27,29 +27,55 @@ describe('database problems at start', () => {
     expect(missing).toMatch(/The database "saferplaces" does not exist on the PostgreSQL server at db\.example:5433/);
     expect(missing).toMatch(/createdb -h db\.example -U sp saferplaces/);
     expect(missing).not.toMatch(/secret/);
-    const postgis = explainDbError({ code: '0A000', message: 'extension "postgis" is not available', detail: 'Could not open extension control file "/usr/share/postgresql/15/extension/postgis.control": No such file or directory.', hint: 'The extension must first be installed on the system where PostgreSQL is running.' }, url);
+    const postgis = explainDbError(
+      {
+        code: '0A000',
+        message: 'extension "postgis" is not available',
+        detail:
+          'Could not open extension control file "/usr/share/postgresql/15/extension/postgis.control": No such file or directory.',
+        hint: 'The extension must first be installed on the system where PostgreSQL is running.',
+      },
+      url,
+    );
     expect(postgis).toMatch(/PostGIS is not installed/);
     expect(postgis).toMatch(/install postgresql-15-postgis-3/);
     expect(postgis).toMatch(/DETAIL: Could not open extension control file/);
     expect(postgis).toMatch(/HINT: The extension must first be installed/);
-    const rights = explainDbError({ code: '42501', message: 'permission denied to create extension "postgis"', hint: 'Must be superuser to create this extension.' }, url);
+    const rights = explainDbError(
+      {
+        code: '42501',
+        message: 'permission denied to create extension "postgis"',
+        hint: 'Must be superuser to create this extension.',
+      },
+      url,
+    );
     expect(rights).toMatch(/The role "sp" may not create the PostGIS extension in database "saferplaces"/);
     expect(rights).toMatch(/CREATE EXTENSION postgis/);
     expect(rights).toMatch(/HINT: Must be superuser/);
-    expect(explainDbError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5999'), { code: 'ECONNREFUSED' }), 'postgres://x@127.0.0.1:5999/a')).toMatch(/No PostgreSQL server is accepting connections at 127\.0\.0\.1:5999/);
-    expect(explainDbError({ code: 'XX000', message: 'odd', detail: 'd', hint: 'h' })).toBe('The database could not be opened: odd\nDETAIL: d\nHINT: h');
+    expect(
+      explainDbError(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5999'), { code: 'ECONNREFUSED' }),
+        'postgres://x@127.0.0.1:5999/a',
+      ),
+    ).toMatch(/No PostgreSQL server is accepting connections at 127\.0\.0\.1:5999/);
+    expect(explainDbError({ code: 'XX000', message: 'odd', detail: 'd', hint: 'h' })).toBe(
+      'The database could not be opened: odd\nDETAIL: d\nHINT: h',
+    );
   });
 
-  it.skipIf(!SERVER_URL)('a DATABASE_URL naming a missing database on the local server stops the app with the cause and the fix', async () => {
-    const u = new URL(SERVER_URL!);
-    u.pathname = '/sp_first_missing_database';
-    const r = await startApp({ DATABASE_URL: u.toString(), DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sp-start-')) });
-    expect(r.code).toBe(1);
-    expect(r.out).toMatch(/Connecting to the PostgreSQL server/);
-    expect(r.out).toMatch(/The database "sp_first_missing_database" does not exist/);
-    expect(r.out).toMatch(/Fix: Create it: createdb/);
-    expect(r.out).toMatch(/PostgreSQL said: database "sp_first_missing_database" does not exist/);
-  });
+  it.skipIf(!SERVER_URL)(
+    'a DATABASE_URL naming a missing database on the local server stops the app with the cause and the fix',
+    async () => {
+      const u = new URL(SERVER_URL!);
+      u.pathname = '/sp_first_missing_database';
+      const r = await startApp({ DATABASE_URL: u.toString(), DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sp-start-')) });
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/Connecting to the PostgreSQL server/);
+      expect(r.out).toMatch(/The database "sp_first_missing_database" does not exist/);
+      expect(r.out).toMatch(/Fix: Create it: createdb/);
+      expect(r.out).toMatch(/PostgreSQL said: database "sp_first_missing_database" does not exist/);
+    },
+  );
 });
 
 describe('npm start builds the web app only when it changed', () => {

@@ -20,7 +20,10 @@ if (!RSCRIPT) console.log('SKIPPED: comparisons with R spdep (Rscript not found;
 function rscript(script: string, args: string[]) {
   execFileSync(RSCRIPT!, [path.join('test/r', script), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
-const nbLines = (nb: number[][]) => withoutSelf(nb).map((l) => l.map((j) => j + 1).join(' ')).join('\n') + '\n';
+const nbLines = (nb: number[][]) =>
+  withoutSelf(nb)
+    .map((l) => l.map((j) => j + 1).join(' '))
+    .join('\n') + '\n';
 
 /** Gi* of spdep::localG(x, nb2listw(include.self(nb), style = "B")) for our lists (self dropped here, re-added in R). */
 function rLocalG(values: number[], nb: number[][]): number[] {
@@ -39,7 +42,12 @@ describe('giStar (hand-checked)', () => {
   // Path 0-1-2-3, binary weights with self. x = [1, 2, 3, 10]: mean 4, population variance
   // (9 + 4 + 1 + 36) / 4 = 12.5. Unit 0: W = 2 (self + 1), lag = 3, numerator 3 − 8 = −5,
   // denominator sqrt(12.5) · sqrt((4·2 − 4)/3) = sqrt(12.5 · 4/3), z = −5 / sqrt(50/3).
-  const nb = [[0, 1], [0, 1, 2], [1, 2, 3], [2, 3]];
+  const nb = [
+    [0, 1],
+    [0, 1, 2],
+    [1, 2, 3],
+    [2, 3],
+  ];
   const x = [1, 2, 3, 10];
   it('matches the formula worked by hand', () => {
     const r = giStar(x, nb);
@@ -57,8 +65,24 @@ describe('giStar (hand-checked)', () => {
     expect(() => giStar(x, nb.slice(1))).toThrow(/4 values but 3/);
   });
   it('reports undefined units (no variation, or a neighbourhood covering everything) as z 0, p 1', () => {
-    expect(giStar([2, 2, 2], [[0, 1], [0, 1, 2], [1, 2]]).undefinedAt).toEqual([0, 1, 2]);
-    const r = giStar([1, 2, 9], [[0, 1], [0, 1, 2], [1, 2]]);
+    expect(
+      giStar(
+        [2, 2, 2],
+        [
+          [0, 1],
+          [0, 1, 2],
+          [1, 2],
+        ],
+      ).undefinedAt,
+    ).toEqual([0, 1, 2]);
+    const r = giStar(
+      [1, 2, 9],
+      [
+        [0, 1],
+        [0, 1, 2],
+        [1, 2],
+      ],
+    );
     expect(r.undefinedAt).toEqual([1]);
     expect([r.z[1], r.p[1]]).toEqual([0, 1]);
   });
@@ -80,7 +104,18 @@ describe('neighbour lists (hand-checked)', () => {
     expect(nb[3]).toEqual([1, 3]);
   });
   it('queenNeighbours: squares in a 2x2 block all touch (corner counts), a detached one touches none', () => {
-    const sq = (x: number, y: number): Polygon => ({ type: 'Polygon', coordinates: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]] });
+    const sq = (x: number, y: number): Polygon => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [x + 1, y],
+          [x + 1, y + 1],
+          [x, y + 1],
+          [x, y],
+        ],
+      ],
+    });
     const nb = queenNeighbours([sq(0, 0), sq(1, 0), sq(0, 1), sq(1, 1), sq(5, 5)]);
     expect(nb).toEqual([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3], [4]]);
   });
@@ -105,14 +140,21 @@ describe('neighbour lists (hand-checked)', () => {
     cells.forEach((c, i) => expect(partial[i], c).toBe(!turf.booleanWithin(turf.polygon([cellToBoundary(c, true)]), both)));
     expect(partial.some((p) => p)).toBe(true);
     // Some whole cells straddle the shared edge at lon -0.02: whole in the union, in neither box alone.
-    const astride = cells.filter((c, i) => !partial[i] && cellToBoundary(c, true).some(([x]) => x < -0.02) && cellToBoundary(c, true).some(([x]) => x > -0.02));
+    const astride = cells.filter(
+      (c, i) =>
+        !partial[i] && cellToBoundary(c, true).some(([x]) => x < -0.02) && cellToBoundary(c, true).some(([x]) => x > -0.02),
+    );
     expect(astride.length).toBeGreaterThan(0);
   });
 });
 
 describe.runIf(haveShared)('Gi* on real Lewisham data against R spdep', () => {
-  const wards = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
-  const rows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv')), { columns: true }) as Array<Record<string, string>>;
+  const wards = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as FeatureCollection<
+    Polygon | MultiPolygon
+  >;
+  const rows = parse(fs.readFileSync(path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv')), {
+    columns: true,
+  }) as Array<Record<string, string>>;
   const pts = rows.map((r) => [Number(r.longitude), Number(r.latitude)] as [number, number]);
 
   it.runIf(!!RSCRIPT)('H3 res 9, k = 1: same z as spdep::localG to 1e-6', () => {
@@ -141,7 +183,18 @@ describe.runIf(haveShared)('Gi* on real Lewisham data against R spdep', () => {
     let rNb: number[][];
     try {
       rscript('poly2nb.R', [path.join(SHARED, 'lewisham_wards_2022.geojson'), path.join(dir, 'nb.txt')]);
-      rNb = fs.readFileSync(path.join(dir, 'nb.txt'), 'utf8').replace(/\n$/, '').split('\n').map((l) => (l.trim() ? l.trim().split(' ').map((v) => Number(v) - 1) : []));
+      rNb = fs
+        .readFileSync(path.join(dir, 'nb.txt'), 'utf8')
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((l) =>
+          l.trim()
+            ? l
+                .trim()
+                .split(' ')
+                .map((v) => Number(v) - 1)
+            : [],
+        );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -149,7 +202,10 @@ describe.runIf(haveShared)('Gi* on real Lewisham data against R spdep', () => {
     const boxes = wards.features.map((f: Feature<Polygon | MultiPolygon>) => ({ f, bbox: turf.bbox(f) }));
     const x = new Array<number>(wards.features.length).fill(0);
     for (const p of pts) {
-      const k = boxes.findIndex(({ f, bbox }) => p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3] && turf.booleanPointInPolygon(p, f));
+      const k = boxes.findIndex(
+        ({ f, bbox }) =>
+          p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3] && turf.booleanPointInPolygon(p, f),
+      );
       if (k >= 0) x[k]++;
     }
     const ours = giStar(x, nb);

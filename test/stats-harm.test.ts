@@ -51,7 +51,9 @@ describe('shipped schemes', () => {
 
 describe('parseSchemeCsv', () => {
   it('reads slugs and labels, BOM, blank lines', () => {
-    const s = parseSchemeCsv('\uFEFFcategory,weight\nrobbery,10\n\nViolence and sexual offences,2.5\nburglary,0\n', { name: 'mine' });
+    const s = parseSchemeCsv('\uFEFFcategory,weight\nrobbery,10\n\nViolence and sexual offences,2.5\nburglary,0\n', {
+      name: 'mine',
+    });
     expect(s.weights).toEqual({ robbery: 10, 'violent-crime': 2.5, burglary: 0 });
     expect(s.name).toBe('mine');
     expect(s.source).toBe('user-supplied CSV');

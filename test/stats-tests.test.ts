@@ -107,13 +107,34 @@ describe.runIf(!!RSCRIPT)('against R (p.adjust, binom.test, pnorm, Mann–Kendal
     p[5] = p[6]; // a tie
     const x = Array.from({ length: 40 }, (_, i) => Math.floor(i / 3) + rng.int(6)); // trend with ties
     const zs = [-40, -8.5, -7.2, -3, -1.96, -0.5, 0, 0.3, 1, 2.5, 5, 7.1, 9, 20, 37.5];
-    const pairs: Array<[number, number]> = [[0, 1], [3, 0], [1, 5], [10, 10], [12, 3], [40, 25], [7, 30], [150, 120], [1000, 1100], [0, 40], [2500, 2350]];
+    const pairs: Array<[number, number]> = [
+      [0, 1],
+      [3, 0],
+      [1, 5],
+      [10, 10],
+      [12, 3],
+      [40, 25],
+      [7, 30],
+      [150, 120],
+      [1000, 1100],
+      [0, 40],
+      [2500, 2350],
+    ];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rref-'));
     let out: number[][];
     try {
-      fs.writeFileSync(path.join(dir, 'in.txt'), [p.join(' '), x.join(' '), zs.join(' '), pairs.map((q) => q.join(',')).join(' ')].join('\n') + '\n');
-      execFileSync(RSCRIPT!, ['test/r/reference.R', path.join(dir, 'in.txt'), path.join(dir, 'out.txt')], { stdio: ['ignore', 'ignore', 'pipe'] });
-      out = fs.readFileSync(path.join(dir, 'out.txt'), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+      fs.writeFileSync(
+        path.join(dir, 'in.txt'),
+        [p.join(' '), x.join(' '), zs.join(' '), pairs.map((q) => q.join(',')).join(' ')].join('\n') + '\n',
+      );
+      execFileSync(RSCRIPT!, ['test/r/reference.R', path.join(dir, 'in.txt'), path.join(dir, 'out.txt')], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      out = fs
+        .readFileSync(path.join(dir, 'out.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).map(Number));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -25,7 +25,12 @@ describe('periods', () => {
     expect(m.periods.map((p) => p.start)).toEqual(['2023-12-01', '2024-01-01', '2024-02-01']);
     expect(m.droppedDays).toBe(16);
     const q = makePeriods('2023-01-01', '2024-01-01', 'quarter');
-    expect(q.periods.map((p) => `${p.start}..${p.end}`)).toEqual(['2023-01-01..2023-04-01', '2023-04-01..2023-07-01', '2023-07-01..2023-10-01', '2023-10-01..2024-01-01']);
+    expect(q.periods.map((p) => `${p.start}..${p.end}`)).toEqual([
+      '2023-01-01..2023-04-01',
+      '2023-04-01..2023-07-01',
+      '2023-07-01..2023-10-01',
+      '2023-10-01..2024-01-01',
+    ]);
   });
   it('refuses bad windows and 28-day periods for month-precision data', () => {
     expect(() => makePeriods('2024-01-01', '2024-01-10', '28d')).toThrow(/shorter than one/);
@@ -36,7 +41,8 @@ describe('periods', () => {
 });
 
 describe('classifyEmerging', () => {
-  const S = true, _ = false;
+  const S = true,
+    _ = false;
   const run = (z: number[], sig: boolean[]) => classifyEmerging({ z, significant: sig }).pattern;
   it('new, consecutive, sporadic, oscillating', () => {
     expect(run([0, 0, 0, 0, 3], [_, _, _, _, S])).toBe('new_hot');
@@ -50,14 +56,44 @@ describe('classifyEmerging', () => {
   it('persistent, intensifying, diminishing, historical (>= 90 % of periods)', () => {
     const ten = (f: (i: number) => number) => Array.from({ length: 10 }, (_, i) => f(i));
     const allSig = ten(() => 1).map(() => true);
-    expect(run(ten((i) => 3 + (i % 2)), allSig)).toBe('persistent_hot'); // no trend
-    expect(run(ten((i) => 2 + i), allSig)).toBe('intensifying_hot'); // MK S = 45, p ≈ 1.7e-5
-    expect(run(ten((i) => 12 - i), allSig)).toBe('diminishing_hot');
-    expect(run(ten((i) => -2 - i), allSig)).toBe('intensifying_cold');
+    expect(
+      run(
+        ten((i) => 3 + (i % 2)),
+        allSig,
+      ),
+    ).toBe('persistent_hot'); // no trend
+    expect(
+      run(
+        ten((i) => 2 + i),
+        allSig,
+      ),
+    ).toBe('intensifying_hot'); // MK S = 45, p ≈ 1.7e-5
+    expect(
+      run(
+        ten((i) => 12 - i),
+        allSig,
+      ),
+    ).toBe('diminishing_hot');
+    expect(
+      run(
+        ten((i) => -2 - i),
+        allSig,
+      ),
+    ).toBe('intensifying_cold');
     const lastOff = allSig.map((_, i) => i < 9);
-    expect(run(ten(() => 3), lastOff)).toBe('historical_hot');
+    expect(
+      run(
+        ten(() => 3),
+        lastOff,
+      ),
+    ).toBe('historical_hot');
     // 9 of 10 hot including the last one, one gap: >= 90 % → persistent rather than sporadic
-    expect(run(ten(() => 3), allSig.map((_, i) => i !== 4))).toBe('persistent_hot');
+    expect(
+      run(
+        ten(() => 3),
+        allSig.map((_, i) => i !== 4),
+      ),
+    ).toBe('persistent_hot');
   });
   it('no pattern, and input checks', () => {
     expect(run([1, 2, 3], [_, _, _])).toBe('no_pattern');
@@ -69,7 +105,12 @@ describe('classifyEmerging', () => {
 describe('knoxTest', () => {
   // Four events: A(0,0,d0) B(50,0,d2) C(1000,0,d0) D(1050,0,d30).
   // Pairs within 400 m: A–B (50 m, lag 2 → band 0–7) and C–D (50 m, lag 30 → beyond 28, not counted).
-  const ev: KnoxEvent[] = [{ x: 0, y: 0, day: 0 }, { x: 50, y: 0, day: 2 }, { x: 1000, y: 0, day: 0 }, { x: 1050, y: 0, day: 30 }];
+  const ev: KnoxEvent[] = [
+    { x: 0, y: 0, day: 0 },
+    { x: 50, y: 0, day: 2 },
+    { x: 1000, y: 0, day: 0 },
+    { x: 1050, y: 0, day: 30 },
+  ];
   it('observed counts, permutation expectation, ratio and p', () => {
     const r = knoxTest(ev, { precision: 'day', permutations: 999, seed: 42 });
     expect(r.closePairs).toBe(2);

@@ -17,8 +17,16 @@ import { getJson, signedInApp, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
 
 const BOROUGHS = [
-  { name: 'Lewisham (WGS84 wards)', wards: 'lewisham_wards_2022.geojson', crimes: 'lewisham_burglary_street_2022-03_2025-02.csv' },
-  { name: 'Hackney (British National Grid wards)', wards: 'hackney_wards_2024_bng.geojson', crimes: 'hackney_burglary_street_2022-03_2025-02.csv' },
+  {
+    name: 'Lewisham (WGS84 wards)',
+    wards: 'lewisham_wards_2022.geojson',
+    crimes: 'lewisham_burglary_street_2022-03_2025-02.csv',
+  },
+  {
+    name: 'Hackney (British National Grid wards)',
+    wards: 'hackney_wards_2024_bng.geojson',
+    crimes: 'hackney_burglary_street_2022-03_2025-02.csv',
+  },
 ].map((b) => ({ ...b, wards: path.join(SHARED, b.wards), crimes: path.join(SHARED, b.crimes) }));
 const hasData = BOROUGHS.every((b) => fs.existsSync(b.wards) && fs.existsSync(b.crimes));
 if (!hasData) console.log('SKIPPED: study-area tests (the Lewisham/Hackney burglary files are not in ../shared/data)');
@@ -73,12 +81,17 @@ describe.skipIf(!hasData).each(drivers())('H3 study area on real data (%s)', (dr
     beforeAll(async () => {
       db = await testDb(driver);
       await resetData(db);
-      for (const [file, opts] of [[borough.wards, { kind: 'boundaries' as const, level: 'ward' }], [borough.crimes, { dataset: 'study area test' }]] as const) {
+      for (const [file, opts] of [
+        [borough.wards, { kind: 'boundaries' as const, level: 'ward' }],
+        [borough.crimes, { dataset: 'study area test' }],
+      ] as const) {
         const r = await importFile(db, file, opts);
         if (r.status !== 'committed') throw new Error(`import of ${file} failed: ${r.error?.message}`);
       }
       incidents = await db.query<Incident>(incidentsSql, ['ward']);
-      wardPolygons = (await db.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom) AS g FROM areas WHERE level = 'ward' ORDER BY code`)).map((r) => JSON.parse(r.g) as MultiPolygon);
+      wardPolygons = (
+        await db.query<{ g: string }>(`SELECT ST_AsGeoJSON(geom) AS g FROM areas WHERE level = 'ward' ORDER BY code`)
+      ).map((r) => JSON.parse(r.g) as MultiPolygon);
       analyst = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined }, 'analyst');
     });
 
@@ -92,48 +105,62 @@ describe.skipIf(!hasData).each(drivers())('H3 study area on real data (%s)', (dr
       const centred = new Set(wardPolygons.flatMap((g) => g.coordinates.flatMap((rings) => polygonToCells(rings, 8, true))));
       const lost = incidents.filter((i) => !centred.has(latLngToCell(i.lat, i.lon, 8)));
       const lostInside = lost.filter((i) => i.inside);
-      console.log(`${borough.name}: centre containment, res 8: ${centred.size} cells; ${lost.length} incidents in no cell, ${lostInside.length} of them inside a ward`);
+      console.log(
+        `${borough.name}: centre containment, res 8: ${centred.size} cells; ${lost.length} incidents in no cell, ${lostInside.length} of them inside a ward`,
+      );
       expect(lostInside.length).toBeGreaterThan(0);
     });
 
-    it.each(RESOLUTIONS)('res %i: every incident inside a ward is in a unit, with the right count; only incidents in no ward are outside', async (res) => {
-      const { status, body } = await get(`/api/hotspots?res=${res}&from=${FROM}&to=${TO}`);
-      expect(status, JSON.stringify(body.error)).toBe(200);
-      const units = new Set<string>(body.cells.map((c: any) => c.h3));
-      const inside = incidents.filter((i) => i.inside);
-      const homeless = inside.filter((i) => !units.has(latLngToCell(i.lat, i.lon, res)));
-      expect(homeless).toEqual([]);
-      const by = tally(inside, (i) => latLngToCell(i.lat, i.lon, res));
-      expect(body.cells.map((c: any) => c.count)).toEqual(body.cells.map((c: any) => by.get(c.h3) ?? 0));
-      expect(body.meta.outside_study_area.count).toBe(incidents.length - inside.length);
-      expect(body.meta.total.count).toBe(inside.length);
-      const partial = body.cells.filter((c: any) => c.partial).length;
-      expect(body.meta.partial_cells).toBe(partial);
-      expect(body.meta.neighbourhood.study_area).toContain(`${partial} cut by the boundary`);
-      console.log(`${borough.name}: res ${res}: ${units.size} cells overlapping the wards, ${partial} partial; ${inside.length} incidents inside, ${body.meta.outside_study_area.count} outside`);
-    });
+    it.each(RESOLUTIONS)(
+      'res %i: every incident inside a ward is in a unit, with the right count; only incidents in no ward are outside',
+      async (res) => {
+        const { status, body } = await get(`/api/hotspots?res=${res}&from=${FROM}&to=${TO}`);
+        expect(status, JSON.stringify(body.error)).toBe(200);
+        const units = new Set<string>(body.cells.map((c: any) => c.h3));
+        const inside = incidents.filter((i) => i.inside);
+        const homeless = inside.filter((i) => !units.has(latLngToCell(i.lat, i.lon, res)));
+        expect(homeless).toEqual([]);
+        const by = tally(inside, (i) => latLngToCell(i.lat, i.lon, res));
+        expect(body.cells.map((c: any) => c.count)).toEqual(body.cells.map((c: any) => by.get(c.h3) ?? 0));
+        expect(body.meta.outside_study_area.count).toBe(incidents.length - inside.length);
+        expect(body.meta.total.count).toBe(inside.length);
+        const partial = body.cells.filter((c: any) => c.partial).length;
+        expect(body.meta.partial_cells).toBe(partial);
+        expect(body.meta.neighbourhood.study_area).toContain(`${partial} cut by the boundary`);
+        console.log(
+          `${borough.name}: res ${res}: ${units.size} cells overlapping the wards, ${partial} partial; ${inside.length} incidents inside, ${body.meta.outside_study_area.count} outside`,
+        );
+      },
+    );
 
-    it.each(RESOLUTIONS)('res %i: every cell meets the wards\' union; partial cells cross its boundary, the others lie within it (PostGIS)', async (res) => {
-      const { body } = await get(`/api/hotspots?res=${res}&from=${FROM}&to=${TO}`);
-      const cells: Array<{ h3: string; partial: boolean }> = body.cells;
-      const rel = await db.query<{ h3: string; meets: boolean; within: boolean; on_boundary: boolean }>(cellRelationsSql, ['ward', cells.map((c) => c.h3), cells.map((c) => hexagon(c.h3))]);
-      const of = new Map(rel.map((r) => [r.h3, r]));
-      expect(rel).toHaveLength(cells.length);
-      const wrong = cells.filter((c) => {
-        const r = of.get(c.h3)!;
-        return !r.meets || (c.partial ? !r.on_boundary || r.within : !r.within);
-      });
-      expect(wrong).toEqual([]);
-      expect(cells.some((c) => c.partial)).toBe(true);
-      expect(cells.some((c) => !c.partial)).toBe(true);
-    });
+    it.each(RESOLUTIONS)(
+      "res %i: every cell meets the wards' union; partial cells cross its boundary, the others lie within it (PostGIS)",
+      async (res) => {
+        const { body } = await get(`/api/hotspots?res=${res}&from=${FROM}&to=${TO}`);
+        const cells: Array<{ h3: string; partial: boolean }> = body.cells;
+        const rel = await db.query<{ h3: string; meets: boolean; within: boolean; on_boundary: boolean }>(cellRelationsSql, [
+          'ward',
+          cells.map((c) => c.h3),
+          cells.map((c) => hexagon(c.h3)),
+        ]);
+        const of = new Map(rel.map((r) => [r.h3, r]));
+        expect(rel).toHaveLength(cells.length);
+        const wrong = cells.filter((c) => {
+          const r = of.get(c.h3)!;
+          return !r.meets || (c.partial ? !r.on_boundary || r.within : !r.within);
+        });
+        expect(wrong).toEqual([]);
+        expect(cells.some((c) => c.partial)).toBe(true);
+        expect(cells.some((c) => !c.partial)).toBe(true);
+      },
+    );
 
     it('the unit cache: concurrent first requests share one build; a failed build is not kept', async () => {
       // A counting (and once failing) view of the database: each build reads the ward polygons once.
       let builds = 0;
       let failures = 1;
       const view: Queryable = Object.assign(Object.create(db) as Db, {
-        query: async <T,>(sql: string, params?: unknown[]) => {
+        query: async <T>(sql: string, params?: unknown[]) => {
           if (sql.includes('ST_AsGeoJSON(geom)')) {
             builds++;
             if (failures-- > 0) throw new Error('polygons unavailable');

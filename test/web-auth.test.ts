@@ -28,8 +28,13 @@ const row = (code: string, count: number | null): AreaStat => ({
 describe('roles', () => {
   const as = (role: Role) => ({ capabilities: capabilitiesOf(role) }); // what GET /api/session sends
   it('offers incident points to analysts and officers only, imports and incident exports to analysts, admin pages to admins', () => {
-    expect((['admin', 'analyst', 'officer', 'partner'] as const).filter((role) => can(as(role), 'records.read'))).toEqual(['analyst', 'officer']);
-    expect(can(as('analyst'), 'imports.write') && !can(as('officer'), 'imports.write') && !can(as('admin'), 'imports.write')).toBe(true);
+    expect((['admin', 'analyst', 'officer', 'partner'] as const).filter((role) => can(as(role), 'records.read'))).toEqual([
+      'analyst',
+      'officer',
+    ]);
+    expect(
+      can(as('analyst'), 'imports.write') && !can(as('officer'), 'imports.write') && !can(as('admin'), 'imports.write'),
+    ).toBe(true);
     expect(can(as('analyst'), 'records.export') && !can(as('officer'), 'records.export')).toBe(true);
     expect(can(as('admin'), 'admin') && !can(as('analyst'), 'admin')).toBe(true);
     expect(seesWithheld(as('partner')) && !seesWithheld(as('admin'))).toBe(true);
@@ -97,9 +102,13 @@ describe('pages and helpers', () => {
   it('parses ward codes, attachment names and export filters', () => {
     expect(parseAreaCodes('E05013714, E05013715\nE05013714')).toEqual(['E05013714', 'E05013715']);
     expect(parseAreaCodes('  ')).toBeNull();
-    expect(attachmentName('attachment; filename="ward-2017-07-01-2018-07-01.csv"', 'x.csv')).toBe('ward-2017-07-01-2018-07-01.csv');
+    expect(attachmentName('attachment; filename="ward-2017-07-01-2018-07-01.csv"', 'x.csv')).toBe(
+      'ward-2017-07-01-2018-07-01.csv',
+    );
     expect(attachmentName(null, 'x.csv')).toBe('x.csv');
-    expect(exportFilters({ from: '2018-01', to: '2018-07', categories: ['robbery', 'burglary'] }, { level: 'ward', bbox: undefined })).toEqual({
+    expect(
+      exportFilters({ from: '2018-01', to: '2018-07', categories: ['robbery', 'burglary'] }, { level: 'ward', bbox: undefined }),
+    ).toEqual({
       from: '2018-01',
       to: '2018-07',
       category: 'robbery,burglary',

@@ -3,19 +3,37 @@
 // (never 0, never "withheld" for analysts); series gaps kept apart from zeros and from withheld months.
 import { describe, expect, it } from 'vitest';
 import type { AreaStats, CoverageMonth, CoverageReport } from '../contract/aggregates';
-import { areaCoverage, areaNoDataLabel, combineStatus, comparisonCoverage, coverageStrip, windowStatus } from '../web/src/lib/coverage';
+import {
+  areaCoverage,
+  areaNoDataLabel,
+  combineStatus,
+  comparisonCoverage,
+  coverageStrip,
+  windowStatus,
+} from '../web/src/lib/coverage';
 import { fillMonths, gapRuns, sparklineCoords, lineRuns, sumWindow, windowGap } from '../web/src/lib/series';
 import { formatFigure, NO_DATA } from '../web/src/lib/format';
 import { monthRange } from '../web/src/lib/months';
 
 /** A category covered (full) for [from, to) as the API gives it: one source, `rows` a month. */
-function category(slug: string, label: string, from: string, to: string, ruler: string[], rows = 100, dataset = 'police.uk street'): CoverageReport['categories'][number] {
+function category(
+  slug: string,
+  label: string,
+  from: string,
+  to: string,
+  ruler: string[],
+  rows = 100,
+  dataset = 'police.uk street',
+): CoverageReport['categories'][number] {
   const covered = new Set(monthRange(from, to));
   return {
     slug,
     label,
-    months: ruler.map((month): CoverageMonth =>
-      covered.has(month) ? { month, covered: 'full', covered_days: 31, rows, sources: [{ dataset, rows }] } : { month, covered: 'none', rows: null, sources: [] },
+    months: ruler.map(
+      (month): CoverageMonth =>
+        covered.has(month)
+          ? { month, covered: 'full', covered_days: 31, rows, sources: [{ dataset, rows }] }
+          : { month, covered: 'none', rows: null, sources: [] },
     ),
   };
 }
@@ -28,7 +46,16 @@ function burglaryReport(): CoverageReport {
     first_month: '2022-03',
     last_month: '2025-02',
     categories: [category('burglary', 'Burglary', '2022-03', '2025-03', ruler, 170)],
-    datasets: [{ dataset: 'police.uk street', first_month: '2022-03', last_month: '2025-02', categories: ['burglary'], published_for: [], points: true }],
+    datasets: [
+      {
+        dataset: 'police.uk street',
+        first_month: '2022-03',
+        last_month: '2025-02',
+        categories: ['burglary'],
+        published_for: [],
+        points: true,
+      },
+    ],
     rule: 'A month is covered for a category when …',
     notes: [],
   };
@@ -36,7 +63,11 @@ function burglaryReport(): CoverageReport {
 
 describe('coverage strip from GET /api/coverage', () => {
   it('shows the gap before the data when the previous period reaches back past it', () => {
-    const m = coverageStrip(burglaryReport(), { categories: ['burglary'], period: { from: '2022-03', to: '2022-07' }, previous: { from: '2021-11', to: '2022-03' } });
+    const m = coverageStrip(burglaryReport(), {
+      categories: ['burglary'],
+      period: { from: '2022-03', to: '2022-07' },
+      previous: { from: '2021-11', to: '2022-03' },
+    });
     // The ruler starts at the previous period, not at the data.
     expect(m.months[0].month).toBe('2021-11');
     expect(m.months.at(-1)!.month).toBe('2025-02');
@@ -64,13 +95,18 @@ describe('coverage strip from GET /api/coverage', () => {
       months: ruler,
       first_month: '2022-01',
       last_month: '2022-06',
-      categories: [category('burglary', 'Burglary', '2022-01', '2022-07', ruler), category('robbery', 'Robbery', '2022-01', '2022-07', ruler, 20, 'force feed')],
+      categories: [
+        category('burglary', 'Burglary', '2022-01', '2022-07', ruler),
+        category('robbery', 'Robbery', '2022-01', '2022-07', ruler, 20, 'force feed'),
+      ],
     };
     // A hole in robbery (2022-03) inside the data: a gap the summary names.
     report.categories[1].months[2] = { month: '2022-03', covered: 'none', rows: null, sources: [] };
     const both = coverageStrip(report, { categories: null, period: { from: '2022-01', to: '2022-07' } });
     expect(both.months.map((x) => x.status)).toEqual(['full', 'full', 'partial', 'full', 'full', 'full']);
-    expect(both.months[2].title).toBe('Mar 2022: partly covered · Burglary covered, Robbery no data · source: police.uk street (100 rows)');
+    expect(both.months[2].title).toBe(
+      'Mar 2022: partly covered · Burglary covered, Robbery no data · source: police.uk street (100 rows)',
+    );
     expect(both.months[0].title).toContain('sources: police.uk street (100 rows), force feed (20 rows)');
     expect(both.period?.status).toBe('partial');
     expect(both.summary).toBe('Data Jan 2022 – Jun 2022 · partly covered Mar 2022 · period: partly covered.');
@@ -78,12 +114,22 @@ describe('coverage strip from GET /api/coverage', () => {
     expect(robbery.months[2].status).toBe('none');
     expect(robbery.summary).toContain('gaps Mar 2022');
     // A category the report does not hold is never covered.
-    expect(coverageStrip(report, { categories: ['arson'], period: { from: '2022-01', to: '2022-03' } }).months.every((x) => x.status === 'none')).toBe(true);
+    expect(
+      coverageStrip(report, { categories: ['arson'], period: { from: '2022-01', to: '2022-03' } }).months.every(
+        (x) => x.status === 'none',
+      ),
+    ).toBe(true);
   });
 
   it('gives a part-month its days, takes YYYY-MM-DD bounds and leaves partners without row counts', () => {
     const report = burglaryReport();
-    report.categories[0].months[0] = { month: '2022-03', covered: 'partial', covered_days: 12, rows: null, sources: [{ dataset: 'force feed', rows: null }] };
+    report.categories[0].months[0] = {
+      month: '2022-03',
+      covered: 'partial',
+      covered_days: 12,
+      rows: null,
+      sources: [{ dataset: 'force feed', rows: null }],
+    };
     const m = coverageStrip(report, { categories: ['burglary'], period: { from: '2022-03-20', to: '2022-04-15' } });
     expect(m.period).toEqual({ start: 0, length: 2, status: 'partial' });
     expect(m.months[0].title).toBe('Mar 2022: partly covered · 12 days of the month · source: force feed');
@@ -94,15 +140,30 @@ describe('coverage strip from GET /api/coverage', () => {
     expect(short.ticks.map((t) => t.label)).toEqual(['2022', '2023', '2024', '2025']);
     expect(short.ticks[0].index).toBe(0);
     const ruler = monthRange('2010-01', '2025-01');
-    const long = coverageStrip({ ...burglaryReport(), months: ruler, first_month: '2010-01', last_month: '2024-12', categories: [category('burglary', 'Burglary', '2010-01', '2025-01', ruler)] }, { categories: null, period: null });
+    const long = coverageStrip(
+      {
+        ...burglaryReport(),
+        months: ruler,
+        first_month: '2010-01',
+        last_month: '2024-12',
+        categories: [category('burglary', 'Burglary', '2010-01', '2025-01', ruler)],
+      },
+      { categories: null, period: null },
+    );
     expect(long.ticks.map((t) => t.label)).toEqual(['’10', '’12', '’14', '’16', '’18', '’20', '’22', '’24']);
   });
 
   it('is empty (and says so) with no data and no period', () => {
-    const m = coverageStrip({ months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '', notes: [] }, { categories: null, period: null });
+    const m = coverageStrip(
+      { months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '', notes: [] },
+      { categories: null, period: null },
+    );
     expect(m.months).toEqual([]);
     expect(m.summary).toBe('No data is loaded.');
-    const p = coverageStrip({ months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '', notes: [] }, { categories: null, period: { from: '2022-01', to: '2022-03' } });
+    const p = coverageStrip(
+      { months: [], first_month: null, last_month: null, categories: [], datasets: [], rule: '', notes: [] },
+      { categories: null, period: { from: '2022-01', to: '2022-03' } },
+    );
     expect(p.months.map((x) => x.status)).toEqual(['none', 'none']);
     expect(p.summary).toBe('No data is loaded for these categories.');
   });
@@ -121,14 +182,22 @@ describe('window and comparison coverage', () => {
     expect(windowStatus(report, ['burglary'], { from: '2022-03', to: '2022-07' })).toBe('full');
     expect(windowStatus(report, ['burglary'], { from: '2022-01', to: '2022-05' })).toBe('partial');
     expect(windowStatus(report, ['burglary'], { from: '2021-11-01', to: '2022-03-01' })).toBe('none');
-    const c = comparisonCoverage(report, null, { from: '2022-03-01', to: '2022-07-01' }, { from: '2021-11-01', to: '2022-03-01' });
+    const c = comparisonCoverage(
+      report,
+      null,
+      { from: '2022-03-01', to: '2022-07-01' },
+      { from: '2021-11-01', to: '2022-03-01' },
+    );
     expect([c.current, c.previous, c.previousOf('burglary'), c.currentOf('burglary')]).toEqual(['full', 'none', 'none', 'full']);
     // All categories: a category with data in neither window is out of scope, not a gap.
     const ruler = report.months;
     const withOld = { ...report, categories: [...report.categories, category('arson', 'Arson', '2024-01', '2024-03', ruler)] };
     const later = comparisonCoverage(withOld, null, { from: '2022-07', to: '2022-11' }, { from: '2022-03', to: '2022-07' });
     expect([later.current, later.previous]).toEqual(['full', 'full']);
-    expect(comparisonCoverage(withOld, ['burglary', 'arson'], { from: '2022-07', to: '2022-11' }, { from: '2022-03', to: '2022-07' }).previous).toBe('partial');
+    expect(
+      comparisonCoverage(withOld, ['burglary', 'arson'], { from: '2022-07', to: '2022-11' }, { from: '2022-03', to: '2022-07' })
+        .previous,
+    ).toBe('partial');
   });
 });
 
@@ -143,17 +212,43 @@ describe('stats/areas figures without data', () => {
     areas,
     total: 10,
     outside_study_area: 0,
-    coverage: { current: null as never, previous: null as never, count_reason: null, count_note: null, previous_reason: null, rule: 'r', ...coverage },
+    coverage: {
+      current: null as never,
+      previous: null as never,
+      count_reason: null,
+      count_note: null,
+      previous_reason: null,
+      rule: 'r',
+      ...coverage,
+    },
     population: null as never,
   });
-  const ward = (count: number | null, previous: number | null, extra: object = {}) => ({ code: 'E1', name: 'A', count, population: 1000, population_rule: null, rate_per_1000: count, previous_count: previous, change: count !== null && previous !== null ? count - previous : null, ...extra });
+  const ward = (count: number | null, previous: number | null, extra: object = {}) => ({
+    code: 'E1',
+    name: 'A',
+    count,
+    population: 1000,
+    population_rule: null,
+    rate_per_1000: count,
+    previous_count: previous,
+    change: count !== null && previous !== null ? count - previous : null,
+    ...extra,
+  });
 
   it('says no previous data from previous_reason, and no data at all from count_reason', () => {
-    const prevGap = base({ previous_reason: 'no data for the previous period: no data for burglary 2021-11..2022-02' }, [ward(208, null)]);
+    const prevGap = base({ previous_reason: 'no data for the previous period: no data for burglary 2021-11..2022-02' }, [
+      ward(208, null),
+    ]);
     expect(areaCoverage(prevGap)).toEqual({ noCurrent: false, noPrevious: true, notes: [] });
     const part = base({ count_note: 'counts cover only part of the period (no data for burglary 2022-01)' }, [ward(5, 3)]);
     expect(areaCoverage(part).notes).toEqual(['Counts cover only part of the period (no data for burglary 2022-01).']);
-    const none = base({ count_reason: 'no data for the period: no data for burglary 2016-01..2016-04', previous_reason: 'no data for the previous period: x' }, [ward(null, null)]);
+    const none = base(
+      {
+        count_reason: 'no data for the period: no data for burglary 2016-01..2016-04',
+        previous_reason: 'no data for the previous period: x',
+      },
+      [ward(null, null)],
+    );
     expect(areaCoverage(none).noCurrent).toBe(true);
     expect(areaNoDataLabel(none, 'count', false)).toBe('No data for this period');
     expect(areaNoDataLabel(none, 'count', true)).toBe('No data for this period');
@@ -210,7 +305,13 @@ describe('series gaps', () => {
 
   it('breaks the sparkline at gaps instead of drawing them as 0', () => {
     const months = fillMonths(api, '2021-11', '2022-07');
-    const runs = lineRuns(sparklineCoords(months.map((m) => m.count), 100, 20));
+    const runs = lineRuns(
+      sparklineCoords(
+        months.map((m) => m.count),
+        100,
+        20,
+      ),
+    );
     expect(runs.map((r) => r.length)).toEqual([2, 1]);
   });
 });

@@ -69,18 +69,48 @@ describe.skipIf(!fs.existsSync(WARDS))('area preparation on the Lewisham wards',
 });
 
 describe('sortAreaStats', () => {
-  const rows = [stat('a', 'Brockley', 458, 3.1, -51), stat('b', 'Deptford', 760, null, 70), stat('c', 'Evelyn', 317, 1.2, null), stat('d', 'Abbey', 458, 5, 0)];
+  const rows = [
+    stat('a', 'Brockley', 458, 3.1, -51),
+    stat('b', 'Deptford', 760, null, 70),
+    stat('c', 'Evelyn', 317, 1.2, null),
+    stat('d', 'Abbey', 458, 5, 0),
+  ];
   it('sorts by count descending, ties by name', () => {
-    expect(sortAreaStats(rows, { key: 'count', dir: 'desc' }).map((r) => r.name)).toEqual(['Deptford', 'Abbey', 'Brockley', 'Evelyn']);
+    expect(sortAreaStats(rows, { key: 'count', dir: 'desc' }).map((r) => r.name)).toEqual([
+      'Deptford',
+      'Abbey',
+      'Brockley',
+      'Evelyn',
+    ]);
   });
   it('puts missing values last in either direction', () => {
-    expect(sortAreaStats(rows, { key: 'rate', dir: 'desc' }).map((r) => r.name)).toEqual(['Abbey', 'Brockley', 'Evelyn', 'Deptford']);
-    expect(sortAreaStats(rows, { key: 'rate', dir: 'asc' }).map((r) => r.name)).toEqual(['Evelyn', 'Brockley', 'Abbey', 'Deptford']);
-    expect(sortAreaStats(rows, { key: 'change', dir: 'asc' }).map((r) => r.name)).toEqual(['Brockley', 'Abbey', 'Deptford', 'Evelyn']);
+    expect(sortAreaStats(rows, { key: 'rate', dir: 'desc' }).map((r) => r.name)).toEqual([
+      'Abbey',
+      'Brockley',
+      'Evelyn',
+      'Deptford',
+    ]);
+    expect(sortAreaStats(rows, { key: 'rate', dir: 'asc' }).map((r) => r.name)).toEqual([
+      'Evelyn',
+      'Brockley',
+      'Abbey',
+      'Deptford',
+    ]);
+    expect(sortAreaStats(rows, { key: 'change', dir: 'asc' }).map((r) => r.name)).toEqual([
+      'Brockley',
+      'Abbey',
+      'Deptford',
+      'Evelyn',
+    ]);
   });
   it('sorts names alphabetically and does not mutate its input', () => {
     const before = rows.map((r) => r.code);
-    expect(sortAreaStats(rows, { key: 'name', dir: 'asc' }).map((r) => r.name)).toEqual(['Abbey', 'Brockley', 'Deptford', 'Evelyn']);
+    expect(sortAreaStats(rows, { key: 'name', dir: 'asc' }).map((r) => r.name)).toEqual([
+      'Abbey',
+      'Brockley',
+      'Deptford',
+      'Evelyn',
+    ]);
     expect(rows.map((r) => r.code)).toEqual(before);
   });
 });
@@ -128,7 +158,13 @@ describe('incident popup', () => {
     expect(p.notes.join(' ')).toContain('Location snapped to nearby street point (police.uk anonymisation)');
   });
   it('shows date and time for exact local records', () => {
-    const p = incidentPopup({ ...base, occurred_at: '2024-03-05T21:40:00Z', time_precision: 'minute', location_precision: 'exact', outcome: null });
+    const p = incidentPopup({
+      ...base,
+      occurred_at: '2024-03-05T21:40:00Z',
+      time_precision: 'minute',
+      location_precision: 'exact',
+      outcome: null,
+    });
     expect(p.rows[0]).toEqual({ label: 'When', value: '5 Mar 2024, 21:40' });
     expect(p.notes).toEqual(['Exact location as recorded.']);
     expect(p.rows.map((r) => r.label)).not.toContain('Outcome');
@@ -143,8 +179,12 @@ describe('small formatting and request helpers', () => {
     expect(formatChange(change(5, null))).toBe('—');
   });
   it('builds query strings without empty values', () => {
-    expect(queryString({ level: 'ward', from: '2017-07', to: undefined, category: ['robbery', 'violent-crime'], x: [] })).toBe('?level=ward&from=2017-07&category=robbery%2Cviolent-crime');
+    expect(queryString({ level: 'ward', from: '2017-07', to: undefined, category: ['robbery', 'violent-crime'], x: [] })).toBe(
+      '?level=ward&from=2017-07&category=robbery%2Cviolent-crime',
+    );
     expect(queryString({})).toBe('');
-    expect(importUrl('wards 2022.geojson', { kind: 'boundaries', level: 'ward' })).toBe('/api/imports?kind=boundaries&level=ward&filename=wards+2022.geojson');
+    expect(importUrl('wards 2022.geojson', { kind: 'boundaries', level: 'ward' })).toBe(
+      '/api/imports?kind=boundaries&level=ward&filename=wards+2022.geojson',
+    );
   });
 });

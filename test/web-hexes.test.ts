@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
-import { bboxContains, cellsToFeatureCollection, hexResolutionForZoom, needsRefetch, padBbox } from '../web/src/map/prepare/hexes';
+import {
+  bboxContains,
+  cellsToFeatureCollection,
+  hexResolutionForZoom,
+  needsRefetch,
+  padBbox,
+} from '../web/src/map/prepare/hexes';
 
 describe('cellsToFeatureCollection', () => {
   // A cell over Lewisham town centre.

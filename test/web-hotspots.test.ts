@@ -4,7 +4,13 @@
 // playback scale, change classes, legend statements, period labels, chart geometry and the hotspot URL
 // keys (round trip through the map page's URL).
 import { describe, expect, it } from 'vitest';
-import { expression, featureFilter, latest, validateStyleMin as validate, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import {
+  expression,
+  featureFilter,
+  latest,
+  validateStyleMin as validate,
+  type StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
 import { fallbackStyle } from '../web/src/map/base-style';
 import {
   CHANGE_COLOURS,
@@ -49,14 +55,31 @@ const CELL_B = '89194ad0573ffff';
 
 function overlay(h: HotspotLayerParams | undefined): OverlayParams {
   return {
-    areas: { metric: 'count', classes: null, colours: [], showFill: false, showOutlines: true, showLabels: true, dimmed: false, selectedCode: null },
+    areas: {
+      metric: 'count',
+      classes: null,
+      colours: [],
+      showFill: false,
+      showOutlines: true,
+      showLabels: true,
+      dimmed: false,
+      selectedCode: null,
+    },
     hexes: { visible: false, classes: null, colours: [], selectedH3: null },
     incidents: { visible: false },
     hotspots: h,
   };
 }
-const hp = (over: Partial<HotspotLayerParams> = {}): HotspotLayerParams => ({ mode: 'gi', step: null, zScale: null, vs: 'previous', selectedId: null, ...over });
-const style = (p: OverlayParams): StyleSpecification => composeStyle(fallbackStyle(), { ...overlaySources(), ...hotspotSources() }, overlayLayers(p));
+const hp = (over: Partial<HotspotLayerParams> = {}): HotspotLayerParams => ({
+  mode: 'gi',
+  step: null,
+  zScale: null,
+  vs: 'previous',
+  selectedId: null,
+  ...over,
+});
+const style = (p: OverlayParams): StyleSpecification =>
+  composeStyle(fallbackStyle(), { ...overlaySources(), ...hotspotSources() }, overlayLayers(p));
 const layer = (p: HotspotLayerParams, id: string) => overlayLayers(overlay(p)).find((l) => l.id === id) as any;
 
 /** Evaluates a layer's fill-color for a feature's properties, as a CSS hex colour. */
@@ -65,7 +88,10 @@ function fillOf(p: HotspotLayerParams, id: string, properties: Record<string, un
   const e = (expression.createExpression as any)(spec, 'fill-color', latest.paint_fill['fill-color']);
   if (e.result !== 'success') throw new Error(JSON.stringify(e.value));
   const c = e.value.evaluate({ zoom: 12 }, { type: 'Polygon', properties } as any) as { r: number; g: number; b: number };
-  const hex = (v: number) => Math.round(v * 255).toString(16).padStart(2, '0');
+  const hex = (v: number) =>
+    Math.round(v * 255)
+      .toString(16)
+      .padStart(2, '0');
   return `#${hex(c.r)}${hex(c.g)}${hex(c.b)}`;
 }
 
@@ -94,8 +120,14 @@ describe('hotspot layer specs', () => {
     const ids = overlayLayers(overlay(hp({ mode: 'emerging' }))).map((l) => l.id);
     expect(ids.indexOf(HOTSPOT_FILL_LAYER)).toBeGreaterThan(ids.indexOf('sp-hex-selected'));
     expect(ids.indexOf(HOTSPOT_SELECTED_LAYER)).toBeLessThan(ids.indexOf('sp-area-outline'));
-    for (const [mode, id] of [['gi', HOTSPOT_FILL_LAYER], ['emerging', EMERGING_FILL_LAYER], ['change', CHANGE_FILL_LAYER]] as const) {
-      const shown = overlayLayers(overlay(hp({ mode }))).filter((l) => l.id.endsWith('-fill') && (l as any).source === HOTSPOT_SOURCE && l.layout?.visibility === 'visible');
+    for (const [mode, id] of [
+      ['gi', HOTSPOT_FILL_LAYER],
+      ['emerging', EMERGING_FILL_LAYER],
+      ['change', CHANGE_FILL_LAYER],
+    ] as const) {
+      const shown = overlayLayers(overlay(hp({ mode }))).filter(
+        (l) => l.id.endsWith('-fill') && (l as any).source === HOTSPOT_SOURCE && l.layout?.visibility === 'visible',
+      );
       expect(shown.map((l) => l.id)).toEqual([id]);
     }
     expect(overlayLayers(overlay(undefined)).some((l) => (l as any).source === HOTSPOT_SOURCE)).toBe(false);
@@ -105,7 +137,8 @@ describe('hotspot layer specs', () => {
     for (const mode of ['gi', 'emerging', 'change'] as const) {
       const [plain, partial] = [layer(hp({ mode }), HOTSPOT_LINE_LAYER), layer(hp({ mode }), HOTSPOT_PARTIAL_LINE_LAYER)];
       expect([plain.layout.visibility, partial.layout.visibility]).toEqual(['visible', 'visible']);
-      const drawn = (l: any, properties: Record<string, unknown>) => featureFilter(l.filter, 'layers[0].filter').filter({ zoom: 12 }, { type: 3, properties } as any);
+      const drawn = (l: any, properties: Record<string, unknown>) =>
+        featureFilter(l.filter, 'layers[0].filter').filter({ zoom: 12 }, { type: 3, properties } as any);
       for (const props of [{ h3: CELL_A, partial: true }, { h3: CELL_A, partial: false }, { code: 'E05013714' }]) {
         expect([drawn(plain, props), drawn(partial, props)]).toEqual(props.partial ? [false, true] : [true, false]);
       }
@@ -119,21 +152,30 @@ describe('hotspot layer specs', () => {
     expect(fillOf(hp(), HOTSPOT_FILL_LAYER, { class: 'hot_99' })).toBe(HOT_COLD_COLOURS.hot_99);
     expect(fillOf(hp(), HOTSPOT_FILL_LAYER, { class: 'cold_95' })).toBe(HOT_COLD_COLOURS.cold_95);
     expect(fillOf(hp(), HOTSPOT_FILL_LAYER, { class: 'not_significant' })).toBe(HOT_COLD_COLOURS.not_significant);
-    expect(fillOf(hp({ mode: 'emerging' }), EMERGING_FILL_LAYER, { pattern: 'intensifying_hot' })).toBe(EMERGING_COLOURS.intensifying_hot);
+    expect(fillOf(hp({ mode: 'emerging' }), EMERGING_FILL_LAYER, { pattern: 'intensifying_hot' })).toBe(
+      EMERGING_COLOURS.intensifying_hot,
+    );
     expect(fillOf(hp({ mode: 'change' }), CHANGE_FILL_LAYER, { vs_prev: 'up_sig', vs_year: 'down' })).toBe(CHANGE_COLOURS.up_sig);
-    expect(fillOf(hp({ mode: 'change', vs: 'year_ago' }), CHANGE_FILL_LAYER, { vs_prev: 'up_sig', vs_year: 'down' })).toBe(CHANGE_COLOURS.down);
+    expect(fillOf(hp({ mode: 'change', vs: 'year_ago' }), CHANGE_FILL_LAYER, { vs_prev: 'up_sig', vs_year: 'down' })).toBe(
+      CHANGE_COLOURS.down,
+    );
     expect(fillOf(hp({ mode: 'change' }), CHANGE_FILL_LAYER, { vs_prev: 'withheld' })).toBe(CHANGE_COLOURS.withheld);
   });
 
   it('playback: a z keeps its colour in every period (fixed scale); partners by the period class', () => {
     const scale: [number, number] = [-5, 5];
     const props = { z0: 5, z1: 2.5, z4: 5, c0: 'hot_99', c4: 'cold_90' };
-    const at = (step: number, p: Record<string, unknown> = props) => fillOf(hp({ mode: 'emerging', step, zScale: scale }), EMERGING_FILL_LAYER, p);
+    const at = (step: number, p: Record<string, unknown> = props) =>
+      fillOf(hp({ mode: 'emerging', step, zScale: scale }), EMERGING_FILL_LAYER, p);
     expect(at(0)).toBe(HOT_COLD_COLOURS.hot_99); // +max -> the darkest red
     expect(at(4)).toBe(at(0)); // same z in another period: same colour
     expect(at(1)).not.toBe(at(0));
     expect(at(2, {})).toBe('#f7f7f7'); // no z (undefined unit) -> neutral
-    expect(layer(hp({ mode: 'emerging', step: 4, zScale: scale }), EMERGING_FILL_LAYER).paint['fill-color']).toContainEqual(['to-number', ['get', 'z4'], 0]);
+    expect(layer(hp({ mode: 'emerging', step: 4, zScale: scale }), EMERGING_FILL_LAYER).paint['fill-color']).toContainEqual([
+      'to-number',
+      ['get', 'z4'],
+      0,
+    ]);
     const partner = (step: number) => fillOf(hp({ mode: 'emerging', step }), EMERGING_FILL_LAYER, props);
     expect(partner(0)).toBe(HOT_COLD_COLOURS.hot_99);
     expect(partner(4)).toBe(HOT_COLD_COLOURS.cold_90);
@@ -147,7 +189,17 @@ const AREAS: AreaCollection = {
       type: 'Feature',
       id: 1,
       properties: { code: 'E05013714', name: 'Bellingham', population: null, population_source: null },
-      geometry: { type: 'Polygon', coordinates: [[[-0.03, 51.43], [-0.01, 51.43], [-0.01, 51.44], [-0.03, 51.43]]] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [-0.03, 51.43],
+            [-0.01, 51.43],
+            [-0.01, 51.44],
+            [-0.03, 51.43],
+          ],
+        ],
+      },
     },
   ],
 };
@@ -163,19 +215,45 @@ describe('preparing hotspot rows', () => {
     const fc = hotspotFeatures(giRows, areaGeometries(null));
     expect(fc.features).toHaveLength(2); // the invalid id is skipped
     const [a, b] = fc.features;
-    expect(a.properties).toEqual({ id: CELL_A, h3: CELL_A, partial: true, class: 'hot_95', count: 12, value: 12, gi_z: 3.1, suppressed: false });
+    expect(a.properties).toEqual({
+      id: CELL_A,
+      h3: CELL_A,
+      partial: true,
+      class: 'hot_95',
+      count: 12,
+      value: 12,
+      gi_z: 3.1,
+      suppressed: false,
+    });
     const ring = (a.geometry as any).coordinates[0];
     expect(ring).toHaveLength(7);
     expect(ring[0]).toEqual(ring[6]);
     expect(ring[0][0]).toBeLessThan(0); // longitude first (Lewisham)
-    expect(b.properties).toEqual({ id: CELL_B, h3: CELL_B, partial: false, class: 'not_significant', count: null, value: null, suppressed: true });
+    expect(b.properties).toEqual({
+      id: CELL_B,
+      h3: CELL_B,
+      partial: false,
+      class: 'not_significant',
+      count: null,
+      value: null,
+      suppressed: true,
+    });
     expect(partialCount(giRows)).toBe(1);
   });
 
   it('areas take their polygons from the boundaries by code; unknown codes are left out', () => {
     const fc = hotspotFeatures(
       [
-        { code: 'E05013714', name: 'Bellingham', count: 40, value: 40, gi_z: -2, p: 0.04, p_adjusted: 0.2, class: 'not_significant' },
+        {
+          code: 'E05013714',
+          name: 'Bellingham',
+          count: 40,
+          value: 40,
+          gi_z: -2,
+          p: 0.04,
+          p_adjusted: 0.2,
+          class: 'not_significant',
+        },
         { code: 'E0XXXXXXX', name: 'Nowhere', count: 1, value: 1, gi_z: 0, p: 1, p_adjusted: 1, class: 'not_significant' },
       ],
       areaGeometries(AREAS),
@@ -197,7 +275,15 @@ describe('preparing hotspot rows', () => {
       class: ['not_significant', 'not_significant', 'not_significant', 'hot_99'],
     };
     const [f] = emergingFeatures([row], new Map()).features;
-    expect(f.properties).toMatchObject({ pattern: 'new_hot', final_class: 'hot_99', c0: 'not_significant', c3: 'hot_99', z0: 0.1, z1: -0.5, z3: 3 });
+    expect(f.properties).toMatchObject({
+      pattern: 'new_hot',
+      final_class: 'hot_99',
+      c0: 'not_significant',
+      c3: 'hot_99',
+      z0: 0.1,
+      z1: -0.5,
+      z3: 3,
+    });
     expect(f.properties).not.toHaveProperty('z2');
     const [p] = emergingFeatures([{ ...row, z: null }], new Map()).features;
     expect(Object.keys(p.properties!).filter((k) => /^z\d/.test(k))).toEqual([]);
@@ -211,8 +297,33 @@ describe('preparing hotspot rows', () => {
     expect(changeClass({ p: 1, rate_ratio: 1, direction: 'none' }, false)).toBe('none');
     expect(changeClass(null, true)).toBe('withheld');
     const rows: ChangeRow[] = [
-      { h3: CELL_A, current: 10, previous: 2, year_ago: 9, change: 8, change_year: 1, value: 10, value_previous: 2, value_year_ago: 9, vs_previous: { p: 0.03, rate_ratio: 5, direction: 'up' }, vs_year_ago: { p: 0.8, rate_ratio: 1.1, direction: 'up' } },
-      { h3: CELL_B, current: null, previous: 7, year_ago: null, change: null, change_year: null, value: null, value_previous: 7, value_year_ago: null, vs_previous: null, vs_year_ago: null, suppressed: { current: true, previous: false, year_ago: true } },
+      {
+        h3: CELL_A,
+        current: 10,
+        previous: 2,
+        year_ago: 9,
+        change: 8,
+        change_year: 1,
+        value: 10,
+        value_previous: 2,
+        value_year_ago: 9,
+        vs_previous: { p: 0.03, rate_ratio: 5, direction: 'up' },
+        vs_year_ago: { p: 0.8, rate_ratio: 1.1, direction: 'up' },
+      },
+      {
+        h3: CELL_B,
+        current: null,
+        previous: 7,
+        year_ago: null,
+        change: null,
+        change_year: null,
+        value: null,
+        value_previous: 7,
+        value_year_ago: null,
+        vs_previous: null,
+        vs_year_ago: null,
+        suppressed: { current: true, previous: false, year_ago: true },
+      },
     ];
     const fc = changeFeatures(rows, new Map());
     expect(fc.features.map((f) => [f.properties!.vs_prev, f.properties!.vs_year])).toEqual([
@@ -242,13 +353,22 @@ describe('preparing hotspot rows', () => {
       'Correction: false discovery rate (Benjamini–Hochberg)',
       'Harm scheme: ONS Crime Severity Score (ons-css 2024)',
     ]);
-    const study = 'H3 res 8 cells overlapping a ward polygon (78); 49 cut by the boundary of the wards\' union are marked partial';
-    expect(methodStatement({ method: 'Getis-Ord Gi*', neighbourhood: { type: 'k-ring', k: 1, weights: 'binary', self: true, study_area: study }, scheme: { name: 'count', label: 'Count', version: '1', source: '-' } })).toContain(
-      `Study area: ${study}`,
-    );
-    expect(methodStatement({ method: 'Getis-Ord Gi*', neighbourhood: { type: 'queen contiguity', weights: 'binary', self: true }, correction: 'holm', scheme: { name: 'count', label: 'Count', version: '1', source: '-' } })[1]).toBe(
-      'Neighbourhood: queen contiguity, binary weights, self included',
-    );
+    const study = "H3 res 8 cells overlapping a ward polygon (78); 49 cut by the boundary of the wards' union are marked partial";
+    expect(
+      methodStatement({
+        method: 'Getis-Ord Gi*',
+        neighbourhood: { type: 'k-ring', k: 1, weights: 'binary', self: true, study_area: study },
+        scheme: { name: 'count', label: 'Count', version: '1', source: '-' },
+      }),
+    ).toContain(`Study area: ${study}`);
+    expect(
+      methodStatement({
+        method: 'Getis-Ord Gi*',
+        neighbourhood: { type: 'queen contiguity', weights: 'binary', self: true },
+        correction: 'holm',
+        scheme: { name: 'count', label: 'Count', version: '1', source: '-' },
+      })[1],
+    ).toBe('Neighbourhood: queen contiguity, binary weights, self included');
   });
 
   it('labels periods by kind', () => {
@@ -284,7 +404,17 @@ describe('hotspot state in the URL', () => {
   it('round-trips every hotspot key through the map page URL and writes nothing at the defaults', () => {
     const url = '/?hs=emerging&hsunit=area&weights=ons-css&k=2&corr=holm&period=month&step=4&vs=year&top=50';
     const v = parseView('/', url.slice(1));
-    expect(v.hotspot).toEqual({ mode: 'emerging', unit: 'area', weights: 'ons-css', k: 2, correction: 'holm', period: 'month', step: 4, vs: 'year_ago', top: 50 });
+    expect(v.hotspot).toEqual({
+      mode: 'emerging',
+      unit: 'area',
+      weights: 'ons-css',
+      k: 2,
+      correction: 'holm',
+      period: 'month',
+      step: 4,
+      vs: 'year_ago',
+      top: 50,
+    });
     expect(parseView('/', formatView(v).slice(1))).toEqual(v);
     expect(formatView(parseView('/', ''))).toBe('/');
     expect(parseView('/', '').hotspot).toEqual(DEFAULT_HOTSPOT_VIEW);

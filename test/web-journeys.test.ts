@@ -68,7 +68,17 @@ const seg = (route_id: number, seq: number, over: Partial<SegmentRow> = {}): Seg
   ...over,
 });
 const line = (coords: number[][]) => ({ type: 'LineString' as const, coordinates: coords as [number, number][] });
-const answer = (rows: SegmentRow[]) => ({ features: rows.map((p) => ({ type: 'Feature' as const, id: `${p.route_id}:${p.seq}`, geometry: line([[p.seq, 0], [p.seq + 1, 0]]), properties: p })) });
+const answer = (rows: SegmentRow[]) => ({
+  features: rows.map((p) => ({
+    type: 'Feature' as const,
+    id: `${p.route_id}:${p.seq}`,
+    geometry: line([
+      [p.seq, 0],
+      [p.seq + 1, 0],
+    ]),
+    properties: p,
+  })),
+});
 
 const META: ExposureMeta = {
   from: '2016-01-01',
@@ -80,7 +90,16 @@ const META: ExposureMeta = {
   term_only: true,
   terms_in_window: 0,
   age_max: 17,
-  weights: { name: 'count', label: 'Count', version: '1', source: '', derived: null, weighs: 'categories', mix: null, categories_without_weight: {} },
+  weights: {
+    name: 'count',
+    label: 'Count',
+    version: '1',
+    source: '',
+    derived: null,
+    weighs: 'categories',
+    mix: null,
+    categories_without_weight: {},
+  },
   rank_by: 'count',
   window_hours: 0,
   rules: {},
@@ -89,7 +108,16 @@ const META: ExposureMeta = {
 
 function params(over: Partial<RouteLayerParams> = {}): RouteLayerParams {
   const classes = exposureClasses([1, 2, 3, 5, 8, 13], 'count');
-  return { classes, colours: exposureColours(classes), corridorWidth: corridorWidth(50, 51.45), selectedRouteId: 3, showGuardians: true, showProposals: true, dimmed: false, ...over };
+  return {
+    classes,
+    colours: exposureColours(classes),
+    corridorWidth: corridorWidth(50, 51.45),
+    selectedRouteId: 3,
+    showGuardians: true,
+    showProposals: true,
+    dimmed: false,
+    ...over,
+  };
 }
 
 function style(p: RouteLayerParams, sites = { showSchools: true, showHubs: true, showLabels: true }): StyleSpecification {
@@ -101,8 +129,17 @@ describe('route and site layer specs', () => {
     ['classes, a selected route', params()],
     ['no classes yet (nothing counted), nothing selected', params({ classes: null, colours: [], selectedRouteId: null })],
     ['drawing: dimmed, guardians and proposals hidden', params({ dimmed: true, showGuardians: false, showProposals: false })],
-    ['a single class', params({ classes: exposureClasses([4, 4], 'count'), colours: exposureColours(exposureClasses([4, 4], 'count')) })],
-    ['harm values (decimals)', params({ classes: exposureClasses([0.5, 1.25, 7.5, 30], 'harm'), colours: exposureColours(exposureClasses([0.5, 1.25, 7.5, 30], 'harm')) })],
+    [
+      'a single class',
+      params({ classes: exposureClasses([4, 4], 'count'), colours: exposureColours(exposureClasses([4, 4], 'count')) }),
+    ],
+    [
+      'harm values (decimals)',
+      params({
+        classes: exposureClasses([0.5, 1.25, 7.5, 30], 'harm'),
+        colours: exposureColours(exposureClasses([0.5, 1.25, 7.5, 30], 'harm')),
+      }),
+    ],
   ];
   it.each(cases)('validates as a full style: %s', (_n, p) => {
     expect(validate(style(p))).toEqual([]);
@@ -122,14 +159,22 @@ describe('route and site layer specs', () => {
     expect(ids.indexOf(ROUTE_CORRIDOR_LAYER)).toBe(0);
     expect(ids.indexOf(SEGMENT_LAYER)).toBeLessThan(ids.indexOf(ROUTE_SELECTED_LAYER));
     expect(ids.indexOf(GUARDIAN_LAYER)).toBeGreaterThan(ids.indexOf(PROPOSAL_LAYER));
-    expect(siteLayers({ showSchools: true, showHubs: true, showLabels: true }).map((l) => l.id)).toEqual([SITE_ICON_LAYER, SITE_LABEL_LAYER]);
+    expect(siteLayers({ showSchools: true, showHubs: true, showLabels: true }).map((l) => l.id)).toEqual([
+      SITE_ICON_LAYER,
+      SITE_LABEL_LAYER,
+    ]);
   });
 
   it('colours segments: 0 grey, positive values by class; withheld in their own dashed layer', () => {
     const p = params();
-    const colour = expression.createExpression(segmentColour(p), 'layers[0].paint.line-color', latest.paint_line['line-color'] as any);
+    const colour = expression.createExpression(
+      segmentColour(p),
+      'layers[0].paint.line-color',
+      latest.paint_line['line-color'] as any,
+    );
     expect(colour.result).toBe('success');
-    const at = (value: number) => (colour as any).value.evaluate({ zoom: 14 }, { properties: { value }, type: 'LineString' }).toString();
+    const at = (value: number) =>
+      (colour as any).value.evaluate({ zoom: 14 }, { properties: { value }, type: 'LineString' }).toString();
     const hex = (h: string) => {
       const n = parseInt(h.slice(1), 16);
       return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},1)`;
@@ -146,7 +191,10 @@ describe('route and site layer specs', () => {
 describe('segment exposure for the map', () => {
   it('takes the ranking measure as the value, withheld (null) apart, with unique ids', () => {
     const fc = segmentCollection(
-      [answer([seg(1, 1, { count: 3, all: 9 }), seg(1, 2, { count: null, suppressed: true })]), answer([seg(2, 1, { count: 0, all: 4 })])],
+      [
+        answer([seg(1, 1, { count: 3, all: 9 }), seg(1, 2, { count: null, suppressed: true })]),
+        answer([seg(2, 1, { count: 0, all: 4 })]),
+      ],
       'count',
     );
     expect(fc.features.map((f) => [f.id, f.properties.value, f.properties.withheld])).toEqual([
@@ -198,10 +246,30 @@ describe('corridor width', () => {
 
 describe('drawing, sites and words', () => {
   it('cleans a drawn line: 7 decimals, repeated vertices dropped, < 2 vertices refused', () => {
-    expect(drawnLine({ type: 'LineString', coordinates: [[-0.012345678, 51.4512345678], [-0.012345678, 51.4512345678], [-0.01, 51.46]] })).toEqual(
-      line([[-0.0123457, 51.4512346], [-0.01, 51.46]]),
+    expect(
+      drawnLine({
+        type: 'LineString',
+        coordinates: [
+          [-0.012345678, 51.4512345678],
+          [-0.012345678, 51.4512345678],
+          [-0.01, 51.46],
+        ],
+      }),
+    ).toEqual(
+      line([
+        [-0.0123457, 51.4512346],
+        [-0.01, 51.46],
+      ]),
     );
-    expect(drawnLine({ type: 'LineString', coordinates: [[0, 51], [0, 51]] })).toBeNull();
+    expect(
+      drawnLine({
+        type: 'LineString',
+        coordinates: [
+          [0, 51],
+          [0, 51],
+        ],
+      }),
+    ).toBeNull();
     expect(drawnLine({ type: 'Polygon', coordinates: [] })).toBeNull();
     expect(drawnLine(null)).toBeNull();
   });
@@ -209,9 +277,24 @@ describe('drawing, sites and words', () => {
   const sites: SiteCollection = {
     type: 'FeatureCollection',
     features: [
-      { type: 'Feature', id: 1, geometry: { type: 'Point', coordinates: [-0.02, 51.45] }, properties: { id: 1, kind: 'school', source_id: '100', name: 'A', attributes: null } },
-      { type: 'Feature', id: 2, geometry: { type: 'Point', coordinates: [-0.01, 51.45] }, properties: { id: 2, kind: 'hub', source_id: 'X', name: 'H', attributes: null } },
-      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [-0.03, 51.45] }, properties: { id: 3, kind: 'school', source_id: '101', name: 'B', attributes: null } },
+      {
+        type: 'Feature',
+        id: 1,
+        geometry: { type: 'Point', coordinates: [-0.02, 51.45] },
+        properties: { id: 1, kind: 'school', source_id: '100', name: 'A', attributes: null },
+      },
+      {
+        type: 'Feature',
+        id: 2,
+        geometry: { type: 'Point', coordinates: [-0.01, 51.45] },
+        properties: { id: 2, kind: 'hub', source_id: 'X', name: 'H', attributes: null },
+      },
+      {
+        type: 'Feature',
+        id: 3,
+        geometry: { type: 'Point', coordinates: [-0.03, 51.45] },
+        properties: { id: 3, kind: 'school', source_id: '101', name: 'B', attributes: null },
+      },
     ],
   };
   it('suggests the nearest school/hub within 400 m of a line end', () => {
@@ -250,7 +333,9 @@ describe('drawing, sites and words', () => {
     const totals = { count: 0, unknown_time: 41, unknown_age: 0, excluded: 0, all: 41, harm: 0 };
     expect(unknownTimeNotice({ totals, meta: META })).toEqual({ unknownTime: 41, nothingCounted: true, offerAll: true });
     expect(unknownTimeNotice({ totals, meta: { ...META, rank_by: 'all' } })?.offerAll).toBe(false);
-    expect(unknownTimeNotice({ totals: { ...totals, unknown_time: null }, meta: META, disclosure: { min_count: 5, rule: '' } })).toEqual({ unknownTime: null, nothingCounted: true, offerAll: false });
+    expect(
+      unknownTimeNotice({ totals: { ...totals, unknown_time: null }, meta: META, disclosure: { min_count: 5, rule: '' } }),
+    ).toEqual({ unknownTime: null, nothingCounted: true, offerAll: false });
     expect(unknownTimeNotice({ totals: { ...totals, unknown_time: 0 }, meta: META })).toBeNull();
   });
 
@@ -271,12 +356,27 @@ describe('the page URL and roles', () => {
   it('round-trips filters, the selected route and the camera; defaults give an empty query', () => {
     expect(formatJourneyView({ filters: DEFAULT_JOURNEY_FILTERS, routeId: null, camera: null })).toBe('');
     const v = {
-      filters: { ...DEFAULT_JOURNEY_FILTERS, from: '2017-01', to: '2018-01', categories: ['robbery', 'theft-from-the-person'], windows: '08:00-09:00', days: 'mon,wed', termOnly: false, ageMax: null, corridor: 75, weights: 'ons-css', rankBy: 'all' as const, top: 20 },
+      filters: {
+        ...DEFAULT_JOURNEY_FILTERS,
+        from: '2017-01',
+        to: '2018-01',
+        categories: ['robbery', 'theft-from-the-person'],
+        windows: '08:00-09:00',
+        days: 'mon,wed',
+        termOnly: false,
+        ageMax: null,
+        corridor: 75,
+        weights: 'ons-css',
+        rankBy: 'all' as const,
+        top: 20,
+      },
       routeId: 12,
       camera: { zoom: 15, lat: 51.45, lng: -0.02 },
     };
     const s = formatJourneyView(v);
-    expect(s).toBe('?from=2017-01&to=2018-01&cat=robbery,theft-from-the-person&windows=08:00-09:00&days=mon,wed&term=all&age=none&corridor=75&weights=ons-css&rank=all&top=20&route=12&at=15.00/51.45000/-0.02000');
+    expect(s).toBe(
+      '?from=2017-01&to=2018-01&cat=robbery,theft-from-the-person&windows=08:00-09:00&days=mon,wed&term=all&age=none&corridor=75&weights=ons-css&rank=all&top=20&route=12&at=15.00/51.45000/-0.02000',
+    );
     expect(parseJourneyView(s)).toEqual(v);
   });
 
@@ -299,16 +399,29 @@ describe('the page URL and roles', () => {
   });
 
   it("passes the server's own query schema (api/journeys/params.ts) for defaults and a changed view", () => {
-    const changed = parseJourneyView('?from=2017-01&to=2018-01&cat=robbery&windows=08:00-09:00&days=mon,wed&term=all&age=none&corridor=75&rank=all&top=20').filters;
+    const changed = parseJourneyView(
+      '?from=2017-01&to=2018-01&cat=robbery&windows=08:00-09:00&days=mon,wed&term=all&age=none&corridor=75&rank=all&top=20',
+    ).filters;
     for (const f of [DEFAULT_JOURNEY_FILTERS, changed]) {
       const r = exposureQuery.safeParse(journeyQuery(f));
       expect(r.error?.issues ?? []).toEqual([]);
     }
-    expect(exposureQuery.parse(journeyQuery(changed))).toMatchObject({ term_only: false, age_max: null, corridor_m: 75, rank_by: 'all', top: 20 });
+    expect(exposureQuery.parse(journeyQuery(changed))).toMatchObject({
+      term_only: false,
+      age_max: null,
+      corridor_m: 75,
+      rank_by: 'all',
+      top: 20,
+    });
   });
 
   it('opens the page for every role; only analysts and officers edit routes', () => {
-    for (const role of ['admin', 'analyst', 'officer', 'partner'] as const) expect(canOpen({ capabilities: capabilitiesOf(role) }, 'journeys')).toBe(true);
-    expect((['admin', 'analyst', 'officer', 'partner'] as const).filter((role) => can({ capabilities: capabilitiesOf(role) }, 'journeys.write'))).toEqual(['analyst', 'officer']);
+    for (const role of ['admin', 'analyst', 'officer', 'partner'] as const)
+      expect(canOpen({ capabilities: capabilitiesOf(role) }, 'journeys')).toBe(true);
+    expect(
+      (['admin', 'analyst', 'officer', 'partner'] as const).filter((role) =>
+        can({ capabilities: capabilitiesOf(role) }, 'journeys.write'),
+      ),
+    ).toEqual(['analyst', 'officer']);
   });
 });

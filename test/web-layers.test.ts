@@ -27,7 +27,9 @@ const counts = [278, 302, 317, 324, 326, 355, 357, 371, 405, 410, 430, 458, 459,
 const areaClasses = classBreaks(counts, 'jenks', 'count')!;
 const hexClasses = classBreaks([1, 2, 3, 5, 8, 13, 40, 41, 90], 'quantile', 'count')!;
 
-function params(over: Partial<{ metric: 'count' | 'rate'; all: boolean; selected: boolean; classes: boolean }> = {}): OverlayParams {
+function params(
+  over: Partial<{ metric: 'count' | 'rate'; all: boolean; selected: boolean; classes: boolean }> = {},
+): OverlayParams {
   const on = over.all ?? true;
   const withClasses = over.classes ?? true;
   return {
@@ -41,7 +43,12 @@ function params(over: Partial<{ metric: 'count' | 'rate'; all: boolean; selected
       dimmed: on,
       selectedCode: over.selected ? 'E05013719' : null,
     },
-    hexes: { visible: on, classes: withClasses ? hexClasses : null, colours: classColours(hexClasses, 'YlOrRd'), selectedH3: over.selected ? '89194ad0577ffff' : null },
+    hexes: {
+      visible: on,
+      classes: withClasses ? hexClasses : null,
+      colours: classColours(hexClasses, 'YlOrRd'),
+      selectedH3: over.selected ? '89194ad0577ffff' : null,
+    },
     incidents: { visible: on },
   };
 }
@@ -90,7 +97,11 @@ describe('overlay layer specs', () => {
     const off = overlayLayers(params({ all: false }));
     expect(off.map((l) => l.id)).toEqual(on.map((l) => l.id));
     expect(off.every((l) => l.layout?.visibility === 'none')).toBe(true);
-    expect(on.filter((l) => l.id !== 'sp-area-selected' && l.id !== 'sp-hex-selected').every((l) => l.layout?.visibility === 'visible')).toBe(true);
+    expect(
+      on
+        .filter((l) => l.id !== 'sp-area-selected' && l.id !== 'sp-hex-selected')
+        .every((l) => l.layout?.visibility === 'visible'),
+    ).toBe(true);
   });
 
   it('keeps the transparent area fill for clicks when only outlines are shown', () => {

@@ -58,7 +58,13 @@ describe('meeting views', () => {
   it('no camera yet: nothing to send; unknown layers, bad windows and levels are dropped', () => {
     expect(viewToMeeting(DEFAULT_VIEW)).toBeNull();
     const v = meetingToView(
-      { center: [0, 51], zoom: 10, layers: ['hexes', 'bogus'], filters: { level: 'x y', hex: 'auto' }, window: { from: '2024-13', to: null } },
+      {
+        center: [0, 51],
+        zoom: 10,
+        layers: ['hexes', 'bogus'],
+        filters: { level: 'x y', hex: 'auto' },
+        window: { from: '2024-13', to: null },
+      },
       DEFAULT_VIEW,
     );
     expect(v.layers).toEqual(['hexes']);
@@ -68,7 +74,7 @@ describe('meeting views', () => {
     expect(v.categories).toEqual([]);
   });
 
-  it('the window sent is the one the presenter\'s map shows; a follower gets it in its URL', () => {
+  it("the window sent is the one the presenter's map shows; a follower gets it in its URL", () => {
     const noWindow = { ...view, from: null, to: null };
     // The URL leaves the window to a default: without the shown window, followers would use their own.
     expect(viewToMeeting(noWindow)!.window).toEqual({ from: null, to: null });
@@ -92,7 +98,13 @@ describe('meeting views', () => {
     const url = formatView({ ...view, page: 'present', since: '2025-01-31', compare: '1m' });
     expect(url.startsWith('/present?since=2025-01-31&compare=1m&')).toBe(true);
     const u = new URL(url, 'http://x');
-    expect(parseView(u.pathname, u.search)).toEqual({ ...view, page: 'present', since: '2025-01-31', compare: '1m', camera: { zoom: 13.25, lat: 51.46131, lng: -0.01192 } });
+    expect(parseView(u.pathname, u.search)).toEqual({
+      ...view,
+      page: 'present',
+      since: '2025-01-31',
+      compare: '1m',
+      camera: { zoom: 13.25, lat: 51.46131, lng: -0.01192 },
+    });
     expect(parseView('/pack', '?since=abc&compare=0d')).toMatchObject({ page: 'pack', since: null, compare: null });
     // The map page itself does not write them.
     expect(formatView({ ...DEFAULT_VIEW, since: '12' })).toBe('/');
@@ -104,15 +116,25 @@ describe('meeting views', () => {
 describe('comparison period and since', () => {
   it('month-precision data compare whole months, and say so', () => {
     expect(chooseCompare([{ precision: 'month', count: 900 }])).toBe('1m');
-    expect(chooseCompare([{ precision: 'day', count: 600 }, { precision: 'month', count: 400 }])).toBe('28d');
+    expect(
+      chooseCompare([
+        { precision: 'day', count: 600 },
+        { precision: 'month', count: 400 },
+      ]),
+    ).toBe('28d');
     expect(chooseCompare([{ precision: 'minute', count: 10 }])).toBe('28d');
     expect(chooseCompare([{ precision: 'month', count: null }])).toBe('1m');
     expect(chooseCompare([])).toBe('28d');
     const p = { from: '2025-01-01', to: '2025-02-01', previous_from: '2024-12-01', previous_to: '2025-01-01', compare: '1m' };
-    expect(comparisonText(p, true)).toBe('Jan 2025 compared with the previous one month, Dec 2024 (police.uk data give only the month, so periods are whole months)');
-    expect(comparisonText({ from: '2025-01-04', to: '2025-02-01', previous_from: '2024-12-07', previous_to: '2025-01-04', compare: '28d' }, false)).toBe(
-      '4 Jan 2025 – 31 Jan 2025 compared with the previous 28 days, 7 Dec 2024 – 3 Jan 2025',
+    expect(comparisonText(p, true)).toBe(
+      'Jan 2025 compared with the previous one month, Dec 2024 (police.uk data give only the month, so periods are whole months)',
     );
+    expect(
+      comparisonText(
+        { from: '2025-01-04', to: '2025-02-01', previous_from: '2024-12-07', previous_to: '2025-01-04', compare: '28d' },
+        false,
+      ),
+    ).toBe('4 Jan 2025 – 31 Jan 2025 compared with the previous 28 days, 7 Dec 2024 – 3 Jan 2025');
     expect(periodLabel('2024-01-01', '2024-07-01')).toBe('Jan 2024 – Jun 2024');
   });
 
@@ -139,7 +161,11 @@ describe('comparison period and since', () => {
     expect(sinceLastMeeting(server, browser, now)).toEqual({ seq: 41, label: 'the meeting of 14 Nov, 10:02', from: 'server' });
     expect(sinceLastMeeting({ ...server, end_seq: 0 }, browser, now)?.seq).toBe(0);
     // No server meeting (none ended yet, or the list failed), or one without an end seq: the browser's record.
-    expect(sinceLastMeeting(null, browser, now)).toEqual({ seq: 9, label: 'the meeting of 7 Nov, 09:30 (BBBBBB, recorded in this browser)', from: 'browser' });
+    expect(sinceLastMeeting(null, browser, now)).toEqual({
+      seq: 9,
+      label: 'the meeting of 7 Nov, 09:30 (BBBBBB, recorded in this browser)',
+      from: 'browser',
+    });
     expect(sinceLastMeeting({ ...server, end_seq: null }, browser, now)?.from).toBe('browser');
     expect(sinceLastMeeting(null, null, now)).toBeNull();
   });
@@ -148,15 +174,25 @@ describe('comparison period and since', () => {
     expect(sinceParam('42')).toBe('42');
     expect(sinceParam('2025-01-31')).toMatch(/^2025-01-3[01]T\d{2}:00:00Z$/);
     expect(sinceParam('yesterday')).toBeUndefined();
-    expect(packParams({ compare: '1m', categories: ['a', 'b'], top: 10, since: undefined })).toEqual({ compare: '1m', category: 'a,b', top: '10' });
+    expect(packParams({ compare: '1m', categories: ['a', 'b'], top: 10, since: undefined })).toEqual({
+      compare: '1m',
+      category: 'a,b',
+      top: '10',
+    });
   });
 });
 
 describe('text and palettes', () => {
   it('toast and change texts; withheld never reads as a number', () => {
-    expect(newIncidentsText({ seq: 5, at: '', batch_id: 12, count: 20, months: ['2025-01', '2025-01'], bbox: null })).toBe('20 new incidents (batch 12, Jan 2025)');
-    expect(newIncidentsText({ seq: 5, at: '', batch_id: 12, count: 1, months: ['2024-12', '2025-01'], bbox: null })).toBe('1 new incident (batch 12, Dec 2024 – Jan 2025)');
-    expect(newIncidentsText({ seq: 5, at: '', batch_id: 12, count: null, months: null, bbox: null })).toBe('New incidents (batch 12)');
+    expect(newIncidentsText({ seq: 5, at: '', batch_id: 12, count: 20, months: ['2025-01', '2025-01'], bbox: null })).toBe(
+      '20 new incidents (batch 12, Jan 2025)',
+    );
+    expect(newIncidentsText({ seq: 5, at: '', batch_id: 12, count: 1, months: ['2024-12', '2025-01'], bbox: null })).toBe(
+      '1 new incident (batch 12, Dec 2024 – Jan 2025)',
+    );
+    expect(newIncidentsText({ seq: 5, at: '', batch_id: 12, count: null, months: null, bbox: null })).toBe(
+      'New incidents (batch 12)',
+    );
     expect(changeText(-67, -48.6, false)).toBe('-67 (-49%)');
     expect(changeText(5, null, false)).toBe('+5');
     expect(changeText(null, null, true)).toBe('withheld');
@@ -207,7 +243,12 @@ describe('event streams', () => {
     const got: unknown[] = [];
     let signedIn = true;
     let signedOut = 0;
-    const feed = new LiveFeed({ stillSignedIn: async () => signedIn, signedOut: () => signedOut++, create: (u) => new FakeSource(u), retryMs: 1 });
+    const feed = new LiveFeed({
+      stillSignedIn: async () => signedIn,
+      signedOut: () => signedOut++,
+      create: (u) => new FakeSource(u),
+      retryMs: 1,
+    });
     const stop = feed.subscribe((m) => got.push(m.type));
     expect(FakeSource.made.map((s) => s.url)).toEqual(['/api/live']);
     const first = FakeSource.made[0];
@@ -236,7 +277,11 @@ describe('event streams', () => {
   it('`end` (signed out on the server) stops the feed; the last listener leaving closes it', () => {
     FakeSource.made = [];
     let signedOut = 0;
-    const feed = new LiveFeed({ stillSignedIn: async () => true, signedOut: () => signedOut++, create: (u) => new FakeSource(u) });
+    const feed = new LiveFeed({
+      stillSignedIn: async () => true,
+      signedOut: () => signedOut++,
+      create: (u) => new FakeSource(u),
+    });
     const a = feed.subscribe(() => undefined);
     const b = feed.subscribe(() => undefined);
     expect(FakeSource.made).toHaveLength(1);
@@ -256,7 +301,11 @@ describe('event streams', () => {
   it('a stream parses JSON data and records the last id', () => {
     FakeSource.made = [];
     const views: unknown[] = [];
-    const s = new EventStream({ url: () => '/api/meetings/x/events', on: { view: (d) => views.push(d) }, create: (u) => new FakeSource(u) });
+    const s = new EventStream({
+      url: () => '/api/meetings/x/events',
+      on: { view: (d) => views.push(d) },
+      create: (u) => new FakeSource(u),
+    });
     FakeSource.made[0].fire('view', { view: { zoom: 3 } }, '7');
     expect(views).toEqual([{ view: { zoom: 3 } }]);
     expect(s.lastEventId).toBe('7');

@@ -20,9 +20,26 @@ const area = (ring: Position[]) => Math.abs(ring.slice(1).reduce((s, p, i) => s 
 
 describe('drawn polygon for the profile API', () => {
   it('closes an open ring, rounds to 1e-6 and drops repeated points', () => {
-    expect(closeRing([[0.1234567, 51.1], [0.2, 51.1], [0.2, 51.1], [0.2, 51.2]])).toEqual([[0.123457, 51.1], [0.2, 51.1], [0.2, 51.2], [0.123457, 51.1]]);
+    expect(
+      closeRing([
+        [0.1234567, 51.1],
+        [0.2, 51.1],
+        [0.2, 51.1],
+        [0.2, 51.2],
+      ]),
+    ).toEqual([
+      [0.123457, 51.1],
+      [0.2, 51.1],
+      [0.2, 51.2],
+      [0.123457, 51.1],
+    ]);
     // Already closed (terra-draw's output): unchanged, not closed twice.
-    const closed = [[0, 51], [0.1, 51], [0.1, 51.1], [0, 51]];
+    const closed = [
+      [0, 51],
+      [0.1, 51],
+      [0.1, 51.1],
+      [0, 51],
+    ];
     expect(closeRing(closed)).toEqual(closed);
     expect(closeRing([])).toEqual([]);
   });
@@ -46,7 +63,18 @@ describe('drawn polygon for the profile API', () => {
 
   it('drops a degenerate drawing and matches the API limit', () => {
     expect(MAX_DRAWN_VERTICES).toBe(MAX_POLYGON_VERTICES);
-    expect(drawnPolygon({ type: 'Polygon', coordinates: [[[0, 51], [0.1, 51], [0, 51]]] })).toBeNull();
+    expect(
+      drawnPolygon({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 51],
+            [0.1, 51],
+            [0, 51],
+          ],
+        ],
+      }),
+    ).toBeNull();
     expect(drawnPolygon({ type: 'Polygon', coordinates: [] })).toBeNull();
   });
 

@@ -1,7 +1,15 @@
 // The view in the URL: parse/format round trip, defaults and rejection of bad values; month windows.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VIEW, formatView, parseView, toggleLayer, type ViewState } from '../web/src/state/url-state';
-import { addMonths, fromBoundToMonth, monthsBetween, previousWindow, resolveWindow, toBoundToMonth, windowLabel } from '../web/src/lib/months';
+import {
+  addMonths,
+  fromBoundToMonth,
+  monthsBetween,
+  previousWindow,
+  resolveWindow,
+  toBoundToMonth,
+  windowLabel,
+} from '../web/src/lib/months';
 
 const roundTrip = (v: ViewState) => {
   const url = new URL(formatView(v), 'http://x');
@@ -48,7 +56,10 @@ describe('URL state', () => {
   });
 
   it('falls back to defaults for values that make no sense', () => {
-    const v = parseView('/', '?from=2017-13&to=soon&metric=fast&hex=12&sel=hex:zzz&at=99/1/1&sort=bogus&layers=hexes,bogus&cat=ok,%3Cscript%3E');
+    const v = parseView(
+      '/',
+      '?from=2017-13&to=soon&metric=fast&hex=12&sel=hex:zzz&at=99/1/1&sort=bogus&layers=hexes,bogus&cat=ok,%3Cscript%3E',
+    );
     expect(v.from).toBeNull();
     expect(v.to).toBeNull();
     expect(v.metric).toBe('count');
@@ -85,8 +96,15 @@ describe('months', () => {
     expect(resolveWindow({ from: null, to: null }, summary)).toEqual({ from: '2017-07', to: '2018-07' });
     expect(resolveWindow({ from: '2016-01', to: null }, summary)).toEqual({ from: '2016-01', to: '2018-07' });
     expect(resolveWindow({ from: '2018-03', to: '2018-01' }, summary)).toEqual({ from: '2018-03', to: '2018-04' });
-    expect(resolveWindow({ from: null, to: null }, { default_from: null, default_to: null, first_month: '2016-01', last_month: '2018-06' })).toEqual({ from: '2016-01', to: '2018-07' });
-    expect(resolveWindow({ from: null, to: null }, { default_from: null, default_to: null, first_month: null, last_month: null })).toBeNull();
+    expect(
+      resolveWindow(
+        { from: null, to: null },
+        { default_from: null, default_to: null, first_month: '2016-01', last_month: '2018-06' },
+      ),
+    ).toEqual({ from: '2016-01', to: '2018-07' });
+    expect(
+      resolveWindow({ from: null, to: null }, { default_from: null, default_to: null, first_month: null, last_month: null }),
+    ).toBeNull();
   });
   it('gives the previous window of the same length and readable labels', () => {
     expect(previousWindow('2017-07', '2018-07')).toEqual({ from: '2016-07', to: '2017-07' });

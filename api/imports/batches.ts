@@ -40,7 +40,10 @@ export const BATCH_LOCK = 70001;
 export const SWEEP_MS = 60_000;
 
 /** Create a batch row owned by this process (release it with `releaseBatch` when the batch ends). */
-export async function createBatch(db: Db, v: { kind: ImportKind; fileName: string; createdBy: string; dataset?: string; status?: 'queued' | 'running' }) {
+export async function createBatch(
+  db: Db,
+  v: { kind: ImportKind; fileName: string; createdBy: string; dataset?: string; status?: 'queued' | 'running' },
+) {
   // The id first, then the lock, then the row: no moment when the row exists unowned.
   const [{ id }] = await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('import_batches', 'id'))::int AS id`);
   await db.hold?.(BATCH_LOCK, id);
@@ -77,18 +80,19 @@ const ABANDONED = JSON.stringify({
  * the ids failed.
  */
 export async function failAbandonedBatches(db: Db): Promise<number[]> {
-  const rows = db.driver === 'pglite'
-    ? await db.query<{ id: number }>(
-      `UPDATE import_batches SET status = 'failed', finished_at = now(), error = $1 WHERE status IN ('queued', 'running') RETURNING id`,
-      [ABANDONED],
-    )
-    // The exclusive try-lock succeeds only when no session holds the batch's shared lock; it is
-    // released when this statement's transaction ends.
-    : await db.query<{ id: number }>(
-      `UPDATE import_batches SET status = 'failed', finished_at = now(), error = $1
+  const rows =
+    db.driver === 'pglite'
+      ? await db.query<{ id: number }>(
+          `UPDATE import_batches SET status = 'failed', finished_at = now(), error = $1 WHERE status IN ('queued', 'running') RETURNING id`,
+          [ABANDONED],
+        )
+      : // The exclusive try-lock succeeds only when no session holds the batch's shared lock; it is
+        // released when this statement's transaction ends.
+        await db.query<{ id: number }>(
+          `UPDATE import_batches SET status = 'failed', finished_at = now(), error = $1
         WHERE status IN ('queued', 'running') AND pg_try_advisory_xact_lock($2, id) RETURNING id`,
-      [ABANDONED, BATCH_LOCK],
-    );
+          [ABANDONED, BATCH_LOCK],
+        );
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
@@ -106,10 +110,21 @@ export async function finishBatch(db: Db, s: ImportSummary, sha256: string | nul
     `UPDATE import_batches SET status = $2, finished_at = now(), rows_read = $3, imported = $4, duplicates = $5,
        rejected = $6, outside_study_area = $7, summary = $8::jsonb, error = $9, file_sha256 = $10, kind = $11, source = $12
      WHERE id = $1`,
-    [s.batchId, s.status, s.rowsRead, s.imported, s.duplicates, s.rejected, s.outsideStudyArea,
-      JSON.stringify(s.details), s.error ? JSON.stringify(s.error) : null, sha256, s.kind,
+    [
+      s.batchId,
+      s.status,
+      s.rowsRead,
+      s.imported,
+      s.duplicates,
+      s.rejected,
+      s.outsideStudyArea,
+      JSON.stringify(s.details),
+      s.error ? JSON.stringify(s.error) : null,
+      sha256,
+      s.kind,
       // Provenance (for the attribution): the source stated at import or inferred by the importer.
-      typeof s.details.source === 'string' ? s.details.source.slice(0, 200) : null],
+      typeof s.details.source === 'string' ? s.details.source.slice(0, 200) : null,
+    ],
   );
   // Rejects are kept even when the import itself failed, so the user can see why.
   const keep = s.rejects.slice(0, MAX_STORED_REJECTS);
@@ -122,4 +137,3 @@ export async function finishBatch(db: Db, s: ImportSummary, sha256: string | nul
     );
   }
 }
-

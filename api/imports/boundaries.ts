@@ -36,7 +36,11 @@ export const MAX_BOUNDARY_BYTES = 512 * 1024 * 1024;
 
 type Pos = number[];
 type Geom = { type: string; coordinates?: unknown; geometries?: Geom[] };
-interface Feat { type: 'Feature'; properties: Record<string, unknown> | null; geometry: Geom | null }
+interface Feat {
+  type: 'Feature';
+  properties: Record<string, unknown> | null;
+  geometry: Geom | null;
+}
 
 function firstPosition(c: unknown): Pos | undefined {
   let x = c;
@@ -65,7 +69,8 @@ const STAGE_CHUNK = 200;
 
 export async function importBoundaries(db: Db, file: string, o: BoundaryOptions): Promise<ImportSummary> {
   const size = (await fs.stat(file)).size;
-  if (size > MAX_BOUNDARY_BYTES) throw new ImportError('too_large', `Boundary files are limited to ${MAX_BOUNDARY_BYTES >> 20} MB.`);
+  if (size > MAX_BOUNDARY_BYTES)
+    throw new ImportError('too_large', `Boundary files are limited to ${MAX_BOUNDARY_BYTES >> 20} MB.`);
   const hash = crypto.createHash('sha256');
 
   // Fixed by the first usable feature: CRS (option, then the file's crs member if it comes before the
@@ -92,12 +97,20 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     const declared = o.crs ?? crsMember;
     if (declared) {
       crs = parseCrsName(declared);
-      if (!crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 (WGS84) and EPSG:27700 (British National Grid).`);
+      if (!crs)
+        throw new ImportError(
+          'unknown_crs',
+          `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 (WGS84) and EPSG:27700 (British National Grid).`,
+        );
     } else {
       const p = firstPosition(first.geometry?.coordinates);
       if (p && inWgs84Range(p[0], p[1])) crs = 'EPSG:4326';
       else if (p && inBngRange(p[0], p[1])) crs = 'EPSG:27700';
-      else throw new ImportError('unknown_crs', `Cannot tell the coordinate system from coordinates like ${JSON.stringify(p)}; give the CRS (EPSG:4326 or EPSG:27700).`);
+      else
+        throw new ImportError(
+          'unknown_crs',
+          `Cannot tell the coordinate system from coordinates like ${JSON.stringify(p)}; give the CRS (EPSG:4326 or EPSG:27700).`,
+        );
     }
     inRange = crs === 'EPSG:4326' ? (p: Pos) => inWgs84Range(p[0], p[1]) : (p: Pos) => inBngRange(p[0], p[1]);
   };
@@ -107,10 +120,20 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     codeField = o.codeField ?? detected.code;
     nameField = o.nameField ?? detected.name ?? codeField;
     level = o.level ?? detected.level;
-    if (!codeField) throw new ImportError('no_code_field', `No area code property found (like WD22CD or LSOA21CD); give the code field. Properties: ${props.join(', ')}.`);
-    if (!props.includes(codeField)) throw new ImportError('no_code_field', `The features have no property "${codeField}". Properties: ${props.join(', ')}.`);
-    if (nameField && !props.includes(nameField)) throw new ImportError('no_name_field', `The features have no property "${nameField}". Properties: ${props.join(', ')}.`);
-    if (!level) throw new ImportError('no_level', `Cannot tell which level these areas are from "${codeField}"; give the level (e.g. ward, lsoa).`);
+    if (!codeField)
+      throw new ImportError(
+        'no_code_field',
+        `No area code property found (like WD22CD or LSOA21CD); give the code field. Properties: ${props.join(', ')}.`,
+      );
+    if (!props.includes(codeField))
+      throw new ImportError('no_code_field', `The features have no property "${codeField}". Properties: ${props.join(', ')}.`);
+    if (nameField && !props.includes(nameField))
+      throw new ImportError('no_name_field', `The features have no property "${nameField}". Properties: ${props.join(', ')}.`);
+    if (!level)
+      throw new ImportError(
+        'no_level',
+        `Cannot tell which level these areas are from "${codeField}"; give the level (e.g. ward, lsoa).`,
+      );
     if (!LEVEL_RE.test(level)) throw new ImportError('bad_level', `Level "${level}" must be lower-case letters, digits and _.`);
   };
 
@@ -138,7 +161,11 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
       if (r.empty) {
         empty++;
         seen.delete(x.code);
-        rejects.push({ line: x.line, code: 'bad_geometry', reason: `feature ${x.line} (${x.code}): the polygon has no area${r.reason ? ` (${r.reason})` : ''}` });
+        rejects.push({
+          line: x.line,
+          code: 'bad_geometry',
+          reason: `feature ${x.line} (${x.code}): the polygon has no area${r.reason ? ` (${r.reason})` : ''}`,
+        });
       } else repaired.push({ feature: x.line, code: x.code, reason: r.reason! });
     }
     staged += chunk.length - empty;
@@ -153,12 +180,18 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     const code = codeField ? String(f.properties?.[codeField] ?? '').trim() : '';
     const name = String(f.properties?.[nameField!] ?? code).trim();
     const g = f.geometry;
-    const bad = (codeR: string, reason: string) => void rejects.push({ line, code: codeR, reason: `feature ${line}${code ? ` (${code})` : ''}: ${reason}` });
+    const bad = (codeR: string, reason: string) =>
+      void rejects.push({ line, code: codeR, reason: `feature ${line}${code ? ` (${code})` : ''}: ${reason}` });
     if (!code) return bad('no_code', `empty ${codeField ?? 'code'}`);
     if (code.length > 40) return bad('bad_code', 'code longer than 40 characters');
     if (seen.has(code)) return bad('duplicate_code', 'the same code appears earlier in the file');
-    if (typeof g === 'string') return bad('bad_geometry', `geometry is text ("${(g as string).slice(0, 30)}…"${/^\s*(multi)?polygon\s*z?\s*\(/i.test(g) ? ', WKT' : ''}), expected a GeoJSON geometry object; convert the file to GeoJSON (e.g. with ogr2ogr)`);
-    if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) return bad('bad_geometry', `geometry is ${g?.type ?? 'missing'}, expected Polygon or MultiPolygon`);
+    if (typeof g === 'string')
+      return bad(
+        'bad_geometry',
+        `geometry is text ("${(g as string).slice(0, 30)}…"${/^\s*(multi)?polygon\s*z?\s*\(/i.test(g) ? ', WKT' : ''}), expected a GeoJSON geometry object; convert the file to GeoJSON (e.g. with ogr2ogr)`,
+      );
+    if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon'))
+      return bad('bad_geometry', `geometry is ${g?.type ?? 'missing'}, expected Polygon or MultiPolygon`);
     const shape = polygonProblem(g.type, g.coordinates);
     if (shape) return bad(shape.code, shape.reason);
     if (!crs) settleCrs(f);
@@ -172,7 +205,11 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     }
     if (crs === 'EPSG:27700') coords = mapPositions(coords, (p) => bngToWgs84(p[0], p[1]));
     const span = extent(coords);
-    if (span.lon > 90 || span.lat > 90) return bad('too_large', `the polygon spans ${Math.round(span.lon)}° of longitude and ${Math.round(span.lat)}° of latitude: areas must be smaller than a quarter of the globe (a whole-world polygon?)`);
+    if (span.lon > 90 || span.lat > 90)
+      return bad(
+        'too_large',
+        `the polygon spans ${Math.round(span.lon)}° of longitude and ${Math.round(span.lat)}° of latitude: areas must be smaller than a quarter of the globe (a whole-world polygon?)`,
+      );
     seen.add(code);
     chunk.push({ code, name: name.slice(0, 200), geojson: JSON.stringify({ type: g.type, coordinates: coords }), line });
     if (chunk.length >= STAGE_CHUNK) await flush(tx);
@@ -180,26 +217,37 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
 
   const r = await db.transaction(async (tx) => {
     await ownBatch(tx, o.batchId);
-    await tx.exec(`CREATE TEMP TABLE boundary_stage (code text PRIMARY KEY, name text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL) ON COMMIT DROP`);
+    await tx.exec(
+      `CREATE TEMP TABLE boundary_stage (code text PRIMARY KEY, name text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL) ON COMMIT DROP`,
+    );
     let doc: GeoJsonRead;
     try {
-      doc = await readGeoJson(file, (f, i, before) => {
-        if (i === 0) crsMember = crsName(before);
-        return take(tx, f);
-      }, (b) => hash.update(b));
+      doc = await readGeoJson(
+        file,
+        (f, i, before) => {
+          if (i === 0) crsMember = crsName(before);
+          return take(tx, f);
+        },
+        (b) => hash.update(b),
+      );
     } catch (e) {
       if (e instanceof GeoJsonSyntaxError) throw new ImportError('bad_json', `The file is not valid JSON: ${e.message}`);
       throw e;
     }
     const m = doc.members;
     const twice = doc.order.filter((k, i) => doc.order.indexOf(k) !== i);
-    if (twice.length) throw new ImportError('duplicate_key', `The file's top-level object has the member${twice.length > 1 ? 's' : ''} ${[...new Set(twice)].map((k) => `"${k}"`).join(', ')} more than once; JSON readers disagree on which one counts, so the file is refused.`);
+    if (twice.length)
+      throw new ImportError(
+        'duplicate_key',
+        `The file's top-level object has the member${twice.length > 1 ? 's' : ''} ${[...new Set(twice)].map((k) => `"${k}"`).join(', ')} more than once; JSON readers disagree on which one counts, so the file is refused.`,
+      );
     if (m.type === 'Topology') {
       // A topology is one structure (its features share arcs): converted whole, then taken one by one.
       const objects = (m.objects ?? {}) as Record<string, unknown>;
       const names = Object.keys(objects);
       const name = o.object ?? names[0];
-      if (!name || !objects[name]) throw new ImportError('bad_topojson', `TopoJSON object "${o.object}" not found; it has: ${names.join(', ')}.`);
+      if (!name || !objects[name])
+        throw new ImportError('bad_topojson', `TopoJSON object "${o.object}" not found; it has: ${names.join(', ')}.`);
       crsMember = crsName(m);
       checkTopology(m, name);
       const fc = topoFeature(m as unknown as Topology, name) as unknown as { features?: Feat[] } & Feat;
@@ -212,15 +260,27 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     } else if (!o.crs && crsName(m) !== undefined && crsMember === undefined && read > 0 && crs) {
       // The crs member came after the features, which were read with an inferred CRS: check they agree.
       if (parseCrsName(crsName(m)!) !== crs) {
-        throw new ImportError('unknown_crs', `The file's crs member (${crsName(m)}) comes after its features, which look like ${crs}; give the CRS.`);
+        throw new ImportError(
+          'unknown_crs',
+          `The file's crs member (${crsName(m)}) comes after its features, which look like ${crs}; give the CRS.`,
+        );
       }
     }
     if (read === 0) throw new ImportError('empty_file', 'The file has no features.');
-    if (!codeField) throw new ImportError('no_code_field', 'No feature has properties, so there is no area code; give features a code property (like WD22CD).');
+    if (!codeField)
+      throw new ImportError(
+        'no_code_field',
+        'No feature has properties, so there is no area code; give features a code property (like WD22CD).',
+      );
     await flush(tx);
-    if (!staged) throw new ImportError('no_valid_features', `None of the ${read} features could be used; first problem: ${rejects[0]?.reason}.`);
+    if (!staged)
+      throw new ImportError(
+        'no_valid_features',
+        `None of the ${read} features could be used; first problem: ${rejects[0]?.reason}.`,
+      );
     const lvl = level!;
-    const label = o.label ?? ({ ward: 'Electoral wards', lsoa: 'Lower layer super output areas' } as Record<string, string>)[lvl] ?? lvl;
+    const label =
+      o.label ?? ({ ward: 'Electoral wards', lsoa: 'Lower layer super output areas' } as Record<string, string>)[lvl] ?? lvl;
     await refuseUnconfirmedRemoval(tx, lvl, label, staged, !!o.replace, rejects);
     await tx.query(
       `INSERT INTO area_sets (level, label, batch_id) VALUES ($1, $2, $3)
@@ -269,7 +329,10 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     const [out] = await tx.query<{ n: number }>(
       studyLevel === lvl ? `SELECT count(*)::int AS n FROM incidents WHERE study_code IS NULL` : `SELECT 0 AS n`,
     );
-    const [area] = await tx.query<{ km2: number }>(`SELECT round((sum(ST_Area(geom::geography)) / 1e6)::numeric, 3)::float8 AS km2 FROM areas WHERE level = $1`, [lvl]);
+    const [area] = await tx.query<{ km2: number }>(
+      `SELECT round((sum(ST_Area(geom::geography)) / 1e6)::numeric, 3)::float8 AS km2 FROM areas WHERE level = $1`,
+      [lvl],
+    );
     return { ...c, reassigned, outside: out.n, km2: area.km2, level: lvl, label };
   });
 
@@ -285,12 +348,38 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
     rejected: rejects.length,
     outsideStudyArea: r.outside,
     details: {
-      sha256, level: r.level, label: r.label, crs, codeField, nameField, source: o.source ?? defaultAreaSource(codeField),
-      added: r.added, changed: r.changed, unchanged: r.unchanged, removed: r.removed,
-      areaKm2: r.km2, incidentsReassigned: r.reassigned,
+      sha256,
+      level: r.level,
+      label: r.label,
+      crs,
+      codeField,
+      nameField,
+      source: o.source ?? defaultAreaSource(codeField),
+      added: r.added,
+      changed: r.changed,
+      unchanged: r.unchanged,
+      removed: r.removed,
+      areaKm2: r.km2,
+      incidentsReassigned: r.reassigned,
       // Warnings: what was changed on the way in.
-      ...(repaired.length ? { repaired: { count: repaired.length, features: repaired.slice(0, 100), note: 'invalid polygons were repaired with ST_MakeValid (the area kept, the rings rebuilt)' } } : {}),
-      ...(zDropped.length ? { zDropped: { count: zDropped.length, features: zDropped.slice(0, 100), note: 'Z/M coordinates (height, measure) were dropped; areas are 2D' } } : {}),
+      ...(repaired.length
+        ? {
+            repaired: {
+              count: repaired.length,
+              features: repaired.slice(0, 100),
+              note: 'invalid polygons were repaired with ST_MakeValid (the area kept, the rings rebuilt)',
+            },
+          }
+        : {}),
+      ...(zDropped.length
+        ? {
+            zDropped: {
+              count: zDropped.length,
+              features: zDropped.slice(0, 100),
+              note: 'Z/M coordinates (height, measure) were dropped; areas are 2D',
+            },
+          }
+        : {}),
       ...(rejects.length ? { rejectedFeatures: rejects.length, replaceConfirmed: true } : {}),
     },
     rejects,
@@ -302,7 +391,14 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
  * incidents' assignment). Unless confirmed, refuse, naming what would go; the transaction then rolls back
  * and nothing changes. Re-importing the same codes (or adding codes) needs no confirmation.
  */
-async function refuseUnconfirmedRemoval(tx: Queryable, level: string, label: string, fileCount: number, confirmed: boolean, rejects: Reject[]) {
+async function refuseUnconfirmedRemoval(
+  tx: Queryable,
+  level: string,
+  label: string,
+  fileCount: number,
+  confirmed: boolean,
+  rejects: Reject[],
+) {
   if (confirmed) return;
   if (rejects.length) {
     // A partial file (issue 15: 18 of 19 ward geometries null replaced the wards by 1): refused until confirmed.
@@ -321,7 +417,16 @@ async function refuseUnconfirmedRemoval(tx: Queryable, level: string, label: str
         `so this file would load only ${fileCount} ${label.toLowerCase()} (level "${level}")${removing ? ` and remove ${removing} of the ${loaded} loaded now` : ''}. ` +
         'Nothing was changed. Fix the file, or import it again confirming (on the Import page, or --replace on the command line) to load the usable features without the rejected ones.',
       undefined,
-      { level, label, loaded, in_file: fileCount, remove_count: removing, remove: gone, rejected_count: rejects.length, rejected: rejects.slice(0, MAX_LISTED_REMOVALS) },
+      {
+        level,
+        label,
+        loaded,
+        in_file: fileCount,
+        remove_count: removing,
+        remove: gone,
+        rejected_count: rejects.length,
+        rejected: rejects.slice(0, MAX_LISTED_REMOVALS),
+      },
     );
   }
   const gone = await tx.query<{ code: string; name: string; total: number; loaded: number }>(
@@ -357,13 +462,25 @@ export function polygonProblem(type: string, c: unknown): { code: string; reason
       const which = `${part}${ri === 0 ? 'outer ring' : `hole ${ri}`}`;
       if (!Array.isArray(ring) || ring.length === 0) return { code: 'bad_geometry', reason: `${which} is empty` };
       for (const p of ring) {
-        if (!Array.isArray(p) || p.length < 2) return { code: 'bad_geometry', reason: `${which}: a position is ${JSON.stringify(p)?.slice(0, 40)}, expected [x, y]` };
-        if (p.some((v) => typeof v === 'string')) return { code: 'bad_coordinates', reason: `${which}: coordinates are text (${JSON.stringify(p).slice(0, 40)}); GeoJSON coordinates are numbers` };
-        if (!p.every((v) => typeof v === 'number' && Number.isFinite(v))) return { code: 'bad_coordinates', reason: `${which}: a position is ${JSON.stringify(p).slice(0, 40)}, not numbers` };
+        if (!Array.isArray(p) || p.length < 2)
+          return { code: 'bad_geometry', reason: `${which}: a position is ${JSON.stringify(p)?.slice(0, 40)}, expected [x, y]` };
+        if (p.some((v) => typeof v === 'string'))
+          return {
+            code: 'bad_coordinates',
+            reason: `${which}: coordinates are text (${JSON.stringify(p).slice(0, 40)}); GeoJSON coordinates are numbers`,
+          };
+        if (!p.every((v) => typeof v === 'number' && Number.isFinite(v)))
+          return { code: 'bad_coordinates', reason: `${which}: a position is ${JSON.stringify(p).slice(0, 40)}, not numbers` };
       }
-      if (ring.length < 4) return { code: 'bad_geometry', reason: `${which} has ${ring.length} positions; a ring needs at least 4 (closed)` };
-      const a = ring[0] as number[], b = ring[ring.length - 1] as number[];
-      if (a[0] !== b[0] || a[1] !== b[1]) return { code: 'bad_geometry', reason: `${which} is not closed (it ends at ${JSON.stringify(b.slice(0, 2))}, not where it starts, ${JSON.stringify(a.slice(0, 2))})` };
+      if (ring.length < 4)
+        return { code: 'bad_geometry', reason: `${which} has ${ring.length} positions; a ring needs at least 4 (closed)` };
+      const a = ring[0] as number[],
+        b = ring[ring.length - 1] as number[];
+      if (a[0] !== b[0] || a[1] !== b[1])
+        return {
+          code: 'bad_geometry',
+          reason: `${which} is not closed (it ends at ${JSON.stringify(b.slice(0, 2))}, not where it starts, ${JSON.stringify(a.slice(0, 2))})`,
+        };
     }
   }
   return null;
@@ -371,9 +488,15 @@ export function polygonProblem(type: string, c: unknown): { code: string; reason
 
 /** Longitude/latitude extent of (WGS84) coordinates. */
 function extent(c: unknown) {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   everyPosition(c, (p) => {
-    x0 = Math.min(x0, p[0]); x1 = Math.max(x1, p[0]); y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]);
+    x0 = Math.min(x0, p[0]);
+    x1 = Math.max(x1, p[0]);
+    y0 = Math.min(y0, p[1]);
+    y1 = Math.max(y1, p[1]);
     return true;
   });
   return { lon: x1 - x0, lat: y1 - y0 };
@@ -387,7 +510,11 @@ export function checkTopology(m: Record<string, unknown>, name: string) {
   const visit = (a: unknown, where: string): void => {
     if (typeof a === 'number') {
       const i = a < 0 ? ~a : a;
-      if (!Number.isInteger(a) || i >= n) throw new ImportError('bad_topojson', `${where} refers to arc ${a}, but the topology has ${n} arcs (0–${n - 1}): the file is damaged.`);
+      if (!Number.isInteger(a) || i >= n)
+        throw new ImportError(
+          'bad_topojson',
+          `${where} refers to arc ${a}, but the topology has ${n} arcs (0–${n - 1}): the file is damaged.`,
+        );
       if (!Array.isArray(arcs[i])) throw new ImportError('bad_topojson', `Arc ${i} of the topology is not a list of positions.`);
       return;
     }
@@ -398,7 +525,8 @@ export function checkTopology(m: Record<string, unknown>, name: string) {
     const x = g as { type?: string; arcs?: unknown; geometries?: unknown[] } | null;
     if (!x || typeof x !== 'object') throw new ImportError('bad_topojson', `${where} is not a geometry object.`);
     if (x.type === 'GeometryCollection') {
-      if (!Array.isArray(x.geometries)) throw new ImportError('bad_topojson', `${where} is a GeometryCollection without "geometries".`);
+      if (!Array.isArray(x.geometries))
+        throw new ImportError('bad_topojson', `${where} is a GeometryCollection without "geometries".`);
       x.geometries.forEach((y, i) => geom(y, `geometry ${i + 1} of object "${name}"`));
     } else if (x.arcs !== undefined) visit(x.arcs, where);
   };

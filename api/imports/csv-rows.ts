@@ -23,7 +23,12 @@ export async function readCsvRows(
   const input = fs.createReadStream(file);
   input.on('data', (b) => hash.update(b as Buffer));
   // pipeline, not pipe: an error of the guard reaches the parser (and so the loop reading it).
-  const parser = pipeline(input, textGuard(), parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }), () => undefined);
+  const parser = pipeline(
+    input,
+    textGuard(),
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }),
+    () => undefined,
+  );
   let header = false;
   let rowsRead = 0;
   try {
@@ -58,7 +63,13 @@ export function textGuard() {
   };
   const check = (buf: Buffer, final: boolean) => {
     const nul = buf.indexOf(0);
-    if (nul >= 0) return stop(buf, nul, 'binary_content', 'holds NUL bytes: from there on this is not a CSV file (cut off, or binary data appended?)');
+    if (nul >= 0)
+      return stop(
+        buf,
+        nul,
+        'binary_content',
+        'holds NUL bytes: from there on this is not a CSV file (cut off, or binary data appended?)',
+      );
     const end = final ? buf.length : buf.lastIndexOf(0x0a) + 1;
     const whole = buf.subarray(0, end);
     if (!isUtf8(whole)) {
@@ -67,14 +78,20 @@ export function textGuard() {
       for (;;) {
         const nl = whole.indexOf(0x0a, start);
         const part = whole.subarray(start, nl < 0 ? whole.length : nl);
-        if (!isUtf8(part)) return stop(whole, start, 'bad_encoding', 'is not UTF-8 text: save the file as UTF-8 ("CSV UTF-8" in Excel)');
+        if (!isUtf8(part))
+          return stop(whole, start, 'bad_encoding', 'is not UTF-8 text: save the file as UTF-8 ("CSV UTF-8" in Excel)');
         if (nl < 0) break;
         start = nl + 1;
       }
     }
     for (let i = whole.indexOf(0x0a); i >= 0; i = whole.indexOf(0x0a, i + 1)) line++;
     carry = Buffer.from(buf.subarray(end));
-    if (carry.length > MAX_RECORD_BYTES) return new ImportError('record_too_long', `Line ${line} is longer than ${MAX_RECORD_BYTES >> 20} MB. Nothing was imported.`, line);
+    if (carry.length > MAX_RECORD_BYTES)
+      return new ImportError(
+        'record_too_long',
+        `Line ${line} is longer than ${MAX_RECORD_BYTES >> 20} MB. Nothing was imported.`,
+        line,
+      );
     return null;
   };
   return new Transform({
@@ -95,6 +112,11 @@ export function textGuard() {
 export function csvReadError(e: unknown): ImportError {
   if (e instanceof ImportError) return e;
   const x = e as { message?: string; code?: string; lines?: number };
-  if (x.code === 'CSV_MAX_RECORD_SIZE') return new ImportError('record_too_long', `A record is longer than ${MAX_RECORD_BYTES >> 20} MB (near line ${x.lines ?? '?'}; an unclosed quote?). Nothing was imported.`, x.lines);
+  if (x.code === 'CSV_MAX_RECORD_SIZE')
+    return new ImportError(
+      'record_too_long',
+      `A record is longer than ${MAX_RECORD_BYTES >> 20} MB (near line ${x.lines ?? '?'}; an unclosed quote?). Nothing was imported.`,
+      x.lines,
+    );
   return new ImportError('bad_csv', `The CSV could not be read: ${x.message ?? String(e)}`, x.lines);
 }

@@ -31,7 +31,11 @@ export const MAX_RECORD_LINES = 100;
 
 /** Thrown (not skipped) when the file cannot be read on: it carries the line. */
 export class CsvFileError extends Error {
-  constructor(public code: string, message: string, public lines: number) {
+  constructor(
+    public code: string,
+    message: string,
+    public lines: number,
+  ) {
     super(message);
   }
 }
@@ -51,13 +55,20 @@ export function quoteOpenAfter(s: string, open: boolean): boolean {
     if (open) {
       const q = s.indexOf('"', i);
       if (q < 0) return true;
-      if (s.charCodeAt(q + 1) === 34) { i = q + 2; continue; }
+      if (s.charCodeAt(q + 1) === 34) {
+        i = q + 2;
+        continue;
+      }
       open = false;
       fieldStart = false;
       i = q + 1;
       continue;
     }
-    if (fieldStart && s.charCodeAt(i) === 34) { open = true; i++; continue; }
+    if (fieldStart && s.charCodeAt(i) === 34) {
+      open = true;
+      i++;
+      continue;
+    }
     const c = s.indexOf(',', i);
     if (c < 0) return false;
     i = c + 1;
@@ -111,7 +122,11 @@ export async function* fastRecords(input: AsyncIterable<Buffer | string>, onSkip
     const lines = pending!;
     const from = pendingFrom;
     pending = null;
-    skip('unclosed_quote', from, `a quote opened on line ${from} is not closed within ${lines.length > MAX_RECORD_LINES ? `${MAX_RECORD_LINES} lines` : pendingBytes > MAX_RECORD_BYTES ? `${MAX_RECORD_BYTES >> 20} MB` : 'the file'}: the line is not read, and reading goes on at the next line`);
+    skip(
+      'unclosed_quote',
+      from,
+      `a quote opened on line ${from} is not closed within ${lines.length > MAX_RECORD_LINES ? `${MAX_RECORD_LINES} lines` : pendingBytes > MAX_RECORD_BYTES ? `${MAX_RECORD_BYTES >> 20} MB` : 'the file'}: the line is not read, and reading goes on at the next line`,
+    );
     for (let k = 1; k < lines.length; k++) yield* take(lines[k], from + k);
   }
 
@@ -179,7 +194,11 @@ export async function* fastRecords(input: AsyncIterable<Buffer | string>, onSkip
       const before = Buffer.concat([rest, b.subarray(0, nul)]);
       let at = line + 1;
       for (let i = before.indexOf(0x0a); i >= 0; i = before.indexOf(0x0a, i + 1)) at++;
-      throw new CsvFileError('binary_content', `Line ${at} holds NUL bytes: from there on this is not a CSV file (cut off, or binary data appended?). Nothing was imported.`, at);
+      throw new CsvFileError(
+        'binary_content',
+        `Line ${at} holds NUL bytes: from there on this is not a CSV file (cut off, or binary data appended?). Nothing was imported.`,
+        at,
+      );
     }
     let text = rest.length ? Buffer.concat([rest, b]) : b;
     const lastNl = text.lastIndexOf(0x0a);

@@ -119,6 +119,7 @@ export async function readGeoJson(
   } finally {
     stream.destroy();
   }
-  if (!sawTop || depth !== 0) throw new GeoJsonSyntaxError('The JSON ends before the top-level object is closed (truncated file?).');
+  if (!sawTop || depth !== 0)
+    throw new GeoJsonSyntaxError('The JSON ends before the top-level object is closed (truncated file?).');
   return { members, order, features };
 }

@@ -47,14 +47,17 @@ async function sweep(db: Db): Promise<number[]> {
 export async function startImportHousekeeping(db: Db, dataDir: string, log: (msg: string) => void = console.log) {
   const embedded = db.driver === 'pglite';
   const failed = await failAbandonedBatches(db);
-  if (failed.length) log(`Imports ${failed.join(', ')} did not finish (their process stopped): marked failed, nothing from them kept.`);
+  if (failed.length)
+    log(`Imports ${failed.join(', ')} did not finish (their process stopped): marked failed, nothing from them kept.`);
   const removed = removeAbandonedUploads(dataDir, embedded);
   if (removed.length) log(`Removed ${removed.length} upload file(s) left by imports that did not finish.`);
   if (embedded && failed.length) await reclaimSpace(db);
   let timer: NodeJS.Timeout | undefined;
   if (!embedded) {
     timer = setInterval(() => {
-      void sweep(db).then((ids) => ids.length && log(`Imports ${ids.join(', ')} lost their process: marked failed, nothing from them kept.`));
+      void sweep(db).then(
+        (ids) => ids.length && log(`Imports ${ids.join(', ')} lost their process: marked failed, nothing from them kept.`),
+      );
     }, SWEEP_MS);
     timer.unref();
   }

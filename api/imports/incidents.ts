@@ -8,7 +8,13 @@ import type { ImportPhase } from '../../contract/imports.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Db, Queryable } from '../db/index.js';
-import { latestDates, resolveMapping, toIncident, type IncidentMapping, type IncidentRecord } from '../../geodata/incident-rows.js';
+import {
+  latestDates,
+  resolveMapping,
+  toIncident,
+  type IncidentMapping,
+  type IncidentRecord,
+} from '../../geodata/incident-rows.js';
 import { MAX_STORED_REJECTS, ownBatch, type ImportSummary, type Reject } from './batches.js';
 import { CsvFileError, fastRecords } from './fast-records.js';
 import { describeHeaderDifference } from '../../geodata/csv-header.js';
@@ -47,8 +53,24 @@ const CHUNK_ROWS = 20_000;
 const PROGRESS_ROWS = 2_000;
 /** Columns of the staging table, in the order stageLine writes them. */
 export const STAGE_COLUMNS = [
-  'line', 'nk', 'source_id', 'category', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision',
-  'location_text', 'age_band', 'outcome', 'lsoa_given', 'offence_code', 'h3_7', 'h3_8', 'h3_9', 'h3_10',
+  'line',
+  'nk',
+  'source_id',
+  'category',
+  'occurred_at',
+  'time_precision',
+  'lon',
+  'lat',
+  'location_precision',
+  'location_text',
+  'age_band',
+  'outcome',
+  'lsoa_given',
+  'offence_code',
+  'h3_7',
+  'h3_8',
+  'h3_9',
+  'h3_10',
 ];
 
 const q = (s: string | null) => (s === null ? '' : `"${s.replace(/"/g, '""')}"`);
@@ -56,8 +78,24 @@ const q = (s: string | null) => (s === null ? '' : `"${s.replace(/"/g, '""')}"`)
 /** One staged row as a CSV line for COPY. */
 export function stageLine(line: number, nk: string, r: IncidentRecord): string {
   return [
-    line, nk, q(r.sourceId), q(r.category.slug), r.occurredAt, r.precision, r.lon, r.lat, r.locationPrecision,
-    q(r.locationText), q(r.ageBand), q(r.outcome), q(r.lsoaGiven), q(r.offenceCode), r.h3[0], r.h3[1], r.h3[2], r.h3[3],
+    line,
+    nk,
+    q(r.sourceId),
+    q(r.category.slug),
+    r.occurredAt,
+    r.precision,
+    r.lon,
+    r.lat,
+    r.locationPrecision,
+    q(r.locationText),
+    q(r.ageBand),
+    q(r.outcome),
+    q(r.lsoaGiven),
+    q(r.offenceCode),
+    r.h3[0],
+    r.h3[1],
+    r.h3[2],
+    r.h3[3],
   ].join(',');
 }
 
@@ -122,7 +160,9 @@ async function createStage(tx: Queryable) {
 async function checkReferences(tx: Queryable, batchId: number, categories: string[]) {
   const batch = await tx.query(`SELECT id FROM import_batches WHERE id = $1 FOR KEY SHARE`, [batchId]);
   if (batch.length !== 1) throw new Error(`import batch ${batchId} does not exist`);
-  const found = await tx.query<{ slug: string }>(`SELECT slug FROM categories WHERE slug = ANY($1::text[]) FOR KEY SHARE`, [categories]);
+  const found = await tx.query<{ slug: string }>(`SELECT slug FROM categories WHERE slug = ANY($1::text[]) FOR KEY SHARE`, [
+    categories,
+  ]);
   if (found.length !== categories.length) {
     const have = new Set(found.map((r) => r.slug));
     throw new Error(`categories missing: ${categories.filter((c) => !have.has(c)).join(', ')}`);
@@ -176,7 +216,11 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     addReject({
       line: e.lines ?? 0,
       code: truncated ? 'truncated' : own ? e.code! : 'bad_csv_row',
-      reason: truncated ? 'truncated last line (an unclosed quote at the end of the file)' : own ? e.message : `unreadable CSV record: ${e.message}`,
+      reason: truncated
+        ? 'truncated last line (an unclosed quote at the end of the file)'
+        : own
+          ? e.message
+          : `unreadable CSV record: ${e.message}`,
     });
   });
   const coverage = new CoverageTracker();
@@ -256,7 +300,12 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         // stray quotes (issue 15), not one incident.
         const breaks = fields.reduce((a, f) => a + (f.includes('\n') ? f.split('\n').length - 1 : 0), 0);
         if (breaks) {
-          addReject({ line: line - breaks, code: 'quoted_newline', reason: `lines ${line - breaks}–${line} were read as one record: a quote opened on line ${line - breaks} closes on line ${line} (police.uk files have no line breaks inside fields; a stray quote?)`, raw: fields.join(',') });
+          addReject({
+            line: line - breaks,
+            code: 'quoted_newline',
+            reason: `lines ${line - breaks}–${line} were read as one record: a quote opened on line ${line - breaks} closes on line ${line} (police.uk files have no line breaks inside fields; a stray quote?)`,
+            raw: fields.join(','),
+          });
           return;
         }
       }
@@ -265,7 +314,9 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
         addReject({
           line,
           code: truncated ? 'truncated' : 'wrong_field_count',
-          reason: truncated ? `truncated last line (${fields.length} of ${n} fields, no final newline)` : `${fields.length} fields, expected ${n}`,
+          reason: truncated
+            ? `truncated last line (${fields.length} of ${n} fields, no final newline)`
+            : `${fields.length} fields, expected ${n}`,
           raw: fields.join(','),
         });
         return;
@@ -284,20 +335,27 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       coverage.add(rec.occurredAt, rec.precision, rec.category.slug);
       if (fallsWithin >= 0) coverage.publishedFor(fields[fallsWithin]);
       if (!categoriesSeen.has(rec.category.slug)) {
-        if (categoriesSeen.size > 1000) fail('too_many_categories', 'More than 1,000 distinct categories: check the category column of the mapping.', line);
+        if (categoriesSeen.size > 1000)
+          fail('too_many_categories', 'More than 1,000 distinct categories: check the category column of the mapping.', line);
         categoriesSeen.set(rec.category.slug, { label: rec.category.label, custom: rec.category.custom });
       }
       if (rec.offenceCode !== null) {
         const seen = codesSeen.get(rec.offenceCode);
         if (seen) seen.rows++;
-        else if (codesSeen.size > 2000) fail('too_many_offence_codes', 'More than 2,000 distinct offence codes: check the offenceCode column of the mapping.', line);
+        else if (codesSeen.size > 2000)
+          fail(
+            'too_many_offence_codes',
+            'More than 2,000 distinct offence codes: check the offenceCode column of the mapping.',
+            line,
+          );
         else codesSeen.set(rec.offenceCode, { rows: 1, firstLine: line });
       }
       const nk = crypto.hash('md5', `${o.keyNamespace}\u001e${rec.naturalKey}`);
       chunk.push(stageLine(line, nk, rec));
       if (chunk.length >= CHUNK_ROWS) await flush();
       // Rows read so far, between chunks too (a chunk can be a whole small file).
-      else if (chunk.length % PROGRESS_ROWS === 0) o.onProgress?.({ phase: 'reading', bytesRead: input.bytesRead, bytesTotal, rowsRead });
+      else if (chunk.length % PROGRESS_ROWS === 0)
+        o.onProgress?.({ phase: 'reading', bytesRead: input.bytesRead, bytesTotal, rowsRead });
     }
 
     o.onProgress?.({ phase: 'assigning', bytesRead: bytesTotal, bytesTotal, rowsRead });
@@ -312,7 +370,12 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     await checkReferences(tx, o.batchId, [...categoriesSeen.keys()]);
     const [hasLsoa] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_parts WHERE level = 'lsoa'`);
     const studyLevel = await studyAreaLevel(tx);
-    const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [o.batchId, o.dataset, hasLsoa.n > 0, studyLevel]);
+    const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [
+      o.batchId,
+      o.dataset,
+      hasLsoa.n > 0,
+      studyLevel,
+    ]);
     await coverage.save(tx, o.batchId, o.dataset);
     const [wards] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
     // The same source id on several rows (police.uk: one crime reference, several offences).
@@ -338,7 +401,16 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       sha256: hash.digest('hex'),
       rejectsByReason: rejectsByCode,
       // Texts longer than stored are cut (a warning, not a reject): which columns, how many rows, the first line.
-      ...(truncatedFields.rows ? { truncatedFields: { rows: truncatedFields.rows, first_line: truncatedFields.firstLine, columns: [...truncatedFields.fields].sort(), note: 'texts longer than stored (location, outcome 200 characters; id 120; age band 40; LSOA 20) were cut' } } : {}),
+      ...(truncatedFields.rows
+        ? {
+            truncatedFields: {
+              rows: truncatedFields.rows,
+              first_line: truncatedFields.firstLine,
+              columns: [...truncatedFields.fields].sort(),
+              note: 'texts longer than stored (location, outcome 200 characters; id 120; age band 40; LSOA 20) were cut',
+            },
+          }
+        : {}),
       repeatedSourceIds: { ids: result.rep.ids, rows: result.rep.rows, counted: 'each row is counted as a separate offence' },
       categories: [...categoriesSeen.keys()].sort(),
       ...(o.mapping.offenceCode ? { offenceCodes: offenceCodeSummary(codesSeen) } : {}),
@@ -356,7 +428,10 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
 /** The import summary's offence codes: how many rows carry one, and the codes the ONS table does not list. */
 export function offenceCodeSummary(seen: Map<string, { rows: number; firstLine: number }>) {
   const known = new Set(onsCodeRows().map((r) => r.code));
-  const unknown = [...seen].filter(([c]) => !known.has(c)).map(([code, s]) => ({ code, rows: s.rows, first_line: s.firstLine })).sort((a, b) => b.rows - a.rows || (a.code < b.code ? -1 : 1));
+  const unknown = [...seen]
+    .filter(([c]) => !known.has(c))
+    .map(([code, s]) => ({ code, rows: s.rows, first_line: s.firstLine }))
+    .sort((a, b) => b.rows - a.rows || (a.code < b.code ? -1 : 1));
   return {
     rows_with_code: [...seen.values()].reduce((a, s) => a + s.rows, 0),
     distinct: seen.size,

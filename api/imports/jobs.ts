@@ -16,8 +16,17 @@ export class ImportJobs {
   constructor(private db: Db) {}
 
   /** Queue an uploaded file; the file is deleted when its import ends. Resolves to the batch id. */
-  async enqueue(file: string, opts: ImportOptions & { fileName: string; createdBy: string }): Promise<{ id: number; done: Promise<ImportSummary> }> {
-    const id = await createBatch(this.db, { kind: opts.kind ?? ('incidents_csv' as ImportKind), fileName: opts.fileName, createdBy: opts.createdBy, dataset: opts.dataset, status: 'queued' });
+  async enqueue(
+    file: string,
+    opts: ImportOptions & { fileName: string; createdBy: string },
+  ): Promise<{ id: number; done: Promise<ImportSummary> }> {
+    const id = await createBatch(this.db, {
+      kind: opts.kind ?? ('incidents_csv' as ImportKind),
+      fileName: opts.fileName,
+      createdBy: opts.createdBy,
+      dataset: opts.dataset,
+      status: 'queued',
+    });
     const bytesTotal = fs.statSync(file).size;
     this.live.set(id, { status: 'queued', phase: 'reading', bytesRead: 0, bytesTotal, rowsRead: 0 });
     const done = this.tail.then(async () => {

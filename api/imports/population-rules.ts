@@ -32,12 +32,15 @@ const GSS_CODE = /^[EWSN]\d{8}$/;
 export function detectPopulationRuleKind(header: string[]): 'population_lookup' | 'population_centroids' | undefined {
   if (!header.some((h) => LSOA_FIELD.test(h))) return undefined;
   if (header.some((h) => WARD_FIELD.test(h))) return 'population_lookup';
-  const located = (pick(header, COLS.easting) >= 0 && pick(header, COLS.northing) >= 0) || (pick(header, COLS.lon) >= 0 && pick(header, COLS.lat) >= 0);
+  const located =
+    (pick(header, COLS.easting) >= 0 && pick(header, COLS.northing) >= 0) ||
+    (pick(header, COLS.lon) >= 0 && pick(header, COLS.lat) >= 0);
   return located && header.length <= 10 ? 'population_centroids' : undefined;
 }
 
 /** The name column paired with a code column (WD24CD → WD24NM). */
-const nameOf = (header: string[], codeField: string) => header.findIndex((h) => h.toUpperCase() === codeField.toUpperCase().replace(/CD$/, 'NM'));
+const nameOf = (header: string[], codeField: string) =>
+  header.findIndex((h) => h.toUpperCase() === codeField.toUpperCase().replace(/CD$/, 'NM'));
 
 /** Checks shared by both files: the LSOA code (present, well-formed, not repeated). */
 class LsoaRows<T> {
@@ -47,7 +50,8 @@ class LsoaRows<T> {
   /** Take a row's LSOA code, or reject the row; returns false when rejected. */
   code(code: string, line: number, raw: string): boolean {
     if (!code) return this.reject(line, 'no_code', 'empty LSOA code', raw);
-    if (!LSOA_CODE.test(code)) return this.reject(line, 'bad_code', `LSOA code "${code.slice(0, 20)}" is not an E01/W01 code`, raw);
+    if (!LSOA_CODE.test(code))
+      return this.reject(line, 'bad_code', `LSOA code "${code.slice(0, 20)}" is not an E01/W01 code`, raw);
     return true;
   }
 
@@ -59,8 +63,14 @@ class LsoaRows<T> {
   add(code: string, line: number, raw: string, value: T) {
     const first = this.rows.get(code);
     if (first === undefined) return void this.rows.set(code, { line, raw, value });
-    this.reject(line, 'duplicate_code', `${code} is listed twice (line ${first?.line ?? 'earlier'} too); neither row is used`, raw);
-    if (first) this.reject(first.line, 'duplicate_code', `${code} is listed twice (line ${line} too); neither row is used`, first.raw);
+    this.reject(
+      line,
+      'duplicate_code',
+      `${code} is listed twice (line ${first?.line ?? 'earlier'} too); neither row is used`,
+      raw,
+    );
+    if (first)
+      this.reject(first.line, 'duplicate_code', `${code} is listed twice (line ${line} too); neither row is used`, first.raw);
     this.rows.set(code, null);
   }
 
@@ -69,37 +79,71 @@ class LsoaRows<T> {
     this.rejects.sort((a, b) => a.line - b.line);
     const out: Array<{ code: string; value: T }> = [];
     for (const [code, r] of this.rows) if (r) out.push({ code, value: r.value });
-    if (!out.length) throw new ImportError('no_valid_rows', `No row could be used; first problem, line ${this.rejects[0]?.line}: ${this.rejects[0]?.reason}.`);
+    if (!out.length)
+      throw new ImportError(
+        'no_valid_rows',
+        `No row could be used; first problem, line ${this.rejects[0]?.line}: ${this.rejects[0]?.reason}.`,
+      );
     return out;
   }
 }
 
 /** LSOAs with a population that the level's lookup, or the stored centroids, leave out. */
 async function populationGaps(db: Queryable, level: string) {
-  const [g] = await db.query<{ lsoas_missing_from_lookup: number | null; lsoas_without_centroid: number | null }>(POPULATION_GAPS_SQL, [level]);
+  const [g] = await db.query<{ lsoas_missing_from_lookup: number | null; lsoas_without_centroid: number | null }>(
+    POPULATION_GAPS_SQL,
+    [level],
+  );
   return g;
 }
 
 export async function importPopulationLookup(db: Db, file: string, o: PopulationRuleOptions): Promise<ImportSummary> {
   const level = o.level ?? 'ward';
-  if (!LEVEL_RE.test(level) || level === 'lsoa') throw new ImportError('bad_level', `A best-fit lookup maps LSOAs to another level; "${level}" cannot be used.`);
+  if (!LEVEL_RE.test(level) || level === 'lsoa')
+    throw new ImportError('bad_level', `A best-fit lookup maps LSOAs to another level; "${level}" cannot be used.`);
   let fields: { lsoa: string; area: string; idx: number[] } | undefined;
   const rows = new LsoaRows<[string, string | null, string | null, string | null]>();
-  const { sha256, rowsRead } = await readCsvRows(file, (header) => {
-    const lsoa = header.find((h) => LSOA_FIELD.test(h));
-    const area = header.find((h) => WARD_FIELD.test(h));
-    if (!lsoa || !area) throw new ImportError('bad_header', `A best-fit lookup needs an LSOA code column (like LSOA21CD) and a ward code column (like WD24CD); header: ${header.join(', ')}.`, 1);
-    const lad = header.find((h) => LAD_FIELD.test(h));
-    fields = { lsoa, area, idx: [header.indexOf(lsoa), header.indexOf(area), nameOf(header, area), lad ? header.indexOf(lad) : -1, lad ? nameOf(header, lad) : -1] };
-  }, (record, line) => {
-    const [code, areaCode, areaName, ladCode, ladName] = fields!.idx.map((i) => (i >= 0 ? (record[i] ?? '').trim() : ''));
-    const raw = record.join(',');
-    if (!rows.code(code, line, raw)) return;
-    if (!areaCode) return void rows.reject(line, 'no_code', `empty ward code (${fields!.area}) for ${code}`, raw);
-    if (!GSS_CODE.test(areaCode)) return void rows.reject(line, 'bad_code', `ward code "${areaCode.slice(0, 20)}" is not a GSS code (a letter and eight digits)`, raw);
-    if (ladCode && !GSS_CODE.test(ladCode)) return void rows.reject(line, 'bad_code', `LAD code "${ladCode.slice(0, 20)}" is not a GSS code`, raw);
-    rows.add(code, line, raw, [areaCode, areaName || null, ladCode || null, ladName || null]);
-  });
+  const { sha256, rowsRead } = await readCsvRows(
+    file,
+    (header) => {
+      const lsoa = header.find((h) => LSOA_FIELD.test(h));
+      const area = header.find((h) => WARD_FIELD.test(h));
+      if (!lsoa || !area)
+        throw new ImportError(
+          'bad_header',
+          `A best-fit lookup needs an LSOA code column (like LSOA21CD) and a ward code column (like WD24CD); header: ${header.join(', ')}.`,
+          1,
+        );
+      const lad = header.find((h) => LAD_FIELD.test(h));
+      fields = {
+        lsoa,
+        area,
+        idx: [
+          header.indexOf(lsoa),
+          header.indexOf(area),
+          nameOf(header, area),
+          lad ? header.indexOf(lad) : -1,
+          lad ? nameOf(header, lad) : -1,
+        ],
+      };
+    },
+    (record, line) => {
+      const [code, areaCode, areaName, ladCode, ladName] = fields!.idx.map((i) => (i >= 0 ? (record[i] ?? '').trim() : ''));
+      const raw = record.join(',');
+      if (!rows.code(code, line, raw)) return;
+      if (!areaCode) return void rows.reject(line, 'no_code', `empty ward code (${fields!.area}) for ${code}`, raw);
+      if (!GSS_CODE.test(areaCode))
+        return void rows.reject(
+          line,
+          'bad_code',
+          `ward code "${areaCode.slice(0, 20)}" is not a GSS code (a letter and eight digits)`,
+          raw,
+        );
+      if (ladCode && !GSS_CODE.test(ladCode))
+        return void rows.reject(line, 'bad_code', `LAD code "${ladCode.slice(0, 20)}" is not a GSS code`, raw);
+      rows.add(code, line, raw, [areaCode, areaName || null, ladCode || null, ladName || null]);
+    },
+  );
   const ok = rows.done();
   const col = (i: number) => ok.map((r) => (i < 0 ? r.code : r.value[i]));
   const r = await db.transaction(async (tx) => {
@@ -144,41 +188,70 @@ export async function importPopulationLookup(db: Db, file: string, o: Population
     rejected: rows.rejects.length,
     outsideStudyArea: 0,
     details: {
-      sha256, level, lsoaField: fields!.lsoa, areaField: fields!.area, replaced: !r.unchanged,
-      areasInLookup: r.areas, areasMatchingLoadedAreas: r.matched, lsoasWithPopulationMissingFromLookup: r.missing,
+      sha256,
+      level,
+      lsoaField: fields!.lsoa,
+      areaField: fields!.area,
+      replaced: !r.unchanged,
+      areasInLookup: r.areas,
+      areasMatchingLoadedAreas: r.matched,
+      lsoasWithPopulationMissingFromLookup: r.missing,
     },
     rejects: rows.rejects,
   };
 }
 
 export async function importPopulationCentroids(db: Db, file: string, o: PopulationRuleOptions): Promise<ImportSummary> {
-  let ci = -1, xi = -1, yi = -1;
+  let ci = -1,
+    xi = -1,
+    yi = -1;
   let crs: Crs | undefined = o.crs ? parseCrsName(o.crs) : undefined;
-  if (o.crs && !crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${o.crs}". Supported: EPSG:4326 and EPSG:27700.`);
+  if (o.crs && !crs)
+    throw new ImportError('unknown_crs', `Unknown coordinate reference system "${o.crs}". Supported: EPSG:4326 and EPSG:27700.`);
   const rows = new LsoaRows<[number, number]>();
-  const { sha256, rowsRead } = await readCsvRows(file, (header) => {
-    ci = header.findIndex((h) => LSOA_FIELD.test(h));
-    const lonlat = [pick(header, COLS.lon), pick(header, COLS.lat)];
-    const en = [pick(header, COLS.easting), pick(header, COLS.northing)];
-    [xi, yi] = lonlat.every((i) => i >= 0) ? lonlat : en;
-    if (ci < 0 || xi < 0 || yi < 0) throw new ImportError('bad_header', `A centroid file needs an LSOA code column (like LSOA21CD) and x/y, easting/northing or longitude/latitude columns; header: ${header.join(', ')}.`, 1);
-    // Named columns settle the CRS; plain x/y are read by the first row's range unless a CRS is given.
-    const named = header[xi].toLowerCase();
-    if (!crs && named !== 'x') crs = lonlat[0] === xi ? 'EPSG:4326' : 'EPSG:27700';
-  }, (record, line) => {
-    const code = (record[ci] ?? '').trim();
-    const raw = record.join(',');
-    if (!rows.code(code, line, raw)) return;
-    const sx = record[xi] ?? '', sy = record[yi] ?? '';
-    const x = num(sx), y = num(sy);
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return void rows.reject(line, 'bad_coordinates', `coordinates "${sx.slice(0, 20)}", "${sy.slice(0, 20)}" are not numbers`, raw);
-    crs ??= inWgs84Range(x, y) ? 'EPSG:4326' : 'EPSG:27700';
-    const [lon, lat] = crs === 'EPSG:27700' ? (inBngRange(x, y) ? bngToWgs84(x, y) : [NaN, NaN]) : [x, y];
-    if (!inGreatBritain(lon, lat)) return void rows.reject(line, 'outside_gb', `${x}, ${y} (${crs}) is outside Great Britain`, raw);
-    rows.add(code, line, raw, [lon, lat]);
-  });
+  const { sha256, rowsRead } = await readCsvRows(
+    file,
+    (header) => {
+      ci = header.findIndex((h) => LSOA_FIELD.test(h));
+      const lonlat = [pick(header, COLS.lon), pick(header, COLS.lat)];
+      const en = [pick(header, COLS.easting), pick(header, COLS.northing)];
+      [xi, yi] = lonlat.every((i) => i >= 0) ? lonlat : en;
+      if (ci < 0 || xi < 0 || yi < 0)
+        throw new ImportError(
+          'bad_header',
+          `A centroid file needs an LSOA code column (like LSOA21CD) and x/y, easting/northing or longitude/latitude columns; header: ${header.join(', ')}.`,
+          1,
+        );
+      // Named columns settle the CRS; plain x/y are read by the first row's range unless a CRS is given.
+      const named = header[xi].toLowerCase();
+      if (!crs && named !== 'x') crs = lonlat[0] === xi ? 'EPSG:4326' : 'EPSG:27700';
+    },
+    (record, line) => {
+      const code = (record[ci] ?? '').trim();
+      const raw = record.join(',');
+      if (!rows.code(code, line, raw)) return;
+      const sx = record[xi] ?? '',
+        sy = record[yi] ?? '';
+      const x = num(sx),
+        y = num(sy);
+      if (!Number.isFinite(x) || !Number.isFinite(y))
+        return void rows.reject(
+          line,
+          'bad_coordinates',
+          `coordinates "${sx.slice(0, 20)}", "${sy.slice(0, 20)}" are not numbers`,
+          raw,
+        );
+      crs ??= inWgs84Range(x, y) ? 'EPSG:4326' : 'EPSG:27700';
+      const [lon, lat] = crs === 'EPSG:27700' ? (inBngRange(x, y) ? bngToWgs84(x, y) : [NaN, NaN]) : [x, y];
+      if (!inGreatBritain(lon, lat))
+        return void rows.reject(line, 'outside_gb', `${x}, ${y} (${crs}) is outside Great Britain`, raw);
+      rows.add(code, line, raw, [lon, lat]);
+    },
+  );
   const ok = rows.done();
-  const codes = ok.map((r) => r.code), lons = ok.map((r) => r.value[0]), lats = ok.map((r) => r.value[1]);
+  const codes = ok.map((r) => r.code),
+    lons = ok.map((r) => r.value[0]),
+    lats = ok.map((r) => r.value[1]);
   const r = await db.transaction(async (tx) => {
     const [c] = await tx.query<{ unchanged: number }>(
       `SELECT count(*)::int AS unchanged FROM lsoa_centroids c JOIN unnest($1::text[], $2::float8[], $3::float8[]) AS t(code, lon, lat)

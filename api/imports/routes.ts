@@ -64,7 +64,11 @@ export function importRoutes({ db, config }: Deps) {
     const q = c.req.valid('query');
     const type = (c.req.header('content-type') ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
     if (!UPLOAD_TYPES.has(type)) {
-      throw new ApiError(415, 'unsupported_media_type', `Send the file itself as the body (got ${type.slice(0, 60)}; expected one of ${[...UPLOAD_TYPES].join(', ')}).`);
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        `Send the file itself as the body (got ${type.slice(0, 60)}; expected one of ${[...UPLOAD_TYPES].join(', ')}).`,
+      );
     }
     const body = c.req.raw.body;
     if (!body) throw new ApiError(400, 'empty_file', 'The request has no file in its body.');
@@ -80,7 +84,11 @@ export function importRoutes({ db, config }: Deps) {
       },
     });
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), limit, fs.createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(
+        Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+        limit,
+        fs.createWriteStream(tmp, { mode: 0o600 }),
+      );
     } catch (e) {
       fs.rmSync(tmp, { force: true });
       if (e instanceof ApiError) throw e;
@@ -88,12 +96,29 @@ export function importRoutes({ db, config }: Deps) {
     }
     const fileName = path.basename(q.filename ?? 'upload');
     const opts = {
-      kind: q.kind, level: q.level, codeField: q.code_field, nameField: q.name_field,
-      valueField: q.value_field, crs: q.crs, object: q.object, mapping: q.mapping, saveMapping: q.save_mapping,
-      dataset: q.dataset, fileName, createdBy: p.user.email, replace: q.replace === 'true', source: q.source,
+      kind: q.kind,
+      level: q.level,
+      codeField: q.code_field,
+      nameField: q.name_field,
+      valueField: q.value_field,
+      crs: q.crs,
+      object: q.object,
+      mapping: q.mapping,
+      saveMapping: q.save_mapping,
+      dataset: q.dataset,
+      fileName,
+      createdBy: p.user.email,
+      replace: q.replace === 'true',
+      source: q.source,
     };
     const logImport = (id: number, outcome: string, recordCount: number | null = null) =>
-      audit(db, p, c.get('ip'), { action: 'import', resource: `imports/${id}`, query: { file: fileName, kind: q.kind ?? null, level: q.level ?? null, replace: q.replace === 'true' }, outcome, recordCount });
+      audit(db, p, c.get('ip'), {
+        action: 'import',
+        resource: `imports/${id}`,
+        query: { file: fileName, kind: q.kind ?? null, level: q.level ?? null, replace: q.replace === 'true' },
+        outcome,
+        recordCount,
+      });
     // Problems visible from the first bytes are answered at once (and recorded as a failed import).
     try {
       await sniff(tmp);
@@ -107,16 +132,21 @@ export function importRoutes({ db, config }: Deps) {
     const { id, done } = await jobs.enqueue(tmp, opts);
     await logImport(id, 'queued');
     // A second row when the import ends: its outcome and the number of records it stored.
-    void done.then(
-      (s) => logImport(id, s.status, s.imported),
-      () => logImport(id, 'failed'),
-    ).catch((e) => console.error(`audit of import ${id} failed:`, e));
+    void done
+      .then(
+        (s) => logImport(id, s.status, s.imported),
+        () => logImport(id, 'failed'),
+      )
+      .catch((e) => console.error(`audit of import ${id} failed:`, e));
     return c.json({ id }, 202);
   });
 
   register(r, db, contract.listImports, async (c) => {
     const q = c.req.valid('query');
-    const rows = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM import_batches ORDER BY id DESC LIMIT $1 OFFSET $2`, [q.limit, q.offset]);
+    const rows = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM import_batches ORDER BY id DESC LIMIT $1 OFFSET $2`, [
+      q.limit,
+      q.offset,
+    ]);
     return c.json({ imports: rows.map(present) }, 200);
   });
 
@@ -133,13 +163,28 @@ export function importRoutes({ db, config }: Deps) {
     const q = c.req.valid('query');
     const [b] = await db.query<{ rejected: number }>('SELECT rejected FROM import_batches WHERE id = $1', [id]);
     if (!b) throw new ApiError(404, 'not_found', `No import ${id}.`);
-    const rows = await db.query<contract.ImportReject>('SELECT line, reason, raw FROM import_rejects WHERE batch_id = $1 ORDER BY line LIMIT $2 OFFSET $3', [id, q.limit, q.offset]);
-    await audit(db, principal(c), c.get('ip'), { action: 'view_records', resource: `imports/${id}/rejects`, query: q, recordCount: rows.length });
+    const rows = await db.query<contract.ImportReject>(
+      'SELECT line, reason, raw FROM import_rejects WHERE batch_id = $1 ORDER BY line LIMIT $2 OFFSET $3',
+      [id, q.limit, q.offset],
+    );
+    await audit(db, principal(c), c.get('ip'), {
+      action: 'view_records',
+      resource: `imports/${id}/rejects`,
+      query: q,
+      recordCount: rows.length,
+    });
     return c.json({ total: b.rejected, stored: Math.min(b.rejected, MAX_STORED_REJECTS), rejects: rows }, 200);
   });
 
   register(r, db, contract.listMappings, async (c) =>
-    c.json({ mappings: await db.query<{ name: string; mapping: Record<string, unknown>; updated_at: string }>('SELECT name, mapping, updated_at FROM column_mappings ORDER BY name') }, 200),
+    c.json(
+      {
+        mappings: await db.query<{ name: string; mapping: Record<string, unknown>; updated_at: string }>(
+          'SELECT name, mapping, updated_at FROM column_mappings ORDER BY name',
+        ),
+      },
+      200,
+    ),
   );
 
   register(r, db, contract.putMapping, async (c) => {

@@ -35,7 +35,10 @@ export const MAX_SITE_JSON_BYTES = 64 * 1024 * 1024;
 // Recognised columns (compared lower-case). Schools: GIAS names and their snake_case forms.
 export const COLS = {
   schools: { id: ['urn'], name: ['establishmentname', 'establishment_name', 'school_name', 'name'] },
-  hubs: { id: ['atcocode', 'atco_code', 'naptancode', 'naptan_code', 'stop_id', 'station_code', 'crscode', 'id', 'code'], name: ['stationname', 'commonname', 'common_name', 'stop_name', 'station_name', 'name'] },
+  hubs: {
+    id: ['atcocode', 'atco_code', 'naptancode', 'naptan_code', 'stop_id', 'station_code', 'crscode', 'id', 'code'],
+    name: ['stationname', 'commonname', 'common_name', 'stop_name', 'station_name', 'name'],
+  },
   easting: ['easting', 'bng_e', 'x'],
   northing: ['northing', 'bng_n', 'y'],
   lon: ['longitude', 'lon', 'lng', 'long'],
@@ -68,16 +71,23 @@ export const num = (s: string) => (/^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.
 /** A location from raw coordinate strings, or a reject reason. */
 function locate(x: string, y: string, crs: Crs): { lon: number; lat: number } | { code: string; reason: string } {
   if (!x.trim() || !y.trim()) return { code: 'no_location', reason: 'empty coordinates' };
-  const a = num(x), b = num(y);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return { code: 'bad_coordinates', reason: `coordinates "${x.slice(0, 20)}", "${y.slice(0, 20)}" are not numbers` };
+  const a = num(x),
+    b = num(y);
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    return { code: 'bad_coordinates', reason: `coordinates "${x.slice(0, 20)}", "${y.slice(0, 20)}" are not numbers` };
   if (a === 0 && b === 0) return { code: 'no_location', reason: 'coordinates are 0,0 (a missing location)' };
   if (crs === 'EPSG:27700') {
-    if (!inBngRange(a, b)) return { code: 'bad_coordinates', reason: `easting/northing ${a}, ${b} are outside British National Grid` };
+    if (!inBngRange(a, b))
+      return { code: 'bad_coordinates', reason: `easting/northing ${a}, ${b} are outside British National Grid` };
     const [lon, lat] = bngToWgs84(a, b);
     return { lon, lat };
   }
   if (!inWgs84Range(a, b)) return { code: 'bad_coordinates', reason: `longitude/latitude ${a}, ${b} are out of range` };
-  if (!inGreatBritain(a, b) && inGreatBritain(b, a)) return { code: 'swapped_coordinates', reason: `longitude ${a} and latitude ${b} look swapped (Great Britain is at latitude 49.8–61, longitude -9–2.1)` };
+  if (!inGreatBritain(a, b) && inGreatBritain(b, a))
+    return {
+      code: 'swapped_coordinates',
+      reason: `longitude ${a} and latitude ${b} look swapped (Great Britain is at latitude 49.8–61, longitude -9–2.1)`,
+    };
   return { lon: a, lat: b };
 }
 
@@ -96,9 +106,18 @@ async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects:
   const input = fs.createReadStream(file);
   input.on('data', (b) => hash.update(b as Buffer));
   // pipeline, not pipe: an error of the guard reaches the parser (and so the loop reading it).
-  const parser = pipeline(input, textGuard(), parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }), () => undefined);
+  const parser = pipeline(
+    input,
+    textGuard(),
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES }),
+    () => undefined,
+  );
   let header: string[] | undefined;
-  let idI = -1, nameI = -1, xI = -1, yI = -1, statusI = -1;
+  let idI = -1,
+    nameI = -1,
+    xI = -1,
+    yI = -1,
+    statusI = -1;
   let crs: Crs = 'EPSG:27700';
   const out: Candidate[] = [];
   let rowsRead = 0;
@@ -110,14 +129,31 @@ async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects:
         idI = pick(header, cols.id);
         nameI = pick(header, cols.name);
         statusI = pick(header, COLS.status);
-        const e = pick(header, COLS.easting), n = pick(header, COLS.northing), lon = pick(header, COLS.lon), lat = pick(header, COLS.lat);
-        if (idI < 0) throw new ImportError('no_id_field', `No ${o.kind === 'schools' ? 'URN' : 'stop id (AtcoCode, id, ...)'} column; header: ${header.join(', ')}.`, 1);
+        const e = pick(header, COLS.easting),
+          n = pick(header, COLS.northing),
+          lon = pick(header, COLS.lon),
+          lat = pick(header, COLS.lat);
+        if (idI < 0)
+          throw new ImportError(
+            'no_id_field',
+            `No ${o.kind === 'schools' ? 'URN' : 'stop id (AtcoCode, id, ...)'} column; header: ${header.join(', ')}.`,
+            1,
+          );
         if (e >= 0 && n >= 0) [xI, yI, crs] = [e, n, 'EPSG:27700'];
         else if (lon >= 0 && lat >= 0) [xI, yI, crs] = [lon, lat, 'EPSG:4326'];
-        else throw new ImportError('no_location_fields', `No Easting/Northing or Longitude/Latitude columns; header: ${header.join(', ')}.`, 1);
+        else
+          throw new ImportError(
+            'no_location_fields',
+            `No Easting/Northing or Longitude/Latitude columns; header: ${header.join(', ')}.`,
+            1,
+          );
         if (o.crs) {
           const c = parseCrsName(o.crs);
-          if (!c) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${o.crs}". Supported: EPSG:4326 and EPSG:27700.`);
+          if (!c)
+            throw new ImportError(
+              'unknown_crs',
+              `Unknown coordinate reference system "${o.crs}". Supported: EPSG:4326 and EPSG:27700.`,
+            );
           crs = c;
         }
         continue;
@@ -126,11 +162,23 @@ async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects:
       const line = info.lines;
       const raw = record.join(',');
       const sourceId = (record[idI] ?? '').trim();
-      if (!sourceId) { rejects.push({ line, code: 'no_id', reason: `empty ${header[idI]}`, raw }); continue; }
-      if (sourceId.length > 80) { rejects.push({ line, code: 'bad_id', reason: `${header[idI]} longer than 80 characters`, raw }); continue; }
-      if (statusI >= 0 && isClosed(record[statusI])) { rejects.push({ line, code: 'closed', reason: `${sourceId}: status is "${record[statusI].trim()}"`, raw }); continue; }
+      if (!sourceId) {
+        rejects.push({ line, code: 'no_id', reason: `empty ${header[idI]}`, raw });
+        continue;
+      }
+      if (sourceId.length > 80) {
+        rejects.push({ line, code: 'bad_id', reason: `${header[idI]} longer than 80 characters`, raw });
+        continue;
+      }
+      if (statusI >= 0 && isClosed(record[statusI])) {
+        rejects.push({ line, code: 'closed', reason: `${sourceId}: status is "${record[statusI].trim()}"`, raw });
+        continue;
+      }
       const loc = locate(record[xI] ?? '', record[yI] ?? '', crs);
-      if ('code' in loc) { rejects.push({ line, code: loc.code, reason: `${sourceId}: ${loc.reason}`, raw }); continue; }
+      if ('code' in loc) {
+        rejects.push({ line, code: loc.code, reason: `${sourceId}: ${loc.reason}`, raw });
+        continue;
+      }
       const attributes: Record<string, unknown> = {};
       header.forEach((h, i) => {
         if (i !== idI && i !== nameI && h && (record[i] ?? '') !== '') attributes[h] = record[i];
@@ -146,8 +194,13 @@ async function readCsv(file: string, o: SiteOptions, hash: crypto.Hash, rejects:
 }
 
 async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, rejects: Reject[]) {
-  if ((await fs.promises.stat(file)).size > MAX_SITE_JSON_BYTES) throw new ImportError('too_large', `Site GeoJSON files are limited to ${MAX_SITE_JSON_BYTES >> 20} MB.`);
-  type Feat = { type?: string; properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown } | null };
+  if ((await fs.promises.stat(file)).size > MAX_SITE_JSON_BYTES)
+    throw new ImportError('too_large', `Site GeoJSON files are limited to ${MAX_SITE_JSON_BYTES >> 20} MB.`);
+  type Feat = {
+    type?: string;
+    properties?: Record<string, unknown> | null;
+    geometry?: { type?: string; coordinates?: unknown } | null;
+  };
   // Streamed feature by feature (api/imports/geojson-reader.ts). The CRS (option, the file's crs member
   // before the features, else from the first non-zero point: degrees = WGS84, else British National Grid)
   // and the id/name properties (from the first feature with properties) are settled from the first
@@ -167,21 +220,41 @@ async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, reje
     const p = f.properties ?? {};
     const sourceId = String((keys!.id ? p[keys!.id] : undefined) ?? '').trim();
     const raw = JSON.stringify(f).slice(0, 1000);
-    if (!sourceId) return void rejects.push({ line, code: 'no_id', reason: `feature ${line}: no id property (${COLS[o.kind].id.join(', ')})`, raw });
-    if (sourceId.length > 80) return void rejects.push({ line, code: 'bad_id', reason: `feature ${line}: id longer than 80 characters`, raw });
+    if (!sourceId)
+      return void rejects.push({
+        line,
+        code: 'no_id',
+        reason: `feature ${line}: no id property (${COLS[o.kind].id.join(', ')})`,
+        raw,
+      });
+    if (sourceId.length > 80)
+      return void rejects.push({ line, code: 'bad_id', reason: `feature ${line}: id longer than 80 characters`, raw });
     const g = f.geometry;
-    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) return void rejects.push({ line, code: 'bad_geometry', reason: `feature ${line} (${sourceId}): geometry is ${g?.type ?? 'missing'}, expected Point`, raw });
+    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates))
+      return void rejects.push({
+        line,
+        code: 'bad_geometry',
+        reason: `feature ${line} (${sourceId}): geometry is ${g?.type ?? 'missing'}, expected Point`,
+        raw,
+      });
     const [x, y] = g.coordinates as unknown[];
     const loc = locate(typeof x === 'number' ? String(x) : '', typeof y === 'number' ? String(y) : '', crs!);
-    if ('code' in loc) return void rejects.push({ line, code: loc.code, reason: `feature ${line} (${sourceId}): ${loc.reason}`, raw });
-    const attributes = Object.fromEntries(Object.entries(p).filter(([k, v]) => k !== keys!.id && k !== keys!.name && v !== null && v !== ''));
+    if ('code' in loc)
+      return void rejects.push({ line, code: loc.code, reason: `feature ${line} (${sourceId}): ${loc.reason}`, raw });
+    const attributes = Object.fromEntries(
+      Object.entries(p).filter(([k, v]) => k !== keys!.id && k !== keys!.name && v !== null && v !== ''),
+    );
     const name = String((keys!.name ? p[keys!.name] : '') ?? '').trim() || sourceId;
     out.push({ line, sourceId, name: name.slice(0, 200), attributes, ...loc, raw });
   };
   const settleCrs = (p: number[] | undefined) => {
     if (declared) {
       crs = parseCrsName(declared);
-      if (!crs) throw new ImportError('unknown_crs', `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 and EPSG:27700.`);
+      if (!crs)
+        throw new ImportError(
+          'unknown_crs',
+          `Unknown coordinate reference system "${declared}". Supported: EPSG:4326 and EPSG:27700.`,
+        );
     } else crs = p && inWgs84Range(p[0], p[1]) ? 'EPSG:4326' : 'EPSG:27700';
   };
   const settleKeys = (f: Feat | undefined) => {
@@ -197,10 +270,14 @@ async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, reje
   };
   let doc: GeoJsonRead;
   try {
-    doc = await streamGeoJson(file, (f, i, before) => {
-      if (i === 0 && !declared) declared = crsNameOf(before);
-      offer((f ?? {}) as Feat);
-    }, (b) => hash.update(b));
+    doc = await streamGeoJson(
+      file,
+      (f, i, before) => {
+        if (i === 0 && !declared) declared = crsNameOf(before);
+        offer((f ?? {}) as Feat);
+      },
+      (b) => hash.update(b),
+    );
   } catch (e) {
     if (e instanceof GeoJsonSyntaxError) throw new ImportError('bad_json', `The file is not valid JSON: ${e.message}`);
     throw e;
@@ -208,12 +285,19 @@ async function readGeoJson(file: string, o: SiteOptions, hash: crypto.Hash, reje
   const m = doc.members;
   if (m.type === 'Feature') {
     declared ??= crsNameOf(m);
-    offer({ type: 'Feature', properties: (m.properties ?? null) as Feat['properties'], geometry: (m.geometry ?? null) as Feat['geometry'] });
+    offer({
+      type: 'Feature',
+      properties: (m.properties ?? null) as Feat['properties'],
+      geometry: (m.geometry ?? null) as Feat['geometry'],
+    });
   } else if (m.type !== 'FeatureCollection' || doc.features === null) {
     throw new ImportError('bad_geojson', 'Expected a GeoJSON FeatureCollection of Points.');
   } else if (!declared && crsNameOf(m) && crs && parseCrsName(crsNameOf(m)!) !== crs) {
     // The crs member came after the features, which were read with an inferred CRS: they must agree.
-    throw new ImportError('unknown_crs', `The file's crs member (${crsNameOf(m)}) comes after its features, which look like ${crs}; give the CRS.`);
+    throw new ImportError(
+      'unknown_crs',
+      `The file's crs member (${crsNameOf(m)}) comes after its features, which look like ${crs}; give the CRS.`,
+    );
   }
   if (line + pending.length === 0) throw new ImportError('empty_file', 'The file has no features.');
   // Features still waiting: no non-zero point or no properties anywhere; settle with what there is.
@@ -259,7 +343,8 @@ ON CONFLICT (kind, source_id) DO UPDATE
 export async function importSites(db: Db, file: string, o: SiteOptions): Promise<ImportSummary> {
   const hash = crypto.createHash('sha256');
   const rejects: Reject[] = [];
-  const { candidates, rowsRead } = o.format === 'json' ? await readGeoJson(file, o, hash, rejects) : await readCsv(file, o, hash, rejects);
+  const { candidates, rowsRead } =
+    o.format === 'json' ? await readGeoJson(file, o, hash, rejects) : await readCsv(file, o, hash, rejects);
   if (!rowsRead) throw new ImportError('empty_file', 'The file has a header but no data rows.');
   // Duplicate ids within the file: the first wins.
   const seen = new Set<string>();
@@ -277,24 +362,47 @@ export async function importSites(db: Db, file: string, o: SiteOptions): Promise
   const studyArea = margin ? `within ${margin} m of the loaded wards` : 'inside the loaded wards';
   let outside = 0;
   if (studyAreaChecked && kept.length) {
-    const inside = await db.query<{ ord: number; inside: boolean }>(STUDY_AREA_SQL, [kept.map((c) => c.lon), kept.map((c) => c.lat), margin]);
+    const inside = await db.query<{ ord: number; inside: boolean }>(STUDY_AREA_SQL, [
+      kept.map((c) => c.lon),
+      kept.map((c) => c.lat),
+      margin,
+    ]);
     const ok = new Map(inside.map((r) => [Number(r.ord), r.inside]));
     kept = kept.filter((c, i) => {
       if (ok.get(i + 1)) return true;
       outside++;
-      rejects.push({ line: c.line, code: 'outside_study_area', reason: `${c.sourceId}: outside the study area (${studyArea})`, raw: c.raw });
+      rejects.push({
+        line: c.line,
+        code: 'outside_study_area',
+        reason: `${c.sourceId}: outside the study area (${studyArea})`,
+        raw: c.raw,
+      });
       return false;
     });
   }
   rejects.sort((a, b) => a.line - b.line);
-  if (!kept.length) throw new ImportError('no_valid_rows', `None of the ${rowsRead} rows could be used; first problem: line ${rejects[0]?.line}: ${rejects[0]?.reason}.`);
+  if (!kept.length)
+    throw new ImportError(
+      'no_valid_rows',
+      `None of the ${rowsRead} rows could be used; first problem: line ${rejects[0]?.line}: ${rejects[0]?.reason}.`,
+    );
   const siteKind = o.kind === 'schools' ? 'school' : 'hub';
-  const args = [siteKind, kept.map((c) => c.sourceId), kept.map((c) => c.name), kept.map((c) => JSON.stringify(c.attributes)), kept.map((c) => c.lon), kept.map((c) => c.lat)];
+  const args = [
+    siteKind,
+    kept.map((c) => c.sourceId),
+    kept.map((c) => c.name),
+    kept.map((c) => JSON.stringify(c.attributes)),
+    kept.map((c) => c.lon),
+    kept.map((c) => c.lat),
+  ];
   const r = await db.transaction(async (tx) => {
     await ownBatch(tx, o.batchId);
     const [u] = await tx.query<{ n: number }>(UNCHANGED_SQL, args);
     await tx.query(UPSERT_SQL, [...args, o.batchId]);
-    const [t] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM journey_sites WHERE kind = $1 AND NOT (source_id = ANY($2::text[]))`, [siteKind, args[1]]);
+    const [t] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM journey_sites WHERE kind = $1 AND NOT (source_id = ANY($2::text[]))`,
+      [siteKind, args[1]],
+    );
     return { unchanged: u.n, notInFile: t.n };
   });
   const reasons: Record<string, number> = {};

@@ -36,23 +36,29 @@ export function categoryWeights(codes: readonly CodeRow[], mix: Pick<MixInfo, 'n
   for (const { slug } of POLICE_UK_CATEGORIES) {
     const own = codes.filter((c) => c.category === slug);
     if (!own.length) {
-      notes[slug] = slug === 'anti-social-behaviour' ? 'no weight: anti-social behaviour is not a notifiable offence' : 'no weight: no offence code of the table falls under this category';
+      notes[slug] =
+        slug === 'anti-social-behaviour'
+          ? 'no weight: anti-social behaviour is not a notifiable offence'
+          : 'no weight: no offence code of the table falls under this category';
       continue;
     }
     const n = mix ? own.reduce((s, c) => s + (mix.counts[c.code] ?? 0), 0) : 0;
     if (mix && n > 0) {
       weights[slug] = own.reduce((s, c) => s + (mix.counts[c.code] ?? 0) * c.weight, 0) / n;
       const used = own.filter((c) => (mix.counts[c.code] ?? 0) > 0).length;
-      notes[slug] = `offence-count-weighted mean of the weights of ${used} of its ${own.length} codes under the offence mix "${mix.name}" (${n} offences)`;
+      notes[slug] =
+        `offence-count-weighted mean of the weights of ${used} of its ${own.length} codes under the offence mix "${mix.name}" (${n} offences)`;
       continue;
     }
     const first = own[0].weight;
     if (own.every((c) => c.weight === first)) {
       weights[slug] = first;
-      notes[slug] = `all ${own.length} of its codes (${own.map((c) => c.code).join(', ')}) weigh ${fmt(first)}, so every offence mix gives this weight`;
+      notes[slug] =
+        `all ${own.length} of its codes (${own.map((c) => c.code).join(', ')}) weigh ${fmt(first)}, so every offence mix gives this weight`;
     } else {
       const ws = own.map((c) => c.weight);
-      notes[slug] = `no weight: composition unknown — its ${own.length} codes weigh ${fmt(Math.min(...ws))} to ${fmt(Math.max(...ws))} and ${mix ? `the offence mix "${mix.name}" has none of them` : 'no offence mix is loaded'}; load one (offence code → count) to weigh this category`;
+      notes[slug] =
+        `no weight: composition unknown — its ${own.length} codes weigh ${fmt(Math.min(...ws))} to ${fmt(Math.max(...ws))} and ${mix ? `the offence mix "${mix.name}" has none of them` : 'no offence mix is loaded'}; load one (offence code → count) to weigh this category`;
     }
   }
   return { weights, notes };

@@ -20,7 +20,8 @@ export const ONS_CSS_EDITION = 'ONS Crime Severity Score data tool, "List of wei
 export const ONS_CSS_PROVENANCE = {
   publisher: 'Office for National Statistics',
   dataset: 'Crime Severity Score (experimental statistics) data tool, sheet "List of weights"',
-  published_at: 'https://www.ons.gov.uk/file?uri=/peoplepopulationandcommunity/crimeandjustice/datasets/crimeseverityscoreexperimentalstatistics/current/cssdatatool.xls',
+  published_at:
+    'https://www.ons.gov.uk/file?uri=/peoplepopulationandcommunity/crimeandjustice/datasets/crimeseverityscoreexperimentalstatistics/current/cssdatatool.xls',
   edition: 'the edition that was "current" when the copy was made (committed 2020-12-03)',
   licence: 'Open Government Licence v3.0 (ONS data)',
   copy: {
@@ -36,7 +37,7 @@ export const ONS_CSS_PROVENANCE = {
 } as const;
 
 export const POLICE_UK_MAPPING_NOTE =
-  'police_uk_category is the copying repository author\'s own match of each offence to a police.uk category (column policeuk_cat_manual_match), NOT an official Home Office or police.uk mapping. It is used only to say which codes a police.uk category bundles.';
+  "police_uk_category is the copying repository author's own match of each offence to a police.uk category (column policeuk_cat_manual_match), NOT an official Home Office or police.uk mapping. It is used only to say which codes a police.uk category bundles.";
 
 const codeEntrySchema = z.strictObject({
   code: z.string(),
@@ -64,20 +65,34 @@ export const onsCssTableSchema = z.strictObject({
 export type OnsCssTable = z.infer<typeof onsCssTableSchema>;
 export type CodeEntry = z.infer<typeof codeEntrySchema>;
 
-const HEADER = ['category_counts', 'description', 'code_severity', 'code_original', 'category_severity', 'offence', 'weight', 'policeuk_cat_manual_match', 'Equiv_offence'];
+const HEADER = [
+  'category_counts',
+  'description',
+  'code_severity',
+  'code_original',
+  'category_severity',
+  'offence',
+  'weight',
+  'policeuk_cat_manual_match',
+  'Equiv_offence',
+];
 
 export function buildOnsCssTable(csvText: string): OnsCssTable {
   const rows = parse(csvText.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   if (!rows.length) throw new Error('ONS CSS table: no rows');
   const header = Object.keys(rows[0]);
-  if (header.join(',') !== HEADER.join(',')) throw new Error(`ONS CSS table: expected the columns ${HEADER.join(', ')}, found ${header.join(', ')}`);
+  if (header.join(',') !== HEADER.join(','))
+    throw new Error(`ONS CSS table: expected the columns ${HEADER.join(', ')}, found ${header.join(', ')}`);
   const byCode = new Map<string, CodeEntry & { line: number }>();
   // Rows naming one code first, then rows joining several ("1/4.1/4.10/4.2"), which add only codes not
   // yet listed on their own (so each code keeps its own description).
-  const order = rows.map((r, i) => ({ r, line: i + 2, multi: r.code_original.includes('/') })).sort((a, b) => Number(a.multi) - Number(b.multi) || a.line - b.line);
+  const order = rows
+    .map((r, i) => ({ r, line: i + 2, multi: r.code_original.includes('/') }))
+    .sort((a, b) => Number(a.multi) - Number(b.multi) || a.line - b.line);
   for (const { r, line, multi } of order) {
     const weight = Number(r.weight.trim());
-    if (!Number.isFinite(weight) || weight < 0) throw new Error(`ONS CSS table line ${line}: weight "${r.weight}" is not a non-negative number`);
+    if (!Number.isFinite(weight) || weight < 0)
+      throw new Error(`ONS CSS table line ${line}: weight "${r.weight}" is not a non-negative number`);
     const parts = r.code_original.split('/').map((s) => s.trim());
     // A single code, or ONS's group label for several ("1, 4.1/2/10": homicide) kept as written.
     const weightedAs = /[,/]/.test(r.code_severity) ? r.code_severity.trim() : normaliseOffenceCode(r.code_severity);
@@ -88,7 +103,10 @@ export function buildOnsCssTable(csvText: string): OnsCssTable {
       if (!code) throw new Error(`ONS CSS table line ${line}: "${raw}" is not a Home Office offence code`);
       const seen = byCode.get(code);
       if (seen) {
-        if (seen.weight !== weight) throw new Error(`ONS CSS table line ${line}: code ${code} weighs ${weight} here and ${seen.weight} on line ${seen.line}`);
+        if (seen.weight !== weight)
+          throw new Error(
+            `ONS CSS table line ${line}: code ${code} weighs ${weight} here and ${seen.weight} on line ${seen.line}`,
+          );
         if (!multi && !seen.as_written.includes('/')) seen.description = `${seen.description}; ${r.description.trim()}`;
         continue;
       }
@@ -118,8 +136,8 @@ export function buildOnsCssTable(csvText: string): OnsCssTable {
     police_uk_mapping: POLICE_UK_MAPPING_NOTE,
     notes: [
       'One weight per Home Office offence code. Incidents that carry a code are weighted by it (codes normalised: 008N = 8N).',
-      'A police.uk category bundles many codes: its weight is the offence-count-weighted mean of its codes\' weights under a stated offence mix (offence code -> count). No mix is shipped: none with Home Office codes for a partnership was available. Without a mix, a category weighs only where every code it bundles has the same weight (robbery, shoplifting, theft from the person, bicycle theft); for the others the composition is unknown and they are left unweighted rather than given an invented number.',
-      'weighted_as: the code ONS lists the weight under, where it differs from the offence\'s own code (30A is weighted as 30C, 28A as 28C).',
+      "A police.uk category bundles many codes: its weight is the offence-count-weighted mean of its codes' weights under a stated offence mix (offence code -> count). No mix is shipped: none with Home Office codes for a partnership was available. Without a mix, a category weighs only where every code it bundles has the same weight (robbery, shoplifting, theft from the person, bicycle theft); for the others the composition is unknown and they are left unweighted rather than given an invented number.",
+      "weighted_as: the code ONS lists the weight under, where it differs from the offence's own code (30A is weighted as 30C, 28A as 28C).",
       'The "Corporate manslaughter" row of the copy gives code 4.1 (manslaughter\'s code; corporate manslaughter is 4.10, listed on the combined homicide row). Every homicide code carries the same weight, so no weight is affected.',
       'Anti-social behaviour is not a notifiable offence and has no weight.',
     ],

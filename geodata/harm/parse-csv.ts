@@ -21,26 +21,37 @@ export class SchemeCsvError extends Error {
 }
 
 const rowSchema = z.object({
-  category: z.string().trim().min(1, 'empty category').transform((v, ctx) => {
-    const match = matchCategory(v);
-    if (!match || match.custom) {
-      ctx.addIssue({ code: 'custom', message: `unknown category "${v}" (use a police.uk category: ${POLICE_UK_CATEGORIES.map((c) => c.slug).join(', ')})` });
-      return z.NEVER;
-    }
-    return match.slug;
-  }),
+  category: z
+    .string()
+    .trim()
+    .min(1, 'empty category')
+    .transform((v, ctx) => {
+      const match = matchCategory(v);
+      if (!match || match.custom) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown category "${v}" (use a police.uk category: ${POLICE_UK_CATEGORIES.map((c) => c.slug).join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return match.slug;
+    }),
   weight: numberField('weight'),
 });
 
 /** A non-negative decimal number in a CSV field, named `what` in messages. */
 function numberField(what: string) {
-  return z.string().trim().transform((v, ctx) => {
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v)) {
-      ctx.addIssue({ code: 'custom', message: /^-/.test(v) ? `negative ${what} "${v}"` : `${what} "${v}" is not a number` });
-      return z.NEVER;
-    }
-    return Number(v);
-  }).pipe(z.number().finite(`${what} is not finite`).nonnegative(`negative ${what}`));
+  return z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      if (!/^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: /^-/.test(v) ? `negative ${what} "${v}"` : `${what} "${v}" is not a number` });
+        return z.NEVER;
+      }
+      return Number(v);
+    })
+    .pipe(z.number().finite(`${what} is not finite`).nonnegative(`negative ${what}`));
 }
 
 export const schemeMetaSchema = z.object({
@@ -53,7 +64,12 @@ export const schemeMetaSchema = z.object({
 function readRecords(text: string): { records: string[][]; lines: number[] } {
   let parsed: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    parsed = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof parsed;
+    parsed = parse(text.replace(/^\uFEFF/, ''), {
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+    }) as unknown as typeof parsed;
   } catch (e) {
     throw new SchemeCsvError([`not readable as CSV: ${(e as Error).message}`]);
   }
@@ -69,7 +85,11 @@ export const csvHeader = (text: string) => readRecords(text).records[0].map((h) 
  * `column` a non-negative number (whole with `integer`). Codes not in `known` (when given) are kept and
  * listed in `unknown` with their line.
  */
-export function readCodeCsv(text: string, column: 'weight' | 'count', o: { integer?: boolean; known?: ReadonlySet<string> } = {}) {
+export function readCodeCsv(
+  text: string,
+  column: 'weight' | 'count',
+  o: { integer?: boolean; known?: ReadonlySet<string> } = {},
+) {
   const { records, lines } = readRecords(text);
   const header = records[0].map((h) => h.toLowerCase());
   if (header.length !== 2 || header[0] !== 'offence_code' || header[1] !== column)
@@ -84,10 +104,14 @@ export function readCodeCsv(text: string, column: 'weight' | 'count', o: { integ
     const line = lines[k + 1];
     if (r.length !== 2) return void problems.push(`line ${line}: expected 2 fields (offence_code,${column}), found ${r.length}`);
     const code = normaliseOffenceCode(r[0]);
-    if (!code) return void problems.push(`line ${line}: "${r[0].slice(0, 40)}" is not a Home Office offence code (e.g. 8N, 105A, 34B, 4.10)`);
+    if (!code)
+      return void problems.push(
+        `line ${line}: "${r[0].slice(0, 40)}" is not a Home Office offence code (e.g. 8N, 105A, 34B, 4.10)`,
+      );
     const v = num.safeParse(r[1]);
     if (!v.success) return void problems.push(...v.error.issues.map((i) => `line ${line}: ${i.message}`));
-    if (o.integer && !Number.isInteger(v.data)) return void problems.push(`line ${line}: ${column} "${r[1]}" is not a whole number`);
+    if (o.integer && !Number.isInteger(v.data))
+      return void problems.push(`line ${line}: ${column} "${r[1]}" is not a whole number`);
     const seen = firstLine.get(code);
     if (seen !== undefined) return void problems.push(`line ${line}: duplicate offence code "${code}" (first on line ${seen})`);
     firstLine.set(code, line);

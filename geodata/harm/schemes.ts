@@ -38,12 +38,14 @@ export const shippedSchemeFileSchema = z.object({
   sources: z.record(z.string(), z.string()).optional(),
   derived: z.string().optional(),
   notes: z.array(z.string()),
-  weights: z.array(z.object({
-    category: z.string(),
-    weight: z.number().nonnegative(),
-    derivation: z.string(),
-    components: z.array(componentSchema),
-  })),
+  weights: z.array(
+    z.object({
+      category: z.string(),
+      weight: z.number().nonnegative(),
+      derivation: z.string(),
+      components: z.array(componentSchema),
+    }),
+  ),
 });
 export type ShippedSchemeFile = z.infer<typeof shippedSchemeFileSchema>;
 
@@ -55,18 +57,22 @@ export function onsCssTable(): OnsCssTable {
 }
 
 /** The code table of the ONS scheme: code, weight and the (unofficial) police.uk category of each. */
-export const onsCodeRows = () => onsCssTable().codes.map((c) => ({ code: c.code, weight: c.weight, category: c.police_uk_category }));
+export const onsCodeRows = () =>
+  onsCssTable().codes.map((c) => ({ code: c.code, weight: c.weight, category: c.police_uk_category }));
 
 /** The shipped category-weight file as written (with derivations and components), validated: count, cambridge-chi. */
 export function shippedSchemeFile(name: Exclude<ShippedSchemeName, 'ons-css'>): ShippedSchemeFile {
-  if (!SHIPPED_SCHEME_NAMES.includes(name) || (name as string) === 'ons-css') throw new Error(`no category-weight file for harm scheme "${name as string}" (files: count, cambridge-chi)`);
+  if (!SHIPPED_SCHEME_NAMES.includes(name) || (name as string) === 'ons-css')
+    throw new Error(`no category-weight file for harm scheme "${name as string}" (files: count, cambridge-chi)`);
   const text = fs.readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8');
   const file = shippedSchemeFileSchema.parse(JSON.parse(text));
   const cats = file.weights.map((w) => w.category);
   const missing = CATEGORY_SLUGS.filter((s) => !cats.includes(s));
   const unknown = cats.filter((c) => !CATEGORY_SLUGS.includes(c));
   if (missing.length || unknown.length || new Set(cats).size !== cats.length)
-    throw new Error(`harm scheme ${name}: categories must be the 14 police.uk slugs once each (missing: ${missing.join(', ') || '-'}; unknown: ${unknown.join(', ') || '-'})`);
+    throw new Error(
+      `harm scheme ${name}: categories must be the 14 police.uk slugs once each (missing: ${missing.join(', ') || '-'}; unknown: ${unknown.join(', ') || '-'})`,
+    );
   return file;
 }
 
@@ -77,11 +83,24 @@ export function shippedScheme(name: ShippedSchemeName): HarmScheme {
     if (name === 'ons-css') {
       const t = onsCssTable();
       const cw = categoryWeights(onsCodeRows(), null);
-      s = { name: t.name, label: t.label, version: t.version, source: t.source, weights: cw.weights, codeWeights: Object.fromEntries(t.codes.map((c) => [c.code, c.weight])), mix: null, categoryNotes: cw.notes };
+      s = {
+        name: t.name,
+        label: t.label,
+        version: t.version,
+        source: t.source,
+        weights: cw.weights,
+        codeWeights: Object.fromEntries(t.codes.map((c) => [c.code, c.weight])),
+        mix: null,
+        categoryNotes: cw.notes,
+      };
     } else {
       const f = shippedSchemeFile(name);
       s = {
-        name: f.name, label: f.label, version: f.version, source: f.source, derived: f.derived ?? null,
+        name: f.name,
+        label: f.label,
+        version: f.version,
+        source: f.source,
+        derived: f.derived ?? null,
         weights: Object.fromEntries(f.weights.map((w) => [w.category, w.weight])),
         categoryNotes: Object.fromEntries(f.weights.map((w) => [w.category, w.derivation])),
       };
@@ -96,11 +115,18 @@ export function shippedScheme(name: ShippedSchemeName): HarmScheme {
  * `count` scheme (every incident counts, custom categories included) and 0 in a harm scheme (no published
  * weight, so no harm is invented; such categories are named in responses as unweighted).
  */
-export function weightOf(scheme: HarmScheme, category: string, code?: string | null, fallback = scheme.name === 'count' ? 1 : 0): number {
+export function weightOf(
+  scheme: HarmScheme,
+  category: string,
+  code?: string | null,
+  fallback = scheme.name === 'count' ? 1 : 0,
+): number {
   if (code && scheme.codeWeights && Object.hasOwn(scheme.codeWeights, code)) return scheme.codeWeights[code];
   return Object.hasOwn(scheme.weights, category) ? scheme.weights[category] : fallback;
 }
 
 /** True when the incident (category, code) has a weight in the scheme (by its code or its category). */
 export const isWeighted = (scheme: HarmScheme, category: string, code?: string | null) =>
-  scheme.name === 'count' || Object.hasOwn(scheme.weights, category) || Boolean(code && scheme.codeWeights && Object.hasOwn(scheme.codeWeights, code));
+  scheme.name === 'count' ||
+  Object.hasOwn(scheme.weights, category) ||
+  Boolean(code && scheme.codeWeights && Object.hasOwn(scheme.codeWeights, code));

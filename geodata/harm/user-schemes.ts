@@ -36,20 +36,41 @@ export function userSchemeFromCsv(text: string, meta: UserSchemeMeta, base?: Har
     const { values, unknown } = readCodeCsv(text, 'weight', { known });
     const cw = categoryWeights(withCategories(values), null);
     const scheme: HarmScheme = {
-      name: meta.name, label: meta.label ?? meta.name, version: meta.version ?? 'user', source: meta.source ?? 'user-supplied CSV (offence code → weight)',
-      weights: cw.weights, codeWeights: values, mix: null, categoryNotes: cw.notes, derived: null,
+      name: meta.name,
+      label: meta.label ?? meta.name,
+      version: meta.version ?? 'user',
+      source: meta.source ?? 'user-supplied CSV (offence code → weight)',
+      weights: cw.weights,
+      codeWeights: values,
+      mix: null,
+      categoryNotes: cw.notes,
+      derived: null,
     };
     return { scheme, kind: 'offence-codes' as UserSchemeKind, unknownCodes: unknown };
   }
   if (header === 'offence_code,count') {
-    if (!base?.codeWeights) throw new SchemeCsvError([`an offence mix (offence_code,count) needs base: a scheme that weighs offence codes (ons-css, or one loaded as offence_code,weight)`]);
+    if (!base?.codeWeights)
+      throw new SchemeCsvError([
+        `an offence mix (offence_code,count) needs base: a scheme that weighs offence codes (ons-css, or one loaded as offence_code,weight)`,
+      ]);
     const mix = parseMixCsv(text, new Set(Object.keys(base.codeWeights)));
-    const mixInfo = { name: meta.mixName ?? meta.name, source: meta.source ?? 'user-supplied CSV (offence code → count)', total: mix.total, counts: mix.counts };
+    const mixInfo = {
+      name: meta.mixName ?? meta.name,
+      source: meta.source ?? 'user-supplied CSV (offence code → count)',
+      total: mix.total,
+      counts: mix.counts,
+    };
     const cw = categoryWeights(withCategories(base.codeWeights), mixInfo);
     const scheme: HarmScheme = {
-      name: meta.name, label: meta.label ?? `${base.label} under offence mix "${mixInfo.name}"`, version: meta.version ?? base.version,
+      name: meta.name,
+      label: meta.label ?? `${base.label} under offence mix "${mixInfo.name}"`,
+      version: meta.version ?? base.version,
       source: `${base.source} Offence mix: ${mixInfo.source}`.slice(0, 500),
-      weights: cw.weights, codeWeights: base.codeWeights, mix: mixInfo, categoryNotes: cw.notes, derived: base.derived ?? null,
+      weights: cw.weights,
+      codeWeights: base.codeWeights,
+      mix: mixInfo,
+      categoryNotes: cw.notes,
+      derived: base.derived ?? null,
     };
     return { scheme, kind: 'offence-mix' as UserSchemeKind, unknownCodes: mix.unknown };
   }

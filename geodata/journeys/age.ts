@@ -11,7 +11,11 @@ export interface AgeRange {
 
 /** Reads an age band; undefined when it is empty or not recognised. */
 export function parseAgeBand(raw: string | null | undefined): AgeRange | undefined {
-  const s = (raw ?? '').trim().toLowerCase().replace(/\s*years?( old)?\b/g, '').replace(/\s+/g, ' ');
+  const s = (raw ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/\s*years?( old)?\b/g, '')
+    .replace(/\s+/g, ' ');
   if (!s) return undefined;
   let m: RegExpExecArray | null;
   if ((m = /^(\d{1,3})$/.exec(s))) return { min: +m[1], max: +m[1] };

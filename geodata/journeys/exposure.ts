@@ -57,7 +57,10 @@ export type IncidentClass = 'count' | 'unknown_time' | 'unknown_age' | 'excluded
 export const RANK_KEYS = ['count', 'harm', 'all'] as const;
 export type RankKey = (typeof RANK_KEYS)[number];
 
-export function classifyIncident(i: Pick<SnappedIncident, 'occurred_at' | 'time_precision' | 'age_band'>, o: Pick<ExposureOptions, 'times' | 'ageMax'>): IncidentClass {
+export function classifyIncident(
+  i: Pick<SnappedIncident, 'occurred_at' | 'time_precision' | 'age_band'>,
+  o: Pick<ExposureOptions, 'times' | 'ageMax'>,
+): IncidentClass {
   const t = classifyTime(i.occurred_at, i.time_precision, o.times);
   const a = classifyAge(i.age_band, o.ageMax);
   if (t === 'out' || a === 'out') return 'excluded';
@@ -133,7 +136,12 @@ const ratioOf = (rate: number, avg: number) => (avg > 0 ? rate / avg : null);
 const round = (v: number, d = 6) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** Sums snapped incidents per segment, route and school (see the rules at the top). */
-export function computeExposure(routes: readonly RouteInfo[], segments: readonly SegmentGeom[], hits: readonly SnappedIncident[], o: ExposureOptions): Exposure {
+export function computeExposure(
+  routes: readonly RouteInfo[],
+  segments: readonly SegmentGeom[],
+  hits: readonly SnappedIncident[],
+  o: ExposureOptions,
+): Exposure {
   const segKey = (r: number, s: number) => `${r}:${s}`;
   const segTally = new Map<string, Tally>(segments.map((s) => [segKey(s.route_id, s.seq), emptyTally()]));
   const routeTally = new Map<number, Tally>(routes.map((r) => [r.id, emptyTally()]));
@@ -166,14 +174,25 @@ export function computeExposure(routes: readonly RouteInfo[], segments: readonly
   const totalLen = segments.reduce((s, x) => s + x.length_m, 0);
   const sumCount = [...segTally.values()].reduce((s, t) => s + t.count, 0);
   const sumHarm = [...segTally.values()].reduce((s, t) => s + t.harm, 0);
-  const average: Averages = { rate_per_100m: per100(sumCount, totalLen), harm_per_100m: per100(sumHarm, totalLen), segments: segments.length, length_m: totalLen };
+  const average: Averages = {
+    rate_per_100m: per100(sumCount, totalLen),
+    harm_per_100m: per100(sumHarm, totalLen),
+    segments: segments.length,
+    length_m: totalLen,
+  };
 
   const segOut: SegmentExposure[] = segments.map((s) => {
     const t = segTally.get(segKey(s.route_id, s.seq))!;
-    const rate = per100(t.count, s.length_m), hrate = per100(t.harm, s.length_m);
+    const rate = per100(t.count, s.length_m),
+      hrate = per100(t.harm, s.length_m);
     return {
-      route_id: s.route_id, seq: s.seq, length_m: round(s.length_m, 3), ...t, harm: round(t.harm),
-      rate_per_100m: round(rate), harm_per_100m: round(hrate),
+      route_id: s.route_id,
+      seq: s.seq,
+      length_m: round(s.length_m, 3),
+      ...t,
+      harm: round(t.harm),
+      rate_per_100m: round(rate),
+      harm_per_100m: round(hrate),
       ratio: ratioOf(rate, average.rate_per_100m) === null ? null : round(ratioOf(rate, average.rate_per_100m)!),
       harm_ratio: ratioOf(hrate, average.harm_per_100m) === null ? null : round(ratioOf(hrate, average.harm_per_100m)!),
       guardian_point: midpoint(s.coordinates).map((v) => round(v, 7)) as Position,
@@ -186,8 +205,16 @@ export function computeExposure(routes: readonly RouteInfo[], segments: readonly
     const rate = per100(t.count, r.length_m);
     const ratio = ratioOf(rate, average.rate_per_100m);
     return {
-      route_id: r.id, name: r.name, school_id: r.school_id, hub_id: r.hub_id, length_m: round(r.length_m, 3), segments: segCount.get(r.id) ?? 0,
-      ...t, harm: round(t.harm), rate_per_100m: round(rate), ratio: ratio === null ? null : round(ratio),
+      route_id: r.id,
+      name: r.name,
+      school_id: r.school_id,
+      hub_id: r.hub_id,
+      length_m: round(r.length_m, 3),
+      segments: segCount.get(r.id) ?? 0,
+      ...t,
+      harm: round(t.harm),
+      rate_per_100m: round(rate),
+      ratio: ratio === null ? null : round(ratio),
     };
   });
   const schoolIds = [...new Set(routes.map((r) => r.school_id).filter((s): s is number => s !== null))].sort((a, b) => a - b);
@@ -195,7 +222,16 @@ export function computeExposure(routes: readonly RouteInfo[], segments: readonly
     const t = emptyTally();
     for (const [inc, cls] of schoolSeen.get(id) ?? []) add(t, cls, harmOf.get(inc)!);
     const rs = routes.filter((r) => r.school_id === id);
-    return { school_id: id, routes: rs.length, length_m: round(rs.reduce((s, r) => s + r.length_m, 0), 3), ...t, harm: round(t.harm) };
+    return {
+      school_id: id,
+      routes: rs.length,
+      length_m: round(
+        rs.reduce((s, r) => s + r.length_m, 0),
+        3,
+      ),
+      ...t,
+      harm: round(t.harm),
+    };
   });
   const totals = emptyTally();
   for (const [inc, cls] of totalSeen) add(totals, cls, harmOf.get(inc)!);
@@ -207,13 +243,27 @@ export function computeExposure(routes: readonly RouteInfo[], segments: readonly
 export const rankValue = (t: Pick<Tally, RankKey>, by: RankKey) => t[by];
 
 /** Highest first by `by`; ties: higher rate per 100 m, then route id and segment order. */
-export function rankAll<T extends Tally & { route_id: number; seq?: number; length_m: number }>(rows: readonly T[], by: RankKey): T[] {
+export function rankAll<T extends Tally & { route_id: number; seq?: number; length_m: number }>(
+  rows: readonly T[],
+  by: RankKey,
+): T[] {
   return [...rows].sort(
-    (a, b) => rankValue(b, by) - rankValue(a, by) || per100(rankValue(b, by), b.length_m) - per100(rankValue(a, by), a.length_m) || a.route_id - b.route_id || (a.seq ?? 0) - (b.seq ?? 0),
+    (a, b) =>
+      rankValue(b, by) - rankValue(a, by) ||
+      per100(rankValue(b, by), b.length_m) - per100(rankValue(a, by), a.length_m) ||
+      a.route_id - b.route_id ||
+      (a.seq ?? 0) - (b.seq ?? 0),
   );
 }
 
 /** The worst `n` rows by `by` (order of rankAll), leaving out rows whose value is 0: nothing there is not "hot". */
-export function worst<T extends Tally & { route_id: number; seq?: number; length_m: number }>(rows: readonly T[], by: RankKey, n: number): T[] {
-  return rankAll(rows.filter((r) => rankValue(r, by) > 0), by).slice(0, n);
+export function worst<T extends Tally & { route_id: number; seq?: number; length_m: number }>(
+  rows: readonly T[],
+  by: RankKey,
+  n: number,
+): T[] {
+  return rankAll(
+    rows.filter((r) => rankValue(r, by) > 0),
+    by,
+  ).slice(0, n);
 }

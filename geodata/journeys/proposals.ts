@@ -41,7 +41,11 @@ export function proposeRoutes(g: NetworkGraph, schools: Site[], hubs: Site[], o:
     return snaps.get(s.id)!;
   };
   const tooFar = (what: string, s: Snap | null) =>
-    s && s.gap <= o.maxSnapM ? null : s ? `the ${what} is ${Math.round(s.gap)} m from the network (at most ${o.maxSnapM} m)` : 'the network is empty';
+    s && s.gap <= o.maxSnapM
+      ? null
+      : s
+        ? `the ${what} is ${Math.round(s.gap)} m from the network (at most ${o.maxSnapM} m)`
+        : 'the network is empty';
   const proposals: Proposal[] = [];
   const problems: ProposalProblem[] = [];
   for (const school of schools) {
@@ -66,11 +70,19 @@ export function proposeRoutes(g: NetworkGraph, schools: Site[], hubs: Site[], o:
       if (bad || !b) problems.push({ school_id: school.id, hub_id: h.id, message: bad! });
       else targets.push({ h, d, snap: b });
     }
-    const walks = walksFrom(g, a, targets.map((t) => t.snap));
+    const walks = walksFrom(
+      g,
+      a,
+      targets.map((t) => t.snap),
+    );
     targets.forEach(({ h, d, snap }, i) => {
       const w = walks[i];
       if (!w) {
-        problems.push({ school_id: school.id, hub_id: h.id, message: 'no path along the network between them (the network is not connected there)' });
+        problems.push({
+          school_id: school.id,
+          hub_id: h.id,
+          message: 'no path along the network between them (the network is not connected there)',
+        });
         return;
       }
       // School, the snapped points and vertices walked through, hub; a point within a millimetre of the one
@@ -85,7 +97,14 @@ export function proposeRoutes(g: NetworkGraph, schools: Site[], hubs: Site[], o:
         problems.push({ school_id: school.id, hub_id: h.id, message: bad.join('; ') });
         return;
       }
-      proposals.push({ school_id: school.id, hub_id: h.id, name: `${school.name} to ${h.name}`.slice(0, 200), length_m: mm(w.length_m), crow_m: mm(d), geometry });
+      proposals.push({
+        school_id: school.id,
+        hub_id: h.id,
+        name: `${school.name} to ${h.name}`.slice(0, 200),
+        length_m: mm(w.length_m),
+        crow_m: mm(d),
+        geometry,
+      });
     });
   }
   return { proposals, problems };

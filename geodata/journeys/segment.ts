@@ -39,24 +39,29 @@ export const lineLength = (coords: readonly Position[]) => cumulative(coords)[co
 export function lineProblems(g: unknown): string[] {
   const geom = g as { type?: unknown; coordinates?: unknown } | null;
   if (!geom || typeof geom !== 'object') return ['geometry is missing'];
-  if (geom.type !== 'LineString') return [`geometry is ${typeof geom.type === 'string' ? geom.type : 'not GeoJSON'}, expected LineString`];
+  if (geom.type !== 'LineString')
+    return [`geometry is ${typeof geom.type === 'string' ? geom.type : 'not GeoJSON'}, expected LineString`];
   const c = geom.coordinates;
   if (!Array.isArray(c)) return ['coordinates must be an array of [lon, lat] positions'];
   if (c.length < 2) return ['a route needs at least 2 vertices'];
-  if (c.length > MAX_ROUTE_VERTICES) return [`a route may have at most ${MAX_ROUTE_VERTICES} vertices (this one has ${c.length})`];
+  if (c.length > MAX_ROUTE_VERTICES)
+    return [`a route may have at most ${MAX_ROUTE_VERTICES} vertices (this one has ${c.length})`];
   for (let i = 0; i < c.length; i++) {
     const p = c[i];
     if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((x) => typeof x === 'number' && Number.isFinite(x))) {
       return [`vertex ${i + 1} is not a [lon, lat] pair of numbers`];
     }
     if (p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90) {
-      return [`vertex ${i + 1} (${p[0]}, ${p[1]}) is outside the WGS84 range (lon -180..180, lat -90..90; British National Grid is not accepted here)`];
+      return [
+        `vertex ${i + 1} (${p[0]}, ${p[1]}) is outside the WGS84 range (lon -180..180, lat -90..90; British National Grid is not accepted here)`,
+      ];
     }
   }
   const coords = c.map((p: number[]) => [p[0], p[1]] as Position);
   const len = lineLength(coords);
   if (len === 0) return ['the route has zero length (all vertices are the same point)'];
-  if (len > MAX_ROUTE_LENGTH_M) return [`the route is ${(len / 1000).toFixed(2)} km long; at most ${MAX_ROUTE_LENGTH_M / 1000} km is allowed`];
+  if (len > MAX_ROUTE_LENGTH_M)
+    return [`the route is ${(len / 1000).toFixed(2)} km long; at most ${MAX_ROUTE_LENGTH_M / 1000} km is allowed`];
   return [];
 }
 
@@ -77,7 +82,8 @@ export function pointAlong(coords: readonly Position[], d: number, cum = cumulat
   if (d <= 0) return [...coords[0]] as Position;
   if (d >= total) return [...coords[coords.length - 1]] as Position;
   // Binary search for the edge holding d.
-  let lo = 0, hi = cum.length - 1;
+  let lo = 0,
+    hi = cum.length - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (cum[mid] <= d) lo = mid;
@@ -92,7 +98,8 @@ export function interpolate(a: Position, b: Position, f: number): Position {
   if (d === 0) return [a[0], a[1]];
   const [la1, lo1, la2, lo2] = [rad(a[1]), rad(a[0]), rad(b[1]), rad(b[0])];
   const s = Math.sin(d);
-  const p = Math.sin((1 - f) * d) / s, q = Math.sin(f * d) / s;
+  const p = Math.sin((1 - f) * d) / s,
+    q = Math.sin(f * d) / s;
   const x = p * Math.cos(la1) * Math.cos(lo1) + q * Math.cos(la2) * Math.cos(lo2);
   const y = p * Math.cos(la1) * Math.sin(lo1) + q * Math.cos(la2) * Math.sin(lo2);
   const z = p * Math.sin(la1) + q * Math.sin(la2);

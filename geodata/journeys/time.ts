@@ -46,12 +46,16 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** "07:30-09:30,14:30-18:30" → windows; "24:00" is allowed as an end. Throws with a message on bad input. */
 export function parseWindows(s: string): Window[] {
-  const parts = s.split(',').map((x) => x.trim()).filter(Boolean);
+  const parts = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (!parts.length) throw new Error('give at least one window as HH:MM-HH:MM');
   if (parts.length > 8) throw new Error('at most 8 windows');
   const out = parts.map((p) => {
     const [a, b, extra] = p.split('-');
-    const ma = HM.exec(a ?? ''), mb = b === '24:00' ? [b, '24', '00'] : HM.exec(b ?? '');
+    const ma = HM.exec(a ?? ''),
+      mb = b === '24:00' ? [b, '24', '00'] : HM.exec(b ?? '');
     if (!ma || !mb || extra !== undefined) throw new Error(`"${p}" is not a window HH:MM-HH:MM`);
     const w = { start: +ma[1] * 60 + +ma[2], end: +mb[1] * 60 + +mb[2] };
     if (w.end <= w.start) throw new Error(`window "${p}" must end after it starts (windows cannot cross midnight; split them)`);
@@ -63,15 +67,23 @@ export function parseWindows(s: string): Window[] {
 }
 
 export const formatWindows = (ws: readonly Window[]) =>
-  ws.map((w) => `${pad(Math.floor(w.start / 60))}:${pad(w.start % 60)}-${pad(Math.floor(w.end / 60))}:${pad(w.end % 60)}`).join(',');
+  ws
+    .map((w) => `${pad(Math.floor(w.start / 60))}:${pad(w.start % 60)}-${pad(Math.floor(w.end / 60))}:${pad(w.end % 60)}`)
+    .join(',');
 
 /** "mon-fri", "sat,sun", "mon,wed-fri" → weekdays in order. Throws on bad input. */
 export function parseDays(s: string): Weekday[] {
   const set = new Set<Weekday>();
-  for (const part of s.toLowerCase().split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of s
+    .toLowerCase()
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const [a, b, extra] = part.split('-');
-    const ia = WEEKDAYS.indexOf(a as Weekday), ib = b === undefined ? ia : WEEKDAYS.indexOf(b as Weekday);
-    if (ia < 0 || ib < 0 || extra !== undefined || ib < ia) throw new Error(`"${part}" is not a day or range of days (mon..sun, e.g. mon-fri)`);
+    const ia = WEEKDAYS.indexOf(a as Weekday),
+      ib = b === undefined ? ia : WEEKDAYS.indexOf(b as Weekday);
+    if (ia < 0 || ib < 0 || extra !== undefined || ib < ia)
+      throw new Error(`"${part}" is not a day or range of days (mon..sun, e.g. mon-fri)`);
     for (let i = ia; i <= ib; i++) set.add(WEEKDAYS[i]);
   }
   if (!set.size) throw new Error('give at least one day');
@@ -112,7 +124,8 @@ const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTC
 export function classifyTime(civil: string, precision: Precision, t: JourneyTimes): TimeClass {
   if (precision === 'month') {
     const m = YMD.exec(civil)!;
-    const y = +m[1], mo = +m[2];
+    const y = +m[1],
+      mo = +m[2];
     for (let d = 1; d <= daysInMonth(y, mo); d++) if (dayQualifies(ymd(y, mo, d), t)) return 'unknown';
     return 'out';
   }
@@ -145,13 +158,15 @@ function londonOffset(ms: number): number {
  */
 export function londonToInstant(civil: string): number {
   const naive = civilAsUtc(civil);
-  const before = londonOffset(naive - 3 * 3_600_000), after = londonOffset(naive + 3 * 3_600_000);
+  const before = londonOffset(naive - 3 * 3_600_000),
+    after = londonOffset(naive + 3 * 3_600_000);
   // Larger offset first: on an October Sunday that is the first (BST) occurrence.
   for (const off of [...new Set([before, after])].sort((a, b) => b - a)) {
     if (civilAsUtc(instantToLondon(naive - off)) === naive) return naive - off;
   }
   // In the spring gap: bisect for the moment the offset changed (to the second).
-  let lo = naive - Math.max(before, after), hi = naive - Math.min(before, after);
+  let lo = naive - Math.max(before, after),
+    hi = naive - Math.min(before, after);
   const offLo = londonOffset(lo);
   while (hi - lo > 1000) {
     const mid = Math.floor((lo + hi) / 2000) * 1000;

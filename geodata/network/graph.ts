@@ -47,20 +47,40 @@ export const MAX_NETWORK_VERTICES = 200_000;
 
 /** The network's lines as LineStrings (MultiLineStrings split), or a message on bad input. */
 export function networkLines(doc: unknown): FeatureCollection<LineString> | string {
-  const fc = doc as { type?: string; features?: Array<{ geometry?: { type?: string; coordinates?: unknown } | null; properties?: unknown }> };
-  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) return 'network must be a GeoJSON FeatureCollection of LineStrings';
+  const fc = doc as {
+    type?: string;
+    features?: Array<{ geometry?: { type?: string; coordinates?: unknown } | null; properties?: unknown }>;
+  };
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+    return 'network must be a GeoJSON FeatureCollection of LineStrings';
   const out: Feature<LineString>[] = [];
   let vertices = 0;
   for (const [i, f] of fc.features.entries()) {
     const g = f?.geometry;
-    const parts = g?.type === 'LineString' ? [g.coordinates] : g?.type === 'MultiLineString' && Array.isArray(g.coordinates) ? (g.coordinates as unknown[]) : null;
+    const parts =
+      g?.type === 'LineString'
+        ? [g.coordinates]
+        : g?.type === 'MultiLineString' && Array.isArray(g.coordinates)
+          ? (g.coordinates as unknown[])
+          : null;
     if (!parts) return `network feature ${i + 1}: geometry is ${g?.type ?? 'missing'}, expected LineString or MultiLineString`;
     for (const c of parts) {
       if (!Array.isArray(c) || c.length < 2) return `network feature ${i + 1}: a line needs at least 2 vertices`;
-      const bad = c.find((p) => !Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'number' || Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90);
+      const bad = c.find(
+        (p) =>
+          !Array.isArray(p) ||
+          typeof p[0] !== 'number' ||
+          typeof p[1] !== 'number' ||
+          Math.abs(p[0]) > 180 ||
+          Math.abs(p[1]) > 90,
+      );
       if (bad) return `network feature ${i + 1}: vertex ${JSON.stringify(bad)} is not WGS84 lon/lat`;
       vertices += c.length;
-      out.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: (c as number[][]).map((p) => [p[0], p[1]]) } });
+      out.push({
+        type: 'Feature',
+        properties: {},
+        geometry: { type: 'LineString', coordinates: (c as number[][]).map((p) => [p[0], p[1]]) },
+      });
     }
   }
   if (!out.length) return 'the network has no lines';
@@ -94,7 +114,7 @@ export function buildNetwork(lines: ReadonlyArray<ReadonlyArray<ReadonlyArray<nu
     let prev = -1;
     for (const p of line) {
       const n = node(p);
-      if (prev >= 0 && prev !== n) (ea.push(prev), eb.push(n));
+      if (prev >= 0 && prev !== n) ea.push(prev), eb.push(n);
       prev = n;
     }
   }
@@ -130,7 +150,20 @@ export function buildNetwork(lines: ReadonlyArray<ReadonlyArray<ReadonlyArray<nu
     adjNode[fill[b]] = a;
     adjLen[fill[b]++] = edgeLen[e];
   }
-  return { nodeCount, x, y, lon: Float64Array.from(lons), lat: Float64Array.from(lats), edgeA, edgeB, edgeLen, adjStart, adjNode, adjLen, index };
+  return {
+    nodeCount,
+    x,
+    y,
+    lon: Float64Array.from(lons),
+    lat: Float64Array.from(lats),
+    edgeA,
+    edgeB,
+    edgeLen,
+    adjStart,
+    adjNode,
+    adjLen,
+    index,
+  };
 }
 
 /** The nearest point of the network to `xy` within `maxGap` metres (null when none is that close). */

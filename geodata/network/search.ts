@@ -69,7 +69,8 @@ function sourcesOf(g: NetworkGraph, sites: ReadonlyArray<ReadonlyArray<GridShape
       src.polygons.push(s);
       // Vertices inside the polygon: walking starts there.
       let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-      for (const r of s.rings) for (const [x, y] of r) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+      for (const r of s.rings)
+        for (const [x, y] of r) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
       const seen = new Set<number>();
       for (const e of g.index.search(x0, y0, x1, y1))
         for (const n of [g.edgeA[e], g.edgeB[e]])
@@ -148,7 +149,12 @@ function distanceAt(g: NetworkGraph, dist: Float64Array, src: Sources, at: Snap)
  * Walking distance (m) from the nearest of `sites` to each point, or Infinity when it is more than `limit`
  * (pass Infinity for no limit). One search from all sites together.
  */
-export function walkingDistances(g: NetworkGraph, points: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, limit: number): Float64Array {
+export function walkingDistances(
+  g: NetworkGraph,
+  points: ReadonlyArray<XY>,
+  sites: ReadonlyArray<ReadonlyArray<GridShape>>,
+  limit: number,
+): Float64Array {
   const out = new Float64Array(points.length).fill(Infinity);
   if (!sites.length) return out;
   const snapLimit = Number.isFinite(limit) ? limit : 5000;
@@ -169,7 +175,12 @@ export function walkingDistances(g: NetworkGraph, points: ReadonlyArray<XY>, sit
  * covers[j] = indices of the demand points within `limit` metres' walk of candidate j (a point), ascending.
  * Only demand within `limit` in a straight line is looked at (walking is never shorter).
  */
-export function walkingCoverSets(g: NetworkGraph, cands: ReadonlyArray<XY>, demand: ReadonlyArray<XY>, limit: number): number[][] {
+export function walkingCoverSets(
+  g: NetworkGraph,
+  cands: ReadonlyArray<XY>,
+  demand: ReadonlyArray<XY>,
+  limit: number,
+): number[][] {
   const snaps = demand.map((p) => snapToNetwork(g, p, limit));
   const key = (x: number, y: number) => `${Math.floor(x / limit)},${Math.floor(y / limit)}`;
   const grid = new Map<string, number[]>();

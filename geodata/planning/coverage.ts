@@ -46,9 +46,18 @@ export type Reach = (points: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArr
  * Hotspot harm and the part within `distance` metres of a site, per group, in total and per hot cell.
  * `reach` says what "within" means: straight line on the grid by default, or a walk (../network/).
  */
-export function coverShares(places: ReadonlyArray<CoverPlace>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number, reach: Reach = withinDistance) {
+export function coverShares(
+  places: ReadonlyArray<CoverPlace>,
+  sites: ReadonlyArray<ReadonlyArray<GridShape>>,
+  distance: number,
+  reach: Reach = withinDistance,
+) {
   const hot = places.filter((p) => p.hot);
-  const within = reach(hot.map((h) => h.xy), sites, distance);
+  const within = reach(
+    hot.map((h) => h.xy),
+    sites,
+    distance,
+  );
   const groups = new Map<string | null, number[]>();
   const total = [0, 0, 0, 0];
   const cells = new Map<string, CellCover & { byGroup: Map<string | null, number> }>();
@@ -71,7 +80,8 @@ export function coverShares(places: ReadonlyArray<CoverPlace>, sites: ReadonlyAr
     c.byGroup.set(p.group, (c.byGroup.get(p.group) ?? 0) + p.harm);
   });
   const byCell = new Map<string, CellCover>();
-  for (const [cell, { byGroup, ...c }] of cells) byCell.set(cell, { ...c, group: [...byGroup].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null });
+  for (const [cell, { byGroup, ...c }] of cells)
+    byCell.set(cell, { ...c, group: [...byGroup].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null });
   return {
     total: toShare(total),
     group: (g: string | null) => toShare(groups.get(g) ?? [0, 0, 0, 0]),

@@ -35,9 +35,11 @@ export interface CoverResult {
 function checkInstance(inst: CoverInstance, k: number) {
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
   const n = inst.weights.length;
-  for (const w of inst.weights) if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`demand weights must be finite and >= 0, got ${w}`);
+  for (const w of inst.weights)
+    if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`demand weights must be finite and >= 0, got ${w}`);
   inst.covers.forEach((c, j) => {
-    for (const i of c) if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`candidate ${j} covers demand index ${i}, out of range`);
+    for (const i of c)
+      if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`candidate ${j} covers demand index ${i}, out of range`);
   });
 }
 

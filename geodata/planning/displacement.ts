@@ -65,7 +65,8 @@ interface Counts {
 function check(x: BeforeAfter, name: string): Counts {
   for (const k of ['before', 'after'] as const) {
     const v = x[k];
-    if (v === null || !Number.isFinite(v) || v < 0) throw new Error(`${name}.${k} must be a finite number >= 0${v === null ? ' (null only with notCovered)' : ''}, got ${v}`);
+    if (v === null || !Number.isFinite(v) || v < 0)
+      throw new Error(`${name}.${k} must be a finite number >= 0${v === null ? ' (null only with notCovered)' : ''}, got ${v}`);
   }
   return x as Counts;
 }
@@ -74,8 +75,14 @@ function check(x: BeforeAfter, name: string): Counts {
 function notEvaluated(reason: string): DisplacementResult {
   const u = undef(reason);
   return {
-    gross_effect: u, net_effect: u, success_measure: u, buffer_measure: u, wdq: u, tne: u,
-    did: { ...u, se: null, ci95: null }, did_relative: u,
+    gross_effect: u,
+    net_effect: u,
+    success_measure: u,
+    buffer_measure: u,
+    wdq: u,
+    tne: u,
+    did: { ...u, se: null, ci95: null },
+    did_relative: u,
     reading: `Cannot be evaluated: ${reason}. Missing data are not zero crimes, so no figure is computed.`,
   };
 }
@@ -104,10 +111,16 @@ export function displacement(input: DisplacementInput): DisplacementResult {
   }
   let wdq: Figure;
   if (success.value === null) wdq = undef(success.reason!);
-  else if (success.value === 0) wdq = undef('the success measure is zero (the area changed exactly in step with the control), so the WDQ would divide by zero');
+  else if (success.value === 0)
+    wdq = undef(
+      'the success measure is zero (the area changed exactly in step with the control), so the WDQ would divide by zero',
+    );
   else wdq = defined(buffer.value! / success.value);
 
-  const tne = C.before === 0 ? undef(noCb) : defined(R.before * (C.after / C.before) - R.after + (D.before * (C.after / C.before) - D.after));
+  const tne =
+    C.before === 0
+      ? undef(noCb)
+      : defined(R.before * (C.after / C.before) - R.after + (D.before * (C.after / C.before) - D.after));
 
   const didValue = R.after - s * R.before - (C.after - s * C.before);
   const variance = R.after + s * s * R.before + C.after + s * s * C.before;
@@ -119,7 +132,17 @@ export function displacement(input: DisplacementInput): DisplacementResult {
   else if (C.after === 0) didRel = undef(noCa);
   else didRel = defined(R.after / R.before / (C.after / C.before) - 1);
 
-  return { gross_effect: gross, net_effect: net, success_measure: success, buffer_measure: buffer, wdq, tne, did, did_relative: didRel, reading: reading(success, wdq, tne, unit) };
+  return {
+    gross_effect: gross,
+    net_effect: net,
+    success_measure: success,
+    buffer_measure: buffer,
+    wdq,
+    tne,
+    did,
+    did_relative: didRel,
+    reading: reading(success, wdq, tne, unit),
+  };
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1));
@@ -132,19 +155,38 @@ export function reading(success: Figure, wdq: Figure, tne: Figure, unit = 'crime
   const parts: string[] = [];
   if (success.value === null) parts.push(`Displacement cannot be assessed: ${success.reason}.`);
   else if (success.value >= 0)
-    parts.push(`The area did not improve relative to the control (success measure ${success.value.toFixed(3)} ≥ 0), so the WDQ says nothing about displacement or diffusion.`);
+    parts.push(
+      `The area did not improve relative to the control (success measure ${success.value.toFixed(3)} ≥ 0), so the WDQ says nothing about displacement or diffusion.`,
+    );
   else if (wdq.value === null) parts.push(`WDQ undefined: ${wdq.reason}.`);
   else {
     const w = wdq.value;
-    if (w > 1) parts.push(`Diffusion of benefits (WDQ ${w.toFixed(2)} > 1): the buffer improved relative to the control by more than the area itself.`);
-    else if (w > 0) parts.push(`Diffusion of benefits (WDQ ${w.toFixed(2)} between 0 and 1): the buffer improved too, by less than the area.`);
-    else if (w === 0) parts.push('No displacement and no diffusion of benefits (WDQ = 0): the buffer changed in step with the control.');
-    else if (w > -1) parts.push(`Some displacement into the buffer (WDQ ${w.toFixed(2)} between −1 and 0), smaller than the reduction in the area: a net benefit remains.`);
-    else parts.push(`Displacement into the buffer at least as large as the reduction in the area (WDQ ${w.toFixed(2)} ≤ −1): no net benefit.`);
+    if (w > 1)
+      parts.push(
+        `Diffusion of benefits (WDQ ${w.toFixed(2)} > 1): the buffer improved relative to the control by more than the area itself.`,
+      );
+    else if (w > 0)
+      parts.push(`Diffusion of benefits (WDQ ${w.toFixed(2)} between 0 and 1): the buffer improved too, by less than the area.`);
+    else if (w === 0)
+      parts.push('No displacement and no diffusion of benefits (WDQ = 0): the buffer changed in step with the control.');
+    else if (w > -1)
+      parts.push(
+        `Some displacement into the buffer (WDQ ${w.toFixed(2)} between −1 and 0), smaller than the reduction in the area: a net benefit remains.`,
+      );
+    else
+      parts.push(
+        `Displacement into the buffer at least as large as the reduction in the area (WDQ ${w.toFixed(2)} ≤ −1): no net benefit.`,
+      );
   }
   if (tne.value === null) parts.push(`Total net effect undefined: ${tne.reason}.`);
-  else if (tne.value > 0) parts.push(`Total net effect: about ${fmt(tne.value)} fewer ${unit} in the area and buffer together than the control's trend predicts.`);
-  else if (tne.value < 0) parts.push(`Total net effect: about ${fmt(-tne.value)} more ${unit} in the area and buffer together than the control's trend predicts.`);
+  else if (tne.value > 0)
+    parts.push(
+      `Total net effect: about ${fmt(tne.value)} fewer ${unit} in the area and buffer together than the control's trend predicts.`,
+    );
+  else if (tne.value < 0)
+    parts.push(
+      `Total net effect: about ${fmt(-tne.value)} more ${unit} in the area and buffer together than the control's trend predicts.`,
+    );
   else parts.push(`Total net effect: none (area and buffer together matched the control's trend).`);
   return parts.join(' ');
 }

@@ -27,15 +27,47 @@ const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 const peakText = (p: Peaks) =>
-  [p.days ? `days: ${p.days.map((d) => `${d.day} (${d.count})`).join(', ')}` : null, p.hours ? `hours: ${p.hours.map((h) => `${String(h.hour).padStart(2, '0')}:00 (${h.count})`).join(', ')}` : null]
+  [
+    p.days ? `days: ${p.days.map((d) => `${d.day} (${d.count})`).join(', ')}` : null,
+    p.hours ? `hours: ${p.hours.map((h) => `${String(h.hour).padStart(2, '0')}:00 (${h.count})`).join(', ')}` : null,
+  ]
     .filter(Boolean)
     .join('; ') || `month precision only; busiest months ${p.months.map((m) => m.month).join(', ')}`;
 
 export function patrolCsv(plan: PatrolPlanOut): string {
-  const cols = ['id', 'rank', 'lon', 'lat', 'easting', 'northing', 'size_m', 'harm', 'incidents', 'ward_code', 'ward_name', 'peak_precision', 'peaks', 'patrol_window', 'visits'];
+  const cols = [
+    'id',
+    'rank',
+    'lon',
+    'lat',
+    'easting',
+    'northing',
+    'size_m',
+    'harm',
+    'incidents',
+    'ward_code',
+    'ward_name',
+    'peak_precision',
+    'peaks',
+    'patrol_window',
+    'visits',
+  ];
   const rows = plan.boxes.map((b) => [
-    b.id, b.rank, b.centre.lon, b.centre.lat, b.easting, b.northing, b.size_m, b.harm, b.count, b.ward_code, b.ward_name,
-    b.peaks.precision, peakText(b.peaks), b.dosage.window, b.dosage.visits.map((v) => `${v.start}-${v.end}`).join(' '),
+    b.id,
+    b.rank,
+    b.centre.lon,
+    b.centre.lat,
+    b.easting,
+    b.northing,
+    b.size_m,
+    b.harm,
+    b.count,
+    b.ward_code,
+    b.ward_name,
+    b.peaks.precision,
+    peakText(b.peaks),
+    b.dosage.window,
+    b.dosage.visits.map((v) => `${v.start}-${v.end}`).join(' '),
   ]);
   return stringify(rows, { header: true, columns: cols });
 }
@@ -46,7 +78,17 @@ export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> {
     features: plan.boxes.map((b) => ({
       type: 'Feature',
       id: b.id,
-      properties: { id: b.id, rank: b.rank, harm: b.harm, incidents: b.count, ward_code: b.ward_code, ward_name: b.ward_name, centre: b.centre, peaks: b.peaks, dosage: b.dosage },
+      properties: {
+        id: b.id,
+        rank: b.rank,
+        harm: b.harm,
+        incidents: b.count,
+        ward_code: b.ward_code,
+        ward_name: b.ward_name,
+        centre: b.centre,
+        peaks: b.peaks,
+        dosage: b.dosage,
+      },
       geometry: b.polygon,
     })),
   };
@@ -68,7 +110,10 @@ export function patrolGpx(plan: PatrolPlanOut): string {
 }
 
 /** A self-contained printable page (inline CSS, no scripts, no external resources). */
-export function patrolBriefingHtml(plan: PatrolPlanOut, opts: { purpose: string; recipient: string; preparedBy: string }): string {
+export function patrolBriefingHtml(
+  plan: PatrolPlanOut,
+  opts: { purpose: string; recipient: string; preparedBy: string },
+): string {
   const m = plan.meta;
   const rows = plan.boxes
     .map(

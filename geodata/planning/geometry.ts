@@ -75,7 +75,8 @@ export function distanceTo(xy: XY, shapes: ReadonlyArray<GridShape>): number {
     }
     if (inside(px, py, s.rings)) return 0;
     for (const r of s.rings)
-      for (let i = 1; i < r.length; i++) best = Math.min(best, Math.sqrt(segDist2(px, py, r[i - 1][0], r[i - 1][1], r[i][0], r[i][1])));
+      for (let i = 1; i < r.length; i++)
+        best = Math.min(best, Math.sqrt(segDist2(px, py, r[i - 1][0], r[i - 1][1], r[i][0], r[i][1])));
   }
   return best;
 }
@@ -84,8 +85,9 @@ export function distanceTo(xy: XY, shapes: ReadonlyArray<GridShape>): number {
 export function gridBounds(shapes: ReadonlyArray<GridShape>): [number, number, number, number] {
   let b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   const add = ([x, y]: XY) => (b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)]);
-  for (const s of shapes) if (s.kind === 'point') add(s.xy);
-  else for (const r of s.rings) r.forEach(add);
+  for (const s of shapes)
+    if (s.kind === 'point') add(s.xy);
+    else for (const r of s.rings) r.forEach(add);
   return b;
 }
 
@@ -93,7 +95,11 @@ export function gridBounds(shapes: ReadonlyArray<GridShape>): [number, number, n
  * For each point, whether it lies within `distance` metres (grid, straight line) of any of the sites.
  * Sites are pre-filtered by bounding box, so the cost is about points × nearby sites.
  */
-export function withinDistance(points: ReadonlyArray<XY>, sites: ReadonlyArray<ReadonlyArray<GridShape>>, distance: number): boolean[] {
+export function withinDistance(
+  points: ReadonlyArray<XY>,
+  sites: ReadonlyArray<ReadonlyArray<GridShape>>,
+  distance: number,
+): boolean[] {
   const boxes = sites.map(gridBounds);
   return points.map((p) => {
     for (let k = 0; k < sites.length; k++) {

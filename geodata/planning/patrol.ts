@@ -96,7 +96,13 @@ export function proposeBoxes(points: ReadonlyArray<PatrolPoint>, opts: BoxOption
 export function boxRing(centre: XY, size = 150): XY[] {
   const h = size / 2;
   const [x, y] = centre;
-  return [[x - h, y - h], [x + h, y - h], [x + h, y + h], [x - h, y + h], [x - h, y - h]];
+  return [
+    [x - h, y - h],
+    [x + h, y - h],
+    [x + h, y + h],
+    [x - h, y + h],
+    [x - h, y - h],
+  ];
 }
 
 // ---------- peak times ----------
@@ -116,7 +122,11 @@ export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'
 /** A box's peak days, hours and months (the shape is the API's, contract/planning.ts). */
 export type { Peaks };
 
-const top = <T extends { count: number }>(xs: T[], n: number) => xs.filter((x) => x.count > 0).sort((a, b) => b.count - a.count).slice(0, n);
+const top = <T extends { count: number }>(xs: T[], n: number) =>
+  xs
+    .filter((x) => x.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, n);
 
 /**
  * Peak days and hours of a box. Day peaks use incidents known to the day or minute, hour peaks those known to
@@ -137,7 +147,13 @@ export function peakTimes(rows: ReadonlyArray<TimedCount>, minKnown = 5): Peaks 
   const dayKnown = byP.day + byP.minute;
   const total = dayKnown + byP.month;
   const days = dayKnown >= minKnown ? top(dow.map((count, d) => ({ dow: d, day: DAY_NAMES[d - 1], count })).slice(1), 3) : null;
-  const hours = byP.minute >= minKnown ? top(hour.map((count, h) => ({ hour: h, count })), 3) : null;
+  const hours =
+    byP.minute >= minKnown
+      ? top(
+          hour.map((count, h) => ({ hour: h, count })),
+          3,
+        )
+      : null;
   const precision = hours ? 'minute' : days ? 'day' : 'month';
   const note =
     precision === 'month'
@@ -150,7 +166,10 @@ export function peakTimes(rows: ReadonlyArray<TimedCount>, minKnown = 5): Peaks 
     by_precision: byP,
     days,
     hours,
-    months: top([...months].map(([month, count]) => ({ month, count })), 3),
+    months: top(
+      [...months].map(([month, count]) => ({ month, count })),
+      3,
+    ),
     note,
   };
 }

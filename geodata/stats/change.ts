@@ -48,7 +48,8 @@ export function binomPmf(k: number, n: number, p: number): number {
 
 /** Two-sided exact binomial test p-value, the rule of R's binom.test. */
 export function binomTestTwoSided(x: number, n: number, p: number): number {
-  if (!Number.isInteger(x) || !Number.isInteger(n) || x < 0 || n < x) throw new Error(`binomTest: need integers 0 <= x <= n, got x=${x}, n=${n}`);
+  if (!Number.isInteger(x) || !Number.isInteger(n) || x < 0 || n < x)
+    throw new Error(`binomTest: need integers 0 <= x <= n, got x=${x}, n=${n}`);
   if (!(p >= 0 && p <= 1)) throw new Error(`binomTest: p must be in [0, 1], got ${p}`);
   if (p === 0) return x === 0 ? 1 : 0;
   if (p === 1) return x === n ? 1 : 0;
@@ -69,7 +70,10 @@ export function poissonChange(input: ChangeInput): ChangeResult {
   const { current: n1, previous: n2 } = input;
   const t1 = input.currentExposure ?? 1;
   const t2 = input.previousExposure ?? 1;
-  for (const [name, v] of [['current', n1], ['previous', n2]] as const)
+  for (const [name, v] of [
+    ['current', n1],
+    ['previous', n2],
+  ] as const)
     if (!Number.isInteger(v) || v < 0) throw new Error(`poissonChange: ${name} must be a non-negative integer count, got ${v}`);
   if (!(t1 > 0) || !(t2 > 0)) throw new Error('poissonChange: exposures must be > 0');
   const r1 = n1 / t1;
@@ -77,5 +81,12 @@ export function poissonChange(input: ChangeInput): ChangeResult {
   const rateRatio = n1 === 0 && n2 === 0 ? NaN : r1 / r2;
   const N = n1 + n2;
   const p = N === 0 ? 1 : binomTestTwoSided(n1, N, t1 / (t1 + t2));
-  return { method: CHANGE_METHOD, current: n1, previous: n2, rateRatio, p, direction: r1 > r2 ? 'up' : r1 < r2 ? 'down' : 'none' };
+  return {
+    method: CHANGE_METHOD,
+    current: n1,
+    previous: n2,
+    rateRatio,
+    p,
+    direction: r1 > r2 ? 'up' : r1 < r2 ? 'down' : 'none',
+  };
 }

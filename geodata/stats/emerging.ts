@@ -36,8 +36,22 @@ import { mannKendall, type MannKendallResult } from './mann-kendall.js';
 
 /** The 17 patterns: hot, then cold, then none (the order legends list them in). */
 export const EMERGING_PATTERNS = [
-  'new_hot', 'consecutive_hot', 'intensifying_hot', 'persistent_hot', 'diminishing_hot', 'sporadic_hot', 'oscillating_hot', 'historical_hot',
-  'new_cold', 'consecutive_cold', 'intensifying_cold', 'persistent_cold', 'diminishing_cold', 'sporadic_cold', 'oscillating_cold', 'historical_cold',
+  'new_hot',
+  'consecutive_hot',
+  'intensifying_hot',
+  'persistent_hot',
+  'diminishing_hot',
+  'sporadic_hot',
+  'oscillating_hot',
+  'historical_hot',
+  'new_cold',
+  'consecutive_cold',
+  'intensifying_cold',
+  'persistent_cold',
+  'diminishing_cold',
+  'sporadic_cold',
+  'oscillating_cold',
+  'historical_cold',
   'no_pattern',
 ] as const;
 export type EmergingPattern = (typeof EMERGING_PATTERNS)[number];

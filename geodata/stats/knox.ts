@@ -75,8 +75,11 @@ function bandOf(edges: number[], v: number): number {
 
 export function knoxTest(events: ReadonlyArray<KnoxEvent>, opts: KnoxOptions): KnoxResult {
   if (opts.precision === 'month')
-    throw new Error('knoxTest: the events have month precision (e.g. police.uk); the Knox test needs at least day precision for its time bands');
-  if (opts.precision !== 'day' && opts.precision !== 'minute') throw new Error(`knoxTest: unknown precision "${opts.precision as string}"`);
+    throw new Error(
+      'knoxTest: the events have month precision (e.g. police.uk); the Knox test needs at least day precision for its time bands',
+    );
+  if (opts.precision !== 'day' && opts.precision !== 'minute')
+    throw new Error(`knoxTest: unknown precision "${opts.precision as string}"`);
   const dEdges = opts.distanceBands ?? [0, 100, 200, 400];
   const tEdges = opts.timeBands ?? [0, 7, 14, 28];
   const perms = opts.permutations ?? 999;
@@ -87,7 +90,8 @@ export function knoxTest(events: ReadonlyArray<KnoxEvent>, opts: KnoxOptions): K
   const n = events.length;
   for (let i = 0; i < n; i++) {
     const e = events[i];
-    if (!Number.isFinite(e.x) || !Number.isFinite(e.y) || !Number.isFinite(e.day)) throw new Error(`knoxTest: event ${i} has a non-finite coordinate or day`);
+    if (!Number.isFinite(e.x) || !Number.isFinite(e.y) || !Number.isFinite(e.day))
+      throw new Error(`knoxTest: event ${i} has a non-finite coordinate or day`);
   }
   const nd = dEdges.length - 1;
   const nt = tEdges.length - 1;
@@ -152,11 +156,22 @@ export function knoxTest(events: ReadonlyArray<KnoxEvent>, opts: KnoxOptions): K
       const expected = sum[k] / perms;
       const obs = observed[k];
       cells.push({
-        distanceFrom: dEdges[a], distanceTo: dEdges[a + 1], timeFrom: tEdges[b], timeTo: tEdges[b + 1],
-        observed: obs, expected,
+        distanceFrom: dEdges[a],
+        distanceTo: dEdges[a + 1],
+        timeFrom: tEdges[b],
+        timeTo: tEdges[b + 1],
+        observed: obs,
+        expected,
         ratio: expected === 0 ? (obs === 0 ? NaN : Infinity) : obs / expected,
         p: (1 + atLeast[k]) / (1 + perms),
       });
     }
-  return { method: 'Knox test, Monte Carlo permutation of event times', events: n, permutations: perms, seed, closePairs: m, cells };
+  return {
+    method: 'Knox test, Monte Carlo permutation of event times',
+    events: n,
+    permutations: perms,
+    seed,
+    closePairs: m,
+    cells,
+  };
 }

@@ -14,7 +14,8 @@ type Areal = Polygon | MultiPolygon;
 type ArealInput = FeatureCollection<Areal> | ReadonlyArray<Feature<Areal> | Areal>;
 
 function geometries(input: ArealInput): Areal[] {
-  const items = 'type' in input && input.type === 'FeatureCollection' ? input.features : (input as ReadonlyArray<Feature<Areal> | Areal>);
+  const items =
+    'type' in input && input.type === 'FeatureCollection' ? input.features : (input as ReadonlyArray<Feature<Areal> | Areal>);
   return items.map((f, i) => {
     const g = 'geometry' in f ? f.geometry : f;
     if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) throw new Error(`area ${i} is not a Polygon or MultiPolygon`);
@@ -51,7 +52,10 @@ export function studyAreaCells(areas: ArealInput, res: number): string[] {
 export function studyArea(areas: ArealInput, res: number): { cells: string[]; partial: boolean[] } {
   const gs = geometries(areas);
   const cells = studyAreaCells(gs, res);
-  const whole = gs.length === 1 ? gs[0] : union(featureCollection(gs.map((g): Feature<Areal> => ({ type: 'Feature', properties: {}, geometry: g }))))?.geometry;
+  const whole =
+    gs.length === 1
+      ? gs[0]
+      : union(featureCollection(gs.map((g): Feature<Areal> => ({ type: 'Feature', properties: {}, geometry: g }))))?.geometry;
   const full = whole ? cellsOf(ringsOf([whole]), res, POLYGON_TO_CELLS_FLAGS.containmentFull) : new Set<string>();
   return { cells, partial: cells.map((c) => !full.has(c)) };
 }
@@ -104,10 +108,11 @@ export function queenNeighbours(areas: ArealInput, snap = Math.sqrt(Number.EPSIL
         for (let dy = -1; dy <= 1; dy++) {
           const b = buckets.get(key(gx + dx, gy + dy));
           if (!b) continue;
-          for (const v of b) if (v.a !== a && Math.abs(v.x - x) <= snap && Math.abs(v.y - y) <= snap) {
-            adj[a].add(v.a);
-            adj[v.a].add(a);
-          }
+          for (const v of b)
+            if (v.a !== a && Math.abs(v.x - x) <= snap && Math.abs(v.y - y) <= snap) {
+              adj[a].add(v.a);
+              adj[v.a].add(a);
+            }
         }
       let own = buckets.get(k0);
       if (!own) buckets.set(k0, (own = []));

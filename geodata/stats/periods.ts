@@ -37,7 +37,8 @@ export function dayNumber(date: string): number {
   if (!m) throw new Error(`not a date "${date}" (use YYYY-MM-DD)`);
   const ms = Date.UTC(+m[1], +m[2] - 1, +m[3]);
   const back = new Date(ms);
-  if (back.getUTCFullYear() !== +m[1] || back.getUTCMonth() !== +m[2] - 1 || back.getUTCDate() !== +m[3]) throw new Error(`not a real date "${date}"`);
+  if (back.getUTCFullYear() !== +m[1] || back.getUTCMonth() !== +m[2] - 1 || back.getUTCDate() !== +m[3])
+    throw new Error(`not a real date "${date}"`);
   return ms / DAY_MS;
 }
 
@@ -55,10 +56,12 @@ export function makePeriods(from: string, to: string, kind: PeriodKind = '28d'):
     const count = Math.floor((b - a) / len);
     if (count === 0) throw new Error(`window ${from} to ${to} is shorter than one ${kind} period`);
     const first = b - count * len;
-    for (let i = 0; i < count; i++) periods.push({ index: i, start: dayToDate(first + i * len), end: dayToDate(first + (i + 1) * len) });
+    for (let i = 0; i < count; i++)
+      periods.push({ index: i, start: dayToDate(first + i * len), end: dayToDate(first + (i + 1) * len) });
     return { kind, periods, droppedDays: first - a };
   }
-  if (kind !== 'month' && kind !== 'quarter') throw new Error(`unknown period kind "${kind as string}" (use ${PERIOD_KINDS.join(', ')})`);
+  if (kind !== 'month' && kind !== 'quarter')
+    throw new Error(`unknown period kind "${kind as string}" (use ${PERIOD_KINDS.join(', ')})`);
   const step = kind === 'month' ? 1 : 3;
   const d = new Date(a * DAY_MS);
   let y = d.getUTCFullYear();

@@ -32,15 +32,21 @@ const SHARED = path.join(ROOT, '..', 'shared', 'data');
 
 const { values: args } = parseArgs({
   options: {
-    rows: { type: 'string' }, seed: { type: 'string' }, driver: { type: 'string' }, repeat: { type: 'string' },
-    only: { type: 'string' }, 'check-parser': { type: 'boolean' }, quick: { type: 'boolean' },
+    rows: { type: 'string' },
+    seed: { type: 'string' },
+    driver: { type: 'string' },
+    repeat: { type: 'string' },
+    only: { type: 'string' },
+    'check-parser': { type: 'boolean' },
+    quick: { type: 'boolean' },
   },
 });
 const rows = Number(args.rows ?? 200_000);
 const seed = Number(args.seed ?? 1);
 const repeat = Number(args.repeat ?? 1);
 const databaseUrl = process.env.DATABASE_URL || undefined;
-const drivers = (args.driver ?? (databaseUrl ? 'both' : 'pglite')) === 'both' ? ['postgres', 'pglite'] : [args.driver ?? 'pglite'];
+const drivers =
+  (args.driver ?? (databaseUrl ? 'both' : 'pglite')) === 'both' ? ['postgres', 'pglite'] : [args.driver ?? 'pglite'];
 const log = (m: string) => console.log(m);
 if (drivers.includes('postgres') && !databaseUrl) {
   console.error('--driver postgres needs DATABASE_URL.');
@@ -74,7 +80,8 @@ const f2 = (x: number) => x.toFixed(2);
 async function checkParser(benchFile: string) {
   const cases: [string, () => Readable][] = [];
   if (fs.existsSync(SHARED)) {
-    for (const f of fs.readdirSync(SHARED).filter((x) => x.endsWith('.csv'))) cases.push([f, () => fs.createReadStream(path.join(SHARED, f), { highWaterMark: 1 << 16 })]);
+    for (const f of fs.readdirSync(SHARED).filter((x) => x.endsWith('.csv')))
+      cases.push([f, () => fs.createReadStream(path.join(SHARED, f), { highWaterMark: 1 << 16 })]);
   }
   cases.push([path.basename(benchFile), () => fs.createReadStream(benchFile, { highWaterMark: 1 << 20 })]);
   for (const [k, v] of Object.entries(CRAFTED)) cases.push([k, () => fromString(v)]);
@@ -102,22 +109,41 @@ async function jsExperiments(file: string) {
   const res: Record<string, number[][]> = {};
   const add = (k: string, t: { s: number; cpu: number }) => (res[k] ??= []).push([t.s, t.cpu]);
   for (let i = 0; i < repeat; i++) {
-    add("csv-parse, the importer's former options", await timed(async () => {
-      let n = 0;
-      for await (const _ of fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(importerCsvParse())) n++;
-      return n;
-    }));
-    add('api/imports/fast-records.ts (split lines without quotes)', await timed(async () => {
-      let n = 0;
-      for await (const _ of fastRecords(fs.createReadStream(file, { highWaterMark: 1 << 20 }), () => undefined)) n++;
-      return n;
-    }));
-    add('md5: crypto.createHash().update().digest()', await timed(() => keys.reduce((n, k) => n + crypto.createHash('md5').update(k).digest('hex').length, 0)));
-    add('md5: crypto.hash("md5", s) (Node >= 20.12)', await timed(() => keys.reduce((n, k) => n + crypto.hash('md5', k).length, 0)));
-    add('H3: computeCells per row (4 x latLngToCell)', await timed(() => located.reduce((n, r) => n + computeCells(+r[5], +r[4])[0].length, 0)));
-    add('H3: cellsFor (memoised per point)', await timed(() => located.reduce((n, r) => n + cellsFor(+r[5], +r[4])[0].length, 0)));
+    add(
+      "csv-parse, the importer's former options",
+      await timed(async () => {
+        let n = 0;
+        for await (const _ of fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(importerCsvParse())) n++;
+        return n;
+      }),
+    );
+    add(
+      'api/imports/fast-records.ts (split lines without quotes)',
+      await timed(async () => {
+        let n = 0;
+        for await (const _ of fastRecords(fs.createReadStream(file, { highWaterMark: 1 << 20 }), () => undefined)) n++;
+        return n;
+      }),
+    );
+    add(
+      'md5: crypto.createHash().update().digest()',
+      await timed(() => keys.reduce((n, k) => n + crypto.createHash('md5').update(k).digest('hex').length, 0)),
+    );
+    add(
+      'md5: crypto.hash("md5", s) (Node >= 20.12)',
+      await timed(() => keys.reduce((n, k) => n + crypto.hash('md5', k).length, 0)),
+    );
+    add(
+      'H3: computeCells per row (4 x latLngToCell)',
+      await timed(() => located.reduce((n, r) => n + computeCells(+r[5], +r[4])[0].length, 0)),
+    );
+    add(
+      'H3: cellsFor (memoised per point)',
+      await timed(() => located.reduce((n, r) => n + cellsFor(+r[5], +r[4])[0].length, 0)),
+    );
   }
-  for (const [k, v] of Object.entries(res)) log(`  ${k.padEnd(62)} ${f2(median(v.map((x) => x[0])))} s  ${f2(median(v.map((x) => x[1])))} CPU s`);
+  for (const [k, v] of Object.entries(res))
+    log(`  ${k.padEnd(62)} ${f2(median(v.map((x) => x[0])))} s  ${f2(median(v.map((x) => x[1])))} CPU s`);
 
   // Real police.uk data: how many distinct points per row?
   for (const f of ['lewisham_street_all_api_2016-01_2018-06.csv', 'lewisham_burglary_street_2022-03_2025-02.csv']) {
@@ -127,8 +153,12 @@ async function jsExperiments(file: string) {
     let n = 0;
     const pts = new Set<string>();
     for await (const { record } of fastRecords(fs.createReadStream(p))) {
-      if (!header) { header = record.map((h) => h.toLowerCase()); continue; }
-      const lon = record[header.indexOf('longitude')], lat = record[header.indexOf('latitude')];
+      if (!header) {
+        header = record.map((h) => h.toLowerCase());
+        continue;
+      }
+      const lon = record[header.indexOf('longitude')],
+        lat = record[header.indexOf('latitude')];
       if (!lon || !lat) continue;
       n++;
       pts.add(`${lon},${lat}`);
@@ -152,7 +182,9 @@ interface Variant {
 
 async function sqlExperiments(driver: string, file: string) {
   log(`\nMove step (INSERT .. SELECT from the staging table), ${driver}:`);
-  const db: Db = await openDb(driver === 'postgres' ? { databaseUrl } : { dataDir: path.join(benchDir(), `pglite-exp-${process.pid}`) });
+  const db: Db = await openDb(
+    driver === 'postgres' ? { databaseUrl } : { dataDir: path.join(benchDir(), `pglite-exp-${process.pid}`) },
+  );
   try {
     await db.exec(`DROP TABLE IF EXISTS bench_incidents; DROP TABLE IF EXISTS bench_stage`);
     const w = await importFile(db, path.join(SHARED, 'lewisham_wards_2022.geojson'), { kind: 'boundaries', level: 'ward' });
@@ -172,7 +204,9 @@ async function sqlExperiments(driver: string, file: string) {
       `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        WHERE i.indrelid = 'incidents'::regclass AND NOT i.indisunique AND NOT i.indisprimary`,
     );
-    const secondaryOnCopy = secondary.map((s) => s.def.replace(/INDEX \S+ ON (\S+\.)?incidents /, `INDEX bench_${s.name} ON bench_incidents `));
+    const secondaryOnCopy = secondary.map((s) =>
+      s.def.replace(/INDEX \S+ ON (\S+\.)?incidents /, `INDEX bench_${s.name} ON bench_incidents `),
+    );
 
     const all: Variant[] = [
       { name: 'importer MOVE_SQL (ward per distinct point)', move: MOVE_SQL, remove: true },
@@ -238,26 +272,43 @@ async function sqlExperiments(driver: string, file: string) {
         res.cpu.push(db.driver === 'postgres' ? cpu.server : cpu.process);
         res.again.push(again);
         res.sum = `${sum.n} rows, ${r.outside} outside wards, checksum ${sum.s.slice(0, 8)}`;
-        log(`  ${v.name.padEnd(52)} ${f2(first)} s` + (v.remove ? `, again (all duplicates) ${f2(again)} s` : '') + `; ${res.sum}`);
+        log(
+          `  ${v.name.padEnd(52)} ${f2(first)} s` + (v.remove ? `, again (all duplicates) ${f2(again)} s` : '') + `; ${res.sum}`,
+        );
       }
     }
     if (repeat > 1) {
       log(`  medians of ${repeat}:`);
       for (const r of results) {
-        const cpu = r.cpu.every((x) => x !== null) ? ` (${db.driver === 'postgres' ? 'server' : 'process'} CPU ${f2(median(r.cpu as number[]))} s)` : '';
-        log(`  ${r.name.padEnd(52)} ${f2(median(r.first))} s${cpu}` + (Number.isNaN(r.again[0]) ? '' : `, again ${f2(median(r.again))} s`));
+        const cpu = r.cpu.every((x) => x !== null)
+          ? ` (${db.driver === 'postgres' ? 'server' : 'process'} CPU ${f2(median(r.cpu as number[]))} s)`
+          : '';
+        log(
+          `  ${r.name.padEnd(52)} ${f2(median(r.first))} s${cpu}` +
+            (Number.isNaN(r.again[0]) ? '' : `, again ${f2(median(r.again))} s`),
+        );
       }
     } else {
-      for (const r of results) if (r.cpu[0] !== null) log(`  ${r.name.padEnd(52)} ${db.driver === 'postgres' ? 'server' : 'process'} CPU ${f2(r.cpu[0]!)} s`);
+      for (const r of results)
+        if (r.cpu[0] !== null)
+          log(`  ${r.name.padEnd(52)} ${db.driver === 'postgres' ? 'server' : 'process'} CPU ${f2(r.cpu[0]!)} s`);
     }
     // The destination's own write cost: the finished rows (from the last variant) inserted again,
     // with no computation, into a copy of incidents with / without its indexes and constraints.
     const cols = `batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat, location_precision,
       location_text, age_band, outcome, ward_code, lsoa_code, h3_7, h3_8, h3_9, h3_10`;
     for (const [name, ddl, withFk] of [
-      ['floor: finished rows into a copy of incidents (all indexes)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING ALL)`, false],
+      [
+        'floor: finished rows into a copy of incidents (all indexes)',
+        `CREATE TABLE bench_floor (LIKE incidents INCLUDING ALL)`,
+        false,
+      ],
       ['floor: ... + the two former FK constraints', `CREATE TABLE bench_floor (LIKE incidents INCLUDING ALL)`, true],
-      ['floor: finished rows into a bare copy (no index, constraint)', `CREATE TABLE bench_floor (LIKE incidents INCLUDING DEFAULTS INCLUDING GENERATED)`, false],
+      [
+        'floor: finished rows into a bare copy (no index, constraint)',
+        `CREATE TABLE bench_floor (LIKE incidents INCLUDING DEFAULTS INCLUDING GENERATED)`,
+        false,
+      ],
     ] as const) {
       const secs: number[] = [];
       for (let i = 0; i < repeat; i++) {
@@ -277,7 +328,11 @@ async function sqlExperiments(driver: string, file: string) {
     }
     await db.exec(`DROP TABLE IF EXISTS bench_floor`);
     const sums = new Set(results.map((r) => r.sum.replace(/^.*checksum /, '')));
-    log(sums.size === 1 ? '  every variant stored the same rows (same keys, wards, LSOAs, H3 cells)' : '  WARNING: the variants stored different rows');
+    log(
+      sums.size === 1
+        ? '  every variant stored the same rows (same keys, wards, LSOAs, H3 cells)'
+        : '  WARNING: the variants stored different rows',
+    );
     await db.exec(`DROP TABLE IF EXISTS bench_incidents; DROP TABLE IF EXISTS bench_stage`);
   } finally {
     await db.close();

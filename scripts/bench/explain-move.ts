@@ -17,18 +17,26 @@ const gen = await policeUkCsv(Number(args.rows ?? 200_000), 1, loadWards(WARDS))
 const db = await openDb({ databaseUrl: process.env.DATABASE_URL });
 try {
   const w = await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' });
-  await db.transaction(async (tx) => {
-    await tx.exec(`TRUNCATE incidents`);
-    await tx.exec(`CREATE TEMP TABLE import_stage (line integer, nk text, source_id text, category text, occurred_at timestamp,
+  await db
+    .transaction(async (tx) => {
+      await tx.exec(`TRUNCATE incidents`);
+      await tx.exec(`CREATE TEMP TABLE import_stage (line integer, nk text, source_id text, category text, occurred_at timestamp,
       time_precision text, lon double precision, lat double precision, location_precision text, location_text text, age_band text,
       outcome text, lsoa_given text, h3_7 text, h3_8 text, h3_9 text, h3_10 text) ON COMMIT DROP`);
-    for await (const c of stageChunks(gen.path)) await tx.copyCsv('import_stage', STAGE_COLUMNS, c.text);
-    // --before "SET LOCAL work_mem = '64MB'" (repeatable): statements run before the move.
-    for (const b of args.before ?? []) await tx.exec(b);
-    const plan = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, TIMING) ${MOVE_SQL}`, [w.batchId, 'x', false]);
-    console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
-    throw new Error('rollback');
-  }).catch((e) => { if ((e as Error).message !== 'rollback') throw e; });
+      for await (const c of stageChunks(gen.path)) await tx.copyCsv('import_stage', STAGE_COLUMNS, c.text);
+      // --before "SET LOCAL work_mem = '64MB'" (repeatable): statements run before the move.
+      for (const b of args.before ?? []) await tx.exec(b);
+      const plan = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, TIMING) ${MOVE_SQL}`, [
+        w.batchId,
+        'x',
+        false,
+      ]);
+      console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
+      throw new Error('rollback');
+    })
+    .catch((e) => {
+      if ((e as Error).message !== 'rollback') throw e;
+    });
 } finally {
   await db.close();
 }

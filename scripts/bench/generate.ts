@@ -69,14 +69,66 @@ const OUTCOMES: ReadonlyArray<readonly [string, number]> = [
 ];
 
 const STREET_A = [
-  'Lewisham', 'Catford', 'Brockley', 'Deptford', 'Church', 'Station', 'High', 'Mill', 'Park', 'Manor', 'Hither Green',
-  'Lee', 'Sydenham', 'Forest', 'Honor Oak', 'Ladywell', 'Rushey', 'Bell', 'Grove', 'Wood', 'Baring', 'Torridon',
-  'Brownhill', 'Bromley', 'Stanstead', 'Perry', 'Bellingham', 'Downham', 'Evelyn', 'Loampit', "Trundley'S", 'Algernon',
+  'Lewisham',
+  'Catford',
+  'Brockley',
+  'Deptford',
+  'Church',
+  'Station',
+  'High',
+  'Mill',
+  'Park',
+  'Manor',
+  'Hither Green',
+  'Lee',
+  'Sydenham',
+  'Forest',
+  'Honor Oak',
+  'Ladywell',
+  'Rushey',
+  'Bell',
+  'Grove',
+  'Wood',
+  'Baring',
+  'Torridon',
+  'Brownhill',
+  'Bromley',
+  'Stanstead',
+  'Perry',
+  'Bellingham',
+  'Downham',
+  'Evelyn',
+  'Loampit',
+  "Trundley'S",
+  'Algernon',
 ];
-const STREET_B = ['Road', 'Street', 'Lane', 'Avenue', 'Grove', 'Close', 'Place', 'Way', 'Hill', 'Rise', 'Gardens', 'Terrace', 'Mews', 'Park'];
+const STREET_B = [
+  'Road',
+  'Street',
+  'Lane',
+  'Avenue',
+  'Grove',
+  'Close',
+  'Place',
+  'Way',
+  'Hill',
+  'Rise',
+  'Gardens',
+  'Terrace',
+  'Mews',
+  'Park',
+];
 const PLACES = [
-  'Parking Area', 'Supermarket', 'Petrol Station', 'Shopping Area', 'Nightclub', 'Sports/Recreation Area',
-  'Further/Higher Educational Building', 'Hospital', 'Police Station', 'Theatre/Concert Hall',
+  'Parking Area',
+  'Supermarket',
+  'Petrol Station',
+  'Shopping Area',
+  'Nightclub',
+  'Sports/Recreation Area',
+  'Further/Higher Educational Building',
+  'Hospital',
+  'Police Station',
+  'Theatre/Concert Hall',
 ];
 
 const MONTHS = 36;
@@ -103,7 +155,8 @@ interface SnapPoint {
 function inRing(x: number, y: number, ring: number[][]): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i], [xj, yj] = ring[j];
+    const [xi, yi] = ring[i],
+      [xj, yj] = ring[j];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -120,7 +173,8 @@ function inWards(x: number, y: number, w: Wards): boolean {
 
 function snapPoints(rng: Rng, w: Wards): { points: SnapPoint[]; pick: Weighted<number> } {
   const [x0, y0, x1, y1] = w.bbox;
-  const GX = 16, GY = 14; // LSOA-like grid over the bbox: nearby points share an LSOA
+  const GX = 16,
+    GY = 14; // LSOA-like grid over the bbox: nearby points share an LSOA
   const points: SnapPoint[] = [];
   const weights: [number, number][] = [];
   for (let i = 0; i < SNAP_POINTS; i++) {
@@ -133,9 +187,10 @@ function snapPoints(rng: Rng, w: Wards): { points: SnapPoint[]; pick: Weighted<n
     const gx = Math.min(GX - 1, Math.floor(((lon - x0) / (x1 - x0)) * GX));
     const gy = Math.min(GY - 1, Math.floor(((lat - y0) / (y1 - y0)) * GY));
     const cell = gy * GX + gx;
-    const location = rng.next() < 0.12
-      ? `On or near ${PLACES[rng.int(PLACES.length)]}`
-      : `On or near ${STREET_A[rng.int(STREET_A.length)]} ${STREET_B[rng.int(STREET_B.length)]}`;
+    const location =
+      rng.next() < 0.12
+        ? `On or near ${PLACES[rng.int(PLACES.length)]}`
+        : `On or near ${STREET_A[rng.int(STREET_A.length)]} ${STREET_B[rng.int(STREET_B.length)]}`;
     points.push({
       lonLat: `${lon.toFixed(6)},${lat.toFixed(6)}`,
       location,
@@ -159,7 +214,10 @@ export function loadWards(file: string): Wards {
       if (Array.isArray(c[0]) && typeof c[0][0] === 'number') {
         rings.push(c as number[][]);
         for (const [x, y] of c as number[][]) {
-          b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
+          b[0] = Math.min(b[0], x);
+          b[1] = Math.min(b[1], y);
+          b[2] = Math.max(b[2], x);
+          b[3] = Math.max(b[3], y);
         }
       } else c.forEach(walk);
     };

@@ -63,7 +63,18 @@ function wardsGeoJson(): string {
       features.push({
         type: 'Feature',
         properties: { WD22CD: `E0599${String(i * GRID + j).padStart(4, '0')}`, WD22NM: `Bench ward ${i}-${j}` },
-        geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [x0, y0],
+              [x1, y0],
+              [x1, y1],
+              [x0, y1],
+              [x0, y0],
+            ],
+          ],
+        },
       });
     }
   return JSON.stringify({ type: 'FeatureCollection', features });
@@ -97,9 +108,30 @@ async function loadIncidents(db: Db, rows: number, seed: number, log: (m: string
       const h = [7, 8, 9, 10].map((r) => BigInt(`0x${latLngToCell(lat, lon, r)}`).toString());
       const month = `2023-${String(1 + rng.int(12)).padStart(2, '0')}-01`;
       const uuid = rng.hex(32).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
-      lines.push(`${batch},bench hotspots,${uuid},${cats[rng.int(cats.length)]},${month},month,${lon},${lat},snapped,,${h.join(',')}`);
+      lines.push(
+        `${batch},bench hotspots,${uuid},${cats[rng.int(cats.length)]},${month},month,${lon},${lat},snapped,,${h.join(',')}`,
+      );
     }
-    await db.copyCsv('incidents', ['batch_id', 'dataset', 'dedup_key', 'category', 'occurred_at', 'time_precision', 'lon', 'lat', 'location_precision', 'ward_code', 'h3_7', 'h3_8', 'h3_9', 'h3_10'], lines.join('\n') + '\n');
+    await db.copyCsv(
+      'incidents',
+      [
+        'batch_id',
+        'dataset',
+        'dedup_key',
+        'category',
+        'occurred_at',
+        'time_precision',
+        'lon',
+        'lat',
+        'location_precision',
+        'ward_code',
+        'h3_7',
+        'h3_8',
+        'h3_9',
+        'h3_10',
+      ],
+      lines.join('\n') + '\n',
+    );
     log(`hotspots bench: ${Math.min(rows, start + CHUNK)} / ${rows} incidents loaded`);
   }
   await db.exec('VACUUM ANALYZE incidents');
@@ -112,7 +144,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 
 /** Runs the hotspot benchmark on `db` (the PostGIS server): empties incidents and areas first. */
-export async function benchHotspots(db: Db, opts: { rows: number; seed: number; repeat: number; log: (m: string) => void }): Promise<HotspotBench> {
+export async function benchHotspots(
+  db: Db,
+  opts: { rows: number; seed: number; repeat: number; log: (m: string) => void },
+): Promise<HotspotBench> {
   const { log } = opts;
   await db.exec(`TRUNCATE incidents, import_rejects, area_parts, areas, area_sets, area_population RESTART IDENTITY CASCADE`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hotspots-'));
@@ -127,7 +162,11 @@ export async function benchHotspots(db: Db, opts: { rows: number; seed: number; 
   const email = `bench-${Date.now()}@bench.invalid`;
   const password = 'bench password long enough';
   await createUser(db, { email, role: 'analyst', password, createdBy: 'bench' });
-  const signIn = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const signIn = await app.request('/api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const cookie = (signIn.headers.getSetCookie?.() ?? []).find((c) => c.startsWith('sp_session='))?.split(';')[0];
   if (!cookie) throw new Error(`bench sign-in failed: ${signIn.status}`);
   const url = '/api/hotspots?res=9&from=2023-01&to=2024-01&correction=fdr';
@@ -161,7 +200,9 @@ export async function benchHotspots(db: Db, opts: { rows: number; seed: number; 
     await db.query(bareSql); // warm the buffer cache
     const [coldMs, first] = await timed(call);
     const body = JSON.parse(first) as { cells: Array<{ class: string }>; meta: { n: number; total: { count: number } } };
-    log(`hotspots bench: cold request ${coldMs.toFixed(0)} ms, ${body.meta.n} cells, ${body.meta.total.count} incidents in the study area`);
+    log(
+      `hotspots bench: cold request ${coldMs.toFixed(0)} ms, ${body.meta.n} cells, ${body.meta.total.count} incidents in the study area`,
+    );
     // One HTTP request before timing: opens the keep-alive connection; its body must be the in-process one.
     if ((await httpCall()) !== first) throw new Error('the HTTP response differs from the in-process one');
     const runs = { bare: [] as number[], sql: [] as number[], warm: [] as number[], http: [] as number[] };
@@ -189,7 +230,12 @@ export async function benchHotspots(db: Db, opts: { rows: number; seed: number; 
       ratioCold: round(coldMs / bareMs, 2),
       ratioHttp: round(httpMs / bareMs, 2),
       responseMB: round(first.length / 1048576, 2),
-      runs: { bare: runs.bare.map((x) => round(x, 1)), sql: runs.sql.map((x) => round(x, 1)), warm: runs.warm.map((x) => round(x, 1)), http: runs.http.map((x) => round(x, 1)) },
+      runs: {
+        bare: runs.bare.map((x) => round(x, 1)),
+        sql: runs.sql.map((x) => round(x, 1)),
+        warm: runs.warm.map((x) => round(x, 1)),
+        http: runs.http.map((x) => round(x, 1)),
+      },
     };
     log(
       `hotspots bench: bare GROUP BY ${out.bareMs} ms, endpoint SQL ${out.sqlMs} ms, API in-process cold ${out.coldMs} ms, warm ${out.warmMs} ms, over HTTP ${out.httpMs} ms ` +
@@ -200,7 +246,10 @@ export async function benchHotspots(db: Db, opts: { rows: number; seed: number; 
 }
 
 /** Opens the server database, runs the hotspot benchmark and closes it (the hook used by scripts/bench.ts). */
-export async function runHotspotBench(databaseUrl: string, opts: { rows: number; seed: number; repeat: number; log: (m: string) => void }) {
+export async function runHotspotBench(
+  databaseUrl: string,
+  opts: { rows: number; seed: number; repeat: number; log: (m: string) => void },
+) {
   const { openDb } = await import('../../api/db/index.js');
   const db = await openDb({ databaseUrl });
   try {
@@ -211,13 +260,30 @@ export async function runHotspotBench(databaseUrl: string, opts: { rows: number;
 }
 
 /** `npm run bench -- --only-hotspots`: this benchmark alone, written to bench-results/<timestamp>-hotspots.json. */
-export async function hotspotsOnly(databaseUrl: string | undefined, root: string, opts: { rows: number; seed: number; repeat: number; log: (m: string) => void }) {
-  if (!databaseUrl) throw new Error('--only-hotspots needs DATABASE_URL (the PostGIS server); it TRUNCATEs incidents and areas there.');
+export async function hotspotsOnly(
+  databaseUrl: string | undefined,
+  root: string,
+  opts: { rows: number; seed: number; repeat: number; log: (m: string) => void },
+) {
+  if (!databaseUrl)
+    throw new Error('--only-hotspots needs DATABASE_URL (the PostGIS server); it TRUNCATEs incidents and areas there.');
   const hotspots = await runHotspotBench(databaseUrl, opts);
   const when = new Date().toISOString();
   const dir = path.join(root, 'bench-results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${when.replace(/[:.]/g, '-')}-hotspots.json`);
-  fs.writeFileSync(file, JSON.stringify({ when, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version }, hotspots }, null, 2) + '\n');
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        when,
+        command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+        hotspots,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`Results: ${path.relative(process.cwd(), file)}`);
 }

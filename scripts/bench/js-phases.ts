@@ -15,8 +15,13 @@ const KEY_NAMESPACE = 'police.uk street';
 /** csv-parse with the options the importer used before fast-records.ts: the reference it is checked against. */
 export function importerCsvParse(onSkip: (err: unknown) => undefined = () => undefined) {
   return parse({
-    bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true,
-    skip_records_with_error: true, on_skip: onSkip,
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    skip_records_with_error: true,
+    on_skip: onSkip,
   });
 }
 
@@ -38,7 +43,10 @@ export async function* stageChunks(file: string): AsyncGenerator<{ text: string;
   let chunk: string[] = [];
   for await (const { record, info } of open(file)) {
     if (!rm) {
-      const r = resolveMapping(POLICE_UK_STREET_MAPPING, record.map((h) => h.trim()));
+      const r = resolveMapping(
+        POLICE_UK_STREET_MAPPING,
+        record.map((h) => h.trim()),
+      );
       if (typeof r === 'string') throw new Error(r);
       rm = r;
       continue;
@@ -80,9 +88,15 @@ export async function measureJsPhases(file: string): Promise<JsPhases> {
   const lats: number[] = [];
   let first = true;
   for await (const { record } of open(file)) {
-    if (first) { first = false; continue; }
+    if (first) {
+      first = false;
+      continue;
+    }
     rows++;
-    if (record[4]) { lons.push(+record[4]); lats.push(+record[5]); }
+    if (record[4]) {
+      lons.push(+record[4]);
+      lats.push(+record[5]);
+    }
   }
   const parseSeconds = (performance.now() - t0) / 1000;
 
@@ -95,13 +109,18 @@ export async function measureJsPhases(file: string): Promise<JsPhases> {
 
   // Pass 2: everything the importer does in JS.
   let rm: ResolvedMapping | undefined;
-  let tInc = 0, tMd5 = 0, tLine = 0;
+  let tInc = 0,
+    tMd5 = 0,
+    tLine = 0;
   let chunk: string[] = [];
   let bytes = 0;
   t0 = performance.now();
   for await (const { record, info } of open(file)) {
     if (!rm) {
-      const r = resolveMapping(POLICE_UK_STREET_MAPPING, record.map((h) => h.trim()));
+      const r = resolveMapping(
+        POLICE_UK_STREET_MAPPING,
+        record.map((h) => h.trim()),
+      );
       if (typeof r === 'string') throw new Error(r);
       rm = r;
       continue;
@@ -126,9 +145,14 @@ export async function measureJsPhases(file: string): Promise<JsPhases> {
   const fullSeconds = (performance.now() - t0) / 1000;
   if (bytes < 0) console.log(bytes);
   return {
-    rows, parseSeconds, fullSeconds,
-    toIncidentSeconds: tInc / 1000, md5Seconds: tMd5 / 1000, stageLineSeconds: tLine / 1000,
-    h3Seconds, fullRowsPerSec: rows / fullSeconds,
+    rows,
+    parseSeconds,
+    fullSeconds,
+    toIncidentSeconds: tInc / 1000,
+    md5Seconds: tMd5 / 1000,
+    stageLineSeconds: tLine / 1000,
+    h3Seconds,
+    fullRowsPerSec: rows / fullSeconds,
   };
 }
 

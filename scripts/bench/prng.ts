@@ -44,7 +44,8 @@ export class Weighted<T> {
 
   pick(rng: Rng): T {
     const r = rng.next();
-    let lo = 0, hi = this.cum.length - 1;
+    let lo = 0,
+      hi = this.cum.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.cum[mid] > r) hi = mid;

@@ -14,8 +14,18 @@ export type DriverName = 'postgres' | 'pglite';
 /** Rows per COPY call of the baseline: the importer's CHUNK_ROWS. */
 const COPY_CHUNK_ROWS = 20_000;
 const RAW_COLUMNS = [
-  'crime_id', 'month', 'reported_by', 'falls_within', 'longitude', 'latitude', 'location', 'lsoa_code', 'lsoa_name',
-  'crime_type', 'last_outcome', 'context',
+  'crime_id',
+  'month',
+  'reported_by',
+  'falls_within',
+  'longitude',
+  'latitude',
+  'location',
+  'lsoa_code',
+  'lsoa_name',
+  'crime_type',
+  'last_outcome',
+  'context',
 ];
 
 export interface DriverOptions {
@@ -227,7 +237,9 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
   const db = await openDb(o.driver === 'postgres' ? { databaseUrl: o.databaseUrl } : { dataDir });
   const openSeconds = sec(t0);
   try {
-    const [v] = await db.query<{ v: string; g: string }>(`SELECT split_part(version(), ' on ', 1) AS v, postgis_lib_version() AS g`);
+    const [v] = await db.query<{ v: string; g: string }>(
+      `SELECT split_part(version(), ' on ', 1) AS v, postgis_lib_version() AS g`,
+    );
     const server = `${v.v}, PostGIS ${v.g}`;
     log(`[${o.driver}] ${server}; opened in ${openSeconds.toFixed(1)} s`);
 
@@ -240,7 +252,9 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
       `SELECT (SELECT count(*)::int FROM areas WHERE level = 'ward') AS areas, count(*)::int AS parts,
               max(ST_NPoints(geom))::int AS maxpts FROM area_parts WHERE level = 'ward'`,
     );
-    log(`[${o.driver}] wards: ${wards.areas} areas, ${wards.parts} subdivided parts (<= ${wards.maxpts} points each), ${wardLoad.toFixed(1)} s`);
+    log(
+      `[${o.driver}] wards: ${wards.areas} areas, ${wards.parts} subdivided parts (<= ${wards.maxpts} points each), ${wardLoad.toFixed(1)} s`,
+    );
 
     const copies: Measured[] = [];
     const copyRss: number[] = [];
@@ -259,8 +273,10 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
 
       const im = await timedImport(db, o.csvPath, rss);
       imports.push(im);
-      log(`[${o.driver}] import${tag}: ${im.rows} rows in ${im.seconds.toFixed(2)} s = ${Math.round(im.rowsPerSec)} rows/s ` +
-        `(imported ${im.imported}, duplicates ${im.duplicates}, rejected ${im.rejected}, outside wards ${im.outsideStudyArea}); ratio ${(im.rowsPerSec / c.rowsPerSec).toFixed(2)}`);
+      log(
+        `[${o.driver}] import${tag}: ${im.rows} rows in ${im.seconds.toFixed(2)} s = ${Math.round(im.rowsPerSec)} rows/s ` +
+          `(imported ${im.imported}, duplicates ${im.duplicates}, rejected ${im.rejected}, outside wards ${im.outsideStudyArea}); ratio ${(im.rowsPerSec / c.rowsPerSec).toFixed(2)}`,
+      );
 
       const [sz] = await db.query<{ total: number; heap: number }>(
         `SELECT pg_total_relation_size('incidents')::float8 AS total, pg_relation_size('incidents')::float8 AS heap`,
@@ -273,13 +289,17 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
         const ms = performance.now() - t0;
         (qruns[name] ??= { ms: [], rows: 0 }).ms.push(ms);
         qruns[name].rows = name.startsWith('wardLookup') ? Number((rows[0] as { inside: number }).inside) : rows.length;
-        log(`[${o.driver}] query ${name}${tag}: ${Math.round(ms)} ms (${qruns[name].rows} ${name.startsWith('wardLookup') ? 'points inside a ward' : 'rows'})`);
+        log(
+          `[${o.driver}] query ${name}${tag}: ${Math.round(ms)} ms (${qruns[name].rows} ${name.startsWith('wardLookup') ? 'points inside a ward' : 'rows'})`,
+        );
       }
 
       await tryExec(db, 'CHECKPOINT');
       const re = await timedImport(db, o.csvPath, rss);
       reimports.push(re);
-      log(`[${o.driver}] re-import${tag}: ${re.seconds.toFixed(2)} s = ${Math.round(re.rowsPerSec)} rows/s (imported ${re.imported}, duplicates ${re.duplicates})`);
+      log(
+        `[${o.driver}] re-import${tag}: ${re.seconds.toFixed(2)} s = ${Math.round(re.rowsPerSec)} rows/s (imported ${re.imported}, duplicates ${re.duplicates})`,
+      );
       if (re.imported !== 0) throw new Error(`re-import added ${re.imported} rows; expected 0`);
     }
 
@@ -297,7 +317,8 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
     };
     const imp = medianImport(imports);
     const queries: DriverResult['queries'] = {};
-    for (const [k, v] of Object.entries(qruns)) queries[k] = { ms: Math.round(median(v.ms)), rows: v.rows, runs: v.ms.map((x) => Math.round(x)) };
+    for (const [k, v] of Object.entries(qruns))
+      queries[k] = { ms: Math.round(median(v.ms)), rows: v.rows, runs: v.ms.map((x) => Math.round(x)) };
     return {
       driver: o.driver,
       storage,

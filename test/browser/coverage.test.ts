@@ -71,7 +71,11 @@ describe.skipIf(skipReason)('data coverage in Chromium on the Lewisham burglary 
     await screen.hover(month('2022-01'));
     expect(await screen.text('coverage-strip-month')).toBe('Jan 2022: no data');
     // The period outline sits over March–June 2022: right of the gap, inside the bar.
-    const [period, feb, mar] = await Promise.all([screen.box('coverage-strip-period'), screen.box(month('2022-02')), screen.box(month('2022-03'))]);
+    const [period, feb, mar] = await Promise.all([
+      screen.box('coverage-strip-period'),
+      screen.box(month('2022-02')),
+      screen.box(month('2022-03')),
+    ]);
     expect(period!.x).toBeGreaterThanOrEqual(feb!.x + feb!.width - 1.5);
     expect(Math.abs(period!.x - mar!.x)).toBeLessThan(1.5);
     expect(screen.errors).toEqual([]);

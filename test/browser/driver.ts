@@ -75,7 +75,11 @@ export interface Viewport {
 
 /** Which controller publishes the page's map: window.__saferplaces (map, present), ...Journeys, ...Planning (planning, CHB). */
 export type MapKind = 'map' | 'journeys' | 'planning';
-const MAP_HOOK: Record<MapKind, string> = { map: '__saferplaces', journeys: '__saferplacesJourneys', planning: '__saferplacesPlanning' };
+const MAP_HOOK: Record<MapKind, string> = {
+  map: '__saferplaces',
+  journeys: '__saferplacesJourneys',
+  planning: '__saferplacesPlanning',
+};
 
 export interface OpenOptions {
   viewport?: Viewport;
@@ -124,7 +128,10 @@ export class Chromium {
    * on the app at the URL's origin, so the httpOnly session cookie is in its jar when the page loads.
    */
   async open(url: string, opts: OpenOptions & { signIn?: Credentials | null } = {}): Promise<Screen> {
-    const context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true });
+    const context = await this.browser.newContext({
+      viewport: opts.viewport ?? { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
     context.setDefaultTimeout(WAIT);
     await context.addInitScript({ content: RECORD_CSP });
     if (opts.signIn) {
@@ -180,7 +187,9 @@ export class Screen {
       try {
         await this.page.locator(css(opts.ready)).first().waitFor({ state: 'attached', timeout: WAIT });
       } catch (e) {
-        throw new Error(`${opts.ready} did not render: ${(e as Error).message}\npage errors: ${this.errors.join('\n')}\npage text: ${(await this.pageText()).slice(0, 500)}`);
+        throw new Error(
+          `${opts.ready} did not render: ${(e as Error).message}\npage errors: ${this.errors.join('\n')}\npage text: ${(await this.pageText()).slice(0, 500)}`,
+        );
       }
     }
     if (opts.mapIdle) await this.waitForMapIdle();
@@ -210,9 +219,13 @@ export class Screen {
   async waitFor(t: Target, opts: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number } = {}) {
     const state = opts.state ?? 'attached';
     try {
-      await this.loc(t).first().waitFor({ state, timeout: opts.timeout ?? WAIT });
+      await this.loc(t)
+        .first()
+        .waitFor({ state, timeout: opts.timeout ?? WAIT });
     } catch (e) {
-      throw new Error(`waited for ${JSON.stringify(t)} to be ${state}: ${(e as Error).message.split('\n')[0]}\npage errors: ${this.errors.join('\n')}`);
+      throw new Error(
+        `waited for ${JSON.stringify(t)} to be ${state}: ${(e as Error).message.split('\n')[0]}\npage errors: ${this.errors.join('\n')}`,
+      );
     }
   }
 
@@ -237,7 +250,11 @@ export class Screen {
 
   /** Waits until `t`'s text is no longer `was`. */
   async waitForTextChange(t: string, was: string | null, timeout = WAIT) {
-    await this.page.waitForFunction(({ sel, was }) => document.querySelector(sel)?.textContent !== was, { sel: css(t), was }, { timeout });
+    await this.page.waitForFunction(
+      ({ sel, was }) => document.querySelector(sel)?.textContent !== was,
+      { sel: css(t), was },
+      { timeout },
+    );
   }
 
   /** Waits until `fn(arg)` is truthy in the page (`fn` must be self-contained: the page's CSP forbids eval). */
@@ -266,7 +283,9 @@ export class Screen {
         }),
       { sel: css(t), n },
     );
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the page never showed ${n} in ${t} in ${ms} ms`)), ms).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`the page never showed ${n} in ${t} in ${ms} ms`)), ms).unref(),
+    );
     return Promise.race([seen, timeout]);
   }
 
@@ -379,7 +398,9 @@ export class Screen {
 
   /** Makes sure a <details> element is open (without toggling one that already is). */
   async keepOpen(t: string) {
-    await this.loc(t).first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await this.loc(t)
+      .first()
+      .evaluate((d) => ((d as HTMLDetailsElement).open = true));
   }
 
   async scrollTo(t: Target) {
@@ -441,11 +462,16 @@ export class Screen {
   async signInWithForm(email: string, password: string): Promise<number> {
     await this.fill('sign-in-email', email);
     await this.fill('sign-in-password', password);
-    const response = this.page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST', { timeout: LONG_WAIT });
+    const response = this.page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST', {
+      timeout: LONG_WAIT,
+    });
     await this.click('sign-in-submit');
     const status = (await response).status();
     // The form is usable again (a refusal) or gone (signed in).
-    await this.waitUntil((sel) => !document.querySelector(sel) || !(document.querySelector(sel) as HTMLButtonElement).disabled, tid('sign-in-submit'));
+    await this.waitUntil(
+      (sel) => !document.querySelector(sel) || !(document.querySelector(sel) as HTMLButtonElement).disabled,
+      tid('sign-in-submit'),
+    );
     return status;
   }
 
@@ -491,13 +517,24 @@ export class Screen {
    * from before it cannot pass), then for the controller's idle signal (data it fetched for the new view).
    */
   async jumpTo(center: [number, number], zoom: number) {
-    await this.onMap((map, a) => new Promise((resolve) => (map.once('idle', resolve), map.jumpTo(a), map.triggerRepaint())), { center, zoom });
+    await this.onMap((map, a) => new Promise((resolve) => (map.once('idle', resolve), map.jumpTo(a), map.triggerRepaint())), {
+      center,
+      zoom,
+    });
     await this.waitForMapIdle();
   }
 
   /** Fits the camera to [[west, south], [east, north]] (no animation) and waits as `jumpTo` does. */
   async fitBounds(bounds: [[number, number], [number, number]], padding = 40) {
-    await this.onMap((map, a) => new Promise((resolve) => (map.once('idle', resolve), map.fitBounds(a.bounds, { padding: a.padding, duration: 0 }), map.triggerRepaint())), { bounds, padding });
+    await this.onMap(
+      (map, a) =>
+        new Promise(
+          (resolve) => (
+            map.once('idle', resolve), map.fitBounds(a.bounds, { padding: a.padding, duration: 0 }), map.triggerRepaint()
+          ),
+        ),
+      { bounds, padding },
+    );
     await this.waitForMapIdle();
   }
 
@@ -596,10 +633,16 @@ function newestSource(dir: string): number {
 export function ensureWebBuild() {
   const index = path.join(WEB_ROOT, 'index.html');
   if (fs.existsSync(index)) {
-    const sources = Math.max(newestSource(path.resolve('web')), fs.statSync('vite.config.ts').mtimeMs, fs.statSync('package.json').mtimeMs);
+    const sources = Math.max(
+      newestSource(path.resolve('web')),
+      fs.statSync('vite.config.ts').mtimeMs,
+      fs.statSync('package.json').mtimeMs,
+    );
     if (fs.statSync(index).mtimeMs >= sources) return;
   }
-  execFileSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
 }
 
 /**
@@ -683,7 +726,10 @@ export class BrowserApp {
   /** Another app on the same database (its own data directory; a basemap style URL if given). */
   async startAnother(basemap?: string): Promise<{ base: string; app: ReturnType<typeof createApp> }> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `saferplaces-${this.name}-`));
-    const app = createApp({ db: this.db, config: { dataDir, MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: basemap } }, { webRoot: this.webRoot });
+    const app = createApp(
+      { db: this.db, config: { dataDir, MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: basemap } },
+      { webRoot: this.webRoot },
+    );
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     this.servers.push(server);
     return { base: await listen(server), app };
@@ -751,7 +797,10 @@ export function useBrowserApp(opts: AppOptions): () => BrowserApp {
     const t0 = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`setup did not finish in ${SETUP_TIMEOUT / 1000} s (at: ${current})`)), SETUP_TIMEOUT);
+      timer = setTimeout(
+        () => reject(new Error(`setup did not finish in ${SETUP_TIMEOUT / 1000} s (at: ${current})`)),
+        SETUP_TIMEOUT,
+      );
     });
     const starting = BrowserApp.start(opts, (s) => (current = s));
     try {
@@ -760,7 +809,10 @@ export function useBrowserApp(opts: AppOptions): () => BrowserApp {
     } catch (e) {
       failure = e as Error;
       // A setup that finishes after all is closed again.
-      starting.then((a) => a.close(), () => undefined);
+      starting.then(
+        (a) => a.close(),
+        () => undefined,
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -29,10 +29,15 @@ const IMPORT_WAIT = 240_000;
 /** The app as `npm start` runs it (without the build step), on a fresh data directory; resolves once it printed the setup link. */
 function startApp(dataDir: string): Promise<{ proc: ChildProcess; base: string; setupLink: string; out: () => string }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { env: { ...process.env, DATA_DIR: dataDir, PORT: port, DATABASE_URL: '', HOST: '127.0.0.1' } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: port, DATABASE_URL: '', HOST: '127.0.0.1' },
+  });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app printed no setup link in ${LONG_WAIT / 1000} s:\n${out}`)), LONG_WAIT);
+    const timer = setTimeout(
+      () => reject(new Error(`the app printed no setup link in ${LONG_WAIT / 1000} s:\n${out}`)),
+      LONG_WAIT,
+    );
     const seen = () => {
       const link = /(http:\/\/\S+\/setup#token=\S+)/.exec(out);
       const base = /Saferplaces running at (http:\/\/\S+?)\/\s/.exec(out);
@@ -58,13 +63,19 @@ async function importThroughPage(screen: Screen, file: string, expectLevel?: str
   await screen.uploadFile('import-file', SHARED + file);
   if (expectLevel) {
     // The level follows the file's ONS code field (never a fixed "ward").
-    await screen.waitUntil(({ sel, lvl }) => (document.querySelector(sel) as HTMLInputElement | null)?.value === lvl, { sel: '[data-testid="import-level"]', lvl: expectLevel });
+    await screen.waitUntil(({ sel, lvl }) => (document.querySelector(sel) as HTMLInputElement | null)?.value === lvl, {
+      sel: '[data-testid="import-level"]',
+      lvl: expectLevel,
+    });
   }
   await screen.click('import-submit');
   const job = { target: 'import-job', hasText: file };
   await screen.waitFor(job);
   await screen.waitUntil(
-    (name) => [...document.querySelectorAll('[data-testid="import-job"]')].some((el) => el.textContent?.includes(name) && ['committed', 'failed'].includes((el as HTMLElement).dataset.status ?? '')),
+    (name) =>
+      [...document.querySelectorAll('[data-testid="import-job"]')].some(
+        (el) => el.textContent?.includes(name) && ['committed', 'failed'].includes((el as HTMLElement).dataset.status ?? ''),
+      ),
     file,
     IMPORT_WAIT,
   );
@@ -100,7 +111,8 @@ describe.skipIf(skipReason)('the first hour, in Chromium', { timeout: TEST_TIMEO
   });
 
   it('goes from a fresh data directory to the hotspot map of the violence data with no dead ends and no data lost', async () => {
-    if (setupError || !chromium) throw new Error(`the first-hour setup failed: ${setupError?.message ?? 'no browser'}`, { cause: setupError });
+    if (setupError || !chromium)
+      throw new Error(`the first-hour setup failed: ${setupError?.message ?? 'no browser'}`, { cause: setupError });
     const t0 = Date.now();
     app = await startApp(dataDir);
     const started = Date.now() - t0;
@@ -133,7 +145,10 @@ describe.skipIf(skipReason)('the first hour, in Chromium', { timeout: TEST_TIMEO
 
     // The ward level is intact: 19 wards, and the LSOAs beside them.
     const sets = (await screen.api('/api/area-sets')).body;
-    expect(Object.fromEntries(sets.sets.map((s: { level: string; count: number }) => [s.level, s.count]))).toEqual({ ward: 19, lsoa: 175 });
+    expect(Object.fromEntries(sets.sets.map((s: { level: string; count: number }) => [s.level, s.count]))).toEqual({
+      ward: 19,
+      lsoa: 175,
+    });
 
     // The map: it opens on the newest data and says where the violence data are, offering to go there.
     await screen.click('nav-map');

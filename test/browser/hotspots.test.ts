@@ -11,7 +11,15 @@
 // Screenshots go to test-results/hotspots-*.png. Needs Debian's Chromium; builds the web app when web/ changed.
 import { describe, expect, it } from 'vitest';
 import { EMERGING_FILL_LAYER, HOTSPOT_FILL_LAYER } from '../../web/src/map/layers/index.js';
-import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, useBrowserApp, type Credentials, type Screen } from './driver.js';
+import {
+  browserSkipReason,
+  eventually,
+  LONG_WAIT,
+  TEST_TIMEOUT,
+  useBrowserApp,
+  type Credentials,
+  type Screen,
+} from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const VIOLENCE = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
@@ -19,12 +27,22 @@ const VIOLENCE = 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv';
 const skipReason = browserSkipReason([WARDS, VIOLENCE]);
 if (skipReason) console.log(`Skipping the hotspot browser test: ${skipReason}`);
 
-type Rendered = { id: string; h3?: string; code?: string; class?: string; count?: number | null; gi_z?: number; suppressed?: boolean; [k: string]: unknown };
+type Rendered = {
+  id: string;
+  h3?: string;
+  code?: string;
+  class?: string;
+  count?: number | null;
+  gi_z?: number;
+  suppressed?: boolean;
+  [k: string]: unknown;
+};
 /** Distinct units drawn in a layer, with their properties. */
 const rendered = (screen: Screen, layer: string) =>
   screen.onMap((map, l) => {
     const seen = new Map();
-    for (const f of map.queryRenderedFeatures({ layers: [l] })) if (!seen.has(f.properties.id)) seen.set(f.properties.id, f.properties);
+    for (const f of map.queryRenderedFeatures({ layers: [l] }))
+      if (!seen.has(f.properties.id)) seen.set(f.properties.id, f.properties);
     return [...seen.values()];
   }, layer) as Promise<Rendered[]>;
 
@@ -36,12 +54,18 @@ const tallyOf = (rows: Rendered[], key: string) => {
 
 /** Clicks the map at a unit's centre (the mean of its outer ring's vertices, from the rendered feature). */
 async function clickUnit(screen: Screen, layer: string, id: string) {
-  const centre = await screen.onMap((map, a) => {
-    const f = map.queryRenderedFeatures({ layers: [a.layer] }).find((x: any) => x.properties.id === a.id);
-    const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
-    const n = ring.length - 1;
-    return ring.slice(0, n).reduce((s: number[], p: number[]) => [s[0] + p[0] / n, s[1] + p[1] / n], [0, 0]) as [number, number];
-  }, { layer, id });
+  const centre = await screen.onMap(
+    (map, a) => {
+      const f = map.queryRenderedFeatures({ layers: [a.layer] }).find((x: any) => x.properties.id === a.id);
+      const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+      const n = ring.length - 1;
+      return ring.slice(0, n).reduce((s: number[], p: number[]) => [s[0] + p[0] / n, s[1] + p[1] / n], [0, 0]) as [
+        number,
+        number,
+      ];
+    },
+    { layer, id },
+  );
   await screen.clickOnMap(centre);
 }
 
@@ -52,11 +76,27 @@ async function drawArea(screen: Screen, corners: [number, number][]): Promise<UR
 }
 
 /** A quadrilateral around Lewisham town centre (lon, lat); a small one (about 200 m) inside it. */
-const AREA: [number, number][] = [[-0.0215, 51.4605], [-0.0045, 51.461], [-0.006, 51.451], [-0.02, 51.4505]];
-const SMALL_AREA: [number, number][] = [[-0.014, 51.4565], [-0.011, 51.4565], [-0.011, 51.4545], [-0.014, 51.4545]];
+const AREA: [number, number][] = [
+  [-0.0215, 51.4605],
+  [-0.0045, 51.461],
+  [-0.006, 51.451],
+  [-0.02, 51.4505],
+];
+const SMALL_AREA: [number, number][] = [
+  [-0.014, 51.4565],
+  [-0.011, 51.4565],
+  [-0.011, 51.4545],
+  [-0.014, 51.4545],
+];
 
 describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real Lewisham data', { timeout: TEST_TIMEOUT }, () => {
-  const app = useBrowserApp({ name: 'hotspots', imports: [[WARDS, { kind: 'boundaries', level: 'ward' }], [VIOLENCE, { kind: 'incidents_csv' }]] });
+  const app = useBrowserApp({
+    name: 'hotspots',
+    imports: [
+      [WARDS, { kind: 'boundaries', level: 'ward' }],
+      [VIOLENCE, { kind: 'incidents_csv' }],
+    ],
+  });
   let partner: Credentials;
 
   const open = async (url: string, as?: Credentials) => {
@@ -91,7 +131,9 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     expect(cells.every((c) => byH3.get(c.h3!)?.class === c.class)).toBe(true);
     const hot = cells.filter((c) => c.class === 'hot_99').sort((a, b) => b.gi_z! - a.gi_z!);
     expect(hot.length).toBeGreaterThan(0);
-    expect(await screen.text('[data-testid="legend-gi-classes"] li[data-class="hot_99"]')).toContain(String(body.cells.filter((c) => c.class === 'hot_99').length));
+    expect(await screen.text('[data-testid="legend-gi-classes"] li[data-class="hot_99"]')).toContain(
+      String(body.cells.filter((c) => c.class === 'hot_99').length),
+    );
     await screen.screenshot('hotspots-gi-cells');
 
     // Click the hottest cell: its figures and the police.uk precision note instead of an hour-of-week chart.
@@ -185,11 +227,17 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
 
     // Playback: each step draws that period's Gi*; the legend's z scale is the same for every step.
     const classesAt = async (step: number) => {
-      await screen.waitUntil((s) => document.querySelector('[data-testid="playback-label"]')?.textContent?.startsWith(`Period ${s + 1} of`), step);
+      await screen.waitUntil(
+        (s) => document.querySelector('[data-testid="playback-label"]')?.textContent?.startsWith(`Period ${s + 1} of`),
+        step,
+      );
       await screen.waitForMapIdle();
       const fill = await screen.onMap((map, l) => JSON.stringify(map.getPaintProperty(l, 'fill-color')), EMERGING_FILL_LAYER);
       expect(fill).toContain(`"z${step}"`);
-      return { tally: tallyOf(await rendered(screen, EMERGING_FILL_LAYER), `c${step}`), scale: await screen.text('legend-z-scale') };
+      return {
+        tally: tallyOf(await rendered(screen, EMERGING_FILL_LAYER), `c${step}`),
+        scale: await screen.text('legend-z-scale'),
+      };
     };
     await screen.click('playback-next');
     const first = await classesAt(0);
@@ -208,7 +256,7 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     await screen.close();
   });
 
-  it('draws an area with terra-draw (canvas clicks): its monthly profile, total equal to the API\'s for that polygon, and the precision note; partners see withheld', async () => {
+  it("draws an area with terra-draw (canvas clicks): its monthly profile, total equal to the API's for that polygon, and the precision note; partners see withheld", async () => {
     const screen = await open('/?at=14/51.4560/-0.0130');
     await screen.click('draw-area');
     const url = await drawArea(screen, AREA);
@@ -228,7 +276,9 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     const bars = await screen.texts('[data-testid="drawn-area-detail"] [data-testid="profile-months"] rect title');
     expect(bars).toHaveLength(body.months.length);
     expect(bars.reduce((s, t) => s + Number(/: (\d+)$/.exec(t)![1]), 0)).toBe(body.total);
-    expect(await screen.text('[data-testid="drawn-area-detail"] [data-testid="profile-precision-note"]')).toContain('month precision only');
+    expect(await screen.text('[data-testid="drawn-area-detail"] [data-testid="profile-precision-note"]')).toContain(
+      'month precision only',
+    );
     expect(await screen.count('[data-testid="drawn-area-detail"] [data-testid="profile-hour-of-week"]')).toBe(0);
     // The closing click did not select a ward.
     expect(screen.url().href).not.toContain('sel=');
@@ -246,7 +296,11 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     await pp.click('draw-area');
     const purl = await drawArea(pp, SMALL_AREA);
     await pp.waitFor('[data-testid="drawn-area-detail"] [data-testid="profile-months"]');
-    const pbody = await app().json<{ total: number | null; months: { count: number | null }[] }>(`/api/profile${purl.search}`, undefined, 'partner');
+    const pbody = await app().json<{ total: number | null; months: { count: number | null }[] }>(
+      `/api/profile${purl.search}`,
+      undefined,
+      'partner',
+    );
     const withheld = pbody.months.filter((m) => m.count === null).length;
     expect(withheld).toBeGreaterThan(0);
     expect(await pp.text('drawn-total')).toBe(pbody.total === null ? 'withheld' : pbody.total.toLocaleString('en-GB'));
@@ -264,7 +318,11 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     await screen.screenshot('hotspots-top-list');
     const firstH3 = await screen.attr('top-row', 'data-id');
     await screen.click('top-export');
-    const download = await screen.exportWith({ purpose: 'Hot spot briefing for the CSP meeting', recipient: 'Lewisham CSP', format: 'csv' });
+    const download = await screen.exportWith({
+      purpose: 'Hot spot briefing for the CSP meeting',
+      recipient: 'Lewisham CSP',
+      format: 'csv',
+    });
     const lines = download.text.trim().split('\n');
     expect(download.filename).toMatch(/^hotspots-h3-res\d+-.*\.csv$/);
     expect(lines[0]).toMatch(/^# Getis-Ord Gi\*; .*correction fdr; harm scheme count/);
@@ -276,7 +334,9 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     // GeoJSON: the same 10 cells as hexagon polygons with h3 in their properties.
     await screen.choose('export-format', 'geojson');
     const gj = await screen.download('export-submit');
-    const fc = JSON.parse(gj.text) as { features: { geometry: { type: string; coordinates: number[][][] }; properties: { h3: string; rank: number } }[] };
+    const fc = JSON.parse(gj.text) as {
+      features: { geometry: { type: string; coordinates: number[][][] }; properties: { h3: string; rank: number } }[];
+    };
     expect(gj.filename).toMatch(/\.geojson$/);
     expect(fc.features).toHaveLength(10);
     expect(fc.features[0].properties).toMatchObject({ h3: firstH3, rank: 1 });
@@ -291,8 +351,10 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     expect(cats.length).toBeGreaterThanOrEqual(14);
     const weightOf = (i: number) => (i + 1) * 1.5;
     const good = ['category,weight', ...cats.map((c, i) => `${i % 2 ? c.slug : c.label},${weightOf(i)}`)].join('\n') + '\n';
-    const bad = ['category,weight', `${cats[0].label},2`, 'not-a-crime,1', `${cats[1].slug},-3`, `${cats[0].slug},4`].join('\n') + '\n';
-    const listed = async () => (await app().json<{ schemes: { name: string }[] }>('/api/harm-schemes')).schemes.map((x) => x.name);
+    const bad =
+      ['category,weight', `${cats[0].label},2`, 'not-a-crime,1', `${cats[1].slug},-3`, `${cats[0].slug},4`].join('\n') + '\n';
+    const listed = async () =>
+      (await app().json<{ schemes: { name: string }[] }>('/api/harm-schemes')).schemes.map((x) => x.name);
     const before = await listed();
 
     const screen = await open('/?hs=gi');
@@ -321,7 +383,9 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     await screen.uploadFile('scheme-file', { name: 'Force harm 2024.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await screen.click('scheme-submit');
     await screen.waitFor('scheme-loaded');
-    expect(await screen.text('scheme-loaded')).toBe(`Loaded “Test harm scheme” (${cats.length} categories weighted) from Force harm 2024.csv and selected it.`);
+    expect(await screen.text('scheme-loaded')).toBe(
+      `Loaded “Test harm scheme” (${cats.length} categories weighted) from Force harm 2024.csv and selected it.`,
+    );
     expect(await screen.count('scheme-problems')).toBe(0);
     expect(await screen.value('scheme-name')).toBe(''); // the form is ready for another file
     expect(await screen.isDisabled('scheme-submit')).toBe(true);
@@ -335,7 +399,12 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     const res = Number(/H3 res (\d+) cells/.exec(await legend(screen))![1]);
     const body = await app().json<{
       cells: { h3: string; value: number; class: string }[];
-      meta: { scheme: { name: string }; window: { from: string; to: string }; total: { value: number }; outside_study_area: { value: number } };
+      meta: {
+        scheme: { name: string };
+        window: { from: string; to: string };
+        total: { value: number };
+        outside_study_area: { value: number };
+      };
     }>(`/api/hotspots?res=${res}&weights=test-harm`);
     expect(body.meta.scheme.name).toBe('test-harm');
     // Values are the CSV's weights: the file holds violence and robbery only.

@@ -15,7 +15,15 @@ import { importFile } from '../../api/imports/index.js';
 import { createToken, createUser } from '../../api/auth/store.js';
 import { SHARED } from '../helpers/db.js';
 import { TEST_PASSWORD, uniqueEmail } from '../helpers/auth.js';
-import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, useBrowserApp, type Credentials, type Screen } from './driver.js';
+import {
+  browserSkipReason,
+  eventually,
+  LONG_WAIT,
+  TEST_TIMEOUT,
+  useBrowserApp,
+  type Credentials,
+  type Screen,
+} from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
 const BURGLARY = SHARED + 'lewisham_burglary_street_2022-03_2025-02.csv';
@@ -66,11 +74,16 @@ const mapWardCounts = (screen: Screen) =>
   });
 
 /** Ward code -> count from GET /api/stats/areas, as the screen's user (partners: withheld counts are null). */
-async function apiWardCounts(screen: Screen, q: { from: string; to: string; category?: string }): Promise<Record<string, number | null>> {
+async function apiWardCounts(
+  screen: Screen,
+  q: { from: string; to: string; category?: string },
+): Promise<Record<string, number | null>> {
   const u = new URLSearchParams({ level: 'ward', from: q.from, to: q.to, ...(q.category ? { category: q.category } : {}) });
   const res = await screen.api(`/api/stats/areas?${u}`);
   expect(res.status).toBe(200);
-  return Object.fromEntries((res.body as { areas: { code: string; count: number | null }[] }).areas.map((a) => [a.code, a.count]));
+  return Object.fromEntries(
+    (res.body as { areas: { code: string; count: number | null }[] }).areas.map((a) => [a.code, a.count]),
+  );
 }
 
 /** A PDF's text as a reader extracts it (pdf.js), every page, whitespace collapsed. */
@@ -99,11 +112,20 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
   const app = useBrowserApp({
     name: 'live',
     async seed(db) {
-      for (const [file, opts] of [[WARDS, { kind: 'boundaries', level: 'ward' }], [slice(1, 5400), {}], [slice(67908, 73261, ALL_CRIME), {}]] as const) {
+      for (const [file, opts] of [
+        [WARDS, { kind: 'boundaries', level: 'ward' }],
+        [slice(1, 5400), {}],
+        [slice(67908, 73261, ALL_CRIME), {}],
+      ] as const) {
         const r = await importFile(db, path.isAbsolute(file) ? file : SHARED + file, opts);
         if (r.status !== 'committed') throw new Error(`setup: ${file} did not import: ${r.error?.message}`);
       }
-      const force = await createUser(db, { email: uniqueEmail('force-system'), role: 'analyst', password: TEST_PASSWORD, createdBy: 'browser-test' });
+      const force = await createUser(db, {
+        email: uniqueEmail('force-system'),
+        role: 'analyst',
+        password: TEST_PASSWORD,
+        createdBy: 'browser-test',
+      });
       ingestToken = (await createToken(db, force.id, ['ingest'], 'force RMS push (live browser test)', null)).token;
     },
   });
@@ -138,7 +160,9 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     expect(batch).toMatchObject({ status: 'committed', imported: 30 });
     const took = (await shownAt) - Date.parse(batch.finished_at);
     const limit = liveLimit();
-    console.log(`upload in page A visible on page B's map ${took} ms after the import finished (limit: ${limit} ms at load ${os.loadavg()[0].toFixed(1)})`);
+    console.log(
+      `upload in page A visible on page B's map ${took} ms after the import finished (limit: ${limit} ms at load ${os.loadavg()[0].toFixed(1)})`,
+    );
     expect(took).toBeLessThanOrEqual(limit);
     expect(await extentCount(b)).toBe(before + 30);
     expect(await b.text('live-toast')).toContain(`30 new incidents (batch ${batch.id}, Apr 2018)`);
@@ -155,7 +179,10 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
   // statistics behind page B's map and ranking.
   it('incidents pushed through POST /api/incidents appear on both open maps within 2 seconds, with a toast', async () => {
     await accounts();
-    const [a, b] = await Promise.all([app().open('/', { mapIdle: true }), app().open('/?layers=outlines,labels,hexes', { as: officer, mapIdle: true })]);
+    const [a, b] = await Promise.all([
+      app().open('/', { mapIdle: true }),
+      app().open('/?layers=outlines,labels,hexes', { as: officer, mapIdle: true }),
+    ]);
     // Both pages are subscribed to the feed (the `ready` event arrived) before the push.
     await Promise.all([a.waitForLiveFeed(), b.waitForLiveFeed()]);
     const before = await extentCount(b);
@@ -176,7 +203,9 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     expect(out).toMatchObject({ imported: 20, duplicates: 0, outside_study_area: 0, rejected: [] });
     const took = Math.max(...(await shownAt)) - answered;
     const limit = liveLimit();
-    console.log(`pushed incidents visible on both open maps ${took} ms after the API answered (limit: ${limit} ms at load ${os.loadavg()[0].toFixed(1)})`);
+    console.log(
+      `pushed incidents visible on both open maps ${took} ms after the API answered (limit: ${limit} ms at load ${os.loadavg()[0].toFixed(1)})`,
+    );
     expect(took).toBeLessThanOrEqual(limit);
     expect(await b.text('live-toast')).toContain(`20 new incidents (batch ${out.batch_id}, Jan 2025)`);
     // The ward statistics behind the map and the ranking refetched: January 2025 is in the default
@@ -285,7 +314,11 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
   });
 
   it('presentation mode at 1920x1080: headline strip, hotspots, ward league, legend, month comparison', async () => {
-    const screen = await app().open('/present?layers=choropleth,outlines,labels,hexes', { viewport: PRESENTATION, mapIdle: true, ready: 'pack-ward-row' });
+    const screen = await app().open('/present?layers=choropleth,outlines,labels,hexes', {
+      viewport: PRESENTATION,
+      mapIdle: true,
+      ready: 'pack-ward-row',
+    });
     // police.uk data are month-precision: the comparison is one month, and it says so.
     expect(await screen.text('present-period')).toContain('previous one month');
     expect(await screen.text('present-period')).toContain('whole months');
@@ -309,14 +342,30 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     const { createChb } = await import('../../api/planning/chb.js');
     const [w] = await db.query<{ a: string; c: string }>(
       `SELECT a.code AS a, b.code AS c FROM areas a JOIN areas b ON b.level = 'ward' AND NOT ST_DWithin(a.geom::geography, b.geom::geography, 1000)
-        WHERE a.level = 'ward' ORDER BY a.code, b.code LIMIT 1`);
-    const chb = (name: string, build_end: string) => createChb(db, {
-      name, area: { wards: [w.a] }, control: { wards: [w.c] }, buffer_m: 500, baseline: null, notes: null,
-      clear_start: '2010-01-01', hold_start: '2010-02-01', build_start: '2010-03-01', build_end,
-    }, 'browser-test');
+        WHERE a.level = 'ward' ORDER BY a.code, b.code LIMIT 1`,
+    );
+    const chb = (name: string, build_end: string) =>
+      createChb(
+        db,
+        {
+          name,
+          area: { wards: [w.a] },
+          control: { wards: [w.c] },
+          buffer_m: 500,
+          baseline: null,
+          notes: null,
+          clear_start: '2010-01-01',
+          hold_start: '2010-02-01',
+          build_start: '2010-03-01',
+          build_end,
+        },
+        'browser-test',
+      );
     await chb('Running CHB', '2099-01-01');
     await chb('Ended CHB', '2011-01-01');
-    const screen = await app().open('/pack?at=13.00/51.45000/-0.02000&layers=choropleth,outlines,labels,hexes', { viewport: { width: 1280, height: 1000 } });
+    const screen = await app().open('/pack?at=13.00/51.45000/-0.02000&layers=choropleth,outlines,labels,hexes', {
+      viewport: { width: 1280, height: 1000 },
+    });
     await screen.waitFor('[data-testid="pack-page"][data-ready="true"]', { timeout: LONG_WAIT });
     expect(await screen.count('[data-testid="pack-map-image"] img')).toBe(2);
     const png = await screen.attr('[data-testid="pack-map-image"] img', 'src');
@@ -360,7 +409,12 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     // Page and zip agree: the same patrol boxes (rank and grid reference) and CHB areas.
     const { strFromU8, unzipSync } = await import('fflate');
     const zip = unzipSync(new Uint8Array(download.bytes));
-    const csvRows = (name: string) => strFromU8(zip[name]).trim().split('\n').slice(1).map((l) => l.split(','));
+    const csvRows = (name: string) =>
+      strFromU8(zip[name])
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','));
     const pageBoxes = (await screen.readTable('pack-patrol-row')).map((cells) => [cells[0], cells[4]]);
     expect(csvRows('patrol-boxes.csv').map((c) => [c[1], `${c[4]}, ${c[5]}`])).toEqual(pageBoxes);
     expect(csvRows('chb-areas.csv').map((c) => c[1])).toEqual(['Running CHB']);

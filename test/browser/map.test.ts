@@ -47,13 +47,25 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     await app().importFile(VIOLENCE, { kind: 'incidents_csv' });
 
     const screen = await app().open('/?layers=choropleth,outlines,labels,hexes', { mapIdle: true });
-    const wardCodes = await screen.onMap((map, layer) => [...new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code))].sort(), WARD_FILL_LAYER);
+    const wardCodes = await screen.onMap(
+      (map, layer) => [...new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code))].sort(),
+      WARD_FILL_LAYER,
+    );
     expect(wardCodes).toEqual(LEWISHAM_WARD_CODES);
     // Every ward got its count as feature state (the choropleth colours come from it).
-    const states = await screen.onMap((map, layer) => map.queryRenderedFeatures({ layers: [layer] }).filter((f: any) => typeof f.state.count === 'number').length, WARD_FILL_LAYER);
+    const states = await screen.onMap(
+      (map, layer) => map.queryRenderedFeatures({ layers: [layer] }).filter((f: any) => typeof f.state.count === 'number').length,
+      WARD_FILL_LAYER,
+    );
     expect(states).toBeGreaterThanOrEqual(19);
 
-    const hexes = await screen.onMap((map, layer) => map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => ({ h3: f.properties.h3, count: f.properties.count, res: f.properties.res })), HEX_FILL_LAYER);
+    const hexes = await screen.onMap(
+      (map, layer) =>
+        map
+          .queryRenderedFeatures({ layers: [layer] })
+          .map((f: any) => ({ h3: f.properties.h3, count: f.properties.count, res: f.properties.res })),
+      HEX_FILL_LAYER,
+    );
     expect(hexes.length).toBeGreaterThan(50);
     expect(hexes.every((h: { h3: string; count: number }) => h.count > 0 && /^[0-9a-f]{15}$/.test(h.h3))).toBe(true);
     // Hexagons sit on Lewisham (lng/lat order right): the map centre is near -0.02, 51.45.
@@ -83,7 +95,9 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
 
     const screen = await app().open('/?layers=choropleth,outlines,labels,hexes,incidents', { mapIdle: true });
     await screen.jumpTo([-0.0137, 51.4657], 15);
-    expect(await screen.onMap((map, layer) => map.queryRenderedFeatures({ layers: [layer] }).length, HEX_FILL_LAYER)).toBeGreaterThan(0);
+    expect(
+      await screen.onMap((map, layer) => map.queryRenderedFeatures({ layers: [layer] }).length, HEX_FILL_LAYER),
+    ).toBeGreaterThan(0);
     expect(await screen.cspViolations()).toEqual([]);
     expect(screen.errors).toEqual([]);
     // The check can fail: an inline style attribute is refused and reported.
@@ -138,7 +152,8 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     // Each attempt waits for the server's answer (a password hash: slow on a loaded machine), not for a
     // fixed time; the page then shows the answer's message.
     const statuses: number[] = [];
-    for (let i = 0; i < 6 && !statuses.includes(429); i++) statuses.push(await screen.signInWithForm(victim.email, `wrong password ${i}`));
+    for (let i = 0; i < 6 && !statuses.includes(429); i++)
+      statuses.push(await screen.signInWithForm(victim.email, `wrong password ${i}`));
     expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
     await screen.waitForText('sign-in-error', 'Too many');
@@ -148,15 +163,16 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
   });
 
   it('shows partners withheld counts (never 0), the disclosure note and no incident points', async () => {
-    const stats = await app().json<{ areas: { code: string; count: number | null; suppressed: boolean }[]; disclosure: { min_count: number } }>(
-      `/api/stats/areas?level=ward&category=robbery&from=2018-06&to=2018-07`,
-      undefined,
-      'partner',
-    );
+    const stats = await app().json<{
+      areas: { code: string; count: number | null; suppressed: boolean }[];
+      disclosure: { min_count: number };
+    }>(`/api/stats/areas?level=ward&category=robbery&from=2018-06&to=2018-07`, undefined, 'partner');
     const withheld = stats.areas.filter((a) => a.suppressed).length;
     expect(withheld).toBeGreaterThan(1);
 
-    const screen = await app().open('/?cat=robbery&from=2018-06&to=2018-07&layers=choropleth,outlines,labels,hexes,incidents', { as: 'partner' });
+    const screen = await app().open('/?cat=robbery&from=2018-06&to=2018-07&layers=choropleth,outlines,labels,hexes,incidents', {
+      as: 'partner',
+    });
     const incidentRequests = screen.recordRequests('/api/incidents');
     await screen.waitForMapIdle();
     await eventually(() => screen.count('ranking-row')).toBe(19);
@@ -165,7 +181,9 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     expect(await screen.count('withheld-count')).toBe(withheld);
     const counts = await screen.texts('[data-testid="ranking-row"] td.num:nth-child(3)');
     for (const c of counts) expect(c === 'withheld' || Number(c.replace(/,/g, '')) >= stats.disclosure.min_count).toBe(true);
-    expect(await screen.text('legend-withheld-note')).toContain(`Counts below ${stats.disclosure.min_count} are withheld for partners`);
+    expect(await screen.text('legend-withheld-note')).toContain(
+      `Counts below ${stats.disclosure.min_count} are withheld for partners`,
+    );
     expect(await screen.text('disclosure-note')).toContain(`Counts below ${stats.disclosure.min_count}`);
     // A withheld ward's details say so instead of showing a number.
     await screen.click('[data-testid="ranking-row"]:has([data-testid="withheld-count"])');
@@ -214,7 +232,12 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     await screen.click('export-cancel');
 
     await screen.click('export-incidents');
-    const gj = await screen.exportWith({ purpose: 'Problem-solving plan for Lewisham Central', recipient: 'Lewisham police problem-solving hub', format: 'geojson', inView: true });
+    const gj = await screen.exportWith({
+      purpose: 'Problem-solving plan for Lewisham Central',
+      recipient: 'Lewisham police problem-solving hub',
+      format: 'geojson',
+      inView: true,
+    });
     const fc = JSON.parse(gj.text);
     expect(fc.type).toBe('FeatureCollection');
     expect(fc.features.length).toBeGreaterThan(100);
@@ -250,7 +273,12 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
   });
 
   it('draws over a configured basemap style, and falls back to a plain background when it is unreachable', async () => {
-    const style = { version: 8, name: 'Test basemap', sources: {}, layers: [{ id: 'test-bg', type: 'background', paint: { 'background-color': '#d5e6f2' } }] };
+    const style = {
+      version: 8,
+      name: 'Test basemap',
+      sources: {},
+      layers: [{ id: 'test-bg', type: 'background', paint: { 'background-color': '#d5e6f2' } }],
+    };
     const styleServer = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
       res.end(JSON.stringify(style));
@@ -265,7 +293,10 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     expect(layerIds[0]).toBe('test-bg');
     expect(layerIds).toContain(WARD_FILL_LAYER);
     expect(layerIds).toContain(HEX_FILL_LAYER);
-    const wards = await screen.onMap((map, layer) => new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code)).size, WARD_FILL_LAYER);
+    const wards = await screen.onMap(
+      (map, layer) => new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code)).size,
+      WARD_FILL_LAYER,
+    );
     expect(wards).toBe(19);
     expect(await screen.count('map-notices')).toBe(0);
     await screen.screenshot('map-basemap');
@@ -275,7 +306,10 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     const { base: unreachable } = await app().startAnother('http://127.0.0.1:9/style.json');
     const second = await app().open(`${unreachable}/?layers=choropleth,outlines`, { mapIdle: true });
     await eventually(() => second.text('map-notices')).toContain('Plain background');
-    const plain = await second.onMap((map, layer) => new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code)).size, WARD_FILL_LAYER);
+    const plain = await second.onMap(
+      (map, layer) => new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f: any) => f.properties.code)).size,
+      WARD_FILL_LAYER,
+    );
     expect(plain).toBe(19);
     await second.close();
   });
@@ -289,7 +323,10 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     expect(await screen.readLegend()).toContain('per 1,000 residents');
     const rendered = await screen.onMap((map, layer) => {
       const fs = map.queryRenderedFeatures({ layers: [layer] });
-      return { codes: new Set(fs.map((f: any) => f.properties.code)).size, withRate: fs.filter((f: any) => typeof f.state.rate === 'number').length };
+      return {
+        codes: new Set(fs.map((f: any) => f.properties.code)).size,
+        withRate: fs.filter((f: any) => typeof f.state.rate === 'number').length,
+      };
     }, WARD_FILL_LAYER);
     expect(rendered.codes).toBeGreaterThanOrEqual(170);
     expect(rendered.withRate).toBeGreaterThanOrEqual(170);
@@ -348,10 +385,16 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
 
   it('shows clustered incident points and a popup with the precision flags', async () => {
     const screen = await app().open('/?layers=outlines,labels,incidents', { mapIdle: true });
-    expect(await screen.onMap((map, layer) => map.queryRenderedFeatures({ layers: [layer] }).length, INCIDENT_CLUSTER_LAYER)).toBeGreaterThan(0);
+    expect(
+      await screen.onMap((map, layer) => map.queryRenderedFeatures({ layers: [layer] }).length, INCIDENT_CLUSTER_LAYER),
+    ).toBeGreaterThan(0);
     // Zoom to single points around Lewisham station and click one.
     await screen.jumpTo([-0.0137, 51.4657], 17);
-    const pt = await screen.onMap((map, layer) => (map.queryRenderedFeatures({ layers: [layer] })[0]?.geometry.coordinates ?? null) as [number, number] | null, INCIDENT_POINT_LAYER);
+    const pt = await screen.onMap(
+      (map, layer) =>
+        (map.queryRenderedFeatures({ layers: [layer] })[0]?.geometry.coordinates ?? null) as [number, number] | null,
+      INCIDENT_POINT_LAYER,
+    );
     expect(pt).not.toBeNull();
     await screen.clickOnMap(pt!);
     await screen.waitFor('incident-popup');
@@ -364,7 +407,8 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
   });
 
   it('uploads a file with progress, then shows the summary and the rejected rows', async () => {
-    const header = 'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context';
+    const header =
+      'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context';
     const rows = [
       'a1,2018-05,Metropolitan Police Service,Metropolitan Police Service,-0.020,51.445,On or near Rushey Green,E01003210,Lewisham 025A,Robbery,Under investigation,',
       'a2,2018-05,Metropolitan Police Service,Metropolitan Police Service,not-a-number,51.445,On or near Rushey Green,E01003210,Lewisham 025A,Robbery,Under investigation,',
@@ -389,10 +433,15 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     await screen.uploadFile('import-file', SHARED + VIOLENCE);
     await screen.click('import-submit');
     // Progress shows while the job runs (a re-import of known rows may finish before the first poll).
-    await screen.waitFor('[data-testid="import-progress"], [data-testid="import-job"][data-status="committed"]', { timeout: LONG_WAIT });
+    await screen.waitFor('[data-testid="import-progress"], [data-testid="import-job"][data-status="committed"]', {
+      timeout: LONG_WAIT,
+    });
     await screen.screenshot('import-progress');
     // The job view of this file (the previous upload's committed view may still be on the page for a moment).
-    await screen.waitFor({ target: '[data-testid="import-job"][data-status="committed"]', hasText: VIOLENCE }, { timeout: LONG_WAIT });
+    await screen.waitFor(
+      { target: '[data-testid="import-job"][data-status="committed"]', hasText: VIOLENCE },
+      { timeout: LONG_WAIT },
+    );
     expect(await screen.text('summary-imported')).toBe('0');
     expect(await screen.text('import-summary')).toContain('20,512');
 
@@ -478,7 +527,9 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
 
     await screen.click('nav-audit');
     await eventually(() => screen.count('audit-row')).toBeGreaterThan(5);
-    expect(await screen.attrs('audit-row', 'data-action')).toEqual(expect.arrayContaining(['setup', 'change', 'login', 'export', 'view_records']));
+    expect(await screen.attrs('audit-row', 'data-action')).toEqual(
+      expect.arrayContaining(['setup', 'change', 'login', 'export', 'view_records']),
+    );
     await screen.choose('audit-action', 'export');
     await screen.click('audit-search');
     await eventually(async () => new Set(await screen.attrs('audit-row', 'data-action')).size).toBe(1);
@@ -487,7 +538,9 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
 
     await screen.click('audit-export');
     const download = await screen.exportWith({ purpose: 'Subject access request review', recipient: 'Data Protection Officer' });
-    expect(download.text.split('\n')[0]).toBe('id,at,user_id,user_email,role,via,action,resource,query,record_count,purpose,recipient,ip,outcome');
+    expect(download.text.split('\n')[0]).toBe(
+      'id,at,user_id,user_email,role,via,action,resource,query,record_count,purpose,recipient,ip,outcome',
+    );
     expect(download.text).toContain(EXPORT_PURPOSE);
     expect(screen.errors).toEqual([]);
     await screen.close();

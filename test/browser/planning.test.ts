@@ -23,11 +23,20 @@ const skipReason = browserSkipReason([WARDS, VIOLENCE, 'lewisham_lsoa21.geojson'
 if (skipReason) console.log(`Skipping the planning browser test: ${skipReason}`);
 
 const renderedIds = (screen: Screen, layer: string, prop: string) =>
-  screen.onMap((map, a) => [...new Set(map.queryRenderedFeatures({ layers: [a.layer] }).map((f: any) => f.properties[a.prop]))], { layer, prop });
+  screen.onMap((map, a) => [...new Set(map.queryRenderedFeatures({ layers: [a.layer] }).map((f: any) => f.properties[a.prop]))], {
+    layer,
+    prop,
+  });
 const percent = (share: number) => new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(share);
 
 describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham data', { timeout: TEST_TIMEOUT }, () => {
-  const app = useBrowserApp({ name: 'planning', imports: [[WARDS, { kind: 'boundaries', level: 'ward' }], [VIOLENCE, { kind: 'incidents_csv' }]] });
+  const app = useBrowserApp({
+    name: 'planning',
+    imports: [
+      [WARDS, { kind: 'boundaries', level: 'ward' }],
+      [VIOLENCE, { kind: 'incidents_csv' }],
+    ],
+  });
   const tag = Date.now().toString(36);
   const ivName = `Youth hub ${tag}`;
 
@@ -38,7 +47,12 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     await screen.fill('plan-to', '2018-07');
     await screen.click('coverage-run');
   };
-  const post = (url: string, body: unknown) => app().api().then((c) => c.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const post = (url: string, body: unknown) =>
+    app()
+      .api()
+      .then((c) =>
+        c.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      );
 
   it('puts an intervention on the map, lists it in the register, and shows its history after an edit', async () => {
     const analyst = app().analyst;
@@ -58,7 +72,9 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     expect(await screen.text('register-list')).toContain(ivName);
 
     // Stored where it was clicked (a few pixels' tolerance) and drawn on the map.
-    const stored = await app().json<{ features: Array<{ id: number; properties: { name: string }; geometry: { coordinates: number[] } }> }>('/api/interventions?type=youth_hub');
+    const stored = await app().json<{
+      features: Array<{ id: number; properties: { name: string }; geometry: { coordinates: number[] } }>;
+    }>('/api/interventions?type=youth_hub');
     const mine = stored.features.find((f) => f.properties.name === ivName)!;
     expect(Math.abs(mine.geometry.coordinates[0] + 0.0209)).toBeLessThan(0.0005);
     expect(Math.abs(mine.geometry.coordinates[1] - 51.4627)).toBeLessThan(0.0005);
@@ -89,7 +105,11 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     await runCoverage(screen);
     await screen.waitFor('coverage-results', { timeout: LONG_WAIT });
     expect(await screen.count('coverage-ward')).toBe(19);
-    const expected = await app().json<{ borough: { share: number }; uncovered: unknown[]; wards: Array<{ name: string; share: number | null }> }>('/api/planning/coverage?from=2017-07&to=2018-07');
+    const expected = await app().json<{
+      borough: { share: number };
+      uncovered: unknown[];
+      wards: Array<{ name: string; share: number | null }>;
+    }>('/api/planning/coverage?from=2017-07&to=2018-07');
     expect(await screen.text('coverage-borough')).toContain(percent(expected.borough.share));
     expect(await screen.text('coverage-distance-note')).toContain('straight-line');
     expect(await screen.text('coverage-distance-kind')).toContain('in a straight line');
@@ -120,16 +140,24 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     expect(await screen.text('patrol-dosage-rule')).toMatch(/Koper/);
     await screen.waitForMapIdle();
     await screen.jumpTo(await screen.onMap((map) => map.getCenter().toArray() as [number, number]), 11.2);
-    expect(((await renderedIds(screen, PATROL_FILL_LAYER, 'rank')) as number[]).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(((await renderedIds(screen, PATROL_FILL_LAYER, 'rank')) as number[]).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: n }, (_, i) => i + 1),
+    );
     await screen.screenshot('planning-patrol');
 
     await screen.click('patrol-export');
-    const download = await screen.exportWith({ purpose: 'Patrol briefing for the Safer Neighbourhood Team', recipient: 'Lewisham SNT', format: 'csv' });
+    const download = await screen.exportWith({
+      purpose: 'Patrol briefing for the Safer Neighbourhood Team',
+      recipient: 'Lewisham SNT',
+      format: 'csv',
+    });
     const csv = download.text.trim().split('\n');
     expect(download.filename).toMatch(/^patrol-boxes-.*\.csv$/);
     expect(csv[0]).toContain('rank');
     expect(csv).toHaveLength(n + 1);
-    const [log] = await app().db.query<{ purpose: string; recipient: string }>(`SELECT purpose, recipient FROM audit_log WHERE resource = 'patrol.csv' ORDER BY id DESC LIMIT 1`);
+    const [log] = await app().db.query<{ purpose: string; recipient: string }>(
+      `SELECT purpose, recipient FROM audit_log WHERE resource = 'patrol.csv' ORDER BY id DESC LIMIT 1`,
+    );
     expect(log).toEqual({ purpose: 'Patrol briefing for the Safer Neighbourhood Team', recipient: 'Lewisham SNT' });
     expect(screen.errors).toEqual([]);
     await screen.close();
@@ -153,11 +181,15 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     // streets) serve as the walking network, as in test/planning-api.test.ts.
     const lsoa = JSON.parse(fs.readFileSync(SHARED + 'lewisham_lsoa21.geojson', 'utf8'));
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'saferplaces-network-')), 'lsoa-lines.geojson');
-    fs.writeFileSync(file, JSON.stringify({
-      type: 'FeatureCollection',
-      features: lsoa.features.flatMap((f: any) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(1))
-        .map((ring: number[][]) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } })),
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: lsoa.features
+          .flatMap((f: any) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(1))
+          .map((ring: number[][]) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } })),
+      }),
+    );
     const straight = await app().json<{ borough: { covered_harm: number } }>('/api/planning/coverage?from=2017-07&to=2018-07');
     const screen = await open('/planning?tab=coverage');
     try {
@@ -170,7 +202,9 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
       await screen.waitFor('[data-testid="coverage-distance-kind"]:has-text("walk")', { timeout: LONG_WAIT });
       expect(await screen.text('coverage-distance-note')).toContain('walking distances along the loaded walking network');
       expect(await screen.text('legend-distance')).toContain('walking');
-      const walked = await app().json<{ borough: { share: number; covered_harm: number }; meta: { distance: string } }>('/api/planning/coverage?from=2017-07&to=2018-07');
+      const walked = await app().json<{ borough: { share: number; covered_harm: number }; meta: { distance: string } }>(
+        '/api/planning/coverage?from=2017-07&to=2018-07',
+      );
       expect(walked.meta.distance).toBe('walking');
       expect(walked.borough.covered_harm).toBeLessThanOrEqual(straight.borough.covered_harm);
       expect(await screen.text('coverage-borough')).toContain(percent(walked.borough.share));
@@ -203,10 +237,12 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     const [{ code: areaWard, lon, lat }] = await db.query<{ code: string; lon: number; lat: number }>(
       `SELECT code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE level = 'ward' ORDER BY code LIMIT 1`,
     );
-    const control = (await db.query<{ code: string }>(
-      `SELECT b.code FROM areas a JOIN areas b ON b.level = 'ward' AND NOT ST_DWithin(a.geom::geography, b.geom::geography, 800) WHERE a.code = $1 ORDER BY b.code LIMIT 2`,
-      [areaWard],
-    )).map((r) => r.code);
+    const control = (
+      await db.query<{ code: string }>(
+        `SELECT b.code FROM areas a JOIN areas b ON b.level = 'ward' AND NOT ST_DWithin(a.geom::geography, b.geom::geography, 800) WHERE a.code = $1 ORDER BY b.code LIMIT 2`,
+        [areaWard],
+      )
+    ).map((r) => r.code);
     expect(control).toHaveLength(2);
 
     const screen = await app().open('/chb', { map: 'planning' });
@@ -230,7 +266,16 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     expect(await screen.text('chb-title')).toContain(`Catford CHB ${tag}`);
 
     // Every phase shows WDQ and TNE as the API has them: the number, or "undefined" with the reason.
-    const ev = await app().json<{ phases: Array<{ phase: string; counts: { wdq: { value: number | null; reason: string | null }; tne: { value: number | null; reason: string | null }; reading: string } }> }>(`/api/chb/${id}/evaluation`);
+    const ev = await app().json<{
+      phases: Array<{
+        phase: string;
+        counts: {
+          wdq: { value: number | null; reason: string | null };
+          tne: { value: number | null; reason: string | null };
+          reading: string;
+        };
+      }>;
+    }>(`/api/chb/${id}/evaluation`);
     for (const ph of ev.phases) {
       const section = `[data-testid="chb-phase-${ph.phase}"]`;
       for (const k of ['wdq', 'tne'] as const) {
@@ -279,7 +324,13 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     const [top] = await db.query<{ h3: string }>(
       `SELECT lpad(to_hex(h3_9), 15, '0') AS h3 FROM incidents WHERE occurred_at >= '2018-01-01' AND occurred_at < '2018-07-01' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
     );
-    const cells = [top.h3, ...gridDisk(top.h3, 1).filter((c) => c !== top.h3).sort().slice(0, 2)];
+    const cells = [
+      top.h3,
+      ...gridDisk(top.h3, 1)
+        .filter((c) => c !== top.h3)
+        .sort()
+        .slice(0, 2),
+    ];
     const centre = (c: string): [number, number] => {
       const [la, ln] = cellToLatLng(c);
       return [ln, la];
@@ -289,7 +340,12 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
        WHERE level = 'ward' ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) DESC LIMIT 1`,
       centre(top.h3),
     );
-    const corners: [number, number][] = [[far.lon - 0.004, far.lat - 0.0025], [far.lon + 0.004, far.lat - 0.0025], [far.lon + 0.004, far.lat + 0.0025], [far.lon - 0.004, far.lat + 0.0025]];
+    const corners: [number, number][] = [
+      [far.lon - 0.004, far.lat - 0.0025],
+      [far.lon + 0.004, far.lat - 0.0025],
+      [far.lon + 0.004, far.lat + 0.0025],
+      [far.lon - 0.004, far.lat + 0.0025],
+    ];
 
     const screen = await app().open('/chb', { map: 'planning' });
     await screen.click('chb-new');
@@ -329,25 +385,44 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     const id = Number(screen.url().searchParams.get('id'));
 
     // Stored as built on the page: the clicked cells, and the drawn corners (terra-draw may start or turn the ring).
-    type Detail = { area_source: { kind: string; res: number; codes: string[] }; control_source: { kind: string }; control: { type: string; coordinates: number[][][] | number[][][][] } };
+    type Detail = {
+      area_source: { kind: string; res: number; codes: string[] };
+      control_source: { kind: string };
+      control: { type: string; coordinates: number[][][] | number[][][][] };
+    };
     const detail = await app().json<Detail>(`/api/chb/${id}`);
     expect(detail.area_source).toEqual({ kind: 'cells', res: 9, codes: [...cells].sort() });
     expect(detail.control_source).toEqual({ kind: 'geometry' });
-    const ring = (detail.control.type === 'Polygon' ? detail.control.coordinates[0] : (detail.control.coordinates as number[][][][])[0][0]) as number[][];
+    const ring = (
+      detail.control.type === 'Polygon' ? detail.control.coordinates[0] : (detail.control.coordinates as number[][][][])[0][0]
+    ) as number[][];
     expect(ring).toHaveLength(5);
-    for (const c of corners) expect(ring.some((p) => Math.abs(p[0] - c[0]) < 2e-4 && Math.abs(p[1] - c[1]) < 2e-4), String(c)).toBe(true);
+    for (const c of corners)
+      expect(
+        ring.some((p) => Math.abs(p[0] - c[0]) < 2e-4 && Math.abs(p[1] - c[1]) < 2e-4),
+        String(c),
+      ).toBe(true);
     expect(await screen.text('chb-dashboard')).toContain('Area: 3 H3 cells at resolution 9. Control: drawn polygon.');
 
     // The dashboard shows the API's counts; then incidents arrive through the ingest API (another user) and
     // the figures change with no reload.
     type Ev = { phases: Array<{ phase: string; regions: Array<{ region: string; phase_count: number }> }> };
     const buildArea = (e: Ev) => e.phases.find((p) => p.phase === 'build')!.regions.find((r) => r.region === 'area')!.phase_count;
-    const areaCell = async () => Number(await screen.text('[data-testid="chb-phase-build"] [data-testid="chb-counts"] tbody tr:first-child td:nth-of-type(3)'));
+    const areaCell = async () =>
+      Number(
+        await screen.text('[data-testid="chb-phase-build"] [data-testid="chb-counts"] tbody tr:first-child td:nth-of-type(3)'),
+      );
     const was = buildArea(await app().json<Ev>(`/api/chb/${id}/evaluation`));
     expect(await areaCell()).toBe(was);
     await screen.waitForLiveFeed();
     const [lon, lat] = centre(top.h3);
-    const items = Array.from({ length: 4 }, (_, i) => ({ id: `live-chb-${tag}-${i}`, category: 'robbery', occurred_at: '2018-03', lon, lat }));
+    const items = Array.from({ length: 4 }, (_, i) => ({
+      id: `live-chb-${tag}-${i}`,
+      category: 'robbery',
+      occurred_at: '2018-03',
+      lon,
+      lat,
+    }));
     const res = await post('/api/incidents', { dataset: 'chb live test', incidents: items });
     expect(res.status).toBe(200);
     const sent = Date.now();
@@ -372,10 +447,15 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     expect(await screen.count('coverage-gaps')).toBe(0);
     expect(await screen.count('register-list')).toBe(0);
     // Ward shares the disclosure rule withholds read "withheld" (police.uk Lewisham has many small covered counts).
-    const shares = await app().json<{ wards: Array<{ name: string; suppressed?: boolean; covered_suppressed?: boolean }> }>('/api/planning/coverage', undefined, 'partner');
+    const shares = await app().json<{ wards: Array<{ name: string; suppressed?: boolean; covered_suppressed?: boolean }> }>(
+      '/api/planning/coverage',
+      undefined,
+      'partner',
+    );
     const hidden = shares.wards.filter((w) => w.suppressed || w.covered_suppressed);
     expect(hidden.length).toBeGreaterThan(0);
-    for (const w of hidden.slice(0, 3)) expect(await screen.text({ target: 'coverage-ward', hasText: w.name })).toContain('withheld');
+    for (const w of hidden.slice(0, 3))
+      expect(await screen.text({ target: 'coverage-ward', hasText: w.name })).toContain('withheld');
     await screen.screenshot('planning-partner');
     expect(screen.errors).toEqual([]);
     await screen.close();
@@ -392,14 +472,22 @@ describe.skipIf(skipReason)('Planning and CHB pages in Chromium on real Lewisham
     const was = await app().json<Cov>(url);
     // 30 robberies pushed at the centre of the top hotspot, inside the window (another user, through the API).
     const { lon, lat } = was.hotspots[0].centre;
-    const items = Array.from({ length: 30 }, (_, i) => ({ id: `live-planning-${tag}-${i}`, category: 'robbery', occurred_at: '2018-03', lon, lat }));
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      id: `live-planning-${tag}-${i}`,
+      category: 'robbery',
+      occurred_at: '2018-03',
+      lon,
+      lat,
+    }));
     const res = await post('/api/incidents', { dataset: 'planning live test', incidents: items });
     expect(res.status).toBe(200);
     const now = await app().json<Cov>(url);
     expect(now.borough.hotspot_harm).toBeGreaterThan(was.borough.hotspot_harm);
     // No reload, no click: the panel re-runs and shows the new figures.
     await screen.waitForTextChange('coverage-amounts', before, LONG_WAIT);
-    await eventually(() => screen.text('coverage-amounts'), LONG_WAIT).toContain(` of ${now.borough.hotspot_harm.toLocaleString('en-GB')} harm`);
+    await eventually(() => screen.text('coverage-amounts'), LONG_WAIT).toContain(
+      ` of ${now.borough.hotspot_harm.toLocaleString('en-GB')} harm`,
+    );
     await screen.screenshot('planning-coverage-live');
     expect(screen.errors).toEqual([]);
     await screen.close();

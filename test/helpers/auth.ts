@@ -45,9 +45,20 @@ export async function signIn(app: App, email: string, password = TEST_PASSWORD, 
 }
 
 /** A client signed in as a new account with `role` (officers: `areaCodes` limits their record-level view). */
-export async function clientFor(app: App, db: Db, role: Role, opts: { areaCodes?: string[] | null; email?: string } = {}): Promise<Client> {
+export async function clientFor(
+  app: App,
+  db: Db,
+  role: Role,
+  opts: { areaCodes?: string[] | null; email?: string } = {},
+): Promise<Client> {
   const email = opts.email ?? uniqueEmail(role);
-  const user = await createUser(db, { email, role, password: TEST_PASSWORD, areaCodes: opts.areaCodes ?? null, createdBy: 'test' });
+  const user = await createUser(db, {
+    email,
+    role,
+    password: TEST_PASSWORD,
+    areaCodes: opts.areaCodes ?? null,
+    createdBy: 'test',
+  });
   const res = await signIn(app, email);
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const cookie = sessionCookie(res)!;
@@ -68,7 +79,11 @@ export async function clientFor(app: App, db: Db, role: Role, opts: { areaCodes?
 }
 
 /** A new account with `role` and password TEST_PASSWORD (browser tests sign in with it). */
-export async function createAccount(db: Db, role: Role, areaCodes: string[] | null = null): Promise<{ email: string; password: string }> {
+export async function createAccount(
+  db: Db,
+  role: Role,
+  areaCodes: string[] | null = null,
+): Promise<{ email: string; password: string }> {
   const email = uniqueEmail(role);
   await createUser(db, { email, role, password: TEST_PASSWORD, areaCodes, createdBy: 'browser-test' });
   return { email, password: TEST_PASSWORD };

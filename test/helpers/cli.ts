@@ -12,8 +12,13 @@ import type { Db } from '../../api/db/index.js';
 const run = promisify(execFile);
 
 export const importCli = (args: string[], env: Record<string, string>) =>
-  run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], { env: { ...process.env, ...env, DATABASE_URL: '' }, maxBuffer: 1 << 24 })
-    .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+  run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
+    env: { ...process.env, ...env, DATABASE_URL: '' },
+    maxBuffer: 1 << 24,
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
+  );
 
 /** An app listening on a free port, published in a new data directory's lock file. Close `server` after. */
 export async function appHoldingDataDir(db: Db, prefix: string) {
@@ -24,6 +29,9 @@ export async function appHoldingDataDir(db: Db, prefix: string) {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
   });
   // What the app writes when it starts on a data directory (api/lock.ts).
-  fs.writeFileSync(path.join(dataDir, 'lock.json'), JSON.stringify({ pid: process.pid, owner: 'app', secret: 's', port, host: '127.0.0.1' }));
+  fs.writeFileSync(
+    path.join(dataDir, 'lock.json'),
+    JSON.stringify({ pid: process.pid, owner: 'app', secret: 's', port, host: '127.0.0.1' }),
+  );
   return { app, dataDir, server: server! };
 }

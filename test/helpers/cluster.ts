@@ -12,7 +12,8 @@ const VERSION = '15';
 
 /** Why a cluster cannot be made here, or null when it can. */
 export function clusterUnavailable(): string | null {
-  if (!fs.existsSync('/usr/bin/pg_createcluster')) return 'pg_createcluster is not installed (apt-get install postgresql-common postgresql-15)';
+  if (!fs.existsSync('/usr/bin/pg_createcluster'))
+    return 'pg_createcluster is not installed (apt-get install postgresql-common postgresql-15)';
   if (!fs.existsSync(`/usr/lib/postgresql/${VERSION}/bin/postgres`)) return `PostgreSQL ${VERSION} is not installed`;
   if (process.getuid?.() !== 0) return 'making a PostgreSQL cluster needs root';
   return null;
@@ -44,7 +45,8 @@ export async function makeCluster(): Promise<Cluster> {
   const name = `sp_fault_${crypto.randomBytes(4).toString('hex')}`;
   const port = await freePort();
   execFileSync('pg_createcluster', [VERSION, name, '-p', String(port), '--', '--auth=trust'], { stdio: 'pipe' });
-  const ctl = (action: string, ...extra: string[]) => run('pg_ctlcluster', ['--skip-systemctl-redirect', VERSION, name, action, ...extra]);
+  const ctl = (action: string, ...extra: string[]) =>
+    run('pg_ctlcluster', ['--skip-systemctl-redirect', VERSION, name, action, ...extra]);
   const c: Cluster = {
     name,
     port,
@@ -52,7 +54,25 @@ export async function makeCluster(): Promise<Cluster> {
     start: async () => void (await ctl('start')),
     stop: async () => void (await ctl('stop', '--mode=fast')),
     psql: async (sql, db = 'postgres') =>
-      (await run('psql', ['-X', '-q', '-At', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-c', sql])).stdout,
+      (
+        await run('psql', [
+          '-X',
+          '-q',
+          '-At',
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-U',
+          'postgres',
+          '-d',
+          db,
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-c',
+          sql,
+        ])
+      ).stdout,
     drop() {
       execFileSync('pg_dropcluster', ['--stop', VERSION, name], { stdio: 'pipe' });
     },

@@ -11,7 +11,9 @@ export const LSOA_FILE = path.join(SHARED, 'lewisham_lsoa21.geojson');
 export function lsoaRingLines(): number[][][] {
   const lsoa = JSON.parse(fs.readFileSync(LSOA_FILE, 'utf8'));
   return lsoa.features.flatMap((f: { geometry: { type: string; coordinates: number[][][] | number[][][][] } }) =>
-    (f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as number[][][][])).flat(1),
+    (f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as number[][][][])).flat(
+      1,
+    ),
   );
 }
 
@@ -19,6 +21,10 @@ export function lsoaRingLines(): number[][][] {
 export function lsoaRingNetwork() {
   return {
     type: 'FeatureCollection',
-    features: lsoaRingLines().map((coordinates) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } })),
+    features: lsoaRingLines().map((coordinates) => ({
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'LineString', coordinates },
+    })),
   };
 }

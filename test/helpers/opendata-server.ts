@@ -62,7 +62,8 @@ const csv = (file: string): Row[] => parse(fs.readFileSync(path.join(SHARED, fil
 function pointInRing(x: number, y: number, ring: number[][]) {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i], [xj, yj] = ring[j];
+    const [xi, yi] = ring[i],
+      [xj, yj] = ring[j];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -80,14 +81,20 @@ function whereFilter(where: string): ((r: Record<string, unknown>) => boolean) |
 
 export async function startOpenDataServer(opts: { districts?: District[]; crimesFile?: string } = {}): Promise<FakeServer> {
   // ---------- data ----------
-  const wardsFc = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as { features: Feature<Polygon | MultiPolygon, Row>[] };
+  const wardsFc = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_wards_2022.geojson'), 'utf8')) as {
+    features: Feature<Polygon | MultiPolygon, Row>[];
+  };
   const allWardCodes = wardsFc.features.map((f) => f.properties.WD22CD);
   const districts = opts.districts ?? [{ code: 'E09000023', name: 'Lewisham', wards: allWardCodes }];
   const districtOf = new Map<string, District>();
   for (const d of districts) for (const w of d.wards) districtOf.set(w, d);
   const wards = wardsFc.features
     .filter((f) => districtOf.has(f.properties.WD22CD))
-    .map((f) => ({ type: 'Feature' as const, properties: { WD24CD: f.properties.WD22CD, WD24NM: f.properties.WD22NM }, geometry: f.geometry }));
+    .map((f) => ({
+      type: 'Feature' as const,
+      properties: { WD24CD: f.properties.WD22CD, WD24NM: f.properties.WD22NM },
+      geometry: f.geometry,
+    }));
   const wardLad = wards.map((w) => {
     const d = districtOf.get(w.properties.WD24CD)!;
     return { WD24CD: w.properties.WD24CD, WD24NM: w.properties.WD24NM, LAD24CD: d.code, LAD24NM: d.name };
@@ -101,11 +108,29 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
     .filter((r) => districtOf.has(r.WD24CD))
     .map((r) => ({ ...r, LAD24CD: districtOf.get(r.WD24CD)!.code, LAD24NM: districtOf.get(r.WD24CD)!.name }));
   const lsoaDistrict = new Map(lookup.map((r) => [(r as Row).LSOA21CD, r.LAD24CD]));
-  const lsoaFc = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21.geojson'), 'utf8')) as { features: Feature<Polygon | MultiPolygon, Row>[] };
-  const lsoas = lsoaFc.features.map((f) => ({ type: 'Feature' as const, properties: { LSOA21CD: f.properties.LSOA21CD, LSOA21NM: f.properties.LSOA21NM }, geometry: f.geometry }));
-  const centroids = csv('lewisham_lsoa21_population_weighted_centroids_ons_bng.csv').map((r) => ({ LSOA21CD: r.LSOA21CD, x: Number(r.x), y: Number(r.y) }));
-  const population = csv('lewisham_lsoa21_population_census2021.csv').map((r) => ({ code: r.LSOA21CD, value: r.usual_residents_total }));
-  const ladPfa = districts.map((d) => ({ LAD24CD: d.code, LAD24NM: d.name, PFA24CD: 'E23000001', PFA24NM: 'Metropolitan Police' }));
+  const lsoaFc = JSON.parse(fs.readFileSync(path.join(SHARED, 'lewisham_lsoa21.geojson'), 'utf8')) as {
+    features: Feature<Polygon | MultiPolygon, Row>[];
+  };
+  const lsoas = lsoaFc.features.map((f) => ({
+    type: 'Feature' as const,
+    properties: { LSOA21CD: f.properties.LSOA21CD, LSOA21NM: f.properties.LSOA21NM },
+    geometry: f.geometry,
+  }));
+  const centroids = csv('lewisham_lsoa21_population_weighted_centroids_ons_bng.csv').map((r) => ({
+    LSOA21CD: r.LSOA21CD,
+    x: Number(r.x),
+    y: Number(r.y),
+  }));
+  const population = csv('lewisham_lsoa21_population_census2021.csv').map((r) => ({
+    code: r.LSOA21CD,
+    value: r.usual_residents_total,
+  }));
+  const ladPfa = districts.map((d) => ({
+    LAD24CD: d.code,
+    LAD24NM: d.name,
+    PFA24CD: 'E23000001',
+    PFA24NM: 'Metropolitan Police',
+  }));
 
   const layers: Record<string, { rows: Record<string, unknown>[]; geo?: boolean }> = {
     WD24_LAD24_UK_LU: { rows: wardLad },
@@ -129,19 +154,38 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
     }
     let list = crimesByMonth.get(month);
     if (!list) crimesByMonth.set(month, (list = []));
-    const slug = r['Crime type'].toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+    const slug = r['Crime type']
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '-')
+      .replace(/^-|-$/g, '');
     list.push({
-      lon: Number(r.Longitude), lat: Number(r.Latitude),
-      category: slug, location_type: 'Force', context: r.Context ?? '', persistent_id: r['Crime ID'], id: 100000 + i, location_subtype: '', month,
+      lon: Number(r.Longitude),
+      lat: Number(r.Latitude),
+      category: slug,
+      location_type: 'Force',
+      context: r.Context ?? '',
+      persistent_id: r['Crime ID'],
+      id: 100000 + i,
+      location_subtype: '',
+      month,
       location: { latitude: r.Latitude, longitude: r.Longitude, street: { id: 1000 + i, name: r.Location } },
       outcome_status: r['Last outcome category'] ? { category: r['Last outcome category'], date: month } : null,
     });
   });
   const months = [...crimesByMonth.keys()].sort();
 
-  const faults: Faults = { onsPageMax: 40, onsErrorOnce: new Map(), nomisCap: 100, policeMax: 10_000, police429: 0, emptyMonths: new Set(), failMonth: null };
+  const faults: Faults = {
+    onsPageMax: 40,
+    onsErrorOnce: new Map(),
+    nomisCap: 100,
+    policeMax: 10_000,
+    police429: 0,
+    emptyMonths: new Set(),
+    failMonth: null,
+  };
   const log: FakeServer['log'] = [];
-  let tokens = 30, last = Date.now();
+  let tokens = 30,
+    last = Date.now();
 
   // ---------- handlers ----------
   const json = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -158,7 +202,10 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
       return json(res, 200, { error: { ...injected, details: [] } });
     }
     const filter = whereFilter(q.get('where') ?? '');
-    if (!filter) return json(res, 200, { error: { code: 400, message: 'Unable to perform query. Please check your parameters.', details: [] } });
+    if (!filter)
+      return json(res, 200, {
+        error: { code: 400, message: 'Unable to perform query. Please check your parameters.', details: [] },
+      });
     const attrs = (r: Record<string, unknown>) => (layer.geo ? (r.properties as Record<string, unknown>) : r);
     const rows = layer.rows.filter((r) => filter(attrs(r)));
     if (q.get('returnCountOnly') === 'true') return json(res, 200, { count: rows.length });
@@ -175,11 +222,18 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
       if (!layer.geo) return json(res, 200, { error: { code: 400, message: 'This layer has no geometry', details: [] } });
       return json(res, 200, {
         type: 'FeatureCollection',
-        features: page.map((f) => ({ type: 'Feature', properties: pick(attrs(f)), geometry: (f as { geometry: unknown }).geometry })),
+        features: page.map((f) => ({
+          type: 'Feature',
+          properties: pick(attrs(f)),
+          geometry: (f as { geometry: unknown }).geometry,
+        })),
         ...(more ? { properties: { exceededTransferLimit: true } } : {}),
       });
     }
-    return json(res, 200, { features: page.map((r) => ({ attributes: pick(attrs(r)) })), ...(more ? { exceededTransferLimit: true } : {}) });
+    return json(res, 200, {
+      features: page.map((r) => ({ attributes: pick(attrs(r)) })),
+      ...(more ? { exceededTransferLimit: true } : {}),
+    });
   }
 
   function nomis(q: URLSearchParams, res: http.ServerResponse) {
@@ -213,13 +267,31 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
       res.writeHead(429, { 'retry-after': '0', 'content-type': 'text/plain' });
       return res.end('Too Many Requests');
     }
-    if (p === '/crimes-street-dates') return json(res, 200, [...months].reverse().map((date) => ({ date, 'stop-and-search': [] })));
+    if (p === '/crimes-street-dates')
+      return json(
+        res,
+        200,
+        [...months].reverse().map((date) => ({ date, 'stop-and-search': [] })),
+      );
     if (p === '/locate-neighbourhood') return json(res, 200, { force: 'metropolitan', neighbourhood: 'E05013714N' });
-    if (p === '/crimes-no-location') return json(res, 200, Array.from({ length: noLocation.get(q.get('date') ?? '') ?? 0 }, (_, i) => ({ id: i + 1, category: 'burglary', location: null })));
+    if (p === '/crimes-no-location')
+      return json(
+        res,
+        200,
+        Array.from({ length: noLocation.get(q.get('date') ?? '') ?? 0 }, (_, i) => ({
+          id: i + 1,
+          category: 'burglary',
+          location: null,
+        })),
+      );
     if (p === '/crimes-street/all-crime') {
       const month = q.get('date') ?? '';
-      if (faults.failMonth?.month === month && ++faults.failMonth.seen === faults.failMonth.request) return json(res, 400, { error: 'injected failure' });
-      const ring = (q.get('poly') ?? '').split(':').map((pair) => pair.split(',').map(Number)).map(([lat, lng]) => [lng, lat]);
+      if (faults.failMonth?.month === month && ++faults.failMonth.seen === faults.failMonth.request)
+        return json(res, 400, { error: 'injected failure' });
+      const ring = (q.get('poly') ?? '')
+        .split(':')
+        .map((pair) => pair.split(',').map(Number))
+        .map(([lat, lng]) => [lng, lat]);
       if (ring.length < 3 || ring.some((pt) => pt.some((v) => !Number.isFinite(v)))) return json(res, 400, { error: 'bad poly' });
       if (faults.emptyMonths.has(month)) return json(res, 200, []);
       const inside = (crimesByMonth.get(month) ?? []).filter((c) => pointInRing(c.lon, c.lat, ring));
@@ -227,7 +299,11 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
         res.writeHead(503);
         return res.end();
       }
-      return json(res, 200, inside.map(({ lon: _x, lat: _y, ...c }) => c));
+      return json(
+        res,
+        200,
+        inside.map(({ lon: _x, lat: _y, ...c }) => c),
+      );
     }
     json(res, 404, { error: 'not found' });
   }
@@ -256,7 +332,12 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    ons: `${base}/ons`, police: `${base}/police`, nomis: `${base}/nomis`, faults, log, monthsServed: months,
+    ons: `${base}/ons`,
+    police: `${base}/police`,
+    nomis: `${base}/nomis`,
+    faults,
+    log,
+    monthsServed: months,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -273,8 +354,11 @@ export async function resetOpenData(db: Db) {
 /** Fetch options pointing at the fake server, with short backoffs. */
 export function options(s: FakeServer, extra: Partial<FetchOptions> = {}): FetchOptions {
   return {
-    sources: { ons: s.ons, police: s.police, nomis: s.nomis }, createdBy: 'test', workDir,
-    tuning: { backoffMs: 5, nomisCap: s.faults.nomisCap }, ...extra,
+    sources: { ons: s.ons, police: s.police, nomis: s.nomis },
+    createdBy: 'test',
+    workDir,
+    tuning: { backoffMs: 5, nomisCap: s.faults.nomisCap },
+    ...extra,
   };
 }
 
@@ -284,7 +368,9 @@ export async function snapshot(db: Db) {
     `SELECT ward_code, to_char(occurred_at, 'YYYY-MM') AS month, category, count(*)::int AS n
      FROM incidents GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   );
-  const lsoas = await db.query<{ lsoa_code: string | null; n: number }>(`SELECT lsoa_code, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`);
+  const lsoas = await db.query<{ lsoa_code: string | null; n: number }>(
+    `SELECT lsoa_code, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`,
+  );
   const population = await db.query<{ code: string; population: number; rule: string }>(
     `SELECT code, population, population_rule AS rule FROM area_population_resolved WHERE level = 'ward' ORDER BY code`,
   );
@@ -293,4 +379,3 @@ export async function snapshot(db: Db) {
   );
   return { counts, lsoas, population, coverage };
 }
-

@@ -16,6 +16,7 @@ export default class SetupFailures implements Reporter {
         lines.push(`  ${where}: ${notRun} test(s) NOT RUN — ${errors[0].message ?? errors[0]}`);
       }
     }
-    if (lines.length) console.error(`\nSETUP FAILED (the tests below are shown as skipped but did not run):\n${lines.join('\n')}\n`);
+    if (lines.length)
+      console.error(`\nSETUP FAILED (the tests below are shown as skipped but did not run):\n${lines.join('\n')}\n`);
   }
 }
