@@ -1,7 +1,7 @@
 // Aggregation API: areas, area sets, stats, hexes, incidents, categories, coverage, series, summary, config.
 // Query schemas (unknown parameters refused, so a typo such as `?catgeory=` is a 400 rather than a silently
 // ignored filter) and the answers, partner-masked shapes included (counts nullable, `suppressed` optional).
-import { z } from 'zod';
+import { z } from './zod.js';
 import { H3_RESOLUTIONS, type H3Res } from '../geodata/h3.js';
 import { defineRoute, Disclosure, file, json, noQuery } from './http.js';
 import { bboxParam, categoryParam, dateParam, h3Param, levelParam, resParam } from './params.js';

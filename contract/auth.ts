@@ -1,5 +1,5 @@
 // Sign-in, first-run setup, users, API tokens, settings and the audit log (api/auth/routes.ts).
-import { z } from 'zod';
+import { z } from './zod.js';
 import { CAPABILITY_NAMES, ROLES, roleParam, scopeParam, SCOPES } from './capabilities.js';
 import { defineRoute, file, json, jsonBody, noQuery } from './http.js';
 import { exportStatement } from './params.js';

@@ -1,7 +1,7 @@
 // Who may do what: the one table the server's route guards read (api/routing.ts) and the UI receives with
 // the session (GET /api/session → `capabilities`). The route × role test (test/auth-routes.test.ts) keeps
 // its own independent table, so a change here that opens a route shows up there.
-import { z } from 'zod';
+import { z } from './zod.js';
 
 export const ROLES = ['admin', 'analyst', 'officer', 'partner'] as const;
 export type Role = (typeof ROLES)[number];

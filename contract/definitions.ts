@@ -1,6 +1,6 @@
 // The partnership's definition of serious violence (issue 18): read by everyone (legends state it),
 // changed by analysts and admins (each change a new version, audited), with its full history.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { normaliseOffenceCode } from '../geodata/harm/offence-codes.js';
 import { defineRoute, json, jsonBody, noQuery } from './http.js';
 

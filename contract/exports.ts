@@ -1,6 +1,6 @@
 // Exports: a file leaves the system, so the body states a purpose and a recipient (audited, DPA 2018 s62).
 // `filters` are the same strings as the matching GET route's query, checked by the same schema.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { AreaStats, incidentsQuery, statsQuery } from './aggregates.js';
 import { defineRoute, jsonBody } from './http.js';
 import { exportStatement } from './params.js';

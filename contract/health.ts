@@ -1,6 +1,6 @@
 // GET /health: public; says that the service and its database are up (503 database_unavailable when the
 // database is not). Admins and analysts also get the disk use.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { defineRoute, json } from './http.js';
 
 export const Health = z.object({

@@ -2,7 +2,7 @@
 // change against earlier windows, emerging hot spots, the time profile of a selection and the Knox
 // near-repeat test. Query strings are strict (an unknown parameter is a 400 naming it). Partners get
 // counts through the disclosure rule, classes without z-scores or p-values (api/hotspots/partner.ts).
-import { z } from 'zod';
+import { z } from './zod.js';
 import { CORRECTIONS, HOT_COLD_CLASSES, type Correction, type HotColdClass } from '../geodata/stats/correction.js';
 import { EMERGING_PATTERNS, type EmergingPattern } from '../geodata/stats/emerging.js';
 import { PERIOD_KINDS, type PeriodKind } from '../geodata/stats/periods.js';

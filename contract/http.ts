@@ -4,7 +4,7 @@
 // is typed from them (web/src/api/call.ts); /api/openapi.json is generated from them (api/openapi.ts).
 // Only `import type` from @hono/zod-openapi here: the web bundle takes these files and needs zod alone.
 import type { RouteConfig } from '@hono/zod-openapi';
-import { z } from 'zod';
+import { z } from './zod.js';
 import type { Capability } from './capabilities.js';
 
 /**

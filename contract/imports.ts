@@ -1,7 +1,7 @@
 // Import API: a file's bytes as the body of POST /imports (imported in the background), its progress and
 // outcome, its rejected rows, and saved column mappings. Analysts only (API tokens: `import` scope to
 // send, `read` to poll).
-import { z } from 'zod';
+import { z } from './zod.js';
 import { levelParam } from './aggregates.js';
 import { idPath } from './params.js';
 import { defineRoute, ErrorBody, json, jsonBody, noQuery } from './http.js';

@@ -3,7 +3,7 @@
 // walking network. Analysts and officers draw, edit, import and export; everyone reads; partners get
 // counts through the disclosure rule, per measure and list, never `excluded` or `all`
 // (api/journeys/disclosure.ts). Unknown query parameters are refused (strict objects).
-import { z } from 'zod';
+import { z } from './zod.js';
 import { RANK_KEYS, type RankKey } from '../geodata/journeys/exposure.js';
 import { DEFAULT_SEGMENT_M, lineProblems } from '../geodata/journeys/segment.js';
 import {

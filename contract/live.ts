@@ -1,7 +1,7 @@
 // Live updates, ingest, meetings ("follow the presenter") and the tasking pack (api/live/routes.ts).
 // The two event streams are declared as `text/event-stream`; their events' data are described here
 // (LiveChange, MeetingEvents) for the UI, which reads them with EventSource.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { defineRoute, file, json, jsonBody, noQuery } from './http.js';
 import { categoryParam, dateParam, exportStatement, resParam } from './params.js';
 

@@ -2,7 +2,7 @@
 // database: served only in embedded mode, only with the secret from DATA_DIR/lock.json (header
 // x-saferplaces-local). Not part of the API document (contract/index.ts ROUTES): a server-mode app does
 // not have these routes at all.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { roleParam } from './capabilities.js';
 import { defineRoute, file, json, jsonBody } from './http.js';
 import { areaCodesParam, emailParam, tokenFields } from './auth.js';

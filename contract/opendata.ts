@@ -1,6 +1,6 @@
 // Open data API (issue 17): start a place from open data (ONS, Nomis, police.uk), follow its progress and
 // provenance, refresh; the study-area level; the series of aggregate (no-point) ward counts.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { KnownBreak, levelParam } from './aggregates.js';
 import { idPath } from './params.js';
 import { defineRoute, json, jsonBody, noQuery } from './http.js';

@@ -1,6 +1,6 @@
 // Request parameters shared by many routes (contract/*.ts builds each route's query and body from these).
 import { getResolution, isValidCell } from 'h3-js';
-import { z } from 'zod';
+import { z } from './zod.js';
 import { H3_RESOLUTIONS, type H3Res } from '../geodata/h3.js';
 
 /** The fields every export body has: a file leaves the system, so the caller states why and for whom. */

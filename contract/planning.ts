@@ -4,7 +4,7 @@
 // what the handlers in api/planning/ answer; partners get coverage and CHB figures with small counts
 // withheld (null with a `suppressed` flag, never 0).
 import { getResolution, isValidCell } from 'h3-js';
-import { z } from 'zod';
+import { z } from './zod.js';
 import { defineRoute, Disclosure, json, jsonBody, noQuery } from './http.js';
 import { DEFAULT_SCHEME, schemeName } from './hotspots.js';
 import { categoryParam, dateParam, exportStatement, idParam } from './params.js';
