@@ -30,7 +30,9 @@ describe('custom CSV reader = csv-parse', () => {
 
   // Random files of quotes, commas, spaces and newlines, with one line ending throughout and an optional BOM, read in
   // random chunks. A CRLF inside a quoted field is the one documented difference (csv-parse counts two lines there,
-  // the reader the physical line), so CRLF files compare records and skips but not line numbers.
+  // the reader the physical line), so CRLF files compare records and skips but not line numbers. Files where csv-parse
+  // ends inside an open quote (CSV_QUOTE_NOT_CLOSED) are left out on purpose: csv-parse swallows the rest of the
+  // file there, the reader rejects that line and reads on (issue 15; test/bad-input-properties.test.ts bounds it).
   it('random small files in any chunking', async () => {
     const body = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', ' ', 'é'), maxLength: 40 });
     const file = fc.record({ body, crlf: fc.boolean(), bom: fc.boolean() });
@@ -41,8 +43,9 @@ describe('custom CSV reader = csv-parse', () => {
     await fc.assert(
       fc.asyncProperty(file, fc.array(fc.nat(60), { maxLength: 4 }), async ({ body, crlf, bom }, cuts) => {
         const s = (bom ? '\uFEFF' : '') + (crlf ? body.replaceAll('\n', '\r\n') : body);
-        const got = await fastReaderRecords(chunked(s, cuts));
         const want = await referenceRecords(fromString(s));
+        fc.pre(!want.skips.some((x) => x.code === 'CSV_QUOTE_NOT_CLOSED'));
+        const got = await fastReaderRecords(chunked(s, cuts));
         if (crlf) expect(withoutLines(got)).toEqual(withoutLines(want));
         else expect(got).toEqual(want);
       }),
