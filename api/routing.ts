@@ -4,7 +4,7 @@
 // partners the route's disclosure mask — applied here, once, instead of a `role === 'partner'` branch
 // in each handler. A route open to partners cannot be registered without a mask or a stated reason why
 // its answer holds no counts.
-import { OpenAPIHono, type RouteConfig, type RouteConfigToEnv, type RouteHandler } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteHandler } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { hasCapability, rolesWith } from '../contract/capabilities.js';
@@ -166,4 +166,3 @@ export function register<R extends ContractRoute>(
 
 /** The principal of a guarded route (always set: the guard ran). */
 export { principal };
-export type { RouteConfig, RouteConfigToEnv };

@@ -3,8 +3,6 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError, zodDetails } from './errors.js';
 
-export { bboxParam, categoryParam, dateParam, exportStatement } from '../contract/params.js';
-
 /** `raw` checked by `schema`, or a 400 `code` listing every problem (each path through `label`). */
 function check<S extends z.ZodType>(schema: S, raw: unknown, code: string, label: (path: string) => string): z.infer<S> {
   const r = schema.safeParse(raw);
