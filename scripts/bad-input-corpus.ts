@@ -530,6 +530,16 @@ export function corpusCases(): Array<Omit<CorpusCase, 'file'> & { bytes: string 
     { status: 'committed', added: { incidents: 1, coverage: 1 }, rejects: { min: 1, max: 1, codes: ['bad_coordinates'] } },
     { mapping: MAP },
   );
+  // Easting and northing exchanged in the whole file: every row is inside the grid either way, so only the
+  // study area can tell (the wards are loaded when the corpus runs).
+  add(
+    'mapped',
+    'mapped-bng-swapped',
+    'csv',
+    `${GEN}\nsw1,2024-03-07,,Robbery,174500,537500\nsw2,2024-03-06,,Robbery,174600,537600\nsw3,2024-03-05,,Burglary,173900,538200\n`,
+    failed('swapped_coordinates', /look swapped/),
+    { mapping: MAP },
+  );
   add(
     'mapped',
     'mapped-lonlat-swapped',

@@ -153,6 +153,32 @@ async function createStage(tx: Queryable) {
 }
 
 /**
+ * Easting and northing swapped in a whole file (a mapping error): both orders are usually inside the
+ * British National Grid, so no single row can tell. With a study area loaded, a sample of the file's
+ * distinct points tells: if at most 10% fall inside it as given and at least half would fall inside with
+ * the two columns exchanged, the file is refused (nothing imported) with both counts.
+ */
+export const SWAPPED_GRID_SQL = `
+WITH s AS (SELECT DISTINCT lon, lat FROM import_stage LIMIT 2000),
+g AS (SELECT ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS given,
+             ST_Transform(ST_SetSRID(ST_MakePoint(ST_Y(b), ST_X(b)), 27700), 4326) AS swapped
+      FROM s, LATERAL (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 27700) AS b) t)
+SELECT count(*)::int AS n,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM area_parts p WHERE p.level = $1 AND ST_Intersects(p.geom, g.given)))::int AS inside,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM area_parts p WHERE p.level = $1 AND ST_Intersects(p.geom, g.swapped)))::int AS inside_swapped
+FROM g`;
+
+async function refuseSwappedGrid(tx: Queryable, level: string) {
+  const [r] = await tx.query<{ n: number; inside: number; inside_swapped: number }>(SWAPPED_GRID_SQL, [level]);
+  if (r.n > 0 && r.inside <= r.n * 0.1 && r.inside_swapped >= r.n * 0.5) {
+    throw new ImportError(
+      'swapped_coordinates',
+      `Easting and northing look swapped: of ${r.n} distinct points, ${r.inside} fall inside the study area as given and ${r.inside_swapped} would with the two columns exchanged. Check the mapping (easting is the smaller number in southern England: 537500, 174500 is Lewisham).`,
+    );
+  }
+}
+
+/**
  * The checks of the foreign keys incidents had until migration 003, once per file instead of once per
  * row: the batch and every category of the staged rows exist, locked FOR KEY SHARE (as the foreign
  * keys locked them) until the import's transaction ends.
@@ -370,6 +396,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     await checkReferences(tx, o.batchId, [...categoriesSeen.keys()]);
     const [hasLsoa] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_parts WHERE level = 'lsoa'`);
     const studyLevel = await studyAreaLevel(tx);
+    if (studyLevel && o.mapping.easting) await refuseSwappedGrid(tx, studyLevel);
     const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [
       o.batchId,
       o.dataset,
