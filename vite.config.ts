@@ -19,6 +19,7 @@ const UNIT = [
   'demo-synthetic',
   'geodata',
   'journeys-logic',
+  'load-control',
   'planning-units',
   'planning-walking',
   'stats-gistar',

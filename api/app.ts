@@ -24,6 +24,7 @@ import { openDataRoutes } from './opendata/routes.js';
 import { openApiRoutes } from './openapi.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
+import { coalesce, defaultLimits, shedLoad } from './load.js';
 
 export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const app = new Hono<AppEnv>();
@@ -34,8 +35,12 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const trustProxy = deps.config.TRUST_PROXY ?? false;
   const api = new Hono<AppEnv>();
   api.use('*', apiBodyLimit());
+  // Load: a bounded number of requests at the database at once, the rest wait briefly or get 503 (health
+  // and the change feed are not counted); identical aggregate GETs in flight share one computation.
+  api.use('*', shedLoad(deps.load ?? defaultLimits(deps.db.driver)).middleware);
   api.use('*', authenticate(deps.db, { trustProxy }));
   api.use('*', csrfProtection());
+  api.use('*', coalesce());
   api.use('*', labelSyntheticFiles(deps.db));
   api.use('*', statesCategorySets());
   api.route('/', healthRoutes(deps));

@@ -2,6 +2,7 @@
 // the secret shared with the CLIs. Its own module, so route files do not import the app that imports them.
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import type { LoadLimits } from './load.js';
 
 export interface Deps {
   db: Db;
@@ -9,4 +10,6 @@ export interface Deps {
     Partial<Pick<Config, 'TRUST_PROXY' | 'BASEMAP_ORIGINS' | 'ONS_ARCGIS_URL' | 'POLICE_UK_API_URL' | 'NOMIS_URL'>>;
   /** Secret shared with the CLIs through the data-directory lock file (embedded mode only). */
   localSecret?: string;
+  /** How many requests may do database work at once, and how long others may wait (default: per driver). */
+  load?: LoadLimits;
 }

@@ -1,0 +1,333 @@
+// `npm run load [-- options]`: the app under concurrent load (issue 15), on loopback only. Not a test: it
+// writes bench-results/load-<timestamp>.json and the table in docs/RELIABILITY.md.
+//
+// For each driver (embedded PGlite in a temporary data directory; the server in a database of its own made
+// from DATABASE_URL and dropped after): imports the shared Lewisham wards and the all-crime police.uk file,
+// starts the app on a 127.0.0.1 port in this process, warms each URL, then for each URL runs autocannon
+// (a child process: --connections clients for --duration seconds, 30 s timeout) while another child asks
+// /api/health every 250 ms. Then --subscribers change-feed streams (SSE) in a child, and --events incidents
+// ingested one by one: every event must reach every subscriber.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import pg from 'pg';
+import { createApp } from '../api/app.js';
+import { createToken, createUser } from '../api/auth/store.js';
+import { openDb, type Db } from '../api/db/index.js';
+import { importFile } from '../api/imports/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = path.join(ROOT, '../shared/data');
+const PASSWORD = 'load test password 123';
+
+const HELP = `Usage: npm run load [-- options]
+  --driver D         pglite | postgres | both (default: both with DATABASE_URL, else pglite)
+  --connections N    concurrent clients per URL (default 200)
+  --duration S       seconds per URL (default 60)
+  --subscribers N    change-feed streams (default 300)
+  --events N         incidents ingested while they listen (default 100)
+  --no-write         do not rewrite docs/RELIABILITY.md
+Environment: DATABASE_URL=postgres://… (a database of the run's own is created on that server and dropped).`;
+
+const URLS = ['/api/hotspots?res=9', '/api/stats/areas?level=ward'];
+
+interface Cannon {
+  url: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  timeouts: number;
+  status: Record<string, number>;
+  health: { probes: number; ok: number; p50: number; p99: number; max: number };
+  appCpuS: number;
+  wallS: number;
+}
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+function child(code: string, args: string[]): { p: ChildProcess; out: Promise<string> } {
+  const p = spawn(process.execPath, ['-e', code, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  p.stdout!.on('data', (d) => (out += d));
+  return { p, out: new Promise((resolve) => p.on('close', () => resolve(out))) };
+}
+
+// Asks /api/health every 250 ms until killed; prints the latencies (ms, -1 for a failure) as JSON on SIGTERM.
+const HEALTH_PROBE = `
+const [url] = process.argv.slice(1); const lat = []; let stop = false;
+process.on('SIGTERM', () => { stop = true; });
+(async () => { while (!stop) { const t = performance.now();
+  try { const r = await fetch(url, { signal: AbortSignal.timeout(30000) }); await r.text(); lat.push(r.ok ? performance.now() - t : -1); }
+  catch { lat.push(-1); }
+  await new Promise((r) => setTimeout(r, 250)); }
+  process.stdout.write(JSON.stringify(lat)); })();`;
+
+// Opens N change-feed streams; prints "ready" when all are open, then on SIGTERM the arrival times (epoch ms)
+// of the data events per stream as JSON.
+const SSE_CLIENTS = `
+const [url, cookie, n] = process.argv.slice(1); const got = []; let open = 0;
+for (let i = 0; i < +n; i++) { got.push([]); (async () => {
+  const r = await fetch(url, { headers: { cookie, accept: 'text/event-stream' } });
+  if (++open === +n) process.stdout.write('ready\\n');
+  const dec = new TextDecoder(); let buf = '';
+  for await (const chunk of r.body) { buf += dec.decode(chunk, { stream: true }); let k;
+    while ((k = buf.indexOf('\\n\\n')) >= 0) { const ev = buf.slice(0, k); buf = buf.slice(k + 2);
+      if (/^event: incidents$/m.test(ev)) got[i].push(Date.now()); } }
+})().catch((e) => process.stderr.write(String(e) + '\\n')); }
+process.on('SIGTERM', () => { process.stdout.write(JSON.stringify(got)); process.exit(0); });`;
+
+async function cannon(base: string, url: string, cookie: string, connections: number, duration: number): Promise<Cannon> {
+  const probe = child(HEALTH_PROBE, [`${base}/api/health`]);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const ac = child(
+    `require(${JSON.stringify(path.join(ROOT, 'node_modules/autocannon'))})({ url: process.argv[1], connections: +process.argv[2], duration: +process.argv[3], timeout: 30, headers: { cookie: process.argv[4] } }, (e, r) => { if (e) throw e; process.stdout.write(JSON.stringify(r)); });`,
+    [`${base}${url}`, String(connections), String(duration), cookie],
+  );
+  const r = JSON.parse(await ac.out) as {
+    requests: { total: number; average: number };
+    latency: { p50: number; p99: number; max: number };
+    errors: number;
+    timeouts: number;
+    statusCodeStats: Record<string, { count: number }>;
+  };
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  probe.p.kill('SIGTERM');
+  const lat = JSON.parse((await probe.out) || '[]') as number[];
+  const ok = lat.filter((x) => x >= 0);
+  return {
+    url,
+    requests: r.requests.total,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    status: Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count])),
+    health: {
+      probes: lat.length,
+      ok: ok.length,
+      p50: Math.round(pct(ok, 50)),
+      p99: Math.round(pct(ok, 99)),
+      max: Math.round(Math.max(...ok)),
+    },
+    appCpuS: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
+    wallS: Math.round(wallS * 10) / 10,
+  };
+}
+
+async function sse(base: string, db: Db, cookie: string, token: string, subscribers: number, events: number) {
+  const c = child(SSE_CLIENTS, [`${base}/api/live`, cookie, String(subscribers)]);
+  await new Promise<void>((resolve, reject) => {
+    c.p.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
+    setTimeout(() => reject(new Error('the SSE clients did not all connect in 120 s')), 120_000);
+  });
+  const sent: number[] = [];
+  for (let i = 0; i < events; i++) {
+    sent.push(Date.now());
+    const r = await fetch(`${base}/api/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        incidents: [
+          { id: `load-${Date.now()}-${i}`, category: 'burglary', occurred_at: '2018-06-15T12:00', lon: -0.02, lat: 51.45 },
+        ],
+      }),
+    });
+    if (!r.ok) throw new Error(`ingest ${i}: ${r.status} ${await r.text()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Let the last events arrive (bounded).
+  await new Promise((r) => setTimeout(r, 3000));
+  c.p.kill('SIGTERM');
+  const got = JSON.parse((await c.out).split('\n').pop()!) as number[][];
+  const delays: number[] = [];
+  let delivered = 0;
+  for (const stream of got)
+    for (let k = 0; k < Math.min(stream.length, sent.length); k++) {
+      delivered++;
+      delays.push(stream[k] - sent[k]);
+    }
+  void db;
+  return { subscribers, events, expected: subscribers * events, delivered, p50: pct(delays, 50), p95: pct(delays, 95) };
+}
+
+async function openFor(driver: 'pglite' | 'postgres') {
+  if (driver === 'pglite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-load-'));
+    const db = await openDb({ dataDir: path.join(dir, 'pgdata') });
+    return { db, dir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const url = new URL(process.env.DATABASE_URL!);
+  const name = `saferplaces_load_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  const db = await openDb({ databaseUrl: url.toString() });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-load-'));
+  return {
+    db,
+    dir,
+    drop: async () => {
+      const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function runDriver(
+  driver: 'pglite' | 'postgres',
+  o: { connections: number; duration: number; subscribers: number; events: number },
+) {
+  const { db, dir, drop } = await openFor(driver);
+  try {
+    for (const f of ['lewisham_wards_2022.geojson', 'lewisham_street_all_api_2016-01_2018-06.csv']) {
+      const s = await importFile(db, path.join(DATA, f));
+      if (s.status !== 'committed') throw new Error(`${f}: ${s.error?.message}`);
+      console.log(`${driver}: imported ${f} (${s.imported ?? 0} rows)`);
+    }
+    const email = `load-${process.pid}@example.org`;
+    const user = await createUser(db, { email, role: 'analyst', password: PASSWORD, createdBy: 'load' });
+    const { token } = await createToken(db, user.id, ['ingest', 'read'], 'load', null);
+    const app = createApp({ db, config: { dataDir: dir, MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined } });
+    let server: ReturnType<typeof serve> | undefined;
+    const port: number = await new Promise((resolve) => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const login = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    if (!login.ok) throw new Error(`sign-in: ${login.status} ${await login.text()}`);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const single: Record<string, number> = {};
+    for (const u of URLS) {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        const r = await fetch(base + u, { headers: { cookie } });
+        if (!r.ok) throw new Error(`${u}: ${r.status} ${await r.text()}`);
+        await r.arrayBuffer();
+        times.push(performance.now() - t);
+      }
+      single[u] = Math.round(pct(times, 50));
+    }
+    const runs: Cannon[] = [];
+    for (const u of URLS) {
+      console.log(`${driver}: ${o.connections} clients on ${u} for ${o.duration} s …`);
+      const r = await cannon(base, u, cookie, o.connections, o.duration);
+      console.log(
+        `  ${r.requests} requests, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, timeouts ${r.timeouts}, status ${JSON.stringify(r.status)}; health p99 ${r.health.p99} ms (${r.health.ok}/${r.health.probes} ok)`,
+      );
+      runs.push(r);
+    }
+    console.log(`${driver}: ${o.subscribers} change-feed subscribers, ${o.events} incidents …`);
+    const feed = await sse(base, db, cookie, token, o.subscribers, o.events);
+    console.log(`  delivered ${feed.delivered}/${feed.expected}, p95 ${feed.p95} ms`);
+    server!.close();
+    return { driver, singleMs: single, runs, feed };
+  } finally {
+    await db.close();
+    await drop();
+  }
+}
+
+function markdown(results: Awaited<ReturnType<typeof runDriver>>[], o: { connections: number; duration: number }, when: string) {
+  const lines = [
+    `Measured ${when} by \`npm run load\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${o.connections} clients for ${o.duration} s per URL, loopback.`,
+    '',
+    '| driver | URL | single request (ms) | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors | timeouts | statuses | health p99 (ms) | health ok | app CPU s / wall s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results)
+    for (const c of r.runs)
+      lines.push(
+        `| ${r.driver} | \`${c.url}\` | ${r.singleMs[c.url]} | ${c.requests} | ${c.rps} | ${c.p50} | ${c.p99} | ${c.max} | ${c.errors} | ${c.timeouts} | ${Object.entries(
+          c.status,
+        )
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')} | ${c.health.p99} | ${c.health.ok}/${c.health.probes} | ${c.appCpuS} / ${c.wallS} |`,
+      );
+  lines.push('', '| driver | subscribers | events | delivered / expected | p50 (ms) | p95 (ms) |', '|---|---|---|---|---|---|');
+  for (const r of results)
+    lines.push(
+      `| ${r.driver} | ${r.feed.subscribers} | ${r.feed.events} | ${r.feed.delivered} / ${r.feed.expected} | ${r.feed.p50} | ${r.feed.p95} |`,
+    );
+  return lines.join('\n');
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      driver: { type: 'string' },
+      connections: { type: 'string', default: '200' },
+      duration: { type: 'string', default: '60' },
+      subscribers: { type: 'string', default: '300' },
+      events: { type: 'string', default: '100' },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(HELP);
+  const int = (s: string, name: string) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
+    return n;
+  };
+  const o = {
+    connections: int(values.connections!, 'connections'),
+    duration: int(values.duration!, 'duration'),
+    subscribers: int(values.subscribers!, 'subscribers'),
+    events: int(values.events!, 'events'),
+  };
+  const d = values.driver ?? (process.env.DATABASE_URL ? 'both' : 'pglite');
+  if (!['pglite', 'postgres', 'both'].includes(d)) throw new Error('--driver is pglite, postgres or both');
+  if (d !== 'pglite' && !process.env.DATABASE_URL) throw new Error('--driver postgres needs DATABASE_URL');
+  const drivers = d === 'both' ? (['postgres', 'pglite'] as const) : ([d] as ['pglite' | 'postgres']);
+  const results = [];
+  for (const dr of drivers) results.push(await runDriver(dr, o));
+  const when = new Date().toISOString();
+  fs.mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
+  const out = path.join(ROOT, 'bench-results', `load-${when.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(out, JSON.stringify({ when, options: o, results }, null, 2));
+  console.log(`wrote ${path.relative(ROOT, out)}`);
+  if (!values['no-write']) {
+    const doc = path.join(ROOT, 'docs/RELIABILITY.md');
+    const table = markdown(results, o, when.slice(0, 16).replace('T', ' '));
+    const text = fs.readFileSync(doc, 'utf8');
+    const a = '<!-- load:begin -->';
+    const b = '<!-- load:end -->';
+    if (!text.includes(a)) throw new Error(`${doc} has no ${a} marker`);
+    fs.writeFileSync(doc, text.slice(0, text.indexOf(a) + a.length) + '\n' + table + '\n' + text.slice(text.indexOf(b)));
+    console.log('updated docs/RELIABILITY.md');
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
