@@ -179,10 +179,9 @@ export function maskProfile(body: ProfileResponse, { min }: MaskContext): Profil
   };
   const { total } = perturbFields({ total: out.total, total_ckey: out.total_ckey }, ['total']);
   const how =
-    out.hour_of_week &&
-    out.hour_of_week.map((row, d) =>
+    out.hour_of_week?.map((row, d) =>
       row.map((n, h) => perturbFields({ n, n_ckey: out.hour_of_week_ckey?.[d]?.[h] }, ['n']).n as number | null),
-    );
+    ) ?? null;
   const precision = Object.fromEntries(
     Object.entries(out.time_precision).map(([k, n]) => [
       k,
