@@ -21,13 +21,14 @@
 // requests from partners ignore `bbox` and list every cell of the study area (empty and withheld alike).
 import type { Context } from 'hono';
 import { getResolution, isValidCell } from 'h3-js';
+import { PARTNER_H3_RES } from '../../contract/aggregates.js';
 import { cellKeyStatement, perturbCount, PTABLE_NAME } from '../../geodata/disclosure/cell-key.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { getSetting } from './store.js';
 
-/** The one H3 resolution partners may ask for (about 0.74 km² a cell). */
-export const PARTNER_H3_RES = 8;
+/** The one H3 resolution partners may ask for (declared in the contract, which the web app shares). */
+export { PARTNER_H3_RES };
 /** The area levels partners may ask for (published geographies). */
 export const PARTNER_LEVELS: readonly string[] = ['ward', 'lsoa'];
 
