@@ -217,7 +217,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
             perturbedStatement={typeof stats.data?.disclosure?.statement === 'string' ? stats.data.disclosure.statement : null}
           />
         )}
-        <DrawAreaTool drawn={drawn} disabled={!controller} />
+        {/* Partners get published geographies only (issue 15): no drawn areas. */}
+        {!partner && <DrawAreaTool drawn={drawn} disabled={!controller} />}
         <LayerPanel
           view={view}
           autoRes={hexes?.res ?? null}
