@@ -18,6 +18,7 @@ const UNIT = [
   'csv-reader',
   'demo-synthetic',
   'geodata',
+  'disclosure-cell-key',
   'journeys-logic',
   'load-control',
   'planning-units',

@@ -12,7 +12,7 @@ import type { ContractRoute, ResponseOf } from '../contract/http.js';
 import type { Queryable } from './db/index.js';
 import { ApiError, zodDetails } from './errors.js';
 import { allow, principal, type AppEnv } from './auth/middleware.js';
-import { minCount } from './auth/disclosure.js';
+import { minCount, partnerRequestRules, stripCellKeys } from './auth/disclosure.js';
 
 /** A router whose validation failures answer like the rest of the API (400 invalid_parameter / invalid_body). */
 export function contractRouter() {
@@ -110,6 +110,14 @@ function requireJson(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Partners: published geographies and whole months only (auth/disclosure.ts), checked before the handler. */
+function partnerRules(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get('principal')?.user.role === 'partner') partnerRequestRules((k) => c.req.query(k));
+    await next();
+  };
+}
+
 /** Applies the partner mask to a JSON answer after the handler ran. */
 function partnerMask(db: Queryable, mask: PartnerMask<unknown>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -120,7 +128,8 @@ function partnerMask(db: Queryable, mask: PartnerMask<unknown>): MiddlewareHandl
       throw new Error(`${c.req.method} ${c.req.path}: a partner mask needs a JSON answer`);
     }
     const body = await c.res.json();
-    const masked = await mask(body, { min: await minCount(db), c });
+    // A cell key left over by a mask that did not perturb that count must not reach the partner.
+    const masked = stripCellKeys(await mask(body, { min: await minCount(db), c }));
     c.res = undefined as unknown as Response; // let Hono build a fresh response
     c.res = c.json(masked as object, 200);
   };
@@ -151,6 +160,7 @@ export function register<R extends ContractRoute>(
       if (access.partner.kind === 'no-counts' && (opts.partner || opts.partnerData))
         throw new Error(`${where} says it has no counts for partners but registers a mask`);
       if (opts.partner && opts.partnerData) throw new Error(`${where} registers both a JSON mask and a data mask`);
+      if (access.partner.kind === 'masked') middleware.push(partnerRules() as unknown as MiddlewareHandler);
       if (opts.partner) middleware.push(partnerMask(db, opts.partner as PartnerMask<unknown>) as unknown as MiddlewareHandler);
       if (opts.partnerData) middleware.push(bindDataMask(db, opts.partnerData) as unknown as MiddlewareHandler);
     } else if (opts.partner || opts.partnerData) {

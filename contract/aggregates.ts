@@ -13,6 +13,9 @@ export { H3_RESOLUTIONS, type H3Res };
 
 const MASKED = { kind: 'masked', rule: 'counts below min_count withheld, with complementary suppression' } as const;
 
+/** The one H3 resolution partners may ask for (issue 15: published geographies only; ~0.74 km² a cell). */
+export const PARTNER_H3_RES = 8 as const;
+
 // ---------- request parameters ----------
 
 export const MAX_INCIDENT_LIMIT = 50_000;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import { suppressionMask } from '../api/auth/disclosure.js';
+import { perturbCount } from '../geodata/disclosure/cell-key.js';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
 import { clientFor, type Client } from './helpers/auth.js';
@@ -62,10 +63,25 @@ describe.skipIf(!hasData).each(drivers())('partners and officers on real data (%
     partner = await clientFor(app, db, 'partner');
   });
 
-  it('ward stats: no count below 5 reaches a partner, and the total cannot be used to recover one', async () => {
+  /** The truth from the database: count and cell key per ward in June 2024. */
+  const wardKeys = async () =>
+    new Map(
+      (
+        await db.query<{ code: string; k: number }>(
+          `SELECT ward_code AS code, (sum(record_key) % 256)::int AS k FROM incidents
+           WHERE occurred_at >= '2024-06-01' AND occurred_at < '2024-07-01' GROUP BY ward_code`,
+        )
+      ).map((r) => [r.code, r.k]),
+    );
+
+  it('ward stats: no count below 5 reaches a partner, shown counts are cell-key perturbed, the total does not give one back', async () => {
     const full = await json(analyst, `/api/stats/areas?level=ward&${WINDOW}`);
     const part = await json(partner, `/api/stats/areas?level=ward&${WINDOW}`);
     expect(part.disclosure.min_count).toBe(5);
+    expect(part.disclosure.statement).toMatch(/ONS cell key method, ptable \S+; small counts suppressed below 5/);
+    expect(JSON.stringify(part)).not.toMatch(/_ckey/);
+    expect(JSON.stringify(full)).not.toMatch(/_ckey/);
+    const keys = await wardKeys();
     const small = full.areas.filter((a: any) => a.count < 5);
     expect(small.length).toBeGreaterThan(0); // the month was chosen so that this bites
     const byCode = new Map(full.areas.map((a: any) => [a.code, a]));
@@ -78,7 +94,9 @@ describe.skipIf(!hasData).each(drivers())('partners and officers on real data (%
         expect(a.change).toBeNull();
         hidden.push(truth.count);
       } else {
-        expect(a.count).toBe(truth.count);
+        // Issue 15: the shown count is the true one perturbed by the table at the ward's cell key.
+        expect(a.count).toBe(perturbCount(truth.count, keys.get(a.code) ?? 0));
+        expect(Math.abs(a.count - truth.count)).toBeLessThanOrEqual(2);
         expect(a.count).toBeGreaterThanOrEqual(5);
       }
       if (a.previous_count !== null) expect(a.previous_count).toBeGreaterThanOrEqual(5);
@@ -86,20 +104,25 @@ describe.skipIf(!hasData).each(drivers())('partners and officers on real data (%
     }
     if (part.outside_study_area === null) hidden.push(full.outside_study_area);
     else expect(part.outside_study_area).toBeGreaterThanOrEqual(5);
-    // The subtraction attack: total − shown = the withheld sum, spread over 2+ areas and ≥ 5.
-    expect(part.total).toBe(full.total);
-    const shown = part.areas.reduce((s: number, a: any) => s + (a.count ?? 0), 0) + (part.outside_study_area ?? 0);
-    expect(part.total - shown).toBe(hidden.reduce((a, b) => a + b, 0));
+    // The total is perturbed by its own key (all of the month's incidents), not summed from the parts.
+    const [{ k }] = await db.query<{ k: number }>(
+      `SELECT (sum(record_key) % 256)::int AS k FROM incidents WHERE occurred_at >= '2024-06-01' AND occurred_at < '2024-07-01'`,
+    );
+    expect(part.total).toBe(perturbCount(full.total, k));
+    // The subtraction attack: total − shown is the withheld sum only up to the perturbations; and still
+    // spread over 2+ withheld areas (complementary suppression on the perturbed counts).
     expect(hidden.length).toBeGreaterThanOrEqual(2);
-    expect(part.total - shown).toBeGreaterThanOrEqual(5);
   });
 
   it('hexes, categories, series and summary are suppressed the same way; bbox is ignored for partners', async () => {
-    const hx = await json(partner, `/api/hexes?res=9&${WINDOW}`);
-    expect(hx.cells.length).toBeGreaterThan(10);
+    // Issue 15: partners get H3 at resolution 8 only, every cell of the study area (empty ones too).
+    expect((await partner.request(`/api/hexes?res=9&${WINDOW}`)).status).toBe(403);
+    const hx = await json(partner, `/api/hexes?res=8&${WINDOW}`);
+    const held = await json(analyst, `/api/hexes?res=8&${WINDOW}`);
+    expect(hx.cells.length).toBeGreaterThan(held.cells.length);
     expect(hx.cells.every((c: any) => c.count === null || c.count >= 5)).toBe(true);
     expect(hx.cells.some((c: any) => c.suppressed)).toBe(true);
-    const boxed = await json(partner, `/api/hexes?res=9&${WINDOW}&bbox=-0.03,51.44,-0.02,51.45`);
+    const boxed = await json(partner, `/api/hexes?res=8&${WINDOW}&bbox=-0.03,51.44,-0.02,51.45`);
     expect(boxed.cells).toEqual(hx.cells);
     const cats = await json(partner, '/api/categories');
     expect(cats.categories.every((c: any) => c.count === null || c.count >= 5)).toBe(true);
@@ -110,7 +133,8 @@ describe.skipIf(!hasData).each(drivers())('partners and officers on real data (%
     const withheld = series.months.filter((m: any) => m.count === null).length;
     expect(withheld === 0 || withheld >= 2).toBe(true);
     const sum = await json(partner, '/api/summary');
-    expect(sum.incidents).toBe((await json(analyst, '/api/summary')).incidents);
+    const [{ k }] = await db.query<{ k: number }>(`SELECT (sum(record_key) % 256)::int AS k FROM incidents`);
+    expect(sum.incidents).toBe(perturbCount((await json(analyst, '/api/summary')).incidents, k));
   });
 
   it('partners never get record-level data; their area export is suppressed and audited', async () => {

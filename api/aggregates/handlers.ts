@@ -74,7 +74,17 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
   const column = levelColumn(q.level);
   const sql = column ? statsByColumnSql(column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
   const rows = await db.query<
-    AreaStat & { count: number; previous_count: number; change: number; total: number; outside_study_area: number }
+    AreaStat & {
+      count: number;
+      previous_count: number;
+      change: number;
+      total: number;
+      outside_study_area: number;
+      count_ckey: number;
+      previous_count_ckey: number;
+      total_ckey: number;
+      outside_study_area_ckey: number;
+    }
   >(sql, p.values);
   // What the two windows cover (issue 11): with all categories, the scope is every category with data in
   // either window, so a category held in neither is left out of both instead of being a zero in both.
@@ -92,10 +102,23 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
     areas: rows
       .filter((r) => r.code !== null)
       .map(
-        ({ code, name, count, population, population_rule, rate_per_1000, previous_count, change }): AreaStat => ({
+        ({
+          code,
+          name,
+          count,
+          population,
+          population_rule,
+          rate_per_1000,
+          previous_count,
+          change,
+          count_ckey,
+          previous_count_ckey,
+        }): AreaStat => ({
           code,
           name,
           count: noCurrent ? null : count,
+          // Cell keys for the partners' perturbation (api/auth/disclosure.ts); removed for everyone else.
+          ...{ count_ckey, previous_count_ckey },
           population,
           population_rule,
           rate_per_1000: noCurrent ? null : rate_per_1000,
@@ -104,7 +127,9 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
         }),
       ),
     total: noCurrent ? null : (rows[0]?.total ?? 0),
+    total_ckey: rows[0]?.total_ckey ?? 0,
     outside_study_area: noCurrent ? null : (rows[0]?.outside_study_area ?? 0),
+    outside_study_area_ckey: rows[0]?.outside_study_area_ckey ?? 0,
     coverage: {
       current,
       previous,
@@ -117,12 +142,21 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
   };
 }
 
-export async function hexes(db: Queryable, q: WindowQuery & { res: H3Res; bbox?: [number, number, number, number] }) {
+export async function hexes(
+  db: Queryable,
+  q: WindowQuery & { res: H3Res; bbox?: [number, number, number, number]; allCells?: readonly string[] },
+) {
   const categories = await requestCategories(db, q.category);
   const w = await requestWindow(db, q);
   const p = new Params();
   const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
-  const cells = await db.query<{ h3: string; count: number }>(hexesSql(q.res, where), p.values);
+  let cells = await db.query<{ h3: string; count: number; count_ckey: number }>(hexesSql(q.res, where), p.values);
+  if (q.allCells) {
+    // Every cell of the study area, empty ones as 0 (partners: so that empty and withheld look alike).
+    const held = new Map(cells.map((c) => [c.h3, c]));
+    const all = new Set([...q.allCells, ...held.keys()]);
+    cells = [...all].sort().map((h3) => held.get(h3) ?? { h3, count: 0, count_ckey: 0 });
+  }
   // Cells are listed only where there are incidents: say whether an empty map means no incidents or no data.
   const cov = await windowCoverage(db, categories, w);
   return {
@@ -215,19 +249,23 @@ export async function series(
       ? `\n    AND i.${column} = ${p.add(q.code)}`
       : `\n    AND EXISTS (SELECT 1 FROM area_parts ap WHERE ap.area_id = ${p.add(area.id)} AND ST_Intersects(ap.geom, i.geom))`;
   }
-  const rows = await db.query<{ month: string; count: number }>(monthlySql(where), p.values);
+  const rows = await db.query<{ month: string; count: number; count_ckey: number }>(monthlySql(where), p.values);
   const byMonth = new Map(rows.map((r) => [r.month, r.count]));
-  return monthlyCounts(db, categories, months, byMonth);
+  const keys = new Map(rows.map((r) => [r.month, r.count_ckey]));
+  const out = await monthlyCounts(db, categories, months, byMonth);
+  return { ...out, months: out.months.map((m) => ({ ...m, count_ckey: keys.get(m.month) ?? 0 })) };
 }
 
 export async function summary(db: Queryable) {
   const r = await dataRange(db);
   // One pass over incidents gives both the per-dataset counts and the total.
-  const datasets = await db.query<{ dataset: string; count: number }>(DATASETS_SQL);
+  const rows = await db.query<{ dataset: string; count: number; key_sum: number }>(DATASETS_SQL);
+  const datasets = rows.map(({ dataset, count, key_sum }) => ({ dataset, count, count_ckey: key_sum % 256 }));
   const sets = await db.query<{ level: string; count: number }>(AREA_SETS_SQL);
   const w = r.first_month && r.last_month ? defaultWindow(r.first_month, r.last_month) : null;
   return {
     incidents: datasets.reduce((s, d) => s + d.count, 0),
+    incidents_ckey: rows.reduce((s, d) => s + d.key_sum, 0) % 256,
     first_month: r.first_month,
     last_month: r.last_month,
     default_from: w?.from ?? null,

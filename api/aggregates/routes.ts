@@ -5,7 +5,18 @@
 import * as contract from '../../contract/aggregates.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
-import { AREA_RULE, maskAreaStats, suppressRows, suppressTotal } from '../auth/disclosure.js';
+import {
+  AREA_RULE,
+  PARTNER_H3_RES,
+  cellKeyDisclosure,
+  keyedFor,
+  maskAreaStats,
+  perturbFields,
+  perturbRows,
+  suppressRows,
+  suppressTotal,
+} from '../auth/disclosure.js';
+import { h3Units } from '../hotspots/units.js';
 import { recordScope } from '../auth/roles.js';
 import { contractRouter, principal, register, type DataMask } from '../routing.js';
 import { attributionFor } from './attribution.js';
@@ -20,14 +31,31 @@ const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' };
  * rule; `suppressed` marks withheld counts (a null count without it is no data, issue 11).
  */
 export const partnerAreaStats: DataMask<contract.AreaStats> = (out, { min }) => {
-  const m = maskAreaStats(out.areas, out, min);
+  // Cell key perturbation first (issue 15): each area's counts, the total and the outside count each by
+  // their own key; rate and change follow from the perturbed counts.
+  const perturbed = out.areas.map((a) => {
+    const q = perturbFields(a, ['count', 'previous_count']);
+    const rate =
+      q.count === null || q.population === null || !q.population ? null : Math.round((q.count * 100_000) / q.population) / 100;
+    return {
+      ...q,
+      rate_per_1000: q.rate_per_1000 === null ? null : rate,
+      change: q.change === null || q.count === null || q.previous_count === null ? null : q.count - q.previous_count,
+    };
+  });
+  const totals = perturbFields(out as unknown as Record<string, unknown>, ['total', 'outside_study_area']) as {
+    total: number | null;
+    outside_study_area: number | null;
+  };
+  const m = maskAreaStats(perturbed, totals, min);
   const noData = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
   const areas = m.areas.map((a) => ({
     ...a,
     suppressed: !noData.current && a.count === null,
     previous_suppressed: !noData.previous && a.previous_count === null,
   }));
-  return { ...out, ...m, areas, disclosure: { min_count: min, rule: AREA_RULE } };
+  const { total_ckey: _t, outside_study_area_ckey: _o, ...rest } = out as typeof out & Record<string, unknown>;
+  return { ...rest, ...m, areas, disclosure: { ...cellKeyDisclosure(min), rule: AREA_RULE } };
 };
 
 export function aggregateRoutes({ db, config }: Deps) {
@@ -38,7 +66,7 @@ export function aggregateRoutes({ db, config }: Deps) {
   // Already JSON text, built by PostGIS. Boundaries and populations only: no counts.
   register(r, db, contract.getAreas, async (c) => c.body(await h.areasGeoJson(db, c.req.valid('query').level), 200, GEOJSON));
 
-  register(r, db, contract.getAreaStats, async (c) => c.json(await h.areaStats(db, c.req.valid('query')), 200), {
+  register(r, db, contract.getAreaStats, async (c) => c.json(keyedFor(c, await h.areaStats(db, c.req.valid('query'))), 200), {
     partner: partnerAreaStats,
   });
 
@@ -48,11 +76,19 @@ export function aggregateRoutes({ db, config }: Deps) {
     contract.getHexes,
     async (c) => {
       const q = c.req.valid('query');
-      // Partners: the whole study area always, so the suppression mask does not depend on the view.
-      const partner = principal(c).user.role === 'partner';
-      return c.json(await h.hexes(db, partner ? { ...q, bbox: undefined } : q), 200);
+      // Partners: every cell of the study area at the one resolution they get, empty ones included (so empty
+      // and withheld look alike), whatever the view, so the mask does not depend on it.
+      if (principal(c).user.role !== 'partner') return c.json(keyedFor(c, await h.hexes(db, q)), 200);
+      const allCells = (await h3Units(db, PARTNER_H3_RES)).ids;
+      return c.json(await h.hexes(db, { ...q, bbox: undefined, allCells }), 200);
     },
-    { partner: (out, { min }) => ({ ...out, cells: suppressRows(out.cells, 'count', min), disclosure: { min_count: min } }) },
+    {
+      partner: (out, { min }) => ({
+        ...out,
+        cells: suppressRows(perturbRows(out.cells), 'count', min),
+        disclosure: { ...cellKeyDisclosure(min), cells: 'every cell of the study area; empty and withheld cells alike are null' },
+      }),
+    },
   );
 
   register(r, db, contract.getIncidents, async (c) => {
@@ -94,21 +130,34 @@ export function aggregateRoutes({ db, config }: Deps) {
     },
   );
 
-  register(r, db, contract.getCategories, async (c) => c.json(await h.categories(db), 200), {
-    partner: (out, { min }) => ({ categories: suppressRows(out.categories, 'count', min), disclosure: { min_count: min } }),
+  register(r, db, contract.getCategories, async (c) => c.json(keyedFor(c, await h.categories(db)), 200), {
+    partner: (out, { min }) => ({
+      categories: suppressRows(perturbRows(out.categories), 'count', min),
+      disclosure: cellKeyDisclosure(min),
+    }),
   });
 
-  register(r, db, contract.getSeries, async (c) => c.json(await h.series(db, c.req.valid('query')), 200), {
-    partner: (out, { min }) => ({ months: suppressRows(out.months, 'count', min), disclosure: { min_count: min } }),
-  });
-
-  register(r, db, contract.getSummary, async (c) => c.json(await h.summary(db), 200), {
+  register(r, db, contract.getSeries, async (c) => c.json(keyedFor(c, await h.series(db, c.req.valid('query'))), 200), {
     partner: (out, { min }) => ({
       ...out,
-      incidents: out.incidents === null ? null : suppressTotal(out.incidents, min),
-      datasets: suppressRows(out.datasets, 'count', min),
-      disclosure: { min_count: min },
+      months: suppressRows(perturbRows(out.months), 'count', min),
+      disclosure: cellKeyDisclosure(min),
     }),
+  });
+
+  register(r, db, contract.getSummary, async (c) => c.json(keyedFor(c, await h.summary(db)), 200), {
+    partner: (out, { min }) => {
+      // The total is perturbed by the key of all incidents, not summed from the perturbed datasets.
+      const { incidents } = perturbFields(out as unknown as Record<string, unknown>, ['incidents']) as {
+        incidents: number | null;
+      };
+      return {
+        ...out,
+        incidents: incidents === null ? null : suppressTotal(incidents, min),
+        datasets: suppressRows(perturbRows(out.datasets), 'count', min),
+        disclosure: cellKeyDisclosure(min),
+      };
+    },
   });
 
   register(r, db, contract.getConfig, async (c) =>

@@ -98,7 +98,7 @@ export function statsByColumnSql(column: 'ward_code' | 'lsoa_code', where: strin
 WITH
 -- incidents in the previous and current windows together, tagged with their area code
 win AS (
-  SELECT i.${column} AS code, i.occurred_at >= ${currentFrom}::timestamp AS is_current
+  SELECT i.${column} AS code, i.occurred_at >= ${currentFrom}::timestamp AS is_current, i.record_key
   FROM incidents i
   WHERE ${where}
 ),
@@ -107,9 +107,9 @@ ${countsAndPerArea('code', 'win', 'c.code = a.code', level)},
 -- current-window total, and those incidents whose code is NULL or matches no area of the level
 totals AS (
   SELECT COALESCE(sum(c.count), 0)::int AS total,
-         COALESCE(sum(c.count) FILTER (
-           WHERE c.code IS NULL OR NOT EXISTS (SELECT 1 FROM areas a WHERE a.level = ${level} AND a.code = c.code)
-         ), 0)::int AS outside_study_area
+         (COALESCE(sum(c.key_sum), 0) % 256)::int AS total_ckey,
+         COALESCE(sum(c.count) FILTER (WHERE ${OUTSIDE_CODE(level)}), 0)::int AS outside_study_area,
+         (COALESCE(sum(c.key_sum) FILTER (WHERE ${OUTSIDE_CODE(level)}), 0) % 256)::int AS outside_study_area_ckey
   FROM counts c
 )
 ${STATS_SELECT}`;
@@ -124,13 +124,13 @@ export function statsBySpaceSql(where: string, level: string, currentFrom: strin
 WITH
 -- incidents in the previous and current windows together
 win AS (
-  SELECT i.id, i.geom, i.occurred_at >= ${currentFrom}::timestamp AS is_current
+  SELECT i.id, i.geom, i.occurred_at >= ${currentFrom}::timestamp AS is_current, i.record_key
   FROM incidents i
   WHERE ${where}
 ),
 -- each incident with every area of the level it lies in (via the small subdivided parts)
 hits AS (
-  SELECT DISTINCT w.id, w.is_current, ap.area_id
+  SELECT DISTINCT w.id, w.is_current, w.record_key, ap.area_id
   FROM win w
   JOIN area_parts ap ON ap.level = ${level} AND ST_Intersects(ap.geom, w.geom)
 ),
@@ -139,12 +139,19 @@ ${countsAndPerArea('area_id', 'hits', 'c.area_id = a.id', level)},
 -- current-window total, and those incidents in no area of the level
 totals AS (
   SELECT count(*)::int AS total,
-         count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.id = w.id))::int AS outside_study_area
+         (COALESCE(sum(w.record_key), 0) % 256)::int AS total_ckey,
+         count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.id = w.id))::int AS outside_study_area,
+         (COALESCE(sum(w.record_key) FILTER (WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.id = w.id)), 0) % 256)::int
+           AS outside_study_area_ckey
   FROM win w
   WHERE w.is_current
 )
 ${STATS_SELECT}`;
 }
+
+/** Incidents of `counts` whose code is NULL or matches no area of the level. */
+const OUTSIDE_CODE = (level: string) =>
+  `c.code IS NULL OR NOT EXISTS (SELECT 1 FROM areas a WHERE a.level = ${level} AND a.code = c.code)`;
 
 // Shared middle of both stats queries: `counts` (current and previous count per `key` of `source`)
 // and `per_area` (every area of the level joined to its counts by `join`, zero counts included).
@@ -152,13 +159,17 @@ function countsAndPerArea(key: 'code' | 'area_id', source: 'win' | 'hits', join:
   return `counts AS (
   SELECT ${key},
          count(*) FILTER (WHERE is_current)::int AS count,
-         count(*) FILTER (WHERE NOT is_current)::int AS previous_count
+         count(*) FILTER (WHERE NOT is_current)::int AS previous_count,
+         -- record key sums for the cell key method (issue 15, api/auth/disclosure.ts)
+         COALESCE(sum(record_key) FILTER (WHERE is_current), 0) AS key_sum,
+         COALESCE(sum(record_key) FILTER (WHERE NOT is_current), 0) AS previous_key_sum
   FROM ${source}
   GROUP BY ${key}
 ),
 -- every area of the level, zero counts included
 per_area AS (
   SELECT a.code, a.name, COALESCE(c.count, 0) AS count, COALESCE(c.previous_count, 0) AS previous_count,
+         (COALESCE(c.key_sum, 0) % 256)::int AS count_ckey, (COALESCE(c.previous_key_sum, 0) % 256)::int AS previous_count_ckey,
          p.population, p.population_rule
   FROM areas a
   LEFT JOIN counts c ON ${join}
@@ -170,10 +181,10 @@ per_area AS (
 // Shared tail of both stats queries: one row per area, with the window total and the outside count
 // repeated on every row (the handler reads them from the totals row when there are no areas).
 const STATS_SELECT = `
-SELECT pa.code, pa.name, pa.count, pa.population, pa.population_rule,
+SELECT pa.code, pa.name, pa.count, pa.count_ckey, pa.previous_count_ckey, pa.population, pa.population_rule,
        round(pa.count * 1000.0 / NULLIF(pa.population, 0), 2) AS rate_per_1000,
        pa.previous_count, (pa.count - pa.previous_count) AS change,
-       t.total, t.outside_study_area
+       t.total, t.total_ckey, t.outside_study_area, t.outside_study_area_ckey
 FROM totals t
 LEFT JOIN per_area pa ON true
 ORDER BY pa.code`;
@@ -181,7 +192,7 @@ ORDER BY pa.code`;
 export function hexesSql(res: H3Res, where: string) {
   const col = H3_COLUMN[res];
   return `
-SELECT lpad(to_hex(i.${col}), 15, '0') AS h3, count(*)::int AS count
+SELECT lpad(to_hex(i.${col}), 15, '0') AS h3, count(*)::int AS count, (sum(i.record_key) % 256)::int AS count_ckey
 FROM incidents i
 WHERE ${where}
 GROUP BY i.${col}
@@ -210,9 +221,9 @@ export const CATEGORIES_SQL = `
 WITH
 -- incidents per category (one pass over the category index)
 counts AS (
-  SELECT category, count(*)::int AS n FROM incidents GROUP BY category
+  SELECT category, count(*)::int AS n, sum(record_key) % 256 AS k FROM incidents GROUP BY category
 )
-SELECT c.slug, c.label, c.origin, COALESCE(n.n, 0) AS count
+SELECT c.slug, c.label, c.origin, COALESCE(n.n, 0) AS count, COALESCE(n.k, 0)::int AS count_ckey
 FROM categories c
 LEFT JOIN counts n ON n.category = c.slug
 ORDER BY c.origin, c.label`;
@@ -220,7 +231,8 @@ ORDER BY c.origin, c.label`;
 /** Monthly counts (`YYYY-MM`) for incidents matching `where`; months without incidents are absent. */
 export function monthlySql(where: string) {
   return `
-SELECT to_char(date_trunc('month', i.occurred_at), 'YYYY-MM') AS month, count(*)::int AS count
+SELECT to_char(date_trunc('month', i.occurred_at), 'YYYY-MM') AS month, count(*)::int AS count,
+       (sum(i.record_key) % 256)::int AS count_ckey
 FROM incidents i
 WHERE ${where}
 GROUP BY 1
@@ -234,4 +246,4 @@ SELECT to_char(min(occurred_at), 'YYYY-MM') AS first_month,
 FROM incidents`;
 
 export const DATASETS_SQL = `
-SELECT dataset, count(*)::int AS count FROM incidents GROUP BY dataset ORDER BY dataset`;
+SELECT dataset, count(*)::int AS count, sum(record_key) AS key_sum FROM incidents GROUP BY dataset ORDER BY dataset`;

@@ -9,13 +9,102 @@
 //    The list's total (shown beside it, or in the summary) then reveals only the sum of two or more
 //    withheld counts, never one of them, so suppression cannot be undone by subtraction from it.
 // 3. Values derived from a withheld count (rate, change) are withheld with it.
-// Residual risk, documented for the DPO (README): differencing across *different* requests (overlapping
-// date windows or category sets, a ward against its LSOAs, an H3 cell against its children, two drawn
-// areas) is not prevented by this per-list rule; partners' requests are aggregate-only and
-// logged in the audit trail. Hexagon requests from partners ignore `bbox` so the mask does not depend
-// on the map view.
+// 0. Before all of that (issue 15), every count is perturbed by the ONS cell key method
+//    (geodata/disclosure/cell-key.ts): the SQL computes `sum(record_key) % 256` beside each `count(*)`
+//    (field `<name>_ckey` beside field `<name>`), and `perturbFields` replaces the count by its perturbed
+//    value and drops the key. Totals are perturbed themselves, by the key of all their incidents (ONS
+//    practice), not summed from perturbed parts: the same set of incidents gets the same answer on every
+//    route, and parts need not add up to the total.
+// 4. Partners' requests are limited to the published geographies and whole months (`partnerRequestRules`):
+//    wards and LSOAs, H3 at resolution PARTNER_H3_RES only, windows of whole months, no drawn polygons.
+// Residual risk and the measured rates of the differencing attacks: docs/DISCLOSURE.md. Hexagon
+// requests from partners ignore `bbox` and list every cell of the study area (empty and withheld alike).
+import type { Context } from 'hono';
+import { getResolution, isValidCell } from 'h3-js';
+import { PARTNER_H3_RES } from '../../contract/aggregates.js';
+import { cellKeyStatement, perturbCount, PTABLE_NAME } from '../../geodata/disclosure/cell-key.js';
 import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
 import { getSetting } from './store.js';
+
+/** The one H3 resolution partners may ask for (declared in the contract, which the web app shares). */
+export { PARTNER_H3_RES };
+/** The area levels partners may ask for (published geographies). */
+export const PARTNER_LEVELS: readonly string[] = ['ward', 'lsoa'];
+
+const KEY_SUFFIX = '_ckey';
+/** The cell key field beside a count field. */
+export const ckeyOf = (field: string) => `${field}${KEY_SUFFIX}`;
+
+/**
+ * Replaces each named count of `row` by its cell-key perturbed value and removes the keys. A count with
+ * no key beside it is an error (it would otherwise reach a partner unperturbed); a null count stays null.
+ */
+export function perturbFields<T extends Record<string, unknown>>(row: T, fields: readonly string[]): T {
+  const out: Record<string, unknown> = { ...row };
+  for (const f of fields) {
+    const v = out[f];
+    const k = out[ckeyOf(f)];
+    delete out[ckeyOf(f)];
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'number' || typeof k !== 'number') throw new Error(`count ${f} has no cell key: not perturbed`);
+    out[f] = perturbCount(v, k);
+  }
+  return out as T;
+}
+
+/** The same for every row of a list. */
+export const perturbRows = <T extends Record<string, unknown>>(rows: readonly T[], fields: readonly string[] = ['count']) =>
+  rows.map((r) => perturbFields(r, fields));
+
+/** A copy without any cell key field (what non-partners get; a partner answer must have none left). */
+export function stripCellKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(stripCellKeys) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!k.endsWith(KEY_SUFFIX)) out[k] = stripCellKeys(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Cell keys stay on the answer for a partner's mask, and are removed for everyone else. */
+export const keyedFor = <T>(c: Context, body: T): T =>
+  (c.get('principal') as { user: { role: string } } | undefined)?.user.role === 'partner' ? body : stripCellKeys(body);
+
+/** What a partner's answer says about its counts (`disclosure`). */
+export const cellKeyDisclosure = (min: number) => ({
+  min_count: min,
+  method: 'ONS cell key method',
+  ptable: PTABLE_NAME,
+  statement: cellKeyStatement(min),
+});
+
+const restricted = (path: string, message: string) =>
+  new ApiError(403, 'partner_restricted', `${path}: ${message}`, [{ path, message }]);
+
+/**
+ * Partners' requests (issue 15): published geographies and whole months only. `get` reads a query
+ * parameter (raw, before validation: this runs first, and validation still runs after it).
+ */
+export function partnerRequestRules(get: (name: string) => string | undefined) {
+  if (get('polygon') !== undefined)
+    throw restricted('polygon', 'drawn areas are not available to partners (published geographies only: wards, LSOAs, H3)');
+  for (const k of ['from', 'to']) {
+    const v = get(k);
+    if (v !== undefined && !/^\d{4}-\d{2}(-01)?$/.test(v))
+      throw restricted(k, `partners ask for whole months (YYYY-MM or the 1st of a month), not ${JSON.stringify(v)}`);
+  }
+  const res = get('res');
+  if (res !== undefined && res !== String(PARTNER_H3_RES))
+    throw restricted('res', `partners get H3 at resolution ${PARTNER_H3_RES} only`);
+  const h3 = get('h3');
+  if (h3 !== undefined && isValidCell(h3) && getResolution(h3) !== PARTNER_H3_RES)
+    throw restricted('h3', `partners get H3 cells at resolution ${PARTNER_H3_RES} only`);
+  const level = get('level');
+  if (level !== undefined && !PARTNER_LEVELS.includes(level))
+    throw restricted('level', `partners get the published geographies only (${PARTNER_LEVELS.join(', ')})`);
+}
 
 export const DEFAULT_MIN_COUNT = 5;
 

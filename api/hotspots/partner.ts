@@ -18,7 +18,7 @@ import type {
   ProfileResponse,
   TopResponse,
 } from '../../contract/hotspots.js';
-import { suppressRows, suppressTotal } from '../auth/disclosure.js';
+import { cellKeyDisclosure, perturbFields, perturbRows, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { MaskContext } from '../routing.js';
 import { topRows } from './handlers.js';
 
@@ -167,15 +167,35 @@ export function maskEmerging(out: EmergingResponse, { min }: MaskContext): Emerg
   });
 }
 
-/** GET /profile: the total, each series and the precision tally masked. */
-export function maskProfile(out: ProfileResponse, { min }: MaskContext): ProfileResponse {
+/**
+ * GET /profile: every count perturbed by the cell key method (its own key: the total is not a sum of the
+ * perturbed months), then the total, each series and the precision tally masked.
+ */
+export function maskProfile(body: ProfileResponse, { min }: MaskContext): ProfileResponse {
+  const out = body as ProfileResponse & {
+    total_ckey?: number;
+    hour_of_week_ckey?: number[][] | null;
+    time_precision_ckey?: Record<string, number>;
+  };
+  const { total } = perturbFields({ total: out.total, total_ckey: out.total_ckey }, ['total']);
+  const how =
+    out.hour_of_week?.map((row, d) =>
+      row.map((n, h) => perturbFields({ n, n_ckey: out.hour_of_week_ckey?.[d]?.[h] }, ['n']).n as number | null),
+    ) ?? null;
+  const precision = Object.fromEntries(
+    Object.entries(out.time_precision).map(([k, n]) => [
+      k,
+      perturbFields({ n, n_ckey: out.time_precision_ckey?.[k] }, ['n']).n as number | null,
+    ]),
+  );
+  const { total_ckey: _t, hour_of_week_ckey: _h, time_precision_ckey: _p, ...rest } = out;
   return {
-    ...out,
-    total: out.total === null ? null : suppressTotal(out.total, min),
-    months: suppressRows(out.months, 'count', min),
-    day_of_week: out.day_of_week && suppressRows(out.day_of_week, 'count', min),
-    hour_of_week: out.hour_of_week && maskMatrix(out.hour_of_week, min),
-    time_precision: maskTotals(out.time_precision, min),
-    disclosure: disclosureMeta(min),
+    ...rest,
+    total: total === null ? null : suppressTotal(total as number, min),
+    months: suppressRows(perturbRows(out.months), 'count', min),
+    day_of_week: out.day_of_week && suppressRows(perturbRows(out.day_of_week), 'count', min),
+    hour_of_week: how && maskMatrix(how, min),
+    time_precision: maskTotals(precision, min),
+    disclosure: { ...disclosureMeta(min), ...cellKeyDisclosure(min) },
   };
 }

@@ -63,7 +63,7 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
   const p = new Params();
   const sel = await selection(db, p, q);
   const where = `${incidentWhere(p, { ...window, categories })}\n    AND ${sel.where}`;
-  const rows = await db.query<{ month: string; dow: number; hour: number; precision: string; n: number }>(
+  const rows = await db.query<{ month: string; dow: number; hour: number; precision: string; n: number; ks: number }>(
     profileSql(where),
     p.values,
   );
@@ -71,13 +71,23 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
   const precision: Record<string, number> = {};
   const dow = new Array<number>(7).fill(0);
   const how = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  // Record key sums beside each count (cell key method, issue 15: api/auth/disclosure.ts), mod 256 at the end.
+  const monthKey = new Map<string, number>();
+  const precisionKey: Record<string, number> = {};
+  const dowKey = new Array<number>(7).fill(0);
+  const howKey = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   for (const r of rows) {
     byMonth.set(r.month, (byMonth.get(r.month) ?? 0) + r.n);
+    monthKey.set(r.month, ((monthKey.get(r.month) ?? 0) + r.ks) % 256);
     precision[r.precision] = (precision[r.precision] ?? 0) + r.n;
+    precisionKey[r.precision] = ((precisionKey[r.precision] ?? 0) + r.ks) % 256;
     dow[r.dow - 1] += r.n;
+    dowKey[r.dow - 1] = (dowKey[r.dow - 1] + r.ks) % 256;
     how[r.dow - 1][r.hour] += r.n;
+    howKey[r.dow - 1][r.hour] = (howKey[r.dow - 1][r.hour] + r.ks) % 256;
   }
   const total = rows.reduce((s, r) => s + r.n, 0);
+  const totalKey = rows.reduce((s, r) => s + r.ks, 0) % 256;
   // Months no data covered are gaps (null), not zeros (issue 11).
   const { months, coverage } = await monthlyCounts(db, categories, monthsIn(window), byMonth);
   const allDated = total > 0 && !precision.month;
@@ -93,12 +103,15 @@ export async function profile(db: Queryable, q: WindowQuery & { level?: string; 
     window,
     categories,
     total,
-    months,
+    total_ckey: totalKey,
+    months: months.map((m) => ({ ...m, count_ckey: monthKey.get(m.month) ?? 0 })),
     coverage,
-    day_of_week: allDated ? PROFILE_DAYS.map((day, i) => ({ day, count: dow[i] })) : null,
+    day_of_week: allDated ? PROFILE_DAYS.map((day, i) => ({ day, count: dow[i], count_ckey: dowKey[i] })) : null,
     /** 7 rows (Mon..Sun) × 24 hours, Europe/London civil time. */
     hour_of_week: allTimed ? how : null,
+    hour_of_week_ckey: allTimed ? howKey : null,
     time_precision: precision,
+    time_precision_ckey: precisionKey,
     precision_note: note,
   };
 }

@@ -17,6 +17,7 @@ import { SchemeCsvError } from '../../geodata/harm/parse-csv.js';
 import { userSchemeFromCsv } from '../../geodata/harm/user-schemes.js';
 import * as h from './handlers.js';
 import { maskChange, maskEmerging, maskHotspots, maskProfile, maskTop } from './partner.js';
+import { keyedFor } from '../auth/disclosure.js';
 import { profile } from './profile.js';
 import { listSchemes, resolveScheme, saveScheme, schemeMeta } from './schemes.js';
 import { unitsFor } from './units.js';
@@ -193,7 +194,7 @@ export function hotspotRoutes({ db }: Deps) {
     partner: maskEmerging,
   });
 
-  register(r, db, contract.getProfile, async (c) => c.json(await profile(db, c.req.valid('query')), 200), {
+  register(r, db, contract.getProfile, async (c) => c.json(keyedFor(c, await profile(db, c.req.valid('query'))), 200), {
     partner: maskProfile,
   });
 

@@ -131,7 +131,8 @@ SELECT to_char(date_trunc('month', i.occurred_at), 'YYYY-MM') AS month,
        extract(isodow FROM i.occurred_at)::int AS dow,
        extract(hour FROM i.occurred_at)::int AS hour,
        i.time_precision AS precision,
-       count(*)::int AS n
+       count(*)::int AS n,
+       sum(i.record_key) AS ks -- record key sum (cell key method, issue 15)
 FROM incidents i
 WHERE ${where}
 GROUP BY 1, 2, 3, 4`;

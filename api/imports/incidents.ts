@@ -128,7 +128,7 @@ WITH keyed AS (
 ), ins AS (
   INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
                          location_precision, location_text, age_band, outcome, offence_code, ward_code, lsoa_code, study_code,
-                         h3_7, h3_8, h3_9, h3_10)
+                         h3_7, h3_8, h3_9, h3_10, record_key)
   SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
          k.location_precision, k.location_text, k.age_band, k.outcome, k.offence_code,
          pt.ward_code,
@@ -136,7 +136,9 @@ WITH keyed AS (
          CASE WHEN $3 THEN pt.lsoa_code ELSE k.lsoa_given END,
          CASE WHEN $4::text = 'ward' THEN pt.ward_code ELSE pt.study_code END,
          ('x' || lpad(k.h3_7, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_8, 16, '0'))::bit(64)::bigint,
-         ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint
+         ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint,
+         -- record key (ONS cell key method, migration 017): a fixed strong-random 0..255 per incident, drawn here
+         get_byte(uuid_send(gen_random_uuid()), 0)
   FROM keyed k JOIN pts pt ON pt.lon = k.lon AND pt.lat = k.lat
   ON CONFLICT (dedup_key) DO NOTHING
   RETURNING study_code

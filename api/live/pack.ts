@@ -17,6 +17,7 @@ import type { H3Res } from '../../geodata/h3.js';
 import { addDays, addMonths, monthAfter, previousWindow, resolveWindow, type Window } from '../aggregates/window.js';
 import { COVERAGE_RULE, describeGap, windowsCoverage, type CategoryCoverage, type WindowCoverage } from '../coverage/check.js';
 import { changesAfter, changesFrom, currentSeq, type Change } from './hub.js';
+import { stripCellKeys } from '../auth/disclosure.js';
 
 export { packQuery, type Pack, type PackQuery };
 
@@ -361,7 +362,8 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
   let wards: Pack['wards'] = null;
   if (hasWards) {
     // areaStats gives no-data as null with its reasons (issue 11); each row says which period has none.
-    const out = await h.areaStats(db, { level: 'ward', from: w.from, to: w.to, category: cats ?? undefined });
+    // Cell keys removed: the pack's partner mask suppresses without perturbing (docs/DISCLOSURE.md, residual risk).
+    const out = stripCellKeys(await h.areaStats(db, { level: 'ward', from: w.from, to: w.to, category: cats ?? undefined }));
     const nd = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
     const no_data = noDataOf(nd.current, nd.previous);
     const coverage = {

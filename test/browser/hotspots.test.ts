@@ -5,7 +5,7 @@
 // see classes and "withheld", never z; emerging hot spots with 28-day periods say why they cannot be
 // formed (month precision) and work with months; playback steps change the drawn classes while the
 // legend's z scale stays fixed; an area drawn with terra-draw (canvas clicks) gets the API's profile for that
-// polygon (total, monthly bars, precision note; withheld months for partners); the top-N list exports CSV and
+// polygon (total, monthly bars, precision note; partners are offered no drawing tool, issue 15); the top-N list exports CSV and
 // GeoJSON with h3 through the purpose/recipient dialog; an analyst loads a harm scheme CSV (each refused
 // line listed, then a good file listed and selected), partners and officers get no upload.
 // Screenshots go to test-results/hotspots-*.png. Needs Debian's Chromium; builds the web app when web/ changed.
@@ -81,12 +81,6 @@ const AREA: [number, number][] = [
   [-0.0045, 51.461],
   [-0.006, 51.451],
   [-0.02, 51.4505],
-];
-const SMALL_AREA: [number, number][] = [
-  [-0.014, 51.4565],
-  [-0.011, 51.4565],
-  [-0.011, 51.4545],
-  [-0.014, 51.4545],
 ];
 
 describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real Lewisham data', { timeout: TEST_TIMEOUT }, () => {
@@ -291,22 +285,14 @@ describe.skipIf(skipReason)('hotspot statistics on the map in Chromium on real L
     expect(screen.errors).toEqual([]);
     await screen.close();
 
-    // A partner, small area: small monthly counts are withheld (hatched bars, "withheld" in their titles), as the API's.
+    // A partner: drawn areas are not offered (issue 15: published geographies only), and the API refuses one.
     const pp = await open('/?at=14/51.4560/-0.0130', partner);
-    await pp.click('draw-area');
-    const purl = await drawArea(pp, SMALL_AREA);
-    await pp.waitFor('[data-testid="drawn-area-detail"] [data-testid="profile-months"]');
-    const pbody = await app().json<{ total: number | null; months: { count: number | null }[] }>(
-      `/api/profile${purl.search}`,
-      undefined,
-      'partner',
-    );
-    const withheld = pbody.months.filter((m) => m.count === null).length;
-    expect(withheld).toBeGreaterThan(0);
-    expect(await pp.text('drawn-total')).toBe(pbody.total === null ? 'withheld' : pbody.total.toLocaleString('en-GB'));
-    const ptitles = await pp.texts('[data-testid="drawn-area-detail"] [data-testid="profile-months"] rect title');
-    expect(ptitles.filter((t) => t.endsWith(': withheld'))).toHaveLength(withheld);
-    await pp.screenshot('hotspots-drawn-area-partner');
+    await pp.waitForMapIdle();
+    expect(await pp.count('draw-area-tool')).toBe(0);
+    expect(await pp.count('draw-area')).toBe(0);
+    const refused = await (await app().api('partner')).request(`/api/profile${url.search}`);
+    expect(refused.status).toBe(403);
+    await pp.screenshot('hotspots-no-draw-partner');
     expect(pp.errors).toEqual([]);
     await pp.close();
   });

@@ -46,6 +46,8 @@ export function Legend(p: {
   /** Partners: the disclosure threshold (counts below it are withheld); null otherwise. */
   withheldMin: number | null;
   hexWithheld: boolean;
+  /** Partners: how their counts were perturbed (the API's disclosure statement, issue 15); null otherwise. */
+  perturbedStatement?: string | null;
 }) {
   if (!p.showAreas && !p.showHexes && !p.showIncidents) return null;
   return (
@@ -65,7 +67,7 @@ export function Legend(p: {
             <ul className="legend-rows">
               <li>
                 <span className="swatch" style={{ background: NO_DATA_COLOUR }} />
-                Withheld
+                {p.withheldMin !== null ? `Fewer than ${p.withheldMin} or none (withheld)` : 'Withheld'}
               </li>
             </ul>
           )}
@@ -110,6 +112,12 @@ export function Legend(p: {
       {p.withheldMin !== null && (
         <p className="hint disclosure-note" data-testid="legend-withheld-note">
           {withheldNote(p.withheldMin)}
+        </p>
+      )}
+      {p.perturbedStatement && (
+        <p className="hint disclosure-note" data-testid="legend-perturbed-note" title={p.perturbedStatement}>
+          Counts shown are perturbed by the ONS cell key method (each may differ from the true count by up to 2; the same count
+          always gets the same answer), so parts need not add up to totals.
         </p>
       )}
       {(p.showAreas || p.showHexes) && (

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, type ResolvedFilters } from '../../api/client';
 import { useRoute } from '../../api/query';
-import { getAreaSets, getCategories, type AppConfig, type Summary } from '../../../../contract/aggregates';
+import { getAreaSets, getCategories, PARTNER_H3_RES, type AppConfig, type Summary } from '../../../../contract/aggregates';
 import { classBreaks, classColours } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
@@ -71,7 +71,10 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const showIncidents = hasLayer(view, 'incidents') && can(session, 'records.read');
   // Live updates: new incidents refetch the statistics, hexagons and points shown.
   const live = useLiveNonce();
-  const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
+  // Partners get H3 at one resolution only (issue 15): their hexagons and hotspots use it at every zoom.
+  const partner = seesWithheld(session);
+  const unitView = useMemo(() => (partner ? { ...view, hexRes: PARTNER_H3_RES } : view), [partner, view]);
+  const hexes = useHexLayer(controller, filters, viewport, unitView.hexRes, showHexes, view.classMethod, live);
   const incidents = useIncidentLayer(controller, filters, viewport, showIncidents, live);
   const { refetch: refetchStats } = stats;
   useEffect(() => {
@@ -96,7 +99,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   );
   const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
   const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
-  const hot = useHotspots(controller, view, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas);
+  const hot = useHotspots(controller, unitView, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas);
   const drawn = useDrawnArea(controller);
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 
@@ -211,9 +214,11 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
               seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null
             }
             hexWithheld={!!hexes?.withheld}
+            perturbedStatement={typeof stats.data?.disclosure?.statement === 'string' ? stats.data.disclosure.statement : null}
           />
         )}
-        <DrawAreaTool drawn={drawn} disabled={!controller} />
+        {/* Partners get published geographies only (issue 15): no drawn areas. */}
+        {!partner && <DrawAreaTool drawn={drawn} disabled={!controller} />}
         <LayerPanel
           view={view}
           autoRes={hexes?.res ?? null}
