@@ -4,8 +4,11 @@
 -- (api/places/names.ts). And an ONS Postcode Directory lookup for the search box (api/places/onspd.ts).
 
 -- The street part of a location text: "On or near " stripped, trimmed; NULL when nothing is left.
+-- (No regular expression: this runs once per incident of every named unit, and a regexp costs ~25 µs a row.)
 CREATE FUNCTION place_street(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT NULLIF(btrim(regexp_replace(t, '^\s*on or near(\s+|$)', '', 'i')), '')
+  SELECT NULLIF(CASE
+    WHEN lower(left(btrim(t), 11)) = 'on or near ' OR lower(btrim(t)) = 'on or near' THEN btrim(substr(btrim(t), 11))
+    ELSE btrim(t) END, '')
 $$;
 
 -- police.uk's anonymised map points that are not streets (the "On or near <place type>" snap points of
