@@ -86,6 +86,47 @@ async function expectedName(db: Db, h3: string, res: number, wards: Ward[], name
   return { street: spelled, ward, n: best.n };
 }
 
+/** A minimal XML reader for the GPX checks: fails on unbalanced or crossed tags; returns the element tree. */
+interface El {
+  name: string;
+  attrs: Record<string, string>;
+  children: El[];
+  text: string;
+}
+function parseXml(xml: string): El {
+  const root: El = { name: '#root', attrs: {}, children: [], text: '' };
+  const stack = [root];
+  const re = /<\?[^>]*\?>|<!--[\s\S]*?-->|<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+="[^"]*")*)\s*(\/?)>|([^<]+)/g;
+  const unesc = (t: string) =>
+    t
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
+  for (let m = re.exec(xml); m; m = re.exec(xml)) {
+    if (m[5] !== undefined) {
+      stack[stack.length - 1].text += unesc(m[5]);
+      continue;
+    }
+    if (!m[2]) continue;
+    if (m[1]) {
+      const open = stack.pop()!;
+      if (open.name !== m[2]) throw new Error(`</${m[2]}> closes <${open.name}>`);
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    for (const a of m[3].matchAll(/([\w:.-]+)="([^"]*)"/g)) attrs[a[1]] = unesc(a[2]);
+    const el: El = { name: m[2], attrs, children: [], text: '' };
+    stack[stack.length - 1].children.push(el);
+    if (!m[4]) stack.push(el);
+  }
+  if (stack.length !== 1) throw new Error(`unclosed <${stack[stack.length - 1].name}>`);
+  return root.children[0];
+}
+const kids = (e: El, name: string) => e.children.filter((c) => c.name === name);
+const textOf = (e: El, name: string) => kids(e, name)[0]?.text.trim() ?? null;
+
 describe.skipIf(!hasData).each(drivers())('places: names and search on real data (%s)', (driver) => {
   let db: Db;
   let analyst: Client;
@@ -226,6 +267,65 @@ describe.skipIf(!hasData).each(drivers())('places: names and search on real data
     expect(gj.features[0].properties.place.name).toBe(top[0].place.name);
   });
 
+  it('names patrol boxes and outreach candidates, and the GPX carries each box outline (closed) with its name', async () => {
+    const filters = { from: '2024-03', to: '2025-03', n: '4' };
+    const plan = await get(`/api/planning/patrol?${new URLSearchParams(filters)}`);
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    const boxes = plan.body.boxes as any[];
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const b of boxes) {
+      // independent: the streets of the incidents inside the box (PostGIS here, on the returned polygon)
+      const rows = await db.query<{ street: string; n: number }>(
+        `SELECT substr(location_text, 12) street, count(*)::int n FROM incidents
+         WHERE ST_Intersects(geom, ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) AND location_text LIKE 'On or near _%' GROUP BY 1`,
+        [JSON.stringify(b.polygon)],
+      );
+      const real = rows.filter((r) => !NON_STREET.has(r.street.toLowerCase()));
+      const pool = real.length ? real : rows;
+      const top = Math.max(...pool.map((r) => r.n));
+      expect(pool.filter((r) => r.n === top).map((r) => r.street)).toContain(b.place.street);
+      const ward = lewWards.find((w) => booleanPointInPolygon([b.centre.lon, b.centre.lat], w))?.properties.WD22NM ?? null;
+      expect(b.place.ward).toBe(ward);
+      expect(b.place.name).toBe(ward ? `${b.place.street}, ${ward}` : b.place.street);
+    }
+    const res = await analyst.request('/api/planning/patrol/export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ purpose: 'places test', recipient: 'test team', format: 'gpx', filters }),
+    });
+    expect(res.status).toBe(200);
+    const gpx = parseXml(await res.text());
+    expect(gpx.name).toBe('gpx');
+    const tracks = kids(gpx, 'trk');
+    const wpts = kids(gpx, 'wpt');
+    expect(tracks.length).toBe(boxes.length);
+    boxes.forEach((b, i) => {
+      expect(textOf(wpts[i], 'name')).toBe(`${b.id} — ${b.place.name}`);
+      expect(textOf(tracks[i], 'name')).toBe(`${b.id} — ${b.place.name} (box)`);
+      const pts = kids(kids(tracks[i], 'trkseg')[0], 'trkpt').map((p) => [Number(p.attrs.lon), Number(p.attrs.lat)]);
+      expect(pts.length).toBe(5);
+      expect(pts[0]).toEqual(pts[4]); // closed outline
+      const ring = b.polygon.coordinates[0] as number[][];
+      pts.forEach((p, k) => {
+        expect(p[0]).toBeCloseTo(ring[k][0], 6);
+        expect(p[1]).toBeCloseTo(ring[k][1], 6);
+      });
+    });
+    // outreach: cell candidates are named by their cell
+    const out = await analyst.request('/api/planning/outreach', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '2024-03-01', to: '2025-03-01', k: 3, distance: 300, exact: 'never' }),
+    });
+    const ob = (await out.json()) as any;
+    expect(out.status, JSON.stringify(ob)).toBe(200);
+    for (const site of ob.sites) {
+      const want = await expectedName(db, site.h3, 9, lewWards, 'WD22NM');
+      expect(site.place.street).toBe(want.street);
+      expect(site.place.ward).toBe(want.ward);
+    }
+  });
+
   it('finds a ward by name, with its extent', async () => {
     const { status, body } = await get('/api/search?q=rushey');
     expect(status).toBe(200);
@@ -307,9 +407,26 @@ describe.skipIf(!hasData).each(drivers())('places: names and search on real data
       row({ pcd: 'SE6 2AA', pcd2: 'SE6  2AA', pcds: 'SE6 2AA', dointr: '198001', lat: catford[1], long: catford[0] }),
       row({ pcd: 'E8  3AA', pcd2: 'E8   3AA', pcds: 'E8 3AA', dointr: '198001', lat: dalston[1], long: dalston[0] }),
       // terminated: not kept
-      row({ pcd: 'SE6 4ZZ', pcd2: 'SE6  4ZZ', pcds: 'SE6 4ZZ', dointr: '198001', doterm: '200512', lat: rushey[1], long: rushey[0] }),
+      row({
+        pcd: 'SE6 4ZZ',
+        pcd2: 'SE6  4ZZ',
+        pcds: 'SE6 4ZZ',
+        dointr: '198001',
+        doterm: '200512',
+        lat: rushey[1],
+        long: rushey[0],
+      }),
       // no lat/long (ONSPD's 99.999999) but a grid reference: located from it
-      row({ pcd: 'E8  3AB', pcd2: 'E8   3AB', pcds: 'E8 3AB', dointr: '198001', oseast1m: 533900, osnrth1m: 184900, lat: '99.999999', long: '0.000000' }),
+      row({
+        pcd: 'E8  3AB',
+        pcd2: 'E8   3AB',
+        pcds: 'E8 3AB',
+        dointr: '198001',
+        oseast1m: 533900,
+        osnrth1m: 184900,
+        lat: '99.999999',
+        long: '0.000000',
+      }),
       // malformed rows
       row({ pcd: 'NOTAPC', pcds: 'NOT A PC', dointr: '198001', lat: rushey[1], long: rushey[0] }),
       row({ pcd: 'SE6 4RX', pcds: 'SE6 4RX', dointr: '198001', lat: '99.999999', long: '0.000000' }),
@@ -337,7 +454,10 @@ describe.skipIf(!hasData).each(drivers())('places: names and search on real data
     const inWard = lewWards.find((w) => booleanPointInPolygon(exact.body.results[0].point, w))!;
     expect(inWard.properties.WD22NM).toBe('Rushey Green');
     const prefix = await get('/api/search?q=SE6');
-    expect(prefix.body.results.filter((x: any) => x.kind === 'postcode').map((x: any) => x.label)).toEqual(['SE6 2AA', 'SE6 4RU']);
+    expect(prefix.body.results.filter((x: any) => x.kind === 'postcode').map((x: any) => x.label)).toEqual([
+      'SE6 2AA',
+      'SE6 4RU',
+    ]);
     const hackney = await get('/api/search?q=E8%203');
     expect(hackney.body.results.map((x: any) => x.label)).toEqual(['E8 3AA', 'E8 3AB']);
     expect((await get('/api/search?q=SE6%204ZZ')).body.results).toEqual([]);

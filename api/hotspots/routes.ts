@@ -38,8 +38,7 @@ export function hotspotRoutes({ db }: Deps) {
   const withNames = async <B extends { kind: string; rows: object[]; meta: object }>(
     c: Parameters<typeof principal>[0],
     b: B,
-  ): Promise<B> =>
-    b.kind === 'h3' ? { ...b, rows: await named(c, b.rows, (b.meta as { res?: number }).res ?? undefined) } : b;
+  ): Promise<B> => (b.kind === 'h3' ? { ...b, rows: await named(c, b.rows, (b.meta as { res?: number }).res ?? undefined) } : b);
 
   register(r, db, contract.getHarmSchemes, async (c) =>
     c.json({ schemes: await listSchemes(db), default: contract.DEFAULT_SCHEME }, 200),
@@ -100,9 +99,15 @@ export function hotspotRoutes({ db }: Deps) {
     );
   });
 
-  register(r, db, contract.getHotspots, async (c) => c.json(h.render(await withNames(c, await h.hotspots(db, c.req.valid('query')))), 200), {
-    partner: maskHotspots,
-  });
+  register(
+    r,
+    db,
+    contract.getHotspots,
+    async (c) => c.json(h.render(await withNames(c, await h.hotspots(db, c.req.valid('query')))), 200),
+    {
+      partner: maskHotspots,
+    },
+  );
 
   register(
     r,
@@ -115,7 +120,10 @@ export function hotspotRoutes({ db }: Deps) {
       const rows = isPartner(c) ? await named(c, all, q.res) : all;
       allUnits.set(c, rows);
       const top = h.topRows(rows, n);
-      return c.json({ top: isPartner(c) ? top : await named(c, top, q.res), meta: { ...meta, n, order: 'gi_z descending, then value' } }, 200);
+      return c.json(
+        { top: isPartner(c) ? top : await named(c, top, q.res), meta: { ...meta, n, order: 'gi_z descending, then value' } },
+        200,
+      );
     },
     { partner: (out, { min, c }) => maskTop(out, allUnits.get(c), min) },
   );
@@ -132,7 +140,10 @@ export function hotspotRoutes({ db }: Deps) {
       const { rows: all, meta } = await h.hotspots(db, q);
       const rows = isPartner(c) ? await named(c, all, q.res) : all;
       const cut = h.topRows(rows, n);
-      const full = { top: isPartner(c) ? cut : await named(c, cut, q.res), meta: { ...meta, n: n ?? rows.length, order: 'gi_z descending, then value' } };
+      const full = {
+        top: isPartner(c) ? cut : await named(c, cut, q.res),
+        meta: { ...meta, n: n ?? rows.length, order: 'gi_z descending, then value' },
+      };
       // A file, not JSON: the list is masked (for partners) before it is written, with the top list's own mask.
       const shown = disclosed<TopData>(c)({ full, rows }).full;
       const { top, meta: m } = shown;
@@ -206,9 +217,15 @@ export function hotspotRoutes({ db }: Deps) {
     { partner: maskChange },
   );
 
-  register(r, db, contract.getEmerging, async (c) => c.json(h.render(await withNames(c, await h.emerging(db, c.req.valid('query')))), 200), {
-    partner: maskEmerging,
-  });
+  register(
+    r,
+    db,
+    contract.getEmerging,
+    async (c) => c.json(h.render(await withNames(c, await h.emerging(db, c.req.valid('query')))), 200),
+    {
+      partner: maskEmerging,
+    },
+  );
 
   register(r, db, contract.getProfile, async (c) => c.json(await profile(db, c.req.valid('query')), 200), {
     partner: maskProfile,

@@ -135,7 +135,7 @@ function placeOf(r: Row | undefined, wardOnly: boolean): PlaceName {
       street: r.street,
       street_incidents: r.street_n,
       incidents: r.incidents,
-      reason: r.generic ? 'no incident in the unit was recorded on a real street; named by police.uk\'s anonymised point' : null,
+      reason: r.generic ? "no incident in the unit was recorded on a real street; named by police.uk's anonymised point" : null,
     };
   }
   const why = r && r.incidents > 0 ? 'no incident in the unit has a location text' : 'no incidents in the unit';

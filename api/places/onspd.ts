@@ -153,8 +153,7 @@ export async function importOnspd(db: Db, file: string, o: { batchId: number; fi
     if (!col) throw new ImportError('empty_file', 'The file has no rows.');
     if (!rowsRead) throw new ImportError('empty_file', 'The file has a header but no data rows.');
     await flush();
-    if (imported === 0)
-      throw new ImportError('no_rows', 'No live postcode with a location in the file: nothing was imported.');
+    if (imported === 0) throw new ImportError('no_rows', 'No live postcode with a location in the file: nothing was imported.');
   });
   return {
     batchId: o.batchId,

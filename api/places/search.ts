@@ -42,12 +42,7 @@ export function postcodeKey(q: string): string | null {
   return /^[A-Z][A-Z0-9]{1,6}$/.test(k) ? k : null;
 }
 
-export async function searchPlaces(
-  db: Queryable,
-  q: string,
-  limit: number,
-  scope: SearchScope,
-): Promise<SearchResponse> {
+export async function searchPlaces(db: Queryable, q: string, limit: number, scope: SearchScope): Promise<SearchResponse> {
   const like = `%${likeEscape(q)}%`;
   const hits: Hit[] = [];
   const take = limit * 3; // per kind, before the shared ranking
