@@ -18,6 +18,7 @@ import { hotspotRoutes } from './hotspots/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { planningRoutes } from './planning/routes.js';
 import { journeyRoutes } from './journeys/routes.js';
+import { placeRoutes } from './places/routes.js';
 import { definitionRoutes } from './definitions/routes.js';
 import { statesCategorySets } from './definitions/context.js';
 import { openDataRoutes } from './opendata/routes.js';
@@ -53,6 +54,7 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.route('/', liveRoutes(deps));
   api.route('/', planningRoutes(deps));
   api.route('/', journeyRoutes(deps));
+  api.route('/', placeRoutes(deps));
   api.route('/', definitionRoutes(deps));
   api.route('/', openDataRoutes(deps));
   api.route('/', localAdminRoutes(deps.db, deps.localSecret));

@@ -9,6 +9,7 @@ import { PERIOD_KINDS, type PeriodKind } from '../geodata/stats/periods.js';
 import { DEFAULT_SCHEME, SHIPPED_SCHEME_NAMES, type ShippedSchemeName } from '../geodata/harm/names.js';
 import { CategorySetMeta } from './definitions.js';
 import { defineRoute, json, jsonBody, noQuery } from './http.js';
+import { PlaceName } from './places.js';
 import { categoryParam, dateParam, exportStatement, h3Param, levelParam, resParam } from './params.js';
 
 // ---------- enumerations (server and UI) ----------
@@ -231,6 +232,8 @@ export const UnitKey = z.object({
   partial: z.boolean().optional(),
   code: z.string().optional(),
   name: z.string().optional(),
+  /** Cells: the place name from the data (api/places/names.ts): street + ward, or the ward, or null with the reason. */
+  place: PlaceName.optional(),
 });
 export type UnitKey = z.output<typeof UnitKey>;
 

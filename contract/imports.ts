@@ -17,6 +17,7 @@ export const IMPORT_KINDS = [
   'schools',
   'hubs',
   'ward_counts',
+  'postcodes',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 

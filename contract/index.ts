@@ -13,6 +13,7 @@ import { journeyRoutes } from './journeys.js';
 import { liveRoutes } from './live.js';
 import { openDataRoutes } from './opendata.js';
 import { planningRoutes } from './planning.js';
+import { placeRoutes } from './places.js';
 
 export const ROUTES: readonly ContractRoute[] = [
   ...aggregateRoutes,
@@ -26,4 +27,5 @@ export const ROUTES: readonly ContractRoute[] = [
   ...liveRoutes,
   ...openDataRoutes,
   ...planningRoutes,
+  ...placeRoutes,
 ];

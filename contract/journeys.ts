@@ -3,6 +3,7 @@
 // walking network. Analysts and officers draw, edit, import and export; everyone reads; partners get
 // counts through the disclosure rule, per measure and list, never `excluded` or `all`
 // (api/journeys/disclosure.ts). Unknown query parameters are refused (strict objects).
+import { PlaceName } from './places.js';
 import { z } from './zod.js';
 import { RANK_KEYS, type RankKey } from '../geodata/journeys/exposure.js';
 import { DEFAULT_SEGMENT_M, lineProblems } from '../geodata/journeys/segment.js';
@@ -277,6 +278,8 @@ export const SegmentRow = z.object({
   start_m: z.number(),
   end_m: z.number(),
   route_name: z.string(),
+  /** The segment's place name from the data (api/places/names.ts): street + ward; partners: the ward. */
+  place: PlaceName.optional(),
   ...tally,
   rate_per_100m: nullableCount,
   harm_per_100m: nullableCount,

@@ -3,6 +3,7 @@
 // Request schemas are strict objects: an unknown parameter is a 400 naming it. Response schemas describe
 // what the handlers in api/planning/ answer; partners get coverage and CHB figures with small counts
 // withheld (null with a `suppressed` flag, never 0).
+import { PlaceName } from './places.js';
 import { getResolution, isValidCell } from 'h3-js';
 import { z } from './zod.js';
 import { defineRoute, Disclosure, json, jsonBody, noQuery } from './http.js';
@@ -472,6 +473,8 @@ export const PatrolBox = z.object({
   ward_code: z.string().nullable(),
   ward_name: z.string().nullable(),
   polygon: PolygonGeometry,
+  /** The box's place name from the data (api/places/names.ts): street + ward, or the ward alone. */
+  place: PlaceName.optional(),
   peaks: Peaks,
   dosage: z.object({
     window: z.string(),
@@ -507,6 +510,8 @@ export const OutreachSite = z.object({
   /** The cell when candidates are cell centres, else null. */
   h3: z.string().nullable(),
   candidate_index: z.number().int(),
+  /** The candidate's place name from the data: its cell's (cell centres) or the incidents within 50 m (venues). */
+  place: PlaceName.optional(),
   gain: z.number(),
   cumulative: z.number(),
   cumulative_share: z.number().nullable(),

@@ -83,6 +83,7 @@ const PARTNER_EXAMPLES: Record<string, string> = {
   'GET /api/journeys/ranking': `category=burglary&term_only=false&age_max=none&from=2024-01&to=2025-01`,
   'GET /api/planning/coverage': WINDOW,
   'GET /api/pack': `${WINDOW}&res=8&top=100&since=0`,
+  'GET /api/search': 'q=Lee',
 };
 /** Keys whose numbers are incident counts (or sums of them) wherever they appear in an answer. */
 const COUNT_KEYS = new Set([

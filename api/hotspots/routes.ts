@@ -21,6 +21,7 @@ import { keyedFor } from '../auth/disclosure.js';
 import { profile } from './profile.js';
 import { listSchemes, resolveScheme, saveScheme, schemeMeta } from './schemes.js';
 import { unitsFor } from './units.js';
+import { nameCellRows } from '../places/names.js';
 
 const isPartner = (c: Parameters<typeof principal>[0]) => principal(c).user.role === 'partner';
 
@@ -32,6 +33,13 @@ const allUnits = requestScoped<h.HotspotRow[]>();
 
 export function hotspotRoutes({ db }: Deps) {
   const r = contractRouter();
+  /** Cells' rows with their place names (api/places/names.ts; partners: ward-level names), areas as they are. */
+  const named = <T extends object>(c: Parameters<typeof principal>[0], rows: T[], res: number | undefined) =>
+    nameCellRows(db, rows, res, { wardOnly: isPartner(c) });
+  const withNames = async <B extends { kind: string; rows: object[]; meta: object }>(
+    c: Parameters<typeof principal>[0],
+    b: B,
+  ): Promise<B> => (b.kind === 'h3' ? { ...b, rows: await named(c, b.rows, (b.meta as { res?: number }).res ?? undefined) } : b);
 
   register(r, db, contract.getHarmSchemes, async (c) =>
     c.json({ schemes: await listSchemes(db), default: contract.DEFAULT_SCHEME }, 200),
@@ -92,9 +100,15 @@ export function hotspotRoutes({ db }: Deps) {
     );
   });
 
-  register(r, db, contract.getHotspots, async (c) => c.json(h.render(await h.hotspots(db, c.req.valid('query'))), 200), {
-    partner: maskHotspots,
-  });
+  register(
+    r,
+    db,
+    contract.getHotspots,
+    async (c) => c.json(h.render(await withNames(c, await h.hotspots(db, c.req.valid('query')))), 200),
+    {
+      partner: maskHotspots,
+    },
+  );
 
   register(
     r,
@@ -102,9 +116,15 @@ export function hotspotRoutes({ db }: Deps) {
     contract.getHotspotsTop,
     async (c) => {
       const { n, ...q } = c.req.valid('query');
-      const { rows, meta } = await h.hotspots(db, q);
+      const { rows: all, meta } = await h.hotspots(db, q);
+      // Partners' top list is rebuilt from every unit by its mask: every unit is named (ward level, cheap).
+      const rows = isPartner(c) ? await named(c, all, q.res) : all;
       allUnits.set(c, rows);
-      return c.json({ top: h.topRows(rows, n), meta: { ...meta, n, order: 'gi_z descending, then value' } }, 200);
+      const top = h.topRows(rows, n);
+      return c.json(
+        { top: isPartner(c) ? top : await named(c, top, q.res), meta: { ...meta, n, order: 'gi_z descending, then value' } },
+        200,
+      );
     },
     { partner: (out, { min, c }) => maskTop(out, allUnits.get(c), min) },
   );
@@ -118,8 +138,13 @@ export function hotspotRoutes({ db }: Deps) {
       const b = c.req.valid('json');
       const filters = parseFilters(contract.exportFilters, b.filters);
       const { n, ...q } = filters;
-      const { rows, meta } = await h.hotspots(db, q);
-      const full = { top: h.topRows(rows, n), meta: { ...meta, n: n ?? rows.length, order: 'gi_z descending, then value' } };
+      const { rows: all, meta } = await h.hotspots(db, q);
+      const rows = isPartner(c) ? await named(c, all, q.res) : all;
+      const cut = h.topRows(rows, n);
+      const full = {
+        top: isPartner(c) ? cut : await named(c, cut, q.res),
+        meta: { ...meta, n: n ?? rows.length, order: 'gi_z descending, then value' },
+      };
       // A file, not JSON: the list is masked (for partners) before it is written, with the top list's own mask.
       const shown = disclosed<TopData>(c)({ full, rows }).full;
       const { top, meta: m } = shown;
@@ -151,7 +176,7 @@ export function hotspotRoutes({ db }: Deps) {
         });
       }
       const cols = [
-        ...(q.res !== undefined ? ['h3', 'partial'] : ['code', 'name']),
+        ...(q.res !== undefined ? ['name', 'name_basis', 'h3', 'partial'] : ['code', 'name']),
         'rank',
         'count',
         'value',
@@ -162,6 +187,9 @@ export function hotspotRoutes({ db }: Deps) {
       ];
       const csvRows = top.map((row) =>
         cols.map((k) => {
+          const place = (row as { place?: { name: string | null; basis: string } }).place;
+          if (q.res !== undefined && k === 'name') return place?.name ?? '';
+          if (k === 'name_basis') return place?.basis ?? '';
           const v = (row as Record<string, unknown>)[k];
           return v === null && (row as { suppressed?: boolean }).suppressed && (k === 'count' || k === 'value') ? 'withheld' : v;
         }),
@@ -185,14 +213,20 @@ export function hotspotRoutes({ db }: Deps) {
     async (c) => {
       // Partners see every study-area cell, so which cells are listed does not reveal where incidents are.
       const body = await h.change(db, c.req.valid('query'), { allCells: isPartner(c) });
-      return c.json(h.render(body), 200);
+      return c.json(h.render(await withNames(c, body)), 200);
     },
     { partner: maskChange },
   );
 
-  register(r, db, contract.getEmerging, async (c) => c.json(h.render(await h.emerging(db, c.req.valid('query'))), 200), {
-    partner: maskEmerging,
-  });
+  register(
+    r,
+    db,
+    contract.getEmerging,
+    async (c) => c.json(h.render(await withNames(c, await h.emerging(db, c.req.valid('query')))), 200),
+    {
+      partner: maskEmerging,
+    },
+  );
 
   register(r, db, contract.getProfile, async (c) => c.json(keyedFor(c, await profile(db, c.req.valid('query'))), 200), {
     partner: maskProfile,

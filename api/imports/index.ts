@@ -1,4 +1,5 @@
 // importFile: the one entry point for every import (CLI, API, demo, tests).
+import { importOnspd } from '../places/onspd.js';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { isDatabaseUnavailable, type Db } from '../db/index.js';
@@ -197,6 +198,8 @@ async function runImport(
       summary = await importPopulationLookup(db, file, { batchId, fileName, level: opts.level });
     } else if (kind === 'population_centroids') {
       summary = await importPopulationCentroids(db, file, { batchId, fileName, crs: opts.crs });
+    } else if (kind === 'postcodes') {
+      summary = await importOnspd(db, file, { batchId, fileName });
     } else if (kind === 'ward_counts') {
       summary = await importWardCounts(db, file, { batchId, fileName });
     } else if (kind === 'police_uk_street') {

@@ -9,6 +9,7 @@ export { IMPORT_KINDS, type ImportKind } from '../../contract/imports.js';
 import { isWardCountsHeader } from './area-counts.js';
 import { detectPopulationRuleKind } from './population-rules.js';
 import { detectSiteKind } from './sites.js';
+import { isOnspdHeader } from '../places/onspd.js';
 
 export const POLICE_UK_HEADER = [
   'Crime ID',
@@ -69,6 +70,7 @@ export function parseHeaderLine(line: string): string[] {
 export function detectCsvKind(header: string[]): ImportKind | undefined {
   if (header.length === POLICE_UK_HEADER.length && header.every((h, i) => h === POLICE_UK_HEADER[i])) return 'police_uk_street';
   if (isWardCountsHeader(header)) return 'ward_counts';
+  if (isOnspdHeader(header)) return 'postcodes';
   const lower = new Set(header.map((h) => h.toLowerCase()));
   if (POLICE_UK_API_FIELDS.every((f) => lower.has(f))) return 'incidents_csv';
   const site = detectSiteKind(header);

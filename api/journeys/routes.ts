@@ -11,6 +11,10 @@ import { audit } from '../auth/audit.js';
 import { ApiError } from '../errors.js';
 import { requestScoped } from '../request-scope.js';
 import { contractRouter, principal, register, type MaskContext } from '../routing.js';
+import type { Queryable } from '../db/index.js';
+import { placeNames, type PlaceName } from '../places/names.js';
+
+const isPartner = (c: Parameters<typeof principal>[0]) => principal(c).user.role === 'partner';
 import { parseFilters } from '../validate.js';
 import { rankAll, worst, type SegmentExposure } from '../../geodata/journeys/exposure.js';
 import { lineProblems } from '../../geodata/journeys/segment.js';
@@ -31,11 +35,44 @@ import {
   type RouteRow,
 } from './store.js';
 
-type SegmentOut = SegmentExposure & { start_m: number; end_m: number; route_name: string; suppressed?: boolean };
+type SegmentOut = SegmentExposure & {
+  start_m: number;
+  end_m: number;
+  route_name: string;
+  place?: PlaceName;
+  suppressed?: boolean;
+};
+
+/** Place names of an exposure's segments (api/places/names.ts), computed once per answer by `nameSegments`. */
+const segmentPlaces = new WeakMap<ExposureResult, Map<string, PlaceName>>();
+
+/**
+ * Names every segment of the exposure in one grouped query: the street most incidents within the corridor
+ * of the segment were recorded on (all dates and categories), plus the ward of its guardian point (the
+ * midpoint). Partners: ward-level names only.
+ */
+async function nameSegments(db: Queryable, x: ExposureResult, corridor: number, wardOnly: boolean) {
+  const segs = x.segments;
+  const keys = segs.map((s) => `${s.route_id}:${s.seq}`);
+  const names = await placeNames(
+    db,
+    {
+      kind: 'shape',
+      keys,
+      geometries: keys.map((k) => x.segmentGeoms.get(k)!.geometry),
+      buffer_m: corridor,
+      centres: segs.map((s) => [s.guardian_point[0], s.guardian_point[1]] as const),
+    },
+    { wardOnly },
+  );
+  segmentPlaces.set(x, names);
+  return x;
+}
 
 /** Segment rows of the exposure joined with their place on the route and route name. */
 function segmentRows(x: ExposureResult, routeId?: number): SegmentOut[] {
   const names = new Map(x.routeRows.map((r) => [r.id, r.name]));
+  const places = segmentPlaces.get(x);
   return x.segments
     .filter((s) => routeId === undefined || s.route_id === routeId)
     .map((s) => {
@@ -45,6 +82,7 @@ function segmentRows(x: ExposureResult, routeId?: number): SegmentOut[] {
         start_m: Math.round(g.start_m * 1000) / 1000,
         end_m: Math.round(g.end_m * 1000) / 1000,
         route_name: names.get(s.route_id) ?? '',
+        ...(places ? { place: places.get(`${s.route_id}:${s.seq}`) } : {}),
       };
     });
 }
@@ -357,7 +395,7 @@ export function journeyRoutes({ db }: Deps) {
       async (c) => {
         const q = c.req.valid('query');
         const row = await getRoute(db, c.req.valid('param').id);
-        const x = await exposure(db, q);
+        const x = await nameSegments(db, await exposure(db, q), q.corridor_m, isPartner(c));
         computed.set(c, { x, q, routes: [row] });
         return c.json(segmentsAnswer(x, row, q, null), 200);
       },
@@ -373,7 +411,7 @@ export function journeyRoutes({ db }: Deps) {
     contract.segmentsBatch,
     async (c) => {
       const q = c.req.valid('query');
-      const x = await exposure(db, q);
+      const x = await nameSegments(db, await exposure(db, q), q.corridor_m, isPartner(c));
       const byId = new Map(x.routeRows.map((r0) => [r0.id, r0]));
       const missing = q.routes.filter((id) => !byId.has(id));
       if (missing.length) throw new ApiError(404, 'not_found', `No route with id ${missing.join(', ')}`);
@@ -390,7 +428,7 @@ export function journeyRoutes({ db }: Deps) {
     contract.ranking,
     async (c) => {
       const q = c.req.valid('query');
-      const x = await exposure(db, q);
+      const x = await nameSegments(db, await exposure(db, q), q.corridor_m, isPartner(c));
       computed.set(c, { x, q, routes: [] });
       return c.json(rankingAnswer(x, q, null), 200);
     },
@@ -424,7 +462,7 @@ export function journeyRoutes({ db }: Deps) {
     const b = c.req.valid('json');
     const q = parseFilters(contract.exposureQuery, b.filters);
     if (b.route_id !== undefined) await getRoute(db, b.route_id);
-    const x = await exposure(db, q);
+    const x = await nameSegments(db, await exposure(db, q), q.corridor_m, isPartner(c));
     const rows = worst(segmentRows(x, b.route_id), q.rank_by, q.top);
     await audit(db, p, c.get('ip'), {
       action: 'export',
@@ -437,7 +475,8 @@ export function journeyRoutes({ db }: Deps) {
     const stamp = new Date().toISOString().slice(0, 10);
     const file = `worst-segments-${stamp}.${b.format}`;
     const disposition = `attachment; filename="${file}"`;
-    const label = (s: SegmentOut, i: number) => `#${i + 1} ${s.route_name} segment ${s.seq}`;
+    const label = (s: SegmentOut, i: number) =>
+      `#${i + 1} ${s.route_name} segment ${s.seq}${s.place?.name ? ` — ${s.place.name}` : ''}`;
     const describe = (s: SegmentOut) =>
       `${q.rank_by} ${s[q.rank_by]}; in-window ${s.count}, unknown time ${s.unknown_time}, unknown age ${s.unknown_age}; ${s.rate_per_100m} per 100 m (${s.ratio ?? '-'}x borough average); ${x.meta.from}..${x.meta.to}, ${x.meta.categories.join(', ')}`;
     if (b.format === 'gpx') {

@@ -3,6 +3,7 @@
 // (with its guarantee), and the exact optimum from HiGHS when the instance is small enough.
 // "Within" is a walk along the loaded walking network (geodata/network/), or a straight line on
 // the national grid when no network is loaded (meta.distance says which).
+import { nameCandidates } from '../places/names.js';
 import { cellToLatLng } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
@@ -76,10 +77,19 @@ export async function outreach(db: Queryable, q: OutreachQuery) {
   else exact = await exactCover(inst, q.k, { timeLimitSeconds: EXACT_LIMITS.timeLimitSeconds });
 
   const best = exact && exact.covered >= greedy.covered ? exact : greedy;
+  // Place names of the chosen candidates (api/places/names.ts), one grouped query for all of them.
+  const chosen = [...new Set([...greedy.steps, ...(exact?.steps ?? [])].map((s) => s.site))];
+  const chosenNames = await nameCandidates(
+    db,
+    chosen.map((i) => candidates[i]),
+    9,
+  );
+  const placeOf = new Map(chosen.map((i, k) => [i, chosenNames[k]]));
   const describe = (r: CoverResult) =>
     r.steps.map((s, n) => ({
       order: n + 1,
       ...candidates[s.site],
+      place: placeOf.get(s.site),
       candidate_index: s.site,
       gain: s.gain,
       cumulative: s.cumulative,

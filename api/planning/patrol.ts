@@ -1,5 +1,6 @@
 // Patrol boxes: N squares over the highest-harm significant hotspots, at least a distance apart, with
 // peak days/hours where the data's time precision allows and a Koper-curve dosage plan (geodata/planning/patrol.ts).
+import { placeNames } from '../places/names.js';
 import type { Polygon } from 'geojson';
 import type { Queryable } from '../db/index.js';
 import { DISTANCE_NOTE, bngToLonLat } from '../../geodata/planning/geometry.js';
@@ -96,6 +97,16 @@ export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolP
       },
     };
   });
+  // Place names of the boxes (api/places/names.ts): the street most incidents inside each square were
+  // recorded on, and the ward of its centre; one grouped query for every box.
+  const names = await placeNames(db, {
+    kind: 'shape',
+    keys: out.map((b) => b.id),
+    geometries: out.map((b) => b.polygon),
+    buffer_m: 0,
+    centres: out.map((b) => [b.centre.lon, b.centre.lat] as const),
+  });
+  for (const b of out) b.place = names.get(b.id);
   return {
     boxes: out,
     meta: {

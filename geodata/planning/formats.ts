@@ -26,6 +26,9 @@ export interface PatrolPlanOut {
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
+/** "P1 — Parkside Avenue, Rushey Green" (the box id alone when it has no place name). */
+export const boxTitle = (b: PatrolBox) => (b.place?.name ? `${b.id} — ${b.place.name}` : b.id);
+
 const peakText = (p: Peaks) =>
   [
     p.days ? `days: ${p.days.map((d) => `${d.day} (${d.count})`).join(', ')}` : null,
@@ -37,6 +40,8 @@ const peakText = (p: Peaks) =>
 export function patrolCsv(plan: PatrolPlanOut): string {
   const cols = [
     'id',
+    'name',
+    'name_basis',
     'rank',
     'lon',
     'lat',
@@ -54,6 +59,8 @@ export function patrolCsv(plan: PatrolPlanOut): string {
   ];
   const rows = plan.boxes.map((b) => [
     b.id,
+    b.place?.name ?? '',
+    b.place?.basis ?? '',
     b.rank,
     b.centre.lon,
     b.centre.lat,
@@ -80,6 +87,8 @@ export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> {
       id: b.id,
       properties: {
         id: b.id,
+        name: b.place?.name ?? null,
+        place: b.place ?? null,
         rank: b.rank,
         harm: b.harm,
         incidents: b.count,
@@ -94,19 +103,30 @@ export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> {
   };
 }
 
-/** GPX 1.1 for officers' devices: each box's centre as a waypoint and its square as a track (the writer
- *  shared with school-route exports). */
+/** GPX 1.1 for officers' devices: each box's centre as a waypoint and its outline as a closed track (first
+ *  point repeated last), both named "P1 — <street>, <ward>" (the writer shared with school-route exports). */
 export function patrolGpx(plan: PatrolPlanOut): string {
   return toGpx({
     name: `Patrol boxes ${plan.meta.from} to ${plan.meta.to}`,
     time: plan.meta.generated_at,
     waypoints: plan.boxes.map((b) => ({
       position: [b.centre.lon, b.centre.lat],
-      name: b.id,
+      name: boxTitle(b),
       description: `Rank ${b.rank}; ${b.count} incidents; harm ${b.harm}; ${peakText(b.peaks)}`,
     })),
-    tracks: plan.boxes.map((b) => ({ name: `${b.id} box`, coordinates: b.polygon.coordinates[0] as [number, number][] })),
+    tracks: plan.boxes.map((b) => ({
+      name: `${boxTitle(b)} (box)`,
+      description: `${b.size_m} m patrol box${b.place?.name ? ` around ${b.place.name}` : ''}; outline closed`,
+      coordinates: closedRing(b.polygon.coordinates[0] as [number, number][]),
+    })),
   });
+}
+
+/** The ring with its first point repeated last (a closed outline), as given when already closed. */
+function closedRing(r: [number, number][]): [number, number][] {
+  if (r.length === 0) return r;
+  const [a, z] = [r[0], r[r.length - 1]];
+  return a[0] === z[0] && a[1] === z[1] ? r : [...r, a];
 }
 
 /** A self-contained printable page (inline CSS, no scripts, no external resources). */
@@ -118,7 +138,7 @@ export function patrolBriefingHtml(
   const rows = plan.boxes
     .map(
       (b) => `<section class="box">
-  <h2>${esc(b.id)} — rank ${b.rank}${b.ward_name ? `, ${esc(b.ward_name)}` : ''}</h2>
+  <h2>${esc(boxTitle(b))} — rank ${b.rank}${!b.place?.name && b.ward_name ? `, ${esc(b.ward_name)}` : ''}</h2>
   <table>
     <tr><th>Centre</th><td>${b.centre.lat.toFixed(5)}, ${b.centre.lon.toFixed(5)} (grid ${b.easting} E, ${b.northing} N)</td></tr>
     <tr><th>Box</th><td>${b.size_m} m square on the national grid</td></tr>

@@ -826,3 +826,26 @@ export function useBrowserApp(opts: AppOptions): () => BrowserApp {
     return app;
   };
 }
+
+// ---- places (branch places): typing into the search box key by key, pressing keys, the map's bounds ----
+
+/** The Playwright locator of a target on the screen (Screen keeps it private to its methods). */
+const locOf = (screen: Screen, t: Target) => (screen as unknown as { loc(t: Target): Locator }).loc(t);
+
+/** Types `text` into a field key by key, as a user does (a combobox searches as the text changes). */
+export async function typeInto(screen: Screen, t: Target, text: string) {
+  await locOf(screen, t).pressSequentially(text, { delay: 25 });
+}
+
+/** Presses a key (ArrowDown, Enter, Escape, …) in a field. */
+export async function pressKey(screen: Screen, t: Target, key: string) {
+  await locOf(screen, t).press(key);
+}
+
+/** The map's visible extent [west, south, east, north]. */
+export function mapBounds(screen: Screen): Promise<[number, number, number, number]> {
+  return screen.onMap((map) => {
+    const b = map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] as [number, number, number, number];
+  });
+}

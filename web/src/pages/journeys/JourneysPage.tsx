@@ -31,6 +31,7 @@ import { RouteImport, RouteProposals } from './RouteImport';
 import { JourneyExportDialog } from './JourneyExport';
 import { JourneyNotices } from './JourneyNotices';
 import './journeys.css';
+import { SearchBox, resultBounds } from '../../components/SearchBox';
 
 const PATH = '/journeys';
 
@@ -233,6 +234,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           role="region"
           aria-label="Map of school-journey routes"
         />
+        <SearchBox className="map-search" onChoose={(r) => controller?.fitBounds(resultBounds(r), true)} />
         <LiveToast />
         <JourneyNotices
           ranking={ranking.data}

@@ -33,6 +33,7 @@ export function WorstList({
             <span className={numbered ? 'worst-rank' : 'worst-rank worst-rank-plain'}>{i + 1}</span>
             <span className="worst-body">
               <strong>{s.route_name}</strong> · segment {s.seq} ({Math.round(s.start_m)}–{Math.round(s.end_m)} m)
+              {s.place?.name && <span className="place-name"> · {s.place.name}</span>}
               <br />
               <span className="worst-figures">
                 {rankBy === 'harm' ? `harm ${num(s.harm, s.suppressed, true)} · ` : ''}

@@ -31,6 +31,7 @@ import { LiveToast } from '../present/LiveToast';
 import { MeetingBar } from '../present/MeetingBar';
 import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
 import { DrawAreaTool, DrawnAreaDetail, useDrawnArea } from './DrawnArea';
+import { SearchBox, resultBounds } from '../../components/SearchBox';
 
 const AREA_SCHEME = 'Blues' as const;
 const HEX_SCHEME = 'YlOrRd' as const;
@@ -235,6 +236,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       </aside>
       <section className="map-wrap">
         <MapView initialCamera={initialCamera} events={events} onController={setController} />
+        <SearchBox className="map-search" onChoose={(r) => controller?.fitBounds(resultBounds(r), true)} />
         <MeetingBar />
         <LiveToast />
         <MapNotices

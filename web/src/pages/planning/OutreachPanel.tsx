@@ -181,8 +181,9 @@ export function OutreachPanel({
                       className="link-button"
                       onClick={() => controller?.fitBounds([s.lon - 0.004, s.lat - 0.0025, s.lon + 0.004, s.lat + 0.0025], true)}
                     >
-                      {s.h3 ? `cell ${s.h3.slice(0, 9)}…` : s.name}
+                      {s.h3 ? (s.place?.name ?? `cell ${s.h3.slice(0, 9)}…`) : s.name}
                     </button>
+                    {s.h3 && s.place?.name && <span className="place-id mono">{s.h3}</span>}
                   </td>
                   <td className="num">+{amountDisplay(s.gain)}</td>
                   <td>

@@ -136,8 +136,9 @@ export function PatrolPanel({
                   }
                 >
                   Box {b.rank}
+                  {b.place?.name ? ` — ${b.place.name}` : ''}
                 </button>{' '}
-                {b.ward_name ?? 'outside the wards'} · harm {b.harm} · {b.count} incidents
+                {b.place?.name ? '' : `${b.ward_name ?? 'outside the wards'} · `}harm {b.harm} · {b.count} incidents
                 <div className="hint">
                   {b.peaks.precision === 'month' ? b.peaks.note : `Peaks — ${peaksText(b.peaks)}. ${b.peaks.note}`}
                 </div>

@@ -27,6 +27,7 @@ import { OutreachPanel } from './OutreachPanel';
 import { PlanningLegend } from './PlanningLegend';
 import { WalkingNetwork } from './WalkingNetwork';
 import './planning.css';
+import { SearchBox, resultBounds } from '../../components/SearchBox';
 
 const TAB_LABELS: Record<PlanningTab, string> = {
   register: 'Register',
@@ -202,6 +203,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
       </aside>
       <div className="map-wrap">
         <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Planning map" />
+        <SearchBox className="map-search" onChoose={(r) => controller?.fitBounds(resultBounds(r), true)} />
         <PlanningLegend
           types={styles}
           register={readRegister}

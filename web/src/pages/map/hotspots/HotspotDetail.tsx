@@ -132,7 +132,9 @@ export function HotspotDetail({
     <div className="panel detail hotspot-detail" data-testid="hotspot-detail">
       <div className="detail-head">
         <div>
-          <h2 className="detail-title">{selection.kind === 'area' ? (name ?? id) : 'H3 cell'}</h2>
+          <h2 className="detail-title">
+            {selection.kind === 'area' ? (name ?? id) : (row && 'place' in row && row.place?.name) || 'H3 cell'}
+          </h2>
           <p className="hint">{selection.kind === 'area' ? `${levelLabel} ${id}` : `H3 ${id}`}</p>
         </div>
         <button type="button" className="close" onClick={onClose} aria-label="Close details" data-testid="detail-close">

@@ -12,6 +12,7 @@ import { HOT_COLD_COLOURS, HOT_COLD_LABELS } from '../../../map/layers/hotspots'
 import { describeScheme, formatZ, unitId } from '../../../map/prepare/hotspots';
 import { TOP_SIZES } from './hotspot-url';
 import { setHotspot } from './HotspotPanel';
+import { PlaceLabel } from '../../../components/PlaceLabel';
 
 export function TopList({
   unit,
@@ -61,7 +62,7 @@ export function TopList({
         <thead>
           <tr>
             <th>#</th>
-            <th>{cells ? 'H3 cell' : 'Name'}</th>
+            <th>{cells ? 'Place (H3 cell)' : 'Name'}</th>
             <th>Class</th>
             <th className="num">Count</th>
             {!partner && <th className="num">z</th>}
@@ -79,8 +80,8 @@ export function TopList({
                 data-id={id}
               >
                 <td>{r.rank}</td>
-                <td className={cells ? 'top-name mono' : 'top-name'} title={id}>
-                  {cells ? id : r.name}
+                <td className="top-name" title={id}>
+                  {cells ? <PlaceLabel place={r.place} id={id} /> : r.name}
                 </td>
                 <td>
                   <span className="swatch" style={{ background: HOT_COLD_COLOURS[r.class] }} title={HOT_COLD_LABELS[r.class]} />
