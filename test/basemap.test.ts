@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { VectorTile } from '@mapbox/vector-tile';
@@ -21,7 +20,7 @@ import { NOT_CONFIGURED } from '../api/basemap/source.js';
 import { BASEMAP_SOURCE, protomapsStyle } from '../web/src/map/base-style.js';
 import { signedInApp } from './helpers/auth.js';
 import { testDb } from './helpers/db.js';
-import { HIGH_STREET_POINT, syntheticLewisham, TEST_STREETS, writePmtiles } from './helpers/pmtiles-writer.js';
+import { HIGH_STREET_POINT, syntheticLewisham, writePmtiles } from './helpers/pmtiles-writer.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-basemap-'));
 const FILE = path.join(tmp, 'lewisham.pmtiles');

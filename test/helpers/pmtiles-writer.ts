@@ -85,7 +85,7 @@ export function buildPmtiles(input: PmtilesInput): { bytes: Buffer; tiles: numbe
         const layers: Record<string, unknown> = {};
         for (const [name, index] of Object.entries(indexes)) {
           const t = index.getTile(z, x, y);
-          if (t && t.features.length) layers[name] = t;
+          if (t?.features.length) layers[name] = t;
         }
         if (!Object.keys(layers).length) continue;
         tiles.push({ tileId: zxyToTileId(z, x, y), data: zlib.gzipSync(vtpbf.fromGeojsonVt(layers, { version: 2 })) });
