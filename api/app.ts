@@ -23,6 +23,7 @@ import { definitionRoutes } from './definitions/routes.js';
 import { statesCategorySets } from './definitions/context.js';
 import { openDataRoutes } from './opendata/routes.js';
 import { openApiRoutes } from './openapi.js';
+import { basemapRoutes } from './basemap/routes.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 import { coalesce, defaultLimits, shedLoad } from './load.js';
@@ -59,6 +60,8 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.route('/', openDataRoutes(deps));
   api.route('/', localAdminRoutes(deps.db, deps.localSecret));
   app.route('/api', api);
+  // The basemap archive and its label glyphs (same origin, public map data): api/basemap/.
+  app.route('/', basemapRoutes(deps.config));
   app.notFound((c) =>
     c.req.path.startsWith('/api/') || c.req.path === '/api'
       ? c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`), 404)

@@ -18,6 +18,15 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * A local Protomaps (v4 schema) .pmtiles extract, served by the app itself at /basemap/tiles.pmtiles so the
+   * map has streets and place names without internet access. First choice; BASEMAP_STYLE_URL is the second.
+   */
+  BASEMAP_PMTILES: z
+    .string()
+    .regex(/\.pmtiles$/i, 'must be a path to a .pmtiles file')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   BASEMAP_STYLE_URL: z
     .string()
     .url('must be a URL to a MapLibre style JSON')

@@ -331,7 +331,28 @@ export const Summary = z.object({
 });
 export type Summary = z.output<typeof Summary>;
 
-export const AppConfig = z.object({ basemapStyleUrl: z.string().nullable(), attribution: z.array(z.string()) });
+/**
+ * The basemap the web draws under the data, chosen on the server in this order: a local PMTiles extract
+ * (BASEMAP_PMTILES, served same-origin, works offline), an online style (BASEMAP_STYLE_URL), else a plain
+ * background; `reason` says why the first choice was not used (shown on the map when the background is plain).
+ */
+export const BasemapInfo = z.object({
+  kind: z.enum(['pmtiles', 'style', 'none']),
+  /** pmtiles: the same-origin archive path; style: the style JSON URL; none: null. */
+  url: z.string().nullable(),
+  /** pmtiles: the same-origin glyphs URL template ({fontstack}/{range}); otherwise null. */
+  glyphs: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type BasemapInfo = z.output<typeof BasemapInfo>;
+
+export const AppConfig = z.object({
+  /** The online style URL when that is the basemap in use (kept for older callers; see `basemap`). */
+  basemapStyleUrl: z.string().nullable(),
+  /** Absent only in the web's placeholder before the answer arrives. */
+  basemap: BasemapInfo.optional(),
+  attribution: z.array(z.string()),
+});
 export type AppConfig = z.output<typeof AppConfig>;
 
 // ---------- routes ----------
@@ -440,7 +461,7 @@ export const getSummary = defineRoute({
 export const getConfig = defineRoute({
   method: 'get',
   path: '/config',
-  summary: 'Settings the web app needs: basemap style and attribution lines',
+  summary: 'Settings the web app needs: the basemap (local PMTiles, online style or none, with the reason) and attribution lines',
   tags: ['aggregates'],
   'x-access': { capability: 'aggregates.read', partner: noCounts('settings and credits') },
   request: { query: noQuery },

@@ -23,6 +23,7 @@ import { attributionFor } from './attribution.js';
 import * as h from './handlers.js';
 import { coverageReport } from '../coverage/check.js';
 import { requestCategories } from './request.js';
+import { basemapInfo } from '../basemap/source.js';
 
 const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' };
 
@@ -161,7 +162,10 @@ export function aggregateRoutes({ db, config }: Deps) {
   });
 
   register(r, db, contract.getConfig, async (c) =>
-    c.json({ basemapStyleUrl: config.BASEMAP_STYLE_URL ?? null, attribution: await attributionFor(db) }, 200),
+    c.json(
+      { basemapStyleUrl: config.BASEMAP_STYLE_URL ?? null, basemap: basemapInfo(config), attribution: await attributionFor(db) },
+      200,
+    ),
   );
 
   return r;

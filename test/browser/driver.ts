@@ -723,11 +723,14 @@ export class BrowserApp {
     return app;
   }
 
-  /** Another app on the same database (its own data directory; a basemap style URL if given). */
-  async startAnother(basemap?: string): Promise<{ base: string; app: ReturnType<typeof createApp> }> {
+  /** Another app on the same database (its own data directory; a basemap style URL if given; more `config`). */
+  async startAnother(
+    basemap?: string,
+    config: Partial<Parameters<typeof createApp>[0]['config']> = {},
+  ): Promise<{ base: string; app: ReturnType<typeof createApp> }> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `saferplaces-${this.name}-`));
     const app = createApp(
-      { db: this.db, config: { dataDir, MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: basemap } },
+      { db: this.db, config: { dataDir, MAX_UPLOAD_MB: 50, BASEMAP_STYLE_URL: basemap, ...config } },
       { webRoot: this.webRoot },
     );
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });

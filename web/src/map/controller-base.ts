@@ -4,6 +4,7 @@
 import { diff, type LayerSpecification, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { Bbox } from '../api/client';
 import type { Camera } from '../state/url-state';
+import { BASEMAP_SOURCE } from './base-style';
 import { maplibregl } from './maplibre';
 
 /** Layer-diff commands applied one to one as Map methods. */
@@ -42,9 +43,25 @@ export abstract class MapControllerBase {
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('idle', () => this.checkIdle());
     this.map.on('dataloading', () => this.markBusy());
+    // Every map credits its basemap (the style's source attribution) in the compact "i" control, also
+    // where the page shows its data credits beside the map instead (the CHB dashboard).
+    this.attributionControl = new maplibregl.AttributionControl({ compact: true });
+    this.map.addControl(this.attributionControl, 'bottom-right');
+    // MapLibre opens a compact attribution when it first gets text (here: when the basemap loads) until the
+    // first drag; keep it closed over the data until someone opens it.
+    const keepClosed = () => {
+      if (!this.attributionOpened)
+        this.container.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
+    };
+    this.map.on('styledata', keepClosed);
+    this.map.on('sourcedata', keepClosed);
+    container.addEventListener('click', (e) => {
+      if ((e.target as Element).closest?.('.maplibregl-ctrl-attrib-button')) this.attributionOpened = true;
+    });
   }
 
   private attributionControl: maplibregl.AttributionControl | null = null;
+  private attributionOpened = false;
 
   /**
    * The data credits as a compact "i" control (issue 13): collapsed at first, opened by a click, instead of
@@ -52,6 +69,7 @@ export abstract class MapControllerBase {
    */
   setAttribution(lines: string[]) {
     if (this.attributionControl) this.map.removeControl(this.attributionControl);
+    this.attributionOpened = false;
     this.attributionControl = new maplibregl.AttributionControl({ compact: true, customAttribution: lines });
     this.map.addControl(this.attributionControl, 'bottom-right');
     // MapLibre opens a compact attribution until the first drag; start it closed.
@@ -128,6 +146,28 @@ export abstract class MapControllerBase {
    * changed is replaced. `defaultBefore` names the layer to insert below when the diff gives none.
    */
   protected applyLayerDiff(prev: LayerSpecification[], next: LayerSpecification[], defaultBefore?: () => string | undefined) {
+    this.applyDiffCommands(prev, next, defaultBefore);
+    this.keepBasemapLabelsOnTop(next);
+  }
+
+  /**
+   * The overlay's fills, lines and points go under the basemap's labels (street and place names stay
+   * readable over hexagons and wards); its own labels stay above everything. In order, so the overlay's own
+   * stacking is kept. Nothing moves when the basemap has no labels (the plain background).
+   */
+  private keepBasemapLabelsOnTop(next: LayerSpecification[]) {
+    const order = this.map.getLayersOrder();
+    const labelAt = order.findIndex((id) => {
+      const l = this.map.getLayer(id);
+      return l?.type === 'symbol' && l.source === BASEMAP_SOURCE;
+    });
+    if (labelAt < 0) return;
+    const below = next.filter((l) => l.type !== 'symbol' && this.map.getLayer(l.id)).map((l) => l.id);
+    if (below.every((id) => order.indexOf(id) < labelAt)) return;
+    for (const id of below) this.map.moveLayer(id, order[labelAt]);
+  }
+
+  private applyDiffCommands(prev: LayerSpecification[], next: LayerSpecification[], defaultBefore?: () => string | undefined) {
     const target = this.map as unknown as Record<string, (...args: unknown[]) => unknown>;
     for (const c of diff({ version: 8, sources: {}, layers: prev }, { version: 8, sources: {}, layers: next })) {
       if (c.command === 'addLayer' && defaultBefore) {

@@ -10,6 +10,7 @@ import { useRouteMutation } from '../../api/query';
 import type { AppConfig } from '../../../../contract/aggregates';
 import type { WardPick } from '../../map/prepare/planning';
 import { usePlanningMap } from '../planning/use-planning-map';
+import { MapNotices } from '../map/MapNotices';
 import { bufferRing, cellsGeometry, draftFeatures, PICK_RES_NOTE, toggleCell, unionOf, type Area } from './chb-draft';
 
 type AreaMode = 'wards' | 'cells' | 'drawn';
@@ -103,7 +104,7 @@ export function ChbCreate({
     ...(areaMode === 'wards' ? ['area' as const] : []),
     ...(controlMode === 'wards' ? ['control' as const] : []),
   ];
-  const { controller } = usePlanningMap(container, config, {
+  const { controller, basemapNote } = usePlanningMap(container, config, {
     onInterventionClick: () => undefined,
     onMapClick: (ll) => {
       if (areaMode === 'cells') setCells((cs) => toggleCell(cs, ll));
@@ -440,6 +441,7 @@ export function ChbCreate({
           role="region"
           aria-label="Choose wards or cells, or draw the area and the control"
         />
+        <MapNotices messages={[basemapNote]} />
       </div>
     </div>
   );

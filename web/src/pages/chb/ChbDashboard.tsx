@@ -19,6 +19,7 @@ import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS }
 import { HARM_SCHEMES } from '../planning/AnalysisWindow';
 import { usePlanningMap } from '../planning/use-planning-map';
 import { LiveToast } from '../present/LiveToast';
+import { MapNotices } from '../map/MapNotices';
 import { ChbChart } from './ChbChart';
 import { CoverageStrip } from '../../components/CoverageStrip';
 import { chbUrl } from './chb-url';
@@ -196,7 +197,7 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
   const typeList = types.data?.types;
   const typeLabels = useMemo(() => new Map((typeList ?? []).map((t) => [t.slug, t.label])), [typeList]);
   const container = useRef<HTMLDivElement>(null);
-  const { controller } = usePlanningMap(
+  const { controller, basemapNote } = usePlanningMap(
     container,
     config,
     { onInterventionClick: () => undefined, onWardClick: () => undefined, onCamera: () => undefined, onDrawn: () => undefined },
@@ -262,6 +263,7 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
       <div className="chb-top">
         <div className="chb-map">
           <div ref={container} className="map-container" data-testid="map" role="region" aria-label="CHB area map" />
+          <MapNotices messages={[basemapNote]} />
         </div>
         {e && (
           <div className="chb-chart-wrap">

@@ -13,7 +13,7 @@ import type { JourneyFilters } from '../../api/journeys';
 import { useRoute } from '../../api/query';
 import { useSignedIn } from '../../api/session-store';
 import { can, seesWithheld } from '../../lib/can';
-import { loadBaseStyle } from '../../map/base-style';
+import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style';
 import { corridorWidth, nearestSite, proposalCollection } from '../../map/prepare/journeys';
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { JourneyMapController, type JourneyMapEvents } from './JourneyMapController';
@@ -73,13 +73,15 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   const container = useRef<HTMLDivElement>(null);
   const initialCamera = useRef(view.camera).current;
 
+  const basemap = basemapKey(config);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `basemap` stands for config.basemap's content
   useEffect(() => {
     let live = true;
-    void loadBaseStyle(config.basemapStyleUrl).then((r) => live && setStyle({ style: r.style, note: r.fallbackReason }));
+    void loadBaseStyle(config).then((r) => live && setStyle({ style: r.style, note: basemapNoteText(r.fallbackReason) }));
     return () => {
       live = false;
     };
-  }, [config.basemapStyleUrl]);
+  }, [basemap]);
 
   const base = useJourneyBase(controller, initialCamera === null);
   const ranking = useRanking(controller, filters);
@@ -239,7 +241,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
         <JourneyNotices
           ranking={ranking.data}
           errors={[base.error, ranking.error, segs.error]}
-          note={config.basemapStyleUrl ? (style?.note ?? null) : null}
+          note={style?.note ?? null}
           sites={base.sites?.list ?? null}
           onRankAll={() => changeFilters({ rankBy: 'all' })}
         />

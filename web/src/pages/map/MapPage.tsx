@@ -5,7 +5,7 @@ import { errorMessage, type ResolvedFilters } from '../../api/client';
 import { useRoute } from '../../api/query';
 import { getAreaSets, getCategories, PARTNER_H3_RES, type AppConfig, type Summary } from '../../../../contract/aggregates';
 import { classBreaks, classColours } from '../../map/classify';
-import { loadBaseStyle } from '../../map/base-style';
+import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
 import { resolveWindow } from '../../lib/months';
@@ -146,19 +146,22 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
 
-  // Basemap: the configured style if it loads, else the plain local background already on the map.
+  // Basemap: the app's PMTiles extract or the online style, else the plain local background already on
+  // the map, with the reason shown.
+  const basemap = basemapKey(config);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `basemap` stands for config.basemap's content
   useEffect(() => {
     if (!controller) return;
     let live = true;
-    void controller.track(loadBaseStyle(config.basemapStyleUrl)).then((r) => {
+    void controller.track(loadBaseStyle(config)).then((r) => {
       if (!live) return;
-      if (!r.fallbackReason) controller.setBaseStyle(r.style);
-      setBasemapNote(config.basemapStyleUrl && r.fallbackReason ? `Plain background: ${r.fallbackReason}.` : null);
+      if (!r.fallbackReason && config.basemap && config.basemap.kind !== 'none') controller.setBaseStyle(r.style);
+      setBasemapNote(basemapNoteText(r.fallbackReason));
     });
     return () => {
       live = false;
     };
-  }, [controller, config.basemapStyleUrl]);
+  }, [controller, basemap]);
   useEffect(() => controller?.setAttribution(config.attribution), [controller, config.attribution]);
 
   // URL camera -> map, except for moves the map reported itself.

@@ -31,7 +31,7 @@ function packViews(view: ViewState, added: PackView[]): PackView[] {
   return view.camera ? [{ title: 'Current view', view }, overview, ...added] : [overview, ...added];
 }
 
-export function PackPage(_: { summary: Summary; config: AppConfig }) {
+export function PackPage({ config }: { summary: Summary; config: AppConfig }) {
   const view = useView();
   const user = useUser();
   const live = useLiveNonce();
@@ -106,7 +106,7 @@ export function PackPage(_: { summary: Summary; config: AppConfig }) {
       {error && <p className="error-text">Pack: {error}</p>}
       {pack && (
         <>
-          <MapImages views={views} period={period} onDone={setMapsDone} />
+          <MapImages views={views} period={period} onDone={setMapsDone} config={config} />
           <div className="pack-columns">
             <section className="pack-section">
               <h2>Period comparison</h2>

@@ -212,7 +212,7 @@ export function PlanningPage({ config }: { config: AppConfig }) {
           outreach={tab === 'outreach'}
           distance={tab === 'coverage' || tab === 'outreach' ? shownDistance : null}
         />
-        {(basemapNote || wardError) && <div className="map-notices">{wardError ?? `Plain background: ${basemapNote}.`}</div>}
+        {(basemapNote || wardError) && <div className="map-notices">{wardError ?? basemapNote}</div>}
       </div>
       <aside className="sidebar sidebar-right">
         {readRegister ? (

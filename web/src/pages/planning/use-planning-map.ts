@@ -6,7 +6,7 @@ import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { getAreas, type AreaCollection } from '../../../../contract/aggregates';
 import { call } from '../../api/call';
 import type { AppConfig } from '../../../../contract/aggregates';
-import { loadBaseStyle } from '../../map/base-style';
+import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style';
 import { areaBounds, areaLabelPoints } from '../../map/prepare/areas';
 import { PlanningMapController, type PlanningMapEvents } from './PlanningMapController';
 
@@ -56,15 +56,15 @@ export function usePlanningMap(
   const wards = useWardAreas();
   const wardData = wards.data;
 
+  const basemap = basemapKey(config);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `basemap` stands for config.basemap's content
   useEffect(() => {
     let live = true;
-    void loadBaseStyle(config.basemapStyleUrl).then(
-      (r) => live && setStyle({ style: r.style, note: config.basemapStyleUrl ? r.fallbackReason : null }),
-    );
+    void loadBaseStyle(config).then((r) => live && setStyle({ style: r.style, note: basemapNoteText(r.fallbackReason) }));
     return () => {
       live = false;
     };
-  }, [config.basemapStyleUrl]);
+  }, [basemap]);
 
   // Created once per page visit, when the basemap is known.
   useEffect(() => {

@@ -6,7 +6,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ResolvedFilters } from '../../api/client';
 import type { AppConfig, Summary } from '../../../../contract/aggregates';
 import { classBreaks } from '../../map/classify';
-import { loadBaseStyle } from '../../map/base-style';
+import { MapNotices } from '../map/MapNotices';
+import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
 import { hasLayer } from '../../state/url-state';
@@ -92,16 +93,21 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
     [areaClasses, areaColours, showFill, showHexes, hexes?.classes, hexColours],
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
+  const basemap = basemapKey(config);
+  const [basemapNote, setBasemapNote] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `basemap` stands for config.basemap's content
   useEffect(() => {
     if (!controller) return;
     let on = true;
-    void controller
-      .track(loadBaseStyle(config.basemapStyleUrl))
-      .then((r) => on && !r.fallbackReason && controller.setBaseStyle(r.style));
+    void controller.track(loadBaseStyle(config)).then((r) => {
+      if (!on) return;
+      if (!r.fallbackReason && config.basemap && config.basemap.kind !== 'none') controller.setBaseStyle(r.style);
+      setBasemapNote(basemapNoteText(r.fallbackReason));
+    });
     return () => {
       on = false;
     };
-  }, [controller, config.basemapStyleUrl]);
+  }, [controller, basemap]);
   useEffect(() => controller?.setAttribution(config.attribution), [controller, config.attribution]);
   useEffect(() => {
     if (controller && view.camera && source !== 'map') controller.jumpTo(view.camera);
@@ -166,6 +172,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
             hexRes={hexes?.res ?? null}
             withheldMin={seesWithheld(session) ? (pack?.disclosure?.min_count ?? null) : null}
           />
+          <MapNotices messages={[basemapNote]} />
           <LiveToast />
         </section>
         <aside className="present-side">
