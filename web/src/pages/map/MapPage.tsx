@@ -71,8 +71,13 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const showIncidents = hasLayer(view, 'incidents') && can(session, 'records.read');
   // Live updates: new incidents refetch the statistics, hexagons and points shown.
   const live = useLiveNonce();
-  const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
-  const incidents = useIncidentLayer(controller, filters, viewport, showIncidents, live);
+  // Without a camera in the URL the map opens at a default view and then fits the boundaries: the layers
+  // wait for that fit (or for the boundaries to fail), or every first load fetched the default view's
+  // hexagons (another resolution) and points only to drop them.
+  const cameraSettled = initialCamera !== null || boundaries.count !== null || boundaries.error !== null;
+  const layerViewport = cameraSettled ? viewport : null;
+  const hexes = useHexLayer(controller, filters, layerViewport, view.hexRes, showHexes, view.classMethod, live);
+  const incidents = useIncidentLayer(controller, filters, layerViewport, showIncidents, live);
   const { refetch: refetchStats } = stats;
   useEffect(() => {
     if (live) void refetchStats();
@@ -96,7 +101,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   );
   const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
   const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
-  const hot = useHotspots(controller, view, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas);
+  const hot = useHotspots(controller, view, levelLabel, filters, layerViewport?.zoom ?? null, boundaries.areas);
   const drawn = useDrawnArea(controller);
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 
