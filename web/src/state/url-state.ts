@@ -38,7 +38,7 @@ function pageOf(pathname: string): Page {
   for (const [page, path] of Object.entries(PAGE_PATHS)) if (p === path) return page as Page;
   return 'map';
 }
-export const LAYER_KEYS = ['choropleth', 'outlines', 'labels', 'hexes', 'incidents'] as const;
+export const LAYER_KEYS = ['choropleth', 'outlines', 'labels', 'hexes', 'kde', 'incidents'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
 /** Hotspot view by default: hexagons over ward outlines and names (the ward figures are in the ranking table). */
 export const DEFAULT_LAYERS: readonly LayerKey[] = ['outlines', 'labels', 'hexes'];

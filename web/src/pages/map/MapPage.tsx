@@ -31,6 +31,7 @@ import { LiveToast } from '../present/LiveToast';
 import { MeetingBar } from '../present/MeetingBar';
 import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
 import { DrawAreaTool, DrawnAreaDetail, useDrawnArea } from './DrawnArea';
+import { KdeSection } from './KdeSection';
 
 const AREA_SCHEME = 'Blues' as const;
 const HEX_SCHEME = 'YlOrRd' as const;
@@ -78,6 +79,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const layerViewport = cameraSettled ? viewport : null;
   const hexes = useHexLayer(controller, filters, layerViewport, view.hexRes, showHexes, view.classMethod, live);
   const incidents = useIncidentLayer(controller, filters, layerViewport, showIncidents, live);
+  // The density surface needs record-level points, like the points layer.
+  const showKde = hasLayer(view, 'kde') && can(session, 'records.read') && !view.hotspot.mode;
+  const [kdeMax, setKdeMax] = useState<number | null>(null);
   const { refetch: refetchStats } = stats;
   useEffect(() => {
     if (live) void refetchStats();
@@ -129,6 +133,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       },
       incidents: { visible: showIncidents },
       hotspots: hot.layer,
+      kde: { visible: showKde, max: kdeMax },
     }),
     [
       metric,
@@ -143,6 +148,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       hexes?.classes,
       hexColours,
       hot.layer,
+      showKde,
+      kdeMax,
     ],
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
@@ -194,6 +201,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
         {/* The legend before the drawing tool and layer list, so it stays on a 1366×768 screen. */}
+        <KdeSection controller={controller} filters={filters} areas={boundaries.areas} visible={showKde} onMax={setKdeMax} />
         {!hot.active && (
           <Legend
             levelLabel={levelLabel}
