@@ -17,7 +17,8 @@ export type Page =
   | 'audit'
   | 'setup'
   | 'planning'
-  | 'chb';
+  | 'chb'
+  | 'knox';
 
 /** Paths of the pages other than the map (which is `/`). */
 export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
@@ -31,6 +32,7 @@ export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
   setup: '/setup',
   planning: '/planning',
   chb: '/chb',
+  knox: '/near-repeat',
 };
 
 function pageOf(pathname: string): Page {
