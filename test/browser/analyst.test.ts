@@ -135,7 +135,8 @@ describe.skipIf(skipReason)('analyst screens in Chromium', { timeout: TEST_TIMEO
     expect(await screen.text('knox-method')).toContain('Monte Carlo permutation');
     expect(await screen.text('knox-method')).toContain('199 permutations');
     await shots(screen, 'knox-result', false);
-    expect(screen.errors).toEqual([]);
+    // The refusal is a 400 answer, which Chromium logs as a failed resource: nothing else may be logged.
+    expect(screen.errors.filter((e) => !/status of 400 \(Bad Request\)/.test(e))).toEqual([]);
     await screen.close();
   });
 
