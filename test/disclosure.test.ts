@@ -9,6 +9,7 @@ import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
 import { clientFor, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { decodeIncidents } from '../contract/aggregates.js';
 
 describe('suppression mask', () => {
   it('withholds small counts and then the smallest others until two or more, summing to the threshold, are withheld', () => {
@@ -179,7 +180,7 @@ describe.skipIf(!hasData).each(drivers())('partners and officers on real data (%
   it('every view of record-level incidents is audited with its filters and count; officers see only their wards', async () => {
     const app = analyst.app;
     const res = await analyst.request(`/api/incidents?${WINDOW}&limit=50`);
-    const body = await res.json();
+    const body = decodeIncidents(await res.json());
     const [log] = await db.query<any>(
       `SELECT action, resource, query, record_count FROM audit_log WHERE user_email = $1 ORDER BY id DESC LIMIT 1`,
       [analyst.email],
@@ -190,8 +191,8 @@ describe.skipIf(!hasData).each(drivers())('partners and officers on real data (%
     const stats = await json(analyst, `/api/stats/areas?level=ward&from=2022-03&to=2025-03`);
     const [w1, w2] = stats.areas.filter((a: any) => a.count > 0).map((a: any) => a.code);
     const officer = await clientFor(app, db, 'officer', { areaCodes: [w1, w2] });
-    const all = await json(analyst, '/api/incidents?from=2022-03&to=2025-03&limit=50000');
-    const mine = await json(officer, '/api/incidents?from=2022-03&to=2025-03&limit=50000');
+    const all = decodeIncidents(await json(analyst, '/api/incidents?from=2022-03&to=2025-03&limit=50000'));
+    const mine = decodeIncidents(await json(officer, '/api/incidents?from=2022-03&to=2025-03&limit=50000'));
     const expected = all.features.filter((f: any) => f.properties.ward_code === w1 || f.properties.ward_code === w2).length;
     expect(expected).toBeGreaterThan(0);
     expect(mine.total).toBe(expected);

@@ -2,7 +2,7 @@
 // their printed figures, and hand-worked cases), maximal covering (greedy vs exact vs brute force), patrol
 // boxes, peak times, the Koper dosage plan, grid distances and coverage shares.
 import { describe, expect, it } from 'vitest';
-import { displacement } from '../geodata/planning/displacement.js';
+import { displacement, reading } from '../geodata/planning/displacement.js';
 import { coveredWeight, exactCover, greedyBound, greedyCover, type CoverInstance } from '../geodata/planning/covering.js';
 import { koperPlan, peakTimes, proposeBoxes, type PatrolPoint } from '../geodata/planning/patrol.js';
 import { distanceTo, lonLatToBng, type GridShape, type XY } from '../geodata/planning/geometry.js';
@@ -100,11 +100,52 @@ describe('WDQ, TNE and DiD', () => {
     // success = −0.2, buffer = +0.3 → WDQ = −1.5: no net benefit.
     const d = displacement({ area: ba(100, 80), buffer: ba(100, 130), control: ba(100, 100) });
     expect(d.wdq.value).toBeCloseTo(-1.5, 12);
-    expect(d.reading).toMatch(/no net benefit/);
+    // DiD −20 with SE √380 ≈ 19.5: the 95% interval includes zero, so the reading claims nothing.
+    expect(d.did.ci95![0]).toBeLessThan(0);
+    expect(d.did.ci95![1]).toBeGreaterThan(0);
+    expect(d.reading).toMatch(/^No effect can be claimed/);
+    expect(d.reading).not.toMatch(/no net benefit|Displacement into|Diffusion of benefits \(|fewer crimes|more crimes/);
+    // Without the interval (the wording function alone) the WDQ is read as before.
+    expect(reading(d.success_measure, d.wdq, d.tne)).toMatch(/no net benefit/);
     // The area got worse relative to the control: WDQ is a number but is not read.
     const f = displacement({ area: ba(100, 120), buffer: ba(100, 90), control: ba(100, 100) });
     expect(f.success_measure.value).toBeCloseTo(0.2, 12);
-    expect(f.reading).toMatch(/did not improve relative to the control/);
+    expect(f.reading).toMatch(/^No effect can be claimed/); // DiD +20, 95% CI −20.2 to 60.2
+    expect(reading(f.success_measure, f.wdq, f.tne)).toMatch(/did not improve relative to the control/);
+  });
+
+  it('the reading never claims an effect whose 95% interval includes zero, and does when it excludes zero', () => {
+    const success = { value: -0.3, reason: null };
+    const wdq = { value: 0.4, reason: null };
+    const tne = { value: 25, reason: null };
+    const claims = /Diffusion of benefits \(|displacement into|fewer crimes|more crimes|no net benefit/i;
+    // Interval across zero, either side of the estimate: no claim, the figures named as point estimates.
+    for (const [value, ci] of [
+      [-20, [-58.2, 18.2]],
+      [5, [-3, 13]],
+      [0, [0, 0]],
+    ] as [number, [number, number]][]) {
+      const r = reading(success, wdq, tne, 'crimes', { value, ci95: ci });
+      expect(r, `${ci}`).toMatch(/^No effect can be claimed/);
+      expect(r).toContain(`95% CI ${ci[0].toFixed(1)} to ${ci[1].toFixed(1)}`);
+      expect(r).toMatch(/point estimates only/);
+      expect(r, `${ci}`).not.toMatch(claims);
+    }
+    // Interval wholly below or above zero: the WDQ and TNE are read.
+    for (const ci of [
+      [-60, -2],
+      [3, 40],
+    ] as [number, number][]) {
+      const r = reading(success, wdq, tne, 'crimes', { value: (ci[0] + ci[1]) / 2, ci95: ci });
+      expect(r).not.toMatch(/No effect can be claimed/);
+      expect(r).toMatch(/^Diffusion of benefits \(WDQ 0\.40/);
+      expect(r).toMatch(/about 25 fewer crimes/);
+    }
+    // Through displacement(): the Guerette counts (DiD −107, CI −167 to −47) are read; a small change is not.
+    expect(displacement({ area: ba(207, 110), buffer: ba(178, 157), control: ba(308, 318) }).reading).toMatch(/^Diffusion/);
+    expect(displacement({ area: ba(30, 26), buffer: ba(20, 15), control: ba(30, 30) }).reading).toMatch(
+      /^No effect can be claimed/,
+    );
   });
 
   it('reports zero denominators as undefined with the reason, never as a number', () => {

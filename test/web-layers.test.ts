@@ -9,6 +9,7 @@ import {
   AREA_SOURCE,
   HEX_FILL_LAYER,
   HEX_SOURCE,
+  KDE_SOURCE,
   INCIDENT_CLUSTER_LAYER,
   INCIDENT_POINT_LAYER,
   INCIDENT_SOURCE,
@@ -50,6 +51,7 @@ function params(
       selectedH3: over.selected ? '89194ad0577ffff' : null,
     },
     incidents: { visible: on },
+    kde: { visible: on, max: 50 },
   };
 }
 
@@ -87,7 +89,7 @@ describe('overlay layer specs', () => {
 
   it('uses the exported source ids and clusters the incident source', () => {
     const sources = overlaySources();
-    expect(Object.keys(sources).sort()).toEqual([AREA_LABEL_SOURCE, AREA_SOURCE, HEX_SOURCE, INCIDENT_SOURCE].sort());
+    expect(Object.keys(sources).sort()).toEqual([AREA_LABEL_SOURCE, AREA_SOURCE, HEX_SOURCE, KDE_SOURCE, INCIDENT_SOURCE].sort());
     expect(sources[INCIDENT_SOURCE]).toMatchObject({ type: 'geojson', cluster: true });
     for (const l of overlayLayers(params())) expect(Object.keys(sources)).toContain((l as { source: string }).source);
   });

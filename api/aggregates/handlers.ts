@@ -4,7 +4,7 @@ import { getResolution } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { SYNTHETIC_DATASET } from '../../geodata/synthetic.js';
-import type { AreaStat, H3Res } from '../../contract/aggregates.js';
+import type { AreaStat, H3Res, LOCATION_PRECISIONS, TIME_PRECISIONS } from '../../contract/aggregates.js';
 import { populationMeta } from './population-meta.js';
 import {
   AREA_SETS_SQL,
@@ -175,8 +175,8 @@ interface IncidentRow {
   category: string;
   category_label: string;
   occurred_at: string;
-  time_precision: string;
-  location_precision: string;
+  time_precision: (typeof TIME_PRECISIONS)[number];
+  location_precision: (typeof LOCATION_PRECISIONS)[number];
   location_text: string | null;
   ward_code: string | null;
   outcome: string | null;

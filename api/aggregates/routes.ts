@@ -102,7 +102,7 @@ export function aggregateRoutes({ db, config }: Deps) {
       query: { ...q, ward_scope: recordScope(p) },
       recordCount: body.features.length,
     });
-    return c.body(JSON.stringify(body), 200, GEOJSON);
+    return c.json(contract.encodeIncidents(body), 200);
   });
 
   // What the data cover, per category × month and source (issue 11). Partners get the covered months

@@ -141,7 +141,7 @@ export function displacement(input: DisplacementInput): DisplacementResult {
     tne,
     did,
     did_relative: didRel,
-    reading: reading(success, wdq, tne, unit),
+    reading: reading(success, wdq, tne, unit, did),
   };
 }
 
@@ -149,10 +149,33 @@ const fmt = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1));
 
 /**
  * Plain-English reading, following Bowers & Johnson's (2003) interpretation of the WDQ (as tabulated in
- * Guerette 2009, Appendix C): the WDQ is only read when the success measure is negative.
+ * Guerette 2009, Appendix C): the WDQ is only read when the success measure is negative. When the
+ * difference in differences has a 95% interval that includes zero, no effect is claimed at all (no
+ * reduction, displacement, diffusion or net effect): the figures are stated as point estimates only.
  */
-export function reading(success: Figure, wdq: Figure, tne: Figure, unit = 'crimes'): string {
+export function reading(
+  success: Figure,
+  wdq: Figure,
+  tne: Figure,
+  unit = 'crimes',
+  did?: { value: number | null; ci95: [number, number] | null },
+): string {
   const parts: string[] = [];
+  if (did?.value != null && did.ci95 && did.ci95[0] <= 0 && did.ci95[1] >= 0) {
+    const [lo, hi] = did.ci95;
+    parts.push(
+      `No effect can be claimed: the change in the area relative to the control (difference in differences ${fmt(did.value)} ${unit}, 95% CI ${lo.toFixed(1)} to ${hi.toFixed(1)}) is within what chance variation would give, because the interval includes zero.`,
+    );
+    const est: string[] = [];
+    if (wdq.value !== null) est.push(`WDQ ${wdq.value.toFixed(2)}`);
+    if (tne.value !== null) est.push(`total net effect ${fmt(tne.value)} ${unit}`);
+    parts.push(
+      est.length
+        ? `The other figures (${est.join(', ')}) are point estimates only and are not evidence of a reduction, displacement or diffusion of benefits.`
+        : 'The displacement figures are undefined or not evidence of displacement or diffusion of benefits.',
+    );
+    return parts.join(' ');
+  }
   if (success.value === null) parts.push(`Displacement cannot be assessed: ${success.reason}.`);
   else if (success.value >= 0)
     parts.push(

@@ -640,8 +640,11 @@ export function ensureWebBuild() {
     );
     if (fs.statSync(index).mtimeMs >= sources) return;
   }
+  // The production build users get: under vitest NODE_ENV is 'test', and Vite then bundles React's
+  // development build, whose StrictMode runs every effect twice (each request sent, aborted and sent again).
   execFileSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
 
@@ -851,4 +854,34 @@ export function mapBounds(screen: Screen): Promise<[number, number, number, numb
     const b = map.getBounds();
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] as [number, number, number, number];
   });
+}
+
+// ---------- analyst branch: request log ----------
+
+export interface LoggedRequest {
+  url: string;
+  /** 'ok' when a response arrived, else the failure (an aborted request says net::ERR_ABORTED). */
+  outcome: string;
+}
+
+/** Every request of `screen` whose URL contains `urlPart` from now on, with how it ended (filled in as they end). */
+export function requestLog(screen: Screen, urlPart: string): LoggedRequest[] {
+  const page = (screen as unknown as { page: Page }).page;
+  const log: LoggedRequest[] = [];
+  const entries = new Map<unknown, LoggedRequest>();
+  page.on('request', (r) => {
+    if (!r.url().includes(urlPart)) return;
+    const e = { url: r.url(), outcome: 'pending' };
+    entries.set(r, e);
+    log.push(e);
+  });
+  page.on('requestfinished', (r) => {
+    const e = entries.get(r);
+    if (e) e.outcome = 'ok';
+  });
+  page.on('requestfailed', (r) => {
+    const e = entries.get(r);
+    if (e) e.outcome = r.failure()?.errorText ?? 'failed';
+  });
+  return log;
 }

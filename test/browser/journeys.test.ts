@@ -110,7 +110,7 @@ describe.skipIf(skipReason)('School routes page in Chromium on real Lewisham dat
     await screen.close();
   });
 
-  it('saves a term in the calendar editor; the police.uk unknown-time notice then gives the API count and offers ranking by all incidents', async () => {
+  it('saves a term in the calendar editor; with police.uk data only the page says up front that school time needs force data with times and shows all incidents instead of zeros', async () => {
     await sites();
     const screen = await open(`/journeys?route=${routeId}`);
     await screen.expand('term-calendar');
@@ -127,23 +127,40 @@ describe.skipIf(skipReason)('School routes page in Chromium on real Lewisham dat
     const expected = await app().json<{ totals: { count: number; unknown_time: number } }>('/api/journeys/ranking');
     expect(expected.totals.count).toBe(0); // police.uk: no time of day, nothing can be placed in a window
     expect(expected.totals.unknown_time).toBeGreaterThan(0);
-    await eventually(() => screen.count('unknown-time-notice')).toBe(1);
-    expect(await screen.text('unknown-time-notice')).toContain(
-      `${expected.totals.unknown_time.toLocaleString('en-GB')} incident`,
-    );
-    expect(await screen.text('unknown-time-notice')).toContain('no time of day');
-    expect(await screen.text('worst-segments')).toContain('No segment has any counted incident');
-    await screen.screenshot('journeys-unknown-time');
-
-    await screen.click('rank-all');
-    expect(screen.url().searchParams.get('rank')).toBe('all');
+    // Up front, and the all-times view instead of zeros.
+    await eventually(() => screen.count('all-times-notice')).toBe(1);
+    expect(await screen.text('all-times-notice')).toContain('School-time analysis needs force data with times');
+    expect(await screen.text('all-times-notice')).toContain('show all incidents near the routes at any time');
+    await eventually(() => screen.url().searchParams.get('rank')).toBe('all');
     const all = await app().json<{ worst: { seq: number }[] }>(`/api/journeys/routes/${routeId}/segments?rank_by=all`);
     expect(all.worst.length).toBeGreaterThan(0);
     await eventually(() => screen.count('worst-segment')).toBe(all.worst.length);
     expect(await screen.text('worst-segment')).toMatch(/Guardian point 51\.\d{5}, -?0\.\d{5}/);
     await screen.waitForMapIdle();
     expect(await screen.text('journey-legend-facts')).toContain('all incidents, any time');
+    // Plain words: no parameter names or API paths on the page.
+    const text = await screen.pageText();
+    for (const raw of ['term_only', 'unknown_time', '/api/', 'rank_by']) expect(text).not.toContain(raw);
     await screen.screenshot('journeys-worst-segments');
+    expect(screen.errors).toEqual([]);
+    await screen.close();
+  });
+
+  it('chooses time windows with time pickers and weekdays with checkboxes (into the URL and the API query)', async () => {
+    await sites();
+    const screen = await open(`/journeys?route=${routeId}&rank=count`);
+    expect(await screen.count('[data-testid="jf-windows"] input[type="time"]')).toBe(4);
+    expect(await screen.count('[data-testid="jf-days"] input[type="checkbox"]')).toBe(7);
+    await screen.fill('jf-window-start-0', '08:00');
+    await eventually(() => screen.url().searchParams.get('windows')).toBe('08:00-09:30,14:30-18:30');
+    await screen.untick('jf-day-fri');
+    await eventually(() => screen.url().searchParams.get('days')).toBe('mon,tue,wed,thu');
+    await screen.tick('jf-day-sat');
+    await eventually(() => screen.url().searchParams.get('days')).toBe('mon,tue,wed,thu,sat');
+    await screen.click('jf-window-add');
+    await eventually(() => screen.count('[data-testid="jf-windows"] input[type="time"]')).toBe(6);
+    await screen.waitForMapIdle();
+    await screen.screenshot('journeys-pickers');
     expect(screen.errors).toEqual([]);
     await screen.close();
   });

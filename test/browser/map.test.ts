@@ -9,6 +9,7 @@ import { uniqueEmail } from '../helpers/auth.js';
 import { createSetupToken } from '../../api/auth/store.js';
 import { tmpFile } from '../helpers/files.js';
 import { SHARED } from '../helpers/db.js';
+import { decodeIncidents } from '../../contract/aggregates.js';
 import { HEX_FILL_LAYER, INCIDENT_CLUSTER_LAYER, INCIDENT_POINT_LAYER, WARD_FILL_LAYER } from '../../web/src/map/layers/index.js';
 import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, tid, useBrowserApp, type Credentials } from './driver.js';
 
@@ -201,7 +202,7 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     const officer = await app().account('officer', [LEWISHAM_WARD_CODES[0]]);
     const screen = await app().open('/?layers=outlines,labels', { as: officer, mapIdle: true });
     expect(await screen.text('layers')).toContain('Incident points (your ward)');
-    const fc = await screen.responseDuring('/api/incidents', () => screen.tick('layer-toggle-incidents'));
+    const fc = decodeIncidents(await screen.responseDuring('/api/incidents', () => screen.tick('layer-toggle-incidents')));
     expect(fc.features.length).toBeGreaterThan(0);
     expect(new Set(fc.features.map((f: any) => f.properties.ward_code))).toEqual(new Set([LEWISHAM_WARD_CODES[0]]));
     await screen.waitForMapIdle();

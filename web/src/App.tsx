@@ -30,6 +30,7 @@ const SettingsPage = named(() => import('./pages/admin/SettingsPage'), 'Settings
 const AuditPage = named(() => import('./pages/admin/AuditPage'), 'AuditPage');
 const PlanningPage = named(() => import('./pages/planning/PlanningPage'), 'PlanningPage');
 const ChbPage = named(() => import('./pages/chb/ChbPage'), 'ChbPage');
+const KnoxPage = named(() => import('./pages/knox/KnoxPage'), 'KnoxPage');
 
 export function isEmptyDatabase(s: Summary): boolean {
   return s.incidents === 0 && s.area_sets.length === 0;
@@ -106,6 +107,7 @@ function SignedInApp({ user }: { user: PublicUser }) {
   else if (isEmptyDatabase(summary.data))
     page = <FirstRun canImport={can(session, 'imports.write')} isAdmin={can(session, 'admin')} />;
   else if (view.page === 'planning') page = <PlanningPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
+  else if (view.page === 'knox') page = <KnoxPage />;
   else if (view.page === 'chb') page = <ChbPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else page = <MapPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
 

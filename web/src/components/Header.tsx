@@ -43,6 +43,7 @@ const LINKS: { page: Exclude<Page, 'map' | 'setup'>; label: string }[] = [
   { page: 'journeys', label: 'School routes' },
   { page: 'planning', label: 'Planning' },
   { page: 'chb', label: 'CHB' },
+  { page: 'knox', label: 'Near-repeat' },
   { page: 'import', label: 'Import' },
   { page: 'users', label: 'Users' },
   { page: 'settings', label: 'Settings' },

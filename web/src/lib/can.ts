@@ -23,6 +23,8 @@ export function canOpen(session: Capable, page: Page): boolean {
   switch (page) {
     case 'import':
       return can(session, 'imports.write');
+    case 'knox':
+      return can(session, 'records.read');
     case 'users':
     case 'settings':
     case 'audit':

@@ -25,6 +25,8 @@ import {
   WARD_FILL_LAYER,
   areaSources,
   hexSources,
+  KDE_SOURCE,
+  kdeSources,
   hotspotSources,
   incidentSources,
   overlayLayers,
@@ -71,6 +73,7 @@ export class MapController extends MapControllerBase {
   private areas: AreaCollection | null = null;
   private areaLabels: FeatureCollection = EMPTY_FC;
   private hexes: FeatureCollection = EMPTY_FC;
+  private kde: FeatureCollection = EMPTY_FC;
   private incidents: FeatureCollection = EMPTY_FC;
   private hotspots: FeatureCollection = EMPTY_FC;
   private areaStats: readonly AreaStat[] = [];
@@ -138,6 +141,7 @@ export class MapController extends MapControllerBase {
     const sources = {
       ...areaSources(this.areas ?? EMPTY_FC, this.areaLabels),
       ...hexSources(this.hexes),
+      ...kdeSources(this.kde),
       ...hotspotSources(this.hotspots),
       ...incidentSources(this.incidents),
     };
@@ -200,6 +204,13 @@ export class MapController extends MapControllerBase {
     if (fc === this.hexes) return;
     this.hexes = fc;
     this.setSourceData(HEX_SOURCE, fc);
+  }
+
+  /** The kernel density surface's squares (prepare/kde.ts); the same object again is skipped. */
+  setKde(fc: FeatureCollection) {
+    if (fc === this.kde) return;
+    this.kde = fc;
+    this.setSourceData(KDE_SOURCE, fc);
   }
 
   /** Units of the hotspot statistic shown (prepare/hotspots.ts); the same object again is skipped. */

@@ -17,7 +17,8 @@ export type Page =
   | 'audit'
   | 'setup'
   | 'planning'
-  | 'chb';
+  | 'chb'
+  | 'knox';
 
 /** Paths of the pages other than the map (which is `/`). */
 export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
@@ -31,6 +32,7 @@ export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
   setup: '/setup',
   planning: '/planning',
   chb: '/chb',
+  knox: '/near-repeat',
 };
 
 function pageOf(pathname: string): Page {
@@ -38,7 +40,7 @@ function pageOf(pathname: string): Page {
   for (const [page, path] of Object.entries(PAGE_PATHS)) if (p === path) return page as Page;
   return 'map';
 }
-export const LAYER_KEYS = ['choropleth', 'outlines', 'labels', 'hexes', 'incidents'] as const;
+export const LAYER_KEYS = ['choropleth', 'outlines', 'labels', 'hexes', 'kde', 'incidents'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
 /** Hotspot view by default: hexagons over ward outlines and names (the ward figures are in the ranking table). */
 export const DEFAULT_LAYERS: readonly LayerKey[] = ['outlines', 'labels', 'hexes'];

@@ -6,6 +6,7 @@ import { incidentLayers, incidentSources, type IncidentLayerParams } from './inc
 import { hotspotFillLayers, hotspotLineLayers, hotspotSources, type HotspotLayerParams } from './hotspots';
 import { emergingFillLayers } from './emerging';
 import { changeFillLayers } from './change';
+import { kdeLayers, kdeSources, type KdeLayerParams } from './kde';
 
 export * from './areas';
 export * from './hexes';
@@ -13,6 +14,7 @@ export * from './incidents';
 export * from './hotspots';
 export * from './emerging';
 export * from './change';
+export * from './kde';
 
 export interface OverlayParams {
   areas: AreaLayerParams;
@@ -20,6 +22,8 @@ export interface OverlayParams {
   incidents: IncidentLayerParams;
   /** Hotspot statistics (issue 4): Gi*, emerging hot spots or change; absent = none. */
   hotspots?: HotspotLayerParams;
+  /** The kernel density surface (analyst branch); absent = none. */
+  kde?: KdeLayerParams;
 }
 
 /** Layers bottom to top: area fill, hexagons, hotspot statistic, area outlines, incidents, labels. */
@@ -27,6 +31,7 @@ export function overlayLayers(p: OverlayParams): LayerSpecification[] {
   return [
     ...areaFillLayers(p.areas),
     ...hexLayers(p.hexes),
+    ...kdeLayers(p.kde ?? { visible: false, max: null }),
     ...(p.hotspots
       ? [
           ...hotspotFillLayers(p.hotspots),
@@ -43,7 +48,7 @@ export function overlayLayers(p: OverlayParams): LayerSpecification[] {
 
 /** Source specs with empty data (the controller fills them with setData). */
 export function overlaySources(): Record<string, GeoJSONSourceSpecification> {
-  return { ...areaSources(), ...hexSources(), ...incidentSources() };
+  return { ...areaSources(), ...hexSources(), ...kdeSources(), ...incidentSources() };
 }
 
 /** A basemap style with the overlay on top (used by tests to validate the whole style). */

@@ -1,5 +1,10 @@
 // What an incident popup says, including how precise the time and place are.
-import type { IncidentProperties } from '../../../../contract/aggregates';
+import {
+  decodeIncidents,
+  type IncidentCollection,
+  type IncidentColumns,
+  type IncidentProperties,
+} from '../../../../contract/aggregates';
 import { monthLabel } from '../../lib/months';
 
 export interface PopupContent {
@@ -36,4 +41,9 @@ export function incidentPopup(p: IncidentProperties): PopupContent {
   if (p.location_precision === 'snapped') notes.push('Location snapped to nearby street point (police.uk anonymisation).');
   else notes.push('Exact location as recorded.');
   return { title: p.category_label || p.category, rows, notes };
+}
+
+/** GET /incidents' columns → the GeoJSON the point layer and its popups read. */
+export function incidentsToFeatureCollection(cols: IncidentColumns): IncidentCollection {
+  return decodeIncidents(cols);
 }

@@ -317,3 +317,81 @@ export function termProblems(terms: readonly Term[]): string[] {
   }
   return out;
 }
+
+// ---------- filter pickers and plain-language notices (analyst branch) ----------
+
+export interface TimeWindow {
+  start: string;
+  end: string;
+}
+
+/** "07:30-09:30,14:30-18:30" → [{start, end}, …]; parts that are not HH:MM-HH:MM are dropped. */
+export function windowsToList(s: string): TimeWindow[] {
+  return s
+    .split(',')
+    .map((p) => p.trim().match(/^(\d{2}:\d{2})-(\d{2}:\d{2})$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ start: m[1], end: m[2] }));
+}
+
+/** The list back to the URL/API form; windows with a missing time are left out. */
+export function listToWindows(list: readonly TimeWindow[]): string {
+  return list
+    .filter((w) => /^\d{2}:\d{2}$/.test(w.start) && /^\d{2}:\d{2}$/.test(w.end))
+    .map((w) => `${w.start}-${w.end}`)
+    .join(',');
+}
+
+export const WEEKDAY_NAMES = [
+  ['mon', 'Mon'],
+  ['tue', 'Tue'],
+  ['wed', 'Wed'],
+  ['thu', 'Thu'],
+  ['fri', 'Fri'],
+  ['sat', 'Sat'],
+  ['sun', 'Sun'],
+] as const;
+const DAY_KEYS = WEEKDAY_NAMES.map(([k]) => k as string);
+
+/** "mon-fri", "sat,sun", "mon,wed-fri" → the set of weekday keys (unknown parts ignored). */
+export function daysToSet(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const part of s.split(',').map((p) => p.trim().toLowerCase())) {
+    const [a, b] = part.split('-');
+    const ia = DAY_KEYS.indexOf(a);
+    const ib = b === undefined ? ia : DAY_KEYS.indexOf(b);
+    if (ia < 0 || ib < 0) continue;
+    for (let i = ia; i <= ib; i++) out.add(DAY_KEYS[i]);
+  }
+  return out;
+}
+
+/** The ticked days back to the URL/API form, in week order ("mon,tue,…"). */
+export function setToDays(set: ReadonlySet<string>): string {
+  return DAY_KEYS.filter((d) => set.has(d)).join(',');
+}
+
+/**
+ * A server warning in the words of the page: parameter names and API paths become the controls a user
+ * sees ("Term time only", "Term dates" on the right), unknown_time becomes "unknown time".
+ */
+export function plainWarning(w: string): string {
+  return w
+    .replace(/with term_only=true /g, 'with "Term time only" ticked, ')
+    .replace(/or set term_only=false/g, 'or untick "Term time only"')
+    .replace(/term_only=true/g, '"Term time only" ticked')
+    .replace(/term_only=false/g, '"Term time only" unticked')
+    .replace(/ ?\(PUT \/api\/journeys\/term-dates\)/g, ' (Term dates, on the right)')
+    .replace(/\bunknown_time\b/g, '"unknown time"')
+    .replace(/\bage_max\b/g, 'victim age')
+    .replace(/\bcorridor_m\b/g, 'corridor width');
+}
+
+/**
+ * With police.uk data only (every incident near the routes has a month, none a time), the school-journey
+ * windows can count nothing: the page says so up front and ranks by all incidents instead of zeros.
+ */
+export function needsAllTimes(r: Pick<RankingResponse, 'totals' | 'meta' | 'disclosure'>): boolean {
+  const ut = r.totals.unknown_time;
+  return r.meta.rank_by !== 'all' && r.totals.count === 0 && typeof ut === 'number' && ut > 0;
+}

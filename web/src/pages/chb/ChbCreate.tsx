@@ -163,6 +163,15 @@ export function ChbCreate({
     });
   }, [controller, areaWards, controlWards, areaMode, controlMode]);
   useEffect(() => controller?.setChbRegions(preview), [controller, preview]);
+  // Ward names on the map while wards are picked there: HTML markers when the basemap has no glyphs
+  // (offline), the label layer otherwise.
+  const namesWanted = areaMode === 'wards' || controlMode === 'wards';
+  const [htmlNames, setHtmlNames] = useState(false);
+  useEffect(() => {
+    if (!controller) return;
+    setHtmlNames(controller.showWardNameMarkers(namesWanted));
+    return () => void controller.showWardNameMarkers(false);
+  }, [controller, namesWanted]);
 
   const startDraw = (t: Target) => {
     setDrawing(t);
@@ -442,6 +451,12 @@ export function ChbCreate({
           aria-label="Choose wards or cells, or draw the area and the control"
         />
         <MapNotices messages={[basemapNote]} />
+        {namesWanted && (
+          <p className="hint chb-map-note" data-testid="chb-ward-names-note">
+            Click a ward to add it to the area, click again for the control, a third time to drop it.
+            {htmlNames ? ' Ward names are shown as page text over the map (this basemap has no map fonts).' : ''}
+          </p>
+        )}
       </div>
     </div>
   );

@@ -8,33 +8,15 @@ import type { JourneyFilters } from '../../api/journeys';
 import { addMonths, isMonth } from '../../lib/months';
 import { CategoryPicker } from '../map/CategoryPicker';
 import { CoverageStrip } from '../../components/CoverageStrip';
-import { MEASURE_LABELS } from '../../map/prepare/journeys';
-
-/** A text field that reports on blur or Enter (windows and days are checked by the server). */
-function LazyInput({
-  value,
-  onCommit,
-  testId,
-  placeholder,
-}: {
-  value: string;
-  onCommit: (v: string) => void;
-  testId: string;
-  placeholder?: string;
-}) {
-  const [v, setV] = useState(value);
-  useEffect(() => setV(value), [value]);
-  return (
-    <input
-      value={v}
-      placeholder={placeholder}
-      data-testid={testId}
-      onChange={(e) => setV(e.target.value)}
-      onBlur={() => v.trim() && v.trim() !== value && onCommit(v.trim())}
-      onKeyDown={(e) => e.key === 'Enter' && v.trim() && onCommit(v.trim())}
-    />
-  );
-}
+import {
+  daysToSet,
+  listToWindows,
+  MEASURE_LABELS,
+  setToDays,
+  type TimeWindow,
+  WEEKDAY_NAMES,
+  windowsToList,
+} from '../../map/prepare/journeys';
 
 export function JourneyFiltersPanel({
   filters,
@@ -86,19 +68,30 @@ export function JourneyFiltersPanel({
       <CategoryPicker categories={categories} selected={filters.categories} onChange={(c) => onChange({ categories: c })} />
       <p className="hint">None ticked: robbery (the default for school journeys).</p>
       <h2 className="panel-title">School-journey time</h2>
-      <label className="field">
-        <span>Time windows</span>
-        <LazyInput
-          value={filters.windows}
-          onCommit={(windows) => onChange({ windows })}
-          testId="jf-windows"
-          placeholder="07:30-09:30,14:30-18:30"
-        />
-      </label>
-      <label className="field">
-        <span>Days</span>
-        <LazyInput value={filters.days} onCommit={(days) => onChange({ days })} testId="jf-days" placeholder="mon-fri" />
-      </label>
+      <TimeWindowsPicker value={filters.windows} onChange={(windows) => onChange({ windows })} />
+      <fieldset className="field weekday-picker" data-testid="jf-days">
+        <legend>Days</legend>
+        {WEEKDAY_NAMES.map(([k, label]) => {
+          const set = daysToSet(filters.days);
+          return (
+            <label key={k} className="check">
+              <input
+                type="checkbox"
+                checked={set.has(k)}
+                data-testid={`jf-day-${k}`}
+                onChange={(e) => {
+                  const next = new Set(set);
+                  if (e.target.checked) next.add(k);
+                  else next.delete(k);
+                  // At least one day: the last one cannot be unticked.
+                  if (next.size) onChange({ days: setToDays(next) });
+                }}
+              />
+              {label}
+            </label>
+          );
+        })}
+      </fieldset>
       <label className="check">
         <input
           type="checkbox"
@@ -168,5 +161,59 @@ export function JourneyFiltersPanel({
         </select>
       </label>
     </div>
+  );
+}
+
+/** School-journey time windows as pairs of time pickers (start, end), with add and remove. */
+function TimeWindowsPicker({ value, onChange }: { value: string; onChange: (windows: string) => void }) {
+  const list = windowsToList(value);
+  const commit = (l: TimeWindow[]) => {
+    const s = listToWindows(l);
+    if (s) onChange(s);
+  };
+  return (
+    <fieldset className="field time-windows" data-testid="jf-windows">
+      <legend>Time windows</legend>
+      {list.map((w, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: windows have no identity but their place in the list.
+        <div key={i} className="time-window" data-testid="jf-window">
+          <input
+            type="time"
+            value={w.start}
+            aria-label={`Window ${i + 1} starts`}
+            data-testid={`jf-window-start-${i}`}
+            onChange={(e) => commit(list.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)))}
+          />
+          <span aria-hidden="true">to</span>
+          <input
+            type="time"
+            value={w.end}
+            aria-label={`Window ${i + 1} ends`}
+            data-testid={`jf-window-end-${i}`}
+            onChange={(e) => commit(list.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)))}
+          />
+          {list.length > 1 && (
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Remove window ${i + 1}`}
+              onClick={() => commit(list.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+          )}
+        </div>
+      ))}
+      {list.length < 4 && (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="jf-window-add"
+          onClick={() => commit([...list, { start: '12:00', end: '13:00' }])}
+        >
+          Add a window
+        </button>
+      )}
+    </fieldset>
   );
 }

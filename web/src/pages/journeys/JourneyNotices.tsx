@@ -3,7 +3,7 @@
 // nothing imported yet; request errors.
 import type { RankingResponse } from '../../../../contract/journeys';
 import { formatCount, WITHHELD } from '../../lib/format';
-import { unknownTimeNotice } from '../../map/prepare/journeys';
+import { plainWarning, unknownTimeNotice } from '../../map/prepare/journeys';
 import type { SiteOption } from './use-journey-data';
 
 export function JourneyNotices({
@@ -12,6 +12,7 @@ export function JourneyNotices({
   note,
   sites,
   onRankAll,
+  allTimes,
 }: {
   ranking: RankingResponse | null;
   errors: (string | null)[];
@@ -19,6 +20,11 @@ export function JourneyNotices({
   note: string | null;
   sites: SiteOption[] | null;
   onRankAll: () => void;
+  /**
+   * The data near the routes have no times (police.uk only): 'shown' when the page switched to all
+   * incidents at any time, 'withheld' when it cannot (partners rank by counts in the windows only).
+   */
+  allTimes: 'shown' | 'withheld' | null;
 }) {
   const ut = ranking ? unknownTimeNotice(ranking) : null;
   // The unknown-time warning is shown in its own words below; the others as the server wrote them.
@@ -26,7 +32,17 @@ export function JourneyNotices({
   const noSites = sites !== null && sites.length === 0;
   return (
     <div className="map-notices journey-notices" role="status" data-testid="journey-notices">
-      {ut && (
+      {allTimes && (
+        <div className="notice notice-unknown-time" data-testid="all-times-notice">
+          <strong>School-time analysis needs force data with times.</strong> The incidents near these routes are police.uk data,
+          which give the month of each crime but not the day or time, so none can be placed in the school-journey windows.{' '}
+          {allTimes === 'shown'
+            ? 'The map and rankings show all incidents near the routes at any time of day instead.'
+            : 'Counts in the windows would all be zero, so they are not a finding.'}{' '}
+          Import a force extract with dates and times to see school-time risk.
+        </div>
+      )}
+      {ut && allTimes !== 'shown' && (
         <div className="notice notice-unknown-time" data-testid="unknown-time-notice">
           <strong>{ut.unknownTime === null ? WITHHELD : formatCount(ut.unknownTime)}</strong> incident
           {ut.unknownTime === 1 ? '' : 's'} near the routes have no time of day (police.uk publishes the month only), so they
@@ -43,7 +59,7 @@ export function JourneyNotices({
         </div>
       )}
       {others.map((w) => (
-        <p key={w}>{w.replace(/ \(PUT \/api\/journeys\/term-dates\)/, ' (Term dates, right)')}</p>
+        <p key={w}>{plainWarning(w)}</p>
       ))}
       {note && <p>{note}</p>}
       {noSites && (

@@ -14,7 +14,7 @@ import { useRoute } from '../../api/query';
 import { useSignedIn } from '../../api/session-store';
 import { can, seesWithheld } from '../../lib/can';
 import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style';
-import { corridorWidth, nearestSite, proposalCollection } from '../../map/prepare/journeys';
+import { corridorWidth, nearestSite, needsAllTimes, proposalCollection } from '../../map/prepare/journeys';
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { JourneyMapController, type JourneyMapEvents } from './JourneyMapController';
 import { formatJourneyView, parseJourneyView, type JourneyView } from './journey-url';
@@ -99,6 +99,21 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   const refetchAll = useJourneyReload();
   const selectedRoute = base.routes?.list.find((r) => r.id === selectedId) ?? null;
   const meta = ranking.data?.meta ?? null;
+  // police.uk data only (no times near the routes): say so up front and rank by all incidents (any time)
+  // instead of showing zeros. Once per page visit, so the user can still choose the windows again.
+  const [allTimes, setAllTimes] = useState<'shown' | 'withheld' | null>(null);
+  const switchedToAll = useRef(false);
+  useEffect(() => {
+    if (!ranking.data) return;
+    if (needsAllTimes(ranking.data)) {
+      if (partner) setAllTimes('withheld');
+      else if (!switchedToAll.current) {
+        switchedToAll.current = true;
+        setAllTimes('shown');
+        setView({ filters: { ...filters, rankBy: 'all' } });
+      }
+    } else if (ranking.data.meta.rank_by !== 'all') setAllTimes(null);
+  }, [ranking.data, partner, filters, setView]);
 
   // Events from the map, always seeing the latest state.
   const events = useRef<JourneyMapEvents>(null!);
@@ -244,6 +259,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           note={style?.note ?? null}
           sites={base.sites?.list ?? null}
           onRankAll={() => changeFilters({ rankBy: 'all' })}
+          allTimes={allTimes}
         />
         {editor && (
           <div className="draw-toolbar" data-testid="draw-toolbar">

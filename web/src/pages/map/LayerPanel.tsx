@@ -8,6 +8,7 @@ const LABELS: Record<LayerKey, string> = {
   outlines: 'Area outlines',
   labels: 'Area names',
   hexes: 'Hexagons (H3)',
+  kde: 'Density surface (KDE)',
   incidents: 'Incident points',
 };
 
@@ -23,7 +24,7 @@ export function LayerPanel({
   pointsLabel: string | null;
 }) {
   // Incident points only for roles that may see record-level data (pointsLabel null: not offered).
-  const keys = (Object.keys(LABELS) as LayerKey[]).filter((k) => k !== 'incidents' || pointsLabel !== null);
+  const keys = (Object.keys(LABELS) as LayerKey[]).filter((k) => (k !== 'incidents' && k !== 'kde') || pointsLabel !== null);
   return (
     <div className="panel" data-testid="layers">
       <h2 className="panel-title">Layers</h2>

@@ -32,6 +32,7 @@ import { MeetingBar } from '../present/MeetingBar';
 import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
 import { DrawAreaTool, DrawnAreaDetail, useDrawnArea } from './DrawnArea';
 import { SearchBox, resultBounds } from '../../components/SearchBox';
+import { KdeSection } from './KdeSection';
 
 const AREA_SCHEME = 'Blues' as const;
 const HEX_SCHEME = 'YlOrRd' as const;
@@ -75,8 +76,16 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   // Partners get H3 at one resolution only (issue 15): their hexagons and hotspots use it at every zoom.
   const partner = seesWithheld(session);
   const unitView = useMemo(() => (partner ? { ...view, hexRes: PARTNER_H3_RES } : view), [partner, view]);
-  const hexes = useHexLayer(controller, filters, viewport, unitView.hexRes, showHexes, view.classMethod, live);
-  const incidents = useIncidentLayer(controller, filters, viewport, showIncidents, live);
+  // Without a camera in the URL the map opens at a default view and then fits the boundaries: the layers
+  // wait for that fit (or for the boundaries to fail), or every first load fetched the default view's
+  // hexagons (another resolution) and points only to drop them.
+  const cameraSettled = initialCamera !== null || boundaries.count !== null || boundaries.error !== null;
+  const layerViewport = cameraSettled ? viewport : null;
+  const hexes = useHexLayer(controller, filters, layerViewport, unitView.hexRes, showHexes, view.classMethod, live);
+  const incidents = useIncidentLayer(controller, filters, layerViewport, showIncidents, live);
+  // The density surface needs record-level points, like the points layer.
+  const showKde = hasLayer(view, 'kde') && can(session, 'records.read') && !view.hotspot.mode;
+  const [kdeMax, setKdeMax] = useState<number | null>(null);
   const { refetch: refetchStats } = stats;
   useEffect(() => {
     if (live) void refetchStats();
@@ -100,7 +109,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   );
   const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
   const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
-  const hot = useHotspots(controller, unitView, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas);
+  const hot = useHotspots(controller, unitView, levelLabel, filters, layerViewport?.zoom ?? null, boundaries.areas);
   const drawn = useDrawnArea(controller);
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 
@@ -128,6 +137,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       },
       incidents: { visible: showIncidents },
       hotspots: hot.layer,
+      kde: { visible: showKde, max: kdeMax },
     }),
     [
       metric,
@@ -142,6 +152,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       hexes?.classes,
       hexColours,
       hot.layer,
+      showKde,
+      kdeMax,
     ],
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
@@ -196,6 +208,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
         {/* The legend before the drawing tool and layer list, so it stays on a 1366×768 screen. */}
+        <KdeSection controller={controller} filters={filters} areas={boundaries.areas} visible={showKde} onMax={setKdeMax} />
         {!hot.active && (
           <Legend
             levelLabel={levelLabel}

@@ -9,8 +9,8 @@ import {
   getIncidents,
   type AreaCollection,
   type AreaStats,
-  type IncidentCollection,
 } from '../../../../contract/aggregates';
+import { incidentsToFeatureCollection } from '../../map/prepare/incidents';
 import { bboxParam, errorMessage, filterQuery, isAbort, type Bbox, type Filters } from '../../api/client';
 import { call, routeKey } from '../../api/call';
 import { classBreaks, type ClassMethod, type Classes } from '../../map/classify';
@@ -187,13 +187,12 @@ export function useIncidentLayer(
     const ac = new AbortController();
     controller
       .track(
-        (
-          call(
-            getIncidents,
-            { query: { bbox: bboxParam(bbox), ...filterQuery(filters), limit: String(INCIDENT_LIMIT) } },
-            { signal: ac.signal },
-          ) as Promise<IncidentCollection>
-        ).then((fc) => {
+        call(
+          getIncidents,
+          { query: { bbox: bboxParam(bbox), ...filterQuery(filters), limit: String(INCIDENT_LIMIT) } },
+          { signal: ac.signal },
+        ).then((cols) => {
+          const fc = incidentsToFeatureCollection(cols);
           const truncated = !!fc.truncated;
           last.current = truncated ? null : { key, bbox };
           controller.setIncidents(fc);

@@ -169,6 +169,31 @@ export class PlanningMapController extends MapControllerBase {
   setWards(fc: FeatureCollection, labels: FeatureCollection) {
     this.setData(PLAN_WARD_SOURCE, fc);
     this.setData(PLAN_WARD_LABEL_SOURCE, labels);
+    if (this.nameMarkersWanted) this.showWardNameMarkers(true);
+  }
+
+  // Ward names as HTML markers (CHB create map), for styles without glyphs (the offline background):
+  // a symbol layer cannot draw text there. With glyphs, the label layer draws them and no marker is added.
+  private nameMarkers: maplibregl.Marker[] = [];
+  private nameMarkersWanted = false;
+  /** Shows (or removes) ward names as HTML markers; returns whether they are HTML (no glyphs in the style). */
+  showWardNameMarkers(on: boolean): boolean {
+    this.nameMarkersWanted = on;
+    for (const m of this.nameMarkers) m.remove();
+    this.nameMarkers = [];
+    const html = !this.map.getStyle()?.glyphs;
+    const labels = this.data.get(PLAN_WARD_LABEL_SOURCE);
+    if (!on || !html || !labels) return html;
+    for (const f of labels.features) {
+      if (f.geometry?.type !== 'Point') continue;
+      const el = document.createElement('div');
+      el.className = 'ward-name-marker';
+      el.dataset.testid = 'ward-name-marker';
+      el.textContent = String(f.properties?.name ?? '');
+      const [lng, lat] = (f.geometry as Point).coordinates;
+      this.nameMarkers.push(new maplibregl.Marker({ element: el }).setLngLat([lng, lat]).addTo(this.map));
+    }
+    return html;
   }
   setChbRegions(fc: FeatureCollection | null) {
     this.setData(CHB_SOURCE, fc);
