@@ -236,14 +236,14 @@ describe.skipIf(!hasData).each(drivers())('places: names and search on real data
   });
 
   it('gives partners ward-level names only', async () => {
-    const { status, body } = await get('/api/hotspots?res=9', partner);
+    const { status, body } = await get('/api/hotspots?res=8', partner);
     expect(status).toBe(200);
     for (const c of body.cells.slice(0, 50)) {
       expect(c.place.street).toBeNull();
       expect(c.place.incidents).toBeNull();
       expect(['ward', 'none']).toContain(c.place.basis);
     }
-    const top = await get('/api/hotspots/top?res=9&n=5', partner);
+    const top = await get('/api/hotspots/top?res=8&n=5', partner);
     expect(top.status).toBe(200);
     expect(top.body.top.every((r: any) => r.place && r.place.street === null)).toBe(true);
   });
