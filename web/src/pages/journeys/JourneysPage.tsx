@@ -31,6 +31,7 @@ import { RouteImport, RouteProposals } from './RouteImport';
 import { JourneyExportDialog } from './JourneyExport';
 import { JourneyNotices } from './JourneyNotices';
 import './journeys.css';
+import { PngExport, periodText } from '../../components/PngExport';
 
 const PATH = '/journeys';
 
@@ -232,6 +233,13 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           data-testid="map"
           role="region"
           aria-label="Map of school-journey routes"
+        />
+        <PngExport
+          map={controller?.map ?? null}
+          page="journeys"
+          title="School-journey routes"
+          period={periodText(meta)}
+          attribution={config.attribution}
         />
         <LiveToast />
         <JourneyNotices

@@ -8,7 +8,7 @@ import { classBreaks, classColours } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
-import { resolveWindow } from '../../lib/months';
+import { resolveWindow, windowLabel } from '../../lib/months';
 import { coverageDefaults } from '../../lib/data-period';
 import { useCoverageReport } from '../../components/CoverageStrip';
 import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
@@ -31,6 +31,9 @@ import { LiveToast } from '../present/LiveToast';
 import { MeetingBar } from '../present/MeetingBar';
 import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
 import { DrawAreaTool, DrawnAreaDetail, useDrawnArea } from './DrawnArea';
+import { HotspotLegend } from './hotspots/HotspotLegend';
+import { MapLegendBox } from '../../components/MapLegendBox';
+import { PngExport } from '../../components/PngExport';
 
 const AREA_SCHEME = 'Blues' as const;
 const HEX_SCHEME = 'YlOrRd' as const;
@@ -188,31 +191,6 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           hasPopulation={hasPopulation}
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
-        {/* The legend before the drawing tool and layer list, so it stays on a 1366×768 screen. */}
-        {!hot.active && (
-          <Legend
-            levelLabel={levelLabel}
-            metric={metric}
-            method={view.classMethod}
-            showAreas={hasLayer(view, 'choropleth')}
-            areaClasses={areaClasses}
-            areaColours={areaColours}
-            areaNoDataLabel={areaNoDataLabel(stats.data ?? null, metric, seesWithheld(session))}
-            noCurrentData={coverage.noCurrent}
-            coverageNotes={coverage.notes}
-            coverageRule={stats.data?.coverage.rule ?? null}
-            population={stats.data?.population}
-            showHexes={showHexes}
-            hexClasses={hexes?.classes ?? null}
-            hexColours={hexColours}
-            hexRes={hexes?.res ?? null}
-            showIncidents={showIncidents}
-            withheldMin={
-              seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null
-            }
-            hexWithheld={!!hexes?.withheld}
-          />
-        )}
         <DrawAreaTool drawn={drawn} disabled={!controller} />
         <LayerPanel
           view={view}
@@ -230,6 +208,41 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       </aside>
       <section className="map-wrap">
         <MapView initialCamera={initialCamera} events={events} onController={setController} />
+        {/* The legend on the map, collapsible, so no screen size puts it below the fold (issue 14). */}
+        <MapLegendBox>
+          {hot.active && <HotspotLegend info={hot.info} hs={view.hotspot} unitLabel={hot.unitLabel} />}
+          {!hot.active && (
+            <Legend
+              levelLabel={levelLabel}
+              metric={metric}
+              method={view.classMethod}
+              showAreas={hasLayer(view, 'choropleth')}
+              areaClasses={areaClasses}
+              areaColours={areaColours}
+              areaNoDataLabel={areaNoDataLabel(stats.data ?? null, metric, seesWithheld(session))}
+              noCurrentData={coverage.noCurrent}
+              coverageNotes={coverage.notes}
+              coverageRule={stats.data?.coverage.rule ?? null}
+              population={stats.data?.population}
+              showHexes={showHexes}
+              hexClasses={hexes?.classes ?? null}
+              hexColours={hexColours}
+              hexRes={hexes?.res ?? null}
+              showIncidents={showIncidents}
+              withheldMin={
+                seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null
+              }
+              hexWithheld={!!hexes?.withheld}
+            />
+          )}
+        </MapLegendBox>
+        <PngExport
+          map={controller?.map ?? null}
+          page="map"
+          title={hot.active ? `${levelLabel}: hot spots` : `${levelLabel}: incidents`}
+          period={period ? windowLabel(period.from, period.to) : ''}
+          attribution={config.attribution}
+        />
         <MeetingBar />
         <LiveToast />
         <MapNotices

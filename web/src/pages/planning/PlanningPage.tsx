@@ -27,6 +27,7 @@ import { OutreachPanel } from './OutreachPanel';
 import { PlanningLegend } from './PlanningLegend';
 import { WalkingNetwork } from './WalkingNetwork';
 import './planning.css';
+import { PngExport, periodText } from '../../components/PngExport';
 
 const TAB_LABELS: Record<PlanningTab, string> = {
   register: 'Register',
@@ -202,6 +203,13 @@ export function PlanningPage({ config }: { config: AppConfig }) {
       </aside>
       <div className="map-wrap">
         <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Planning map" />
+        <PngExport
+          map={controller?.map ?? null}
+          page="planning"
+          title="Planning"
+          period={periodText(lastRun)}
+          attribution={config.attribution}
+        />
         <PlanningLegend
           types={styles}
           register={readRegister}
