@@ -126,7 +126,7 @@ function SignedInApp({ user }: { user: PublicUser }) {
         {heading && <h1 className="visually-hidden">{heading}</h1>}
         <Suspense fallback={<p className="page-loading">Loading…</p>}>{page}</Suspense>
       </main>
-      <SheetBar page={view.page} open={sheet} onChange={setSheet} />
+      {!firstRun && <SheetBar page={view.page} open={sheet} onChange={setSheet} />}
     </div>
   );
 }
