@@ -175,7 +175,7 @@ describe.skipIf(skipReason)('layout, history, PNG export and accessibility in Ch
 
   it('an unknown path shows "Page not found" with a link to the map', async () => {
     const screen = await app().open('/no-such-page', { ready: 'not-found' });
-    expect(await screen.text('h1')).toBe('Page not found');
+    expect(await screen.text('main h1')).toBe('Page not found');
     await expectAccessible(screen, 'not found');
     await screen.click('not-found-map');
     await screen.waitForMapIdle();
