@@ -2,7 +2,7 @@
 // on the shared Lewisham data, started the way the browser tests start the app (test/browser/driver.ts:
 // a fresh embedded database, the real importer, the built web app, Debian's Chromium).
 //
-//   npx tsx scripts/screenshots.ts <output folder> [page-name-filter]
+//   npx tsx scripts/screenshots.ts <output folder> [page names, comma-separated parts: map,present]
 //
 // Writes <folder>/<page>-<width>x<height>.png. The first-run and setup pages are taken on the empty
 // database before the imports; every other page after. Needs `npx vite build` (done if dist/web is stale).
@@ -53,7 +53,7 @@ const WITH_DATA: Shot[] = [
 ];
 
 async function take(app: BrowserApp, dir: string, shot: Shot, filter: string | undefined) {
-  if (filter && !shot.name.includes(filter)) return;
+  if (filter && !filter.split(',').some((f) => shot.name.includes(f))) return;
   for (const size of SIZES) {
     const file = `${shot.name}-${size.width}x${size.height}`;
     try {
