@@ -2,7 +2,7 @@
 // `filters` are the same strings as the matching GET route's query, checked by the same schema.
 import { z } from './zod.js';
 import { AreaStats, incidentsQuery, statsQuery } from './aggregates.js';
-import { defineRoute, jsonBody } from './http.js';
+import { defineRoute, json, jsonBody } from './http.js';
 import { exportStatement } from './params.js';
 
 export const INCIDENT_EXPORT_FORMATS = ['csv', 'geojson'] as const;
@@ -58,4 +58,36 @@ export const exportAreas = defineRoute({
   },
 });
 
-export const exportRoutes = [exportIncidents, exportAreas] as const;
+/** A PNG of a map made in the browser (issue 14): the server records it; the image itself never passes through. */
+export const MAP_IMAGE_PAGES = ['map', 'journeys', 'planning', 'chb', 'present'] as const;
+export const mapImageBody = z.strictObject({
+  ...exportStatement,
+  page: z.enum(MAP_IMAGE_PAGES),
+  /** The title and period printed on the image, as shown. */
+  title: z.string().trim().min(1).max(200),
+  period: z.string().trim().max(100),
+  /** The page's address (path and query: the view, filters and camera the image shows). */
+  view: z.string().max(2000).regex(/^\//, 'a path on this app'),
+  width: z.number().int().min(1).max(16384),
+  height: z.number().int().min(1).max(16384),
+});
+export const MapImageRecorded = z.object({ file_name: z.string() });
+
+export const recordMapImage = defineRoute({
+  method: 'post',
+  path: '/exports/map-image',
+  summary:
+    'Records a map image made in the browser (purpose, recipient, the view it shows) in the audit log; returns its file name',
+  tags: ['exports'],
+  'x-access': {
+    capability: 'aggregates.read',
+    partner: {
+      kind: 'no-counts',
+      reason: 'records an image the user made of their own (already masked) map; the answer is a file name',
+    },
+  },
+  request: { body: jsonBody(mapImageBody) },
+  responses: { 200: json(MapImageRecorded, 'The name to save the image under') },
+});
+
+export const exportRoutes = [exportIncidents, exportAreas, recordMapImage] as const;

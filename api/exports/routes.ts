@@ -7,6 +7,7 @@ import type { AreaStats } from '../../contract/aggregates.js';
 import * as contract from '../../contract/exports.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
+import { holdsSynthetic, SYNTHETIC_PREFIX } from './synthetic-label.js';
 import { ApiError } from '../errors.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import * as h from '../aggregates/handlers.js';
@@ -132,6 +133,22 @@ export function exportRoutes({ db }: Deps) {
     },
     { partnerData: dataMask<AreaStats>(partnerAreaStats) },
   );
+
+  // A map image is drawn in the browser; what leaves is recorded like every other export.
+  register(r, db, contract.recordMapImage, async (c) => {
+    const b = c.req.valid('json');
+    await audit(db, principal(c), c.get('ip'), {
+      action: 'export',
+      resource: 'map-image.png',
+      query: { page: b.page, title: b.title, period: b.period, view: b.view, width: b.width, height: b.height },
+      recordCount: null,
+      purpose: b.purpose,
+      recipient: b.recipient,
+    });
+    // Named like every attachment (synthetic-label.ts): the browser saves it under this name.
+    const prefix = (await holdsSynthetic(db)) ? SYNTHETIC_PREFIX : '';
+    return c.json({ file_name: `${prefix}map-${b.page}-${stamp()}.png` }, 200);
+  });
 
   return r;
 }

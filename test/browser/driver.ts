@@ -885,3 +885,67 @@ export function requestLog(screen: Screen, urlPart: string): LoggedRequest[] {
   });
   return log;
 }
+
+// ==== branch layout (issue 14): accessibility checks, history, downloads of images ====
+
+/** An accessibility problem axe-core found: its rule, impact, help text and the elements (CSS selectors). */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+const AXE_SOURCE = path.resolve('node_modules/axe-core/axe.min.js');
+
+const pageOf = (s: Screen) => (s as unknown as { page: Page }).page;
+
+/** The critical and serious violations axe-core finds on the screen as it is now (WCAG 2.x A/AA and best-practice rules). */
+export async function accessibilityViolations(screen: Screen): Promise<AxeViolation[]> {
+  const page = pageOf(screen);
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not apply.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(fs.readFileSync(AXE_SOURCE, 'utf8'));
+  const found = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: any }).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n: any) => n.target.join(' ')),
+    }));
+  })) as AxeViolation[];
+  return found.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+}
+
+/** The browser's Back button; then waits for `ready` (a test id or selector) when given. */
+export async function goBack(screen: Screen, ready?: string) {
+  await pageOf(screen).goBack({ timeout: WAIT });
+  if (ready) await screen.waitFor(ready);
+}
+
+/** Presses a key on the focused element, e.g. 'Tab', 'Enter'. */
+export async function pressKeyOnPage(screen: Screen, key: string) {
+  await pageOf(screen).keyboard.press(key);
+}
+
+/** The test id (or tag and text) of the focused element. */
+export function focusedElement(screen: Screen): Promise<string> {
+  return pageOf(screen).evaluate(() => {
+    const el = document.activeElement;
+    if (!el) return '';
+    return el.getAttribute('data-testid') ?? `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 40)}`;
+  });
+}
+
+/** The map canvas's drawing-buffer size in pixels. */
+export function mapCanvasSize(screen: Screen): Promise<{ width: number; height: number }> {
+  return pageOf(screen).evaluate(() => {
+    const c = document.querySelector('[data-testid="map"] canvas') as HTMLCanvasElement | null;
+    if (!c) throw new Error('no map canvas');
+    return { width: c.width, height: c.height };
+  });
+}

@@ -13,6 +13,8 @@ import { Header } from './components/Header';
 import { SyntheticBanner } from './components/SyntheticBanner';
 import { FirstRun } from './components/FirstRun';
 import { ErrorScreen } from './components/ErrorScreen';
+import { NotFound } from './components/NotFound';
+import { PAGE_HEADINGS, SheetBar, useSheet } from './components/Sheet';
 import { MapPage } from './pages/map/MapPage';
 import { useLiveInvalidation } from './lib/live-hooks';
 import { ImportPage } from './pages/import/ImportPage';
@@ -82,8 +84,13 @@ function SignedInApp({ user }: { user: PublicUser }) {
     if (!allowed) navigate('/', { replace: true });
   }, [allowed]);
 
+  // Phones: which side panel of a map page is open as a sheet (components/Sheet.tsx).
+  const [sheet, setSheet] = useSheet(view.page);
+
   let page: React.ReactNode;
+  let firstRun: React.ReactNode = null;
   if (!allowed) page = <p className="page-loading">Loading…</p>;
+  else if (view.page === 'notfound') page = <NotFound path={view.path ?? window.location.pathname} />;
   else if (view.page === 'users') page = <UsersPage me={user} />;
   else if (view.page === 'settings') page = <SettingsPage />;
   else if (view.page === 'audit') page = <AuditPage />;
@@ -105,19 +112,23 @@ function SignedInApp({ user }: { user: PublicUser }) {
   else if (view.page === 'pack')
     page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (isEmptyDatabase(summary.data))
-    page = <FirstRun canImport={can(session, 'imports.write')} isAdmin={can(session, 'admin')} />;
+    page = firstRun = <FirstRun canImport={can(session, 'imports.write')} isAdmin={can(session, 'admin')} />;
   else if (view.page === 'planning') page = <PlanningPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'knox') page = <KnoxPage />;
   else if (view.page === 'chb') page = <ChbPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else page = <MapPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
 
+  // The first-run screen has its own heading.
+  const heading = firstRun ? undefined : PAGE_HEADINGS[view.page];
   return (
-    <div className="app">
+    <div className="app" data-sheet={sheet ?? undefined}>
       {summary.data?.synthetic && <SyntheticBanner />}
       <Header summary={summary.data ?? null} page={view.page} user={user} />
       <main className="app-main">
+        {heading && <h1 className="visually-hidden">{heading}</h1>}
         <Suspense fallback={<p className="page-loading">Loading…</p>}>{page}</Suspense>
       </main>
+      {!firstRun && <SheetBar page={view.page} open={sheet} onChange={setSheet} />}
     </div>
   );
 }

@@ -142,6 +142,12 @@ export async function downloadFile(path: string, body: unknown, fallbackName: st
   const res = await request(path, { method: 'POST', body });
   const blob = await res.blob();
   const name = attachmentName(res.headers.get('content-disposition'), fallbackName);
+  saveBlob(blob, name);
+  return name;
+}
+
+/** Saves a blob as a file named `name` (object URL + a download link). */
+export function saveBlob(blob: Blob, name: string) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -151,7 +157,6 @@ export async function downloadFile(path: string, body: unknown, fallbackName: st
   a.remove();
   // Give the browser time to start the download before the URL goes.
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return name;
 }
 
 export function isAbort(e: unknown): boolean {

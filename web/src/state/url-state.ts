@@ -18,10 +18,12 @@ export type Page =
   | 'setup'
   | 'planning'
   | 'chb'
-  | 'knox';
+  | 'knox'
+  /** A path the app does not have ("Page not found"). */
+  | 'notfound';
 
 /** Paths of the pages other than the map (which is `/`). */
-export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
+export const PAGE_PATHS: Record<Exclude<Page, 'map' | 'notfound'>, string> = {
   present: '/present',
   pack: '/pack',
   import: '/import',
@@ -37,8 +39,9 @@ export const PAGE_PATHS: Record<Exclude<Page, 'map'>, string> = {
 
 function pageOf(pathname: string): Page {
   const p = pathname.replace(/\/+$/, '') || '/';
+  if (p === '/' || p === '/index.html') return 'map';
   for (const [page, path] of Object.entries(PAGE_PATHS)) if (p === path) return page as Page;
-  return 'map';
+  return 'notfound';
 }
 export const LAYER_KEYS = ['choropleth', 'outlines', 'labels', 'hexes', 'kde', 'incidents'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
@@ -80,6 +83,8 @@ export interface ViewState {
   compare: string | null;
   /** Hotspot statistic, units and its parameters (issue 4; hotspot-url.ts). */
   hotspot: HotspotView;
+  /** The path of a "not found" page (only set then). */
+  path?: string;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -147,6 +152,7 @@ export function parseView(pathname: string, search: string): ViewState {
   const hex = q.get('hex');
   const hexNum = Number(hex);
   return {
+    ...(page === 'notfound' ? { path: pathname } : {}),
     page,
     level: level && SLUG.test(level) ? level : DEFAULT_VIEW.level,
     from: isMonth(from) ? from : null,
@@ -194,7 +200,9 @@ export function formatView(v: ViewState): string {
     q.set('import', v.importId);
   }
   const s = q.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':');
-  return `${v.page === 'map' ? '/' : PAGE_PATHS[v.page]}${s ? `?${s}` : ''}`;
+  // An unknown path is kept as it was typed (the page says it does not exist).
+  const path = v.page === 'map' ? '/' : v.page === 'notfound' ? (v.path ?? '/') : PAGE_PATHS[v.page];
+  return `${path}${s ? `?${s}` : ''}`;
 }
 
 export function hasLayer(v: Pick<ViewState, 'layers'>, k: LayerKey): boolean {

@@ -32,6 +32,7 @@ import { JourneyExportDialog } from './JourneyExport';
 import { JourneyNotices } from './JourneyNotices';
 import './journeys.css';
 import { SearchBox, resultBounds } from '../../components/SearchBox';
+import { PngExport, periodText } from '../../components/PngExport';
 
 const PATH = '/journeys';
 
@@ -252,6 +253,13 @@ export function JourneysPage({ config }: { config: AppConfig }) {
           aria-label="Map of school-journey routes"
         />
         <SearchBox className="map-search" onChoose={(r) => controller?.fitBounds(resultBounds(r), true)} />
+        <PngExport
+          map={controller?.map ?? null}
+          page="journeys"
+          title="School-journey routes"
+          period={periodText(meta)}
+          attribution={config.attribution}
+        />
         <LiveToast />
         <JourneyNotices
           ranking={ranking.data}

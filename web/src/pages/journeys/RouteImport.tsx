@@ -60,6 +60,7 @@ export function RouteImport({ onImported }: { onImported: (message: string) => v
         type="file"
         accept=".geojson,.json,application/geo+json,application/json"
         onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        aria-label="Routes file (GeoJSON)"
         data-testid="route-import-file"
       />
       <label className="field field-narrow">

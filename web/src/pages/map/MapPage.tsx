@@ -8,7 +8,7 @@ import { classBreaks, classColours } from '../../map/classify';
 import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
-import { resolveWindow } from '../../lib/months';
+import { resolveWindow, windowLabel } from '../../lib/months';
 import { coverageDefaults } from '../../lib/data-period';
 import { useCoverageReport } from '../../components/CoverageStrip';
 import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
@@ -33,6 +33,9 @@ import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSectio
 import { DrawAreaTool, DrawnAreaDetail, useDrawnArea } from './DrawnArea';
 import { SearchBox, resultBounds } from '../../components/SearchBox';
 import { KdeSection } from './KdeSection';
+import { HotspotLegend } from './hotspots/HotspotLegend';
+import { MapLegendBox } from '../../components/MapLegendBox';
+import { PngExport } from '../../components/PngExport';
 
 const AREA_SCHEME = 'Blues' as const;
 const HEX_SCHEME = 'YlOrRd' as const;
@@ -207,33 +210,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           hasPopulation={hasPopulation}
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
-        {/* The legend before the drawing tool and layer list, so it stays on a 1366×768 screen. */}
         <KdeSection controller={controller} filters={filters} areas={boundaries.areas} visible={showKde} onMax={setKdeMax} />
-        {!hot.active && (
-          <Legend
-            levelLabel={levelLabel}
-            metric={metric}
-            method={view.classMethod}
-            showAreas={hasLayer(view, 'choropleth')}
-            areaClasses={areaClasses}
-            areaColours={areaColours}
-            areaNoDataLabel={areaNoDataLabel(stats.data ?? null, metric, seesWithheld(session))}
-            noCurrentData={coverage.noCurrent}
-            coverageNotes={coverage.notes}
-            coverageRule={stats.data?.coverage.rule ?? null}
-            population={stats.data?.population}
-            showHexes={showHexes}
-            hexClasses={hexes?.classes ?? null}
-            hexColours={hexColours}
-            hexRes={hexes?.res ?? null}
-            showIncidents={showIncidents}
-            withheldMin={
-              seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null
-            }
-            hexWithheld={!!hexes?.withheld}
-            perturbedStatement={typeof stats.data?.disclosure?.statement === 'string' ? stats.data.disclosure.statement : null}
-          />
-        )}
         {/* Partners get published geographies only (issue 15): no drawn areas. */}
         {!partner && <DrawAreaTool drawn={drawn} disabled={!controller} />}
         <LayerPanel
@@ -253,6 +230,42 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       <section className="map-wrap">
         <MapView initialCamera={initialCamera} events={events} onController={setController} />
         <SearchBox className="map-search" onChoose={(r) => controller?.fitBounds(resultBounds(r), true)} />
+        {/* The legend on the map, collapsible, so no screen size puts it below the fold (issue 14). */}
+        <MapLegendBox>
+          {hot.active && <HotspotLegend info={hot.info} hs={view.hotspot} unitLabel={hot.unitLabel} />}
+          {!hot.active && (
+            <Legend
+              levelLabel={levelLabel}
+              metric={metric}
+              method={view.classMethod}
+              showAreas={hasLayer(view, 'choropleth')}
+              areaClasses={areaClasses}
+              areaColours={areaColours}
+              areaNoDataLabel={areaNoDataLabel(stats.data ?? null, metric, seesWithheld(session))}
+              noCurrentData={coverage.noCurrent}
+              coverageNotes={coverage.notes}
+              coverageRule={stats.data?.coverage.rule ?? null}
+              population={stats.data?.population}
+              showHexes={showHexes}
+              hexClasses={hexes?.classes ?? null}
+              hexColours={hexColours}
+              hexRes={hexes?.res ?? null}
+              showIncidents={showIncidents}
+              withheldMin={
+                seesWithheld(session) ? (stats.data?.disclosure?.min_count ?? summary.disclosure?.min_count ?? null) : null
+              }
+              hexWithheld={!!hexes?.withheld}
+              perturbedStatement={typeof stats.data?.disclosure?.statement === 'string' ? stats.data.disclosure.statement : null}
+            />
+          )}
+        </MapLegendBox>
+        <PngExport
+          map={controller?.map ?? null}
+          page="map"
+          title={hot.active ? `${levelLabel}: hot spots` : `${levelLabel}: incidents`}
+          period={period ? windowLabel(period.from, period.to) : ''}
+          attribution={config.attribution}
+        />
         <MeetingBar />
         <LiveToast />
         <MapNotices

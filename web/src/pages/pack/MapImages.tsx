@@ -80,7 +80,8 @@ export function MapImages({
   return (
     <section className="pack-section">
       <h2>Maps</h2>
-      <div className="pack-render" aria-hidden="true">
+      {/* Off screen, only drawn from: hidden from assistive technology and out of the tab order (inert). */}
+      <div className="pack-render" aria-hidden="true" inert>
         <MapView initialCamera={views[0]?.view.camera ?? null} events={NO_EVENTS} onController={setController} />
       </div>
       {error && <p className="error-text">Map images: {error}</p>}

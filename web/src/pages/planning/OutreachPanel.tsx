@@ -115,6 +115,7 @@ export function OutreachPanel({
                 type="file"
                 accept=".csv,text/csv"
                 onChange={(e) => void loadVenues(e.target.files?.[0])}
+                aria-label="Venues file (CSV)"
                 data-testid="outreach-venue-file"
               />
               {venues && (

@@ -28,6 +28,7 @@ import { PlanningLegend } from './PlanningLegend';
 import { WalkingNetwork } from './WalkingNetwork';
 import './planning.css';
 import { SearchBox, resultBounds } from '../../components/SearchBox';
+import { PngExport, periodText } from '../../components/PngExport';
 
 const TAB_LABELS: Record<PlanningTab, string> = {
   register: 'Register',
@@ -204,6 +205,13 @@ export function PlanningPage({ config }: { config: AppConfig }) {
       <div className="map-wrap">
         <div ref={container} className="map-container" data-testid="map" role="region" aria-label="Planning map" />
         <SearchBox className="map-search" onChoose={(r) => controller?.fitBounds(resultBounds(r), true)} />
+        <PngExport
+          map={controller?.map ?? null}
+          page="planning"
+          title="Planning"
+          period={periodText(lastRun)}
+          attribution={config.attribution}
+        />
         <PlanningLegend
           types={styles}
           register={readRegister}

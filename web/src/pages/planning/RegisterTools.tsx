@@ -53,6 +53,7 @@ export function ImportInterventions({ types }: { types: InterventionType[] }) {
         type="file"
         accept=".csv,.geojson,.json,text/csv,application/geo+json,application/json"
         onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        aria-label="Interventions file (CSV or GeoJSON)"
         data-testid="iv-import-file"
       />
       <label className="field">

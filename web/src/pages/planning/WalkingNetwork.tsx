@@ -77,6 +77,7 @@ export function WalkingNetwork({ network, canManage }: { network: NetworkInfo | 
               type="file"
               accept=".geojson,.json,application/geo+json,application/json"
               onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              aria-label="Walking network file (GeoJSON lines)"
               data-testid="walking-network-file"
             />
             <div className="field-row">

@@ -27,6 +27,7 @@ import { MeetingBar } from './MeetingBar';
 import { PresentLegend } from './PresentLegend';
 import '../pack/pack.css';
 import './present.css';
+import { PngExport, periodText } from '../../components/PngExport';
 
 export function PresentPage({ config }: { summary: Summary; config: AppConfig }) {
   const { view, source } = useViewSnapshot();
@@ -164,6 +165,13 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
       <div className="present-body">
         <section className="present-map">
           <MapView initialCamera={initialCamera} events={events} onController={setController} />
+          <PngExport
+            map={controller?.map ?? null}
+            page="present"
+            title="Tasking meeting"
+            period={periodText(pack?.period)}
+            attribution={config.attribution}
+          />
           <PresentLegend
             areaClasses={showFill ? areaClasses : null}
             areaColours={areaColours}

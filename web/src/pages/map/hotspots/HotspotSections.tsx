@@ -17,7 +17,6 @@ import { unitBbox } from '../../../map/prepare/hotspots';
 import type { ViewState } from '../../../state/url-state';
 import { updateView } from '../../../state/view-store';
 import { HotspotDetail } from './HotspotDetail';
-import { HotspotLegend } from './HotspotLegend';
 import { HotspotPanel, setHotspot } from './HotspotPanel';
 import { Playback } from './Playback';
 import { TopList } from './TopList';
@@ -126,7 +125,7 @@ export function HotspotLeft({
         <MonthPrecision message={hot.info.error ?? ''} />
       )}
       {d?.mode === 'emerging' && <Playback meta={d.meta} step={hot.layer.step} controller={controller} />}
-      {hot.active && <HotspotLegend info={hot.info} hs={view.hotspot} unitLabel={hot.unitLabel} />}
+      {/* The hot spot legend is on the map (MapPage's MapLegendBox, issue 14). */}
     </>
   );
 }

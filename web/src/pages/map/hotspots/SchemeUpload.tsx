@@ -85,6 +85,7 @@ export function SchemeUpload({ schemes, onLoaded }: { schemes: HarmScheme[]; onL
         <input
           key={fileKey}
           type="file"
+          aria-label="Harm scheme file (CSV)"
           accept=".csv,text/csv"
           onChange={(e) => {
             const f = e.target.files?.[0] ?? null;
