@@ -48,7 +48,8 @@ import {
 import type { ChangeRow, EmergingRow, HotspotRow } from '../contract/hotspots';
 import type { AreaCollection } from '../contract/aggregates';
 import { formatView, parseView } from '../web/src/state/url-state';
-import { DEFAULT_HOTSPOT_VIEW, parseHotspotView } from '../web/src/pages/map/hotspots/hotspot-url';
+import { DEFAULT_HOTSPOT_VIEW, parseHotspotView, writeHotspotView } from '../web/src/pages/map/hotspots/hotspot-url';
+import { periodsForPrecision } from '../geodata/stats/periods';
 
 const CELL_A = '89194ad0577ffff';
 const CELL_B = '89194ad0573ffff';
@@ -402,7 +403,7 @@ describe('preparing hotspot rows', () => {
 
 describe('hotspot state in the URL', () => {
   it('round-trips every hotspot key through the map page URL and writes nothing at the defaults', () => {
-    const url = '/?hs=emerging&hsunit=area&weights=ons-css&k=2&corr=holm&period=month&step=4&vs=year&top=50';
+    const url = '/?hs=emerging&hsunit=area&weights=ons-css&k=2&corr=holm&period=quarter&step=4&vs=year&top=50&hslist=persistent';
     const v = parseView('/', url.slice(1));
     expect(v.hotspot).toEqual({
       mode: 'emerging',
@@ -410,18 +411,35 @@ describe('hotspot state in the URL', () => {
       weights: 'ons-css',
       k: 2,
       correction: 'holm',
-      period: 'month',
+      period: 'quarter',
       step: 4,
       vs: 'year_ago',
       top: 50,
+      list: 'persistent',
     });
     expect(parseView('/', formatView(v).slice(1))).toEqual(v);
     expect(formatView(parseView('/', ''))).toBe('/');
     expect(parseView('/', '').hotspot).toEqual(DEFAULT_HOTSPOT_VIEW);
   });
 
+  it('opening Emerging on police.uk data (month precision) asks for periods the API forms: whole months', () => {
+    // The API's own rule (api/hotspots/handlers.ts periodsFor): month-precision data refuse 28-day and weekly periods.
+    const opened = parseHotspotView(new URLSearchParams('hs=emerging'));
+    expect(opened.mode).toBe('emerging');
+    const periods = periodsForPrecision('2017-07-01', '2018-07-01', opened.period, 'month');
+    expect(periods.periods).toHaveLength(12);
+    expect(periods.periods[0]).toMatchObject({ start: '2017-07-01', end: '2017-08-01' });
+    // 28 days stays a choice (dated records), written in the URL.
+    const q = new URLSearchParams();
+    writeHotspotView(q, { ...opened, period: '28d' });
+    expect(q.get('period')).toBe('28d');
+    expect(() => periodsForPrecision('2017-07-01', '2018-07-01', '28d', 'month')).toThrow(/month precision/);
+  });
+
   it('ignores bad values', () => {
-    const h = parseHotspotView(new URLSearchParams('hs=kde&k=9&corr=bonferroni&period=day&step=-1&weights=Bad%20Name&top=7'));
+    const h = parseHotspotView(
+      new URLSearchParams('hs=kde&k=9&corr=bonferroni&period=day&step=-1&weights=Bad%20Name&top=7&hslist=Bad%20List'),
+    );
     expect(h).toEqual(DEFAULT_HOTSPOT_VIEW);
   });
 });

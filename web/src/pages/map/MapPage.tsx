@@ -26,7 +26,7 @@ import { MapNotices } from './MapNotices';
 import { MapExportDialog, type ExportKind } from './MapExports';
 import { useAreaBoundaries, useAreaStats, useHexLayer, useIncidentLayer, type Viewport } from './use-map-layers';
 import { useLiveNonce } from '../../lib/live-hooks';
-import { useShownWindow } from '../../lib/live-meeting';
+import { useFollowedDrawnOn, useShownDrawn, useShownWindow } from '../../lib/live-meeting';
 import { LiveToast } from '../present/LiveToast';
 import { MeetingBar } from '../present/MeetingBar';
 import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
@@ -98,6 +98,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
   const hot = useHotspots(controller, view, levelLabel, filters, viewport?.zoom ?? null, boundaries.areas);
   const drawn = useDrawnArea(controller);
+  // Meetings: the drawn area goes to followers; a follower shows the presenter's.
+  useShownDrawn(drawn.polygon);
+  const drawnPolygon = useFollowedDrawnOn(controller) ?? drawn.polygon;
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 
   const selected = view.selected;
@@ -248,7 +251,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         />
       </section>
       <aside className="sidebar sidebar-right" aria-label="Ranking and details">
-        {drawn.polygon && filters && <DrawnAreaDetail polygon={drawn.polygon} filters={filters} onClear={drawn.clear} />}
+        {drawnPolygon && filters && <DrawnAreaDetail polygon={drawnPolygon} filters={filters} onClear={drawn.clear} />}
         {hot.active && filters && (
           <HotspotRight hot={hot} view={view} filters={filters} levelLabel={levelLabel} controller={controller} />
         )}
