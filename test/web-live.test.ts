@@ -243,6 +243,15 @@ describe('comparison period and since', () => {
         false,
       ),
     ).toBe('4 Jan 2025 – 31 Jan 2025 compared with the previous 28 days, 7 Dec 2024 – 3 Jan 2025');
+    // The presentation's default: the map's 12 months, compared with the 12 before.
+    expect(
+      comparisonText(
+        { from: '2024-03-01', to: '2025-03-01', previous_from: '2023-03-01', previous_to: '2024-03-01', compare: null },
+        true,
+      ),
+    ).toBe(
+      'Mar 2024 – Feb 2025 compared with the previous 12 months, Mar 2023 – Feb 2024 (police.uk data give only the month, so periods are whole months)',
+    );
     expect(periodLabel('2024-01-01', '2024-07-01')).toBe('Jan 2024 – Jun 2024');
   });
 

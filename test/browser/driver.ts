@@ -826,3 +826,10 @@ export function useBrowserApp(opts: AppOptions): () => BrowserApp {
     return app;
   };
 }
+
+// ---- meeting branch (issue 14): keyboard ----
+
+/** Focuses an element of a screen and presses a key on it (Playwright key names: ArrowRight, Home, Space…). */
+export async function pressKey(screen: Screen, t: Target, key: string) {
+  await (screen as unknown as { loc(t: Target): Locator }).loc(t).first().press(key);
+}

@@ -5,7 +5,7 @@ import { MeetingPolygon, type LiveChange, type MeetingView, type Pack } from '..
 import { DEFAULT_HOTSPOT_VIEW, parseHotspotView, writeHotspotView, type HotspotView } from '../pages/map/hotspots/hotspot-url';
 import { LAYER_KEYS, type LayerKey, type ViewState } from '../state/url-state';
 import { HEX_RESOLUTIONS, type HexRes } from '../map/prepare/hexes';
-import { isMonth, monthLabel } from './months';
+import { isMonth, monthLabel, monthsBetween } from './months';
 import { formatCount } from './format';
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
@@ -179,8 +179,21 @@ export function periodLabel(from: string, to: string): string {
 
 /** How the headline describes the comparison, saying when month-precision data forced whole months. */
 export function comparisonText(p: Omit<Pack['period'], 'basis'>, monthPrecision: boolean): string {
-  const what = p.compare === '1m' ? 'one month' : p.compare === '28d' ? '28 days' : p.compare ? p.compare : 'the same length';
-  const note = p.compare === '1m' && monthPrecision ? ' (police.uk data give only the month, so periods are whole months)' : '';
+  // A period asked as months (the presentation's default, the map's): "the previous 12 months".
+  const months = !p.compare ? periodMonths(p) : null;
+  const n = months ? monthsBetween(months.from, months.to) : 0;
+  const what =
+    p.compare === '1m' || n === 1
+      ? 'one month'
+      : p.compare === '28d'
+        ? '28 days'
+        : p.compare
+          ? p.compare
+          : n > 1
+            ? `${n} months`
+            : 'the same length';
+  const note =
+    (p.compare === '1m' || n > 0) && monthPrecision ? ' (police.uk data give only the month, so periods are whole months)' : '';
   return `${periodLabel(p.from, p.to)} compared with the previous ${what}, ${periodLabel(p.previous_from, p.previous_to)}${note}`;
 }
 

@@ -8,9 +8,7 @@ import { classBreaks, classColours } from '../../map/classify';
 import { loadBaseStyle } from '../../map/base-style';
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
-import { resolveWindow } from '../../lib/months';
-import { coverageDefaults } from '../../lib/data-period';
-import { useCoverageReport } from '../../components/CoverageStrip';
+import { useMapPeriod } from '../../lib/live-period';
 import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
@@ -46,11 +44,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
 
   // Where the data of the selected categories are (GET /api/coverage): the default period ends at their
   // newest month. Until it answers (and with a period in the URL) the summary's default is used.
-  const coverageReport = useCoverageReport(view.categories);
-  const period = resolveWindow(
-    view,
-    !view.from && !view.to && coverageReport.data?.last_month ? coverageDefaults(coverageReport.data) : summary,
-  );
+  const { period, coverageReport } = useMapPeriod(view, summary);
   // A meeting presented from this page sends the months this map shows (the default when the URL has none).
   useShownWindow(period);
   const catKey = view.categories.join(',');
