@@ -4,6 +4,7 @@
 import { z } from './zod.js';
 import { defineRoute, file, json, jsonBody, noQuery } from './http.js';
 import { categoryParam, dateParam, exportStatement, resParam } from './params.js';
+import { CHANGE_COMPARISONS, CORRECTIONS, MAX_POLYGON_VERTICES, MAX_TOP, PERIOD_KINDS, SCHEME_NAME } from './hotspots.js';
 
 const MASKED = { kind: 'masked', rule: 'counts below min_count withheld, with complementary suppression' } as const;
 const tags = ['live'];
@@ -116,6 +117,61 @@ export const ingestIncidents = defineRoute({
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'YYYY-MM or YYYY-MM-DD');
 const filterValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null(), z.array(z.string().max(100)).max(100)]);
 
+/**
+ * The hotspot statistic the presenter shows (issue 14): its mode and every parameter of the hotspot panel,
+ * the playback step and which side list is open. `mode` is a short id, not an enum, so new statistics
+ * (Knox, KDE) travel without a contract change; the follower applies only modes its page knows.
+ */
+export const MeetingHotspot = z.strictObject({
+  mode: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,19}$/, 'hotspot mode is a short lower-case id')
+    .nullable(),
+  unit: z.enum(['h3', 'area'], { message: 'hotspot unit is h3 or area' }),
+  weights: z.string().regex(SCHEME_NAME, 'a harm scheme name is lower-case letters, digits and hyphens'),
+  k: z.number().int().min(1).max(3),
+  correction: z.enum(CORRECTIONS, { message: `correction is one of ${CORRECTIONS.join(', ')}` }),
+  period: z.enum(PERIOD_KINDS, { message: `period is one of ${PERIOD_KINDS.join(', ')}` }),
+  /** Playback step (0-based); null = the summary (pattern, or the whole window). */
+  step: z.number().int().min(0).max(999).nullable(),
+  vs: z.enum(CHANGE_COMPARISONS, { message: 'vs is previous or year_ago' }),
+  top: z.number().int().min(1).max(MAX_TOP),
+  /** Which side list is open (e.g. increases / decreases under Change; a pattern under Emerging). */
+  list: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'list is a short lower-case id')
+    .nullable(),
+});
+export type MeetingHotspot = z.output<typeof MeetingHotspot>;
+
+/** Most vertices of a drawn area in a meeting view (the profile API's limit). */
+export const MEETING_POLYGON_VERTICES = MAX_POLYGON_VERTICES;
+const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+/** The presenter's drawn area: a closed GeoJSON Polygon in WGS84, at most MEETING_POLYGON_VERTICES vertices. */
+export const MeetingPolygon = z
+  .strictObject({
+    type: z.literal('Polygon'),
+    coordinates: z
+      .array(z.array(lonLat).min(4, 'a ring needs at least 4 positions (closed)').max(MAX_POLYGON_VERTICES))
+      .min(1, 'a polygon needs a ring')
+      .max(20, 'at most 20 rings'),
+  })
+  .refine(
+    (p) => p.coordinates.reduce((s, r) => s + r.length, 0) <= MAX_POLYGON_VERTICES,
+    `a drawn area has at most ${MAX_POLYGON_VERTICES} vertices`,
+  )
+  .refine(
+    (p) => p.coordinates.every((r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]),
+    'every ring of a drawn area is closed (first and last positions equal)',
+  );
+export type MeetingPolygon = z.output<typeof MeetingPolygon>;
+
+/** The unit selected on the presenter's map. */
+export const MeetingSelection = z.union([
+  z.strictObject({ kind: z.literal('area'), code: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'an area code') }),
+  z.strictObject({ kind: z.literal('hex'), h3: z.string().regex(/^[0-9a-f]{15}$/, 'an H3 cell index') }),
+]);
+
 /** The presenter's map view: what a follower's map needs to show the same thing (PUT /meetings/{id}/view). */
 export const MeetingView = z.strictObject({
   center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
@@ -129,6 +185,12 @@ export const MeetingView = z.strictObject({
   window: z
     .strictObject({ from: month.nullable(), to: month.nullable() })
     .refine((w) => !w.from || !w.to || w.from < w.to, 'window.from must be before window.to'),
+  /** The hotspot statistic and its parameters (absent from views sent before issue 14: counts). */
+  hotspot: MeetingHotspot.optional(),
+  /** The selected unit (null: none). */
+  selected: MeetingSelection.nullable().optional(),
+  /** The drawn area (null: none). */
+  drawn: MeetingPolygon.nullable().optional(),
 });
 export type MeetingView = z.output<typeof MeetingView>;
 

@@ -48,7 +48,9 @@ import {
 import type { ChangeRow, EmergingRow, HotspotRow } from '../contract/hotspots';
 import type { AreaCollection } from '../contract/aggregates';
 import { formatView, parseView } from '../web/src/state/url-state';
-import { DEFAULT_HOTSPOT_VIEW, parseHotspotView } from '../web/src/pages/map/hotspots/hotspot-url';
+import { DEFAULT_HOTSPOT_VIEW, parseHotspotView, writeHotspotView } from '../web/src/pages/map/hotspots/hotspot-url';
+import { periodsForPrecision } from '../geodata/stats/periods';
+import { changeLists, giClassText, openList, patternGroups, SIDE_LISTS, signed } from '../web/src/pages/map/hotspots/side-lists';
 
 const CELL_A = '89194ad0577ffff';
 const CELL_B = '89194ad0573ffff';
@@ -402,7 +404,7 @@ describe('preparing hotspot rows', () => {
 
 describe('hotspot state in the URL', () => {
   it('round-trips every hotspot key through the map page URL and writes nothing at the defaults', () => {
-    const url = '/?hs=emerging&hsunit=area&weights=ons-css&k=2&corr=holm&period=month&step=4&vs=year&top=50';
+    const url = '/?hs=emerging&hsunit=area&weights=ons-css&k=2&corr=holm&period=quarter&step=4&vs=year&top=50&hslist=persistent';
     const v = parseView('/', url.slice(1));
     expect(v.hotspot).toEqual({
       mode: 'emerging',
@@ -410,18 +412,119 @@ describe('hotspot state in the URL', () => {
       weights: 'ons-css',
       k: 2,
       correction: 'holm',
-      period: 'month',
+      period: 'quarter',
       step: 4,
       vs: 'year_ago',
       top: 50,
+      list: 'persistent',
     });
     expect(parseView('/', formatView(v).slice(1))).toEqual(v);
     expect(formatView(parseView('/', ''))).toBe('/');
     expect(parseView('/', '').hotspot).toEqual(DEFAULT_HOTSPOT_VIEW);
   });
 
+  it('opening Emerging on police.uk data (month precision) asks for periods the API forms: whole months', () => {
+    // The API's own rule (api/hotspots/handlers.ts periodsFor): month-precision data refuse 28-day and weekly periods.
+    const opened = parseHotspotView(new URLSearchParams('hs=emerging'));
+    expect(opened.mode).toBe('emerging');
+    const periods = periodsForPrecision('2017-07-01', '2018-07-01', opened.period, 'month');
+    expect(periods.periods).toHaveLength(12);
+    expect(periods.periods[0]).toMatchObject({ start: '2017-07-01', end: '2017-08-01' });
+    // 28 days stays a choice (dated records), written in the URL.
+    const q = new URLSearchParams();
+    writeHotspotView(q, { ...opened, period: '28d' });
+    expect(q.get('period')).toBe('28d');
+    expect(() => periodsForPrecision('2017-07-01', '2018-07-01', '28d', 'month')).toThrow(/month precision/);
+  });
+
   it('ignores bad values', () => {
-    const h = parseHotspotView(new URLSearchParams('hs=kde&k=9&corr=bonferroni&period=day&step=-1&weights=Bad%20Name&top=7'));
+    const h = parseHotspotView(
+      new URLSearchParams('hs=kde&k=9&corr=bonferroni&period=day&step=-1&weights=Bad%20Name&top=7&hslist=Bad%20List'),
+    );
     expect(h).toEqual(DEFAULT_HOTSPOT_VIEW);
+  });
+});
+
+describe('side lists per mode (issue 14)', () => {
+  const cmp = (p: number | null, direction: 'up' | 'down' | 'none') => ({ p, rate_ratio: null, direction });
+  const change = (code: string, current: number | null, previous: number | null, p: number | null): ChangeRow => ({
+    code,
+    name: code,
+    current,
+    previous,
+    year_ago: null,
+    change: current !== null && previous !== null ? current - previous : null,
+    change_year: null,
+    value: current,
+    value_previous: previous,
+    value_year_ago: null,
+    vs_previous:
+      current === null || previous === null ? null : cmp(p, current > previous ? 'up' : current < previous ? 'down' : 'none'),
+    vs_year_ago: null,
+  });
+
+  it('Change: the biggest significant increases and decreases, two lists, never a change within chance or a withheld count', () => {
+    const rows = [
+      change('A', 30, 10, 0.001),
+      change('B', 12, 2, 0.01),
+      change('C', 50, 45, 0.6), // up, within chance
+      change('D', 3, 20, 0.002),
+      change('E', 0, 9, 0.01),
+      change('F', null, 9, 0.01), // withheld
+      change('G', 5, 5, 1),
+    ];
+    const { increases, decreases } = changeLists(rows, 'previous', 20);
+    expect(increases.map((i) => [i.row.code, i.change])).toEqual([
+      ['A', 20],
+      ['B', 10],
+    ]);
+    expect(decreases.map((i) => [i.row.code, i.change])).toEqual([
+      ['D', -17],
+      ['E', -9],
+    ]);
+    expect(decreases[0].p).toBe(0.002);
+    expect(changeLists(rows, 'previous', 1).increases).toHaveLength(1);
+    // A year ago not covered: nothing to list against it.
+    expect(changeLists(rows, 'year_ago', 20)).toEqual({ increases: [], decreases: [] });
+    expect(signed(-17)).toBe('−17');
+    expect(signed(20)).toBe('+20');
+  });
+
+  it('Gi*: a hot unit with no incident of its own says it is hot through its neighbours', () => {
+    expect(giClassText('hot_99', 0)).toBe('hot 99%, hot through its neighbours (0 here)');
+    expect(giClassText('hot_99', 4)).toBe('hot 99%');
+    expect(giClassText('cold_95', 0)).toBe('cold 95%');
+    expect(giClassText('hot_90', null)).toBe('hot 90%'); // withheld: not known to be 0
+  });
+
+  it('Emerging: units grouped by pattern in the legend order, largest last z first; the open list falls back to the first', () => {
+    const em = (h3: string, pattern: EmergingRow['pattern'], z: number | null): EmergingRow => ({
+      h3,
+      pattern,
+      trend: { z: null, p: null, tau: null, s: null },
+      hot_share: 0.5,
+      cold_share: 0,
+      final: { gi_z: z, class: 'not_significant' },
+    });
+    const groups = patternGroups([
+      em('a', 'persistent_hot', 2),
+      em('b', 'new_hot', 3),
+      em('c', 'persistent_hot', 4),
+      em('d', 'no_pattern', 9),
+      em('e', 'persistent_hot', null),
+    ]);
+    expect(groups.map((g) => [g.pattern, g.rows.map((r) => r.h3)])).toEqual([
+      ['new_hot', ['b']],
+      ['persistent_hot', ['c', 'a', 'e']],
+    ]);
+    expect(groups[1].label).toBe('Persistent hot spot');
+    const present = groups.map((g) => g.pattern);
+    expect(openList('emerging', 'persistent_hot', present)).toBe('persistent_hot');
+    expect(openList('emerging', 'sporadic_cold', present)).toBe('new_hot');
+    expect(openList('change', null)).toBe('increases');
+    expect(openList('change', 'decreases')).toBe('decreases');
+    expect(openList('gi', 'decreases')).toBe('hot');
+    expect(openList(null, 'x')).toBeNull();
+    expect(SIDE_LISTS.emerging.some((l) => l.id === 'no_pattern')).toBe(false);
   });
 });

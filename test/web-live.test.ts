@@ -7,6 +7,7 @@ import {
   changeText,
   chooseCompare,
   comparisonText,
+  meetingDrawn,
   meetingToView,
   newIncidentsText,
   periodLabel,
@@ -23,6 +24,8 @@ import {
 } from '../web/src/lib/live-view';
 import { coalesce, EventStream, LiveFeed, liveUrl, type EventSourceLike } from '../web/src/lib/live-feed';
 import { packParams } from '../web/src/api/live';
+import { MeetingView } from '../contract/live';
+import { DEFAULT_HOTSPOT_VIEW } from '../web/src/pages/map/hotspots/hotspot-url';
 
 const view: ViewState = {
   ...DEFAULT_VIEW,
@@ -47,12 +50,117 @@ describe('meeting views', () => {
       layers: ['choropleth', 'outlines', 'hexes'],
       filters: { level: 'ward', categories: ['burglary', 'robbery'], metric: 'rate', classes: 'quantile', hex: 9 },
       window: { from: '2024-01', to: '2024-07' },
+      hotspot: DEFAULT_HOTSPOT_VIEW,
+      selected: null,
+      drawn: null,
     });
+    expect(MeetingView.safeParse(m).success).toBe(true);
+    // The presenter has nothing selected: the follower's own selection goes.
     const back = meetingToView(m, { ...DEFAULT_VIEW, page: 'present', selected: { kind: 'area', code: 'E05013714' } });
     expect(back.page).toBe('present');
     expect(back.selected).toBeNull();
     expect({ ...back, page: 'map', camera: null }).toEqual({ ...view, camera: null });
     expect(back.camera).toEqual({ zoom: 13.25, lat: 51.461312, lng: -0.011923 });
+  });
+
+  it('carries the hotspot statistic, its parameters, playback step, side list, selected unit and drawn area', () => {
+    const presenter = parseView(
+      '/',
+      'at=13.25/51.46131/-0.01192&hs=change&vs=year&hsunit=area&top=50&hslist=decreases&sel=area:E05013720',
+    );
+    const drawn = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [-0.0215, 51.4605],
+          [-0.0045, 51.461],
+          [-0.006, 51.451],
+          [-0.0215, 51.4605],
+        ] as [number, number][],
+      ],
+    };
+    const m = viewToMeeting(presenter, null, drawn)!;
+    expect(m.hotspot).toMatchObject({ mode: 'change', unit: 'area', vs: 'year_ago', top: 50, list: 'decreases' });
+    expect(m.selected).toEqual({ kind: 'area', code: 'E05013720' });
+    expect(m.drawn).toEqual(drawn);
+    // What the server checks (contract/live.ts) accepts it; sent as JSON and read back it is the same.
+    const wire = MeetingView.parse(JSON.parse(JSON.stringify(m)));
+    const follower = meetingToView(wire, { ...DEFAULT_VIEW, hotspot: { ...DEFAULT_VIEW.hotspot, mode: 'gi', k: 3 } });
+    expect(follower.hotspot).toEqual(presenter.hotspot);
+    expect(follower.selected).toEqual(presenter.selected);
+    expect(meetingDrawn(wire)).toEqual(drawn);
+    expect(formatView(follower)).toContain('hs=change');
+    expect(formatView(follower)).toContain('hslist=decreases');
+
+    // Gi* with a playback step and FDR off; emerging with quarters.
+    for (const q of ['hs=gi&corr=none&k=2', 'hs=emerging&period=quarter&step=3&hslist=persistent']) {
+      const v = parseView('/', `at=12/51.45/-0.02&${q}`);
+      expect(meetingToView(MeetingView.parse(viewToMeeting(v)), DEFAULT_VIEW).hotspot).toEqual(v.hotspot);
+    }
+    // Back to counts: the follower's statistic goes too.
+    const counts = meetingToView(viewToMeeting(parseView('/', 'at=12/51.45/-0.02'))!, follower);
+    expect(counts.hotspot.mode).toBeNull();
+  });
+
+  it('a view from an older presenter (no hotspot) means counts; an unknown mode falls back to counts; a too-large area is not sent', () => {
+    const old = {
+      center: [0, 51] as [number, number],
+      zoom: 10,
+      layers: ['hexes'],
+      filters: {},
+      window: { from: null, to: null },
+    };
+    const mine = { ...DEFAULT_VIEW, hotspot: { ...DEFAULT_VIEW.hotspot, mode: 'gi' as const } };
+    expect(meetingToView(old, mine).hotspot).toEqual(DEFAULT_HOTSPOT_VIEW);
+    const v = parseView('/', 'at=12/51.45/-0.02&hs=gi');
+    const m = viewToMeeting(v)!;
+    const newer = MeetingView.parse({ ...m, hotspot: { ...m.hotspot, mode: 'voronoi' } });
+    expect(meetingToView(newer, mine).hotspot.mode).toBeNull();
+    // 201 vertices: over the limit; the view goes without the area rather than being refused.
+    const ring: [number, number][] = Array.from({ length: 200 }, (_, i) => [
+      -0.02 + 0.01 * Math.cos((2 * Math.PI * i) / 200),
+      51.45 + 0.01 * Math.sin((2 * Math.PI * i) / 200),
+    ]);
+    ring.push(ring[0]);
+    expect(viewToMeeting(v, null, { type: 'Polygon', coordinates: [ring] })!.drawn).toBeNull();
+    expect(viewToMeeting(v, null, { type: 'Polygon', coordinates: [ring.slice(1)] })!.drawn).toBeNull();
+  });
+
+  it('the server refuses a meeting view with a bad hotspot, selection or area, naming the field', () => {
+    const m = viewToMeeting(parseView('/', 'at=12/51.45/-0.02&hs=gi'))!;
+    const problems = (x: unknown) => MeetingView.safeParse(x).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    expect(problems(m)).toEqual([]);
+    expect(problems({ ...m, hotspot: { ...m.hotspot, correction: 'bonferroni' } })[0]).toMatch(/^hotspot.correction: /);
+    expect(problems({ ...m, hotspot: { ...m.hotspot, mode: 'DROP TABLE' } })[0]).toMatch(/^hotspot.mode: /);
+    expect(problems({ ...m, hotspot: { ...m.hotspot, top: 10_000 } })[0]).toMatch(/^hotspot.top: /);
+    expect(problems({ ...m, hotspot: { ...m.hotspot, extra: 1 } }).length).toBe(1);
+    expect(problems({ ...m, selected: { kind: 'hex', h3: 'zzz' } }).length).toBeGreaterThan(0);
+    const open = [
+      [0, 51],
+      [0.1, 51],
+      [0.1, 51.1],
+      [0, 51.2],
+    ];
+    expect(problems({ ...m, drawn: { type: 'Polygon', coordinates: [open] } }).join()).toMatch(/closed/);
+    expect(
+      problems({
+        ...m,
+        drawn: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 91],
+              [0, 51],
+              [1, 51],
+              [0, 91],
+            ],
+          ],
+        },
+      })[0],
+    ).toMatch(/^drawn.coordinates/);
+    const big = Array.from({ length: 250 }, (_, i) => [i / 1000, 51]);
+    big.push(big[0]);
+    expect(problems({ ...m, drawn: { type: 'Polygon', coordinates: [big] } }).length).toBeGreaterThan(0);
   });
 
   it('no camera yet: nothing to send; unknown layers, bad windows and levels are dropped', () => {
@@ -135,6 +243,15 @@ describe('comparison period and since', () => {
         false,
       ),
     ).toBe('4 Jan 2025 – 31 Jan 2025 compared with the previous 28 days, 7 Dec 2024 – 3 Jan 2025');
+    // The presentation's default: the map's 12 months, compared with the 12 before.
+    expect(
+      comparisonText(
+        { from: '2024-03-01', to: '2025-03-01', previous_from: '2023-03-01', previous_to: '2024-03-01', compare: null },
+        true,
+      ),
+    ).toBe(
+      'Mar 2024 – Feb 2025 compared with the previous 12 months, Mar 2023 – Feb 2024 (police.uk data give only the month, so periods are whole months)',
+    );
     expect(periodLabel('2024-01-01', '2024-07-01')).toBe('Jan 2024 – Jun 2024');
   });
 

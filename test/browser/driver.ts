@@ -845,7 +845,7 @@ export async function typeInto(screen: Screen, t: Target, text: string) {
 
 /** Presses a key (ArrowDown, Enter, Escape, …) in a field. */
 export async function pressKey(screen: Screen, t: Target, key: string) {
-  await locOf(screen, t).press(key);
+  await locOf(screen, t).first().press(key);
 }
 
 /** The map's visible extent [west, south, east, north]. */

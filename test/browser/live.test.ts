@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { importFile } from '../../api/imports/index.js';
 import { createToken, createUser } from '../../api/auth/store.js';
 import { SHARED } from '../helpers/db.js';
+import { dataDefaultWindow } from '../../web/src/lib/data-period.js';
 import { TEST_PASSWORD, uniqueEmail } from '../helpers/auth.js';
 import {
   browserSkipReason,
@@ -240,11 +241,9 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     await follower.click('meeting-join-submit');
     await follower.waitFor('meeting-following');
 
-    // At once the follower shows what the presenter's map shows: the presentation's period (the pack's,
-    // as GET /api/pack gives it for whole-month police.uk data) and all categories.
-    const pack = (await presenter.api('/api/pack?compare=1m&top=1')).body;
-    const shown = { from: pack.period.from.slice(0, 7), to: pack.period.to.slice(0, 7) };
-    expect(pack.period.from).toBe(`${shown.from}-01`);
+    // At once the follower shows what the presenter's map shows: the presentation's period (the map page's
+    // default: the 12 whole months to the newest month with data, issue 14) and all categories.
+    const shown = dataDefaultWindow((await presenter.api('/api/coverage')).body)!;
     await eventually(() => follower.query(), LIVE_TIMEOUT).toMatchObject(shown);
     expect(follower.query().cat).toBeUndefined();
 
@@ -319,8 +318,8 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
       mapIdle: true,
       ready: 'pack-ward-row',
     });
-    // police.uk data are month-precision: the comparison is one month, and it says so.
-    expect(await screen.text('present-period')).toContain('previous one month');
+    // police.uk data are month-precision: the map page's 12 whole months against the 12 before, and it says so.
+    expect(await screen.text('present-period')).toContain('previous 12 months');
     expect(await screen.text('present-period')).toContain('whole months');
     expect(await screen.count('pack-category-row')).toBeGreaterThan(0);
     expect(await screen.count('pack-hotspot-row')).toBe(5);

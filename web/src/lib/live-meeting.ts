@@ -1,21 +1,32 @@
 // "Follow the presenter": this tab's part in a meeting, as a small external store.
-// Presenting: every change of the view (map moves, layers, filters, window) is sent with
+// Presenting: every change of the view (map moves, layers, filters, window, hotspot statistic and its
+// parameters, playback step, side list, selected unit, drawn area) is sent with
 // PUT /api/meetings/:id/view, at most PUSH_MS apart (the last one always goes). The window sent is
 // the one the presenting page's map shows (setShownWindow), so followers see the same months even
 // when the presenter's URL leaves the window to a default.
 // Following: the meeting's event stream moves this tab's view (the URL, tagged 'app', so the map
 // jumps there); leaving restores the view the tab had before joining.
 // The meeting is kept in sessionStorage, so a reload stays in it.
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import type { Polygon } from 'geojson';
+import type { MapController } from '../map/map-controller';
 import { errorMessage } from '../api/client';
 import * as live from '../../../contract/live';
-import type { Meeting, MeetingView, MeetingViewEvent } from '../../../contract/live';
+import type { Meeting, MeetingPolygon, MeetingView, MeetingViewEvent } from '../../../contract/live';
 import { call } from '../api/call';
 import { formatView, type ViewState } from '../state/url-state';
 import { getView, navigate, updateView } from '../state/view-store';
 import { coalesce, EventStream } from './live-feed';
 import { currentSeq } from './live-hooks';
-import { meetingToView, previousMeeting, recordMeeting, viewToMeeting, type HeldMeeting, type MonthWindow } from './live-view';
+import {
+  meetingDrawn,
+  meetingToView,
+  previousMeeting,
+  recordMeeting,
+  viewToMeeting,
+  type HeldMeeting,
+  type MonthWindow,
+} from './live-view';
 
 export const PUSH_MS = 250;
 const SESSION_KEY = 'saferplaces.meeting';
@@ -103,9 +114,59 @@ export function useShownWindow(w: MonthWindow | null) {
   useEffect(() => () => setShownWindow(null), []);
 }
 
+// ---------- the drawn area (not in the URL: the map page holds it) ----------
+
+let shownDrawn: Polygon | null = null;
+/** The presenter's page has this area drawn (null: none); sent when presenting. */
+export function setShownDrawn(p: Polygon | null) {
+  if (p === shownDrawn) return;
+  shownDrawn = p;
+  viewChanged();
+}
+
+/** The area the presenter has drawn, while following (null: none, or not following). */
+let followedDrawn: MeetingPolygon | null = null;
+const drawnListeners = new Set<() => void>();
+function setFollowedDrawn(p: MeetingPolygon | null) {
+  if (JSON.stringify(p) === JSON.stringify(followedDrawn)) return;
+  followedDrawn = p;
+  drawnListeners.forEach((l) => l());
+}
+export function useFollowedDrawn(): MeetingPolygon | null {
+  return useSyncExternalStore(
+    (cb) => {
+      drawnListeners.add(cb);
+      return () => drawnListeners.delete(cb);
+    },
+    () => followedDrawn,
+    () => followedDrawn,
+  );
+}
+
+/**
+ * While following: the presenter's drawn area on this page's map (drawn, replaced, removed as the presenter
+ * does); the area to show beside the map, or null. A follower's own area is left alone until the presenter draws.
+ */
+export function useFollowedDrawnOn(controller: Pick<MapController, 'showDrawnArea'> | null): MeetingPolygon | null {
+  const followed = useFollowedDrawn();
+  const shown = useRef(false);
+  useEffect(() => {
+    if (!controller || (followed === null && !shown.current)) return;
+    shown.current = followed !== null;
+    void controller.showDrawnArea(followed);
+  }, [controller, followed]);
+  return followed;
+}
+
+/** While mounted: the page's drawn area goes to followers when presenting. */
+export function useShownDrawn(p: Polygon | null) {
+  useEffect(() => setShownDrawn(p), [p]);
+  useEffect(() => () => setShownDrawn(null), []);
+}
+
 function pushNow() {
   if (state.mode !== 'presenting') return;
-  const view = viewToMeeting(getView(), shownWindow);
+  const view = viewToMeeting(getView(), shownWindow, shownDrawn);
   if (!view) return;
   const body = JSON.stringify(view);
   if (body === lastSent) return;
@@ -152,6 +213,7 @@ const getMeeting = (idOrCode: string) => call(live.getMeeting, { params: { id: i
 
 function applyView(v: MeetingView) {
   updateView((cur: ViewState) => meetingToView(v, cur), { source: 'app' });
+  setFollowedDrawn(meetingDrawn(v));
 }
 
 function follow(m: Meeting, savedUrl: string) {
@@ -196,6 +258,7 @@ export async function leaveMeeting(notice: string | null = null): Promise<void> 
   const s = state;
   if (s.mode === 'presenting') return endMeeting();
   set({ mode: 'none', notice });
+  setFollowedDrawn(null);
   if (s.mode === 'following') navigate(s.savedUrl);
 }
 

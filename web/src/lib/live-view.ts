@@ -1,10 +1,11 @@
 // Pure helpers for live updates, meetings, presentation mode and the tasking pack: the map view as a
 // meeting view and back, the comparison period, the "since the last meeting" point, toast text and
 // the presentation palette. Node-tested (test/web-live.test.ts).
-import type { LiveChange, MeetingView, Pack } from '../../../contract/live';
+import { MeetingPolygon, type LiveChange, type MeetingView, type Pack } from '../../../contract/live';
+import { DEFAULT_HOTSPOT_VIEW, parseHotspotView, writeHotspotView, type HotspotView } from '../pages/map/hotspots/hotspot-url';
 import { LAYER_KEYS, type LayerKey, type ViewState } from '../state/url-state';
 import { HEX_RESOLUTIONS, type HexRes } from '../map/prepare/hexes';
-import { isMonth, monthLabel } from './months';
+import { isMonth, monthLabel, monthsBetween } from './months';
 import { formatCount } from './format';
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
@@ -16,13 +17,21 @@ export interface MonthWindow {
 }
 
 /**
- * What a follower's map needs to show what the presenter's shows (null until the map has a camera).
+ * What a follower's map needs to show what the presenter's shows (null until the map has a camera):
+ * position, layers, filters, window, the hotspot statistic with its parameters, step and side list, the
+ * selected unit and the drawn area (`drawn`, dropped when larger than the contract allows).
  * `shown` is the window the presenter's map actually shows when the URL leaves it to a default (the
  * map page's default months, the presentation's comparison period): followers get that window, not
  * their own default, which may differ.
  */
-export function viewToMeeting(v: ViewState, shown: MonthWindow | null = null): MeetingView | null {
+export function viewToMeeting(
+  v: ViewState,
+  shown: MonthWindow | null = null,
+  drawn: { type: 'Polygon'; coordinates: number[][][] } | null = null,
+): MeetingView | null {
   if (!v.camera) return null;
+  const h = v.hotspot;
+  const area = drawn ? MeetingPolygon.safeParse(drawn) : null;
   return {
     center: [round(v.camera.lng, 6), round(v.camera.lat, 6)],
     zoom: round(v.camera.zoom, 3),
@@ -40,7 +49,51 @@ export function viewToMeeting(v: ViewState, shown: MonthWindow | null = null): M
       shown && isMonth(shown.from) && isMonth(shown.to) && shown.from < shown.to
         ? { from: shown.from, to: shown.to }
         : { from: v.from, to: v.to },
+    hotspot: {
+      mode: h.mode,
+      unit: h.unit,
+      weights: h.weights,
+      k: h.k,
+      correction: h.correction,
+      period: h.period,
+      step: h.step,
+      vs: h.vs,
+      top: h.top,
+      list: h.list,
+    },
+    selected: v.selected ? { ...v.selected } : null,
+    // What the server would refuse (over MEETING_POLYGON_VERTICES, a ring not closed) is not sent.
+    drawn: area?.success ? area.data : null,
   };
+}
+
+/**
+ * The presenter's hotspot statistic as the follower's view holds it. A view from before issue 14 (no
+ * `hotspot`) means the count maps; a mode this page does not know (a newer presenter) falls back to them.
+ */
+export function meetingHotspot(m: MeetingView['hotspot']): HotspotView {
+  if (!m) return DEFAULT_HOTSPOT_VIEW;
+  const q = new URLSearchParams();
+  // Through the URL parser: one set of rules for what a hotspot view may hold.
+  writeHotspotView(q, {
+    mode: m.mode as HotspotView['mode'],
+    unit: m.unit,
+    weights: m.weights,
+    k: m.k as HotspotView['k'],
+    correction: m.correction,
+    period: m.period,
+    step: m.step,
+    vs: m.vs,
+    top: m.top,
+    list: m.list,
+  });
+  return parseHotspotView(q);
+}
+
+/** The drawn area a follower shows (null: none, or not a valid polygon). */
+export function meetingDrawn(m: MeetingView): MeetingPolygon | null {
+  const r = MeetingPolygon.safeParse(m.drawn ?? null);
+  return r.success ? r.data : null;
 }
 
 /** A period of days [from, to) as whole months when it is one ('2025-01-01'..'2025-03-01' -> 2025-01..2025-03), else null. */
@@ -54,7 +107,10 @@ export function periodMonths(p: { from: string; to: string } | null | undefined)
 
 const str = (x: unknown) => (typeof x === 'string' ? x : null);
 
-/** The follower's view with the presenter's position, layers, filters and window (page unchanged). */
+/**
+ * The follower's view with the presenter's position, layers, filters, window, hotspot statistic (mode,
+ * parameters, playback step, side list) and selected unit (page unchanged).
+ */
 export function meetingToView(m: MeetingView, current: ViewState): ViewState {
   const f = m.filters ?? {};
   const layers = LAYER_KEYS.filter((k) => m.layers.includes(k)) as LayerKey[];
@@ -72,7 +128,8 @@ export function meetingToView(m: MeetingView, current: ViewState): ViewState {
     hexRes: (HEX_RESOLUTIONS as readonly number[]).includes(hex) ? (hex as HexRes) : 'auto',
     from: isMonth(win.from) ? win.from : null,
     to: isMonth(win.to) ? win.to : null,
-    selected: null,
+    hotspot: meetingHotspot(m.hotspot),
+    selected: m.selected ?? null,
   };
 }
 
@@ -122,8 +179,21 @@ export function periodLabel(from: string, to: string): string {
 
 /** How the headline describes the comparison, saying when month-precision data forced whole months. */
 export function comparisonText(p: Omit<Pack['period'], 'basis'>, monthPrecision: boolean): string {
-  const what = p.compare === '1m' ? 'one month' : p.compare === '28d' ? '28 days' : p.compare ? p.compare : 'the same length';
-  const note = p.compare === '1m' && monthPrecision ? ' (police.uk data give only the month, so periods are whole months)' : '';
+  // A period asked as months (the presentation's default, the map's): "the previous 12 months".
+  const months = !p.compare ? periodMonths(p) : null;
+  const n = months ? monthsBetween(months.from, months.to) : 0;
+  const what =
+    p.compare === '1m' || n === 1
+      ? 'one month'
+      : p.compare === '28d'
+        ? '28 days'
+        : p.compare
+          ? p.compare
+          : n > 1
+            ? `${n} months`
+            : 'the same length';
+  const note =
+    (p.compare === '1m' || n > 0) && monthPrecision ? ' (police.uk data give only the month, so periods are whole months)' : '';
   return `${periodLabel(p.from, p.to)} compared with the previous ${what}, ${periodLabel(p.previous_from, p.previous_to)}${note}`;
 }
 

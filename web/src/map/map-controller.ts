@@ -384,6 +384,18 @@ export class MapController extends MapControllerBase {
     this.onDrawn?.(this.drawnArea);
   }
 
+  /** Shows an area drawn elsewhere (a meeting's presenter) as the drawn area; null removes it. */
+  async showDrawnArea(p: Polygon | null): Promise<void> {
+    this.clearDrawn();
+    if (!p) return;
+    this.drawnArea = p;
+    const draw = await this.drawTool();
+    if (this.drawnArea !== p) return;
+    draw.clear();
+    draw.setMode('static');
+    await this.showDrawn(p);
+  }
+
   /** Removes the drawn area (or stops drawing one). */
   clearDrawn() {
     this.drawing = false;

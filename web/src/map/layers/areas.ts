@@ -25,6 +25,8 @@ export interface AreaLayerParams {
   /** Fade the fill so a layer drawn over it (hexagons) reads first. */
   dimmed: boolean;
   selectedCode: string | null;
+  /** Fixed label size in px (presentation: readable across a room); absent: grows with the zoom. */
+  labelSize?: number;
 }
 
 export function areaSources(
@@ -103,7 +105,7 @@ export function areaLabelLayers(p: AreaLayerParams): LayerSpecification[] {
         visibility: visibility(p.showLabels),
         'text-field': ['get', 'name'],
         'text-font': LABEL_FONT,
-        'text-size': ['interpolate', ['linear'], ['zoom'], 11, 10, 14, 14] as ExpressionSpecification,
+        'text-size': p.labelSize ?? (['interpolate', ['linear'], ['zoom'], 11, 10, 14, 14] as ExpressionSpecification),
         'text-max-width': 7,
         'text-padding': 3,
       },

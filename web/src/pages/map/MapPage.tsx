@@ -11,6 +11,7 @@ import type { OverlayParams } from '../../map/layers';
 import { resolveWindow, windowLabel } from '../../lib/months';
 import { coverageDefaults } from '../../lib/data-period';
 import { useCoverageReport } from '../../components/CoverageStrip';
+import { useMapPeriod } from '../../lib/live-period';
 import { areaCoverage, areaNoDataLabel } from '../../lib/coverage';
 import { hasLayer } from '../../state/url-state';
 import { updateView, useViewSnapshot } from '../../state/view-store';
@@ -26,7 +27,7 @@ import { MapNotices } from './MapNotices';
 import { MapExportDialog, type ExportKind } from './MapExports';
 import { useAreaBoundaries, useAreaStats, useHexLayer, useIncidentLayer, type Viewport } from './use-map-layers';
 import { useLiveNonce } from '../../lib/live-hooks';
-import { useShownWindow } from '../../lib/live-meeting';
+import { useFollowedDrawnOn, useShownDrawn, useShownWindow } from '../../lib/live-meeting';
 import { LiveToast } from '../present/LiveToast';
 import { MeetingBar } from '../present/MeetingBar';
 import { HotspotLeft, HotspotRight, useHotspots } from './hotspots/HotspotSections';
@@ -51,11 +52,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
 
   // Where the data of the selected categories are (GET /api/coverage): the default period ends at their
   // newest month. Until it answers (and with a period in the URL) the summary's default is used.
-  const coverageReport = useCoverageReport(view.categories);
-  const period = resolveWindow(
-    view,
-    !view.from && !view.to && coverageReport.data?.last_month ? coverageDefaults(coverageReport.data) : summary,
-  );
+  const { period, coverageReport } = useMapPeriod(view, summary);
   // A meeting presented from this page sends the months this map shows (the default when the URL has none).
   useShownWindow(period);
   const catKey = view.categories.join(',');
@@ -114,6 +111,9 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
   const hot = useHotspots(controller, unitView, levelLabel, filters, layerViewport?.zoom ?? null, boundaries.areas);
   const drawn = useDrawnArea(controller);
+  // Meetings: the drawn area goes to followers; a follower shows the presenter's.
+  useShownDrawn(drawn.polygon);
+  const drawnPolygon = useFollowedDrawnOn(controller) ?? drawn.polygon;
   const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
 
   const selected = view.selected;
@@ -284,7 +284,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
         />
       </section>
       <aside className="sidebar sidebar-right" aria-label="Ranking and details">
-        {drawn.polygon && filters && <DrawnAreaDetail polygon={drawn.polygon} filters={filters} onClear={drawn.clear} />}
+        {drawnPolygon && filters && <DrawnAreaDetail polygon={drawnPolygon} filters={filters} onClear={drawn.clear} />}
         {hot.active && filters && (
           <HotspotRight hot={hot} view={view} filters={filters} levelLabel={levelLabel} controller={controller} />
         )}

@@ -11,12 +11,14 @@ import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style
 import type { MapController, MapEvents } from '../../map/map-controller';
 import type { OverlayParams } from '../../map/layers';
 import { hasLayer } from '../../state/url-state';
+import { areaBounds } from '../../map/prepare/areas';
 import { updateView, useViewSnapshot } from '../../state/view-store';
 import { useSignedIn } from '../../api/session-store';
 import { seesWithheld } from '../../lib/can';
 import { useLiveNonce } from '../../lib/live-hooks';
 import { comparisonText, periodMonths, presentAreaColours, presentColours } from '../../lib/live-view';
-import { useShownWindow } from '../../lib/live-meeting';
+import { useMeeting, useShownWindow } from '../../lib/live-meeting';
+import { useMapPeriod } from '../../lib/live-period';
 import { MapView } from '../map/MapView';
 import { useAreaBoundaries, useAreaStats, useHexLayer, type Viewport } from '../map/use-map-layers';
 import { CategoryTable, ChangesSince, HotspotTable, WardLeague } from '../pack/PackTables';
@@ -29,7 +31,10 @@ import '../pack/pack.css';
 import './present.css';
 import { PngExport, periodText } from '../../components/PngExport';
 
-export function PresentPage({ config }: { summary: Summary; config: AppConfig }) {
+/** Ward names on the presentation map, in px: readable from across a room at 1920×1080. */
+export const PRESENT_LABEL_PX = 20;
+
+export function PresentPage({ summary, config }: { summary: Summary; config: AppConfig }) {
   const { view, source } = useViewSnapshot();
   const session = useSignedIn();
   const root = useRef<HTMLDivElement>(null);
@@ -38,7 +43,13 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
   const [fullscreen, setFullscreen] = useState(false);
   const initialCamera = useRef(view.camera).current;
   const live = useLiveNonce();
-  const { pack, error, sinceLabel, monthPrecision } = usePack(view);
+  // The map page's default period (whole months; the 12 to the newest month with data) unless the URL
+  // names months or a comparison length; the pack compares it with the period before.
+  const { period } = useMapPeriod(view, summary);
+  const [pFrom, pTo] = [period?.from ?? null, period?.to ?? null];
+  const packView = useMemo(() => (!view.compare && pFrom && pTo ? { ...view, from: pFrom, to: pTo } : view), [view, pFrom, pTo]);
+  const { pack, error, sinceLabel, monthPrecision } = usePack(packView);
+  const meeting = useMeeting();
   const cov = usePackCoverage(pack, live);
 
   // The map shows the pack's current period, so the map and the headline agree.
@@ -51,7 +62,20 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
   );
   // Followers get the period this map shows (the pack's), not their own default window.
   useShownWindow(periodMonths(pack?.period));
-  useAreaBoundaries(controller, view.level, initialCamera === null);
+  // The whole study area at load (a camera carried over from the map page too), once the headline has
+  // taken its height (the map's size is final then); a follower goes where the presenter is.
+  const boundaries = useAreaBoundaries(controller, view.level, false);
+  const fitted = useRef(false);
+  const following = meeting.mode === 'following';
+  const areas = boundaries.areas;
+  const hasPack = !!pack;
+  useEffect(() => {
+    if (!controller || !areas || !hasPack || fitted.current || following) return;
+    fitted.current = true;
+    const b = areaBounds(areas);
+    controller.map.resize();
+    if (b) controller.fitBounds(b);
+  }, [controller, areas, hasPack, following]);
   const stats = useAreaStats(controller, view.level, filters);
   const reloadStats = useRef(stats.refetch);
   reloadStats.current = stats.refetch;
@@ -87,6 +111,7 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
         showLabels: true,
         dimmed: showHexes,
         selectedCode: null,
+        labelSize: PRESENT_LABEL_PX,
       },
       hexes: { visible: showHexes, classes: hexes?.classes ?? null, colours: hexColours, selectedH3: null },
       incidents: { visible: false },
@@ -172,6 +197,11 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
             period={periodText(pack?.period)}
             attribution={config.attribution}
           />
+          <MapNotices messages={[basemapNote]} />
+          <LiveToast />
+        </section>
+        <aside className="present-side">
+          {/* The legend beside the map, never over the data. */}
           <PresentLegend
             areaClasses={showFill ? areaClasses : null}
             areaColours={areaColours}
@@ -180,10 +210,6 @@ export function PresentPage({ config }: { summary: Summary; config: AppConfig })
             hexRes={hexes?.res ?? null}
             withheldMin={seesWithheld(session) ? (pack?.disclosure?.min_count ?? null) : null}
           />
-          <MapNotices messages={[basemapNote]} />
-          <LiveToast />
-        </section>
-        <aside className="present-side">
           {pack ? (
             <>
               <HotspotTable pack={pack} limit={5} showCell={false} />

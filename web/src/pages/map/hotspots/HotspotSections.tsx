@@ -1,7 +1,8 @@
 // The hotspot statistics on the map page, composed: the hook that picks the units (H3 resolution from
 // the zoom or the chosen one, or the area level), loads the statistic into the map and gives the layer
 // parameters; the left column (mode switch and parameters, month-precision message, playback, legend)
-// and the right column (selected unit with its time profile, top-N list).
+// and the right column (selected unit with its time profile; the mode's list: Gi* top-N, Change's
+// increases and decreases, Emerging's units by pattern).
 import { useEffect, useMemo, useState } from 'react';
 import type { Filters } from '../../../api/client';
 import type { AreaCollection } from '../../../../../contract/aggregates';
@@ -19,6 +20,7 @@ import { updateView } from '../../../state/view-store';
 import { HotspotDetail } from './HotspotDetail';
 import { HotspotPanel, setHotspot } from './HotspotPanel';
 import { Playback } from './Playback';
+import { SideLists } from './SideLists';
 import { TopList } from './TopList';
 import { useHotspotLayer, type HotspotInfo } from './use-hotspots';
 
@@ -171,7 +173,17 @@ export function HotspotRight({
           onClose={() => updateView({ selected: null }, { push: true })}
         />
       )}
-      {hot.unit && (
+      {hot.unit && (hs.mode === 'change' || hs.mode === 'emerging') && (
+        <SideLists
+          data={hot.info.data}
+          hs={hs}
+          cells={'res' in hot.unit}
+          unitLabel={hot.unitLabel}
+          selectedId={hot.layer.selectedId}
+          onPick={pick}
+        />
+      )}
+      {hot.unit && hs.mode === 'gi' && (
         <TopList
           unit={hot.unit}
           unitLabel={hot.unitLabel}

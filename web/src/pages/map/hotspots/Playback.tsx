@@ -1,6 +1,8 @@
 // Time playback over the emerging-hot-spot periods: a step slider, previous/next, play/pause, and the
 // pattern summary. The step is in the URL; playing advances one period each time the map has drawn the
 // last one and a short dwell has passed. The colour scale stays fixed for the whole playback (legend).
+// All periods come in the one emerging request (include=series): stepping fetches nothing. Keyboard:
+// ←/→, Home/End, space.
 import { useEffect, useState } from 'react';
 import type { EmergingMeta } from '../../../../../contract/hotspots';
 import type { MapController } from '../../../map/map-controller';
@@ -43,8 +45,19 @@ export function Playback({
     };
   }, [playing, controller, current, n]);
 
+  // Keyboard: ←/→ step, Home/End first/last, space plays or pauses (the slider keeps its own arrow keys).
+  const onKey = (e: React.KeyboardEvent) => {
+    const to = (i: number) => (e.preventDefault(), setPlaying(false), setStep(Math.max(0, Math.min(n - 1, i))));
+    if (e.key === ' ' && (e.target as HTMLElement).tagName !== 'BUTTON') e.preventDefault(), setPlaying((p) => !p);
+    else if ((e.target as HTMLElement).tagName === 'INPUT') return;
+    else if (e.key === 'ArrowLeft') to(current === null ? 0 : current - 1);
+    else if (e.key === 'ArrowRight') to(current === null ? 0 : current + 1);
+    else if (e.key === 'Home') to(0);
+    else if (e.key === 'End') to(n - 1);
+  };
+
   return (
-    <div className="panel playback" data-testid="playback">
+    <fieldset className="panel playback" data-testid="playback" aria-label="Playback" onKeyDown={onKey}>
       <h2 className="panel-title">Periods</h2>
       <div className="playback-row">
         <button type="button" onClick={() => setPlaying((p) => !p)} data-testid="playback-play" aria-pressed={playing}>
@@ -78,7 +91,7 @@ export function Playback({
           ›
         </button>
       </div>
-      <p className="playback-label" data-testid="playback-label">
+      <p className="playback-label" data-testid="playback-label" aria-live="polite">
         {current === null
           ? `Pattern over ${n} periods`
           : `Period ${current + 1} of ${n}: ${periodLabel(meta.periods[current], meta.period)}`}
@@ -88,6 +101,6 @@ export function Playback({
           Back to the pattern
         </button>
       )}
-    </div>
+    </fieldset>
   );
 }

@@ -1,4 +1,5 @@
-// The top-N hot spots beside the map (cells or areas, ranked by Gi* z as the API orders them), each
+// The top-N hot spots beside the map under Gi* (cells or areas, ranked by Gi* z as the API orders them,
+// a hot unit without incidents of its own said to be hot through its neighbours), each
 // selectable (zooms to it), exportable as CSV or GeoJSON (with h3 for cells) through the purpose and
 // recipient dialog. Partners see classes and "withheld" counts, no z.
 import { useState } from 'react';
@@ -12,7 +13,8 @@ import { HOT_COLD_COLOURS, HOT_COLD_LABELS } from '../../../map/layers/hotspots'
 import { describeScheme, formatZ, unitId } from '../../../map/prepare/hotspots';
 import { TOP_SIZES } from './hotspot-url';
 import { setHotspot } from './HotspotPanel';
-import { PlaceLabel } from '../../../components/PlaceLabel';
+import { giClassText } from './side-lists';
+import { UnitRow } from './SideLists';
 
 export function TopList({
   unit,
@@ -69,29 +71,24 @@ export function TopList({
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => {
-            const id = unitId(r);
-            return (
-              <tr
-                key={id}
-                className={id === selectedId ? 'selected' : ''}
-                onClick={() => onPick(r)}
-                data-testid="top-row"
-                data-id={id}
-              >
-                <td>{r.rank}</td>
-                <td className="top-name" title={id}>
-                  {cells ? <PlaceLabel place={r.place} id={id} /> : r.name}
-                </td>
-                <td>
-                  <span className="swatch" style={{ background: HOT_COLD_COLOURS[r.class] }} title={HOT_COLD_LABELS[r.class]} />
-                  {r.class.replace('_', ' ').replace('not significant', 'n.s.')}
-                </td>
-                <td className="num">{r.count === null ? WITHHELD : formatCount(r.count)}</td>
-                {!partner && <td className="num">{formatZ(r.gi_z)}</td>}
-              </tr>
-            );
-          })}
+          {rows.map((r) => (
+            <UnitRow
+              key={unitId(r)}
+              row={r}
+              cells={cells}
+              selectedId={selectedId}
+              onPick={onPick}
+              testId="top-row"
+              before={<td>{r.rank}</td>}
+            >
+              <td data-testid="top-class">
+                <span className="swatch" style={{ background: HOT_COLD_COLOURS[r.class] }} title={HOT_COLD_LABELS[r.class]} />
+                {giClassText(r.class, r.count)}
+              </td>
+              <td className="num">{r.count === null ? WITHHELD : formatCount(r.count)}</td>
+              {!partner && <td className="num">{formatZ(r.gi_z)}</td>}
+            </UnitRow>
+          ))}
         </tbody>
       </table>
       <button type="button" onClick={() => setExporting(true)} disabled={!top.data} data-testid="top-export">

@@ -1,6 +1,6 @@
 // The hotspot part of the map page's URL (issue 4): which statistic is drawn (Gi*, emerging hot spots,
 // change) on which units, with which harm scheme, neighbourhood, correction, period, playback step,
-// comparison and list length. Pure: parsed from and written into the map page's query (url-state.ts).
+// comparison, list length and the side list open. Pure: parsed from and written into the map page's query (url-state.ts).
 // Only values that differ from the defaults are written.
 import {
   CORRECTIONS,
@@ -17,6 +17,8 @@ export type HotspotUnit = 'h3' | 'area';
 
 export const HOTSPOT_MODES: readonly HotspotMode[] = ['gi', 'emerging', 'change'];
 export const TOP_SIZES = [10, 20, 50, 100] as const;
+/** A side list's id (hslist=…). */
+export const LIST_ID = /^[a-z][a-z0-9_-]{0,39}$/;
 
 export interface HotspotView {
   /** null: the count / rate maps (no hotspot statistic drawn). */
@@ -35,6 +37,8 @@ export interface HotspotView {
   vs: ChangeComparison;
   /** Length of the top-N list. */
   top: number;
+  /** The side list open (SIDE_LISTS of the mode; null: the mode's first). */
+  list: string | null;
 }
 
 export const DEFAULT_HOTSPOT_VIEW: HotspotView = {
@@ -43,10 +47,13 @@ export const DEFAULT_HOTSPOT_VIEW: HotspotView = {
   weights: DEFAULT_SCHEME,
   k: 1,
   correction: 'fdr',
-  period: '28d',
+  // Whole months: the one period every dataset supports (police.uk gives only the month, and the API
+  // refuses 28-day or weekly periods for such data); 28 days and weeks are chosen for dated records.
+  period: 'month',
   step: null,
   vs: 'previous',
   top: 20,
+  list: null,
 };
 
 function pick<T extends string>(v: string | null, allowed: readonly T[], dflt: T): T {
@@ -59,6 +66,7 @@ export function parseHotspotView(q: URLSearchParams): HotspotView {
   const step = q.get('step');
   const top = Number(q.get('top'));
   const weights = q.get('weights');
+  const list = q.get('hslist');
   return {
     mode: pick<HotspotMode | 'none'>(q.get('hs'), HOTSPOT_MODES, 'none') === 'none' ? null : (q.get('hs') as HotspotMode),
     unit: q.get('hsunit') === 'area' ? 'area' : 'h3',
@@ -69,6 +77,7 @@ export function parseHotspotView(q: URLSearchParams): HotspotView {
     step: step !== null && /^\d{1,3}$/.test(step) ? Number(step) : null,
     vs: q.get('vs') === 'year' ? 'year_ago' : 'previous',
     top: (TOP_SIZES as readonly number[]).includes(top) ? top : d.top,
+    list: list !== null && LIST_ID.test(list) ? list : null,
   };
 }
 
@@ -83,4 +92,5 @@ export function writeHotspotView(q: URLSearchParams, h: HotspotView): void {
   if (h.step !== null) q.set('step', String(h.step));
   if (h.vs !== d.vs) q.set('vs', 'year');
   if (h.top !== d.top) q.set('top', String(h.top));
+  if (h.list !== null) q.set('hslist', h.list);
 }

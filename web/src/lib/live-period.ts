@@ -1,0 +1,17 @@
+// The period the map shows, as one hook for the map page and the presentation page (issue 14: the
+// presentation opens on the map's default period). The URL's months, else the 12 months to the newest
+// month with data of the selected categories (data-period.ts, GET /api/coverage), else, until coverage
+// answers, the summary's default. Always whole months, so police.uk's month-only data are never cut.
+import type { Summary } from '../../../contract/aggregates';
+import { useCoverageReport } from '../components/CoverageStrip';
+import { coverageDefaults } from './data-period';
+import { resolveWindow } from './months';
+
+export function useMapPeriod(view: { from: string | null; to: string | null; categories: string[] }, summary: Summary) {
+  const coverageReport = useCoverageReport(view.categories);
+  const period = resolveWindow(
+    view,
+    !view.from && !view.to && coverageReport.data?.last_month ? coverageDefaults(coverageReport.data) : summary,
+  );
+  return { period, coverageReport };
+}
