@@ -1,6 +1,5 @@
 // Exposure filters: date window, categories, school-journey windows and days, term time, age, corridor,
 // harm scheme and what to rank by. Every change goes to the URL through `onChange`.
-import { useEffect, useState } from 'react';
 import type { Category } from '../../../../contract/aggregates';
 import type { HarmScheme } from '../../../../contract/hotspots';
 import { DEFAULT_CATEGORIES, type RankKey as RankBy } from '../../../../contract/journeys';
