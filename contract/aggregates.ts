@@ -476,7 +476,7 @@ export const BasemapInfo = z.object({
   kind: z.enum(['pmtiles', 'style', 'none']),
   /** pmtiles: the same-origin archive path; style: the style JSON URL; none: null. */
   url: z.string().nullable(),
-  /** pmtiles: the same-origin glyphs URL template ({fontstack}/{range}); otherwise null. */
+  /** pmtiles and none: the app's same-origin glyphs URL template ({fontstack}/{range}); style: null (the style has its own). */
   glyphs: z.string().nullable(),
   reason: z.string().nullable(),
 });

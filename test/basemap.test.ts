@@ -261,7 +261,12 @@ describe('/api/config names the basemap', () => {
     expect(broken.basemap).toMatchObject({ kind: 'style', url: STYLE });
     expect(broken.basemap.reason).toMatch(/gone\.pmtiles \(no such file\); using BASEMAP_STYLE_URL/);
     expect(broken.basemapStyleUrl).toBe(STYLE);
-    expect((await configWith({})).basemap).toEqual({ kind: 'none', url: null, glyphs: null, reason: NOT_CONFIGURED });
+    expect((await configWith({})).basemap).toEqual({
+      kind: 'none',
+      url: null,
+      glyphs: '/basemap/glyphs/{fontstack}/{range}.pbf',
+      reason: NOT_CONFIGURED,
+    });
     const unreadable = await configWith({ BASEMAP_PMTILES: path.join(tmp, 'gone.pmtiles') });
     expect(unreadable.basemap).toMatchObject({ kind: 'none', reason: 'basemap file unreadable: gone.pmtiles (no such file)' });
     expect(unreadable.basemap.reason).not.toContain(tmp); // the server's paths stay on the server

@@ -51,5 +51,7 @@ export function basemapInfo(config: BasemapConfig): BasemapInfo {
       reason: problem ? `${problem}; using BASEMAP_STYLE_URL` : null,
     };
   }
-  return { kind: 'none', url: null, glyphs: null, reason: problem ?? NOT_CONFIGURED };
+  // The plain background still draws the app's own labels (ward names, site and patrol labels): the glyphs
+  // are the app's, served whether or not a basemap file is configured.
+  return { kind: 'none', url: null, glyphs: BASEMAP_GLYPHS_PATH, reason: problem ?? NOT_CONFIGURED };
 }

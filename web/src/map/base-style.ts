@@ -12,10 +12,12 @@ export const BASEMAP_SOURCE = 'protomaps';
 export const BASEMAP_ATTRIBUTION =
   '<a href="https://protomaps.com">Protomaps</a> © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>';
 
-export function fallbackStyle(): StyleSpecification {
+/** The plain background; with the app's glyphs URL (absolute) its own label layers still draw text. */
+export function fallbackStyle(glyphs?: string): StyleSpecification {
   return {
     version: 8,
     name: 'Saferplaces plain background',
+    ...(glyphs ? { glyphs } : {}),
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': FALLBACK_BACKGROUND } }],
   };
@@ -83,7 +85,8 @@ export async function loadBaseStyle(
       return { style: fallbackStyle(), fallbackReason: `online basemap unavailable (${(e as Error).message})` };
     }
   }
-  return { style: fallbackStyle(), fallbackReason: info.reason ?? 'no basemap configured' };
+  const glyphs = info.glyphs ? `${opts.origin ?? window.location.origin}${info.glyphs}` : undefined;
+  return { style: fallbackStyle(glyphs), fallbackReason: info.reason ?? 'no basemap configured' };
 }
 
 /** The note a map shows over a plain background. */
