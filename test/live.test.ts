@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
@@ -832,7 +833,15 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(boxes.map((f: { geometry: unknown }) => f.geometry)).toEqual(api.boxes.map((b: { polygon: unknown }) => b.polygon));
     const patrolCsv = strFromU8(zip['patrol-boxes.csv']).trim().split('\n');
     expect(patrolCsv).toHaveLength(1 + api.boxes.length);
-    expect(patrolCsv[1].startsWith(`P1,1,${api.boxes[0].centre.lon},${api.boxes[0].centre.lat},`)).toBe(true);
+    // Columns by name (the place name and its basis follow the id since issue 14).
+    const [head, first] = parseCsv(strFromU8(zip['patrol-boxes.csv'])) as string[][];
+    expect(head.slice(0, 6)).toEqual(['id', 'name', 'name_basis', 'rank', 'lon', 'lat']);
+    expect([first[0], first[3], first[4], first[5]]).toEqual([
+      'P1',
+      '1',
+      String(api.boxes[0].centre.lon),
+      String(api.boxes[0].centre.lat),
+    ]);
     const outCsv = strFromU8(zip['outreach-sites.csv']).trim().split('\n');
     expect(outCsv[0]).toBe('order,intervention_id,name,lon,lat,gain,cumulative,cumulative_share');
     expect(outCsv).toHaveLength(1 + planned.sites.length);
