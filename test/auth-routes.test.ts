@@ -42,6 +42,11 @@ const POLICY: Record<string, Policy> = {
   'GET /api/categories': ALL,
   'GET /api/coverage': ALL,
   'GET /api/series': ALL,
+  'GET /api/search': ALL,
+  // The basemap (OpenStreetMap data and fonts) is public like the web bundle.
+  'GET /basemap/tiles.pmtiles': 'public',
+  'HEAD /basemap/tiles.pmtiles': 'public',
+  'GET /basemap/glyphs/:fontstack/:range': 'public',
   'GET /api/summary': ALL,
   'GET /api/config': ALL,
   'POST /api/imports': ['analyst'],
