@@ -164,8 +164,10 @@ export function wardLayers(p: WardLayerParams): LayerSpecification[] {
         visibility: visibility(p.showWards && p.showWardLabels),
         'text-field': ['get', 'name'],
         'text-font': LABEL_FONT,
-        'text-size': ['interpolate', ['linear'], ['zoom'], 10, 10, 15, 13],
-        'text-letter-spacing': 0.04,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 10, 9.5, 15, 12],
+        // Capitals set ward names apart from the school names (one font is served).
+        'text-transform': 'uppercase',
+        'text-letter-spacing': 0.06,
         'text-max-width': 7,
         'text-padding': 4,
       },
