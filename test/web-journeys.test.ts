@@ -3,7 +3,17 @@
 // width matches metres at every zoom, guardian points, drawn lines, site icons, notices, the term checks
 // and the page's URL round trip.
 import { describe, expect, it } from 'vitest';
-import { validateStyleMin as validate, expression, latest, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  validateStyleMin as validate,
+  expression,
+  featureFilter,
+  latest,
+  type StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
+import type { AreaCollection } from '../contract/aggregates';
+import { areaLabelPoints } from '../web/src/map/prepare/areas';
 import { fallbackStyle } from '../web/src/map/base-style';
 import { composeStyle } from '../web/src/map/layers';
 import {
@@ -18,7 +28,21 @@ import {
   segmentColour,
   type RouteLayerParams,
 } from '../web/src/map/layers/routes';
-import { SITE_ICON_LAYER, SITE_LABEL_LAYER, siteLayers, siteSources } from '../web/src/map/layers/sites';
+import {
+  SCHOOL_LABEL_LAYER,
+  SCHOOL_PINNED_LABEL_LAYER,
+  SITE_ICON_LAYER,
+  SITE_LABEL_LAYER,
+  WARD_LABEL_LAYER,
+  WARD_LABEL_SOURCE,
+  WARD_LINE_LAYER,
+  WARD_SOURCE,
+  siteLayers,
+  siteSources,
+  wardLayers,
+  wardSources,
+  type SiteLayerParams,
+} from '../web/src/map/layers/sites';
 import {
   EXPOSURE_COLOURS,
   HUB_ICON,
@@ -35,6 +59,7 @@ import {
   legendLines,
   metresPerPixel,
   nearestSite,
+  pinnedSchools,
   segmentCollection,
   siteIcon,
   termProblems,
@@ -120,8 +145,31 @@ function params(over: Partial<RouteLayerParams> = {}): RouteLayerParams {
   };
 }
 
-function style(p: RouteLayerParams, sites = { showSchools: true, showHubs: true, showLabels: true }): StyleSpecification {
-  return composeStyle(fallbackStyle(), { ...routeSources(), ...siteSources() }, [...routeLayers(p), ...siteLayers(sites)]);
+function style(
+  p: RouteLayerParams,
+  sites: SiteLayerParams = { showSchools: true, showHubs: true, showLabels: true, pinnedSchoolIds: [3] },
+  wards = { showWards: true, showWardLabels: true },
+  data: Parameters<typeof wardSources>[0] = {},
+): StyleSpecification {
+  return composeStyle(fallbackStyle(), { ...routeSources(), ...siteSources(), ...wardSources(data) }, [
+    ...wardLayers(wards),
+    ...routeLayers(p),
+    ...siteLayers(sites),
+  ]);
+}
+
+const LEWISHAM_WARDS = path.join('/work/shared/data', 'lewisham_wards_2022.geojson');
+/** The shared Lewisham ward file as GET /api/areas?level=ward gives it (code and name). */
+function lewishamWards(): AreaCollection {
+  const raw = JSON.parse(fs.readFileSync(LEWISHAM_WARDS, 'utf8'));
+  return {
+    type: 'FeatureCollection',
+    features: raw.features.map((f: any) => ({
+      type: 'Feature',
+      properties: { code: f.properties.WD22CD, name: f.properties.WD22NM },
+      geometry: f.geometry,
+    })),
+  } as AreaCollection;
 }
 
 describe('route and site layer specs', () => {
@@ -145,13 +193,81 @@ describe('route and site layer specs', () => {
     expect(validate(style(p))).toEqual([]);
   });
 
-  it('validates with sites filtered (schools only, none, no labels)', () => {
+  it('validates with sites filtered (schools only, none, no labels, nothing pinned) and wards hidden', () => {
     for (const s of [
       { showSchools: true, showHubs: false, showLabels: true },
       { showSchools: false, showHubs: false, showLabels: false },
+      { showSchools: true, showHubs: true, showLabels: true, pinnedSchoolIds: [] },
     ]) {
       expect(validate(style(params(), s))).toEqual([]);
     }
+    expect(validate(style(params(), undefined, { showWards: false, showWardLabels: false }))).toEqual([]);
+  });
+
+  it.skipIf(!fs.existsSync(LEWISHAM_WARDS))(
+    'the real Lewisham wards: outlines and one name label each, the ward sources and layers in a valid style',
+    () => {
+      const wards = lewishamWards();
+      const labels = areaLabelPoints(wards);
+      const s = style(params(), undefined, undefined, { wards, labels });
+      expect(validate(s)).toEqual([]);
+      expect(Object.keys(s.sources)).toEqual(expect.arrayContaining([WARD_SOURCE, WARD_LABEL_SOURCE]));
+      const ids = s.layers.map((l) => l.id);
+      expect(ids).toEqual(
+        expect.arrayContaining([WARD_LINE_LAYER, WARD_LABEL_LAYER, SCHOOL_LABEL_LAYER, SCHOOL_PINNED_LABEL_LAYER]),
+      );
+      expect(labels.features.length).toBe(wards.features.length);
+      expect(labels.features.map((f) => f.properties.name).sort()).toEqual(wards.features.map((f) => f.properties.name).sort());
+      expect(labels.features.map((f) => f.properties.name)).toContain('Bellingham');
+      const label = s.layers.find((l) => l.id === WARD_LABEL_LAYER) as any;
+      expect(label.type).toBe('symbol');
+      expect(label.source).toBe(WARD_LABEL_SOURCE);
+      expect(label.layout['text-font']).toEqual(['Noto Sans Regular']);
+      expect(label.layout['text-field']).toEqual(['get', 'name']);
+    },
+  );
+
+  it('draws the ward outlines and names under the routes, school names on top; pinned schools always labelled', () => {
+    const sites = siteLayers({ showSchools: true, showHubs: true, showLabels: true, pinnedSchoolIds: [7, 9] });
+    const ids = [...wardLayers({ showWards: true, showWardLabels: true }), ...routeLayers(params()), ...sites].map((l) => l.id);
+    expect(ids.indexOf(WARD_LINE_LAYER)).toBe(0);
+    expect(ids.indexOf(WARD_LABEL_LAYER)).toBeLessThan(ids.indexOf(ROUTE_CORRIDOR_LAYER));
+    expect(ids.indexOf(SCHOOL_LABEL_LAYER)).toBeGreaterThan(ids.indexOf(GUARDIAN_LAYER));
+    const layer = (id: string) => sites.find((l) => l.id === id) as any;
+    const passes = (id: string, properties: Record<string, unknown>) =>
+      featureFilter(layer(id).filter, 'filter').filter({ zoom: 13 }, { type: 1, properties } as any);
+    const school = (id: number) => ({ id, kind: 'school', name: `School ${id}` });
+    // A pinned school is labelled by the pinned layer only (no doubled name); others by the colliding layer; hubs by neither.
+    expect([passes(SCHOOL_LABEL_LAYER, school(7)), passes(SCHOOL_PINNED_LABEL_LAYER, school(7))]).toEqual([false, true]);
+    expect([passes(SCHOOL_LABEL_LAYER, school(8)), passes(SCHOOL_PINNED_LABEL_LAYER, school(8))]).toEqual([true, false]);
+    const hub = { id: 9, kind: 'hub', name: 'Lewisham' };
+    expect([passes(SCHOOL_LABEL_LAYER, hub), passes(SCHOOL_PINNED_LABEL_LAYER, hub), passes(SITE_LABEL_LAYER, hub)]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    // Colliding labels may hide (optional, no overlap); pinned ones always draw, at every zoom.
+    expect(layer(SCHOOL_LABEL_LAYER).layout['text-allow-overlap']).toBeUndefined();
+    expect(layer(SCHOOL_LABEL_LAYER).layout['text-optional']).toBe(true);
+    expect(layer(SCHOOL_PINNED_LABEL_LAYER).layout['text-allow-overlap']).toBe(true);
+    expect(layer(SCHOOL_PINNED_LABEL_LAYER).minzoom).toBeUndefined();
+    expect(layer(SCHOOL_LABEL_LAYER).paint['text-halo-width']).toBeGreaterThan(0);
+  });
+
+  it("pins the selected route's school and the worst-ranked schools with something counted", () => {
+    const ranked = [
+      { school_id: 4, count: 9, all: 20 },
+      { school_id: 2, count: 3, all: 30 },
+      { school_id: 6, count: 1, all: 5 },
+      { school_id: 5, count: 1, all: 1 },
+      { school_id: 1, count: 0, all: 2 },
+    ];
+    expect(pinnedSchools(ranked, 'count', null)).toEqual([4, 2, 6]);
+    expect(pinnedSchools(ranked, 'count', 1)).toEqual([1, 4, 2, 6]);
+    expect(pinnedSchools(ranked, 'count', 2)).toEqual([4, 2, 6]);
+    expect(pinnedSchools(ranked.slice(4), 'count', null)).toEqual([]);
+    expect(pinnedSchools([{ school_id: 3, count: null }], 'count', null)).toEqual([]);
+    expect(pinnedSchools(ranked, null, null)).toEqual([]);
   });
 
   it('draws corridor under routes, segments over them, and sites on top of the site layer list', () => {
@@ -162,6 +278,8 @@ describe('route and site layer specs', () => {
     expect(siteLayers({ showSchools: true, showHubs: true, showLabels: true }).map((l) => l.id)).toEqual([
       SITE_ICON_LAYER,
       SITE_LABEL_LAYER,
+      SCHOOL_LABEL_LAYER,
+      SCHOOL_PINNED_LABEL_LAYER,
     ]);
   });
 

@@ -10,7 +10,13 @@
 // Needs Debian's Chromium (/usr/bin/chromium); builds the web app when web/ changed.
 import { describe, expect, it } from 'vitest';
 import { SEGMENT_LAYER, ROUTE_LINE_LAYER } from '../../web/src/map/layers/routes.js';
-import { SITE_ICON_LAYER } from '../../web/src/map/layers/sites.js';
+import {
+  SCHOOL_LABEL_LAYER,
+  SCHOOL_PINNED_LABEL_LAYER,
+  SITE_ICON_LAYER,
+  WARD_LABEL_LAYER,
+  WARD_LINE_LAYER,
+} from '../../web/src/map/layers/sites.js';
 import { browserSkipReason, eventually, TEST_TIMEOUT, useBrowserApp, type As, type Screen } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
@@ -108,6 +114,66 @@ describe.skipIf(skipReason)('School routes page in Chromium on real Lewisham dat
     await screen.screenshot('journeys-overview');
     expect(screen.errors).toEqual([]);
     await screen.close();
+  });
+
+  it("draws the ward outlines with their names, and school names beside the symbols (the selected route's school always)", async () => {
+    await sites();
+    const wards = await app().json<{ features: { properties: { name: string } }[] }>('/api/areas?level=ward');
+    const wardNames = new Set(wards.features.map((f) => f.properties.name));
+    const allSites = await app().json<{ features: { properties: { kind: string; name: string } }[] }>('/api/journeys/sites');
+    const schoolNames = new Set(allSites.features.filter((f) => f.properties.kind === 'school').map((f) => f.properties.name));
+    const names = (screen: Awaited<ReturnType<typeof open>>, layer: string) =>
+      screen.onMap(
+        (map, l) => [...new Set(map.queryRenderedFeatures({ layers: [l] }).map((f: any) => String(f.properties.name)))].sort(),
+        layer,
+      ) as Promise<string[]>;
+    const screen = await open(`/journeys?route=${routeId}`);
+    expect(await rendered(screen, WARD_LINE_LAYER)).toBeGreaterThan(0);
+    const shownWards = await names(screen, WARD_LABEL_LAYER);
+    expect(shownWards.length).toBeGreaterThan(0);
+    for (const n of shownWards) expect(wardNames.has(n), n).toBe(true);
+    // The selected route's school is labelled whatever collides with it; the other names are schools'.
+    expect(await names(screen, SCHOOL_PINNED_LABEL_LAYER)).toContain(schoolA.name);
+    const shownSchools = await names(screen, SCHOOL_LABEL_LAYER);
+    expect(shownSchools.length).toBeGreaterThan(0);
+    expect(shownSchools).not.toContain(schoolA.name);
+    for (const n of shownSchools) expect(schoolNames.has(n), n).toBe(true);
+    console.log(`School routes map: ${shownWards.length} ward names, ${shownSchools.length + 1} school names drawn`);
+    const dir = '/work/shots/schoolmap';
+    for (const [w, h] of [
+      [1366, 768],
+      [390, 844],
+      [1440, 900],
+      [1920, 1080],
+    ]) {
+      await screen.resize({ width: w, height: h });
+      await screen.waitForMapIdle();
+      await screen.screenshot(`journeys-wards-schools-${w}x${h}`, { dir });
+    }
+    expect(screen.errors).toEqual([]);
+    await screen.close();
+    // Wider (zoom 12.8 over the borough's middle): several wards named; school names give way where they collide.
+    const wide = await open('/journeys?at=12.80/51.45500/-0.01500', undefined);
+    const wideWards = await names(wide, WARD_LABEL_LAYER);
+    expect(wideWards.length).toBeGreaterThanOrEqual(3);
+    for (const n of wideWards) expect(wardNames.has(n), n).toBe(true);
+    const wideSchools = await names(wide, SCHOOL_LABEL_LAYER);
+    const wideIcons = await wide.onMap(
+      (map, l) => map.queryRenderedFeatures({ layers: [l] }).filter((f: any) => f.properties.kind === 'school').length,
+      SITE_ICON_LAYER,
+    );
+    expect(wideSchools.length).toBeGreaterThan(0);
+    console.log(`zoom 12.8: ${wideWards.length} ward names; ${wideSchools.length} school names for ${wideIcons} school symbols`);
+    for (const [w, h] of [
+      [1366, 768],
+      [390, 844],
+    ]) {
+      await wide.resize({ width: w, height: h });
+      await wide.waitForMapIdle();
+      await wide.screenshot(`journeys-wide-${w}x${h}`, { dir });
+    }
+    expect(wide.errors).toEqual([]);
+    await wide.close();
   });
 
   it('saves a term in the calendar editor; with police.uk data only the page says up front that school time needs force data with times and shows all incidents instead of zeros', async () => {

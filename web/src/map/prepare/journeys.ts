@@ -158,6 +158,23 @@ export function nearestSite(sites: SiteCollection, p: Position, kind: 'school' |
   return bestD <= maxM ? best : null;
 }
 
+/**
+ * Schools whose names are always on the map: the selected route's school first, then the `n` worst-ranked
+ * schools (the ranking's order) that have something counted by the measure (ties at 0 pin nothing).
+ */
+export function pinnedSchools(
+  schools: readonly (Pick<RankingResponse['schools'][number], 'school_id'> & Partial<Record<RankBy, number | null>>)[],
+  rankBy: RankBy | null,
+  selectedSchoolId: number | null,
+  n = 3,
+): number[] {
+  const ids = schools
+    .filter((s) => rankBy !== null && (s[rankBy] ?? 0) > 0)
+    .slice(0, n)
+    .map((s) => s.school_id);
+  return selectedSchoolId !== null && !ids.includes(selectedSchoolId) ? [selectedSchoolId, ...ids] : ids;
+}
+
 /** Bounding box of the routes, or else the sites. */
 export function journeyBounds(...fcs: FeatureCollection[]): [number, number, number, number] | null {
   const fc = fcs.find((c) => c.features.length);

@@ -10,6 +10,7 @@ import { useRouteMutation } from '../../api/query';
 import type { AppConfig } from '../../../../contract/aggregates';
 import type { WardPick } from '../../map/prepare/planning';
 import { usePlanningMap } from '../planning/use-planning-map';
+import { PngExport } from '../../components/PngExport';
 import { MapNotices } from '../map/MapNotices';
 import { bufferRing, cellsGeometry, draftFeatures, PICK_RES_NOTE, toggleCell, unionOf, type Area } from './chb-draft';
 
@@ -451,6 +452,13 @@ export function ChbCreate({
           aria-label="Choose wards or cells, or draw the area and the control"
         />
         <MapNotices messages={[basemapNote]} />
+        <PngExport
+          map={controller?.map ?? null}
+          page="chb"
+          title="New Clear-Hold-Build area"
+          period=""
+          attribution={config.attribution}
+        />
         {namesWanted && (
           <p className="hint chb-map-note" data-testid="chb-ward-names-note">
             Click a ward to add it to the area, click again for the control, a third time to drop it.

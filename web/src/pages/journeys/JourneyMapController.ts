@@ -21,7 +21,18 @@ import {
   SEGMENT_SOURCE,
   type RouteLayerParams,
 } from '../../map/layers/routes';
-import { SITE_ICONS, SITE_SOURCE, siteLayers, siteSources, type SiteLayerParams } from '../../map/layers/sites';
+import {
+  SITE_ICONS,
+  SITE_SOURCE,
+  WARD_LABEL_SOURCE,
+  WARD_SOURCE,
+  siteLayers,
+  siteSources,
+  wardLayers,
+  wardSources,
+  type SiteLayerParams,
+  type WardLayerParams,
+} from '../../map/layers/sites';
 import { drawnLine, siteIcon } from '../../map/prepare/journeys';
 import type { Camera } from '../../state/url-state';
 
@@ -35,6 +46,7 @@ export interface JourneyMapEvents {
 export interface JourneyLayerParams {
   routes: RouteLayerParams;
   sites: SiteLayerParams;
+  wards: WardLayerParams;
 }
 
 type SourceKey =
@@ -42,7 +54,9 @@ type SourceKey =
   | typeof SEGMENT_SOURCE
   | typeof GUARDIAN_SOURCE
   | typeof PROPOSAL_SOURCE
-  | typeof SITE_SOURCE;
+  | typeof SITE_SOURCE
+  | typeof WARD_SOURCE
+  | typeof WARD_LABEL_SOURCE;
 
 declare global {
   interface Window {
@@ -114,6 +128,7 @@ export class JourneyMapController extends MapControllerBase {
         proposals: this.data.get(PROPOSAL_SOURCE),
       }),
       ...siteSources(this.data.get(SITE_SOURCE)),
+      ...wardSources({ wards: this.data.get(WARD_SOURCE), labels: this.data.get(WARD_LABEL_SOURCE) }),
     };
     for (const [id, spec] of Object.entries(sources)) this.map.addSource(id, spec as maplibregl.SourceSpecification);
     this.onMap = [];
@@ -158,8 +173,9 @@ export class JourneyMapController extends MapControllerBase {
 
   private applyLayers() {
     if (!this.params) return;
-    // Sites below the routes would hide schools under lines: routes first, then the sites on top.
-    const next = [...routeLayers(this.params.routes), ...siteLayers(this.params.sites)];
+    // Ward outlines and names at the bottom; sites below the routes would hide schools under lines:
+    // routes next, then the sites (and school names, placed first) on top.
+    const next = [...wardLayers(this.params.wards), ...routeLayers(this.params.routes), ...siteLayers(this.params.sites)];
     this.applyLayerDiff(this.onMap ?? [], next);
     this.onMap = next;
     this.markBusy();
@@ -188,6 +204,11 @@ export class JourneyMapController extends MapControllerBase {
   }
   setSites(fc: FeatureCollection) {
     this.setData(SITE_SOURCE, fc);
+  }
+  /** Ward outlines and their label points (prepare/areas areaLabelPoints), as the planning map takes them. */
+  setWards(fc: FeatureCollection, labels: FeatureCollection) {
+    this.setData(WARD_SOURCE, fc);
+    this.setData(WARD_LABEL_SOURCE, labels);
   }
 
   // ---- hover and selection (feature state on the routes) -------------------------------------

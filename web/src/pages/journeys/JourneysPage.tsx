@@ -14,7 +14,7 @@ import { useRoute } from '../../api/query';
 import { useSignedIn } from '../../api/session-store';
 import { can, seesWithheld } from '../../lib/can';
 import { basemapKey, basemapNoteText, loadBaseStyle } from '../../map/base-style';
-import { corridorWidth, nearestSite, needsAllTimes, proposalCollection } from '../../map/prepare/journeys';
+import { corridorWidth, nearestSite, needsAllTimes, pinnedSchools, proposalCollection } from '../../map/prepare/journeys';
 import { formatCount, formatCountOrWithheld, formatRate, WITHHELD } from '../../lib/format';
 import { JourneyMapController, type JourneyMapEvents } from './JourneyMapController';
 import { formatJourneyView, parseJourneyView, type JourneyView } from './journey-url';
@@ -33,6 +33,12 @@ import { JourneyNotices } from './JourneyNotices';
 import './journeys.css';
 import { SearchBox, resultBounds } from '../../components/SearchBox';
 import { PngExport, periodText } from '../../components/PngExport';
+import { useWardAreas } from '../planning/use-planning-map';
+import { areaLabelPoints } from '../../map/prepare/areas';
+import { useTrackedFetching } from '../../lib/use-tracked';
+
+/** The worst-ranked schools whose names are always on the map (with the selected route's school). */
+const PINNED_SCHOOLS = 3;
 
 const PATH = '/journeys';
 
@@ -98,6 +104,15 @@ export function JourneysPage({ config }: { config: AppConfig }) {
   const selectedId = view.routeId !== null && (!base.routes || routeIds.has(view.routeId)) ? view.routeId : null;
   const segs = useSegments(controller, filters, routeOrder, selectedId, ranking.data?.worst_segments ?? null);
   const refetchAll = useJourneyReload();
+  // Ward outlines and names under the routes: the planning map's request (one cached answer) and labels.
+  const wards = useWardAreas();
+  const wardData = wards.data;
+  useTrackedFetching(controller, wards.isFetching);
+  const wardLabels = useMemo(() => (wardData ? areaLabelPoints(wardData) : null), [wardData]);
+  useEffect(() => {
+    if (controller && wardData && wardLabels) controller.setWards(wardData, wardLabels);
+  }, [controller, wardData, wardLabels]);
+  const wardError = wards.error ? `Ward boundaries could not be loaded: ${wards.error.message}` : null;
   const selectedRoute = base.routes?.list.find((r) => r.id === selectedId) ?? null;
   const meta = ranking.data?.meta ?? null;
   // police.uk data only (no times near the routes): say so up front and rank by all incidents (any time)
@@ -157,6 +172,14 @@ export function JourneysPage({ config }: { config: AppConfig }) {
 
   const lat = view.camera?.lat ?? 51.45;
   const drawing = mode.kind !== 'view';
+  // Always labelled: the selected route's school and the worst-ranked schools with something counted.
+  const selectedSchool = selectedRoute?.school_id ?? null;
+  const rankedSchools = ranking.data?.schools;
+  const rankBy = ranking.data?.meta.rank_by ?? null;
+  const pinnedSchoolIds = useMemo(
+    () => pinnedSchools(rankedSchools ?? [], rankBy, selectedSchool, PINNED_SCHOOLS),
+    [rankedSchools, rankBy, selectedSchool],
+  );
   const layerParams = useMemo(
     () => ({
       routes: {
@@ -168,9 +191,10 @@ export function JourneysPage({ config }: { config: AppConfig }) {
         showProposals: true,
         dimmed: drawing,
       },
-      sites: { showSchools: true, showHubs: true, showLabels: true },
+      sites: { showSchools: true, showHubs: true, showLabels: true, pinnedSchoolIds },
+      wards: { showWards: true, showWardLabels: true },
     }),
-    [segs.classes, segs.colours, filters.corridor, lat, selectedId, drawing],
+    [segs.classes, segs.colours, filters.corridor, lat, selectedId, drawing, pinnedSchoolIds],
   );
   useEffect(() => controller?.setParams(layerParams), [controller, layerParams]);
   useEffect(() => controller?.selectRoute(selectedId), [controller, selectedId]);
@@ -263,7 +287,7 @@ export function JourneysPage({ config }: { config: AppConfig }) {
         <LiveToast />
         <JourneyNotices
           ranking={ranking.data}
-          errors={[base.error, ranking.error, segs.error]}
+          errors={[base.error, ranking.error, segs.error, wardError]}
           note={style?.note ?? null}
           sites={base.sites?.list ?? null}
           onRankAll={() => changeFilters({ rankBy: 'all' })}
