@@ -4,6 +4,7 @@ import { HEX_RESOLUTIONS, type HexRes } from '../map/prepare/hexes';
 import type { ClassMethod } from '../map/classify';
 import type { AreaMetric } from '../map/layers/areas';
 import { isMonth } from '../lib/months';
+import { DEFAULT_PLAYBACK, parsePlayback, writePlayback, type PlaybackView } from '../lib/playback';
 import { DEFAULT_HOTSPOT_VIEW, parseHotspotView, writeHotspotView, type HotspotView } from '../pages/map/hotspots/hotspot-url';
 
 export type Page =
@@ -83,6 +84,8 @@ export interface ViewState {
   compare: string | null;
   /** Hotspot statistic, units and its parameters (issue 4; hotspot-url.ts). */
   hotspot: HotspotView;
+  /** Count-map playback (branch playback): the month shown and the rolling window (lib/playback.ts). */
+  playback: PlaybackView;
   /** The path of a "not found" page (only set then). */
   path?: string;
 }
@@ -104,6 +107,7 @@ export const DEFAULT_VIEW: ViewState = {
   since: null,
   compare: null,
   hotspot: DEFAULT_HOTSPOT_VIEW,
+  playback: DEFAULT_PLAYBACK,
 };
 
 const SLUG = /^[a-z0-9][a-z0-9_-]*$/i;
@@ -169,6 +173,7 @@ export function parseView(pathname: string, search: string): ViewState {
     since: /^(\d{1,15}|\d{4}-\d{2}-\d{2})$/.test(q.get('since') ?? '') ? q.get('since') : null,
     compare: /^[1-9]\d{0,3}[dwm]$/.test(q.get('compare') ?? '') ? q.get('compare') : null,
     hotspot: parseHotspotView(q),
+    playback: parsePlayback(q),
   };
 }
 
@@ -192,6 +197,7 @@ export function formatView(v: ViewState): string {
     if (layers.join(',') !== DEFAULT_LAYERS.join(',')) q.set('layers', layers.join(','));
     if (v.hexRes !== 'auto') q.set('hex', String(v.hexRes));
     writeHotspotView(q, v.hotspot);
+    writePlayback(q, v.playback);
     if (v.selected) q.set('sel', v.selected.kind === 'area' ? `area:${v.selected.code}` : `hex:${v.selected.h3}`);
     if (v.sort.key !== DEFAULT_VIEW.sort.key || v.sort.dir !== DEFAULT_VIEW.sort.dir)
       q.set('sort', `${v.sort.key}-${v.sort.dir}`);

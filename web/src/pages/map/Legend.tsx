@@ -8,16 +8,34 @@ import { populationRuleNote, withheldNote } from '../../lib/format';
 import { COVERAGE_RULE_SHORT } from '../../lib/coverage';
 import type { PopulationMeta } from '../../../../contract/aggregates';
 
-function Rows({ classes, colours, testId }: { classes: Classes; colours: readonly string[]; testId: string }) {
+function Rows({
+  classes,
+  colours,
+  testId,
+  fixed,
+}: {
+  classes: Classes;
+  colours: readonly string[];
+  testId: string;
+  /** Playback: the fixed-scale statement shown under the rows. */
+  fixed?: string | null;
+}) {
   return (
-    <ul className="legend-rows" data-testid={testId}>
-      {legendRows(classes, colours).map((r) => (
-        <li key={r.label + r.colour}>
-          <span className="swatch" style={{ background: r.colour }} />
-          {r.label}
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="legend-rows" data-testid={testId}>
+        {legendRows(classes, colours).map((r) => (
+          <li key={r.label + r.colour}>
+            <span className="swatch" style={{ background: r.colour }} />
+            {r.label}
+          </li>
+        ))}
+      </ul>
+      {fixed && (
+        <p className="hint" data-testid={`${testId}-fixed`}>
+          {fixed}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -48,6 +66,8 @@ export function Legend(p: {
   hexWithheld: boolean;
   /** Partners: how their counts were perturbed (the API's disclosure statement, issue 15); null otherwise. */
   perturbedStatement?: string | null;
+  /** Playback (branch playback): "scale fixed for playback: 0–N" per layer while a month is shown. */
+  fixedScale?: { areas: string | null; hexes: string | null };
 }) {
   if (!p.showAreas && !p.showHexes && !p.showIncidents) return null;
   return (
@@ -57,7 +77,7 @@ export function Legend(p: {
         <section>
           <h3>Incidents per hexagon{p.hexRes ? ` (H3 res ${p.hexRes})` : ''}</h3>
           {p.hexClasses ? (
-            <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" />
+            <Rows classes={p.hexClasses} colours={p.hexColours} testId="legend-hexes" fixed={p.fixedScale?.hexes} />
           ) : (
             <p className="hint">
               {p.noCurrentData ? 'No data for this period' : p.hexWithheld ? 'All counts withheld' : 'No incidents in view'}
@@ -79,7 +99,7 @@ export function Legend(p: {
             {p.metric === 'rate' ? 'Incidents per 1,000 residents' : 'Incidents per area'} ({p.levelLabel.toLowerCase()})
           </h3>
           {p.areaClasses ? (
-            <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" />
+            <Rows classes={p.areaClasses} colours={p.areaColours} testId="legend-areas" fixed={p.fixedScale?.areas} />
           ) : (
             !p.noCurrentData && <p className="hint">Loading…</p>
           )}

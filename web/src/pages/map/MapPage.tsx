@@ -35,6 +35,8 @@ import { KdeSection } from './KdeSection';
 import { HotspotLegend } from './hotspots/HotspotLegend';
 import { MapLegendBox } from '../../components/MapLegendBox';
 import { PngExport } from '../../components/PngExport';
+import { CountPlayback, useCountPlayback } from './CountPlayback';
+import { hexResolutionForZoom } from '../../map/prepare/hexes';
 
 const AREA_SCHEME = 'Blues' as const;
 const HEX_SCHEME = 'YlOrRd' as const;
@@ -64,9 +66,23 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const areaSets = useRoute(getAreaSets, { query: {} });
   const categories = useRoute(getCategories, { query: {} });
   const boundaries = useAreaBoundaries(controller, view.level, initialCamera === null);
-  const stats = useAreaStats(controller, view.level, filters);
   // A hotspot statistic (Gi*, emerging, change) replaces the count hexagons and choropleth while shown.
   const showHexes = hasLayer(view, 'hexes') && !view.hotspot.mode;
+  // Playback of the count maps (branch playback): the month's window replaces the period's filters.
+  const pbHexRes = view.hexRes !== 'auto' ? view.hexRes : viewport ? hexResolutionForZoom(viewport.zoom) : null;
+  const pb = useCountPlayback({
+    controller,
+    playback: view.hotspot.mode ? { ...view.playback, month: null } : view.playback,
+    filters,
+    level: view.level,
+    method: view.classMethod,
+    metric: view.metric === 'rate' ? 'rate' : 'count',
+    showAreas: hasLayer(view, 'choropleth'),
+    showHexes,
+    hexRes: seesWithheld(session) ? PARTNER_H3_RES : pbHexRes,
+    areas: boundaries.areas,
+  });
+  const stats = useAreaStats(controller, view.level, pb.filters);
   // Record-level points only for roles that may see them (a shared URL may ask for them anyway).
   const showIncidents = hasLayer(view, 'incidents') && can(session, 'records.read');
   // Live updates: new incidents refetch the statistics, hexagons and points shown.
@@ -79,7 +95,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   // hexagons (another resolution) and points only to drop them.
   const cameraSettled = initialCamera !== null || boundaries.count !== null || boundaries.error !== null;
   const layerViewport = cameraSettled ? viewport : null;
-  const hexes = useHexLayer(controller, filters, layerViewport, unitView.hexRes, showHexes, view.classMethod, live);
+  const hexes = useHexLayer(controller, pb.filters, layerViewport, unitView.hexRes, showHexes, view.classMethod, live);
   const incidents = useIncidentLayer(controller, filters, layerViewport, showIncidents, live);
   // The density surface needs record-level points, like the points layer.
   const showKde = hasLayer(view, 'kde') && can(session, 'records.read') && !view.hotspot.mode;
@@ -96,14 +112,15 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const metric = view.metric === 'rate' && hasPopulation ? 'rate' : 'count';
   const areaClasses = useMemo(
     () =>
-      stats.data
+      pb.areaScale ??
+      (stats.data
         ? classBreaks(
             stats.data.areas.map((a) => (metric === 'rate' ? a.rate_per_1000 : a.count)),
             view.classMethod,
             metric,
           )
-        : null,
-    [stats.data, metric, view.classMethod],
+        : null),
+    [stats.data, metric, view.classMethod, pb.areaScale],
   );
   const areaColours = useMemo(() => (areaClasses ? classColours(areaClasses, AREA_SCHEME) : []), [areaClasses]);
   const levelLabel = areaSets.data?.sets.find((s) => s.level === view.level)?.label ?? view.level;
@@ -112,7 +129,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   // Meetings: the drawn area goes to followers; a follower shows the presenter's.
   useShownDrawn(drawn.polygon);
   const drawnPolygon = useFollowedDrawnOn(controller) ?? drawn.polygon;
-  const hexColours = useMemo(() => (hexes?.classes ? classColours(hexes.classes, HEX_SCHEME) : []), [hexes?.classes]);
+  const hexClasses = pb.hexScale ?? hexes?.classes ?? null;
+  const hexColours = useMemo(() => (hexClasses ? classColours(hexClasses, HEX_SCHEME) : []), [hexClasses]);
 
   const selected = view.selected;
   const showFill = hasLayer(view, 'choropleth') && !hot.active;
@@ -132,7 +150,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       },
       hexes: {
         visible: showHexes,
-        classes: hexes?.classes ?? null,
+        classes: hexClasses,
         colours: hexColours,
         selectedH3: selected?.kind === 'hex' ? selected.h3 : null,
       },
@@ -150,7 +168,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
       showHexes,
       showIncidents,
       selected,
-      hexes?.classes,
+      hexClasses,
       hexColours,
       hot.layer,
       showKde,
@@ -208,6 +226,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           hasPopulation={hasPopulation}
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
+        {!hot.active && <CountPlayback pb={pb} controller={controller} />}
         <KdeSection controller={controller} filters={filters} areas={boundaries.areas} visible={showKde} onMax={setKdeMax} />
         {/* Partners get published geographies only (issue 15): no drawn areas. */}
         {!partner && <DrawAreaTool drawn={drawn} disabled={!controller} />}
@@ -245,7 +264,8 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
               coverageRule={stats.data?.coverage.rule ?? null}
               population={stats.data?.population}
               showHexes={showHexes}
-              hexClasses={hexes?.classes ?? null}
+              hexClasses={hexClasses}
+              fixedScale={{ areas: pb.areaText, hexes: pb.hexText }}
               hexColours={hexColours}
               hexRes={hexes?.res ?? null}
               showIncidents={showIncidents}
@@ -261,7 +281,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           map={controller?.map ?? null}
           page="map"
           title={hot.active ? `${levelLabel}: hot spots` : `${levelLabel}: incidents`}
-          period={period ? windowLabel(period.from, period.to) : ''}
+          period={pb.label ?? (period ? windowLabel(period.from, period.to) : '')}
           attribution={config.attribution}
         />
         <MeetingBar />

@@ -23,6 +23,8 @@ export function PresentLegend(p: {
   hexColours: readonly string[];
   hexRes: number | null;
   withheldMin: number | null;
+  /** Playback (branch playback): "scale fixed for playback: 0–N" per layer while a month is shown. */
+  fixedScale?: { areas: string | null; hexes: string | null };
 }) {
   return (
     <div className="present-legend" data-testid="present-legend">
@@ -30,12 +32,22 @@ export function PresentLegend(p: {
         <section>
           <h3>Incidents per hexagon{p.hexRes ? ` (res ${p.hexRes})` : ''}</h3>
           <Rows classes={p.hexClasses} colours={p.hexColours} />
+          {p.fixedScale?.hexes && (
+            <p className="present-note" data-testid="present-legend-hexes-fixed">
+              {p.fixedScale.hexes}
+            </p>
+          )}
         </section>
       )}
       {p.areaClasses && (
         <section>
           <h3>Incidents per ward</h3>
           <Rows classes={p.areaClasses} colours={p.areaColours} />
+          {p.fixedScale?.areas && (
+            <p className="present-note" data-testid="present-legend-areas-fixed">
+              {p.fixedScale.areas}
+            </p>
+          )}
         </section>
       )}
       {!p.hexClasses && !p.areaClasses && <p>Ward outlines and names</p>}

@@ -30,6 +30,8 @@ import { PresentLegend } from './PresentLegend';
 import '../pack/pack.css';
 import './present.css';
 import { PngExport, periodText } from '../../components/PngExport';
+import { CountPlayback, useCountPlayback } from '../map/CountPlayback';
+import { hexResolutionForZoom } from '../../map/prepare/hexes';
 
 /** Ward names on the presentation map, in px: readable from across a room at 1920×1080. */
 export const PRESENT_LABEL_PX = 20;
@@ -76,28 +78,50 @@ export function PresentPage({ summary, config }: { summary: Summary; config: App
     controller.map.resize();
     if (b) controller.fitBounds(b);
   }, [controller, areas, hasPack, following]);
-  const stats = useAreaStats(controller, view.level, filters);
+  // Playback of the count maps (branch playback) over the pack's whole months.
+  const showHexes = hasLayer(view, 'hexes');
+  const pm = periodMonths(pack?.period);
+  const [pmFrom, pmTo] = [pm?.from, pm?.to];
+  const monthFilters = useMemo(
+    () => (filters && pmFrom && pmTo ? { ...filters, from: pmFrom, to: pmTo } : null),
+    [filters, pmFrom, pmTo],
+  );
+  const pb = useCountPlayback({
+    controller,
+    playback: view.playback,
+    filters: monthFilters,
+    level: view.level,
+    method: view.classMethod,
+    metric: 'count',
+    showAreas: hasLayer(view, 'choropleth'),
+    showHexes,
+    hexRes: view.hexRes !== 'auto' ? view.hexRes : viewport ? hexResolutionForZoom(viewport.zoom) : null,
+    areas: boundaries.areas,
+  });
+  const shownFilters = pb.index !== null ? pb.filters : filters;
+  const stats = useAreaStats(controller, view.level, shownFilters);
   const reloadStats = useRef(stats.refetch);
   reloadStats.current = stats.refetch;
   useEffect(() => {
     if (live) void reloadStats.current();
   }, [live]);
-  const showHexes = hasLayer(view, 'hexes');
-  const hexes = useHexLayer(controller, filters, viewport, view.hexRes, showHexes, view.classMethod, live);
+  const hexes = useHexLayer(controller, shownFilters, viewport, view.hexRes, showHexes, view.classMethod, live);
 
   const areaClasses = useMemo(
     () =>
-      stats.data
+      pb.areaScale ??
+      (stats.data
         ? classBreaks(
             stats.data.areas.map((a) => a.count),
             view.classMethod,
             'count',
           )
-        : null,
-    [stats.data, view.classMethod],
+        : null),
+    [stats.data, view.classMethod, pb.areaScale],
   );
   const areaColours = useMemo(() => (areaClasses ? presentAreaColours(areaClasses.thresholds.length + 1) : []), [areaClasses]);
-  const hexColours = useMemo(() => (hexes?.classes ? presentColours(hexes.classes.thresholds.length + 1) : []), [hexes?.classes]);
+  const hexClasses = pb.hexScale ?? hexes?.classes ?? null;
+  const hexColours = useMemo(() => (hexClasses ? presentColours(hexClasses.thresholds.length + 1) : []), [hexClasses]);
   const showFill = hasLayer(view, 'choropleth');
   const overlay: OverlayParams = useMemo(
     () => ({
@@ -113,10 +137,10 @@ export function PresentPage({ summary, config }: { summary: Summary; config: App
         selectedCode: null,
         labelSize: PRESENT_LABEL_PX,
       },
-      hexes: { visible: showHexes, classes: hexes?.classes ?? null, colours: hexColours, selectedH3: null },
+      hexes: { visible: showHexes, classes: hexClasses, colours: hexColours, selectedH3: null },
       incidents: { visible: false },
     }),
-    [areaClasses, areaColours, showFill, showHexes, hexes?.classes, hexColours],
+    [areaClasses, areaColours, showFill, showHexes, hexClasses, hexColours],
   );
   useEffect(() => controller?.setOverlay(overlay), [controller, overlay]);
   const basemap = basemapKey(config);
@@ -194,7 +218,7 @@ export function PresentPage({ summary, config }: { summary: Summary; config: App
             map={controller?.map ?? null}
             page="present"
             title="Tasking meeting"
-            period={periodText(pack?.period)}
+            period={pb.label ?? periodText(pack?.period)}
             attribution={config.attribution}
           />
           <MapNotices messages={[basemapNote]} />
@@ -205,11 +229,13 @@ export function PresentPage({ summary, config }: { summary: Summary; config: App
           <PresentLegend
             areaClasses={showFill ? areaClasses : null}
             areaColours={areaColours}
-            hexClasses={showHexes ? (hexes?.classes ?? null) : null}
+            hexClasses={showHexes ? hexClasses : null}
+            fixedScale={{ areas: showFill ? pb.areaText : null, hexes: showHexes ? pb.hexText : null }}
             hexColours={hexColours}
             hexRes={hexes?.res ?? null}
             withheldMin={seesWithheld(session) ? (pack?.disclosure?.min_count ?? null) : null}
           />
+          <CountPlayback pb={pb} controller={controller} />
           {pack ? (
             <>
               <HotspotTable pack={pack} limit={5} showCell={false} />
