@@ -408,15 +408,12 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     // Page and zip agree: the same patrol boxes (rank and grid reference) and CHB areas.
     const { strFromU8, unzipSync } = await import('fflate');
     const zip = unzipSync(new Uint8Array(download.bytes));
-    const csvRows = (name: string) =>
-      strFromU8(zip[name])
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split(','));
+    // Rows by column name (place names hold commas and are quoted).
+    const { parse } = await import('csv-parse/sync');
+    const csvRows = (name: string) => parse(strFromU8(zip[name]), { columns: true }) as Record<string, string>[];
     const pageBoxes = (await screen.readTable('pack-patrol-row')).map((cells) => [cells[0], cells[4]]);
-    expect(csvRows('patrol-boxes.csv').map((c) => [c[1], `${c[4]}, ${c[5]}`])).toEqual(pageBoxes);
-    expect(csvRows('chb-areas.csv').map((c) => c[1])).toEqual(['Running CHB']);
+    expect(csvRows('patrol-boxes.csv').map((c) => [c.rank, `${c.easting}, ${c.northing}`])).toEqual(pageBoxes);
+    expect(csvRows('chb-areas.csv').map((c) => c.name)).toEqual(['Running CHB']);
     expect(Object.keys(zip)).not.toContain('outreach-sites.csv');
     expect(screen.errors).toEqual([]);
     await screen.close();
