@@ -19,6 +19,7 @@
 //   are tabulated; a count c ≥ ROWS uses row 2 + ((c - 2) mod (ROWS - 2)), cycling through the c ≥ 2 rows.
 // The perturbed count is then suppressed below the threshold as before (api/auth/disclosure.ts).
 // Residual risk and measured attack rates: docs/DISCLOSURE.md.
+import { mulberry32 } from '../synthetic.js';
 
 /** N: record keys and cell keys run 0..N-1 (256, as in the ONS method). */
 export const CELL_KEY_MODULUS = 256;
@@ -43,18 +44,6 @@ export const ROW_MANY: ReadonlyArray<readonly [number, number]> = [
   [1, 52],
   [2, 26],
 ];
-
-/** mulberry32: a small seeded PRNG (uniform in [0, 1)). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildRow(c: number): Int8Array {
   const row = new Int8Array(CELL_KEY_MODULUS);
