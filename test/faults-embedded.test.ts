@@ -13,21 +13,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openConfiguredDb } from '../api/db/index.js';
 import { createToken, createUser } from '../api/auth/store.js';
-import { POLICE_UK_HEADER } from '../api/imports/sniff.js';
+import { policeCsv, until } from './helpers/faults.js';
 import { uniqueEmail } from './helpers/auth.js';
 
 const WAIT_MS = 300_000;
 const ROWS = 150_000;
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>, every = 100): Promise<T> {
-  const t0 = performance.now();
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (performance.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -45,26 +35,6 @@ function dirBytes(dir: string): number {
     else if (e.isFile()) n += fs.statSync(p).size;
   }
   return n;
-}
-
-/** A police.uk street CSV of `n` rows inside Lewisham. */
-function policeCsv(file: string, n: number) {
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, POLICE_UK_HEADER.join(',') + '\n');
-  let buf: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const lon = (-0.06 + (i % 997) * 0.00005).toFixed(6);
-    const lat = (51.44 + (i % 991) * 0.00004).toFixed(6);
-    buf.push(
-      `kill${i.toString(16).padStart(12, '0')},2024-0${1 + (i % 9)},Metropolitan Police Service,Metropolitan Police Service,${lon},${lat},On or near Test Street,E01003244,Lewisham 001A,Burglary,Under investigation,`,
-    );
-    if (buf.length === 10_000) {
-      fs.writeSync(fd, buf.join('\n') + '\n');
-      buf = [];
-    }
-  }
-  if (buf.length) fs.writeSync(fd, buf.join('\n') + '\n');
-  fs.closeSync(fd);
 }
 
 describe('faults on the embedded database', () => {
@@ -105,7 +75,7 @@ describe('faults on the embedded database', () => {
     });
     const { token } = await createToken(db0, user.id, ['import', 'read'], 'kill test', null);
     await db0.close();
-    policeCsv(csv, ROWS);
+    policeCsv(csv, ROWS, 'kill');
     const auth = { authorization: `Bearer ${token}` };
 
     const sizes: number[] = [];
