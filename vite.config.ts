@@ -19,6 +19,7 @@ const UNIT = [
   'demo-synthetic',
   'geodata',
   'disclosure-cell-key',
+  'partner-periods',
   'journeys-logic',
   'load-control',
   'planning-units',

@@ -12,7 +12,7 @@ import type { ContractRoute, ResponseOf } from '../contract/http.js';
 import type { Queryable } from './db/index.js';
 import { ApiError, zodDetails } from './errors.js';
 import { allow, principal, type AppEnv } from './auth/middleware.js';
-import { minCount, partnerRequestRules, stripCellKeys } from './auth/disclosure.js';
+import { minCount, partnerRequestRules, runAsPartner, stripCellKeys } from './auth/disclosure.js';
 
 /** A router whose validation failures answer like the rest of the API (400 invalid_parameter / invalid_body). */
 export function contractRouter() {
@@ -110,11 +110,15 @@ function requireJson(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Partners: published geographies and whole months only (auth/disclosure.ts), checked before the handler. */
+/**
+ * Partners: published geographies, the partner periods and one category at a time (auth/disclosure.ts),
+ * checked before the handler, which then runs as a partner's request (its defaults snapped to those periods).
+ */
 function partnerRules(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.get('principal')?.user.role === 'partner') partnerRequestRules((k) => c.req.query(k));
-    await next();
+    if (c.get('principal')?.user.role !== 'partner') return next();
+    partnerRequestRules((k) => c.req.query(k));
+    await runAsPartner(next);
   };
 }
 

@@ -77,7 +77,7 @@ const PARTNER_EXAMPLES: Record<string, string> = {
   'GET /api/hotspots': `res=8&${WINDOW}`,
   'GET /api/hotspots/top': `level=ward&n=50&${WINDOW}`,
   'GET /api/change': `level=ward&${WINDOW}`,
-  'GET /api/emerging': `level=ward&from=2024-01&to=2024-07&period=month`,
+  'GET /api/emerging': `level=ward&from=2024-01&to=2025-01&period=month`,
   'GET /api/profile': `level=ward&code={ward}&from=2024-01&to=2025-01`,
   'GET /api/journeys/segments': `routes={route}&category=burglary&term_only=false&age_max=none&from=2024-01&to=2025-01`,
   'GET /api/journeys/ranking': `category=burglary&term_only=false&age_max=none&from=2024-01&to=2025-01`,

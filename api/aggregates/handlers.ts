@@ -23,7 +23,8 @@ import {
   statsBySpaceSql,
 } from './sql.js';
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
-import { dataRange, requestCategories, requestWindow, type WindowQuery } from './request.js';
+import { dataRange, partnerWindow, requestCategories, requestWindow, type WindowQuery } from './request.js';
+import { inPartnerRequest } from '../auth/disclosure.js';
 import { COVERAGE_RULE, monthlyCounts, windowCoverage, windowsCoverage } from '../coverage/check.js';
 
 const invalid = (path: string, message: string) =>
@@ -262,7 +263,12 @@ export async function summary(db: Queryable) {
   const rows = await db.query<{ dataset: string; count: number; key_sum: number }>(DATASETS_SQL);
   const datasets = rows.map(({ dataset, count, key_sum }) => ({ dataset, count, count_ckey: key_sum % 256 }));
   const sets = await db.query<{ level: string; count: number }>(AREA_SETS_SQL);
-  const w = r.first_month && r.last_month ? defaultWindow(r.first_month, r.last_month) : null;
+  const w =
+    !r.first_month || !r.last_month
+      ? null
+      : inPartnerRequest()
+        ? partnerWindow(r.last_month)
+        : defaultWindow(r.first_month, r.last_month);
   return {
     incidents: datasets.reduce((s, d) => s + d.count, 0),
     incidents_ckey: rows.reduce((s, d) => s + d.key_sum, 0) % 256,

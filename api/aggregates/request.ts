@@ -3,6 +3,8 @@
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { RANGE_SQL } from './sql.js';
+import { partnerDefaultPeriod } from '../../contract/partner-periods.js';
+import { inPartnerRequest } from '../auth/disclosure.js';
 import { noteCategorySet } from '../definitions/context.js';
 import { CATEGORY_SETS, currentDefinition, definitionMeta } from '../definitions/serious-violence.js';
 import { defaultWindow, monthAfter, resolveWindow, type Window } from './window.js';
@@ -21,6 +23,12 @@ export interface DataRange {
 /** First and last month with data (both null when there are no incidents). */
 export const dataRange = async (db: Queryable) => (await db.query<DataRange>(RANGE_SQL))[0];
 
+/** A partner's default window (issue 15): the 12 months to the last whole calendar quarter up to `lastMonth`. */
+export function partnerWindow(lastMonth: string): Window {
+  const p = partnerDefaultPeriod(lastMonth);
+  return { from: `${p.from}-01`, to: `${p.to}-01` };
+}
+
 /** from/to, or by default the 12 months to the last month with data (`'all'`: every month with data). */
 export async function requestWindow(
   db: Queryable,
@@ -29,6 +37,8 @@ export async function requestWindow(
 ): Promise<Window> {
   if (q.from && q.to) return resolveWindow(q, { from: q.from, to: q.to });
   const r = await dataRange(db);
+  // A partner's default is one of the partner periods (issue 15): the 12 months to the last whole quarter.
+  if (inPartnerRequest() && r.last_month) return resolveWindow(q, partnerWindow(r.last_month));
   if (dflt === 'all' && r.first_month && r.last_month)
     return resolveWindow(q, { from: `${r.first_month}-01`, to: monthAfter(r.last_month) });
   return resolveWindow(q, defaultWindow(r.first_month, r.last_month));

@@ -15,13 +15,19 @@
 //    value and drops the key. Totals are perturbed themselves, by the key of all their incidents (ONS
 //    practice), not summed from perturbed parts: the same set of incidents gets the same answer on every
 //    route, and parts need not add up to the total.
-// 4. Partners' requests are limited to the published geographies and whole months (`partnerRequestRules`):
-//    wards and LSOAs, H3 at resolution PARTNER_H3_RES only, windows of whole months, no drawn polygons.
+// 4. Partners' requests are limited to the published geographies and a fixed set of periods
+//    (`partnerRequestRules`): wards and LSOAs, H3 at resolution PARTNER_H3_RES only, no drawn polygons;
+//    single months, calendar quarters or 12 months ending at a quarter's end (contract/partner-periods.ts);
+//    one category or one category set (or all) at a time. Defaults a partner does not choose are snapped
+//    to that set (`inPartnerRequest`, read by aggregates/request.ts). The fixed sets are what stops the
+//    averaging attack: a month can no longer be reached through many overlapping windows or category sets.
 // Residual risk and the measured rates of the differencing attacks: docs/DISCLOSURE.md. Hexagon
 // requests from partners ignore `bbox` and list every cell of the study area (empty and withheld alike).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'hono';
 import { getResolution, isValidCell } from 'h3-js';
 import { PARTNER_H3_RES } from '../../contract/aggregates.js';
+import { asMonth, PARTNER_PERIOD_RULE, partnerPeriodKind } from '../../contract/partner-periods.js';
 import { cellKeyStatement, perturbCount, PTABLE_NAME } from '../../geodata/disclosure/cell-key.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
@@ -83,25 +89,59 @@ export const cellKeyDisclosure = (min: number) => ({
 const restricted = (path: string, message: string) =>
   new ApiError(403, 'partner_restricted', `${path}: ${message}`, [{ path, message }]);
 
+const partnerScope = new AsyncLocalStorage<true>();
+
+/** Runs `fn` as a partner's request: defaults it does not choose are snapped to the partner periods. */
+export const runAsPartner = <T>(fn: () => Promise<T>) => partnerScope.run(true, fn);
+
+/** True inside a partner's request (see `runAsPartner`). */
+export const inPartnerRequest = () => partnerScope.getStore() === true;
+
+/** A query value as the list of its comma-separated parts (query strings) or its items (JSON bodies). */
+const parts = (v: unknown): string[] =>
+  v === undefined || v === null ? [] : (Array.isArray(v) ? v.map(String) : String(v).split(',')).filter((x) => x !== '');
+
 /**
- * Partners' requests (issue 15): published geographies and whole months only. `get` reads a query
- * parameter (raw, before validation: this runs first, and validation still runs after it).
+ * Partners' requests (issue 15): published geographies, the fixed partner periods, one category (or set)
+ * at a time. `get` reads a query parameter or body filter (raw, before validation: this runs first, and
+ * validation still runs after it).
  */
-export function partnerRequestRules(get: (name: string) => string | undefined) {
-  if (get('polygon') !== undefined)
-    throw restricted('polygon', 'drawn areas are not available to partners (published geographies only: wards, LSOAs, H3)');
-  for (const k of ['from', 'to']) {
+export function partnerRequestRules(get: (name: string) => unknown) {
+  const one = (k: string) => {
     const v = get(k);
-    if (v !== undefined && !/^\d{4}-\d{2}(-01)?$/.test(v))
+    return v === undefined || v === null ? undefined : String(v);
+  };
+  if (one('polygon') !== undefined)
+    throw restricted('polygon', 'drawn areas are not available to partners (published geographies only: wards, LSOAs, H3)');
+  const from = one('from');
+  const to = one('to');
+  for (const [k, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (v !== undefined && !asMonth(v))
       throw restricted(k, `partners ask for whole months (YYYY-MM or the 1st of a month), not ${JSON.stringify(v)}`);
   }
-  const res = get('res');
+  if ((from === undefined) !== (to === undefined))
+    throw restricted(from === undefined ? 'from' : 'to', `partners give both from and to (${PARTNER_PERIOD_RULE})`);
+  if (from !== undefined && to !== undefined && !partnerPeriodKind(asMonth(from)!, asMonth(to)!))
+    throw restricted('from', `${PARTNER_PERIOD_RULE}; ${asMonth(from)}..${asMonth(to)} is not one`);
+  const compare = one('compare');
+  if (compare !== undefined && !['1m', '3m', '12m'].includes(compare))
+    throw restricted(
+      'compare',
+      `partners compare single months, quarters or 12 months (1m, 3m, 12m), not ${JSON.stringify(compare)}`,
+    );
+  const cats = parts(get('category'));
+  if (cats.length > 1)
+    throw restricted('category', 'partners ask for one category or one category set at a time (or all categories)');
+  const res = one('res');
   if (res !== undefined && res !== String(PARTNER_H3_RES))
     throw restricted('res', `partners get H3 at resolution ${PARTNER_H3_RES} only`);
-  const h3 = get('h3');
+  const h3 = one('h3');
   if (h3 !== undefined && isValidCell(h3) && getResolution(h3) !== PARTNER_H3_RES)
     throw restricted('h3', `partners get H3 cells at resolution ${PARTNER_H3_RES} only`);
-  const level = get('level');
+  const level = one('level');
   if (level !== undefined && !PARTNER_LEVELS.includes(level))
     throw restricted('level', `partners get the published geographies only (${PARTNER_LEVELS.join(', ')})`);
 }

@@ -12,7 +12,7 @@ import { ApiError } from '../errors.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import * as h from '../aggregates/handlers.js';
 import { partnerAreaStats } from '../aggregates/routes.js';
-import { partnerRequestRules, stripCellKeys } from '../auth/disclosure.js';
+import { partnerRequestRules, runAsPartner, stripCellKeys } from '../auth/disclosure.js';
 
 /** Most rows one incident export may hold. */
 export const MAX_EXPORT_ROWS = 250_000;
@@ -82,8 +82,10 @@ export function exportRoutes({ db }: Deps) {
       const q = b.filters;
       // Partners: whole months and published geographies only, as on GET /stats/areas, and the same mask,
       // applied to the data before it becomes a file (cell keys removed for everyone else).
-      if (p.user.role === 'partner') partnerRequestRules((k) => (q as Record<string, unknown>)[k] as string | undefined);
-      const out = stripCellKeys(disclosed<AreaStats>(c)(await h.areaStats(db, q)));
+      const partner = p.user.role === 'partner';
+      if (partner) partnerRequestRules((k) => (q as Record<string, unknown>)[k]);
+      const stats = partner ? await runAsPartner(() => h.areaStats(db, q)) : await h.areaStats(db, q);
+      const out = stripCellKeys(disclosed<AreaStats>(c)(stats));
       await audit(db, p, c.get('ip'), {
         action: 'export',
         resource: `areas.${b.format}`,

@@ -8,16 +8,15 @@
 import { cellToBoundary } from 'h3-js';
 import { packQuery, type Pack, type PackQuery, type PackRow, type PackWard } from '../../contract/live.js';
 import type { Queryable } from '../db/index.js';
-import { maskAreaStats, minCount, suppressRows, suppressTotal } from '../auth/disclosure.js';
+import { inPartnerRequest, maskAreaStats, minCount, stripCellKeys, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { Principal, Role } from '../auth/roles.js';
 import * as h from '../aggregates/handlers.js';
-import { requestCategories } from '../aggregates/request.js';
+import { partnerWindow, requestCategories } from '../aggregates/request.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import type { H3Res } from '../../geodata/h3.js';
 import { addDays, addMonths, monthAfter, previousWindow, resolveWindow, type Window } from '../aggregates/window.js';
 import { COVERAGE_RULE, describeGap, windowsCoverage, type CategoryCoverage, type WindowCoverage } from '../coverage/check.js';
 import { changesAfter, changesFrom, currentSeq, type Change } from './hub.js';
-import { stripCellKeys } from '../auth/disclosure.js';
 
 export { packQuery, type Pack, type PackQuery };
 
@@ -133,7 +132,9 @@ export async function packWindow(
   if (q.from && q.to)
     return { window: resolveWindow(q, { from: q.from, to: q.to }), compare: null, basis: 'the period requested' };
   const [latest] = await db.query<{ day: string | null; month_rows: number; rows: number }>(LATEST_SQL, [categories]);
-  const monthly = latest.rows > 0 && latest.month_rows * 2 >= latest.rows;
+  // Partners: whole months, and quarters or 12 months ending at a quarter's end (issue 15, partner periods).
+  const partner = inPartnerRequest();
+  const monthly = partner || (latest.rows > 0 && latest.month_rows * 2 >= latest.rows);
   const compare = q.compare ?? (monthly ? '1m' : '28d');
   const chosen = q.compare
     ? `compare=${q.compare}`
@@ -155,6 +156,7 @@ export async function packWindow(
   if (!to) {
     const day = latest.day ?? new Date().toISOString().slice(0, 10);
     to = unit === 'm' ? monthAfter(day.slice(0, 7)) : addDays(day, 1);
+    if (partner && n > 1) to = partnerWindow(day.slice(0, 7)).to;
     basis = `${chosen}; ending with the latest data in scope (${unit === 'm' ? `the month ${day.slice(0, 7)}` : day})`;
   }
   return { window: resolveWindow({ from: shift(to, -1), to }, { from: to, to }), compare, basis };

@@ -123,7 +123,16 @@ export function useCountPlayback(args: {
 }
 
 /** The playback controls: the shared StepPlayer plus the rolling-window choice. */
-export function CountPlayback({ pb, controller }: { pb: CountPlaybackState; controller: MapController | null }) {
+export function CountPlayback({
+  pb,
+  controller,
+  singleMonths = false,
+}: {
+  pb: CountPlaybackState;
+  controller: MapController | null;
+  /** Partners: single months only, no rolling window (issue 15). */
+  singleMonths?: boolean;
+}) {
   const n = pb.steps.length;
   if (n < 2) return null;
   return (
@@ -144,20 +153,22 @@ export function CountPlayback({ pb, controller }: { pb: CountPlaybackState; cont
           : `Month ${pb.index + 1} of ${n}: ${pb.label}${pb.loading ? ' (loading all months…)' : ''}`
       }
     >
-      <label className="count-playback-window">
-        Rolling window{' '}
-        <select
-          value={pb.window}
-          onChange={(e) => setPlayback({ window: Number(e.target.value) as PlaybackView['window'] })}
-          data-testid="count-playback-window"
-        >
-          {PLAYBACK_WINDOWS.map((w) => (
-            <option key={w} value={w}>
-              {w === 1 ? 'Single month' : `${w} months`}
-            </option>
-          ))}
-        </select>
-      </label>
+      {!singleMonths && (
+        <label className="count-playback-window">
+          Rolling window{' '}
+          <select
+            value={pb.window}
+            onChange={(e) => setPlayback({ window: Number(e.target.value) as PlaybackView['window'] })}
+            data-testid="count-playback-window"
+          >
+            {PLAYBACK_WINDOWS.map((w) => (
+              <option key={w} value={w}>
+                {w === 1 ? 'Single month' : `${w} months`}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {pb.error && <p className="error-text">Playback: {pb.error}</p>}
     </StepPlayer>
   );

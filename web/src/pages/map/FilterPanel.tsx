@@ -7,6 +7,7 @@ import { CoverageStrip } from '../../components/CoverageStrip';
 import type { ViewState } from '../../state/url-state';
 import { updateView } from '../../state/view-store';
 import { CategoryPicker } from './CategoryPicker';
+import { PARTNER_PERIOD_RULE, partnerPeriodLabel, partnerPeriods } from '../../../../contract/partner-periods';
 
 export function FilterPanel({
   view,
@@ -16,6 +17,7 @@ export function FilterPanel({
   categories,
   areaSets,
   hasPopulation,
+  partner = false,
 }: {
   view: ViewState;
   summary: Summary;
@@ -25,6 +27,8 @@ export function FilterPanel({
   categories: Category[];
   areaSets: AreaSet[];
   hasPopulation: boolean;
+  /** Partners choose among the partner periods (issue 15) and one category at a time. */
+  partner?: boolean;
 }) {
   const first = fromBoundToMonth(summary.first_month);
   const last = fromBoundToMonth(summary.last_month);
@@ -32,30 +36,34 @@ export function FilterPanel({
   return (
     <div className="panel" data-testid="filters">
       <h2 className="panel-title">Period</h2>
-      <div className="month-range">
-        <label>
-          From
-          <input
-            type="month"
-            data-testid="filter-from"
-            value={period?.from ?? ''}
-            min={first}
-            max={last}
-            onChange={(e) => isMonth(e.target.value) && updateView({ from: e.target.value })}
-          />
-        </label>
-        <label>
-          To (incl.)
-          <input
-            type="month"
-            data-testid="filter-to"
-            value={lastInclusive}
-            min={first}
-            max={last}
-            onChange={(e) => isMonth(e.target.value) && updateView({ to: addMonths(e.target.value, 1) })}
-          />
-        </label>
-      </div>
+      {partner ? (
+        <PartnerPeriodPicker first={first} last={last} period={period} />
+      ) : (
+        <div className="month-range">
+          <label>
+            From
+            <input
+              type="month"
+              data-testid="filter-from"
+              value={period?.from ?? ''}
+              min={first}
+              max={last}
+              onChange={(e) => isMonth(e.target.value) && updateView({ from: e.target.value })}
+            />
+          </label>
+          <label>
+            To (incl.)
+            <input
+              type="month"
+              data-testid="filter-to"
+              value={lastInclusive}
+              min={first}
+              max={last}
+              onChange={(e) => isMonth(e.target.value) && updateView({ to: addMonths(e.target.value, 1) })}
+            />
+          </label>
+        </div>
+      )}
       {period && (
         <p className="hint">
           {windowLabel(period.from, period.to)}
@@ -92,7 +100,12 @@ export function FilterPanel({
         ))}
 
       <h2 className="panel-title">Categories</h2>
-      <CategoryPicker categories={categories} selected={view.categories} onChange={(cats) => updateView({ categories: cats })} />
+      <CategoryPicker
+        categories={categories}
+        selected={view.categories}
+        onChange={(cats) => updateView({ categories: partner ? cats.slice(-1) : cats })}
+      />
+      {partner && <p className="hint">Partners see one category at a time, or all.</p>}
 
       {areaSets.length > 1 && (
         <>
@@ -138,5 +151,48 @@ export function FilterPanel({
       </div>
       {!hasPopulation && <p className="hint">Rates need population: import a population CSV for this area level.</p>}
     </div>
+  );
+}
+
+/** The partner periods within the data's months, as one list (issue 15). */
+function PartnerPeriodPicker({
+  first,
+  last,
+  period,
+}: {
+  first: string | undefined;
+  last: string | undefined;
+  period: { from: string; to: string } | null;
+}) {
+  const options = first && last ? partnerPeriods(first, last) : [];
+  const value = period ? `${period.from}/${period.to}` : '';
+  return (
+    <label className="partner-period">
+      Period
+      <select
+        data-testid="partner-period"
+        value={value}
+        onChange={(e) => {
+          const [from, to] = e.target.value.split('/');
+          updateView({ from, to });
+        }}
+      >
+        {period && !options.some((o) => `${o.from}/${o.to}` === value) && (
+          <option value={value}>{windowLabel(period.from, period.to)}</option>
+        )}
+        {(['year', 'quarter', 'month'] as const).map((kind) => (
+          <optgroup key={kind} label={{ year: '12 months', quarter: 'Quarters', month: 'Months' }[kind]}>
+            {options
+              .filter((o) => o.kind === kind)
+              .map((o) => (
+                <option key={`${o.from}/${o.to}`} value={`${o.from}/${o.to}`}>
+                  {partnerPeriodLabel(o)}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+      <span className="hint">{PARTNER_PERIOD_RULE}.</span>
+    </label>
   );
 }

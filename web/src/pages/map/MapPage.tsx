@@ -72,7 +72,12 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
   const pbHexRes = view.hexRes !== 'auto' ? view.hexRes : viewport ? hexResolutionForZoom(viewport.zoom) : null;
   const pb = useCountPlayback({
     controller,
-    playback: view.hotspot.mode ? { ...view.playback, month: null } : view.playback,
+    // Partners step through single months only (issue 15: rolling windows are not partner periods).
+    playback: {
+      ...view.playback,
+      ...(view.hotspot.mode ? { month: null } : {}),
+      ...(seesWithheld(session) ? { window: 1 as const } : {}),
+    },
     filters,
     level: view.level,
     method: view.classMethod,
@@ -224,9 +229,10 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
           categories={categories.data?.categories ?? []}
           areaSets={areaSets.data?.sets ?? []}
           hasPopulation={hasPopulation}
+          partner={seesWithheld(session)}
         />
         <HotspotLeft hot={hot} view={view} hasPopulation={hasPopulation} levelLabel={levelLabel} controller={controller} />
-        {!hot.active && <CountPlayback pb={pb} controller={controller} />}
+        {!hot.active && <CountPlayback pb={pb} controller={controller} singleMonths={partner} />}
         <KdeSection controller={controller} filters={filters} areas={boundaries.areas} visible={showKde} onMax={setKdeMax} />
         {/* Partners get published geographies only (issue 15): no drawn areas. */}
         {!partner && <DrawAreaTool drawn={drawn} disabled={!controller} />}
