@@ -114,10 +114,10 @@ function requireJson(): MiddlewareHandler<AppEnv> {
  * Partners: published geographies, the partner periods and one category at a time (auth/disclosure.ts),
  * checked before the handler, which then runs as a partner's request (its defaults snapped to those periods).
  */
-function partnerRules(): MiddlewareHandler<AppEnv> {
+function partnerRules(windows: 'periods' | 'months'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.get('principal')?.user.role !== 'partner') return next();
-    partnerRequestRules((k) => c.req.query(k));
+    partnerRequestRules((k) => c.req.query(k), windows);
     await runAsPartner(next);
   };
 }
@@ -164,7 +164,8 @@ export function register<R extends ContractRoute>(
       if (access.partner.kind === 'no-counts' && (opts.partner || opts.partnerData))
         throw new Error(`${where} says it has no counts for partners but registers a mask`);
       if (opts.partner && opts.partnerData) throw new Error(`${where} registers both a JSON mask and a data mask`);
-      if (access.partner.kind === 'masked') middleware.push(partnerRules() as unknown as MiddlewareHandler);
+      if (access.partner.kind === 'masked')
+        middleware.push(partnerRules(access.partner.windows ?? 'periods') as unknown as MiddlewareHandler);
       if (opts.partner) middleware.push(partnerMask(db, opts.partner as PartnerMask<unknown>) as unknown as MiddlewareHandler);
       if (opts.partnerData) middleware.push(bindDataMask(db, opts.partnerData) as unknown as MiddlewareHandler);
     } else if (opts.partner || opts.partnerData) {

@@ -579,7 +579,8 @@ export const getSeries = defineRoute({
   path: '/series',
   summary: 'Monthly counts for one area (level + code) or one H3 cell; months no file covered are null',
   tags: ['aggregates'],
-  'x-access': { capability: 'aggregates.read', partner: MASKED },
+  // Single months only, each a partner period: partners may list any whole months (issue 15).
+  'x-access': { capability: 'aggregates.read', partner: { ...MASKED, windows: 'months' } },
   request: { query: seriesQuery },
   responses: { 200: json(SeriesResponse, 'One entry per month of the window') },
 });

@@ -12,7 +12,17 @@ import type { Capability } from './capabilities.js';
  * - `masked`: every count passes the disclosure rule (the server's mask for the route says how);
  * - `no-counts`: the answer holds no incident counts (boundaries, definitions, settings), with the reason.
  */
-export type PartnerDisclosure = { kind: 'masked'; rule: string } | { kind: 'no-counts'; reason: string };
+export type PartnerDisclosure =
+  | {
+      kind: 'masked';
+      rule: string;
+      /**
+       * `months`: the answer lists single months only (each its own partner period), so any whole-month
+       * window may be asked for; otherwise partners ask for the partner periods (contract/partner-periods.ts).
+       */
+      windows?: 'months';
+    }
+  | { kind: 'no-counts'; reason: string };
 
 export interface Access {
   capability: Capability | 'public';

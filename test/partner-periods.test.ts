@@ -71,5 +71,9 @@ describe('partner periods', () => {
       { compare: '2m' },
     ])
       expect(rules(q), JSON.stringify(q)).toThrow(/partner/);
+    // A series lists single months (each a partner period): any whole months, still one category.
+    expect(() => partnerRequestRules((k) => ({ from: '2024-02', to: '2024-06' })[k as 'from'], 'months')).not.toThrow();
+    expect(() => partnerRequestRules((k) => ({ from: '2024-02-15' })[k as 'from'], 'months')).toThrow(/whole months/);
+    expect(() => partnerRequestRules((k) => ({ category: 'a,b' })[k as 'category'], 'months')).toThrow(/one category/);
   });
 });

@@ -104,9 +104,10 @@ const parts = (v: unknown): string[] =>
 /**
  * Partners' requests (issue 15): published geographies, the fixed partner periods, one category (or set)
  * at a time. `get` reads a query parameter or body filter (raw, before validation: this runs first, and
- * validation still runs after it).
+ * validation still runs after it). `windows: 'months'`: the route answers single months only (a series), so
+ * any whole-month window is allowed.
  */
-export function partnerRequestRules(get: (name: string) => unknown) {
+export function partnerRequestRules(get: (name: string) => unknown, windows: 'periods' | 'months' = 'periods') {
   const one = (k: string) => {
     const v = get(k);
     return v === undefined || v === null ? undefined : String(v);
@@ -122,9 +123,9 @@ export function partnerRequestRules(get: (name: string) => unknown) {
     if (v !== undefined && !asMonth(v))
       throw restricted(k, `partners ask for whole months (YYYY-MM or the 1st of a month), not ${JSON.stringify(v)}`);
   }
-  if ((from === undefined) !== (to === undefined))
+  if (windows === 'periods' && (from === undefined) !== (to === undefined))
     throw restricted(from === undefined ? 'from' : 'to', `partners give both from and to (${PARTNER_PERIOD_RULE})`);
-  if (from !== undefined && to !== undefined && !partnerPeriodKind(asMonth(from)!, asMonth(to)!))
+  if (windows === 'periods' && from !== undefined && to !== undefined && !partnerPeriodKind(asMonth(from)!, asMonth(to)!))
     throw restricted('from', `${PARTNER_PERIOD_RULE}; ${asMonth(from)}..${asMonth(to)} is not one`);
   const compare = one('compare');
   if (compare !== undefined && !['1m', '3m', '12m'].includes(compare))

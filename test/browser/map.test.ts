@@ -192,6 +192,11 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     expect(await screen.text('detail-count')).toBe('withheld');
     await screen.waitForMapIdle();
     await screen.screenshot('map-partner');
+    // Partners choose among the partner periods (issue 15): a list, not free months; a quarter is asked for as such.
+    expect(await screen.count('filter-from')).toBe(0);
+    const quarter = await screen.requestDuring(['/api/stats/areas'], () => screen.choose('partner-period', '2018-04/2018-07'));
+    expect([quarter.searchParams.get('from'), quarter.searchParams.get('to')]).toEqual(['2018-04', '2018-07']);
+    await eventually(() => screen.count('ranking-row')).toBe(19);
     expect(incidentRequests).toEqual([]);
     expect(await screen.count('nav-import')).toBe(0);
     expect(screen.errors).toEqual([]);
