@@ -225,7 +225,7 @@ async function getJson(
   url: string,
   headers: Record<string, string>,
   appAlive: () => boolean,
-  onWait?: (why: string, sinceMs: number) => void,
+  onWait?: (why: string, sinceMs: number) => Promise<void>,
 ): Promise<Record<string, any>> {
   let since: number | undefined;
   for (;;) {
@@ -247,7 +247,7 @@ async function getJson(
           'failed ("abandoned") and nothing of it is kept; its status is in the Import page and GET /api/imports.',
         1,
       );
-    onWait?.(why, performance.now() - since);
+    await onWait?.(why, performance.now() - since);
     await sleep(POLL_MS * 4);
   }
 }
@@ -268,12 +268,21 @@ async function followJob(
     if (!json && process.stderr.isTTY) process.stderr.write('\n');
     console.error(msg);
   };
-  const onWait = (why: string, sinceMs: number) => {
+  const onWait = async (why: string, sinceMs: number) => {
     if (performance.now() - lastNote < WAIT_NOTE_MS) return;
     lastNote = performance.now();
-    const busy = phase === 'assigning' ? ' (it is writing the rows in one transaction, which holds the embedded database)' : '';
+    // Health answers without queueing behind the import: is the embedded database busy, and for how long?
+    const health = (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(5000) })
+      .then((r) => r.json())
+      .catch(() => null)) as { database?: { busy?: { ms: number } } } | null;
+    const busy = health?.database?.busy;
+    const state = busy
+      ? `the app is up; the embedded database has been busy for ${Math.round(busy.ms / 1000)} s (the import runs in one transaction, other reads wait for it)`
+      : health
+        ? 'the app is up'
+        : 'the app does not answer health either';
     note(
-      `Import ${id}: the app has not answered for ${Math.round(sinceMs / 1000)} s${busy}; still waiting (${why}). ` +
+      `Import ${id}: no status for ${Math.round(sinceMs / 1000)} s (${why}); ${state}. Still following it, ` +
         `${Math.round((performance.now() - t0) / 1000)} s since the upload.`,
     );
   };
