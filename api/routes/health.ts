@@ -64,6 +64,8 @@ export function healthRoutes({ db, config }: Deps) {
     postgis = row.v;
     return row.v;
   };
+  // Known from the start, so that health can answer "busy" even when nobody asked before an import began.
+  if (db.busy) probe().catch(() => undefined);
   /** The probe's answer, or (embedded database busy past BUSY_WAIT_MS, version known) the busy state. */
   const database = async (): Promise<contract.Health['database']> => {
     const q = probe();
