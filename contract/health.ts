@@ -5,7 +5,15 @@ import { defineRoute, json } from './http.js';
 
 export const Health = z.object({
   ok: z.literal(true),
-  database: z.object({ driver: z.enum(['pglite', 'postgres']), postgis: z.string() }),
+  database: z.object({
+    driver: z.enum(['pglite', 'postgres']),
+    postgis: z.string(),
+    /**
+     * Embedded database only, when it has been working on one statement or transaction (an import, a long
+     * query) for longer than health waits: up, busy for `ms`; other reads queue behind it.
+     */
+    busy: z.object({ ms: z.number(), transactions: z.number(), note: z.string() }).optional(),
+  }),
   /** Admins and analysts: the data directory (embedded database) or the database's size (server). */
   disk: z
     .object({

@@ -25,6 +25,8 @@ const HELP = `Usage: npm run bench [-- options]
   --skip-hotspots   skip the Gi* endpoint benchmark (server only; scripts/bench/hotspots.ts)
   --only-hotspots   run only the Gi* endpoint benchmark (needs DATABASE_URL)
   --wards FILE      ward polygons (default ../shared/data/lewisham_wards_2022.geojson)
+  --without-indexes A,B  drop these secondary indexes of incidents for the measurement (recreated after):
+                    what the import would cost without them (incidents_geom, incidents_ward, ...)
   -h, --help
 
 Environment: DATABASE_URL=postgres://user@host:port/db for the server driver. The database is
@@ -58,6 +60,7 @@ async function main() {
         wards: { type: 'string' },
         'skip-hotspots': { type: 'boolean' },
         'only-hotspots': { type: 'boolean' },
+        'without-indexes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -128,6 +131,7 @@ async function main() {
       wardsPath,
       repeat,
       rss,
+      withoutIndexes: args['without-indexes']?.split(',').filter(Boolean),
       log,
     });
   }

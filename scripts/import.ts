@@ -155,7 +155,7 @@ async function confirmReplace(s: Pick<ImportSummary, 'error'>, json: boolean): P
   }
 }
 
-async function viaApp(file: string, a: Args, port: number, host: string, token: string) {
+async function viaApp(file: string, a: Args, port: number, host: string, token: string, appAlive: () => boolean) {
   const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const q = new URLSearchParams({ filename: path.basename(file) });
   const map: Record<string, string | undefined> = {
@@ -183,34 +183,119 @@ async function viaApp(file: string, a: Args, port: number, host: string, token: 
   const body = (await res.json()) as { id?: number; error?: { message: string } };
   if (!res.ok) fail(`Import failed: ${body.error?.message ?? res.statusText}`, 1);
   const b = bar(!!a.json);
+  const p = await followJob(base, body.id!, headers, appAlive, b, !!a.json);
+  b.stop();
+  const rej = (await getJson(`${base}/api/imports/${body.id}/rejects?limit=20`, headers, appAlive)) as { rejects: unknown[] };
+  const s = {
+    batchId: p.id,
+    kind: p.kind,
+    fileName: p.file_name,
+    status: p.status,
+    rowsRead: p.rows_read,
+    imported: p.imported,
+    duplicates: p.duplicates,
+    rejected: p.rejected,
+    outsideStudyArea: p.outside_study_area,
+    details: p.summary,
+    rejects: rej.rejects,
+    error: p.error,
+  };
+  printSummary(s, !!a.json);
+  if (p.status === 'failed' && !a.replace && (await confirmReplace(s, !!a.json)))
+    return viaApp(file, { ...a, replace: true }, port, host, token, appAlive);
+  return p.status === 'committed';
+}
+
+/** Each status request gives up after this long and is sent again (the app may be busy, not gone). */
+const POLL_TIMEOUT_MS = 20_000;
+/** Polling interval for a remote job. */
+const POLL_MS = 250;
+/** While the app does not answer, a line on stderr at most this often. */
+const WAIT_NOTE_MS = 15_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * GET a JSON answer from the app, retrying for as long as the app's process lives: a request that times
+ * out, a refused connection or a 5xx is sent again (the embedded database answers reads only between an
+ * import's statements, so a status request can wait minutes for the import's final transaction). Gives up
+ * only when the app has stopped, or on an answer that will not change (4xx).
+ */
+async function getJson(
+  url: string,
+  headers: Record<string, string>,
+  appAlive: () => boolean,
+  onWait?: (why: string, sinceMs: number) => Promise<void>,
+): Promise<Record<string, any>> {
+  let since: number | undefined;
   for (;;) {
-    const p = (await (await fetch(`${base}/api/imports/${body.id}`, { headers })).json()) as Record<string, any>;
-    if (p.status === 'committed' || p.status === 'failed') {
-      b.stop();
-      const rej = (await (await fetch(`${base}/api/imports/${body.id}/rejects?limit=20`, { headers })).json()) as {
-        rejects: unknown[];
-      };
-      const s = {
-        batchId: p.id,
-        kind: p.kind,
-        fileName: p.file_name,
-        status: p.status,
-        rowsRead: p.rows_read,
-        imported: p.imported,
-        duplicates: p.duplicates,
-        rejected: p.rejected,
-        outsideStudyArea: p.outside_study_area,
-        details: p.summary,
-        rejects: rej.rejects,
-        error: p.error,
-      };
-      printSummary(s, !!a.json);
-      if (p.status === 'failed' && !a.replace && (await confirmReplace(s, !!a.json)))
-        return viaApp(file, { ...a, replace: true }, port, host, token);
-      return p.status === 'committed';
+    let why: string;
+    try {
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
+      if (res.ok) return (await res.json()) as Record<string, any>;
+      const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+      if (res.status < 500) fail(`The app refused ${new URL(url).pathname}: ${body.error?.message ?? res.statusText}`, 1);
+      why = `the app answered ${res.status} (${body.error?.message ?? res.statusText})`;
+    } catch (e) {
+      const name = (e as Error).name;
+      why = name === 'TimeoutError' ? `no answer within ${POLL_TIMEOUT_MS / 1000} s` : `${(e as Error).message}`;
+    }
+    since ??= performance.now();
+    if (!appAlive())
+      fail(
+        `The app stopped while the import was running (${why}). When it starts again an unfinished import is marked ` +
+          'failed ("abandoned") and nothing of it is kept; its status is in the Import page and GET /api/imports.',
+        1,
+      );
+    await onWait?.(why, performance.now() - since);
+    await sleep(POLL_MS * 4);
+  }
+}
+
+/** Follow an import through the app until it has committed or failed, however long it takes. */
+async function followJob(
+  base: string,
+  id: number,
+  headers: Record<string, string>,
+  appAlive: () => boolean,
+  b: ReturnType<typeof bar>,
+  json: boolean,
+): Promise<Record<string, any>> {
+  const t0 = performance.now();
+  let lastNote = 0;
+  let phase: string | undefined;
+  const note = (msg: string) => {
+    if (!json && process.stderr.isTTY) process.stderr.write('\n');
+    console.error(msg);
+  };
+  const onWait = async (why: string, sinceMs: number) => {
+    if (performance.now() - lastNote < WAIT_NOTE_MS) return;
+    lastNote = performance.now();
+    // Health answers without queueing behind the import: is the embedded database busy, and for how long?
+    const health = (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(5000) })
+      .then((r) => r.json())
+      .catch(() => null)) as { database?: { busy?: { ms: number } } } | null;
+    const busy = health?.database?.busy;
+    const state = busy
+      ? `the app is up; the embedded database has been busy for ${Math.round(busy.ms / 1000)} s (the import runs in one transaction, other reads wait for it)`
+      : health
+        ? 'the app is up'
+        : 'the app does not answer health either';
+    note(
+      `Import ${id}: no status for ${Math.round(sinceMs / 1000)} s (${why}); ${state}. Still following it, ` +
+        `${Math.round((performance.now() - t0) / 1000)} s since the upload.`,
+    );
+  };
+  for (;;) {
+    const p = await getJson(`${base}/api/imports/${id}`, headers, appAlive, onWait);
+    if (p.status === 'committed' || p.status === 'failed') return p;
+    if (p.phase && p.phase !== phase) {
+      phase = p.phase;
+      if (phase === 'assigning' && (json || !process.stderr.isTTY))
+        console.error(`Import ${id}: all ${p.rows_read} rows read; assigning areas and writing them (one transaction) ...`);
     }
     if (p.bytes_total) b.update(p.bytes_read ?? 0, p.bytes_total, p.rows_read ?? 0);
-    await new Promise((r) => setTimeout(r, 250)); // polling interval for a remote job
+    await sleep(POLL_MS);
   }
 }
 
@@ -261,7 +346,8 @@ async function main() {
       }
       if (!API_TOKEN_RE.test(token)) fail('--token must be a Saferplaces API token (spt_...).');
       if (!a.json) console.error(`The app is running (pid ${held.pid}); importing through it on port ${held.port}.`);
-      process.exit((await viaApp(file, a, held.port, held.host ?? '127.0.0.1', token)) ? 0 : 1);
+      const appAlive = () => readLock(config.dataDir)?.pid === held.pid;
+      process.exit((await viaApp(file, a, held.port, held.host ?? '127.0.0.1', token, appAlive)) ? 0 : 1);
     }
   }
   const lock = config.DATABASE_URL ? undefined : acquireLockOrExit(config.dataDir, 'cli');

@@ -49,6 +49,12 @@ export interface Db extends Queryable {
    * is rolled back when the copy is opened, as after a crash. A server is backed up with pg_dump.
    */
   snapshot?(): Promise<Blob>;
+  /**
+   * PGlite in its worker thread only: null when the database is idle, else how long (ms) it has been
+   * working on the oldest statement or transaction still open, and how many transactions are open. Lets
+   * health answer "up, busy" instead of queueing behind an import's transaction.
+   */
+  busy?(): { ms: number; transactions: number } | null;
   close(): Promise<void>;
 }
 
@@ -160,6 +166,113 @@ async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Prom
       return pg.runExclusive(() => pg.dumpDataDir('gzip'));
     },
     close: () => pg.close(),
+  };
+}
+
+/**
+ * PGlite in a worker thread (`pglite-worker.mjs`): the same database, but its statements run off the app's
+ * thread, so the event loop keeps serving (health, the change feed's heartbeats, static files) while an
+ * import or a long query runs. Statements queue behind an open transaction exactly as in one thread
+ * (PGlite's own mutex, in the worker). `busy()` says for how long the database has been working on the
+ * oldest statement or transaction still open.
+ */
+async function openPgliteWorker(dataDir: string | undefined, loadDataDir?: Blob): Promise<Db> {
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+    workerData: { dataDir, loadDataDir: loadDataDir ? new Uint8Array(await loadDataDir.arrayBuffer()) : undefined },
+    // A worker inherits the app's --import flags (tsx); it needs none of them.
+    execArgv: [],
+  });
+  type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; at: number };
+  const pending = new Map<number, Pending>();
+  const open = new Map<number, number>(); // open transactions: id -> since (performance.now())
+  const handlers = new Map<string, Set<Handler>>();
+  let nextId = 1;
+  let exited: Error | undefined;
+  const toError = (e: Record<string, unknown>) => Object.assign(new Error(String(e.message)), e);
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: Record<string, unknown>) => {
+      if ('ready' in m) return m.ready ? resolve() : reject(toError(m.error as Record<string, unknown>));
+      if ('notify' in m) return dispatch(handlers.get(m.notify as string) ?? [], m.payload as string);
+      const p = pending.get(m.id as number);
+      if (!p) return;
+      pending.delete(m.id as number);
+      if (m.ok) p.resolve(m.value);
+      else p.reject(toError(m.error as Record<string, unknown>));
+    });
+    worker.on('error', (e) => {
+      exited ??= e;
+      reject(e);
+    });
+    worker.on('exit', (code) => {
+      exited ??= new Error(`the embedded database's thread ended (exit code ${code})`);
+      reject(exited);
+      for (const p of pending.values()) p.reject(new DatabaseUnavailableError(exited));
+      pending.clear();
+    });
+  });
+  await ready;
+  const call = <T>(op: string, args: Record<string, unknown> = {}): Promise<T> => {
+    if (exited) return Promise.reject(new DatabaseUnavailableError(exited));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, at: performance.now() });
+      worker.postMessage({ id, op, ...args });
+    });
+  };
+  const wrap = (tx?: number): Queryable => ({
+    query: <T>(sql: string, params: unknown[] = []) => call<T[]>('query', { sql, params, tx }),
+    exec: (sql: string) => call<void>('exec', { sql, tx }),
+    copyCsv: (table, columns, csv) => call<void>('query', { sql: copySql(table, columns, `'/dev/blob'`), tx, blob: csv }),
+  });
+  let nextTx = 1;
+  return {
+    driver: 'pglite',
+    ...wrap(),
+    async transaction(fn) {
+      const tx = nextTx++;
+      await call('begin', { tx });
+      open.set(tx, performance.now());
+      try {
+        let r: Awaited<ReturnType<typeof fn>>;
+        try {
+          r = await fn(wrap(tx));
+        } catch (e) {
+          await call('end', { tx, commit: false }).catch(() => undefined);
+          throw e;
+        }
+        await call('end', { tx, commit: true });
+        return r;
+      } finally {
+        open.delete(tx);
+      }
+    },
+    async listen(channel, handler) {
+      if (!IDENT.test(channel)) throw new Error('listen: bad channel name');
+      let set = handlers.get(channel);
+      if (!set) handlers.set(channel, (set = new Set()));
+      set.add(handler);
+      await call('listen', { channel });
+      return async () => {
+        const s = handlers.get(channel);
+        if (!s?.delete(handler) || s.size) return;
+        handlers.delete(channel);
+        if (!exited) await call('unlisten', { channel });
+      };
+    },
+    async snapshot() {
+      const bytes = await call<Uint8Array<ArrayBuffer>>('snapshot');
+      return new Blob([bytes]);
+    },
+    busy() {
+      const since = Math.min(...[...open.values()], ...[...pending.values()].map((p) => p.at));
+      return Number.isFinite(since) && !exited ? { ms: Math.round(performance.now() - since), transactions: open.size } : null;
+    },
+    async close() {
+      if (exited) return;
+      await call('close').catch(() => undefined);
+      await new Promise<void>((r) => (exited ? r() : worker.once('exit', () => r())));
+    },
   };
 }
 
@@ -423,17 +536,27 @@ export interface OpenOptions {
   dataDir?: string;
   /** PGlite: fill the (new, empty) data directory from a snapshot (`Db.snapshot`). */
   restoreFrom?: Blob;
+  /** PGlite: run it in a worker thread (the app and the CLI do; tests open it in their own thread). */
+  pgliteWorker?: boolean;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
-  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir, opts.restoreFrom);
+  const db = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl)
+    : opts.pgliteWorker
+      ? await openPgliteWorker(opts.dataDir, opts.restoreFrom)
+      : await openPglite(opts.dataDir, opts.restoreFrom);
   await migrate(db);
   return db;
 }
 
 /** The configured database: the server when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata. */
 export function openConfiguredDb(config: { DATABASE_URL?: string; dataDir: string }): Promise<Db> {
-  return openDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: path.join(config.dataDir, 'pgdata') });
+  return openDb(
+    config.DATABASE_URL
+      ? { databaseUrl: config.DATABASE_URL }
+      : { dataDir: path.join(config.dataDir, 'pgdata'), pgliteWorker: true },
+  );
 }
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

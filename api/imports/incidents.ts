@@ -51,6 +51,13 @@ export interface IncidentImportOptions {
 const CHUNK_ROWS = 20_000;
 /** Progress is reported at least every this many rows. */
 const PROGRESS_ROWS = 2_000;
+/**
+ * The import's JS (parsing, checks, H3, staging lines) gives the event loop a turn at least every this many
+ * rows: a file stream with data buffered and a COPY already answered never yield otherwise, and a 20,000-row
+ * chunk of JS held health and the change feed for seconds (issue 16; `scripts/bench/import-health.ts`).
+ */
+const YIELD_ROWS = 1_000;
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 /** Columns of the staging table, in the order stageLine writes them. */
 export const STAGE_COLUMNS = [
   'line',
@@ -380,6 +387,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
       }
       const nk = crypto.hash('md5', `${o.keyNamespace}\u001e${rec.naturalKey}`);
       chunk.push(stageLine(line, nk, rec));
+      if (chunk.length % YIELD_ROWS === 0) await yieldToEventLoop();
       if (chunk.length >= CHUNK_ROWS) await flush();
       // Rows read so far, between chunks too (a chunk can be a whole small file).
       else if (chunk.length % PROGRESS_ROWS === 0)

@@ -29,6 +29,12 @@ export function directoryBytes(dir: string): number {
 /** Walking a large data directory on every request would cost; its size is measured at most this often. */
 export const DISK_CACHE_MS = 60_000;
 
+/**
+ * Embedded database in its worker thread: how long health waits for its probe before answering "up, busy"
+ * (an import's transaction or a long query holds the one connection; the probe would queue behind it).
+ */
+export const BUSY_WAIT_MS = 250;
+
 export function healthRoutes({ db, config }: Deps) {
   const r = contractRouter();
   type Disk = NonNullable<contract.Health['disk']>;
@@ -52,11 +58,42 @@ export function healthRoutes({ db, config }: Deps) {
     cached = { at: Date.now(), disk };
     return disk;
   };
-  register(r, db, contract.getHealth, async (c) => {
+  let postgis: string | undefined;
+  const probe = async () => {
     const [row] = await db.query<{ v: string }>('SELECT postgis_lib_version() AS v');
+    postgis = row.v;
+    return row.v;
+  };
+  // Known from the start, so that health can answer "busy" even when nobody asked before an import began.
+  if (db.busy) probe().catch(() => undefined);
+  /** The probe's answer, or (embedded database busy past BUSY_WAIT_MS, version known) the busy state. */
+  const database = async (): Promise<contract.Health['database']> => {
+    const q = probe();
+    if (!db.busy || postgis === undefined) return { driver: db.driver, postgis: await q };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((r) => {
+      timer = setTimeout(() => r(undefined), BUSY_WAIT_MS);
+    });
+    try {
+      const v = await Promise.race([q, late]);
+      if (v !== undefined) return { driver: db.driver, postgis: v };
+      const busy = db.busy();
+      if (!busy) return { driver: db.driver, postgis: await q };
+      q.catch(() => undefined); // answered later, when the database is free
+      return {
+        driver: db.driver,
+        postgis,
+        busy: { ...busy, note: 'the embedded database is working on an import or a long query; other reads wait for it' },
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  register(r, db, contract.getHealth, async (c) => {
+    const dbState = await database();
     const role = c.get('principal')?.user.role;
     const disk = role === 'admin' || role === 'analyst' ? { disk: await diskUse() } : {};
-    return c.json({ ok: true as const, database: { driver: db.driver, postgis: row.v }, ...disk }, 200);
+    return c.json({ ok: true as const, database: dbState, ...disk }, 200);
   });
   return r;
 }

@@ -38,6 +38,8 @@ export interface DriverOptions {
   repeat: number;
   rss: RssSampler;
   log: (msg: string) => void;
+  /** Secondary indexes of incidents to drop for the measurement (recreated afterwards): the index lever. */
+  withoutIndexes?: string[];
 }
 
 export interface Measured {
@@ -72,6 +74,28 @@ export interface DriverResult {
   queries: Record<string, { ms: number; rows: number; runs: number[] }>;
   sizes: { incidentsMB: number; incidentsHeapMB: number };
   peakRssMB: number;
+  /** Indexes of incidents dropped for this measurement (their definitions), if any. */
+  withoutIndexes: string[];
+}
+
+/**
+ * Drop the named secondary indexes of incidents (a dedicated bench database only); resolves to their
+ * definitions, to recreate them afterwards.
+ */
+async function dropIndexes(db: Db, names: string[]): Promise<string[]> {
+  const defs: string[] = [];
+  for (const name of names) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`--without-indexes: bad index name ${name}`);
+    const [ix] = await db.query<{ def: string }>(
+      `SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'incidents' AND indexname = $1`,
+      [name],
+    );
+    if (!ix) throw new Error(`--without-indexes: incidents has no index ${name}`);
+    if (/UNIQUE/i.test(ix.def)) throw new Error(`--without-indexes: ${name} is unique (the importer's dedup needs it)`);
+    defs.push(ix.def);
+    await db.exec(`DROP INDEX ${name}`);
+  }
+  return defs;
 }
 
 /** Line-aligned chunks of the CSV (header skipped). The generator writes no quoted newlines. */
@@ -236,6 +260,7 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
   let t0 = performance.now();
   const db = await openDb(o.driver === 'postgres' ? { databaseUrl: o.databaseUrl } : { dataDir });
   const openSeconds = sec(t0);
+  let dropped: string[] = [];
   try {
     const [v] = await db.query<{ v: string; g: string }>(
       `SELECT split_part(version(), ' on ', 1) AS v, postgis_lib_version() AS g`,
@@ -244,6 +269,8 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
     log(`[${o.driver}] ${server}; opened in ${openSeconds.toFixed(1)} s`);
 
     await resetIncidents(db);
+    dropped = await dropIndexes(db, o.withoutIndexes ?? []);
+    if (dropped.length) log(`[${o.driver}] measuring WITHOUT ${dropped.length} index(es): ${dropped.join('; ')}`);
     t0 = performance.now();
     const w = await importFile(db, o.wardsPath, { kind: 'boundaries', level: 'ward' });
     if (w.status !== 'committed') throw new Error(`ward import failed: ${JSON.stringify(w.error)}`);
@@ -332,8 +359,13 @@ export async function runDriver(o: DriverOptions): Promise<DriverResult> {
       queries,
       sizes,
       peakRssMB: rss.peakMB(),
+      withoutIndexes: dropped,
     };
   } finally {
+    if (dropped.length) {
+      await resetIncidents(db);
+      for (const d of dropped) await db.exec(d);
+    }
     await db.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
