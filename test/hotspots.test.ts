@@ -16,6 +16,7 @@ import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
 import { shippedScheme } from '../geodata/harm/schemes.js';
 import { poissonChange } from '../geodata/stats/change.js';
+import { perturbCount } from '../geodata/disclosure/cell-key.js';
 import { adjustP, classifyHotCold, type Correction } from '../geodata/stats/correction.js';
 import { classifyEmerging } from '../geodata/stats/emerging.js';
 import { giStar } from '../geodata/stats/gistar.js';
@@ -116,6 +117,16 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
       weight,
     );
     return { cells, values: cells.map((c) => by.get(c) ?? 0) };
+  }
+
+  /** Cell keys (Σ record_key mod 256) of the study area's incidents per res-`res` cell in [from, to), from the database. */
+  async function cellKeys(res: 8, from: string, to: string) {
+    const rows = await db.query<{ h3: string; k: number }>(
+      `SELECT lpad(to_hex(h3_${res}), 15, '0') AS h3, (sum(record_key) % 256)::int AS k FROM incidents
+       WHERE study_code IS NOT NULL AND occurred_at >= $1::timestamp AND occurred_at < $2::timestamp GROUP BY 1`,
+      [`${from}-01`, `${to}-01`],
+    );
+    return new Map(rows.map((r) => [r.h3, r.k] as const));
   }
 
   beforeAll(async () => {
@@ -332,12 +343,26 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     const withheld = body.cells.filter((c: any) => c.suppressed);
     expect(withheld.length).toBeGreaterThan(0);
     expect([body.meta.mean, body.meta.sd]).toEqual([null, null]);
+    // Counts are perturbed by the cell key method (issue 15) before suppression: each cell's shown count is
+    // its true count plus the ptable entry at the cell's key (Σ record keys mod 256 of its incidents, from the
+    // database), then withheld below 5 like any count.
+    const keys = await cellKeys(8, FROM, TO);
+    let changed = 0;
     body.cells.forEach((c: any, i: number) => {
       expect([c.gi_z, c.p, c.p_adjusted]).toEqual([null, null, null]);
       expect(c.class).toBe(full.cells[i].class);
-      if (full.cells[i].count < 5) expect([c.count, c.value, c.suppressed]).toEqual([null, null, true]);
-      else if (!c.suppressed) expect(c.count).toBe(full.cells[i].count);
+      const shown = perturbCount(full.cells[i].count, keys.get(c.h3) ?? 0);
+      if (shown !== full.cells[i].count) changed++;
+      if (shown < 5) expect([c.count, c.value, c.suppressed]).toEqual([null, null, true]);
+      else if (!c.suppressed) expect([c.count, c.value]).toEqual([shown, shown]);
     });
+    expect(changed).toBeGreaterThan(0);
+    // The total: perturbed by the key of all the study area's incidents, not the sum of perturbed cells.
+    const total = full.cells.reduce((s: number, c: any) => s + c.count, 0);
+    const totalKey = [...keys.values()].reduce((s, k) => (s + k) % 256, 0);
+    expect(body.meta.total.count).toBe(perturbCount(total, totalKey));
+    expect(JSON.stringify(body)).not.toMatch(/_ckey/);
+    expect(JSON.stringify(full)).not.toMatch(/_ckey/);
     const top = (await get(`/api/hotspots/top?res=8&n=1000&from=${FROM}&to=${TO}`, partner)).body.top;
     expect(top.filter((c: any) => c.count === null).length).toBe(withheld.length);
     // Ranked by z before the z-scores are taken away (ties may order differently: values are withheld).
@@ -385,9 +410,34 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     // Partners ask for partner periods (issue 15): the last quarter of the window.
     const pc = (await get('/api/change?res=8&from=2018-04&to=2018-07', partner)).body;
     expect(pc.cells.length).toBe(studyAreaCells(fx.wards, 8).length);
-    for (const c of pc.cells)
-      if (c.current === null)
+    const truth = new Map(
+      (await get('/api/change?res=8&from=2018-04&to=2018-07')).body.cells.map((c: any) => [c.h3, c] as const),
+    );
+    const [kc, kp, ky] = [
+      await cellKeys(8, '2018-04', '2018-07'),
+      await cellKeys(8, '2018-01', '2018-04'),
+      await cellKeys(8, '2017-04', '2017-07'),
+    ];
+    let shownRows = 0;
+    for (const c of pc.cells) {
+      if (c.current === null) {
         expect([c.vs_previous, c.vs_year_ago, c.change, c.suppressed.current]).toEqual([null, null, null, true]);
+        continue;
+      }
+      // Perturbed counts (cell key method), and the difference and the C-test recomputed from them.
+      const t: any = truth.get(c.h3) ?? { current: 0, previous: 0 };
+      expect(c.current).toBe(perturbCount(t.current, kc.get(c.h3) ?? 0));
+      if (c.previous !== null) {
+        shownRows++;
+        expect(c.previous).toBe(perturbCount(t.previous, kp.get(c.h3) ?? 0));
+        expect(c.change).toBe(c.current - c.previous);
+        const v = poissonChange({ current: c.current, previous: c.previous, currentExposure: 91, previousExposure: 90 });
+        expect(c.vs_previous.p).toBeCloseTo(v.p, 12);
+      }
+      if (c.year_ago !== null) expect(c.year_ago).toBe(perturbCount(t.year_ago ?? 0, ky.get(c.h3) ?? 0));
+    }
+    expect(shownRows).toBeGreaterThan(0);
+    expect(JSON.stringify(pc)).not.toMatch(/_ckey/);
   });
 
   it('emerging hot spots: refuses 28-day and weekly periods on month-precision data, works by month', async () => {

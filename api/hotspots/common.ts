@@ -4,10 +4,13 @@ import type { Queryable } from '../db/index.js';
 import type { HarmScheme } from '../../geodata/harm/schemes.js';
 import type { SqlWeights } from './sql.js';
 import type { Units } from './units.js';
+import { CELL_KEY_MODULUS } from '../../geodata/disclosure/cell-key.js';
 
 export interface UnitCountRow {
   unit: string | null;
   n: number;
+  /** Σ record_key mod 256 of the counted incidents (the cell key; absent in rows built without it). */
+  n_ckey?: number;
   value: number;
   unweighted: number;
 }
@@ -15,8 +18,10 @@ export interface UnitCountRow {
 export interface Totals {
   count: number[];
   value: number[];
+  /** Cell key of each unit's count (Σ record keys mod 256): what partners' perturbation is indexed by. */
+  key: number[];
   /** Incidents in the window outside the study area (in no ward polygon; for areas, in no area of the level). */
-  outside: { count: number; value: number };
+  outside: { count: number; value: number; key: number };
   /** Incidents whose category the scheme does not weigh (weight 0). */
   unweighted: number;
 }
@@ -25,28 +30,34 @@ export function emptyTotals(n: number): Totals {
   return {
     count: new Array<number>(n).fill(0),
     value: new Array<number>(n).fill(0),
-    outside: { count: 0, value: 0 },
+    key: new Array<number>(n).fill(0),
+    outside: { count: 0, value: 0, key: 0 },
     unweighted: 0,
   };
 }
 
-/** Adds one grouped row (count n, harm value, unweighted count) of `unit` into `t`. */
-export function addRow(t: Totals, units: Units, unit: string | null, n: number, value: number, unweighted: number) {
+/** Adds one grouped row (count n, harm value, unweighted count, cell key) of `unit` into `t`. */
+export function addRow(t: Totals, units: Units, unit: string | null, n: number, value: number, unweighted: number, key = 0) {
   if (n === 0) return;
   t.unweighted += unweighted;
   const i = unit === null ? undefined : units.index.get(unit);
   if (i === undefined) {
     t.outside.count += n;
     t.outside.value += value;
+    t.outside.key = (t.outside.key + key) % CELL_KEY_MODULUS;
     return;
   }
   t.count[i] += n;
   t.value[i] += value;
+  t.key[i] = (t.key[i] + key) % CELL_KEY_MODULUS;
 }
+
+/** The cell key of several units' incidents together (a total): Σ of their keys mod 256. */
+export const sumKeys = (keys: readonly number[]) => keys.reduce((s, k) => (s + k) % CELL_KEY_MODULUS, 0);
 
 export function totalsOf(units: Units, rows: readonly UnitCountRow[]): Totals {
   const t = emptyTotals(units.ids.length);
-  for (const r of rows) addRow(t, units, r.unit, r.n, r.value, r.unweighted);
+  for (const r of rows) addRow(t, units, r.unit, r.n, r.value, r.unweighted, r.n_ckey);
   return t;
 }
 

@@ -18,6 +18,7 @@ import {
   emptyTotals,
   finiteOrNull,
   sqlWeights,
+  sumKeys,
   totalsOf,
   unitKey,
   unweightedCategories,
@@ -45,6 +46,8 @@ interface StatQuery extends UnitQuery {
 type UnitFields = { h3: string; partial: boolean } | { code: string; name: string };
 export type HotspotRow = UnitFields & {
   count: number;
+  /** The count's cell key (partners' perturbation; stripped from every other answer: api/auth/disclosure.ts). */
+  count_ckey?: number;
   value: number;
   gi_z: number;
   p: number;
@@ -84,6 +87,7 @@ export function giTable(units: Units, t: Totals, k: number, correction: Correcti
   const rows: HotspotRow[] = units.ids.map((_, i) => ({
     ...unitKey(units, i),
     count: t.count[i],
+    count_ckey: t.key[i],
     value: t.value[i],
     gi_z: g.z[i],
     p: g.p[i],
@@ -130,8 +134,8 @@ export async function hotspots(db: Queryable, q: StatQuery) {
       scheme: schemeMeta(scheme),
       window,
       categories,
-      total: { count: t.count.reduce((a, b) => a + b, 0), value: t.value.reduce((a, b) => a + b, 0) },
-      outside_study_area: t.outside,
+      total: { count: t.count.reduce((a, b) => a + b, 0), value: t.value.reduce((a, b) => a + b, 0), count_ckey: sumKeys(t.key) },
+      outside_study_area: { count: t.outside.count, value: t.outside.value, count_ckey: t.outside.key },
       unweighted: { count: t.unweighted, categories: await unweightedCategories(db, scheme, categories) },
       undefined_units: undefinedUnits,
       coverage: {
@@ -167,7 +171,7 @@ export function topRows<T extends { gi_z: number | null; value: number | null }>
 
 // ---------- change ----------
 
-const comparison = (c: ChangeResult) => ({ p: c.p, rate_ratio: finiteOrNull(c.rateRatio), direction: c.direction });
+export const comparison = (c: ChangeResult) => ({ p: c.p, rate_ratio: finiteOrNull(c.rateRatio), direction: c.direction });
 
 const gapDays = (gs: Gap[]) => gs.reduce((s, g) => s + daysBetween(g.from, g.to), 0);
 
@@ -248,7 +252,8 @@ export async function change(
     previous: emptyTotals(units.ids.length),
     year_ago: emptyTotals(units.ids.length),
   };
-  for (const r of rows) for (const k of keys) addRow(per[k], units, r.unit, r[`${k}_n`], r[`${k}_value`], r[`${k}_unweighted`]);
+  for (const r of rows)
+    for (const k of keys) addRow(per[k], units, r.unit, r[`${k}_n`], r[`${k}_value`], r[`${k}_unweighted`], r[`${k}_n_ckey`]);
   const out = [];
   for (let i = 0; i < units.ids.length; i++) {
     const [c, pr, ya] = [per.current.count[i], per.previous.count[i], per.year_ago.count[i]];
@@ -260,6 +265,10 @@ export async function change(
       previous: pr,
       // The year-ago window not covered: its count and comparison are null, never a zero (issue 11).
       year_ago: yearAgoUsable ? ya : null,
+      // Cell keys of the three counts (partners' perturbation; stripped for everyone else).
+      current_ckey: per.current.key[i],
+      previous_ckey: per.previous.key[i],
+      year_ago_ckey: per.year_ago.key[i],
       change: c - pr,
       change_year: yearAgoUsable ? c - ya : null,
       value: per.current.value[i],
@@ -294,6 +303,9 @@ export async function change(
         current: per.current.outside.count,
         previous: per.previous.outside.count,
         year_ago: yearAgoUsable ? per.year_ago.outside.count : null,
+        current_ckey: per.current.outside.key,
+        previous_ckey: per.previous.outside.key,
+        year_ago_ckey: per.year_ago.outside.key,
       },
       coverage: {
         mode: coveredOnly ? ('covered-only' as const) : ('refuse' as const),
@@ -434,7 +446,7 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
   const T = ps.periods.length;
   const perPeriod = ps.periods.map(() => emptyTotals(units.ids.length));
   for (const r of rows)
-    if (r.bucket >= 1 && r.bucket <= T) addRow(perPeriod[r.bucket - 1], units, r.unit, r.n, r.value, r.unweighted);
+    if (r.bucket >= 1 && r.bucket <= T) addRow(perPeriod[r.bucket - 1], units, r.unit, r.n, r.value, r.unweighted, r.n_ckey);
   const nb = units.neighbours(q.k);
   const zs: number[][] = [];
   const sig: boolean[][] = [];

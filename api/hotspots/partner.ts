@@ -6,6 +6,12 @@
 // exactly and the withheld counts could be solved for. Emerging-hotspot patterns and per-period classes
 // stay; per-period z-scores go. A cell's `partial` flag (cut by the study area's boundary) stays: it
 // follows from the boundary alone and says nothing about counts.
+// Before suppression every count is perturbed by the ONS cell key method (issue 15; the SQL sums the record
+// keys beside each count, `<count>_ckey`): a harm value is scaled with its count (value × perturbed / true,
+// so a single-category value reveals no more than the perturbed count), and change rows' differences and
+// Poisson tests are recomputed from the perturbed counts. The Gi* classes are computed from the true values
+// (a class reveals a neighbourhood's z only to within its band). Not perturbed: the emerging hot spots'
+// precision tally and the count of unweighted incidents (suppressed only).
 // The routes apply these as their partner masks (api/routing.ts register, option `partner`): each takes
 // the route's full answer and returns what partners may see, in the same response schema.
 import type {
@@ -20,7 +26,9 @@ import type {
 } from '../../contract/hotspots.js';
 import { cellKeyDisclosure, perturbFields, perturbRows, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { MaskContext } from '../routing.js';
-import { topRows } from './handlers.js';
+import { comparison, topRows } from './handlers.js';
+import { perturbCount } from '../../geodata/disclosure/cell-key.js';
+import { poissonChange } from '../../geodata/stats/change.js';
 
 export const SCORES_WITHHELD =
   'Gi* z-scores, p-values, mean and sd are not shown to partners: together they would reveal withheld counts.';
@@ -30,11 +38,21 @@ export const disclosureMeta = (min: number) => ({
   rule: 'counts below min_count withheld, with complementary suppression; harm values withheld with their counts',
 });
 
-type Counted = { count: number | null; value: number | null };
+type Counted = { count: number | null; value: number | null; count_ckey?: number };
+
+/** The count perturbed by its cell key (which is dropped), the value scaled with it; a null count stays null. */
+export function perturbCounted<T extends Counted>(r: T): Omit<T, 'count_ckey'> {
+  const { count_ckey: key, ...rest } = r;
+  if (r.count === null) return rest;
+  if (typeof key !== 'number') throw new Error('count has no cell key: not perturbed');
+  const count = perturbCount(r.count, key);
+  const value = r.value === null || r.count === 0 ? r.value : (r.value * count) / r.count;
+  return { ...rest, count, value };
+}
 
 /** Hotspot rows (all units) plus the outside-study-area entry; returns the masked rows and outside entry. */
 export function maskHotspotRows(rows: readonly HotspotRow[], outside: Counted, min: number) {
-  const list: Array<Record<string, unknown> & Counted> = [...rows, { outside: true, ...outside }];
+  const list: Array<Record<string, unknown> & Counted> = [...rows, { outside: true, ...outside }].map(perturbCounted);
   const masked = suppressRows(list, 'count', min, ['value']);
   const out = masked.pop()!;
   return {
@@ -60,23 +78,73 @@ export function emergingWithoutScores<R extends object>(rows: readonly R[]): R[]
 }
 
 export function maskHotspotMeta<M extends Pick<HotspotMeta, 'total' | 'unweighted'>>(meta: M, min: number) {
-  const count = meta.total.count === null ? null : suppressTotal(meta.total.count, min);
+  const total = perturbCounted(meta.total as Counted);
+  const count = total.count === null ? null : suppressTotal(total.count, min);
   return {
     ...meta,
-    total: { count, value: count === null ? null : meta.total.value },
+    total: { count, value: count === null ? null : total.value },
     unweighted: { ...meta.unweighted, count: meta.unweighted.count === null ? null : suppressTotal(meta.unweighted.count, min) },
   };
 }
 
 type ChangeCounts = Record<string, unknown> & { current: number | null; previous: number | null; year_ago: number | null };
 
-/** Change rows: each of the three counts masked over the list; tests and values of a masked count withheld. */
+const WINDOWS = ['current', 'previous', 'year_ago'] as const;
+const VALUE_OF = { current: 'value', previous: 'value_previous', year_ago: 'value_year_ago' } as const;
+
+/**
+ * A change row with its three counts perturbed by their cell keys (dropped), values scaled with them, and the
+ * differences and Poisson tests recomputed from the perturbed counts (exposures: the answer's covered days).
+ */
+export function perturbChangeRow(
+  r: ChangeCounts,
+  days: { current: number; previous: number; year_ago: number | null },
+): ChangeCounts {
+  const out: ChangeCounts = { ...r };
+  for (const k of WINDOWS) {
+    const key = r[`${k}_ckey`];
+    delete out[`${k}_ckey`];
+    const n = r[k];
+    if (n === null) continue;
+    if (typeof key !== 'number') throw new Error(`${k} has no cell key: not perturbed`);
+    const p = perturbCount(n, key);
+    out[k] = p;
+    const v = r[VALUE_OF[k]];
+    if (typeof v === 'number' && n > 0) out[VALUE_OF[k]] = (v * p) / n;
+  }
+  if ('change' in r && out.current !== null && out.previous !== null) {
+    out.change = out.current - out.previous;
+    out.vs_previous = comparison(
+      poissonChange({
+        current: out.current,
+        previous: out.previous,
+        currentExposure: days.current,
+        previousExposure: days.previous,
+      }),
+    );
+  }
+  if ('change_year' in r && out.current !== null && out.year_ago !== null && days.year_ago !== null) {
+    out.change_year = out.current - out.year_ago;
+    out.vs_year_ago = comparison(
+      poissonChange({
+        current: out.current,
+        previous: out.year_ago,
+        currentExposure: days.current,
+        previousExposure: days.year_ago,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Change rows: each of the three counts perturbed, then masked over the list; tests and values of a masked count withheld. */
 export function maskChangeRows(
   rows: readonly ChangeCounts[],
   outside: { current: number | null; previous: number | null; year_ago: number | null },
   min: number,
+  days: { current: number; previous: number; year_ago: number | null },
 ) {
-  const input: ChangeCounts[] = [...rows, { outside: true, ...outside }];
+  const input: ChangeCounts[] = [...rows, { outside: true, ...outside }].map((r) => perturbChangeRow(r, days));
   let list = input;
   list = suppressRows(list, 'current', min, ['change', 'change_year', 'value', 'vs_previous', 'vs_year_ago']);
   list = suppressRows(list, 'previous', min, ['change', 'value_previous', 'vs_previous']);
@@ -149,7 +217,12 @@ export function maskTop(out: TopResponse, all: readonly HotspotRow[], min: numbe
 
 /** GET /change: each window's counts masked over the list (partners get every study-area cell listed). */
 export function maskChange(out: ChangeResponse, { min }: MaskContext): ChangeResponse {
-  const m = maskChangeRows(rowsOf<ChangeRow>(out) as unknown as ChangeCounts[], out.meta.outside_study_area, min);
+  const m = maskChangeRows(
+    rowsOf<ChangeRow>(out) as unknown as ChangeCounts[],
+    out.meta.outside_study_area,
+    min,
+    out.meta.exposure_days,
+  );
   return withRows(out, m.rows as unknown as ChangeRow[], {
     ...out.meta,
     outside_study_area: m.outside,

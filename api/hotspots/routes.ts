@@ -17,7 +17,7 @@ import { SchemeCsvError } from '../../geodata/harm/parse-csv.js';
 import { userSchemeFromCsv } from '../../geodata/harm/user-schemes.js';
 import * as h from './handlers.js';
 import { maskChange, maskEmerging, maskHotspots, maskProfile, maskTop } from './partner.js';
-import { keyedFor } from '../auth/disclosure.js';
+import { keyedFor, stripCellKeys } from '../auth/disclosure.js';
 import { profile } from './profile.js';
 import { listSchemes, resolveScheme, saveScheme, schemeMeta } from './schemes.js';
 import { unitsFor } from './units.js';
@@ -104,7 +104,7 @@ export function hotspotRoutes({ db }: Deps) {
     r,
     db,
     contract.getHotspots,
-    async (c) => c.json(h.render(await withNames(c, await h.hotspots(db, c.req.valid('query')))), 200),
+    async (c) => c.json(keyedFor(c, h.render(await withNames(c, await h.hotspots(db, c.req.valid('query'))))), 200),
     {
       partner: maskHotspots,
     },
@@ -122,7 +122,10 @@ export function hotspotRoutes({ db }: Deps) {
       allUnits.set(c, rows);
       const top = h.topRows(rows, n);
       return c.json(
-        { top: isPartner(c) ? top : await named(c, top, q.res), meta: { ...meta, n, order: 'gi_z descending, then value' } },
+        keyedFor(c, {
+          top: isPartner(c) ? top : await named(c, top, q.res),
+          meta: { ...meta, n, order: 'gi_z descending, then value' },
+        }),
         200,
       );
     },
@@ -146,7 +149,7 @@ export function hotspotRoutes({ db }: Deps) {
         meta: { ...meta, n: n ?? rows.length, order: 'gi_z descending, then value' },
       };
       // A file, not JSON: the list is masked (for partners) before it is written, with the top list's own mask.
-      const shown = disclosed<TopData>(c)({ full, rows }).full;
+      const shown = stripCellKeys(disclosed<TopData>(c)({ full, rows }).full);
       const { top, meta: m } = shown;
       await audit(db, p, c.get('ip'), {
         action: 'export',
@@ -213,7 +216,7 @@ export function hotspotRoutes({ db }: Deps) {
     async (c) => {
       // Partners see every study-area cell, so which cells are listed does not reveal where incidents are.
       const body = await h.change(db, c.req.valid('query'), { allCells: isPartner(c) });
-      return c.json(h.render(await withNames(c, body)), 200);
+      return c.json(keyedFor(c, h.render(await withNames(c, body))), 200);
     },
     { partner: maskChange },
   );

@@ -3,6 +3,7 @@
 // the aggregation API's allow-lists (H3_COLUMN, levelColumn).
 import { H3_COLUMN, levelColumn, type Params } from '../aggregates/sql.js';
 import type { H3Res } from '../../geodata/h3.js';
+import { CELL_KEY_MODULUS } from '../../geodata/disclosure/cell-key.js';
 
 /** The stored code of the incident's study-area unit (wards by default): NULL exactly when it is in no study-area polygon. */
 const STUDY_AREA_COLUMN = 'study_code';
@@ -33,6 +34,8 @@ export function weightedAggregates(weighted: boolean, prefix = '', filter?: stri
   const f = filter ? ` FILTER (WHERE ${filter})` : '';
   return {
     [`${prefix}n`]: `count(*)${f}::int`,
+    // The cell key of the counted incidents (ONS cell key method, api/auth/disclosure.ts): partners' counts are perturbed by it.
+    [`${prefix}n_ckey`]: `(COALESCE(sum(i.record_key)${f}, 0) % ${CELL_KEY_MODULUS})::int`,
     [`${prefix}value`]: weighted ? `COALESCE(sum(COALESCE(wc.weight, wt.weight, 0))${f}, 0)::float8` : `count(*)${f}::float8`,
     [`${prefix}unweighted`]: weighted
       ? `count(*) FILTER (WHERE wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''})::int`
