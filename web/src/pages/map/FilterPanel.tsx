@@ -48,7 +48,8 @@ export function FilterPanel({
               value={period?.from ?? ''}
               min={first}
               max={last}
-              onChange={(e) => isMonth(e.target.value) && updateView({ from: e.target.value })}
+              // Both ends go to the view, so the window shown is the window shared (the URL, a meeting's followers).
+              onChange={(e) => isMonth(e.target.value) && updateView({ from: e.target.value, to: period?.to ?? null })}
             />
           </label>
           <label>
@@ -59,7 +60,9 @@ export function FilterPanel({
               value={lastInclusive}
               min={first}
               max={last}
-              onChange={(e) => isMonth(e.target.value) && updateView({ to: addMonths(e.target.value, 1) })}
+              onChange={(e) =>
+                isMonth(e.target.value) && updateView({ from: period?.from ?? null, to: addMonths(e.target.value, 1) })
+              }
             />
           </label>
         </div>
