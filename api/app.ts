@@ -27,6 +27,7 @@ import { basemapRoutes } from './basemap/routes.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 import { coalesce, defaultLimits, shedLoad } from './load.js';
+import { compressJson, httpCache } from './http-cache.js';
 
 export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const app = new Hono<AppEnv>();
@@ -37,11 +38,15 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const trustProxy = deps.config.TRUST_PROXY ?? false;
   const api = new Hono<AppEnv>();
   api.use('*', apiBodyLimit());
+  // JSON answers compressed (br/gzip) outside the load limit: compressing is not database work.
+  api.use('*', compressJson());
   // Load: a bounded number of requests at the database at once, the rest wait briefly or get 503 (health
   // and the change feed are not counted); identical aggregate GETs in flight share one computation.
   api.use('*', shedLoad(deps.load ?? defaultLimits(deps.db.driver)).middleware);
   api.use('*', authenticate(deps.db, { trustProxy }));
   api.use('*', csrfProtection());
+  // Aggregate GETs: ETag from the data version and who asks, 304s, the last answers kept (api/http-cache.ts).
+  api.use('*', httpCache(deps.db, { maxBytes: deps.httpCacheBytes }).middleware);
   api.use('*', coalesce());
   api.use('*', labelSyntheticFiles(deps.db));
   api.use('*', statesCategorySets());

@@ -14,4 +14,6 @@ export interface Deps {
   localSecret?: string;
   /** How many requests may do database work at once, and how long others may wait (default: per driver). */
   load?: LoadLimits;
+  /** Answers of aggregate GETs kept in memory under their ETag (api/http-cache.ts; default 64 MiB, 0 = none). */
+  httpCacheBytes?: number;
 }
