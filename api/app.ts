@@ -24,6 +24,7 @@ import { statesCategorySets } from './definitions/context.js';
 import { openDataRoutes } from './opendata/routes.js';
 import { openApiRoutes } from './openapi.js';
 import { basemapRoutes } from './basemap/routes.js';
+import { tileRoutes } from './tiles/routes.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 import { coalesce, defaultLimits, shedLoad } from './load.js';
@@ -63,6 +64,7 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.route('/', placeRoutes(deps));
   api.route('/', definitionRoutes(deps));
   api.route('/', openDataRoutes(deps));
+  api.route('/', tileRoutes(deps));
   api.route('/', localAdminRoutes(deps.db, deps.localSecret));
   app.route('/api', api);
   // The basemap archive and its label glyphs (same origin, public map data): api/basemap/.

@@ -14,6 +14,7 @@ import { liveRoutes } from './live.js';
 import { openDataRoutes } from './opendata.js';
 import { planningRoutes } from './planning.js';
 import { placeRoutes } from './places.js';
+import { tileRoutes } from './tiles.js';
 
 export const ROUTES: readonly ContractRoute[] = [
   ...aggregateRoutes,
@@ -28,4 +29,5 @@ export const ROUTES: readonly ContractRoute[] = [
   ...openDataRoutes,
   ...planningRoutes,
   ...placeRoutes,
+  ...tileRoutes,
 ];

@@ -43,6 +43,9 @@ const POLICY: Record<string, Policy> = {
   'GET /api/coverage': ALL,
   'GET /api/series': ALL,
   'GET /api/search': ALL,
+  // Vector tiles: points are records (as GET /incidents); hexagon counts for everyone, partners masked.
+  'GET /api/tiles/incidents/:z/:x/:y': ['analyst', 'officer'],
+  'GET /api/tiles/hexes/:z/:x/:y': ALL,
   // The basemap (OpenStreetMap data and fonts) is public like the web bundle.
   'GET /basemap/tiles.pmtiles': 'public',
   'HEAD /basemap/tiles.pmtiles': 'public',
@@ -135,6 +138,7 @@ function requestFor(key: string, ids: { user: number; token: number }): { url: s
     .replace('/api/users/:id', `/api/users/${ids.user}`)
     .replace('/api/tokens/:id', `/api/tokens/${ids.token}`)
     .replace('/api/imports/:id', '/api/imports/1')
+    .replace('/:z/:x/:y', '/14/8191/5450.mvt')
     .replace(':name', 'walk')
     .replace('/api/journeys/routes/:id', '/api/journeys/routes/999999')
     .replace('/api/routes/:id', '/api/routes/999999') // no such route: 404 past the guard

@@ -59,6 +59,10 @@ export const partnerAreaStats: DataMask<contract.AreaStats> = (out, { min }) => 
   return { ...rest, ...m, areas, disclosure: { ...cellKeyDisclosure(min), rule: AREA_RULE } };
 };
 
+/** Partners' H3 counts (GET /hexes, the hexagon tiles): cell-key perturbed, then small ones withheld. */
+export const partnerHexCells = <T extends { count: number | null }>(cells: readonly T[], min: number): T[] =>
+  suppressRows(perturbRows(cells as readonly (T & Record<string, unknown>)[]), 'count', min);
+
 export function aggregateRoutes({ db, config }: Deps) {
   const r = contractRouter();
 
@@ -86,7 +90,7 @@ export function aggregateRoutes({ db, config }: Deps) {
     {
       partner: (out, { min }) => ({
         ...out,
-        cells: suppressRows(perturbRows(out.cells), 'count', min),
+        cells: partnerHexCells(out.cells, min),
         disclosure: { ...cellKeyDisclosure(min), cells: 'every cell of the study area; empty and withheld cells alike are null' },
       }),
     },

@@ -80,7 +80,8 @@ function wardsGeoJson(): string {
   return JSON.stringify({ type: 'FeatureCollection', features });
 }
 
-async function loadIncidents(db: Db, rows: number, seed: number, log: (m: string) => void) {
+/** N synthetic incidents COPYed into `incidents` (half uniform over STUDY_BBOX, half around 300 hot spots), all of 2023. */
+export async function loadIncidents(db: Db, rows: number, seed: number, log: (m: string) => void) {
   const rng = new Rng(seed);
   const [w, s, e, n] = STUDY_BBOX;
   const centres = Array.from({ length: 300 }, () => [rng.range(w, e), rng.range(s, n)] as const);
