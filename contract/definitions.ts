@@ -73,7 +73,9 @@ export const CategorySetMeta = z.object({
   location_types: z.array(z.string()),
   note: z.string(),
   approximation: z.string(),
+  /** The filter applied: categories, then any narrowing by offence code, victim age, location type. */
   applied: z.string(),
+  /** What the narrowing cannot reach (incidents without the field are kept); null when the set names categories only. */
   not_applied: z.string().nullable(),
 });
 export type CategorySetMeta = z.output<typeof CategorySetMeta>;

@@ -72,6 +72,8 @@ export const incidentSchema = z
     location: text(200).optional(),
     /** Home Office offence code ("8N", "008N"): the incident is weighted by it in code-level harm schemes. */
     offence_code: text(20).optional(),
+    /** Location type ("street", "public space"): a serious-violence definition may narrow by it. */
+    location_type: text(80).optional(),
   })
   .refine(
     (r) =>

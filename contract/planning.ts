@@ -228,8 +228,9 @@ export type Venue = z.output<typeof Venue>;
 export const outreachBody = z.strictObject({
   from: dateBody.optional(),
   to: dateBody.optional(),
+  /** Category slugs, or a category set (`@serious-violence`, the partnership's definition). */
   category: z
-    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/))
+    .array(z.string().regex(/^@?[a-z0-9][a-z0-9-]{0,63}$/))
     .max(50)
     .optional(),
   weights: schemeName.default(DEFAULT_SCHEME),

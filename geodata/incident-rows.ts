@@ -23,6 +23,8 @@ export const incidentMappingSchema = z
     lsoa: col.optional(),
     /** Home Office offence code column (force and council CSVs): such incidents are weighted by their code. */
     offenceCode: col.optional(),
+    /** Location type column ("street", "public space", "dwelling"): a serious-violence definition may narrow by it. */
+    locationType: col.optional(),
     locationPrecision: z.enum(['exact', 'snapped']).default('exact'),
   })
   .strict()
@@ -103,6 +105,8 @@ export interface IncidentRecord {
   lsoaGiven: string | null;
   /** Home Office offence code, normalised ("8N"); null when not mapped or empty. */
   offenceCode: string | null;
+  /** Location type as the file writes it (at most 80 characters); null when not mapped or empty. */
+  locationType: string | null;
   h3: [string, string, string, string];
   /** Mapped columns whose text was longer than stored and was cut (reported in the import summary). */
   truncated?: string[];
@@ -203,6 +207,7 @@ export function toIncident(fields: string[], rm: ResolvedMapping, latest = lates
       outcome: opt('outcome'),
       lsoaGiven: opt('lsoa', 20),
       offenceCode,
+      locationType: opt('locationType', 80),
       h3: cellsFor(lat, lon),
       ...(truncated.length ? { truncated } : {}),
     },

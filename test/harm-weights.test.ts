@@ -2,7 +2,8 @@
 // shared CSV read here directly (not through the app's table builder): code weights, the author's
 // police.uk category per row, the offence-count-weighted category means under a stated mix; and a force
 // CSV written here from real police.uk rows with offence codes added, whose per-cell harm and Gi* are
-// recomputed from those rows and fed to giStar (itself checked against R spdep in hotspots.test.ts).
+// recomputed from those rows and compared with giStar and with R spdep::localG on the same values and
+// neighbour lists (skipped, with a message, without Rscript).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,11 +20,13 @@ import { h3Neighbours } from '../geodata/stats/neighbours.js';
 import { signedInApp, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
 import { tmpFile } from './helpers/files.js';
+import { RSCRIPT, rLocalG } from './helpers/r.js';
 
 const TABLE = path.join(SHARED, ONS_CSS_PROVENANCE.input_file);
 const WARDS = path.join(SHARED, 'lewisham_wards_2022.geojson');
 const CRIMES = path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv');
 const hasData = [TABLE, WARDS, CRIMES].every((f) => fs.existsSync(f));
+if (!RSCRIPT) console.log('SKIPPED: Gi* on harm vs R spdep::localG (Rscript not found)');
 
 /** The shared CSV read directly: code (as written, leading zeros never present there) → weight and category label. */
 function rawTable() {
@@ -204,8 +207,14 @@ describe.skipIf(!hasData).each(drivers())('offence codes and mixes through the A
     }
     const values = cells.map((c) => value.get(c) ?? 0);
     body.cells.forEach((c: any, i: number) => expect(c.value).toBeCloseTo(values[i], 6));
-    const g = giStar(values, h3Neighbours(cells, 1));
+    const nb = h3Neighbours(cells, 1);
+    const g = giStar(values, nb);
     body.cells.forEach((c: any, i: number) => expect(c.gi_z).toBeCloseTo(g.z[i], 8));
+    // The independent implementation: R spdep::localG on the same harm values and neighbour lists.
+    if (RSCRIPT) {
+      const r = rLocalG(values, nb);
+      body.cells.forEach((c: any, i: number) => expect(c.gi_z, c.h3).toBeCloseTo(r[i], 8));
+    }
     expect(body.meta.unweighted.count).toBe(unweighted);
     return body;
   }

@@ -3,9 +3,7 @@
 // raw files: H3 cells of each CSV row with h3-js, wards by Turf point-in-polygon, the study area from the
 // GeoJSON file; then the pure statistics (giStar, adjustP, poissonChange, knoxTest) on those independent
 // counts, and R spdep::localG on the same neighbour lists where Rscript is installed.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf';
@@ -21,15 +19,15 @@ import { adjustP, classifyHotCold, type Correction } from '../geodata/stats/corr
 import { classifyEmerging } from '../geodata/stats/emerging.js';
 import { giStar } from '../geodata/stats/gistar.js';
 import { knoxTest, lonLatToBng } from '../geodata/stats/knox.js';
-import { h3Neighbours, queenNeighbours, studyAreaCells, withoutSelf } from '../geodata/stats/neighbours.js';
+import { h3Neighbours, queenNeighbours, studyAreaCells } from '../geodata/stats/neighbours.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
 import { tmpFile } from './helpers/files.js';
+import { RSCRIPT, rLocalG } from './helpers/r.js';
 
 const WARDS = path.join(SHARED, 'lewisham_wards_2022.geojson');
 const CRIMES = path.join(SHARED, 'lewisham_violence_robbery_street_api_2016-01_2018-06.csv');
 const hasData = fs.existsSync(WARDS) && fs.existsSync(CRIMES);
-const RSCRIPT = ['/usr/bin/Rscript', '/usr/local/bin/Rscript'].find((p) => fs.existsSync(p));
 if (!RSCRIPT) console.log('SKIPPED: hotspot endpoint vs R spdep::localG (Rscript not found)');
 
 interface Rec {
@@ -72,25 +70,6 @@ function counter<T>(xs: T[], key: (x: T) => string | null, weight: (x: T) => num
   const m = new Map<string | null, number>();
   for (const x of xs) m.set(key(x), (m.get(key(x)) ?? 0) + weight(x));
   return m;
-}
-
-function rLocalG(values: number[], nb: number[][]): number[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hot-localg-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'x.txt'), values.join('\n') + '\n');
-    fs.writeFileSync(
-      path.join(dir, 'nb.txt'),
-      withoutSelf(nb)
-        .map((l) => l.map((j) => j + 1).join(' '))
-        .join('\n') + '\n',
-    );
-    execFileSync(RSCRIPT!, ['test/r/localg.R', path.join(dir, 'x.txt'), path.join(dir, 'nb.txt'), path.join(dir, 'z.txt')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    return fs.readFileSync(path.join(dir, 'z.txt'), 'utf8').trim().split('\n').map(Number);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s)', (driver) => {

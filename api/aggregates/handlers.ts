@@ -23,7 +23,7 @@ import {
   statsBySpaceSql,
 } from './sql.js';
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
-import { dataRange, partnerWindow, requestCategories, requestWindow, type WindowQuery } from './request.js';
+import { dataRange, partnerWindow, requestSelection, requestWindow, type WindowQuery } from './request.js';
 import { inPartnerRequest } from '../auth/disclosure.js';
 import { COVERAGE_RULE, monthlyCounts, windowCoverage, windowsCoverage } from '../coverage/check.js';
 
@@ -64,12 +64,12 @@ export type { AreaStat };
 
 export async function areaStats(db: Queryable, q: WindowQuery & { level: string }) {
   await checkLevel(db, q.level);
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const w = await requestWindow(db, q);
   const prev = previousWindow(w);
 
   const p = new Params();
-  const where = incidentWhere(p, { from: prev.from, to: w.to, categories });
+  const where = incidentWhere(p, { from: prev.from, to: w.to, categories, narrowing });
   const level = p.add(q.level);
   const currentFrom = p.add(w.from);
   const column = levelColumn(q.level);
@@ -147,10 +147,10 @@ export async function hexes(
   db: Queryable,
   q: WindowQuery & { res: H3Res; bbox?: [number, number, number, number]; allCells?: readonly string[] },
 ) {
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const w = await requestWindow(db, q);
   const p = new Params();
-  const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
+  const where = incidentWhere(p, { ...w, categories, narrowing, bbox: q.bbox });
   let cells = await db.query<{ h3: string; count: number; count_ckey: number }>(hexesSql(q.res, where), p.values);
   if (q.allCells) {
     // Every cell of the study area, empty ones as 0 (partners: so that empty and withheld look alike).
@@ -188,10 +188,10 @@ export async function incidents(
   db: Queryable,
   q: WindowQuery & { bbox?: [number, number, number, number]; limit: number; wardCodes?: string[] | null },
 ) {
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const w = await requestWindow(db, q);
   const p = new Params();
-  const where = incidentWhere(p, { ...w, categories, bbox: q.bbox, wardCodes: q.wardCodes });
+  const where = incidentWhere(p, { ...w, categories, narrowing, bbox: q.bbox, wardCodes: q.wardCodes });
   const [{ total }] = await db.query<{ total: number }>(countSql(where), p.values);
   const rows = total ? await db.query<IncidentRow>(incidentsSql(where, p.add(q.limit)), p.values) : [];
   return {
@@ -221,7 +221,7 @@ export async function series(
   months: { month: string; count: number | null; missing_categories?: string[] | null }[];
   coverage?: { categories: string[]; rule: string };
 }> {
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   let w: Window;
   if (q.from && q.to) w = resolveWindow(q, { from: q.from, to: q.to });
   else {
@@ -236,7 +236,7 @@ export async function series(
   const p = new Params();
   // Every month the window touches, so that empty months appear with 0.
   const months = monthsIn(w);
-  let where = incidentWhere(p, { from: w.from, to: w.to, categories });
+  let where = incidentWhere(p, { from: w.from, to: w.to, categories, narrowing });
   if (q.h3) {
     const col = H3_COLUMN[getResolution(q.h3) as H3Res];
     where += `\n    AND i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint`;

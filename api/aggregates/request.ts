@@ -6,6 +6,7 @@ import { RANGE_SQL } from './sql.js';
 import { partnerDefaultPeriod } from '../../contract/partner-periods.js';
 import { inPartnerRequest } from '../auth/disclosure.js';
 import { noteCategorySet } from '../definitions/context.js';
+import { type Narrowing, narrowingOf, type Selection } from '../definitions/narrowing.js';
 import { CATEGORY_SETS, currentDefinition, definitionMeta } from '../definitions/serious-violence.js';
 import { defaultWindow, monthAfter, resolveWindow, type Window } from './window.js';
 
@@ -45,13 +46,17 @@ export async function requestWindow(
 }
 
 /**
- * Category slugs must exist (400 naming `category` and the unknown ones otherwise); null = every category.
- * A category set (`@serious-violence`: the partnership's definition, api/definitions/) expands here to its
- * categories, for every route, and is noted so the response states the definition it used.
+ * Category slugs must exist (400 naming `category` and the unknown ones otherwise); categories null = every
+ * category. A category set (`@serious-violence`: the partnership's definition, api/definitions/) expands
+ * here to its categories and its narrowing (offence codes, victim age, location types:
+ * definitions/narrowing.ts), for every route, and is noted so the response states the definition it used.
+ * A set that narrows is not combined with other categories in one request (its narrowing would apply to
+ * them too): 400.
  */
-export async function requestCategories(db: Queryable, slugs: string[] | undefined): Promise<string[] | null> {
-  if (!slugs?.length) return null;
+export async function requestSelection(db: Queryable, slugs: string[] | undefined): Promise<Selection> {
+  if (!slugs?.length) return { categories: null, narrowing: null };
   const expanded: string[] = [];
+  let narrowing: Narrowing | null = null;
   for (const s of slugs) {
     if (!s.startsWith('@')) {
       expanded.push(s);
@@ -64,16 +69,24 @@ export async function requestCategories(db: Queryable, slugs: string[] | undefin
         `category: unknown category set ${s} (sets: ${CATEGORY_SETS.map((x) => `@${x}`).join(', ')})`,
         [{ path: 'category', message: 'unknown category set', unknown: [s] }],
       );
-    const def = definitionMeta(await currentDefinition(db));
-    noteCategorySet(def);
-    expanded.push(...def.categories);
+    const cur = await currentDefinition(db);
+    noteCategorySet(definitionMeta(cur));
+    expanded.push(...cur.definition.categories);
+    narrowing = narrowingOf(cur.definition);
   }
   const wanted = [...new Set(expanded)];
+  if (narrowing && new Set(slugs).size > 1)
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      'category: a category set that narrows by offence code, victim age or location type cannot be combined with other categories in one request',
+      [{ path: 'category', message: 'narrowing set combined with other categories' }],
+    );
   const known = new Set(
     (await db.query<{ slug: string }>('SELECT slug FROM categories WHERE slug = ANY($1::text[])', [wanted])).map((r) => r.slug),
   );
   const unknown = wanted.filter((s) => !known.has(s));
-  if (unknown.length === 0) return wanted;
+  if (unknown.length === 0) return { categories: wanted, narrowing };
   throw new ApiError(
     400,
     'invalid_parameter',

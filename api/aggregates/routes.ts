@@ -22,7 +22,7 @@ import { contractRouter, principal, register, type DataMask } from '../routing.j
 import { attributionFor } from './attribution.js';
 import * as h from './handlers.js';
 import { coverageReport } from '../coverage/check.js';
-import { requestCategories } from './request.js';
+import { requestSelection } from './request.js';
 import { basemapInfo } from '../basemap/source.js';
 
 const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' };
@@ -117,7 +117,7 @@ export function aggregateRoutes({ db, config }: Deps) {
     contract.getCoverage,
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(await coverageReport(db, { ...q, category: await requestCategories(db, q.category) }), 200);
+      return c.json(await coverageReport(db, { ...q, category: (await requestSelection(db, q.category)).categories }), 200);
     },
     {
       partner: (out) => ({

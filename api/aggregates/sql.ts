@@ -1,6 +1,7 @@
 // SQL for the aggregation API. Values only ever travel as $n parameters; the few identifiers that
 // vary (the area-code column of incidents, the H3 column) come from the allow-lists below.
 import type { H3Res } from '../../geodata/h3.js';
+import { type Narrowing, narrowingParams, narrowingSql } from '../definitions/narrowing.js';
 
 /** Area levels whose code is stored on each incident at import time. Other levels join spatially. */
 export const LEVEL_COLUMN: Readonly<Record<string, 'ward_code' | 'lsoa_code'>> = Object.freeze({
@@ -24,17 +25,23 @@ export interface IncidentFilter {
   from: string;
   to: string;
   categories?: string[] | null;
+  /** A category set's narrowing within its categories (definitions/narrowing.ts). */
+  narrowing?: Narrowing | null;
   bbox?: [number, number, number, number];
   wardCodes?: string[] | null;
 }
 
 /**
- * WHERE condition on `incidents` aliased `i`: the time window, and the category list and bounding
- * box when given. Built from constant fragments so each query plan only carries the filters in use.
+ * WHERE condition on `incidents` aliased `i`: the time window, and the category list (with a category
+ * set's narrowing) and bounding box when given. Built from constant fragments so each query plan only carries the filters in use.
  */
 export function incidentWhere(p: Params, f: IncidentFilter): string {
   const parts = [`i.occurred_at >= ${p.add(f.from)}::timestamp`, `i.occurred_at < ${p.add(f.to)}::timestamp`];
   if (f.categories?.length) parts.push(`i.category = ANY(${p.add(f.categories)}::text[])`);
+  if (f.narrowing) {
+    const [codes, age, locations] = narrowingParams(f.narrowing).map((v) => p.add(v));
+    parts.push(narrowingSql(codes, age, locations));
+  }
   // Record-level scope (officers): only incidents in these wards.
   if (f.wardCodes) parts.push(`i.ward_code = ANY(${p.add(f.wardCodes)}::text[])`);
   if (f.bbox) {

@@ -6,10 +6,12 @@
 // "Robbery" + "Possession of weapons", an approximation that police.uk's categories cannot narrow further.
 //
 // Requests select it as a category set, `category=@serious-violence`, expanded in one place for every
-// route: aggregates/request.ts requestCategories. The category filter applies its categories; the offence
-// codes, age band and location types are stated with it but not (yet) applied as filters (meta says so).
+// route: aggregates/request.ts requestSelection. The category filter applies its categories; the offence
+// codes, victim age band and location types narrow within them where incidents carry those fields
+// (definitions/narrowing.ts; police.uk data carry none, so there they narrow nothing, and meta says so).
 import { type CategorySetMeta, type Definition, SERIOUS_VIOLENCE } from '../../contract/definitions.js';
 import type { Queryable } from '../db/index.js';
+import { narrowingOf, narrowingWords } from './narrowing.js';
 import { ApiError } from '../errors.js';
 
 export { CATEGORY_SETS, SERIOUS_VIOLENCE, type CategorySetMeta, type Definition } from '../../contract/definitions.js';
@@ -80,11 +82,7 @@ export async function saveDefinition(db: Queryable, d: Definition, by: string): 
 /** What every response (legend, export) using the set states about it. */
 export function definitionMeta(v: DefinitionVersion): CategorySetMeta {
   const d = v.definition;
-  const narrowing = [
-    d.offence_codes.length ? `offence codes ${d.offence_codes.join(', ')}` : null,
-    d.victim_age ? `victim age ${d.victim_age.min ?? 0}–${d.victim_age.max ?? 'any'}` : null,
-    d.location_types.length ? `location types ${d.location_types.join(', ')}` : null,
-  ].filter((x): x is string => x !== null);
+  const words = narrowingWords(narrowingOf(d));
   return {
     name: v.name,
     token: `@${v.name}`,
@@ -99,7 +97,7 @@ export function definitionMeta(v: DefinitionVersion): CategorySetMeta {
     location_types: d.location_types,
     note: d.note,
     approximation: APPROXIMATION_NOTE,
-    applied: `category filter: ${d.categories.join(', ')}`,
-    not_applied: narrowing.length ? `stated but not applied as filters: ${narrowing.join('; ')}` : null,
+    applied: `category filter: ${d.categories.join(', ')}${words.applied ? `; ${words.applied}` : ''}`,
+    not_applied: words.kept,
   };
 }

@@ -12,7 +12,7 @@ import { periodsForPrecision, type PeriodKind, type Periods } from '../../geodat
 import type { H3Res } from '../../geodata/h3.js';
 import { incidentWhere, Params } from '../aggregates/sql.js';
 import { addMonths, daysBetween, previousWindow, type Window } from '../aggregates/window.js';
-import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';
+import { requestSelection, requestWindow, type WindowQuery } from '../aggregates/request.js';
 import {
   addRow,
   emptyTotals,
@@ -58,10 +58,10 @@ export type HotspotRow = UnitFields & {
 /** Request context shared by every statistic: scheme, categories, window, units. */
 async function prepare(db: Queryable, q: UnitQuery, windowDefault: 'last12' | 'all' = 'last12') {
   const scheme = await resolveScheme(db, q.weights);
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const window = await requestWindow(db, q, windowDefault);
   const units = await unitsFor(db, q);
-  return { scheme, categories, window, units };
+  return { scheme, categories, narrowing, window, units };
 }
 
 /** What outside_study_area counts, for cells: the ward assigned at import, not the cell. */
@@ -98,7 +98,7 @@ export function giTable(units: Units, t: Totals, k: number, correction: Correcti
 }
 
 export async function hotspots(db: Queryable, q: StatQuery) {
-  const { scheme, categories, window, units } = await prepare(db, q);
+  const { scheme, categories, narrowing, window, units } = await prepare(db, q);
   // No data at all in the window is not a map of zeros (issue 11); a partly covered window is said in meta.
   const cov = await windowCoverage(db, categories, window);
   if (cov.status === 'none')
@@ -109,7 +109,7 @@ export async function hotspots(db: Queryable, q: StatQuery) {
       { missing_months: cov.missing_months },
     );
   const p = new Params();
-  const where = incidentWhere(p, { ...window, categories });
+  const where = incidentWhere(p, { ...window, categories, narrowing });
   const weights = sqlWeights(scheme);
   const counts = await db.query<UnitCountRow>(
     unitCountsSql(p, q, where, weightedAggregates(weights !== null), { weights }),
@@ -180,7 +180,7 @@ export async function change(
   q: UnitQuery & { uncovered?: 'refuse' | 'covered-only' },
   opts: { allCells?: boolean } = {},
 ) {
-  const { scheme, categories, window, units } = await prepare(db, q);
+  const { scheme, categories, narrowing, window, units } = await prepare(db, q);
   const previous = previousWindow(window);
   const yearAgo: Window = { from: addMonths(window.from, -12), to: addMonths(window.to, -12) };
   const windows = { current: window, previous, year_ago: yearAgo };
@@ -226,6 +226,7 @@ export async function change(
     from: previous.from < yearAgo.from ? previous.from : yearAgo.from,
     to: window.to,
     categories,
+    narrowing,
   });
   const weights = sqlWeights(scheme);
   const inWindow = (k: (typeof keys)[number]) => {
@@ -429,13 +430,13 @@ async function coveredPeriods(db: Queryable, categories: string[] | null, window
 }
 
 export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKind; alpha: number; include?: 'series' }) {
-  const { scheme, categories, window, units } = await prepare(db, q);
+  const { scheme, categories, narrowing, window, units } = await prepare(db, q);
   const p0 = new Params();
-  const prec = await precisions(db, incidentWhere(p0, { ...window, categories }), p0.values);
+  const prec = await precisions(db, incidentWhere(p0, { ...window, categories, narrowing }), p0.values);
   const ps = await coveredPeriods(db, categories, window, periodsFor(window, q.period, prec.coarsest));
   const span = { from: ps.periods[0].start, to: ps.periods[ps.periods.length - 1].end };
   const p = new Params();
-  const where = incidentWhere(p, { ...span, categories });
+  const where = incidentWhere(p, { ...span, categories, narrowing });
   const edges = [...ps.periods.map((x) => x.start), span.to];
   const bucket = `width_bucket(i.occurred_at, ${p.add(edges)}::timestamp[])`;
   const weights = sqlWeights(scheme);
@@ -515,10 +516,10 @@ export async function knox(
   db: Queryable,
   q: WindowQuery & { distance: number[]; time: number[]; permutations: number; seed: number; wardCodes: string[] | null },
 ) {
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const window = await requestWindow(db, q);
   const p = new Params();
-  const where = incidentWhere(p, { ...window, categories, wardCodes: q.wardCodes });
+  const where = incidentWhere(p, { ...window, categories, narrowing, wardCodes: q.wardCodes });
   const prec = await precisions(db, where, p.values);
   if (prec.by.month)
     throw new ApiError(

@@ -10,7 +10,7 @@ import type { H3Res } from '../../geodata/h3.js';
 import { H3_COLUMN, incidentWhere, levelColumn, Params } from '../aggregates/sql.js';
 import { monthsIn } from '../aggregates/window.js';
 import { monthlyCounts } from '../coverage/check.js';
-import { requestCategories, requestWindow, type WindowQuery } from '../aggregates/request.js';
+import { requestSelection, requestWindow, type WindowQuery } from '../aggregates/request.js';
 import { profileSql } from './sql.js';
 import { STUDY_AREA_LEVEL } from './units.js';
 import { studyAreaLevel } from '../imports/study-area.js';
@@ -58,11 +58,11 @@ async function selection(db: Queryable, p: Params, q: { level?: string; code?: s
 }
 
 export async function profile(db: Queryable, q: WindowQuery & { level?: string; code?: string; h3?: string; polygon?: Polygon }) {
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const window = await requestWindow(db, q, 'all');
   const p = new Params();
   const sel = await selection(db, p, q);
-  const where = `${incidentWhere(p, { ...window, categories })}\n    AND ${sel.where}`;
+  const where = `${incidentWhere(p, { ...window, categories, narrowing })}\n    AND ${sel.where}`;
   const rows = await db.query<{ month: string; dow: number; hour: number; precision: string; n: number; ks: number }>(
     profileSql(where),
     p.values,

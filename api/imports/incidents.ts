@@ -74,6 +74,7 @@ export const STAGE_COLUMNS = [
   'outcome',
   'lsoa_given',
   'offence_code',
+  'location_type',
   'h3_7',
   'h3_8',
   'h3_9',
@@ -99,6 +100,7 @@ export function stageLine(line: number, nk: string, r: IncidentRecord): string {
     q(r.outcome),
     q(r.lsoaGiven),
     q(r.offenceCode),
+    q(r.locationType),
     r.h3[0],
     r.h3[1],
     r.h3[2],
@@ -134,10 +136,10 @@ WITH keyed AS (
   FROM (SELECT DISTINCT lon, lat FROM import_stage) d
 ), ins AS (
   INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
-                         location_precision, location_text, age_band, outcome, offence_code, ward_code, lsoa_code, study_code,
+                         location_precision, location_text, age_band, outcome, offence_code, location_type, ward_code, lsoa_code, study_code,
                          h3_7, h3_8, h3_9, h3_10, record_key)
   SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
-         k.location_precision, k.location_text, k.age_band, k.outcome, k.offence_code,
+         k.location_precision, k.location_text, k.age_band, k.outcome, k.offence_code, k.location_type,
          pt.ward_code,
          -- LSOA: from LSOA polygons when loaded, else the code the file gives
          CASE WHEN $3 THEN pt.lsoa_code ELSE k.lsoa_given END,
@@ -157,7 +159,7 @@ async function createStage(tx: Queryable) {
     line integer NOT NULL, nk text NOT NULL, source_id text, category text NOT NULL, occurred_at timestamp NOT NULL,
     time_precision text NOT NULL, lon double precision NOT NULL, lat double precision NOT NULL,
     location_precision text NOT NULL, location_text text, age_band text, outcome text, lsoa_given text,
-    offence_code text, h3_7 text NOT NULL, h3_8 text NOT NULL, h3_9 text NOT NULL, h3_10 text NOT NULL
+    offence_code text, location_type text, h3_7 text NOT NULL, h3_8 text NOT NULL, h3_9 text NOT NULL, h3_10 text NOT NULL
   ) ON COMMIT DROP`);
 }
 

@@ -2,7 +2,8 @@
 // functions in geodata/journeys classify and sum them (time windows, term calendar, age, harm).
 // Single-route requests compute all routes too: the borough average is over every segment.
 import type { Queryable } from '../db/index.js';
-import { requestCategories, requestWindow } from '../aggregates/request.js';
+import { requestSelection, requestWindow } from '../aggregates/request.js';
+import { narrowingParams } from '../definitions/narrowing.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { weightOf } from '../../geodata/harm/schemes.js';
 import { computeExposure, type Exposure, type SegmentGeom, type SnappedIncident } from '../../geodata/journeys/exposure.js';
@@ -24,7 +25,8 @@ export interface ExposureResult extends Exposure {
 
 export async function exposure(db: Queryable, q: ExposureQuery): Promise<ExposureResult> {
   // Never null: the category list is never empty.
-  const categories = (await requestCategories(db, q.category?.length ? q.category : DEFAULT_CATEGORIES))!;
+  const sel = await requestSelection(db, q.category?.length ? q.category : DEFAULT_CATEGORIES);
+  const categories = sel.categories!;
   const scheme = await resolveScheme(db, q.weights);
   const w = await requestWindow(db, q);
   const termRows = await terms(db);
@@ -39,7 +41,7 @@ export async function exposure(db: Queryable, q: ExposureQuery): Promise<Exposur
       length_m: number;
       geometry: { type: 'LineString'; coordinates: Position[] };
     }>(SEGMENTS_SQL),
-    await db.query<SnappedIncident>(SNAP_SQL, [w.from, w.to, categories, q.corridor_m]),
+    await db.query<SnappedIncident>(SNAP_SQL, [w.from, w.to, categories, q.corridor_m, ...narrowingParams(sel.narrowing)]),
   ];
   const segs: SegmentGeom[] = segRows.map((s) => ({
     route_id: s.route_id,

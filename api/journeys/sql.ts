@@ -1,4 +1,5 @@
 // SQL for school journeys. Values only as $n parameters.
+import { narrowingSql } from '../definitions/narrowing.js';
 
 export const SITES_SQL = `
 SELECT json_build_object(
@@ -68,6 +69,8 @@ hits AS (
   JOIN incidents i ON i.geom && ST_Expand(r.geom, r.margin)
   WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp
     AND i.category = ANY($3::text[])
+    -- a category set's narrowing (offence codes, victim age, location types)
+    AND ${narrowingSql('$5', '$6', '$7')}
     AND ST_DWithin(i.geom::geography, r.geom::geography, $4::float8)
 )
 SELECT h.route_id, s.seq, h.incident_id, h.category, h.offence_code, to_char(h.occurred_at, 'YYYY-MM-DD HH24:MI:SS') AS occurred_at,

@@ -24,7 +24,7 @@ export const DEFAULT_DATASET = 'API ingest';
 const API_KIND = 'api' as ImportKind;
 
 // Row layout of the CSV handed to the importer, and its mappings (one per coordinate system).
-const COLUMNS = ['id', 'date', 'category', 'x', 'y', 'age_band', 'outcome', 'location', 'offence_code'];
+const COLUMNS = ['id', 'date', 'category', 'x', 'y', 'age_band', 'outcome', 'location', 'offence_code', 'location_type'];
 const common = {
   id: 'id',
   date: 'date',
@@ -33,6 +33,7 @@ const common = {
   outcome: 'outcome',
   location: 'location',
   offenceCode: 'offence_code',
+  locationType: 'location_type',
   locationPrecision: 'exact' as const,
 };
 const WGS84: IncidentMapping = { ...common, lon: 'x', lat: 'y' };
@@ -48,6 +49,7 @@ const fieldsOf = (r: IncidentIn) => [
   r.outcome ?? '',
   r.location ?? '',
   r.offence_code ?? '',
+  r.location_type ?? '',
 ];
 
 export interface Rejected {

@@ -11,7 +11,8 @@ import type { Queryable } from '../db/index.js';
 import { inPartnerRequest, maskAreaStats, minCount, stripCellKeys, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { Principal, Role } from '../auth/roles.js';
 import * as h from '../aggregates/handlers.js';
-import { partnerWindow, requestCategories } from '../aggregates/request.js';
+import { partnerWindow, requestSelection } from '../aggregates/request.js';
+import { narrowingParams, narrowingSql, type Selection } from '../definitions/narrowing.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import type { H3Res } from '../../geodata/h3.js';
 import { addDays, addMonths, monthAfter, previousWindow, resolveWindow, type Window } from '../aggregates/window.js';
@@ -26,6 +27,7 @@ export interface PackContext {
   principal: Principal;
   window: Window;
   previous: Window;
+  /** The request's categories as given (a category set stays `@name`, so a section resolves its narrowing too). */
   categories: string[] | null;
   /** The disclosure threshold (setting partner_min_count): a section open to partners applies it for them. */
   min: number;
@@ -103,10 +105,12 @@ export async function packSectionFiles(db: Queryable, pack: { sections: Record<s
 
 /** The latest month holding data in scope, whether its incidents are mostly known only to the month, and the latest day. */
 const LATEST_SQL = `
-WITH last AS (SELECT date_trunc('month', max(occurred_at)) AS m FROM incidents WHERE ($1::text[] IS NULL OR category = ANY($1::text[])))
+WITH last AS (
+  SELECT date_trunc('month', max(i.occurred_at)) AS m FROM incidents i
+  WHERE ($1::text[] IS NULL OR i.category = ANY($1::text[])) AND ${narrowingSql('$2', '$3', '$4')})
 SELECT to_char(max(i.occurred_at), 'YYYY-MM-DD') AS day, count(*) FILTER (WHERE i.time_precision = 'month')::int AS month_rows, count(*)::int AS rows
 FROM incidents i, last
-WHERE i.occurred_at >= last.m AND ($1::text[] IS NULL OR i.category = ANY($1::text[]))`;
+WHERE i.occurred_at >= last.m AND ($1::text[] IS NULL OR i.category = ANY($1::text[])) AND ${narrowingSql('$2', '$3', '$4')}`;
 
 export interface PackPeriod {
   window: Window;
@@ -127,11 +131,14 @@ export interface PackPeriod {
 export async function packWindow(
   db: Queryable,
   q: Pick<PackQuery, 'from' | 'to' | 'compare'>,
-  categories: string[] | null = null,
+  sel: Selection = { categories: null, narrowing: null },
 ): Promise<PackPeriod> {
   if (q.from && q.to)
     return { window: resolveWindow(q, { from: q.from, to: q.to }), compare: null, basis: 'the period requested' };
-  const [latest] = await db.query<{ day: string | null; month_rows: number; rows: number }>(LATEST_SQL, [categories]);
+  const [latest] = await db.query<{ day: string | null; month_rows: number; rows: number }>(LATEST_SQL, [
+    sel.categories,
+    ...narrowingParams(sel.narrowing),
+  ]);
   // Partners: whole months, and quarters or 12 months ending at a quarter's end (issue 15, partner periods).
   const partner = inPartnerRequest();
   const monthly = partner || (latest.rows > 0 && latest.month_rows * 2 >= latest.rows);
@@ -287,8 +294,10 @@ function suppressTotals<T extends Counted>(t: T, min: number) {
  * the pack computed differently for partners.
  */
 export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Promise<Pack> {
-  const cats = await requestCategories(db, q.category);
-  const period = await packWindow(db, q, cats);
+  const sel = await requestSelection(db, q.category);
+  const cats = sel.categories;
+  const narrowing = sel.narrowing;
+  const period = await packWindow(db, q, sel);
   const w = period.window;
   const prev = previousWindow(w);
   const seq = await currentSeq(db);
@@ -300,7 +309,7 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
 
   // This period against the previous one, by category.
   let pp = new Params();
-  let where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats });
+  let where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats, narrowing });
   const byCat = (
     await db.query<{ slug: string; label: string; count: number; previous_count: number }>(
       categoriesSql(where, pp.add(w.from), pp.add(cats ?? [])),
@@ -339,13 +348,13 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
   // Time precision of this period's incidents (28-day comparisons of month-precision data are approximate).
   pp = new Params();
   const precision = await db.query<{ precision: string; count: number }>(
-    precisionSql(incidentWhere(pp, { ...w, categories: cats })),
+    precisionSql(incidentWhere(pp, { ...w, categories: cats, narrowing })),
     pp.values,
   );
 
   // Top cells by count this period.
   pp = new Params();
-  where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats });
+  where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats, narrowing });
   const cells = (
     await db.query<{ h3: string; count: number; previous_count: number; ward_code: string | null; ward_name: string | null }>(
       topCellsSql(q.res, where, pp.add(w.from), pp.add(q.top)),
@@ -411,7 +420,14 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
     };
   }
 
-  const extra = await buildSections(db, { principal: p, window: w, previous: prev, categories: cats, min: await minCount(db) });
+  const extra = await buildSections(db, {
+    principal: p,
+    window: w,
+    previous: prev,
+    // as requested: a section resolves a category set itself (with its narrowing)
+    categories: q.category?.length ? q.category : null,
+    min: await minCount(db),
+  });
 
   return {
     generated_at: new Date().toISOString(),

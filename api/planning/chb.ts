@@ -8,7 +8,8 @@ import { ApiError } from '../errors.js';
 import { suppressRows } from '../auth/disclosure.js';
 import { addDays, addMonths, daysBetween } from '../aggregates/window.js';
 import { displacement } from '../../geodata/planning/displacement.js';
-import { requestCategories } from '../aggregates/request.js';
+import { requestSelection } from '../aggregates/request.js';
+import { narrowingParams, narrowingSql } from '../definitions/narrowing.js';
 import { COVERAGE_RULE, windowCoverage } from '../coverage/check.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { STUDY_LEVEL } from './data.js';
@@ -175,6 +176,8 @@ FROM r
 JOIN incidents i ON ST_Intersects(r.g, i.geom)
 JOIN p ON i.occurred_at >= p.f::timestamp AND i.occurred_at < p.t::timestamp
 WHERE ($5::text[] IS NULL OR i.category = ANY($5::text[]))
+  -- a category set's narrowing (offence codes, victim age, location types)
+  AND ${narrowingSql('$6', '$7', '$8')}
 GROUP BY 1, 2, 3, 4`;
 
 const LOGGED_SQL = `
@@ -191,7 +194,7 @@ export async function evaluateChb(
 ): Promise<ChbEvaluation> {
   const chb = await getChb(db, id);
   const scheme = await resolveScheme(db, q.weights);
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const phaseWin: Record<Phase, Win> = {
     clear: { from: chb.clear_start, to: chb.hold_start },
     hold: { from: chb.hold_start, to: chb.build_start },
@@ -205,7 +208,14 @@ export async function evaluateChb(
   ]);
   const rows = await db.query<{ region: Region; period: string; category: string; offence_code: string | null; n: number }>(
     COUNTS_SQL,
-    [id, periods.map((p) => p.name), periods.map((p) => p.from), periods.map((p) => p.to), categories],
+    [
+      id,
+      periods.map((p) => p.name),
+      periods.map((p) => p.from),
+      periods.map((p) => p.to),
+      categories,
+      ...narrowingParams(narrowing),
+    ],
   );
   const count = new Map<string, number>();
   const harm = new Map<string, number>();

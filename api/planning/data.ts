@@ -6,7 +6,7 @@
 // cell itself, Benjamini–Hochberg FDR; significant = hot_95 or hot_99.
 import type { Queryable } from '../db/index.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
-import { requestCategories, requestWindow } from '../aggregates/request.js';
+import { requestSelection, requestWindow } from '../aggregates/request.js';
 import type { H3Res } from '../../geodata/h3.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { addRow, emptyTotals } from '../hotspots/common.js';
@@ -94,14 +94,14 @@ export interface AnalysisQuery {
 
 export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis> {
   const window = await requestWindow(db, q);
-  const categories = await requestCategories(db, q.category);
+  const { categories, narrowing } = await requestSelection(db, q.category);
   const scheme = await resolveScheme(db, q.weights);
   const res = q.res as 8 | 9 | 10;
   const units = await h3Units(db, res as H3Res);
   const cells = units.ids;
 
   const p = new Params();
-  const where = incidentWhere(p, { ...window, categories });
+  const where = incidentWhere(p, { ...window, categories, narrowing });
   const rows = await db.query<PlaceRow>(placesSql(H3_COLUMN[res], where), p.values);
 
   const byKey = new Map<string, Place>();

@@ -153,8 +153,9 @@ export function describeCategorySet(c: CategorySetMeta): string[] {
   const out = [
     `Categories: ${c.label} (version ${c.version}${c.default ? ', built-in default' : ''}): ${c.categories.join(', ')}`,
   ];
+  out.push(`Applied: ${c.applied}`);
+  if (c.not_applied) out.push(`Not narrowed: ${c.not_applied}`);
   out.push(c.approximation);
-  if (c.not_applied) out.push(c.not_applied);
   return out;
 }
 

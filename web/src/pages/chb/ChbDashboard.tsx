@@ -17,6 +17,8 @@ import { can } from '../../lib/can';
 import { navigate } from '../../state/view-store';
 import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
 import { HARM_SCHEMES } from '../planning/AnalysisWindow';
+import { DefinitionNote } from '../../components/DefinitionNote';
+import { SERIOUS_VIOLENCE_LABEL, SERIOUS_VIOLENCE_SET } from '../map/CategoryPicker';
 import { usePlanningMap } from '../planning/use-planning-map';
 import { LiveToast } from '../present/LiveToast';
 import { MapNotices } from '../map/MapNotices';
@@ -189,10 +191,16 @@ function chbBaseline(d: ChbAreaDetail, e: ChbEvaluation | null): { from: string;
 
 export function ChbDashboard({ id, config, wardNames }: { id: number; config: AppConfig; wardNames: Map<string, string> }) {
   const [weights, setWeights] = useState('count');
+  // All categories, or the partnership's serious violence (the category set, its definition stated below).
+  const [sv, setSv] = useState(false);
   const detail = useRoute(contract.getChb, { params: { id }, query: {} });
   // Live updates: incidents added (or a feed reset) re-run the evaluation (the live feed invalidates every
   // cached answer); the figures shown stay until the new ones arrive.
-  const ev = useRoute(contract.chbEvaluation, { params: { id }, query: { weights } }, { placeholderData: keepPreviousData });
+  const ev = useRoute(
+    contract.chbEvaluation,
+    { params: { id }, query: { weights, ...(sv ? { category: SERIOUS_VIOLENCE_SET } : {}) } },
+    { placeholderData: keepPreviousData },
+  );
   // Type labels for the interventions logged in the area (roles without the register get the slugs).
   const types = useRoute(contract.interventionTypes, can(useSignedIn(), 'register.read') ? { query: {} } : null);
   const typeList = types.data?.types;
@@ -236,6 +244,10 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
             ))}
           </select>
         </label>
+        <label>
+          <input type="checkbox" checked={sv} onChange={(x) => setSv(x.target.checked)} data-testid="chb-serious-violence" />{' '}
+          {SERIOUS_VIOLENCE_LABEL} only
+        </label>
         <button type="button" className="primary" onClick={() => window.print()} data-testid="chb-print">
           Print
         </button>
@@ -252,6 +264,7 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
             {d.created_by}.
           </p>
           {d.notes && <p>{d.notes}</p>}
+          <DefinitionNote shown={sv} />
           <div className="chb-coverage">
             <CoverageStrip
               categories={e?.meta.category ?? null}

@@ -1,14 +1,20 @@
 // The analysis window every planning tool shares: months from/to (empty = the server's default window,
-// the latest 12 months of data) and the harm scheme; the coverage strip shows which months hold data.
+// the latest 12 months of data), the harm scheme, and all categories or the partnership's serious violence
+// (the category set @serious-violence, its definition stated beside it); the coverage strip shows which
+// months hold data.
 import { CoverageStrip } from '../../components/CoverageStrip';
+import { DefinitionNote } from '../../components/DefinitionNote';
+import { SERIOUS_VIOLENCE_LABEL, SERIOUS_VIOLENCE_SET } from '../map/CategoryPicker';
 
 export interface WindowState {
   from: string;
   to: string;
   weights: string;
+  /** Serious violence only (the partnership's definition); false: every category. */
+  seriousViolence: boolean;
 }
 
-export const DEFAULT_WINDOW: WindowState = { from: '', to: '', weights: 'count' };
+export const DEFAULT_WINDOW: WindowState = { from: '', to: '', weights: 'count', seriousViolence: false };
 
 /** Shipped harm schemes (api/planning/data.ts); user-loaded schemes can be typed by name in the API. */
 export const HARM_SCHEMES = [
@@ -49,7 +55,20 @@ export function AnalysisWindow({
           />
         </label>
       </div>
-      <CoverageStrip categories={null} period={value.from && value.to ? { from: value.from, to: value.to } : shown} />
+      <label className="field field-check">
+        <input
+          type="checkbox"
+          checked={value.seriousViolence}
+          onChange={(e) => onChange({ ...value, seriousViolence: e.target.checked })}
+          data-testid="plan-serious-violence"
+        />
+        <span>{SERIOUS_VIOLENCE_LABEL} only</span>
+      </label>
+      <DefinitionNote shown={value.seriousViolence} />
+      <CoverageStrip
+        categories={value.seriousViolence ? [SERIOUS_VIOLENCE_SET] : null}
+        period={value.from && value.to ? { from: value.from, to: value.to } : shown}
+      />
       <label className="field">
         <span>Harm scheme</span>
         <select
@@ -72,7 +91,11 @@ export function AnalysisWindow({
   );
 }
 
-/** Only the complete half of a from/to pair is sent (the API needs both or neither). */
-export function windowParams(w: WindowState): { from?: string; to?: string; weights: string } {
-  return w.from && w.to ? { from: w.from, to: w.to, weights: w.weights } : { weights: w.weights };
+/** Only the complete half of a from/to pair is sent (the API needs both or neither); category as a query string. */
+export function windowParams(w: WindowState): { from?: string; to?: string; weights: string; category?: string } {
+  const category = w.seriousViolence ? { category: SERIOUS_VIOLENCE_SET } : {};
+  return w.from && w.to ? { from: w.from, to: w.to, weights: w.weights, ...category } : { weights: w.weights, ...category };
 }
+
+/** The category list of a JSON body (outreach). */
+export const windowCategories = (w: WindowState) => (w.seriousViolence ? [SERIOUS_VIOLENCE_SET] : undefined);

@@ -11,7 +11,7 @@ import { errorMessage } from '../../api/client';
 import { distanceKind } from './WalkingNetwork';
 import { amountDisplay, outreachFeatures, parseVenuesCsv } from '../../map/prepare/planning';
 import type { PlanningMapController } from './PlanningMapController';
-import { windowParams, type WindowState } from './AnalysisWindow';
+import { windowCategories, windowParams, type WindowState } from './AnalysisWindow';
 import { ShareBar } from './ShareBar';
 import { useRun } from './use-run';
 
@@ -62,7 +62,7 @@ export function OutreachPanel({
     }
     setProblem(null);
     const candidates = source === 'venues' && venues?.list.length ? venues.list : undefined;
-    runWith({ body: { ...windowParams(win), k, distance, demand, exact, candidates } });
+    runWith({ body: { ...windowParams(win), category: windowCategories(win), k, distance, demand, exact, candidates } });
   };
 
   const exactPart = result?.exact;

@@ -1,0 +1,250 @@
+// A serious-violence definition that narrows by offence code, victim age and location type (issue 18), on
+// a force-style CSV built from real police.uk rows (Lewisham, 2018-01..06) with those three fields added
+// in fixed cycles, some left empty. The expected selection is computed here from the rows themselves
+// (JS, the stated rule: an incident carrying a field must match it; one without it is kept; an age band is
+// left out only when wholly outside the definition's band), and compared with what every route answers.
+// The SQL reading of age bands (migration 023 victim_age_range) is compared with the JS one (parseAgeBand).
+// Partners: the definition is one named selection; its counts go through the same cell-key perturbation
+// and suppression as any category (checked against record keys summed here).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { latLngToCell } from 'h3-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../api/db/index.js';
+import { importFile } from '../api/imports/index.js';
+import { perturbCount } from '../geodata/disclosure/cell-key.js';
+import { parseAgeBand } from '../geodata/journeys/age.js';
+import { clientFor, signedInApp, type Client } from './helpers/auth.js';
+import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
+import { tmpFile } from './helpers/files.js';
+
+const WARDS = path.join(SHARED, 'lewisham_wards_2022.geojson');
+const ALL = path.join(SHARED, 'lewisham_street_all_api_2016-01_2018-06.csv');
+const hasData = fs.existsSync(WARDS) && fs.existsSync(ALL);
+
+const BANDS = [
+  '10-17',
+  '18 to 24',
+  '25-34',
+  'Under 18',
+  '65+',
+  '',
+  'unknown',
+  '16-30',
+  '24',
+  'over 64',
+  '35 years',
+  '< 25',
+  '>= 25',
+  'up to 12',
+  '20-10',
+  'under 0',
+  '  45 - 54 years old ',
+];
+const CODES: Record<string, string[]> = {
+  'violent-crime': ['8N', '105A', '005D', '', '8L'],
+  robbery: ['34B', '34A', ''],
+  'possession-of-weapons': ['10A', ''],
+  burglary: ['28E', ''],
+};
+const LOCATIONS = ['Street', 'public space', 'Dwelling', '', ' STREET ', 'Licensed premises'];
+const DEFINITION = {
+  label: 'Lewisham SV (test): knife and street violence, under 25',
+  categories: ['violent-crime', 'robbery', 'possession-of-weapons'],
+  offence_codes: ['5D', '8N', '34B', '10A'],
+  victim_age: { max: 24 },
+  location_types: ['Street', 'Public space'],
+};
+
+interface Row {
+  id: string;
+  month: string;
+  category: string;
+  lat: number;
+  lon: number;
+  code: string;
+  band: string;
+  location: string;
+}
+
+/** The stated rule, written independently of the SQL. */
+function selected(r: Row) {
+  if (!DEFINITION.categories.includes(r.category)) return false;
+  const code = r.code.replace(/^0+/, '');
+  if (code && !DEFINITION.offence_codes.includes(code)) return false;
+  const band = parseAgeBand(r.band);
+  if (band && band.min > DEFINITION.victim_age.max) return false;
+  const loc = r.location.trim().toLowerCase();
+  if (loc && !DEFINITION.location_types.map((t) => t.toLowerCase()).includes(loc)) return false;
+  return true;
+}
+
+describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence code, victim age and location (%s)', (driver) => {
+  let db: Db;
+  let analyst: Client;
+  let partner: Client;
+  let rows: Row[] = [];
+  let kept: Row[] = [];
+  let ward = new Map<string, string | null>();
+  const get = async (who: Client, url: string) => {
+    const res = await who.request(url);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    db = await testDb(driver);
+    await resetData(db);
+    const src = (parse(fs.readFileSync(ALL), { columns: true }) as Record<string, string>[]).filter(
+      (r) => r.month >= '2018-01' && Object.hasOwn(CODES, r.category),
+    );
+    rows = src.map((r, i) => ({
+      id: r.id,
+      month: r.month,
+      category: r.category,
+      lat: Number(r.latitude),
+      lon: Number(r.longitude),
+      code: CODES[r.category][i % CODES[r.category].length],
+      band: BANDS[i % BANDS.length],
+      location: LOCATIONS[i % LOCATIONS.length],
+    }));
+    kept = rows.filter(selected);
+    const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+    const csv = [
+      'crime_ref,month,offence,ho_code,victim_age,location_type,longitude,latitude',
+      ...rows.map((r) => [r.id, r.month, r.category, r.code, q(r.band), q(r.location), r.lon, r.lat].join(',')),
+    ].join('\n');
+    const file = tmpFile('force-sv-narrowing.csv', `${csv}\n`);
+    expect((await importFile(db, WARDS, { kind: 'boundaries', level: 'ward' })).status).toBe('committed');
+    const s = await importFile(db, file, {
+      dataset: 'force CSV with codes, ages and locations',
+      mapping: {
+        id: 'crime_ref',
+        date: 'month',
+        category: 'offence',
+        offenceCode: 'ho_code',
+        ageBand: 'victim_age',
+        locationType: 'location_type',
+        lon: 'longitude',
+        lat: 'latitude',
+        locationPrecision: 'snapped',
+      },
+    });
+    expect(s.status).toBe('committed');
+    expect(s.imported).toBe(rows.length);
+    ward = new Map(
+      (await db.query<{ source_id: string; ward_code: string | null }>(`SELECT source_id, ward_code FROM incidents`)).map((r) => [
+        r.source_id,
+        r.ward_code,
+      ]),
+    );
+    analyst = await signedInApp(db, { dataDir: '/nonexistent', MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined }, 'analyst');
+    partner = await clientFor(analyst.app, db, 'partner');
+    const res = await analyst.request('/api/definitions/serious-violence', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(DEFINITION),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('the SQL reading of victim age bands equals the JS one (parseAgeBand)', async () => {
+    const got = await db.query<{ b: string; lo: number | null; hi: number | null; open: boolean | null }>(
+      `SELECT b, lower(r) AS lo, upper(r) AS hi, upper_inf(r) AS open
+       FROM unnest($1::text[]) WITH ORDINALITY AS t(b, n), LATERAL (SELECT victim_age_range(b) AS r) x ORDER BY n`,
+      [BANDS],
+    );
+    const read = got.map((g) => (g.lo === null ? undefined : { min: g.lo, max: g.open ? Infinity : g.hi! - 1 }));
+    expect(read).toEqual(BANDS.map((b) => parseAgeBand(b)));
+    expect(read.filter((r) => r === undefined).length).toBeGreaterThan(2); // empty and unreadable bands are in the list
+  });
+
+  it('stores the location type as the file gives it (trimmed)', async () => {
+    const stored = await db.query<{ location_type: string | null; n: number }>(
+      `SELECT location_type, count(*)::int AS n FROM incidents GROUP BY 1`,
+    );
+    const expected = new Map<string | null, number>();
+    for (const r of rows) expected.set(r.location.trim() || null, (expected.get(r.location.trim() || null) ?? 0) + 1);
+    expect(new Map(stored.map((s) => [s.location_type, s.n]))).toEqual(expected);
+  });
+
+  it('ward counts, hexagons, hotspots and the pack count exactly the rows the rule keeps, and say how', async () => {
+    const W = 'from=2018-01&to=2018-07';
+    expect(kept.length).toBeGreaterThan(100);
+    const inSet = rows.filter((r) => DEFINITION.categories.includes(r.category));
+    expect(kept.length).toBeLessThan(inSet.length); // the narrowing bites
+    expect(kept.some((r) => !r.code && !r.band && !r.location)).toBe(true); // rows with none of the fields are kept
+
+    const byWard = new Map<string, number>();
+    const byCell = new Map<string, number>();
+    const byCellInArea = new Map<string, number>();
+    for (const r of kept) {
+      const w = ward.get(r.id) ?? null;
+      const cell = latLngToCell(r.lat, r.lon, 8);
+      byCell.set(cell, (byCell.get(cell) ?? 0) + 1);
+      if (w === null) continue;
+      byWard.set(w, (byWard.get(w) ?? 0) + 1);
+      byCellInArea.set(cell, (byCellInArea.get(cell) ?? 0) + 1);
+    }
+
+    const areas = await get(analyst, `/api/stats/areas?level=ward&${W}&category=@serious-violence`);
+    expect(areas.status).toBe(200);
+    expect(new Map(areas.body.areas.filter((a: any) => a.count > 0).map((a: any) => [a.code, a.count]))).toEqual(byWard);
+    const set = areas.body.meta?.category_set ?? areas.body.category_set;
+    expect(set.applied).toBe(
+      'category filter: possession-of-weapons, robbery, violent-crime; narrowed to offence codes 10A, 34B, 5D, 8N; victim age 0–24 (bands wholly outside it left out); location types street, public space',
+    );
+    expect(set.not_applied).toMatch(/do not carry the field .* are kept/);
+
+    const hexes = await get(analyst, `/api/hexes?res=8&${W}&category=@serious-violence`);
+    expect(hexes.status).toBe(200);
+    expect(new Map(hexes.body.cells.map((c: any) => [c.h3, c.count]))).toEqual(byCell);
+
+    const hot = await get(analyst, `/api/hotspots?res=8&${W}&category=@serious-violence`);
+    expect(hot.status).toBe(200);
+    for (const c of hot.body.cells) expect(c.value, c.h3).toBe(byCellInArea.get(c.h3) ?? 0);
+    expect(hot.body.cells.reduce((s: number, c: any) => s + c.value, 0)).toBe([...byWard.values()].reduce((a, b) => a + b, 0));
+
+    const pack = await get(analyst, `/api/pack?from=2018-04-01&to=2018-07-01&category=@serious-violence`);
+    expect(pack.status).toBe(200);
+    const inPack = (r: Row) => r.month >= '2018-04';
+    expect(pack.body.comparison.total.count).toBe(kept.filter(inPack).length);
+    expect(pack.body.comparison.total.previous_count).toBe(kept.filter((r) => !inPack(r)).length);
+    expect(pack.body.meta?.category_set ?? pack.body.category_set).toMatchObject({ version: set.version });
+  });
+
+  it('a narrowing set is not combined with other categories in one request', async () => {
+    const r = await get(analyst, '/api/stats/areas?level=ward&from=2018-01&to=2018-07&category=@serious-violence,burglary');
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/cannot be combined/);
+  });
+
+  it('partners get the set as one selection, its ward counts cell-key perturbed and small ones suppressed', async () => {
+    const W = 'from=2018-03&to=2018-04';
+    const ids = kept.filter((r) => r.month === '2018-03').map((r) => r.id);
+    const truth = new Map(
+      (
+        await db.query<{ code: string; n: number; k: number }>(
+          `SELECT ward_code AS code, count(*)::int AS n, (sum(record_key) % 256)::int AS k FROM incidents
+           WHERE source_id = ANY($1::text[]) AND ward_code IS NOT NULL GROUP BY ward_code`,
+          [ids],
+        )
+      ).map((r) => [r.code, r]),
+    );
+    const part = await get(partner, `/api/stats/areas?level=ward&${W}&category=@serious-violence`);
+    expect(part.status).toBe(200);
+    expect((part.body.meta?.category_set ?? part.body.category_set).version).toBeGreaterThan(0);
+    const min = part.body.disclosure.min_count;
+    let suppressed = 0;
+    for (const a of part.body.areas) {
+      const t = truth.get(a.code) ?? { n: 0, k: 0 };
+      if (a.count === null) {
+        suppressed++;
+        expect(t.n, a.code).toBeLessThan(min);
+      } else expect(a.count, a.code).toBe(perturbCount(t.n, t.k));
+    }
+    expect(suppressed).toBeGreaterThan(0);
+    const two = await partner.request(`/api/stats/areas?level=ward&${W}&category=@serious-violence,robbery`);
+    expect(two.status).toBeGreaterThanOrEqual(400);
+  });
+});
