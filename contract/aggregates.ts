@@ -178,6 +178,20 @@ export const AreaStatsCoverage = z.object({
 });
 export type AreaStatsCoverage = z.output<typeof AreaStatsCoverage>;
 
+/** Playback steps (issue 14): months always; weeks and days only where every incident of the period has a date. */
+export const PLAYBACK_STEPS = ['month', 'week', 'day'] as const;
+export const PlaybackStep = z.enum(PLAYBACK_STEPS);
+export type PlaybackStep = z.output<typeof PlaybackStep>;
+
+/** The time precision of a window's incidents and the playback steps it supports (GET /stats/areas `time`). */
+export const TimeSteps = z.object({
+  /** The coarsest time precision among the period's incidents (null: no incidents, or withheld from partners). */
+  coarsest: z.enum(['month', 'day', 'minute']).nullable(),
+  steps: z.array(PlaybackStep),
+  rule: z.string(),
+});
+export type TimeSteps = z.output<typeof TimeSteps>;
+
 export const AreaStats = z.object({
   level: z.string(),
   from: day,
@@ -191,6 +205,8 @@ export const AreaStats = z.object({
   /** What the two windows cover (issue 11): null figures without `suppressed` are no data, never 0. */
   coverage: AreaStatsCoverage,
   population: PopulationMeta,
+  /** The data's time precision in the period and the playback steps it supports. */
+  time: TimeSteps,
   disclosure: Disclosure.optional(),
 });
 export type AreaStats = z.output<typeof AreaStats>;

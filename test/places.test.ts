@@ -10,7 +10,7 @@ import { cellToLatLng } from 'h3-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
-import { placeNames } from '../api/places/names.js';
+import { dataVersion, placeNames } from '../api/places/names.js';
 import { bngToWgs84 } from '../geodata/crs.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
@@ -233,6 +233,43 @@ describe.skipIf(!hasData).each(drivers())('places: names and search on real data
       expect(NON_STREET.has(want.street!.toLowerCase())).toBe(false);
       expect(names.get(id)!.basis).toBe('street');
     }
+  });
+
+  it('keeps cell names per data version: the same names until the data change, then the new ones', async () => {
+    const [busy] = await db.query<{ cell: string; n: number }>(
+      `SELECT lpad(to_hex(h3_10), 15, '0') AS cell, count(*)::int AS n FROM incidents
+       WHERE location_text LIKE 'On or near _%' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+    );
+    const [lat, lon] = cellToLatLng(busy.cell);
+    const unit = { kind: 'h3' as const, res: 10 as const, ids: [busy.cell], centres: [[lon, lat] as const] };
+    const want = await expectedName(db, busy.cell, 10, lewWards, 'WD22NM');
+    const first = (await placeNames(db, unit)).get(busy.cell)!;
+    expect(first.street).toBe(want.street);
+    const v0 = await dataVersion(db);
+    expect((await placeNames(db, unit)).get(busy.cell)).toEqual(first);
+    expect(await dataVersion(db)).toBe(v0);
+    // a change to the incidents (one statement) moves the version and the name follows it
+    const saved = await db.query<{ id: number; t: string | null }>(
+      `SELECT id, location_text AS t FROM incidents WHERE h3_10 = ('x' || lpad($1, 16, '0'))::bit(64)::bigint`,
+      [busy.cell],
+    );
+    try {
+      await db.query(
+        `UPDATE incidents SET location_text = 'On or near Cache Test Road' WHERE h3_10 = ('x' || lpad($1, 16, '0'))::bit(64)::bigint`,
+        [busy.cell],
+      );
+      expect(Number(await dataVersion(db))).toBeGreaterThan(Number(v0));
+      const after = (await placeNames(db, unit)).get(busy.cell)!;
+      expect(after.street).toBe('Cache Test Road');
+      expect(after.street_incidents).toBe(saved.length);
+      expect(after.name).toBe(`Cache Test Road, ${want.ward}`);
+    } finally {
+      await db.query(
+        'UPDATE incidents i SET location_text = s.t FROM unnest($1::bigint[], $2::text[]) AS s(id, t) WHERE i.id = s.id',
+        [saved.map((r) => r.id), saved.map((r) => r.t)],
+      );
+    }
+    expect((await placeNames(db, unit)).get(busy.cell)).toEqual(first);
   });
 
   it('gives partners ward-level names only', async () => {

@@ -212,6 +212,7 @@ describe('stats/areas figures without data', () => {
     areas,
     total: 10,
     outside_study_area: 0,
+    time: { coarsest: 'month', steps: ['month'], rule: '' },
     coverage: {
       current: null as never,
       previous: null as never,

@@ -15,6 +15,7 @@ import {
   stepLabel,
   stepWindow,
   stepWindows,
+  unitFits,
   writePlayback,
 } from '../web/src/lib/playback';
 import { monthsBetween } from '../web/src/lib/months';
@@ -135,15 +136,60 @@ describe('fixed scale edge cases', () => {
 describe('URL', () => {
   it('round-trips the month and window (pstep, pwin) and rejects bad values', () => {
     expect(parsePlayback(new URLSearchParams(''))).toEqual(DEFAULT_PLAYBACK);
-    expect(parsePlayback(new URLSearchParams('pstep=2024-05&pwin=6'))).toEqual({ month: '2024-05', window: 6 });
-    expect(parsePlayback(new URLSearchParams('pstep=2024-5&pwin=5'))).toEqual({ month: null, window: 1 });
+    expect(parsePlayback(new URLSearchParams('pstep=2024-05&pwin=6'))).toEqual({ month: '2024-05', window: 6, unit: 'month' });
+    expect(parsePlayback(new URLSearchParams('pstep=2024-5&pwin=5'))).toEqual({ month: null, window: 1, unit: 'month' });
     const q = new URLSearchParams();
-    writePlayback(q, { month: '2024-05', window: 3 });
+    writePlayback(q, { month: '2024-05', window: 3, unit: 'month' });
     expect(q.toString()).toBe('pstep=2024-05&pwin=3');
     const v = parseView('/', '?from=2024-03&to=2025-03&pstep=2024-07&pwin=12');
-    expect(v.playback).toEqual({ month: '2024-07', window: 12 });
+    expect(v.playback).toEqual({ month: '2024-07', window: 12, unit: 'month' });
     expect(formatView(v)).toBe('/?from=2024-03&to=2025-03&pstep=2024-07&pwin=12');
     expect(parseView('/present', '?pstep=2024-07').playback.month).toBe('2024-07');
     expect(formatView({ ...v, playback: DEFAULT_PLAYBACK })).toBe('/?from=2024-03&to=2025-03');
+  });
+  it('weeks and days: the step is a day (punit), windows per unit, bad values fall back to months', () => {
+    expect(parsePlayback(new URLSearchParams('punit=week&pstep=2024-04-05&pwin=4'))).toEqual({
+      month: '2024-04-05',
+      window: 4,
+      unit: 'week',
+    });
+    // a month step is not a week step; 6 is no week window
+    expect(parsePlayback(new URLSearchParams('punit=week&pstep=2024-04&pwin=6'))).toEqual({
+      month: null,
+      window: 1,
+      unit: 'week',
+    });
+    expect(parsePlayback(new URLSearchParams('punit=day&pstep=2024-02-30'))).toEqual({ month: null, window: 1, unit: 'day' });
+    expect(parsePlayback(new URLSearchParams('punit=hour&pstep=2024-04'))).toEqual({
+      month: '2024-04',
+      window: 1,
+      unit: 'month',
+    });
+    const q = new URLSearchParams();
+    writePlayback(q, { month: '2024-04-09', window: 7, unit: 'day' });
+    expect(q.toString()).toBe('pstep=2024-04-09&pwin=7&punit=day');
+  });
+});
+
+describe('week and day steps', () => {
+  it('weeks run 7 days from the period start, the last one cut at its end; days are every day', () => {
+    const weeks = playbackSteps({ from: '2024-01', to: '2025-01' }, 'week');
+    expect(weeks).toHaveLength(53);
+    expect(weeks.slice(0, 2)).toEqual(['2024-01-01', '2024-01-08']);
+    const ws = stepWindows(weeks, 1, 'week', '2025-01');
+    expect(ws.at(-1)).toEqual({ from: '2024-12-30', to: '2025-01-01' });
+    expect(stepLabel(ws.at(-1)!, 1, 'week')).toBe('Mon 30 Dec 2024 – Tue 31 Dec 2024');
+    expect(stepLabel(stepWindows(weeks, 4, 'week', '2025-01')[1], 4, 'week')).toBe(
+      'Mon 1 Jan 2024 – Sun 14 Jan 2024 (2 of 4 weeks: period starts)',
+    );
+    const days = playbackSteps({ from: '2024-02', to: '2024-03' }, 'day');
+    expect(days).toHaveLength(29); // 2024 is a leap year
+    expect(stepLabel(stepWindows(days, 1, 'day', '2024-03')[28], 1, 'day')).toBe('Thu 29 Feb 2024');
+    expect(stepWindows(days, 7, 'day', '2024-03')[10]).toEqual({ from: '2024-02-05', to: '2024-02-12' });
+  });
+  it('a unit plays a period only within MAX_STEPS', () => {
+    expect(unitFits({ from: '2024-01', to: '2025-01' }, 'week')).toBeNull();
+    expect(unitFits({ from: '2024-01', to: '2024-03' }, 'day')).toBeNull();
+    expect(unitFits({ from: '2024-01', to: '2024-04' }, 'day')).toMatch(/^91 days: at most 62 steps/);
   });
 });

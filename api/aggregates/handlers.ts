@@ -4,8 +4,9 @@ import { getResolution } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { SYNTHETIC_DATASET } from '../../geodata/synthetic.js';
-import type { AreaStat, H3Res, LOCATION_PRECISIONS, TIME_PRECISIONS } from '../../contract/aggregates.js';
+import type { AreaStat, H3Res, TimeSteps, LOCATION_PRECISIONS, TIME_PRECISIONS } from '../../contract/aggregates.js';
 import { populationMeta } from './population-meta.js';
+import { precisionSql } from '../hotspots/sql.js';
 import {
   AREA_SETS_SQL,
   AREAS_GEOJSON_SQL,
@@ -140,7 +141,25 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
       rule: COVERAGE_RULE,
     },
     population: await populationMeta(db, q.level),
+    time: await timeSteps(db, w, categories),
   };
+}
+
+export const TIME_STEPS_RULE =
+  'months always; weeks and days only when every incident of the period (categories in scope) has a date (time precision day or minute): police.uk street data are dated by month only; partners: months only (whole-month periods)';
+
+/** The coarsest time precision of a window's incidents and the playback steps it supports (issue 14). */
+export async function timeSteps(db: Queryable, w: Window, categories: string[] | null): Promise<TimeSteps> {
+  if (inPartnerRequest()) return { coarsest: null, steps: ['month'], rule: TIME_STEPS_RULE };
+  const p = new Params();
+  const rows = await db.query<{ precision: 'month' | 'day' | 'minute'; n: number }>(
+    precisionSql(incidentWhere(p, { ...w, categories })),
+    p.values,
+  );
+  const has = new Set(rows.filter((r) => r.n > 0).map((r) => r.precision));
+  const coarsest = (['month', 'day', 'minute'] as const).find((x) => has.has(x)) ?? null;
+  const dated = coarsest === 'day' || coarsest === 'minute';
+  return { coarsest, steps: dated ? ['month', 'week', 'day'] : ['month'], rule: TIME_STEPS_RULE };
 }
 
 export async function hexes(

@@ -144,8 +144,39 @@ function placeOf(r: Row | undefined, wardOnly: boolean): PlaceName {
     : { ...base, name: null, basis: 'none', incidents: r?.incidents ?? 0, reason: `${why}, and its centre is in no loaded ward` };
 }
 
-/** Names of units, keyed by the unit's key (the H3 id for cells). One query. */
+/**
+ * Names of cells, cached per data version (issue 14: naming a whole res-10 map cost +1.2–1.9 s on the server
+ * and +5–7 s on PGlite on every request). A cell's name depends on all its incidents (not on the window asked)
+ * and on the wards, so it holds until the data change; the version is the number of rows of data_changes
+ * (migration 024: one row per statement changing incidents, areas or area_parts, visible when it commits).
+ * One cache per database handle; it holds the current version only and at most CACHE_MAX names.
+ */
+const CACHE_MAX = 200_000;
+const nameCache = new WeakMap<Queryable, { version: string; names: Map<string, PlaceName> }>();
+
+export const dataVersion = async (db: Queryable): Promise<string> =>
+  (await db.query<{ v: string }>('SELECT count(*)::text AS v FROM data_changes'))[0].v;
+
+/** Names of units, keyed by the unit's key (the H3 id for cells). At most one query (cells: only those not cached). */
 export async function placeNames(db: Queryable, u: Units, opts: NameOptions = {}): Promise<Map<string, PlaceName>> {
+  if (u.kind !== 'h3' || u.ids.length === 0) return queryNames(db, u, opts);
+  const version = await dataVersion(db);
+  let cache = nameCache.get(db);
+  if (!cache || cache.version !== version) nameCache.set(db, (cache = { version, names: new Map() }));
+  const prefix = `${u.res}:${opts.wardOnly === true ? 'w' : 's'}:`;
+  const missing = u.ids.map((id, i) => [id, i] as const).filter(([id]) => !cache.names.has(prefix + id));
+  if (missing.length === 0) return new Map(u.ids.map((id) => [id, cache.names.get(prefix + id)!]));
+  const got = await queryNames(db, { ...u, ids: missing.map(([id]) => id), centres: missing.map(([, i]) => u.centres[i]) }, opts);
+  const out = new Map(u.ids.map((id) => [id, got.get(id) ?? cache.names.get(prefix + id)!]));
+  // Keep them only if the data did not change meanwhile (else the next call names them again).
+  if ((await dataVersion(db)) === version) {
+    if (cache.names.size + got.size > CACHE_MAX) cache.names.clear();
+    for (const [id, p] of got) cache.names.set(prefix + id, p);
+  }
+  return out;
+}
+
+async function queryNames(db: Queryable, u: Units, opts: NameOptions): Promise<Map<string, PlaceName>> {
   const keys = u.kind === 'h3' ? u.ids : u.keys;
   const out = new Map<string, PlaceName>();
   if (keys.length === 0) return out;

@@ -97,11 +97,21 @@ describe.skipIf(skipReason)('count-map playback in Chromium (issue 14)', { timeo
     await s.waitFor('[data-testid="present-legend-areas-fixed"]');
     const a = await s.text('present-legend');
     expect(await s.text('count-playback-label')).toContain('Feb 2018');
+    // the headline tables follow the step (the pack of the step's month against the month before)
+    const stepTables = (m: string) =>
+      s.waitUntil((want: string) => {
+        const t = document.querySelector('[data-testid="present-step-tables"]')?.textContent ?? '';
+        return t.startsWith('Tables for the playback step: ') && t.includes(want);
+      }, m);
+    await stepTables('Feb 2018');
+    const febTables = await s.text('present-headline');
     await pressKey(s, 'count-playback-next', 'ArrowRight');
     await s.waitUntil(
       () => (document.querySelector('[data-testid="count-playback-label"]')?.textContent ?? '').includes('Mar 2018'),
       undefined,
     );
+    await stepTables('Mar 2018');
+    expect(await s.text('present-headline')).not.toBe(febTables);
     await s.waitForMapIdle();
     expect(await s.text('present-legend')).toBe(a);
     expect(a).toMatch(/scale fixed for playback: \d+–\d+/);

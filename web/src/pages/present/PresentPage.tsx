@@ -99,6 +99,13 @@ export function PresentPage({ summary, config }: { summary: Summary; config: App
     areas: boundaries.areas,
   });
   const shownFilters = pb.index !== null ? pb.filters : filters;
+  // The headline tables follow the playback step: the pack of the step's window (against the same length
+  // before it). Off playback this is the whole period's pack request itself (same key: no second request).
+  const [sFrom, sTo] = [pb.index !== null ? pb.filters?.from : null, pb.index !== null ? pb.filters?.to : null];
+  const stepView = useMemo(() => (sFrom && sTo ? { ...packView, from: sFrom, to: sTo } : packView), [packView, sFrom, sTo]);
+  const step = usePack(stepView);
+  const stepping = pb.index !== null;
+  const tables = stepping ? step.pack : pack;
   const stats = useAreaStats(controller, view.level, shownFilters);
   const reloadStats = useRef(stats.refetch);
   reloadStats.current = stats.refetch;
@@ -208,7 +215,16 @@ export function PresentPage({ summary, config }: { summary: Summary; config: App
       {error && <p className="error-text present-error">Pack: {error}</p>}
       {pack && (
         <section className="present-strip" aria-label="This period against the previous one" data-testid="present-headline">
-          <CategoryTable pack={pack} limit={6} />
+          {stepping && (
+            <p className="present-step" data-testid="present-step-tables">
+              {step.pack
+                ? `Tables for the playback step: ${comparisonText(step.pack.period, step.monthPrecision)}`
+                : step.error
+                  ? `Tables for the playback step: ${step.error}`
+                  : `Tables for the playback step (${pb.label}): loading…`}
+            </p>
+          )}
+          {tables && <CategoryTable pack={tables} limit={6} />}
         </section>
       )}
       <div className="present-body">
@@ -238,8 +254,8 @@ export function PresentPage({ summary, config }: { summary: Summary; config: App
           <CountPlayback pb={pb} controller={controller} />
           {pack ? (
             <>
-              <HotspotTable pack={pack} limit={5} showCell={false} />
-              <WardLeague pack={pack} limit={8} />
+              {tables && <HotspotTable pack={tables} limit={5} showCell={false} />}
+              {tables && <WardLeague pack={tables} limit={8} />}
               <section className="present-changes" aria-label="What changed since the last meeting">
                 <h2>Since the last meeting</h2>
                 <ChangesSince pack={pack} sinceLabel={sinceLabel} />
