@@ -13,6 +13,9 @@ import {
   INCIDENT_CLUSTER_LAYER,
   INCIDENT_POINT_LAYER,
   INCIDENT_SOURCE,
+  INCIDENT_TILE_POINT_LAYER,
+  INCIDENT_TILE_SOURCE,
+  incidentTileUrl,
   WARD_FILL_LAYER,
   WARD_LABEL_LAYER,
   WARD_LINE_LAYER,
@@ -89,8 +92,27 @@ describe('overlay layer specs', () => {
 
   it('uses the exported source ids and clusters the incident source', () => {
     const sources = overlaySources();
-    expect(Object.keys(sources).sort()).toEqual([AREA_LABEL_SOURCE, AREA_SOURCE, HEX_SOURCE, KDE_SOURCE, INCIDENT_SOURCE].sort());
+    expect(Object.keys(sources).sort()).toEqual(
+      [AREA_LABEL_SOURCE, AREA_SOURCE, HEX_SOURCE, KDE_SOURCE, INCIDENT_SOURCE, INCIDENT_TILE_SOURCE].sort(),
+    );
     expect(sources[INCIDENT_SOURCE]).toMatchObject({ type: 'geojson', cluster: true });
+    // From z14 the points come from the vector tiles; the clustered GeoJSON layers stop there.
+    expect(sources[INCIDENT_TILE_SOURCE]).toMatchObject({
+      type: 'vector',
+      tiles: ['http://localhost/api/tiles/incidents/{z}/{x}/{y}.mvt'],
+      minzoom: 14,
+    });
+    const layers = overlayLayers(params());
+    const byId = (id: string) => layers.find((l) => l.id === id)!;
+    expect(byId(INCIDENT_TILE_POINT_LAYER)).toMatchObject({
+      source: INCIDENT_TILE_SOURCE,
+      'source-layer': 'incidents',
+      minzoom: 14,
+    });
+    for (const id of [INCIDENT_CLUSTER_LAYER, INCIDENT_POINT_LAYER]) expect(byId(id).maxzoom).toBe(14);
+    expect(incidentTileUrl('https://sp.example', { from: '2024-01-01', to: undefined, category: 'burglary' })).toBe(
+      'https://sp.example/api/tiles/incidents/{z}/{x}/{y}.mvt?from=2024-01-01&category=burglary',
+    );
     for (const l of overlayLayers(params())) expect(Object.keys(sources)).toContain((l as { source: string }).source);
   });
 

@@ -10,7 +10,12 @@ import { createSetupToken } from '../../api/auth/store.js';
 import { tmpFile } from '../helpers/files.js';
 import { SHARED } from '../helpers/db.js';
 import { decodeIncidents } from '../../contract/aggregates.js';
-import { HEX_FILL_LAYER, INCIDENT_CLUSTER_LAYER, INCIDENT_POINT_LAYER, WARD_FILL_LAYER } from '../../web/src/map/layers/index.js';
+import {
+  HEX_FILL_LAYER,
+  INCIDENT_CLUSTER_LAYER,
+  INCIDENT_TILE_POINT_LAYER,
+  WARD_FILL_LAYER,
+} from '../../web/src/map/layers/index.js';
 import { browserSkipReason, eventually, LONG_WAIT, TEST_TIMEOUT, tid, useBrowserApp, type Credentials } from './driver.js';
 
 const WARDS = 'lewisham_wards_2022.geojson';
@@ -399,7 +404,7 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     const pt = await screen.onMap(
       (map, layer) =>
         (map.queryRenderedFeatures({ layers: [layer] })[0]?.geometry.coordinates ?? null) as [number, number] | null,
-      INCIDENT_POINT_LAYER,
+      INCIDENT_TILE_POINT_LAYER, // from z14 the points come from vector tiles
     );
     expect(pt).not.toBeNull();
     await screen.clickOnMap(pt!);

@@ -22,6 +22,8 @@ import {
   INCIDENT_CLUSTER_LAYER,
   INCIDENT_POINT_LAYER,
   INCIDENT_SOURCE,
+  INCIDENT_TILE_POINT_LAYER,
+  INCIDENT_TILE_SOURCE,
   WARD_FILL_LAYER,
   areaSources,
   hexSources,
@@ -29,6 +31,8 @@ import {
   kdeSources,
   hotspotSources,
   incidentSources,
+  incidentTileSource,
+  incidentTileUrl,
   overlayLayers,
   type OverlayParams,
 } from './layers';
@@ -62,7 +66,8 @@ declare global {
 /** The fills of the hotspot statistics (Gi*, emerging, change): clicking a unit selects it. */
 const HOTSPOT_FILLS = [HOTSPOT_FILL_LAYER, EMERGING_FILL_LAYER, CHANGE_FILL_LAYER];
 /** Layers that react to clicks and hover (pointer cursor), in click priority order. */
-const CLICKABLE = [INCIDENT_POINT_LAYER, INCIDENT_CLUSTER_LAYER, ...HOTSPOT_FILLS, HEX_FILL_LAYER, WARD_FILL_LAYER];
+const POINT_LAYERS = [INCIDENT_POINT_LAYER, INCIDENT_TILE_POINT_LAYER];
+const CLICKABLE = [...POINT_LAYERS, INCIDENT_CLUSTER_LAYER, ...HOTSPOT_FILLS, HEX_FILL_LAYER, WARD_FILL_LAYER];
 
 export class MapController extends MapControllerBase {
   private events: MapEvents;
@@ -75,6 +80,8 @@ export class MapController extends MapControllerBase {
   private hexes: FeatureCollection = EMPTY_FC;
   private kde: FeatureCollection = EMPTY_FC;
   private incidents: FeatureCollection = EMPTY_FC;
+  /** The incident tiles' URL template (its query: the filters). */
+  private incidentTiles = incidentTileUrl(window.location.origin, {});
   private hotspots: FeatureCollection = EMPTY_FC;
   private areaStats: readonly AreaStat[] = [];
   private hoveredId: number | string | null = null;
@@ -144,6 +151,7 @@ export class MapController extends MapControllerBase {
       ...kdeSources(this.kde),
       ...hotspotSources(this.hotspots),
       ...incidentSources(this.incidents),
+      ...incidentTileSource(this.incidentTiles),
     };
     for (const [id, spec] of Object.entries(sources)) {
       if (!this.map.getSource(id)) this.map.addSource(id, spec as maplibregl.SourceSpecification);
@@ -227,6 +235,17 @@ export class MapController extends MapControllerBase {
     this.setSourceData(INCIDENT_SOURCE, fc);
   }
 
+  /** The filters of the incident tiles (from zoom 14); `reload` fetches them again (new data: the ETag says). */
+  setIncidentTiles(query: Record<string, string | undefined>, reload = false) {
+    const url = incidentTileUrl(window.location.origin, query);
+    if (url === this.incidentTiles && !reload) return;
+    this.incidentTiles = url;
+    if (!this.styleReady) return;
+    const src = this.map.getSource(INCIDENT_TILE_SOURCE) as maplibregl.VectorTileSource | undefined;
+    src?.setTiles([url]);
+    this.markBusy();
+  }
+
   // ---- camera -------------------------------------------------------------------------------
 
   fitBounds(b: Bbox, animate = false) {
@@ -267,7 +286,7 @@ export class MapController extends MapControllerBase {
     const hits = this.map.queryRenderedFeatures(e.point, { layers });
     const first = (layer: string) => hits.find((f) => f.layer.id === layer);
 
-    const points = hits.filter((f) => f.layer.id === INCIDENT_POINT_LAYER);
+    const points = hits.filter((f) => POINT_LAYERS.includes(f.layer.id));
     if (points.length) {
       this.showIncidentPopup(points as unknown as GeoJSON.Feature<Point, IncidentProperties>[]);
       return;

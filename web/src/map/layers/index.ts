@@ -1,8 +1,8 @@
 // The overlay drawn over any basemap: every source and layer the app adds, in drawing order.
-import type { GeoJSONSourceSpecification, LayerSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type { LayerSpecification, SourceSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { areaFillLayers, areaLabelLayers, areaLineLayers, areaSources, type AreaLayerParams } from './areas';
 import { hexLayers, hexSources, type HexLayerParams } from './hexes';
-import { incidentLayers, incidentSources, type IncidentLayerParams } from './incidents';
+import { incidentLayers, incidentSources, incidentTileSource, incidentTileUrl, type IncidentLayerParams } from './incidents';
 import { hotspotFillLayers, hotspotLineLayers, hotspotSources, type HotspotLayerParams } from './hotspots';
 import { emergingFillLayers } from './emerging';
 import { changeFillLayers } from './change';
@@ -46,15 +46,21 @@ export function overlayLayers(p: OverlayParams): LayerSpecification[] {
   ];
 }
 
-/** Source specs with empty data (the controller fills them with setData). */
-export function overlaySources(): Record<string, GeoJSONSourceSpecification> {
-  return { ...areaSources(), ...hexSources(), ...kdeSources(), ...incidentSources() };
+/** Source specs with empty data (the controller fills them with setData) and the incident tiles of `origin`. */
+export function overlaySources(origin = 'http://localhost'): Record<string, SourceSpecification> {
+  return {
+    ...areaSources(),
+    ...hexSources(),
+    ...kdeSources(),
+    ...incidentSources(),
+    ...incidentTileSource(incidentTileUrl(origin, {})),
+  };
 }
 
 /** A basemap style with the overlay on top (used by tests to validate the whole style). */
 export function composeStyle(
   base: StyleSpecification,
-  sources: Record<string, GeoJSONSourceSpecification>,
+  sources: Record<string, SourceSpecification>,
   layers: LayerSpecification[],
 ): StyleSpecification {
   return { ...base, sources: { ...base.sources, ...sources }, layers: [...base.layers, ...layers] };

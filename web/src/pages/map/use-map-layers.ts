@@ -25,6 +25,7 @@ import {
   type HexRes,
 } from '../../map/prepare/hexes';
 import { EMPTY_FC } from '../../map/layers/common';
+import { INCIDENT_TILE_MIN_ZOOM } from '../../map/layers/incidents';
 
 /** The filters (and live refresh count) a layer's fetched extent belongs to. */
 const fetchKey = (f: Filters | null, refresh: number) => `${f?.from}|${f?.to}|${f?.categories?.join(',') ?? ''}|${refresh}`;
@@ -163,6 +164,8 @@ export interface IncidentInfo {
   total: number;
   truncated: boolean;
   error: string | null;
+  /** The view is at zoom 14 or more: points come from the vector tiles (every point of the view). */
+  tiles?: boolean;
 }
 
 export const INCIDENT_LIMIT = 10000;
@@ -179,8 +182,22 @@ export function useIncidentLayer(
   const last = useRef<FetchExtent | null>(null);
   const key = fetchKey(filters, refresh);
 
+  // From zoom 14 the points come from vector tiles (the map fetches them): only their filters are set here,
+  // and new data (live updates) reloads them.
+  const tiles = viewport !== null && viewport.zoom >= INCIDENT_TILE_MIN_ZOOM;
+  const tileKey = useRef(key);
+  useEffect(() => {
+    if (!controller || !filters || !enabled) return;
+    controller.setIncidentTiles(filterQuery(filters), tileKey.current !== key);
+    tileKey.current = key;
+  }, [controller, key, enabled, filters]);
+
   useEffect(() => {
     if (!controller || !filters || !viewport || !enabled) return;
+    if (tiles) {
+      setInfo({ shown: 0, total: 0, truncated: false, error: null, tiles: true });
+      return;
+    }
     // A truncated answer only covers part of the extent: refetch on every move until it is complete.
     if (!needsRefetch(last.current, key, viewport.bbox)) return;
     const bbox = padBbox(viewport.bbox, 0.25);
@@ -203,7 +220,7 @@ export function useIncidentLayer(
         if (!isAbort(e)) setInfo({ shown: 0, total: 0, truncated: false, error: errorMessage(e) });
       });
     return () => ac.abort();
-  }, [controller, key, viewport, enabled, filters]);
+  }, [controller, key, viewport, enabled, filters, tiles]);
 
   useEffect(() => {
     if (!enabled && controller) {
