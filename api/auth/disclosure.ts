@@ -18,7 +18,8 @@
 // 4. Partners' requests are limited to the published geographies and a fixed set of periods
 //    (`partnerRequestRules`): wards and LSOAs, H3 at resolution PARTNER_H3_RES only, no drawn polygons;
 //    single months, calendar quarters or 12 months ending at a quarter's end (contract/partner-periods.ts);
-//    one category or one category set (or all) at a time. Defaults a partner does not choose are snapped
+//    one category or one category set (or all) at a time (a set, e.g. @serious-violence with its narrowing, is
+//    one named selection whose counts are perturbed and suppressed like any category's). Defaults a partner does not choose are snapped
 //    to that set (`inPartnerRequest`, read by aggregates/request.ts). The fixed sets are what stops the
 //    averaging attack: a month can no longer be reached through many overlapping windows or category sets.
 // Residual risk and the measured rates of the differencing attacks: docs/DISCLOSURE.md. Hexagon

@@ -15,6 +15,15 @@ export function noteCategorySet(set: CategorySetMeta) {
   used.getStore()?.set(set.name, set);
 }
 
+/** The category sets this request has selected so far (for files, which state them in their own text). */
+export const categorySetsUsed = (): CategorySetMeta[] => [...(used.getStore()?.values() ?? [])];
+
+/** A category set in one line, for a file's header or README. */
+export function categorySetLine(s: CategorySetMeta): string {
+  const who = s.default ? 'built-in default' : `changed ${s.changed_at} by ${s.changed_by}`;
+  return `Category set ${s.token} "${s.label}" version ${s.version} (${who}): ${s.applied}${s.not_applied ? `; ${s.not_applied}` : ''}. ${s.approximation}`;
+}
+
 export function statesCategorySets(): MiddlewareHandler<AppEnv> {
   return (c, next) =>
     used.run(new Map(), async () => {

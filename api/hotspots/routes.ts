@@ -10,6 +10,7 @@ import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import { recordScope } from '../auth/roles.js';
 import { ApiError } from '../errors.js';
+import { categorySetLine, categorySetsUsed } from '../definitions/context.js';
 import { requestScoped } from '../request-scope.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import { parseFilters } from '../validate.js';
@@ -172,7 +173,12 @@ export function hotspotRoutes({ db }: Deps) {
           return { type: 'Feature' as const, id, geometry, properties: row };
         });
         const { n: _n, order: _o, ...fileMeta } = m;
-        const fc = { type: 'FeatureCollection' as const, meta: fileMeta, features };
+        const sets = categorySetsUsed();
+        const fc = {
+          type: 'FeatureCollection' as const,
+          meta: { ...fileMeta, ...(sets.length ? { category_set: sets.length === 1 ? sets[0] : sets } : {}) },
+          features,
+        };
         return c.body(JSON.stringify(fc), 200, {
           'content-type': 'application/geo+json; charset=utf-8',
           'content-disposition': disposition('geojson'),
@@ -198,7 +204,9 @@ export function hotspotRoutes({ db }: Deps) {
         }),
       );
       const mix = m.scheme.mix ? `, offence mix ${m.scheme.mix.name}` : '';
-      const header = `# ${m.method}; ${JSON.stringify(m.neighbourhood)}; correction ${m.correction}; harm scheme ${m.scheme.name} ${m.scheme.version} (${m.scheme.label}${mix}); window ${m.window.from} to ${m.window.to}\n`;
+      const header = `# ${m.method}; ${JSON.stringify(m.neighbourhood)}; correction ${m.correction}; harm scheme ${m.scheme.name} ${m.scheme.version} (${m.scheme.label}${mix}); window ${m.window.from} to ${m.window.to}\n${categorySetsUsed()
+        .map((s) => `# ${categorySetLine(s)}\n`)
+        .join('')}`;
       // Booleans (partial) as true/false: csv-stringify's default writes false as an empty field.
       return c.body(header + stringify(csvRows, { header: true, columns: cols, cast: { boolean: (v) => String(v) } }), 200, {
         'content-type': 'text/csv; charset=utf-8',

@@ -13,6 +13,7 @@ import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import type { Principal } from '../auth/roles.js';
 import { ApiError } from '../errors.js';
+import { categorySetLine, categorySetsUsed } from '../definitions/context.js';
 import { parseFilters } from '../validate.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import * as h from '../aggregates/handlers.js';
@@ -90,7 +91,8 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
   const partner = pack.disclosure !== undefined;
   const files: Record<string, Uint8Array> = {};
   const put = (name: string, text: string) => (files[name] = strToU8(text));
-  put('pack.json', JSON.stringify(pack, null, 2));
+  const sets = categorySetsUsed();
+  put('pack.json', JSON.stringify(sets.length ? { ...pack, category_set: sets.length === 1 ? sets[0] : sets } : pack, null, 2));
   put(
     'period-comparison.csv',
     csv(
@@ -134,6 +136,7 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
       `Recipient: ${meta.recipient}`,
       `Period: ${pack.period.from} to ${pack.period.to} (exclusive), compared with ${pack.period.previous_from} to ${pack.period.previous_to} (${pack.period.basis}).`,
       `Categories: ${pack.categories_filter?.join(', ') ?? 'all'}.`,
+      ...categorySetsUsed().map(categorySetLine),
       partner
         ? `Disclosure control: counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.`
         : 'No disclosure control applied (record-level role); handle as OFFICIAL-SENSITIVE.',
