@@ -20,6 +20,7 @@
 import type { PlaceName } from '../../contract/places.js';
 import { cellToLatLng } from 'h3-js';
 import type { Queryable } from '../db/index.js';
+import { dataVersion } from '../data-version.js';
 
 export type { PlaceName };
 
@@ -147,15 +148,13 @@ function placeOf(r: Row | undefined, wardOnly: boolean): PlaceName {
 /**
  * Names of cells, cached per data version (issue 14: naming a whole res-10 map cost +1.2–1.9 s on the server
  * and +5–7 s on PGlite on every request). A cell's name depends on all its incidents (not on the window asked)
- * and on the wards, so it holds until the data change; the version is the number of rows of data_changes
- * (migration 024: one row per statement changing incidents, areas or area_parts, visible when it commits).
+ * and on the wards, so it holds until the data change: the data version (api/data-version.ts, migration 019,
+ * bumped when a transaction changing incidents, areas or area_parts commits).
  * One cache per database handle; it holds the current version only and at most CACHE_MAX names.
  */
 const CACHE_MAX = 200_000;
 const nameCache = new WeakMap<Queryable, { version: string; names: Map<string, PlaceName> }>();
 
-export const dataVersion = async (db: Queryable): Promise<string> =>
-  (await db.query<{ v: string }>('SELECT count(*)::text AS v FROM data_changes'))[0].v;
 
 /** Names of units, keyed by the unit's key (the H3 id for cells). At most one query (cells: only those not cached). */
 export async function placeNames(db: Queryable, u: Units, opts: NameOptions = {}): Promise<Map<string, PlaceName>> {
