@@ -22,6 +22,7 @@ const UNIT = [
   'partner-periods',
   'journeys-logic',
   'load-control',
+  'opendata-breaks',
   'planning-units',
   'planning-walking',
   'stats-gistar',

@@ -54,6 +54,8 @@ const schema = z.object({
   /** Open data sources (issue 17): base URLs, called only when a fetch or refresh is asked for. */
   ONS_ARCGIS_URL: httpUrl.default('https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services'),
   POLICE_UK_API_URL: httpUrl.default('https://data.police.uk/api'),
+  /** police.uk's monthly archive: `<url>/YYYY-MM.zip` (street crime for `source: 'archive'` fetches). */
+  POLICE_UK_ARCHIVE_URL: httpUrl.default('https://data.police.uk/data/archive'),
   NOMIS_URL: httpUrl.default('https://www.nomisweb.co.uk'),
 });
 

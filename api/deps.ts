@@ -8,7 +8,16 @@ export interface Deps {
   db: Db;
   config: Pick<Config, 'dataDir' | 'MAX_UPLOAD_MB' | 'BASEMAP_STYLE_URL'> &
     Partial<
-      Pick<Config, 'TRUST_PROXY' | 'BASEMAP_PMTILES' | 'BASEMAP_ORIGINS' | 'ONS_ARCGIS_URL' | 'POLICE_UK_API_URL' | 'NOMIS_URL'>
+      Pick<
+        Config,
+        | 'TRUST_PROXY'
+        | 'BASEMAP_PMTILES'
+        | 'BASEMAP_ORIGINS'
+        | 'ONS_ARCGIS_URL'
+        | 'POLICE_UK_API_URL'
+        | 'POLICE_UK_ARCHIVE_URL'
+        | 'NOMIS_URL'
+      >
     >;
   /** Secret shared with the CLIs through the data-directory lock file (embedded mode only). */
   localSecret?: string;

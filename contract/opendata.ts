@@ -27,6 +27,8 @@ export const fetchBody = z
     force_area: code.optional(),
     months: z.number().int().min(1).max(120).default(36),
     label: z.string().trim().min(1).max(200).optional(),
+    /** Street crime from the police.uk API (default) or its monthly archive zip. */
+    source: z.enum(['api', 'archive']).optional(),
   })
   .refine(
     (b) => [b.lads, b.names, b.force_area].filter((x) => x !== undefined).length === 1,
@@ -59,7 +61,12 @@ const RunRow = z.object({
   id: z.number().int(),
   label: z.string(),
   /** What was asked: local authorities, months, options. */
-  spec: z.object({ lads: z.array(z.string()), months: z.number().int().optional(), label: z.string().optional() }),
+  spec: z.object({
+    lads: z.array(z.string()),
+    months: z.number().int().optional(),
+    label: z.string().optional(),
+    source: z.enum(['api', 'archive']).optional(),
+  }),
   status: z.enum(RUN_STATUSES),
   created_by: z.string(),
   created_at: z.string(),

@@ -61,7 +61,12 @@ async function main() {
   const actor = `cli:${os.userInfo().username}`;
   try {
     const runs = await refreshAll(db, {
-      sources: { ons: config.ONS_ARCGIS_URL, police: config.POLICE_UK_API_URL, nomis: config.NOMIS_URL },
+      sources: {
+        ons: config.ONS_ARCGIS_URL,
+        police: config.POLICE_UK_API_URL,
+        nomis: config.NOMIS_URL,
+        archive: config.POLICE_UK_ARCHIVE_URL,
+      },
       createdBy: actor,
       workDir: path.join(config.dataDir, 'opendata'),
       onProgress: (p) => p.status !== 'skipped' && console.error(`  ${p.step}: ${p.status} (${p.done}/${p.total})`),

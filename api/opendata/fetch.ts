@@ -9,6 +9,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/index.js';
 import { importFile, type ImportOptions, type ImportSummary } from '../imports/index.js';
+import { archiveUrl, streamArchive } from './archive.js';
 import { FetchError, type HttpOptions, type RateLimiter, type RequestRecord } from './http.js';
 import { lsoaPopulation } from './nomis.js';
 import { boundaries, GSS_CODE, lsoaCentroids, lsoaWardLookup, ONS_LAYERS, wardsOfLads, type OnsOptions } from './ons.js';
@@ -27,6 +28,8 @@ export interface Sources {
   ons: string;
   police: string;
   nomis: string;
+  /** police.uk's monthly archive (`<archive>/YYYY-MM.zip`); needed only for `source: 'archive'`. */
+  archive?: string;
 }
 
 export interface FetchSpec {
@@ -36,6 +39,11 @@ export interface FetchSpec {
   months?: number;
   /** A name for the place (default: the authorities' names). */
   label?: string;
+  /**
+   * Where street crime comes from: the police.uk API by polygon and month (default), or the monthly archive
+   * (one zip with a folder per month; the located force's street files, rows filtered to the same outline).
+   */
+  source?: 'api' | 'archive';
 }
 
 export interface StepProgress {
@@ -86,6 +94,8 @@ export function checkSpec(spec: FetchSpec): Required<Pick<FetchSpec, 'lads' | 'm
   if (bad) throw new FetchError('bad_parameter', `"${bad.slice(0, 20)}" is not a local authority code (like E09000023).`);
   const months = spec.months ?? 36;
   if (!Number.isInteger(months) || months < 1 || months > 120) throw new FetchError('bad_parameter', 'months must be 1 to 120.');
+  if (spec.source !== undefined && spec.source !== 'api' && spec.source !== 'archive')
+    throw new FetchError('bad_parameter', 'source must be "api" or "archive".');
   return { ...spec, lads, months };
 }
 
@@ -338,45 +348,107 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
     const available = await streetDates(police(dateLog));
     const wanted = available.slice(-spec.months);
     total = 8 + wanted.length;
-    for (const month of wanted) {
-      await step(`police:${month}`, async (log) => {
-        const p = police(log);
-        const stats = { requests: 0, splits: 0 };
-        const crimes = new Map<number, Parameters<typeof crimesCsv>[0][number]>();
-        for (const ring of rings) for (const [id, c] of await crimesInRing(p, ring, month, stats)) crimes.set(id, c);
-        const noLocation = force ? await noLocationCount(p, force, month) : null;
-        const prov = provenance('police.uk API', log, {
-          endpoint: 'crimes-street/all-crime',
-          date: month,
-          polygons: rings.length,
-          vertices: rings.reduce((a, r) => a + r.length, 0),
-          splits: stats.splits,
+    /**
+     * The archive path: one download (police.uk's latest archive holds the months asked for), each wanted
+     * month of the force's street file filtered to the outline and imported as its own step when its file
+     * ends. Months done before are not asked for; if none is left, nothing is downloaded. Months the archive
+     * has no file for are recorded as empty (not covered).
+     */
+    const archiveMonths = async (months: string[]) => {
+      for (const m of months) if (done.has(`police:${m}`)) await step(`police:${m}`, async () => ({ status: 'done' }));
+      const pending = months.filter((m) => !done.has(`police:${m}`));
+      if (!pending.length) return;
+      if (!force)
+        throw new FetchError('no_force', 'police.uk did not say which force covers the area: the archive path needs it.');
+      if (!o.sources.archive) throw new FetchError('bad_parameter', 'No police.uk archive URL is configured.');
+      const log: RequestRecord[] = [];
+      const latest = available.at(-1)!;
+      const prov = (m: { month: string; entry?: string }) =>
+        provenance('police.uk monthly archive', log, {
+          archive: archiveUrl(o.sources.archive!, latest),
+          entry: m.entry ?? null,
+          force,
+          month: m.month,
+          filter: `points inside the outline of ${lads.join(', ')} (${rings.length} ring(s), ${rings.reduce((a, r) => a + r.length, 0)} vertices)`,
           ...ladParam,
         });
-        const detail = { crimes: crimes.size, requests: stats.requests, splits: stats.splits, force, no_location: noLocation };
-        // No crime at all in a whole local authority means nothing was published (e.g. a force's missing months):
-        // recorded as empty, not imported, so the month stays "not covered" instead of a false zero.
-        if (!crimes.size)
-          return {
-            status: 'empty',
+      const seen = new Set<string>();
+      await streamArchive(
+        { ...http, baseUrl: o.sources.archive, log },
+        latest,
+        { months: new Set(pending), forces: [force], rings },
+        async (m) => {
+          seen.add(m.month);
+          await step(`police:${m.month}`, async () => {
+            const detail = { crimes: m.rows, force, no_location: m.noLocation, force_rows: m.forceRows, entry: m.entry };
+            if (!m.rows)
+              return {
+                status: 'empty',
+                provenance: prov(m),
+                detail: { ...detail, note: 'the archive has no street crime for this area and month: not covered' },
+              };
+            const s = await importFetched(`street-${m.month}.csv`, m.csv, {
+              kind: 'police_uk_street',
+              fileName: `police.uk archive ${latest}: ${m.entry} (${lads.join(', ')})`,
+              provenance: prov(m),
+            });
+            return {
+              status: 'done',
+              batchId: s.batchId,
+              provenance: prov(m),
+              detail: { ...detail, imported: s.imported, duplicates: s.duplicates, rejected: s.rejected },
+            };
+          });
+        },
+      );
+      for (const month of pending.filter((m) => !seen.has(m)))
+        await step(`police:${month}`, async () => ({
+          status: 'empty',
+          provenance: prov({ month }),
+          detail: { crimes: 0, force, note: `the archive has no ${force} street file for this month: not covered` },
+        }));
+    };
+    if (spec.source === 'archive') await archiveMonths(wanted);
+    else
+      for (const month of wanted) {
+        await step(`police:${month}`, async (log) => {
+          const p = police(log);
+          const stats = { requests: 0, splits: 0 };
+          const crimes = new Map<number, Parameters<typeof crimesCsv>[0][number]>();
+          for (const ring of rings) for (const [id, c] of await crimesInRing(p, ring, month, stats)) crimes.set(id, c);
+          const noLocation = force ? await noLocationCount(p, force, month) : null;
+          const prov = provenance('police.uk API', log, {
+            endpoint: 'crimes-street/all-crime',
+            date: month,
+            polygons: rings.length,
+            vertices: rings.reduce((a, r) => a + r.length, 0),
+            splits: stats.splits,
+            ...ladParam,
+          });
+          const detail = { crimes: crimes.size, requests: stats.requests, splits: stats.splits, force, no_location: noLocation };
+          // No crime at all in a whole local authority means nothing was published (e.g. a force's missing months):
+          // recorded as empty, not imported, so the month stays "not covered" instead of a false zero.
+          if (!crimes.size)
+            return {
+              status: 'empty',
+              provenance: prov,
+              detail: { ...detail, note: 'police.uk returned no street crime for this area and month: not covered' },
+            };
+          const list = [...crimes.values()].sort((a, b) => a.id - b.id);
+          const s = await importFetched(`street-${month}.csv`, crimesCsv(list), {
+            kind: 'incidents_csv',
+            dataset: POLICE_DATASET,
+            fileName: `police.uk street crime ${month} (${lads.join(', ')})`,
             provenance: prov,
-            detail: { ...detail, note: 'police.uk returned no street crime for this area and month: not covered' },
+          });
+          return {
+            status: 'done',
+            batchId: s.batchId,
+            provenance: prov,
+            detail: { ...detail, imported: s.imported, duplicates: s.duplicates, rejected: s.rejected },
           };
-        const list = [...crimes.values()].sort((a, b) => a.id - b.id);
-        const s = await importFetched(`street-${month}.csv`, crimesCsv(list), {
-          kind: 'incidents_csv',
-          dataset: POLICE_DATASET,
-          fileName: `police.uk street crime ${month} (${lads.join(', ')})`,
-          provenance: prov,
         });
-        return {
-          status: 'done',
-          batchId: s.batchId,
-          provenance: prov,
-          detail: { ...detail, imported: s.imported, duplicates: s.duplicates, rejected: s.rejected },
-        };
-      });
-    }
+      }
     await db.query(`UPDATE opendata_runs SET status = 'done', updated_at = now() WHERE id = $1`, [runId]);
     return { runId, status: 'done', steps: await stepList(db, runId) };
   } catch (e) {

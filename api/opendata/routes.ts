@@ -24,6 +24,7 @@ export function openDataRoutes({ db, config }: Deps) {
     ons: config.ONS_ARCGIS_URL ?? defaults.ONS_ARCGIS_URL,
     police: config.POLICE_UK_API_URL ?? defaults.POLICE_UK_API_URL,
     nomis: config.NOMIS_URL ?? defaults.NOMIS_URL,
+    archive: config.POLICE_UK_ARCHIVE_URL ?? defaults.POLICE_UK_ARCHIVE_URL,
   };
   const jobs = new OpenDataJobs(db, sources, path.join(config.dataDir, 'opendata'));
 
@@ -54,7 +55,7 @@ export function openDataRoutes({ db, config }: Deps) {
       throw e;
     }
     const chosen = lads!; // exactly one of lads, names, force_area (the body's schema), each giving codes
-    const { runId, done } = await jobs.enqueue({ lads: chosen, months: b.months, label }, p.user.email);
+    const { runId, done } = await jobs.enqueue({ lads: chosen, months: b.months, label, source: b.source }, p.user.email);
     await audit(db, p, c.get('ip'), {
       action: 'import',
       resource: `opendata/${runId}`,

@@ -6,6 +6,9 @@
 // - Nomis NM_2021_1 data.csv by `<LAD>TYPE151`, silently cut at `nomisCap` rows, paged with RecordOffset;
 // - police.uk: crimes-street-dates, POST crimes-street/all-crime (poly "lat,lng:..."; 503 above `policeMax`
 //   crimes), crimes-no-location, locate-neighbourhood; 15 requests/s with bursts of 30, 429 beyond.
+// - police.uk monthly archive: GET archive/<latest>.zip, a folder per month with <month>-metropolitan-street.csv
+//   (the crimes file's own rows, plus the City of London file's rows under 2025-02: outside the area), other
+//   files to ignore, sent in 64 KB chunks; `archiveBreakAt` cuts the download after that fraction of it.
 // Street crimes come from a police.uk street CSV: each row becomes an API crime (id = its row number,
 // persistent_id = its Crime ID); rows with no location are the force's crimes with no location.
 // "Districts" are groups of Lewisham wards with invented codes when a test needs several authorities
@@ -16,6 +19,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { zipSync } from 'fflate';
 import { featureCollection, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../../api/db/index.js';
@@ -42,11 +46,14 @@ export interface Faults {
   emptyMonths: Set<string>;
   /** The k-th crimes-street request (1-based) for a month answers 400. */
   failMonth: { month: string; request: number; seen: number } | null;
+  /** Archive downloads stop (socket destroyed) after this fraction (0-1) of the zip's bytes. */
+  archiveBreakAt: number | null;
 }
 
 export interface FakeServer {
   ons: string;
   police: string;
+  archive: string;
   nomis: string;
   faults: Faults;
   /** Every request: path and query/form parameters. */
@@ -174,6 +181,39 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
   });
   const months = [...crimesByMonth.keys()].sort();
 
+  // The monthly archive, built once when first asked for: the crimes file's lines as they are, by month.
+  let archiveZip: Uint8Array | null = null;
+  const archive = () => {
+    if (archiveZip) return archiveZip;
+    const text = fs.readFileSync(path.join(SHARED, opts.crimesFile ?? 'lewisham_burglary_street_2022-03_2025-02.csv'), 'utf8');
+    const [header, ...lines] = text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .filter(Boolean);
+    const byMonth = new Map<string, string[]>();
+    for (const l of lines) {
+      const m = l.slice(l.indexOf(',') + 1, l.indexOf(',') + 8);
+      if (!byMonth.has(m)) byMonth.set(m, []);
+      byMonth.get(m)!.push(l);
+    }
+    const city = fs
+      .readFileSync(path.join(SHARED, '2025-02-city-of-london-street.csv'), 'utf8')
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .slice(1);
+    const files: Record<string, Uint8Array> = {};
+    for (const [m, rows] of byMonth) {
+      const extra = m === '2025-02' ? city : [];
+      files[`${m}/${m}-metropolitan-street.csv`] = Buffer.from([header, ...rows, ...extra].join('\r\n') + '\r\n');
+      files[`${m}/${m}-metropolitan-outcomes.csv`] = Buffer.from(
+        'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\r\n',
+      );
+    }
+    files['2025-02/2025-02-city-of-london-street.csv'] = fs.readFileSync(path.join(SHARED, '2025-02-city-of-london-street.csv'));
+    archiveZip = zipSync(files, { level: 6 });
+    return archiveZip;
+  };
+
   const faults: Faults = {
     onsPageMax: 40,
     onsErrorOnce: new Map(),
@@ -182,6 +222,7 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
     police429: 0,
     emptyMonths: new Set(),
     failMonth: null,
+    archiveBreakAt: null,
   };
   const log: FakeServer['log'] = [];
   let tokens = 30,
@@ -308,6 +349,24 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
     json(res, 404, { error: 'not found' });
   }
 
+  function sendArchive(month: string, res: http.ServerResponse) {
+    if (month !== months.at(-1)) return json(res, 404, { error: 'no such archive' });
+    const zip = archive();
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(zip.length) });
+    const limit = faults.archiveBreakAt === null ? Infinity : Math.floor(zip.length * faults.archiveBreakAt);
+    let at = 0;
+    const next = () => {
+      if (at >= zip.length) return res.end();
+      if (at >= limit) return res.destroy();
+      const end = Math.min(at + 65536, zip.length, limit);
+      const chunk = zip.subarray(at, end);
+      at = end;
+      if (res.write(chunk)) setImmediate(next);
+      else res.once('drain', next);
+    };
+    next();
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -326,6 +385,8 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
       if (m) return ons(decodeURIComponent(m[1]), params, res);
       if (url.pathname === '/nomis/api/v01/dataset/NM_2021_1.data.csv') return nomis(params, res);
       if (url.pathname.startsWith('/police/')) return police(url.pathname.slice('/police'.length), params, res);
+      const z = /^\/archive\/(\d{4}-\d{2})\.zip$/.exec(url.pathname);
+      if (z) return sendArchive(z[1], res);
       json(res, 404, { error: 'not found' });
     });
   });
@@ -334,6 +395,7 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
   return {
     ons: `${base}/ons`,
     police: `${base}/police`,
+    archive: `${base}/archive`,
     nomis: `${base}/nomis`,
     faults,
     log,
@@ -354,7 +416,7 @@ export async function resetOpenData(db: Db) {
 /** Fetch options pointing at the fake server, with short backoffs. */
 export function options(s: FakeServer, extra: Partial<FetchOptions> = {}): FetchOptions {
   return {
-    sources: { ons: s.ons, police: s.police, nomis: s.nomis },
+    sources: { ons: s.ons, police: s.police, nomis: s.nomis, archive: s.archive },
     createdBy: 'test',
     workDir,
     tuning: { backoffMs: 5, nomisCap: s.faults.nomisCap },

@@ -3,6 +3,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { errorMessage } from './api/client';
 import { useRoute } from './api/query';
+import { pendingRun } from './api/opendata';
 import { loadSession } from './api/session';
 import { useSession, useSignedIn } from './api/session-store';
 import type { PublicUser } from '../../contract/auth';
@@ -111,7 +112,7 @@ function SignedInApp({ user }: { user: PublicUser }) {
     page = <PresentPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'pack')
     page = <PackPage summary={summary.data} config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
-  else if (isEmptyDatabase(summary.data))
+  else if (isEmptyDatabase(summary.data) || (pendingRun() !== null && view.page === 'map'))
     page = firstRun = <FirstRun canImport={can(session, 'imports.write')} isAdmin={can(session, 'admin')} />;
   else if (view.page === 'planning') page = <PlanningPage config={config.data ?? { basemapStyleUrl: null, attribution: [] }} />;
   else if (view.page === 'knox') page = <KnoxPage />;

@@ -4,8 +4,9 @@ import { useEffect, useRef, useState } from 'react';
 import { getRun, startFetch } from '../../../contract/opendata';
 import { call } from '../api/call';
 import { errorMessage } from '../api/client';
-import { fetchRequest } from '../api/opendata';
+import { fetchRequest, pendingRun, setPendingRun } from '../api/opendata';
 import { useRoute } from '../api/query';
+import type { OpenDataRun, OpenDataStep } from '../../../contract/opendata';
 import { ProgressBar } from '../pages/import/ProgressBar';
 
 const POLL_MS = 1000;
@@ -13,7 +14,7 @@ const POLL_MS = 1000;
 export function OpenDataStart({ onDone }: { onDone: () => void }) {
   const [place, setPlace] = useState('');
   const [months, setMonths] = useState(36);
-  const [runId, setRunId] = useState<number | null>(null);
+  const [runId, setRunId] = useState<number | null>(pendingRun);
   const [startError, setStartError] = useState<string | null>(null);
   const onDoneRef = useRef(onDone);
   onDoneRef.current = onDone;
@@ -28,8 +29,14 @@ export function OpenDataStart({ onDone }: { onDone: () => void }) {
   const run = polled.data ?? null;
   const finished = run?.status === 'done' && !run.live;
   useEffect(() => {
-    if (finished) onDoneRef.current();
+    if (!finished) return;
+    setPendingRun(null);
+    onDoneRef.current();
   }, [finished]);
+  // A run that no longer exists (another database, deleted): forget it.
+  useEffect(() => {
+    if (polled.error) setPendingRun(null);
+  }, [polled.error]);
   const error = startError ?? (polled.error ? errorMessage(polled.error) : null);
 
   const submit = async (e: React.FormEvent) => {
@@ -38,6 +45,7 @@ export function OpenDataStart({ onDone }: { onDone: () => void }) {
     try {
       // 202 Accepted: { id, lads } (contract/opendata.ts startFetch).
       const started = (await call(startFetch, { body: fetchRequest(place, months) })) as { id: number; lads: string[] };
+      setPendingRun(started.id);
       setRunId(started.id);
     } catch (err) {
       setStartError(errorMessage(err));
@@ -98,15 +106,60 @@ export function OpenDataStart({ onDone }: { onDone: () => void }) {
               Stopped at {run.last_error.step}: {run.last_error.message} Fetch again to continue where it stopped.
             </p>
           )}
-          {run.notes.length > 0 && (
-            <ul className="hint">
-              {run.notes.map((n) => (
-                <li key={n.from + n.note}>{n.note}</li>
-              ))}
-            </ul>
-          )}
+          <Breaks notes={run.notes} />
+          <Provenance steps={run.steps} />
         </>
       )}
     </section>
+  );
+}
+
+/** police.uk's known breaks in the months fetched. */
+export function Breaks({ notes }: { notes: OpenDataRun['notes'] }) {
+  if (!notes.length) return null;
+  return (
+    <ul className="hint" data-testid="opendata-breaks">
+      {notes.map((n) => (
+        <li key={n.from + n.note}>{n.note}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** Where each layer and month came from: source, the first request (and how many), time fetched. */
+export function Provenance({ steps }: { steps: OpenDataStep[] }) {
+  const shown = steps.filter((s) => s.provenance?.source);
+  if (!shown.length) return null;
+  return (
+    <details className="opendata-provenance" data-testid="opendata-provenance">
+      <summary>Sources ({shown.length} steps)</summary>
+      <table>
+        <thead>
+          <tr>
+            <th>Step</th>
+            <th>Source</th>
+            <th>Request</th>
+            <th>Fetched</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((s) => {
+            const p = s.provenance!;
+            const n = p.request_count ?? p.requests?.length ?? 0;
+            return (
+              <tr key={s.step} data-testid="opendata-provenance-row" data-step={s.step}>
+                <td>{s.step}</td>
+                <td>{p.source}</td>
+                <td className="url">
+                  {p.requests?.[0]?.url ?? '—'}
+                  {n > 1 ? ` (+${n - 1} more)` : ''}
+                </td>
+                <td>{p.fetched_at ? new Date(p.fetched_at).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC' : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </details>
   );
 }

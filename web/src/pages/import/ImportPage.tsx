@@ -6,6 +6,7 @@ import { useView, updateView } from '../../state/view-store';
 import { ImportForm, type Uploaded } from './ImportForm';
 import { ImportJobView } from './ImportJobView';
 import { ImportHistory } from './ImportHistory';
+import { OpenDataRuns } from '../../components/OpenDataRuns';
 
 export function ImportPage({ onImported }: { onImported: () => void }) {
   const view = useView();
@@ -54,6 +55,7 @@ export function ImportPage({ onImported }: { onImported: () => void }) {
           selectedId={view.importId}
           onSelect={(id) => updateView({ importId: id }, { push: true })}
         />
+        <OpenDataRuns />
       </aside>
     </div>
   );
