@@ -260,22 +260,23 @@ describe.skipIf(skipReason)('live map, meetings and the tasking pack in Chromium
     expect(await follower.onMap((map) => map.getZoom())).toBeCloseTo(14.5, 2);
 
     // The presenter goes on to the map page (still presenting) and, with its controls, turns the ward
-    // choropleth on, picks one category and a window of April–June 2018 (a quarter).
+    // choropleth on, picks one category and the window of June 2018 (a single month, a partner period; the
+    // fixture's violence data cover May–June 2018).
     await presenter.click('nav-map');
     await presenter.waitForMapIdle();
     await presenter.waitFor('meeting-code');
     await presenter.tick('layer-toggle-choropleth');
     await presenter.chooseCategory('violent-crime');
-    await presenter.setPeriod('2018-04', '2018-06');
+    await presenter.setPeriod('2018-06', '2018-06');
     const changed = Date.now();
-    const theirs = { from: '2018-04', to: '2018-07', cat: 'violent-crime', layers: 'choropleth,outlines,labels,hexes' };
+    const theirs = { from: '2018-06', to: '2018-07', cat: 'violent-crime', layers: 'choropleth,outlines,labels,hexes' };
     // The URL follows the controls once React has rendered the change (asynchronous on a loaded machine).
     await eventually(() => presenter.query(), LIVE_TIMEOUT).toMatchObject(theirs);
     await eventually(() => follower.query(), LIVE_TIMEOUT).toMatchObject(theirs);
     // The follower's controls and its map follow: the wards' counts on its map are the API's for the
     // presenter's category and window (as the partner may see them), not its own.
-    // A partner's period control is the list of partner periods (issue 15): the presenter's quarter is chosen.
-    expect(await follower.value('partner-period')).toBe('2018-04/2018-07');
+    // A partner's period control is the list of partner periods (issue 15): the presenter's month is chosen.
+    expect(await follower.value('partner-period')).toBe('2018-06/2018-07');
     expect(await follower.text('[data-testid="category-picker"] summary')).toBe('Violence and sexual offences');
     const theirCounts = await apiWardCounts(follower, { from: theirs.from, to: theirs.to, category: theirs.cat });
     expect(Object.values(theirCounts).some((n) => n !== null && n > 0)).toBe(true);
