@@ -160,7 +160,9 @@ export function useHexLayer(
 
 export interface IncidentInfo {
   shown: number;
-  total: number;
+  /** null: more than `cap` matched (the API counts no further). */
+  total: number | null;
+  cap: number;
   truncated: boolean;
   error: string | null;
 }
@@ -196,11 +198,11 @@ export function useIncidentLayer(
           const truncated = !!fc.truncated;
           last.current = truncated ? null : { key, bbox };
           controller.setIncidents(fc);
-          setInfo({ shown: fc.features.length, total: fc.total ?? fc.features.length, truncated, error: null });
+          setInfo({ shown: fc.features.length, total: fc.total, cap: fc.total_cap, truncated, error: null });
         }),
       )
       .catch((e) => {
-        if (!isAbort(e)) setInfo({ shown: 0, total: 0, truncated: false, error: errorMessage(e) });
+        if (!isAbort(e)) setInfo({ shown: 0, total: 0, cap: 0, truncated: false, error: errorMessage(e) });
       });
     return () => ac.abort();
   }, [controller, key, viewport, enabled, filters]);
