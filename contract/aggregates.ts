@@ -247,7 +247,9 @@ export const IncidentCollection = z.object({
   type: z.literal('FeatureCollection'),
   from: day,
   to: day,
-  total: count,
+  /** How many matched; null when more than `total_cap` did (a truncated page counts no further). */
+  total: count.nullable(),
+  total_cap: count,
   /** More incidents matched than `limit`. */
   truncated: z.boolean(),
   features: z.array(
@@ -273,7 +275,8 @@ export const IncidentColumns = z.object({
   format: z.literal('columns'),
   from: day,
   to: day,
-  total: count,
+  total: count.nullable(),
+  total_cap: count,
   truncated: z.boolean(),
   categories: z.array(z.object({ slug: z.string(), label: z.string() })),
   strings: z.array(z.string()),
@@ -349,6 +352,7 @@ export function encodeIncidents(fc: IncidentCollection): IncidentColumns {
     from: fc.from,
     to: fc.to,
     total: fc.total,
+    total_cap: fc.total_cap,
     truncated: fc.truncated,
     categories,
     strings,
@@ -373,6 +377,7 @@ export function decodeIncidents(x: IncidentColumns): IncidentCollection {
     from: x.from,
     to: x.to,
     total: x.total,
+    total_cap: x.total_cap,
     truncated: x.truncated,
     features: c.id.map((id, i) => {
       const cat = x.categories[c.category[i]];

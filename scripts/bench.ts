@@ -13,6 +13,7 @@ import { RssSampler } from './bench/rss.js';
 import { runDriver, type DriverName, type DriverResult } from './bench/run-driver.js';
 import { median, medianRecord } from './bench/stats.js';
 import { hotspotsOnly, runHotspotBench } from './bench/hotspots.js';
+import { fixedCostBench } from './bench/fixedcost.js';
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -24,6 +25,10 @@ const HELP = `Usage: npm run bench [-- options]
   --skip-js         skip the JS-only passes (parse/toIncident/H3 without a database)
   --skip-hotspots   skip the Gi* endpoint benchmark (server only; scripts/bench/hotspots.ts)
   --only-hotspots   run only the Gi* endpoint benchmark (needs DATABASE_URL)
+  --only-fixedcost  run only the fixed-cost benchmark: autocannon on cached aggregate routes vs a bare
+                    Hono + pg SELECT 1 (needs DATABASE_URL; scripts/bench/fixedcost.ts)
+  --connections N   autocannon connections for --only-fixedcost (default 50)
+  --duration S      autocannon seconds per URL for --only-fixedcost (default 10)
   --wards FILE      ward polygons (default ../shared/data/lewisham_wards_2022.geojson)
   --without-indexes A,B  drop these secondary indexes of incidents for the measurement (recreated after):
                     what the import would cost without them (incidents_geom, incidents_ward, ...)
@@ -60,6 +65,9 @@ async function main() {
         wards: { type: 'string' },
         'skip-hotspots': { type: 'boolean' },
         'only-hotspots': { type: 'boolean' },
+        'only-fixedcost': { type: 'boolean' },
+        connections: { type: 'string' },
+        duration: { type: 'string' },
         'without-indexes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -87,6 +95,12 @@ async function main() {
   if (!databaseUrl) console.log('DATABASE_URL is not set: measuring the embedded PGlite only.');
   const logNow = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
   if (args['only-hotspots']) return hotspotsOnly(databaseUrl, ROOT, { rows, seed, repeat, log: logNow });
+  if (args['only-fixedcost'])
+    return fixedCostBench(databaseUrl, ROOT, {
+      connections: intArg(args.connections, 'connections', 50, 1),
+      duration: intArg(args.duration, 'duration', 10, 1),
+      log: logNow,
+    });
 
   const wardsPath = path.resolve(args.wards ?? path.join(ROOT, '..', 'shared', 'data', 'lewisham_wards_2022.geojson'));
   if (!fs.existsSync(wardsPath)) {

@@ -9,7 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { Db } from '../api/db/index.js';
 import { type Client, clientFor } from './helpers/auth.js';
+import { createToken, SESSION_IDLE_MINUTES, TOUCH_SECONDS } from '../api/auth/store.js';
 import { dataVersion } from '../api/data-version.js';
+import { sha256 } from '../api/auth/secrets.js';
+import { h3Units } from '../api/hotspots/units.js';
+import { incidents } from '../api/aggregates/handlers.js';
 import { importFile, type ImportOptions } from '../api/imports/index.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
 
@@ -152,6 +156,32 @@ describe.skipIf(!hasData).each(drivers())('ETags, 304s and compression on aggreg
     expect(await (await partner.request('/api/summary')).json()).toEqual(pBody);
   });
 
+  it('an incidents page counts its matches only when truncated, and no further than the cap', async () => {
+    const win = { from: '2017-01-01', to: '2018-01-01' };
+    const all = await incidents(db, { ...win, limit: 50_000 });
+    expect(all.truncated).toBe(false);
+    expect(all.total).toBe(all.features.length);
+    expect(all.total).toBeGreaterThan(1000);
+    const page = await incidents(db, { ...win, limit: 5 });
+    expect(page.features.map((f) => f.id)).toEqual(all.features.slice(0, 5).map((f) => f.id));
+    expect(page).toMatchObject({ truncated: true, total: all.total });
+    const capped = await incidents(db, { ...win, limit: 5, totalCap: 1000 });
+    expect(capped).toMatchObject({ truncated: true, total: null, total_cap: 1000 });
+    const exact = await incidents(db, { ...win, limit: 5, totalCap: all.total! });
+    expect(exact.total).toBe(all.total);
+    // Through the API: the columns carry the same total and cap.
+    const body = await (await analyst.request('/api/incidents?limit=5&from=2017-01-01&to=2018-01-01')).json();
+    expect(body).toMatchObject({ truncated: true, total: all.total, total_cap: 100_000 });
+  });
+
+  it('50 concurrent first requests for the H3 units build them once', async () => {
+    // Touch the ward set so that no earlier build is reused: the units are keyed by the set's updated_at.
+    await db.query(`UPDATE area_sets SET updated_at = now() WHERE level = 'ward'`);
+    const all = await Promise.all(Array.from({ length: 50 }, () => h3Units(db, 8)));
+    expect(all[0].ids.length).toBeGreaterThan(50); // Lewisham at res 8: 78 cells
+    expect(new Set(all).size).toBe(1); // every build makes a new object: one object is one build
+  });
+
   it('compresses JSON with br or gzip as accepted, to the same bytes', async () => {
     const identity = Buffer.from(await (await analyst.request(WARDS)).arrayBuffer());
     expect(identity.length).toBeGreaterThan(1024);
@@ -170,5 +200,80 @@ describe.skipIf(!hasData).each(drivers())('ETags, 304s and compression on aggreg
     expect(inc.headers.get('etag')).toBeNull();
     expect(inc.headers.get('content-encoding')).toBe('gzip');
     expect(JSON.parse(zlib.gunzipSync(Buffer.from(await inc.arrayBuffer())).toString()).format).toBe('columns');
+  });
+});
+
+describe.each(drivers())('last-seen and last-used writes, throttled (%s)', (driver) => {
+  let db: Db;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    db = await testDb(driver);
+    app = createApp({ db, config });
+    // Count every row written to sessions and api_tokens (dropped at the end of the file's run by the next setup).
+    await db.exec(`CREATE TABLE IF NOT EXISTS test_touch_writes (tbl text NOT NULL);
+      CREATE OR REPLACE FUNCTION test_touch_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO test_touch_writes VALUES (TG_TABLE_NAME); RETURN NULL; END $$;
+      DROP TRIGGER IF EXISTS test_touch_count ON sessions;
+      DROP TRIGGER IF EXISTS test_touch_count ON api_tokens;
+      CREATE TRIGGER test_touch_count AFTER UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION test_touch_count();
+      CREATE TRIGGER test_touch_count AFTER UPDATE ON api_tokens FOR EACH ROW EXECUTE FUNCTION test_touch_count();`);
+    return async () => {
+      await db.exec(`DROP TRIGGER test_touch_count ON sessions; DROP TRIGGER test_touch_count ON api_tokens;
+        DROP FUNCTION test_touch_count(); DROP TABLE test_touch_writes;`);
+    };
+  });
+  const writes = async (tbl: string) =>
+    Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_touch_writes WHERE tbl = $1', [tbl]))[0].n);
+  const burst = (f: () => Response | Promise<Response>) => Promise.all(Array.from({ length: 20 }, f));
+
+  it('a burst of session GETs writes last_seen_at at most once; idle expiry is unchanged', async () => {
+    const client = await clientFor(app, db, 'analyst');
+    const idHash = sha256(decodeURIComponent(client.cookie.split('=')[1]));
+    const seen = async () =>
+      (await db.query<{ t: string }>('SELECT last_seen_at::text AS t FROM sessions WHERE id_hash = $1', [idHash]))[0].t;
+    // Last touched longer ago than TOUCH_SECONDS: the burst touches it once.
+    await db.query(`UPDATE sessions SET last_seen_at = now() - make_interval(secs => $2) WHERE id_hash = $1`, [
+      idHash,
+      TOUCH_SECONDS + 5,
+    ]);
+    const before = await seen();
+    const w0 = await writes('sessions');
+    for (const r of await burst(() => client.request('/api/categories'))) expect(r.status).toBe(200);
+    expect(await writes('sessions')).toBe(w0 + 1);
+    expect(await seen()).not.toBe(before);
+    // Touched just now: another burst writes nothing.
+    for (const r of await burst(() => client.request('/api/categories'))) expect(r.status).toBe(200);
+    expect(await writes('sessions')).toBe(w0 + 1);
+
+    // Idle for longer than SESSION_IDLE_MINUTES: signed out, as before.
+    await db.query(`UPDATE sessions SET last_seen_at = now() - make_interval(mins => $2) WHERE id_hash = $1`, [
+      idHash,
+      SESSION_IDLE_MINUTES + 1,
+    ]);
+    expect((await client.request('/api/categories')).status).toBe(401);
+    // Just under the idle limit: still signed in, and the request moves last_seen_at to now.
+    await db.query(`UPDATE sessions SET last_seen_at = now() - make_interval(mins => $2) WHERE id_hash = $1`, [
+      idHash,
+      SESSION_IDLE_MINUTES - 1,
+    ]);
+    expect((await client.request('/api/categories')).status).toBe(200);
+    const age = await db.query<{ s: number }>(
+      'SELECT extract(epoch FROM now() - last_seen_at)::float8 AS s FROM sessions WHERE id_hash = $1',
+      [idHash],
+    );
+    expect(age[0].s).toBeLessThan(TOUCH_SECONDS);
+  });
+
+  it('a burst of token GETs writes last_used_at at most once; a revoked token is refused at once', async () => {
+    const client = await clientFor(app, db, 'analyst');
+    const t = await createToken(db, client.userId, ['read'], 'burst', null);
+    const get = () => app.request('/api/categories', { headers: { authorization: `Bearer ${t.token}` } });
+    const w0 = await writes('api_tokens');
+    for (const r of await burst(get)) expect(r.status).toBe(200);
+    expect(await writes('api_tokens')).toBe(w0 + 1); // first use: last_used_at was null
+    for (const r of await burst(get)) expect(r.status).toBe(200);
+    expect(await writes('api_tokens')).toBe(w0 + 1);
+    await db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [t.id]);
+    expect((await get()).status).toBe(401);
   });
 });

@@ -203,22 +203,42 @@ interface IncidentRow {
   age_band: string | null;
 }
 
+/**
+ * The most matches counted beside a truncated incidents page (issue 16: no count(*) over every match). A
+ * page that holds every match needs no count at all; a truncated one counts up to this many, beyond which
+ * `total` is null ("more than total_cap").
+ */
+export const INCIDENT_TOTAL_CAP = 100_000;
+
 export async function incidents(
   db: Queryable,
-  q: WindowQuery & { bbox?: [number, number, number, number]; limit: number; wardCodes?: string[] | null },
+  q: WindowQuery & { bbox?: [number, number, number, number]; limit: number; wardCodes?: string[] | null; totalCap?: number },
 ) {
   const { categories, narrowing } = await requestSelection(db, q.category);
   const w = await requestWindow(db, q);
   const p = new Params();
   const where = incidentWhere(p, { ...w, categories, narrowing, bbox: q.bbox, wardCodes: q.wardCodes });
-  const [{ total }] = await db.query<{ total: number }>(countSql(where), p.values);
-  const rows = total ? await db.query<IncidentRow>(incidentsSql(where, p.add(q.limit)), p.values) : [];
+  const filterValues = [...p.values];
+  // One row more than the page: whether more matched, without counting them.
+  const rows = await db.query<IncidentRow>(incidentsSql(where, p.add(q.limit + 1)), p.values);
+  const truncated = rows.length > q.limit;
+  if (truncated) rows.length = q.limit;
+  const cap = q.totalCap ?? INCIDENT_TOTAL_CAP;
+  let total: number | null = rows.length;
+  if (truncated) {
+    const [{ total: n }] = await db.query<{ total: number }>(countSql(where, `$${filterValues.length + 1}`), [
+      ...filterValues,
+      cap + 1,
+    ]);
+    total = n > cap ? null : n;
+  }
   return {
     type: 'FeatureCollection' as const,
     from: w.from,
     to: w.to,
     total,
-    truncated: total > rows.length,
+    total_cap: cap,
+    truncated,
     features: rows.map(({ lon, lat, ...props }) => ({
       type: 'Feature' as const,
       id: props.id,

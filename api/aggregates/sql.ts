@@ -219,9 +219,9 @@ ORDER BY i.occurred_at DESC, i.id DESC
 LIMIT ${limit}`;
 }
 
-/** How many incidents match `where` (the total behind a truncated incidents response). */
-export function countSql(where: string) {
-  return `SELECT count(*)::int AS total FROM incidents i WHERE ${where}`;
+/** How many incidents match `where`, counting no further than `cap` (a parameter: `cap` + 1 means "more"). */
+export function countSql(where: string, cap: string) {
+  return `SELECT count(*)::int AS total FROM (SELECT 1 FROM incidents i WHERE ${where} LIMIT ${cap}) m`;
 }
 
 export const CATEGORIES_SQL = `

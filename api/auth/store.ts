@@ -114,15 +114,32 @@ export async function createSession(db: Queryable, userId: number, meta: { ip: s
   return { id, csrf };
 }
 
-/** The live session for a cookie value (and its user), touching last_seen; null if expired, idle, revoked or disabled. */
+/**
+ * How often a request writes sessions.last_seen_at / api_tokens.last_used_at: at most once per this many
+ * seconds per session or token (a burst of GETs makes one write, not one commit each). Idle expiry reads
+ * last_seen_at, so a session may be signed out up to this long before SESSION_IDLE_MINUTES of real
+ * idleness; it is never kept alive longer.
+ */
+export const TOUCH_SECONDS = 60;
+
+/**
+ * The live session for a cookie value (and its user), touching last_seen (throttled: TOUCH_SECONDS); null if
+ * expired, idle, revoked or disabled. One statement: the UPDATE runs only when the last touch is older than
+ * TOUCH_SECONDS, so most requests read and write nothing.
+ */
 export async function sessionUser(db: Queryable, cookie: string) {
   const rows = await db.query<User & { csrf_token: string; id_hash: string }>(
-    `UPDATE sessions s SET last_seen_at = now()
-       FROM users u
-      WHERE s.id_hash = $1 AND u.id = s.user_id AND s.revoked_at IS NULL AND s.expires_at > now()
-        AND s.last_seen_at > now() - make_interval(mins => $2) AND u.disabled_at IS NULL
-     RETURNING ${U_USER_COLUMNS}, s.csrf_token, s.id_hash`,
-    [sha256(cookie), SESSION_IDLE_MINUTES],
+    `WITH live AS (
+       SELECT ${U_USER_COLUMNS}, s.csrf_token, s.id_hash
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND s.last_seen_at > now() - make_interval(mins => $2) AND u.disabled_at IS NULL
+     ), touched AS (
+       UPDATE sessions s SET last_seen_at = now() FROM live
+        WHERE s.id_hash = live.id_hash AND s.last_seen_at <= now() - make_interval(secs => $3)
+     )
+     SELECT ${USER_COLUMNS}, csrf_token, id_hash FROM live`,
+    [sha256(cookie), SESSION_IDLE_MINUTES, TOUCH_SECONDS],
   );
   return rows[0] ?? null;
 }
@@ -159,14 +176,20 @@ export async function createToken(db: Queryable, userId: number, scopes: Scope[]
   return { ...row, token };
 }
 
+/** The live token's user, touching last_used_at at most once per TOUCH_SECONDS (as sessionUser). */
 export async function tokenUser(db: Queryable, token: string) {
   const rows = await db.query<User & { token_id: number; scopes: Scope[] }>(
-    `UPDATE api_tokens t SET last_used_at = now()
-       FROM users u
-      WHERE t.token_hash = $1 AND u.id = t.user_id AND t.revoked_at IS NULL
-        AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL
-     RETURNING ${U_USER_COLUMNS}, t.id AS token_id, t.scopes`,
-    [sha256(token)],
+    `WITH live AS (
+       SELECT ${U_USER_COLUMNS}, t.id AS token_id, t.scopes
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL
+     ), touched AS (
+       UPDATE api_tokens t SET last_used_at = now() FROM live
+        WHERE t.id = live.token_id AND (t.last_used_at IS NULL OR t.last_used_at <= now() - make_interval(secs => $2))
+     )
+     SELECT ${USER_COLUMNS}, token_id, scopes FROM live`,
+    [sha256(token), TOUCH_SECONDS],
   );
   return rows[0] ?? null;
 }

@@ -32,7 +32,7 @@ export function exportRoutes({ db }: Deps) {
       throw new ApiError(
         413,
         'too_many_records',
-        `The export would hold ${out.total} records; the limit is ${MAX_EXPORT_ROWS}. Narrow the dates, categories or area.`,
+        `The export would hold ${out.total ?? `more than ${out.total_cap}`} records; the limit is ${MAX_EXPORT_ROWS}. Narrow the dates, categories or area.`,
       );
     }
     await audit(db, p, c.get('ip'), {

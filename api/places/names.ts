@@ -155,7 +155,6 @@ function placeOf(r: Row | undefined, wardOnly: boolean): PlaceName {
 const CACHE_MAX = 200_000;
 const nameCache = new WeakMap<Queryable, { version: string; names: Map<string, PlaceName> }>();
 
-
 /** Names of units, keyed by the unit's key (the H3 id for cells). At most one query (cells: only those not cached). */
 export async function placeNames(db: Queryable, u: Units, opts: NameOptions = {}): Promise<Map<string, PlaceName>> {
   if (u.kind !== 'h3' || u.ids.length === 0) return queryNames(db, u, opts);

@@ -14,7 +14,7 @@ import { ApiError } from '../errors.js';
 import { dataVersion } from '../data-version.js';
 import { partnerHexCells } from '../aggregates/routes.js';
 import * as h from '../aggregates/handlers.js';
-import { requestCategories, requestWindow } from '../aggregates/request.js';
+import { requestSelection, requestWindow } from '../aggregates/request.js';
 import { h3Units } from '../hotspots/units.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import { cellSearchBox, cellTile, pointTile, type Tile, type TileCell } from './build.js';
@@ -71,9 +71,9 @@ export function tileRoutes({ db }: Deps) {
       c,
       key,
       async () => {
-        const categories = await requestCategories(db, q.category);
+        const { categories, narrowing } = await requestSelection(db, q.category);
         const w = await requestWindow(db, q);
-        return pointTile(db, { ...w, categories, wardCodes: scope }, t);
+        return pointTile(db, { ...w, categories, narrowing, wardCodes: scope }, t);
       },
       (tile) =>
         audit(db, p, c.get('ip'), {

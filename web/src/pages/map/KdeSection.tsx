@@ -87,8 +87,12 @@ export function KdeSection({
       {points.error && <p className="error-text">Points: {errorMessage(points.error)}</p>}
       {points.data?.truncated && (
         <p className="hint" data-testid="kde-truncated">
-          The window holds {points.data.total.toLocaleString('en-GB')} incidents; the surface uses the newest{' '}
-          {points.data.columns.id.length.toLocaleString('en-GB')}. Narrow the months or categories for all of them.
+          The window holds{' '}
+          {points.data.total === null
+            ? `more than ${points.data.total_cap.toLocaleString('en-GB')}`
+            : points.data.total.toLocaleString('en-GB')}{' '}
+          incidents; the surface uses the newest {points.data.columns.id.length.toLocaleString('en-GB')}. Narrow the months or
+          categories for all of them.
         </p>
       )}
       {points.data && !s && <p className="hint">Fewer than two incidents (or no boundaries): no surface to estimate.</p>}

@@ -301,7 +301,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
             hot.notice && `Hot spots: ${hot.notice}`,
             incidents?.error && `Incidents: ${incidents.error}`,
             incidents?.truncated
-              ? `Showing ${incidents.shown.toLocaleString('en-GB')} of ${incidents.total.toLocaleString('en-GB')} incidents around this view — zoom in to see them all.`
+              ? `Showing ${incidents.shown.toLocaleString('en-GB')} of ${incidents.total === null ? `more than ${incidents.cap.toLocaleString('en-GB')}` : incidents.total.toLocaleString('en-GB')} incidents around this view — zoom in to see them all.`
               : null,
             boundaries.count === 0 ? `No ${levelLabel} boundaries are loaded. Import a boundary file on the Import page.` : null,
           ]}

@@ -161,7 +161,9 @@ export function useHexLayer(
 
 export interface IncidentInfo {
   shown: number;
-  total: number;
+  /** null: more than `cap` matched (the API counts no further). */
+  total: number | null;
+  cap: number;
   truncated: boolean;
   error: string | null;
   /** The view is at zoom 14 or more: points come from the vector tiles (every point of the view). */
@@ -195,7 +197,7 @@ export function useIncidentLayer(
   useEffect(() => {
     if (!controller || !filters || !viewport || !enabled) return;
     if (tiles) {
-      setInfo({ shown: 0, total: 0, truncated: false, error: null, tiles: true });
+      setInfo({ shown: 0, total: 0, cap: 0, truncated: false, error: null, tiles: true });
       return;
     }
     // A truncated answer only covers part of the extent: refetch on every move until it is complete.
@@ -213,11 +215,11 @@ export function useIncidentLayer(
           const truncated = !!fc.truncated;
           last.current = truncated ? null : { key, bbox };
           controller.setIncidents(fc);
-          setInfo({ shown: fc.features.length, total: fc.total ?? fc.features.length, truncated, error: null });
+          setInfo({ shown: fc.features.length, total: fc.total, cap: fc.total_cap, truncated, error: null });
         }),
       )
       .catch((e) => {
-        if (!isAbort(e)) setInfo({ shown: 0, total: 0, truncated: false, error: errorMessage(e) });
+        if (!isAbort(e)) setInfo({ shown: 0, total: 0, cap: 0, truncated: false, error: errorMessage(e) });
       });
     return () => ac.abort();
   }, [controller, key, viewport, enabled, filters, tiles]);
