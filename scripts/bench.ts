@@ -13,6 +13,7 @@ import { RssSampler } from './bench/rss.js';
 import { runDriver, type DriverName, type DriverResult } from './bench/run-driver.js';
 import { median, medianRecord } from './bench/stats.js';
 import { hotspotsOnly, runHotspotBench } from './bench/hotspots.js';
+import { benchCube } from './bench/cube.js';
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -24,6 +25,9 @@ const HELP = `Usage: npm run bench [-- options]
   --skip-js         skip the JS-only passes (parse/toIncident/H3 without a database)
   --skip-hotspots   skip the Gi* endpoint benchmark (server only; scripts/bench/hotspots.ts)
   --only-hotspots   run only the Gi* endpoint benchmark (needs DATABASE_URL)
+  --skip-cube       skip the aggregate cube benchmark (server only; scripts/bench/cube.ts)
+  --only-cube       run only the aggregate cube benchmark: import with/without the cube, reads via cube vs
+                    incidents (needs DATABASE_URL)
   --wards FILE      ward polygons (default ../shared/data/lewisham_wards_2022.geojson)
   --without-indexes A,B  drop these secondary indexes of incidents for the measurement (recreated after):
                     what the import would cost without them (incidents_geom, incidents_ward, ...)
@@ -60,6 +64,8 @@ async function main() {
         wards: { type: 'string' },
         'skip-hotspots': { type: 'boolean' },
         'only-hotspots': { type: 'boolean' },
+        'skip-cube': { type: 'boolean' },
+        'only-cube': { type: 'boolean' },
         'without-indexes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -94,6 +100,12 @@ async function main() {
       `Ward polygons not found at ${wardsPath}. The benchmark needs the real Lewisham wards (../shared/data) so ` +
         'that ward assignment is real work; give another file with --wards.',
     );
+  }
+
+  const cubeSection = () => benchCube(databaseUrl!, { rows, seed, repeat: Math.max(repeat, 5), wardsPath, log: logNow });
+  if (args['only-cube']) {
+    if (!databaseUrl) die('--only-cube needs DATABASE_URL (the PostGIS server); it TRUNCATEs incidents and areas there.');
+    return writeResults({ command: process.argv.slice(2), rows, seed, cube: await cubeSection() });
   }
 
   const rss = new RssSampler();
@@ -139,6 +151,7 @@ async function main() {
     drivers.includes('postgres') && !args['skip-hotspots']
       ? await runHotspotBench(databaseUrl!, { rows, seed, repeat, log })
       : undefined;
+  const cube = drivers.includes('postgres') && !args['skip-cube'] ? await cubeSection() : undefined;
   rss.stop();
 
   const cpus = os.cpus();
@@ -159,6 +172,7 @@ async function main() {
     jsOnly: js,
     drivers: results,
     hotspots,
+    cube,
     peakRssMB: rss.peakMB(),
   };
   const dir = path.join(ROOT, 'bench-results');
@@ -168,6 +182,16 @@ async function main() {
 
   console.log('\n' + report(rows, js, Object.values(results)));
   console.log(`\nPeak RSS of this process: ${rss.peakMB()} MB. Results: ${path.relative(process.cwd(), file)}`);
+}
+
+/** The results of a single section as JSON in bench-results/. */
+function writeResults(out: Record<string, unknown>) {
+  const when = new Date().toISOString();
+  const dir = path.join(ROOT, 'bench-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${when.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ when, ...out }, null, 2) + '\n');
+  console.log(`Results: ${path.relative(process.cwd(), file)}`);
 }
 
 main().catch((e) => {

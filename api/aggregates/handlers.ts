@@ -9,8 +9,8 @@ import { populationMeta } from './population-meta.js';
 import {
   AREA_SETS_SQL,
   AREAS_GEOJSON_SQL,
-  CATEGORIES_SQL,
-  DATASETS_SQL,
+  categoriesSql,
+  datasetsSql,
   H3_COLUMN,
   countSql,
   hexesSql,
@@ -25,6 +25,8 @@ import {
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
 import { dataRange, partnerWindow, requestCategories, requestWindow, type WindowQuery } from './request.js';
 import { inPartnerRequest } from '../auth/disclosure.js';
+import { readSource, wholeSource } from './source.js';
+import type { ReadSource } from '../../contract/http.js';
 import { COVERAGE_RULE, monthlyCounts, windowCoverage, windowsCoverage } from '../coverage/check.js';
 
 const invalid = (path: string, message: string) =>
@@ -73,7 +75,11 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
   const level = p.add(q.level);
   const currentFrom = p.add(w.from);
   const column = levelColumn(q.level);
-  const sql = column ? statsByColumnSql(column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
+  const src = readSource({
+    bounds: [prev.from, w.from, w.to],
+    lacks: column ? null : `the area level "${q.level}" (known only by its polygons)`,
+  });
+  const sql = column ? statsByColumnSql(src, column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
   const rows = await db.query<
     AreaStat & {
       count: number;
@@ -140,6 +146,7 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
       rule: COVERAGE_RULE,
     },
     population: await populationMeta(db, q.level),
+    source: src.meta,
   };
 }
 
@@ -151,7 +158,8 @@ export async function hexes(
   const w = await requestWindow(db, q);
   const p = new Params();
   const where = incidentWhere(p, { ...w, categories, bbox: q.bbox });
-  let cells = await db.query<{ h3: string; count: number; count_ckey: number }>(hexesSql(q.res, where), p.values);
+  const src = readSource({ bounds: [w.from, w.to], lacks: q.bbox ? 'a bounding box (a cell may straddle its edge)' : null });
+  let cells = await db.query<{ h3: string; count: number; count_ckey: number }>(hexesSql(src, q.res, where), p.values);
   if (q.allCells) {
     // Every cell of the study area, empty ones as 0 (partners: so that empty and withheld look alike).
     const held = new Map(cells.map((c) => [c.h3, c]));
@@ -166,6 +174,7 @@ export async function hexes(
     to: w.to,
     cells,
     coverage: { status: cov.status, missing_months: cov.missing_months, reason: cov.reason },
+    source: src.meta,
   };
 }
 
@@ -210,7 +219,11 @@ export async function incidents(
 }
 
 export async function categories(db: Queryable) {
-  return { categories: await db.query<{ slug: string; label: string; origin: string; count: number }>(CATEGORIES_SQL) };
+  const src = wholeSource();
+  return {
+    categories: await db.query<{ slug: string; label: string; origin: string; count: number }>(categoriesSql(src)),
+    source: src.meta,
+  };
 }
 
 /** Monthly series for one area (level + code) or one H3 cell, zero-filled across the window. */
@@ -220,6 +233,7 @@ export async function series(
 ): Promise<{
   months: { month: string; count: number | null; missing_categories?: string[] | null }[];
   coverage?: { categories: string[]; rule: string };
+  source?: ReadSource;
 }> {
   const categories = await requestCategories(db, q.category);
   let w: Window;
@@ -237,6 +251,7 @@ export async function series(
   // Every month the window touches, so that empty months appear with 0.
   const months = monthsIn(w);
   let where = incidentWhere(p, { from: w.from, to: w.to, categories });
+  let lacks: string | null = null;
   if (q.h3) {
     const col = H3_COLUMN[getResolution(q.h3) as H3Res];
     where += `\n    AND i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint`;
@@ -246,21 +261,24 @@ export async function series(
     const [area] = await db.query<{ id: number }>('SELECT id FROM areas WHERE level = $1 AND code = $2', [level, q.code]);
     if (!area) throw invalid('code', `no area "${q.code}" at level ${level}`);
     const column = levelColumn(level);
+    if (!column) lacks = `the area level "${level}" (known only by its polygons)`;
     where += column
       ? `\n    AND i.${column} = ${p.add(q.code)}`
       : `\n    AND EXISTS (SELECT 1 FROM area_parts ap WHERE ap.area_id = ${p.add(area.id)} AND ST_Intersects(ap.geom, i.geom))`;
   }
-  const rows = await db.query<{ month: string; count: number; count_ckey: number }>(monthlySql(where), p.values);
+  const src = readSource({ bounds: [w.from, w.to], lacks });
+  const rows = await db.query<{ month: string; count: number; count_ckey: number }>(monthlySql(src, where), p.values);
   const byMonth = new Map(rows.map((r) => [r.month, r.count]));
   const keys = new Map(rows.map((r) => [r.month, r.count_ckey]));
   const out = await monthlyCounts(db, categories, months, byMonth);
-  return { ...out, months: out.months.map((m) => ({ ...m, count_ckey: keys.get(m.month) ?? 0 })) };
+  return { ...out, months: out.months.map((m) => ({ ...m, count_ckey: keys.get(m.month) ?? 0 })), source: src.meta };
 }
 
 export async function summary(db: Queryable) {
   const r = await dataRange(db);
   // One pass over incidents gives both the per-dataset counts and the total.
-  const rows = await db.query<{ dataset: string; count: number; key_sum: number }>(DATASETS_SQL);
+  const src = wholeSource();
+  const rows = await db.query<{ dataset: string; count: number; key_sum: number }>(datasetsSql(src));
   const datasets = rows.map(({ dataset, count, key_sum }) => ({ dataset, count, count_ckey: key_sum % 256 }));
   const sets = await db.query<{ level: string; count: number }>(AREA_SETS_SQL);
   const w =
@@ -279,5 +297,6 @@ export async function summary(db: Queryable) {
     area_sets: sets.map(({ level, count }) => ({ level, count })),
     synthetic: datasets.some((d) => d.dataset === SYNTHETIC_DATASET),
     datasets,
+    source: src.meta,
   };
 }
