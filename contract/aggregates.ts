@@ -3,7 +3,7 @@
 // ignored filter) and the answers, partner-masked shapes included (counts nullable, `suppressed` optional).
 import { z } from './zod.js';
 import { H3_RESOLUTIONS, type H3Res } from '../geodata/h3.js';
-import { defineRoute, Disclosure, file, json, noQuery } from './http.js';
+import { defineRoute, Disclosure, file, json, noQuery, ReadSource } from './http.js';
 import { bboxParam, categoryParam, dateParam, h3Param, levelParam, resParam } from './params.js';
 
 export { h3Param, levelParam, resParam };
@@ -208,6 +208,8 @@ export const AreaStats = z.object({
   /** The data's time precision in the period and the playback steps it supports. */
   time: TimeSteps,
   disclosure: Disclosure.optional(),
+  /** Which table answered (issue 16). */
+  source: ReadSource.optional(),
 });
 export type AreaStats = z.output<typeof AreaStats>;
 
@@ -222,6 +224,8 @@ export const HexResponse = z.object({
   cells: z.array(HexCell),
   coverage: z.object({ status: CoverageStatus, missing_months: z.array(month), reason: z.string().nullable() }),
   disclosure: Disclosure.optional(),
+  /** Which table answered (issue 16). */
+  source: ReadSource.optional(),
 });
 export type HexResponse = z.output<typeof HexResponse>;
 
@@ -471,6 +475,8 @@ export const SeriesResponse = z.object({
   months: z.array(SeriesMonth),
   coverage: z.object({ categories: z.array(z.string()), rule: z.string() }).optional(),
   disclosure: Disclosure.optional(),
+  /** Which table answered (issue 16). */
+  source: ReadSource.optional(),
 });
 export type SeriesResponse = z.output<typeof SeriesResponse>;
 
@@ -485,6 +491,8 @@ export const Summary = z.object({
   synthetic: z.boolean(),
   datasets: z.array(z.object({ dataset: z.string(), count: count.nullable(), suppressed: z.boolean().optional() })),
   disclosure: Disclosure.optional(),
+  /** Which table answered (issue 16). */
+  source: ReadSource.optional(),
 });
 export type Summary = z.output<typeof Summary>;
 
@@ -591,7 +599,10 @@ export const getCategories = defineRoute({
   'x-access': { capability: 'aggregates.read', partner: MASKED },
   request: { query: noQuery },
   responses: {
-    200: json(z.object({ categories: z.array(Category), disclosure: Disclosure.optional() }), 'Categories, most incidents first'),
+    200: json(
+      z.object({ categories: z.array(Category), disclosure: Disclosure.optional(), source: ReadSource.optional() }),
+      'Categories, most incidents first',
+    ),
   },
 });
 

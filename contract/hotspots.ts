@@ -8,7 +8,7 @@ import { EMERGING_PATTERNS, type EmergingPattern } from '../geodata/stats/emergi
 import { PERIOD_KINDS, type PeriodKind } from '../geodata/stats/periods.js';
 import { DEFAULT_SCHEME, SHIPPED_SCHEME_NAMES, type ShippedSchemeName } from '../geodata/harm/names.js';
 import { CategorySetMeta } from './definitions.js';
-import { defineRoute, json, jsonBody, noQuery } from './http.js';
+import { defineRoute, json, jsonBody, noQuery, ReadSource } from './http.js';
 import { PlaceName } from './places.js';
 import { categoryParam, dateParam, exportStatement, h3Param, levelParam, resParam } from './params.js';
 
@@ -248,6 +248,8 @@ const unitMeta = {
 };
 const Disclosed = z.object({ min_count: z.number().int(), rule: z.string() });
 const partnerMeta = { disclosure: Disclosed.optional(), category_set: CategorySetMeta.optional() };
+/** Which table answered (issue 16: the aggregate cube or the incidents). */
+const sourceMeta = { source: ReadSource.optional() };
 
 export const HotspotRow = UnitKey.extend({
   /** Null when withheld (partners). */
@@ -289,6 +291,7 @@ export const HotspotMeta = z.object({
   /** Partners: why z-scores and p-values are not shown. */
   scores_withheld: z.string().optional(),
   ...partnerMeta,
+  ...sourceMeta,
 });
 export type HotspotMeta = z.output<typeof HotspotMeta>;
 
@@ -357,6 +360,7 @@ export const ChangeMeta = z.object({
     year_ago: windowCoverage.extend({ reason: z.string().nullable() }),
   }),
   ...partnerMeta,
+  ...sourceMeta,
 });
 export type ChangeMeta = z.output<typeof ChangeMeta>;
 export const ChangeResponse = byUnit(ChangeRow, ChangeMeta);
@@ -403,6 +407,7 @@ export const EmergingMeta = z.object({
   z_range: z.tuple([z.number(), z.number()]).nullable(),
   series_included: z.boolean(),
   ...partnerMeta,
+  ...sourceMeta,
 });
 export type EmergingMeta = z.output<typeof EmergingMeta>;
 export const EmergingResponse = byUnit(EmergingRow, EmergingMeta);

@@ -94,3 +94,11 @@ export type BodyOf<R> = R extends { request: { body: infer B } }
       : never
     : never
   : undefined;
+
+/** Which table answered an aggregate read (issue 16, api/aggregates/source.ts): the aggregate cube or the incidents. */
+export const ReadSource = z.object({
+  kind: z.enum(['cube', 'incidents']),
+  reason: z.string(),
+  rule: z.string(),
+});
+export type ReadSource = z.output<typeof ReadSource>;

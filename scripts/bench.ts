@@ -14,6 +14,7 @@ import { runDriver, type DriverName, type DriverResult } from './bench/run-drive
 import { median, medianRecord } from './bench/stats.js';
 import { hotspotsOnly, runHotspotBench } from './bench/hotspots.js';
 import { fixedCostBench } from './bench/fixedcost.js';
+import { benchCube } from './bench/cube.js';
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -29,6 +30,9 @@ const HELP = `Usage: npm run bench [-- options]
                     Hono + pg SELECT 1 (needs DATABASE_URL; scripts/bench/fixedcost.ts)
   --connections N   autocannon connections for --only-fixedcost (default 50)
   --duration S      autocannon seconds per URL for --only-fixedcost (default 10)
+  --skip-cube       skip the aggregate cube benchmark (server only; scripts/bench/cube.ts)
+  --only-cube       run only the aggregate cube benchmark: import with/without the cube, reads via cube vs
+                    incidents (needs DATABASE_URL)
   --wards FILE      ward polygons (default ../shared/data/lewisham_wards_2022.geojson)
   --without-indexes A,B  drop these secondary indexes of incidents for the measurement (recreated after):
                     what the import would cost without them (incidents_geom, incidents_ward, ...)
@@ -68,6 +72,8 @@ async function main() {
         'only-fixedcost': { type: 'boolean' },
         connections: { type: 'string' },
         duration: { type: 'string' },
+        'skip-cube': { type: 'boolean' },
+        'only-cube': { type: 'boolean' },
         'without-indexes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -108,6 +114,12 @@ async function main() {
       `Ward polygons not found at ${wardsPath}. The benchmark needs the real Lewisham wards (../shared/data) so ` +
         'that ward assignment is real work; give another file with --wards.',
     );
+  }
+
+  const cubeSection = () => benchCube(databaseUrl!, { rows, seed, repeat: Math.max(repeat, 5), wardsPath, log: logNow });
+  if (args['only-cube']) {
+    if (!databaseUrl) die('--only-cube needs DATABASE_URL (the PostGIS server); it TRUNCATEs incidents and areas there.');
+    return writeResults({ command: process.argv.slice(2), rows, seed, cube: await cubeSection() });
   }
 
   const rss = new RssSampler();
@@ -153,6 +165,7 @@ async function main() {
     drivers.includes('postgres') && !args['skip-hotspots']
       ? await runHotspotBench(databaseUrl!, { rows, seed, repeat, log })
       : undefined;
+  const cube = drivers.includes('postgres') && !args['skip-cube'] ? await cubeSection() : undefined;
   rss.stop();
 
   const cpus = os.cpus();
@@ -173,6 +186,7 @@ async function main() {
     jsOnly: js,
     drivers: results,
     hotspots,
+    cube,
     peakRssMB: rss.peakMB(),
   };
   const dir = path.join(ROOT, 'bench-results');
@@ -182,6 +196,16 @@ async function main() {
 
   console.log('\n' + report(rows, js, Object.values(results)));
   console.log(`\nPeak RSS of this process: ${rss.peakMB()} MB. Results: ${path.relative(process.cwd(), file)}`);
+}
+
+/** The results of a single section as JSON in bench-results/. */
+function writeResults(out: Record<string, unknown>) {
+  const when = new Date().toISOString();
+  const dir = path.join(ROOT, 'bench-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${when.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ when, ...out }, null, 2) + '\n');
+  console.log(`Results: ${path.relative(process.cwd(), file)}`);
 }
 
 main().catch((e) => {

@@ -149,6 +149,8 @@ describe.skipIf(!hasData).each(drivers())('aggregation API on real Lewisham data
       area_sets: [],
       synthetic: false,
       datasets: [],
+      // Read from the aggregate cube's monthly totals (issue 16, api/aggregates/source.ts).
+      source: expect.objectContaining({ kind: 'cube' }),
     });
     const areas = await get('/api/areas?level=ward');
     expect(areas.status).toBe(400);

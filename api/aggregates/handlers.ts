@@ -1,5 +1,6 @@
 // Aggregation handlers: validated parameters in, response bodies out. Routes (routes.ts) only
 // parse the query string and call these.
+import type { Narrowing } from '../definitions/narrowing.js';
 import { getResolution } from 'h3-js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
@@ -10,8 +11,8 @@ import { precisionSql } from '../hotspots/sql.js';
 import {
   AREA_SETS_SQL,
   AREAS_GEOJSON_SQL,
-  CATEGORIES_SQL,
-  DATASETS_SQL,
+  categoriesSql,
+  datasetsSql,
   H3_COLUMN,
   countSql,
   hexesSql,
@@ -26,6 +27,8 @@ import {
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
 import { dataRange, partnerWindow, requestSelection, requestWindow, type WindowQuery } from './request.js';
 import { inPartnerRequest } from '../auth/disclosure.js';
+import { readSource, wholeSource } from './source.js';
+import type { ReadSource } from '../../contract/http.js';
 import { COVERAGE_RULE, monthlyCounts, windowCoverage, windowsCoverage } from '../coverage/check.js';
 
 const invalid = (path: string, message: string) =>
@@ -74,7 +77,12 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
   const level = p.add(q.level);
   const currentFrom = p.add(w.from);
   const column = levelColumn(q.level);
-  const sql = column ? statsByColumnSql(column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
+  const src = readSource({
+    bounds: [prev.from, w.from, w.to],
+    lacks: column ? null : `the area level "${q.level}" (known only by its polygons)`,
+    narrowing,
+  });
+  const sql = column ? statsByColumnSql(src, column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
   const rows = await db.query<
     AreaStat & {
       count: number;
@@ -141,7 +149,8 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
       rule: COVERAGE_RULE,
     },
     population: await populationMeta(db, q.level),
-    time: await timeSteps(db, w, categories),
+    time: await timeSteps(db, w, categories, narrowing),
+    source: src.meta,
   };
 }
 
@@ -149,11 +158,17 @@ export const TIME_STEPS_RULE =
   'months always; weeks and days only when every incident of the period (categories in scope) has a date (time precision day or minute): police.uk street data are dated by month only; partners: months only (whole-month periods)';
 
 /** The coarsest time precision of a window's incidents and the playback steps it supports (issue 14). */
-export async function timeSteps(db: Queryable, w: Window, categories: string[] | null): Promise<TimeSteps> {
+export async function timeSteps(
+  db: Queryable,
+  w: Window,
+  categories: string[] | null,
+  narrowing: Narrowing | null = null,
+): Promise<TimeSteps> {
   if (inPartnerRequest()) return { coarsest: null, steps: ['month'], rule: TIME_STEPS_RULE };
   const p = new Params();
+  const src = readSource({ bounds: [w.from, w.to], narrowing });
   const rows = await db.query<{ precision: 'month' | 'day' | 'minute'; n: number }>(
-    precisionSql(incidentWhere(p, { ...w, categories })),
+    precisionSql(src, incidentWhere(p, { ...w, categories, narrowing })),
     p.values,
   );
   const has = new Set(rows.filter((r) => r.n > 0).map((r) => r.precision));
@@ -170,7 +185,12 @@ export async function hexes(
   const w = await requestWindow(db, q);
   const p = new Params();
   const where = incidentWhere(p, { ...w, categories, narrowing, bbox: q.bbox });
-  let cells = await db.query<{ h3: string; count: number; count_ckey: number }>(hexesSql(q.res, where), p.values);
+  const src = readSource({
+    bounds: [w.from, w.to],
+    lacks: q.bbox ? 'a bounding box (a cell may straddle its edge)' : null,
+    narrowing,
+  });
+  let cells = await db.query<{ h3: string; count: number; count_ckey: number }>(hexesSql(src, q.res, where), p.values);
   if (q.allCells) {
     // Every cell of the study area, empty ones as 0 (partners: so that empty and withheld look alike).
     const held = new Map(cells.map((c) => [c.h3, c]));
@@ -185,6 +205,7 @@ export async function hexes(
     to: w.to,
     cells,
     coverage: { status: cov.status, missing_months: cov.missing_months, reason: cov.reason },
+    source: src.meta,
   };
 }
 
@@ -249,7 +270,11 @@ export async function incidents(
 }
 
 export async function categories(db: Queryable) {
-  return { categories: await db.query<{ slug: string; label: string; origin: string; count: number }>(CATEGORIES_SQL) };
+  const src = wholeSource();
+  return {
+    categories: await db.query<{ slug: string; label: string; origin: string; count: number }>(categoriesSql(src)),
+    source: src.meta,
+  };
 }
 
 /** Monthly series for one area (level + code) or one H3 cell, zero-filled across the window. */
@@ -259,6 +284,7 @@ export async function series(
 ): Promise<{
   months: { month: string; count: number | null; missing_categories?: string[] | null }[];
   coverage?: { categories: string[]; rule: string };
+  source?: ReadSource;
 }> {
   const { categories, narrowing } = await requestSelection(db, q.category);
   let w: Window;
@@ -276,6 +302,7 @@ export async function series(
   // Every month the window touches, so that empty months appear with 0.
   const months = monthsIn(w);
   let where = incidentWhere(p, { from: w.from, to: w.to, categories, narrowing });
+  let lacks: string | null = null;
   if (q.h3) {
     const col = H3_COLUMN[getResolution(q.h3) as H3Res];
     where += `\n    AND i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint`;
@@ -285,21 +312,24 @@ export async function series(
     const [area] = await db.query<{ id: number }>('SELECT id FROM areas WHERE level = $1 AND code = $2', [level, q.code]);
     if (!area) throw invalid('code', `no area "${q.code}" at level ${level}`);
     const column = levelColumn(level);
+    if (!column) lacks = `the area level "${level}" (known only by its polygons)`;
     where += column
       ? `\n    AND i.${column} = ${p.add(q.code)}`
       : `\n    AND EXISTS (SELECT 1 FROM area_parts ap WHERE ap.area_id = ${p.add(area.id)} AND ST_Intersects(ap.geom, i.geom))`;
   }
-  const rows = await db.query<{ month: string; count: number; count_ckey: number }>(monthlySql(where), p.values);
+  const src = readSource({ bounds: [w.from, w.to], lacks, narrowing });
+  const rows = await db.query<{ month: string; count: number; count_ckey: number }>(monthlySql(src, where), p.values);
   const byMonth = new Map(rows.map((r) => [r.month, r.count]));
   const keys = new Map(rows.map((r) => [r.month, r.count_ckey]));
   const out = await monthlyCounts(db, categories, months, byMonth);
-  return { ...out, months: out.months.map((m) => ({ ...m, count_ckey: keys.get(m.month) ?? 0 })) };
+  return { ...out, months: out.months.map((m) => ({ ...m, count_ckey: keys.get(m.month) ?? 0 })), source: src.meta };
 }
 
 export async function summary(db: Queryable) {
   const r = await dataRange(db);
   // One pass over incidents gives both the per-dataset counts and the total.
-  const rows = await db.query<{ dataset: string; count: number; key_sum: number }>(DATASETS_SQL);
+  const src = wholeSource();
+  const rows = await db.query<{ dataset: string; count: number; key_sum: number }>(datasetsSql(src));
   const datasets = rows.map(({ dataset, count, key_sum }) => ({ dataset, count, count_ckey: key_sum % 256 }));
   const sets = await db.query<{ level: string; count: number }>(AREA_SETS_SQL);
   const w =
@@ -318,5 +348,6 @@ export async function summary(db: Queryable) {
     area_sets: sets.map(({ level, count }) => ({ level, count })),
     synthetic: datasets.some((d) => d.dataset === SYNTHETIC_DATASET),
     datasets,
+    source: src.meta,
   };
 }

@@ -2,6 +2,7 @@
 // vary (the area-code column of incidents, the H3 column) come from the allow-lists below.
 import type { H3Res } from '../../geodata/h3.js';
 import { type Narrowing, narrowingParams, narrowingSql } from '../definitions/narrowing.js';
+import type { Source } from './source.js';
 
 /** Area levels whose code is stored on each incident at import time. Other levels join spatially. */
 export const LEVEL_COLUMN: Readonly<Record<string, 'ward_code' | 'lsoa_code'>> = Object.freeze({
@@ -100,13 +101,19 @@ SELECT (SELECT source FROM population_lookup_sets WHERE level = $1) AS lookup_so
  * Per-area counts for the current and the previous window, for a level whose code is stored on
  * incidents. `where` covers previous.from .. current.to; `current_from` splits the two.
  */
-export function statsByColumnSql(column: 'ward_code' | 'lsoa_code', where: string, level: string, currentFrom: string) {
+export function statsByColumnSql(
+  src: Source,
+  column: 'ward_code' | 'lsoa_code',
+  where: string,
+  level: string,
+  currentFrom: string,
+) {
   return `
 WITH
--- incidents in the previous and current windows together, tagged with their area code
+-- incidents (or cube rows: n incidents each) in the previous and current windows together, with their area code
 win AS (
-  SELECT i.${column} AS code, i.occurred_at >= ${currentFrom}::timestamp AS is_current, i.record_key
-  FROM incidents i
+  SELECT i.${column} AS code, i.occurred_at >= ${currentFrom}::timestamp AS is_current, ${src.n} AS n, ${src.key} AS record_key
+  FROM ${src.table} i
   WHERE ${where}
 ),
 -- counts per code, split into the two windows
@@ -137,7 +144,7 @@ win AS (
 ),
 -- each incident with every area of the level it lies in (via the small subdivided parts)
 hits AS (
-  SELECT DISTINCT w.id, w.is_current, w.record_key, ap.area_id
+  SELECT DISTINCT w.id, w.is_current, 1 AS n, w.record_key, ap.area_id
   FROM win w
   JOIN area_parts ap ON ap.level = ${level} AND ST_Intersects(ap.geom, w.geom)
 ),
@@ -165,8 +172,8 @@ const OUTSIDE_CODE = (level: string) =>
 function countsAndPerArea(key: 'code' | 'area_id', source: 'win' | 'hits', join: string, level: string) {
   return `counts AS (
   SELECT ${key},
-         count(*) FILTER (WHERE is_current)::int AS count,
-         count(*) FILTER (WHERE NOT is_current)::int AS previous_count,
+         COALESCE(sum(n) FILTER (WHERE is_current), 0)::int AS count,
+         COALESCE(sum(n) FILTER (WHERE NOT is_current), 0)::int AS previous_count,
          -- record key sums for the cell key method (issue 15, api/auth/disclosure.ts)
          COALESCE(sum(record_key) FILTER (WHERE is_current), 0) AS key_sum,
          COALESCE(sum(record_key) FILTER (WHERE NOT is_current), 0) AS previous_key_sum
@@ -196,11 +203,11 @@ FROM totals t
 LEFT JOIN per_area pa ON true
 ORDER BY pa.code`;
 
-export function hexesSql(res: H3Res, where: string) {
+export function hexesSql(src: Source, res: H3Res, where: string) {
   const col = H3_COLUMN[res];
   return `
-SELECT lpad(to_hex(i.${col}), 15, '0') AS h3, count(*)::int AS count, (sum(i.record_key) % 256)::int AS count_ckey
-FROM incidents i
+SELECT lpad(to_hex(i.${col}), 15, '0') AS h3, ${src.count()} AS count, (${src.keySum()} % 256)::int AS count_ckey
+FROM ${src.table} i
 WHERE ${where}
 GROUP BY i.${col}
 ORDER BY i.${col}`;
@@ -224,11 +231,11 @@ export function countSql(where: string, cap: string) {
   return `SELECT count(*)::int AS total FROM (SELECT 1 FROM incidents i WHERE ${where} LIMIT ${cap}) m`;
 }
 
-export const CATEGORIES_SQL = `
+export const categoriesSql = (src: Source) => `
 WITH
--- incidents per category (one pass over the category index)
+-- incidents per category (one pass over the category index, or over the monthly totals)
 counts AS (
-  SELECT category, count(*)::int AS n, sum(record_key) % 256 AS k FROM incidents GROUP BY category
+  SELECT i.category, ${src.count()} AS n, ${src.keySum()} % 256 AS k FROM ${src.months} i GROUP BY i.category
 )
 SELECT c.slug, c.label, c.origin, COALESCE(n.n, 0) AS count, COALESCE(n.k, 0)::int AS count_ckey
 FROM categories c
@@ -236,11 +243,11 @@ LEFT JOIN counts n ON n.category = c.slug
 ORDER BY c.origin, c.label`;
 
 /** Monthly counts (`YYYY-MM`) for incidents matching `where`; months without incidents are absent. */
-export function monthlySql(where: string) {
+export function monthlySql(src: Source, where: string) {
   return `
-SELECT to_char(date_trunc('month', i.occurred_at), 'YYYY-MM') AS month, count(*)::int AS count,
-       (sum(i.record_key) % 256)::int AS count_ckey
-FROM incidents i
+SELECT to_char(date_trunc('month', i.occurred_at), 'YYYY-MM') AS month, ${src.count()} AS count,
+       (${src.keySum()} % 256)::int AS count_ckey
+FROM ${src.table} i
 WHERE ${where}
 GROUP BY 1
 ORDER BY 1`;
@@ -252,5 +259,5 @@ SELECT to_char(min(occurred_at), 'YYYY-MM') AS first_month,
        to_char(max(occurred_at), 'YYYY-MM') AS last_month
 FROM incidents`;
 
-export const DATASETS_SQL = `
-SELECT dataset, count(*)::int AS count, sum(record_key) AS key_sum FROM incidents GROUP BY dataset ORDER BY dataset`;
+export const datasetsSql = (src: Source) => `
+SELECT i.dataset, ${src.count()} AS count, ${src.keySum()} AS key_sum FROM ${src.months} i GROUP BY i.dataset ORDER BY i.dataset`;

@@ -26,7 +26,8 @@ import {
   type UnitCountRow,
 } from './common.js';
 import { resolveScheme, schemeMeta } from './schemes.js';
-import { knoxPointsSql, precisionSql, unitCountsSql, weightedAggregates } from './sql.js';
+import { knoxPointsSql, precisionSql, unitCountsSql, unitLacks, weightedAggregates } from './sql.js';
+import { readSource } from '../aggregates/source.js';
 import { unitsFor, type Units } from './units.js';
 import { describeGap, unionGaps, windowCoverage, windowsCoverage, type Gap } from '../coverage/check.js';
 
@@ -113,8 +114,9 @@ export async function hotspots(db: Queryable, q: StatQuery) {
   const p = new Params();
   const where = incidentWhere(p, { ...window, categories, narrowing });
   const weights = sqlWeights(scheme);
+  const src = readSource({ bounds: [window.from, window.to], lacks: unitLacks(q), narrowing });
   const counts = await db.query<UnitCountRow>(
-    unitCountsSql(p, q, where, weightedAggregates(weights !== null), { weights }),
+    unitCountsSql(p, q, where, weightedAggregates(src, weights !== null), { weights, src }),
     p.values,
   );
   const t = totalsOf(units, counts);
@@ -140,6 +142,7 @@ export async function hotspots(db: Queryable, q: StatQuery) {
       outside_study_area: { count: t.outside.count, value: t.outside.value, count_ckey: t.outside.key },
       unweighted: { count: t.unweighted, categories: await unweightedCategories(db, scheme, categories) },
       undefined_units: undefinedUnits,
+      source: src.meta,
       coverage: {
         status: cov.status,
         categories: cov.categories.map((c) => c.category),
@@ -242,12 +245,19 @@ export async function change(
       ),
     ].join(' AND ');
   };
-  const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(weights !== null, `${k}_`, inWindow(k)))) as Record<
+  // Every date the query compares occurred_at with: the three windows and, covered-only, the gaps left out.
+  const bounds = keys.flatMap((k) => [
+    windows[k].from,
+    windows[k].to,
+    ...(coveredOnly ? excluded[k].flatMap((g) => [g.from, g.to]) : []),
+  ]);
+  const src = readSource({ bounds, lacks: unitLacks(q), narrowing });
+  const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(src, weights !== null, `${k}_`, inWindow(k)))) as Record<
     string,
     string
   >;
   const rows = await db.query<Record<string, number> & { unit: string | null }>(
-    unitCountsSql(p, q, where, aggs, { weights }),
+    unitCountsSql(p, q, where, aggs, { weights, src }),
     p.values,
   );
   const per = {
@@ -301,6 +311,7 @@ export async function change(
       previous,
       year_ago: yearAgo,
       exposure_days: { ...days, year_ago: yearAgoUsable ? days.year_ago : null },
+      source: src.meta,
       outside_study_area: {
         current: per.current.outside.count,
         previous: per.previous.outside.count,
@@ -344,8 +355,9 @@ const DAY_PRECISIONS = ['month', 'day', 'minute'] as const;
 type Precision = (typeof DAY_PRECISIONS)[number];
 
 /** The coarsest time precision among incidents matching `where`, and how many of each. */
-async function precisions(db: Queryable, where: string, values: unknown[]) {
-  const rows = await db.query<{ precision: Precision; n: number }>(precisionSql(where), values);
+async function precisions(db: Queryable, window: Window, where: string, values: unknown[], narrowing: object | null) {
+  const src = readSource({ bounds: [window.from, window.to], narrowing });
+  const rows = await db.query<{ precision: Precision; n: number }>(precisionSql(src, where), values);
   const by = Object.fromEntries(rows.map((r) => [r.precision, r.n])) as Partial<Record<Precision, number>>;
   const coarsest = DAY_PRECISIONS.find((x) => (by[x] ?? 0) > 0) ?? null;
   return { by, coarsest, total: rows.reduce((s, r) => s + r.n, 0) };
@@ -433,7 +445,7 @@ async function coveredPeriods(db: Queryable, categories: string[] | null, window
 export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKind; alpha: number; include?: 'series' }) {
   const { scheme, categories, narrowing, window, units } = await prepare(db, q);
   const p0 = new Params();
-  const prec = await precisions(db, incidentWhere(p0, { ...window, categories, narrowing }), p0.values);
+  const prec = await precisions(db, window, incidentWhere(p0, { ...window, categories, narrowing }), p0.values, narrowing);
   const ps = await coveredPeriods(db, categories, window, periodsFor(window, q.period, prec.coarsest));
   const span = { from: ps.periods[0].start, to: ps.periods[ps.periods.length - 1].end };
   const p = new Params();
@@ -441,8 +453,10 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
   const edges = [...ps.periods.map((x) => x.start), span.to];
   const bucket = `width_bucket(i.occurred_at, ${p.add(edges)}::timestamp[])`;
   const weights = sqlWeights(scheme);
+  // Month, quarter or year periods read the cube; weeks or days (or a window cut mid-month) the incidents.
+  const src = readSource({ bounds: edges, lacks: unitLacks(q), narrowing });
   const rows = await db.query<UnitCountRow & { bucket: number }>(
-    unitCountsSql(p, q, where, weightedAggregates(weights !== null), { bucket, weights }),
+    unitCountsSql(p, q, where, weightedAggregates(src, weights !== null), { bucket, weights, src }),
     p.values,
   );
   const T = ps.periods.length;
@@ -501,6 +515,7 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
         rule: 'periods not fully covered by data are dropped at either end of the window (listed in dropped); one inside the series is refused',
       },
       time_precision: prec.by,
+      source: src.meta,
       z_range: [zMin, zMax] as [number, number],
       series_included: q.include === 'series',
     },
@@ -520,7 +535,7 @@ export async function knox(
   const window = await requestWindow(db, q);
   const p = new Params();
   const where = incidentWhere(p, { ...window, categories, narrowing, wardCodes: q.wardCodes });
-  const prec = await precisions(db, where, p.values);
+  const prec = await precisions(db, window, where, p.values, narrowing);
   if (prec.by.month)
     throw new ApiError(
       400,

@@ -4,6 +4,7 @@
 import { H3_COLUMN, levelColumn, type Params } from '../aggregates/sql.js';
 import type { H3Res } from '../../geodata/h3.js';
 import { CELL_KEY_MODULUS } from '../../geodata/disclosure/cell-key.js';
+import type { Source } from '../aggregates/source.js';
 
 /** The stored code of the incident's study-area unit (wards by default): NULL exactly when it is in no study-area polygon. */
 const STUDY_AREA_COLUMN = 'study_code';
@@ -30,18 +31,21 @@ export interface SqlWeights {
  * one for its category: an incident weighs by its code when the scheme weighs that code, else by its
  * category; with neither it weighs 0 and is counted as unweighted.
  */
-export function weightedAggregates(weighted: boolean, prefix = '', filter?: string): Record<string, string> {
-  const f = filter ? ` FILTER (WHERE ${filter})` : '';
+export function weightedAggregates(src: Source, weighted: boolean, prefix = '', filter?: string): Record<string, string> {
   return {
-    [`${prefix}n`]: `count(*)${f}::int`,
+    [`${prefix}n`]: src.count(filter),
     // The cell key of the counted incidents (ONS cell key method, api/auth/disclosure.ts): partners' counts are perturbed by it.
-    [`${prefix}n_ckey`]: `(COALESCE(sum(i.record_key)${f}, 0) % ${CELL_KEY_MODULUS})::int`,
-    [`${prefix}value`]: weighted ? `COALESCE(sum(COALESCE(wc.weight, wt.weight, 0))${f}, 0)::float8` : `count(*)${f}::float8`,
+    [`${prefix}n_ckey`]: `(${src.keySum(filter)} % ${CELL_KEY_MODULUS})::int`,
+    [`${prefix}value`]: weighted ? src.sum('COALESCE(wc.weight, wt.weight, 0)', filter) : `(${src.count(filter)})::float8`,
     [`${prefix}unweighted`]: weighted
-      ? `count(*) FILTER (WHERE wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''})::int`
+      ? src.count(`wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''}`)
       : '0',
   };
 }
+
+/** What the aggregate cube lacks for these units (api/aggregates/source.ts): a level known only by its polygons. */
+export const unitLacks = (unit: UnitSpec) =>
+  unit.res === undefined && !levelColumn(unit.level!) ? `the area level "${unit.level}" (known only by its polygons)` : null;
 
 /**
  * Rows (unit, [bucket,] ...aggregates) for incidents matching `where`, grouped by unit (and `bucket`, an
@@ -57,7 +61,7 @@ export function unitCountsSql(
   unit: UnitSpec,
   where: string,
   aggregates: Record<string, string>,
-  opts: { bucket?: string; weights: SqlWeights | null },
+  opts: { bucket?: string; weights: SqlWeights | null; src: Source },
 ): string {
   const aggs = Object.entries(aggregates)
     .map(([alias, expr]) => `${expr} AS ${alias}`)
@@ -82,7 +86,7 @@ ${scheme}
 -- counts and harm values per stored H3 id (bigint, fast to group); NULL = outside every ward polygon
 g AS (
   SELECT CASE WHEN i.${STUDY_AREA_COLUMN} IS NOT NULL THEN i.${col} END AS unit${bucket}, ${aggs}
-  FROM incidents i${join}
+  FROM ${opts.src.table} i${join}
   WHERE ${where}
   GROUP BY ${groupBy}
 )
@@ -98,13 +102,14 @@ ${scheme}
 -- counts and harm values per stored area code
 g AS (
   SELECT i.${column} AS unit${bucket}, ${aggs}
-  FROM incidents i${join}
+  FROM ${opts.src.table} i${join}
   WHERE ${where}
   GROUP BY ${groupBy}
 )
 SELECT g.unit${bucketOut}, ${aliases}
 FROM g`;
-  // Levels known only by their polygons: each incident once per area it lies in.
+  // Levels known only by their polygons: each incident once per area it lies in (never from the cube: unitLacks).
+  if (opts.src.kind !== 'incidents') throw new Error(`unitCountsSql: level ${level} needs the incidents`);
   return `
 WITH
 ${scheme}
@@ -122,9 +127,9 @@ GROUP BY ${groupBy}`;
 }
 
 /** Time precisions of the incidents matching `where` (to decide what a time analysis may do). */
-export const precisionSql = (where: string) => `
-SELECT i.time_precision AS precision, count(*)::int AS n
-FROM incidents i
+export const precisionSql = (src: Source, where: string) => `
+SELECT i.time_precision AS precision, ${src.count()} AS n
+FROM ${src.table} i
 WHERE ${where}
 GROUP BY 1`;
 
