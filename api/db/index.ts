@@ -538,6 +538,8 @@ export interface OpenOptions {
   restoreFrom?: Blob;
   /** PGlite: run it in a worker thread (the app and the CLI do; tests open it in their own thread). */
   pgliteWorker?: boolean;
+  /** Apply migrations up to this version only (tests of a migration's conversion of existing data). */
+  migrateUntil?: number;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
@@ -546,7 +548,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
     : opts.pgliteWorker
       ? await openPgliteWorker(opts.dataDir, opts.restoreFrom)
       : await openPglite(opts.dataDir, opts.restoreFrom);
-  await migrate(db);
+  await migrate(db, opts.migrateUntil);
   return db;
 }
 
@@ -565,8 +567,8 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '
  *  one server database apply each migration once (the second waits, then sees it recorded). */
 const MIGRATION_LOCK = 70000;
 
-/** Apply numbered plain-SQL migrations (NNN_name.sql) not yet recorded, each in its own transaction. */
-export async function migrate(db: Db): Promise<string[]> {
+/** Apply numbered plain-SQL migrations (NNN_name.sql, up to `until` if given) not yet recorded, each in its own transaction. */
+export async function migrate(db: Db, until = Number.POSITIVE_INFINITY): Promise<string[]> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -580,7 +582,7 @@ export async function migrate(db: Db): Promise<string[]> {
   const applied: string[] = [];
   for (const f of files) {
     const version = Number(f.slice(0, 3));
-    if (done.has(version)) continue;
+    if (done.has(version) || version > until) continue;
     const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8');
     const ran = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
