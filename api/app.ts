@@ -27,6 +27,7 @@ import { basemapRoutes } from './basemap/routes.js';
 import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js';
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 import { coalesce, defaultLimits, shedLoad } from './load.js';
+import { replicaReads } from './db/replica.js';
 
 export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const app = new Hono<AppEnv>();
@@ -42,6 +43,8 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.use('*', shedLoad(deps.load ?? defaultLimits(deps.db.driver)).middleware);
   api.use('*', authenticate(deps.db, { trustProxy }));
   api.use('*', csrfProtection());
+  // Analytical GETs may read the replica (DATABASE_REPLICA_URL); set after authentication, so session look-ups never do.
+  api.use('*', replicaReads());
   api.use('*', coalesce());
   api.use('*', labelSyntheticFiles(deps.db));
   api.use('*', statesCategorySets());

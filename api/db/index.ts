@@ -540,6 +540,8 @@ export interface OpenOptions {
   pgliteWorker?: boolean;
   /** Apply migrations up to this version only (tests of a migration's conversion of existing data). */
   migrateUntil?: number;
+  /** A read-only server (a streaming replica, api/db/replica.ts): never migrated. */
+  readOnly?: boolean;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
@@ -548,12 +550,23 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
     : opts.pgliteWorker
       ? await openPgliteWorker(opts.dataDir, opts.restoreFrom)
       : await openPglite(opts.dataDir, opts.restoreFrom);
-  await migrate(db, opts.migrateUntil);
+  if (!opts.readOnly) await migrate(db, opts.migrateUntil);
   return db;
 }
 
-/** The configured database: the server when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata. */
-export function openConfiguredDb(config: { DATABASE_URL?: string; dataDir: string }): Promise<Db> {
+/**
+ * The configured database: the server when DATABASE_URL is set (with its read replica when
+ * DATABASE_REPLICA_URL is: api/db/replica.ts), else PGlite in DATA_DIR/pgdata.
+ */
+export async function openConfiguredDb(config: {
+  DATABASE_URL?: string;
+  DATABASE_REPLICA_URL?: string;
+  dataDir: string;
+}): Promise<Db> {
+  if (config.DATABASE_URL && config.DATABASE_REPLICA_URL) {
+    const { withReadReplica } = await import('./replica.js');
+    return withReadReplica(await openDb({ databaseUrl: config.DATABASE_URL }), config.DATABASE_REPLICA_URL);
+  }
   return openDb(
     config.DATABASE_URL
       ? { databaseUrl: config.DATABASE_URL }
