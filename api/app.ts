@@ -29,6 +29,7 @@ import { authenticate, csrfProtection, type AppEnv } from './auth/middleware.js'
 import { apiBodyLimit, basemapOrigins, securityHeaders } from './security.js';
 import { coalesce, defaultLimits, shedLoad } from './load.js';
 import { compressJson, httpCache } from './http-cache.js';
+import { replicaReads } from './db/replica.js';
 
 export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   const app = new Hono<AppEnv>();
@@ -48,6 +49,8 @@ export function createApp(deps: Deps, opts: { webRoot?: string } = {}) {
   api.use('*', csrfProtection());
   // Aggregate GETs: ETag from the data version and who asks, 304s, the last answers kept (api/http-cache.ts).
   api.use('*', httpCache(deps.db, { maxBytes: deps.httpCacheBytes }).middleware);
+  // Analytical GETs may read the replica (DATABASE_REPLICA_URL); set after authentication, so session look-ups never do.
+  api.use('*', replicaReads());
   api.use('*', coalesce());
   api.use('*', labelSyntheticFiles(deps.db));
   api.use('*', statesCategorySets());

@@ -19,6 +19,15 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   /**
+   * A streaming replica of the DATABASE_URL server: analytical reads (aggregates, hotspots) go there once it has
+   * replayed the latest change; writes, auth, audit and the live feed stay on the primary (api/db/replica.ts).
+   */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /**
    * A local Protomaps (v4 schema) .pmtiles extract, served by the app itself at /basemap/tiles.pmtiles so the
    * map has streets and place names without internet access. First choice; BASEMAP_STYLE_URL is the second.
    */
@@ -72,6 +81,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`,
     );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (r.data.DATABASE_REPLICA_URL && !r.data.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (the primary server)');
   }
   return { ...r.data, dataDir: path.resolve(r.data.DATA_DIR) };
 }

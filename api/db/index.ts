@@ -538,6 +538,10 @@ export interface OpenOptions {
   restoreFrom?: Blob;
   /** PGlite: run it in a worker thread (the app and the CLI do; tests open it in their own thread). */
   pgliteWorker?: boolean;
+  /** Apply migrations up to this version only (tests of a migration's conversion of existing data). */
+  migrateUntil?: number;
+  /** A read-only server (a streaming replica, api/db/replica.ts): never migrated. */
+  readOnly?: boolean;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
@@ -546,12 +550,23 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
     : opts.pgliteWorker
       ? await openPgliteWorker(opts.dataDir, opts.restoreFrom)
       : await openPglite(opts.dataDir, opts.restoreFrom);
-  await migrate(db);
+  if (!opts.readOnly) await migrate(db, opts.migrateUntil);
   return db;
 }
 
-/** The configured database: the server when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata. */
-export function openConfiguredDb(config: { DATABASE_URL?: string; dataDir: string }): Promise<Db> {
+/**
+ * The configured database: the server when DATABASE_URL is set (with its read replica when
+ * DATABASE_REPLICA_URL is: api/db/replica.ts), else PGlite in DATA_DIR/pgdata.
+ */
+export async function openConfiguredDb(config: {
+  DATABASE_URL?: string;
+  DATABASE_REPLICA_URL?: string;
+  dataDir: string;
+}): Promise<Db> {
+  if (config.DATABASE_URL && config.DATABASE_REPLICA_URL) {
+    const { withReadReplica } = await import('./replica.js');
+    return withReadReplica(await openDb({ databaseUrl: config.DATABASE_URL }), config.DATABASE_REPLICA_URL);
+  }
   return openDb(
     config.DATABASE_URL
       ? { databaseUrl: config.DATABASE_URL }
@@ -565,8 +580,8 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '
  *  one server database apply each migration once (the second waits, then sees it recorded). */
 const MIGRATION_LOCK = 70000;
 
-/** Apply numbered plain-SQL migrations (NNN_name.sql) not yet recorded, each in its own transaction. */
-export async function migrate(db: Db): Promise<string[]> {
+/** Apply numbered plain-SQL migrations (NNN_name.sql, up to `until` if given) not yet recorded, each in its own transaction. */
+export async function migrate(db: Db, until = Number.POSITIVE_INFINITY): Promise<string[]> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -580,7 +595,7 @@ export async function migrate(db: Db): Promise<string[]> {
   const applied: string[] = [];
   for (const f of files) {
     const version = Number(f.slice(0, 3));
-    if (done.has(version)) continue;
+    if (done.has(version) || version > until) continue;
     const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8');
     const ran = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);

@@ -2,7 +2,7 @@
 // Streams the file: rows are parsed (fast-records.ts) and checked in JS (dates, coordinates,
 // reprojection, H3 cells), COPYed in chunks into a temporary staging table, then moved into
 // `incidents` by one INSERT ... SELECT that assigns wards/LSOAs (subdivided polygons, GiST) once per
-// distinct point and skips rows already imported (ON CONFLICT on the dedup key). All of it runs in
+// distinct point and skips rows already imported (ON CONFLICT on the dedup key in incident_keys). All of it runs in
 // one transaction.
 import type { ImportPhase } from '../../contract/imports.js';
 import crypto from 'node:crypto';
@@ -122,6 +122,9 @@ WITH keyed AS (
   -- dedup key = md5(natural key hash # ordinal among identical keys in this file)
   SELECT s.*, md5(s.nk || '#' || row_number() OVER (PARTITION BY s.nk ORDER BY s.line))::uuid AS dedup_key
   FROM import_stage s
+), fresh AS (
+  -- keys not yet held, in any month (migration 021: the keys of all partitions live in incident_keys)
+  INSERT INTO incident_keys (dedup_key) SELECT dedup_key FROM keyed ON CONFLICT DO NOTHING RETURNING dedup_key
 ), pts AS MATERIALIZED (
   -- each distinct point once: the subdivided part containing it (boundary ties: lowest code)
   SELECT d.lon, d.lat,
@@ -148,11 +151,30 @@ WITH keyed AS (
          ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint,
          -- record key (ONS cell key method, migration 017): a fixed strong-random 0..255 per incident, drawn here
          get_byte(uuid_send(gen_random_uuid()), 0)
-  FROM keyed k JOIN pts pt ON pt.lon = k.lon AND pt.lat = k.lat
-  ON CONFLICT (dedup_key) DO NOTHING
+  FROM keyed k JOIN fresh f ON f.dedup_key = k.dedup_key JOIN pts pt ON pt.lon = k.lon AND pt.lat = k.lat
   RETURNING study_code
 )
 SELECT count(*)::int AS imported, count(*) FILTER (WHERE study_code IS NULL)::int AS outside FROM ins`;
+
+/**
+ * The monthly partitions of the months the staged rows fall in (migration 021), made before the move. On a
+ * server in a short transaction of its own, committed at once: made inside the import's transaction, the
+ * ATTACH's lock on the default partition would be held until the import commits and stop every read that
+ * scans it. The import's transaction holds no lock on incidents yet; the lock timeout turns any wait that
+ * could not end into an error. PGlite has one connection (nothing else reads meanwhile): in the transaction.
+ */
+export async function ensureMonthPartitions(db: Db, tx: Queryable): Promise<number> {
+  const months = (await tx.query<{ m: string }>(`SELECT DISTINCT to_char(occurred_at, 'YYYY-MM-01') AS m FROM import_stage`)).map(
+    (r) => r.m,
+  );
+  const ensure = async (q: Queryable) =>
+    (await q.query<{ n: number }>('SELECT ensure_incident_partitions($1::date[]) AS n', [months]))[0].n;
+  if (db.driver === 'pglite') return ensure(tx);
+  return db.transaction(async (own) => {
+    await own.query(`SET LOCAL lock_timeout = '30s'`);
+    return ensure(own);
+  });
+}
 
 async function createStage(tx: Queryable) {
   await tx.exec(`CREATE TEMP TABLE import_stage (
@@ -409,6 +431,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     const [hasLsoa] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_parts WHERE level = 'lsoa'`);
     const studyLevel = await studyAreaLevel(tx);
     if (studyLevel && o.mapping.easting) await refuseSwappedGrid(tx, studyLevel);
+    await ensureMonthPartitions(db, tx);
     const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [
       o.batchId,
       o.dataset,

@@ -41,10 +41,40 @@ export interface Cluster {
   drop(): void;
 }
 
-export async function makeCluster(): Promise<Cluster> {
+/**
+ * A new cluster; with `replicaOf`, a hot standby streaming from that cluster: its data directory is replaced
+ * by `pg_basebackup -R` of the primary (run as the postgres OS user), so it starts in recovery and follows.
+ */
+export async function makeCluster(opts: { replicaOf?: Cluster } = {}): Promise<Cluster> {
   const name = `sp_fault_${crypto.randomBytes(4).toString('hex')}`;
   const port = await freePort();
   execFileSync('pg_createcluster', [VERSION, name, '-p', String(port), '--', '--auth=trust'], { stdio: 'pipe' });
+  const primary = opts.replicaOf;
+  if (primary) {
+    const dir = `/var/lib/postgresql/${VERSION}/${name}`;
+    // emptied, kept (owned by postgres; its parent may not be writable for postgres)
+    for (const f of fs.readdirSync(dir)) fs.rmSync(`${dir}/${f}`, { recursive: true, force: true });
+    const basebackup = () =>
+      execFileSync(
+        'runuser',
+        ['-u', 'postgres', '--', 'pg_basebackup', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres'].concat([
+          '-D',
+          dir,
+          '-R',
+          '-X',
+          'stream',
+          '-c',
+          'fast',
+        ]),
+        { stdio: 'pipe', input: '' },
+      );
+    try {
+      basebackup();
+    } catch (e) {
+      execFileSync('pg_dropcluster', [VERSION, name], { stdio: 'pipe' });
+      throw e;
+    }
+  }
   const ctl = (action: string, ...extra: string[]) =>
     run('pg_ctlcluster', ['--skip-systemctl-redirect', VERSION, name, action, ...extra]);
   const c: Cluster = {
