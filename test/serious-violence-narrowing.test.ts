@@ -3,7 +3,7 @@
 // in fixed cycles, some left empty. The expected selection is computed here from the rows themselves
 // (JS, the stated rule: an incident carrying a field must match it; one without it is kept; an age band is
 // left out only when wholly outside the definition's band), and compared with what every route answers.
-// The SQL reading of age bands (migration 023 victim_age_range) is compared with the JS one (parseAgeBand).
+// The SQL reading of age bands (migration 020 victim_age_range) is compared with the JS one (parseAgeBand).
 // Partners: the definition is one named selection; its counts go through the same cell-key perturbation
 // and suppression as any category (checked against record keys summed here).
 import fs from 'node:fs';

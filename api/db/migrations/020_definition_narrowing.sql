@@ -1,4 +1,4 @@
--- 023 (issue 18): what a partnership's definition of serious violence may narrow by, beyond categories
+-- 020 (issue 18): what a partnership's definition of serious violence may narrow by, beyond categories
 -- and offence codes (013): the victim's age band (incidents.age_band, stored since 001 as the file gives
 -- it) and the location type (new here, from a mapping field `locationType` of force / council CSVs).
 -- Police.uk data carry neither; incidents without them cannot be narrowed and are kept (stated in meta).
