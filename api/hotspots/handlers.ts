@@ -90,6 +90,7 @@ export function giTable(units: Units, t: Totals, k: number, correction: Correcti
   const rows: HotspotRow[] = units.ids.map((_, i) =>
     Object.assign(unitKey(units, i), {
       count: t.count[i],
+      count_ckey: t.key[i],
       value: t.value[i],
       gi_z: g.z[i],
       p: g.p[i],
@@ -278,6 +279,10 @@ export async function change(
         previous: pr,
         // The year-ago window not covered: its count and comparison are null, never a zero (issue 11).
         year_ago: yearAgoUsable ? ya : null,
+        // Cell keys of the three counts (partners' perturbation; stripped for everyone else).
+        current_ckey: per.current.key[i],
+        previous_ckey: per.previous.key[i],
+        year_ago_ckey: per.year_ago.key[i],
         change: c - pr,
         change_year: yearAgoUsable ? c - ya : null,
         value: per.current.value[i],
