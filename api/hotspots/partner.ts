@@ -27,7 +27,6 @@ import type {
 import { cellKeyDisclosure, perturbFields, perturbRows, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import type { MaskContext } from '../routing.js';
 import { comparison, topRows } from './handlers.js';
-import { perturbCount } from '../../geodata/disclosure/cell-key.js';
 import { poissonChange } from '../../geodata/stats/change.js';
 
 export const SCORES_WITHHELD =
@@ -40,14 +39,14 @@ export const disclosureMeta = (min: number) => ({
 
 type Counted = { count: number | null; value: number | null; count_ckey?: number };
 
-/** The count perturbed by its cell key (which is dropped), the value scaled with it; a null count stays null. */
+/** A value scaled with its count: `value` × perturbed / true (unchanged for a null or zero count). */
+const scaled = (value: unknown, count: unknown, perturbed: unknown) =>
+  typeof value === 'number' && typeof count === 'number' && count > 0 ? (value * (perturbed as number)) / count : value;
+
+/** The count perturbed by its cell key (perturbFields: the key dropped), the value scaled with it. */
 export function perturbCounted<T extends Counted>(r: T): Omit<T, 'count_ckey'> {
-  const { count_ckey: key, ...rest } = r;
-  if (r.count === null) return rest;
-  if (typeof key !== 'number') throw new Error('count has no cell key: not perturbed');
-  const count = perturbCount(r.count, key);
-  const value = r.value === null || r.count === 0 ? r.value : (r.value * count) / r.count;
-  return { ...rest, count, value };
+  const out = perturbFields(r as T & Record<string, unknown>, ['count']);
+  return { ...out, value: scaled(r.value, r.count, out.count) } as Omit<T, 'count_ckey'>;
 }
 
 /** Hotspot rows (all units) plus the outside-study-area entry; returns the masked rows and outside entry. */
@@ -100,39 +99,18 @@ export function perturbChangeRow(
   r: ChangeCounts,
   days: { current: number; previous: number; year_ago: number | null },
 ): ChangeCounts {
-  const out: ChangeCounts = { ...r };
-  for (const k of WINDOWS) {
-    const key = r[`${k}_ckey`];
-    delete out[`${k}_ckey`];
-    const n = r[k];
-    if (n === null) continue;
-    if (typeof key !== 'number') throw new Error(`${k} has no cell key: not perturbed`);
-    const p = perturbCount(n, key);
-    out[k] = p;
-    const v = r[VALUE_OF[k]];
-    if (typeof v === 'number' && n > 0) out[VALUE_OF[k]] = (v * p) / n;
-  }
-  if ('change' in r && out.current !== null && out.previous !== null) {
-    out.change = out.current - out.previous;
-    out.vs_previous = comparison(
-      poissonChange({
-        current: out.current,
-        previous: out.previous,
-        currentExposure: days.current,
-        previousExposure: days.previous,
-      }),
-    );
-  }
-  if ('change_year' in r && out.current !== null && out.year_ago !== null && days.year_ago !== null) {
-    out.change_year = out.current - out.year_ago;
-    out.vs_year_ago = comparison(
-      poissonChange({
-        current: out.current,
-        previous: out.year_ago,
-        currentExposure: days.current,
-        previousExposure: days.year_ago,
-      }),
-    );
+  const out = perturbFields(r, WINDOWS);
+  for (const k of WINDOWS) out[VALUE_OF[k]] = scaled(r[VALUE_OF[k]], r[k], out[k]);
+  // Differences and C-tests of the current window against each earlier one, from the perturbed counts.
+  const against = [
+    ['previous', 'change', 'vs_previous', days.previous],
+    ['year_ago', 'change_year', 'vs_year_ago', days.year_ago],
+  ] as const;
+  for (const [k, diff, test, exposure] of against) {
+    const [c, b] = [out.current, out[k]];
+    if (!(diff in r) || c === null || b === null || exposure === null) continue;
+    out[diff] = c - b;
+    out[test] = comparison(poissonChange({ current: c, previous: b, currentExposure: days.current, previousExposure: exposure }));
   }
   return out;
 }
