@@ -141,4 +141,4 @@ export function readSource(needs: SourceNeeds): Source {
 }
 
 /** The source of reads with no time boundary (every month: summary, categories). */
-export const wholeSource = () => readSource({ bounds: [] });
+export const wholeSource = () => readSource({ bounds: [], uses: ['dataset'] });
