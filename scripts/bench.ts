@@ -14,7 +14,7 @@ import { runDriver, type DriverName, type DriverResult } from './bench/run-drive
 import { median, medianRecord } from './bench/stats.js';
 import { hotspotsOnly, runHotspotBench } from './bench/hotspots.js';
 import { fixedCostBench } from './bench/fixedcost.js';
-import { benchCube } from './bench/cube.js';
+import { benchCube, benchCubeReads } from './bench/cube.js';
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -33,6 +33,9 @@ const HELP = `Usage: npm run bench [-- options]
   --skip-cube       skip the aggregate cube benchmark (server only; scripts/bench/cube.ts)
   --only-cube       run only the aggregate cube benchmark: import with/without the cube, reads via cube vs
                     incidents (needs DATABASE_URL)
+  --only-cube-reads the cube/rollup reads alone at each size of --cube-rows (rows bulk-loaded by COPY, bench only:
+                    scripts/bench/bulk-load.ts), medians of --repeat (min 5; incidents path min 3), table sizes
+  --cube-rows LIST  sizes for --only-cube-reads (default 1000000,5000000)
   --wards FILE      ward polygons (default ../shared/data/lewisham_wards_2022.geojson)
   --without-indexes A,B  drop these secondary indexes of incidents for the measurement (recreated after):
                     what the import would cost without them (incidents_geom, incidents_ward, ...)
@@ -74,6 +77,8 @@ async function main() {
         duration: { type: 'string' },
         'skip-cube': { type: 'boolean' },
         'only-cube': { type: 'boolean' },
+        'only-cube-reads': { type: 'boolean' },
+        'cube-rows': { type: 'string' },
         'without-indexes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -120,6 +125,20 @@ async function main() {
   if (args['only-cube']) {
     if (!databaseUrl) die('--only-cube needs DATABASE_URL (the PostGIS server); it TRUNCATEs incidents and areas there.');
     return writeResults({ command: process.argv.slice(2), rows, seed, cube: await cubeSection() });
+  }
+
+  if (args['only-cube-reads']) {
+    if (!databaseUrl) die('--only-cube-reads needs DATABASE_URL (the PostGIS server); it TRUNCATEs incidents and areas there.');
+    const sizes = (args['cube-rows'] ?? '1000000,5000000').split(',').map((x) => intArg(x, 'cube-rows', 1, 1));
+    const cubeReads = await benchCubeReads(databaseUrl, {
+      sizes,
+      seed,
+      repeat: Math.max(repeat, 5),
+      incidentsRepeat: Math.max(Math.min(repeat, 5), 3),
+      wardsPath,
+      log: logNow,
+    });
+    return writeResults({ command: process.argv.slice(2), seed, cubeReads });
   }
 
   const rss = new RssSampler();

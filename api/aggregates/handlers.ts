@@ -27,7 +27,7 @@ import {
 import { defaultWindow, monthAfter, monthsIn, previousWindow, resolveWindow, type Window } from './window.js';
 import { dataRange, partnerWindow, requestSelection, requestWindow, type WindowQuery } from './request.js';
 import { inPartnerRequest } from '../auth/disclosure.js';
-import { readSource, wholeSource } from './source.js';
+import { readSource, type SourceColumn, wholeSource } from './source.js';
 import type { ReadSource } from '../../contract/http.js';
 import { COVERAGE_RULE, monthlyCounts, windowCoverage, windowsCoverage } from '../coverage/check.js';
 
@@ -81,6 +81,7 @@ export async function areaStats(db: Queryable, q: WindowQuery & { level: string 
     bounds: [prev.from, w.from, w.to],
     lacks: column ? null : `the area level "${q.level}" (known only by its polygons)`,
     narrowing,
+    uses: column ? [column] : [],
   });
   const sql = column ? statsByColumnSql(src, column, where, level, currentFrom) : statsBySpaceSql(where, level, currentFrom);
   const rows = await db.query<
@@ -166,7 +167,7 @@ export async function timeSteps(
 ): Promise<TimeSteps> {
   if (inPartnerRequest()) return { coarsest: null, steps: ['month'], rule: TIME_STEPS_RULE };
   const p = new Params();
-  const src = readSource({ bounds: [w.from, w.to], narrowing });
+  const src = readSource({ bounds: [w.from, w.to], narrowing, uses: ['time_precision'] });
   const rows = await db.query<{ precision: 'month' | 'day' | 'minute'; n: number }>(
     precisionSql(src, incidentWhere(p, { ...w, categories, narrowing })),
     p.values,
@@ -189,6 +190,7 @@ export async function hexes(
     bounds: [w.from, w.to],
     lacks: q.bbox ? 'a bounding box (a cell may straddle its edge)' : null,
     narrowing,
+    uses: [H3_COLUMN[q.res]],
   });
   let cells = await db.query<{ h3: string; count: number; count_ckey: number }>(hexesSql(src, q.res, where), p.values);
   if (q.allCells) {
@@ -303,8 +305,10 @@ export async function series(
   const months = monthsIn(w);
   let where = incidentWhere(p, { from: w.from, to: w.to, categories, narrowing });
   let lacks: string | null = null;
+  let uses: SourceColumn[] = [];
   if (q.h3) {
     const col = H3_COLUMN[getResolution(q.h3) as H3Res];
+    uses = [col];
     where += `\n    AND i.${col} = ${p.add(BigInt(`0x${q.h3}`).toString())}::bigint`;
   } else {
     const level = q.level!;
@@ -313,11 +317,12 @@ export async function series(
     if (!area) throw invalid('code', `no area "${q.code}" at level ${level}`);
     const column = levelColumn(level);
     if (!column) lacks = `the area level "${level}" (known only by its polygons)`;
+    else uses = [column];
     where += column
       ? `\n    AND i.${column} = ${p.add(q.code)}`
       : `\n    AND EXISTS (SELECT 1 FROM area_parts ap WHERE ap.area_id = ${p.add(area.id)} AND ST_Intersects(ap.geom, i.geom))`;
   }
-  const src = readSource({ bounds: [w.from, w.to], lacks, narrowing });
+  const src = readSource({ bounds: [w.from, w.to], lacks, narrowing, uses });
   const rows = await db.query<{ month: string; count: number; count_ckey: number }>(monthlySql(src, where), p.values);
   const byMonth = new Map(rows.map((r) => [r.month, r.count]));
   const keys = new Map(rows.map((r) => [r.month, r.count_ckey]));

@@ -11,7 +11,12 @@ export const LEVEL_COLUMN: Readonly<Record<string, 'ward_code' | 'lsoa_code'>> =
 });
 export const levelColumn = (level: string) => (Object.hasOwn(LEVEL_COLUMN, level) ? LEVEL_COLUMN[level] : undefined);
 
-export const H3_COLUMN: Readonly<Record<H3Res, string>> = Object.freeze({ 7: 'h3_7', 8: 'h3_8', 9: 'h3_9', 10: 'h3_10' });
+export const H3_COLUMN: Readonly<Record<H3Res, 'h3_7' | 'h3_8' | 'h3_9' | 'h3_10'>> = Object.freeze({
+  7: 'h3_7',
+  8: 'h3_8',
+  9: 'h3_9',
+  10: 'h3_10',
+});
 
 /** Collects positional parameters; `add` returns the placeholder for a value. */
 export class Params {

@@ -26,7 +26,7 @@ import {
   type UnitCountRow,
 } from './common.js';
 import { resolveScheme, schemeMeta } from './schemes.js';
-import { knoxPointsSql, precisionSql, unitCountsSql, unitLacks, weightedAggregates } from './sql.js';
+import { knoxPointsSql, precisionSql, unitCountsSql, unitLacks, unitUses, weightedAggregates } from './sql.js';
 import { readSource } from '../aggregates/source.js';
 import { unitsFor, type Units } from './units.js';
 import { describeGap, unionGaps, windowCoverage, windowsCoverage, type Gap } from '../coverage/check.js';
@@ -115,7 +115,7 @@ export async function hotspots(db: Queryable, q: StatQuery) {
   const p = new Params();
   const where = incidentWhere(p, { ...window, categories, narrowing });
   const weights = sqlWeights(scheme);
-  const src = readSource({ bounds: [window.from, window.to], lacks: unitLacks(q), narrowing });
+  const src = readSource({ bounds: [window.from, window.to], lacks: unitLacks(q), narrowing, uses: unitUses(q) });
   const counts = await db.query<UnitCountRow>(
     unitCountsSql(p, q, where, weightedAggregates(src, weights !== null), { weights, src }),
     p.values,
@@ -252,7 +252,7 @@ export async function change(
     windows[k].to,
     ...(coveredOnly ? excluded[k].flatMap((g) => [g.from, g.to]) : []),
   ]);
-  const src = readSource({ bounds, lacks: unitLacks(q), narrowing });
+  const src = readSource({ bounds, lacks: unitLacks(q), narrowing, uses: unitUses(q) });
   const aggs = Object.assign({}, ...keys.map((k) => weightedAggregates(src, weights !== null, `${k}_`, inWindow(k)))) as Record<
     string,
     string
@@ -361,7 +361,7 @@ type Precision = (typeof DAY_PRECISIONS)[number];
 
 /** The coarsest time precision among incidents matching `where`, and how many of each. */
 async function precisions(db: Queryable, window: Window, where: string, values: unknown[], narrowing: object | null) {
-  const src = readSource({ bounds: [window.from, window.to], narrowing });
+  const src = readSource({ bounds: [window.from, window.to], narrowing, uses: ['time_precision'] });
   const rows = await db.query<{ precision: Precision; n: number }>(precisionSql(src, where), values);
   const by = Object.fromEntries(rows.map((r) => [r.precision, r.n])) as Partial<Record<Precision, number>>;
   const coarsest = DAY_PRECISIONS.find((x) => (by[x] ?? 0) > 0) ?? null;
@@ -459,7 +459,7 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
   const bucket = `width_bucket(i.occurred_at, ${p.add(edges)}::timestamp[])`;
   const weights = sqlWeights(scheme);
   // Month, quarter or year periods read the cube; weeks or days (or a window cut mid-month) the incidents.
-  const src = readSource({ bounds: edges, lacks: unitLacks(q), narrowing });
+  const src = readSource({ bounds: edges, lacks: unitLacks(q), narrowing, uses: unitUses(q) });
   const rows = await db.query<UnitCountRow & { bucket: number }>(
     unitCountsSql(p, q, where, weightedAggregates(src, weights !== null), { bucket, weights, src }),
     p.values,

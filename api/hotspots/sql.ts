@@ -4,10 +4,7 @@
 import { H3_COLUMN, levelColumn, type Params } from '../aggregates/sql.js';
 import type { H3Res } from '../../geodata/h3.js';
 import { CELL_KEY_MODULUS } from '../../geodata/disclosure/cell-key.js';
-import type { Source } from '../aggregates/source.js';
-
-/** The stored code of the incident's study-area unit (wards by default): NULL exactly when it is in no study-area polygon. */
-const STUDY_AREA_COLUMN = 'study_code';
+import type { Source, SourceColumn } from '../aggregates/source.js';
 
 export interface UnitSpec {
   res?: H3Res;
@@ -41,6 +38,14 @@ export function weightedAggregates(src: Source, weighted: boolean, prefix = '', 
       ? src.count(`wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''}`)
       : '0',
   };
+}
+
+/** The columns a unit read uses (api/aggregates/source.ts picks the smallest aggregate table holding them):
+ *  the unit's column, the study-area test for cells, and the offence code (harm schemes weigh codes first). */
+export function unitUses(unit: UnitSpec): SourceColumn[] {
+  if (unit.res !== undefined) return [H3_COLUMN[unit.res], 'study', 'offence_code'];
+  const column = levelColumn(unit.level!);
+  return column ? [column, 'offence_code'] : [];
 }
 
 /** What the aggregate cube lacks for these units (api/aggregates/source.ts): a level known only by its polygons. */
@@ -85,7 +90,7 @@ WITH
 ${scheme}
 -- counts and harm values per stored H3 id (bigint, fast to group); NULL = outside every ward polygon
 g AS (
-  SELECT CASE WHEN i.${STUDY_AREA_COLUMN} IS NOT NULL THEN i.${col} END AS unit${bucket}, ${aggs}
+  SELECT CASE WHEN ${opts.src.inStudy} THEN i.${col} END AS unit${bucket}, ${aggs}
   FROM ${opts.src.table} i${join}
   WHERE ${where}
   GROUP BY ${groupBy}
