@@ -651,7 +651,7 @@ describe.skipIf(!hasData).each(drivers())('school journeys (%s)', (driver) => {
     const ownPage = await (await partner.request(`/api/journeys/routes/${routeId}/segments?${q24}`)).json();
     const perturbed = new Map<number, number>();
     for (const [seq, n, ids] of counted) perturbed.set(seq, perturbCount(n, await keyOf(ids)));
-    const pageCounts = ownPage.features.map((f: { properties: { seq: number } }) => ({
+    const pageCounts: Array<{ seq: number; count: number }> = ownPage.features.map((f: { properties: { seq: number } }) => ({
       seq: f.properties.seq,
       count: perturbed.get(f.properties.seq) ?? 0,
     }));
