@@ -10,7 +10,7 @@
 import * as contract from '../../contract/planning.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
-import { suppressRows, suppressTotal } from '../auth/disclosure.js';
+import { keyedFor, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import { parseFilters } from '../validate.js';
 import { contractRouter, principal, register } from '../routing.js';
 import { patrolBriefingHtml, patrolCsv, patrolGeoJson, patrolGpx } from '../../geodata/planning/formats.js';
@@ -203,9 +203,9 @@ export function planningRoutes({ db }: Deps) {
     r,
     db,
     contract.chbEvaluation,
-    async (c) => c.json(await chb.evaluateChb(db, c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => c.json(keyedFor(c, await chb.evaluateChb(db, c.req.valid('param').id, c.req.valid('query'))), 200),
     {
-      partner: (out, { min }) => chb.chbEvaluationMask(out, min),
+      partner: (out, { min }) => chb.chbEvaluationMask(out, min, true),
     },
   );
 
