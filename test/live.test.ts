@@ -619,9 +619,9 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     ]);
     const partner = await (await http('partner', `/api/pack?since=${seq}`)).json();
     expect(partner.changes.incidents_added).toBeNull();
-    expect(partner.changes.batches.map((b: { seq: number; count: number | null; months: unknown }) => [b.seq, b.count, b.months])).toEqual([
-      [seq + 1, null, null],
-    ]);
+    expect(
+      partner.changes.batches.map((b: { seq: number; count: number | null; months: unknown }) => [b.seq, b.count, b.months]),
+    ).toEqual([[seq + 1, null, null]]);
     expect(partner.changes.by_category.every((c: { count: number | null }) => c.count === null)).toBe(true);
     const byTime = await (
       await http('analyst', `/api/pack?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)

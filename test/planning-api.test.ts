@@ -333,7 +333,15 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     // Each shown count is the ptable's answer for the true count and the key of those incidents, read from the
     // database (the same independent PostGIS computation as above; covered counts where 399.5 m and 400.5 m agree).
     const cells = cov.hotspots.map((h: any) => h.h3);
-    const rows = await db.query<{ ward_code: string | null; hot: number; khot: number; c399: number; c400: number; c401: number; k400: number }>(
+    const rows = await db.query<{
+      ward_code: string | null;
+      hot: number;
+      khot: number;
+      c399: number;
+      c400: number;
+      c401: number;
+      k400: number;
+    }>(
       `WITH hot AS (
          SELECT i.id, i.ward_code, i.record_key, i.geom::geography AS g FROM incidents i
          WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp AND lpad(to_hex(i.h3_9), 15, '0') = ANY($3::text[])),

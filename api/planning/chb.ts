@@ -195,7 +195,12 @@ type RegionCounts = Pick<
 >;
 
 /** The displacement figures' input from a phase's region counts (or harm). */
-function displacementInput(regions: readonly RegionCounts[], key: 'count' | 'harm', lengthRatio: number, notCovered: string | null) {
+function displacementInput(
+  regions: readonly RegionCounts[],
+  key: 'count' | 'harm',
+  lengthRatio: number,
+  notCovered: string | null,
+) {
   const ba = (rg: Region) => {
     const r = regions.find((x) => x.region === rg)!;
     return { before: r[`baseline_${key}`], after: r[`phase_${key}`] };
@@ -229,17 +234,21 @@ export async function evaluateChb(
     { name: ph, ...phaseWin[ph] },
     { name: `${ph}_baseline`, ...baseOf(ph) },
   ]);
-  const rows = await db.query<{ region: Region; period: string; category: string; offence_code: string | null; n: number; k: number }>(
-    COUNTS_SQL,
-    [
-      id,
-      periods.map((p) => p.name),
-      periods.map((p) => p.from),
-      periods.map((p) => p.to),
-      categories,
-      ...narrowingParams(narrowing),
-    ],
-  );
+  const rows = await db.query<{
+    region: Region;
+    period: string;
+    category: string;
+    offence_code: string | null;
+    n: number;
+    k: number;
+  }>(COUNTS_SQL, [
+    id,
+    periods.map((p) => p.name),
+    periods.map((p) => p.from),
+    periods.map((p) => p.to),
+    categories,
+    ...narrowingParams(narrowing),
+  ]);
   const count = new Map<string, number>();
   const harm = new Map<string, number>();
   const keySum = new Map<string, number>();
