@@ -18,7 +18,7 @@ export const liveQuery = z.strictObject({
 
 /**
  * One committed import batch on the change feed (event `incidents`). Only analysts get its bbox (where
- * the new records lie); partners get no location, and count and months null when the count is small.
+ * the new records lie); partners get a "data changed" signal only: count, months and bbox null.
  */
 export const LiveChange = z.object({
   seq: z.number().int(),
@@ -39,7 +39,7 @@ export const getLive = defineRoute({
     capability: 'aggregates.read',
     partner: {
       kind: 'masked',
-      rule: 'a change below min_count has its count and months withheld; partners never get its location',
+      rule: 'partners get a "data changed" signal only (seq, at, batch_id): never a change\'s count, months or location; they refetch the perturbed aggregates',
     },
   },
   request: { query: liveQuery },
