@@ -682,6 +682,8 @@ export interface AppOptions {
   imports?: ReadonlyArray<readonly [string, ImportOptions?]>;
   /** More database state before the app starts. */
   seed?: (db: Db) => Promise<void>;
+  /** A PostGIS server database instead of a new embedded PGlite (its data are the seed's to clear). */
+  databaseUrl?: string;
 }
 
 export type As = Credentials | Role | null;
@@ -707,7 +709,7 @@ export class BrowserApp {
     ensureWebBuild();
     const webRoot = await snapshotWebBuild(`saferplaces-${opts.name}-web-`);
     step('fresh database');
-    const db = await openDb({});
+    const db = await openDb(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {});
     for (const [file, o] of opts.imports ?? []) {
       step(`import ${path.basename(file)}`);
       const r = await importFile(db, path.isAbsolute(file) ? file : path.join(SHARED, file), o ?? {});

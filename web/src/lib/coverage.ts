@@ -258,3 +258,17 @@ export function comparisonCoverage(
     previousOf: (slug) => windowStatus(report, [slug], previous),
   };
 }
+
+/**
+ * Aggregate sources (issue 17): counts published per area and month with no points (the Met's ward-level
+ * monthly counts). They feed ward counts and trends only, never the map's points, hexagons or hotspots, and
+ * never make a month covered: one sentence each for wherever coverage is shown.
+ */
+export function aggregateSourceLines(report: Pick<CoverageReport, 'datasets'> | null | undefined): string[] {
+  return (report?.datasets ?? [])
+    .filter((d) => !d.points)
+    .map(
+      (d) =>
+        `${d.dataset}: aggregate counts per ward, no points (ward counts and trends only), ${monthLabel(d.first_month)} – ${monthLabel(d.last_month)}; not shown as points or hotspots and not counted as coverage here.`,
+    );
+}
