@@ -377,7 +377,7 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
     expect(bites).toBeGreaterThan(0);
   });
 
-  it('POST bodies carry the set: outreach demand, the incidents and areas exports equal the rows the rule keeps', async () => {
+  it('POST bodies carry the set: outreach demand, the incidents and areas exports equal the rows the rule keeps; patrol files state it', async () => {
     const post = (url: string, body: unknown) =>
       analyst.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const inWindow = kept.filter((r) => r.month >= '2018-04');
@@ -434,6 +434,23 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
     expect(table.find((r) => r[0] === 'category_set')?.[2]).toMatch(
       /^Category set @serious-violence "Lewisham SV \(test\)[^"]*" version \d+ .*location types street, public space/,
     );
+    // Patrol files (a POST body's filters): the GeoJSON carries the definition, the briefing and GPX say it.
+    const filters = { from: '2018-04', to: '2018-07', category: '@serious-violence', weights: 'count' };
+    const plan = await get(analyst, `/api/planning/patrol?${new URLSearchParams(filters)}`);
+    expect(plan.status).toBe(200);
+    expect(plan.body.meta.category_set).toMatchObject({ token: '@serious-violence', label: DEFINITION.label });
+    const pg = await post('/api/planning/patrol/export', { ...who, format: 'geojson', filters });
+    expect(pg.status).toBe(200);
+    const pgj = (await pg.json()) as any;
+    expect(pgj.category_set).toMatchObject({ token: '@serious-violence', victim_age: { max: 24 } });
+    expect(pgj.features.map((f: any) => f.properties.incidents)).toEqual(plan.body.boxes.map((b: any) => b.count));
+    for (const format of ['html', 'gpx']) {
+      const f = await post('/api/planning/patrol/export', { ...who, format, filters });
+      expect(f.status, format).toBe(200);
+      expect(await f.text(), format).toContain(
+        `Categories: @serious-violence &quot;${DEFINITION.label}&quot; version ${plan.body.meta.category_set.version}: category filter: possession-of-weapons, robbery, violent-crime; narrowed to offence codes 10A, 34B, 5D, 8N`,
+      );
+    }
   });
 
   it('a narrowing set is not combined with other categories in one request', async () => {

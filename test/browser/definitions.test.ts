@@ -122,4 +122,21 @@ describe.skipIf(skipReason)('the serious-violence definition on the Planning and
     expect(area(viaApi)).toBeLessThan(area(all));
     await screen.screenshot('definitions-chb');
   });
+
+  it('map and pack: with the set chosen, the map legend and the pack state the definition; the pack its harm scheme', async () => {
+    const q = 'cat=@serious-violence&from=2018-01&to=2018-07';
+    const map = await app().open(`/?${q}&layers=choropleth,outlines,labels`, { mapIdle: true });
+    await map.waitFor('legend-category-set', { timeout: LONG_WAIT });
+    const legend = await map.text('legend-category-set');
+    expect(legend).toContain(`Categories: ${DEFINITION.label} (version 1): robbery, violent-crime`);
+    expect(legend).toContain(APPLIED);
+    await map.screenshot('definitions-map');
+
+    const pack = await app().open(`/pack?${q}`, { ready: 'pack-page' });
+    await pack.waitFor('pack-category-set', { timeout: LONG_WAIT });
+    expect(await pack.text('pack-category-set')).toContain(`Categories: ${DEFINITION.label} (version 1)`);
+    expect(await pack.text('pack-period')).toContain('categories: robbery, violent-crime');
+    await pack.waitFor('pack-patrol-scheme', { timeout: LONG_WAIT });
+    expect(await pack.text('pack-patrol-scheme')).toMatch(/^Harm scheme: .+/);
+  });
 });
