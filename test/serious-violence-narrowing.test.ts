@@ -237,6 +237,12 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
     expect(zip.status).toBe(200);
     const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
     expect(strFromU8(files['README.txt'])).toMatch(line);
+    // The README names the harm table (edition) each planning section was weighed by.
+    const packJson = JSON.parse(strFromU8(files['pack.json']));
+    const patrolScheme = packJson.sections.patrol_proposals.data.meta.scheme;
+    expect(strFromU8(files['README.txt'])).toContain(
+      `Harm scheme (Patrol proposals): ${patrolScheme.label} (${patrolScheme.name} ${patrolScheme.version})`,
+    );
     expect(JSON.parse(strFromU8(files['pack.json'])).category_set).toMatchObject({ offence_codes: ['10A', '34B', '5D', '8N'] });
   });
 
