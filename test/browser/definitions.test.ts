@@ -60,6 +60,8 @@ describe.skipIf(skipReason)('the serious-violence definition on the Planning and
     expect(note).toContain(`Categories: ${DEFINITION.label} (version 1): robbery, violent-crime`);
     expect(note).toContain(APPLIED);
     expect(note).toMatch(/Not narrowed: incidents that do not carry the field/);
+    // The coverage strip reads the set as the categories the server expanded it to (not as a slug with no data).
+    await eventually(() => screen.text('coverage-strip')).toMatch(/Data Jan 2018 – Jun 2018/);
 
     const sent = await screen.requestDuring(['/api/planning/patrol'], () => screen.click('patrol-run'));
     expect(sent.searchParams.get('category')).toBe('@serious-violence');

@@ -291,9 +291,7 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
         {e && (
           <div className="chb-chart-wrap">
             <ChbChart ev={e} measure="count" />
-            <p className="hint">
-              Harm scheme: {e.meta.scheme.label}. Baseline: {e.meta.baseline_rule}.
-            </p>
+            <p className="hint">Baseline: {e.meta.baseline_rule}.</p>
             <ResultStatement scheme={e.meta.scheme} set={e.meta.category_set} testid="chb-statement" />
           </div>
         )}
