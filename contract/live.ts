@@ -4,6 +4,7 @@
 import { z } from './zod.js';
 import { defineRoute, file, json, jsonBody, noQuery } from './http.js';
 import { categoryParam, dateParam, exportStatement, resParam } from './params.js';
+import { CategorySetMeta } from './definitions.js';
 import { CHANGE_COMPARISONS, CORRECTIONS, MAX_POLYGON_VERTICES, MAX_TOP, PERIOD_KINDS, SCHEME_NAME } from './hotspots.js';
 
 const MASKED = { kind: 'masked', rule: 'counts below min_count withheld, with complementary suppression' } as const;
@@ -463,6 +464,8 @@ export const Pack = z.object({
     })
     .nullable(),
   sections: z.record(z.string(), PackSection),
+  /** The partnership's definition, when the request chose it (category=@serious-violence; issue 18). */
+  category_set: CategorySetMeta.optional(),
   /** Partners: the threshold below which counts are withheld. */
   disclosure: z.object({ min_count: z.number().int(), rule: z.string() }).optional(),
 });

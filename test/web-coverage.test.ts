@@ -63,6 +63,13 @@ function burglaryReport(): CoverageReport {
 }
 
 describe('coverage strip from GET /api/coverage', () => {
+  it('a category set (@serious-violence) is scoped by the report the server expanded it for, not read as a slug', () => {
+    const opts = { period: { from: '2022-03', to: '2022-07' }, previous: { from: '2021-11', to: '2022-03' } };
+    const viaSet = coverageStrip(burglaryReport(), { ...opts, categories: ['@serious-violence'] });
+    expect(viaSet).toEqual(coverageStrip(burglaryReport(), { ...opts, categories: ['burglary'] }));
+    expect(viaSet.period?.status).toBe('full');
+  });
+
   it('shows the gap before the data when the previous period reaches back past it', () => {
     const m = coverageStrip(burglaryReport(), {
       categories: ['burglary'],

@@ -14,6 +14,7 @@ import { contractRouter, dataMask, disclosed, principal, register } from '../rou
 import * as h from '../aggregates/handlers.js';
 import { partnerAreaStats } from '../aggregates/routes.js';
 import { partnerRequestRules, runAsPartner, stripCellKeys } from '../auth/disclosure.js';
+import { categorySetLine, categorySetsUsed } from '../definitions/context.js';
 
 /** Most rows one incident export may hold. */
 export const MAX_EXPORT_ROWS = 250_000;
@@ -55,7 +56,11 @@ export function exportRoutes({ db }: Deps) {
       ],
     ]);
     if (b.format === 'geojson') {
-      return c.body(JSON.stringify({ ...out, sources }), 200, {
+      // A category set the filters chose is stated in the file (a CSV of records has no place for it: the
+      // X-Saferplaces-Category-Set header states it, definitions/context.ts).
+      const sets = categorySetsUsed();
+      const body = sets.length ? { ...out, category_set: sets.length === 1 ? sets[0] : sets, sources } : { ...out, sources };
+      return c.body(JSON.stringify(body), 200, {
         'content-type': 'application/geo+json; charset=utf-8',
         'content-disposition': attachment(`incidents-${stamp()}.geojson`),
       });
@@ -140,6 +145,8 @@ export function exportRoutes({ db }: Deps) {
           ['total', '', noData.current ? 'no data' : (out.total ?? 'withheld')],
           ...notes.map((n) => ['note', '', n]),
           ['coverage_rule', '', out.coverage.rule],
+          // The partnership's definition, when the filters chose it (issue 18): stated in the file itself.
+          ...categorySetsUsed().map((s) => ['category_set', '', categorySetLine(s)]),
         ]) +
         sourceFooter(sources);
       return c.body(csv, 200, {

@@ -4,6 +4,7 @@
 import type { Queryable } from '../db/index.js';
 import { requestSelection, requestWindow } from '../aggregates/request.js';
 import { narrowingParams } from '../definitions/narrowing.js';
+import { categorySetsUsed } from '../definitions/context.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { weightOf } from '../../geodata/harm/schemes.js';
 import {
@@ -175,6 +176,8 @@ export async function exposure(db: Queryable, q: ExposureQuery): Promise<Exposur
         'borough average = sum of counts over every stored segment / their total length x 100; ratio = segment rate / that average',
     },
     warnings,
+    // The definition a category set brought (issue 18), kept in meta so files made from it state it too.
+    ...(categorySetsUsed().length ? { category_set: categorySetsUsed()[0] } : {}),
   };
   const segmentGeoms = new Map(
     segRows.map((s) => [`${s.route_id}:${s.seq}`, { start_m: s.start_m, end_m: s.end_m, geometry: s.geometry }]),

@@ -150,11 +150,28 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
       'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
       'Planning sections:',
       ...extra.readme,
+      ...packSchemeLines(pack),
       'Contains public sector information licensed under the Open Government Licence v3.0.',
       '',
     ].join('\n'),
   );
   return { files, records: extra.records };
+}
+
+/** The harm schemes the planning sections were weighed by, each with its edition (label and version) and whether it is derived (issue 18). */
+function packSchemeLines(pack: Pack): string[] {
+  const seen = new Map<string, string>();
+  for (const s of Object.values(pack.sections)) {
+    if (!s.available) continue;
+    const d = s.data as { meta?: { scheme?: unknown }; scheme?: unknown } | null;
+    const sc = (d?.meta?.scheme ?? d?.scheme) as
+      | { name?: string; label?: string; version?: string; derived?: string | null }
+      | undefined;
+    if (!sc?.name || !sc.label) continue;
+    const line = `Harm scheme (${s.title}): ${sc.label} (${sc.name}${sc.version ? ` ${sc.version}` : ''})${sc.derived ? `; derived table: ${sc.derived}` : ''}`;
+    seen.set(`${s.title}/${sc.name}`, line);
+  }
+  return [...seen.values()];
 }
 
 export function liveRoutes(deps: Deps) {

@@ -7,6 +7,7 @@
 import type { Queryable } from '../db/index.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import { requestSelection, requestWindow } from '../aggregates/request.js';
+import { categorySetsUsed } from '../definitions/context.js';
 import type { H3Res } from '../../geodata/h3.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { addRow, emptyTotals } from '../hotspots/common.js';
@@ -176,6 +177,9 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
         significant: significant.size,
       },
       unweighted_categories: [...unweighted].sort(),
+      // The partnership's definition, when the categories are the category set (issue 18): in meta, so the
+      // patrol files made from it state it too.
+      ...(categorySetsUsed().length ? { category_set: categorySetsUsed()[0] } : {}),
     },
   };
 }

@@ -70,7 +70,10 @@ type Lookup = { slug: string; label: string; byMonth: Map<string, CoverageMonth>
 /** The report's categories in scope: those asked for (missing ones: never covered), or all it lists. */
 function scope(report: CoverageReport, categories: readonly string[] | null | undefined): Lookup {
   const bySlug = new Map(report.categories.map((c) => [c.slug, c]));
-  const slugs = categories?.length ? [...categories] : report.categories.map((c) => c.slug);
+  // A category set (`@serious-violence`, issue 18) is expanded by the server: the report asked with it
+  // lists exactly the set's categories, so its own list is the scope.
+  const slugs =
+    categories?.length && !categories.some((c) => c.startsWith('@')) ? [...categories] : report.categories.map((c) => c.slug);
   return slugs.map((slug) => {
     const c = bySlug.get(slug);
     return { slug, label: c?.label ?? slug, byMonth: new Map((c?.months ?? []).map((m) => [m.month, m])) };

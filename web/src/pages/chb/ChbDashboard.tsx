@@ -17,7 +17,7 @@ import { can } from '../../lib/can';
 import { navigate } from '../../state/view-store';
 import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
 import { HARM_SCHEMES } from '../planning/AnalysisWindow';
-import { DefinitionNote } from '../../components/DefinitionNote';
+import { DefinitionNote, ResultStatement } from '../../components/DefinitionNote';
 import { SERIOUS_VIOLENCE_LABEL, SERIOUS_VIOLENCE_SET } from '../map/CategoryPicker';
 import { usePlanningMap } from '../planning/use-planning-map';
 import { LiveToast } from '../present/LiveToast';
@@ -295,9 +295,8 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
         {e && (
           <div className="chb-chart-wrap">
             <ChbChart ev={e} measure="count" />
-            <p className="hint">
-              Harm scheme: {e.meta.scheme.label}. Baseline: {e.meta.baseline_rule}.
-            </p>
+            <p className="hint">Baseline: {e.meta.baseline_rule}.</p>
+            <ResultStatement scheme={e.meta.scheme} set={e.meta.category_set} testid="chb-statement" />
           </div>
         )}
       </div>
