@@ -33,6 +33,15 @@ export function useRoute<R extends ContractRoute>(
 }
 
 /**
+ * Starts reading a route into the cache without waiting for it (the first map's data, issue 16: the map waited on
+ * session → summary/config → page data in turn). A later `useRoute` with the same route and input shares the
+ * answer, or the request still in flight; a refused one (e.g. 401 before signing in) is asked again on mount.
+ */
+export function prefetchRoute<R extends ContractRoute>(route: R, input: CallInput<R>) {
+  void queryClient.prefetchQuery({ queryKey: routeKey(route, input), queryFn: ({ signal }) => call(route, input, { signal }) });
+}
+
+/**
  * Changes something through a contract route (POST/PUT/PATCH/DELETE); on success invalidates the given
  * routes' cached answers (all inputs), so the screens showing them refetch.
  */
