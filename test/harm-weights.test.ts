@@ -227,6 +227,30 @@ describe.skipIf(!hasData).each(drivers())('offence codes and mixes through the A
     expect(body.meta.scheme.categories_without_weight['violent-crime']).toMatch(/composition unknown/);
   });
 
+  it('exports state the ONS edition: hotspot CSV header and GeoJSON meta, the patrol briefing, the CHB/planning meta', async () => {
+    const post = (url: string, body: unknown) =>
+      analyst.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const who = { purpose: 'harm briefing', recipient: 'CSP board' };
+    const label = shippedScheme('ons-css').label;
+    expect(label).toMatch(/edition current in late 2020/);
+    const csv = await post('/api/exports/hotspots', { ...who, format: 'csv', filters: { level: 'ward', weights: 'ons-css' } });
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).split('\n')[0]).toContain(`harm scheme ons-css ons-list-of-weights-2020 (${label}`);
+    const geo = await post('/api/exports/hotspots', { ...who, format: 'geojson', filters: { res: '8', weights: 'ons-css' } });
+    expect(((await geo.json()) as any).meta.scheme).toMatchObject({
+      name: 'ons-css',
+      label,
+      version: 'ons-list-of-weights-2020',
+    });
+    const html = await post('/api/planning/patrol/export', { ...who, format: 'html', filters: { weights: 'ons-css', res: '8' } });
+    expect(html.status).toBe(200);
+    expect(await html.text()).toContain(`harm scheme ${label}`);
+    const plan = await analyst.request('/api/planning/patrol?weights=ons-css&res=8');
+    const meta = ((await plan.json()) as any).meta;
+    expect(meta.scheme).toMatchObject({ name: 'ons-css', version: 'ons-list-of-weights-2020' });
+    expect(meta.scheme.categories_without_weight['violent-crime']).toMatch(/composition unknown/);
+  });
+
   it('a loaded offence mix gives the category weights as offence-count-weighted means, and the scheme names it', async () => {
     // A stated mix (offence code -> count), written with leading zeros and one code the table lacks.
     const mix: Record<string, number> = {

@@ -240,6 +240,7 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
     // The README names the harm table (edition) each planning section was weighed by.
     const packJson = JSON.parse(strFromU8(files['pack.json']));
     const patrolScheme = packJson.sections.patrol_proposals.data.meta.scheme;
+    expect(patrolScheme.version).toBeTruthy();
     expect(strFromU8(files['README.txt'])).toContain(
       `Harm scheme (Patrol proposals): ${patrolScheme.label} (${patrolScheme.name} ${patrolScheme.version})`,
     );

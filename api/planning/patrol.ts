@@ -113,7 +113,7 @@ export async function patrolPlan(db: Queryable, q: PatrolQuery): Promise<PatrolP
       ...a.meta,
       from: a.window.from,
       to: a.window.to,
-      scheme: { name: a.scheme.name, label: a.scheme.label },
+      scheme: a.meta.scheme, // with its version (edition), derived source, mix and unweighted categories (issue 18)
       res: a.res,
       n_requested: q.n,
       n_found: out.length,
