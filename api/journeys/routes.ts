@@ -1,8 +1,8 @@
 // School-journey API (issue 5): sites, routes (CRUD and GeoJSON import), segment exposure, ranking,
 // the term calendar and audited exports of the worst segments with guardian points. The routes, their
 // parameters and answers are declared in contract/journeys.ts. Analysts and officers draw, edit, import
-// and export (journeys.write); everyone reads; partners get aggregates with small counts withheld
-// (./disclosure.ts), the mask applied by `register` from the exposure the handler computed.
+// and export (journeys.write); everyone reads; partners get aggregates perturbed by the cell key method with
+// small counts withheld (./disclosure.ts), the mask applied by `register` from the exposure the handler computed.
 import { stringify } from 'csv-stringify/sync';
 import * as contract from '../../contract/journeys.js';
 import type { ExposureQuery, RankingResponse, SegmentsResponse } from '../../contract/journeys.js';

@@ -4,8 +4,9 @@
 // - analyst: everything;
 // - officer: read and change the register (create, edit, end, import; not delete), coverage, patrol and
 //   outreach planning, patrol exports, CHB read;
-// - partner: aggregates only: coverage shares per ward and borough-wide, CHB figures, small counts withheld
-//   (the partner masks below, applied by register); no register, no hotspot lists, no plans;
+// - partner: aggregates only: coverage shares per ward and borough-wide, CHB figures, counts perturbed by the
+//   cell key method and small ones withheld (the partner masks below, applied by register); no register, no
+//   hotspot lists, no plans;
 // - admin: read (register, history, types, coverage, CHB).
 import * as contract from '../../contract/planning.js';
 import type { Deps } from '../deps.js';
