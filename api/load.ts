@@ -30,10 +30,11 @@ export function defaultLimits(driver: 'pglite' | 'postgres'): LoadLimits {
 }
 
 /**
- * Paths (under /api) never counted: health checks, the change feed's long-lived streams, and signing in and
+ * Paths (under /api) never counted: health checks, the long-lived streams (the change feed `/api/live`, a
+ * meeting's `/api/meetings/{id}/events`; `live\/` here once missed the feed itself), and signing in and
  * out (bounded by its own per-account and per-address limits, which answer 429 without a password check).
  */
-const UNCOUNTED = /^\/api\/(health$|live\/|session$|setup$)/;
+const UNCOUNTED = /^\/api\/(health$|live$|meetings\/[^/]+\/events$|session$|setup$)/;
 
 export interface LoadStats {
   active: number;

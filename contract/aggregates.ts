@@ -5,6 +5,7 @@ import { z } from './zod.js';
 import { H3_RESOLUTIONS, type H3Res } from '../geodata/h3.js';
 import { defineRoute, Disclosure, file, json, noQuery, ReadSource } from './http.js';
 import { bboxParam, categoryParam, dateParam, h3Param, levelParam, resParam } from './params.js';
+import { CategorySetMeta } from './definitions.js';
 
 export { h3Param, levelParam, resParam };
 
@@ -207,6 +208,8 @@ export const AreaStats = z.object({
   population: PopulationMeta,
   /** The data's time precision in the period and the playback steps it supports. */
   time: TimeSteps,
+  /** The partnership's definition, when the request chose it (category=@serious-violence; issue 18). */
+  category_set: CategorySetMeta.optional(),
   disclosure: Disclosure.optional(),
   /** Which table answered (issue 16). */
   source: ReadSource.optional(),

@@ -4,6 +4,7 @@
 import { z } from './zod.js';
 import { defineRoute, file, json, jsonBody, noQuery } from './http.js';
 import { categoryParam, dateParam, exportStatement, resParam } from './params.js';
+import { CategorySetMeta } from './definitions.js';
 import { CHANGE_COMPARISONS, CORRECTIONS, MAX_POLYGON_VERTICES, MAX_TOP, PERIOD_KINDS, SCHEME_NAME } from './hotspots.js';
 
 const MASKED = { kind: 'masked', rule: 'counts below min_count withheld, with complementary suppression' } as const;
@@ -18,7 +19,7 @@ export const liveQuery = z.strictObject({
 
 /**
  * One committed import batch on the change feed (event `incidents`). Only analysts get its bbox (where
- * the new records lie); partners get no location, and count and months null when the count is small.
+ * the new records lie); partners get a "data changed" signal only: count, months and bbox null.
  */
 export const LiveChange = z.object({
   seq: z.number().int(),
@@ -39,7 +40,7 @@ export const getLive = defineRoute({
     capability: 'aggregates.read',
     partner: {
       kind: 'masked',
-      rule: 'a change below min_count has its count and months withheld; partners never get its location',
+      rule: 'partners get a "data changed" signal only (seq, at, batch_id): never a change\'s count, months or location; they refetch the perturbed aggregates',
     },
   },
   request: { query: liveQuery },
@@ -463,6 +464,8 @@ export const Pack = z.object({
     })
     .nullable(),
   sections: z.record(z.string(), PackSection),
+  /** The partnership's definition, when the request chose it (category=@serious-violence; issue 18). */
+  category_set: CategorySetMeta.optional(),
   /** Partners: the threshold below which counts are withheld. */
   disclosure: z.object({ min_count: z.number().int(), rule: z.string() }).optional(),
 });

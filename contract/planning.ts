@@ -8,6 +8,7 @@ import { getResolution, isValidCell } from 'h3-js';
 import { z } from './zod.js';
 import { defineRoute, Disclosure, json, jsonBody, noQuery } from './http.js';
 import { DEFAULT_SCHEME, schemeName } from './hotspots.js';
+import { CategorySetMeta } from './definitions.js';
 import { categoryParam, dateParam, exportStatement, idParam } from './params.js';
 
 // ---------- enumerations both sides use ----------
@@ -374,6 +375,8 @@ export const AnalysisMeta = z.object({
   scheme: SchemeMeta,
   hotspots: z.object({ method: z.string(), res: z.number().int(), cells: z.number().int(), significant: z.number().int() }),
   unweighted_categories: z.array(z.string()),
+  /** The partnership's definition, when the request chose it (category=@serious-violence; issue 18). */
+  category_set: CategorySetMeta.optional(),
 });
 export type AnalysisMeta = z.output<typeof AnalysisMeta>;
 
@@ -665,6 +668,8 @@ export const ChbEvaluation = z.object({
     formulas: z.string(),
     interventions: z.string(),
     coverage_rule: z.string(),
+    /** The partnership's definition, when the request chose it (category=@serious-violence; issue 18). */
+    category_set: CategorySetMeta.optional(),
   }),
   disclosure: Disclosure.optional(),
 });

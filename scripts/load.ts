@@ -49,6 +49,8 @@ interface Cannon {
   health: { probes: number; ok: number; p50: number; p99: number; max: number };
   appCpuS: number;
   wallS: number;
+  /** The machine's 1-minute load average when the run started (2 cores: above 2, others' work competes). */
+  loadBefore: number;
 }
 
 const pct = (xs: number[], p: number) => {
@@ -86,9 +88,11 @@ for (let i = 0; i < +n; i++) { got.push([]); (async () => {
     while ((k = buf.indexOf('\\n\\n')) >= 0) { const ev = buf.slice(0, k); buf = buf.slice(k + 2);
       if (/^event: incidents$/m.test(ev)) got[i].push(Date.now()); } }
 })().catch((e) => process.stderr.write(String(e) + '\\n')); }
-process.on('SIGTERM', () => { process.stdout.write(JSON.stringify(got)); process.exit(0); });`;
+// Exit only once the (large) JSON is flushed: exiting right after write() cut it short on a loaded machine.
+process.on('SIGTERM', () => { process.stdout.write(JSON.stringify(got), () => process.exit(0)); });`;
 
 async function cannon(base: string, url: string, cookie: string, connections: number, duration: number): Promise<Cannon> {
+  const loadBefore = Math.round(os.loadavg()[0] * 10) / 10;
   const probe = child(HEALTH_PROBE, [`${base}/api/health`]);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -127,6 +131,7 @@ async function cannon(base: string, url: string, cookie: string, connections: nu
     },
     appCpuS: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
     wallS: Math.round(wallS * 10) / 10,
+    loadBefore,
   };
 }
 
@@ -260,8 +265,8 @@ function markdown(results: Awaited<ReturnType<typeof runDriver>>[], o: { connect
   const lines = [
     `Measured ${when} by \`npm run load\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${o.connections} clients for ${o.duration} s per URL, loopback.`,
     '',
-    '| driver | URL | single request (ms) | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors | timeouts | statuses | health p99 (ms) | health ok | app CPU s / wall s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| driver | URL | single request (ms) | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors | timeouts | statuses | health p99 (ms) | health ok | app CPU s / wall s | load avg before |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results)
     for (const c of r.runs)
@@ -270,7 +275,7 @@ function markdown(results: Awaited<ReturnType<typeof runDriver>>[], o: { connect
           c.status,
         )
           .map(([k, v]) => `${k}: ${v}`)
-          .join(', ')} | ${c.health.p99} | ${c.health.ok}/${c.health.probes} | ${c.appCpuS} / ${c.wallS} |`,
+          .join(', ')} | ${c.health.p99} | ${c.health.ok}/${c.health.probes} | ${c.appCpuS} / ${c.wallS} | ${c.loadBefore} |`,
       );
   lines.push('', '| driver | subscribers | events | delivered / expected | p50 (ms) | p95 (ms) |', '|---|---|---|---|---|---|');
   for (const r of results)

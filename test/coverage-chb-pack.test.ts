@@ -12,6 +12,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../api/db/index.js';
 import { COVERAGE_RULE } from '../api/coverage/check.js';
+import { perturbCount } from '../geodata/disclosure/cell-key.js';
 import { clientFor, signedInApp, type Client } from './helpers/auth.js';
 import { drivers, importShared, resetData, resetPlanning, SHARED, testDb } from './helpers/db.js';
 
@@ -460,7 +461,18 @@ describe.skipIf(!hasData).each(drivers())('no-data is never zero: CHB and the ta
         booleanPointInPolygon(point([r.lon, r.lat]), { type: 'Polygon', coordinates: [square] }),
       ).length,
     ).toBeLessThan(5);
-    expect([tiny.area_baseline, tiny.area_phase]).toEqual(['no data', 'withheld']);
+    // Partners' counts are perturbed by the cell key method (issue 15): the tiny area's phase count is the
+    // ptable's answer for its true count and key (read from the stored area), withheld when below 5.
+    const [t] = await db.query<{ n: number; k: number }>(
+      `SELECT count(*)::int AS n, (COALESCE(sum(i.record_key), 0) % 256)::int AS k
+       FROM incidents i JOIN chb_areas c ON c.name = 'Tiny CHB' AND ST_Intersects(c.area_geom, i.geom)
+       WHERE i.category = 'burglary' AND i.occurred_at >= '2022-03-01' AND i.occurred_at < '2022-06-01'`,
+    );
+    const shown = perturbCount(t.n, t.k);
+    expect(tiny.area_baseline).toBe('no data');
+    if (shown < 5) expect(tiny.area_phase).toBe('withheld');
+    else expect(['withheld', String(shown)]).toContain(tiny.area_phase); // complementary suppression may withhold it
+    expect(strFromU8(files['pack.json'])).not.toMatch(/_ckey/);
   });
 
   it('pack default period keeps 28-day windows for data dated to the day', async () => {

@@ -353,6 +353,22 @@ describe.skipIf(!hasData).each(drivers())('hotspot API on real Lewisham data (%s
     expect(em.cells.length).toBeGreaterThan(0);
     expect(em.cells.every((c: any) => c.z === null && c.final.gi_z === null && Array.isArray(c.class))).toBe(true);
     expect(em.meta.z_range).toBeNull();
+    // The precision tally: each precision's count is the ptable's answer for the true count and the key of
+    // that precision's incidents in the window, read from the database (then withheld below 5); analysts get
+    // the exact tally; nobody gets a key.
+    const emFull = (await get(`/api/emerging?res=8&period=month&from=2017-07&to=2018-07`)).body;
+    const tally = await db.query<{ precision: string; n: number; k: number }>(
+      `SELECT time_precision AS precision, count(*)::int AS n, (sum(record_key) % 256)::int AS k FROM incidents
+       WHERE occurred_at >= '2017-07-01' AND occurred_at < '2018-07-01' GROUP BY 1`,
+    );
+    expect(emFull.meta.time_precision).toEqual(Object.fromEntries(tally.map((t) => [t.precision, t.n])));
+    expect(Object.keys(em.meta.time_precision).sort()).toEqual(tally.map((t) => t.precision).sort());
+    for (const t of tally) {
+      const p = perturbCount(t.n, t.k);
+      expect(em.meta.time_precision[t.precision]).toBe(p < 5 ? null : p);
+    }
+    expect(JSON.stringify(em)).not.toMatch(/_ckey/);
+    expect(JSON.stringify(emFull)).not.toMatch(/_ckey/);
   });
 
   it('change: current vs previous window and vs a year earlier, with the exact Poisson test on independent counts', async () => {

@@ -18,7 +18,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
+import { suppressRows } from '../api/auth/disclosure.js';
 import { bngToWgs84 } from '../geodata/crs.js';
+import { perturbCount } from '../geodata/disclosure/cell-key.js';
 import type { Position } from '../geodata/journeys/segment.js';
 import { clientFor, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
@@ -556,41 +558,64 @@ describe.skipIf(!hasData).each(drivers())('school journeys (%s)', (driver) => {
     return new Map(rows.map((r) => [`${r.route_id}:${r.seq}`, r.all] as const).sort());
   }
 
-  it('gives partners aggregates only, with small counts withheld', async () => {
+  /** Σ record_key mod 256 of the incidents with these source ids (the cell key of that set), read from the database. */
+  async function keyOf(ids: string[]) {
+    const [r] = await db.query<{ k: number; n: number }>(
+      'SELECT (COALESCE(sum(record_key), 0) % 256)::int AS k, count(*)::int AS n FROM incidents WHERE source_id = ANY($1::text[])',
+      [ids],
+    );
+    expect(r.n).toBe(ids.length);
+    return r.k;
+  }
+
+  it('gives partners aggregates only, counts perturbed by the cell key method, small ones withheld', async () => {
     // 12 months to a quarter's end: a partner period (issue 15).
     const q = 'from=2017-07&to=2018-07&category=robbery&term_only=false&top=100';
     const full = await (await analyst.request(`/api/journeys/ranking?${q}`)).json();
     const masked = await (await partner.request(`/api/journeys/ranking?${q}`)).json();
     expect(masked.disclosure.min_count).toBe(5);
+    expect(masked.disclosure.rule).toMatch(/cell key/);
     expect(masked.routes).toHaveLength(full.routes.length);
     const byId = new Map(full.routes.map((r: { route_id: number }) => [r.route_id, r]));
+    // Each route's unknown_time (police.uk robberies: month only, no age) is the ptable's answer for the true
+    // count and the key of the robberies within 50 m of the route, both read from the database.
+    let checked = 0;
     for (const r of masked.routes) {
       const f = byId.get(r.route_id) as Record<string, number>;
       expect([r.all, r.excluded]).toEqual([null, null]);
-      if (r.unknown_time !== null) expect(r.unknown_time).toBe(f.unknown_time), expect(r.unknown_time).toBeGreaterThanOrEqual(5);
+      const [t] = await db.query<{ n: number; k: number }>(
+        `SELECT count(*)::int AS n, (COALESCE(sum(i.record_key), 0) % 256)::int AS k
+         FROM incidents i JOIN journey_routes r ON r.id = $1
+         WHERE i.category = 'robbery' AND i.occurred_at >= '2017-07-01' AND i.occurred_at < '2018-07-01'
+           AND ST_DWithin(i.geom::geography, r.geom::geography, 50)`,
+        [r.route_id],
+      );
+      expect(t.n).toBe(f.unknown_time);
+      const p = perturbCount(t.n, t.k);
+      expect(r.unknown_time === null ? p < 5 || r.suppressed : r.unknown_time === p && p >= 5).toBe(true);
+      if (r.unknown_time !== null) checked += 1;
       if (r.count === null) expect(r.rate_per_100m).toBeNull();
     }
+    expect(checked).toBeGreaterThan(0);
     // Complementary suppression: never exactly one withheld unknown_time count in the list.
     expect(masked.routes.filter((r: { unknown_time: number | null }) => r.unknown_time === null).length).not.toBe(1);
+    // Other roles: exact counts, no cell keys.
+    expect(JSON.stringify(full)).not.toMatch(/_ckey|record_key/);
+    expect(JSON.stringify(masked)).not.toMatch(/_ckey|record_key/);
     // A route's own page shows the same masked totals as the ranking beside it (no subtraction across the two).
     for (const r of masked.routes.slice(0, 5)) {
       const own = await (await partner.request(`/api/journeys/routes/${r.route_id}/segments?${q}`)).json();
       expect([own.route.count, own.route.unknown_time, own.route.unknown_age]).toEqual([r.count, r.unknown_time, r.unknown_age]);
     }
+    // The fixture route in 2024: counted F1, F2, F10, F14 (4); the partner sees the ptable's answer for 4
+    // with their key, withheld when below 5.
     const seg = await (await partner.request(`/api/journeys/routes/${routeId}/segments?from=2024-01-01&to=2025-01-01`)).json();
-    expect(
-      seg.features.every(
-        (f: { properties: { count: number | null; suppressed: boolean } }) =>
-          f.properties.count === null && f.properties.suppressed,
-      ),
-    ).toBe(true);
-    expect(seg.route.count).toBeNull(); // 4 < 5
-    expect(seg.worst).toEqual([]);
+    const p4 = perturbCount(4, await keyOf(['F1', 'F2', 'F10', 'F14']));
+    expect(seg.route.count).toBe(p4 < 5 ? null : p4);
     // Seven more counted robberies (a term-day Tuesday, 08:00, aged 15): six on the Catford walk's third
-    // segment, one on its fifth. Counted: 6 on the third, 2 on the seventh, 1 on the first, second and
-    // fifth; the withheld ones add up to 5, so the third is shown on the route's page. Partners see it in
-    // every worst list — across routes, for the route, for its school — and none of the small ones,
-    // which analysts see.
+    // segment, one on its fifth. Counted: 6 on the third, 2 on the seventh (F10, F14), 1 on the first (F1),
+    // second (F2) and fifth (P6). Partners get each perturbed by its own key, then the list suppressed; every
+    // worst list (across routes, for the route, for its school) shows the segments shown on the route's page.
     const extra = [...Array.from({ length: 6 }, (_, i) => near(250, 5 + i)), near(450, 20)].map((p, i) =>
       [`P${i}`, '2024-04-02', '08:00', 'Robbery', ...p.map((v) => v.toFixed(7)), '15'].join(','),
     );
@@ -616,14 +641,38 @@ describe.skipIf(!hasData).each(drivers())('school journeys (%s)', (driver) => {
       schools: Array<{ school_id: number; worst_segments: Array<{ route_id: number; seq: number; count: number | null }> }>;
     }) => r.schools.find((x) => x.school_id === catford.id)!.worst_segments.map(key);
     expect(schoolOf(aRank)).toEqual([`${routeId}:3=6`, `${routeId}:7=2`, `${routeId}:1=1`, `${routeId}:2=1`, `${routeId}:5=1`]);
-    expect(schoolOf(pRank)).toEqual([`${routeId}:3=6`]);
-    expect(pRank.worst_segments.map(key)).toEqual([`${routeId}:3=6`]);
+    const counted: Array<[number, number, string[]]> = [
+      [1, 1, ['F1']],
+      [2, 1, ['F2']],
+      [3, 6, ['P0', 'P1', 'P2', 'P3', 'P4', 'P5']],
+      [5, 1, ['P6']],
+      [7, 2, ['F10', 'F14']],
+    ];
     const ownPage = await (await partner.request(`/api/journeys/routes/${routeId}/segments?${q24}`)).json();
-    expect(ownPage.worst.map(key)).toEqual([`${routeId}:3=6`]);
-    const shownOnPage = ownPage.features
-      .filter((f: { properties: { count: number | null } }) => f.properties.count !== null)
-      .map((f: { properties: { seq: number; count: number } }) => [f.properties.seq, f.properties.count]);
-    expect(shownOnPage).toEqual([[3, 6]]);
+    const perturbed = new Map<number, number>();
+    for (const [seq, n, ids] of counted) perturbed.set(seq, perturbCount(n, await keyOf(ids)));
+    const pageCounts: Array<{ seq: number; count: number }> = ownPage.features.map((f: { properties: { seq: number } }) => ({
+      seq: f.properties.seq,
+      count: perturbed.get(f.properties.seq) ?? 0,
+    }));
+    const shown = suppressRows(pageCounts, 'count', 5)
+      .filter((r) => r.count !== null)
+      .map((r) => ({ seq: r.seq, count: r.count }))
+      .sort((a, b) => b.count! - a.count! || a.seq - b.seq);
+    expect(
+      ownPage.features
+        .filter((f: { properties: { count: number | null } }) => f.properties.count !== null)
+        .map((f: { properties: { seq: number; count: number } }) => ({ seq: f.properties.seq, count: f.properties.count }))
+        .sort((a: { count: number; seq: number }, b: { count: number; seq: number }) => b.count - a.count || a.seq - b.seq),
+    ).toEqual(shown);
+    const shownKeys = shown.map((r) => `${routeId}:${r.seq}=${r.count}`);
+    expect(ownPage.worst.map(key)).toEqual(shownKeys);
+    expect(schoolOf(pRank)).toEqual(shownKeys);
+    expect(pRank.worst_segments.map(key)).toEqual(shownKeys);
+    // The route's total: 11 counted incidents, perturbed by the key of all eleven.
+    const p11 = perturbCount(11, await keyOf(['F1', 'F2', 'F10', 'F14', 'P0', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6']));
+    expect(ownPage.route.count).toBe(p11);
+    expect(ownPage.route.rate_per_100m).toBeCloseTo((p11 / ownPage.route.length_m) * 100, 5);
     expect((await (await analyst.request(`/api/journeys/routes/${routeId}/segments?${q24}`)).json()).route.count).toBe(11);
     expect((await partner.request(`/api/journeys/ranking?${q}&rank_by=all`)).status).toBe(400);
     expect(

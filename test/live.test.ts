@@ -196,7 +196,8 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
       bbox: [ex.w, ex.s, ex.e, ex.n],
     });
     const p = await partner.next('incidents');
-    expect(p.json).toMatchObject({ seq: e.json.seq, batch_id: s.batchId, count: 20, bbox: null });
+    // Partners: a "data changed" signal only (issue 15): no count, months or location.
+    expect(p.json).toEqual({ seq: e.json.seq, at: e.json.at, batch_id: s.batchId, count: null, months: null, bbox: null });
     // Officers see record-level data in their area only: counts and months, not where the new rows lie.
     const o = await officer.next('incidents');
     expect(o.json).toMatchObject({ seq: e.json.seq, batch_id: s.batchId, count: 20, months: ['2022-03', '2022-03'], bbox: null });
@@ -618,6 +619,10 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     ]);
     const partner = await (await http('partner', `/api/pack?since=${seq}`)).json();
     expect(partner.changes.incidents_added).toBeNull();
+    expect(
+      partner.changes.batches.map((b: { seq: number; count: number | null; months: unknown }) => [b.seq, b.count, b.months]),
+    ).toEqual([[seq + 1, null, null]]);
+    expect(partner.changes.by_category.every((c: { count: number | null }) => c.count === null)).toBe(true);
     const byTime = await (
       await http('analyst', `/api/pack?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)
     ).json();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
 import { fetchOpenData } from '../api/opendata/fetch.js';
+import { lsoaPopulation } from '../api/opendata/nomis.js';
 import { drivers, SHARED, testDb } from './helpers/db.js';
 import { options, resetOpenData, snapshot, startOpenDataServer, type FakeServer } from './helpers/opendata-server.js';
 
@@ -114,6 +115,28 @@ describe.skipIf(!hasData).each(drivers())('open data fetch, Lewisham (%s)', (dri
     expect(fetched.lsoas).toEqual(files.lsoas);
     expect(fetched.population).toEqual(files.population);
     expect(fetched.coverage).toEqual(files.coverage);
+  });
+
+  it('reads Nomis to the end whatever its silent cap, and never leaves an LSOA without its population', async () => {
+    const codes = fetched.lsoaPopulation.map((p) => p.code);
+    expect(codes.length).toBe(175);
+    server.faults.nomisCap = 40; // not the 25,000 of the documentation: the client must not rely on a number
+    try {
+      const before = server.log.length;
+      const rows = await lsoaPopulation({ baseUrl: server.nomis, backoffMs: 5 }, [LEWISHAM], codes);
+      expect(new Map(rows.map((r) => [r.lsoa, r.population]))).toEqual(
+        new Map(fetched.lsoaPopulation.map((p) => [p.code, p.population])),
+      );
+      const pages = server.log.slice(before).map((l) => l.params.RecordOffset);
+      expect(pages).toEqual(['0', '40', '80', '120', '160']);
+      // An LSOA the ONS lookup has but Nomis does not answer: an error after the empty page, not a gap.
+      await expect(
+        lsoaPopulation({ baseUrl: server.nomis, backoffMs: 5 }, [LEWISHAM], [...codes, 'E01099999']),
+      ).rejects.toMatchObject({ code: 'incomplete_answer' });
+      expect(server.log.at(-1)?.params.RecordOffset).toBe('200');
+    } finally {
+      server.faults.nomisCap = 100;
+    }
   });
 
   it('resumes a fetch stopped half-way without asking again for what is done', async () => {

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
+import { perturbCount } from '../geodata/disclosure/cell-key.js';
 import { displacement } from '../geodata/planning/displacement.js';
 import { greedyBound } from '../geodata/planning/covering.js';
 import { clientFor, type Client } from './helpers/auth.js';
@@ -319,29 +320,76 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     expect(cov.uncovered.every((u: any, i: number, a: any[]) => i === 0 || a[i - 1].harm >= u.harm)).toBe(true);
   });
 
-  it('partners get ward shares with small counts withheld, and no hotspot lists', async () => {
+  it('partners get ward shares perturbed by the cell key method, small counts withheld, and no hotspot lists', async () => {
     const r = await get(as.partner, `/api/planning/coverage?${W}&types=${type}&distance=400`);
     expect(r.status).toBe(200);
     expect(r.body.hotspots).toBeUndefined();
     expect(r.body.uncovered).toBeUndefined();
     expect(r.body.interventions).toBeUndefined();
     expect(r.body.disclosure.min_count).toBe(5);
-    const full = new Map(cov.wards.map((w: any) => [w.code, w]));
+    expect(r.body.disclosure.rule).toMatch(/cell key/);
+    expect(JSON.stringify(r.body)).not.toMatch(/_ckey/);
+    expect(JSON.stringify(cov)).not.toMatch(/_ckey/);
+    // Each shown count is the ptable's answer for the true count and the key of those incidents, read from the
+    // database (the same independent PostGIS computation as above; covered counts where 399.5 m and 400.5 m agree).
+    const cells = cov.hotspots.map((h: any) => h.h3);
+    const rows = await db.query<{
+      ward_code: string | null;
+      hot: number;
+      khot: number;
+      c399: number;
+      c400: number;
+      c401: number;
+      k400: number;
+    }>(
+      `WITH hot AS (
+         SELECT i.id, i.ward_code, i.record_key, i.geom::geography AS g FROM incidents i
+         WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp AND lpad(to_hex(i.h3_9), 15, '0') = ANY($3::text[])),
+       v AS (SELECT geom::geography AS g FROM interventions WHERE type = $4 AND deleted_at IS NULL AND starts_on < $2::date AND (ends_on IS NULL OR ends_on >= $1::date))
+       SELECT ward_code, count(*)::int AS hot, (sum(record_key) % 256)::int AS khot,
+         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM v WHERE ST_DWithin(v.g, hot.g, 399.5)))::int AS c399,
+         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM v WHERE ST_DWithin(v.g, hot.g, 400)))::int AS c400,
+         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM v WHERE ST_DWithin(v.g, hot.g, 400.5)))::int AS c401,
+         (COALESCE(sum(record_key) FILTER (WHERE EXISTS (SELECT 1 FROM v WHERE ST_DWithin(v.g, hot.g, 400))), 0) % 256)::int AS k400
+       FROM hot GROUP BY ward_code`,
+      [`${WINDOW.from}-01`, `${WINDOW.to}-01`, cells, type],
+    );
+    const truth = new Map(rows.map((w) => [w.ward_code, w]));
     let withheld = 0;
-    for (const w of r.body.wards) {
-      const f: any = full.get(w.code);
-      if (f.hotspot_incidents < 5) {
-        expect(w).toMatchObject({ suppressed: true, hotspot_incidents: null, hotspot_harm: null, share: null });
+    let checkedHot = 0;
+    let checkedCovered = 0;
+    for (const w of [...r.body.wards, { ...r.body.outside_wards, code: null }]) {
+      const t = truth.get(w.code);
+      const hot = t ? perturbCount(t.hot, t.khot) : 0;
+      if (hot < 5) expect(w).toMatchObject({ suppressed: true, hotspot_incidents: null, hotspot_harm: null, share: null });
+      if (w.suppressed) {
+        withheld += 1;
+        continue;
       }
-      if (w.suppressed) withheld += 1;
-      else {
-        expect(w.hotspot_incidents).toBe(f.hotspot_incidents);
-        if (f.covered_incidents < 5) expect([w.covered_incidents, w.share]).toEqual([null, null]);
+      expect(w.hotspot_incidents).toBe(hot);
+      expect(w.hotspot_harm).toBe(hot); // count scheme: harm = count, scaled with it
+      checkedHot += 1;
+      if (t && t.c399 === t.c401) {
+        const covered = perturbCount(t.c400, t.k400);
+        if (w.covered_incidents !== null) {
+          expect(w.covered_incidents).toBe(covered);
+          expect(w.share).toBeCloseTo(Math.min(1, covered / hot), 9); // from the perturbed counts
+          checkedCovered += 1;
+        } else expect(covered < 5 || w.covered_suppressed).toBe(true);
       }
     }
+    expect(checkedHot).toBeGreaterThan(0);
+    expect(checkedCovered).toBeGreaterThan(0);
+    // The borough: the key of all hotspot incidents.
+    const all = await db.query<{ n: number; k: number }>(
+      `SELECT count(*)::int AS n, (sum(record_key) % 256)::int AS k FROM incidents
+       WHERE occurred_at >= $1::timestamp AND occurred_at < $2::timestamp AND lpad(to_hex(h3_9), 15, '0') = ANY($3::text[])`,
+      [`${WINDOW.from}-01`, `${WINDOW.to}-01`, cells],
+    );
+    expect(r.body.borough.hotspot_incidents).toBe(perturbCount(all[0].n, all[0].k));
     // Something was small (wards with no hotspot at all), so complementary suppression withheld at least two.
     expect(cov.wards.some((w: any) => w.hotspot_incidents < 5)).toBe(true);
-    expect(withheld + (r.body.outside_wards.suppressed ? 1 : 0)).toBeGreaterThanOrEqual(2);
+    expect(withheld).toBeGreaterThanOrEqual(2);
   });
 
   // ---------- patrol ----------
@@ -723,14 +771,48 @@ describe.skipIf(!hasData).each(drivers())('planning API on real Lewisham data (%
     }
     expect(phases[2].length_ratio).toBe(1);
 
-    // Partners: same figures where every count is at least 5; otherwise withheld with the reason.
+    // Partners (issue 15): each count is the ptable's answer for the true count and the key of the region's
+    // incidents in the window (both read from the stored CHB geometries); the figures are computed from the
+    // perturbed counts where every one is at least 5, otherwise withheld with the reason. No keys for anyone.
     const pe = await get(as.partner, `/api/chb/${id}/evaluation`);
     expect(pe.status).toBe(200);
+    expect(JSON.stringify(pe.body)).not.toMatch(/_ckey/);
+    expect(JSON.stringify(ev.body)).not.toMatch(/_ckey/);
+    const GEOM = { area: 'area_geom', buffer: 'buffer_geom', control: 'control_geom' } as const;
     for (const [i, ph] of pe.body.phases.entries()) {
       expect(ph.interventions).toBeNull();
-      const small = phases[i].regions.some((x: any) => x.baseline_count < 5 || x.phase_count < 5);
+      const perturbed: Record<string, { before: number; after: number }> = {};
+      for (const rg of ['area', 'buffer', 'control'] as const) {
+        const truth = phases[i].regions.find((x: any) => x.region === rg);
+        const shown = ph.regions.find((x: any) => x.region === rg);
+        const pair = { before: 0, after: 0 };
+        for (const [which, w, side] of [
+          ['baseline', phases[i].baseline, 'before'],
+          ['phase', phases[i].window, 'after'],
+        ] as const) {
+          const [t] = await db.query<{ n: number; k: number }>(
+            `SELECT count(*)::int AS n, (COALESCE(sum(i.record_key), 0) % 256)::int AS k
+             FROM incidents i JOIN chb_areas c ON c.id = $1 AND ST_Intersects(c.${GEOM[rg]}, i.geom)
+             WHERE i.occurred_at >= $2::timestamp AND i.occurred_at < $3::timestamp`,
+            [id, w.from, w.to],
+          );
+          expect(t.n).toBe(truth[`${which}_count`]);
+          pair[side] = perturbCount(t.n, t.k);
+          const got = shown[`${which}_count`];
+          if (got !== null) expect(got).toBe(pair[side]);
+          else expect(shown[`${which}_suppressed`]).toBe(true);
+        }
+        perturbed[rg] = pair;
+      }
+      const small = Object.values(perturbed).some((x) => x.before < 5 || x.after < 5);
       if (small) expect([ph.counts, ph.withheld]).toEqual([null, expect.stringMatching(/withheld/)]);
-      else expect(ph.counts).toEqual(phases[i].counts);
+      else {
+        const want = displacement({ ...perturbed, lengthRatio: ph.length_ratio } as any);
+        expect(ph.counts.wdq).toEqual(want.wdq);
+        expect(ph.counts.tne).toEqual(want.tne);
+        expect(ph.counts.did).toEqual(want.did);
+        expect(ph.regions.map((r: any) => r.phase_count)).toEqual(['area', 'buffer', 'control'].map((rg) => perturbed[rg].after));
+      }
     }
     // A CHB with a tiny area forces suppression.
     const tiny = await send(as.analyst, 'POST', '/api/chb', {

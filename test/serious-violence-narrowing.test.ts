@@ -237,7 +237,226 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
     expect(zip.status).toBe(200);
     const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
     expect(strFromU8(files['README.txt'])).toMatch(line);
+    // The README names the harm table (edition) each planning section was weighed by.
+    const packJson = JSON.parse(strFromU8(files['pack.json']));
+    const patrolScheme = packJson.sections.patrol_proposals.data.meta.scheme;
+    expect(strFromU8(files['README.txt'])).toContain(
+      `Harm scheme (Patrol proposals): ${patrolScheme.label} (${patrolScheme.name} ${patrolScheme.version})`,
+    );
     expect(JSON.parse(strFromU8(files['pack.json'])).category_set).toMatchObject({ offence_codes: ['10A', '34B', '5D', '8N'] });
+  });
+
+  // Journeys and CHB under the narrowing definition (issue 18): each figure equals a direct SQL count over
+  // the incidents the rule above keeps (their ids, chosen in JS), so the narrowing is checked per route.
+  it('journeys: segment and ranking counts equal a direct SQL count of the rows the rule keeps', async () => {
+    await db.exec('DELETE FROM journey_routes');
+    // A 1 km east-west route through the place with the most kept incidents (a real street location).
+    const spots = new Map<string, { lat: number; lon: number; n: number }>();
+    for (const r of kept) {
+      const k = `${r.lat},${r.lon}`;
+      spots.set(k, { lat: r.lat, lon: r.lon, n: (spots.get(k)?.n ?? 0) + 1 });
+    }
+    const top = [...spots.values()].sort((a, b) => b.n - a.n)[0];
+    const geometry = {
+      type: 'LineString',
+      coordinates: [
+        [top.lon - 0.0072, top.lat],
+        [top.lon + 0.0072, top.lat],
+      ],
+    };
+    const made = await analyst.request('/api/journeys/routes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'SV narrowing test route', segment_m: 100, geometry }),
+    });
+    expect(made.status).toBe(201);
+    const routeId = ((await made.json()) as any).id as number;
+    const CORRIDOR = 150;
+    /** Incidents among `ids` within the corridor, per nearest segment (ties: the lower seq). */
+    const direct = async (ids: string[]) =>
+      new Map(
+        (
+          await db.query<{ seq: number; n: number }>(
+            `SELECT s.seq, count(*)::int AS n
+             FROM incidents i, journey_routes r
+             CROSS JOIN LATERAL (
+               SELECT g.seq FROM journey_segments g WHERE g.route_id = r.id
+               ORDER BY ST_Distance(i.geom::geography, g.geom::geography), g.seq LIMIT 1
+             ) s
+             WHERE r.id = $1 AND i.source_id = ANY($2::text[])
+               AND ST_DWithin(i.geom::geography, r.geom::geography, $3::float8)
+             GROUP BY s.seq`,
+            [routeId, ids, CORRIDOR],
+          )
+        ).map((x) => [x.seq, x.n]),
+      );
+    const want = await direct(kept.map((r) => r.id));
+    const unnarrowed = await direct(rows.filter((r) => DEFINITION.categories.includes(r.category)).map((r) => r.id));
+    const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    expect(sum(want)).toBeGreaterThan(5);
+    expect(sum(want)).toBeLessThan(sum(unnarrowed)); // the narrowing bites along the route
+
+    const q = `from=2018-01&to=2018-07&category=@serious-violence&corridor_m=${CORRIDOR}&term_only=false&age_max=none&days=mon-sun`;
+    const seg = await get(analyst, `/api/journeys/routes/${routeId}/segments?${q}`);
+    expect(seg.status).toBe(200);
+    const got = new Map<number, number>(
+      seg.body.features.filter((f: any) => f.properties.all > 0).map((f: any) => [f.properties.seq, f.properties.all]),
+    );
+    expect(got).toEqual(want);
+    expect(seg.body.meta.category_set).toMatchObject({ token: '@serious-violence', label: DEFINITION.label });
+
+    const rank = await get(analyst, `/api/journeys/ranking?${q}&rank_by=all`);
+    expect(rank.status).toBe(200);
+    const route = rank.body.routes.find((r: any) => r.route_id === routeId);
+    expect(route.all).toBe(sum(want));
+    expect(rank.body.totals.all).toBe(sum(want));
+    expect(rank.body.meta.category_set.applied).toMatch(/narrowed to offence codes 10A, 34B, 5D, 8N/);
+
+    // The worst-segments export (a POST body carrying the set) states it in the file and counts the same.
+    const file = await analyst.request('/api/journeys/exports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        purpose: 'SV route walk',
+        recipient: 'school safety team',
+        format: 'geojson',
+        filters: Object.fromEntries(new URLSearchParams(`${q}&rank_by=all&top=100`)),
+      }),
+    });
+    expect(file.status).toBe(200);
+    const fc = (await file.json()) as any;
+    expect(fc.meta.category_set).toMatchObject({ token: '@serious-violence', offence_codes: ['10A', '34B', '5D', '8N'] });
+    expect(
+      new Map(fc.features.filter((f: any) => f.properties.all > 0).map((f: any) => [f.properties.seq, f.properties.all])),
+    ).toEqual(want);
+  });
+
+  it('CHB: area, buffer and control counts per phase and baseline equal a direct SQL count of the kept rows', async () => {
+    await db.exec('DELETE FROM chb_areas');
+    const perWard = new Map<string, number>();
+    for (const r of kept) {
+      const w = ward.get(r.id);
+      if (w) perWard.set(w, (perWard.get(w) ?? 0) + 1);
+    }
+    const [area, , control] = [...perWard.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+    const made = await analyst.request('/api/chb', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'SV narrowing test area',
+        area: { wards: [area] },
+        control: { wards: [control] },
+        buffer_m: 300,
+        clear_start: '2018-03-01',
+        hold_start: '2018-04-01',
+        build_start: '2018-05-01',
+        build_end: '2018-07-01',
+        baseline: { from: '2018-01-01', to: '2018-03-01' },
+      }),
+    });
+    expect(made.status).toBe(201);
+    const id = ((await made.json()) as any).id as number;
+    const ev = await get(analyst, `/api/chb/${id}/evaluation?weights=count&category=@serious-violence`);
+    expect(ev.status).toBe(200);
+    expect(ev.body.meta.category_set).toMatchObject({ token: '@serious-violence', label: DEFINITION.label });
+    const ids = (from: string, to: string, pick: (r: Row) => boolean) =>
+      rows.filter((r) => pick(r) && r.month >= from.slice(0, 7) && r.month < to.slice(0, 7)).map((r) => r.id);
+    const inSet = (r: Row) => DEFINITION.categories.includes(r.category);
+    let bites = 0;
+    for (const ph of ev.body.phases) {
+      expect(ph.no_data, ph.phase).toBeNull();
+      for (const rg of ph.regions) {
+        const count = async (w: { from: string; to: string }, pick: (r: Row) => boolean) =>
+          (
+            await db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM incidents i, chb_areas c
+               WHERE c.id = $1 AND i.source_id = ANY($2::text[])
+                 AND ST_Intersects(CASE $3 WHEN 'area' THEN c.area_geom WHEN 'buffer' THEN c.buffer_geom ELSE c.control_geom END, i.geom)`,
+              [id, ids(w.from, w.to, pick), rg.region],
+            )
+          )[0].n;
+        expect(rg.phase_count, `${ph.phase} ${rg.region}`).toBe(await count(ph.window, selected));
+        expect(rg.baseline_count, `${ph.phase} ${rg.region} baseline`).toBe(await count(ph.baseline, selected));
+        if ((await count(ph.window, inSet)) > rg.phase_count) bites++;
+      }
+    }
+    expect(bites).toBeGreaterThan(0);
+  });
+
+  it('POST bodies carry the set: outreach demand, the incidents and areas exports equal the rows the rule keeps; patrol files state it', async () => {
+    const post = (url: string, body: unknown) =>
+      analyst.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const inWindow = kept.filter((r) => r.month >= '2018-04');
+    const inArea = inWindow.filter((r) => ward.get(r.id));
+    // Outreach (planning): total harm with the count scheme is the number of kept incidents (every demand point).
+    const out = await post('/api/planning/outreach', {
+      from: '2018-04',
+      to: '2018-07',
+      category: ['@serious-violence'],
+      weights: 'count',
+      k: 2,
+      exact: 'never',
+    });
+    expect(out.status).toBe(200);
+    const o = (await out.json()) as any;
+    expect(o.total_harm).toBe(inWindow.length);
+    expect(o.meta.category_set).toMatchObject({ token: '@serious-violence', location_types: DEFINITION.location_types });
+    // Record-level export: exactly the kept rows of the window.
+    const who = { purpose: 'SV check', recipient: 'CSP analyst' };
+    const inc = await post('/api/exports/incidents', {
+      ...who,
+      format: 'geojson',
+      filters: { from: '2018-04', to: '2018-07', category: '@serious-violence' },
+    });
+    expect(inc.status).toBe(200);
+    const gj = (await inc.json()) as any;
+    const idOf = new Map(
+      (await db.query<{ id: number; source_id: string }>('SELECT id, source_id FROM incidents')).map((r) => [
+        String(r.id),
+        r.source_id,
+      ]),
+    );
+    expect(gj.features.map((f: any) => idOf.get(String(f.id ?? f.properties.id))).sort()).toEqual(
+      inWindow.map((r) => r.id).sort(),
+    );
+    expect(inc.headers.get('x-saferplaces-category-set')).toMatch(/^@serious-violence v\d+/);
+    // Areas export (CSV): counts per ward equal the kept rows, and the file states the definition.
+    const csv = await post('/api/exports/areas', {
+      ...who,
+      format: 'csv',
+      filters: { level: 'ward', from: '2018-04', to: '2018-07', category: '@serious-violence' },
+    });
+    expect(csv.status).toBe(200);
+    const table = parse(await csv.text(), { relax_column_count: true }) as string[][];
+    const byWard = new Map<string, number>();
+    for (const r of inArea) byWard.set(ward.get(r.id)!, (byWard.get(ward.get(r.id)!) ?? 0) + 1);
+    const shown = new Map(
+      table
+        .slice(1)
+        .filter((r) => /^E05/.test(r[0]) && Number(r[2]) > 0)
+        .map((r) => [r[0], Number(r[2])]),
+    );
+    expect(shown).toEqual(byWard);
+    expect(table.find((r) => r[0] === 'category_set')?.[2]).toMatch(
+      /^Category set @serious-violence "Lewisham SV \(test\)[^"]*" version \d+ .*location types street, public space/,
+    );
+    // Patrol files (a POST body's filters): the GeoJSON carries the definition, the briefing and GPX say it.
+    const filters = { from: '2018-04', to: '2018-07', category: '@serious-violence', weights: 'count' };
+    const plan = await get(analyst, `/api/planning/patrol?${new URLSearchParams(filters)}`);
+    expect(plan.status).toBe(200);
+    expect(plan.body.meta.category_set).toMatchObject({ token: '@serious-violence', label: DEFINITION.label });
+    const pg = await post('/api/planning/patrol/export', { ...who, format: 'geojson', filters });
+    expect(pg.status).toBe(200);
+    const pgj = (await pg.json()) as any;
+    expect(pgj.category_set).toMatchObject({ token: '@serious-violence', victim_age: { max: 24 } });
+    expect(pgj.features.map((f: any) => f.properties.incidents)).toEqual(plan.body.boxes.map((b: any) => b.count));
+    for (const format of ['html', 'gpx']) {
+      const f = await post('/api/planning/patrol/export', { ...who, format, filters });
+      expect(f.status, format).toBe(200);
+      expect(await f.text(), format).toContain(
+        `Categories: @serious-violence &quot;${DEFINITION.label}&quot; version ${plan.body.meta.category_set.version}: category filter: possession-of-weapons, robbery, violent-crime; narrowed to offence codes 10A, 34B, 5D, 8N`,
+      );
+    }
   });
 
   it('a narrowing set is not combined with other categories in one request', async () => {

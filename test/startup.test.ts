@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainDbError } from '../api/db/startup-errors.js';
-import { buildReason, webSourceHash } from '../scripts/start.js';
+import { buildReason, buildServer, serverBuildReason, serverSourceHash, webSourceHash } from '../scripts/start.mjs';
 import { SERVER_URL } from './helpers/db.js';
 
 /** Runs `tsx api/main.ts` until it exits; resolves to its exit code and output. */
@@ -98,4 +98,59 @@ describe('npm start builds the web app only when it changed', () => {
     fs.writeFileSync(path.join(root, 'vite.config.ts'), 'export default { base: "/x/" }');
     expect(buildReason(root)).not.toBeNull();
   });
+});
+
+describe('npm start rebuilds the server only when api/, geodata/ or contract/ changed', () => {
+  it('compares a hash of the server sources with the one stored beside the build', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-sbuild-'));
+    for (const d of ['api', 'geodata', 'contract', 'scripts', 'dist/server/api'])
+      fs.mkdirSync(path.join(root, d), { recursive: true });
+    fs.writeFileSync(path.join(root, 'api/main.ts'), 'one');
+    expect(serverBuildReason(root)).toBe('no build yet');
+    fs.writeFileSync(path.join(root, 'dist/server/api/main.js'), '');
+    expect(serverBuildReason(root)).toBe('the build has no fingerprint');
+    fs.writeFileSync(path.join(root, 'dist/server/.build-hash'), `${serverSourceHash(root)}\n`);
+    expect(serverBuildReason(root)).toBeNull();
+    fs.writeFileSync(path.join(root, 'geodata/x.json'), '{}');
+    expect(serverBuildReason(root)).toBe('server sources changed since the last build');
+    fs.rmSync(path.join(root, 'geodata/x.json'));
+    expect(serverBuildReason(root)).toBeNull();
+    fs.writeFileSync(path.join(root, 'web.ts'), 'not the server');
+    expect(serverBuildReason(root)).toBeNull();
+  });
+});
+
+describe('npm start runs the built server (no TypeScript loader at run time)', () => {
+  it('transpiles api/, geodata/ and contract/ with their assets, and the built app answers on the embedded database', async () => {
+    const root = path.resolve('.');
+    // A build folder of this test's own inside the project, so packages resolve from node_modules as for dist/server.
+    const out = path.join(root, 'dist', `server-test-${process.pid}`);
+    try {
+      const n = await buildServer(root, out);
+      expect(n).toBeGreaterThan(50);
+      for (const f of ['api/main.js', 'api/db/pglite-worker.mjs', 'api/db/migrations/001_core.sql', 'geodata/harm/ons-css.json'])
+        expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+      expect(fs.existsSync(path.join(out, 'api/main.ts'))).toBe(false);
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-built-'));
+      const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '18992', HOST: '127.0.0.1' };
+      const p = spawn(process.execPath, [path.join(out, 'api/main.js')], { env });
+      let log = '';
+      p.stdout.on('data', (b) => (log += b));
+      p.stderr.on('data', (b) => (log += b));
+      try {
+        for (let i = 0; i < 600 && !/Saferplaces running at/.test(log) && p.exitCode === null; i++)
+          await new Promise((r) => setTimeout(r, 250));
+        expect(log).toMatch(/Saferplaces running at/);
+        const r = await fetch('http://127.0.0.1:18992/api/health');
+        expect(r.status).toBe(200);
+        expect(((await r.json()) as { database: { driver: string } }).database.driver).toBe('pglite');
+      } finally {
+        p.kill('SIGTERM');
+        await new Promise((r) => (p.exitCode === null ? p.on('exit', r) : r(null)));
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AreaStats, CoverageMonth, CoverageReport } from '../contract/aggregates';
 import {
+  aggregateSourceLines,
   areaCoverage,
   areaNoDataLabel,
   combineStatus,
@@ -62,6 +63,13 @@ function burglaryReport(): CoverageReport {
 }
 
 describe('coverage strip from GET /api/coverage', () => {
+  it('a category set (@serious-violence) is scoped by the report the server expanded it for, not read as a slug', () => {
+    const opts = { period: { from: '2022-03', to: '2022-07' }, previous: { from: '2021-11', to: '2022-03' } };
+    const viaSet = coverageStrip(burglaryReport(), { ...opts, categories: ['@serious-violence'] });
+    expect(viaSet).toEqual(coverageStrip(burglaryReport(), { ...opts, categories: ['burglary'] }));
+    expect(viaSet.period?.status).toBe('full');
+  });
+
   it('shows the gap before the data when the previous period reaches back past it', () => {
     const m = coverageStrip(burglaryReport(), {
       categories: ['burglary'],
@@ -314,5 +322,26 @@ describe('series gaps', () => {
       ),
     );
     expect(runs.map((r) => r.length)).toEqual([2, 1]);
+  });
+});
+
+describe('aggregate sources (issue 17: MPS ward-level counts have no points)', () => {
+  const ds = (dataset: string, points: boolean) => ({
+    dataset,
+    first_month: '2021-12',
+    last_month: '2026-03',
+    categories: [],
+    published_for: [],
+    points,
+  });
+  it('says each aggregate source is ward counts and trends only, with no points; point sources say nothing', () => {
+    const lines = aggregateSourceLines({
+      datasets: [ds('police.uk API', true), ds('MPS ward-level crime (aggregate)', false)],
+    });
+    expect(lines).toEqual([
+      'MPS ward-level crime (aggregate): aggregate counts per ward, no points (ward counts and trends only), Dec 2021 – Mar 2026; not shown as points or hotspots and not counted as coverage here.',
+    ]);
+    expect(aggregateSourceLines({ datasets: [ds('police.uk API', true)] })).toEqual([]);
+    expect(aggregateSourceLines(undefined)).toEqual([]);
   });
 });

@@ -1,7 +1,12 @@
 // Map layer specs: every combination of parameters gives a style the MapLibre style-spec validator
 // (validateStyleMin, the style-level validate()) accepts.
 import { describe, expect, it } from 'vitest';
-import { validateStyleMin as validate, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import {
+  createPropertyExpression,
+  latest,
+  validateStyleMin as validate,
+  type StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
 import { fallbackStyle, looksLikeStyle } from '../web/src/map/base-style';
 import { classBreaks, classColours } from '../web/src/map/classify';
 import {
@@ -25,7 +30,7 @@ import {
   overlaySources,
   type OverlayParams,
 } from '../web/src/map/layers';
-import { NO_DATA_COLOUR } from '../web/src/map/layers/common';
+import { NO_DATA_COLOUR, NO_DATA_OPACITY } from '../web/src/map/layers/common';
 
 const counts = [278, 302, 317, 324, 326, 355, 357, 371, 405, 410, 430, 458, 459, 510, 541, 549, 625, 728, 760];
 const areaClasses = classBreaks(counts, 'jenks', 'count')!;
@@ -149,6 +154,32 @@ describe('overlay layer specs', () => {
     expect(step[2]).toBe(colours[0]);
     expect(step.slice(3).filter((_, i) => i % 2 === 0)).toEqual(areaClasses.thresholds);
     expect(areaFillColour({ metric: 'count', classes: null, colours: [] })).toBe(NO_DATA_COLOUR);
+  });
+
+  it('draws the no-data grey lighter than the class colours, so basemap streets read through it', () => {
+    // The fill-opacity as MapLibre evaluates it, for an area with a value and one without.
+    const opacity = (p: OverlayParams, layer: string, state: Record<string, unknown>, props: Record<string, unknown> = {}) => {
+      const spec = (overlayLayers(p).find((l) => l.id === layer) as any).paint['fill-opacity'];
+      const e = createPropertyExpression(spec, 'fill-opacity', (latest as any).paint_fill['fill-opacity']);
+      if (e.result !== 'success') throw new Error(JSON.stringify(e.value));
+      return e.value.evaluate({ zoom: 12 }, { type: 'Polygon', properties: props } as any, state as any);
+    };
+    const p = params({ metric: 'rate' });
+    p.areas.dimmed = false;
+    expect(opacity(p, WARD_FILL_LAYER, { rate: 4.2 })).toBe(0.78);
+    expect(opacity(p, WARD_FILL_LAYER, {})).toBe(NO_DATA_OPACITY);
+    expect(NO_DATA_OPACITY).toBeLessThan(0.5);
+    // Dimmed under hexagons: the grey is never darker than the class colours.
+    p.areas.dimmed = true;
+    expect(opacity(p, WARD_FILL_LAYER, { rate: 4.2 })).toBe(0.3);
+    expect(opacity(p, WARD_FILL_LAYER, {})).toBe(0.3);
+    // No classes at all (nothing to colour by): every area is the light grey.
+    const none = params({ classes: false });
+    none.areas.dimmed = false;
+    expect(opacity(none, WARD_FILL_LAYER, { count: 3 })).toBe(NO_DATA_OPACITY);
+    // Withheld hexagons (count null) likewise.
+    expect(opacity(params(), HEX_FILL_LAYER, {}, { count: 12 })).toBe(0.8);
+    expect(opacity(params(), HEX_FILL_LAYER, {}, { count: null })).toBe(NO_DATA_OPACITY);
   });
 
   it('recognises a style document', () => {

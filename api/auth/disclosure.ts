@@ -29,7 +29,7 @@ import type { Context } from 'hono';
 import { getResolution, isValidCell } from 'h3-js';
 import { PARTNER_H3_RES } from '../../contract/aggregates.js';
 import { asMonth, PARTNER_PERIOD_RULE, partnerPeriodKind } from '../../contract/partner-periods.js';
-import { cellKeyStatement, perturbCount, PTABLE_NAME } from '../../geodata/disclosure/cell-key.js';
+import { CELL_KEY_MODULUS, cellKeyStatement, perturbCount, PTABLE_NAME } from '../../geodata/disclosure/cell-key.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { getSetting } from './store.js';
@@ -59,6 +59,20 @@ export function perturbFields<T extends Record<string, unknown>>(row: T, fields:
   }
   return out as T;
 }
+
+/** The cell key of a sum of record keys (any size, as summed in JS over rows): the sum mod N. */
+export const cellKeyOf = (keySum: number) => ((keySum % CELL_KEY_MODULUS) + CELL_KEY_MODULUS) % CELL_KEY_MODULUS;
+
+/** A count perturbed by the cell key of its incidents' record-key sum (null stays null). */
+export const perturbBySum = (count: number | null, keySum: number): number | null =>
+  count === null ? null : perturbCount(count, cellKeyOf(keySum));
+
+/**
+ * A figure proportional to a count (harm, a value), scaled with the count's perturbation: value × perturbed /
+ * true, so that the figure reveals no more than the perturbed count. Unchanged for a zero or null count.
+ */
+export const scaledWith = (value: number | null, count: number | null, perturbed: number | null): number | null =>
+  value === null || count === null || perturbed === null || count <= 0 ? value : (value * perturbed) / count;
 
 /** The same for every row of a list. */
 export const perturbRows = <T extends Record<string, unknown>>(rows: readonly T[], fields: readonly string[] = ['count']) =>

@@ -8,11 +8,13 @@ import * as contract from '../../contract/exports.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
 import { holdsSynthetic, SYNTHETIC_PREFIX } from './synthetic-label.js';
+import { areaStatsSources, exportSources, incidentBatches, sourceFooter } from './provenance.js';
 import { ApiError } from '../errors.js';
 import { contractRouter, dataMask, disclosed, principal, register } from '../routing.js';
 import * as h from '../aggregates/handlers.js';
 import { partnerAreaStats } from '../aggregates/routes.js';
 import { partnerRequestRules, runAsPartner, stripCellKeys } from '../auth/disclosure.js';
+import { categorySetLine, categorySetsUsed } from '../definitions/context.js';
 
 /** Most rows one incident export may hold. */
 export const MAX_EXPORT_ROWS = 250_000;
@@ -43,8 +45,22 @@ export function exportRoutes({ db }: Deps) {
       purpose: b.purpose,
       recipient: b.recipient,
     });
+    // Provenance (issue 17): the batches the exported incidents came from, with source, request and time fetched.
+    const sources = await exportSources(db, [
+      [
+        'incidents',
+        await incidentBatches(
+          db,
+          out.features.map((f) => Number(f.properties.id)),
+        ),
+      ],
+    ]);
     if (b.format === 'geojson') {
-      return c.body(JSON.stringify(out), 200, {
+      // A category set the filters chose is stated in the file (a CSV of records has no place for it: the
+      // X-Saferplaces-Category-Set header states it, definitions/context.ts).
+      const sets = categorySetsUsed();
+      const body = sets.length ? { ...out, category_set: sets.length === 1 ? sets[0] : sets, sources } : { ...out, sources };
+      return c.body(JSON.stringify(body), 200, {
         'content-type': 'application/geo+json; charset=utf-8',
         'content-disposition': attachment(`incidents-${stamp()}.geojson`),
       });
@@ -66,7 +82,8 @@ export function exportRoutes({ db }: Deps) {
     const rows = out.features.map((f) =>
       cols.map((k) => (k === 'lon' ? f.geometry.coordinates[0] : k === 'lat' ? f.geometry.coordinates[1] : f.properties[k])),
     );
-    return c.body(stringify(rows, { header: true, columns: [...cols] }), 200, {
+    // One `source` line per batch after the rows (as the areas CSV's footer).
+    return c.body(stringify(rows, { header: true, columns: [...cols] }) + sourceFooter(sources), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': attachment(`incidents-${stamp()}.csv`),
     });
@@ -94,7 +111,8 @@ export function exportRoutes({ db }: Deps) {
         purpose: b.purpose,
         recipient: b.recipient,
       });
-      if (b.format === 'json') return c.json(out, 200);
+      const sources = await areaStatsSources(db, { level: q.level, from: out.from, to: out.to, categories: out.categories });
+      if (b.format === 'json') return c.json({ ...out, sources }, 200);
       const cols = [
         'code',
         'name',
@@ -127,7 +145,10 @@ export function exportRoutes({ db }: Deps) {
           ['total', '', noData.current ? 'no data' : (out.total ?? 'withheld')],
           ...notes.map((n) => ['note', '', n]),
           ['coverage_rule', '', out.coverage.rule],
-        ]);
+          // The partnership's definition, when the filters chose it (issue 18): stated in the file itself.
+          ...categorySetsUsed().map((s) => ['category_set', '', categorySetLine(s)]),
+        ]) +
+        sourceFooter(sources);
       return c.body(csv, 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': attachment(`${q.level}-${out.from}-${out.to}.csv`),

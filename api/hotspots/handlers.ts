@@ -362,10 +362,12 @@ type Precision = (typeof DAY_PRECISIONS)[number];
 /** The coarsest time precision among incidents matching `where`, and how many of each. */
 async function precisions(db: Queryable, window: Window, where: string, values: unknown[], narrowing: object | null) {
   const src = readSource({ bounds: [window.from, window.to], narrowing, uses: ['time_precision'] });
-  const rows = await db.query<{ precision: Precision; n: number }>(precisionSql(src, where), values);
+  const rows = await db.query<{ precision: Precision; n: number; n_ckey: number }>(precisionSql(src, where), values);
   const by = Object.fromEntries(rows.map((r) => [r.precision, r.n])) as Partial<Record<Precision, number>>;
+  // Each precision's cell key (issue 15): the partners' emerging mask perturbs the tally by it.
+  const keys = Object.fromEntries(rows.map((r) => [r.precision, r.n_ckey])) as Partial<Record<Precision, number>>;
   const coarsest = DAY_PRECISIONS.find((x) => (by[x] ?? 0) > 0) ?? null;
-  return { by, coarsest, total: rows.reduce((s, r) => s + r.n, 0) };
+  return { by, keys, coarsest, total: rows.reduce((s, r) => s + r.n, 0) };
 }
 
 function periodsFor(window: Window, kind: PeriodKind, precision: Precision | null): Periods {
@@ -520,6 +522,8 @@ export async function emerging(db: Queryable, q: StatQuery & { period: PeriodKin
         rule: 'periods not fully covered by data are dropped at either end of the window (listed in dropped); one inside the series is refused',
       },
       time_precision: prec.by,
+      // stripped for every role but partners, whose mask perturbs the tally by them (keyedFor, maskEmerging)
+      time_precision_ckey: prec.keys,
       source: src.meta,
       z_range: [zMin, zMax] as [number, number],
       series_included: q.include === 'series',

@@ -10,8 +10,9 @@
 // keys beside each count, `<count>_ckey`): a harm value is scaled with its count (value × perturbed / true,
 // so a single-category value reveals no more than the perturbed count), and change rows' differences and
 // Poisson tests are recomputed from the perturbed counts. The Gi* classes are computed from the true values
-// (a class reveals a neighbourhood's z only to within its band). Not perturbed: the emerging hot spots'
-// precision tally and the count of unweighted incidents (suppressed only).
+// (a class reveals a neighbourhood's z only to within its band). The emerging hot spots' precision tally is
+// perturbed by each precision's key (`time_precision_ckey`). Not perturbed: the count of unweighted incidents
+// (suppressed only).
 // The routes apply these as their partner masks (api/routing.ts register, option `partner`): each takes
 // the route's full answer and returns what partners may see, in the same response schema.
 import type {
@@ -208,13 +209,23 @@ export function maskChange(out: ChangeResponse, { min }: MaskContext): ChangeRes
   });
 }
 
-/** GET /emerging: no counts except the precision tally; no z-scores. */
+/** Each count of a tally perturbed by its cell key (`keys`, beside it in the answer; dropped). */
+export function perturbTally(tally: Record<string, number | null>, keys: Record<string, number> | undefined) {
+  return Object.fromEntries(
+    Object.entries(tally).map(([k, n]) => [k, perturbFields({ n, n_ckey: keys?.[k] }, ['n']).n as number | null]),
+  );
+}
+
+/** GET /emerging: no counts except the precision tally (perturbed by its cell keys, then masked); no z-scores. */
 export function maskEmerging(out: EmergingResponse, { min }: MaskContext): EmergingResponse {
+  const { time_precision_ckey: keys, ...meta } = out.meta as EmergingResponse['meta'] & {
+    time_precision_ckey?: Record<string, number>;
+  };
   return withRows(out, emergingWithoutScores(rowsOf(out)), {
-    ...out.meta,
+    ...meta,
     z_range: null,
-    time_precision: maskTotals(out.meta.time_precision, min),
-    disclosure: disclosureMeta(min),
+    time_precision: maskTotals(perturbTally(out.meta.time_precision, keys), min),
+    disclosure: { ...disclosureMeta(min), ...cellKeyDisclosure(min) },
   });
 }
 
@@ -233,12 +244,7 @@ export function maskProfile(body: ProfileResponse, { min }: MaskContext): Profil
     out.hour_of_week?.map((row, d) =>
       row.map((n, h) => perturbFields({ n, n_ckey: out.hour_of_week_ckey?.[d]?.[h] }, ['n']).n as number | null),
     ) ?? null;
-  const precision = Object.fromEntries(
-    Object.entries(out.time_precision).map(([k, n]) => [
-      k,
-      perturbFields({ n, n_ckey: out.time_precision_ckey?.[k] }, ['n']).n as number | null,
-    ]),
-  );
+  const precision = perturbTally(out.time_precision, out.time_precision_ckey);
   const { total_ckey: _t, hour_of_week_ckey: _h, time_precision_ckey: _p, ...rest } = out;
   return {
     ...rest,

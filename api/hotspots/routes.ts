@@ -233,7 +233,7 @@ export function hotspotRoutes({ db }: Deps) {
     r,
     db,
     contract.getEmerging,
-    async (c) => c.json(h.render(await withNames(c, await h.emerging(db, c.req.valid('query')))), 200),
+    async (c) => c.json(keyedFor(c, h.render(await withNames(c, await h.emerging(db, c.req.valid('query'))))), 200),
     {
       partner: maskEmerging,
     },

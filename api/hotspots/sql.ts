@@ -133,7 +133,9 @@ GROUP BY ${groupBy}`;
 
 /** Time precisions of the incidents matching `where` (to decide what a time analysis may do). */
 export const precisionSql = (src: Source, where: string) => `
-SELECT i.time_precision AS precision, ${src.count()} AS n
+SELECT i.time_precision AS precision, ${src.count()} AS n,
+       -- the cell key of each precision's incidents (partners' tally is perturbed by it, issue 15)
+       (${src.keySum()} % ${CELL_KEY_MODULUS})::int AS n_ckey
 FROM ${src.table} i
 WHERE ${where}
 GROUP BY 1`;

@@ -19,7 +19,7 @@ import { parseFilters } from '../validate.js';
 import { rankAll, worst, type SegmentExposure } from '../../geodata/journeys/exposure.js';
 import { lineProblems } from '../../geodata/journeys/segment.js';
 import { toGpx } from '../../geodata/journeys/gpx.js';
-import { PARTNER_RULE, suppressTallies, suppressTallyTotal } from './disclosure.js';
+import { PARTNER_RULE, perturbExposure, suppressTallies, suppressTallyTotal } from './disclosure.js';
 import { exposure, terms, type ExposureResult } from './exposure.js';
 import { proposeRoutes } from './proposals.js';
 import { SITES_SQL } from './sql.js';
@@ -133,7 +133,8 @@ function worstOf(rows: SegmentOut[], q: ExposureQuery, masked: Map<string, Segme
 
 function averageFor(x: ExposureResult, min: number | null) {
   if (min === null) return x.average;
-  const total = x.segments.reduce((s, r) => s + r.count, 0);
+  // Partners: the exposure is perturbed (forPartner), the average's numerator with it (its own cell key).
+  const total = Math.round((x.average.rate_per_100m * x.average.length_m) / 100);
   return total < min
     ? { ...x.average, rate_per_100m: null, harm_per_100m: null, suppressed: true }
     : { ...x.average, suppressed: false };
@@ -224,11 +225,17 @@ function rankingAnswer(x: ExposureResult, q: ExposureQuery, min: number | null):
 /** The exposure a segments or ranking handler computed, for its partner mask (which recomputes the answer masked). */
 const computed = requestScoped<{ x: ExposureResult; q: ExposureQuery; routes: RouteRow[] }>();
 
-/** What a partner mask recomputes its answer from: the handler's exposure (rank_by=all refused). */
+/**
+ * What a partner mask recomputes its answer from: the handler's exposure with every count perturbed by the
+ * cell key method (./disclosure.ts, perturbExposure), with the same place names (rank_by=all refused).
+ */
 function forPartner(c: MaskContext['c']) {
   const s = computed.get(c);
   partnerQuery(s.q);
-  return s;
+  const x = perturbExposure(s.x);
+  const places = segmentPlaces.get(s.x);
+  if (places) segmentPlaces.set(x, places);
+  return { ...s, x };
 }
 
 /** The partner masks: the same answers from the same exposure, with `min`. */

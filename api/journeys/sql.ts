@@ -64,7 +64,7 @@ r AS (
 ),
 -- incidents within the corridor: index prefilter on the box, then the exact geodesic distance
 hits AS (
-  SELECT r.id AS route_id, i.id AS incident_id, i.category, i.offence_code, i.occurred_at, i.time_precision, i.age_band, i.geom
+  SELECT r.id AS route_id, i.id AS incident_id, i.category, i.offence_code, i.occurred_at, i.time_precision, i.age_band, i.record_key, i.geom
   FROM r
   JOIN incidents i ON i.geom && ST_Expand(r.geom, r.margin)
   WHERE i.occurred_at >= $1::timestamp AND i.occurred_at < $2::timestamp
@@ -74,7 +74,9 @@ hits AS (
     AND ST_DWithin(i.geom::geography, r.geom::geography, $4::float8)
 )
 SELECT h.route_id, s.seq, h.incident_id, h.category, h.offence_code, to_char(h.occurred_at, 'YYYY-MM-DD HH24:MI:SS') AS occurred_at,
-       h.time_precision, h.age_band
+       h.time_precision, h.age_band,
+       -- the incident's record key (ONS cell key method, issue 15): partners' counts are perturbed by it
+       h.record_key
 FROM hits h
 -- the route's nearest segment
 CROSS JOIN LATERAL (

@@ -479,11 +479,13 @@ export function maskPack(pack: Pack, min: number): Pack {
     },
     top_cells: { ...pack.top_cells, cells: suppressBoth(pack.top_cells.cells, min) },
     wards: maskedWards,
+    // What changed since the last meeting, as on the live feed (GET /api/live): which batches arrived and
+    // when, never how many incidents or which months (a batch is often one incident; issue 15).
     changes: changes && {
       ...changes,
-      incidents_added: changes.incidents_added === null ? null : suppressTotal(changes.incidents_added, min),
-      batches: suppressRows(changes.batches, 'count', min),
-      by_category: suppressRows(changes.by_category, 'count', min),
+      incidents_added: null,
+      batches: changes.batches.map((b) => ({ ...b, count: null, months: null, suppressed: true })),
+      by_category: changes.by_category.map((c) => ({ ...c, count: null, suppressed: true })),
     },
     disclosure: { min_count: min, rule: 'counts below min_count withheld, with complementary suppression' },
   };

@@ -37,21 +37,23 @@ const SEQ = /^\d{1,15}$/;
 
 /** A change as a client may see it. Its bbox is where the new records lie (one new incident: its exact
  *  point), so only analysts, who may see every record, get it; officers (record-level data in their area
- *  only), admins and partners get counts and months (partners: through `changeMask`). */
+ *  only) and admins get counts and months; partners a "data changed" signal only (`changeMask`). */
 const changeFor = (c: Change, p: Principal): LiveChange => (p.user.role === 'analyst' ? c : { ...c, bbox: null });
 
-/** Partners: no location, and a small change's count and months withheld. */
-const changeMask = dataMask<LiveChange>((c, { min }) => {
-  const small = c.count !== null && c.count < min;
-  return {
-    seq: c.seq,
-    at: c.at,
-    batch_id: c.batch_id,
-    count: small ? null : c.count,
-    months: small ? null : c.months,
-    bbox: null,
-  };
-});
+/**
+ * Partners (issue 15): a "data changed" signal only — the change's seq, time and batch, never its count,
+ * months or location. A change is one import or one pushed batch, often a single incident: its count and
+ * months are record-level facts (and the difference of two aggregates around it). A partner's client
+ * refetches what it shows on the signal, and gets the perturbed, suppressed aggregates of the routes it reads.
+ */
+const changeMask = dataMask<LiveChange>((c) => ({
+  seq: c.seq,
+  at: c.at,
+  batch_id: c.batch_id,
+  count: null,
+  months: null,
+  bbox: null,
+}));
 
 /** Partners' pack (GET /api/pack and the zip). */
 const packMask = (pack: Pack, { min }: { min: number }) => maskPack(pack, min);
@@ -148,11 +150,28 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
       'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
       'Planning sections:',
       ...extra.readme,
+      ...packSchemeLines(pack),
       'Contains public sector information licensed under the Open Government Licence v3.0.',
       '',
     ].join('\n'),
   );
   return { files, records: extra.records };
+}
+
+/** The harm schemes the planning sections were weighed by, each with its edition (label and version) and whether it is derived (issue 18). */
+function packSchemeLines(pack: Pack): string[] {
+  const seen = new Map<string, string>();
+  for (const s of Object.values(pack.sections)) {
+    if (!s.available) continue;
+    const d = s.data as { meta?: { scheme?: unknown }; scheme?: unknown } | null;
+    const sc = (d?.meta?.scheme ?? d?.scheme) as
+      | { name?: string; label?: string; version?: string; derived?: string | null }
+      | undefined;
+    if (!sc?.name || !sc.label) continue;
+    const line = `Harm scheme (${s.title}): ${sc.label} (${sc.name}${sc.version ? ` ${sc.version}` : ''})${sc.derived ? `; derived table: ${sc.derived}` : ''}`;
+    seen.set(`${s.title}/${sc.name}`, line);
+  }
+  return [...seen.values()];
 }
 
 export function liveRoutes(deps: Deps) {

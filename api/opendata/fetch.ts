@@ -62,12 +62,11 @@ export interface FetchOptions {
   workDir: string;
   signal?: AbortSignal;
   onProgress?: (p: StepProgress) => void;
-  /** Client tuning (tests): retries, backoff, page sizes, the Nomis cap, the police.uk rate limit. */
+  /** Client tuning (tests): retries, backoff, page sizes, the police.uk rate limit. */
   tuning?: {
     attempts?: number;
     backoffMs?: number;
     onsPageSize?: number;
-    nomisCap?: number;
     policeLimiter?: RateLimiter;
     timeoutMs?: number;
   };
@@ -306,7 +305,7 @@ export async function fetchOpenData(db: Db, rawSpec: FetchSpec, o: FetchOptions)
 
     // 7. Census 2021 usual residents per LSOA.
     await step('nomis:population', async (log) => {
-      const rows = await lsoaPopulation({ ...http, baseUrl: o.sources.nomis, cap: t.nomisCap, log }, lads);
+      const rows = await lsoaPopulation({ ...http, baseUrl: o.sources.nomis, log }, lads, lsoas);
       if (!rows.length) throw new FetchError('no_data', 'Nomis returned no LSOA populations.');
       const csv = ['LSOA21CD,population', ...rows.map((r) => `${r.lsoa},${r.population}`)].join('\n') + '\n';
       const prov = provenance('Nomis (ONS Census 2021, TS001 usual residents)', log, {

@@ -5,7 +5,7 @@
 import { cellsToMultiPolygon, getResolution } from 'h3-js';
 import type { Db, Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
-import { suppressRows } from '../auth/disclosure.js';
+import { cellKeyOf, perturbFields, scaledWith, suppressRows } from '../auth/disclosure.js';
 import { addDays, addMonths, daysBetween } from '../aggregates/window.js';
 import { displacement } from '../../geodata/planning/displacement.js';
 import { requestSelection } from '../aggregates/request.js';
@@ -171,7 +171,9 @@ r AS (
 ),
 -- the periods: each phase and its baseline
 p AS (SELECT * FROM unnest($2::text[], $3::date[], $4::date[]) AS p(period, f, t))
-SELECT r.region, p.period, i.category, i.offence_code, count(*)::int AS n
+SELECT r.region, p.period, i.category, i.offence_code, count(*)::int AS n,
+       -- the cell key of the group's incidents (ONS cell key method, issue 15): partners' counts are perturbed by it
+       (sum(i.record_key) % 256)::int AS k
 FROM r
 JOIN incidents i ON ST_Intersects(r.g, i.geom)
 JOIN p ON i.occurred_at >= p.f::timestamp AND i.occurred_at < p.t::timestamp
@@ -186,6 +188,32 @@ FROM interventions v
 JOIN chb_areas c ON c.id = $1 AND ST_Intersects(v.geom, c.area_geom)
 WHERE v.deleted_at IS NULL AND v.starts_on < $3::date AND (v.ends_on IS NULL OR v.ends_on >= $2::date)
 ORDER BY v.starts_on, v.id`;
+
+type RegionCounts = Pick<
+  PhaseEvaluation['regions'][number],
+  'region' | 'baseline_count' | 'phase_count' | 'baseline_harm' | 'phase_harm'
+>;
+
+/** The displacement figures' input from a phase's region counts (or harm). */
+function displacementInput(
+  regions: readonly RegionCounts[],
+  key: 'count' | 'harm',
+  lengthRatio: number,
+  notCovered: string | null,
+) {
+  const ba = (rg: Region) => {
+    const r = regions.find((x) => x.region === rg)!;
+    return { before: r[`baseline_${key}`], after: r[`phase_${key}`] };
+  };
+  return {
+    area: ba('area'),
+    buffer: ba('buffer'),
+    control: ba('control'),
+    lengthRatio,
+    unit: key === 'count' ? 'crimes' : 'harm',
+    notCovered,
+  };
+}
 
 export async function evaluateChb(
   db: Queryable,
@@ -206,22 +234,28 @@ export async function evaluateChb(
     { name: ph, ...phaseWin[ph] },
     { name: `${ph}_baseline`, ...baseOf(ph) },
   ]);
-  const rows = await db.query<{ region: Region; period: string; category: string; offence_code: string | null; n: number }>(
-    COUNTS_SQL,
-    [
-      id,
-      periods.map((p) => p.name),
-      periods.map((p) => p.from),
-      periods.map((p) => p.to),
-      categories,
-      ...narrowingParams(narrowing),
-    ],
-  );
+  const rows = await db.query<{
+    region: Region;
+    period: string;
+    category: string;
+    offence_code: string | null;
+    n: number;
+    k: number;
+  }>(COUNTS_SQL, [
+    id,
+    periods.map((p) => p.name),
+    periods.map((p) => p.from),
+    periods.map((p) => p.to),
+    categories,
+    ...narrowingParams(narrowing),
+  ]);
   const count = new Map<string, number>();
   const harm = new Map<string, number>();
+  const keySum = new Map<string, number>();
   for (const r of rows) {
     const k = `${r.region}/${r.period}`;
     count.set(k, (count.get(k) ?? 0) + r.n);
+    keySum.set(k, (keySum.get(k) ?? 0) + r.k);
     harm.set(k, (harm.get(k) ?? 0) + r.n * weightOf(scheme, r.category, r.offence_code));
   }
   const get = (m: Map<string, number>, region: Region, period: string) => m.get(`${region}/${period}`) ?? 0;
@@ -282,21 +316,11 @@ export async function evaluateChb(
       phase_count: value(count, rg, 'phase'),
       baseline_harm: value(harm, rg, 'baseline'),
       phase_harm: value(harm, rg, 'phase'),
+      // Record-key sums beside the counts, for the partners' perturbation (stripped for other roles: keyedFor).
+      baseline_count_ckey: cellKeyOf(get(keySum, rg, `${ph}_baseline`)),
+      phase_count_ckey: cellKeyOf(get(keySum, rg, ph)),
     }));
-    const input = (key: 'count' | 'harm') => {
-      const ba = (rg: Region) => {
-        const r = regions.find((x) => x.region === rg)!;
-        return { before: r[`baseline_${key}`], after: r[`phase_${key}`] };
-      };
-      return {
-        area: ba('area'),
-        buffer: ba('buffer'),
-        control: ba('control'),
-        lengthRatio: s,
-        unit: key === 'count' ? 'crimes' : 'harm',
-        notCovered: noData,
-      };
-    };
+    const input = (key: 'count' | 'harm') => displacementInput(regions, key, s, noData);
     const logged = await db.query<{ id: number; name: string; type: string; starts_on: string; ends_on: string | null }>(
       LOGGED_SQL,
       [id, phaseWin[ph].from, phaseWin[ph].to],
@@ -352,15 +376,40 @@ export async function evaluateChb(
 }
 
 /**
- * The partner mask of GET /api/chb/:id/evaluation (and the pack's CHB section): per phase, the six counts
- * (3 regions × baseline/phase) go through the disclosure rule; when any is withheld, its harm and every
- * figure of that phase (WDQ, TNE, DiD all use the withheld counts) are withheld, and interventions are
- * given as counts by type only. With `min` 0 (record-level roles) no count is withheld.
+ * Partners (issue 15): each region's baseline and phase counts perturbed by their cell keys, harm scaled with
+ * its count, and the phase's figures (WDQ, TNE, DiD and their CIs, for counts and harm) recomputed from the
+ * perturbed values — figures from the true counts would reveal them. Keys dropped.
  */
-export function chbEvaluationMask(ev: ChbEvaluation, min: number): ChbEvaluation {
+export function perturbChbPhase(ph: PhaseEvaluation): PhaseEvaluation {
+  type Keyed = PhaseEvaluation['regions'][number] & { baseline_count_ckey?: number; phase_count_ckey?: number };
+  const regions = (ph.regions as Keyed[]).map((r) => {
+    const out = perturbFields(r, ['baseline_count', 'phase_count']);
+    return {
+      ...out,
+      baseline_harm: scaledWith(r.baseline_harm, r.baseline_count, out.baseline_count),
+      phase_harm: scaledWith(r.phase_harm, r.phase_count, out.phase_count),
+    };
+  });
+  return {
+    ...ph,
+    regions,
+    counts: displacement(displacementInput(regions, 'count', ph.length_ratio, ph.no_data)),
+    harm: displacement(displacementInput(regions, 'harm', ph.length_ratio, ph.no_data)),
+  };
+}
+
+/**
+ * The partner mask of GET /api/chb/:id/evaluation (and the pack's CHB section): per phase, the six counts
+ * (3 regions × baseline/phase), perturbed by the cell key method when `perturb` (partners: perturbChbPhase),
+ * go through the disclosure rule; when any is withheld, its harm and every figure of that phase (WDQ, TNE,
+ * DiD all use the withheld counts) are withheld, and interventions are given as counts by type only. With
+ * `min` 0 (record-level roles) no count is withheld. Cell keys never leave it.
+ */
+export function chbEvaluationMask(ev: ChbEvaluation, min: number, perturb = false): ChbEvaluation {
   return {
     ...ev,
-    phases: ev.phases.map((ph) => {
+    phases: ev.phases.map((ph0) => {
+      const ph = perturb ? perturbChbPhase(ph0) : ph0;
       const flat = ph.regions.flatMap((r) => [
         { key: `${r.region}/baseline`, count: r.baseline_count, harm: r.baseline_harm },
         { key: `${r.region}/phase`, count: r.phase_count, harm: r.phase_harm },
@@ -387,7 +436,9 @@ export function chbEvaluationMask(ev: ChbEvaluation, min: number): ChbEvaluation
     }),
     disclosure: {
       min_count: min,
-      rule: 'counts below min_count withheld with complementary suppression; figures derived from them withheld',
+      rule: perturb
+        ? 'counts perturbed by the ONS cell key method (harm scaled with them; WDQ, TNE and DiD computed from the perturbed values), then below min_count withheld with complementary suppression; figures derived from withheld counts withheld'
+        : 'counts below min_count withheld with complementary suppression; figures derived from them withheld',
     },
   };
 }

@@ -18,7 +18,8 @@ import {
   type GridShape,
   type XY,
 } from '../../geodata/planning/geometry.js';
-import { coverShares, type Reach } from '../../geodata/planning/coverage.js';
+import { coverShares, type Reach, type ShareKeys } from '../../geodata/planning/coverage.js';
+import { cellKeyOf } from '../auth/disclosure.js';
 import { walkingDistances, type NetworkGraph } from '../../geodata/network/index.js';
 import { analyse, STUDY_LEVEL, type AnalysisQuery } from './data.js';
 import { networkMeta, walkingNetwork } from './network.js';
@@ -30,6 +31,15 @@ export interface CoverageQuery extends AnalysisQuery {
   distance: number;
   types?: string[];
 }
+
+/**
+ * The cell keys beside the incident counts (`<count>_ckey`, ONS cell key method, issue 15): the partner mask
+ * perturbs the counts by them; every other role gets them stripped (keyedFor).
+ */
+const ckeys = (k: ShareKeys) => ({
+  hotspot_incidents_ckey: cellKeyOf(k.hotspot_incidents),
+  covered_incidents_ckey: cellKeyOf(k.covered_incidents),
+});
 
 export async function coverage(db: Queryable, q: CoverageQuery) {
   const a = await analyse(db, q);
@@ -44,6 +54,7 @@ export async function coverage(db: Queryable, q: CoverageQuery) {
       xy: pl.xy,
       harm: pl.harm,
       count: pl.count,
+      key: pl.key,
       group: pl.ward_code,
       cell: pl.cell,
       hot: a.significant.has(pl.cell),
@@ -55,7 +66,7 @@ export async function coverage(db: Queryable, q: CoverageQuery) {
   const wards = await db.query<{ code: string; name: string }>('SELECT code, name FROM areas WHERE level = $1 ORDER BY code', [
     STUDY_LEVEL,
   ]);
-  const byWard = wards.map((w) => ({ code: w.code, name: w.name, ...cover.group(w.code) }));
+  const byWard = wards.map((w) => ({ code: w.code, name: w.name, ...cover.group(w.code), ...ckeys(cover.groupKeys(w.code)) }));
 
   const index = new Map(a.cells.map((c, i) => [c, i]));
   const hotCells = [...a.significant];
@@ -88,9 +99,9 @@ export async function coverage(db: Queryable, q: CoverageQuery) {
     .sort((x, y) => y.harm - x.harm || x.h3.localeCompare(y.h3));
 
   return {
-    borough: cover.total,
+    borough: { ...cover.total, ...ckeys(cover.totalKeys) },
     wards: byWard,
-    outside_wards: cover.group(null),
+    outside_wards: { ...cover.group(null), ...ckeys(cover.groupKeys(null)) },
     hotspots,
     uncovered: hotspots.filter((h) => !h.covered),
     interventions: active.map((iv) => ({ id: iv.id, type: iv.type, name: iv.name })),

@@ -7,6 +7,7 @@
 import type { Queryable } from '../db/index.js';
 import { H3_COLUMN, Params, incidentWhere } from '../aggregates/sql.js';
 import { requestSelection, requestWindow } from '../aggregates/request.js';
+import { categorySetsUsed } from '../definitions/context.js';
 import type { H3Res } from '../../geodata/h3.js';
 import { resolveScheme, schemeMeta } from '../hotspots/schemes.js';
 import { addRow, emptyTotals } from '../hotspots/common.js';
@@ -37,6 +38,8 @@ export interface Place {
   cell: string;
   harm: number;
   count: number;
+  /** Sum of the incidents' record keys (cell key method; partners' counts are perturbed by it). */
+  key: number;
   timed: TimedCount[];
 }
 
@@ -47,7 +50,9 @@ SELECT i.lon, i.lat, i.ward_code, lpad(to_hex(i.${col}), 15, '0') AS cell, i.cat
        CASE WHEN i.time_precision <> 'month' THEN extract(isodow FROM i.occurred_at)::int END AS dow,
        CASE WHEN i.time_precision = 'minute' THEN extract(hour FROM i.occurred_at)::int END AS hour,
        to_char(i.occurred_at, 'YYYY-MM') AS month,
-       count(*)::int AS n
+       count(*)::int AS n,
+       -- record-key sum (ONS cell key method, issue 15): partners' coverage counts are perturbed by it
+       sum(i.record_key)::int AS ks
 FROM incidents i
 WHERE ${where}
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
@@ -64,6 +69,7 @@ interface PlaceRow {
   hour: number | null;
   month: string;
   n: number;
+  ks: number;
 }
 
 export interface Analysis {
@@ -122,11 +128,13 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
           cell: r.cell,
           harm: 0,
           count: 0,
+          key: 0,
           timed: [],
         }),
       );
     pl.harm += w * r.n;
     pl.count += r.n;
+    pl.key += r.ks;
     pl.timed.push({ precision: r.precision, dow: r.dow, hour: r.hour, month: r.month, count: r.n });
   }
   const places = [...byKey.values()];
@@ -169,6 +177,9 @@ export async function analyse(db: Queryable, q: AnalysisQuery): Promise<Analysis
         significant: significant.size,
       },
       unweighted_categories: [...unweighted].sort(),
+      // The partnership's definition, when the categories are the category set (issue 18): in meta, so the
+      // patrol files made from it state it too.
+      ...(categorySetsUsed().length ? { category_set: categorySetsUsed()[0] } : {}),
     },
   };
 }

@@ -249,7 +249,7 @@ registerPackSection<ChbData>({
       const atEnd = phaseWindows(a).find((p) => p.from <= lastDay && lastDay < p.to)?.phase ?? null;
       const full = await chb.evaluateChb(db, a.id, q);
       scheme = full.meta.scheme;
-      const ev = chb.chbEvaluationMask(full, ctx.min);
+      const ev = chb.chbEvaluationMask(full, ctx.min, ctx.principal.user.role === 'partner');
       areas.push({
         id: a.id,
         name: a.name,

@@ -10,7 +10,7 @@
 import * as contract from '../../contract/planning.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
-import { suppressRows, suppressTotal } from '../auth/disclosure.js';
+import { keyedFor, perturbFields, scaledWith, suppressRows, suppressTotal } from '../auth/disclosure.js';
 import { parseFilters } from '../validate.js';
 import { contractRouter, principal, register } from '../routing.js';
 import { patrolBriefingHtml, patrolCsv, patrolGeoJson, patrolGpx } from '../../geodata/planning/formats.js';
@@ -25,8 +25,36 @@ import * as reg from './register.js';
 
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
-/** Partners: ward shares through the disclosure rule (hotspot incidents, then covered incidents); no hotspot lists. */
-function coverageForPartner(out: contract.Coverage, min: number): contract.Coverage {
+/**
+ * Partners (issue 15): a share's two incident counts perturbed by their cell keys (`<count>_ckey`, dropped),
+ * each harm scaled with its count, and the share recomputed from the scaled harms (at most 1: perturbation
+ * could otherwise lift the covered part above the whole).
+ */
+export function perturbShare<S extends contract.Share>(r: S): S {
+  const out = perturbFields(r as S & Record<string, unknown>, ['hotspot_incidents', 'covered_incidents']);
+  const hot = scaledWith(r.hotspot_harm, r.hotspot_incidents, out.hotspot_incidents);
+  const cov = scaledWith(r.covered_harm, r.covered_incidents, out.covered_incidents);
+  const defined = hot !== null && hot > 0 && cov !== null;
+  return {
+    ...out,
+    hotspot_harm: hot,
+    covered_harm: cov,
+    share: defined ? Math.min(1, cov / hot) : null,
+    share_undefined: defined ? null : (r.share_undefined ?? 'no harm in significant hotspots here'),
+  };
+}
+
+/**
+ * Partners: ward shares perturbed (perturbShare), then through the disclosure rule (hotspot incidents, then
+ * covered incidents); no hotspot lists.
+ */
+function coverageForPartner(out0: contract.Coverage, min: number): contract.Coverage {
+  const out = {
+    ...out0,
+    borough: perturbShare(out0.borough),
+    wards: out0.wards.map(perturbShare),
+    outside_wards: perturbShare(out0.outside_wards),
+  };
   type Row = contract.Share & { code: string | null; name: string | null };
   const rows: Row[] = [...out.wards, { code: null, name: null, ...out.outside_wards }];
   const step1 = suppressRows<Row>(rows, 'hotspot_incidents', min, ['hotspot_harm', 'covered_harm', 'share', 'covered_incidents']);
@@ -60,7 +88,7 @@ function coverageForPartner(out: contract.Coverage, min: number): contract.Cover
     meta: out.meta,
     disclosure: {
       min_count: min,
-      rule: 'incident counts below min_count withheld with complementary suppression; harm and shares derived from them withheld; no hotspot lists',
+      rule: 'incident counts perturbed by the ONS cell key method (harm scaled with them, shares from the scaled harm), then below min_count withheld with complementary suppression; harm and shares derived from withheld counts withheld; no hotspot lists',
     },
   };
 }
@@ -137,7 +165,7 @@ export function planningRoutes({ db }: Deps) {
 
   // ---------- coverage, patrol, outreach ----------
 
-  register(r, db, contract.planningCoverage, async (c) => c.json(await coverage(db, c.req.valid('query')), 200), {
+  register(r, db, contract.planningCoverage, async (c) => c.json(keyedFor(c, await coverage(db, c.req.valid('query'))), 200), {
     partner: (out, { min }) => coverageForPartner(out, min),
   });
 
@@ -203,9 +231,9 @@ export function planningRoutes({ db }: Deps) {
     r,
     db,
     contract.chbEvaluation,
-    async (c) => c.json(await chb.evaluateChb(db, c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => c.json(keyedFor(c, await chb.evaluateChb(db, c.req.valid('param').id, c.req.valid('query'))), 200),
     {
-      partner: (out, { min }) => chb.chbEvaluationMask(out, min),
+      partner: (out, { min }) => chb.chbEvaluationMask(out, min, true),
     },
   );
 

@@ -10,6 +10,14 @@ export interface CoverPlace {
   group: string | null;
   cell: string;
   hot: boolean;
+  /** Sum of the place's incidents' record keys (ONS cell key method), summed beside `count` when given. */
+  key?: number;
+}
+
+/** Record-key sums of the hotspot and covered incidents (the cell keys before mod N). */
+export interface ShareKeys {
+  hotspot_incidents: number;
+  covered_incidents: number;
 }
 
 export interface Share {
@@ -58,17 +66,20 @@ export function coverShares(
     sites,
     distance,
   );
+  // [hotspot harm, covered harm, hotspot incidents, covered incidents, their record-key sums]
   const groups = new Map<string | null, number[]>();
-  const total = [0, 0, 0, 0];
+  const total = [0, 0, 0, 0, 0, 0];
   const cells = new Map<string, CellCover & { byGroup: Map<string | null, number> }>();
   hot.forEach((p, i) => {
-    const g = groups.get(p.group) ?? [0, 0, 0, 0];
+    const g = groups.get(p.group) ?? [0, 0, 0, 0, 0, 0];
     for (const acc of [g, total]) {
       acc[0] += p.harm;
       acc[2] += p.count;
+      acc[4] += p.key ?? 0;
       if (within[i]) {
         acc[1] += p.harm;
         acc[3] += p.count;
+        acc[5] += p.key ?? 0;
       }
     }
     groups.set(p.group, g);
@@ -82,9 +93,13 @@ export function coverShares(
   const byCell = new Map<string, CellCover>();
   for (const [cell, { byGroup, ...c }] of cells)
     byCell.set(cell, { ...c, group: [...byGroup].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null });
+  const keysOf = (a: number[] | undefined): ShareKeys => ({ hotspot_incidents: a?.[4] ?? 0, covered_incidents: a?.[5] ?? 0 });
   return {
     total: toShare(total),
     group: (g: string | null) => toShare(groups.get(g) ?? [0, 0, 0, 0]),
+    /** Record-key sums beside the total's and a group's incident counts (0 without keys). */
+    totalKeys: keysOf(total),
+    groupKeys: (g: string | null) => keysOf(groups.get(g)),
     cell: (c: string): CellCover => byCell.get(c) ?? { harm: 0, covered: 0, incidents: 0, group: null },
   };
 }

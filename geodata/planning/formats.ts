@@ -4,6 +4,7 @@
 import { toGpx } from '../journeys/gpx.js';
 import { stringify } from 'csv-stringify/sync';
 import type { FeatureCollection, Polygon } from 'geojson';
+import type { CategorySetMeta } from '../../contract/definitions.js';
 import type { PatrolBox } from '../../contract/planning.js';
 import type { Peaks } from './patrol.js';
 
@@ -20,8 +21,14 @@ export interface PatrolPlanOut {
     dosage_rule: string;
     distance_note: string;
     generated_at: string;
+    /** The partnership's definition, when the plan used the category set (issue 18). */
+    category_set?: CategorySetMeta;
   };
 }
+
+/** The category set a plan used, in one line (null: none). */
+export const categorySetText = (s: CategorySetMeta | undefined) =>
+  s ? `Categories: ${s.token} "${s.label}" version ${s.version}: ${s.applied}${s.not_applied ? `; ${s.not_applied}` : ''}` : null;
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -79,9 +86,10 @@ export function patrolCsv(plan: PatrolPlanOut): string {
   return stringify(rows, { header: true, columns: cols });
 }
 
-export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> {
+export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> & { category_set?: CategorySetMeta } {
   return {
     type: 'FeatureCollection',
+    ...(plan.meta.category_set ? { category_set: plan.meta.category_set } : {}),
     features: plan.boxes.map((b) => ({
       type: 'Feature',
       id: b.id,
@@ -108,6 +116,7 @@ export function patrolGeoJson(plan: PatrolPlanOut): FeatureCollection<Polygon> {
 export function patrolGpx(plan: PatrolPlanOut): string {
   return toGpx({
     name: `Patrol boxes ${plan.meta.from} to ${plan.meta.to}`,
+    ...(plan.meta.category_set ? { description: categorySetText(plan.meta.category_set)! } : {}),
     time: plan.meta.generated_at,
     waypoints: plan.boxes.map((b) => ({
       position: [b.centre.lon, b.centre.lat],
@@ -170,7 +179,7 @@ export function patrolBriefingHtml(
 <h1>Patrol briefing: ${plan.boxes.length} box${plan.boxes.length === 1 ? '' : 'es'}</h1>
 <p class="meta">Data ${esc(m.from)} to ${esc(m.to)} (to exclusive); harm scheme ${esc(m.scheme.label)}; boxes over significant Gi* hotspots (H3 res ${m.res}, FDR-corrected, hot 95 %/99 %), at least ${m.min_separation_m} m apart (straight line).
 Prepared by ${esc(opts.preparedBy)} for ${esc(opts.recipient)}: ${esc(opts.purpose)}. Generated ${esc(m.generated_at)}.</p>
-<p class="rule">${esc(m.box)} ${esc(m.dosage_rule)}</p>
+${m.category_set ? `<p class="meta">${esc(categorySetText(m.category_set))}</p>\n` : ''}<p class="rule">${esc(m.box)} ${esc(m.dosage_rule)}</p>
 ${rows}
 <p class="meta">Contains public sector information licensed under the Open Government Licence v3.0. Crime data: data.police.uk.</p>
 </body>

@@ -682,6 +682,8 @@ export interface AppOptions {
   imports?: ReadonlyArray<readonly [string, ImportOptions?]>;
   /** More database state before the app starts. */
   seed?: (db: Db) => Promise<void>;
+  /** A PostGIS server database instead of a new embedded PGlite (its data are the seed's to clear). */
+  databaseUrl?: string;
 }
 
 export type As = Credentials | Role | null;
@@ -707,7 +709,7 @@ export class BrowserApp {
     ensureWebBuild();
     const webRoot = await snapshotWebBuild(`saferplaces-${opts.name}-web-`);
     step('fresh database');
-    const db = await openDb({});
+    const db = await openDb(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {});
     for (const [file, o] of opts.imports ?? []) {
       step(`import ${path.basename(file)}`);
       const r = await importFile(db, path.isAbsolute(file) ? file : path.join(SHARED, file), o ?? {});
@@ -948,4 +950,72 @@ export function mapCanvasSize(screen: Screen): Promise<{ width: number; height: 
     if (!c) throw new Error('no map canvas');
     return { width: c.width, height: c.height };
   });
+}
+
+// ==== branch ux (issue 14): what a screen shows cut off ====
+
+/**
+ * The visible elements matching `selector` that are not shown whole, each as "<test id or tag>: why": a box
+ * reaching outside the window; a box cut by an ancestor that clips its overflow (scrolling containers
+ * included: a table wider than its scroller shows only part at a time); `axis: 'x'` checks only left and
+ * right (for content the page scrolls to vertically); for selects, a chosen option whose
+ * text is wider than the box shows it (measured in the select's own font, less its padding and arrow).
+ */
+export function cutOff(screen: Screen, selector: string, axis: 'x' | 'both' = 'both'): Promise<string[]> {
+  return pageOf(screen).evaluate(
+    ([sel, axis]) => {
+      const out: string[] = [];
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      const name = (el: Element) =>
+        el.getAttribute('data-testid') ??
+        `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}`;
+      for (const el of document.querySelectorAll(sel)) {
+        const r = el.getBoundingClientRect();
+        const cs = getComputedStyle(el);
+        if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden') continue;
+        const px = (n: number) => Math.round(n);
+        const outY = axis === 'both' && (r.top < -0.5 || r.bottom > innerHeight + 0.5);
+        if (r.left < -0.5 || r.right > innerWidth + 0.5 || outY)
+          out.push(
+            `${name(el)}: outside the ${innerWidth}x${innerHeight} window (${px(r.left)},${px(r.top)} to ${px(r.right)},${px(r.bottom)})`,
+          );
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+          const ps = getComputedStyle(p);
+          if (ps.overflowX === 'visible' && ps.overflowY === 'visible') continue;
+          const b = p.getBoundingClientRect();
+          const cutX = ps.overflowX !== 'visible' && (r.left < b.left - 0.5 || r.right > b.right + 0.5);
+          const cutY = axis === 'both' && ps.overflowY !== 'visible' && (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5);
+          if (cutX || cutY)
+            out.push(
+              `${name(el)}: cut by ${name(p)} (${px(r.left)}..${px(r.right)} x ${px(r.top)}..${px(r.bottom)} in ${px(b.left)}..${px(b.right)} x ${px(b.top)}..${px(b.bottom)})`,
+            );
+        }
+        if (el instanceof HTMLSelectElement && el.selectedIndex >= 0) {
+          const text = el.options[el.selectedIndex].text;
+          ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+          const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+          const need = ctx.measureText(text).width;
+          if (need > room) out.push(`${name(el)}: "${text}" needs ${px(need)} px, shows ${px(room)}`);
+        }
+      }
+      return out;
+    },
+    [selector, axis] as const,
+  );
+}
+
+/** The elements at the centre of each visible match of `selector` (what a click there would reach), as test ids or tags. */
+export function topmostAt(screen: Screen, selector: string): Promise<{ covered: boolean; by: string }[]> {
+  return pageOf(screen).evaluate((sel) => {
+    return [...document.querySelectorAll(sel)]
+      .filter((el) => el.getBoundingClientRect().width > 0)
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        const by = hit
+          ? (hit.getAttribute('data-testid') ?? `${hit.tagName.toLowerCase()}.${String(hit.className).split(' ')[0]}`)
+          : 'nothing';
+        return { covered: !hit || !(el === hit || el.contains(hit)), by };
+      });
+  }, selector);
 }

@@ -413,18 +413,18 @@ export async function resetOpenData(db: Db) {
   await db.exec(`DELETE FROM opendata_runs; DELETE FROM settings WHERE key = 'study_area_level';`);
 }
 
-/** Fetch options pointing at the fake server, with short backoffs. */
+/** Fetch options pointing at the fake server, with short backoffs (the client is not told the Nomis cap: the app is not). */
 export function options(s: FakeServer, extra: Partial<FetchOptions> = {}): FetchOptions {
   return {
     sources: { ons: s.ons, police: s.police, nomis: s.nomis, archive: s.archive },
     createdBy: 'test',
     workDir,
-    tuning: { backoffMs: 5, nomisCap: s.faults.nomisCap },
+    tuning: { backoffMs: 5 },
     ...extra,
   };
 }
 
-/** What the map shows: incidents per ward × LSOA × month × category, ward populations, covered months. */
+/** What the map shows: incidents per ward × LSOA × month × category, ward and LSOA populations, covered months. */
 export async function snapshot(db: Db) {
   const counts = await db.query<{ ward_code: string | null; month: string; category: string; n: number }>(
     `SELECT ward_code, to_char(occurred_at, 'YYYY-MM') AS month, category, count(*)::int AS n
@@ -436,8 +436,11 @@ export async function snapshot(db: Db) {
   const population = await db.query<{ code: string; population: number; rule: string }>(
     `SELECT code, population, population_rule AS rule FROM area_population_resolved WHERE level = 'ward' ORDER BY code`,
   );
+  const lsoaPopulation = await db.query<{ code: string; population: number | null; rule: string | null }>(
+    `SELECT code, population, population_rule AS rule FROM area_population_resolved WHERE level = 'lsoa' ORDER BY code`,
+  );
   const coverage = await db.query<{ category: string; month: string }>(
     `SELECT DISTINCT category, to_char(period_start, 'YYYY-MM') AS month FROM coverage ORDER BY 1, 2`,
   );
-  return { counts, lsoas, population, coverage };
+  return { counts, lsoas, population, lsoaPopulation, coverage };
 }

@@ -7,7 +7,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { getCoverage, type CoverageReport } from '../../../contract/aggregates';
 import { errorMessage } from '../api/client';
 import { useRoute } from '../api/query';
-import { coverageStrip, STATUS_LABELS, type MonthWindow } from '../lib/coverage';
+import { aggregateSourceLines, coverageStrip, STATUS_LABELS, type MonthWindow } from '../lib/coverage';
 
 export type CoverageState = Pick<UseQueryResult<CoverageReport, Error>, 'data' | 'error'>;
 
@@ -53,6 +53,7 @@ export function CoverageStrip({
     return coverageStrip(report.data, { categories: cats, period: win(pFrom, pTo), previous: win(prevFrom, prevTo) });
   }, [report.data, catKey, pFrom, pTo, prevFrom, prevTo]);
   const [picked, setPicked] = useState<string | null>(null);
+  const aggregates = useMemo(() => aggregateSourceLines(report.data), [report.data]);
 
   if (report.error)
     return (
@@ -138,6 +139,11 @@ export function CoverageStrip({
       <p className="cov-summary" data-testid={`${testId}-summary`} title={report.data?.rule}>
         {model.summary}
       </p>
+      {aggregates.map((line) => (
+        <p key={line} className="cov-summary" data-testid={`${testId}-aggregate`}>
+          {line}
+        </p>
+      ))}
     </div>
   );
 }

@@ -214,7 +214,7 @@ export function PngExport({
   const onExport = async (stated: { purpose: string; recipient: string }) => {
     if (!map) throw new Error('the map is not ready yet');
     await whenIdle(map);
-    const root = anchor?.closest('.map-page, .present-page, .chb-page') ?? document;
+    const root = anchor?.closest('.map-page, .present-page, .chb-page, .chb-dashboard') ?? document;
     const legendEl =
       root.querySelector('[data-testid="legend"], [data-testid="hotspot-legend"]') ??
       root.querySelector('[data-testid$="-legend"], .legend');

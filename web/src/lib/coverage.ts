@@ -70,7 +70,10 @@ type Lookup = { slug: string; label: string; byMonth: Map<string, CoverageMonth>
 /** The report's categories in scope: those asked for (missing ones: never covered), or all it lists. */
 function scope(report: CoverageReport, categories: readonly string[] | null | undefined): Lookup {
   const bySlug = new Map(report.categories.map((c) => [c.slug, c]));
-  const slugs = categories?.length ? [...categories] : report.categories.map((c) => c.slug);
+  // A category set (`@serious-violence`, issue 18) is expanded by the server: the report asked with it
+  // lists exactly the set's categories, so its own list is the scope.
+  const slugs =
+    categories?.length && !categories.some((c) => c.startsWith('@')) ? [...categories] : report.categories.map((c) => c.slug);
   return slugs.map((slug) => {
     const c = bySlug.get(slug);
     return { slug, label: c?.label ?? slug, byMonth: new Map((c?.months ?? []).map((m) => [m.month, m])) };
@@ -257,4 +260,18 @@ export function comparisonCoverage(
     currentOf: (slug) => windowStatus(report, [slug], period),
     previousOf: (slug) => windowStatus(report, [slug], previous),
   };
+}
+
+/**
+ * Aggregate sources (issue 17): counts published per area and month with no points (the Met's ward-level
+ * monthly counts). They feed ward counts and trends only, never the map's points, hexagons or hotspots, and
+ * never make a month covered: one sentence each for wherever coverage is shown.
+ */
+export function aggregateSourceLines(report: Pick<CoverageReport, 'datasets'> | null | undefined): string[] {
+  return (report?.datasets ?? [])
+    .filter((d) => !d.points)
+    .map(
+      (d) =>
+        `${d.dataset}: aggregate counts per ward, no points (ward counts and trends only), ${monthLabel(d.first_month)} – ${monthLabel(d.last_month)}; not shown as points or hotspots and not counted as coverage here.`,
+    );
 }

@@ -4,7 +4,7 @@
 import type { ExpressionSpecification, GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { stepColour, type Classes } from '../classify';
-import { EMPTY_FC, LABEL_FONT, NO_DATA_COLOUR, visibility } from './common';
+import { EMPTY_FC, LABEL_FONT, NO_DATA_COLOUR, NO_DATA_OPACITY, visibility } from './common';
 
 export const AREA_SOURCE = 'sp-areas';
 export const AREA_LABEL_SOURCE = 'sp-area-labels';
@@ -52,6 +52,19 @@ export function areaFillColour(p: Pick<AreaLayerParams, 'metric' | 'classes' | '
 }
 
 /**
+ * Fill opacity: the class colours at `opacity`, the no-data grey lighter (NO_DATA_OPACITY) so the basemap's
+ * streets stay readable under areas without a value; never more than `opacity` (dimmed under hexagons).
+ */
+export function areaFillOpacity(
+  p: Pick<AreaLayerParams, 'metric' | 'classes'>,
+  opacity: number,
+): ExpressionSpecification | number {
+  const grey = Math.min(opacity, NO_DATA_OPACITY);
+  if (!p.classes) return grey;
+  return ['case', ['==', ['typeof', ['feature-state', p.metric]], 'number'], opacity, grey] as ExpressionSpecification;
+}
+
+/**
  * The fill stays on (transparent) while only the outlines are shown, so areas can still be hovered
  * and clicked.
  */
@@ -64,7 +77,7 @@ export function areaFillLayers(p: AreaLayerParams): LayerSpecification[] {
       layout: { visibility: visibility(p.showFill || p.showOutlines) },
       paint: {
         'fill-color': areaFillColour(p),
-        'fill-opacity': p.showFill ? (p.dimmed ? 0.3 : 0.78) : 0,
+        'fill-opacity': p.showFill ? areaFillOpacity(p, p.dimmed ? 0.3 : 0.78) : 0,
       },
     },
   ];

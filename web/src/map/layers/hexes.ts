@@ -2,7 +2,7 @@
 import type { ExpressionSpecification, GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { stepColour, type Classes } from '../classify';
-import { EMPTY_FC, NO_DATA_COLOUR, visibility } from './common';
+import { EMPTY_FC, NO_DATA_COLOUR, NO_DATA_OPACITY, visibility } from './common';
 
 export const HEX_SOURCE = 'sp-hexes';
 export const HEX_FILL_LAYER = 'sp-hex-fill';
@@ -37,7 +37,13 @@ export function hexLayers(p: HexLayerParams): LayerSpecification[] {
       type: 'fill',
       source: HEX_SOURCE,
       layout: { visibility: visibility(p.visible) },
-      paint: { 'fill-color': fill, 'fill-opacity': 0.8 },
+      paint: {
+        'fill-color': fill,
+        // The no-data grey lighter, so a basemap's streets read through withheld cells.
+        'fill-opacity': p.classes
+          ? (['case', ['==', ['typeof', count], 'number'], 0.8, NO_DATA_OPACITY] as ExpressionSpecification)
+          : NO_DATA_OPACITY,
+      },
     },
     {
       id: HEX_LINE_LAYER,

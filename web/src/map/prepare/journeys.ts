@@ -17,6 +17,7 @@ import type {
   TermInput as Term,
 } from '../../../../contract/journeys';
 import { classBreaks, legendRows, type Classes, type LegendRow } from '../classify';
+import { describeCategorySet, describeScheme, schemeDetails } from './hotspots';
 
 // ---------- segments ----------
 
@@ -294,6 +295,12 @@ export function legendLines(meta: ExposureMeta, categoryLabel: (slug: string) =>
     { label: 'Ages', value: meta.age_max === null ? 'any age' : `${meta.age_max} and under (where the data has ages)` },
     { label: 'Corridor', value: `${meta.corridor_m} m either side of the route` },
     { label: 'Dates', value: `${meta.from} to ${meta.to} (end exclusive)` },
+    // Harm: the scheme's edition, derived source, offence mix and categories of unknown composition (issue 18).
+    ...(meta.rank_by === 'harm'
+      ? [{ label: 'Harm scheme', value: [describeScheme(meta.weights), ...schemeDetails(meta.weights)].join('. ') }]
+      : []),
+    // The partnership's definition, when the categories are the category set.
+    ...(meta.category_set ? [{ label: 'Definition', value: describeCategorySet(meta.category_set).join(' ') }] : []),
   ];
 }
 

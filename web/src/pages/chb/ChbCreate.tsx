@@ -12,6 +12,7 @@ import type { WardPick } from '../../map/prepare/planning';
 import { usePlanningMap } from '../planning/use-planning-map';
 import { PngExport } from '../../components/PngExport';
 import { MapNotices } from '../map/MapNotices';
+import { ChbMapLegend } from './ChbMapLegend';
 import { bufferRing, cellsGeometry, draftFeatures, PICK_RES_NOTE, toggleCell, unionOf, type Area } from './chb-draft';
 
 type AreaMode = 'wards' | 'cells' | 'drawn';
@@ -100,6 +101,10 @@ export function ChbCreate({
   const [error, setError] = useState<string | null>(null);
   const create = useRouteMutation(contract.createChb, [contract.chbList]);
   const container = useRef<HTMLDivElement>(null);
+  // Opened below the list of areas: brought to the top of the window, so the map (as tall as the window
+  // allows) is whole on screen rather than cut off at the bottom when the list has rows.
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => root.current?.scrollIntoView({ block: 'start' }), []);
 
   const wardPicksAllowed: WardPick[] = [
     ...(areaMode === 'wards' ? ['area' as const] : []),
@@ -269,7 +274,7 @@ export function ChbCreate({
           : null;
 
   return (
-    <div className="chb-create">
+    <div className="chb-create" ref={root}>
       <form className="plan-form" onSubmit={submit} data-testid="chb-form">
         <h3>New Clear-Hold-Build area</h3>
         <label className="field">
@@ -452,6 +457,10 @@ export function ChbCreate({
           aria-label="Choose wards or cells, or draw the area and the control"
         />
         <MapNotices messages={[basemapNote]} />
+        <ChbMapLegend
+          regions={ring ? ['area', 'buffer', 'control'] : ['area', 'control']}
+          bufferM={ring ? form.buffer_m : undefined}
+        />
         <PngExport
           map={controller?.map ?? null}
           page="chb"

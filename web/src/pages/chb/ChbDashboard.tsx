@@ -17,12 +17,13 @@ import { can } from '../../lib/can';
 import { navigate } from '../../state/view-store';
 import { chbFeatures, featuresBbox, figureDisplay, PHASE_LABELS, REGION_LABELS } from '../../map/prepare/planning';
 import { HARM_SCHEMES } from '../planning/AnalysisWindow';
-import { DefinitionNote } from '../../components/DefinitionNote';
+import { DefinitionNote, ResultStatement } from '../../components/DefinitionNote';
 import { SERIOUS_VIOLENCE_LABEL, SERIOUS_VIOLENCE_SET } from '../map/CategoryPicker';
 import { usePlanningMap } from '../planning/use-planning-map';
 import { LiveToast } from '../present/LiveToast';
 import { MapNotices } from '../map/MapNotices';
 import { PngExport, periodText } from '../../components/PngExport';
+import { ChbMapLegend } from './ChbMapLegend';
 import { ChbChart } from './ChbChart';
 import { CoverageStrip } from '../../components/CoverageStrip';
 import { chbUrl } from './chb-url';
@@ -275,25 +276,27 @@ export function ChbDashboard({ id, config, wardNames }: { id: number; config: Ap
         </header>
       )}
       <div className="chb-top">
-        <div className="chb-map">
-          <div ref={container} className="map-container" data-testid="map" role="region" aria-label="CHB area map" />
-          <MapNotices messages={[basemapNote]} />
-          <div className="no-print">
-            <PngExport
-              map={controller?.map ?? null}
-              page="chb"
-              title={d ? `Clear-Hold-Build: ${d.name}` : 'Clear-Hold-Build area'}
-              period={d ? periodText({ from: d.clear_start, to: d.build_end }) : ''}
-              attribution={config.attribution}
-            />
+        <div className="chb-map-col">
+          <div className="chb-map">
+            <div ref={container} className="map-container" data-testid="map" role="region" aria-label="CHB area map" />
+            <MapNotices messages={[basemapNote]} />
+            <div className="no-print">
+              <PngExport
+                map={controller?.map ?? null}
+                page="chb"
+                title={d ? `Clear-Hold-Build: ${d.name}` : 'Clear-Hold-Build area'}
+                period={d ? periodText({ from: d.clear_start, to: d.build_end }) : ''}
+                attribution={config.attribution}
+              />
+            </div>
           </div>
+          <ChbMapLegend regions={['area', 'buffer', 'control']} bufferM={d?.buffer_m} />
         </div>
         {e && (
           <div className="chb-chart-wrap">
             <ChbChart ev={e} measure="count" />
-            <p className="hint">
-              Harm scheme: {e.meta.scheme.label}. Baseline: {e.meta.baseline_rule}.
-            </p>
+            <p className="hint">Baseline: {e.meta.baseline_rule}.</p>
+            <ResultStatement scheme={e.meta.scheme} set={e.meta.category_set} testid="chb-statement" />
           </div>
         )}
       </div>

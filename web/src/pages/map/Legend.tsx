@@ -7,6 +7,8 @@ import { updateView } from '../../state/view-store';
 import { populationRuleNote, withheldNote } from '../../lib/format';
 import { COVERAGE_RULE_SHORT } from '../../lib/coverage';
 import type { PopulationMeta } from '../../../../contract/aggregates';
+import type { CategorySetMeta } from '../../../../contract/definitions';
+import { describeCategorySet } from '../../map/prepare/hotspots';
 
 function Rows({
   classes,
@@ -66,6 +68,8 @@ export function Legend(p: {
   hexWithheld: boolean;
   /** Partners: how their counts were perturbed (the API's disclosure statement, issue 15); null otherwise. */
   perturbedStatement?: string | null;
+  /** The partnership's definition the counts used (category=@serious-violence, issue 18); null otherwise. */
+  categorySet?: CategorySetMeta | null;
   /** Playback (branch playback): "scale fixed for playback: 0–N" per layer while a month is shown. */
   fixedScale?: { areas: string | null; hexes: string | null };
 }) {
@@ -117,6 +121,13 @@ export function Legend(p: {
             </ul>
           )}
         </section>
+      )}
+      {p.categorySet && (
+        <ul className="hint legend-category-set" data-testid="legend-category-set">
+          {describeCategorySet(p.categorySet).map((l) => (
+            <li key={l}>{l}</li>
+          ))}
+        </ul>
       )}
       {p.showIncidents && (
         <section>

@@ -280,6 +280,7 @@ export function MapPage({ summary, config }: { summary: Summary; config: AppConf
               }
               hexWithheld={!!hexes?.withheld}
               perturbedStatement={typeof stats.data?.disclosure?.statement === 'string' ? stats.data.disclosure.statement : null}
+              categorySet={stats.data?.category_set ?? null}
             />
           )}
         </MapLegendBox>

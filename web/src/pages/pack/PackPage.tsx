@@ -23,6 +23,7 @@ import { PlanningSections } from './PlanningSections';
 import type { PackView } from './render-views';
 import { usePack, usePackCoverage } from './use-pack';
 import { CoverageStrip } from '../../components/CoverageStrip';
+import { ResultStatement } from '../../components/DefinitionNote';
 import './pack.css';
 
 /** The views drawn: the one the pack was opened on (when it has a position), the whole area, and any added. */
@@ -71,6 +72,7 @@ export function PackPage({ config }: { summary: Summary; config: AppConfig }) {
             {comparisonText(pack.period, monthPrecision)}
             {pack.categories_filter ? ` · categories: ${pack.categories_filter.join(', ')}` : ' · all categories'}.
           </p>
+          <ResultStatement set={pack.category_set} testid="pack-category-set" />
           <div className="pack-coverage">
             <CoverageStrip categories={cov.categories} period={cov.period} previous={cov.previous} report={cov.report} />
           </div>

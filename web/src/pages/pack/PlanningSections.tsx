@@ -6,6 +6,7 @@
 import type { Pack, PackSection } from '../../../../contract/live';
 import type { ChbPhase, Figure, Outreach, PatrolPlan, RegionFigures } from '../../../../contract/planning';
 import { formatCount, formatCountOrMissing } from '../../lib/format';
+import { ResultStatement } from '../../components/DefinitionNote';
 
 /** One CHB area of the pack's `chb_areas` section (api/planning/pack.ts ChbPackArea). */
 export interface PackChbArea {
@@ -40,6 +41,8 @@ export interface PackChb {
   recorded: number;
   areas: PackChbArea[];
   note: string;
+  /** The harm scheme the evaluations used (null: no area active). */
+  scheme?: { name: string; label: string } | null;
 }
 type OutreachSection = Outreach & { venues: { source: string; count: number } };
 
@@ -231,13 +234,28 @@ export function PlanningSections({ pack }: { pack: Pack }) {
   return (
     <>
       <Section<PatrolPlan> id="pack-patrol" title="Patrol proposals" what="Patrol boxes" s={s.patrol_proposals}>
-        {(plan) => <PatrolTable plan={plan} />}
+        {(plan) => (
+          <>
+            <PatrolTable plan={plan} />
+            <ResultStatement scheme={plan.meta.scheme} testid="pack-patrol-scheme" />
+          </>
+        )}
       </Section>
       <Section<OutreachSection> id="pack-outreach" title="Outreach proposals" what="Outreach sites" s={s.outreach_proposals}>
-        {(out) => <OutreachTable out={out} />}
+        {(out) => (
+          <>
+            <OutreachTable out={out} />
+            <ResultStatement scheme={out.meta.scheme} testid="pack-outreach-scheme" />
+          </>
+        )}
       </Section>
       <Section<PackChb> id="pack-chb" title="Active Clear-Hold-Build areas" what="CHB areas" s={s.chb_areas}>
-        {(chb) => <ChbTable chb={chb} />}
+        {(chb) => (
+          <>
+            <ChbTable chb={chb} />
+            <ResultStatement scheme={chb.scheme} testid="pack-chb-scheme" />
+          </>
+        )}
       </Section>
     </>
   );

@@ -14,6 +14,7 @@ import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
 import { ShareBar } from './ShareBar';
 import { useRun } from './use-run';
+import { ResultStatement } from '../../components/DefinitionNote';
 
 export function CoveragePanel({
   controller,
@@ -102,6 +103,7 @@ export function CoveragePanel({
             {result.interventions?.length ?? result.interventions_used ?? 0} active interventions in {result.meta.from} –{' '}
             {result.meta.to}.
           </p>
+          <ResultStatement scheme={result.meta.scheme} set={result.meta.category_set} testid="coverage-statement" />
           <p className="note" data-testid="coverage-distance-note">
             {result.meta.distance_note}
           </p>

@@ -14,6 +14,7 @@ import type { PlanningMapController } from './PlanningMapController';
 import { windowCategories, windowParams, type WindowState } from './AnalysisWindow';
 import { ShareBar } from './ShareBar';
 import { useRun } from './use-run';
+import { ResultStatement } from '../../components/DefinitionNote';
 
 type Demand = (typeof OUTREACH_DEMAND)[number];
 type Exact = (typeof OUTREACH_EXACT)[number];
@@ -208,6 +209,7 @@ export function OutreachPanel({
                 ? `Exact: HiGHS ${exactPart.status}${exactPart.optimal ? ' (proven optimal)' : ''} in ${exactPart.seconds} s, reaching ${amountDisplay(exactPart.covered)}; greedy reached ${amountDisplay(result.greedy.covered)}${result.greedy_over_exact !== null ? ` (${(result.greedy_over_exact * 100).toFixed(1)}% of the optimum)` : ''}.`
                 : ''}
           </p>
+          <ResultStatement scheme={result.meta.scheme} set={result.meta.category_set} testid="outreach-statement" />
           <p className="hint">{result.meta.guarantee}</p>
           {exactPart && !('skipped' in exactPart) && <p className="hint">{result.meta.exact_method}</p>}
           <p className="hint">

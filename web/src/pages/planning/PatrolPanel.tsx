@@ -13,6 +13,7 @@ import { patrolFeatures, peaksText } from '../../map/prepare/planning';
 import type { PlanningMapController } from './PlanningMapController';
 import { windowParams, type WindowState } from './AnalysisWindow';
 import { useRun } from './use-run';
+import { ResultStatement } from '../../components/DefinitionNote';
 
 const FORMAT_LABELS: Record<PatrolFormat, string> = {
   html: 'Printable briefing (HTML)',
@@ -121,6 +122,7 @@ export function PatrolPanel({
             {meta.to}, {meta.scheme.label}).
           </p>
           {meta.shortfall && <p className="note">{meta.shortfall}.</p>}
+          <ResultStatement scheme={meta.scheme} set={meta.category_set} testid="patrol-statement" />
           <p className="hint">{meta.box}</p>
           <ol className="patrol-list" data-testid="patrol-boxes">
             {plan.plan.boxes.map((b) => (

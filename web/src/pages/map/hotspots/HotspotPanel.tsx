@@ -20,6 +20,16 @@ const MODES: { value: Mode; label: string }[] = [
 
 const PERIOD_LABELS: Record<PeriodKind, string> = { '28d': '28 days', week: 'Weeks', month: 'Months', quarter: 'Quarters' };
 
+/** Option texts short enough for the side panel's select; the legend states the method in full. */
+const CORRECTION_OPTIONS: Record<string, string> = {
+  fdr: 'False discovery rate (B–H)',
+  holm: 'Holm',
+  none: 'None (unadjusted p)',
+};
+
+/** A scheme's name as its select option: the label without its parenthesised gloss (in the option's title). */
+export const schemeOption = (label: string) => label.replace(/\s*\(.*\)\s*$/, '') || label;
+
 /** Updates the hotspot part of the view (a new statistic or parameter starts from the pattern, not a playback step). */
 export function setHotspot(change: Partial<HotspotView>, push = false) {
   updateView((v) => ({ ...v, hotspot: { ...v.hotspot, step: null, ...change } }), { push });
@@ -94,11 +104,16 @@ export function HotspotPanel({
           </label>
           <label className="field-inline">
             Harm scheme
-            <select value={hs.weights} onChange={(e) => setHotspot({ weights: e.target.value })} data-testid="hotspot-scheme">
+            <select
+              value={hs.weights}
+              onChange={(e) => setHotspot({ weights: e.target.value })}
+              title={scheme?.label}
+              data-testid="hotspot-scheme"
+            >
               {!scheme && <option value={hs.weights}>{hs.weights}</option>}
               {schemes.map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.label}
+                <option key={s.name} value={s.name} title={s.label}>
+                  {schemeOption(s.label)}
                 </option>
               ))}
             </select>
@@ -134,11 +149,12 @@ export function HotspotPanel({
               <select
                 value={hs.correction}
                 onChange={(e) => setHotspot({ correction: e.target.value as HotspotView['correction'] })}
+                title={describeCorrection(hs.correction)}
                 data-testid="hotspot-correction"
               >
                 {CORRECTIONS.map((c) => (
-                  <option key={c} value={c}>
-                    {describeCorrection(c)}
+                  <option key={c} value={c} title={describeCorrection(c)}>
+                    {CORRECTION_OPTIONS[c] ?? describeCorrection(c)}
                   </option>
                 ))}
               </select>
