@@ -421,6 +421,19 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
       inWindow.map((r) => r.id).sort(),
     );
     expect(inc.headers.get('x-saferplaces-category-set')).toMatch(/^@serious-violence v\d+/);
+    expect(gj.category_set).toMatchObject({ token: '@serious-violence', location_types: DEFINITION.location_types });
+    // The same as CSV: the rows, then the definition stated in the file (a header is lost once it is saved).
+    const incCsv = await post('/api/exports/incidents', {
+      ...who,
+      format: 'csv',
+      filters: { from: '2018-04', to: '2018-07', category: '@serious-violence' },
+    });
+    expect(incCsv.status).toBe(200);
+    const incTable = parse(await incCsv.text(), { relax_column_count: true }) as string[][];
+    expect(incTable.filter((r) => /^\d+$/.test(r[0])).length).toBe(inWindow.length);
+    expect(incTable.filter((r) => r[0] === 'category_set').map((r) => r[2])).toEqual([
+      expect.stringMatching(/^Category set @serious-violence "Lewisham SV \(test\)[^"]*" version \d+ .*victim age 0–24/),
+    ]);
     // Areas export (CSV): counts per ward equal the kept rows, and the file states the definition.
     const csv = await post('/api/exports/areas', {
       ...who,
@@ -451,6 +464,11 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
     const pgj = (await pg.json()) as any;
     expect(pgj.category_set).toMatchObject({ token: '@serious-violence', victim_age: { max: 24 } });
     expect(pgj.features.map((f: any) => f.properties.incidents)).toEqual(plan.body.boxes.map((b: any) => b.count));
+    const pcsv = await post('/api/planning/patrol/export', { ...who, format: 'csv', filters });
+    expect(pcsv.status).toBe(200);
+    expect(
+      (parse(await pcsv.text(), { relax_column_count: true }) as string[][]).filter((r) => r[0] === 'category_set'),
+    ).toHaveLength(1);
     for (const format of ['html', 'gpx']) {
       const f = await post('/api/planning/patrol/export', { ...who, format, filters });
       expect(f.status, format).toBe(200);
