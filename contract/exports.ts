@@ -37,7 +37,12 @@ export const exportIncidents = defineRoute({
   tags: ['exports'],
   'x-access': { capability: 'records.export' },
   request: { body: jsonBody(incidentsExportBody) },
-  responses: { 200: attachment({ 'text/csv': 'one row per incident', 'application/geo+json': 'IncidentCollection' }) },
+  responses: {
+    200: attachment({
+      'text/csv': 'one row per incident, then one source line per import batch',
+      'application/geo+json': 'IncidentCollection with a sources member (the import batches)',
+    }),
+  },
 });
 
 export const exportAreas = defineRoute({
@@ -51,7 +56,13 @@ export const exportAreas = defineRoute({
     200: {
       description: 'The file, as an attachment (Content-Disposition names it)',
       content: {
-        'text/csv': { schema: z.string().describe('one row per area, then outside_study_area, total, notes, coverage_rule') },
+        'text/csv': {
+          schema: z
+            .string()
+            .describe(
+              'one row per area, then outside_study_area, total, notes, coverage_rule, then one source line per import batch',
+            ),
+        },
         'application/json': { schema: AreaStats },
       },
     },

@@ -4,6 +4,8 @@
 // With the embedded database and the app running, the refresh goes through the app (API token with the
 // import scope); otherwise the CLI opens the database itself. Cron, monthly (police.uk publishes mid-month):
 //   17 4 20 * *  cd /srv/saferplaces && npm run refresh >> refresh.log 2>&1
+// `npm run refresh -- --lad E09000023 [--lad ...] [--months 36]` starts (or continues) one place instead, as
+// the first-run screen does; killed half-way, the same command (or a plain refresh) continues it.
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,8 @@ import { acquireLockOrExit, readLock, releaseLock } from '../api/lock.js';
 import { audit } from '../api/auth/audit.js';
 import { API_TOKEN_RE } from '../api/auth/secrets.js';
 import { refreshAll } from '../api/opendata/jobs.js';
-import type { RunResult } from '../api/opendata/fetch.js';
+import { checkSpec, fetchOpenData, type FetchSpec, type RunResult } from '../api/opendata/fetch.js';
+import { FetchError } from '../api/opendata/http.js';
 
 function report(runs: RunResult[]) {
   for (const r of runs) {
@@ -26,15 +29,36 @@ function report(runs: RunResult[]) {
 }
 
 async function main() {
-  const { values: a } = parseArgs({ options: { token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values: a } = parseArgs({
+    options: {
+      token: { type: 'string' },
+      lad: { type: 'string', multiple: true },
+      months: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (a.help) {
     console.log(
-      'Usage: npm run refresh [-- --token <API token>]\nFetches new police.uk months (and unfinished steps) for every place fetched before.',
+      'Usage: npm run refresh [-- --token <API token>]\nFetches new police.uk months (and unfinished steps) for every place fetched before.\n' +
+        '       npm run refresh -- --lad <local authority code> [--lad ...] [--months N]\nStarts (or continues) the fetch of one place.',
     );
     return;
   }
+  let place: FetchSpec | undefined;
+  if (a.lad?.length) {
+    const months = a.months === undefined ? undefined : /^\d{1,3}$/.test(a.months) ? Number(a.months) : Number.NaN;
+    try {
+      place = checkSpec({ lads: a.lad, months });
+    } catch (e) {
+      console.error(e instanceof FetchError ? e.message : String(e));
+      process.exit(2);
+    }
+  } else if (a.months !== undefined) {
+    console.error('--months goes with --lad.');
+    process.exit(2);
+  }
   const config = configOrExit();
-  if (!config.DATABASE_URL) {
+  if (!config.DATABASE_URL && !place) {
     const held = readLock(config.dataDir);
     if (held?.owner === 'app' && held.port) {
       const token = a.token ?? config.SAFERPLACES_TOKEN;
@@ -60,7 +84,7 @@ async function main() {
   const db = await openConfiguredDb(config);
   const actor = `cli:${os.userInfo().username}`;
   try {
-    const runs = await refreshAll(db, {
+    const o = {
       sources: {
         ons: config.ONS_ARCGIS_URL,
         police: config.POLICE_UK_API_URL,
@@ -69,12 +93,14 @@ async function main() {
       },
       createdBy: actor,
       workDir: path.join(config.dataDir, 'opendata'),
-      onProgress: (p) => p.status !== 'skipped' && console.error(`  ${p.step}: ${p.status} (${p.done}/${p.total})`),
-    });
+      onProgress: (p: { step: string; status: string; done: number; total: number }) =>
+        p.status !== 'skipped' && console.error(`  ${p.step}: ${p.status} (${p.done}/${p.total})`),
+    };
+    const runs = place ? [await fetchOpenData(db, place, o)] : await refreshAll(db, o);
     await audit(db, { email: actor, via: 'cli' }, null, {
       action: 'import',
-      resource: 'opendata/refresh',
-      query: {},
+      resource: place ? 'opendata/fetch' : 'opendata/refresh',
+      query: place ? { lads: place.lads, months: place.months } : {},
       outcome: 'done',
       recordCount: runs.length,
     });

@@ -648,6 +648,7 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
       'patrol-boxes.csv',
       'patrol-boxes.geojson',
       'period-comparison.csv',
+      'sources.csv',
       'top-cells.csv',
       'top-cells.geojson',
       'ward-league.csv',

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../api/db/index.js';
 import { fetchOpenData } from '../api/opendata/fetch.js';
@@ -121,5 +122,28 @@ describe.skipIf(!hasData).each(drivers())('provenance in exports (%s)', (driver)
     const lines = csv.filter((r) => r[0] === 'source');
     expect(lines.map((r) => Number(r[1]))).toEqual(json.sources.map((s: { batch_id: number }) => s.batch_id));
     expect(lines.find((r) => r[2].startsWith('population; '))![2]).toContain(`${server.nomis}/api/v01/dataset/NM_2021_1`);
+  });
+
+  it('a tasking pack zip holds sources.csv: the batches of both periods, the ward boundaries and the population', async () => {
+    const res = await client.request('/api/exports/pack', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ purpose: 'provenance test', recipient: 'test', filters: { from: '2025-01', to: '2025-02' } }),
+    });
+    expect(res.status).toBe(200);
+    const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    expect(strFromU8(files['README.txt'])).toContain('sources.csv (where the data came from');
+    const rows = parse(strFromU8(files['sources.csv']), { columns: true }) as Record<string, string>[];
+    const [dec, jan] = monthBatches();
+    // The period (January) and the previous one (December).
+    expect(rows.filter((r) => r.role === 'incidents').map((r) => [Number(r.batch_id), r.url, r.fetched_at])).toEqual([
+      [dec.id, dec.url, dec.fetched_at],
+      [jan.id, jan.url, jan.fetched_at],
+    ]);
+    expect(JSON.parse(rows.find((r) => r.role === 'incidents')!.parameters)).toMatchObject({ date: '2024-12' });
+    expect(
+      rows.find((r) => r.role === 'boundaries')!.url.startsWith(`${server.ons}/Wards_December_2024_Boundaries_UK_BGC/`),
+    ).toBe(true);
+    expect(rows.find((r) => r.role === 'population')!.url.startsWith(`${server.nomis}/`)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
 //   GET  /api/pack                     tasking pack data; POST /api/exports/pack: the pack as a zip
 // The routes are declared in contract/live.ts.
 import { stringify } from 'csv-stringify/sync';
+import { areaStatsSources } from '../exports/provenance.js';
 import { strToU8, zipSync } from 'fflate';
 import * as contract from '../../contract/live.js';
 import type { LiveChange } from '../../contract/live.js';
@@ -129,6 +130,35 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
   // The planning sections (patrol and outreach proposals, active CHB areas), as their modules write them.
   const extra = await packSectionFiles(deps.db, pack, partner);
   for (const [name, text] of Object.entries(extra.files)) put(name, text);
+  // Provenance (issue 17): the import batches behind the figures (both periods' incidents, ward boundaries,
+  // population), each with its source, first request, parameters and time fetched.
+  const sources = await areaStatsSources(deps.db, {
+    level: 'ward',
+    from: pack.period.previous_from,
+    to: pack.period.to,
+    categories: pack.categories_filter ?? null,
+  });
+  put(
+    'sources.csv',
+    stringify(
+      sources.map((s) => ({ ...s, parameters: s.parameters ? JSON.stringify(s.parameters) : '' })),
+      {
+        header: true,
+        columns: [
+          'batch_id',
+          'role',
+          'kind',
+          'source',
+          'file_name',
+          'url',
+          'parameters',
+          'request_count',
+          'fetched_at',
+          'imported_at',
+        ],
+      },
+    ),
+  );
   put(
     'README.txt',
     [
@@ -147,7 +177,7 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
         ? ['Coverage gaps:', ...pack.coverage.gaps.map((g) => `- ${g}`)]
         : ['Both periods are fully covered for the categories in scope.']),
       '"no data" in the CSVs (null in JSON/GeoJSON, with no_data saying which period) marks a period without data for the category: it is not 0, and no change is computed from it.',
-      'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything).',
+      'Files: period-comparison.csv, top-cells.csv/.geojson, ward-league.csv, wards.geojson (when wards are loaded), changes-since.csv (when asked), pack.json (everything), sources.csv (where the data came from: each import batch with its source, request, parameters and time fetched).',
       'Planning sections:',
       ...extra.readme,
       ...packSchemeLines(pack),

@@ -48,6 +48,8 @@ export interface Faults {
   failMonth: { month: string; request: number; seen: number } | null;
   /** Archive downloads stop (socket destroyed) after this fraction (0-1) of the zip's bytes. */
   archiveBreakAt: number | null;
+  /** The latest month police.uk has published (crimes-street-dates lists none after it); null: all. */
+  publishedUntil: string | null;
 }
 
 export interface FakeServer {
@@ -223,6 +225,7 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
     emptyMonths: new Set(),
     failMonth: null,
     archiveBreakAt: null,
+    publishedUntil: null,
   };
   const log: FakeServer['log'] = [];
   let tokens = 30,
@@ -312,7 +315,10 @@ export async function startOpenDataServer(opts: { districts?: District[]; crimes
       return json(
         res,
         200,
-        [...months].reverse().map((date) => ({ date, 'stop-and-search': [] })),
+        months
+          .filter((m) => faults.publishedUntil === null || m <= faults.publishedUntil)
+          .reverse()
+          .map((date) => ({ date, 'stop-and-search': [] })),
       );
     if (p === '/locate-neighbourhood') return json(res, 200, { force: 'metropolitan', neighbourhood: 'E05013714N' });
     if (p === '/crimes-no-location')
