@@ -135,6 +135,11 @@ describe.skipIf(skipReason)('screens at four sizes: the last defects (issue 14)'
       expect(await cutOff(screen, '.maplibregl-ctrl-attrib-button'), url).toEqual([]);
       const [hit] = await topmostAt(screen, '.maplibregl-ctrl-attrib-button');
       expect(hit.covered, `${url}: covered by ${hit.by}`).toBe(false);
+      // Nothing else on the map sits over any part of it (the PNG button did, at 390 px).
+      const a = (await screen.box('.maplibregl-ctrl-attrib'))!;
+      const b = (await screen.box('png-export'))!;
+      const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      expect(overlap, `${url}: the "i" (${JSON.stringify(a)}) under the PNG button (${JSON.stringify(b)})`).toBe(false);
       expect(screen.errors).toEqual([]);
       await screen.close();
     }
