@@ -252,6 +252,10 @@ describe.skipIf(skipReason)('screens at four sizes: the last defects (issue 14)'
       period: 'Jul 2017 – Jun 2018',
     });
     await expectAccessible(dash, 'CHB dashboard');
+    // On a phone the map and the chart stack: the map has the screen's width, not a third of it.
+    await dash.resize(PHONE);
+    expect((await dash.box('map'))!.width).toBeGreaterThan(300);
+    expect(await cutOff(dash, '[data-testid="chb-chart"]', 'x')).toEqual([]);
     expect(dash.errors).toEqual([]);
     await dash.close();
   });
