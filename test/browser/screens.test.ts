@@ -145,6 +145,18 @@ describe.skipIf(skipReason)('screens at four sizes: the last defects (issue 14)'
     }
   });
 
+  it('at 1366x768 every header link shows whole, for an administrator too', async () => {
+    for (const [url, ready, as] of [
+      ['/admin/settings', 'settings-page', 'admin'],
+      ['/near-repeat', 'knox-page', undefined],
+    ] as const) {
+      const screen = await app().open(url, { viewport: LAPTOP, ready, as });
+      expect(await screen.count('.app-header nav a')).toBeGreaterThanOrEqual(8);
+      expect(await cutOff(screen, '.app-header nav a', 'x'), url).toEqual([]);
+      await screen.close();
+    }
+  });
+
   it('Emerging mode: every hotspot parameter shows its choice whole at 1920x1080 and 1366x768', async () => {
     for (const viewport of [DESKTOP, LAPTOP]) {
       const screen = await app().open('/?hs=emerging&from=2017-07&to=2018-07', { viewport, mapIdle: true });
