@@ -77,7 +77,7 @@ const WITH_DATA: Shot[] = [
       await s.waitFor('knox-refusal');
     },
   },
-  { name: 'present', url: '/present', ready: 'present-page' },
+  { name: 'present', url: '/present', ready: 'present-headline', mapIdle: true },
   { name: 'pack', url: '/pack', ready: '[data-testid="pack-page"][data-ready="true"]' },
   { name: 'import', url: '/import', ready: 'import-form' },
   { name: 'admin-users', url: '/admin/users', ready: 'users-table', as: 'admin' },

@@ -135,7 +135,24 @@ describe.skipIf(skipReason)('screens at four sizes: the last defects (issue 14)'
       expect(await cutOff(screen, '.maplibregl-ctrl-attrib-button'), url).toEqual([]);
       const [hit] = await topmostAt(screen, '.maplibregl-ctrl-attrib-button');
       expect(hit.covered, `${url}: covered by ${hit.by}`).toBe(false);
+      // Nothing else on the map sits over any part of it (the PNG button did, at 390 px).
+      const a = (await screen.box('.maplibregl-ctrl-attrib'))!;
+      const b = (await screen.box('png-export'))!;
+      const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      expect(overlap, `${url}: the "i" (${JSON.stringify(a)}) under the PNG button (${JSON.stringify(b)})`).toBe(false);
       expect(screen.errors).toEqual([]);
+      await screen.close();
+    }
+  });
+
+  it('at 1366x768 every header link shows whole, for an administrator too', async () => {
+    for (const [url, ready, as] of [
+      ['/admin/settings', 'settings-page', 'admin'],
+      ['/near-repeat', 'knox-page', undefined],
+    ] as const) {
+      const screen = await app().open(url, { viewport: LAPTOP, ready, as });
+      expect(await screen.count('.app-header nav a')).toBeGreaterThanOrEqual(8);
+      expect(await cutOff(screen, '.app-header nav a', 'x'), url).toEqual([]);
       await screen.close();
     }
   });
@@ -163,6 +180,12 @@ describe.skipIf(skipReason)('screens at four sizes: the last defects (issue 14)'
   it('axe-core finds no critical or serious problem on the Knox screen and during playback', async () => {
     const knox = await app().open('/near-repeat', { ready: 'knox-page' });
     await expectAccessible(knox, 'Knox form');
+    // Its band choices read in whole (beside their labels in a 16rem column they were cut off).
+    for (const viewport of [LAPTOP, PHONE]) {
+      await knox.resize(viewport);
+      expect(await cutOff(knox, '[data-testid="knox-page"] select, [data-testid="knox-page"] input', 'x')).toEqual([]);
+    }
+    await knox.resize(LAPTOP_L);
     await knox.fill('knox-from', '2017-01');
     await knox.fill('knox-to', '2017-12');
     await knox.click('knox-run');
@@ -247,6 +270,10 @@ describe.skipIf(skipReason)('screens at four sizes: the last defects (issue 14)'
       period: 'Jul 2017 – Jun 2018',
     });
     await expectAccessible(dash, 'CHB dashboard');
+    // On a phone the map and the chart stack: the map has the screen's width, not a third of it.
+    await dash.resize(PHONE);
+    expect((await dash.box('map'))!.width).toBeGreaterThan(300);
+    expect(await cutOff(dash, '[data-testid="chb-chart"]', 'x')).toEqual([]);
     expect(dash.errors).toEqual([]);
     await dash.close();
   });

@@ -104,7 +104,10 @@ export function ChbCreate({
   // Opened below the list of areas: brought to the top of the window, so the map (as tall as the window
   // allows) is whole on screen rather than cut off at the bottom when the list has rows.
   const root = useRef<HTMLDivElement>(null);
-  useEffect(() => root.current?.scrollIntoView({ block: 'start' }), []);
+  // (A block body: Chromium's scrollIntoView returns a promise, which React would call as the cleanup.)
+  useEffect(() => {
+    root.current?.scrollIntoView({ block: 'start' });
+  }, []);
 
   const wardPicksAllowed: WardPick[] = [
     ...(areaMode === 'wards' ? ['area' as const] : []),
