@@ -429,7 +429,8 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
       filters: { from: '2018-04', to: '2018-07', category: '@serious-violence' },
     });
     expect(incCsv.status).toBe(200);
-    const incTable = parse(await incCsv.text(), { relax_column_count: true }) as string[][];
+    const incText = await incCsv.text();
+    const incTable = parse(incText, { relax_column_count: true }) as string[][];
     expect(incTable.filter((r) => /^\d+$/.test(r[0])).length).toBe(inWindow.length);
     expect(incTable.filter((r) => r[0] === 'category_set').map((r) => r[2])).toEqual([
       expect.stringMatching(/^Category set @serious-violence "Lewisham SV \(test\)[^"]*" version \d+ .*victim age 0–24/),
