@@ -236,9 +236,13 @@ describe.skipIf(skipReason)('web UI in Chromium on real Lewisham data', { timeou
     const csv = download.text.trim().split('\n');
     expect(download.filename).toMatch(/^ward-.*\.csv$/);
     expect(csv[0]).toBe('code,name,count,population,population_rule,rate_per_1000,previous_count,change');
-    // 19 wards, the outside and total rows, then notes on missing data (none for a covered period) and the coverage rule.
+    // 19 wards, the outside and total rows, then notes on missing data (none for a covered period), the coverage
+    // rule, and one `source` line per import batch behind the figures (provenance, issue 17).
     expect(csv.slice(20, 22).map((l) => l.split(',')[0])).toEqual(['outside_study_area', 'total']);
-    expect(csv.slice(22).map((l) => l.split(',')[0])).toEqual(['coverage_rule']);
+    const tail = csv.slice(22).map((l) => l.split(',')[0]);
+    expect(tail[0]).toBe('coverage_rule');
+    expect(tail.length).toBeGreaterThan(1);
+    expect(new Set(tail.slice(1))).toEqual(new Set(['source']));
     await screen.waitFor('export-done');
     await screen.click('export-cancel');
 
