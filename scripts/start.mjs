@@ -103,6 +103,13 @@ export async function buildServer(root = ROOT, out = path.join(root, 'dist/serve
   return ts.length;
 }
 
+/** Builds dist/server and records the fingerprint `hash` (taken before the build) beside it. */
+async function buildServerStamped(hash) {
+  const n = await buildServer();
+  fs.writeFileSync(path.join(ROOT, 'dist/server/.build-hash'), `${hash}\n`);
+  return n;
+}
+
 async function main() {
   const hash = webSourceHash();
   const reason = buildReason(ROOT, hash);
@@ -126,8 +133,7 @@ async function main() {
   const serverReason = serverBuildReason(ROOT, serverHash);
   if (serverReason) {
     const t = Date.now();
-    const n = await buildServer();
-    fs.writeFileSync(path.join(ROOT, 'dist/server/.build-hash'), `${serverHash}\n`);
+    const n = await buildServerStamped(serverHash);
     console.log(`Server built (${serverReason}): ${n} files in ${((Date.now() - t) / 1000).toFixed(1)} s.`);
   }
   console.log('Starting the app ...');
@@ -137,9 +143,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   if (process.argv.includes('--stamp')) {
     // `npm run build` just built dist/web: record its fingerprint, and build the server.
     fs.writeFileSync(HASH_FILE, `${webSourceHash()}\n`);
-    const serverHash = serverSourceHash();
-    await buildServer();
-    fs.writeFileSync(path.join(ROOT, 'dist/server/.build-hash'), `${serverHash}\n`);
+    await buildServerStamped(serverSourceHash());
   } else {
     await main();
     await import(pathToFileURL(path.join(ROOT, 'dist/server/api/main.js')).href);

@@ -7,7 +7,8 @@ import type { Db } from '../../api/db/index.js';
 
 const TICKS = 100; // USER_HZ on Linux
 
-function procCpu(pid: number): number | undefined {
+/** CPU seconds (user + system, all threads) a process on this machine has used; undefined when unreadable. */
+export function procCpu(pid: number): number | undefined {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');

@@ -14,17 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from '../start.mjs';
+import { procCpu } from './cpu.js';
 import { median, round } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TICKS = 100; // USER_HZ
-
-function cpuOf(pid: number): number {
-  const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICKS;
-}
-
 const BARE = `
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
@@ -49,7 +42,7 @@ function run(args: string[], ready: RegExp, env: NodeJS.ProcessEnv): Promise<{ w
       if (done || !ready.test(out)) return;
       done = true;
       const wall = (performance.now() - t0) / 1000;
-      const cpu = cpuOf(p.pid!);
+      const cpu = procCpu(p.pid!) ?? Number.NaN;
       clearTimeout(timer);
       p.on('exit', () => resolve({ wall, cpu }));
       p.kill('SIGTERM');
