@@ -9,6 +9,7 @@
 // ingested one by one: every event must reach every subscriber.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { createApp } from '../api/app.js';
 import { createToken, createUser } from '../api/auth/store.js';
 import { openDb, type Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
+import { loopLag } from '../api/load.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.join(ROOT, '../shared/data');
@@ -32,6 +34,8 @@ const HELP = `Usage: npm run load [-- options]
   --subscribers N    change-feed streams (default 300)
   --events N         incidents ingested while they listen (default 100)
   --no-write         do not rewrite docs/RELIABILITY.md
+  --no-control       skip the control (a bare node:http server with the same CPU per request, with and
+                     without the late-loop shedding)
 Environment: DATABASE_URL=postgres://… (a database of the run's own is created on that server and dropped).`;
 
 const URLS = ['/api/hotspots?res=9', '/api/stats/areas?level=ward'];
@@ -51,6 +55,84 @@ interface Cannon {
   wallS: number;
   /** The machine's 1-minute load average when the run started (2 cores: above 2, others' work competes). */
   loadBefore: number;
+  /** The same run seen by the app's HTTP server: requests it parsed, answers it finished, and the slowest. */
+  server: ServerSide;
+}
+
+interface ServerSide {
+  /** Requests the server parsed during the run (autocannon's URL only). */
+  received: number;
+  /** Of these, answers written to the socket to the end. */
+  finished: number;
+  /** Closed by the client before the answer was written (autocannon's timeout closes the socket). */
+  aborted: number;
+  /** Milliseconds from the request parsed to the answer written: p99 and max. */
+  p99: number;
+  max: number;
+  /** Answers that took longer than 5 s, and connections the server accepted. */
+  over5s: number;
+  connections: number;
+  /**
+   * Connections the client closed while none of its requests was outstanding here, after more than 10 s of
+   * silence since the server's last answer on it: the answer was written, and the client waited for it (or
+   * never sent its next request) until its own timeout. Timeouts counted by autocannon that show up here are the
+   * client's, not the app's.
+   */
+  answeredThenTimedOut: number;
+}
+
+/**
+ * Watches the app's HTTP server for one autocannon run: each request of `url` from parsed to written (or
+ * closed by the client), so that a client-side timeout can be told apart from a slow answer.
+ */
+function watchServer(server: import('node:http').Server, url: string) {
+  const times: number[] = [];
+  let received = 0;
+  let aborted = 0;
+  let connections = 0;
+  let answeredThenTimedOut = 0;
+  const sockets = new WeakMap<object, { pending: number; last: number }>();
+  const onConnection = (socket: import('node:net').Socket) => {
+    connections++;
+    const st = { pending: 0, last: performance.now() };
+    sockets.set(socket, st);
+    socket.on('close', () => {
+      if (st.pending === 0 && performance.now() - st.last > 10_000) answeredThenTimedOut++;
+    });
+  };
+  const onRequest = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    if (req.url !== url) return;
+    received++;
+    const t = performance.now();
+    const st = sockets.get(req.socket);
+    if (st) st.pending++;
+    res.on('finish', () => {
+      times.push(performance.now() - t);
+      if (st) {
+        st.pending--;
+        st.last = performance.now();
+      }
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) aborted++;
+    });
+  };
+  server.on('connection', onConnection);
+  server.on('request', onRequest);
+  return (): ServerSide => {
+    server.off('connection', onConnection);
+    server.off('request', onRequest);
+    return {
+      received,
+      finished: times.length,
+      aborted,
+      p99: Math.round(pct(times, 99)),
+      max: Math.round(Math.max(0, ...times)),
+      over5s: times.filter((x) => x > 5000).length,
+      connections,
+      answeredThenTimedOut,
+    };
+  };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -65,6 +147,17 @@ function child(code: string, args: string[]): { p: ChildProcess; out: Promise<st
   p.stdout!.on('data', (d) => (out += d));
   return { p, out: new Promise((resolve) => p.on('close', () => resolve(out))) };
 }
+
+// autocannon with a 30 s timeout; prints its result as JSON, with `timeoutTrace`: for each timeout it counted,
+// the milliseconds since that client last sent a request and last got a whole answer.
+const AUTOCANNON = `
+const [url, connections, duration, cookie] = process.argv.slice(1); const trace = [];
+require(${JSON.stringify(path.join(ROOT, 'node_modules/autocannon'))})({ url, connections: +connections, duration: +duration,
+  timeout: 30, headers: { cookie },
+  setupClient: (c) => { let req = performance.now(); let resp = req;
+    c.on('request', () => { req = performance.now(); }); c.on('response', () => { resp = performance.now(); });
+    c.on('timeout', () => { const now = performance.now(); trace.push([Math.round(now - req), Math.round(now - resp)]); }); },
+}, (e, r) => { if (e) throw e; process.stdout.write(JSON.stringify({ ...r, timeoutTrace: trace })); });`;
 
 // Asks /api/health every 250 ms until killed; prints the latencies (ms, -1 for a failure) as JSON on SIGTERM.
 const HEALTH_PROBE = `
@@ -91,22 +184,32 @@ for (let i = 0; i < +n; i++) { got.push([]); (async () => {
 // Exit only once the (large) JSON is flushed: exiting right after write() cut it short on a loaded machine.
 process.on('SIGTERM', () => { process.stdout.write(JSON.stringify(got), () => process.exit(0)); });`;
 
-async function cannon(base: string, url: string, cookie: string, connections: number, duration: number): Promise<Cannon> {
+async function cannon(
+  base: string,
+  server: import('node:http').Server,
+  url: string,
+  cookie: string,
+  connections: number,
+  duration: number,
+): Promise<Cannon> {
   const loadBefore = Math.round(os.loadavg()[0] * 10) / 10;
+  const watched = watchServer(server, url);
   const probe = child(HEALTH_PROBE, [`${base}/api/health`]);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const ac = child(
-    `require(${JSON.stringify(path.join(ROOT, 'node_modules/autocannon'))})({ url: process.argv[1], connections: +process.argv[2], duration: +process.argv[3], timeout: 30, headers: { cookie: process.argv[4] } }, (e, r) => { if (e) throw e; process.stdout.write(JSON.stringify(r)); });`,
-    [`${base}${url}`, String(connections), String(duration), cookie],
-  );
+  const ac = child(AUTOCANNON, [`${base}${url}`, String(connections), String(duration), cookie]);
   const r = JSON.parse(await ac.out) as {
     requests: { total: number; average: number };
     latency: { p50: number; p99: number; max: number };
     errors: number;
     timeouts: number;
     statusCodeStats: Record<string, { count: number }>;
+    timeoutTrace: [number, number][];
   };
+  if (r.timeoutTrace.length)
+    console.log(
+      `  client timeouts [ms since request sent, ms since last answer]: ${JSON.stringify(r.timeoutTrace.slice(0, 20))}`,
+    );
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   probe.p.kill('SIGTERM');
@@ -132,6 +235,7 @@ async function cannon(base: string, url: string, cookie: string, connections: nu
     appCpuS: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
     wallS: Math.round(wallS * 10) / 10,
     loadBefore,
+    server: watched(),
   };
 }
 
@@ -244,9 +348,9 @@ async function runDriver(
     const runs: Cannon[] = [];
     for (const u of URLS) {
       console.log(`${driver}: ${o.connections} clients on ${u} for ${o.duration} s …`);
-      const r = await cannon(base, u, cookie, o.connections, o.duration);
+      const r = await cannon(base, server as unknown as import('node:http').Server, u, cookie, o.connections, o.duration);
       console.log(
-        `  ${r.requests} requests, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, timeouts ${r.timeouts}, status ${JSON.stringify(r.status)}; health p99 ${r.health.p99} ms (${r.health.ok}/${r.health.probes} ok)`,
+        `  ${r.requests} requests, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, timeouts ${r.timeouts}, status ${JSON.stringify(r.status)}; health p99 ${r.health.p99} ms (${r.health.ok}/${r.health.probes} ok); server: ${JSON.stringify(r.server)}`,
       );
       runs.push(r);
     }
@@ -261,12 +365,55 @@ async function runDriver(
   }
 }
 
-function markdown(results: Awaited<ReturnType<typeof runDriver>>[], o: { connections: number; duration: number }, when: string) {
+/**
+ * The control: a bare node:http server (no app, no database) that spends `BARE_BURN_MS` of CPU on each request
+ * and answers 2 KB of JSON, under the same autocannon run; once as it is and once refusing with 503 while the
+ * event loop runs late (api/load.ts `loopLag`, the app's rule), so the app's figures can be read against what the
+ * machine and the load generator do on their own.
+ */
+const BARE_BURN_MS = 2.5;
+async function bareControl(o: { connections: number; duration: number }) {
+  const out: Array<Cannon & { mode: string; shed: number }> = [];
+  for (const shedLate of [false, true]) {
+    let shed = 0;
+    const server = http.createServer((req, res) => {
+      if (req.url === '/api/health') return void res.end('{"ok":true}');
+      if (shedLate && loopLag() > 250) {
+        shed++;
+        res.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' });
+        return void res.end('{"error":{"code":"overloaded"}}');
+      }
+      const t = performance.now();
+      while (performance.now() - t < BARE_BURN_MS);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, pad: 'x'.repeat(2000) }));
+    });
+    const port: number = await new Promise((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+    );
+    const mode = shedLate ? 'bare, 503 while the loop is > 250 ms late' : 'bare, no shedding';
+    console.log(`control: ${mode}, ${o.connections} clients for ${o.duration} s …`);
+    const r = await cannon(`http://127.0.0.1:${port}`, server, '/x', '', o.connections, o.duration);
+    console.log(
+      `  ${r.requests} answers, timeouts ${r.timeouts}, status ${JSON.stringify(r.status)}; server: ${JSON.stringify(r.server)}`,
+    );
+    out.push({ ...r, mode, shed });
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return out;
+}
+
+function markdown(
+  results: Awaited<ReturnType<typeof runDriver>>[],
+  control: Awaited<ReturnType<typeof bareControl>>,
+  o: { connections: number; duration: number },
+  when: string,
+) {
   const lines = [
     `Measured ${when} by \`npm run load\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${o.connections} clients for ${o.duration} s per URL, loopback.`,
     '',
-    '| driver | URL | single request (ms) | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors | timeouts | statuses | health p99 (ms) | health ok | app CPU s / wall s | load avg before |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| driver | URL | single request (ms) | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors | timeouts | statuses | health p99 (ms) | health ok | app CPU s / wall s | load avg before | server: received / answered / slowest (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results)
     for (const c of r.runs)
@@ -275,8 +422,25 @@ function markdown(results: Awaited<ReturnType<typeof runDriver>>[], o: { connect
           c.status,
         )
           .map(([k, v]) => `${k}: ${v}`)
-          .join(', ')} | ${c.health.p99} | ${c.health.ok}/${c.health.probes} | ${c.appCpuS} / ${c.wallS} | ${c.loadBefore} |`,
+          .join(
+            ', ',
+          )} | ${c.health.p99} | ${c.health.ok}/${c.health.probes} | ${c.appCpuS} / ${c.wallS} | ${c.loadBefore} | ${c.server.received} / ${c.server.finished} / ${c.server.max} |`,
       );
+  if (control.length) {
+    lines.push(
+      '',
+      `Control in the same run: a bare node:http server spending ${BARE_BURN_MS} ms of CPU per request (no app, no database).`,
+      '',
+      '| control | answers | timeouts | statuses | load avg before | server: received / answered / slowest (ms) |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const c of control)
+      lines.push(
+        `| ${c.mode} | ${c.requests} | ${c.timeouts} | ${Object.entries(c.status)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')} | ${c.loadBefore} | ${c.server.received} / ${c.server.finished} / ${c.server.max} |`,
+      );
+  }
   lines.push('', '| driver | subscribers | events | delivered / expected | p50 (ms) | p95 (ms) |', '|---|---|---|---|---|---|');
   for (const r of results)
     lines.push(
@@ -294,6 +458,7 @@ async function main() {
       subscribers: { type: 'string', default: '300' },
       events: { type: 'string', default: '100' },
       'no-write': { type: 'boolean', default: false },
+      'no-control': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -315,14 +480,15 @@ async function main() {
   const drivers = d === 'both' ? (['postgres', 'pglite'] as const) : ([d] as ['pglite' | 'postgres']);
   const results = [];
   for (const dr of drivers) results.push(await runDriver(dr, o));
+  const control = values['no-control'] ? [] : await bareControl(o);
   const when = new Date().toISOString();
   fs.mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
   const out = path.join(ROOT, 'bench-results', `load-${when.replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(out, JSON.stringify({ when, options: o, results }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ when, options: o, results, control }, null, 2));
   console.log(`wrote ${path.relative(ROOT, out)}`);
   if (!values['no-write']) {
     const doc = path.join(ROOT, 'docs/RELIABILITY.md');
-    const table = markdown(results, o, when.slice(0, 16).replace('T', ' '));
+    const table = markdown(results, control, o, when.slice(0, 16).replace('T', ' '));
     const text = fs.readFileSync(doc, 'utf8');
     const a = '<!-- load:begin -->';
     const b = '<!-- load:end -->';

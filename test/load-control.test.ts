@@ -3,11 +3,11 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { AppEnv } from '../api/auth/middleware.js';
-import { coalesce, shedLoad } from '../api/load.js';
+import { coalesce, type LoadLimits, shedLoad } from '../api/load.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function app(limits: { maxActive: number; maxQueue: number; maxWaitMs: number }, work: { calls: number; ms: number }) {
+function app(limits: LoadLimits, work: { calls: number; ms: number }) {
   const a = new Hono<AppEnv>();
   const shed = shedLoad(limits);
   a.use('*', shed.middleware);
@@ -47,6 +47,37 @@ describe('load shedding', () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('overloaded');
     expect(work.calls).toBe(4);
     expect(stats()).toMatchObject({ active: 0, queued: 0, shed: 2 });
+  });
+
+  it('refuses at once when the event loop runs late under many requests a second; a late loop with few still answers', async () => {
+    const work = { calls: 0, ms: 1 };
+    const { a, stats } = app({ maxActive: 4, maxQueue: 100, maxWaitMs: 5000, maxLagMs: 200, lagMinRate: 30 }, work);
+    const block = async (ms: number) => {
+      const t = performance.now();
+      while (performance.now() - t < ms);
+      // The lag timer is overdue: it fires first in the next timers phase, then the request is read.
+      await sleep(0);
+    };
+    // Few requests a second: a blocked loop (an import's JavaScript, say) does not refuse reads. (After a
+    // second with no request, so that the rate is this request's alone.)
+    await sleep(1100);
+    await block(600);
+    expect((await a.request('/api/incidents?few=1')).status).toBe(200);
+    // Many requests a second (40 distinct URLs at once, the loop on time again), then a late loop: refused at once.
+    await sleep(60);
+    const many = await Promise.all(Array.from({ length: 40 }, (_, i) => a.request(`/api/incidents?many=${i}`)));
+    expect(many.every((r) => r.status === 200)).toBe(true);
+    const before = stats().shedLate;
+    await block(600);
+    const late = await a.request('/api/incidents?late=1');
+    expect(late.status).toBe(503);
+    expect(late.headers.get('retry-after')).toBe('5');
+    expect(((await late.json()) as { error: { code: string } }).error.code).toBe('overloaded');
+    expect(stats().shedLate).toBe(before + 1);
+    // Health is never refused; and once the loop is on time again, requests are answered.
+    expect((await a.request('/api/health')).status).toBe(200);
+    await sleep(60);
+    expect((await a.request('/api/incidents?after=1')).status).toBe(200);
   });
 
   it('a request that waits longer than maxWaitMs is refused; health is answered while all slots are busy', async () => {
