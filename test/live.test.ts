@@ -14,6 +14,7 @@ import { createToken } from '../api/auth/store.js';
 import type { Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
 import { hubFor } from '../api/live/hub.js';
+import { perturbCount } from '../geodata/disclosure/cell-key.js';
 import { clientFor, type Client } from './helpers/auth.js';
 import { drivers, resetData, SHARED, testDb } from './helpers/db.js';
 
@@ -584,7 +585,9 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(pack.top_cells.cells.map((c: { h3: string; count: number }) => [c.h3, c.count])).toEqual(top.map((t) => [t.h3, t.n]));
     expect(Object.keys(pack.sections)).toEqual(['patrol_proposals', 'outreach_proposals', 'chb_areas']);
 
-    // Partners: the January robbery pushed above is a count below 5, so it is withheld.
+    // Partners: the January robbery pushed above is a count below 5. Partners get it perturbed by the cell key
+    // method (issue 15: the ptable's answer for the true count and its key, here from the database), withheld
+    // when that is below 5; so are the wards and cells it falls in (each by its own count and key).
     const pr = await (await http('partner', '/api/pack?from=2025-01&to=2025-02&category=robbery')).json();
     const an = await (await http('analyst', '/api/pack?from=2025-01&to=2025-02&category=robbery')).json();
     const robbery = (await count('2025-01-01', '2025-02-01', `AND category = 'robbery'`))[0].n;
@@ -592,9 +595,27 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     expect(robbery).toBeGreaterThan(0);
     expect(robbery).toBeLessThan(5);
     expect(pr.disclosure.min_count).toBe(5);
-    expect(pr.comparison.total.count).toBeNull();
-    expect(pr.wards.areas.every((w: { count: number | null }) => w.count === null)).toBe(true);
-    expect(pr.top_cells.cells.every((c: { count: number | null }) => c.count === null)).toBe(true);
+    const keyed = async (by: string) =>
+      new Map(
+        (
+          await db.query<{ g: string | null; n: number; k: number }>(
+            `SELECT ${by} AS g, count(*)::int AS n, (sum(record_key) % 256)::int AS k FROM incidents
+             WHERE occurred_at >= '2025-01-01' AND occurred_at < '2025-02-01' AND category = 'robbery' GROUP BY 1`,
+          )
+        ).map((r) => [r.g, perturbCount(r.n, r.k)]),
+      );
+    const [shownTotal] = (await keyed(`'all'`)).values();
+    expect(pr.comparison.total.count).toBe(shownTotal < 5 ? null : shownTotal);
+    const byWard = await keyed('ward_code');
+    for (const w of pr.wards.areas as Array<{ code: string; count: number | null }>)
+      if (w.count !== null) expect(w.count).toBe(byWard.get(w.code));
+      else expect(byWard.get(w.code) ?? 0).toBeLessThanOrEqual(robbery + 2);
+    expect(
+      pr.wards.areas.filter((w: { count: number | null }) => w.count !== null).every((w: { count: number }) => w.count >= 5),
+    ).toBe(true);
+    const byCell = await keyed(`lpad(to_hex(h3_8), 15, '0')`);
+    for (const c of pr.top_cells.cells as Array<{ h3: string; count: number | null }>)
+      expect(c.count === null || (c.count >= 5 && c.count === byCell.get(c.h3))).toBe(true);
     expect(an.top_cells.cells.length).toBeGreaterThan(0);
     expect((await http('analyst', '/api/pack?compare=28x')).status).toBe(400);
     expect((await http('analyst', '/api/pack?category=nope')).status).toBe(400);
@@ -674,12 +695,25 @@ describe.skipIf(!haveShared).each(drivers())('live updates, ingest, meetings, pa
     });
     const pf = unzipSync(new Uint8Array(await pr.arrayBuffer()));
     expect(Object.keys(pf).filter((n) => /^(patrol|outreach)/.test(n))).toEqual([]);
+    // January's robberies (fewer than 5) perturbed by their key (issue 15): every ward withheld (at most one
+    // ward's perturbed count reaches 5, and complementary suppression then withholds it too); the total and
+    // the category as the ptable answers for the true count and key, withheld below 5.
+    const [t] = await db.query<{ n: number; k: number }>(
+      `SELECT count(*)::int AS n, (sum(record_key) % 256)::int AS k FROM incidents
+       WHERE occurred_at >= '2025-01-01' AND occurred_at < '2025-02-01' AND category = 'robbery'`,
+    );
+    const shown = perturbCount(t.n, t.k) < 5 ? 'withheld' : String(perturbCount(t.n, t.k));
     const pl = strFromU8(pf['ward-league.csv']).trim().split('\n').slice(1);
-    expect(pl.every((l) => l.split(',').includes('withheld'))).toBe(true);
-    expect(strFromU8(pf['period-comparison.csv'])).toMatch(/withheld/);
-    expect(strFromU8(pf['README.txt'])).toMatch(/counts below 5 are withheld/);
+    expect(pl.filter((l) => !l.startsWith(',total,')).every((l) => l.split(',').includes('withheld'))).toBe(true);
+    expect(pl.find((l) => l.startsWith(',total,'))!.split(',')[3]).toBe(shown);
+    const cmp = parseCsv(strFromU8(pf['period-comparison.csv']), { columns: true }) as Record<string, string>[];
+    expect(cmp.map((r) => [r.slug, r.count])).toEqual([
+      ['robbery', shown],
+      ['total', shown],
+    ]);
+    expect(strFromU8(pf['README.txt'])).toMatch(/perturbed by the ONS cell key method .* counts below 5 are withheld/);
     const pj = JSON.parse(strFromU8(pf['pack.json']));
-    expect(pj.comparison.total.count).toBeNull();
+    expect(pj.comparison.total.count).toBe(shown === 'withheld' ? null : Number(shown));
     expect(
       JSON.parse(strFromU8(pf['wards.geojson'])).features.every(
         (f: { properties: { count: unknown } }) => f.properties.count === null,

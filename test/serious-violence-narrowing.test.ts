@@ -211,6 +211,8 @@ describe.skipIf(!hasData).each(drivers())('a definition narrowing by offence cod
     const inPack = (r: Row) => r.month >= '2018-04';
     expect(pack.body.comparison.total.count).toBe(kept.filter(inPack).length);
     expect(pack.body.comparison.total.previous_count).toBe(kept.filter((r) => !inPack(r)).length);
+    // The ward league counts the same incidents (the set's narrowing too), as /stats/areas with the set does.
+    expect(pack.body.wards.total).toBe(kept.filter(inPack).length);
     expect(pack.body.meta?.category_set ?? pack.body.category_set).toMatchObject({ version: set.version });
   });
 

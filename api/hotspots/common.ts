@@ -13,6 +13,8 @@ export interface UnitCountRow {
   n_ckey?: number;
   value: number;
   unweighted: number;
+  /** Σ record_key mod 256 of the unweighted incidents (absent in rows built without it). */
+  unweighted_ckey?: number;
 }
 
 export interface Totals {
@@ -24,6 +26,8 @@ export interface Totals {
   outside: { count: number; value: number; key: number };
   /** Incidents whose category the scheme does not weigh (weight 0). */
   unweighted: number;
+  /** Their cell key (Σ record keys mod 256). */
+  unweightedKey: number;
 }
 
 export function emptyTotals(n: number): Totals {
@@ -33,13 +37,24 @@ export function emptyTotals(n: number): Totals {
     key: new Array<number>(n).fill(0),
     outside: { count: 0, value: 0, key: 0 },
     unweighted: 0,
+    unweightedKey: 0,
   };
 }
 
-/** Adds one grouped row (count n, harm value, unweighted count, cell key) of `unit` into `t`. */
-export function addRow(t: Totals, units: Units, unit: string | null, n: number, value: number, unweighted: number, key = 0) {
+/** Adds one grouped row (count n, harm value, unweighted count, cell keys of n and of the unweighted) of `unit` into `t`. */
+export function addRow(
+  t: Totals,
+  units: Units,
+  unit: string | null,
+  n: number,
+  value: number,
+  unweighted: number,
+  key = 0,
+  unweightedKey = 0,
+) {
   if (n === 0) return;
   t.unweighted += unweighted;
+  t.unweightedKey = (t.unweightedKey + unweightedKey) % CELL_KEY_MODULUS;
   const i = unit === null ? undefined : units.index.get(unit);
   if (i === undefined) {
     t.outside.count += n;
@@ -57,7 +72,7 @@ export const sumKeys = (keys: readonly number[]) => keys.reduce((s, k) => (s + k
 
 export function totalsOf(units: Units, rows: readonly UnitCountRow[]): Totals {
   const t = emptyTotals(units.ids.length);
-  for (const r of rows) addRow(t, units, r.unit, r.n, r.value, r.unweighted, r.n_ckey);
+  for (const r of rows) addRow(t, units, r.unit, r.n, r.value, r.unweighted, r.n_ckey, r.unweighted_ckey);
   return t;
 }
 

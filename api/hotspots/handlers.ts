@@ -141,7 +141,12 @@ export async function hotspots(db: Queryable, q: StatQuery) {
       categories,
       total: { count: t.count.reduce((a, b) => a + b, 0), value: t.value.reduce((a, b) => a + b, 0), count_ckey: sumKeys(t.key) },
       outside_study_area: { count: t.outside.count, value: t.outside.value, count_ckey: t.outside.key },
-      unweighted: { count: t.unweighted, categories: await unweightedCategories(db, scheme, categories) },
+      unweighted: {
+        count: t.unweighted,
+        // the cell key of exactly the incidents counted (partners' perturbation; stripped for everyone else)
+        count_ckey: t.unweightedKey,
+        categories: await unweightedCategories(db, scheme, categories),
+      },
       undefined_units: undefinedUnits,
       source: src.meta,
       coverage: {

@@ -11,8 +11,8 @@
 // so a single-category value reveals no more than the perturbed count), and change rows' differences and
 // Poisson tests are recomputed from the perturbed counts. The Gi* classes are computed from the true values
 // (a class reveals a neighbourhood's z only to within its band). The emerging hot spots' precision tally is
-// perturbed by each precision's key (`time_precision_ckey`). Not perturbed: the count of unweighted incidents
-// (suppressed only).
+// perturbed by each precision's key (`time_precision_ckey`), the count of unweighted incidents by theirs
+// (`unweighted.count_ckey`, session 10).
 // The routes apply these as their partner masks (api/routing.ts register, option `partner`): each takes
 // the route's full answer and returns what partners may see, in the same response schema.
 import type {
@@ -80,10 +80,12 @@ export function emergingWithoutScores<R extends object>(rows: readonly R[]): R[]
 export function maskHotspotMeta<M extends Pick<HotspotMeta, 'total' | 'unweighted'>>(meta: M, min: number) {
   const total = perturbCounted(meta.total as Counted);
   const count = total.count === null ? null : suppressTotal(total.count, min);
+  // The unweighted incidents' count, perturbed by their own key (`count_ckey` beside it; dropped here).
+  const unweighted = perturbFields(meta.unweighted as M['unweighted'] & Record<string, unknown>, ['count']);
   return {
     ...meta,
     total: { count, value: count === null ? null : total.value },
-    unweighted: { ...meta.unweighted, count: meta.unweighted.count === null ? null : suppressTotal(meta.unweighted.count, min) },
+    unweighted: { ...unweighted, count: unweighted.count === null ? null : suppressTotal(unweighted.count, min) },
   };
 }
 

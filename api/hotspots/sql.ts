@@ -28,15 +28,17 @@ export interface SqlWeights {
  * one for its category: an incident weighs by its code when the scheme weighs that code, else by its
  * category; with neither it weighs 0 and is counted as unweighted.
  */
+const unweightedFilter = (filter?: string) => `wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''}`;
+
 export function weightedAggregates(src: Source, weighted: boolean, prefix = '', filter?: string): Record<string, string> {
   return {
     [`${prefix}n`]: src.count(filter),
     // The cell key of the counted incidents (ONS cell key method, api/auth/disclosure.ts): partners' counts are perturbed by it.
     [`${prefix}n_ckey`]: `(${src.keySum(filter)} % ${CELL_KEY_MODULUS})::int`,
     [`${prefix}value`]: weighted ? src.sum('COALESCE(wc.weight, wt.weight, 0)', filter) : `(${src.count(filter)})::float8`,
-    [`${prefix}unweighted`]: weighted
-      ? src.count(`wc.code IS NULL AND wt.category IS NULL${filter ? ` AND ${filter}` : ''}`)
-      : '0',
+    [`${prefix}unweighted`]: weighted ? src.count(unweightedFilter(filter)) : '0',
+    // ... and of the unweighted incidents (partners' unweighted count is perturbed by it)
+    [`${prefix}unweighted_ckey`]: weighted ? `(${src.keySum(unweightedFilter(filter))} % ${CELL_KEY_MODULUS})::int` : '0',
   };
 }
 

@@ -1,14 +1,31 @@
 // The tasking pack's data (GET /api/pack, and the zip of POST /api/exports/pack): this period against
 // the previous one by category, the top cells, the ward league table, and what changed since the last
 // meeting. Partners get every count through the disclosure rule (api/auth/disclosure.ts): `maskPack`, the
-// routes' partner mask, applied to the pack `buildPack` computes for everyone. Sections
+// routes' partner mask, applied to the pack `buildPack` computes for everyone. Every count carries its cell
+// key (`<count>_ckey`, Σ record_key mod 256 of the incidents it counts, beside it in the SQL): `maskPack`
+// perturbs each count by it (ONS cell key method, issue 15) before the threshold; the routes strip the keys
+// for every other role. Sections
 // that other modules provide (patrol/outreach proposals, CHB areas: api/planning/pack.ts) register
 // themselves with `registerPackSection`, with the roles that may see them and their files for the zip;
 // a section nobody registered is listed as not available.
 import { cellToBoundary } from 'h3-js';
 import { packQuery, type Pack, type PackQuery, type PackRow, type PackWard } from '../../contract/live.js';
 import type { Queryable } from '../db/index.js';
-import { inPartnerRequest, maskAreaStats, minCount, stripCellKeys, suppressRows, suppressTotal } from '../auth/disclosure.js';
+import {
+  cellKeyDisclosure,
+  cellKeyOf,
+  inPartnerRequest,
+  minCount,
+  perturbFields,
+  perturbRows,
+  stripCellKeys,
+  suppressRows,
+  suppressTotal,
+} from '../auth/disclosure.js';
+import { CELL_KEY_MODULUS, perturbCount, PTABLE_NAME } from '../../geodata/disclosure/cell-key.js';
+import type { AreaStats } from '../../contract/aggregates.js';
+import type { MaskContext } from '../routing.js';
+import { partnerAreaStats } from '../aggregates/routes.js';
 import type { Principal, Role } from '../auth/roles.js';
 import * as h from '../aggregates/handlers.js';
 import { partnerWindow, requestSelection } from '../aggregates/request.js';
@@ -171,19 +188,26 @@ export async function packWindow(
 
 // ---------- SQL (values as $n; the H3 column from H3_COLUMN) ----------
 
+/** Record key sums of each period's incidents (`win` rows tagged `is_current`), and their cell keys. */
+const KEY_SUMS = `COALESCE(sum(record_key) FILTER (WHERE is_current), 0) AS key_sum,
+         COALESCE(sum(record_key) FILTER (WHERE NOT is_current), 0) AS previous_key_sum`;
+const CKEYS = (t: string) =>
+  `(COALESCE(${t}.key_sum, 0) % ${CELL_KEY_MODULUS})::int AS count_ckey, (COALESCE(${t}.previous_key_sum, 0) % ${CELL_KEY_MODULUS})::int AS previous_count_ckey`;
+
 function categoriesSql(where: string, current: string, requested: string) {
   return `
 WITH
 -- incidents of both periods, tagged with the period
 win AS (
-  SELECT i.category, i.occurred_at >= ${current}::timestamp AS is_current FROM incidents i WHERE ${where}
+  SELECT i.category, i.occurred_at >= ${current}::timestamp AS is_current, i.record_key FROM incidents i WHERE ${where}
 ),
--- counts per category and period
+-- counts per category and period, with their record key sums (cell key method, issue 15)
 counts AS (
-  SELECT category, count(*) FILTER (WHERE is_current)::int AS count, count(*) FILTER (WHERE NOT is_current)::int AS previous_count
+  SELECT category, count(*) FILTER (WHERE is_current)::int AS count, count(*) FILTER (WHERE NOT is_current)::int AS previous_count,
+         ${KEY_SUMS}
   FROM win GROUP BY category
 )
-SELECT c.slug, c.label, COALESCE(n.count, 0) AS count, COALESCE(n.previous_count, 0) AS previous_count
+SELECT c.slug, c.label, COALESCE(n.count, 0) AS count, COALESCE(n.previous_count, 0) AS previous_count, ${CKEYS('n')}
 FROM categories c
 LEFT JOIN counts n ON n.category = c.slug
 WHERE n.category IS NOT NULL OR c.slug = ANY(${requested}::text[])
@@ -196,15 +220,16 @@ function topCellsSql(res: H3Res, where: string, current: string, top: string) {
 WITH
 -- incidents of both periods with their cell and ward
 win AS (
-  SELECT i.${col} AS cell, i.ward_code, i.occurred_at >= ${current}::timestamp AS is_current FROM incidents i WHERE ${where}
+  SELECT i.${col} AS cell, i.ward_code, i.occurred_at >= ${current}::timestamp AS is_current, i.record_key FROM incidents i WHERE ${where}
 ),
--- counts per cell and period; the ward most of the cell's current incidents lie in
+-- counts per cell and period (with their record key sums); the ward most of the cell's current incidents lie in
 cells AS (
   SELECT cell, count(*) FILTER (WHERE is_current)::int AS count, count(*) FILTER (WHERE NOT is_current)::int AS previous_count,
+         ${KEY_SUMS},
          mode() WITHIN GROUP (ORDER BY ward_code) FILTER (WHERE is_current) AS ward_code
   FROM win GROUP BY cell
 )
-SELECT lpad(to_hex(c.cell), 15, '0') AS h3, c.count, c.previous_count, c.ward_code, a.name AS ward_name
+SELECT lpad(to_hex(c.cell), 15, '0') AS h3, c.count, c.previous_count, ${CKEYS('c')}, c.ward_code, a.name AS ward_name
 FROM cells c
 LEFT JOIN areas a ON a.level = 'ward' AND a.code = c.ward_code
 WHERE c.count > 0
@@ -213,7 +238,8 @@ LIMIT ${top}`;
 }
 
 const precisionSql = (where: string) => `
-SELECT i.time_precision AS precision, count(*)::int AS count FROM incidents i WHERE ${where} GROUP BY 1 ORDER BY 1`;
+SELECT i.time_precision AS precision, count(*)::int AS count, (sum(i.record_key) % ${CELL_KEY_MODULUS})::int AS count_ckey
+FROM incidents i WHERE ${where} GROUP BY 1 ORDER BY 1`;
 
 const ADDED_BY_CATEGORY_SQL = `
 SELECT i.category AS slug, c.label, count(*)::int AS count
@@ -260,6 +286,25 @@ const suppressBoth = <T extends Counted>(rows: T[], min: number): T[] =>
         (r.count === null && !noCurrent(r.no_data ?? null)) || (r.previous_count === null && !noPrevious(r.no_data ?? null)),
     }),
   );
+
+/** The ward league's order: by count (withheld and no-data last), then name; `rank` from 1. */
+const rankWards = <A extends { rank: number; name: string; count: number | null }>(areas: readonly A[]): A[] =>
+  [...areas]
+    .sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name))
+    .map((a, i) => ({ ...a, rank: i + 1 }));
+
+/**
+ * Partners: a row's counts perturbed by their cell keys (the keys dropped), change and change_pct
+ * recomputed from the perturbed counts; a no-data null stays null (it has no key's count to perturb).
+ */
+function perturbPackRow<T extends Counted>(r: T): T {
+  const p = perturbFields(r as T & Record<string, unknown>, ['count', 'previous_count']);
+  return withChange(
+    { ...p, count: p.count ?? 0, previous_count: p.previous_count ?? 0 },
+    r.no_data ?? null,
+    (r as { no_data_reason?: string | null }).no_data_reason ?? null,
+  ) as unknown as T;
+}
 
 /** Gaps of one category in one period, in words. */
 const gapText = (which: string, slug: string, c: CategoryCoverage | undefined, w: Window) =>
@@ -311,10 +356,14 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
   let pp = new Params();
   let where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats, narrowing });
   const byCat = (
-    await db.query<{ slug: string; label: string; count: number; previous_count: number }>(
-      categoriesSql(where, pp.add(w.from), pp.add(cats ?? [])),
-      pp.values,
-    )
+    await db.query<{
+      slug: string;
+      label: string;
+      count: number;
+      previous_count: number;
+      count_ckey: number;
+      previous_count_ckey: number;
+    }>(categoriesSql(where, pp.add(w.from), pp.add(cats ?? [])), pp.values)
   ).map((r) => {
     const c = covOf(curCov, r.slug);
     const pc = covOf(prevCov, r.slug);
@@ -332,13 +381,21 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
       : row;
   });
   const sum = (k: 'count' | 'previous_count') => byCat.reduce((s, r) => s + (r[k] ?? 0), 0);
+  // The total's cell key: of exactly the incidents it counts (the categories whose count is not no-data).
+  const keyOfSum = (k: 'count' | 'previous_count') =>
+    cellKeyOf(byCat.reduce((s, r) => s + (r[k] === null ? 0 : r[`${k}_ckey`]), 0));
   const totalNoData = noDataOf(curCov.status === 'none', prevCov.status !== 'full');
   const totalReason = [
     ...(noCurrent(totalNoData) ? [`this period: ${curCov.reason}`] : []),
     ...(noPrevious(totalNoData) ? [`previous period: ${prevCov.reason}`] : []),
   ];
   const totalRow = withChange(
-    { count: sum('count'), previous_count: sum('previous_count') },
+    {
+      count: sum('count'),
+      previous_count: sum('previous_count'),
+      count_ckey: keyOfSum('count'),
+      previous_count_ckey: keyOfSum('previous_count'),
+    },
     totalNoData,
     totalReason.length ? totalReason.join('; ') : null,
   );
@@ -347,20 +404,34 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
 
   // Time precision of this period's incidents (28-day comparisons of month-precision data are approximate).
   pp = new Params();
-  const precision = await db.query<{ precision: string; count: number }>(
+  const precision = await db.query<{ precision: string; count: number; count_ckey: number }>(
     precisionSql(incidentWhere(pp, { ...w, categories: cats, narrowing })),
     pp.values,
   );
 
-  // Top cells by count this period.
+  // Top cells by count this period. Partners: by the count they are shown (cell-key perturbed; an order by
+  // the true count would tell apart cells shown alike), so every cell with an incident is read and cut here.
+  const partner = inPartnerRequest();
   pp = new Params();
   where = incidentWhere(pp, { from: prev.from, to: w.to, categories: cats, narrowing });
-  const cells = (
-    await db.query<{ h3: string; count: number; previous_count: number; ward_code: string | null; ward_name: string | null }>(
-      topCellsSql(q.res, where, pp.add(w.from), pp.add(q.top)),
-      pp.values,
-    )
-  ).map((r) =>
+  const cellRows = await db.query<{
+    h3: string;
+    count: number;
+    previous_count: number;
+    count_ckey: number;
+    previous_count_ckey: number;
+    ward_code: string | null;
+    ward_name: string | null;
+  }>(topCellsSql(q.res, where, pp.add(w.from), pp.add(partner ? null : q.top)), pp.values);
+  const shownOrder = (r: (typeof cellRows)[number]) => perturbCount(r.count, r.count_ckey);
+  const topRows = partner
+    ? cellRows
+        .map((r) => [shownOrder(r), r] as const)
+        .sort((a, b) => b[0] - a[0] || (a[1].h3 < b[1].h3 ? -1 : a[1].h3 > b[1].h3 ? 1 : 0))
+        .slice(0, q.top)
+        .map(([, r]) => r)
+    : cellRows;
+  const cells = topRows.map((r) =>
     withChange(
       r,
       noDataOf(false, prevCov.status !== 'full'),
@@ -373,8 +444,15 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
   let wards: Pack['wards'] = null;
   if (hasWards) {
     // areaStats gives no-data as null with its reasons (issue 11); each row says which period has none.
-    // Cell keys removed: the pack's partner mask suppresses without perturbing (docs/DISCLOSURE.md, residual risk).
-    const out = stripCellKeys(await h.areaStats(db, { level: 'ward', from: w.from, to: w.to, category: cats ?? undefined }));
+    // Its cell keys stay for the partners' mask (GET /api/stats/areas' own: the same ward and period get
+    // the same answer on both), and are stripped for every other role by the routes.
+    // The request's categories as given: a category set keeps its narrowing, as on /stats/areas.
+    const out = await h.areaStats(db, {
+      level: 'ward',
+      from: w.from,
+      to: w.to,
+      category: q.category?.length ? q.category : undefined,
+    });
     const nd = { current: out.coverage.count_reason !== null, previous: out.coverage.previous_reason !== null };
     const no_data = noDataOf(nd.current, nd.previous);
     const coverage = {
@@ -382,10 +460,15 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
       count_note: out.coverage.count_note,
       previous_reason: out.coverage.previous_reason,
     };
-    const ranked = [...out.areas]
-      .sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || a.name.localeCompare(b.name))
-      .map((a, i) => ({ rank: i + 1, ...a, no_data }));
-    wards = { areas: ranked, total: out.total, outside_study_area: out.outside_study_area, no_data, coverage };
+    const ranked = rankWards(out.areas.map((a) => ({ rank: 0, ...a, no_data })));
+    wards = {
+      areas: ranked,
+      total: out.total,
+      outside_study_area: out.outside_study_area,
+      ...{ total_ckey: out.total_ckey, outside_study_area_ckey: out.outside_study_area_ckey },
+      no_data,
+      coverage,
+    };
   }
 
   // What changed since the last meeting.
@@ -454,30 +537,31 @@ export async function buildPack(db: Queryable, p: Principal, q: PackQuery): Prom
   };
 }
 
-/** The partners' pack: every count through the disclosure rule (sections are built for the role already). */
+export const PACK_RULE = `counts perturbed by the ONS cell key method (ptable ${PTABLE_NAME}; totals by their own key, so parts need not add up), then counts below min_count withheld, with complementary suppression`;
+
+/**
+ * The partners' pack (sections are built for the role already): every count perturbed by its cell key
+ * (ONS cell key method, issue 15), then through the threshold and complementary suppression. The ward
+ * league goes through GET /api/stats/areas' own partner mask (`partnerAreaStats`), so a ward's count and
+ * rate equal that route's for the same ward, period and categories; it is then ranked by the shown counts.
+ * Top cells were chosen by their perturbed counts already (`buildPack`, in a partner's request).
+ */
 export function maskPack(pack: Pack, min: number): Pack {
   const { wards, changes, comparison } = pack;
   let maskedWards = wards;
   if (wards) {
-    const m = maskAreaStats(wards.areas, wards, min); // as GET /api/stats/areas
-    const current = wards.coverage.count_reason === null;
-    const previous = wards.coverage.previous_reason === null;
-    // (maskAreaStats keeps each area's fields; its Omit<> loses them from a type with an index signature)
-    const areas = (m.areas as unknown as PackWard[]).map((a) => ({
-      ...a,
-      suppressed: current && a.count === null,
-      previous_suppressed: previous && a.previous_count === null,
-    }));
-    maskedWards = { ...wards, ...m, areas };
+    const m = partnerAreaStats(wards as unknown as AreaStats, { min } as MaskContext);
+    const areas = rankWards(m.areas as unknown as PackWard[]);
+    maskedWards = { ...wards, areas, total: m.total, outside_study_area: m.outside_study_area };
   }
-  return {
+  return stripCellKeys({
     ...pack,
     comparison: {
-      categories: suppressBoth(comparison.categories, min),
-      total: suppressTotals(comparison.total, min),
-      time_precision: suppressRows(comparison.time_precision, 'count', min),
+      categories: suppressBoth(comparison.categories.map(perturbPackRow), min),
+      total: suppressTotals(perturbPackRow(comparison.total), min),
+      time_precision: suppressRows(perturbRows(comparison.time_precision), 'count', min),
     },
-    top_cells: { ...pack.top_cells, cells: suppressBoth(pack.top_cells.cells, min) },
+    top_cells: { ...pack.top_cells, cells: suppressBoth(pack.top_cells.cells.map(perturbPackRow), min) },
     wards: maskedWards,
     // What changed since the last meeting, as on the live feed (GET /api/live): which batches arrived and
     // when, never how many incidents or which months (a batch is often one incident; issue 15).
@@ -487,8 +571,8 @@ export function maskPack(pack: Pack, min: number): Pack {
       batches: changes.batches.map((b) => ({ ...b, count: null, months: null, suppressed: true })),
       by_category: changes.by_category.map((c) => ({ ...c, count: null, suppressed: true })),
     },
-    disclosure: { min_count: min, rule: 'counts below min_count withheld, with complementary suppression' },
-  };
+    disclosure: { ...cellKeyDisclosure(min), rule: PACK_RULE },
+  });
 }
 
 /** Cell outlines as GeoJSON features (for the zip). */

@@ -12,6 +12,7 @@ import * as contract from '../../contract/live.js';
 import type { LiveChange } from '../../contract/live.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../auth/audit.js';
+import { keyedFor, partnerRequestRules, stripCellKeys } from '../auth/disclosure.js';
 import type { Principal } from '../auth/roles.js';
 import { ApiError } from '../errors.js';
 import { categorySetLine, categorySetsUsed } from '../definitions/context.js';
@@ -33,6 +34,7 @@ import {
   type Pack,
 } from './pack.js';
 import { eventStream, RETRY_MS } from './sse.js';
+import { PTABLE_NAME } from '../../geodata/disclosure/cell-key.js';
 
 const SEQ = /^\d{1,15}$/;
 
@@ -56,7 +58,7 @@ const changeMask = dataMask<LiveChange>((c) => ({
   bbox: null,
 }));
 
-/** Partners' pack (GET /api/pack and the zip). */
+/** Partners' pack (GET /api/pack and the zip): counts cell-key perturbed, then suppressed (`maskPack`). */
 const packMask = (pack: Pack, { min }: { min: number }) => maskPack(pack, min);
 
 const NO_DATA = 'no data';
@@ -170,7 +172,7 @@ async function packFiles(deps: Deps, pack: Pack, p: Principal, meta: { purpose: 
       `Categories: ${pack.categories_filter?.join(', ') ?? 'all'}.`,
       ...categorySetsUsed().map(categorySetLine),
       partner
-        ? `Disclosure control: counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.`
+        ? `Disclosure control: every count is perturbed by the ONS cell key method (${PTABLE_NAME}; a total by its own key, so parts need not add up to it), then counts below ${pack.disclosure?.min_count} are withheld ("withheld" in CSV, null in JSON/GeoJSON), with complementary suppression.`
         : 'No disclosure control applied (record-level role); handle as OFFICIAL-SENSITIVE.',
       `Coverage: ${pack.coverage.rule}`,
       ...(pack.coverage.gaps.length
@@ -331,9 +333,16 @@ export function liveRoutes(deps: Deps) {
   });
 
   // ---------- tasking pack ----------
-  register(r, db, contract.getPack, async (c) => c.json(await buildPack(db, principal(c), c.req.valid('query')), 200), {
-    partner: packMask,
-  });
+  // Cell keys stay on the pack for the partners' mask (which consumes them) and are stripped for everyone else.
+  register(
+    r,
+    db,
+    contract.getPack,
+    async (c) => c.json(keyedFor(c, await buildPack(db, principal(c), c.req.valid('query'))), 200),
+    {
+      partner: packMask,
+    },
+  );
 
   register(
     r,
@@ -342,9 +351,12 @@ export function liveRoutes(deps: Deps) {
     async (c) => {
       const p = principal(c);
       const b = c.req.valid('json');
-      // The filters are GET /api/pack's query string (400 invalid_parameter `filters.<name>` like it).
+      // The filters are GET /api/pack's query string (400 invalid_parameter `filters.<name>` like it); a
+      // partner's are held to the partner rules as GET /api/pack's query is (periods, res, one category).
+      if (p.user.role === 'partner') partnerRequestRules((k) => b.filters[k]);
       const filters = parseFilters(packQuery, b.filters);
-      const pack = disclosed<Pack>(c)(await buildPack(db, p, filters));
+      // Partners: perturbed and suppressed by the mask; everyone: no cell key in any file.
+      const pack = stripCellKeys(disclosed<Pack>(c)(await buildPack(db, p, filters)));
       const { files, records } = await packFiles(deps, pack, p, b);
       const zip = zipSync(files, { level: 6, mtime: new Date() });
       await audit(db, p, c.get('ip'), {
