@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Queryable } from '../api/db/index.js';
 import { importFile, type ImportOptions, type Progress } from '../api/imports/index.js';
 import { MOVE_SQL } from '../api/imports/incidents.js';
+import { progressLabel } from '../web/src/pages/import/ImportJobView.js';
 import { drivers, importShared, resetData, SHARED, testDb } from './helpers/db.js';
 
 const ALL = path.join(SHARED, 'lewisham_street_all_api_2016-01_2018-06.csv');
@@ -133,4 +134,12 @@ describe.skipIf(!hasData).each(drivers())('the import moves its rows in pieces (
       expect(await stored(db)).toEqual(expected);
     });
   }
+});
+
+it('the import page says which piece of the move an import is at', () => {
+  const job = { status: 'running', phase: 'assigning', rows_read: 1_000_000, bytes_read: 9, bytes_total: 9 } as const;
+  expect(progressLabel({ ...job, pieces_done: 3, pieces_total: 14, rows_moved: 214_286 })).toBe(
+    'Importing: storing rows and assigning them to areas · 1,000,000 rows read · piece 3 of 14, 214,286 rows moved',
+  );
+  expect(progressLabel(job)).toBe('Importing: storing rows and assigning them to areas · 1,000,000 rows read');
 });

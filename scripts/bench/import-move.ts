@@ -1,4 +1,4 @@
-// `npx tsx scripts/bench/import-move.ts --rows 1000000 --runs 2 --move pieces|one`: the incident import on the
+// `npx tsx scripts/bench/import-move.ts --rows 1000000 --runs 2 --move pieces|one [--piece-rows N]`: the incident import on the
 // server (DATABASE_URL, a database of its own), with the piecewise move (issue 16) or the one-statement move it
 // replaced (MOVE_SQL). Per run: wall and CPU seconds (this process; the server's backends of this database),
 // temporary files written (pg_stat_database temp_files/temp_bytes before and after), the peak size of the
@@ -18,7 +18,7 @@ import { loadWards, policeUkCsv } from './generate.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WARDS = path.join(ROOT, '..', 'shared', 'data', 'lewisham_wards_2022.geojson');
 const { values: args } = parseArgs({
-  options: { rows: { type: 'string' }, runs: { type: 'string' }, move: { type: 'string' } },
+  options: { rows: { type: 'string' }, runs: { type: 'string' }, move: { type: 'string' }, 'piece-rows': { type: 'string' } },
 });
 const rows = Number(args.rows ?? 1_000_000);
 const oneStatement: ImportOptions['move'] = async (tx, params) =>
@@ -53,6 +53,7 @@ try {
     let moveStart = 0;
     const s = await importFile(db, gen.path, {
       move: args.move === 'one' ? oneStatement : undefined,
+      rowsPerPiece: args['piece-rows'] ? Number(args['piece-rows']) : undefined,
       onProgress: (p) => {
         if (p.phase === 'assigning' && !moveStart) moveStart = performance.now();
       },
@@ -66,6 +67,7 @@ try {
     console.log(
       JSON.stringify({
         move: args.move ?? 'pieces',
+        piece_rows: args['piece-rows'] ?? null,
         rows,
         run,
         status: s.status,
