@@ -91,6 +91,10 @@ export const ImportJob = z.object({
   bytes_read: z.number().int().nullable(),
   bytes_total: z.number().int().nullable(),
   rows_read: z.number().int().nullable(),
+  /** While rows are moved into place (phase 'assigning'): pieces of the move done and in all, rows moved so far. */
+  pieces_done: z.number().int().nullable(),
+  pieces_total: z.number().int().nullable(),
+  rows_moved: z.number().int().nullable(),
   imported: z.number().int().nullable(),
   duplicates: z.number().int().nullable(),
   rejected: z.number().int().nullable(),

@@ -1,9 +1,9 @@
 // Incident CSV import (police.uk street files and any CSV with a column mapping).
 // Streams the file: rows are parsed (fast-records.ts) and checked in JS (dates, coordinates,
-// reprojection, H3 cells), COPYed in chunks into a temporary staging table, then moved into
-// `incidents` by one INSERT ... SELECT that assigns wards/LSOAs (subdivided polygons, GiST) once per
-// distinct point and skips rows already imported (ON CONFLICT on the dedup key in incident_keys). All of it runs in
-// one transaction.
+// reprojection, H3 cells), COPYed in chunks into a temporary staging table (hash-partitioned by natural key
+// into pieces), wards/LSOAs are looked up once per distinct point of the file (subdivided polygons, GiST), then
+// the rows are moved into `incidents` piece by piece, each piece one INSERT ... SELECT that skips rows already
+// imported (ON CONFLICT on the dedup key in incident_keys). All of it runs in one transaction.
 import type { ImportPhase } from '../../contract/imports.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -30,7 +30,14 @@ export interface Progress {
   bytesRead: number;
   bytesTotal: number;
   rowsRead: number;
+  /** Phase 'assigning': pieces of the move done and in all, and staged rows moved so far (new or duplicate). */
+  piecesDone?: number;
+  piecesTotal?: number;
+  rowsMoved?: number;
 }
+
+/** The parameters of a move statement: batch id, dataset, LSOA polygons loaded, study-area level. */
+export type MoveParams = [number, string, boolean, string | null];
 
 export interface IncidentImportOptions {
   batchId: number;
@@ -46,9 +53,27 @@ export interface IncidentImportOptions {
   /** When set, the header must equal this exactly (police.uk files). */
   exactHeader?: string[];
   onProgress?: (p: Progress) => void;
+  /** Staged rows per piece of the move, about (default PIECE_ROWS; tests set it low to make many pieces). */
+  rowsPerPiece?: number;
+  /**
+   * Replaces the piecewise move (tests only: to compare it with the one-statement move it replaced, which
+   * reads the whole stage `import_stage`).
+   */
+  move?: (tx: Queryable, params: MoveParams) => Promise<{ imported: number; outside: number }>;
 }
 
 const CHUNK_ROWS = 20_000;
+/**
+ * Staged rows per piece of the move, about. A piece's sort (ordinals), hash joins and index writes fit in the
+ * work_mem set for the move (MOVE_WORK_MEM), so they do not spill; one statement over a 5M-row file wrote
+ * 4.4 GB of temporary files (issue 16, docs/BENCHMARKS.md).
+ */
+export const PIECE_ROWS = 100_000;
+/** Bytes a staged row takes in a file, about (police.uk street rows: 188), to choose the pieces before reading. */
+const BYTES_PER_ROW = 150;
+const MAX_PIECES = 512;
+/** work_mem for the move's statements (SET LOCAL: this transaction only); a piece is bounded, so is this. */
+const MOVE_WORK_MEM = '32MB';
 /** Progress is reported at least every this many rows. */
 const PROGRESS_ROWS = 2_000;
 /**
@@ -108,6 +133,14 @@ export function stageLine(line: number, nk: string, r: IncidentRecord): string {
   ].join(',');
 }
 
+/** The columns both moves fill, and the staged H3 cells (hex text) as the bigints stored. */
+const INSERT_INCIDENTS = `INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
+                         location_precision, location_text, age_band, outcome, offence_code, location_type, ward_code, lsoa_code, study_code,
+                         h3_7, h3_8, h3_9, h3_10, record_key)`;
+const H3_BIGINTS = ['h3_7', 'h3_8', 'h3_9', 'h3_10'].map((c) => `('x' || lpad(k.${c}, 16, '0'))::bit(64)::bigint`).join(', ');
+
+// The move as it was until issue 16 (one statement over the whole stage), kept as the reference the
+// piecewise move is tested against (test/import-pieces.test.ts).
 // Move staged rows into incidents. Identical natural keys within one file get ordinals 1, 2, ...
 // so that two letter-identical rows (police.uk ASB rows have no id) stay two incidents, while
 // re-importing the same file reproduces the same keys and adds nothing.
@@ -138,23 +171,107 @@ WITH keyed AS (
             AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) END AS study_code
   FROM (SELECT DISTINCT lon, lat FROM import_stage) d
 ), ins AS (
-  INSERT INTO incidents (batch_id, dataset, source_id, dedup_key, category, occurred_at, time_precision, lon, lat,
-                         location_precision, location_text, age_band, outcome, offence_code, location_type, ward_code, lsoa_code, study_code,
-                         h3_7, h3_8, h3_9, h3_10, record_key)
+  ${INSERT_INCIDENTS}
   SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
          k.location_precision, k.location_text, k.age_band, k.outcome, k.offence_code, k.location_type,
          pt.ward_code,
          -- LSOA: from LSOA polygons when loaded, else the code the file gives
          CASE WHEN $3 THEN pt.lsoa_code ELSE k.lsoa_given END,
          CASE WHEN $4::text = 'ward' THEN pt.ward_code ELSE pt.study_code END,
-         ('x' || lpad(k.h3_7, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_8, 16, '0'))::bit(64)::bigint,
-         ('x' || lpad(k.h3_9, 16, '0'))::bit(64)::bigint, ('x' || lpad(k.h3_10, 16, '0'))::bit(64)::bigint,
+         ${H3_BIGINTS},
          -- record key (ONS cell key method, migration 017): a fixed strong-random 0..255 per incident, drawn here
          get_byte(uuid_send(gen_random_uuid()), 0)
   FROM keyed k JOIN fresh f ON f.dedup_key = k.dedup_key JOIN pts pt ON pt.lon = k.lon AND pt.lat = k.lat
   RETURNING study_code
 )
 SELECT count(*)::int AS imported, count(*) FILTER (WHERE study_code IS NULL)::int AS outside FROM ins`;
+
+/**
+ * Each distinct point of the file once, with its ward, LSOA and study-area codes (as MOVE_SQL's `pts`), kept
+ * for the whole move: a point appears in nearly every piece (pieces are hashes of natural keys, not places),
+ * so looking it up per piece would repeat each lookup about once per piece. Parameters: $1 LSOA polygons
+ * loaded, $2 the study-area level.
+ */
+export const POINTS_SQL = `
+INSERT INTO import_points (lon, lat, ward_code, lsoa_code, study_code)
+SELECT d.lon, d.lat, w.code,
+       -- LSOA polygons only when loaded ($1)
+       CASE WHEN $1 THEN (SELECT p.code FROM area_parts p WHERE p.level = 'lsoa'
+          AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) END,
+       -- the study-area unit ($2: its level; wards reuse the ward code)
+       CASE WHEN $2::text = 'ward' THEN w.code
+            WHEN $2::text IS NOT NULL THEN (SELECT p.code FROM area_parts p WHERE p.level = $2::text
+          AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) END
+FROM (SELECT DISTINCT lon, lat FROM import_stage) d,
+     -- the subdivided part containing it (boundary ties: lowest code)
+     LATERAL (SELECT (SELECT p.code FROM area_parts p WHERE p.level = 'ward'
+          AND ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(d.lon, d.lat), 4326)) ORDER BY p.code LIMIT 1) AS code) w`;
+
+/**
+ * One piece of the move: MOVE_SQL over one partition of the stage, the points' codes read from
+ * import_points. Every row of a natural key is in the same piece (the stage is partitioned by a hash of nk),
+ * so the ordinals among identical keys, and hence the dedup keys, are those of the whole file.
+ * Parameters: $1 batch id, $2 dataset, $3 LSOA polygons loaded.
+ */
+export const pieceSql = (piece: string) => `
+WITH keyed AS (
+  SELECT s.*, md5(s.nk || '#' || row_number() OVER (PARTITION BY s.nk ORDER BY s.line))::uuid AS dedup_key
+  FROM ${piece} s
+), fresh AS (
+  INSERT INTO incident_keys (dedup_key) SELECT dedup_key FROM keyed ON CONFLICT DO NOTHING RETURNING dedup_key
+), ins AS (
+  ${INSERT_INCIDENTS}
+  SELECT $1, $2, k.source_id, k.dedup_key, k.category, k.occurred_at, k.time_precision, k.lon, k.lat,
+         k.location_precision, k.location_text, k.age_band, k.outcome, k.offence_code, k.location_type,
+         pt.ward_code, CASE WHEN $3 THEN pt.lsoa_code ELSE k.lsoa_given END, pt.study_code,
+         ${H3_BIGINTS},
+         get_byte(uuid_send(gen_random_uuid()), 0)
+  FROM keyed k JOIN fresh f ON f.dedup_key = k.dedup_key JOIN import_points pt ON pt.lon = k.lon AND pt.lat = k.lat
+  RETURNING study_code
+)
+SELECT (SELECT count(*)::int FROM keyed) AS staged, count(*)::int AS imported,
+       count(*) FILTER (WHERE study_code IS NULL)::int AS outside FROM ins`;
+
+/** Pieces for a file of this size: about rowsPerPiece staged rows each. */
+export function pieceCount(bytesTotal: number, rowsPerPiece = PIECE_ROWS): number {
+  return Math.min(MAX_PIECES, Math.max(1, Math.ceil(bytesTotal / BYTES_PER_ROW / rowsPerPiece)));
+}
+
+/**
+ * The move in pieces (issue 16): the sort that numbers identical keys, the hash joins and the rollup
+ * triggers' work are per piece, so the temporary files and memory are bounded by a piece, not by the file.
+ * Still inside the import's one transaction: all or nothing as before.
+ */
+async function movePieces(
+  tx: Queryable,
+  pieces: number,
+  [batchId, dataset, hasLsoa, studyLevel]: MoveParams,
+  report: (done: number, moved: number) => void,
+) {
+  await tx.exec(`SET LOCAL work_mem = '${MOVE_WORK_MEM}'`);
+  await tx.exec(`CREATE TEMP TABLE import_points (
+    lon double precision NOT NULL, lat double precision NOT NULL, ward_code text, lsoa_code text, study_code text
+  ) ON COMMIT DROP`);
+  await tx.query(POINTS_SQL, [hasLsoa, studyLevel]);
+  await tx.exec('ANALYZE import_points');
+  let imported = 0;
+  let outside = 0;
+  let moved = 0;
+  report(0, 0);
+  for (let i = 0; i < pieces; i++) {
+    const [r] = await tx.query<{ staged: number; imported: number; outside: number }>(
+      pieceSql(pieces === 1 ? 'import_stage' : `import_stage_${i}`),
+      [batchId, dataset, hasLsoa],
+    );
+    imported += r.imported;
+    outside += r.outside;
+    moved += r.staged;
+    report(i + 1, moved);
+    // A turn for the event loop between pieces (health, the change feed).
+    await yieldToEventLoop();
+  }
+  return { imported, outside };
+}
 
 /**
  * The monthly partitions of the months the staged rows fall in (migration 021), made before the move. On a
@@ -176,13 +293,26 @@ export async function ensureMonthPartitions(db: Db, tx: Queryable): Promise<numb
   });
 }
 
-async function createStage(tx: Queryable) {
+/**
+ * The staging table; with more than one piece, hash-partitioned by nk into `import_stage_0` ... (made before
+ * the first COPY, so each row is written once, into its piece, and a piece reads only its own rows).
+ * Why a hash of nk and not the month: the ordinal among rows of the same natural key counts them across the
+ * whole file, so all rows of one nk must fall in one piece. A row without a source id has the whole row as
+ * its key (its month included), but a row with one is keyed by the id alone, and nothing stops a source from
+ * giving one id to rows of several months (police.uk: one crime reference, several offences).
+ */
+async function createStage(tx: Queryable, pieces: number) {
   await tx.exec(`CREATE TEMP TABLE import_stage (
     line integer NOT NULL, nk text NOT NULL, source_id text, category text NOT NULL, occurred_at timestamp NOT NULL,
     time_precision text NOT NULL, lon double precision NOT NULL, lat double precision NOT NULL,
     location_precision text NOT NULL, location_text text, age_band text, outcome text, lsoa_given text,
     offence_code text, location_type text, h3_7 text NOT NULL, h3_8 text NOT NULL, h3_9 text NOT NULL, h3_10 text NOT NULL
-  ) ON COMMIT DROP`);
+  ) ${pieces > 1 ? 'PARTITION BY HASH (nk) ' : ''}ON COMMIT DROP`);
+  for (let i = 0; pieces > 1 && i < pieces; i++) {
+    await tx.exec(
+      `CREATE TEMP TABLE import_stage_${i} PARTITION OF import_stage FOR VALUES WITH (MODULUS ${pieces}, REMAINDER ${i})`,
+    );
+  }
 }
 
 /**
@@ -243,6 +373,7 @@ async function lastByte(file: string): Promise<number | undefined> {
 
 export async function importIncidentCsv(db: Db, file: string, o: IncidentImportOptions): Promise<ImportSummary> {
   const bytesTotal = (await fs.promises.stat(file)).size;
+  const pieces = o.move ? 1 : pieceCount(bytesTotal, o.rowsPerPiece);
   const endsWithNewline = (await lastByte(file)) === 0x0a;
   const hash = crypto.createHash('sha256');
   const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
@@ -293,7 +424,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
 
   const result = await db.transaction(async (tx) => {
     await ownBatch(tx, o.batchId);
-    await createStage(tx);
+    await createStage(tx, pieces);
     let chunk: string[] = [];
     // One COPY in flight while the next chunk is parsed: on the server the backend stores chunk N
     // while this process reads chunk N+1 (PGlite runs in this thread, so there it is serial anyway).
@@ -432,12 +563,20 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
     const studyLevel = await studyAreaLevel(tx);
     if (studyLevel && o.mapping.easting) await refuseSwappedGrid(tx, studyLevel);
     await ensureMonthPartitions(db, tx);
-    const [moved] = await tx.query<{ imported: number; outside: number }>(MOVE_SQL, [
-      o.batchId,
-      o.dataset,
-      hasLsoa.n > 0,
-      studyLevel,
-    ]);
+    const params: MoveParams = [o.batchId, o.dataset, hasLsoa.n > 0, studyLevel];
+    const moved = o.move
+      ? await o.move(tx, params)
+      : await movePieces(tx, pieces, params, (piecesDone, rowsMoved) =>
+          o.onProgress?.({
+            phase: 'assigning',
+            bytesRead: bytesTotal,
+            bytesTotal,
+            rowsRead,
+            piecesDone,
+            piecesTotal: pieces,
+            rowsMoved,
+          }),
+        );
     await coverage.save(tx, o.batchId, o.dataset);
     const [wards] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE level = 'ward'`);
     // The same source id on several rows (police.uk: one crime reference, several offences).

@@ -14,7 +14,7 @@ import { describeHeaderDifference, resemblesHeader } from '../../geodata/csv-hea
 import { createBatch, finishBatch, reclaimSpace, releaseBatch, type ImportSummary } from './batches.js';
 import { importWardCounts } from './area-counts.js';
 import { importBoundaries } from './boundaries.js';
-import { importIncidentCsv, type Progress } from './incidents.js';
+import { importIncidentCsv, type IncidentImportOptions, type Progress } from './incidents.js';
 import { importPopulation } from './population.js';
 import { importPopulationCentroids, importPopulationLookup } from './population-rules.js';
 import { importSites } from './sites.js';
@@ -52,6 +52,9 @@ export interface ImportOptions {
   /** Use an existing (queued) batch row instead of creating one. */
   batchId?: number;
   onProgress?: (p: Progress) => void;
+  /** Incident CSV: staged rows per piece of the move, and (tests only) a replacement move; see incidents.ts. */
+  rowsPerPiece?: IncidentImportOptions['rowsPerPiece'];
+  move?: IncidentImportOptions['move'];
 }
 
 async function resolveIncidentMapping(
@@ -212,6 +215,8 @@ async function runImport(
         mapping: POLICE_UK_STREET_MAPPING,
         exactHeader: POLICE_UK_HEADER,
         onProgress: opts.onProgress,
+        rowsPerPiece: opts.rowsPerPiece,
+        move: opts.move,
       });
     } else {
       const { mapping, name } = await resolveIncidentMapping(db, opts.mapping, s.header!);
@@ -225,6 +230,8 @@ async function runImport(
         keyNamespace: `csv:${dataset}`,
         mapping,
         onProgress: opts.onProgress,
+        rowsPerPiece: opts.rowsPerPiece,
+        move: opts.move,
       });
       if (opts.saveMapping) await saveMapping(db, opts.saveMapping, mapping);
     }

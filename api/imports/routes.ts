@@ -56,6 +56,9 @@ export function importRoutes({ db, config }: Deps) {
       bytes_read: live?.bytesRead ?? null,
       bytes_total: live?.bytesTotal ?? null,
       rows_read: live ? live.rowsRead : row.rows_read,
+      pieces_done: live?.piecesDone ?? null,
+      pieces_total: live?.piecesTotal ?? null,
+      rows_moved: live?.rowsMoved ?? null,
     };
   };
 

@@ -20,7 +20,10 @@ const PHASE_LABEL: Record<string, string> = {
   finishing: 'finishing',
 };
 
-export function progressLabel(job: Pick<ImportJob, 'status' | 'phase' | 'rows_read' | 'bytes_read' | 'bytes_total'>): string {
+export function progressLabel(
+  job: Pick<ImportJob, 'status' | 'phase' | 'rows_read' | 'bytes_read' | 'bytes_total'> &
+    Partial<Pick<ImportJob, 'pieces_done' | 'pieces_total' | 'rows_moved'>>,
+): string {
   const status = STATUS_LABEL[job.status] ?? job.status;
   const parts = [job.phase && job.status !== 'queued' ? `${status}: ${PHASE_LABEL[job.phase] ?? job.phase}` : status];
   // Rows during the whole import, not only bytes: "12,000 rows so far", then the total being stored.
@@ -28,6 +31,9 @@ export function progressLabel(job: Pick<ImportJob, 'status' | 'phase' | 'rows_re
     parts.push(`${formatCount(job.rows_read ?? 0)} rows ${job.phase === 'reading' ? 'so far' : 'read'}`);
   if (job.bytes_total && job.phase === 'reading')
     parts.push(`${formatBytes(job.bytes_read ?? 0)} of ${formatBytes(job.bytes_total)}`);
+  // The move into place, piece by piece (issue 16).
+  if (job.phase === 'assigning' && job.pieces_total)
+    parts.push(`piece ${job.pieces_done ?? 0} of ${job.pieces_total}, ${formatCount(job.rows_moved ?? 0)} rows moved`);
   return parts.join(' · ');
 }
 
@@ -90,9 +96,17 @@ export function ImportJobView({
         <ProgressBar
           testId="import-progress"
           label={progressLabel(job)}
-          // Bytes measure the reading phase; later phases have no measure, so the bar is indeterminate.
-          value={job.bytes_total && (!job.phase || job.phase === 'reading') ? (job.bytes_read ?? 0) : null}
-          max={job.bytes_total}
+          // Bytes measure the reading phase, pieces the move; the finish has no measure (indeterminate bar).
+          value={
+            job.phase === 'assigning'
+              ? job.pieces_total
+                ? (job.pieces_done ?? 0)
+                : null
+              : job.bytes_total && (!job.phase || job.phase === 'reading')
+                ? (job.bytes_read ?? 0)
+                : null
+          }
+          max={job.phase === 'assigning' ? (job.pieces_total ?? null) : job.bytes_total}
         />
       )}
       {error && <p className="error-text">{error}</p>}
