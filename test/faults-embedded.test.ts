@@ -1,37 +1,17 @@
-// Faults on the embedded database (issue 15): the app process killed with SIGKILL in the middle of an upload's
-// import. On the next start the batch is failed ("abandoned", nothing kept), the upload file it left is
-// deleted, the space the interrupted import wrote is reclaimed (VACUUM, and the temporary files PGlite leaves:
-// api/db/index.ts `removeTempFiles`), and health reports the disk use.
-// Measured before the clean-up existed: 6 upload files left after 6 kills and the data directory grown from
-// 797 MB to 2,016 MB. Here: two kills in a row while rows are staged (a temporary table, its file left behind
-// until the next start removes it), and the data directory may not keep growing. A kill during the final move
-// into incidents (phase 'assigning': dead rows in incidents, incident_keys and new partitions, spill files) is
-// covered by faults-move.test.ts, on both drivers; figures in docs/RELIABILITY.md (Faults).
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openConfiguredDb } from '../api/db/index.js';
 import { createToken, createUser } from '../api/auth/store.js';
 import { directoryBytes as dirBytes } from '../api/routes/health.js';
-import { policeCsv, startApp, until, uploadsLeft } from './helpers/faults.js';
+import { embeddedScratch, policeCsv, startApp, until, uploadsLeft } from './helpers/faults.js';
 import { uniqueEmail } from './helpers/auth.js';
 
 const WAIT_MS = 300_000;
 const ROWS = 150_000;
 
 describe('faults on the embedded database', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-kill-'));
-  const csv = path.join(dataDir, '..', `${path.basename(dataDir)}-big.csv`);
-  const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(csv, { force: true });
-  });
-
-  const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+  const { dataDir, csv, children, env } = embeddedScratch('sp-kill-');
 
   it('an app killed mid-import: next start fails the batch, deletes its upload, reclaims space; health reports disk', async () => {
     // An analyst with an import token, made before the app holds the directory.

@@ -23,7 +23,16 @@ import { openConfiguredDb, openDb, type Db } from '../api/db/index.js';
 import { createToken, createUser } from '../api/auth/store.js';
 import { importFile } from '../api/imports/index.js';
 import { directoryBytes } from '../api/routes/health.js';
-import { aggregatesVsRecount, policeCsv, startApp, stopApp, until, uploadsLeft, type AppProcess } from './helpers/faults.js';
+import {
+  aggregatesVsRecount,
+  embeddedScratch,
+  policeCsv,
+  startApp,
+  stopApp,
+  until,
+  uploadsLeft,
+  type AppProcess,
+} from './helpers/faults.js';
 import { uniqueEmail } from './helpers/auth.js';
 import { SERVER_URL, SHARED } from './helpers/db.js';
 
@@ -103,15 +112,7 @@ async function expectNothingKept(db: Db, ids: number[]) {
 }
 
 describe.skipIf(!hasData)('an app killed during the move into incidents (embedded database)', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-movekill-'));
-  const csv = `${dataDir}-big.csv`;
-  const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(csv, { force: true });
-  });
-  const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+  const { dataDir, csv, children, env } = embeddedScratch('sp-movekill-');
   const pgdata = path.join(dataDir, 'pgdata');
 
   it('keeps nothing of the killed batches, reclaims their dead rows, and the file imports whole afterwards', async () => {
