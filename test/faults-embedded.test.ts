@@ -1,68 +1,17 @@
-// Faults on the embedded database (issue 15): the app process killed with SIGKILL in the middle of an upload's
-// import. On the next start the batch is failed ("abandoned", nothing kept), the upload file it left is
-// deleted, the space the interrupted import wrote is reclaimed (VACUUM), and health reports the disk use.
-// Measured before the clean-up existed: 6 upload files left after 6 kills and the data directory grown from
-// 797 MB to 2,016 MB. Here: two kills in a row, and the data directory may not keep growing. The kills land
-// while rows are staged (a temporary table, gone at restart); a kill during the final move into incidents
-// (dead rows VACUUM must reclaim) is not timed reliably from outside and is not covered here.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openConfiguredDb } from '../api/db/index.js';
 import { createToken, createUser } from '../api/auth/store.js';
-import { policeCsv, until } from './helpers/faults.js';
+import { directoryBytes as dirBytes } from '../api/routes/health.js';
+import { embeddedScratch, policeCsv, startApp, until, uploadsLeft } from './helpers/faults.js';
 import { uniqueEmail } from './helpers/auth.js';
 
 const WAIT_MS = 300_000;
 const ROWS = 150_000;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) n += dirBytes(p);
-    else if (e.isFile()) n += fs.statSync(p).size;
-  }
-  return n;
-}
-
 describe('faults on the embedded database', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-kill-'));
-  const csv = path.join(dataDir, '..', `${path.basename(dataDir)}-big.csv`);
-  const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(csv, { force: true });
-  });
-
-  async function startApp() {
-    const port = await freePort();
-    const p = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(p);
-    let out = '';
-    p.stdout!.on('data', (d) => (out += d));
-    p.stderr!.on('data', (d) => (out += d));
-    const base = `http://127.0.0.1:${port}`;
-    await until(`the app to answer /api/health (output so far: ${out.slice(-400)})`, WAIT_MS, async () =>
-      (await fetch(`${base}/api/health`)).ok ? true : undefined,
-    );
-    return { p, base, output: () => out };
-  }
+  const { dataDir, csv, children, env } = embeddedScratch('sp-kill-');
 
   it('an app killed mid-import: next start fails the batch, deletes its upload, reclaims space; health reports disk', async () => {
     // An analyst with an import token, made before the app holds the directory.
@@ -80,10 +29,10 @@ describe('faults on the embedded database', () => {
 
     const sizes: number[] = [];
     for (let round = 1; round <= 2; round++) {
-      const app = await startApp();
+      const app = await startApp(env, WAIT_MS, children);
       if (round === 2) {
         // What the first kill left has been cleaned up by this start.
-        expect(fs.readdirSync(path.join(dataDir, 'uploads')).filter((n) => n.endsWith('.upload'))).toEqual([]);
+        expect(uploadsLeft(dataDir)).toEqual([]);
       }
       sizes.push(dirBytes(dataDir));
       const posted = await fetch(`${app.base}/api/imports?filename=big.csv`, {
@@ -97,13 +46,13 @@ describe('faults on the embedded database', () => {
       const pgdata = path.join(dataDir, 'pgdata');
       const base = dirBytes(pgdata);
       await until('the import to be writing rows', WAIT_MS, async () => (dirBytes(pgdata) > base + 8e6 ? true : undefined));
-      expect(fs.readdirSync(path.join(dataDir, 'uploads')).filter((n) => n.endsWith('.upload')).length).toBe(1);
+      expect(uploadsLeft(dataDir).length).toBe(1);
       app.p.kill('SIGKILL');
       await new Promise((r) => app.p.once('exit', r));
     }
 
-    const app = await startApp();
-    expect(fs.readdirSync(path.join(dataDir, 'uploads')).filter((n) => n.endsWith('.upload'))).toEqual([]);
+    const app = await startApp(env, WAIT_MS, children);
+    expect(uploadsLeft(dataDir)).toEqual([]);
     const list = (await (await fetch(`${app.base}/api/imports`, { headers: auth })).json()) as {
       imports: { status: string; error: { code: string } | string | null }[];
     };

@@ -127,10 +127,52 @@ function dispatch(handlers: Iterable<Handler>, payload: string) {
   }
 }
 
+/** A temporary relation's file (`t<backend>_<relfilenode>`, any fork or segment), as PostgreSQL names it. */
+const TEMP_RELATION_FILE = /^t\d+_\d+(_(fsm|vm|init))?(\.\d+)?$/;
+
+/**
+ * What PostgreSQL's postmaster deletes at every start (RemovePgTempFiles) and PGlite, which has no postmaster,
+ * never does: the spill files of sorts and hashes (`base/pgsql_tmp`) and the files of temporary tables
+ * (`base/<db>/t<n>_<n>`), left by a process killed mid-statement (issue 15: an import killed while staging or
+ * moving its rows left ~40 MB of staging table and ~80 MB of spill files per kill, and no VACUUM reaches them).
+ * Call only before the data directory is opened (nothing can be using them then). Returns the bytes deleted.
+ */
+export function removeTempFiles(pgdata: string): number {
+  const base = path.join(pgdata, 'base');
+  let bytes = 0;
+  const rm = (file: string) => {
+    bytes += fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    fs.rmSync(file, { force: true });
+  };
+  let dirs: string[];
+  try {
+    dirs = fs.readdirSync(base);
+  } catch {
+    return 0; // a new data directory
+  }
+  for (const d of dirs) {
+    const dir = path.join(base, d);
+    if (d === 'pgsql_tmp') {
+      for (const f of fs.readdirSync(dir)) rm(path.join(dir, f));
+    } else if (/^\d+$/.test(d)) {
+      for (const f of fs.readdirSync(dir)) if (TEMP_RELATION_FILE.test(f)) rm(path.join(dir, f));
+    }
+  }
+  return bytes;
+}
+
+function removeTempFilesBeforeOpen(dataDir: string | undefined) {
+  if (!dataDir) return;
+  const bytes = removeTempFiles(dataDir);
+  if (bytes)
+    console.log(`Removed ${(bytes / 1e6).toFixed(1)} MB of temporary files left by a process that stopped mid-statement.`);
+}
+
 async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  removeTempFilesBeforeOpen(dataDir);
   const pg = await PGlite.create({
     dataDir,
     loadDataDir,
@@ -178,6 +220,7 @@ async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Prom
  */
 async function openPgliteWorker(dataDir: string | undefined, loadDataDir?: Blob): Promise<Db> {
   const { Worker } = await import('node:worker_threads');
+  removeTempFilesBeforeOpen(dataDir);
   const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
     workerData: { dataDir, loadDataDir: loadDataDir ? new Uint8Array(await loadDataDir.arrayBuffer()) : undefined },
     // A worker inherits the app's --import flags (tsx); it needs none of them.

@@ -216,7 +216,7 @@ export async function importBoundaries(db: Db, file: string, o: BoundaryOptions)
   };
 
   const r = await db.transaction(async (tx) => {
-    await ownBatch(tx, o.batchId);
+    await ownBatch(tx, o.batchId, db.driver);
     await tx.exec(
       `CREATE TEMP TABLE boundary_stage (code text PRIMARY KEY, name text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL) ON COMMIT DROP`,
     );

@@ -423,7 +423,7 @@ export async function importIncidentCsv(db: Db, file: string, o: IncidentImportO
   };
 
   const result = await db.transaction(async (tx) => {
-    await ownBatch(tx, o.batchId);
+    await ownBatch(tx, o.batchId, db.driver);
     await createStage(tx, pieces);
     let chunk: string[] = [];
     // One COPY in flight while the next chunk is parsed: on the server the backend stores chunk N

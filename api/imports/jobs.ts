@@ -13,7 +13,10 @@ export class ImportJobs {
   private tail: Promise<unknown> = Promise.resolve();
   private live = new Map<number, LiveProgress>();
 
-  constructor(private db: Db) {}
+  constructor(
+    private db: Db,
+    private log: (msg: string) => void = console.log,
+  ) {}
 
   /** Queue an uploaded file; the file is deleted when its import ends. Resolves to the batch id. */
   async enqueue(
@@ -35,7 +38,13 @@ export class ImportJobs {
         return await importFile(this.db, file, {
           ...opts,
           batchId: id,
-          onProgress: (p) => this.live.set(id, { status: 'running', ...p, bytesTotal: p.bytesTotal || bytesTotal }),
+          onProgress: (p) => {
+            const before = this.live.get(id)?.phase;
+            this.live.set(id, { status: 'running', ...p, bytesTotal: p.bytesTotal || bytesTotal });
+            // Each change of phase in the log: on the embedded database nothing else can tell it while the
+            // import's transaction holds the one connection (GET /api/imports/:id queues behind it).
+            if (before !== p.phase) this.log(`Import ${id}: ${p.phase} (${p.rowsRead} rows read)`);
+          },
         });
       } finally {
         this.live.delete(id);

@@ -86,7 +86,7 @@ export async function importPopulation(db: Db, file: string, o: PopulationOption
   const source = `${o.fileName} (import ${o.batchId})`;
   let unknownNote: string | undefined;
   const r = await db.transaction(async (tx) => {
-    await ownBatch(tx, o.batchId);
+    await ownBatch(tx, o.batchId, db.driver);
     // Codes the loaded areas of the level do not have: rejected with their line (issue 15: they were
     // accepted silently). With no areas of the level loaded yet, nothing can be checked: said in the summary.
     const [{ loaded }] = await tx.query<{ loaded: number }>(`SELECT count(*)::int AS loaded FROM areas WHERE level = $1`, [

@@ -396,7 +396,7 @@ export async function importSites(db: Db, file: string, o: SiteOptions): Promise
     kept.map((c) => c.lat),
   ];
   const r = await db.transaction(async (tx) => {
-    await ownBatch(tx, o.batchId);
+    await ownBatch(tx, o.batchId, db.driver);
     const [u] = await tx.query<{ n: number }>(UNCHANGED_SQL, args);
     await tx.query(UPSERT_SQL, [...args, o.batchId]);
     const [t] = await tx.query<{ n: number }>(
