@@ -4,7 +4,7 @@
 // wait for).
 import fs from 'node:fs';
 import path from 'node:path';
-import { isDatabaseUnavailable, type Db } from '../db/index.js';
+import { isDatabaseUnavailable, removeOrphanRelationFiles, type Db } from '../db/index.js';
 import { failAbandonedBatches, reclaimSpace, SWEEP_MS } from './batches.js';
 
 /** Uploads older than this are nobody's on a server (an upload is imported, then deleted, within one process's run). */
@@ -51,7 +51,11 @@ export async function startImportHousekeeping(db: Db, dataDir: string, log: (msg
     log(`Imports ${failed.join(', ')} did not finish (their process stopped): marked failed, nothing from them kept.`);
   const removed = removeAbandonedUploads(dataDir, embedded);
   if (removed.length) log(`Removed ${removed.length} upload file(s) left by imports that did not finish.`);
-  if (embedded && failed.length) await reclaimSpace(db);
+  if (embedded && failed.length) {
+    const orphaned = await removeOrphanRelationFiles(db, path.join(dataDir, 'pgdata'));
+    if (orphaned) log(`Removed ${(orphaned / 1e6).toFixed(1)} MB of files of tables made by imports that did not finish.`);
+    await reclaimSpace(db);
+  }
   let timer: NodeJS.Timeout | undefined;
   if (!embedded) {
     timer = setInterval(() => {
