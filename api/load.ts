@@ -31,11 +31,17 @@ export interface LoadLimits {
   lagMinRate?: number;
 }
 
-/** Defaults: the server pool has 8 connections; the embedded database runs one query at a time. */
+/**
+ * Defaults: the server pool has 8 connections; the embedded database runs one query at a time. The late-loop
+ * rule (`maxLagMs`) is off by default: on in CI it refused a test's own requests (many a second from one
+ * caller, the loop late from the machine's load), which is not the many clients it is meant for. `npm run load
+ * -- --late-loop` measures it (docs/RELIABILITY.md); telling many clients apart (open connections) is the next step.
+ */
+export const LATE_LOOP: Pick<LoadLimits, 'maxLagMs' | 'lagMinRate'> = { maxLagMs: 250, lagMinRate: 100 };
 export function defaultLimits(driver: 'pglite' | 'postgres'): LoadLimits {
   return driver === 'postgres'
-    ? { maxActive: 8, maxQueue: 400, maxWaitMs: 2000, maxLagMs: 250 }
-    : { maxActive: 2, maxQueue: 400, maxWaitMs: 4000, maxLagMs: 250 };
+    ? { maxActive: 8, maxQueue: 400, maxWaitMs: 2000 }
+    : { maxActive: 2, maxQueue: 400, maxWaitMs: 4000 };
 }
 
 const LAG_TICK_MS = 20;

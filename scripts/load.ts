@@ -21,7 +21,7 @@ import { createApp } from '../api/app.js';
 import { createToken, createUser } from '../api/auth/store.js';
 import { openDb, type Db } from '../api/db/index.js';
 import { importFile } from '../api/imports/index.js';
-import { loopLag } from '../api/load.js';
+import { defaultLimits, LATE_LOOP, loopLag } from '../api/load.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.join(ROOT, '../shared/data');
@@ -34,6 +34,7 @@ const HELP = `Usage: npm run load [-- options]
   --subscribers N    change-feed streams (default 300)
   --events N         incidents ingested while they listen (default 100)
   --no-write         do not rewrite docs/RELIABILITY.md
+  --late-loop        the app with the late-loop rule on (api/load.ts LATE_LOOP; off by default)
   --no-control       skip the control (a bare node:http server with the same CPU per request, with and
                      without the late-loop shedding)
 Environment: DATABASE_URL=postgres://… (a database of the run's own is created on that server and dropped).`;
@@ -305,7 +306,7 @@ async function openFor(driver: 'pglite' | 'postgres') {
 
 async function runDriver(
   driver: 'pglite' | 'postgres',
-  o: { connections: number; duration: number; subscribers: number; events: number },
+  o: { connections: number; duration: number; subscribers: number; events: number; lateLoop: boolean },
 ) {
   const { db, dir, drop } = await openFor(driver);
   try {
@@ -317,7 +318,11 @@ async function runDriver(
     const email = `load-${process.pid}@example.org`;
     const user = await createUser(db, { email, role: 'analyst', password: PASSWORD, createdBy: 'load' });
     const { token } = await createToken(db, user.id, ['ingest', 'read'], 'load', null);
-    const app = createApp({ db, config: { dataDir: dir, MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined } });
+    const app = createApp({
+      db,
+      config: { dataDir: dir, MAX_UPLOAD_MB: 10, BASEMAP_STYLE_URL: undefined },
+      ...(o.lateLoop ? { load: { ...defaultLimits(db.driver), ...LATE_LOOP } } : {}),
+    });
     let server: ReturnType<typeof serve> | undefined;
     const port: number = await new Promise((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
@@ -406,11 +411,11 @@ async function bareControl(o: { connections: number; duration: number }) {
 function markdown(
   results: Awaited<ReturnType<typeof runDriver>>[],
   control: Awaited<ReturnType<typeof bareControl>>,
-  o: { connections: number; duration: number },
+  o: { connections: number; duration: number; lateLoop: boolean },
   when: string,
 ) {
   const lines = [
-    `Measured ${when} by \`npm run load\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${o.connections} clients for ${o.duration} s per URL, loopback.`,
+    `Measured ${when} by \`npm run load${o.lateLoop ? ' -- --late-loop' : ''}\` (late-loop rule ${o.lateLoop ? 'on' : 'off'}) on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${o.connections} clients for ${o.duration} s per URL, loopback.`,
     '',
     '| driver | URL | single request (ms) | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors | timeouts | statuses | health p99 (ms) | health ok | app CPU s / wall s | load avg before | server: received / answered / slowest (ms) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -459,6 +464,7 @@ async function main() {
       events: { type: 'string', default: '100' },
       'no-write': { type: 'boolean', default: false },
       'no-control': { type: 'boolean', default: false },
+      'late-loop': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -473,6 +479,7 @@ async function main() {
     duration: int(values.duration!, 'duration'),
     subscribers: int(values.subscribers!, 'subscribers'),
     events: int(values.events!, 'events'),
+    lateLoop: values['late-loop']!,
   };
   const d = values.driver ?? (process.env.DATABASE_URL ? 'both' : 'pglite');
   if (!['pglite', 'postgres', 'both'].includes(d)) throw new Error('--driver is pglite, postgres or both');
