@@ -32,12 +32,13 @@ export interface LoadLimits {
 }
 
 /**
- * Defaults: the server pool has 8 connections; the embedded database runs one query at a time. The late-loop
- * rule (`maxLagMs`) is off by default: on in CI it refused a test's own requests (many a second from one
- * caller, the loop late from the machine's load), which is not the many clients it is meant for. `npm run load
- * -- --late-loop` measures it (docs/RELIABILITY.md); telling many clients apart (open connections) is the next step.
+ * The late-loop rule, off by default: on in CI it refused a test's own requests (many a second from one caller,
+ * the loop late from the machine's load), which is not the many clients it is meant for. `npm run load --
+ * --late-loop` measures it (docs/RELIABILITY.md); telling many clients apart (open connections) is the next step.
  */
 export const LATE_LOOP: Pick<LoadLimits, 'maxLagMs' | 'lagMinRate'> = { maxLagMs: 250, lagMinRate: 100 };
+
+/** Defaults: the server pool has 8 connections; the embedded database runs one query at a time. */
 export function defaultLimits(driver: 'pglite' | 'postgres'): LoadLimits {
   return driver === 'postgres'
     ? { maxActive: 8, maxQueue: 400, maxWaitMs: 2000 }
@@ -120,8 +121,7 @@ export function shedLoad(limits: LoadLimits): { middleware: MiddlewareHandler<Ap
     // import's JavaScript, a big answer being built) still answers them: reads must go on during an import.
     // (Not "every slot taken": under 200 clients the app holds a request for ~10 ms and the slots are mostly
     // free; the requests wait unread in their sockets, which only the lag shows.)
-    const rate = arrivals();
-    if (limits.maxLagMs !== undefined && rate >= (limits.lagMinRate ?? 100) && loopLag() > limits.maxLagMs) {
+    if (limits.maxLagMs !== undefined && arrivals() >= (limits.lagMinRate ?? 100) && loopLag() > limits.maxLagMs) {
       shedLate++;
       return refuse(c);
     }
